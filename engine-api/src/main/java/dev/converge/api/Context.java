@@ -1,0 +1,19 @@
+package dev.converge.api;
+
+import java.util.random.RandomGenerator;
+
+/** What {@link Reconciler#desired} may consult besides the primary. */
+public interface Context {
+
+  /** The primary as the server returned it (uid, generation, labels). */
+  Resource primary();
+
+  /**
+   * The live objects this primary owns or references, as last observed. A reconciler reads it to keep a
+   * value it generated once (a random token) instead of generating a new one every pass.
+   */
+  Observed observed();
+
+  /** Seeded randomness; the only source a reconciler may draw from. */
+  RandomGenerator random();
+}

@@ -1,0 +1,20 @@
+package dev.converge.api;
+
+import com.google.common.collect.ImmutableList;
+
+/** A desired graph failed validation. Every problem is listed; nothing from an invalid graph is ever applied. */
+public final class InvalidGraphException extends IllegalArgumentException {
+  private static final long serialVersionUID = 1L;
+  private final ImmutableList<GraphProblem> problems;
+
+  public InvalidGraphException(ImmutableList<GraphProblem> problems) {
+    super(problems.size() == 1
+        ? problems.get(0).toString()
+        : problems.size() + " problems: " + String.join("; ", problems.stream().map(GraphProblem::toString).toList()));
+    this.problems = problems;
+  }
+
+  public ImmutableList<GraphProblem> problems() {
+    return problems;
+  }
+}

@@ -1,0 +1,19 @@
+package dev.converge.api;
+
+/**
+ * Whether a resource is ready for its dependents, and why not.
+ *
+ * @param isReady whether dependents may proceed
+ * @param reason a short explanation, for reports ({@code "2/3 replicas available"})
+ */
+public record Readiness(boolean isReady, String reason) {
+  private static final Readiness READY = new Readiness(true, "ready");
+
+  public static Readiness ready() {
+    return READY;
+  }
+
+  public static Readiness notReady(String reason) {
+    return new Readiness(false, reason);
+  }
+}

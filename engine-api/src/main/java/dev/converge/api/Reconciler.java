@@ -1,0 +1,44 @@
+package dev.converge.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.collect.ImmutableSet;
+
+/**
+ * What an embedding writes: a pure function from its primary resource to the graph of resources it wants,
+ * and a pure function from what is live to the primary's status. The engine does the rest — observe, plan,
+ * order, apply, prune, retry, write status only when it changed, clean up on deletion.
+ *
+ * <p>Implementations do no I/O and read no clock; randomness comes from {@link Context#random()}, time from
+ * {@link StatusContext#now()}.
+ *
+ * @param <P> the typed view of the primary resource
+ */
+public interface Reconciler<P> {
+
+  /** The kind of the primary resource this reconciler manages. */
+  GroupKind primaryKind();
+
+  /**
+   * The kinds of the objects this reconciler may create. The engine watches them (events are mapped back to
+   * the primary) and prunes owned objects of these kinds that are no longer desired, even when the current
+   * desired graph has none of a kind.
+   */
+  ImmutableSet<GroupKind> ownedKinds();
+
+  /**
+   * Reads the primary into its typed form, applying defaults to a copy.
+   *
+   * @throws InvalidSpecException with the message users see when the spec is invalid; the engine then
+   *     changes nothing in the cluster and reports the message through {@link #status}
+   */
+  P decode(Resource primary);
+
+  /** The resources {@code primary} wants. Must be deterministic given the primary and the context. */
+  DesiredGraph desired(P primary, Context context);
+
+  /**
+   * The primary's {@code status}, computed from live objects after a pass. The engine writes it only when it
+   * differs from the current status.
+   */
+  ObjectNode status(StatusContext<P> context);
+}

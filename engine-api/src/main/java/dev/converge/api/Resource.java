@@ -1,0 +1,264 @@
+package dev.converge.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A Kubernetes-style object: an immutable JSON tree with {@code apiVersion}, {@code kind} and {@code
+ * metadata}, and the {@link ResourceKey} derived from them.
+ *
+ * <p>The tree is copied (frozen) on the way in and handed out read-only: {@link #json()} returns the frozen
+ * tree itself, whose mutators throw. To change a resource, {@link #edit(Consumer)} hands a mutable copy to an
+ * editor and returns a new resource.
+ */
+public final class Resource {
+  private final ResourceKey key;
+  private final String apiVersion;
+  private final ObjectNode json;
+  private @Nullable ImmutableMap<String, String> labels;
+  private @Nullable ImmutableMap<String, String> annotations;
+
+  private Resource(ResourceKey key, String apiVersion, ObjectNode json) {
+    this.key = key;
+    this.apiVersion = apiVersion;
+    this.json = json;
+  }
+
+  /**
+   * A resource from a JSON object that has {@code apiVersion}, {@code kind} and {@code metadata.name} (and
+   * {@code metadata.namespace} for namespaced kinds). The tree is frozen; a tree that is already frozen is
+   * not copied.
+   *
+   * @throws InvalidResourceException naming the missing or malformed field
+   */
+  public static Resource of(JsonNode json) {
+    if (!json.isObject()) {
+      throw new InvalidResourceException("", "expected an object, got " + json.getNodeType().toString().toLowerCase());
+    }
+    String apiVersion = requiredText(json, "apiVersion");
+    String kind = requiredText(json, "kind");
+    JsonNode metadata = json.path("metadata");
+    if (!metadata.isObject()) {
+      throw new InvalidResourceException("metadata", "is required");
+    }
+    String name = requiredText(metadata, "name", "metadata.name");
+    JsonNode namespace = metadata.path("namespace");
+    if (!namespace.isMissingNode() && !namespace.isNull() && !namespace.isTextual()) {
+      throw new InvalidResourceException("metadata.namespace", "must be a string");
+    }
+    if (kind.isEmpty() || !Character.isUpperCase(kind.charAt(0))) {
+      throw new InvalidResourceException("kind", "must start with an upper-case letter: '" + kind + "'");
+    }
+    if (name.indexOf('/') >= 0 || namespace.asText("").indexOf('/') >= 0) {
+      throw new InvalidResourceException(name.indexOf('/') >= 0 ? "metadata.name" : "metadata.namespace", "must not contain '/'");
+    }
+    ResourceKey key = new ResourceKey(ApiVersions.group(apiVersion), kind, namespace.asText(""), name);
+    return new Resource(key, apiVersion, Json.freezeObject((ObjectNode) json));
+  }
+
+  private static String requiredText(JsonNode node, String field) {
+    return requiredText(node, field, field);
+  }
+
+  private static String requiredText(JsonNode node, String field, String path) {
+    JsonNode value = node.path(field);
+    if (value.isMissingNode() || value.isNull()) {
+      throw new InvalidResourceException(path, "is required");
+    }
+    if (!value.isTextual() || value.asText().isEmpty()) {
+      throw new InvalidResourceException(path, "must be a non-empty string");
+    }
+    return value.asText();
+  }
+
+  public ResourceKey key() {
+    return key;
+  }
+
+  public String apiVersion() {
+    return apiVersion;
+  }
+
+  public String group() {
+    return key.group();
+  }
+
+  public String version() {
+    return ApiVersions.version(apiVersion);
+  }
+
+  public String kind() {
+    return key.kind();
+  }
+
+  public GroupKind groupKind() {
+    return key.groupKind();
+  }
+
+  public String name() {
+    return key.name();
+  }
+
+  /** The namespace, empty for cluster-scoped resources. */
+  public String namespace() {
+    return key.namespace();
+  }
+
+  /** The whole object, frozen: reading is free, mutators throw. */
+  public ObjectNode json() {
+    return json;
+  }
+
+  public JsonNode metadata() {
+    return json.path("metadata");
+  }
+
+  /** The {@code spec}, or a missing node. */
+  public JsonNode spec() {
+    return json.path("spec");
+  }
+
+  /** The {@code status}, or a missing node. */
+  public JsonNode status() {
+    return json.path("status");
+  }
+
+  /** The node at a dotted path of object fields ({@code "spec.template.spec"}), or a missing node. */
+  public JsonNode at(String dottedPath) {
+    return Json.at(json, dottedPath);
+  }
+
+  public ImmutableMap<String, String> labels() {
+    ImmutableMap<String, String> result = labels;
+    if (result == null) {
+      result = stringMap(metadata().path("labels"));
+      labels = result;
+    }
+    return result;
+  }
+
+  public ImmutableMap<String, String> annotations() {
+    ImmutableMap<String, String> result = annotations;
+    if (result == null) {
+      result = stringMap(metadata().path("annotations"));
+      annotations = result;
+    }
+    return result;
+  }
+
+  public Optional<String> label(String name) {
+    return Optional.ofNullable(labels().get(name));
+  }
+
+  public Optional<String> annotation(String name) {
+    return Optional.ofNullable(annotations().get(name));
+  }
+
+  public @Nullable String uid() {
+    return textOrNull(metadata().path("uid"));
+  }
+
+  public @Nullable String resourceVersion() {
+    return textOrNull(metadata().path("resourceVersion"));
+  }
+
+  /** {@code metadata.generation}, or 0 when the server has not set it. */
+  public long generation() {
+    return metadata().path("generation").asLong(0);
+  }
+
+  public @Nullable String deletionTimestamp() {
+    return textOrNull(metadata().path("deletionTimestamp"));
+  }
+
+  public boolean isBeingDeleted() {
+    return deletionTimestamp() != null;
+  }
+
+  public ImmutableList<String> finalizers() {
+    ImmutableList.Builder<String> result = ImmutableList.builder();
+    for (JsonNode finalizer : metadata().path("finalizers")) {
+      result.add(finalizer.asText());
+    }
+    return result.build();
+  }
+
+  public ImmutableList<OwnerReference> ownerReferences() {
+    ImmutableList.Builder<OwnerReference> result = ImmutableList.builder();
+    for (JsonNode ref : metadata().path("ownerReferences")) {
+      result.add(new OwnerReference(
+          ref.path("apiVersion").asText(),
+          ref.path("kind").asText(),
+          ref.path("name").asText(),
+          ref.path("uid").asText(),
+          ref.path("controller").asBoolean(false),
+          ref.path("blockOwnerDeletion").asBoolean(false)));
+    }
+    return result.build();
+  }
+
+  /** A mutable deep copy of the tree. */
+  public ObjectNode toMutableJson() {
+    return json.deepCopy();
+  }
+
+  /** A new resource: {@code editor} changes a mutable copy of this tree. */
+  public Resource edit(Consumer<ObjectNode> editor) {
+    ObjectNode copy = json.deepCopy();
+    editor.accept(copy);
+    return of(copy);
+  }
+
+  /** A new resource with {@code metadata.labels[name] = value}. */
+  public Resource withLabel(String name, String value) {
+    if (value.equals(labels().get(name))) {
+      return this;
+    }
+    return edit(tree -> tree.withObjectProperty("metadata").withObjectProperty("labels").put(name, value));
+  }
+
+  /** A new resource with {@code metadata.annotations[name] = value}. */
+  public Resource withAnnotation(String name, String value) {
+    if (value.equals(annotations().get(name))) {
+      return this;
+    }
+    return edit(tree -> tree.withObjectProperty("metadata").withObjectProperty("annotations").put(name, value));
+  }
+
+  private static ImmutableMap<String, String> stringMap(JsonNode node) {
+    if (!node.isObject() || node.isEmpty()) {
+      return ImmutableMap.of();
+    }
+    ImmutableMap.Builder<String, String> result = ImmutableMap.builderWithExpectedSize(node.size());
+    for (Map.Entry<String, JsonNode> field : node.properties()) {
+      result.put(field.getKey(), field.getValue().asText());
+    }
+    return result.buildOrThrow();
+  }
+
+  private static @Nullable String textOrNull(JsonNode node) {
+    return node.isMissingNode() || node.isNull() ? null : node.asText();
+  }
+
+  @Override
+  public boolean equals(@Nullable Object other) {
+    return other instanceof Resource that && key.equals(that.key) && json.equals(that.json);
+  }
+
+  @Override
+  public int hashCode() {
+    return key.hashCode() * 31 + json.hashCode();
+  }
+
+  /** The key and the compact JSON, with Secret values masked (they must never reach logs). */
+  @Override
+  public String toString() {
+    return key + " " + Json.write(Redaction.redact(this).json());
+  }
+}

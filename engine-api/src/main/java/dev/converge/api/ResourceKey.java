@@ -1,0 +1,111 @@
+package dev.converge.api;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import com.google.common.base.Splitter;
+import java.util.List;
+
+/**
+ * The identity of a resource: group, kind, namespace and name. Cluster-scoped resources have an empty
+ * namespace.
+ *
+ * <p>The string form, used in plans, golden files and the {@code converge.dev/depends-on} annotation, joins
+ * the non-empty parts with {@code /}: {@code apps/DaemonSet/datadog/datadog-agent}, {@code
+ * ServiceAccount/datadog/datadog-agent} (core group), {@code Namespace/datadog} (core, cluster-scoped),
+ * {@code rbac.authorization.k8s.io/ClusterRole/datadog-agent}. It parses back unambiguously because a kind
+ * always starts with an upper-case letter and a group never does. Keys order by group, kind, namespace and
+ * name, in that order (cluster-scoped before namespaced within a kind).
+ *
+ * @param group the API group, empty for the core group
+ * @param kind the kind
+ * @param namespace the namespace, empty for cluster-scoped resources
+ * @param name the name
+ */
+public record ResourceKey(String group, String kind, String namespace, String name)
+    implements Comparable<ResourceKey> {
+
+  private static final Splitter SLASH = Splitter.on('/');
+
+  public ResourceKey {
+    checkArgument(!kind.isEmpty() && Character.isUpperCase(kind.charAt(0)), "invalid kind: '%s'", kind);
+    checkArgument(!name.isEmpty(), "name must not be empty (kind %s)", kind);
+    checkArgument(name.indexOf('/') < 0 && namespace.indexOf('/') < 0, "name and namespace must not contain '/'");
+    checkArgument(group.indexOf('/') < 0, "group must not contain '/': %s", group);
+  }
+
+  public static ResourceKey of(GroupKind groupKind, String namespace, String name) {
+    return new ResourceKey(groupKind.group(), groupKind.kind(), namespace, name);
+  }
+
+  /** A cluster-scoped key. */
+  public static ResourceKey cluster(String group, String kind, String name) {
+    return new ResourceKey(group, kind, "", name);
+  }
+
+  /** A namespaced key. */
+  public static ResourceKey namespaced(String group, String kind, String namespace, String name) {
+    checkArgument(!namespace.isEmpty(), "namespace must not be empty");
+    return new ResourceKey(group, kind, namespace, name);
+  }
+
+  /**
+   * Parses the string form produced by {@link #toString()}.
+   *
+   * @throws IllegalArgumentException naming the problem when {@code text} is not a key
+   */
+  public static ResourceKey parse(String text) {
+    List<String> parts = SLASH.splitToList(text.trim());
+    for (String part : parts) {
+      checkArgument(!part.isEmpty(), "invalid resource key '%s': empty segment", text);
+    }
+    boolean firstIsKind = Character.isUpperCase(parts.get(0).charAt(0));
+    switch (parts.size()) {
+      case 2:
+        checkArgument(firstIsKind, "invalid resource key '%s': expected Kind/name", text);
+        return new ResourceKey("", parts.get(0), "", parts.get(1));
+      case 3:
+        return firstIsKind
+            ? new ResourceKey("", parts.get(0), parts.get(1), parts.get(2))
+            : new ResourceKey(parts.get(0), parts.get(1), "", parts.get(2));
+      case 4:
+        checkArgument(!firstIsKind, "invalid resource key '%s': expected group/Kind/namespace/name", text);
+        return new ResourceKey(parts.get(0), parts.get(1), parts.get(2), parts.get(3));
+      default:
+        throw new IllegalArgumentException(
+            "invalid resource key '" + text + "': expected [group/]Kind/[namespace/]name");
+    }
+  }
+
+  public GroupKind groupKind() {
+    return new GroupKind(group, kind);
+  }
+
+  public boolean isClusterScoped() {
+    return namespace.isEmpty();
+  }
+
+  @Override
+  public int compareTo(ResourceKey other) {
+    int c = group.compareTo(other.group);
+    if (c == 0) {
+      c = kind.compareTo(other.kind);
+    }
+    if (c == 0) {
+      c = namespace.compareTo(other.namespace);
+    }
+    return c != 0 ? c : name.compareTo(other.name);
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder out = new StringBuilder(group.length() + kind.length() + namespace.length() + name.length() + 3);
+    if (!group.isEmpty()) {
+      out.append(group).append('/');
+    }
+    out.append(kind).append('/');
+    if (!namespace.isEmpty()) {
+      out.append(namespace).append('/');
+    }
+    return out.append(name).toString();
+  }
+}

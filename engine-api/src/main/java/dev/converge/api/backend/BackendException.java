@@ -1,0 +1,176 @@
+package dev.converge.api.backend;
+
+import com.google.common.collect.ImmutableList;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A request failed. The subclasses mirror the Kubernetes status reasons the engine acts on differently:
+ * retry ({@link Conflict}, {@link Unavailable}), re-list ({@link Gone}), give up and report ({@link
+ * Forbidden}, {@link Invalid}), or treat as a state ({@link NotFound}, {@link AlreadyExists}).
+ */
+public abstract sealed class BackendException extends RuntimeException
+    permits BackendException.Conflict,
+        BackendException.AlreadyExists,
+        BackendException.NotFound,
+        BackendException.Forbidden,
+        BackendException.Invalid,
+        BackendException.Unavailable,
+        BackendException.Gone {
+  private static final long serialVersionUID = 1L;
+
+  private BackendException(String message, @Nullable Throwable cause) {
+    super(message, cause);
+  }
+
+  /** The HTTP status code Kubernetes uses for this failure. */
+  public abstract int code();
+
+  /** Whether repeating the request later may succeed without changing it. */
+  public boolean isRetryable() {
+    return false;
+  }
+
+  /**
+   * 409: the object changed since it was read (a stale {@code resourceVersion}), or server-side apply found
+   * fields owned by another manager ({@link #fieldConflicts()} lists them).
+   */
+  public static final class Conflict extends BackendException {
+    private static final long serialVersionUID = 1L;
+    private final ImmutableList<String> fieldConflicts;
+
+    public Conflict(String message) {
+      this(message, ImmutableList.of());
+    }
+
+    public Conflict(String message, ImmutableList<String> fieldConflicts) {
+      super(message, null);
+      this.fieldConflicts = fieldConflicts;
+    }
+
+    /** For apply conflicts, {@code "<manager>: <field path>"} for every conflicting field; else empty. */
+    public ImmutableList<String> fieldConflicts() {
+      return fieldConflicts;
+    }
+
+    @Override
+    public int code() {
+      return 409;
+    }
+
+    @Override
+    public boolean isRetryable() {
+      return fieldConflicts.isEmpty();
+    }
+  }
+
+  /** 409: a create found an object with the same name (possibly one that is being deleted). */
+  public static final class AlreadyExists extends BackendException {
+    private static final long serialVersionUID = 1L;
+
+    public AlreadyExists(String message) {
+      super(message, null);
+    }
+
+    @Override
+    public int code() {
+      return 409;
+    }
+  }
+
+  /** 404: the object (or its namespace, or its kind) does not exist. */
+  public static final class NotFound extends BackendException {
+    private static final long serialVersionUID = 1L;
+
+    public NotFound(String message) {
+      super(message, null);
+    }
+
+    @Override
+    public int code() {
+      return 404;
+    }
+  }
+
+  /** 403: the caller's identity is not allowed the verb on the resource, or admission denied the request. */
+  public static final class Forbidden extends BackendException {
+    private static final long serialVersionUID = 1L;
+
+    public Forbidden(String message) {
+      super(message, null);
+    }
+
+    @Override
+    public int code() {
+      return 403;
+    }
+  }
+
+  /** 422 (or 400): the object fails validation; {@link #causes()} lists {@code "<field>: <problem>"}. */
+  public static final class Invalid extends BackendException {
+    private static final long serialVersionUID = 1L;
+    private final ImmutableList<String> causes;
+
+    public Invalid(String message, ImmutableList<String> causes) {
+      super(message, null);
+      this.causes = causes;
+    }
+
+    public ImmutableList<String> causes() {
+      return causes;
+    }
+
+    @Override
+    public int code() {
+      return 422;
+    }
+  }
+
+  /**
+   * 429, 500, 503 or 504: the server could not serve the request now. {@link #retryAfter()} is the server's
+   * hint ({@code Retry-After}), or zero.
+   */
+  public static final class Unavailable extends BackendException {
+    private static final long serialVersionUID = 1L;
+    private final int code;
+    private final Duration retryAfter;
+
+    public Unavailable(int code, String message, Duration retryAfter) {
+      this(code, message, retryAfter, null);
+    }
+
+    public Unavailable(int code, String message, Duration retryAfter, @Nullable Throwable cause) {
+      super(message, cause);
+      this.code = code;
+      this.retryAfter = retryAfter;
+    }
+
+    public Duration retryAfter() {
+      return retryAfter;
+    }
+
+    @Override
+    public int code() {
+      return code;
+    }
+
+    @Override
+    public boolean isRetryable() {
+      return true;
+    }
+  }
+
+  /** 410: a watch or list asked for a {@code resourceVersion} older than the server's history; re-list. */
+  public static final class Gone extends BackendException {
+    private static final long serialVersionUID = 1L;
+
+    public Gone(String message) {
+      super(message, null);
+    }
+
+    @Override
+    public int code() {
+      return 410;
+    }
+  }
+}

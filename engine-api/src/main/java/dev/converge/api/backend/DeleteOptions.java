@@ -1,0 +1,26 @@
+package dev.converge.api.backend;
+
+import dev.converge.api.Propagation;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Options of a delete.
+ *
+ * @param propagation what happens to dependents
+ * @param uid if set, delete only the object with this uid (not a newer one of the same name)
+ * @param resourceVersion if set, delete only if the object is still at this version
+ */
+public record DeleteOptions(Propagation propagation, @Nullable String uid, @Nullable String resourceVersion) {
+
+  public static DeleteOptions background() {
+    return new DeleteOptions(Propagation.BACKGROUND, null, null);
+  }
+
+  public static DeleteOptions of(Propagation propagation) {
+    return new DeleteOptions(propagation, null, null);
+  }
+
+  public DeleteOptions withUid(@Nullable String expected) {
+    return new DeleteOptions(propagation, expected, resourceVersion);
+  }
+}

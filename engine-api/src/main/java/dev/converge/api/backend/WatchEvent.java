@@ -1,0 +1,21 @@
+package dev.converge.api.backend;
+
+import dev.converge.api.Resource;
+
+/**
+ * One change seen by a watch.
+ *
+ * @param type what happened
+ * @param object the object after the change (for DELETED, its last state; for BOOKMARK, an object of the
+ *     watched kind carrying only {@code metadata.resourceVersion})
+ */
+public record WatchEvent(Type type, Resource object) {
+
+  /** Kubernetes' watch event types. */
+  public enum Type {
+    ADDED,
+    MODIFIED,
+    DELETED,
+    BOOKMARK
+  }
+}

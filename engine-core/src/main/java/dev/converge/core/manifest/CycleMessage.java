@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * Words a dependency cycle for the person who wrote the manifests. The cycle is read in the direction the
  * annotation is written ("A depends on B, which depends on A") and starts at the first resource, in
  * reading order, whose {@code depends-on} annotation is part of it, because that annotation is what the
- * user can change. Every member is named with its file and document on first mention.
+ * user can change; the message's own prefix locates that resource. Every other member is named with its
+ * file and document on first mention (only the document when it is in the same file).
  */
 final class CycleMessage {
   private CycleMessage() {}
@@ -30,18 +31,20 @@ final class CycleMessage {
     int start = startEdge(edges, order);
     Edge first = edges.get(start);
     ResourceKey origin = first.dependent();
+    ManifestSource at = sources.get(origin);
+    String file = at == null ? "" : at.file();
     StringBuilder out = new StringBuilder("dependency cycle: ").append(origin);
+    // The message starts with the origin's file and document; the origin needs no other location.
     Set<ResourceKey> named = new HashSet<>();
-    appendSource(out, origin, sources, named);
+    named.add(origin);
     for (int step = 0; step < n; step++) {
       // edges[i] runs prerequisite -> dependent and edges[i].dependent == edges[i + 1].prerequisite, so walking
       // backwards from an edge follows "depends on" links.
       Edge edge = edges.get(Math.floorMod(start - step, n));
       out.append(step == 0 ? " depends on " : ", which depends on ").append(edge.prerequisite());
-      appendSource(out, edge.prerequisite(), sources, named);
+      appendSource(out, edge.prerequisite(), file, sources, named);
       out.append(" (").append(edge.explanation()).append(')');
     }
-    ManifestSource at = sources.get(origin);
     String field = first.rule() == EdgeRule.EXPLICIT ? DependsOnAnnotation.FIELD : "";
     return at == null
         ? ManifestException.input(out.toString())
@@ -74,11 +77,12 @@ final class CycleMessage {
     return ia != ib ? ia < ib : a.dependent().compareTo(b.dependent()) < 0;
   }
 
+  /** {@code [b.yaml document 2]} on a member's first mention; {@code [document 2]} within the message's own file. */
   private static void appendSource(
-      StringBuilder out, ResourceKey key, Map<ResourceKey, ManifestSource> sources, Set<ResourceKey> named) {
+      StringBuilder out, ResourceKey key, String file, Map<ResourceKey, ManifestSource> sources, Set<ResourceKey> named) {
     @Nullable ManifestSource source = sources.get(key);
     if (source != null && named.add(key)) {
-      out.append(" [").append(source).append(']');
+      out.append(" [").append(source.file().equals(file) ? "document " + source.document() : source.toString()).append(']');
     }
   }
 }

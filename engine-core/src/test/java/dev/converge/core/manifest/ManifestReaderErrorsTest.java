@@ -229,8 +229,8 @@ class ManifestReaderErrorsTest {
         """);
 
     assertThat(errorReading(b, a)).isEqualTo("b.yaml: document 2: metadata.annotations[converge.dev/depends-on]: dependency cycle:"
-        + " ConfigMap/default/b [b.yaml document 2]"
-        + " depends on ConfigMap/default/c [b.yaml document 3] (explicit dependency),"
+        + " ConfigMap/default/b"
+        + " depends on ConfigMap/default/c [document 3] (explicit dependency),"
         + " which depends on ConfigMap/default/a [a.yaml document 1] (explicit dependency),"
         + " which depends on ConfigMap/default/b (explicit dependency)");
   }

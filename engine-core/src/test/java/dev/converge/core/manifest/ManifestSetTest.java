@@ -51,7 +51,7 @@ class ManifestSetTest {
 
     assertThat(error.getMessage().replace(dir + "/", "")).isEqualTo(
         "shop.yaml: document 1: metadata.annotations[converge.dev/depends-on]: dependency cycle:"
-            + " Namespace/shop [shop.yaml document 1] depends on ConfigMap/shop/settings [shop.yaml document 2] (explicit dependency),"
+            + " Namespace/shop depends on ConfigMap/shop/settings [document 2] (explicit dependency),"
             + " which depends on Namespace/shop (namespaced object)");
     assertThat(error.document()).isEqualTo(1);
     assertThat(error.field()).isEqualTo("metadata.annotations[converge.dev/depends-on]");
@@ -66,8 +66,8 @@ class ManifestSetTest {
         Edge.of(CONFIG, NAMESPACE, EdgeRule.CONFIG_MAP, "spec.volumes[0]")));
 
     assertThat(set.explain(cycle).getMessage().replace(dir + "/", "")).isEqualTo(
-        "shop.yaml: document 1: dependency cycle: Namespace/shop [shop.yaml document 1]"
-            + " depends on ConfigMap/shop/settings [shop.yaml document 2] (referenced config map (spec.volumes[0])),"
+        "shop.yaml: document 1: dependency cycle: Namespace/shop"
+            + " depends on ConfigMap/shop/settings [document 2] (referenced config map (spec.volumes[0])),"
             + " which depends on Namespace/shop (namespaced object)");
   }
 

@@ -5,7 +5,9 @@ import dev.converge.api.DependencyCycleException;
 import dev.converge.api.Edge;
 import dev.converge.api.EdgeRule;
 import dev.converge.api.ResourceKey;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -20,12 +22,14 @@ import org.jspecify.annotations.Nullable;
 final class CycleMessage {
   private CycleMessage() {}
 
-  /**
-   * @param sources where each resource was written
-   * @param order each resource's position in reading order
-   */
-  static ManifestException explain(
-      DependencyCycleException cycle, Map<ResourceKey, ManifestSource> sources, Map<ResourceKey, Integer> order) {
+  /** The cycle as a located message; {@code entries} are the set's resources in reading order. */
+  static ManifestException explain(DependencyCycleException cycle, List<ManifestEntry> entries) {
+    Map<ResourceKey, ManifestSource> sources = new HashMap<>();
+    Map<ResourceKey, Integer> order = new HashMap<>();
+    for (ManifestEntry entry : entries) {
+      sources.put(entry.key(), entry.source());
+      order.put(entry.key(), order.size());
+    }
     ImmutableList<Edge> edges = cycle.cycle();
     int n = edges.size();
     int start = startEdge(edges, order);

@@ -110,11 +110,11 @@ public final class ManifestReader {
       entries.add(new ManifestEntry(desired, source));
       graph.add(desired);
     }
-    ManifestSet partial = new ManifestSet(entries.build(), DesiredGraph.empty(), known);
+    ImmutableList<ManifestEntry> read = entries.build();
     try {
-      return new ManifestSet(partial.entries(), graph.build(), known);
+      return new ManifestSet(read, graph.build(), known);
     } catch (DependencyCycleException e) {
-      throw partial.explain(e);
+      throw CycleMessage.explain(e, read);
     } catch (InvalidGraphException e) {
       // The checks above cover every rule of DesiredGraph.build(); this keeps the promise of a located message
       // should the graph learn a new rule first.

@@ -19,20 +19,16 @@ import java.util.Optional;
 public final class ManifestSet {
   private final ImmutableList<ManifestEntry> entries;
   private final ImmutableMap<ResourceKey, ManifestSource> sources;
-  private final ImmutableMap<ResourceKey, Integer> order;
   private final DesiredGraph graph;
   private final ResourceTypes types;
 
   ManifestSet(ImmutableList<ManifestEntry> entries, DesiredGraph graph, ResourceTypes types) {
     this.entries = entries;
     Map<ResourceKey, ManifestSource> sources = new LinkedHashMap<>();
-    Map<ResourceKey, Integer> order = new LinkedHashMap<>();
     for (ManifestEntry entry : entries) {
       sources.put(entry.key(), entry.source());
-      order.put(entry.key(), order.size());
     }
     this.sources = ImmutableMap.copyOf(sources);
-    this.order = ImmutableMap.copyOf(order);
     this.graph = graph;
     this.types = types;
   }
@@ -79,6 +75,6 @@ public final class ManifestSet {
    * reader accepted; callers that plan this set use this to report such a cycle like any other bad input.
    */
   public ManifestException explain(DependencyCycleException cycle) {
-    return CycleMessage.explain(cycle, sources, order);
+    return CycleMessage.explain(cycle, entries);
   }
 }

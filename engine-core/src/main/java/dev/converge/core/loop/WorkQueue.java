@@ -115,6 +115,21 @@ public final class WorkQueue<T> {
     return delay;
   }
 
+  /**
+   * Queues {@code item} after the longer of its rate limiter's delay and {@code atLeast} (a server's {@code
+   * Retry-After}); counts as one more failure.
+   *
+   * @return the delay chosen
+   */
+  public synchronized Duration addRateLimited(T item, Duration atLeast) {
+    Duration delay = rateLimiter.when(item);
+    if (atLeast.compareTo(delay) > 0) {
+      delay = atLeast;
+    }
+    addAfter(item, delay);
+    return delay;
+  }
+
   /** Ends {@code item}'s retry cycle: its next failure backs off from the first delay again. */
   public synchronized void forget(T item) {
     rateLimiter.forget(item);

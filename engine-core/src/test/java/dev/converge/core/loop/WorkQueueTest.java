@@ -138,6 +138,13 @@ class WorkQueueTest {
   }
 
   @Test
+  void addRateLimited_withAMinimum_waitsForTheLongerOfTheTwo() {
+    assertThat(queue.addRateLimited("a", Duration.ofSeconds(2))).isEqualTo(Duration.ofSeconds(2));
+    assertThat(queue.addRateLimited("b", Duration.ofMillis(1))).isEqualTo(Duration.ofMillis(5));
+    assertThat(queue.numRequeues("a")).isEqualTo(1);
+  }
+
+  @Test
   void shutDown_ignoresAddsAndHandsOutNothing() {
     queue.add("a");
     queue.shutDown();

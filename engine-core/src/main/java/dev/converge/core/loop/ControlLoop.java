@@ -5,8 +5,11 @@ import static com.google.common.base.Preconditions.checkArgument;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import com.google.common.hash.Hashing;
+import dev.converge.api.DependencyCycleException;
 import dev.converge.api.DesiredGraph;
 import dev.converge.api.GroupKind;
+import dev.converge.api.InvalidGraphException;
+import dev.converge.api.InvalidResourceException;
 import dev.converge.api.InvalidSpecException;
 import dev.converge.api.LabelSelector;
 import dev.converge.api.Observed;
@@ -177,22 +180,22 @@ public final class ControlLoop<P> {
     primary = withFinalizer;
     Observed owned = backend.observe(ownedSelection(key, ImmutableSet.of()));
     DesiredGraph graph;
-    try {
-      graph = reconciler.desired(decoded, new PassContext(primary, owned, random(key)));
-    } catch (InvalidSpecException invalid) {
-      return invalid(primary, invalid, pass);
-    }
-    Observed observed = withDesired(owned, graph);
+    Observed observed = owned;
     Plan plan;
     try {
+      graph = reconciler.desired(decoded, new PassContext(primary, owned, random(key)));
+      observed = withDesired(owned, graph);
       plan = planner.plan(graph, observed);
-    } catch (IllegalArgumentException badGraph) {
-      // InvalidGraphException, DependencyCycleException, InvalidResourceException: a reconciler bug, not
-      // something time will fix; nothing is applied (a plan is validated whole before its first action runs).
+    } catch (InvalidSpecException invalid) {
+      return invalid(primary, invalid, pass);
+    } catch (InvalidGraphException | DependencyCycleException | InvalidResourceException badGraph) {
+      // The reconciler built a graph the engine cannot carry out (a cycle, a dependency outside the graph, a
+      // malformed object): nothing is applied, since a plan is validated whole before its first action runs.
+      // Not something time fixes, but a new spec or a new reconciler version may: back off.
       Outcome failed = new Outcome.Failed(ImmutableList.of(String.valueOf(badGraph.getMessage())));
-      ExecutionReport none = ExecutionReport.empty(observed);
       boolean written = writeStatus(primary, decoded, observed, failed, pass);
-      return new PassResult(key, PassResult.Phase.RECONCILED, failed, none, pass.writes, written, Requeue.backoff(Duration.ZERO), null);
+      return new PassResult(key, PassResult.Phase.RECONCILED, failed, ExecutionReport.empty(observed), pass.writes, written,
+          Requeue.backoff(Duration.ZERO), null);
     }
     ExecutionReport report = executor.execute(plan, observed);
     pass.writes += report.writes();

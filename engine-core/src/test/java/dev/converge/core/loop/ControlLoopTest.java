@@ -168,6 +168,19 @@ class ControlLoopTest {
   }
 
   @Test
+  void invalidGraph_appliesNothing_isReportedAsFailed_andBacksOff() {
+    backend.put(app("shop", "web", "shop:1").edit(tree -> tree.withObjectProperty("spec").put("brokenDependency", true)));
+
+    PassResult result = loop.reconcile(APP);
+
+    assertThat(backend.writes()).containsExactly("update example.dev/App/shop/web", "updateStatus example.dev/App/shop/web");
+    assertThat(result.tag()).isEqualTo("failed");
+    assertThat(result.requeue()).isEqualTo(Requeue.backoff(Duration.ZERO));
+    assertThat(ready().reason()).isEqualTo("Failed");
+    assertThat(ready().message()).contains("Namespace/nowhere");
+  }
+
+  @Test
   void prune_deletesOwnedObjectsNoLongerDesired_andSparesUnownedOnes() {
     convergeFromEmpty();
     Resource lookalike = backend.put(TestResources.service("shop", "web-2"));

@@ -19,7 +19,8 @@ import dev.converge.api.StatusContext;
 /**
  * A small reconciler for loop and driver tests: an {@code example.dev/App} owns a ServiceAccount, a ConfigMap
  * (with a random token generated once and kept), a Deployment running {@code spec.image}, a Service (unless
- * {@code spec.service: false}) and a cluster-scoped ClusterRole. Its status has a {@code Ready} condition and
+ * {@code spec.service: false}) and a cluster-scoped ClusterRole ({@code spec.brokenDependency: true} makes it depend
+ * on an object outside the graph, which the graph builder rejects). Its status has a {@code Ready} condition and
  * the Deployment's available replicas.
  */
 public final class AppReconciler implements Reconciler<AppReconciler.App> {
@@ -77,7 +78,11 @@ public final class AppReconciler implements Reconciler<AppReconciler.App> {
     if (app.service()) {
       graph.add(TestResources.service(app.namespace(), app.name()));
     }
-    graph.add(DesiredResource.of(TestResources.clusterRole(app.namespace() + "-" + app.name() + "-reader")));
+    DesiredResource role = DesiredResource.of(TestResources.clusterRole(app.namespace() + "-" + app.name() + "-reader"));
+    if (context.primary().spec().path("brokenDependency").asBoolean(false)) {
+      role = role.dependsOn(ResourceKey.cluster("", "Namespace", "nowhere"));
+    }
+    graph.add(role);
     return graph.build();
   }
 

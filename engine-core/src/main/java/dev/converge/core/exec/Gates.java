@@ -2,6 +2,7 @@ package dev.converge.core.exec;
 
 import dev.converge.api.Action;
 import dev.converge.api.Edge;
+import dev.converge.api.EdgeRule;
 import dev.converge.api.Lookup;
 import dev.converge.api.Observed;
 import dev.converge.api.ReadyGate;
@@ -37,8 +38,8 @@ final class Gates {
   }
 
   /**
-   * Why {@code action} must wait, one line per unmet gate of its prerequisites; empty if it may run. Deletes
-   * never wait: taking something away needs nothing to be ready.
+   * Why {@code action} must wait, one line per unmet gate of its hard prerequisites (not those of the default
+   * kind order); empty if it may run. Deletes never wait: taking something away needs nothing to be ready.
    *
    * @param requests receives the reads the evaluation made
    * @throws BackendException if a read fails
@@ -50,7 +51,9 @@ final class Gates {
     }
     Set<ResourceKey> prerequisites = new LinkedHashSet<>();
     for (Edge edge : action.orderedBy()) {
-      prerequisites.add(edge.prerequisite());
+      if (edge.rule() != EdgeRule.KIND_ORDER) { // a preference of order, not a dependency to wait for
+        prerequisites.add(edge.prerequisite());
+      }
     }
     for (ResourceKey prerequisite : prerequisites) {
       ReadyGate gate = gates.get(prerequisite);

@@ -7,6 +7,7 @@ import com.google.common.util.concurrent.MoreExecutors;
 import com.google.common.util.concurrent.Uninterruptibles;
 import dev.converge.api.Action;
 import dev.converge.api.Edge;
+import dev.converge.api.EdgeRule;
 import dev.converge.api.Observed;
 import dev.converge.api.Plan;
 import dev.converge.api.ResourceKey;
@@ -45,7 +46,8 @@ import org.jspecify.annotations.Nullable;
  *       {@link Plan#gates()} must be ready; if one is not, the action is {@link ActionStatus#WAITING} and does
  *       not run. The executor never blocks on a gate.
  *   <li><b>Stop dependents:</b> an action whose prerequisite failed, waits or was skipped is {@link
- *       ActionStatus#SKIPPED}, with the reason.
+ *       ActionStatus#SKIPPED}, with the reason. Prerequisites are the hard edges and the actions waited for;
+ *       the default kind order alone ({@code KIND_ORDER}) orders but neither holds nor stops an action.
  *   <li><b>Retries:</b> a retryable 409 Conflict is re-read and retried at once, a bounded number of times; a
  *       429/5xx is retried with exponential backoff only when a {@link Sleeper} is given (threaded mode),
  *       otherwise the action fails as retryable with the server's {@code Retry-After} and the loop requeues.
@@ -150,16 +152,22 @@ public final class PlanExecutor {
   }
 
   /**
-   * The actions {@code action} depends on: those it waits for ({@link Action#after()}) and, for creates and
-   * updates, the prerequisites of its ordering edges. Deletes run against reversed edges, so for them only
-   * {@code after} counts.
+   * The actions {@code action} depends on: the prerequisites of its hard ordering edges and the actions it
+   * waits for ({@link Action#after()}), except a prerequisite that is only there by the default kind order
+   * ({@link EdgeRule#KIND_ORDER}): that order is a preference, and a failed ConfigMap must not hold back an
+   * unrelated Deployment. Deletes run against reversed edges, so for them only {@code after} counts.
    */
-  private static Set<ResourceKey> prerequisites(Action action) {
+  static Set<ResourceKey> prerequisites(Action action) {
     Set<ResourceKey> keys = new LinkedHashSet<>(action.after());
     if (!(action instanceof Action.Delete)) {
+      Set<ResourceKey> hard = new LinkedHashSet<>();
+      Set<ResourceKey> soft = new LinkedHashSet<>();
       for (Edge edge : action.orderedBy()) {
-        keys.add(edge.prerequisite());
+        (edge.rule() == EdgeRule.KIND_ORDER ? soft : hard).add(edge.prerequisite());
       }
+      soft.removeAll(hard);
+      keys.removeAll(soft);
+      keys.addAll(hard);
     }
     keys.remove(action.key());
     return keys;

@@ -301,6 +301,35 @@ class PlanExecutorTest {
   }
 
   @Test
+  void kindOrderAlone_neitherStopsNorHoldsAnAction() {
+    backend.fail("apply", CM.key(), 1, () -> new BackendException.Forbidden("configmaps is forbidden"));
+    Action.Create afterByKindOnly = new Action.Create(WEB, ImmutableList.of("not found"),
+        ImmutableList.of(dev.converge.api.Edge.of(CM.key(), WEB.key(), dev.converge.api.EdgeRule.KIND_ORDER, "ConfigMap before Deployment"),
+            dev.converge.api.Edge.of(SVC.key(), WEB.key(), dev.converge.api.EdgeRule.KIND_ORDER, "Service before Deployment")),
+        ImmutableList.of(CM.key()));
+    Plan plan = plan(List.of(List.of(create(CM)), List.of(afterByKindOnly)), Map.of(SVC.key(), ReadyGates.serviceHasEndpoints()));
+
+    ExecutionReport report = executor.execute(plan, Observed.empty());
+
+    assertThat(lines(report)).containsExactly(
+        "create ConfigMap/ns/app FAILED: 403 Forbidden: configmaps is forbidden",
+        "create apps/Deployment/ns/web APPLIED");
+  }
+
+  @Test
+  void hardEdgeAndKindOrderFromTheSamePrerequisite_stillStops() {
+    backend.fail("apply", CM.key(), 1, () -> new BackendException.Forbidden("configmaps is forbidden"));
+    Action.Create both = new Action.Create(WEB, ImmutableList.of("not found"),
+        ImmutableList.of(dev.converge.api.Edge.of(CM.key(), WEB.key(), dev.converge.api.EdgeRule.CONFIG_MAP, "volumes"),
+            dev.converge.api.Edge.of(CM.key(), WEB.key(), dev.converge.api.EdgeRule.KIND_ORDER, "")),
+        ImmutableList.of(CM.key()));
+
+    ExecutionReport report = executor.execute(plan(List.of(List.of(create(CM)), List.of(both))), Observed.empty());
+
+    assertThat(report.outcome(WEB.key()).orElseThrow().status()).isEqualTo(ActionStatus.SKIPPED);
+  }
+
+  @Test
   void notFoundOnApply_isRetryable_theNamespaceMayComeLater() {
     backend.fail("apply", CM.key(), 1, () -> new BackendException.NotFound("namespaces \"ns\" not found"));
 

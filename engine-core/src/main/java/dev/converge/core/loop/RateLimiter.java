@@ -3,6 +3,7 @@ package dev.converge.core.loop;
 import com.google.common.collect.ImmutableList;
 import dev.converge.api.Ticker;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Decides how long an item waits before it is retried, as client-go's {@code workqueue.RateLimiter}: {@link
@@ -42,8 +43,7 @@ public interface RateLimiter<T> {
   }
 
   /** The longest delay of all {@code limiters}, each of which is asked (client-go's {@code MaxOfRateLimiter}). */
-  @SafeVarargs
-  static <T> RateLimiter<T> maxOf(RateLimiter<T>... limiters) {
+  static <T> RateLimiter<T> maxOf(List<RateLimiter<T>> limiters) {
     return new MaxOfRateLimiter<>(ImmutableList.copyOf(limiters));
   }
 
@@ -53,6 +53,6 @@ public interface RateLimiter<T> {
    * object from being hammered; the bucket keeps a mass failure from flooding the API server.
    */
   static <T> RateLimiter<T> defaultController(Ticker ticker) {
-    return maxOf(exponential(Duration.ofMillis(5), Duration.ofSeconds(1000)), tokenBucket(ticker, 10, 100));
+    return maxOf(List.of(exponential(Duration.ofMillis(5), Duration.ofSeconds(1000)), tokenBucket(ticker, 10, 100)));
   }
 }

@@ -10,6 +10,7 @@ import dev.converge.api.Edge;
 import dev.converge.api.EdgeRule;
 import dev.converge.api.Observed;
 import dev.converge.api.Plan;
+import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
 import dev.converge.api.Step;
 import dev.converge.api.backend.ApplyOptions;
@@ -20,10 +21,12 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -110,25 +113,40 @@ public final class PlanExecutor {
         }
       }
       ActionRunner.Result[] results = runAll(runnable);
+      // Fold the step's writes into the state once (one copy per step, not per write: plans can be large).
+      Map<ResourceKey, Resource> changed = new TreeMap<>();
+      Set<ResourceKey> removed = new HashSet<>();
       int next = 0;
       for (int i = 0; i < step.actions().size(); i++) {
         ActionOutcome outcome = decided.get(i);
         if (outcome == null) {
           ActionRunner.Result result = results[next++];
           outcome = result.outcome();
-          if (result.written() != null) {
-            state = state.with(result.written());
+          Resource written = result.written();
+          if (written != null) {
+            changed.put(written.key(), written);
           } else if (result.removed()) {
-            state = state.without(outcome.key());
+            removed.add(outcome.key());
           }
         }
         outcomes.put(outcome.key(), outcome);
         ordered.add(outcome);
         metrics.action(outcome.verb(), outcome.status());
       }
+      state = fold(state, changed, removed);
     }
     ImmutableList<ActionOutcome> all = ordered.build();
     return new ExecutionReport(all, state, requeueAfter(all));
+  }
+
+  private static Observed fold(Observed state, Map<ResourceKey, Resource> changed, Set<ResourceKey> removed) {
+    if (changed.isEmpty() && removed.isEmpty()) {
+      return state;
+    }
+    Map<ResourceKey, Resource> all = new TreeMap<>(state.objects());
+    all.keySet().removeAll(removed);
+    all.putAll(changed);
+    return Observed.of(all.values());
   }
 
   /** Why {@code action} must not run now (skipped or waiting), or null if it may. */

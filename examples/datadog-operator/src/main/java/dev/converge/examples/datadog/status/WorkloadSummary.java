@@ -30,14 +30,14 @@ public final class WorkloadSummary {
       return summary.put("state", FAILED).put("status", FAILED);
     }
     JsonNode status = live.get().status();
-    long desired = status.path("desiredNumberScheduled").asLong(0);
-    long ready = status.path("numberReady").asLong(0);
-    long upToDate = status.path("updatedNumberScheduled").asLong(0);
+    int desired = status.path("desiredNumberScheduled").asInt(0);
+    int ready = status.path("numberReady").asInt(0);
+    int upToDate = status.path("updatedNumberScheduled").asInt(0);
     String state = upToDate != desired ? UPDATING : ready == 0 && desired != 0 ? PROGRESSING : RUNNING;
     summary.put("desired", desired)
-        .put("current", status.path("currentNumberScheduled").asLong(0))
+        .put("current", status.path("currentNumberScheduled").asInt(0))
         .put("ready", ready)
-        .put("available", status.path("numberAvailable").asLong(0))
+        .put("available", status.path("numberAvailable").asInt(0))
         .put("upToDate", upToDate)
         .put("state", state)
         .put("status", state + " (" + desired + "/" + ready + "/" + upToDate + ")")
@@ -56,9 +56,9 @@ public final class WorkloadSummary {
       return summary.put("state", FAILED).put("status", FAILED);
     }
     JsonNode status = live.get().status();
-    long replicas = status.path("replicas").asLong(0);
-    long ready = status.path("readyReplicas").asLong(0);
-    long updated = status.path("updatedReplicas").asLong(0);
+    int replicas = status.path("replicas").asInt(0);
+    int ready = status.path("readyReplicas").asInt(0);
+    int updated = status.path("updatedReplicas").asInt(0);
     String state;
     if (replicaFailure(status)) {
       state = FAILED;
@@ -72,7 +72,7 @@ public final class WorkloadSummary {
     summary.put("replicas", replicas)
         .put("readyReplicas", ready)
         .put("updatedReplicas", updated)
-        .put("availableReplicas", status.path("availableReplicas").asLong(0))
+        .put("availableReplicas", status.path("availableReplicas").asInt(0))
         .put("state", state)
         .put("status", state + " (" + replicas + "/" + ready + "/" + updated + ")")
         .put("deploymentName", live.get().name());

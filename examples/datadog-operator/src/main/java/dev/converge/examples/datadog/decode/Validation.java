@@ -52,6 +52,20 @@ public final class Validation {
     if (instrumentation.path("enabledNamespaces").size() > 0 && instrumentation.path("disabledNamespaces").size() > 0) {
       return Optional.of(new SpecProblem("spec.features.apm.instrumentation", NAMESPACES_TOGETHER));
     }
+    JsonNode serviceName = Json.at(spec, "features.admissionController.serviceName");
+    if (nonEmpty(serviceName)) {
+      String service = serviceName.asText();
+      Optional<String> invalid = Names.checkDns1035Label(service);
+      if (invalid.isPresent()) {
+        return Optional.of(new SpecProblem("spec.features.admissionController.serviceName",
+            "invalid Service name \"" + service + "\": " + invalid.get()));
+      }
+      // The operator's other Services of this DatadogAgent; sharing a name would make one object two things.
+      if (service.equals(name + "-agent") || service.equals(name + "-cluster-agent")) {
+        return Optional.of(new SpecProblem("spec.features.admissionController.serviceName",
+            "\"" + service + "\" is the name of another Service of this DatadogAgent"));
+      }
+    }
     for (ComponentName component : ComponentName.values()) {
       JsonNode override = spec.path("override").path(component.overrideKey());
       String base = "spec.override." + component.overrideKey();

@@ -76,6 +76,11 @@ public final class DesiredRenderer {
       // The webhook configuration and the runners wait for a Cluster Agent that answers.
       workloadEntry = workloadEntry.readyWhen(ReadyGates.deploymentAvailable());
     }
+    if (component == ComponentName.CLUSTER_CHECKS_RUNNER) {
+      // Runners only poll the Cluster Agent for checks; started before it they would only fail and restart.
+      workloadEntry = workloadEntry.dependsOn(
+          dev.converge.api.ResourceKey.namespaced("apps", "Deployment", dda.namespace(), AgentNames.clusterAgent(dda)));
+    }
     out.add(workloadEntry);
     if (!builder.clusterRules().isEmpty()) {
       out.add(DesiredResource.of(ObjectFactory.role(name, "", labels, builder.clusterRules())));

@@ -272,6 +272,16 @@ class DatadogAgentDecoderTest {
   }
 
   @Test
+  void validation_admissionServiceNameMustBeAFreeServiceName() {
+    assertThat(rejection(minimalAgent("  features:\n    admissionController:\n      serviceName: datadog-cluster-agent\n")).getMessage())
+        .isEqualTo("\"datadog-cluster-agent\" is the name of another Service of this DatadogAgent");
+    InvalidSpecException invalid = rejection(minimalAgent("  features:\n    admissionController:\n      serviceName: Admission\n"));
+    assertThat(invalid.getMessage()).isEqualTo("invalid Service name \"Admission\": a DNS-1035 label must consist of lower case "
+        + "alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character");
+    assertThat(invalid.path()).isEqualTo("spec.features.admissionController.serviceName");
+  }
+
+  @Test
   void overrides_areReadIntoTypedValues() {
     DatadogAgent dda = DatadogAgentDecoder.decode(minimalAgent("""
           override:

@@ -214,6 +214,8 @@ class DesiredRendererTest {
     assertThat(env(runner, "DD_CLUSTER_AGENT_AUTH_TOKEN")).isEqualTo("{\"secretKeyRef\":{\"name\":\"datadog-token\",\"key\":\"token\"}}");
     assertThat(env(container(get(graph, "apps/DaemonSet/datadog/datadog-agent"), "agent"), "DD_EXTRA_CONFIG_PROVIDERS"))
         .isEqualTo("endpointschecks");
+    assertThat(graph.get(ResourceKey.parse("apps/Deployment/datadog/datadog-cluster-checks-runner")).orElseThrow().dependsOn())
+        .containsExactly(ResourceKey.parse("apps/Deployment/datadog/datadog-cluster-agent"));
   }
 
   @Test

@@ -11,7 +11,7 @@ import dev.converge.api.StatusContext;
 import dev.converge.examples.datadog.decode.DatadogAgentDecoder;
 import dev.converge.examples.datadog.model.DatadogAgent;
 import dev.converge.examples.datadog.render.DesiredRenderer;
-import dev.converge.examples.datadog.status.StatusCalculator;
+import dev.converge.examples.datadog.status.AgentStatusCalculator;
 
 /**
  * The DatadogAgent operator as a Converge {@link Reconciler}: decode (strict, defaults on a copy, validation
@@ -54,6 +54,6 @@ public final class DatadogAgentReconciler implements Reconciler<DatadogAgent> {
 
   @Override
   public ObjectNode status(StatusContext<DatadogAgent> context) {
-    return StatusCalculator.compute(context);
+    return AgentStatusCalculator.compute(context);
   }
 }

@@ -28,7 +28,7 @@ class DatadogAgentReconcilerTest {
 
   private DesiredGraph desired(Resource primary, Observed observed, long seed) {
     DatadogAgent dda = reconciler.decode(primary);
-    return reconciler.desired(dda, FakeContext.of(primary, observed, seed));
+    return reconciler.desired(dda, DatadogTestContext.of(primary, observed, seed));
   }
 
   /** What a server holds after applying {@code graph}: the objects plus server-assigned fields. */
@@ -50,7 +50,7 @@ class DatadogAgentReconcilerTest {
 
   @Test
   void secondPass_plansNothing() {
-    Resource primary = TestResources.exampleAgent();
+    Resource primary = DatadogFixtures.exampleAgent();
     DesiredGraph first = desired(primary, Observed.empty(), 1);
     Observed live = applied(first, Observed.empty());
     DesiredGraph second = desired(primary, live, 2);
@@ -60,15 +60,15 @@ class DatadogAgentReconcilerTest {
 
   @Test
   void twoAgentsInOneNamespace_neverDeleteEachOthersObjects() {
-    Resource a = TestResources.agent("datadog", TestResources.MINIMAL);
-    Resource b = TestResources.agent("canary", TestResources.MINIMAL);
+    Resource a = DatadogFixtures.agent("datadog", DatadogFixtures.MINIMAL);
+    Resource b = DatadogFixtures.agent("canary", DatadogFixtures.MINIMAL);
     Observed live = applied(desired(b, Observed.empty(), 2), applied(desired(a, Observed.empty(), 1), Observed.empty()));
     for (Resource primary : List.of(a, b)) {
       Plan plan = Planner.defaults().plan(desired(primary, live, 3), live);
       assertThat(plan.actions()).as(primary.name()).isEmpty();
     }
     // Turning a feature off in one prunes only its own objects.
-    Resource bWithoutAdmission = TestResources.agent("canary", TestResources.MINIMAL + "  features:\n    admissionController:\n      enabled: false\n");
+    Resource bWithoutAdmission = DatadogFixtures.agent("canary", DatadogFixtures.MINIMAL + "  features:\n    admissionController:\n      enabled: false\n");
     Plan plan = Planner.defaults().plan(desired(bWithoutAdmission, live, 3), live);
     assertThat(plan.actions()).filteredOn(action -> action instanceof Action.Delete).extracting(action -> action.key().toString())
         .containsExactlyInAnyOrder("Service/datadog/canary-admission-controller",
@@ -77,7 +77,7 @@ class DatadogAgentReconcilerTest {
 
   @Test
   void labelEdit_plansAnUpdateOfThePodTemplate() {
-    Resource primary = TestResources.exampleAgent();
+    Resource primary = DatadogFixtures.exampleAgent();
     Observed live = applied(desired(primary, Observed.empty(), 1), Observed.empty());
     Resource edited = primary.edit(tree -> tree.withObjectProperty("spec").withObjectProperty("override").withObjectProperty("nodeAgent")
         .withObjectProperty("labels").put("team", "observability"));
@@ -88,7 +88,7 @@ class DatadogAgentReconcilerTest {
 
   @Test
   void invalidSpec_isRejectedBeforeAnythingIsRendered() {
-    assertThatThrownBy(() -> reconciler.decode(TestResources.agent("datadog", "  global:\n    site: x\n")))
+    assertThatThrownBy(() -> reconciler.decode(DatadogFixtures.agent("datadog", "  global:\n    site: x\n")))
         .isInstanceOf(InvalidSpecException.class)
         .hasMessage("credentials not configured in the DatadogAgent, can't reconcile");
   }
@@ -102,7 +102,7 @@ class DatadogAgentReconcilerTest {
 
   @Test
   void desired_ownsEverythingByThePrimary() {
-    Resource primary = TestResources.exampleAgent();
+    Resource primary = DatadogFixtures.exampleAgent();
     DesiredGraph graph = desired(primary, Observed.empty(), 1);
     for (DesiredResource entry : graph.resources().values()) {
       assertThat(dev.converge.api.Ownership.isOwnedBy(entry.resource(), primary.key())).as(entry.key().toString()).isTrue();

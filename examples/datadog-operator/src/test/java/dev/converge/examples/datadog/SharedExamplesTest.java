@@ -13,10 +13,10 @@ class SharedExamplesTest {
 
   @Test
   void testCopies_equalTheSharedExamples() throws Exception {
-    Optional<Path> shared = TestResources.sharedExamplesFolder();
+    Optional<Path> shared = DatadogFixtures.sharedExamplesFolder();
     assumeTrue(shared.isPresent(), "shared/ is not beside this build");
     for (String file : new String[] {"datadog-agent.yaml", "datadog-secret.yaml"}) {
-      assertThat(TestResources.sharedExample(file)).as(file).isEqualTo(Files.readString(shared.get().resolve(file)));
+      assertThat(DatadogFixtures.sharedExample(file)).as(file).isEqualTo(Files.readString(shared.get().resolve(file)));
     }
   }
 }

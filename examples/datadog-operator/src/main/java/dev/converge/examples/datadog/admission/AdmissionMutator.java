@@ -45,9 +45,9 @@ public final class AdmissionMutator {
   private static final String[][] STANDARD_TAGS = {
       {"tags.datadoghq.com/env", "DD_ENV"}, {"tags.datadoghq.com/service", "DD_SERVICE"}, {"tags.datadoghq.com/version", "DD_VERSION"}};
 
-  private final AdmissionConfig config;
+  private final DatadogAdmissionConfig config;
 
-  public AdmissionMutator(AdmissionConfig config) {
+  public AdmissionMutator(DatadogAdmissionConfig config) {
     this.config = config;
   }
 

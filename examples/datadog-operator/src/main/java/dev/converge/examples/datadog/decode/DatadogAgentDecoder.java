@@ -37,25 +37,25 @@ public final class DatadogAgentDecoder {
     List<SpecProblem> problems = new ArrayList<>();
     for (Map.Entry<String, JsonNode> field : resource.json().properties()) {
       if (!TOP_LEVEL.contains(field.getKey())) {
-        problems.add(SchemaChecker.unknownField(field.getKey(), field.getKey(), TOP_LEVEL));
+        problems.add(SpecChecker.unknownField(field.getKey(), field.getKey(), TOP_LEVEL));
       }
     }
     JsonNode spec = resource.spec();
-    problems.addAll(SchemaChecker.check(spec, DatadogAgentSchema.spec(), "spec"));
+    problems.addAll(SpecChecker.check(spec, DatadogAgentSchema.spec(), "spec"));
     if (!problems.isEmpty()) {
       throw new InvalidSpecException(problems.get(0).path(),
           problems.stream().map(SpecProblem::toString).collect(Collectors.joining("; ")));
     }
-    Optional<SpecProblem> invalid = Validation.check(resource.name(), spec);
+    Optional<SpecProblem> invalid = AgentValidation.check(resource.name(), spec);
     if (invalid.isPresent()) {
       throw new InvalidSpecException(invalid.get().path(), invalid.get().problem());
     }
     return new DatadogAgent(resource.name(), resource.namespace(), resource.uid(), resource.labels(),
-        Binder.spec(Defaults.apply(spec, resource.name())));
+        SpecBinder.spec(AgentDefaults.apply(spec, resource.name())));
   }
 
   /** Every schema problem of {@code resource}'s spec, for tools that show them all; empty when it conforms. */
   public static ImmutableList<SpecProblem> schemaProblems(Resource resource) {
-    return SchemaChecker.check(resource.spec(), DatadogAgentSchema.spec(), "spec");
+    return SpecChecker.check(resource.spec(), DatadogAgentSchema.spec(), "spec");
   }
 }

@@ -1,13 +1,13 @@
 package dev.converge.examples.datadog.decode;
 
-import static dev.converge.examples.datadog.decode.Schema.array;
-import static dev.converge.examples.datadog.decode.Schema.bool;
-import static dev.converge.examples.datadog.decode.Schema.enumeration;
-import static dev.converge.examples.datadog.decode.Schema.integer;
-import static dev.converge.examples.datadog.decode.Schema.object;
-import static dev.converge.examples.datadog.decode.Schema.property;
-import static dev.converge.examples.datadog.decode.Schema.string;
-import static dev.converge.examples.datadog.decode.Schema.stringMap;
+import static dev.converge.examples.datadog.decode.SpecSchema.array;
+import static dev.converge.examples.datadog.decode.SpecSchema.bool;
+import static dev.converge.examples.datadog.decode.SpecSchema.enumeration;
+import static dev.converge.examples.datadog.decode.SpecSchema.integer;
+import static dev.converge.examples.datadog.decode.SpecSchema.object;
+import static dev.converge.examples.datadog.decode.SpecSchema.property;
+import static dev.converge.examples.datadog.decode.SpecSchema.string;
+import static dev.converge.examples.datadog.decode.SpecSchema.stringMap;
 
 /**
  * The schema of {@code DatadogAgent.spec} for the subset Converge's operator supports. Field names and
@@ -17,16 +17,16 @@ import static dev.converge.examples.datadog.decode.Schema.stringMap;
 public final class DatadogAgentSchema {
   private DatadogAgentSchema() {}
 
-  private static final Schema SECRET_REF = object("A key of a Secret in the DatadogAgent's namespace.",
+  private static final SpecSchema SECRET_REF = object("A key of a Secret in the DatadogAgent's namespace.",
       property("secretName", string("Name of the Secret.")),
       property("keyName", string("Key of the value within the Secret.")));
 
-  private static final Schema KEY_SELECTOR = object("Selects a key of a Secret or ConfigMap.",
+  private static final SpecSchema KEY_SELECTOR = object("Selects a key of a Secret or ConfigMap.",
       property("name", string("Name of the object.")),
       property("key", string("The key to select.")),
       property("optional", bool("Whether the object or its key must be defined.")));
 
-  private static final Schema ENV_VAR = object("An environment variable of a container.",
+  private static final SpecSchema ENV_VAR = object("An environment variable of a container.",
       property("name", string("Name of the variable.")),
       property("value", string("Literal value.")),
       property("valueFrom", object("Source of the value, when not literal.",
@@ -40,14 +40,14 @@ public final class DatadogAgentSchema {
           property("configMapKeyRef", KEY_SELECTOR),
           property("secretKeyRef", KEY_SELECTOR))));
 
-  private static final Schema TOLERATION = object("A toleration of a taint.",
+  private static final SpecSchema TOLERATION = object("A toleration of a taint.",
       property("key", string("Taint key; empty matches every key with operator Exists.")),
       property("operator", enumeration("Equal or Exists.", "Equal", "Exists")),
       property("value", string("Taint value for operator Equal.")),
       property("effect", enumeration("Taint effect to match; empty matches all.", "NoSchedule", "PreferNoSchedule", "NoExecute")),
       property("tolerationSeconds", integer("How long a NoExecute taint is tolerated.")));
 
-  private static final Schema OVERRIDE = object("Changes to one component, applied after the features.",
+  private static final SpecSchema OVERRIDE = object("Changes to one component, applied after the features.",
       property("image", object("The image to run.",
           property("name", string("Image name (agent), repository (gcr.io/datadoghq/agent) or full reference with a tag, used as is.")),
           property("tag", string("Tag used when the name has none.")))),
@@ -61,10 +61,10 @@ public final class DatadogAgentSchema {
       property("createPodDisruptionBudget", bool("Create a PodDisruptionBudget for the component.")),
       property("disabled", bool("Do not deploy the component.")));
 
-  private static final Schema UNIX_SOCKET = object("Unix domain socket configuration.",
+  private static final SpecSchema UNIX_SOCKET = object("Unix domain socket configuration.",
       property("enabled", bool("Listen on a Unix domain socket (default: false).")));
 
-  private static final Schema SPEC = object("The desired state of the Datadog agents.",
+  private static final SpecSchema SPEC = object("The desired state of the Datadog agents.",
       property("global", object("Settings shared by every component.",
           property("site", string("Datadog intake site (default: datadoghq.com).")),
           property("clusterName", string("Cluster name reported by every agent.")),
@@ -113,7 +113,7 @@ public final class DatadogAgentSchema {
           property("clusterChecksRunner", OVERRIDE))));
 
   /** The schema of {@code spec}. */
-  public static Schema spec() {
+  public static SpecSchema spec() {
     return SPEC;
   }
 }

@@ -8,7 +8,7 @@ import dev.converge.api.DesiredResource;
 import dev.converge.api.Json;
 import dev.converge.api.Resource;
 import dev.converge.examples.datadog.model.DatadogAgent;
-import dev.converge.examples.datadog.render.RbacRule;
+import dev.converge.examples.datadog.render.AgentRbacRule;
 
 /**
  * Step 1 of the install flow as a resource graph, what the Datadog Operator's Helm chart installs: the CRD
@@ -53,14 +53,14 @@ public final class OperatorInstall {
     columns.addObject().put("name", "agent").put("type", "string").put("jsonPath", ".status.agent.status");
     columns.addObject().put("name", "cluster-agent").put("type", "string").put("jsonPath", ".status.clusterAgent.status");
     columns.addObject().put("name", "age").put("type", "date").put("jsonPath", ".metadata.creationTimestamp");
-    version.putObject("schema").set("openAPIV3Schema", CrdSchema.openApiV3());
+    version.putObject("schema").set("openAPIV3Schema", AgentCrdSchema.openApiV3());
     return Resource.of(crd);
   }
 
   private static ObjectNode clusterRole(ImmutableMap<String, String> labels) {
     ObjectNode role = object("rbac.authorization.k8s.io/v1", "ClusterRole", NAME, "", labels);
     ArrayNode rules = role.putArray("rules");
-    for (RbacRule rule : OperatorRbac.rules()) {
+    for (AgentRbacRule rule : OperatorRbac.rules()) {
       rules.add(rule.toJson());
     }
     return role;

@@ -25,7 +25,7 @@ import java.util.TreeSet;
  * webhook goes first. Its names follow {@link AgentNames#webhook}; see there for why two DatadogAgents never
  * share one.
  */
-final class AdmissionControllerFeature implements Feature {
+final class AdmissionControllerFeature implements AgentFeature {
   /** The label that opts a pod in ({@code "true"}) or out ({@code "false"}). */
   static final String ENABLED_LABEL = "admission.datadoghq.com/enabled";
   static final int SERVICE_PORT = 443;
@@ -55,7 +55,7 @@ final class AdmissionControllerFeature implements Feature {
   }
 
   @Override
-  public void render(Rendering r) {
+  public void render(AgentRendering r) {
     DatadogAgent dda = r.dda();
     Features.AdmissionController ac = r.spec().features().admissionController();
     r.ifRuns(ComponentName.CLUSTER_AGENT, dca -> {
@@ -70,39 +70,39 @@ final class AdmissionControllerFeature implements Feature {
       dca.commonEnv(EnvVar.of("DD_ADMISSION_CONTROLLER_WEBHOOK_NAME", AgentNames.webhook(dda)));
       dca.container(CoreFeature.CLUSTER_AGENT_CONTAINER).port("admissionport", TARGET_PORT, "TCP", false);
       String webhook = AgentNames.webhook(dda);
-      dca.clusterRule(RbacRule.of("admissionregistration.k8s.io",
+      dca.clusterRule(AgentRbacRule.of("admissionregistration.k8s.io",
           List.of("mutatingwebhookconfigurations", "validatingwebhookconfigurations"), List.of("create")));
-      dca.clusterRule(RbacRule.named("admissionregistration.k8s.io",
+      dca.clusterRule(AgentRbacRule.named("admissionregistration.k8s.io",
           List.of("mutatingwebhookconfigurations", "validatingwebhookconfigurations"), List.of(webhook),
           List.of("get", "list", "watch", "update", "delete")));
       // Resolving a pod's owner for standard tags: ReplicaSet -> Deployment, and the other workload kinds.
-      dca.clusterRule(RbacRule.of("apps", List.of("deployments", "replicasets", "statefulsets", "daemonsets"), Rules.GET));
-      dca.clusterRule(RbacRule.of("", List.of("replicationcontrollers"), Rules.GET));
-      dca.clusterRule(RbacRule.of("batch", List.of("jobs", "cronjobs"), Rules.READ));
+      dca.clusterRule(AgentRbacRule.of("apps", List.of("deployments", "replicasets", "statefulsets", "daemonsets"), AgentRules.GET));
+      dca.clusterRule(AgentRbacRule.of("", List.of("replicationcontrollers"), AgentRules.GET));
+      dca.clusterRule(AgentRbacRule.of("batch", List.of("jobs", "cronjobs"), AgentRules.READ));
       // The webhook's serving certificate.
-      dca.namespaceRule(RbacRule.of("", List.of("secrets"), List.of("get", "list", "watch", "create", "update")));
+      dca.namespaceRule(AgentRbacRule.of("", List.of("secrets"), List.of("get", "list", "watch", "create", "update")));
     });
     ObjectNode port = Json.object().put("name", "datadog-webhook").put("port", SERVICE_PORT).put("protocol", "TCP")
         .put("targetPort", TARGET_PORT);
-    Resource service = ObjectFactory.service(ac.serviceName(), dda.namespace(), CommonLabels.of(dda, ComponentName.CLUSTER_AGENT),
-        CommonLabels.selector(dda, ComponentName.CLUSTER_AGENT), List.of(port), false);
+    Resource service = AgentObjects.service(ac.serviceName(), dda.namespace(), AgentLabels.of(dda, ComponentName.CLUSTER_AGENT),
+        AgentLabels.selector(dda, ComponentName.CLUSTER_AGENT), List.of(port), false);
     r.add(DesiredResource.of(service));
     ResourceKey deployment = ResourceKey.namespaced("apps", "Deployment", dda.namespace(), AgentNames.clusterAgent(dda));
     r.add(DesiredResource.of(webhookConfiguration(r)).dependsOn(service.key(), deployment));
   }
 
-  private static Resource webhookConfiguration(Rendering r) {
+  private static Resource webhookConfiguration(AgentRendering r) {
     DatadogAgent dda = r.dda();
     Features.AdmissionController ac = r.spec().features().admissionController();
-    ObjectNode object = ObjectFactory.metadata("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration",
-        AgentNames.webhook(dda), "", CommonLabels.of(dda, ComponentName.CLUSTER_AGENT));
+    ObjectNode object = AgentObjects.metadata("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration",
+        AgentNames.webhook(dda), "", AgentLabels.of(dda, ComponentName.CLUSTER_AGENT));
     ArrayNode webhooks = object.putArray("webhooks");
     webhooks.add(webhook(r, ac, "datadog.webhook.agent.config", "/injectconfig"));
     webhooks.add(webhook(r, ac, "datadog.webhook.standard.tags", "/injecttags"));
     return Resource.of(object);
   }
 
-  private static ObjectNode webhook(Rendering r, Features.AdmissionController ac, String name, String path) {
+  private static ObjectNode webhook(AgentRendering r, Features.AdmissionController ac, String name, String path) {
     ObjectNode webhook = Json.object().put("name", name);
     webhook.putArray("admissionReviewVersions").add("v1").add("v1beta1");
     webhook.putObject("clientConfig").putObject("service")

@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  * single-step instrumentation, the Cluster Agent's instrumentation settings (which is why instrumentation needs
  * the Cluster Agent).
  */
-final class ApmFeature implements Feature {
+final class ApmFeature implements AgentFeature {
   static final String CONTAINER = "trace-agent";
   static final int PORT = 8126;
   static final String SOCKET_DIR = "/var/run/datadog";
@@ -36,7 +36,7 @@ final class ApmFeature implements Feature {
   }
 
   @Override
-  public void render(Rendering r) {
+  public void render(AgentRendering r) {
     Features.Apm apm = r.spec().features().apm();
     r.ifRuns(ComponentName.NODE_AGENT, agent -> {
       agent.commonEnv(EnvVar.of("DD_APM_ENABLED", "true"));

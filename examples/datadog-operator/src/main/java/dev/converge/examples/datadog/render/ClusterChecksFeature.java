@@ -10,7 +10,7 @@ import dev.converge.examples.datadog.model.EnvVar;
  * by default or to dedicated runners with {@code useClusterChecksRunners} (which then require the runner
  * component).
  */
-final class ClusterChecksFeature implements Feature {
+final class ClusterChecksFeature implements AgentFeature {
 
   @Override
   public String path() {
@@ -30,7 +30,7 @@ final class ClusterChecksFeature implements Feature {
   }
 
   @Override
-  public void render(Rendering r) {
+  public void render(AgentRendering r) {
     boolean runners = r.runs(ComponentName.CLUSTER_CHECKS_RUNNER);
     r.ifRuns(ComponentName.CLUSTER_AGENT, dca -> {
       dca.commonEnv(EnvVar.of("DD_CLUSTER_CHECKS_ENABLED", "true"));

@@ -27,8 +27,8 @@ public final class ComponentBuilder {
   private final List<Toleration> tolerations = new ArrayList<>();
   private final Map<String, String> podLabels = new TreeMap<>();
   private final Map<String, String> podAnnotations = new TreeMap<>();
-  private final List<RbacRule> clusterRules = new ArrayList<>();
-  private final List<RbacRule> namespaceRules = new ArrayList<>();
+  private final List<AgentRbacRule> clusterRules = new ArrayList<>();
+  private final List<AgentRbacRule> namespaceRules = new ArrayList<>();
   private final Map<String, ObjectNode> servicePorts = new LinkedHashMap<>();
   private String image = "";
   private int replicas = 1;
@@ -91,22 +91,22 @@ public final class ComponentBuilder {
   }
 
   /** A rule of the component's ClusterRole. */
-  public ComponentBuilder clusterRule(RbacRule rule) {
+  public ComponentBuilder clusterRule(AgentRbacRule rule) {
     clusterRules.add(rule);
     return this;
   }
 
   /** A rule of the component's Role in the DatadogAgent's namespace. */
-  public ComponentBuilder namespaceRule(RbacRule rule) {
+  public ComponentBuilder namespaceRule(AgentRbacRule rule) {
     namespaceRules.add(rule);
     return this;
   }
 
-  public ImmutableList<RbacRule> clusterRules() {
+  public ImmutableList<AgentRbacRule> clusterRules() {
     return ImmutableList.copyOf(clusterRules);
   }
 
-  public ImmutableList<RbacRule> namespaceRules() {
+  public ImmutableList<AgentRbacRule> namespaceRules() {
     return ImmutableList.copyOf(namespaceRules);
   }
 

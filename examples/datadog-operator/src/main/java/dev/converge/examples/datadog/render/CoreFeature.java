@@ -13,7 +13,7 @@ import java.util.List;
  * With the Cluster Agent running, the node agents' ClusterRole is the kubelet rule alone; without it, every node
  * agent reads the cluster itself and gets the Cluster Agent's metadata reads.
  */
-final class CoreFeature implements Feature {
+final class CoreFeature implements AgentFeature {
   static final String AGENT_CONTAINER = "agent";
   static final String PROCESS_AGENT_CONTAINER = "process-agent";
   static final String CLUSTER_AGENT_CONTAINER = "cluster-agent";
@@ -36,11 +36,11 @@ final class CoreFeature implements Feature {
   }
 
   @Override
-  public void render(Rendering r) {
+  public void render(AgentRendering r) {
     GlobalConfig global = r.spec().global();
     boolean clusterAgent = r.runs(ComponentName.CLUSTER_AGENT);
     r.ifRuns(ComponentName.NODE_AGENT, agent -> {
-      agent.image(Images.resolve(global.registry(), Images.AGENT, Images.AGENT_VERSION, null));
+      agent.image(AgentImages.resolve(global.registry(), AgentImages.AGENT, AgentImages.AGENT_VERSION, null));
       globalEnv(r, agent);
       agent.commonEnv(EnvVar.of("KUBERNETES", "yes"));
       agent.commonEnv(EnvVar.fieldRef("DD_KUBERNETES_KUBELET_HOST", "status.hostIP"));
@@ -56,17 +56,17 @@ final class CoreFeature implements Feature {
       agent.emptyDirVolume("logdatadog");
       agent.hostPathVolume("procdir", "/proc", "");
       agent.hostPathVolume("cgroups", "/sys/fs/cgroup", "");
-      agent.clusterRule(Rules.kubelet());
+      agent.clusterRule(AgentRules.kubelet());
       if (!clusterAgent) {
         // No proxy: each node agent reads cluster metadata itself and elects a leader for cluster-level checks.
         agent.container(AGENT_CONTAINER).env(EnvVar.of("DD_LEADER_ELECTION", "true"));
-        Rules.clusterMetadata().forEach(agent::clusterRule);
-        agent.clusterRule(RbacRule.of("coordination.k8s.io", List.of("leases"), List.of("get", "create", "update")));
-        agent.clusterRule(RbacRule.of("", List.of("configmaps"), List.of("get", "create", "update")));
+        AgentRules.clusterMetadata().forEach(agent::clusterRule);
+        agent.clusterRule(AgentRbacRule.of("coordination.k8s.io", List.of("leases"), List.of("get", "create", "update")));
+        agent.clusterRule(AgentRbacRule.of("", List.of("configmaps"), List.of("get", "create", "update")));
       }
     });
     r.ifRuns(ComponentName.CLUSTER_AGENT, dca -> {
-      dca.image(Images.resolve(global.registry(), Images.CLUSTER_AGENT, Images.CLUSTER_AGENT_VERSION, null));
+      dca.image(AgentImages.resolve(global.registry(), AgentImages.CLUSTER_AGENT, AgentImages.CLUSTER_AGENT_VERSION, null));
       globalEnv(r, dca);
       if (r.appKeyEnv() != null) {
         dca.commonEnv(r.appKeyEnv());
@@ -85,17 +85,17 @@ final class CoreFeature implements Feature {
           .mount("logdatadog", "/var/log/datadog", false);
       dca.emptyDirVolume("logdatadog");
       dca.servicePort("agentport", CLUSTER_AGENT_PORT, CLUSTER_AGENT_PORT, "TCP");
-      Rules.clusterMetadata().forEach(dca::clusterRule);
+      AgentRules.clusterMetadata().forEach(dca::clusterRule);
       String lease = AgentNames.leaderElection(r.dda());
-      dca.namespaceRule(RbacRule.named("coordination.k8s.io", List.of("leases"), List.of(lease), List.of("get", "update")));
-      dca.namespaceRule(RbacRule.of("coordination.k8s.io", List.of("leases"), List.of("create")));
-      dca.namespaceRule(RbacRule.named("", List.of("configmaps"), List.of(lease, "datadog-leader-election", "datadog-cluster-id"),
+      dca.namespaceRule(AgentRbacRule.named("coordination.k8s.io", List.of("leases"), List.of(lease), List.of("get", "update")));
+      dca.namespaceRule(AgentRbacRule.of("coordination.k8s.io", List.of("leases"), List.of("create")));
+      dca.namespaceRule(AgentRbacRule.named("", List.of("configmaps"), List.of(lease, "datadog-leader-election", "datadog-cluster-id"),
           List.of("get", "update")));
-      dca.namespaceRule(RbacRule.of("", List.of("configmaps"), List.of("create")));
-      dca.namespaceRule(RbacRule.named("datadoghq.com", List.of("datadogagents"), List.of(r.dda().name()), Rules.GET));
+      dca.namespaceRule(AgentRbacRule.of("", List.of("configmaps"), List.of("create")));
+      dca.namespaceRule(AgentRbacRule.named("datadoghq.com", List.of("datadogagents"), List.of(r.dda().name()), AgentRules.GET));
     });
     r.ifRuns(ComponentName.CLUSTER_CHECKS_RUNNER, runner -> {
-      runner.image(Images.resolve(global.registry(), Images.AGENT, Images.AGENT_VERSION, null));
+      runner.image(AgentImages.resolve(global.registry(), AgentImages.AGENT, AgentImages.AGENT_VERSION, null));
       globalEnv(r, runner);
       clusterAgentConnection(r, runner, true);
       runner.commonEnv(EnvVar.of("DD_CLC_RUNNER_ENABLED", "true"));
@@ -106,11 +106,11 @@ final class CoreFeature implements Feature {
       runner.commonEnv(EnvVar.of("DD_ENABLE_METADATA_COLLECTION", "false"));
       runner.container(RUNNER_CONTAINER).command("agent", "run").mount("logdatadog", "/var/log/datadog", false);
       runner.emptyDirVolume("logdatadog");
-      runner.clusterRule(RbacRule.nonResource(List.of("/version", "/healthz"), Rules.GET));
+      runner.clusterRule(AgentRbacRule.nonResource(List.of("/version", "/healthz"), AgentRules.GET));
     });
   }
 
-  private static void globalEnv(Rendering r, ComponentBuilder component) {
+  private static void globalEnv(AgentRendering r, ComponentBuilder component) {
     GlobalConfig global = r.spec().global();
     component.commonEnv(r.apiKeyEnv());
     component.commonEnv(EnvVar.of("DD_SITE", global.site()));
@@ -123,7 +123,7 @@ final class CoreFeature implements Feature {
     }
   }
 
-  private static void clusterAgentConnection(Rendering r, ComponentBuilder component, boolean clusterAgent) {
+  private static void clusterAgentConnection(AgentRendering r, ComponentBuilder component, boolean clusterAgent) {
     component.commonEnv(EnvVar.of("DD_CLUSTER_AGENT_ENABLED", Boolean.toString(clusterAgent)));
     if (clusterAgent) {
       component.commonEnv(EnvVar.of("DD_CLUSTER_AGENT_KUBERNETES_SERVICE_NAME", AgentNames.clusterAgent(r.dda())));

@@ -25,8 +25,8 @@ public final class CredentialsSecret {
     if (!credentials.hasPlaintextKeys()) {
       return Optional.empty();
     }
-    ObjectNode secret = ObjectFactory.metadata("v1", "Secret", AgentNames.credentialsSecret(dda), dda.namespace(),
-        CommonLabels.of(dda, ComponentName.NODE_AGENT));
+    ObjectNode secret = AgentObjects.metadata("v1", "Secret", AgentNames.credentialsSecret(dda), dda.namespace(),
+        AgentLabels.of(dda, ComponentName.NODE_AGENT));
     secret.put("type", "Opaque");
     ObjectNode data = secret.putObject("data");
     if (credentials.apiSecret() == null && credentials.apiKey() != null) {

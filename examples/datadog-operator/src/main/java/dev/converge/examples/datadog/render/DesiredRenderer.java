@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Renders a DatadogAgent into its desired graph: core and features into per-component builders, overrides last,
+ * RenderHelpers a DatadogAgent into its desired graph: core and features into per-component builders, overrides last,
  * then one set of objects per component that runs (workload, service account, ClusterRole and Role with their
  * bindings, Service, PodDisruptionBudget) plus the shared objects (token Secret, credentials Secret, admission
  * Service, webhook configuration). Pure: the same DatadogAgent and context always give the same graph.
@@ -33,13 +33,13 @@ public final class DesiredRenderer {
 
   /** Every desired resource of {@code dda} with {@code token} as the Cluster Agent token, in render order. */
   public static ImmutableList<DesiredResource> resources(DatadogAgent dda, String token) {
-    Rendering r = new Rendering(dda);
-    for (Feature feature : FeatureCatalog.all()) {
+    AgentRendering r = new AgentRendering(dda);
+    for (AgentFeature feature : FeatureCatalog.all()) {
       if (FeatureCatalog.renders(feature, dda.spec())) {
         feature.render(r);
       }
     }
-    Overrides.apply(r);
+    OverrideLayer.apply(r);
 
     List<DesiredResource> out = new ArrayList<>();
     for (Map.Entry<ComponentName, ComponentBuilder> entry : r.components().entrySet()) {
@@ -53,11 +53,11 @@ public final class DesiredRenderer {
     return ImmutableList.copyOf(out);
   }
 
-  private static void component(Rendering r, ComponentName component, ComponentBuilder builder, List<DesiredResource> out) {
+  private static void component(AgentRendering r, ComponentName component, ComponentBuilder builder, List<DesiredResource> out) {
     DatadogAgent dda = r.dda();
     String name = AgentNames.of(dda, component);
-    ImmutableMap<String, String> labels = CommonLabels.of(dda, component);
-    ImmutableMap<String, String> selector = CommonLabels.selector(dda, component);
+    ImmutableMap<String, String> labels = AgentLabels.of(dda, component);
+    ImmutableMap<String, String> selector = AgentLabels.selector(dda, component);
     // Pod labels: the common labels, the override's labels on top; the selector labels always win.
     Map<String, String> podLabels = new java.util.TreeMap<>(labels);
     podLabels.putAll(builder.podLabels());
@@ -67,10 +67,10 @@ public final class DesiredRenderer {
 
     String serviceAccount = builder.serviceAccountOverride() != null ? builder.serviceAccountOverride() : name;
     if (builder.serviceAccountOverride() == null) {
-      out.add(DesiredResource.of(ObjectFactory.serviceAccount(name, dda.namespace(), labels)));
+      out.add(DesiredResource.of(AgentObjects.serviceAccount(name, dda.namespace(), labels)));
     }
     boolean deployment = component != ComponentName.NODE_AGENT;
-    Resource workload = ObjectFactory.workload(builder, name, dda.namespace(), labels, selector, serviceAccount, deployment);
+    Resource workload = AgentObjects.workload(builder, name, dda.namespace(), labels, selector, serviceAccount, deployment);
     DesiredResource workloadEntry = DesiredResource.of(workload);
     if (component == ComponentName.CLUSTER_AGENT) {
       // The webhook configuration and the runners wait for a Cluster Agent that answers.
@@ -83,20 +83,20 @@ public final class DesiredRenderer {
     }
     out.add(workloadEntry);
     if (!builder.clusterRules().isEmpty()) {
-      out.add(DesiredResource.of(ObjectFactory.role(name, "", labels, builder.clusterRules())));
-      out.add(DesiredResource.of(ObjectFactory.binding(name, "", labels, name, serviceAccount, dda.namespace())));
+      out.add(DesiredResource.of(AgentObjects.role(name, "", labels, builder.clusterRules())));
+      out.add(DesiredResource.of(AgentObjects.binding(name, "", labels, name, serviceAccount, dda.namespace())));
     }
     if (!builder.namespaceRules().isEmpty()) {
-      out.add(DesiredResource.of(ObjectFactory.role(name, dda.namespace(), labels, builder.namespaceRules())));
-      out.add(DesiredResource.of(ObjectFactory.binding(name, dda.namespace(), labels, name, serviceAccount, dda.namespace())));
+      out.add(DesiredResource.of(AgentObjects.role(name, dda.namespace(), labels, builder.namespaceRules())));
+      out.add(DesiredResource.of(AgentObjects.binding(name, dda.namespace(), labels, name, serviceAccount, dda.namespace())));
     }
     if (!builder.servicePorts().isEmpty()) {
       boolean local = component == ComponentName.NODE_AGENT;
-      out.add(DesiredResource.of(ObjectFactory.service(name, dda.namespace(), labels, selector, builder.servicePorts(), local)));
+      out.add(DesiredResource.of(AgentObjects.service(name, dda.namespace(), labels, selector, builder.servicePorts(), local)));
     }
     if (builder.podDisruptionBudget()) {
       boolean dca = component == ComponentName.CLUSTER_AGENT;
-      out.add(DesiredResource.of(ObjectFactory.podDisruptionBudget(AgentNames.podDisruptionBudget(dda, component),
+      out.add(DesiredResource.of(AgentObjects.podDisruptionBudget(AgentNames.podDisruptionBudget(dda, component),
           dda.namespace(), labels, selector, dca ? "minAvailable" : "maxUnavailable", 1)));
     }
   }

@@ -11,7 +11,7 @@ import dev.converge.examples.datadog.model.Features;
  * injection) and behind the local Service, optionally a Unix socket. Part of every node agent, so it requires
  * nothing beyond the node agents it renders into.
  */
-final class DogstatsdFeature implements Feature {
+final class DogstatsdFeature implements AgentFeature {
   static final int PORT = 8125;
 
   @Override
@@ -30,7 +30,7 @@ final class DogstatsdFeature implements Feature {
   }
 
   @Override
-  public void render(Rendering r) {
+  public void render(AgentRendering r) {
     Features.Dogstatsd dsd = r.spec().features().dogstatsd();
     r.ifRuns(ComponentName.NODE_AGENT, agent -> {
       ContainerBuilder container = agent.container(CoreFeature.AGENT_CONTAINER)

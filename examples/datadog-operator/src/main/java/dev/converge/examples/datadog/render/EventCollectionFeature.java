@@ -10,7 +10,7 @@ import java.util.List;
  * {@code features.eventCollection}: the Cluster Agent's leader watches Kubernetes events and keeps its resume
  * token in the {@code datadogtoken} ConfigMap.
  */
-final class EventCollectionFeature implements Feature {
+final class EventCollectionFeature implements AgentFeature {
 
   @Override
   public String path() {
@@ -28,10 +28,10 @@ final class EventCollectionFeature implements Feature {
   }
 
   @Override
-  public void render(Rendering r) {
+  public void render(AgentRendering r) {
     r.ifRuns(ComponentName.CLUSTER_AGENT, dca -> {
       dca.commonEnv(EnvVar.of("DD_COLLECT_KUBERNETES_EVENTS", "true"));
-      dca.namespaceRule(RbacRule.named("", List.of("configmaps"), List.of("datadogtoken"), List.of("get", "update")));
+      dca.namespaceRule(AgentRbacRule.named("", List.of("configmaps"), List.of("datadogtoken"), List.of("get", "update")));
     });
   }
 }

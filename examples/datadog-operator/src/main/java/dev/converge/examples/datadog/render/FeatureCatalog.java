@@ -6,7 +6,7 @@ import dev.converge.examples.datadog.model.DatadogAgentSpec;
 
 /** Every feature module, in the order they render; {@link CoreFeature} first. */
 public final class FeatureCatalog {
-  private static final ImmutableList<Feature> ALL = ImmutableList.of(
+  private static final ImmutableList<AgentFeature> ALL = ImmutableList.of(
       new CoreFeature(),
       new ApmFeature(),
       new LogCollectionFeature(),
@@ -19,7 +19,7 @@ public final class FeatureCatalog {
 
   private FeatureCatalog() {}
 
-  public static ImmutableList<Feature> all() {
+  public static ImmutableList<AgentFeature> all() {
     return ALL;
   }
 
@@ -30,7 +30,7 @@ public final class FeatureCatalog {
    */
   public static ImmutableList<String> conflicts(DatadogAgentSpec spec) {
     ImmutableList.Builder<String> conflicts = ImmutableList.builder();
-    for (Feature feature : ALL) {
+    for (AgentFeature feature : ALL) {
       if (!feature.enabled(spec)) {
         continue;
       }
@@ -45,7 +45,7 @@ public final class FeatureCatalog {
   }
 
   /** Whether {@code feature} renders: enabled, and every component it requires runs. */
-  static boolean renders(Feature feature, DatadogAgentSpec spec) {
+  static boolean renders(AgentFeature feature, DatadogAgentSpec spec) {
     if (!feature.enabled(spec)) {
       return false;
     }

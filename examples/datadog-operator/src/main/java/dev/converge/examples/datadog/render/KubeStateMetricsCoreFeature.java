@@ -9,7 +9,7 @@ import dev.converge.examples.datadog.model.EnvVar;
  * {@code features.kubeStateMetricsCore}: the kube-state-metrics check runs as a cluster check, in the Cluster
  * Agent or, when runners are used, in the runners; whichever runs it gets the list/watch rules it needs.
  */
-final class KubeStateMetricsCoreFeature implements Feature {
+final class KubeStateMetricsCoreFeature implements AgentFeature {
 
   @Override
   public String path() {
@@ -27,11 +27,11 @@ final class KubeStateMetricsCoreFeature implements Feature {
   }
 
   @Override
-  public void render(Rendering r) {
+  public void render(AgentRendering r) {
     r.ifRuns(ComponentName.CLUSTER_AGENT, dca -> {
       dca.commonEnv(EnvVar.of("DD_KUBE_STATE_METRICS_CORE_ENABLED", "true"));
-      Rules.kubeStateMetrics().forEach(dca::clusterRule);
+      AgentRules.kubeStateMetrics().forEach(dca::clusterRule);
     });
-    r.ifRuns(ComponentName.CLUSTER_CHECKS_RUNNER, runner -> Rules.kubeStateMetrics().forEach(runner::clusterRule));
+    r.ifRuns(ComponentName.CLUSTER_CHECKS_RUNNER, runner -> AgentRules.kubeStateMetrics().forEach(runner::clusterRule));
   }
 }

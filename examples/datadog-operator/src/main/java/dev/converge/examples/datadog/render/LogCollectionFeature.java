@@ -6,7 +6,7 @@ import dev.converge.examples.datadog.model.DatadogAgentSpec;
 import dev.converge.examples.datadog.model.EnvVar;
 
 /** {@code features.logCollection}: the node agents tail container log files from the node. */
-final class LogCollectionFeature implements Feature {
+final class LogCollectionFeature implements AgentFeature {
 
   @Override
   public String path() {
@@ -24,7 +24,7 @@ final class LogCollectionFeature implements Feature {
   }
 
   @Override
-  public void render(Rendering r) {
+  public void render(AgentRendering r) {
     boolean all = r.spec().features().logCollection().containerCollectAll();
     r.ifRuns(ComponentName.NODE_AGENT, agent -> {
       agent.container(CoreFeature.AGENT_CONTAINER)

@@ -6,7 +6,7 @@ import dev.converge.examples.datadog.model.DatadogAgentSpec;
 import dev.converge.examples.datadog.model.EnvVar;
 
 /** {@code features.remoteConfiguration}: every component accepts configuration pushed from Datadog. */
-final class RemoteConfigurationFeature implements Feature {
+final class RemoteConfigurationFeature implements AgentFeature {
 
   @Override
   public String path() {
@@ -24,7 +24,7 @@ final class RemoteConfigurationFeature implements Feature {
   }
 
   @Override
-  public void render(Rendering r) {
+  public void render(AgentRendering r) {
     for (ComponentName component : new ComponentName[] {ComponentName.NODE_AGENT, ComponentName.CLUSTER_AGENT}) {
       r.ifRuns(component, builder -> builder.commonEnv(EnvVar.of("DD_REMOTE_CONFIGURATION_ENABLED", "true")));
     }

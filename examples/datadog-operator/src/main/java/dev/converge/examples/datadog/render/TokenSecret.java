@@ -49,8 +49,8 @@ public final class TokenSecret {
 
   /** The Secret holding {@code token}, as {@code data} (base64), which is how the server stores it. */
   public static Resource resource(DatadogAgent dda, String token) {
-    ObjectNode secret = ObjectFactory.metadata("v1", "Secret", AgentNames.token(dda), dda.namespace(),
-        CommonLabels.of(dda, ComponentName.CLUSTER_AGENT));
+    ObjectNode secret = AgentObjects.metadata("v1", "Secret", AgentNames.token(dda), dda.namespace(),
+        AgentLabels.of(dda, ComponentName.CLUSTER_AGENT));
     secret.put("type", "Opaque");
     secret.putObject("data").put(AgentNames.TOKEN_KEY, base64(token));
     return Resource.of(secret);

@@ -8,7 +8,7 @@ import dev.converge.api.Json;
 import dev.converge.api.Lookup;
 import dev.converge.api.Observed;
 import dev.converge.api.Resource;
-import dev.converge.examples.datadog.TestResources;
+import dev.converge.examples.datadog.DatadogFixtures;
 import dev.converge.examples.datadog.decode.DatadogAgentDecoder;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /** The admission controller's pod mutation, one rule per test. */
 class AdmissionMutatorTest {
-  private static final AdmissionConfig LABELLED_ONLY =
-      new AdmissionConfig("datadog", "datadog-agent", false, "hostip", ImmutableSet.of("kube-system", "datadog"));
+  private static final DatadogAdmissionConfig LABELLED_ONLY =
+      new DatadogAdmissionConfig("datadog", "datadog-agent", false, "hostip", ImmutableSet.of("kube-system", "datadog"));
   private static final Lookup NO_OWNERS = key -> Optional.empty();
 
   private static JsonNode pod(String labels, String spec) {
@@ -47,7 +47,7 @@ class AdmissionMutatorTest {
   void unlabelledPod_isLeftAloneUnlessMutateUnlabelled() {
     JsonNode pod = pod("{}", ONE_CONTAINER);
     assertThat(new AdmissionMutator(LABELLED_ONLY).mutate(pod, "default", NO_OWNERS)).isEqualTo(pod);
-    AdmissionConfig all = new AdmissionConfig("datadog", "datadog-agent", true, "hostip", ImmutableSet.of("kube-system", "datadog"));
+    DatadogAdmissionConfig all = new DatadogAdmissionConfig("datadog", "datadog-agent", true, "hostip", ImmutableSet.of("kube-system", "datadog"));
     assertThat(env(new AdmissionMutator(all).mutate(pod, "default", NO_OWNERS), "containers", 0)).hasSize(2);
     JsonNode optedOut = pod("{\"admission.datadoghq.com/enabled\":\"false\"}", ONE_CONTAINER);
     assertThat(new AdmissionMutator(all).mutate(optedOut, "default", NO_OWNERS)).isEqualTo(optedOut);
@@ -71,7 +71,7 @@ class AdmissionMutatorTest {
 
   @Test
   void socketMode_setsUrlsAndMountsTheSocketVolumeReadOnly() {
-    AdmissionConfig socket = new AdmissionConfig("datadog", "datadog-agent", false, "socket", ImmutableSet.of("kube-system", "datadog"));
+    DatadogAdmissionConfig socket = new DatadogAdmissionConfig("datadog", "datadog-agent", false, "socket", ImmutableSet.of("kube-system", "datadog"));
     JsonNode mutated = new AdmissionMutator(socket).mutate(pod(ENABLED, ONE_CONTAINER), "default", NO_OWNERS);
     assertThat(env(mutated, "containers", 0)).containsExactly(
         "{\"name\":\"DD_TRACE_AGENT_URL\",\"value\":\"unix:///var/run/datadog/apm.socket\"}",
@@ -85,7 +85,7 @@ class AdmissionMutatorTest {
 
   @Test
   void socketMode_skipsAnExistingVolumeNameOrMountPath() {
-    AdmissionConfig socket = new AdmissionConfig("datadog", "datadog-agent", false, "socket", ImmutableSet.of("kube-system", "datadog"));
+    DatadogAdmissionConfig socket = new DatadogAdmissionConfig("datadog", "datadog-agent", false, "socket", ImmutableSet.of("kube-system", "datadog"));
     JsonNode pod = pod(ENABLED, "{\"containers\":[{\"name\":\"app\",\"volumeMounts\":[{\"name\":\"mine\",\"mountPath\":\"/var/run/datadog\"}]}],"
         + "\"volumes\":[{\"name\":\"datadog\",\"emptyDir\":{}}]}");
     JsonNode mutated = new AdmissionMutator(socket).mutate(pod, "default", NO_OWNERS);
@@ -160,9 +160,9 @@ class AdmissionMutatorTest {
 
   @Test
   void config_fromTheSharedExample() {
-    AdmissionConfig config = AdmissionConfig.from(DatadogAgentDecoder.decode(TestResources.exampleAgent()));
-    assertThat(config).isEqualTo(new AdmissionConfig("datadog", "datadog-agent", true, "hostip", ImmutableSet.of("kube-system", "datadog")));
-    AdmissionConfig plain = AdmissionConfig.from(DatadogAgentDecoder.decode(TestResources.minimalAgent("")));
+    DatadogAdmissionConfig config = DatadogAdmissionConfig.from(DatadogAgentDecoder.decode(DatadogFixtures.exampleAgent()));
+    assertThat(config).isEqualTo(new DatadogAdmissionConfig("datadog", "datadog-agent", true, "hostip", ImmutableSet.of("kube-system", "datadog")));
+    DatadogAdmissionConfig plain = DatadogAdmissionConfig.from(DatadogAgentDecoder.decode(DatadogFixtures.minimalAgent("")));
     assertThat(plain.mutateUnlabelled()).isFalse();
   }
 }

@@ -1,7 +1,7 @@
 package dev.converge.examples.datadog.decode;
 
-import static dev.converge.examples.datadog.TestResources.agent;
-import static dev.converge.examples.datadog.TestResources.minimalAgent;
+import static dev.converge.examples.datadog.DatadogFixtures.agent;
+import static dev.converge.examples.datadog.DatadogFixtures.minimalAgent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,7 +10,7 @@ import com.google.common.collect.ImmutableMap;
 import dev.converge.api.InvalidSpecException;
 import dev.converge.api.Json;
 import dev.converge.api.Resource;
-import dev.converge.examples.datadog.TestResources;
+import dev.converge.examples.datadog.DatadogFixtures;
 import dev.converge.examples.datadog.model.ComponentName;
 import dev.converge.examples.datadog.model.ComponentOverride;
 import dev.converge.examples.datadog.model.DatadogAgent;
@@ -38,7 +38,7 @@ class DatadogAgentDecoderTest {
 
   @Test
   void decode_readsTheSharedExample() {
-    DatadogAgent dda = DatadogAgentDecoder.decode(TestResources.exampleAgent());
+    DatadogAgent dda = DatadogAgentDecoder.decode(DatadogFixtures.exampleAgent());
     assertThat(dda.name()).isEqualTo("datadog");
     assertThat(dda.namespace()).isEqualTo("datadog");
     assertThat(dda.spec().global().site()).isEqualTo("us5.datadoghq.com");
@@ -111,7 +111,7 @@ class DatadogAgentDecoderTest {
 
   @Test
   void defaults_admissionServiceNameIsDerivedFromTheAgentName() {
-    DatadogAgent other = DatadogAgentDecoder.decode(agent("other", TestResources.MINIMAL));
+    DatadogAgent other = DatadogAgentDecoder.decode(agent("other", DatadogFixtures.MINIMAL));
     assertThat(other.spec().features().admissionController().serviceName()).isEqualTo("other-admission-controller");
   }
 
@@ -266,7 +266,7 @@ class DatadogAgentDecoderTest {
   @Test
   void validation_tooLongANameIsRejected() {
     String name = "a".repeat(43);
-    InvalidSpecException e = rejection(agent(name, TestResources.MINIMAL));
+    InvalidSpecException e = rejection(agent(name, DatadogFixtures.MINIMAL));
     assertThat(e.getMessage()).isEqualTo("must be no more than 42 characters so that the names derived from it are valid");
     assertThat(e.path()).isEqualTo("metadata.name");
   }
@@ -331,10 +331,10 @@ class DatadogAgentDecoderTest {
 
   @Test
   void suggestion_usesEditDistanceOfAtMostTwo() {
-    assertThat(SchemaChecker.editDistance("instrumentaton", "instrumentation")).isEqualTo(1);
-    assertThat(SchemaChecker.editDistance("kitten", "sitting")).isEqualTo(3);
-    assertThat(SchemaChecker.suggest("sit", java.util.List.of("site", "tags"))).isEqualTo("site");
-    assertThat(SchemaChecker.suggest("region", java.util.List.of("site", "tags"))).isNull();
-    assertThat(SchemaChecker.suggest("clustername", java.util.List.of("site", "clusterName"))).isEqualTo("clusterName");
+    assertThat(SpecChecker.editDistance("instrumentaton", "instrumentation")).isEqualTo(1);
+    assertThat(SpecChecker.editDistance("kitten", "sitting")).isEqualTo(3);
+    assertThat(SpecChecker.suggest("sit", java.util.List.of("site", "tags"))).isEqualTo("site");
+    assertThat(SpecChecker.suggest("region", java.util.List.of("site", "tags"))).isNull();
+    assertThat(SpecChecker.suggest("clustername", java.util.List.of("site", "clusterName"))).isEqualTo("clusterName");
   }
 }

@@ -8,7 +8,7 @@ import dev.converge.api.Json;
 import dev.converge.api.Ownership;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
-import dev.converge.examples.datadog.TestResources;
+import dev.converge.examples.datadog.DatadogFixtures;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -65,7 +65,7 @@ class OperatorInstallTest {
   @Test
   void crdSchema_acceptsEveryFieldOfTheSharedExample() {
     JsonNode schema = OperatorInstall.crd().at("spec.versions").get(0).at("/schema/openAPIV3Schema");
-    assertKnown(TestResources.exampleAgent().spec(), schema.at("/properties/spec"), "spec");
+    assertKnown(DatadogFixtures.exampleAgent().spec(), schema.at("/properties/spec"), "spec");
   }
 
   /** Every schema node has a type: Kubernetes requires structural schemas for CRDs. */

@@ -10,11 +10,11 @@ import dev.converge.api.GroupKind;
 import dev.converge.api.ResourceType;
 import dev.converge.api.ResourceTypes;
 import dev.converge.examples.datadog.DatadogAgentReconciler;
-import dev.converge.examples.datadog.TestResources;
+import dev.converge.examples.datadog.DatadogFixtures;
 import dev.converge.examples.datadog.decode.DatadogAgentDecoder;
 import dev.converge.examples.datadog.model.DatadogAgent;
 import dev.converge.examples.datadog.render.DesiredRenderer;
-import dev.converge.examples.datadog.render.RbacRule;
+import dev.converge.examples.datadog.render.AgentRbacRule;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -38,7 +38,7 @@ class OperatorRbacTest {
     List<DatadogAgent> all = new ArrayList<>();
     for (int bits = 0; bits < (1 << SWITCHES.length); bits++) {
       int mask = bits;
-      all.add(DatadogAgentDecoder.decode(TestResources.minimalAgent("").edit(tree -> {
+      all.add(DatadogAgentDecoder.decode(DatadogFixtures.minimalAgent("").edit(tree -> {
         for (int i = 0; i < SWITCHES.length; i++) {
           ObjectNode node = (ObjectNode) tree.path("spec");
           String[] path = SWITCHES[i].split("\\.");
@@ -52,13 +52,13 @@ class OperatorRbacTest {
     return all;
   }
 
-  static List<RbacRule> grantedRules(DatadogAgent dda) {
-    List<RbacRule> rules = new ArrayList<>();
+  static List<AgentRbacRule> grantedRules(DatadogAgent dda) {
+    List<AgentRbacRule> rules = new ArrayList<>();
     for (DesiredResource entry : DesiredRenderer.resources(dda, "t")) {
       String kind = entry.key().kind();
       if (kind.equals("ClusterRole") || kind.equals("Role")) {
         for (JsonNode rule : entry.resource().json().path("rules")) {
-          rules.add(new RbacRule(strings(rule.path("apiGroups")), strings(rule.path("resources")),
+          rules.add(new AgentRbacRule(strings(rule.path("apiGroups")), strings(rule.path("resources")),
               strings(rule.path("resourceNames")), strings(rule.path("nonResourceURLs")), strings(rule.path("verbs"))));
         }
       }
@@ -77,9 +77,9 @@ class OperatorRbacTest {
     Set<String> distinctRules = new LinkedHashSet<>();
     List<DatadogAgent> combinations = everyCombination();
     for (DatadogAgent dda : combinations) {
-      List<RbacRule> granted = grantedRules(dda);
+      List<AgentRbacRule> granted = grantedRules(dda);
       granted.forEach(rule -> distinctRules.add(rule.toString()));
-      assertThat(RuleCoverage.uncovered(OperatorRbac.rules(), granted)).as(dda.spec().toString()).isEmpty();
+      assertThat(RbacEscalationCheck.uncovered(OperatorRbac.rules(), granted)).as(dda.spec().toString()).isEmpty();
     }
     assertThat(combinations).hasSize(4096);
     // The combinations really exercise different grants (KSM, admission, events, no-cluster-agent reads, ...).
@@ -88,14 +88,14 @@ class OperatorRbacTest {
 
   @Test
   void operatorRules_letItManageEveryOwnedKind() {
-    List<RbacRule> needed = new ArrayList<>();
+    List<AgentRbacRule> needed = new ArrayList<>();
     for (GroupKind kind : new DatadogAgentReconciler().ownedKinds()) {
       ResourceType type = ResourceTypes.builtins().find(kind).orElseThrow();
-      needed.add(RbacRule.of(kind.group(), List.of(type.plural()), List.of("create", "get", "list", "watch", "update", "patch", "delete")));
+      needed.add(AgentRbacRule.of(kind.group(), List.of(type.plural()), List.of("create", "get", "list", "watch", "update", "patch", "delete")));
     }
-    needed.add(RbacRule.of("datadoghq.com", List.of("datadogagents"), List.of("get", "list", "watch", "update", "patch")));
-    needed.add(RbacRule.of("datadoghq.com", List.of("datadogagents/status"), List.of("update", "patch")));
-    needed.add(RbacRule.of("datadoghq.com", List.of("datadogagents/finalizers"), List.of("update")));
-    assertThat(RuleCoverage.uncovered(OperatorRbac.rules(), needed)).isEmpty();
+    needed.add(AgentRbacRule.of("datadoghq.com", List.of("datadogagents"), List.of("get", "list", "watch", "update", "patch")));
+    needed.add(AgentRbacRule.of("datadoghq.com", List.of("datadogagents/status"), List.of("update", "patch")));
+    needed.add(AgentRbacRule.of("datadoghq.com", List.of("datadogagents/finalizers"), List.of("update")));
+    assertThat(RbacEscalationCheck.uncovered(OperatorRbac.rules(), needed)).isEmpty();
   }
 }

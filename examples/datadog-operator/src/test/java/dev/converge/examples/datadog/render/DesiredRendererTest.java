@@ -1,13 +1,13 @@
 package dev.converge.examples.datadog.render;
 
-import static dev.converge.examples.datadog.TestResources.minimalAgent;
-import static dev.converge.examples.datadog.render.Renders.container;
-import static dev.converge.examples.datadog.render.Renders.containerNames;
-import static dev.converge.examples.datadog.render.Renders.env;
-import static dev.converge.examples.datadog.render.Renders.get;
-import static dev.converge.examples.datadog.render.Renders.graph;
-import static dev.converge.examples.datadog.render.Renders.keys;
-import static dev.converge.examples.datadog.render.Renders.rules;
+import static dev.converge.examples.datadog.DatadogFixtures.minimalAgent;
+import static dev.converge.examples.datadog.render.RenderHelpers.container;
+import static dev.converge.examples.datadog.render.RenderHelpers.containerNames;
+import static dev.converge.examples.datadog.render.RenderHelpers.env;
+import static dev.converge.examples.datadog.render.RenderHelpers.get;
+import static dev.converge.examples.datadog.render.RenderHelpers.graph;
+import static dev.converge.examples.datadog.render.RenderHelpers.keys;
+import static dev.converge.examples.datadog.render.RenderHelpers.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.converge.api.DesiredGraph;
@@ -15,10 +15,10 @@ import dev.converge.api.DesiredResource;
 import dev.converge.api.Json;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
-import dev.converge.examples.datadog.FakeContext;
-import dev.converge.examples.datadog.Golden;
-import dev.converge.examples.datadog.GraphText;
-import dev.converge.examples.datadog.TestResources;
+import dev.converge.examples.datadog.DatadogTestContext;
+import dev.converge.examples.datadog.GoldenFiles;
+import dev.converge.examples.datadog.DesiredGraphText;
+import dev.converge.examples.datadog.DatadogFixtures;
 import dev.converge.examples.datadog.decode.DatadogAgentDecoder;
 import java.util.HashSet;
 import java.util.Set;
@@ -34,12 +34,12 @@ class DesiredRendererTest {
 
   @Test
   void sharedExample_rendersTheGoldenGraph() {
-    Golden.assertMatches("datadog-agent.desired.yaml", GraphText.render(graph(TestResources.exampleAgent())));
+    GoldenFiles.assertMatches("datadog-agent.desired.yaml", DesiredGraphText.render(graph(DatadogFixtures.exampleAgent())));
   }
 
   @Test
   void sharedExample_rendersExactlyTheseObjects() {
-    assertThat(keys(graph(TestResources.exampleAgent()))).containsExactly(
+    assertThat(keys(graph(DatadogFixtures.exampleAgent()))).containsExactly(
         "Secret/datadog/datadog-token",
         "Service/datadog/datadog-admission-controller",
         "Service/datadog/datadog-agent",
@@ -59,7 +59,7 @@ class DesiredRendererTest {
 
   @Test
   void everyObject_carriesTheOperatorLabels() {
-    DesiredGraph graph = graph(TestResources.exampleAgent());
+    DesiredGraph graph = graph(DatadogFixtures.exampleAgent());
     for (DesiredResource entry : graph.resources().values()) {
       Resource resource = entry.resource();
       assertThat(resource.labels()).as(resource.key().toString())
@@ -75,7 +75,7 @@ class DesiredRendererTest {
 
   @Test
   void nodeAgent_hasTheSeedContextEnvironment() {
-    Resource ds = get(graph(TestResources.exampleAgent()), "apps/DaemonSet/datadog/datadog-agent");
+    Resource ds = get(graph(DatadogFixtures.exampleAgent()), "apps/DaemonSet/datadog/datadog-agent");
     assertThat(containerNames(ds)).containsExactly("agent", "process-agent", "trace-agent");
     var agent = container(ds, "agent");
     assertThat(env(agent, "DD_API_KEY")).isEqualTo("{\"secretKeyRef\":{\"name\":\"datadog-secret\",\"key\":\"api-key\"}}");
@@ -94,7 +94,7 @@ class DesiredRendererTest {
 
   @Test
   void clusterAgent_hasTheSeedContextEnvironment() {
-    Resource dca = get(graph(TestResources.exampleAgent()), "apps/Deployment/datadog/datadog-cluster-agent");
+    Resource dca = get(graph(DatadogFixtures.exampleAgent()), "apps/Deployment/datadog/datadog-cluster-agent");
     var container = container(dca, "cluster-agent");
     assertThat(dca.spec().path("replicas").asInt()).isEqualTo(1);
     assertThat(env(container, "DD_LEADER_ELECTION")).isEqualTo("true");
@@ -109,7 +109,7 @@ class DesiredRendererTest {
 
   @Test
   void services_haveTheSeedContextPorts() {
-    DesiredGraph graph = graph(TestResources.exampleAgent());
+    DesiredGraph graph = graph(DatadogFixtures.exampleAgent());
     assertThat(get(graph, "Service/datadog/datadog-cluster-agent").at("spec.ports"))
         .isEqualTo(Json.parse("[{\"name\":\"agentport\",\"port\":5005,\"protocol\":\"TCP\",\"targetPort\":5005}]"));
     assertThat(get(graph, "Service/datadog/datadog-admission-controller").at("spec.ports"))
@@ -220,7 +220,7 @@ class DesiredRendererTest {
 
   @Test
   void plaintextKeys_moveIntoASecretTheOperatorOwns() {
-    DesiredGraph graph = graph(TestResources.agent("datadog", """
+    DesiredGraph graph = graph(DatadogFixtures.agent("datadog", """
           global:
             credentials:
               apiKey: "0123456789abcdef"
@@ -239,8 +239,8 @@ class DesiredRendererTest {
 
   @Test
   void twoAgentsInOneNamespace_neverShareAnObject() {
-    Resource a = TestResources.agent("datadog", TestResources.MINIMAL);
-    Resource b = TestResources.agent("datadog-canary", TestResources.MINIMAL);
+    Resource a = DatadogFixtures.agent("datadog", DatadogFixtures.MINIMAL);
+    Resource b = DatadogFixtures.agent("datadog-canary", DatadogFixtures.MINIMAL);
     Set<String> keysA = new HashSet<>(keys(graph(a)));
     Set<String> keysB = new HashSet<>(keys(graph(b)));
     keysA.retainAll(keysB);
@@ -252,16 +252,16 @@ class DesiredRendererTest {
 
   @Test
   void render_isDeterministic() {
-    Resource primary = TestResources.exampleAgent();
-    String first = GraphText.render(graph(primary));
-    String second = GraphText.render(graph(primary));
+    Resource primary = DatadogFixtures.exampleAgent();
+    String first = DesiredGraphText.render(graph(primary));
+    String second = DesiredGraphText.render(graph(primary));
     assertThat(second).isEqualTo(first);
   }
 
   @Test
   void ownedKinds_coverEveryRenderedKind() {
     var reconciler = new dev.converge.examples.datadog.DatadogAgentReconciler();
-    DesiredGraph graph = graph(TestResources.agent("datadog", """
+    DesiredGraph graph = graph(DatadogFixtures.agent("datadog", """
           global:
             credentials:
               apiKey: abc
@@ -282,8 +282,8 @@ class DesiredRendererTest {
 
   @Test
   void graph_isOwnedByThePrimary() {
-    Resource primary = TestResources.exampleAgent();
-    DesiredGraph graph = DesiredRenderer.render(DatadogAgentDecoder.decode(primary), FakeContext.firstPass(primary, 1));
+    Resource primary = DatadogFixtures.exampleAgent();
+    DesiredGraph graph = DesiredRenderer.render(DatadogAgentDecoder.decode(primary), DatadogTestContext.firstPass(primary, 1));
     assertThat(graph.owner()).contains(primary.key());
     Resource ds = get(graph, "apps/DaemonSet/datadog/datadog-agent");
     assertThat(ds.ownerReferences()).extracting(ref -> ref.uid()).containsExactly("uid-datadog");

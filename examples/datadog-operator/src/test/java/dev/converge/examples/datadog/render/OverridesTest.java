@@ -1,12 +1,12 @@
 package dev.converge.examples.datadog.render;
 
-import static dev.converge.examples.datadog.TestResources.minimalAgent;
-import static dev.converge.examples.datadog.render.Renders.container;
-import static dev.converge.examples.datadog.render.Renders.env;
-import static dev.converge.examples.datadog.render.Renders.envNames;
-import static dev.converge.examples.datadog.render.Renders.get;
-import static dev.converge.examples.datadog.render.Renders.graph;
-import static dev.converge.examples.datadog.render.Renders.keys;
+import static dev.converge.examples.datadog.DatadogFixtures.minimalAgent;
+import static dev.converge.examples.datadog.render.RenderHelpers.container;
+import static dev.converge.examples.datadog.render.RenderHelpers.env;
+import static dev.converge.examples.datadog.render.RenderHelpers.envNames;
+import static dev.converge.examples.datadog.render.RenderHelpers.get;
+import static dev.converge.examples.datadog.render.RenderHelpers.graph;
+import static dev.converge.examples.datadog.render.RenderHelpers.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.converge.api.DesiredGraph;
@@ -23,21 +23,21 @@ class OverridesTest {
 
   @Test
   void image_withATagIsUsedAsIs() {
-    assertThat(Images.resolve("registry.datadoghq.com", "agent", "7.71.1", new ImageConfig("gcr.io/datadoghq/agent:latest", "7.0.0")))
+    assertThat(AgentImages.resolve("registry.datadoghq.com", "agent", "7.71.1", new ImageConfig("gcr.io/datadoghq/agent:latest", "7.0.0")))
         .isEqualTo("gcr.io/datadoghq/agent:latest");
-    assertThat(Images.resolve("registry.datadoghq.com", "agent", "7.71.1", new ImageConfig("gcr.io/datadoghq/agent@sha256:ab", null)))
+    assertThat(AgentImages.resolve("registry.datadoghq.com", "agent", "7.71.1", new ImageConfig("gcr.io/datadoghq/agent@sha256:ab", null)))
         .isEqualTo("gcr.io/datadoghq/agent@sha256:ab");
   }
 
   @Test
   void image_withoutATagGetsTheOverrideTagOrTheDefault() {
-    assertThat(Images.resolve("registry.datadoghq.com", "agent", "7.71.1", new ImageConfig("gcr.io/datadoghq/agent", "7.60.0")))
+    assertThat(AgentImages.resolve("registry.datadoghq.com", "agent", "7.71.1", new ImageConfig("gcr.io/datadoghq/agent", "7.60.0")))
         .isEqualTo("gcr.io/datadoghq/agent:7.60.0");
-    assertThat(Images.resolve("registry.datadoghq.com", "agent", "7.71.1", new ImageConfig("localhost:5000/agent", null)))
+    assertThat(AgentImages.resolve("registry.datadoghq.com", "agent", "7.71.1", new ImageConfig("localhost:5000/agent", null)))
         .isEqualTo("localhost:5000/agent:7.71.1");
-    assertThat(Images.resolve("registry.datadoghq.com", "agent", "7.71.1", new ImageConfig("agent-fips", "7.60.0")))
+    assertThat(AgentImages.resolve("registry.datadoghq.com", "agent", "7.71.1", new ImageConfig("agent-fips", "7.60.0")))
         .isEqualTo("registry.datadoghq.com/agent-fips:7.60.0");
-    assertThat(Images.resolve("public.ecr.aws/datadog", "cluster-agent", "7.71.1", null))
+    assertThat(AgentImages.resolve("public.ecr.aws/datadog", "cluster-agent", "7.71.1", null))
         .isEqualTo("public.ecr.aws/datadog/cluster-agent:7.71.1");
   }
 

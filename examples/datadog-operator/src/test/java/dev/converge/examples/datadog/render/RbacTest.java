@@ -1,9 +1,9 @@
 package dev.converge.examples.datadog.render;
 
-import static dev.converge.examples.datadog.TestResources.minimalAgent;
-import static dev.converge.examples.datadog.render.Renders.get;
-import static dev.converge.examples.datadog.render.Renders.graph;
-import static dev.converge.examples.datadog.render.Renders.rules;
+import static dev.converge.examples.datadog.DatadogFixtures.minimalAgent;
+import static dev.converge.examples.datadog.render.RenderHelpers.get;
+import static dev.converge.examples.datadog.render.RenderHelpers.graph;
+import static dev.converge.examples.datadog.render.RenderHelpers.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.converge.api.DesiredGraph;
@@ -25,7 +25,7 @@ class RbacTest {
 
   @Test
   void withClusterAgent_theExampleWithEveryFeatureStillGrantsKubeletDataOnly() {
-    assertThat(rules(get(graph(dev.converge.examples.datadog.TestResources.exampleAgent()), AGENT_ROLE))).hasSize(1);
+    assertThat(rules(get(graph(dev.converge.examples.datadog.DatadogFixtures.exampleAgent()), AGENT_ROLE))).hasSize(1);
   }
 
   @Test

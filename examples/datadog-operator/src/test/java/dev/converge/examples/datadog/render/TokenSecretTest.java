@@ -1,13 +1,13 @@
 package dev.converge.examples.datadog.render;
 
-import static dev.converge.examples.datadog.render.Renders.get;
+import static dev.converge.examples.datadog.render.RenderHelpers.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.converge.api.DesiredGraph;
 import dev.converge.api.Observed;
 import dev.converge.api.Resource;
-import dev.converge.examples.datadog.FakeContext;
-import dev.converge.examples.datadog.TestResources;
+import dev.converge.examples.datadog.DatadogTestContext;
+import dev.converge.examples.datadog.DatadogFixtures;
 import dev.converge.examples.datadog.decode.DatadogAgentDecoder;
 import dev.converge.examples.datadog.model.DatadogAgent;
 import java.nio.charset.StandardCharsets;
@@ -34,14 +34,14 @@ class TokenSecretTest {
 
   @Test
   void laterPasses_keepTheLiveToken() {
-    Resource primary = TestResources.exampleAgent();
+    Resource primary = DatadogFixtures.exampleAgent();
     DatadogAgent dda = DatadogAgentDecoder.decode(primary);
-    DesiredGraph first = DesiredRenderer.render(dda, FakeContext.firstPass(primary, 1));
+    DesiredGraph first = DesiredRenderer.render(dda, DatadogTestContext.firstPass(primary, 1));
     Resource written = get(first, KEY);
     // What the server returns: the written object plus server fields.
     Resource live = written.edit(tree -> tree.withObjectProperty("metadata").put("resourceVersion", "17").put("uid", "s-1"));
     for (long seed : List.of(2L, 3L, 99L)) {
-      DesiredGraph next = DesiredRenderer.render(dda, FakeContext.of(primary, Observed.of(List.of(live)), seed));
+      DesiredGraph next = DesiredRenderer.render(dda, DatadogTestContext.of(primary, Observed.of(List.of(live)), seed));
       assertThat(token(get(next, KEY))).isEqualTo(token(written));
     }
     assertThat(token(written)).hasSize(32);
@@ -49,7 +49,7 @@ class TokenSecretTest {
 
   @Test
   void liveTokenWrittenAsStringData_isKeptToo() {
-    Resource primary = TestResources.exampleAgent();
+    Resource primary = DatadogFixtures.exampleAgent();
     DatadogAgent dda = DatadogAgentDecoder.decode(primary);
     Resource live = TokenSecret.resource(dda, "x").edit(tree -> {
       tree.remove("data");

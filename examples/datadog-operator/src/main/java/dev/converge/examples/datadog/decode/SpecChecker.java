@@ -8,25 +8,25 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Checks a JSON tree against a {@link Schema} strictly: a field the schema does not know is an error (with a
+ * Checks a JSON tree against a {@link SpecSchema} strictly: a field the schema does not know is an error (with a
  * suggestion when a known field is a small edit away, to catch typos such as {@code instrumentaton}), a value of
  * the wrong type is an error naming the expected type, and nothing is silently dropped. A JSON {@code null} is
  * treated as an absent field, as the API server does for optional fields.
  */
-public final class SchemaChecker {
+public final class SpecChecker {
   /** Largest edit distance at which a known field is suggested. */
   static final int MAX_SUGGESTION_DISTANCE = 2;
 
-  private SchemaChecker() {}
+  private SpecChecker() {}
 
   /** Every problem of {@code node} against {@code schema}, in document order; empty when it conforms. */
-  public static ImmutableList<SpecProblem> check(JsonNode node, Schema schema, String path) {
+  public static ImmutableList<SpecProblem> check(JsonNode node, SpecSchema schema, String path) {
     List<SpecProblem> problems = new ArrayList<>();
     walk(node, schema, path, problems);
     return ImmutableList.copyOf(problems);
   }
 
-  private static void walk(JsonNode node, Schema schema, String path, List<SpecProblem> problems) {
+  private static void walk(JsonNode node, SpecSchema schema, String path, List<SpecProblem> problems) {
     if (node.isNull() || node.isMissingNode()) {
       return;
     }
@@ -73,7 +73,7 @@ public final class SchemaChecker {
           return;
         }
         for (Map.Entry<String, JsonNode> entry : node.properties()) {
-          Schema field = schema.properties().get(entry.getKey());
+          SpecSchema field = schema.properties().get(entry.getKey());
           if (field == null) {
             problems.add(unknownField(child(path, entry.getKey()), entry.getKey(), schema.properties().keySet()));
           } else {
@@ -86,8 +86,8 @@ public final class SchemaChecker {
     }
   }
 
-  private static Schema items(Schema schema) {
-    Schema items = schema.items();
+  private static SpecSchema items(SpecSchema schema) {
+    SpecSchema items = schema.items();
     if (items == null) {
       throw new IllegalStateException("array or map schema without items");
     }
@@ -140,7 +140,7 @@ public final class SchemaChecker {
     return previous[b.length()];
   }
 
-  private static SpecProblem wrongType(String path, Schema schema, JsonNode node) {
+  private static SpecProblem wrongType(String path, SpecSchema schema, JsonNode node) {
     return new SpecProblem(path, "expected " + schema.type().openApiName() + ", got " + describe(node));
   }
 

@@ -13,14 +13,14 @@ import java.util.random.RandomGenerator;
  * @param observed the live objects
  * @param random the seeded random source
  */
-public record FakeContext(Resource primary, Observed observed, RandomGenerator random) implements Context {
+public record DatadogTestContext(Resource primary, Observed observed, RandomGenerator random) implements Context {
 
   /** Nothing observed yet, randomness seeded with {@code seed}. */
-  public static FakeContext firstPass(Resource primary, long seed) {
-    return new FakeContext(primary, Observed.empty(), new SplittableRandom(seed));
+  public static DatadogTestContext firstPass(Resource primary, long seed) {
+    return new DatadogTestContext(primary, Observed.empty(), new SplittableRandom(seed));
   }
 
-  public static FakeContext of(Resource primary, Observed observed, long seed) {
-    return new FakeContext(primary, observed, new SplittableRandom(seed));
+  public static DatadogTestContext of(Resource primary, Observed observed, long seed) {
+    return new DatadogTestContext(primary, observed, new SplittableRandom(seed));
   }
 }

@@ -13,17 +13,17 @@ import dev.converge.examples.datadog.model.Features;
  * @param defaultMode {@code hostip}, {@code service} or {@code socket}, when the pod does not choose
  * @param excludedNamespaces namespaces whose pods are never mutated
  */
-public record AdmissionConfig(
+public record DatadogAdmissionConfig(
     String agentNamespace, String localService, boolean mutateUnlabelled, String defaultMode, ImmutableSet<String> excludedNamespaces) {
 
   /**
    * The admission settings of {@code dda}: unlabelled pods are mutated with {@code mutateUnlabelled} or when APM
    * instrumentation is on; {@code kube-system} and the agent's own namespace are excluded.
    */
-  public static AdmissionConfig from(DatadogAgent dda) {
+  public static DatadogAdmissionConfig from(DatadogAgent dda) {
     Features features = dda.spec().features();
     boolean unlabelled = features.admissionController().mutateUnlabelled() || features.apm().instrumentation().enabled();
-    return new AdmissionConfig(dda.namespace(), dda.name() + "-agent", unlabelled,
+    return new DatadogAdmissionConfig(dda.namespace(), dda.name() + "-agent", unlabelled,
         features.admissionController().agentCommunicationMode(), ImmutableSet.of("kube-system", dda.namespace()));
   }
 

@@ -16,7 +16,7 @@ import java.util.List;
  * @param nonResourceUrls URL paths of a non-resource rule; empty for a resource rule
  * @param verbs the allowed verbs
  */
-public record RbacRule(
+public record AgentRbacRule(
     ImmutableList<String> apiGroups,
     ImmutableList<String> resources,
     ImmutableList<String> resourceNames,
@@ -24,26 +24,26 @@ public record RbacRule(
     ImmutableList<String> verbs) {
 
   /** A rule on {@code resources} of {@code group} (empty for core). */
-  public static RbacRule of(String group, List<String> resources, List<String> verbs) {
-    return new RbacRule(ImmutableList.of(group), ImmutableList.copyOf(resources), ImmutableList.of(), ImmutableList.of(),
+  public static AgentRbacRule of(String group, List<String> resources, List<String> verbs) {
+    return new AgentRbacRule(ImmutableList.of(group), ImmutableList.copyOf(resources), ImmutableList.of(), ImmutableList.of(),
         ImmutableList.copyOf(verbs));
   }
 
   /** A rule on {@code resources} of several groups. */
-  public static RbacRule of(List<String> groups, List<String> resources, List<String> verbs) {
-    return new RbacRule(ImmutableList.copyOf(groups), ImmutableList.copyOf(resources), ImmutableList.of(), ImmutableList.of(),
+  public static AgentRbacRule of(List<String> groups, List<String> resources, List<String> verbs) {
+    return new AgentRbacRule(ImmutableList.copyOf(groups), ImmutableList.copyOf(resources), ImmutableList.of(), ImmutableList.of(),
         ImmutableList.copyOf(verbs));
   }
 
   /** A rule on the named objects of {@code resources} of {@code group}. */
-  public static RbacRule named(String group, List<String> resources, List<String> names, List<String> verbs) {
-    return new RbacRule(ImmutableList.of(group), ImmutableList.copyOf(resources), ImmutableList.copyOf(names), ImmutableList.of(),
+  public static AgentRbacRule named(String group, List<String> resources, List<String> names, List<String> verbs) {
+    return new AgentRbacRule(ImmutableList.of(group), ImmutableList.copyOf(resources), ImmutableList.copyOf(names), ImmutableList.of(),
         ImmutableList.copyOf(verbs));
   }
 
   /** A non-resource rule. */
-  public static RbacRule nonResource(List<String> urls, List<String> verbs) {
-    return new RbacRule(ImmutableList.of(), ImmutableList.of(), ImmutableList.of(), ImmutableList.copyOf(urls),
+  public static AgentRbacRule nonResource(List<String> urls, List<String> verbs) {
+    return new AgentRbacRule(ImmutableList.of(), ImmutableList.of(), ImmutableList.of(), ImmutableList.copyOf(urls),
         ImmutableList.copyOf(verbs));
   }
 

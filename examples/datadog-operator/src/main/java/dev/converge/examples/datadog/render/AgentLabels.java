@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** The labels the Datadog Operator puts on everything it creates, and the selector labels of its pods. */
-public final class CommonLabels {
+public final class AgentLabels {
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
   public static final String PART_OF = "app.kubernetes.io/part-of";
   public static final String APP_NAME = "app.kubernetes.io/name";
@@ -22,7 +22,7 @@ public final class CommonLabels {
   /** DatadogAgent labels under this prefix are copied to everything, as the Datadog Operator does. */
   public static final String TAGS_PREFIX = "tags.datadoghq.com/";
 
-  private CommonLabels() {}
+  private AgentLabels() {}
 
   /** The labels of every object of {@code component}, sorted by key. */
   public static ImmutableMap<String, String> of(DatadogAgent dda, ComponentName component) {

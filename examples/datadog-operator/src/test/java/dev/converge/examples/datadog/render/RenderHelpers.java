@@ -5,17 +5,17 @@ import dev.converge.api.DesiredGraph;
 import dev.converge.api.Json;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
-import dev.converge.examples.datadog.FakeContext;
+import dev.converge.examples.datadog.DatadogTestContext;
 import dev.converge.examples.datadog.decode.DatadogAgentDecoder;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Helpers to render a DatadogAgent and read the result. */
-final class Renders {
-  private Renders() {}
+final class RenderHelpers {
+  private RenderHelpers() {}
 
   static DesiredGraph graph(Resource primary) {
-    return DesiredRenderer.render(DatadogAgentDecoder.decode(primary), FakeContext.firstPass(primary, 42));
+    return DesiredRenderer.render(DatadogAgentDecoder.decode(primary), DatadogTestContext.firstPass(primary, 42));
   }
 
   static Resource get(DesiredGraph graph, String key) {

@@ -9,10 +9,10 @@ import dev.converge.api.Resource;
 import java.io.IOException;
 
 /** Reads Kubernetes manifests written in YAML (one or more documents) into resources. */
-public final class Manifests {
+public final class AgentManifests {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-  private Manifests() {}
+  private AgentManifests() {}
 
   /**
    * Every non-empty document of {@code yaml}, as resources.

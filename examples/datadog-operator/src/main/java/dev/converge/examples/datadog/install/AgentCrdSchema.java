@@ -4,16 +4,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.converge.api.Json;
 import dev.converge.examples.datadog.decode.DatadogAgentSchema;
-import dev.converge.examples.datadog.decode.Schema;
+import dev.converge.examples.datadog.decode.SpecSchema;
 import java.util.Map;
 
 /**
- * The CRD's {@code openAPIV3Schema}, generated from the same {@link Schema} the decoder checks against: a
+ * The CRD's {@code openAPIV3Schema}, generated from the same {@link SpecSchema} the decoder checks against: a
  * structural schema with a description on every field, so {@code kubectl explain datadogagent.spec.features}
  * works and the API server prunes nothing the operator reads.
  */
-public final class CrdSchema {
-  private CrdSchema() {}
+public final class AgentCrdSchema {
+  private AgentCrdSchema() {}
 
   /** The schema of the whole DatadogAgent object. */
   public static ObjectNode openApiV3() {
@@ -31,7 +31,7 @@ public final class CrdSchema {
   }
 
   /** {@code schema} as OpenAPI v3 (structural: every node typed). */
-  public static ObjectNode convert(Schema schema) {
+  public static ObjectNode convert(SpecSchema schema) {
     ObjectNode node = Json.object().put("type", schema.type().openApiName());
     if (!schema.description().isEmpty()) {
       node.put("description", schema.description());
@@ -43,7 +43,7 @@ public final class CrdSchema {
     switch (schema.type()) {
       case OBJECT:
         ObjectNode properties = node.putObject("properties");
-        for (Map.Entry<String, Schema> property : schema.properties().entrySet()) {
+        for (Map.Entry<String, SpecSchema> property : schema.properties().entrySet()) {
           properties.set(property.getKey(), convert(property.getValue()));
         }
         break;
@@ -59,8 +59,8 @@ public final class CrdSchema {
     return node;
   }
 
-  private static Schema requireItems(Schema schema) {
-    Schema items = schema.items();
+  private static SpecSchema requireItems(SpecSchema schema) {
+    SpecSchema items = schema.items();
     if (items == null) {
       throw new IllegalStateException("array or map schema without items");
     }

@@ -12,7 +12,7 @@ import dev.converge.api.Observed;
 import dev.converge.api.Outcome;
 import dev.converge.api.Resource;
 import dev.converge.api.StatusContext;
-import dev.converge.examples.datadog.TestResources;
+import dev.converge.examples.datadog.DatadogFixtures;
 import dev.converge.examples.datadog.decode.DatadogAgentDecoder;
 import dev.converge.examples.datadog.model.DatadogAgent;
 import java.time.Instant;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * counters; conditions with the Datadog Operator's types and reasons; {@code lastTransitionTime} moving only on
  * a flip; everything read from live objects.
  */
-class StatusCalculatorTest {
+class AgentStatusCalculatorTest {
   private static final Instant T1 = Instant.parse("2025-01-01T00:00:00Z");
   private static final Instant T2 = Instant.parse("2025-01-01T00:05:00Z");
   private static final Instant T3 = Instant.parse("2025-01-01T00:10:00Z");
@@ -52,7 +52,7 @@ class StatusCalculatorTest {
     } catch (dev.converge.api.InvalidSpecException e) {
       decoded = Optional.empty();
     }
-    return StatusCalculator.compute(new Ctx(primary, decoded, live, outcome, now));
+    return AgentStatusCalculator.compute(new Ctx(primary, decoded, live, outcome, now));
   }
 
   private static Resource withStatus(Resource primary, JsonNode status) {
@@ -93,7 +93,7 @@ class StatusCalculatorTest {
 
   @Test
   void converged_reportsEveryConditionAndLiveSummaries() {
-    Resource primary = TestResources.exampleAgent();
+    Resource primary = DatadogFixtures.exampleAgent();
     Observed live = Observed.of(List.of(daemonSet(5000, 5000, 5000, 5000, 5000), deployment(1, 1, 1, 1, "[]")));
     ObjectNode status = status(primary, live, Outcome.converged(), T1);
     assertThat(status.path("conditions")).isEqualTo(Json.parse("["
@@ -112,7 +112,7 @@ class StatusCalculatorTest {
 
   @Test
   void summaries_comeFromLiveObjectsOnly() {
-    Resource primary = TestResources.exampleAgent();
+    Resource primary = DatadogFixtures.exampleAgent();
     ObjectNode before = status(primary, Observed.empty(), new Outcome.Progressing(ImmutableList.of()), T1);
     assertThat(before.path("agent").path("state").asText()).isEqualTo("Failed");
     assertThat(condition(before, "AgentReconcile").status()).isEqualTo("False");
@@ -123,7 +123,7 @@ class StatusCalculatorTest {
 
   @Test
   void lastTransitionTime_movesOnlyOnAFlip() {
-    Resource primary = TestResources.exampleAgent();
+    Resource primary = DatadogFixtures.exampleAgent();
     Observed live = Observed.of(List.of(daemonSet(3, 3, 3, 3, 3), deployment(1, 1, 1, 1, "[]")));
     ObjectNode first = status(primary, live, Outcome.converged(), T1);
     ObjectNode second = status(withStatus(primary, first), live, Outcome.converged(), T2);
@@ -139,7 +139,7 @@ class StatusCalculatorTest {
 
   @Test
   void invalidSpec_setsTheErrorConditionWithTheValidationMessage() {
-    Resource invalid = TestResources.agent("datadog", "  global:\n    site: datadoghq.eu\n");
+    Resource invalid = DatadogFixtures.agent("datadog", "  global:\n    site: datadoghq.eu\n");
     ObjectNode status = status(invalid, Observed.empty(),
         Outcome.invalid("credentials not configured in the DatadogAgent, can't reconcile"), T1);
     Condition error = condition(status, "DatadogAgentReconcileError");
@@ -151,7 +151,7 @@ class StatusCalculatorTest {
 
   @Test
   void invalidSpec_keepsThePreviousComponentConditions() {
-    Resource valid = TestResources.exampleAgent();
+    Resource valid = DatadogFixtures.exampleAgent();
     Observed live = Observed.of(List.of(daemonSet(3, 3, 3, 3, 3), deployment(1, 1, 1, 1, "[]")));
     ObjectNode good = status(valid, live, Outcome.converged(), T1);
     Resource broken = withStatus(valid, good).edit(tree -> tree.withObjectProperty("spec").withObjectProperty("global").remove("credentials"));
@@ -163,7 +163,7 @@ class StatusCalculatorTest {
 
   @Test
   void disabledClusterAgent_dropsItsConditionAndReportsTheConflict() {
-    Resource primary = TestResources.minimalAgent("  override:\n    clusterAgent:\n      disabled: true\n");
+    Resource primary = DatadogFixtures.minimalAgent("  override:\n    clusterAgent:\n      disabled: true\n");
     ObjectNode status = status(primary, Observed.of(List.of(daemonSet(3, 3, 3, 3, 3))), Outcome.converged(), T1);
     assertThat(Conditions.find(status.path("conditions"), "ClusterAgentReconcile")).isEmpty();
     Condition conflict = condition(status, "OverrideReconcileConflict");

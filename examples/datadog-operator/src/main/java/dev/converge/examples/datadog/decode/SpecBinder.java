@@ -22,8 +22,8 @@ import org.jspecify.annotations.Nullable;
  * Binds a spec tree that passed the schema check and has its defaults applied to the {@code model} records.
  * Plain code, one method per record: the schema check already guaranteed every type, so reading cannot fail.
  */
-final class Binder {
-  private Binder() {}
+final class SpecBinder {
+  private SpecBinder() {}
 
   static DatadogAgentSpec spec(JsonNode spec) {
     return new DatadogAgentSpec(global(spec.path("global")), features(spec.path("features")), overrides(spec.path("override")));

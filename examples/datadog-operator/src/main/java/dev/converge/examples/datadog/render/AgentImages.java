@@ -4,7 +4,7 @@ import dev.converge.examples.datadog.model.ImageConfig;
 import org.jspecify.annotations.Nullable;
 
 /** Image references, resolved the way the Datadog Operator resolves {@code override.*.image}. */
-public final class Images {
+public final class AgentImages {
   /** The agent image name in the registry. */
   public static final String AGENT = "agent";
   /** The Cluster Agent image name in the registry. */
@@ -14,7 +14,7 @@ public final class Images {
   /** The default Cluster Agent tag. */
   public static final String CLUSTER_AGENT_VERSION = "7.71.1";
 
-  private Images() {}
+  private AgentImages() {}
 
   /**
    * The image to run: {@code <registry>/<defaultName>:<defaultTag>} without an override; an override name that

@@ -20,13 +20,13 @@ import java.util.TreeMap;
  * sorted, preceded by comments naming its key, its explicit dependencies and its readiness gate. Secret values
  * are masked, as in every report Converge prints.
  */
-public final class GraphText {
+public final class DesiredGraphText {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
       .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
       .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
       .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
 
-  private GraphText() {}
+  private DesiredGraphText() {}
 
   public static String render(DesiredGraph graph) {
     StringBuilder out = new StringBuilder();

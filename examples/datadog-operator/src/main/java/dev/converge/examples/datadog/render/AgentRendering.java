@@ -19,12 +19,12 @@ import org.jspecify.annotations.Nullable;
  * no single workload (Secrets, extra Services, the webhook configuration). Feature modules add to it; the
  * overrides are applied last; {@link DesiredRenderer} turns it into the desired graph.
  */
-public final class Rendering {
+public final class AgentRendering {
   private final DatadogAgent dda;
   private final Map<ComponentName, ComponentBuilder> components = new EnumMap<>(ComponentName.class);
   private final List<DesiredResource> extras = new ArrayList<>();
 
-  Rendering(DatadogAgent dda) {
+  AgentRendering(DatadogAgent dda) {
     this.dda = dda;
     for (ComponentName component : ComponentName.values()) {
       if (dda.spec().runs(component)) {

@@ -8,7 +8,7 @@ import dev.converge.api.Json;
  * The defaults of a DatadogAgent, applied to a copy of the user's spec on every decode and never written back
  * (the user's resource keeps only what the user wrote, so a later change of a default reaches every resource).
  */
-public final class Defaults {
+public final class AgentDefaults {
   public static final String SITE = "datadoghq.com";
   public static final String REGISTRY = "registry.datadoghq.com";
   public static final String LOG_LEVEL = "info";
@@ -16,13 +16,13 @@ public final class Defaults {
   /** The admission Service name of the reference DatadogAgent (named {@code datadog}). */
   public static final String ADMISSION_SERVICE_NAME = "datadog-admission-controller";
 
-  private Defaults() {}
+  private AgentDefaults() {}
 
   /**
    * The admission Service's default name for a DatadogAgent named {@code ddaName}: {@code
    * <name>-admission-controller}, which is {@value #ADMISSION_SERVICE_NAME} for the reference DatadogAgent
    * {@code datadog}. Deriving it from the name is what keeps two DatadogAgents in one namespace from claiming
-   * the same Service (see {@code render.AdmissionFeature}).
+   * the same Service (see {@code render.AgentNames}).
    */
   public static String admissionServiceName(String ddaName) {
     return ddaName + "-admission-controller";

@@ -10,21 +10,21 @@ import dev.converge.examples.datadog.model.EnvVar;
  * replica count of Deployments, pod labels and annotations, a service account of the user's, and the
  * PodDisruptionBudget switch. {@code disabled} is applied earlier: a disabled component is never built.
  */
-final class Overrides {
-  private Overrides() {}
+final class OverrideLayer {
+  private OverrideLayer() {}
 
-  static void apply(Rendering r) {
+  static void apply(AgentRendering r) {
     for (ComponentName component : ComponentName.values()) {
       ComponentOverride override = r.spec().override(component);
       r.ifRuns(component, builder -> apply(r, builder, override));
     }
   }
 
-  private static void apply(Rendering r, ComponentBuilder builder, ComponentOverride override) {
+  private static void apply(AgentRendering r, ComponentBuilder builder, ComponentOverride override) {
     if (override.image() != null) {
       boolean dca = builder.component() == ComponentName.CLUSTER_AGENT;
-      builder.image(Images.resolve(r.spec().global().registry(), dca ? Images.CLUSTER_AGENT : Images.AGENT,
-          dca ? Images.CLUSTER_AGENT_VERSION : Images.AGENT_VERSION, override.image()));
+      builder.image(AgentImages.resolve(r.spec().global().registry(), dca ? AgentImages.CLUSTER_AGENT : AgentImages.AGENT,
+          dca ? AgentImages.CLUSTER_AGENT_VERSION : AgentImages.AGENT_VERSION, override.image()));
     }
     for (EnvVar var : override.env()) {
       for (ContainerBuilder container : builder.containers()) {

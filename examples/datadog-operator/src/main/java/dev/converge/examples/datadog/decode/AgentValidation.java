@@ -11,7 +11,7 @@ import java.util.Optional;
  * The semantic checks the Datadog Operator makes before it reconciles, with the messages its users see. They
  * run on the user's spec as written (before defaults), after the schema check.
  */
-public final class Validation {
+public final class AgentValidation {
   /** Shown when {@code spec.global.credentials} is absent. */
   public static final String CREDENTIALS_MISSING = "credentials not configured in the DatadogAgent, can't reconcile";
 
@@ -31,7 +31,7 @@ public final class Validation {
    */
   public static final int MAX_NAME_LENGTH = 63 - "-admission-controller".length();
 
-  private Validation() {}
+  private AgentValidation() {}
 
   /** The first problem of {@code spec} (a tree that passed the schema check), or empty. */
   public static Optional<SpecProblem> check(String name, JsonNode spec) {

@@ -1,7 +1,7 @@
 package dev.converge.examples.datadog.install;
 
 import com.google.common.collect.ImmutableList;
-import dev.converge.examples.datadog.render.RbacRule;
+import dev.converge.examples.datadog.render.AgentRbacRule;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -16,13 +16,13 @@ import java.util.Set;
  * subresource of every resource; a held rule without {@code resourceNames} covers every name, one with names
  * covers only those; a non-resource URL ending in {@code *} covers the paths under it.
  */
-public final class RuleCoverage {
-  private RuleCoverage() {}
+public final class RbacEscalationCheck {
+  private RbacEscalationCheck() {}
 
   /** The atoms of {@code requested} that no rule of {@code held} covers, in order; empty when all are covered. */
-  public static ImmutableList<String> uncovered(List<RbacRule> held, List<RbacRule> requested) {
+  public static ImmutableList<String> uncovered(List<AgentRbacRule> held, List<AgentRbacRule> requested) {
     Set<String> missing = new LinkedHashSet<>();
-    for (RbacRule rule : requested) {
+    for (AgentRbacRule rule : requested) {
       if (!rule.nonResourceUrls().isEmpty()) {
         for (String url : rule.nonResourceUrls()) {
           for (String verb : rule.verbs()) {
@@ -49,7 +49,7 @@ public final class RuleCoverage {
     return ImmutableList.copyOf(missing);
   }
 
-  private static boolean coversResource(RbacRule held, String group, String resource, String verb, String name) {
+  private static boolean coversResource(AgentRbacRule held, String group, String resource, String verb, String name) {
     if (!held.nonResourceUrls().isEmpty()) {
       return false;
     }
@@ -72,7 +72,7 @@ public final class RuleCoverage {
     return false;
   }
 
-  private static boolean coversUrl(RbacRule held, String url, String verb) {
+  private static boolean coversUrl(AgentRbacRule held, String url, String verb) {
     if (held.nonResourceUrls().isEmpty() || !matches(held.verbs(), verb)) {
       return false;
     }

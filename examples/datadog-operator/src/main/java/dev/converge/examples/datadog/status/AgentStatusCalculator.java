@@ -23,7 +23,7 @@ import java.util.Optional;
  * {@link Conditions#set}, so {@code lastTransitionTime} moves only when a status flips and an unchanged state
  * produces an identical status, which the engine then does not write.
  */
-public final class StatusCalculator {
+public final class AgentStatusCalculator {
   public static final String RECONCILE_ERROR = "DatadogAgentReconcileError";
   public static final String AGENT = "AgentReconcile";
   public static final String CLUSTER_AGENT = "ClusterAgentReconcile";
@@ -37,7 +37,7 @@ public final class StatusCalculator {
   public static final String REASON_FAILED = "reconcile_failed";
   public static final String REASON_PENDING = "reconcile_pending";
 
-  private StatusCalculator() {}
+  private AgentStatusCalculator() {}
 
   /** The status to hold after a pass. */
   public static ObjectNode compute(StatusContext<DatadogAgent> context) {

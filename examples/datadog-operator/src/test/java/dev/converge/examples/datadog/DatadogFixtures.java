@@ -1,7 +1,7 @@
 package dev.converge.examples.datadog;
 
 import dev.converge.api.Resource;
-import dev.converge.examples.datadog.decode.Manifests;
+import dev.converge.examples.datadog.decode.AgentManifests;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -9,18 +9,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Shared fixtures: the shared example manifests, read from where they are published, and small DDAs. */
-public final class TestResources {
+public final class DatadogFixtures {
   /** The namespace the install flow applies the examples to, as {@code kubectl apply -n datadog}. */
   public static final String NAMESPACE = "datadog";
 
-  private TestResources() {}
+  private DatadogFixtures() {}
 
   /**
    * {@code shared/examples/<file>} exactly as shared: a verbatim copy kept in the test resources ({@code
    * SharedExamplesTest} checks it against {@code shared/} whenever that folder is beside the build).
    */
   public static String sharedExample(String file) {
-    try (var in = TestResources.class.getResourceAsStream("/examples/" + file)) {
+    try (var in = DatadogFixtures.class.getResourceAsStream("/examples/" + file)) {
       if (in == null) {
         throw new IllegalStateException("test resource examples/" + file + " not found");
       }
@@ -42,12 +42,12 @@ public final class TestResources {
 
   /** The shared {@code datadog-agent.yaml}, in {@link #NAMESPACE}, with a server-assigned uid. */
   public static Resource exampleAgent() {
-    return Manifests.inNamespace(Manifests.read(sharedExample("datadog-agent.yaml")), NAMESPACE, "uid-datadog");
+    return AgentManifests.inNamespace(AgentManifests.read(sharedExample("datadog-agent.yaml")), NAMESPACE, "uid-datadog");
   }
 
   /** A DatadogAgent named {@code name} in {@link #NAMESPACE} with {@code specYaml} (indented by two spaces). */
   public static Resource agent(String name, String specYaml) {
-    return Manifests.inNamespace(Manifests.read("apiVersion: datadoghq.com/v2alpha1\nkind: DatadogAgent\nmetadata:\n  name: "
+    return AgentManifests.inNamespace(AgentManifests.read("apiVersion: datadoghq.com/v2alpha1\nkind: DatadogAgent\nmetadata:\n  name: "
         + name + "\nspec:\n" + specYaml), NAMESPACE, "uid-" + name);
   }
 

@@ -6,10 +6,10 @@ import dev.converge.examples.datadog.model.DatadogAgentSpec;
 
 /**
  * A feature module: plain code that adds containers, variables, ports, volumes, RBAC rules and objects to the
- * components of a {@link Rendering}. Modules are listed in {@link FeatureCatalog} and run in that order; none is
+ * components of an {@link AgentRendering}. Modules are listed in {@link FeatureCatalog} and run in that order; none is
  * found by reflection.
  */
-public interface Feature {
+public interface AgentFeature {
 
   /** The feature's path under {@code spec} ({@code features.apm}), for conflict messages. */
   String path();
@@ -25,5 +25,5 @@ public interface Feature {
   ImmutableSet<ComponentName> requires(DatadogAgentSpec spec);
 
   /** Adds the feature to {@code rendering}; called only when enabled and every required component runs. */
-  void render(Rendering rendering);
+  void render(AgentRendering rendering);
 }

@@ -8,14 +8,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A small structural schema: the one description of the DatadogAgent's fields from which both the strict
- * decoder ({@link SchemaChecker}) and the CRD's OpenAPI schema ({@code install.CrdSchema}) are derived, so the
+ * decoder ({@link SpecChecker}) and the CRD's OpenAPI schema ({@code install.AgentCrdSchema}) are derived, so the
  * two can never disagree about which fields exist.
  *
  * <p>Types follow OpenAPI v3 as Kubernetes structural schemas use it: {@code string}, {@code boolean}, {@code
  * integer}, {@code object} with named properties, {@code object} used as a map ({@code additionalProperties}),
  * and {@code array}.
  */
-public final class Schema {
+public final class SpecSchema {
 
   /** The JSON type a schema accepts. */
   public enum Type {
@@ -40,11 +40,11 @@ public final class Schema {
 
   private final Type type;
   private final String description;
-  private final ImmutableMap<String, Schema> properties;
-  private final @Nullable Schema items;
+  private final ImmutableMap<String, SpecSchema> properties;
+  private final @Nullable SpecSchema items;
   private final ImmutableList<String> enumValues;
 
-  private Schema(Type type, String description, ImmutableMap<String, Schema> properties, @Nullable Schema items,
+  private SpecSchema(Type type, String description, ImmutableMap<String, SpecSchema> properties, @Nullable SpecSchema items,
       ImmutableList<String> enumValues) {
     this.type = type;
     this.description = description;
@@ -53,50 +53,50 @@ public final class Schema {
     this.enumValues = enumValues;
   }
 
-  public static Schema string(String description) {
-    return new Schema(Type.STRING, description, ImmutableMap.of(), null, ImmutableList.of());
+  public static SpecSchema string(String description) {
+    return new SpecSchema(Type.STRING, description, ImmutableMap.of(), null, ImmutableList.of());
   }
 
   /** A string restricted to {@code values}. */
-  public static Schema enumeration(String description, String... values) {
-    return new Schema(Type.STRING, description, ImmutableMap.of(), null, ImmutableList.copyOf(values));
+  public static SpecSchema enumeration(String description, String... values) {
+    return new SpecSchema(Type.STRING, description, ImmutableMap.of(), null, ImmutableList.copyOf(values));
   }
 
-  public static Schema bool(String description) {
-    return new Schema(Type.BOOLEAN, description, ImmutableMap.of(), null, ImmutableList.of());
+  public static SpecSchema bool(String description) {
+    return new SpecSchema(Type.BOOLEAN, description, ImmutableMap.of(), null, ImmutableList.of());
   }
 
-  public static Schema integer(String description) {
-    return new Schema(Type.INTEGER, description, ImmutableMap.of(), null, ImmutableList.of());
+  public static SpecSchema integer(String description) {
+    return new SpecSchema(Type.INTEGER, description, ImmutableMap.of(), null, ImmutableList.of());
   }
 
   /** An object with exactly the given properties, in the given order. */
-  public static Schema object(String description, Property... properties) {
-    Map<String, Schema> map = new LinkedHashMap<>();
+  public static SpecSchema object(String description, Property... properties) {
+    Map<String, SpecSchema> map = new LinkedHashMap<>();
     for (Property property : properties) {
       if (map.put(property.name(), property.schema()) != null) {
         throw new IllegalArgumentException("duplicate property " + property.name());
       }
     }
-    return new Schema(Type.OBJECT, description, ImmutableMap.copyOf(map), null, ImmutableList.of());
+    return new SpecSchema(Type.OBJECT, description, ImmutableMap.copyOf(map), null, ImmutableList.of());
   }
 
   /** An object whose keys are free and whose values all follow {@code values}. */
-  public static Schema map(String description, Schema values) {
-    return new Schema(Type.MAP, description, ImmutableMap.of(), values, ImmutableList.of());
+  public static SpecSchema map(String description, SpecSchema values) {
+    return new SpecSchema(Type.MAP, description, ImmutableMap.of(), values, ImmutableList.of());
   }
 
   /** A map of strings to strings (labels, annotations, node selectors). */
-  public static Schema stringMap(String description) {
+  public static SpecSchema stringMap(String description) {
     return map(description, string(""));
   }
 
-  public static Schema array(String description, Schema items) {
-    return new Schema(Type.ARRAY, description, ImmutableMap.of(), items, ImmutableList.of());
+  public static SpecSchema array(String description, SpecSchema items) {
+    return new SpecSchema(Type.ARRAY, description, ImmutableMap.of(), items, ImmutableList.of());
   }
 
   /** A named property of an object schema. */
-  public static Property property(String name, Schema schema) {
+  public static Property property(String name, SpecSchema schema) {
     return new Property(name, schema);
   }
 
@@ -109,12 +109,12 @@ public final class Schema {
   }
 
   /** The properties of an {@link Type#OBJECT}, in declaration order; empty otherwise. */
-  public ImmutableMap<String, Schema> properties() {
+  public ImmutableMap<String, SpecSchema> properties() {
     return properties;
   }
 
   /** The element schema of an {@link Type#ARRAY} or the value schema of a {@link Type#MAP}. */
-  public @Nullable Schema items() {
+  public @Nullable SpecSchema items() {
     return items;
   }
 
@@ -129,5 +129,5 @@ public final class Schema {
    * @param name the JSON field name
    * @param schema what the field holds
    */
-  public record Property(String name, Schema schema) {}
+  public record Property(String name, SpecSchema schema) {}
 }

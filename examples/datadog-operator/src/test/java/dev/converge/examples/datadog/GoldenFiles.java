@@ -9,13 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Golden files under {@code src/test/resources/golden}. Run with {@code -Dconverge.updateGolden=true} to rewrite
+ * GoldenFiles files under {@code src/test/resources/golden}. Run with {@code -Dconverge.updateGolden=true} to rewrite
  * them (then review the diff); otherwise the text must match byte for byte.
  */
-public final class Golden {
+public final class GoldenFiles {
   private static final Path DIR = Path.of("src/test/resources/golden");
 
-  private Golden() {}
+  private GoldenFiles() {}
 
   public static void assertMatches(String name, String actual) {
     Path file = DIR.resolve(name);

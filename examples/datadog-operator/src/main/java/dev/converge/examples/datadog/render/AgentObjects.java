@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /** Builds the Kubernetes objects of a render: workloads from {@link ComponentBuilder}s, RBAC, Services, PDBs. */
-public final class ObjectFactory {
-  private ObjectFactory() {}
+public final class AgentObjects {
+  private AgentObjects() {}
 
   /** A new object with {@code apiVersion}, {@code kind} and {@code metadata} (namespace omitted when empty). */
   public static ObjectNode metadata(String apiVersion, String kind, String name, String namespace, Map<String, String> labels) {
@@ -72,7 +72,7 @@ public final class ObjectFactory {
   }
 
   /** A ClusterRole ({@code namespace} empty) or Role with {@code rules}. */
-  static Resource role(String name, String namespace, Map<String, String> labels, List<RbacRule> rules) {
+  static Resource role(String name, String namespace, Map<String, String> labels, List<AgentRbacRule> rules) {
     ObjectNode object = metadata("rbac.authorization.k8s.io/v1", namespace.isEmpty() ? "ClusterRole" : "Role", name, namespace, labels);
     ArrayNode array = object.putArray("rules");
     rules.forEach(rule -> array.add(rule.toJson()));

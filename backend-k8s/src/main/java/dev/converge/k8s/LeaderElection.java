@@ -3,6 +3,10 @@ package dev.converge.k8s;
 import io.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
 import io.kubernetes.client.extended.leaderelection.LeaderElector;
 import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoordinationV1Api;
+import io.kubernetes.client.openapi.models.V1Lease;
+import io.kubernetes.client.openapi.models.V1LeaseSpec;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -18,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #start()} runs the election on its own thread; a candidate that loses the lease goes back to
  * trying to acquire it. {@code onStartLeading} and {@code onStopLeading} alternate strictly, starting with
  * {@code onStartLeading}, each called once per term; they run under this object's lock, so they must hand
- * long work to another thread. The gauge {@code converge.k8s.leader} (tag {@code lease}) is 1 while leading.
+ * long work to another thread. The gauge {@code converge.k8s.leader} (tags {@code lease}, {@code identity}) is
+ * 1 while leading.
  */
 public final class LeaderElection implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LeaderElection.class);
@@ -59,6 +64,7 @@ public final class LeaderElection implements AutoCloseable {
     Gauge.builder("converge.k8s.leader", this, election -> election.isLeader() ? 1 : 0)
         .description("1 while this candidate leads")
         .tag("lease", settings.namespace() + "/" + settings.name())
+        .tag("identity", settings.identity())
         .register(registry);
   }
 
@@ -141,6 +147,7 @@ public final class LeaderElection implements AutoCloseable {
       current = elector;
       currentTerm = term;
     }
+    boolean wasLeading = isLeader();
     if (current != null) {
       current.close(); // shuts its workers down and, if it leads, writes an empty holder into the Lease
     }
@@ -152,6 +159,36 @@ public final class LeaderElection implements AutoCloseable {
     }
     if (currentTerm != null) {
       stopped(currentTerm);
+    }
+    if (wasLeading) {
+      releaseIfStillHeld();
+    }
+  }
+
+  /**
+   * Makes sure the Lease no longer names this candidate. The elector's own release can fail: with a retry
+   * period under a second its close interrupts a renewal in flight, and the release then writes at a stale
+   * {@code resourceVersion}. An empty holder lets the next candidate acquire at its next try, as client-go's
+   * {@code ReleaseOnCancel} does, instead of waiting out the lease.
+   */
+  private void releaseIfStillHeld() {
+    CoordinationV1Api api = new CoordinationV1Api(client);
+    for (int attempt = 0; attempt < 3; attempt++) {
+      try {
+        V1Lease lease = api.readNamespacedLease(settings.name(), settings.namespace()).execute();
+        V1LeaseSpec spec = lease.getSpec();
+        if (spec == null || !settings.identity().equals(spec.getHolderIdentity())) {
+          return;
+        }
+        spec.setHolderIdentity(null);
+        api.replaceNamespacedLease(settings.name(), settings.namespace(), lease).execute();
+        return;
+      } catch (ApiException e) {
+        if (e.getCode() != 409) {
+          LOG.warn("could not release lease {}/{}: {}", settings.namespace(), settings.name(), e.getCode());
+          return;
+        }
+      }
     }
   }
 }

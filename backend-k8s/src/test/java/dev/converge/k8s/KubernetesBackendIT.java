@@ -147,9 +147,9 @@ class KubernetesBackendIT {
   @Test
   void update_withAStaleResourceVersion_isConflict() {
     Resource read = backend.apply(configMap("a", "1"), ApplyOptions.defaults());
-    backend.update(read.edit(tree -> tree.with("data").put("value", "theirs")));
+    backend.update(read.edit(tree -> tree.withObjectProperty("data").put("value", "theirs")));
 
-    assertThatThrownBy(() -> backend.update(read.edit(tree -> tree.with("data").put("value", "mine"))))
+    assertThatThrownBy(() -> backend.update(read.edit(tree -> tree.withObjectProperty("data").put("value", "mine"))))
         .isInstanceOf(BackendException.Conflict.class)
         .satisfies(e -> assertThat(((BackendException) e).isRetryable()).isTrue());
     assertThat(backend.get(read.key()).orElseThrow().json().path("data").path("value").asText()).isEqualTo("theirs");
@@ -171,7 +171,7 @@ class KubernetesBackendIT {
     assertThat(withStatus.status().path("ready").asBoolean()).isTrue();
 
     Resource respec = backend.update(withStatus.edit(tree -> {
-      tree.with("spec").put("size", 2);
+      tree.withObjectProperty("spec").put("size", 2);
       tree.putObject("status").put("ready", false);
     }));
     assertThat(respec.spec().path("size").asInt()).isEqualTo(2);
@@ -191,7 +191,7 @@ class KubernetesBackendIT {
 
   @Test
   void delete_ofAnObjectWithFinalizers_onlyMarksIt() {
-    Resource withFinalizer = configMap("a", "1").edit(tree -> tree.with("metadata").putArray("finalizers").add("example.com/hold"));
+    Resource withFinalizer = configMap("a", "1").edit(tree -> tree.withObjectProperty("metadata").putArray("finalizers").add("example.com/hold"));
     backend.apply(withFinalizer, ApplyOptions.defaults());
 
     assertThat(backend.delete(withFinalizer.key(), DeleteOptions.background())).isTrue();

@@ -185,9 +185,9 @@ class ScriptedServerIT {
         "{\"type\":\"MODIFIED\",\"object\":{\"metadata\":{\"name\":\"a\",\"namespace\":\"ns\",\"resourceVersion\":\"22\"}}}"));
     RecordingListener listener = new RecordingListener();
 
-    try (var watch = backend.watch(WatchRequest.all(GroupKind.of("", "ConfigMap")).inNamespace("ns"), listener)) {
-      listener.awaitTokens(t -> t.size() >= 4, Duration.ofSeconds(10));
-    }
+    var watch = backend.watch(WatchRequest.all(GroupKind.of("", "ConfigMap")).inNamespace("ns"), listener);
+    listener.awaitTokens(t -> t.size() >= 4, Duration.ofSeconds(10));
+    watch.close();
 
     List<String> uris = requestsTo("/api/v1/namespaces/ns/configmaps").stream().map(ScriptedApiServer.Received::uri).toList();
     assertThat(uris.get(0)).isEqualTo("/api/v1/namespaces/ns/configmaps?timeoutSeconds=300&watch=true");

@@ -61,7 +61,7 @@ class WatchAndInformerIT {
 
     Resource a = backend.apply(KubernetesBackendIT.configMap("a", "1"), ApplyOptions.defaults());
     listener.awaitTokens(t -> t.contains("ADDED ConfigMap/ns/a"), WAIT);
-    backend.update(a.edit(tree -> tree.with("data").put("value", "2")));
+    backend.update(a.edit(tree -> tree.withObjectProperty("data").put("value", "2")));
     listener.awaitTokens(t -> t.contains("MODIFIED ConfigMap/ns/a"), WAIT);
     backend.delete(a.key(), DeleteOptions.background());
     List<String> tokens = listener.awaitTokens(t -> t.contains("DELETED ConfigMap/ns/a"), WAIT);
@@ -78,13 +78,13 @@ class WatchAndInformerIT {
   @Test
   void watch_withLabelSelector_seesOnlyMatchingObjects() throws Exception {
     RecordingListener listener = new RecordingListener();
-    try (Subscription watch = backend.watch(
-        WatchRequest.all(CONFIG_MAP).inNamespace("ns").withLabels(LabelSelector.equal("app", "web")), listener)) {
-      backend.apply(KubernetesBackendIT.configMap("db", "1", "app", "db"), ApplyOptions.defaults());
-      backend.apply(KubernetesBackendIT.configMap("web", "1", "app", "web"), ApplyOptions.defaults());
+    Subscription watch = backend.watch(
+        WatchRequest.all(CONFIG_MAP).inNamespace("ns").withLabels(LabelSelector.equal("app", "web")), listener);
+    backend.apply(KubernetesBackendIT.configMap("db", "1", "app", "db"), ApplyOptions.defaults());
+    backend.apply(KubernetesBackendIT.configMap("web", "1", "app", "web"), ApplyOptions.defaults());
 
-      assertThat(listener.awaitTokens(t -> t.contains("ADDED ConfigMap/ns/web"), WAIT)).containsExactly("ADDED ConfigMap/ns/web");
-    }
+    assertThat(listener.awaitTokens(t -> t.contains("ADDED ConfigMap/ns/web"), WAIT)).containsExactly("ADDED ConfigMap/ns/web");
+    watch.close();
   }
 
   @Test

@@ -24,6 +24,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -63,6 +65,7 @@ public final class KubernetesBackend implements Backend, AutoCloseable {
   private final ExecutorService readers;
   private final ScheduledExecutorService scheduler;
   private final @Nullable InformerCache informers;
+  private final Set<ResumingWatch> openWatches = ConcurrentHashMap.newKeySet();
 
   /**
    * A backend over {@code client}.
@@ -198,8 +201,12 @@ public final class KubernetesBackend implements Backend, AutoCloseable {
   @Override
   public Subscription watch(WatchRequest request, WatchListener listener) {
     ResourceType type = types.require(request.kind());
-    return new ResumingWatch(connector, paths, type, request, listener, scheduler, rest.metrics(),
-        options.watchTimeout(), options.maxRetries()).start();
+    ResumingWatch[] self = new ResumingWatch[1];
+    ResumingWatch watch = new ResumingWatch(connector, paths, type, request, listener, scheduler, rest.metrics(),
+        options.watchTimeout(), options.maxRetries(), () -> openWatches.remove(self[0]));
+    self[0] = watch;
+    openWatches.add(watch);
+    return watch.start();
   }
 
   /** From the informers when they are enabled (no request once a kind is cached), else by list and get. */
@@ -240,11 +247,17 @@ public final class KubernetesBackend implements Backend, AutoCloseable {
     return type;
   }
 
-  /** Kinds this backend has started informers for are kept; closing stops them, and every open watch's reader. */
+  /**
+   * Stops the informers and ends every open watch (listeners get {@code onClose(null)}). Closing the
+   * connections matters: a reader blocked on a socket does not notice a thread interrupt.
+   */
   @Override
   public void close() {
     if (informers != null) {
       informers.close();
+    }
+    for (ResumingWatch watch : List.copyOf(openWatches)) {
+      watch.close();
     }
     scheduler.shutdownNow();
     readers.shutdownNow();

@@ -50,6 +50,7 @@ final class ResumingWatch implements Subscription {
   private final Duration serverTimeout;
   private final int maxFailures;
   private final String subject;
+  private final Runnable onFinish;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean finished = new AtomicBoolean();
   private final Object lock = new Object();
@@ -61,7 +62,8 @@ final class ResumingWatch implements Subscription {
 
   ResumingWatch(
       WatchConnector connector, Paths paths, ResourceType type, WatchRequest request, WatchListener listener,
-      ScheduledExecutorService scheduler, BackendMetrics metrics, Duration serverTimeout, int maxFailures) {
+      ScheduledExecutorService scheduler, BackendMetrics metrics, Duration serverTimeout, int maxFailures,
+      Runnable onFinish) {
     this.connector = connector;
     this.paths = paths;
     this.type = type;
@@ -71,6 +73,7 @@ final class ResumingWatch implements Subscription {
     this.metrics = metrics;
     this.serverTimeout = serverTimeout;
     this.maxFailures = maxFailures;
+    this.onFinish = onFinish;
     this.lastVersion = request.resourceVersion();
     this.subject = type.groupKind() + (request.namespace() == null ? "" : " in " + request.namespace());
   }
@@ -131,6 +134,7 @@ final class ResumingWatch implements Subscription {
         current = connection;
       }
       closeQuietly(current);
+      onFinish.run();
       listener.onClose(cause);
     }
   }

@@ -76,6 +76,16 @@ class WatchAndInformerIT {
   }
 
   @Test
+  void closingTheBackend_endsItsOpenWatches() throws Exception {
+    RecordingListener listener = new RecordingListener();
+    backend.watch(WatchRequest.all(CONFIG_MAP), listener);
+
+    backend.close();
+
+    assertThat(listener.closed.get(5, TimeUnit.SECONDS)).isNull();
+  }
+
+  @Test
   void watch_withLabelSelector_seesOnlyMatchingObjects() throws Exception {
     RecordingListener listener = new RecordingListener();
     Subscription watch = backend.watch(

@@ -2,7 +2,6 @@ package dev.converge.k8s;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.common.collect.ImmutableList;
-import dev.converge.api.GroupKind;
 import dev.converge.api.Observed;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
@@ -261,10 +260,5 @@ public final class KubernetesBackend implements Backend, AutoCloseable {
     }
     scheduler.shutdownNow();
     readers.shutdownNow();
-  }
-
-  /** For tests and diagnostics: the group-kind's type as the last discovery saw it. */
-  Optional<ResourceType> knownType(GroupKind kind) {
-    return types.types().find(kind);
   }
 }

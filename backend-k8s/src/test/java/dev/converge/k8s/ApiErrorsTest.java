@@ -1,0 +1,157 @@
+package dev.converge.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.converge.api.backend.BackendException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The mapping of API answers to typed failures: the HTTP code decides the type, the {@code Status} body
+ * supplies message, causes, apply conflicts and the retry hint.
+ */
+class ApiErrorsTest {
+
+  private static String status(int code, String reason, String message, String details) {
+    return "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":" + code
+        + ",\"reason\":\"" + reason + "\",\"message\":\"" + message + "\",\"details\":" + details + "}";
+  }
+
+  @Test
+  void conflict_onUpdate_isRetryableConflictWithoutFieldConflicts() {
+    BackendException e = ApiErrors.fromResponse(409, null,
+        status(409, "Conflict", "the object has been modified", "{}"), Verb.UPDATE, "ConfigMap/ns/a");
+
+    assertThat(e).isInstanceOf(BackendException.Conflict.class);
+    assertThat(((BackendException.Conflict) e).fieldConflicts()).isEmpty();
+    assertThat(e.isRetryable()).isTrue();
+    assertThat(e.getMessage()).isEqualTo("update ConfigMap/ns/a: the object has been modified");
+  }
+
+  @Test
+  void conflict_onApply_listsEachFieldWithTheOtherManager() {
+    String details = "{\"causes\":["
+        + "{\"reason\":\"FieldManagerConflict\",\"message\":\"conflict with \\\"kubectl\\\" using apps/v1\",\"field\":\".spec.replicas\"},"
+        + "{\"reason\":\"FieldManagerConflict\",\"message\":\"conflict with \\\"helm\\\" using apps/v1\",\"field\":\".metadata.labels.app\"}]}";
+    BackendException e = ApiErrors.fromResponse(409, null, status(409, "Conflict", "Apply failed with 2 conflicts", details),
+        Verb.APPLY, "apps/Deployment/ns/web");
+
+    assertThat(e).isInstanceOf(BackendException.Conflict.class);
+    assertThat(((BackendException.Conflict) e).fieldConflicts())
+        .containsExactly("kubectl: .spec.replicas", "helm: .metadata.labels.app");
+    assertThat(e.isRetryable()).isFalse();
+  }
+
+  @Test
+  void conflict_onCreate_isAlreadyExists_evenWhenTheServerSaysInvalid() {
+    // The fabric8 mock answers a duplicate create with 409 and reason Invalid.
+    BackendException e = ApiErrors.fromResponse(409, null, status(409, "Invalid", "ConfigMap 'a' already exists", "{}"),
+        Verb.CREATE, "ConfigMap/ns/a");
+
+    assertThat(e).isInstanceOf(BackendException.AlreadyExists.class);
+  }
+
+  @Test
+  void reasonAlreadyExists_isAlreadyExists_forAnyVerb() {
+    assertThat(ApiErrors.fromResponse(409, null, status(409, "AlreadyExists", "exists", "{}"), Verb.APPLY, "x"))
+        .isInstanceOf(BackendException.AlreadyExists.class);
+  }
+
+  @Test
+  void invalid_listsCausesAsFieldColonMessage() {
+    String details = "{\"causes\":[{\"reason\":\"FieldValueRequired\",\"message\":\"Required value\",\"field\":\"spec.selector\"},"
+        + "{\"reason\":\"ValueRequired\",\"message\":\"Required value: kind is required\"}]}";
+    BackendException e = ApiErrors.fromResponse(422, null, status(422, "Invalid", "Deployment is invalid", details),
+        Verb.CREATE, "apps/Deployment/ns/web");
+
+    assertThat(e).isInstanceOf(BackendException.Invalid.class);
+    assertThat(((BackendException.Invalid) e).causes())
+        .containsExactly("spec.selector: Required value", "Required value: kind is required");
+  }
+
+  @Test
+  void badRequest_isInvalid() {
+    assertThat(ApiErrors.fromResponse(400, null, "", Verb.UPDATE, "x")).isInstanceOf(BackendException.Invalid.class);
+  }
+
+  @Test
+  void unauthorizedAndForbidden_areForbidden() {
+    assertThat(ApiErrors.fromResponse(401, null, "", Verb.GET, "x")).isInstanceOf(BackendException.Forbidden.class);
+    assertThat(ApiErrors.fromResponse(403, null, status(403, "Forbidden", "no", "{}"), Verb.GET, "x"))
+        .isInstanceOf(BackendException.Forbidden.class);
+  }
+
+  @Test
+  void notFoundAndGone() {
+    assertThat(ApiErrors.fromResponse(404, null, "", Verb.GET, "x")).isInstanceOf(BackendException.NotFound.class);
+    assertThat(ApiErrors.fromResponse(410, null, status(410, "Expired", "too old resource version", "{}"), Verb.LIST, "x"))
+        .isInstanceOf(BackendException.Gone.class);
+  }
+
+  @Test
+  void tooManyRequests_isUnavailableWithRetryAfterHeaderSeconds() {
+    BackendException e = ApiErrors.fromResponse(429, "3", status(429, "TooManyRequests", "slow down", "{\"retryAfterSeconds\":1}"),
+        Verb.LIST, "Pod");
+
+    assertThat(e).isInstanceOf(BackendException.Unavailable.class);
+    assertThat(e.code()).isEqualTo(429);
+    assertThat(((BackendException.Unavailable) e).retryAfter()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(e.isRetryable()).isTrue();
+  }
+
+  @Test
+  void serverErrors_areUnavailable_withStatusHintWhenNoHeader() {
+    for (int code : new int[] {500, 502, 503, 504}) {
+      BackendException e = ApiErrors.fromResponse(code, null, status(code, "InternalError", "boom", "{\"retryAfterSeconds\":2}"),
+          Verb.GET, "x");
+      assertThat(e).isInstanceOf(BackendException.Unavailable.class);
+      assertThat(e.code()).isEqualTo(code);
+      assertThat(((BackendException.Unavailable) e).retryAfter()).isEqualTo(Duration.ofSeconds(2));
+    }
+  }
+
+  @Test
+  void retryAfterAsHttpDate_isIgnored() {
+    BackendException e = ApiErrors.fromResponse(503, "Wed, 21 Oct 2015 07:28:00 GMT", "", Verb.GET, "x");
+
+    assertThat(((BackendException.Unavailable) e).retryAfter()).isEqualTo(Duration.ZERO);
+  }
+
+  @Test
+  void unsupportedMediaType_isInvalid() {
+    assertThat(ApiErrors.fromResponse(415, null, "", Verb.APPLY, "x")).isInstanceOf(BackendException.Invalid.class);
+  }
+
+  @Test
+  void bodyThatIsNotJson_appearsInTheMessage() {
+    BackendException e = ApiErrors.fromResponse(502, null, "<html>bad gateway</html>", Verb.GET, "Pod/ns/p");
+
+    assertThat(e.getMessage()).isEqualTo("get Pod/ns/p: HTTP 502: <html>bad gateway</html>");
+  }
+
+  @Test
+  void networkFailure_isUnavailable503WithCause() {
+    IOException refused = new ConnectException("Connection refused");
+    BackendException e = ApiErrors.network(refused, Verb.GET, "Pod/ns/p");
+
+    assertThat(e.code()).isEqualTo(503);
+    assertThat(e.getCause()).isSameAs(refused);
+    assertThat(e.isRetryable()).isTrue();
+  }
+
+  @Test
+  void watchErrorEventStatus_isMappedByItsCode() {
+    BackendException e = ApiErrors.fromStatus(Wire.parse(status(410, "Expired", "too old", "{}")), Verb.WATCH, "Pod");
+
+    assertThat(e).isInstanceOf(BackendException.Gone.class);
+  }
+
+  @Test
+  void isStatus_tellsAStatusBodyFromAnEmptyOne() {
+    assertThat(ApiErrors.isStatus(status(404, "NotFound", "namespaces \\\"x\\\" not found", "{}"))).isTrue();
+    assertThat(ApiErrors.isStatus("")).isFalse();
+    assertThat(ApiErrors.isStatus("not json")).isFalse();
+  }
+}

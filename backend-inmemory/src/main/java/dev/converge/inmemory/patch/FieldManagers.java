@@ -58,7 +58,9 @@ final class FieldManagers {
 
   /** One entry: its field set, the API version of its paths, and when it last changed anything. */
   static final class Entry {
-    FieldSet fields;
+    private FieldSet fields;
+    /** The stored FieldsV1 of an entry decoded and not changed since, written back as it is. */
+    private @Nullable JsonNode encoded;
     String apiVersion;
     @Nullable String time;
 
@@ -66,6 +68,19 @@ final class FieldManagers {
       this.fields = fields;
       this.apiVersion = apiVersion;
       this.time = time;
+    }
+
+    FieldSet fields() {
+      return fields;
+    }
+
+    void setFields(FieldSet fields) {
+      this.fields = fields;
+      this.encoded = null;
+    }
+
+    JsonNode fieldsV1() {
+      return encoded != null ? Values.copy(encoded) : fields.toFieldsV1();
     }
   }
 
@@ -107,9 +122,11 @@ final class FieldManagers {
       JsonNode time = entry.get("time");
       Entry existing = out.entries.get(identity);
       if (existing != null) {
-        existing.fields = existing.fields.union(fields);
+        existing.setFields(existing.fields.union(fields));
       } else {
-        out.entries.put(identity, new Entry(fields, apiVersion, time == null || time.isNull() ? null : time.asText()));
+        Entry decoded = new Entry(fields, apiVersion, time == null || time.isNull() ? null : time.asText());
+        decoded.encoded = fieldsV1;
+        out.entries.put(identity, decoded);
       }
     }
     return out;
@@ -126,10 +143,10 @@ final class FieldManagers {
       return;
     }
     entries.entrySet().removeIf(e -> {
-      if (e.getKey().equals(except)) {
+      if (e.getKey().equals(except) || !e.getValue().fields.intersects(fields)) {
         return false;
       }
-      e.getValue().fields = e.getValue().fields.difference(fields);
+      e.getValue().setFields(e.getValue().fields.difference(fields));
       return e.getValue().fields.isEmpty();
     });
   }
@@ -163,7 +180,7 @@ final class FieldManagers {
         entries.put(bucket, entries.remove(first));
       }
       Entry merged = entries.get(bucket);
-      merged.fields = merged.fields.union(entry.fields);
+      merged.setFields(merged.fields.union(entry.fields));
       merged.time = entry.time; // the newer of the two, since updaters are sorted oldest first
       entries.remove(identity);
       count--;
@@ -197,7 +214,7 @@ final class FieldManagers {
         out.put("time", e.getValue().time);
       }
       out.put("fieldsType", "FieldsV1");
-      out.set("fieldsV1", e.getValue().fields.toFieldsV1());
+      out.set("fieldsV1", e.getValue().fieldsV1());
       if (!e.getKey().subresource().isEmpty()) {
         out.put("subresource", e.getKey().subresource());
       }

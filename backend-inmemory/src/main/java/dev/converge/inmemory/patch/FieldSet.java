@@ -167,6 +167,114 @@ final class FieldSet {
     }
   }
 
+  /** Whether the two sets share at least one path; allocates nothing. */
+  boolean intersects(FieldSet other) {
+    if (members != null && other.members != null) {
+      Set<PathElement> small = members.size() <= other.members.size() ? members : other.members;
+      Set<PathElement> large = small == members ? other.members : members;
+      for (PathElement member : small) {
+        if (large.contains(member)) {
+          return true;
+        }
+      }
+    }
+    if (children != null && other.children != null) {
+      for (Map.Entry<PathElement, FieldSet> child : children.entrySet()) {
+        FieldSet theirs = other.children.get(child.getKey());
+        if (theirs != null && child.getValue().intersects(theirs)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Whether the two sets hold exactly the same paths. */
+  boolean sameAs(FieldSet other) {
+    Set<PathElement> mine = members == null ? Set.of() : members;
+    Set<PathElement> theirs = other.members == null ? Set.of() : other.members;
+    if (!mine.equals(theirs)) {
+      return false;
+    }
+    if (children != null) {
+      for (Map.Entry<PathElement, FieldSet> child : children.entrySet()) {
+        FieldSet counterpart = other.childOrNull(child.getKey());
+        if (counterpart == null ? !child.getValue().isEmpty() : !child.getValue().sameAs(counterpart)) {
+          return false;
+        }
+      }
+    }
+    if (other.children != null) {
+      // Children on both sides were compared above; only the other side's extra ones remain.
+      for (Map.Entry<PathElement, FieldSet> child : other.children.entrySet()) {
+        if (childOrNull(child.getKey()) == null && !child.getValue().isEmpty()) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * {@code last.withNamedFieldsAsMembers().difference(union of owners, each withNamedFieldsAsMembers())}
+   * computed in one walk, without building the union or the copies: what an applier's pruning removes.
+   */
+  static FieldSet namedDifference(FieldSet last, List<FieldSet> owners) {
+    FieldSet out = new FieldSet();
+    last.namedDifferenceInto(owners, out);
+    return out;
+  }
+
+  private void namedDifferenceInto(List<FieldSet> owners, FieldSet out) {
+    if (members != null) {
+      for (PathElement member : members) {
+        if (!ownedNamed(owners, member)) {
+          out.add(member);
+        }
+      }
+    }
+    if (children == null) {
+      return;
+    }
+    for (Map.Entry<PathElement, FieldSet> child : children.entrySet()) {
+      PathElement element = child.getKey();
+      if (child.getValue().isEmpty()) {
+        continue;
+      }
+      if (element.isField() && !contains(element) && !ownedNamed(owners, element)) {
+        out.add(element);
+      }
+      List<FieldSet> below = new ArrayList<>(owners.size());
+      for (FieldSet owner : owners) {
+        FieldSet theirs = owner.childOrNull(element);
+        if (theirs != null) {
+          below.add(theirs);
+        }
+      }
+      FieldSet rest = new FieldSet();
+      child.getValue().namedDifferenceInto(below, rest);
+      if (!rest.isEmpty()) {
+        out.child(element).addAll(rest);
+      }
+    }
+  }
+
+  /** Whether some owner holds {@code element} as a member, or as an object field with paths below it. */
+  private static boolean ownedNamed(List<FieldSet> owners, PathElement element) {
+    for (FieldSet owner : owners) {
+      if (owner.contains(element)) {
+        return true;
+      }
+      if (element.isField()) {
+        FieldSet below = owner.childOrNull(element);
+        if (below != null && !below.isEmpty()) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** A deep copy. */
   FieldSet copy() {
     FieldSet out = new FieldSet();

@@ -50,7 +50,7 @@ public final class ManagedFields {
       if (entry == null) {
         managers.entries.put(self, new Entry(mine, apiVersion, time));
       } else {
-        entry.fields = entry.fields.union(mine);
+        entry.setFields(entry.fields().union(mine));
         entry.time = time;
       }
       managers.capUpdateManagers();

@@ -39,6 +39,7 @@ final class PathElement implements Comparable<PathElement> {
   private final @Nullable JsonNode value;
   private final int index;
   private final int hash;
+  private @Nullable String fieldsV1;
 
   private PathElement(Kind kind, String name, ImmutableList<KeyField> key, @Nullable JsonNode value, int index) {
     this.kind = kind;
@@ -46,7 +47,12 @@ final class PathElement implements Comparable<PathElement> {
     this.key = key;
     this.value = value;
     this.index = index;
-    this.hash = Objects.hash(kind, name, key, value, index);
+    this.hash = switch (kind) {
+      case FIELD -> name.hashCode();
+      case KEY -> 31 * key.hashCode() + 1;
+      case VALUE -> 31 * Objects.requireNonNull(value).hashCode() + 2;
+      case INDEX -> 31 * index + 3;
+    };
   }
 
   static PathElement field(String name) {
@@ -55,6 +61,11 @@ final class PathElement implements Comparable<PathElement> {
 
   /** A keyed list element; the key fields are sorted by name and their values canonicalised. */
   static PathElement key(List<KeyField> fields) {
+    if (fields.size() == 1) {
+      KeyField only = fields.get(0);
+      JsonNode value = Values.canonical(only.value());
+      return new PathElement(Kind.KEY, "", ImmutableList.of(value == only.value() ? only : new KeyField(only.name(), value)), null, 0);
+    }
     List<KeyField> sorted = new ArrayList<>(fields.size());
     for (KeyField field : fields) {
       sorted.add(new KeyField(field.name(), Values.canonical(field.value())));
@@ -86,12 +97,17 @@ final class PathElement implements Comparable<PathElement> {
 
   /** The key of the element in the FieldsV1 encoding: {@code f:image}, {@code k:{"name":"web"}}. */
   String fieldsV1() {
-    return switch (kind) {
-      case FIELD -> "f:" + name;
-      case KEY -> "k:" + Json.write(keyObject());
-      case VALUE -> "v:" + Json.write(Objects.requireNonNull(value));
-      case INDEX -> "i:" + index;
-    };
+    String text = fieldsV1;
+    if (text == null) {
+      text = switch (kind) {
+        case FIELD -> "f:" + name;
+        case KEY -> "k:" + Json.write(keyObject());
+        case VALUE -> "v:" + Json.write(Objects.requireNonNull(value));
+        case INDEX -> "i:" + index;
+      };
+      fieldsV1 = text; // a benign race: every thread computes the same string
+    }
+    return text;
   }
 
   /**

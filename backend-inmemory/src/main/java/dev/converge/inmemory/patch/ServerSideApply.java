@@ -71,7 +71,7 @@ public final class ServerSideApply {
     FieldManagers managers = FieldManagers.of(live);
     Identity self = Identity.apply(manager, subresource);
     Entry previous = managers.entries.remove(self);
-    FieldSet lastFields = previous == null ? null : previous.fields;
+    FieldSet lastFields = previous == null ? null : previous.fields();
     // The new set joins the others before pruning, unstripped, so that it protects metadata.name and with
     // it the whole metadata object, as in Kubernetes (the stripping happens after the merge).
     managers.entries.put(self, new Entry(appliedFields, apiVersion, previous == null ? null : previous.time));
@@ -89,7 +89,7 @@ public final class ServerSideApply {
           .sorted(Map.Entry.comparingByKey(Comparator.comparing(Identity::manager)
               .thenComparing(Identity::operation).thenComparing(Identity::apiVersion).thenComparing(Identity::subresource)))
           .forEach(e -> {
-            List<String> paths = e.getValue().fields.intersection(changed).paths();
+            List<String> paths = e.getValue().fields().intersects(changed) ? e.getValue().fields().intersection(changed).paths() : List.of();
             if (!paths.isEmpty()) {
               messages.add("conflicts with " + e.getKey().describe() + ":");
               for (String path : paths) {
@@ -106,9 +106,9 @@ public final class ServerSideApply {
     }
 
     Entry entry = managers.entries.get(self);
-    entry.fields = entry.fields.difference(SERVER_MANAGED);
-    boolean entryChanged = lastFields == null || !lastFields.toFieldsV1().equals(entry.fields.toFieldsV1());
-    if (entry.fields.isEmpty()) {
+    entry.setFields(entry.fields().difference(SERVER_MANAGED));
+    boolean entryChanged = lastFields == null || !lastFields.sameAs(entry.fields());
+    if (entry.fields().isEmpty()) {
       managers.entries.remove(self);
     } else if (comparison == null || !comparison.isSame() || entryChanged || entry.time == null) {
       entry.time = time;
@@ -124,11 +124,11 @@ public final class ServerSideApply {
    * struct goes away when its last owned field does.
    */
   private static ObjectNode prune(GroupKind kind, ObjectNode merged, FieldManagers managers, FieldSet lastFields) {
-    FieldSet owned = new FieldSet();
+    List<FieldSet> owners = new ArrayList<>(managers.entries.size());
     for (Entry entry : managers.entries.values()) {
-      owned = owned.union(entry.fields);
+      owners.add(entry.fields());
     }
-    FieldSet remove = lastFields.withNamedFieldsAsMembers().difference(owned.withNamedFieldsAsMembers());
+    FieldSet remove = FieldSet.namedDifference(lastFields, owners);
     return remove.isEmpty() ? merged : Removal.remove(kind, merged, remove);
   }
 

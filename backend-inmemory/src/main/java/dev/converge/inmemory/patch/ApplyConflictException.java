@@ -24,6 +24,10 @@ public final class ApplyConflictException extends RuntimeException {
 
   private final ImmutableList<Conflict> conflicts;
 
+  /**
+   * @param message the Kubernetes-worded summary
+   * @param conflicts every conflicting field, ordered by manager and then by path
+   */
   public ApplyConflictException(String message, List<Conflict> conflicts) {
     super(message);
     this.conflicts = ImmutableList.copyOf(conflicts);

@@ -13,6 +13,10 @@ public final class PatchException extends RuntimeException {
 
   private final int code;
 
+  /**
+   * @param code 400, 415 or 422
+   * @param message what is wrong, naming the offending path or directive
+   */
   public PatchException(int code, String message) {
     super(message);
     checkArgument(code == 400 || code == 415 || code == 422, "unsupported status code %s", code);

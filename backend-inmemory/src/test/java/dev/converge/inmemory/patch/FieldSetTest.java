@@ -5,13 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.converge.api.Json;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Field sets read and write the FieldsV1 format exactly as Kubernetes does (element order, {@code "."}
  * members), print paths in structured-merge-diff's notation, and have its set semantics (difference is not
- * recursive; named fields become members only on request).
+ * recursive; named fields become members only on request), and that the one-walk shortcuts ({@code
+ * intersects}, {@code sameAs}, {@code namedDifference}) agree with their definitions on seeded random sets.
  */
 class FieldSetTest {
   private static final PathElement SPEC = PathElement.field("spec");
@@ -86,5 +91,41 @@ class FieldSetTest {
     assertThatThrownBy(() -> FieldSet.fromFieldsV1(json("{'x:y':{}}"))).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> FieldSet.fromFieldsV1(json("{'f:a':1}"))).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> FieldSet.fromFieldsV1(json("{'i:x':{}}"))).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20})
+  void shortcuts_agreeWithTheirDefinitions(long seed) {
+    Random random = new Random(seed);
+    FieldSet last = randomSet(random);
+    List<FieldSet> owners = List.of(randomSet(random), randomSet(random), randomSet(random));
+    FieldSet union = new FieldSet();
+    for (FieldSet owner : owners) {
+      union = union.union(owner);
+    }
+    FieldSet slow = last.withNamedFieldsAsMembers().difference(union.withNamedFieldsAsMembers());
+    assertThat(FieldSet.namedDifference(last, owners).paths()).isEqualTo(slow.paths());
+    for (FieldSet owner : owners) {
+      assertThat(last.intersects(owner)).isEqualTo(!last.intersection(owner).isEmpty());
+      assertThat(last.sameAs(owner)).isEqualTo(last.paths().equals(owner.paths()));
+    }
+    assertThat(last.sameAs(FieldSet.fromFieldsV1(last.toFieldsV1()))).isTrue();
+    assertThat(last.union(owners.get(0)).sameAs(owners.get(0).union(last))).isTrue();
+  }
+
+  /** Random paths over a small alphabet, so that sets overlap. */
+  private static FieldSet randomSet(Random random) {
+    List<PathElement> alphabet = List.of(PathElement.field("a"), PathElement.field("b"), PathElement.field("c"),
+        PathElement.key(List.of(new PathElement.KeyField("name", Json.nodes().textNode("x")))),
+        PathElement.value(Json.nodes().textNode("v")));
+    FieldSet set = new FieldSet();
+    for (int i = random.nextInt(12); i > 0; i--) {
+      List<PathElement> path = new ArrayList<>();
+      for (int depth = 1 + random.nextInt(4); depth > 0; depth--) {
+        path.add(alphabet.get(random.nextInt(alphabet.size())));
+      }
+      set.insert(path);
+    }
+    return set;
   }
 }

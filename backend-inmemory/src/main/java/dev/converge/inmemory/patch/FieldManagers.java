@@ -79,6 +79,11 @@ final class FieldManagers {
       this.encoded = null;
     }
 
+    /** Writes this entry's set as {@code other} had it stored, when the two sets are the same. */
+    void reuseEncodingOf(Entry other) {
+      this.encoded = other.encoded;
+    }
+
     JsonNode fieldsV1() {
       return encoded != null ? Values.copy(encoded) : fields.toFieldsV1();
     }

@@ -82,24 +82,8 @@ public final class ServerSideApply {
     Comparison comparison = live == null ? null : Comparison.of(kind, scope, live, merged);
     if (comparison != null) {
       FieldSet changed = comparison.changed();
-      List<Conflict> conflicts = new ArrayList<>();
-      List<String> messages = new ArrayList<>();
-      managers.entries.entrySet().stream()
-          .filter(e -> !e.getKey().equals(self))
-          .sorted(Map.Entry.comparingByKey(Comparator.comparing(Identity::manager)
-              .thenComparing(Identity::operation).thenComparing(Identity::apiVersion).thenComparing(Identity::subresource)))
-          .forEach(e -> {
-            List<String> paths = e.getValue().fields().intersects(changed) ? e.getValue().fields().intersection(changed).paths() : List.of();
-            if (!paths.isEmpty()) {
-              messages.add("conflicts with " + e.getKey().describe() + ":");
-              for (String path : paths) {
-                conflicts.add(new Conflict(e.getKey().manager(), path));
-                messages.add("- " + path);
-              }
-            }
-          });
-      if (!conflicts.isEmpty() && !force) {
-        throw new ApplyConflictException(conflictMessage(conflicts, messages), conflicts);
+      if (!force) {
+        rejectConflicts(managers, self, changed);
       }
       managers.takeAway(changed, self);
       managers.takeAway(comparison.removed, self);
@@ -107,14 +91,45 @@ public final class ServerSideApply {
 
     Entry entry = managers.entries.get(self);
     entry.setFields(entry.fields().difference(SERVER_MANAGED));
-    boolean entryChanged = lastFields == null || !lastFields.sameAs(entry.fields());
+    boolean entryChanged = previous == null || !previous.fields().sameAs(entry.fields());
     if (entry.fields().isEmpty()) {
       managers.entries.remove(self);
     } else if (comparison == null || !comparison.isSame() || entryChanged || entry.time == null) {
       entry.time = time;
     }
+    if (!entryChanged) {
+      entry.reuseEncodingOf(previous);
+    }
     managers.encodeInto(merged);
     return merged;
+  }
+
+  /**
+   * Throws if another manager owns a field the apply adds or changes, listing every such field by manager
+   * (sorted as Kubernetes sorts manager identities) and path.
+   */
+  private static void rejectConflicts(FieldManagers managers, Identity self, FieldSet changed) {
+    List<Conflict> conflicts = new ArrayList<>();
+    List<String> lines = new ArrayList<>();
+    managers.entries.entrySet().stream()
+        .filter(e -> !e.getKey().equals(self) && e.getValue().fields().intersects(changed))
+        .sorted(Map.Entry.comparingByKey(Comparator.comparing(Identity::manager)
+            .thenComparing(Identity::operation).thenComparing(Identity::apiVersion).thenComparing(Identity::subresource)))
+        .forEach(e -> {
+          lines.add("conflicts with " + e.getKey().describe() + ":");
+          for (String path : e.getValue().fields().intersection(changed).paths()) {
+            conflicts.add(new Conflict(e.getKey().manager(), path));
+            lines.add("- " + path);
+          }
+        });
+    if (conflicts.size() == 1) {
+      String owner = lines.get(0).substring("conflicts with ".length(), lines.get(0).length() - 1);
+      throw new ApplyConflictException(
+          "Apply failed with 1 conflict: conflict with " + owner + ": " + conflicts.get(0).path(), conflicts);
+    }
+    if (!conflicts.isEmpty()) {
+      throw new ApplyConflictException("Apply failed with " + conflicts.size() + " conflicts: " + String.join("\n", lines), conflicts);
+    }
   }
 
   /**
@@ -149,15 +164,6 @@ public final class ServerSideApply {
       }
     }
     return config;
-  }
-
-  private static String conflictMessage(List<Conflict> conflicts, List<String> messages) {
-    if (conflicts.size() == 1) {
-      // messages holds the manager line and the path line: "conflicts with X:" and "- .path".
-      String owner = messages.get(0).substring("conflicts with ".length(), messages.get(0).length() - 1);
-      return "Apply failed with 1 conflict: conflict with " + owner + ": " + conflicts.get(0).path();
-    }
-    return "Apply failed with " + conflicts.size() + " conflicts: " + String.join("\n", messages);
   }
 
   /** Kubernetes' {@code stripMetaManager} set: fields no manager ever owns. */

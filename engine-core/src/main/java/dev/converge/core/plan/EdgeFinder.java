@@ -3,12 +3,15 @@ package dev.converge.core.plan;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.converge.api.EdgeRule;
 import dev.converge.api.GroupKind;
+import dev.converge.api.Ownership;
 import dev.converge.api.Resource;
+import dev.converge.api.ResourceKey;
 import dev.converge.api.ResourceTypes;
 import dev.converge.core.schema.ListType;
 
 /**
- * Finds the implicit edges into one object by reading that object: every rule of DESIGN.md §3 is decided by
+ * Finds the edges into one object by reading that object: the {@code converge.dev/depends-on} annotation
+ * and the implicit edges. Every implicit rule of DESIGN.md §3 is decided by
  * the dependent (its namespace, its kind, the references in its pod template, its {@code roleRef}, the
  * service its webhooks call), so scanning each object once finds every edge. Edges are reported only to
  * objects the {@link KeyIndex} holds (the graph being planned). The walk keeps a {@link DiffPath} so that an
@@ -55,6 +58,7 @@ final class EdgeFinder {
       emit(crd, EdgeRule.CRD);
     }
     JsonNode json = object.json();
+    dependsOnAnnotation(json.path("metadata").path("annotations").path(Ownership.DEPENDS_ON_ANNOTATION));
     switch (kind.group()) {
       case "apps":
         if (kind.kind().equals("Deployment") || kind.kind().equals("DaemonSet") || kind.kind().equals("StatefulSet")
@@ -98,6 +102,33 @@ final class EdgeFinder {
       default:
         break;
     }
+  }
+
+  /**
+   * The {@code converge.dev/depends-on} annotation: comma-separated keys in their string form. Manifest
+   * readers turn it into {@code dependsOn}; reading it here as well keeps it in force for live objects, whose
+   * deletes have no desired graph to take it from. Keys that do not parse or are not in the graph are
+   * skipped (validating them is the manifest reader's job).
+   */
+  private void dependsOnAnnotation(JsonNode value) {
+    if (!value.isTextual()) {
+      return;
+    }
+    trail.pushField("metadata");
+    trail.pushField("annotations");
+    trail.pushField(Ownership.DEPENDS_ON_ANNOTATION);
+    for (String part : value.textValue().split(",")) {
+      String text = part.trim();
+      if (text.isEmpty()) {
+        continue;
+      }
+      try {
+        emit(index.find(ResourceKey.parse(text)), EdgeRule.EXPLICIT);
+      } catch (IllegalArgumentException e) {
+        // Not a key: the manifest reader reports it; ordering ignores it.
+      }
+    }
+    trail.clear();
   }
 
   private void podTemplate(JsonNode json, String... fields) {

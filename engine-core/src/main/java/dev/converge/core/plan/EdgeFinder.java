@@ -2,7 +2,6 @@ package dev.converge.core.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.converge.api.EdgeRule;
-import dev.converge.api.GroupKind;
 import dev.converge.api.Ownership;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
@@ -48,50 +47,51 @@ final class EdgeFinder {
     this.sink = to;
     this.namespace = object.namespace();
     trail.clear();
-    GroupKind kind = object.groupKind();
+    ResourceKey key = object.key();
     // Only kinds the server scopes to a namespace wait for it; kubectl drops a stray namespace on the rest.
-    if (!namespace.isEmpty() && types.isNamespaced(kind)) {
-      emit(index.find("", "Namespace", "", namespace), EdgeRule.NAMESPACE);
+    if (!namespace.isEmpty()) {
+      int ns = index.namespace(namespace);
+      if (ns >= 0 && types.isNamespaced(key.groupKind())) {
+        emit(ns, EdgeRule.NAMESPACE);
+      }
     }
-    int crd = index.crdOf(kind);
-    if (crd >= 0) {
-      emit(crd, EdgeRule.CRD);
-    }
+    emit(index.crdOf(key.group(), key.kind()), EdgeRule.CRD);
+    String kind = key.kind();
     JsonNode json = object.json();
     dependsOnAnnotation(json.path("metadata").path("annotations").path(Ownership.DEPENDS_ON_ANNOTATION));
-    switch (kind.group()) {
+    switch (key.group()) {
       case "apps":
-        if (kind.kind().equals("Deployment") || kind.kind().equals("DaemonSet") || kind.kind().equals("StatefulSet")
-            || kind.kind().equals("ReplicaSet")) {
+        if (kind.equals("Deployment") || kind.equals("DaemonSet") || kind.equals("StatefulSet")
+            || kind.equals("ReplicaSet")) {
           podTemplate(json, "spec", "template", "spec");
         }
         break;
       case "batch":
-        if (kind.kind().equals("Job")) {
+        if (kind.equals("Job")) {
           podTemplate(json, "spec", "template", "spec");
-        } else if (kind.kind().equals("CronJob")) {
+        } else if (kind.equals("CronJob")) {
           podTemplate(json, "spec", "jobTemplate", "spec", "template", "spec");
         }
         break;
       case "":
-        if (kind.kind().equals("Pod")) {
+        if (kind.equals("Pod")) {
           podTemplate(json, "spec");
-        } else if (kind.kind().equals("ReplicationController")) {
+        } else if (kind.equals("ReplicationController")) {
           podTemplate(json, "spec", "template", "spec");
         }
         break;
       case RBAC:
-        if (kind.kind().equals("RoleBinding") || kind.kind().equals("ClusterRoleBinding")) {
-          roleRef(json.path("roleRef"), kind.kind().equals("RoleBinding"));
+        if (kind.equals("RoleBinding") || kind.equals("ClusterRoleBinding")) {
+          roleRef(json.path("roleRef"), kind.equals("RoleBinding"));
         }
         break;
       case "admissionregistration.k8s.io":
-        if (kind.kind().endsWith("WebhookConfiguration")) {
+        if (kind.endsWith("WebhookConfiguration")) {
           webhooks(json.path("webhooks"));
         }
         break;
       case "apiregistration.k8s.io":
-        if (kind.kind().equals("APIService")) {
+        if (kind.equals("APIService")) {
           JsonNode service = json.path("spec").path("service");
           trail.pushField("spec");
           trail.pushField("service");

@@ -93,11 +93,13 @@ public final class Planner {
     for (int i = 0; i < entries.size(); i++) {
       Resource want = entries.get(i).resource();
       ResourceKey key = want.key();
-      while (next != null && next.key().compareTo(key) < 0) {
+      int order = next == null ? 1 : next.key().compareTo(key);
+      while (order < 0) {
         prune(next, owner, deletes);
         next = live.hasNext() ? live.next() : null;
+        order = next == null ? 1 : next.key().compareTo(key);
       }
-      if (next != null && next.key().equals(key)) {
+      if (order == 0) {
         applies[i] = compare(differ, want, next);
         next = live.hasNext() ? live.next() : null;
       } else {
@@ -172,10 +174,18 @@ public final class Planner {
   /** The gates of the desired resources; default gates are shared instances so equal inputs give equal plans. */
   private static ImmutableMap<ResourceKey, ReadyGate> gates(List<DesiredResource> entries) {
     ImmutableMap.Builder<ResourceKey, ReadyGate> gates = ImmutableMap.builder();
+    // Entries are sorted by key, so each kind is one run: look its default gate up once per run.
+    ResourceKey previous = null;
+    ReadyGate kindGate = null;
     for (DesiredResource entry : entries) {
+      ResourceKey key = entry.key();
+      if (previous == null || !previous.kind().equals(key.kind()) || !previous.group().equals(key.group())) {
+        kindGate = DEFAULT_GATES.computeIfAbsent(key.groupKind(), ReadyGates::defaultFor).orElse(null);
+        previous = key;
+      }
       ReadyGate gate = entry.readyWhen();
       if (gate == null) {
-        gate = DEFAULT_GATES.computeIfAbsent(entry.resource().groupKind(), ReadyGates::defaultFor).orElse(null);
+        gate = kindGate;
       }
       if (gate != null) {
         gates.put(entry.key(), gate);

@@ -53,6 +53,19 @@ final class Ordering {
    */
   static List<Step> applies(List<DesiredResource> entries, @Nullable Pending[] pending, ResourceTypes types) {
     int n = entries.size();
+    boolean explicit = false;
+    boolean anyAction = false;
+    for (int i = 0; i < n; i++) {
+      explicit |= hasExplicit(entries.get(i));
+      anyAction |= pending[i] != null;
+    }
+    // The implicit rules alone cannot close a cycle: their prerequisites (Namespace, CRD, ServiceAccount,
+    // Secret, ConfigMap, PVC, Role, ClusterRole, Service) are never the dependents of another implicit rule,
+    // except of a Namespace, which nothing implicit points back to. A cycle needs an explicit edge, so a graph
+    // without one is checked for free, and one with nothing to do needs no edges at all.
+    if (!explicit && !anyAction) {
+      return List.of();
+    }
     List<Resource> resources = new ArrayList<>(n);
     for (DesiredResource entry : entries) {
       resources.add(entry.resource());
@@ -61,21 +74,29 @@ final class Ordering {
     EdgeFinder finder = new EdgeFinder(index, types);
     Collector collector = new Collector(index);
     int[][] preds = new int[n][];
-    for (int i = 0; i < n; i++) {
-      collector.start(i, false);
-      explicit(entries.get(i), index, collector);
-      finder.scan(resources.get(i), collector);
-      preds[i] = collector.prerequisites();
-    }
+    IntFunction<int[]> prerequisites = i -> {
+      if (preds[i] == null) {
+        collector.start(i, false);
+        explicit(entries.get(i), index, collector);
+        finder.scan(resources.get(i), collector);
+        preds[i] = collector.prerequisites();
+      }
+      return preds[i];
+    };
     IntFunction<List<Edge>> detailed = i -> {
       collector.start(i, true);
       explicit(entries.get(i), index, collector);
       finder.scan(resources.get(i), collector);
       return collector.edges();
     };
-    boolean[] cyclic = Layering.unplaceable(preds);
-    if (cyclic != null) {
-      throw cycle(preds, cyclic, (prerequisite, dependent) -> edgeFrom(detailed.apply(dependent), index.key(prerequisite)));
+    if (explicit) {
+      for (int i = 0; i < n; i++) {
+        prerequisites.apply(i);
+      }
+      boolean[] cyclic = Layering.unplaceable(preds);
+      if (cyclic != null) {
+        throw cycle(preds, cyclic, (prerequisite, dependent) -> edgeFrom(detailed.apply(dependent), index.key(prerequisite)));
+      }
     }
     int[] local = new int[n];
     Arrays.fill(local, -1);
@@ -90,7 +111,7 @@ final class Ordering {
     if (m == 0) {
       return List.of();
     }
-    int[][] actionPreds = contract(preds, actions, local);
+    int[][] actionPreds = contract(prerequisites, n, actions, local);
     int[] rank = new int[m];
     for (int a = 0; a < m; a++) {
       rank[a] = KindOrder.rank(resources.get(actions.get(a)).groupKind());
@@ -183,17 +204,17 @@ final class Ordering {
   }
 
   /** For each action, the actions its hard edges lead to, directly or through resources without an action. */
-  private static int[][] contract(int[][] preds, Layering.IntBuffer actions, int[] local) {
+  private static int[][] contract(IntFunction<int[]> preds, int n, Layering.IntBuffer actions, int[] local) {
     int m = actions.size();
     int[][] result = new int[m][];
-    int[] visited = new int[preds.length];
+    int[] visited = new int[n];
     Arrays.fill(visited, -1);
     Layering.IntBuffer found = new Layering.IntBuffer();
     Layering.IntBuffer stack = new Layering.IntBuffer();
     for (int a = 0; a < m; a++) {
       found.clear();
       stack.clear();
-      for (int p : preds[actions.get(a)]) {
+      for (int p : preds.apply(actions.get(a))) {
         stack.add(p);
       }
       while (stack.size() > 0) {
@@ -206,7 +227,7 @@ final class Ordering {
         if (local[p] >= 0) {
           found.add(local[p]);
         } else {
-          for (int q : preds[p]) {
+          for (int q : preds.apply(p)) {
             stack.add(q);
           }
         }
@@ -216,6 +237,11 @@ final class Ordering {
       result[a] = sorted;
     }
     return result;
+  }
+
+  private static boolean hasExplicit(DesiredResource entry) {
+    return !entry.dependsOn().isEmpty()
+        || entry.resource().metadata().path("annotations").has(dev.converge.api.Ownership.DEPENDS_ON_ANNOTATION);
   }
 
   private static void explicit(DesiredResource entry, KeyIndex index, Collector collector) {

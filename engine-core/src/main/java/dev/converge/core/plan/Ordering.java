@@ -1,10 +1,12 @@
 package dev.converge.core.plan;
 
 import com.google.common.collect.ImmutableList;
+import dev.converge.api.Action;
 import dev.converge.api.DependencyCycleException;
 import dev.converge.api.DesiredResource;
 import dev.converge.api.Edge;
 import dev.converge.api.EdgeRule;
+import dev.converge.api.Ownership;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
 import dev.converge.api.ResourceTypes;
@@ -177,7 +179,7 @@ final class Ordering {
   private static List<Step> assemble(Layering.Result layers, List<Pending> pending, int[][] preds, List<List<Edge>> edges) {
     List<Step> steps = new ArrayList<>(layers.steps().size());
     for (int[] step : layers.steps()) {
-      ImmutableList.Builder<dev.converge.api.Action> actions = ImmutableList.builderWithExpectedSize(step.length);
+      ImmutableList.Builder<Action> actions = ImmutableList.builderWithExpectedSize(step.length);
       for (int node : step) {
         Pending action = pending.get(node);
         List<Edge> orderedBy = new ArrayList<>(edges.get(node));
@@ -241,7 +243,7 @@ final class Ordering {
 
   private static boolean hasExplicit(DesiredResource entry) {
     return !entry.dependsOn().isEmpty()
-        || entry.resource().metadata().path("annotations").has(dev.converge.api.Ownership.DEPENDS_ON_ANNOTATION);
+        || entry.resource().metadata().path("annotations").has(Ownership.DEPENDS_ON_ANNOTATION);
   }
 
   private static void explicit(DesiredResource entry, KeyIndex index, Collector collector) {

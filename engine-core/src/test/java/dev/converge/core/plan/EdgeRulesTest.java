@@ -281,4 +281,23 @@ class EdgeRulesTest {
     List<dev.converge.api.Resource> live = GoldenPlanTest.applied(graph);
     assertThatThrownBy(() -> PLANNER.plan(graph, Observed.of(live))).isInstanceOf(DependencyCycleException.class);
   }
+
+  @Test
+  void dependsOnAnnotation_ordersAppliesAndTheReverseDeletes() {
+    String yaml = """
+        {apiVersion: v1, kind: Service, metadata: {name: api, namespace: p}}
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: c, namespace: p, annotations: {converge.dev/depends-on: "Service/p/api, not a key"}}
+        """;
+    Plan plan = planFromEmpty(yaml);
+    assertThat(plan.actions()).extracting(a -> a.key().toString()).containsExactly("Service/p/api", "ConfigMap/p/c");
+    assertThat(hardEdges(plan, "ConfigMap/p/c"))
+        .containsExactly("after Service/p/api: explicit dependency (metadata.annotations[\"converge.dev/depends-on\"])");
+    DesiredGraph.Builder owned = DesiredGraph.builder().owner(ResourceKey.parse("example.com/App/p/app"));
+    Manifests.read(yaml).forEach(owned::add);
+    Plan teardown = PLANNER.planTeardown(ResourceKey.parse("example.com/App/p/app"), Observed.of(GoldenPlanTest.applied(owned.build())));
+    assertThat(teardown.actions()).extracting(a -> a.key().toString()).containsExactly("ConfigMap/p/c", "Service/p/api");
+  }
 }

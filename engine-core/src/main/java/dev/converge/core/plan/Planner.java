@@ -41,6 +41,14 @@ import org.jspecify.annotations.Nullable;
  *       them. Deletes of webhook configurations and APIServices come first (a dangling webhook must not block
  *       the applies), then every apply (replaces included), then the other deletes in reverse order.
  * </ul>
+ *
+ * <p>What each action records: {@code orderedBy} holds every hard edge into it (explicit {@code dependsOn}
+ * or {@code converge.dev/depends-on}, and the implicit rules), sorted by prerequisite, rule and detail, also
+ * from prerequisites that have no action (the executor checks their gates); when the kind order held it back
+ * a step, a last {@code KIND_ORDER} edge names the first action of the step before it. {@code after} holds
+ * the keys of the actions it waits for, sorted: the actions its hard edges reach (directly or through
+ * resources without an action) and that kind-order prerequisite. Phases follow one another as wholes; no
+ * edge is recorded across them.
  */
 public final class Planner {
   private static final Planner DEFAULTS = builder().build();

@@ -1,0 +1,330 @@
+package dev.converge.core.plan;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSet;
+import dev.converge.api.Diff;
+import dev.converge.api.FieldChange;
+import dev.converge.api.GroupKind;
+import dev.converge.api.Json;
+import dev.converge.api.Redaction;
+import dev.converge.api.Resource;
+import dev.converge.core.schema.ListKeys;
+import dev.converge.core.schema.ListType;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The field-level diff of one desired object against its live copy. Not thread-safe: one instance per
+ * planning pass, reused across objects (its path stack and change buffer are recycled).
+ *
+ * <p>Rules, from DESIGN.md §3 and Kubernetes' own merge semantics:
+ * <ul>
+ *   <li>only fields the desired object sets are compared; the live object may hold more (server defaults);
+ *   <li>{@code apiVersion}, {@code kind}, {@code status} and the server-managed {@code metadata} fields are
+ *       ignored ({@code apiVersion} because one stored object is served at several versions);
+ *   <li>lists follow {@link ListKeys}: map lists match elements by key (server-defaulted keys included), sets
+ *       need every desired element present, atomic lists compare whole but element by element with the same
+ *       rules (a defaulted field inside an element is no difference);
+ *   <li>scalars by {@link Values#sameScalar}; a desired zero value against an absent live field is no
+ *       difference ({@code omitempty}), against another live value it is;
+ *   <li>where a difference remains, the {@link NormalizerRegistry} rules for its path and enclosing paths may
+ *       drop it; Secret {@code data}/{@code stringData} values are masked in the changes.
+ * </ul>
+ */
+final class TreeDiff {
+  /** Fields the server manages; desired values for them are never compared. */
+  static final ImmutableSet<String> IGNORED_METADATA = ImmutableSet.of(
+      "resourceVersion", "uid", "generation", "creationTimestamp", "managedFields", "selfLink",
+      "deletionTimestamp", "deletionGracePeriodSeconds");
+
+  private final NormalizerRegistry registry;
+  private final DiffPath path = new DiffPath();
+  private final ArrayList<FieldChange> changes = new ArrayList<>();
+  private GroupKind kind = GroupKind.of("", "Unset");
+  private ObjectNode liveObject = Json.object();
+  private boolean secret;
+  private @Nullable ImmutableList<NormalizerRegistry.Entry> rules;
+  private int rewritingDepth = -1;
+  private @Nullable JsonNode[] liveParents = new JsonNode[32];
+  private int liveDepth;
+  private final BiConsumer<String, JsonNode> fieldVisitor = this::field;
+
+  TreeDiff(NormalizerRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** What differs between {@code desired} and {@code live}; {@link Diff#none()} when live satisfies desired. */
+  Diff diff(Resource desired, Resource live) {
+    kind = desired.groupKind();
+    liveObject = live.json();
+    secret = Redaction.isSecretField(kind, "data");
+    rules = null;
+    rewritingDepth = -1;
+    path.clear();
+    changes.clear();
+    ObjectNode want = desired.json();
+    for (Map.Entry<String, JsonNode> field : want.properties()) {
+      String name = field.getKey();
+      if (name.equals("apiVersion") || name.equals("kind") || name.equals("status")) {
+        continue;
+      }
+      path.pushField(name);
+      if (name.equals("metadata")) {
+        metadata(field.getValue(), liveObject.get(name));
+      } else {
+        compare(field.getValue(), liveObject.get(name));
+      }
+      path.pop();
+    }
+    return changes.isEmpty() ? Diff.none() : Diff.of(ImmutableList.copyOf(changes));
+  }
+
+  private void metadata(JsonNode want, @Nullable JsonNode have) {
+    if (!want.isObject() || have == null || !have.isObject()) {
+      compare(want, have);
+      return;
+    }
+    for (Map.Entry<String, JsonNode> field : want.properties()) {
+      String name = field.getKey();
+      if (IGNORED_METADATA.contains(name)) {
+        continue;
+      }
+      path.pushField(name);
+      compare(field.getValue(), have.get(name));
+      path.pop();
+    }
+  }
+
+  private void compare(JsonNode want, @Nullable JsonNode have) {
+    int mark = changes.size();
+    if (have == null || have.isMissingNode() || have.isNull() && !want.isNull()) {
+      absent(want);
+    } else if (want.isObject()) {
+      if (have.isObject()) {
+        object(want, have);
+      } else {
+        record(have, want);
+      }
+    } else if (want.isArray()) {
+      if (have.isArray()) {
+        list(want, have);
+      } else {
+        record(have, want);
+      }
+    } else if (!Values.sameScalar(want, have)) {
+      record(have, want);
+    }
+    if (changes.size() > mark && !registry.isEmpty()) {
+      normalize(mark, want, have);
+    }
+  }
+
+  /**
+   * Walks the fields of {@code want} with {@link ObjectNode#forEachEntry}, which iterates the underlying map
+   * without the entry wrappers an unmodifiable map's iterator allocates (about a fifth faster on large
+   * graphs); the live parent waits on a stack for the shared visitor.
+   */
+  private void object(JsonNode want, JsonNode have) {
+    if (liveDepth == liveParents.length) {
+      liveParents = Arrays.copyOf(liveParents, liveDepth * 2);
+    }
+    liveParents[liveDepth++] = have;
+    ((ObjectNode) want).forEachEntry(fieldVisitor);
+    liveParents[--liveDepth] = null;
+  }
+
+  private void field(String name, JsonNode want) {
+    path.pushField(name);
+    compare(want, liveParents[liveDepth - 1].get(name));
+    path.pop();
+  }
+
+  /** The live object lacks the field: zero values are no difference; objects are reported field by field. */
+  private void absent(JsonNode want) {
+    if (Values.isZero(want)) {
+      return;
+    }
+    if (want.isObject()) {
+      for (Map.Entry<String, JsonNode> field : want.properties()) {
+        path.pushField(field.getKey());
+        compare(field.getValue(), null);
+        path.pop();
+      }
+      return;
+    }
+    record(null, want);
+  }
+
+  private void list(JsonNode want, JsonNode have) {
+    ListType type = ListKeys.of(kind, path.fields());
+    switch (type.kind()) {
+      case MAP:
+        if (allObjects(want)) {
+          mapList(want, have, type);
+          return;
+        }
+        break;
+      case SET:
+        for (JsonNode element : want) {
+          if (!containsScalar(have, element)) {
+            record(have, want);
+            return;
+          }
+        }
+        return;
+      default:
+        break;
+    }
+    if (want.size() != have.size()) {
+      record(have, want);
+      return;
+    }
+    for (int i = 0; i < want.size(); i++) {
+      path.pushElement(want.get(i), ListType.atomic(), i);
+      compare(want.get(i), have.get(i));
+      path.pop();
+    }
+  }
+
+  private void mapList(JsonNode want, JsonNode have, ListType type) {
+    for (int i = 0; i < want.size(); i++) {
+      JsonNode element = want.get(i);
+      path.pushElement(element, type, i);
+      JsonNode match = find(have, element, type, i);
+      if (match == null) {
+        int mark = changes.size();
+        if (!Values.isZero(element)) {
+          record(null, element);
+        }
+        if (changes.size() > mark && !registry.isEmpty()) {
+          normalize(mark, element, null);
+        }
+      } else {
+        compare(element, match);
+      }
+      path.pop();
+    }
+  }
+
+  /** The live element with the same keys; lists usually keep their order, so index {@code hint} goes first. */
+  private static @Nullable JsonNode find(JsonNode have, JsonNode element, ListType type, int hint) {
+    if (hint < have.size() && sameKeys(element, have.get(hint), type)) {
+      return have.get(hint);
+    }
+    for (int i = 0; i < have.size(); i++) {
+      if (i != hint && sameKeys(element, have.get(i), type)) {
+        return have.get(i);
+      }
+    }
+    return null;
+  }
+
+  private static boolean sameKeys(JsonNode want, JsonNode have, ListType type) {
+    if (!have.isObject()) {
+      return false;
+    }
+    for (String key : type.keys()) {
+      JsonNode a = want.get(key);
+      JsonNode b = have.get(key);
+      if (a == null || a.isNull()) {
+        String fallback = type.keyDefaults().get(key);
+        if (fallback == null) {
+          if (b != null && !b.isNull()) {
+            return false;
+          }
+          continue;
+        }
+        a = Json.nodes().textNode(fallback);
+      }
+      if (b == null || b.isNull()) {
+        String fallback = type.keyDefaults().get(key);
+        if (fallback == null) {
+          return false;
+        }
+        b = Json.nodes().textNode(fallback);
+      }
+      if (!Values.sameScalar(a, b)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean allObjects(JsonNode list) {
+    for (JsonNode element : list) {
+      if (!element.isObject()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean containsScalar(JsonNode list, JsonNode value) {
+    for (JsonNode element : list) {
+      if (Values.sameScalar(value, element)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Lets the registry's rules for the current path drop or rewrite the differences recorded since {@code mark}. */
+  private void normalize(int mark, JsonNode want, @Nullable JsonNode have) {
+    if (path.depth() == rewritingDepth) {
+      return;
+    }
+    ImmutableList<NormalizerRegistry.Entry> applicable = rules;
+    if (applicable == null) {
+      applicable = registry.forKind(kind);
+      rules = applicable;
+    }
+    JsonNode current = want;
+    String rendered = null;
+    for (NormalizerRegistry.Entry entry : applicable) {
+      if (!entry.pattern().matches(path)) {
+        continue;
+      }
+      if (rendered == null) {
+        rendered = path.toString();
+      }
+      ValueAt at = new ValueAt(kind, rendered, path.lastField(), current, have, liveObject);
+      JsonNode rewritten = entry.rule().rewrite(at);
+      if (rewritten != current) {
+        current = Json.freeze(rewritten);
+        truncate(mark);
+        int saved = rewritingDepth;
+        rewritingDepth = path.depth();
+        compare(current, have);
+        rewritingDepth = saved;
+        if (changes.size() == mark) {
+          return;
+        }
+        at = new ValueAt(kind, rendered, path.lastField(), current, have, liveObject);
+      }
+      if (entry.rule().satisfies(at)) {
+        truncate(mark);
+        return;
+      }
+    }
+  }
+
+  private void truncate(int mark) {
+    while (changes.size() > mark) {
+      changes.remove(changes.size() - 1);
+    }
+  }
+
+  private void record(@Nullable JsonNode before, @Nullable JsonNode after) {
+    String at = path.toString();
+    if (secret && (path.topField().equals("data") || path.topField().equals("stringData"))) {
+      changes.add(new FieldChange(at, SecretMask.mask(before), SecretMask.mask(after)));
+    } else {
+      changes.add(new FieldChange(at, before, after));
+    }
+  }
+}

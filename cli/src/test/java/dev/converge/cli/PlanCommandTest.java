@@ -10,7 +10,6 @@ import dev.converge.api.Json;
 import dev.converge.api.Observed;
 import dev.converge.api.Resource;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -77,8 +76,6 @@ class PlanCommandTest {
   }
 
   @Test
-  @Disabled("PlanPrinter.text in this branch prints Secret stringData values in update diffs; the planner rewrite"
-      + " (issue 2, item 4) masks them. Enable this test once it is merged.")
   void plan_text_neverPrintsSecretValues() {
     CliRun run = converge(CLUSTER_WITH_OLD_SECRET, "plan", "-f", SHOP);
 

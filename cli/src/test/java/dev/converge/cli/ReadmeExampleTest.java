@@ -8,6 +8,7 @@ import dev.converge.api.Json;
 import dev.converge.api.Observed;
 import dev.converge.api.Plan;
 import dev.converge.api.Resource;
+import dev.converge.api.ResourceKey;
 import dev.converge.core.plan.PlanPrinter;
 import dev.converge.core.plan.Planner;
 import java.io.IOException;
@@ -38,13 +39,15 @@ class ReadmeExampleTest {
              "data": {"LOG_LEVEL": "info"}}""")))
         .build();
     Plan plan = Planner.defaults().plan(desired, Observed.empty());
-    String text = PlanPrinter.text(plan); // "+ Namespace/shop  (not found)", "+ ConfigMap/shop/settings  …"
+    String text = PlanPrinter.text(plan); // step 1: + Namespace/shop; step 2: + ConfigMap/shop/settings
     // README example: end
 
     assertThat(plan.actions()).extracting(action -> action.verb() + " " + action.key())
         .containsExactlyInAnyOrder("create Namespace/shop", "create ConfigMap/shop/settings");
     assertThat(plan.actions()).allSatisfy(action -> assertThat(action).isInstanceOf(Action.Create.class));
-    assertThat(text).contains("+ Namespace/shop  (not found)\n").contains("+ ConfigMap/shop/settings  (not found)\n");
+    assertThat(text).startsWith("Step 1\n  + Namespace/shop\n      not found\n\nStep 2\n  + ConfigMap/shop/settings\n");
+    assertThat(plan.stepOf(ResourceKey.parse("Namespace/shop"))).isZero();
+    assertThat(plan.stepOf(ResourceKey.parse("ConfigMap/shop/settings"))).isEqualTo(1);
   }
 
   @Test

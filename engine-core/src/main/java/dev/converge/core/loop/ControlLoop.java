@@ -221,7 +221,7 @@ public final class ControlLoop<P> {
       return simple(key, PassResult.Phase.CLEANED_UP, ExecutionReport.empty(Observed.empty()), pass, Requeue.none());
     }
     Observed owned = backend.observe(ownedSelection(key, ImmutableSet.of()));
-    ExecutionReport report = executor.execute(planTeardown(key, owned), owned);
+    ExecutionReport report = executor.execute(planner.planTeardown(key, owned), owned);
     pass.writes += report.writes();
     Observed remaining = report.writes() == 0 ? owned : backend.observe(ownedSelection(key, ImmutableSet.of()));
     if (remaining.ownedBy(key).isEmpty()) {
@@ -234,15 +234,6 @@ public final class ControlLoop<P> {
         ? Requeue.backoff(report.requeueAfter().orElse(Duration.ZERO))
         : Requeue.after(cleanupRecheck);
     return simple(key, PassResult.Phase.CLEANING_UP, report, pass, requeue);
-  }
-
-  /**
-   * The teardown plan: every object {@code owner} owns, deleted in reverse order. One line to switch to the
-   * planner's {@code planTeardown(owner, actual)} once it lands; until then an empty graph owned by the
-   * primary makes the planner prune everything the primary owns.
-   */
-  private Plan planTeardown(ResourceKey owner, Observed actual) {
-    return planner.plan(DesiredGraph.builder().owner(owner).build(), actual);
   }
 
   private boolean writeStatus(Resource primary, @Nullable P decoded, Observed live, Outcome outcome, PrimaryWrites.Pass pass) {

@@ -69,11 +69,11 @@ class ControlLoopTest {
 
     assertThat(backend.writes()).containsExactly(
         "update example.dev/App/shop/web",
-        "apply ConfigMap/shop/web-config",
-        "apply Service/shop/web",
         "apply ServiceAccount/shop/web",
-        "apply apps/Deployment/shop/web",
+        "apply ConfigMap/shop/web-config",
         "apply rbac.authorization.k8s.io/ClusterRole/shop-web-reader",
+        "apply Service/shop/web",
+        "apply apps/Deployment/shop/web",
         "updateStatus example.dev/App/shop/web");
     assertThat(result.phase()).isEqualTo(PassResult.Phase.RECONCILED);
     assertThat(result.outcome()).isEqualTo(Outcome.converged());

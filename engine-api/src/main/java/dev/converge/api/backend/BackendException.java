@@ -110,10 +110,23 @@ public abstract sealed class BackendException extends RuntimeException
   public static final class Invalid extends BackendException {
     private static final long serialVersionUID = 1L;
     private final ImmutableList<String> causes;
+    private final int code;
 
     public Invalid(String message, ImmutableList<String> causes) {
+      this(message, causes, 422);
+    }
+
+    /**
+     * An invalid request with an explicit code: 422 (Unprocessable Entity, the object fails validation) or
+     * 400 (Bad Request: a malformed patch, an unsupported field selector, a bad parameter).
+     */
+    public Invalid(String message, ImmutableList<String> causes, int code) {
       super(message, null);
+      if (code != 400 && code != 422) {
+        throw new IllegalArgumentException("Invalid takes code 400 or 422, not " + code);
+      }
       this.causes = causes;
+      this.code = code;
     }
 
     public ImmutableList<String> causes() {
@@ -122,7 +135,7 @@ public abstract sealed class BackendException extends RuntimeException
 
     @Override
     public int code() {
-      return 422;
+      return code;
     }
   }
 

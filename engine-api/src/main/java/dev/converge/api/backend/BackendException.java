@@ -118,12 +118,13 @@ public abstract sealed class BackendException extends RuntimeException
 
     /**
      * An invalid request with an explicit code: 422 (Unprocessable Entity, the object fails validation) or
-     * 400 (Bad Request: a malformed patch, an unsupported field selector, a bad parameter).
+     * 400 (Bad Request: a malformed patch, an unsupported field selector, a bad parameter) or 415 (a patch type
+     * the kind does not support, e.g. a strategic merge patch of a custom resource).
      */
     public Invalid(String message, ImmutableList<String> causes, int code) {
       super(message, null);
-      if (code != 400 && code != 422) {
-        throw new IllegalArgumentException("Invalid takes code 400 or 422, not " + code);
+      if (code != 400 && code != 415 && code != 422) {
+        throw new IllegalArgumentException("Invalid takes code 400, 415 or 422, not " + code);
       }
       this.causes = causes;
       this.code = code;

@@ -51,8 +51,8 @@ public final class AdmissionChain {
    * @throws BackendException.Forbidden when a plugin denies
    */
   public Resource mutate(AdmissionRequest request, Consumer<String> warnings) {
-    Resource object = request.object();
-    if (object == null || mutating.isEmpty()) {
+    Resource object = java.util.Objects.requireNonNull(request.object(), "mutating admission needs an object");
+    if (mutating.isEmpty()) {
       return object;
     }
     AdmissionRequest current = request;

@@ -1,6 +1,7 @@
 package dev.converge.inmemory.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.converge.api.Propagation;
 import dev.converge.api.Resource;
@@ -23,6 +24,9 @@ final class Deletes {
   /** The garbage collector's finalizers ({@code metav1.FinalizerOrphanDependents} / {@code FinalizerDeleteDependents}). */
   static final String ORPHAN = "orphan";
   static final String FOREGROUND = "foregroundDeletion";
+  static final String CRD_CLEANUP = "customresourcecleanup.apiextensions.k8s.io";
+  private static final dev.converge.api.GroupKind CRD =
+      dev.converge.api.GroupKind.of("apiextensions.k8s.io", "CustomResourceDefinition");
 
   private final Writes writes;
 
@@ -41,6 +45,12 @@ final class Deletes {
           + "Upon completion, this namespace will automatically be purged by the system.");
     }
     List<String> finalizers = finalizersFor(old, params.propagation());
+    boolean crd = type.groupKind().equals(CRD);
+    if (crd && !finalizers.contains(CRD_CLEANUP)) {
+      // The CRD registry's Delete adds the cleanup finalizer on the first delete; the finalizer controller
+      // removes every custom resource before dropping it.
+      finalizers.add(CRD_CLEANUP);
+    }
     Instant now = writes.server.ticker().now();
     long grace = gracePeriod(type, old, params);
     boolean pendingSpecFinalizers = namespace && old.spec().path("finalizers").size() > 0;
@@ -58,6 +68,19 @@ final class Deletes {
     markAsDeleting(old, metadata, now, grace);
     if (namespace) {
       Trees.object(root, "status").put("phase", "Terminating");
+    }
+    if (crd && !old.isBeingDeleted()) {
+      ObjectNode status = Trees.object(root, "status");
+      ArrayNode conditions = Trees.existingArray(status, "conditions");
+      if (conditions == null) {
+        conditions = status.putArray("conditions");
+      }
+      ObjectNode terminating = conditions.addObject();
+      terminating.put("type", "Terminating");
+      terminating.put("status", "True");
+      terminating.put("reason", "InstanceDeletionInProgress");
+      terminating.put("message", "CustomResource deletion is in progress");
+      terminating.put("lastTransitionTime", Writes.timestamp(now));
     }
     Resource candidate = Resource.of(root);
     if (Generations.sameIgnoringServerFields(candidate, old)) {

@@ -17,7 +17,7 @@ public final class PodSpecDefaults {
   /** {@code corev1.TerminationMessagePathDefault}. */
   public static final String TERMINATION_MESSAGE_PATH = "/dev/termination-log";
   /** {@code corev1.DefaultTerminationGracePeriodSeconds}. */
-  public static final long TERMINATION_GRACE_PERIOD_SECONDS = 30;
+  public static final int TERMINATION_GRACE_PERIOD_SECONDS = 30;
 
   private PodSpecDefaults() {}
 

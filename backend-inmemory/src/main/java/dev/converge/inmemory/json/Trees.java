@@ -94,8 +94,12 @@ public final class Trees {
     }
   }
 
-  /** Sets {@code field} to {@code value} unless it is present (and not null): a default. */
-  public static void putIfAbsent(ObjectNode node, String field, long value) {
+  /**
+   * Sets {@code field} to {@code value} unless it is present (and not null): a default. Defaults are int
+   * nodes, as JSON parsing yields for small numbers, so that a client sending the default value back does
+   * not look like a change ({@code IntNode(1)} does not equal {@code LongNode(1)}).
+   */
+  public static void putIfAbsent(ObjectNode node, String field, int value) {
     JsonNode current = node.get(field);
     if (current == null || current.isNull()) {
       node.put(field, value);

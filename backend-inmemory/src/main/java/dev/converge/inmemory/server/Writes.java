@@ -96,7 +96,7 @@ final class Writes {
     metadata.put("uid", uid);
     metadata.put("creationTimestamp", timestamp(server.ticker().now()));
     if (Generations.tracked(type)) {
-      metadata.put("generation", 1);
+      metadata.put("generation", 1L);
     }
     if (kind.group().equals("batch") && kind.kind().equals("Job")) {
       WorkloadDefaults.jobSelector(root, uid);

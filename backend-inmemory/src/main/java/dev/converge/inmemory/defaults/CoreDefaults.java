@@ -121,8 +121,9 @@ public final class CoreDefaults {
     if (type.equals("LoadBalancer")) {
       Trees.putIfAbsent(spec, "allocateLoadBalancerNodePorts", true);
     }
-    if (Trees.absent(object, "status")) {
-      object.putObject("status").putObject("loadBalancer");
+    ObjectNode status = Trees.object(object, "status");
+    if (Trees.absent(status, "loadBalancer")) {
+      status.putObject("loadBalancer");
     }
   }
 

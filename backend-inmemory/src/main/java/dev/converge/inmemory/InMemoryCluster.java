@@ -1,5 +1,6 @@
 package dev.converge.inmemory;
 
+import com.google.common.collect.ImmutableList;
 import dev.converge.api.Json;
 import dev.converge.api.Resource;
 import dev.converge.api.Ticker;
@@ -11,6 +12,7 @@ import dev.converge.inmemory.controllers.NamespaceController;
 import dev.converge.inmemory.server.ApiServer;
 import dev.converge.inmemory.server.Identity;
 import dev.converge.inmemory.server.ServerConfig;
+import dev.converge.inmemory.watch.WatchFaults;
 import java.util.function.Consumer;
 
 /**
@@ -26,13 +28,18 @@ public final class InMemoryCluster {
   private final ControllerManager controllers = new ControllerManager();
 
   private InMemoryCluster(ServerConfig config) {
-    this.server = ApiServer.create(config);
+    // Bootstrap without interceptors or watch faults: a cluster is installed before anyone injects faults.
+    this.server = ApiServer.create(new ServerConfig(config.ticker(), config.seed(), config.historyLimit(),
+        config.bookmarkInterval(), config.serviceCidr(), config.types(), config.dispatcher(), WatchFaults.NONE,
+        ImmutableList.of(), config.patchEngine()));
     controllers.add(new CrdController(server));
     controllers.add(new GarbageCollector(server));
     controllers.add(new NamespaceController(server));
     server.setPostRequestHook(controllers::afterRequest);
     Bootstrap.apply(server);
     server.requests().clear();
+    config.interceptors().forEach(server::addInterceptor);
+    server.setWatchFaults(config.watchFaults());
   }
 
   /** A cluster with the default configuration, time from {@code ticker}, randomness from {@code seed}. */

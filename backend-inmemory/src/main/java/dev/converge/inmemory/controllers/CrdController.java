@@ -60,6 +60,16 @@ public final class CrdController implements Controller, ChangeListener {
   @Override
   public void onChange(Change change) {
     if (!change.object().groupKind().equals(CRD)) {
+      if (change.type() == Change.Type.DELETED && !change.object().group().isEmpty()) {
+        // A custom resource went away: its CRD (named <plural>.<group>) may be waiting for the last one.
+        server.types().find(change.object().groupKind()).ifPresent(type -> {
+          String crdName = type.plural() + "." + type.group();
+          Resource crd = server.cache().get(CRD, "", crdName);
+          if (crd != null && crd.isBeingDeleted()) {
+            queue.add(crdName);
+          }
+        });
+      }
       return;
     }
     if (change.type() == Change.Type.DELETED) {

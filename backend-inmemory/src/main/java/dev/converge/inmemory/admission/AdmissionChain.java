@@ -40,6 +40,11 @@ public final class AdmissionChain {
     return ImmutableList.copyOf(names);
   }
 
+  /** Whether no plugin is registered (the server then skips building admission requests). */
+  public boolean isEmpty() {
+    return mutating.isEmpty() && validating.isEmpty();
+  }
+
   public boolean hasMutating() {
     return !mutating.isEmpty();
   }

@@ -59,8 +59,9 @@ public final class CrdController implements Controller, ChangeListener {
 
   @Override
   public void onChange(Change change) {
-    if (!change.object().groupKind().equals(CRD)) {
-      if (change.type() == Change.Type.DELETED && !change.object().group().isEmpty()) {
+    Resource object = change.object();
+    if (!object.kind().equals("CustomResourceDefinition") || !object.group().equals("apiextensions.k8s.io")) {
+      if (change.type() == Change.Type.DELETED && object.group().indexOf('.') > 0 && !object.group().endsWith(".k8s.io")) {
         // A custom resource went away: its CRD (named <plural>.<group>) may be waiting for the last one.
         server.types().find(change.object().groupKind()).ifPresent(type -> {
           String crdName = type.plural() + "." + type.group();

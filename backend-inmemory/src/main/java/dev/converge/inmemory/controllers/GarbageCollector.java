@@ -76,6 +76,12 @@ public final class GarbageCollector implements Controller, ChangeListener {
   public void onChange(Change change) {
     Resource object = change.object();
     Resource previous = change.previous();
+    boolean owned = object.metadata().has("ownerReferences") || (previous != null && previous.metadata().has("ownerReferences"));
+    boolean gcFinalizers = object.metadata().has("finalizers") && object.metadata().has("deletionTimestamp");
+    String uid = object.uid();
+    if (!owned && !gcFinalizers && (change.type() != Change.Type.DELETED || uid == null || !dependents.containsKey(uid))) {
+      return;
+    }
     if (previous != null) {
       for (OwnerReference ref : previous.ownerReferences()) {
         Set<ResourceKey> set = dependents.get(ref.uid());
@@ -88,7 +94,6 @@ public final class GarbageCollector implements Controller, ChangeListener {
       }
     }
     if (change.type() == Change.Type.DELETED) {
-      String uid = object.uid();
       if (uid != null) {
         for (ResourceKey dependent : dependents.getOrDefault(uid, Set.of())) {
           queue.add(new Task(false, dependent));

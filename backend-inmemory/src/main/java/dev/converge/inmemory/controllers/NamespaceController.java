@@ -29,6 +29,8 @@ public final class NamespaceController implements Controller, ChangeListener {
 
   private final ApiServer server;
   private final WorkQueue<String> queue = new WorkQueue<>();
+  /** Namespaces being deleted: while there are none, deletions of other objects need no lookup. */
+  private int terminating;
 
   public NamespaceController(ApiServer server) {
     this.server = server;
@@ -53,13 +55,16 @@ public final class NamespaceController implements Controller, ChangeListener {
   @Override
   public void onChange(Change change) {
     Resource object = change.object();
-    if (object.groupKind().equals(NAMESPACE)) {
-      if (change.type() != Change.Type.DELETED && object.isBeingDeleted()) {
+    if (object.kind().equals("Namespace") && object.group().isEmpty()) {
+      boolean before = change.previous() != null && change.previous().isBeingDeleted();
+      boolean now = change.type() != Change.Type.DELETED && object.isBeingDeleted();
+      terminating += (now ? 1 : 0) - (before ? 1 : 0);
+      if (now) {
         queue.add(object.name());
       }
       return;
     }
-    if (change.type() == Change.Type.DELETED && !object.namespace().isEmpty()) {
+    if (change.type() == Change.Type.DELETED && !object.namespace().isEmpty() && terminating > 0) {
       Resource namespace = server.cache().get(NAMESPACE, "", object.namespace());
       if (namespace != null && namespace.isBeingDeleted()) {
         queue.add(object.namespace());

@@ -11,6 +11,7 @@ import dev.converge.inmemory.admission.AdmissionRequest;
 import dev.converge.inmemory.admission.Operation;
 import dev.converge.inmemory.json.Trees;
 import dev.converge.inmemory.store.Change;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,8 +83,7 @@ final class Deletes {
       terminating.put("message", "CustomResource deletion is in progress");
       terminating.put("lastTransitionTime", Writes.timestamp(now));
     }
-    Resource candidate = Resource.of(root);
-    if (Generations.sameIgnoringServerFields(candidate, old)) {
+    if (Generations.sameIgnoringServerFields(root, old)) {
       return new DeleteResult(old, false);
     }
     Resource stored = writes.commit(Change.Type.MODIFIED, root, old);
@@ -182,14 +182,16 @@ final class Deletes {
    * Whether an update leaves an object that must go now ({@code ShouldDeleteDuringUpdate}): being deleted,
    * no finalizers left (a namespace also needs empty {@code spec.finalizers}), and no grace period pending.
    */
-  static boolean shouldDeleteOnUpdate(Resource object) {
-    if (!object.isBeingDeleted() || !object.finalizers().isEmpty()) {
+  static boolean shouldDeleteOnUpdate(ResourceType type, JsonNode object) {
+    JsonNode metadata = object.path("metadata");
+    JsonNode deletion = metadata.path("deletionTimestamp");
+    if (deletion.isMissingNode() || deletion.isNull() || metadata.path("finalizers").size() > 0) {
       return false;
     }
-    if (object.groupKind().equals(Writes.NAMESPACE) && object.spec().path("finalizers").size() > 0) {
+    if (type.groupKind().equals(Writes.NAMESPACE) && object.path("spec").path("finalizers").size() > 0) {
       return false;
     }
-    return object.metadata().path("deletionGracePeriodSeconds").asLong(0) == 0;
+    return metadata.path("deletionGracePeriodSeconds").asLong(0) == 0;
   }
 
   /** Removes {@code object} from the store; the DELETED event carries its last state at the deletion's revision. */

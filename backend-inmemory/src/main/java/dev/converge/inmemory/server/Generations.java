@@ -75,11 +75,11 @@ final class Generations {
    * Whether {@code candidate} equals {@code stored} but for {@code resourceVersion} (and the apiVersion it was
    * sent with): such a write is a no-op.
    */
-  static boolean sameIgnoringServerFields(Resource candidate, Resource stored) {
-    if (!sameTopLevel(candidate.json(), stored.json(), false)) {
+  static boolean sameIgnoringServerFields(JsonNode candidate, Resource stored) {
+    if (!sameTopLevel(candidate, stored.json(), false)) {
       return false;
     }
-    JsonNode a = candidate.metadata();
+    JsonNode a = candidate.path("metadata");
     JsonNode b = stored.metadata();
     int counted = 0;
     for (Map.Entry<String, JsonNode> field : a.properties()) {

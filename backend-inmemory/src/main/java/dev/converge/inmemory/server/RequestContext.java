@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One request in flight: what it is ({@link #info()}) and what the server and interceptors learn while
@@ -17,8 +18,8 @@ public final class RequestContext {
   private final long sequence;
   private final RequestInfo info;
   private final long startNanos;
-  private final List<String> warnings = new ArrayList<>();
-  private final Map<String, String> attributes = new TreeMap<>();
+  private @Nullable List<String> warnings;
+  private @Nullable Map<String, String> attributes;
   private int scanned;
   private int returned;
   private long latencyNanos;
@@ -66,21 +67,27 @@ public final class RequestContext {
 
   /** Adds a free-form attribute to the record (priority level, flow, seats, …). */
   public void attribute(String name, String value) {
+    if (attributes == null) {
+      attributes = new TreeMap<>();
+    }
     attributes.put(name, value);
   }
 
   public void warn(String warning) {
+    if (warnings == null) {
+      warnings = new ArrayList<>();
+    }
     warnings.add(warning);
   }
 
   public ImmutableList<String> warnings() {
-    return ImmutableList.copyOf(warnings);
+    return warnings == null ? ImmutableList.of() : ImmutableList.copyOf(warnings);
   }
 
   RequestRecord toRecord(int code) {
     return new RequestRecord(sequence, info.identity().name(), info.verb().wireName(), info.group(), info.resource(),
         info.subresource(), info.namespace(), info.name(), info.scope(), scanned, returned, code,
-        info.verb().isMutating(), startNanos, latencyNanos, ImmutableList.copyOf(warnings),
-        ImmutableMap.copyOf(attributes));
+        info.verb().isMutating(), startNanos, latencyNanos, warnings(),
+        attributes == null ? ImmutableMap.of() : ImmutableMap.copyOf(attributes));
   }
 }

@@ -101,14 +101,13 @@ final class Writes {
     if (kind.group().equals("batch") && kind.kind().equals("Job")) {
       WorkloadDefaults.jobSelector(root, uid);
     }
-    Resource candidate = admit(ctx, Operation.CREATE, type, Resource.of(root), null, "", warnings);
-    checkEscalation(ctx, type, candidate, null);
-    ObjectNode result = Trees.shallowCopy(candidate.json());
+    ObjectNode result = admit(ctx, Operation.CREATE, type, root, null, "", warnings);
+    checkEscalation(ctx, type, result, null);
     if (kind.equals(SERVICE)) {
-      String problem = ips.allocate(result, candidate.key().toString());
+      String problem = ips.allocate(result, type.key(namespace, name).toString());
       if (problem != null) {
         throw Errors.invalid(type, name, ImmutableList.of("spec.clusterIPs: Invalid value: []string{\""
-            + candidate.spec().path("clusterIP").asText("") + "\"}: " + problem));
+            + result.path("spec").path("clusterIP").asText("") + "\"}: " + problem));
       }
     }
     if (appliedManagedFields != null) {
@@ -176,27 +175,23 @@ final class Writes {
    */
   Resource updatePrepared(RequestContext ctx, ResourceType type, Resource old, ObjectNode root, String manager,
       Consumer<String> warnings, String subresource, @Nullable JsonNode appliedManagedFields) {
-    Resource candidate = admit(ctx, Operation.UPDATE, type, Resource.of(root), old, subresource, warnings);
+    ObjectNode result = admit(ctx, Operation.UPDATE, type, root, old, subresource, warnings);
     if (subresource.isEmpty()) {
-      checkEscalation(ctx, type, candidate, old);
+      checkEscalation(ctx, type, result, old);
     }
-    if (appliedManagedFields == null && Generations.sameIgnoringServerFields(candidate, old)) {
+    if (appliedManagedFields != null) {
+      Trees.object(result, "metadata").set("managedFields", appliedManagedFields);
+    }
+    if (Generations.sameIgnoringServerFields(result, old)) {
       // An update that changes nothing is not written: no new resourceVersion, no watch event
       // (GuaranteedUpdate skips the write when the new bytes equal the old).
       return old;
     }
-    ObjectNode result = Trees.shallowCopy(candidate.json());
-    if (appliedManagedFields != null) {
-      Trees.object(result, "metadata").set("managedFields", appliedManagedFields);
-      if (Generations.sameIgnoringServerFields(Resource.of(result), old)) {
-        return old;
-      }
-    } else {
+    if (appliedManagedFields == null) {
       result = recordUpdate(type, old, result, manager, subresource.isEmpty() ? null : subresource);
     }
-    Resource stored = Resource.of(result);
-    if (Deletes.shouldDeleteOnUpdate(stored)) {
-      return deletes.removeNow(stored);
+    if (Deletes.shouldDeleteOnUpdate(type, result)) {
+      return deletes.removeNow(Resource.of(result));
     }
     return commit(Change.Type.MODIFIED, result, old);
   }
@@ -306,10 +301,17 @@ final class Writes {
 
   /**
    * Mutating admission, re-defaulting if it changed the object, validation (422), then validating admission,
-   * as kube-apiserver orders them.
+   * as kube-apiserver orders them. Works on the mutable {@code root} and returns the tree to store: {@code
+   * root} itself when no plugin is registered (no intermediate freeze), else a mutable copy of what the
+   * plugins produced.
    */
-  Resource admit(RequestContext ctx, Operation operation, ResourceType type, Resource object, @Nullable Resource old,
+  ObjectNode admit(RequestContext ctx, Operation operation, ResourceType type, ObjectNode root, @Nullable Resource old,
       String subresource, Consumer<String> warnings) {
+    if (server.admission().isEmpty()) {
+      validate(type, root, old);
+      return root;
+    }
+    Resource object = Resource.of(root);
     AdmissionRequest request = new AdmissionRequest(operation, type.groupKind(), type.plural(), subresource,
         object.namespace(), object.name(), ctx.info().identity(), object, old);
     Consumer<String> sink = warning -> {
@@ -317,23 +319,29 @@ final class Writes {
       warnings.accept(warning);
     };
     Resource mutated = server.admission().mutate(request, sink);
+    ObjectNode result = Trees.shallowCopy(mutated.json());
     if (mutated != object) {
-      ObjectNode again = Trees.shallowCopy(mutated.json());
-      Defaulting.apply(type.groupKind(), again);
-      mutated = Resource.of(again);
+      Defaulting.apply(type.groupKind(), result);
+      mutated = Resource.of(result);
+      result = Trees.shallowCopy(mutated.json());
     }
-    ImmutableList<String> causes = Validation.validate(type, mutated, old);
-    if (!causes.isEmpty()) {
-      throw Errors.invalid(type, object.name(), causes);
-    }
+    validate(type, mutated.json(), old);
     server.admission().validate(request.withObject(mutated), sink);
-    return mutated;
+    return result;
   }
 
-  private void checkEscalation(RequestContext ctx, ResourceType type, Resource object, @Nullable Resource old) {
-    if (!object.group().equals("rbac.authorization.k8s.io")) {
+  private static void validate(ResourceType type, JsonNode object, @Nullable Resource old) {
+    ImmutableList<String> causes = Validation.validate(type, object, old);
+    if (!causes.isEmpty()) {
+      throw Errors.invalid(type, object.path("metadata").path("name").asText(), causes);
+    }
+  }
+
+  private void checkEscalation(RequestContext ctx, ResourceType type, ObjectNode tree, @Nullable Resource old) {
+    if (!type.group().equals("rbac.authorization.k8s.io")) {
       return;
     }
+    Resource object = Resource.of(tree);
     Identity who = ctx.info().identity();
     if (object.kind().endsWith("Binding") && !who.isMaster()
         && !escalation.roleExists(object.json().path("roleRef"), object.namespace())

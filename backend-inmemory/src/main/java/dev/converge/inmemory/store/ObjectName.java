@@ -1,7 +1,5 @@
 package dev.converge.inmemory.store;
 
-import java.util.Comparator;
-
 /**
  * The position of an object within its kind: namespace, then name. Lists return objects in this order,
  * as Kubernetes does (etcd keys are {@code /<resource>/<namespace>/<name>}).
@@ -10,9 +8,6 @@ import java.util.Comparator;
  * @param name the name
  */
 public record ObjectName(String namespace, String name) implements Comparable<ObjectName> {
-  private static final Comparator<ObjectName> ORDER =
-      Comparator.comparing(ObjectName::namespace).thenComparing(ObjectName::name);
-
   /** The smallest name in {@code namespace}: the start of a namespace range. */
   public static ObjectName first(String namespace) {
     return new ObjectName(namespace, "");
@@ -20,7 +15,8 @@ public record ObjectName(String namespace, String name) implements Comparable<Ob
 
   @Override
   public int compareTo(ObjectName other) {
-    return ORDER.compare(this, other);
+    int c = namespace.compareTo(other.namespace);
+    return c != 0 ? c : name.compareTo(other.name);
   }
 
   @Override

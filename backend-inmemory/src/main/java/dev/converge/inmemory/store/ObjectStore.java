@@ -10,7 +10,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.TreeMap;
+import java.util.HashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,7 +25,7 @@ public final class ObjectStore implements ObjectCache {
   /** The field indexed for core Pods, as the watch cache's {@code spec.nodeName} index. */
   public static final String POD_NODE_INDEX = "spec.nodeName";
 
-  private final Map<GroupKind, KindTable> tables = new TreeMap<>();
+  private final Map<GroupKind, KindTable> tables = new HashMap<>();
   private final List<ChangeListener> listeners = new ArrayList<>();
   private final int historyLimit;
   private long revision;
@@ -59,9 +59,9 @@ public final class ObjectStore implements ObjectCache {
         k.isCore() && k.kind().equals("Pod") ? POD_NODE_INDEX : null));
   }
 
-  /** The tables that hold at least one object, by kind. */
+  /** The tables, by kind, in kind order. */
   public Map<GroupKind, KindTable> tables() {
-    return Collections.unmodifiableMap(tables);
+    return Collections.unmodifiableMap(new java.util.TreeMap<>(tables));
   }
 
   @Override

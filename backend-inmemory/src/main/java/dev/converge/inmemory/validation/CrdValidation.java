@@ -1,7 +1,6 @@
 package dev.converge.inmemory.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.converge.api.Resource;
 import java.util.List;
 
 /**
@@ -11,8 +10,9 @@ import java.util.List;
 final class CrdValidation {
   private CrdValidation() {}
 
-  static void validate(Resource crd, FieldErrors errors) {
-    JsonNode spec = crd.spec();
+  static void validate(JsonNode crd, FieldErrors errors) {
+    JsonNode spec = crd.path("spec");
+    String crdName = crd.path("metadata").path("name").asText();
     String group = spec.path("group").asText("");
     String plural = spec.path("names").path("plural").asText("");
     if (group.isEmpty()) {
@@ -26,8 +26,8 @@ final class CrdValidation {
     if (spec.path("names").path("kind").asText("").isEmpty()) {
       errors.required("spec.names.kind");
     }
-    if (!plural.isEmpty() && !group.isEmpty() && !crd.name().equals(plural + "." + group)) {
-      errors.invalid("metadata.name", crd.name(), "must be spec.names.plural+\".\"+spec.group");
+    if (!plural.isEmpty() && !group.isEmpty() && !crdName.equals(plural + "." + group)) {
+      errors.invalid("metadata.name", crdName, "must be spec.names.plural+\".\"+spec.group");
     }
     String scope = spec.path("scope").asText("");
     if (!List.of("Namespaced", "Cluster").contains(scope)) {

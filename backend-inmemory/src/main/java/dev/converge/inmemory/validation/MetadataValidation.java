@@ -6,10 +6,10 @@ import dev.converge.api.Names;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceType;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.jspecify.annotations.Nullable;
 
 /**
  * {@code ValidateObjectMeta} and {@code ValidateObjectMetaUpdate}
@@ -18,32 +18,46 @@ import org.jspecify.annotations.Nullable;
 final class MetadataValidation {
   private MetadataValidation() {}
 
-  static void create(ResourceType type, Resource object, FieldErrors errors) {
-    String name = object.name();
+  static void create(ResourceType type, JsonNode object, FieldErrors errors) {
+    JsonNode metadata = object.path("metadata");
+    String name = metadata.path("name").asText("");
+    String namespace = metadata.path("namespace").asText("");
     nameRule(type.groupKind(), name).ifPresent(problem -> errors.invalid("metadata.name", name, problem));
     if (type.namespaced()) {
-      if (object.namespace().isEmpty()) {
+      if (namespace.isEmpty()) {
         errors.required("metadata.namespace");
       } else {
-        Names.checkDns1123Label(object.namespace())
-            .ifPresent(problem -> errors.invalid("metadata.namespace", object.namespace(), problem));
+        Names.checkDns1123Label(namespace).ifPresent(problem -> errors.invalid("metadata.namespace", namespace, problem));
       }
-    } else if (!object.namespace().isEmpty()) {
+    } else if (!namespace.isEmpty()) {
       errors.forbidden("metadata.namespace", "not allowed on this type");
     }
-    for (Map.Entry<String, String> label : object.labels().entrySet()) {
+    labelsAndAnnotations(metadata, errors);
+    ownerReferences(metadata, errors);
+  }
+
+  private static void labelsAndAnnotations(JsonNode metadata, FieldErrors errors) {
+    for (Map.Entry<String, JsonNode> label : metadata.path("labels").properties()) {
       Names.checkQualifiedName(label.getKey())
           .ifPresent(problem -> errors.invalid("metadata.labels", label.getKey(), problem));
-      Names.checkLabelValue(label.getValue())
-          .ifPresent(problem -> errors.invalid("metadata.labels", label.getValue(), problem));
+      String value = label.getValue().asText();
+      Names.checkLabelValue(value).ifPresent(problem -> errors.invalid("metadata.labels", value, problem));
     }
-    for (String key : object.annotations().keySet()) {
-      Names.checkQualifiedName(key.toLowerCase())
-          .ifPresent(problem -> errors.invalid("metadata.annotations", key, problem));
+    for (Map.Entry<String, JsonNode> annotation : metadata.path("annotations").properties()) {
+      String key = annotation.getKey();
+      Names.checkQualifiedName(key.toLowerCase()).ifPresent(problem -> errors.invalid("metadata.annotations", key, problem));
+    }
+  }
+
+  private static void ownerReferences(JsonNode metadata, FieldErrors errors) {
+    JsonNode refs = metadata.path("ownerReferences");
+    if (refs.isEmpty()) {
+      return;
     }
     Set<String> uids = new HashSet<>();
     int index = 0;
-    for (JsonNode ref : object.metadata().path("ownerReferences")) {
+    long controllers = 0;
+    for (JsonNode ref : refs) {
       String path = "metadata.ownerReferences[" + index++ + "]";
       for (String field : new String[] {"apiVersion", "kind", "name", "uid"}) {
         if (ref.path(field).asText("").isEmpty()) {
@@ -53,9 +67,6 @@ final class MetadataValidation {
       if (!ref.path("uid").asText("").isEmpty() && !uids.add(ref.path("uid").asText())) {
         errors.duplicate(path + ".uid", ref.path("uid").asText());
       }
-    }
-    long controllers = 0;
-    for (JsonNode ref : object.metadata().path("ownerReferences")) {
       if (ref.path("controller").asBoolean(false)) {
         controllers++;
       }
@@ -65,13 +76,26 @@ final class MetadataValidation {
     }
   }
 
-  /** Update rules: the create rules, plus no new finalizers once deletion has started. */
-  static void update(ResourceType type, Resource object, @Nullable Resource old, FieldErrors errors) {
-    create(type, object, errors);
-    if (old != null && old.isBeingDeleted()) {
-      for (String finalizer : object.finalizers()) {
-        if (!old.finalizers().contains(finalizer)) {
-          errors.forbidden("metadata.finalizers", "no new finalizers can be added if the object is being deleted, found new finalizers []string{\"" + finalizer + "\"}");
+  /**
+   * Update rules: name and namespace cannot change (the key is fixed), so only labels, annotations and owner
+   * references are checked, and only when they changed; and no new finalizers once deletion has started.
+   */
+  static void update(ResourceType type, JsonNode object, Resource old, FieldErrors errors) {
+    JsonNode metadata = object.path("metadata");
+    JsonNode oldMetadata = old.metadata();
+    if (!metadata.path("labels").equals(oldMetadata.path("labels"))
+        || !metadata.path("annotations").equals(oldMetadata.path("annotations"))) {
+      labelsAndAnnotations(metadata, errors);
+    }
+    if (!metadata.path("ownerReferences").equals(oldMetadata.path("ownerReferences"))) {
+      ownerReferences(metadata, errors);
+    }
+    if (old.isBeingDeleted()) {
+      List<String> before = old.finalizers();
+      for (JsonNode finalizer : metadata.path("finalizers")) {
+        if (!before.contains(finalizer.asText())) {
+          errors.forbidden("metadata.finalizers", "no new finalizers can be added if the object is being deleted, "
+              + "found new finalizers []string{\"" + finalizer.asText() + "\"}");
           break;
         }
       }

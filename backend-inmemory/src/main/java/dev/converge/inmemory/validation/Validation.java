@@ -26,13 +26,20 @@ public final class Validation {
    * @param old the stored object for an update, null for a create
    */
   public static ImmutableList<String> validate(ResourceType type, Resource object, @Nullable Resource old) {
+    return validate(type, object.json(), old);
+  }
+
+  /**
+   * The same for an object still being built ({@code json} may be a mutable tree with the object's
+   * {@code apiVersion}, {@code kind} and {@code metadata}); the server validates before its one freeze.
+   */
+  public static ImmutableList<String> validate(ResourceType type, JsonNode json, @Nullable Resource old) {
     FieldErrors errors = new FieldErrors();
     if (old == null) {
-      MetadataValidation.create(type, object, errors);
+      MetadataValidation.create(type, json, errors);
     } else {
-      MetadataValidation.update(type, object, old, errors);
+      MetadataValidation.update(type, json, old, errors);
     }
-    JsonNode json = object.json();
     JsonNode oldJson = old == null ? null : old.json();
     String group = type.group();
     String kind = type.kind();
@@ -45,7 +52,7 @@ public final class Validation {
     } else if (group.equals("rbac.authorization.k8s.io")) {
       rbac(kind, json, oldJson, errors);
     } else if (group.equals("apiextensions.k8s.io") && kind.equals("CustomResourceDefinition")) {
-      CrdValidation.validate(object, errors);
+      CrdValidation.validate(json, errors);
     }
     return errors.causes();
   }

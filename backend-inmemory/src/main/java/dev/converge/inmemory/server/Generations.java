@@ -7,6 +7,7 @@ import dev.converge.api.Resource;
 import dev.converge.api.ResourceType;
 import java.util.Iterator;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code metadata.generation}: which kinds have one and when it moves. Each registry strategy decides: the
@@ -87,11 +88,44 @@ final class Generations {
         continue;
       }
       counted++;
-      if (!field.getValue().equals(b.get(field.getKey()))) {
+      JsonNode other = b.get(field.getKey());
+      boolean same = field.getKey().equals("managedFields")
+          ? sameManagedFields(field.getValue(), other)
+          : field.getValue().equals(other);
+      if (!same) {
         return false;
       }
     }
     int other = b.size() - (b.has("resourceVersion") ? 1 : 0);
     return counted == other;
+  }
+
+  /**
+   * Managed-field entries equal but for their {@code time}: structured-merge-diff reports an apply that
+   * changes nothing as no change, and the field manager then keeps the old timestamps
+   * ({@code managedFieldsUpdater.Apply}), so such an apply writes nothing.
+   */
+  private static boolean sameManagedFields(JsonNode a, @Nullable JsonNode b) {
+    if (b == null || !a.isArray() || !b.isArray() || a.size() != b.size()) {
+      return a.equals(b);
+    }
+    for (int i = 0; i < a.size(); i++) {
+      JsonNode x = a.get(i);
+      JsonNode y = b.get(i);
+      int fields = 0;
+      for (Map.Entry<String, JsonNode> field : x.properties()) {
+        if (field.getKey().equals("time")) {
+          continue;
+        }
+        fields++;
+        if (!field.getValue().equals(y.get(field.getKey()))) {
+          return false;
+        }
+      }
+      if (fields != y.size() - (y.has("time") ? 1 : 0)) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -178,6 +178,16 @@ public final class ApiServer {
         ctx -> writes.finalizeNamespace(ctx, type, namespace));
   }
 
+  /**
+   * {@code POST pods/<name>/binding}: the scheduler's bind step, setting {@code spec.nodeName} of an unbound
+   * pod (a conflict if it is bound already).
+   */
+  public Resource bind(Identity who, ResourceKey pod, String nodeName) {
+    ResourceType type = type(Writes.POD);
+    return serve(RequestInfo.of(who, Verb.CREATE, type, "binding", pod.namespace(), pod.name()),
+        ctx -> writes.bind(ctx, type, pod, nodeName));
+  }
+
   /** {@code WATCH}: events of one kind after a version (or the current objects first, without one). */
   public Subscription watch(Identity who, WatchRequest request, WatchListener listener) {
     ResourceType type = type(request.kind());

@@ -297,6 +297,36 @@ final class Writes {
     return patching.patch(ctx, type, key, patchType, body, options);
   }
 
+  /**
+   * {@code POST pods/<name>/binding} ({@code pkg/registry/core/pod/storage.BindingREST}): sets
+   * {@code spec.nodeName} of an unbound pod and its {@code PodScheduled} condition; a bound or terminating pod
+   * is a conflict.
+   */
+  Resource bind(RequestContext ctx, ResourceType type, ResourceKey key, String nodeName) {
+    Resource old = require(type, key);
+    if (old.isBeingDeleted()) {
+      throw Errors.conflict(type, key.name(), "pod " + key.name() + " is being deleted, cannot be assigned to a host");
+    }
+    String current = old.spec().path("nodeName").asText("");
+    if (!current.isEmpty()) {
+      throw Errors.conflict(type, key.name(), "pod " + key.name() + " is already assigned to node \"" + current + "\"");
+    }
+    ObjectNode root = Trees.shallowCopy(old.json());
+    Trees.object(root, "metadata").remove("resourceVersion");
+    Trees.object(root, "spec").put("nodeName", nodeName);
+    ObjectNode status = Trees.object(root, "status");
+    com.fasterxml.jackson.databind.node.ArrayNode conditions = Trees.existingArray(status, "conditions");
+    if (conditions == null) {
+      conditions = status.putArray("conditions");
+    }
+    ObjectNode scheduled = conditions.addObject();
+    scheduled.put("type", "PodScheduled");
+    scheduled.put("status", "True");
+    scheduled.putNull("lastProbeTime");
+    scheduled.put("lastTransitionTime", timestamp(server.ticker().now()));
+    return updatePrepared(ctx, type, old, root, ctx.info().identity().name(), w -> {}, "binding", null);
+  }
+
   // ---------------------------------------------------------------- shared steps
 
   /**
@@ -308,7 +338,7 @@ final class Writes {
   ObjectNode admit(RequestContext ctx, Operation operation, ResourceType type, ObjectNode root, @Nullable Resource old,
       String subresource, Consumer<String> warnings) {
     if (server.admission().isEmpty()) {
-      validate(type, root, old);
+      validate(type, root, old, subresource);
       return root;
     }
     Resource object = Resource.of(root);
@@ -325,13 +355,15 @@ final class Writes {
       mutated = Resource.of(result);
       result = Trees.shallowCopy(mutated.json());
     }
-    validate(type, mutated.json(), old);
+    validate(type, mutated.json(), old, subresource);
     server.admission().validate(request.withObject(mutated), sink);
     return result;
   }
 
-  private static void validate(ResourceType type, JsonNode object, @Nullable Resource old) {
-    ImmutableList<String> causes = Validation.validate(type, object, old);
+  private static void validate(ResourceType type, JsonNode object, @Nullable Resource old, String subresource) {
+    ImmutableList<String> causes = subresource.isEmpty()
+        ? Validation.validate(type, object, old)
+        : Validation.validateSubresource(type, object, old);
     if (!causes.isEmpty()) {
       throw Errors.invalid(type, object.path("metadata").path("name").asText(), causes);
     }

@@ -57,9 +57,26 @@ public final class Validation {
     return errors.causes();
   }
 
+  /**
+   * Validation of a subresource write (status, binding, finalize): the main resource's fields come from the
+   * stored object, so only metadata rules apply.
+   */
+  public static ImmutableList<String> validateSubresource(ResourceType type, JsonNode json, @Nullable Resource old) {
+    FieldErrors errors = new FieldErrors();
+    if (old != null) {
+      MetadataValidation.update(type, json, old, errors);
+    }
+    return errors.causes();
+  }
+
   private static void core(String kind, JsonNode json, @Nullable JsonNode old, FieldErrors errors) {
     switch (kind) {
-      case "Pod" -> WorkloadValidation.podSpec(json.path("spec"), "spec", errors);
+      case "Pod" -> {
+        WorkloadValidation.podSpec(json.path("spec"), "spec", errors);
+        if (old != null) {
+          WorkloadValidation.podUpdate(json.path("spec"), old.path("spec"), errors);
+        }
+      }
       case "Service" -> service(json, old, errors);
       case "ConfigMap" -> {
         keys(json.path("data"), "data", errors);

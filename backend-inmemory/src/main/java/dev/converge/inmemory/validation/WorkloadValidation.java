@@ -127,6 +127,38 @@ final class WorkloadValidation {
     }
   }
 
+  /**
+   * {@code ValidatePodUpdate}: a pod's spec is immutable but for container images,
+   * {@code activeDeadlineSeconds}, added tolerations and removed scheduling gates; the node is set only by
+   * a binding.
+   */
+  static void podUpdate(JsonNode spec, JsonNode oldSpec, FieldErrors errors) {
+    com.fasterxml.jackson.databind.node.ObjectNode normalized = oldSpec.deepCopy();
+    for (String list : new String[] {"containers", "initContainers"}) {
+      JsonNode now = spec.path(list);
+      JsonNode before = normalized.path(list);
+      if (now.isArray() && before.isArray() && now.size() == before.size()) {
+        for (int i = 0; i < now.size(); i++) {
+          if (before.get(i).isObject() && now.get(i).has("image")) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) before.get(i)).set("image", now.get(i).get("image"));
+          }
+        }
+      }
+    }
+    for (String field : new String[] {"activeDeadlineSeconds", "tolerations", "schedulingGates"}) {
+      if (spec.has(field)) {
+        normalized.set(field, spec.get(field));
+      } else {
+        normalized.remove(field);
+      }
+    }
+    if (!normalized.equals(spec)) {
+      errors.forbidden("spec", "pod updates may not change fields other than `spec.containers[*].image`,"
+          + "`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to "
+          + "existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)");
+    }
+  }
+
   static Map<String, String> stringMap(JsonNode node) {
     Map<String, String> out = new TreeMap<>();
     for (Map.Entry<String, JsonNode> field : node.properties()) {

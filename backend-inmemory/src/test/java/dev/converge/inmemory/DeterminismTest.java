@@ -31,6 +31,7 @@ class DeterminismTest {
         {"apiVersion":"v1","kind":"Service","metadata":{"name":"svc","namespace":"apps"},"spec":{"ports":[{"port":80}]}}"""));
     server.delete(ADMIN, owner.key(), DeleteParams.of(Propagation.FOREGROUND));
     List<String> out = new ArrayList<>();
+    out.add(server.generateName("web-"));
     for (GroupKind kind : List.of(GroupKind.of("", "ConfigMap"), GroupKind.of("", "Service"), GroupKind.of("", "Namespace"))) {
       server.list(ADMIN, ListRequest.all(kind)).items().forEach(item -> out.add(item.json().toString()));
     }
@@ -46,5 +47,6 @@ class DeterminismTest {
     List<String> first = run(4);
     assertThat(run(4)).isEqualTo(first);
     assertThat(run(5)).isNotEqualTo(first);
+    assertThat(first.get(0)).matches("web-[bcdfghjklmnpqrstvwxz2456789]{5}");
   }
 }

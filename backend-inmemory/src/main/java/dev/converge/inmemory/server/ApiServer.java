@@ -198,6 +198,21 @@ public final class ApiServer {
 
   // ---------------------------------------------------------------- administration
 
+  /**
+   * A name for {@code metadata.generateName}: the prefix and five random characters from the seeded
+   * generator ({@code names.SimpleNameGenerator}). {@code Resource} needs a name, so clients (the HTTP front,
+   * the simulated controllers) resolve {@code generateName} with this before they create.
+   */
+  public String generateName(String prefix) {
+    lock.lock();
+    try {
+      String base = prefix.length() > 58 ? prefix.substring(0, 58) : prefix;
+      return base + writes.uids.nameSuffix();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** The kinds served now (built-ins plus established CRDs). */
   public ResourceTypes types() {
     return types;

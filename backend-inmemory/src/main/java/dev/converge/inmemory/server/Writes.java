@@ -81,7 +81,7 @@ final class Writes {
     GroupKind kind = type.groupKind();
     ObjectNode metadata = Trees.object(root, "metadata");
     String name = metadata.path("name").asText();
-    String namespace = type.namespaced() ? metadata.path("namespace").asText("") : metadata.path("namespace").asText("");
+    String namespace = metadata.path("namespace").asText("");
     if (server.isTerminating(kind)) {
       throw Errors.forbidden(type, name, "create not allowed while custom resource definition is terminating");
     }

@@ -27,7 +27,11 @@ public interface PatchEngine {
   ObjectNode apply(GroupKind kind, @Nullable ObjectNode live, ObjectNode applied, String manager, boolean force,
       @Nullable String subresource, String apiVersion, String time);
 
-  /** {@code after} with {@code metadata.managedFields} updated for a non-apply write by {@code manager}. */
+  /**
+   * {@code after} with {@code metadata.managedFields} updated for a non-apply write by {@code manager}.
+   * {@code after} is the server's mutable working tree: the result may be {@code after} itself, changed in
+   * place (which spares the server a second copy of its untouched, still frozen subtrees).
+   */
   ObjectNode recordUpdate(GroupKind kind, @Nullable ObjectNode before, ObjectNode after, String manager,
       @Nullable String subresource, String apiVersion, String time);
 }

@@ -27,11 +27,15 @@ public final class CrudMeasurement {
     for (int run = 0; run < runs; run++) {
       millis[run] = once(n) / 1_000_000;
     }
+    System.out.println("last run, ns per request: create=" + PHASES[0] / (2L * n) + " get=" + PHASES[1] / (2L * n)
+        + " list(all " + 2 * n + ")=" + PHASES[2] / 2 + " update=" + PHASES[3] / (2L * n) + " delete=" + PHASES[4] / (2L * n));
     long[] sorted = millis.clone();
     Arrays.sort(sorted);
     System.out.println("inmemory-crud n=" + n + " runs=" + Arrays.toString(millis) + " median_ms=" + sorted[runs / 2]
         + " per_request_us=" + String.format("%.2f", sorted[runs / 2] * 1000.0 / (n * 2 * 4 + 2)));
   }
+
+  private static final long[] PHASES = new long[5];
 
   private static long once(int n) {
     InMemoryCluster cluster = InMemoryCluster.create(new TestTicker(), 1);
@@ -47,18 +51,28 @@ public final class CrudMeasurement {
     for (Resource object : objects) {
       stored.add(create(cluster, backend, object));
     }
+    long created = System.nanoTime();
     for (Resource object : stored) {
       backend.get(object.key());
     }
+    long got = System.nanoTime();
     backend.list(ListRequest.all(GroupKind.of("", "ConfigMap")).inNamespace("default"));
     backend.list(ListRequest.all(GroupKind.of("apps", "Deployment")).inNamespace("default"));
+    long listed = System.nanoTime();
     for (Resource object : stored) {
       backend.update(object.withLabel("updated", "true"));
     }
+    long updated = System.nanoTime();
     for (Resource object : stored) {
       backend.delete(object.key(), DeleteOptions.of(Propagation.BACKGROUND));
     }
-    return System.nanoTime() - start;
+    long deleted = System.nanoTime();
+    PHASES[0] = created - start;
+    PHASES[1] = got - created;
+    PHASES[2] = listed - got;
+    PHASES[3] = updated - listed;
+    PHASES[4] = deleted - updated;
+    return deleted - start;
   }
 
   private static Resource create(InMemoryCluster cluster, InMemoryBackend backend, Resource object) {

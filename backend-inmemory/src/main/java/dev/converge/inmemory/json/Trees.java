@@ -129,4 +129,22 @@ public final class Trees {
     object(root, "metadata").put("resourceVersion", Long.toString(revision));
     return Resource.of(root);
   }
+
+  /**
+   * Puts back {@code original}'s (frozen) top-level values wherever the mutable {@code work} holds an equal
+   * copy: after defaulting an object the client sent already defaulted, nothing was added, and freezing the
+   * copied spine again would be wasted work. Comparing is a walk without allocation; copying is not.
+   */
+  public static void restoreUnchanged(ObjectNode work, JsonNode original) {
+    for (Map.Entry<String, JsonNode> field : work.properties()) {
+      JsonNode value = field.getValue();
+      if (Json.isFrozen(value) || field.getKey().equals("metadata")) {
+        continue;
+      }
+      JsonNode before = original.get(field.getKey());
+      if (before != null && Json.isFrozen(before) && before.equals(value)) {
+        field.setValue(before);
+      }
+    }
+  }
 }

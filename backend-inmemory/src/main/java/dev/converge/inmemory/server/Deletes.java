@@ -81,7 +81,7 @@ final class Deletes {
       terminating.put("status", "True");
       terminating.put("reason", "InstanceDeletionInProgress");
       terminating.put("message", "CustomResource deletion is in progress");
-      terminating.put("lastTransitionTime", Writes.timestamp(now));
+      terminating.put("lastTransitionTime", writes.timestamp(now));
     }
     if (Generations.sameIgnoringServerFields(root, old)) {
       return new DeleteResult(old, false);
@@ -95,14 +95,14 @@ final class Deletes {
    * the deletion timestamp is set; the timestamp is now (now + grace for a graceful pod delete) and only ever
    * moves earlier; {@code deletionGracePeriodSeconds} is 0 unless graceful.
    */
-  private static void markAsDeleting(Resource old, ObjectNode metadata, Instant now, long grace) {
+  private void markAsDeleting(Resource old, ObjectNode metadata, Instant now, long grace) {
     if (!old.isBeingDeleted() && old.generation() > 0) {
       metadata.put("generation", old.generation() + 1);
     }
     Instant deadline = now.plusSeconds(grace);
     String existing = old.deletionTimestamp();
     if (existing == null || Instant.parse(existing).isAfter(deadline)) {
-      metadata.put("deletionTimestamp", Writes.timestamp(deadline));
+      metadata.put("deletionTimestamp", writes.timestamp(deadline));
     }
     if (grace > 0) {
       long current = old.metadata().path("deletionGracePeriodSeconds").asLong(Long.MAX_VALUE);

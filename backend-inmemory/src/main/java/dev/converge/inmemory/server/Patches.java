@@ -34,7 +34,7 @@ final class Patches {
     }
     boolean status = !subresource.isEmpty();
     Resource old = writes.store.get(type.groupKind(), type.namespaced() ? key.namespace() : "", key.name());
-    String time = Writes.timestamp(writes.server.ticker().now());
+    String time = writes.timestamp(writes.server.ticker().now());
     if (patchType == PatchType.APPLY) {
       return apply(ctx, type, key, body, options, engine, old, status, time);
     }

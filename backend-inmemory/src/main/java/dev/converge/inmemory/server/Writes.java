@@ -230,6 +230,7 @@ final class Writes {
       }
     }
     Defaulting.apply(type.groupKind(), root);
+    Trees.restoreUnchanged(root, in.json());
     if (Generations.tracked(type)) {
       long generation = old.generation();
       metadata.put("generation", Generations.specChanged(type, old.json(), root) ? generation + 1 : generation);
@@ -415,9 +416,17 @@ final class Writes {
     return old;
   }
 
-  /** RFC 3339 in seconds, as {@code metav1.Time} serializes. */
-  static String timestamp(Instant instant) {
-    return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.SECONDS));
+  private long lastSecond = Long.MIN_VALUE;
+  private String lastText = "";
+
+  /** RFC 3339 in seconds, as {@code metav1.Time} serializes; the last second's text is reused (under the lock). */
+  String timestamp(Instant instant) {
+    long second = instant.getEpochSecond();
+    if (second != lastSecond) {
+      lastText = DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.SECONDS));
+      lastSecond = second;
+    }
+    return lastText;
   }
 
   static ArrayNode strings(Iterable<String> values) {

@@ -1,0 +1,241 @@
+package dev.converge.inmemory.patch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.converge.api.Json;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The decoded {@code metadata.managedFields} of one object: one field set per manager identity, where an
+ * identity is (manager, operation, subresource) for appliers and additionally the API version for updaters,
+ * as Kubernetes' {@code BuildManagerIdentifier} builds it (an applier keeps one entry whichever version it
+ * applies with).
+ */
+final class FieldManagers {
+  static final String APPLY = "Apply";
+  static final String UPDATE = "Update";
+
+  /** Kubernetes' {@code DefaultMaxUpdateManagers}: update entries beyond this are merged into one bucket. */
+  static final int MAX_UPDATE_MANAGERS = 10;
+
+  /** The manager name of that bucket ({@code ancient-changes} in {@code capmanagers.go}). */
+  static final String ANCIENT_CHANGES = "ancient-changes";
+
+  /** A manager identity. {@code apiVersion} is empty for appliers. */
+  record Identity(String manager, String operation, String apiVersion, String subresource) {
+    static Identity apply(String manager, @Nullable String subresource) {
+      return new Identity(manager, APPLY, "", subresource == null ? "" : subresource);
+    }
+
+    static Identity update(String manager, String apiVersion, @Nullable String subresource) {
+      return new Identity(manager, UPDATE, apiVersion, subresource == null ? "" : subresource);
+    }
+
+    boolean isApply() {
+      return operation.equals(APPLY);
+    }
+
+    /** How Kubernetes names a manager in conflict messages ({@code printManager}). */
+    String describe() {
+      StringBuilder out = new StringBuilder(Json.write(Json.nodes().textNode(manager)));
+      if (!subresource.isEmpty()) {
+        out.append(" with subresource ").append(Json.write(Json.nodes().textNode(subresource)));
+      }
+      if (!isApply()) {
+        out.append(" using ").append(apiVersion);
+      }
+      return out.toString();
+    }
+  }
+
+  /** One entry: its field set, the API version of its paths, and when it last changed anything. */
+  static final class Entry {
+    private FieldSet fields;
+    /** The stored FieldsV1 of an entry decoded and not changed since, written back as it is. */
+    private @Nullable JsonNode encoded;
+    String apiVersion;
+    @Nullable String time;
+
+    Entry(FieldSet fields, String apiVersion, @Nullable String time) {
+      this.fields = fields;
+      this.apiVersion = apiVersion;
+      this.time = time;
+    }
+
+    FieldSet fields() {
+      return fields;
+    }
+
+    void setFields(FieldSet fields) {
+      this.fields = fields;
+      this.encoded = null;
+    }
+
+    /** Writes this entry's set as {@code other} had it stored, when the two sets are the same. */
+    void reuseEncodingOf(Entry other) {
+      this.encoded = other.encoded;
+    }
+
+    JsonNode fieldsV1() {
+      return encoded != null ? Values.copy(encoded) : fields.toFieldsV1();
+    }
+  }
+
+  private static final Comparator<Identity> IDENTITY_ORDER = Comparator.comparing(Identity::manager)
+      .thenComparing(Identity::operation)
+      .thenComparing(Identity::apiVersion)
+      .thenComparing(Identity::subresource);
+
+  final Map<Identity, Entry> entries = new LinkedHashMap<>();
+
+  /**
+   * Decodes a {@code managedFields} list (absent or null: no managers). Entries that are not valid FieldsV1
+   * entries are dropped rather than failing the write: a stored object is not ours to reject.
+   */
+  static FieldManagers decode(@Nullable JsonNode managedFields) {
+    FieldManagers out = new FieldManagers();
+    if (managedFields == null || !managedFields.isArray()) {
+      return out;
+    }
+    for (JsonNode entry : managedFields) {
+      String operation = entry.path("operation").asText();
+      JsonNode fieldsV1 = entry.get("fieldsV1");
+      if (!(operation.equals(APPLY) || operation.equals(UPDATE)) || fieldsV1 == null
+          || !entry.path("fieldsType").asText("FieldsV1").equals("FieldsV1")) {
+        continue;
+      }
+      FieldSet fields;
+      try {
+        fields = FieldSet.fromFieldsV1(fieldsV1);
+      } catch (IllegalArgumentException e) {
+        continue;
+      }
+      String apiVersion = entry.path("apiVersion").asText();
+      String subresource = entry.path("subresource").asText();
+      String manager = entry.path("manager").asText();
+      Identity identity = operation.equals(APPLY)
+          ? Identity.apply(manager, subresource)
+          : Identity.update(manager, apiVersion, subresource);
+      JsonNode time = entry.get("time");
+      Entry existing = out.entries.get(identity);
+      if (existing != null) {
+        existing.setFields(existing.fields.union(fields));
+      } else {
+        Entry decoded = new Entry(fields, apiVersion, time == null || time.isNull() ? null : time.asText());
+        decoded.encoded = fieldsV1;
+        out.entries.put(identity, decoded);
+      }
+    }
+    return out;
+  }
+
+  /** The managers of {@code object}'s {@code metadata.managedFields}. */
+  static FieldManagers of(@Nullable JsonNode object) {
+    return decode(object == null ? null : object.path("metadata").get("managedFields"));
+  }
+
+  /** Removes {@code fields} from every manager's set but {@code except}'s, dropping managers left empty. */
+  void takeAway(FieldSet fields, @Nullable Identity except) {
+    if (fields.isEmpty()) {
+      return;
+    }
+    entries.entrySet().removeIf(e -> {
+      if (e.getKey().equals(except) || !e.getValue().fields.intersects(fields)) {
+        return false;
+      }
+      e.getValue().setFields(e.getValue().fields.difference(fields));
+      return e.getValue().fields.isEmpty();
+    });
+  }
+
+  /**
+   * Kubernetes' {@code capUpdateManagers}: while there are more than {@link #MAX_UPDATE_MANAGERS} update
+   * entries, the oldest are merged, per API version, into an {@code ancient-changes} entry.
+   */
+  void capUpdateManagers() {
+    List<Identity> updaters = new ArrayList<>();
+    entries.forEach((identity, entry) -> {
+      if (!identity.isApply()) {
+        updaters.add(identity);
+      }
+    });
+    if (updaters.size() <= MAX_UPDATE_MANAGERS) {
+      return;
+    }
+    updaters.sort(Comparator.<Identity>comparingLong(i -> seconds(entries.get(i).time)).thenComparing(IDENTITY_ORDER));
+    Map<String, Identity> firstOfVersion = new LinkedHashMap<>();
+    int count = updaters.size();
+    for (int i = 0; i < updaters.size() && count > MAX_UPDATE_MANAGERS; i++) {
+      Identity identity = updaters.get(i);
+      Entry entry = entries.get(identity);
+      Identity bucket = Identity.update(ANCIENT_CHANGES, entry.apiVersion, null);
+      Identity first = firstOfVersion.putIfAbsent(entry.apiVersion, identity);
+      if (first == null) {
+        continue;
+      }
+      if (!entries.containsKey(bucket)) {
+        entries.put(bucket, entries.remove(first));
+      }
+      Entry merged = entries.get(bucket);
+      merged.setFields(merged.fields.union(entry.fields));
+      merged.time = entry.time; // the newer of the two, since updaters are sorted oldest first
+      entries.remove(identity);
+      count--;
+    }
+  }
+
+  /**
+   * Writes the entries into {@code object}'s {@code metadata.managedFields} (removing it when there are
+   * none), in Kubernetes' order: appliers before updaters, then by time, manager, API version and
+   * subresource.
+   */
+  void encodeInto(ObjectNode object) {
+    ObjectNode metadata = object.withObjectProperty("metadata");
+    if (entries.isEmpty()) {
+      metadata.remove("managedFields");
+      return;
+    }
+    List<Map.Entry<Identity, Entry>> sorted = new ArrayList<>(entries.entrySet());
+    sorted.sort(Comparator.<Map.Entry<Identity, Entry>, String>comparing(e -> e.getKey().operation())
+        .thenComparingLong(e -> seconds(e.getValue().time))
+        .thenComparing(e -> e.getKey().manager())
+        .thenComparing(e -> e.getValue().apiVersion)
+        .thenComparing(e -> e.getKey().subresource()));
+    ArrayNode list = Json.array();
+    for (Map.Entry<Identity, Entry> e : sorted) {
+      ObjectNode out = list.addObject();
+      out.put("manager", e.getKey().manager());
+      out.put("operation", e.getKey().operation());
+      out.put("apiVersion", e.getValue().apiVersion);
+      if (e.getValue().time != null) {
+        out.put("time", e.getValue().time);
+      }
+      out.put("fieldsType", "FieldsV1");
+      out.set("fieldsV1", e.getValue().fieldsV1());
+      if (!e.getKey().subresource().isEmpty()) {
+        out.put("subresource", e.getKey().subresource());
+      }
+    }
+    metadata.set("managedFields", list);
+  }
+
+  /** Seconds since the epoch of an RFC 3339 timestamp; 0 when absent or unreadable (as a nil time sorts). */
+  private static long seconds(@Nullable String time) {
+    if (time == null) {
+      return 0;
+    }
+    try {
+      return Instant.parse(time).getEpochSecond();
+    } catch (DateTimeParseException e) {
+      return 0;
+    }
+  }
+}

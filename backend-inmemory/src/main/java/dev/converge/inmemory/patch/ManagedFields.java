@@ -1,0 +1,76 @@
+package dev.converge.inmemory.patch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.converge.api.GroupKind;
+import dev.converge.inmemory.patch.FieldManagers.Entry;
+import dev.converge.inmemory.patch.FieldManagers.Identity;
+import dev.converge.inmemory.patch.SchemaWalk.Scope;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Field ownership for the writes that are not applies: create, update (PUT) and every patch type. As in
+ * Kubernetes' field manager ({@code managedfields/internal}), the fields a write adds or changes become the
+ * writer's, in an entry with operation {@code Update}, and are taken from every other manager; the fields
+ * it removes are taken from everyone. Updates never conflict: they are always "forced".
+ *
+ * <p>A write may carry {@code metadata.managedFields} itself: a non-empty list replaces the stored one
+ * (clients may edit ownership that way), a list holding one empty entry {@code [{}]} clears it, and an
+ * absent or empty list keeps the stored one, so that clients unaware of the field cannot wipe it. Writes to
+ * the {@code status} subresource always keep the stored list.
+ */
+public final class ManagedFields {
+  private ManagedFields() {}
+
+  /**
+   * Records a non-apply write by {@code manager}: the fields it changed become owned by it (operation {@code
+   * Update}) and are taken away from other managers' sets. Returns {@code after} with {@code
+   * metadata.managedFields} updated, as a new tree; no input is modified.
+   *
+   * @param before the stored object, or null for a create
+   * @param after the object about to be stored
+   * @param manager the field manager; empty is recorded as {@code unknown}, as Kubernetes does
+   * @param subresource {@code status} for a status write, null for the main resource
+   * @param apiVersion the version the write was made in, part of an updater's identity
+   * @param time the RFC 3339 time recorded in the writer's entry when the write changes anything
+   */
+  public static ObjectNode recordUpdate(GroupKind kind, @Nullable ObjectNode before, ObjectNode after, String manager,
+      @Nullable String subresource, String apiVersion, String time) {
+    Scope scope = Scope.of(subresource);
+    FieldManagers managers = startingManagers(before, after, subresource);
+    Comparison comparison = Comparison.of(kind, scope, before, after);
+    FieldSet changed = comparison.changed();
+    managers.takeAway(changed, null);
+    managers.takeAway(comparison.removed, null);
+
+    FieldSet mine = changed.difference(comparison.removed).difference(ServerSideApply.serverManagedFields());
+    if (!mine.isEmpty()) {
+      Identity self = Identity.update(manager.isEmpty() ? "unknown" : manager, apiVersion, subresource);
+      Entry entry = managers.entries.get(self);
+      if (entry == null) {
+        managers.entries.put(self, new Entry(mine, apiVersion, time));
+      } else {
+        entry.setFields(entry.fields().union(mine));
+        entry.time = time;
+      }
+      managers.capUpdateManagers();
+    }
+    ObjectNode out = after.deepCopy();
+    managers.encodeInto(out);
+    return out;
+  }
+
+  private static FieldManagers startingManagers(@Nullable ObjectNode before, ObjectNode after, @Nullable String subresource) {
+    JsonNode supplied = after.path("metadata").get("managedFields");
+    if (subresource == null && supplied != null && supplied.isArray() && !supplied.isEmpty()) {
+      if (supplied.size() == 1 && supplied.get(0).isObject() && supplied.get(0).isEmpty()) {
+        return new FieldManagers(); // [{}]: the documented way to reset managedFields
+      }
+      FieldManagers decoded = FieldManagers.decode(supplied);
+      if (!decoded.entries.isEmpty()) {
+        return decoded;
+      }
+    }
+    return FieldManagers.of(before);
+  }
+}

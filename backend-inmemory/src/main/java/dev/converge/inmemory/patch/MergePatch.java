@@ -1,0 +1,57 @@
+package dev.converge.inmemory.patch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.converge.api.Json;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * JSON merge patch, RFC 7386, exactly: a {@code null} member deletes, an object merges member by member, and
+ * anything else (arrays included) replaces the target value whole. Kubernetes applies it this way to every
+ * kind ({@code application/merge-patch+json}), built-in or custom.
+ */
+public final class MergePatch {
+  private MergePatch() {}
+
+  /**
+   * Applies {@code patch} to an object. Returns a new tree; {@code target} is not modified.
+   *
+   * @throws PatchException 400 when {@code patch} is not a JSON object: by RFC 7386 it would replace the
+   *     object with a non-object, which no Kubernetes object can be
+   */
+  public static ObjectNode apply(ObjectNode target, JsonNode patch) {
+    if (!patch.isObject()) {
+      throw PatchException.badRequest("a merge patch for an object must be a JSON object, got " + Values.typeName(patch));
+    }
+    return (ObjectNode) applyToValue(target, patch);
+  }
+
+  /**
+   * RFC 7386's {@code MergePatch(Target, Patch)} for any JSON value; {@code target} may be absent ({@code
+   * null}). Returns a new tree.
+   */
+  public static JsonNode applyToValue(@Nullable JsonNode target, JsonNode patch) {
+    if (!patch.isObject()) {
+      return Values.copy(patch);
+    }
+    ObjectNode result = Json.object();
+    // RFC 7386: a target that is not an object is replaced by an empty object before merging.
+    if (target != null && target.isObject()) {
+      for (Map.Entry<String, JsonNode> field : target.properties()) {
+        JsonNode change = patch.get(field.getKey());
+        if (change == null) {
+          result.set(field.getKey(), Values.copy(field.getValue()));
+        } else if (!change.isNull()) {
+          result.set(field.getKey(), applyToValue(field.getValue(), change));
+        }
+      }
+    }
+    for (Map.Entry<String, JsonNode> field : patch.properties()) {
+      if (!field.getValue().isNull() && !result.has(field.getKey()) && (target == null || !target.has(field.getKey()))) {
+        result.set(field.getKey(), applyToValue(null, field.getValue()));
+      }
+    }
+    return result;
+  }
+}

@@ -1,0 +1,221 @@
+package dev.converge.inmemory.patch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.collect.ImmutableList;
+import dev.converge.api.Json;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One step of a field path, as structured-merge-diff's {@code fieldpath.PathElement}: an object field
+ * ({@code f:name}), a list element identified by its key fields ({@code k:{"name":"web"}}), a set element
+ * identified by its value ({@code v:"finalizer"}), or, only where nothing else identifies an element, a
+ * list index ({@code i:0}).
+ *
+ * <p>The natural order is structured-merge-diff's: fields before keys before values before indices, each
+ * sorted within its kind. It decides the order of the FieldsV1 JSON and of conflict lists.
+ */
+final class PathElement implements Comparable<PathElement> {
+  enum Kind {
+    FIELD,
+    KEY,
+    VALUE,
+    INDEX
+  }
+
+  /** One key field of a keyed list element, its value in {@link Values#canonical canonical} form. */
+  record KeyField(String name, JsonNode value) {}
+
+  private static final Comparator<KeyField> BY_NAME = Comparator.comparing(KeyField::name);
+
+  private final Kind kind;
+  private final String name;
+  private final ImmutableList<KeyField> key;
+  private final @Nullable JsonNode value;
+  private final int index;
+  private final int hash;
+  private @Nullable String fieldsV1;
+
+  private PathElement(Kind kind, String name, ImmutableList<KeyField> key, @Nullable JsonNode value, int index) {
+    this.kind = kind;
+    this.name = name;
+    this.key = key;
+    this.value = value;
+    this.index = index;
+    this.hash = switch (kind) {
+      case FIELD -> name.hashCode();
+      case KEY -> 31 * key.hashCode() + 1;
+      case VALUE -> 31 * Objects.requireNonNull(value).hashCode() + 2;
+      case INDEX -> 31 * index + 3;
+    };
+  }
+
+  static PathElement field(String name) {
+    return new PathElement(Kind.FIELD, name, ImmutableList.of(), null, 0);
+  }
+
+  /** A keyed list element; the key fields are sorted by name and their values canonicalised. */
+  static PathElement key(List<KeyField> fields) {
+    if (fields.size() == 1) {
+      KeyField only = fields.get(0);
+      JsonNode value = Values.canonical(only.value());
+      return new PathElement(Kind.KEY, "", ImmutableList.of(value == only.value() ? only : new KeyField(only.name(), value)), null, 0);
+    }
+    List<KeyField> sorted = new ArrayList<>(fields.size());
+    for (KeyField field : fields) {
+      sorted.add(new KeyField(field.name(), Values.canonical(field.value())));
+    }
+    sorted.sort(BY_NAME);
+    return new PathElement(Kind.KEY, "", ImmutableList.copyOf(sorted), null, 0);
+  }
+
+  static PathElement value(JsonNode value) {
+    return new PathElement(Kind.VALUE, "", ImmutableList.of(), Values.canonical(value), 0);
+  }
+
+  static PathElement index(int index) {
+    return new PathElement(Kind.INDEX, "", ImmutableList.of(), null, index);
+  }
+
+  Kind kind() {
+    return kind;
+  }
+
+  boolean isField() {
+    return kind == Kind.FIELD;
+  }
+
+  /** The field name of a {@link Kind#FIELD} element. */
+  String name() {
+    return name;
+  }
+
+  /** The key of the element in the FieldsV1 encoding: {@code f:image}, {@code k:{"name":"web"}}. */
+  String fieldsV1() {
+    String text = fieldsV1;
+    if (text == null) {
+      text = switch (kind) {
+        case FIELD -> "f:" + name;
+        case KEY -> "k:" + Json.write(keyObject());
+        case VALUE -> "v:" + Json.write(Objects.requireNonNull(value));
+        case INDEX -> "i:" + index;
+      };
+      fieldsV1 = text; // a benign race: every thread computes the same string
+    }
+    return text;
+  }
+
+  /**
+   * Parses a FieldsV1 key.
+   *
+   * @throws IllegalArgumentException if it is not one
+   */
+  static PathElement parse(String text) {
+    if (text.length() < 2 || text.charAt(1) != ':') {
+      throw new IllegalArgumentException("not a FieldsV1 path element: " + text);
+    }
+    String body = text.substring(2);
+    switch (text.charAt(0)) {
+      case 'f':
+        return field(body);
+      case 'k': {
+        JsonNode object = Json.parse(body);
+        if (!object.isObject()) {
+          throw new IllegalArgumentException("a FieldsV1 key must be a JSON object: " + text);
+        }
+        List<KeyField> fields = new ArrayList<>(object.size());
+        for (Map.Entry<String, JsonNode> field : object.properties()) {
+          fields.add(new KeyField(field.getKey(), field.getValue()));
+        }
+        return key(fields);
+      }
+      case 'v':
+        return value(Json.parse(body));
+      case 'i':
+        try {
+          return index(Integer.parseInt(body));
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("not a FieldsV1 index: " + text, e);
+        }
+      default:
+        throw new IllegalArgumentException("not a FieldsV1 path element: " + text);
+    }
+  }
+
+  private ObjectNode keyObject() {
+    ObjectNode object = Json.object();
+    for (KeyField field : key) {
+      object.set(field.name(), field.value());
+    }
+    return object;
+  }
+
+  /** structured-merge-diff's path notation: {@code .image}, {@code [name="web"]}, {@code [="x"]}, {@code [0]}. */
+  @Override
+  public String toString() {
+    switch (kind) {
+      case FIELD:
+        return "." + name;
+      case KEY: {
+        StringBuilder out = new StringBuilder("[");
+        for (int i = 0; i < key.size(); i++) {
+          out.append(i == 0 ? "" : ",").append(key.get(i).name()).append('=').append(Json.write(key.get(i).value()));
+        }
+        return out.append(']').toString();
+      }
+      case VALUE:
+        return "[=" + Json.write(Objects.requireNonNull(value)) + "]";
+      default:
+        return "[" + index + "]";
+    }
+  }
+
+  @Override
+  public int compareTo(PathElement other) {
+    if (kind != other.kind) {
+      return kind.compareTo(other.kind);
+    }
+    switch (kind) {
+      case FIELD:
+        return name.compareTo(other.name);
+      case KEY: {
+        int n = Math.min(key.size(), other.key.size());
+        for (int i = 0; i < n; i++) {
+          int c = key.get(i).name().compareTo(other.key.get(i).name());
+          if (c == 0) {
+            c = Values.compare(key.get(i).value(), other.key.get(i).value());
+          }
+          if (c != 0) {
+            return c;
+          }
+        }
+        return Integer.compare(key.size(), other.key.size());
+      }
+      case VALUE:
+        return Values.compare(Objects.requireNonNull(value), Objects.requireNonNull(other.value));
+      default:
+        return Integer.compare(index, other.index);
+    }
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o instanceof PathElement other
+        && hash == other.hash
+        && kind == other.kind
+        && index == other.index
+        && name.equals(other.name)
+        && key.equals(other.key)
+        && Objects.equals(value, other.value);
+  }
+
+  @Override
+  public int hashCode() {
+    return hash;
+  }
+}

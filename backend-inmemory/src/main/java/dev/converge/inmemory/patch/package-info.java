@@ -1,0 +1,18 @@
+/**
+ * Kubernetes' patch and apply algorithms as pure functions over Jackson trees: JSON merge patch (RFC 7386),
+ * JSON patch (RFC 6902), strategic merge patch for built-in kinds, and server-side apply with {@code
+ * managedFields}, field managers, conflicts and {@code force}.
+ *
+ * <p>Nothing here holds server state: the in-memory API server reads the live object, calls one of these
+ * functions and stores the result. Inputs are never modified (they may be frozen trees whose mutators
+ * throw); every result is a new, mutable tree.
+ *
+ * <p>The list semantics come from {@link dev.converge.core.schema.ListKeys}, the same table the planner's
+ * diff uses, so that the engine and the simulated server agree on which list elements are "the same".
+ *
+ * <p>Null rules: every type, parameter and return value is non-null unless annotated {@code @Nullable}.
+ */
+@NullMarked
+package dev.converge.inmemory.patch;
+
+import org.jspecify.annotations.NullMarked;

@@ -7,11 +7,8 @@ import org.jspecify.annotations.Nullable;
 final class Patching {
   private Patching() {}
 
-  /**
-   * The engine over {@code dev.converge.inmemory.patch}; null until that package is merged into this branch
-   * (then patches and applies fail with 500 "built without a patch engine").
-   */
+  /** The engine over the algorithms of {@code dev.converge.inmemory.patch}. */
   static @Nullable PatchEngine engine() {
-    return null;
+    return PatchPackageEngine.INSTANCE;
   }
 }

@@ -23,9 +23,7 @@ import dev.converge.inmemory.store.ObjectStore;
 import dev.converge.inmemory.watch.WatchDispatcher;
 import dev.converge.inmemory.watch.WatchFaults;
 import dev.converge.inmemory.watch.WatchHub;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -54,8 +52,7 @@ public final class ApiServer {
   private final Writes writes;
   private final Reads reads;
   private final long bookmarkIntervalNanos;
-  private final Set<GroupKind> terminatingKinds = new HashSet<>();
-  private volatile ResourceTypes types;
+  private final ServedTypes served;
   private Runnable postRequestHook = () -> {};
   private boolean inPostRequest;
   private long lastBookmarkNanos;
@@ -63,7 +60,7 @@ public final class ApiServer {
   private ApiServer(ServerConfig config) {
     this.ticker = config.ticker();
     this.store = new ObjectStore(config.historyLimit());
-    this.types = config.types();
+    this.served = new ServedTypes(config.types());
     this.watches = new WatchHub(config.dispatcher());
     this.watches.setFaults(config.watchFaults());
     this.rbac = new RbacAuthorizer(store);
@@ -175,7 +172,7 @@ public final class ApiServer {
   public Resource finalizeNamespace(Identity who, Resource namespace) {
     ResourceType type = type(Writes.NAMESPACE);
     return serve(RequestInfo.of(who, Verb.UPDATE, type, "finalize", "", namespace.name()),
-        ctx -> writes.finalizeNamespace(ctx, type, namespace));
+        ctx -> writes.subresources.finalizeNamespace(ctx, type, namespace));
   }
 
   /**
@@ -185,7 +182,7 @@ public final class ApiServer {
   public Resource bind(Identity who, ResourceKey pod, String nodeName) {
     ResourceType type = type(Writes.POD);
     return serve(RequestInfo.of(who, Verb.CREATE, type, "binding", pod.namespace(), pod.name()),
-        ctx -> writes.bind(ctx, type, pod, nodeName));
+        ctx -> writes.subresources.bind(ctx, type, pod, nodeName));
   }
 
   /** {@code WATCH}: events of one kind after a version (or the current objects first, without one). */
@@ -215,27 +212,23 @@ public final class ApiServer {
 
   /** The kinds served now (built-ins plus established CRDs). */
   public ResourceTypes types() {
-    return types;
+    return served.all();
   }
 
   /** The type of {@code kind}. @throws BackendException.NotFound if it is not served */
   public ResourceType type(GroupKind kind) {
-    return types.find(kind).orElseThrow(Errors::notServed);
+    return served.get(kind);
   }
 
   /** Starts serving a kind (the CRD controller calls this once a CRD is established). */
   public void serve(ResourceType type) {
-    locked(() -> {
-      types = types.with(type);
-      terminatingKinds.remove(type.groupKind());
-    });
+    locked(() -> served.serve(type));
   }
 
   /** Stops serving a kind (its CRD is gone): its objects are dropped and its watches end with 410. */
   public void unserve(GroupKind kind) {
     locked(() -> {
-      types = types.without(kind);
-      terminatingKinds.remove(kind);
+      served.unserve(kind);
       store.dropKind(kind);
       watches.closeKind(kind, Errors.gone("the resource " + kind + " is no longer served"));
     });
@@ -243,11 +236,11 @@ public final class ApiServer {
 
   /** Refuses new objects of {@code kind} (its CRD is being deleted). */
   public void markTerminating(GroupKind kind) {
-    locked(() -> terminatingKinds.add(kind));
+    served.markTerminating(kind);
   }
 
   boolean isTerminating(GroupKind kind) {
-    return terminatingKinds.contains(kind);
+    return served.isTerminating(kind);
   }
 
   public AdmissionChain admission() {
@@ -377,19 +370,12 @@ public final class ApiServer {
     return handler.apply(ctx);
   }
 
-  /**
-   * RBAC, with Kubernetes' message ({@code responsewriters.forbiddenMessage}): {@code <resource> "<name>" is
-   * forbidden: User "<user>" cannot <verb> resource "<resource>" in API group "<group>" in the namespace "<ns>"}.
-   */
+  /** RBAC: a request its identity is not allowed fails with 403. */
   void authorize(RequestInfo info) {
-    if (rbac.authorize(info.identity(), info.verb().wireName(), info.group(), info.resource(), info.subresource(),
+    if (!rbac.authorize(info.identity(), info.verb().wireName(), info.group(), info.resource(), info.subresource(),
         info.namespace(), info.name())) {
-      return;
+      throw Errors.forbidden(info);
     }
-    String where = info.namespace().isEmpty() ? "at the cluster scope" : "in the namespace \"" + info.namespace() + "\"";
-    throw Errors.forbidden(info.type(), info.name(), "User \"" + info.identity().name() + "\" cannot "
-        + info.verb().wireName() + " resource \"" + info.resourceWithSubresource() + "\" in API group \""
-        + info.group() + "\" " + where);
   }
 
   private void afterRequest() {

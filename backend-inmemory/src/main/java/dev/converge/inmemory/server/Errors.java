@@ -57,6 +57,18 @@ public final class Errors {
   }
 
   /**
+   * An RBAC denial, with Kubernetes' message ({@code responsewriters.forbiddenMessage}): {@code <resource>
+   * "<name>" is forbidden: User "<user>" cannot <verb> resource "<resource>" in API group "<group>" in the
+   * namespace "<ns>"} (or {@code at the cluster scope}).
+   */
+  public static BackendException.Forbidden forbidden(RequestInfo info) {
+    String where = info.namespace().isEmpty() ? "at the cluster scope" : "in the namespace \"" + info.namespace() + "\"";
+    return forbidden(info.type(), info.name(), "User \"" + info.identity().name() + "\" cannot "
+        + info.verb().wireName() + " resource \"" + info.resourceWithSubresource() + "\" in API group \""
+        + info.group() + "\" " + where);
+  }
+
+  /**
    * {@code <Kind>.<group> "<name>" is invalid: <causes>} ({@code errors.NewInvalid}): one cause as is, several
    * in brackets, each {@code <field>: <type>: <detail>}.
    */

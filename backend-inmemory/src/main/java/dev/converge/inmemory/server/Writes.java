@@ -47,6 +47,7 @@ final class Writes {
   final @Nullable PatchEngine patches;
   final Deletes deletes;
   final Patches patching;
+  final Subresources subresources;
 
   Writes(ApiServer server, ObjectStore store, Uids uids, ClusterIps ips, EscalationCheck escalation,
       @Nullable PatchEngine patches) {
@@ -58,6 +59,7 @@ final class Writes {
     this.patches = patches;
     this.deletes = new Deletes(this);
     this.patching = new Patches(this);
+    this.subresources = new Subresources(this);
   }
 
   // ---------------------------------------------------------------- create
@@ -254,22 +256,6 @@ final class Writes {
     return root;
   }
 
-  /** A namespace's {@code finalize} subresource: only {@code spec.finalizers} changes. */
-  Resource finalizeNamespace(RequestContext ctx, ResourceType type, Resource in) {
-    Resource old = require(type, in.key());
-    checkPreconditions(type, in, old);
-    ObjectNode root = Trees.shallowCopy(old.json());
-    JsonNode finalizers = in.spec().path("finalizers");
-    ObjectNode spec = Trees.object(root, "spec");
-    if (finalizers.isArray()) {
-      spec.set("finalizers", finalizers);
-    } else {
-      spec.remove("finalizers");
-    }
-    Trees.object(root, "metadata").remove("resourceVersion");
-    return updatePrepared(ctx, type, old, root, ctx.info().identity().name(), w -> {}, "finalize", null);
-  }
-
   void checkPreconditions(ResourceType type, Resource in, Resource old) {
     String uid = in.uid();
     if (uid != null && !uid.isEmpty() && !uid.equals(old.uid())) {
@@ -296,36 +282,6 @@ final class Writes {
   Resource patch(RequestContext ctx, ResourceType type, ResourceKey key, PatchType patchType, JsonNode body,
       PatchOptions options) {
     return patching.patch(ctx, type, key, patchType, body, options);
-  }
-
-  /**
-   * {@code POST pods/<name>/binding} ({@code pkg/registry/core/pod/storage.BindingREST}): sets
-   * {@code spec.nodeName} of an unbound pod and its {@code PodScheduled} condition; a bound or terminating pod
-   * is a conflict.
-   */
-  Resource bind(RequestContext ctx, ResourceType type, ResourceKey key, String nodeName) {
-    Resource old = require(type, key);
-    if (old.isBeingDeleted()) {
-      throw Errors.conflict(type, key.name(), "pod " + key.name() + " is being deleted, cannot be assigned to a host");
-    }
-    String current = old.spec().path("nodeName").asText("");
-    if (!current.isEmpty()) {
-      throw Errors.conflict(type, key.name(), "pod " + key.name() + " is already assigned to node \"" + current + "\"");
-    }
-    ObjectNode root = Trees.shallowCopy(old.json());
-    Trees.object(root, "metadata").remove("resourceVersion");
-    Trees.object(root, "spec").put("nodeName", nodeName);
-    ObjectNode status = Trees.object(root, "status");
-    com.fasterxml.jackson.databind.node.ArrayNode conditions = Trees.existingArray(status, "conditions");
-    if (conditions == null) {
-      conditions = status.putArray("conditions");
-    }
-    ObjectNode scheduled = conditions.addObject();
-    scheduled.put("type", "PodScheduled");
-    scheduled.put("status", "True");
-    scheduled.putNull("lastProbeTime");
-    scheduled.put("lastTransitionTime", timestamp(server.ticker().now()));
-    return updatePrepared(ctx, type, old, root, ctx.info().identity().name(), w -> {}, "binding", null);
   }
 
   // ---------------------------------------------------------------- shared steps

@@ -31,7 +31,7 @@ public final class InMemoryCluster {
     // Bootstrap without interceptors or watch faults: a cluster is installed before anyone injects faults.
     this.server = ApiServer.create(new ServerConfig(config.ticker(), config.seed(), config.historyLimit(),
         config.bookmarkInterval(), config.serviceCidr(), config.types(), config.dispatcher(), WatchFaults.NONE,
-        ImmutableList.of(), config.patchEngine()));
+        ImmutableList.of(), config.patchEngine() != null ? config.patchEngine() : Patching.engine()));
     controllers.add(new CrdController(server));
     controllers.add(new GarbageCollector(server));
     controllers.add(new NamespaceController(server));
@@ -47,7 +47,7 @@ public final class InMemoryCluster {
     return create(ServerConfig.builder(ticker).seed(seed).patchEngine(Patching.engine()).build());
   }
 
-  /** A cluster with {@code config}. */
+  /** A cluster with {@code config}; without a patch engine in it, the {@code patch} package's is used. */
   public static InMemoryCluster create(ServerConfig config) {
     return new InMemoryCluster(config);
   }

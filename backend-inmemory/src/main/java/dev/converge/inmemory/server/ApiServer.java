@@ -94,6 +94,7 @@ public final class ApiServer {
     return create(who, object, WriteOptions.defaults());
   }
 
+  /** {@code POST} with options (field manager, warning sink). */
   public Resource create(Identity who, Resource object, WriteOptions options) {
     ResourceType type = type(object.groupKind());
     return serve(RequestInfo.of(who, Verb.CREATE, type, null, scopedNamespace(type, object.namespace()), object.name()),
@@ -119,6 +120,7 @@ public final class ApiServer {
     return update(who, object, WriteOptions.defaults());
   }
 
+  /** {@code PUT} with options (field manager, warning sink). */
   public Resource update(Identity who, Resource object, WriteOptions options) {
     ResourceType type = type(object.groupKind());
     return serve(RequestInfo.of(who, Verb.UPDATE, type, null, scopedNamespace(type, object.namespace()), object.name()),
@@ -130,6 +132,7 @@ public final class ApiServer {
     return updateStatus(who, object, WriteOptions.defaults());
   }
 
+  /** {@code PUT …/status} with options (field manager, warning sink). */
   public Resource updateStatus(Identity who, Resource object, WriteOptions options) {
     ResourceType type = type(object.groupKind());
     return serve(RequestInfo.of(who, Verb.UPDATE, type, "status", scopedNamespace(type, object.namespace()), object.name()),
@@ -243,14 +246,17 @@ public final class ApiServer {
     return served.isTerminating(kind);
   }
 
+  /** The admission chain embeddings register plugins with. */
   public AdmissionChain admission() {
     return admission;
   }
 
+  /** Every request served, with counts. */
   public RequestLog requests() {
     return requests;
   }
 
+  /** The server's source of time. */
   public Ticker ticker() {
     return ticker;
   }
@@ -280,18 +286,22 @@ public final class ApiServer {
     locked(() -> store.addListener(listener));
   }
 
+  /** Adds an interceptor inside the existing ones. */
   public void addInterceptor(RequestInterceptor interceptor) {
     interceptors.add(interceptor);
   }
 
+  /** Removes an interceptor. */
   public void removeInterceptor(RequestInterceptor interceptor) {
     interceptors.remove(interceptor);
   }
 
+  /** Where watch events go from now on. */
   public void setDispatcher(WatchDispatcher dispatcher) {
     locked(() -> watches.setDispatcher(dispatcher));
   }
 
+  /** Which watches get dropped from now on. */
   public void setWatchFaults(WatchFaults faults) {
     locked(() -> watches.setFaults(faults));
   }

@@ -7,5 +7,6 @@ package dev.converge.inmemory.store;
  */
 @FunctionalInterface
 public interface ChangeListener {
+  /** One committed change; must not block nor call the server. */
   void onChange(Change change);
 }

@@ -9,7 +9,9 @@ import dev.converge.api.backend.WatchEvent;
  */
 @FunctionalInterface
 public interface WatchFaults {
+  /** Never drops. */
   WatchFaults NONE = (watcher, event) -> false;
 
+  /** Whether to close {@code watcher} (with a 500) instead of delivering {@code event} to it. */
   boolean dropBefore(Watcher watcher, WatchEvent event);
 }

@@ -21,6 +21,8 @@ import org.jspecify.annotations.Nullable;
 public final class KindTable {
   private final GroupKind kind;
   private final TreeMap<ObjectName, Resource> objects = new TreeMap<>();
+  /** Point lookups (GET, every write's read of the stored object) by hash, not by walking the tree. */
+  private final HashMap<ObjectName, Resource> byName = new HashMap<>();
   private final ArrayDeque<Change> history = new ArrayDeque<>();
   private final int historyLimit;
   private final @Nullable String indexField;
@@ -42,7 +44,7 @@ public final class KindTable {
   }
 
   public @Nullable Resource get(ObjectName name) {
-    return objects.get(name);
+    return byName.get(name);
   }
 
   /** The live objects, read-only, in order. */
@@ -125,8 +127,10 @@ public final class KindTable {
     Resource previous = change.previous();
     if (change.type() == Change.Type.DELETED) {
       objects.remove(name);
+      byName.remove(name);
     } else {
       objects.put(name, change.object());
+      byName.put(name, change.object());
     }
     if (indexField != null) {
       if (previous != null) {

@@ -121,4 +121,15 @@ class GarbageCollectionTest {
     assertThat(cluster.requests().count("system:admin", "delete")).isEqualTo(1);
   }
 
+
+  @Test
+  void clusterScopedDependentOfANamespacedOwner_isNeverCollected() {
+    Resource owner = owner("owner");
+    server.create(ADMIN, Fixtures.parse("{\"apiVersion\":\"rbac.authorization.k8s.io/v1\",\"kind\":\"ClusterRole\","
+        + "\"metadata\":{\"name\":\"agent\",\"ownerReferences\":[{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
+        + "\"name\":\"owner\",\"uid\":\"" + owner.uid() + "\"}]},\"rules\":[]}"));
+    server.delete(ADMIN, owner.key(), DeleteParams.defaults());
+    assertThat(server.get(ADMIN, dev.converge.api.ResourceKey.cluster("rbac.authorization.k8s.io", "ClusterRole", "agent"))
+        .name()).isEqualTo("agent");
+  }
 }

@@ -160,10 +160,13 @@ public final class GarbageCollector implements Controller, ChangeListener {
         solid.add(ref);
         continue;
       }
-      Resource owner = null;
-      if (type.get().namespaced() == !item.namespace().isEmpty() || !type.get().namespaced()) {
-        owner = live(type.get().key(item.namespace(), ref.name()));
+      if (type.get().namespaced() && item.namespace().isEmpty()) {
+        // Kubernetes ≥ 1.20: a cluster-scoped dependent naming a namespaced owner kind has an unresolvable
+        // reference and is never garbage collected (an OwnerRefInvalidNamespace event is all that happens).
+        solid.add(ref);
+        continue;
       }
+      Resource owner = live(type.get().key(item.namespace(), ref.name()));
       if (owner == null || !ref.uid().equals(owner.uid())) {
         dangling.add(ref);
       } else if (owner.isBeingDeleted() && owner.finalizers().contains(FOREGROUND)) {

@@ -110,10 +110,24 @@ public abstract sealed class BackendException extends RuntimeException
   public static final class Invalid extends BackendException {
     private static final long serialVersionUID = 1L;
     private final ImmutableList<String> causes;
+    private final int code;
 
     public Invalid(String message, ImmutableList<String> causes) {
+      this(message, causes, 422);
+    }
+
+    /**
+     * An invalid request with an explicit code: 422 (Unprocessable Entity, the object fails validation) or
+     * 400 (Bad Request: a malformed patch, an unsupported field selector, a bad parameter) or 415 (a patch type
+     * the kind does not support, e.g. a strategic merge patch of a custom resource).
+     */
+    public Invalid(String message, ImmutableList<String> causes, int code) {
       super(message, null);
+      if (code != 400 && code != 415 && code != 422) {
+        throw new IllegalArgumentException("Invalid takes code 400, 415 or 422, not " + code);
+      }
       this.causes = causes;
+      this.code = code;
     }
 
     public ImmutableList<String> causes() {
@@ -122,7 +136,7 @@ public abstract sealed class BackendException extends RuntimeException
 
     @Override
     public int code() {
-      return 422;
+      return code;
     }
   }
 

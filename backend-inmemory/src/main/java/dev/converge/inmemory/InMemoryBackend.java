@@ -1,0 +1,97 @@
+package dev.converge.inmemory;
+
+import dev.converge.api.Resource;
+import dev.converge.api.ResourceKey;
+import dev.converge.api.ResourceTypes;
+import dev.converge.api.backend.ApplyOptions;
+import dev.converge.api.backend.Backend;
+import dev.converge.api.backend.BackendException;
+import dev.converge.api.backend.DeleteOptions;
+import dev.converge.api.backend.ListRequest;
+import dev.converge.api.backend.ListResult;
+import dev.converge.api.backend.Subscription;
+import dev.converge.api.backend.WatchListener;
+import dev.converge.api.backend.WatchRequest;
+import dev.converge.inmemory.server.ApiServer;
+import dev.converge.inmemory.server.DeleteParams;
+import dev.converge.inmemory.server.Identity;
+import java.util.Optional;
+
+/**
+ * The {@link Backend} SPI over an in-memory {@link ApiServer}, acting as one {@link Identity}: every call is one
+ * request, authorized, admitted and accounted as that identity. Nothing is serialized and nothing copied
+ * beyond the server's one freeze per write, so a call costs microseconds.
+ */
+public final class InMemoryBackend implements Backend {
+  private final ApiServer server;
+  private final Identity identity;
+
+  public InMemoryBackend(ApiServer server, Identity identity) {
+    this.server = server;
+    this.identity = identity;
+  }
+
+  public ApiServer server() {
+    return server;
+  }
+
+  public Identity identity() {
+    return identity;
+  }
+
+  /** The same server as another identity. */
+  public InMemoryBackend as(Identity other) {
+    return new InMemoryBackend(server, other);
+  }
+
+  @Override
+  public ResourceTypes types() {
+    return server.types();
+  }
+
+  @Override
+  public Optional<Resource> get(ResourceKey key) {
+    server.type(key.groupKind());
+    try {
+      return Optional.of(server.get(identity, key));
+    } catch (BackendException.NotFound notFound) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public ListResult list(ListRequest request) {
+    return server.list(identity, request);
+  }
+
+  @Override
+  public Resource apply(Resource resource, ApplyOptions options) {
+    return server.apply(identity, resource, options.fieldManager(), options.force());
+  }
+
+  @Override
+  public Resource update(Resource resource) {
+    return server.update(identity, resource);
+  }
+
+  @Override
+  public Resource updateStatus(Resource resource) {
+    return server.updateStatus(identity, resource);
+  }
+
+  @Override
+  public boolean delete(ResourceKey key, DeleteOptions options) {
+    server.type(key.groupKind());
+    try {
+      server.delete(identity, key, DeleteParams.from(options));
+      return true;
+    } catch (BackendException.NotFound notFound) {
+      return false;
+    }
+  }
+
+  @Override
+  public Subscription watch(WatchRequest request, WatchListener listener) {
+    return server.watch(identity, request, listener);
+  }
+}

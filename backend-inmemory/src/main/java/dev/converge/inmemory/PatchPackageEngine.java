@@ -1,0 +1,81 @@
+package dev.converge.inmemory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.collect.ImmutableList;
+import dev.converge.api.GroupKind;
+import dev.converge.api.backend.BackendException;
+import dev.converge.inmemory.patch.ApplyConflictException;
+import dev.converge.inmemory.patch.JsonPatch;
+import dev.converge.inmemory.patch.ManagedFields;
+import dev.converge.inmemory.patch.MergePatch;
+import dev.converge.inmemory.patch.PatchException;
+import dev.converge.inmemory.patch.ServerSideApply;
+import dev.converge.inmemory.patch.StrategicMergePatch;
+import dev.converge.inmemory.json.Trees;
+import dev.converge.inmemory.server.PatchEngine;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The server's {@link PatchEngine} over the pure algorithms of {@code dev.converge.inmemory.patch}: it calls
+ * them and turns their failures into the {@code BackendException}s the server answers with ({@code
+ * PatchException} keeps its 400/415/422; an {@code ApplyConflictException} becomes a 409 listing
+ * {@code "<manager>: <path>"} for every conflicting field).
+ */
+final class PatchPackageEngine implements PatchEngine {
+  static final PatchPackageEngine INSTANCE = new PatchPackageEngine();
+
+  private PatchPackageEngine() {}
+
+  @Override
+  public ObjectNode mergePatch(ObjectNode target, JsonNode patch) {
+    return translate(() -> MergePatch.apply(target, patch));
+  }
+
+  @Override
+  public ObjectNode jsonPatch(ObjectNode target, JsonNode patch) {
+    return translate(() -> JsonPatch.apply(target, patch));
+  }
+
+  @Override
+  public ObjectNode strategicMergePatch(GroupKind kind, ObjectNode target, JsonNode patch) {
+    return translate(() -> StrategicMergePatch.apply(kind, target, patch));
+  }
+
+  @Override
+  public ObjectNode apply(GroupKind kind, @Nullable ObjectNode live, ObjectNode applied, String manager, boolean force,
+      @Nullable String subresource, String apiVersion, String time) {
+    return translate(() -> ServerSideApply.apply(kind, live, applied, manager, force, subresource, apiVersion, time));
+  }
+
+  @Override
+  public ObjectNode recordUpdate(GroupKind kind, @Nullable ObjectNode before, ObjectNode after, String manager,
+      @Nullable String subresource, String apiVersion, String time) {
+    ObjectNode recorded = translate(() -> ManagedFields.recordUpdate(kind, before, after, manager, subresource, apiVersion, time));
+    // Keep the server's copy-on-write tree (whose untouched subtrees are still frozen and need no second copy)
+    // and take only the new managedFields from the algorithm's output.
+    JsonNode managedFields = recorded.path("metadata").get("managedFields");
+    ObjectNode metadata = Trees.object(after, "metadata");
+    if (managedFields == null) {
+      metadata.remove("managedFields");
+    } else {
+      metadata.set("managedFields", managedFields);
+    }
+    return after;
+  }
+
+  private static ObjectNode translate(Supplier<ObjectNode> call) {
+    try {
+      return call.get();
+    } catch (PatchException e) {
+      throw new BackendException.Invalid(e.getMessage(), ImmutableList.of(), e.code());
+    } catch (ApplyConflictException e) {
+      ImmutableList.Builder<String> fields = ImmutableList.builder();
+      for (ApplyConflictException.Conflict conflict : e.conflicts()) {
+        fields.add(conflict.manager() + ": " + conflict.path());
+      }
+      throw new BackendException.Conflict(e.getMessage(), fields.build());
+    }
+  }
+}

@@ -1,0 +1,14 @@
+package dev.converge.inmemory;
+
+import dev.converge.inmemory.server.PatchEngine;
+import org.jspecify.annotations.Nullable;
+
+/** The patch engine {@link InMemoryCluster} wires into its server by default. */
+final class Patching {
+  private Patching() {}
+
+  /** The engine over the algorithms of {@code dev.converge.inmemory.patch}. */
+  static @Nullable PatchEngine engine() {
+    return PatchPackageEngine.INSTANCE;
+  }
+}

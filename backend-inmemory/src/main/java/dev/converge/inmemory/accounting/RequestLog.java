@@ -1,0 +1,136 @@
+package dev.converge.inmemory.accounting;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSortedMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * Every request the server answered, in order, with cheap aggregate counts. Tests query it ("how many
+ * mutating requests did the second pass make?"); the load model subscribes to it ({@link
+ * #subscribe(Consumer)}) to build rates and latency percentiles.
+ *
+ * <p>Keeping every record costs memory in long simulations, so retention is optional ({@link
+ * #retainRecords(boolean)}); the per-identity, per-verb counts are always kept.
+ *
+ * <p>Thread-safe: the server appends under its lock; readers get snapshots.
+ */
+public final class RequestLog {
+  private final List<RequestRecord> records = new ArrayList<>();
+  private final Map<String, Map<String, Long>> countsByIdentityVerb = new TreeMap<>();
+  private final List<Consumer<RequestRecord>> subscribers = new CopyOnWriteArrayList<>();
+  private long sequence;
+  private long total;
+  private long mutating;
+  private boolean retain = true;
+
+  /** The next request's sequence number. */
+  public synchronized long nextSequence() {
+    return ++sequence;
+  }
+
+  /** Records one request; called by the server once the response code is known. */
+  public void append(RequestRecord record) {
+    synchronized (this) {
+      total++;
+      if (record.mutating()) {
+        mutating++;
+      }
+      countsByIdentityVerb.computeIfAbsent(record.identity(), k -> new TreeMap<>()).merge(record.verb(), 1L, Long::sum);
+      if (retain) {
+        records.add(record);
+      }
+    }
+    for (Consumer<RequestRecord> subscriber : subscribers) {
+      subscriber.accept(record);
+    }
+  }
+
+  /** Whether to keep each record (default true); counts are kept either way. */
+  public synchronized RequestLog retainRecords(boolean keep) {
+    this.retain = keep;
+    return this;
+  }
+
+  /** Calls {@code subscriber} with every later record, on the thread that made the request. */
+  public void subscribe(Consumer<RequestRecord> subscriber) {
+    subscribers.add(subscriber);
+  }
+
+  /** The retained records, oldest first. */
+  public synchronized ImmutableList<RequestRecord> records() {
+    return ImmutableList.copyOf(records);
+  }
+
+  /** The retained records with a sequence number greater than {@code mark} (see {@link #mark()}). */
+  public synchronized ImmutableList<RequestRecord> since(long mark) {
+    ImmutableList.Builder<RequestRecord> out = ImmutableList.builder();
+    for (int i = records.size() - 1; i >= 0 && records.get(i).sequence() > mark; i--) {
+      out.add(records.get(i));
+    }
+    return out.build().reverse();
+  }
+
+  /** The sequence number of the last request so far: pass it to {@link #since(long)} later. */
+  public synchronized long mark() {
+    return sequence;
+  }
+
+  /** Requests answered so far (retained or not). */
+  public synchronized long total() {
+    return total;
+  }
+
+  /** Mutating requests (create, update, patch, delete) answered so far, whatever their outcome. */
+  public synchronized long mutatingTotal() {
+    return mutating;
+  }
+
+  /** Retained records matching {@code filter}. */
+  public synchronized long count(Predicate<RequestRecord> filter) {
+    long n = 0;
+    for (RequestRecord record : records) {
+      if (filter.test(record)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Requests by {@code identity} with {@code verb} (counted even when records are not retained). */
+  public synchronized long count(String identity, String verb) {
+    Map<String, Long> byVerb = countsByIdentityVerb.get(identity);
+    return byVerb == null ? 0 : byVerb.getOrDefault(verb, 0L);
+  }
+
+  /** Requests by {@code identity}, all verbs. */
+  public synchronized long countByIdentity(String identity) {
+    Map<String, Long> byVerb = countsByIdentityVerb.get(identity);
+    return byVerb == null ? 0 : byVerb.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** Counts per identity, then per verb, sorted. */
+  public synchronized ImmutableSortedMap<String, ImmutableSortedMap<String, Long>> countsByIdentityAndVerb() {
+    ImmutableSortedMap.Builder<String, ImmutableSortedMap<String, Long>> out = ImmutableSortedMap.naturalOrder();
+    countsByIdentityVerb.forEach((identity, verbs) -> out.put(identity, ImmutableSortedMap.copyOf(verbs)));
+    return out.build();
+  }
+
+  /** The retained mutating records, oldest first. */
+  public synchronized ImmutableList<RequestRecord> mutatingRecords() {
+    return records.stream().filter(RequestRecord::mutating).collect(ImmutableList.toImmutableList());
+  }
+
+  /** Forgets retained records and counts (sequence numbers keep growing). */
+  public synchronized void clear() {
+    records.clear();
+    countsByIdentityVerb.clear();
+    total = 0;
+    mutating = 0;
+  }
+}

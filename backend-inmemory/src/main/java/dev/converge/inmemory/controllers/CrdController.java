@@ -1,0 +1,213 @@
+package dev.converge.inmemory.controllers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.collect.ImmutableList;
+import dev.converge.api.GroupKind;
+import dev.converge.api.Json;
+import dev.converge.api.Propagation;
+import dev.converge.api.Resource;
+import dev.converge.api.ResourceType;
+import dev.converge.api.backend.BackendException;
+import dev.converge.inmemory.server.ApiServer;
+import dev.converge.inmemory.server.DeleteParams;
+import dev.converge.inmemory.server.Identity;
+import dev.converge.inmemory.store.Change;
+import dev.converge.inmemory.store.ChangeListener;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The apiextensions-apiserver controllers that make a CRD's kind servable and remove it: the naming and
+ * establishing controllers (conditions {@code NamesAccepted} and {@code Established}, {@code acceptedNames},
+ * {@code storedVersions}) and the finalizer controller (on deletion: delete every custom resource, then drop
+ * the {@code customresourcecleanup.apiextensions.k8s.io} finalizer, after which the kind is no longer served).
+ * It runs inside the API server, as {@code system:apiserver}.
+ */
+public final class CrdController implements Controller, ChangeListener {
+  public static final Identity IDENTITY = Identity.user("system:apiserver", Identity.MASTERS);
+  public static final String CLEANUP_FINALIZER = "customresourcecleanup.apiextensions.k8s.io";
+  private static final GroupKind CRD = GroupKind.of("apiextensions.k8s.io", "CustomResourceDefinition");
+
+  private final ApiServer server;
+  private final WorkQueue<String> queue = new WorkQueue<>();
+  private final WorkQueue<GroupKind> removed = new WorkQueue<>();
+
+  public CrdController(ApiServer server) {
+    this.server = server;
+    server.addChangeListener(this);
+  }
+
+  @Override
+  public String name() {
+    return "crd-controller";
+  }
+
+  @Override
+  public boolean hasWork() {
+    return !queue.isEmpty() || !removed.isEmpty();
+  }
+
+  @Override
+  public void retryDeferred() {
+    queue.retryDeferred();
+  }
+
+  @Override
+  public void onChange(Change change) {
+    Resource object = change.object();
+    if (!object.kind().equals("CustomResourceDefinition") || !object.group().equals("apiextensions.k8s.io")) {
+      if (change.type() == Change.Type.DELETED && object.group().indexOf('.') > 0 && !object.group().endsWith(".k8s.io")) {
+        // A custom resource went away: its CRD (named <plural>.<group>) may be waiting for the last one.
+        server.types().find(change.object().groupKind()).ifPresent(type -> {
+          String crdName = type.plural() + "." + type.group();
+          Resource crd = server.cache().get(CRD, "", crdName);
+          if (crd != null && crd.isBeingDeleted()) {
+            queue.add(crdName);
+          }
+        });
+      }
+      return;
+    }
+    if (change.type() == Change.Type.DELETED) {
+      kindOf(change.object()).ifPresent(removed::add);
+    } else {
+      queue.add(change.object().name());
+    }
+  }
+
+  @Override
+  public void step() {
+    GroupKind gone = removed.poll();
+    if (gone != null) {
+      server.unserve(gone);
+      return;
+    }
+    String name = queue.poll();
+    if (name == null) {
+      return;
+    }
+    try {
+      sync(name);
+    } catch (BackendException.NotFound notFound) {
+      // deleted meanwhile
+    } catch (BackendException failed) {
+      queue.defer(name);
+    }
+  }
+
+  private void sync(String name) {
+    Resource crd = server.cache().get(CRD, "", name);
+    if (crd == null) {
+      return;
+    }
+    Optional<ResourceType> type = typeOf(crd);
+    if (type.isEmpty()) {
+      return;
+    }
+    GroupKind kind = type.get().groupKind();
+    if (crd.isBeingDeleted()) {
+      server.markTerminating(kind);
+      List<Resource> objects = new ArrayList<>(server.cache().objects(kind).values());
+      for (Resource object : objects) {
+        if (!object.isBeingDeleted()) {
+          server.delete(IDENTITY, object.key(), DeleteParams.of(Propagation.BACKGROUND).withUid(object.uid()));
+        }
+      }
+      if (server.cache().objects(kind).isEmpty() && crd.finalizers().contains(CLEANUP_FINALIZER)) {
+        Resource current = server.cache().get(CRD, "", name);
+        server.update(IDENTITY, current.edit(tree -> {
+          ObjectNode metadata = (ObjectNode) tree.get("metadata");
+          ArrayNode kept = metadata.arrayNode();
+          for (JsonNode finalizer : metadata.path("finalizers")) {
+            if (!finalizer.asText().equals(CLEANUP_FINALIZER)) {
+              kept.add(finalizer);
+            }
+          }
+          metadata.set("finalizers", kept);
+        }));
+      }
+      return;
+    }
+    if (!type.get().equals(server.types().find(kind).orElse(null))) {
+      server.serve(type.get());
+    }
+    if (!established(crd)) {
+      server.updateStatus(IDENTITY, crd.edit(tree -> tree.set("status", acceptedStatus(crd))));
+    }
+  }
+
+  private ObjectNode acceptedStatus(Resource crd) {
+    String now = DateTimeFormatter.ISO_INSTANT.format(server.ticker().now().truncatedTo(ChronoUnit.SECONDS));
+    ObjectNode status = Json.object();
+    ArrayNode conditions = status.putArray("conditions");
+    condition(conditions, "NamesAccepted", "NoConflicts", "no conflicts found", now);
+    condition(conditions, "Established", "InitialNamesAccepted", "the initial names have been accepted", now);
+    ObjectNode names = crd.spec().path("names").deepCopy();
+    String kind = names.path("kind").asText();
+    if (!names.has("singular")) {
+      names.put("singular", kind.toLowerCase());
+    }
+    if (!names.has("listKind")) {
+      names.put("listKind", kind + "List");
+    }
+    status.set("acceptedNames", names);
+    ArrayNode stored = status.putArray("storedVersions");
+    storageVersion(crd).ifPresent(version -> stored.add(version.path("name").asText()));
+    return status;
+  }
+
+  private static void condition(ArrayNode conditions, String type, String reason, String message, String now) {
+    ObjectNode condition = conditions.addObject();
+    condition.put("type", type);
+    condition.put("status", "True");
+    condition.put("reason", reason);
+    condition.put("message", message);
+    condition.put("lastTransitionTime", now);
+  }
+
+  private static boolean established(Resource crd) {
+    for (JsonNode condition : crd.status().path("conditions")) {
+      if (condition.path("type").asText().equals("Established") && condition.path("status").asText().equals("True")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Optional<JsonNode> storageVersion(Resource crd) {
+    for (JsonNode version : crd.spec().path("versions")) {
+      if (version.path("storage").asBoolean(false)) {
+        return Optional.of(version);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The type a CRD serves: its storage version, plural, scope, short names and status subresource. */
+  static Optional<ResourceType> typeOf(Resource crd) {
+    JsonNode spec = crd.spec();
+    Optional<JsonNode> version = storageVersion(crd);
+    String group = spec.path("group").asText("");
+    String kind = spec.path("names").path("kind").asText("");
+    String plural = spec.path("names").path("plural").asText("");
+    if (version.isEmpty() || group.isEmpty() || kind.isEmpty() || plural.isEmpty()) {
+      return Optional.empty();
+    }
+    ImmutableList.Builder<String> shortNames = ImmutableList.builder();
+    for (JsonNode shortName : spec.path("names").path("shortNames")) {
+      shortNames.add(shortName.asText());
+    }
+    boolean status = version.get().path("subresources").has("status");
+    return Optional.of(new ResourceType(GroupKind.of(group, kind), version.get().path("name").asText(), plural,
+        spec.path("scope").asText().equals("Namespaced"), shortNames.build(), status));
+  }
+
+  private static Optional<GroupKind> kindOf(Resource crd) {
+    return typeOf(crd).map(ResourceType::groupKind);
+  }
+}

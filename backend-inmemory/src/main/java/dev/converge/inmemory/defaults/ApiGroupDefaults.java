@@ -1,0 +1,82 @@
+package dev.converge.inmemory.defaults;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.converge.inmemory.json.Trees;
+
+/**
+ * Defaults of the RBAC, admissionregistration and apiextensions kinds ({@code pkg/apis/rbac/v1/defaults.go},
+ * {@code pkg/apis/admissionregistration/v1/defaults.go}, {@code apiextensions-apiserver/.../v1/defaults.go}).
+ */
+public final class ApiGroupDefaults {
+  private ApiGroupDefaults() {}
+
+  /**
+   * {@code SetDefaults_Subject} of bindings: a User or Group subject's {@code apiGroup} defaults to
+   * {@code rbac.authorization.k8s.io}, a ServiceAccount's to the core group ({@code ""}).
+   */
+  public static void binding(ObjectNode object) {
+    ArrayNode subjects = Trees.existingArray(object, "subjects");
+    if (subjects == null) {
+      return;
+    }
+    for (int i = 0; i < subjects.size(); i++) {
+      ObjectNode subject = Trees.element(subjects, i);
+      if (subject != null && Trees.absent(subject, "apiGroup")) {
+        String kind = subject.path("kind").asText();
+        subject.put("apiGroup", kind.equals("ServiceAccount") ? "" : "rbac.authorization.k8s.io");
+      }
+    }
+  }
+
+  /**
+   * Each webhook of a Mutating/ValidatingWebhookConfiguration: {@code failurePolicy: Fail},
+   * {@code matchPolicy: Equivalent}, empty {@code namespaceSelector}/{@code objectSelector},
+   * {@code timeoutSeconds: 10}, rules' {@code scope: "*"}, a service reference's {@code port: 443}, and for
+   * mutating webhooks {@code reinvocationPolicy: Never}.
+   */
+  public static void webhookConfiguration(ObjectNode object, boolean mutating) {
+    ArrayNode webhooks = Trees.existingArray(object, "webhooks");
+    if (webhooks == null) {
+      return;
+    }
+    for (int i = 0; i < webhooks.size(); i++) {
+      ObjectNode webhook = Trees.element(webhooks, i);
+      if (webhook == null) {
+        continue;
+      }
+      Trees.putIfAbsent(webhook, "failurePolicy", "Fail");
+      Trees.putIfAbsent(webhook, "matchPolicy", "Equivalent");
+      if (Trees.absent(webhook, "namespaceSelector")) {
+        webhook.putObject("namespaceSelector");
+      }
+      if (Trees.absent(webhook, "objectSelector")) {
+        webhook.putObject("objectSelector");
+      }
+      Trees.putIfAbsent(webhook, "timeoutSeconds", 10);
+      if (mutating) {
+        Trees.putIfAbsent(webhook, "reinvocationPolicy", "Never");
+      }
+      ArrayNode rules = Trees.existingArray(webhook, "rules");
+      if (rules != null) {
+        for (int r = 0; r < rules.size(); r++) {
+          ObjectNode rule = Trees.element(rules, r);
+          if (rule != null) {
+            Trees.putIfAbsent(rule, "scope", "*");
+          }
+        }
+      }
+      ObjectNode clientConfig = Trees.existingObject(webhook, "clientConfig");
+      ObjectNode service = clientConfig == null ? null : Trees.existingObject(clientConfig, "service");
+      if (service != null) {
+        Trees.putIfAbsent(service, "port", 443);
+      }
+    }
+  }
+
+  /** A CustomResourceDefinition: {@code spec.conversion.strategy: None}. */
+  public static void customResourceDefinition(ObjectNode object) {
+    ObjectNode spec = Trees.object(object, "spec");
+    Trees.putIfAbsent(Trees.object(spec, "conversion"), "strategy", "None");
+  }
+}

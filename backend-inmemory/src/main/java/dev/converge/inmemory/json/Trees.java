@@ -1,0 +1,150 @@
+package dev.converge.inmemory.json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.converge.api.Json;
+import dev.converge.api.Resource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Copy-on-write editing of frozen JSON trees. A write starts from the caller's frozen object, takes a
+ * <em>shallow</em> mutable copy of the root, and copies only the containers on the paths it changes
+ * ({@link #object(ObjectNode, String)}); {@link Json#freeze} then re-freezes just those, reusing every
+ * untouched frozen subtree. That is how one write costs one partial copy instead of two deep ones.
+ */
+public final class Trees {
+  private Trees() {}
+
+  /** A mutable object holding the same (possibly frozen) children as {@code node}. */
+  public static ObjectNode shallowCopy(JsonNode node) {
+    Map<String, JsonNode> children = new LinkedHashMap<>(Math.max(8, node.size() * 2));
+    for (Map.Entry<String, JsonNode> field : node.properties()) {
+      children.put(field.getKey(), field.getValue());
+    }
+    return new ObjectNode(Json.nodes(), children);
+  }
+
+  /** A mutable array holding the same (possibly frozen) elements as {@code node}. */
+  public static ArrayNode shallowCopyArray(JsonNode node) {
+    List<JsonNode> elements = new ArrayList<>(node.size() + 2);
+    for (JsonNode element : node) {
+      elements.add(element);
+    }
+    return new ArrayNode(Json.nodes(), elements);
+  }
+
+  /**
+   * The child object {@code field} of a mutable {@code parent}, made mutable (a shallow copy replaces a
+   * frozen child) and created empty when absent or not an object.
+   */
+  public static ObjectNode object(ObjectNode parent, String field) {
+    JsonNode child = parent.get(field);
+    if (child instanceof ObjectNode object && !Json.isFrozen(object)) {
+      return object;
+    }
+    ObjectNode copy = child != null && child.isObject() ? shallowCopy(child) : Json.object();
+    parent.set(field, copy);
+    return copy;
+  }
+
+  /** The child object {@code field} made mutable, or null when absent or not an object (nothing is created). */
+  public static @Nullable ObjectNode existingObject(ObjectNode parent, String field) {
+    JsonNode child = parent.get(field);
+    return child != null && child.isObject() ? object(parent, field) : null;
+  }
+
+  /** The child array {@code field} made mutable, or null when absent or not an array. */
+  public static @Nullable ArrayNode existingArray(ObjectNode parent, String field) {
+    JsonNode child = parent.get(field);
+    if (child == null || !child.isArray()) {
+      return null;
+    }
+    if (!Json.isFrozen(child)) {
+      return (ArrayNode) child;
+    }
+    ArrayNode copy = shallowCopyArray(child);
+    parent.set(field, copy);
+    return copy;
+  }
+
+  /** Element {@code index} of a mutable array made mutable, or null when it is not an object. */
+  public static @Nullable ObjectNode element(ArrayNode array, int index) {
+    JsonNode child = array.get(index);
+    if (child == null || !child.isObject()) {
+      return null;
+    }
+    if (!Json.isFrozen(child)) {
+      return (ObjectNode) child;
+    }
+    ObjectNode copy = shallowCopy(child);
+    array.set(index, copy);
+    return copy;
+  }
+
+  /** Sets {@code field} to {@code value} unless it is present (and not null): a default. */
+  public static void putIfAbsent(ObjectNode node, String field, String value) {
+    JsonNode current = node.get(field);
+    if (current == null || current.isNull()) {
+      node.put(field, value);
+    }
+  }
+
+  /**
+   * Sets {@code field} to {@code value} unless it is present (and not null): a default. Defaults are int
+   * nodes, as JSON parsing yields for small numbers, so that a client sending the default value back does
+   * not look like a change ({@code IntNode(1)} does not equal {@code LongNode(1)}).
+   */
+  public static void putIfAbsent(ObjectNode node, String field, int value) {
+    JsonNode current = node.get(field);
+    if (current == null || current.isNull()) {
+      node.put(field, value);
+    }
+  }
+
+  /** Sets {@code field} to {@code value} unless it is present (and not null): a default. */
+  public static void putIfAbsent(ObjectNode node, String field, boolean value) {
+    JsonNode current = node.get(field);
+    if (current == null || current.isNull()) {
+      node.put(field, value);
+    }
+  }
+
+  /** Whether {@code field} is absent or null. */
+  public static boolean absent(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value == null || value.isNull();
+  }
+
+  /**
+   * {@code object} with {@code metadata.resourceVersion} set to {@code revision}: only the root and metadata
+   * are copied (a deleted object's last state carries the deletion's revision in watch events).
+   */
+  public static Resource withResourceVersion(Resource object, long revision) {
+    ObjectNode root = shallowCopy(object.json());
+    object(root, "metadata").put("resourceVersion", Long.toString(revision));
+    return Resource.of(root);
+  }
+
+  /**
+   * Puts back {@code original}'s (frozen) top-level values wherever the mutable {@code work} holds an equal
+   * copy: after defaulting an object the client sent already defaulted, nothing was added, and freezing the
+   * copied spine again would be wasted work. Comparing is a walk without allocation; copying is not.
+   */
+  public static void restoreUnchanged(ObjectNode work, JsonNode original) {
+    for (Map.Entry<String, JsonNode> field : work.properties()) {
+      JsonNode value = field.getValue();
+      if (Json.isFrozen(value) || field.getKey().equals("metadata")) {
+        continue;
+      }
+      JsonNode before = original.get(field.getKey());
+      if (before != null && Json.isFrozen(before) && before.equals(value)) {
+        field.setValue(before);
+      }
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package dev.converge.inmemory.rbac;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.common.collect.ImmutableList;
+import dev.converge.api.GroupKind;
+import dev.converge.api.Resource;
+import dev.converge.inmemory.server.Identity;
+import dev.converge.inmemory.store.Change;
+import dev.converge.inmemory.store.ChangeListener;
+import dev.converge.inmemory.store.ObjectStore;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The RBAC authorizer ({@code plugin/pkg/auth/authorizer/rbac}): a request is allowed when a rule of a
+ * ClusterRole bound cluster-wide, or of a Role/ClusterRole bound in the request's namespace, allows it.
+ * Members of {@code system:masters} are allowed everything (kube-apiserver's privileged-group authorizer runs
+ * before RBAC).
+ *
+ * <p>Decisions and each identity's rules are cached and the caches dropped whenever an RBAC object changes,
+ * so a steady stream of requests costs a hash lookup each.
+ */
+public final class RbacAuthorizer implements ChangeListener {
+  static final String GROUP = "rbac.authorization.k8s.io";
+  private static final GroupKind ROLE = GroupKind.of(GROUP, "Role");
+  private static final GroupKind CLUSTER_ROLE = GroupKind.of(GROUP, "ClusterRole");
+  private static final GroupKind ROLE_BINDING = GroupKind.of(GROUP, "RoleBinding");
+  private static final GroupKind CLUSTER_ROLE_BINDING = GroupKind.of(GROUP, "ClusterRoleBinding");
+  private static final int MAX_CACHED_DECISIONS = 200_000;
+
+  private final ObjectStore store;
+  private final Map<DecisionKey, Boolean> decisions = new HashMap<>();
+  private final Map<RulesKey, ImmutableList<PolicyRule>> rules = new HashMap<>();
+
+  private record DecisionKey(Identity identity, String verb, String group, String resource, String subresource,
+      String namespace, String name) {}
+
+  private record RulesKey(Identity identity, String namespace) {}
+
+  public RbacAuthorizer(ObjectStore store) {
+    this.store = store;
+  }
+
+  @Override
+  public void onChange(Change change) {
+    if (change.object().group().equals(GROUP)) {
+      decisions.clear();
+      rules.clear();
+    }
+  }
+
+  /** Whether {@code identity} may {@code verb} the resource; {@code namespace} empty for cluster scope. */
+  public boolean authorize(Identity identity, String verb, String group, String resource, String subresource,
+      String namespace, String name) {
+    if (identity.isMaster()) {
+      return true;
+    }
+    DecisionKey key = new DecisionKey(identity, verb, group, resource, subresource, namespace, name);
+    Boolean cached = decisions.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    boolean allowed = false;
+    for (PolicyRule rule : rulesFor(identity, namespace)) {
+      if (rule.allows(verb, group, resource, subresource, name)) {
+        allowed = true;
+        break;
+      }
+    }
+    if (decisions.size() >= MAX_CACHED_DECISIONS) {
+      decisions.clear();
+    }
+    decisions.put(key, allowed);
+    return allowed;
+  }
+
+  /**
+   * The rules that apply to {@code identity} in {@code namespace} (cluster-wide bindings, plus the
+   * namespace's bindings when {@code namespace} is not empty): {@code DefaultRuleResolver.RulesFor}.
+   * Bindings to missing roles contribute nothing.
+   */
+  public ImmutableList<PolicyRule> rulesFor(Identity identity, String namespace) {
+    RulesKey key = new RulesKey(identity, namespace);
+    ImmutableList<PolicyRule> cached = rules.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    List<PolicyRule> out = new ArrayList<>();
+    for (Resource binding : store.objects(CLUSTER_ROLE_BINDING).values()) {
+      if (appliesTo(identity, binding.json().path("subjects"), "")) {
+        out.addAll(roleReferenceRules(binding.json().path("roleRef"), ""));
+      }
+    }
+    if (!namespace.isEmpty()) {
+      for (Resource binding : store.table(ROLE_BINDING).inNamespace(namespace).values()) {
+        if (appliesTo(identity, binding.json().path("subjects"), namespace)) {
+          out.addAll(roleReferenceRules(binding.json().path("roleRef"), namespace));
+        }
+      }
+    }
+    ImmutableList<PolicyRule> result = ImmutableList.copyOf(out);
+    rules.put(key, result);
+    return result;
+  }
+
+  /** The rules of the Role or ClusterRole a binding refers to, empty when it does not exist. */
+  ImmutableList<PolicyRule> roleReferenceRules(JsonNode roleRef, String bindingNamespace) {
+    String kind = roleRef.path("kind").asText();
+    String name = roleRef.path("name").asText();
+    Resource role = switch (kind) {
+      case "Role" -> bindingNamespace.isEmpty() ? null : store.get(ROLE, bindingNamespace, name);
+      case "ClusterRole" -> store.get(CLUSTER_ROLE, "", name);
+      default -> null;
+    };
+    return role == null ? ImmutableList.of() : PolicyRule.allOf(role.json());
+  }
+
+  /** {@code appliesToUser}: users by name, groups by membership, service accounts by namespace and name. */
+  static boolean appliesTo(Identity identity, JsonNode subjects, String bindingNamespace) {
+    for (JsonNode subject : subjects) {
+      String name = subject.path("name").asText();
+      switch (subject.path("kind").asText()) {
+        case "User" -> {
+          if (identity.name().equals(name)) {
+            return true;
+          }
+        }
+        case "Group" -> {
+          if (identity.groups().contains(name)) {
+            return true;
+          }
+        }
+        case "ServiceAccount" -> {
+          String namespace = subject.path("namespace").asText("");
+          if (namespace.isEmpty()) {
+            namespace = bindingNamespace;
+          }
+          if (!namespace.isEmpty() && identity.isServiceAccount(namespace, name)) {
+            return true;
+          }
+        }
+        default -> {
+          // unknown subject kinds never apply
+        }
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,411 @@
+package dev.converge.inmemory.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.converge.api.GroupKind;
+import dev.converge.api.Resource;
+import dev.converge.api.ResourceKey;
+import dev.converge.api.ResourceType;
+import dev.converge.api.ResourceTypes;
+import dev.converge.api.Ticker;
+import dev.converge.api.backend.BackendException;
+import dev.converge.api.backend.ListRequest;
+import dev.converge.api.backend.ListResult;
+import dev.converge.api.backend.Subscription;
+import dev.converge.api.backend.WatchListener;
+import dev.converge.api.backend.WatchRequest;
+import dev.converge.inmemory.accounting.RequestLog;
+import dev.converge.inmemory.admission.AdmissionChain;
+import dev.converge.inmemory.rbac.EscalationCheck;
+import dev.converge.inmemory.rbac.RbacAuthorizer;
+import dev.converge.inmemory.store.ChangeListener;
+import dev.converge.inmemory.store.ObjectCache;
+import dev.converge.inmemory.store.ObjectStore;
+import dev.converge.inmemory.watch.WatchDispatcher;
+import dev.converge.inmemory.watch.WatchFaults;
+import dev.converge.inmemory.watch.WatchHub;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The in-memory Kubernetes API server. Every request is typed, names the caller's {@link Identity}, passes the
+ * {@link RequestInterceptor}s, is authorized by RBAC (403 otherwise), and is recorded in the {@link
+ * #requests() request log}; writes then go through defaulting, the {@link #admission() admission chain},
+ * validation and the storage semantics of Kubernetes' generic registry (see {@code Writes}).
+ *
+ * <p>Thread-safe with one lock: requests are served one at a time, which also makes the order of revisions,
+ * uids and watch events a pure function of the order of requests. After each top-level request the
+ * post-request hook runs (the built-in controllers, run to completion by default), then queued watch events
+ * are handed to the {@link WatchDispatcher}.
+ */
+public final class ApiServer {
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Ticker ticker;
+  private final ObjectStore store;
+  private final WatchHub watches;
+  private final RbacAuthorizer rbac;
+  private final AdmissionChain admission = new AdmissionChain();
+  private final RequestLog requests = new RequestLog();
+  private final List<RequestInterceptor> interceptors;
+  private final Writes writes;
+  private final Reads reads;
+  private final long bookmarkIntervalNanos;
+  private final ServedTypes served;
+  private Runnable postRequestHook = () -> {};
+  private boolean inPostRequest;
+  private long lastBookmarkNanos;
+
+  private ApiServer(ServerConfig config) {
+    this.ticker = config.ticker();
+    this.store = new ObjectStore(config.historyLimit());
+    this.served = new ServedTypes(config.types());
+    this.watches = new WatchHub(config.dispatcher());
+    this.watches.setFaults(config.watchFaults());
+    this.rbac = new RbacAuthorizer(store);
+    this.interceptors = new CopyOnWriteArrayList<>(config.interceptors());
+    String[] cidr = config.serviceCidr().split("/");
+    ClusterIps ips = new ClusterIps(cidr[0], Integer.parseInt(cidr[1]));
+    this.writes = new Writes(this, store, new Uids(config.seed()), ips, new EscalationCheck(rbac, store),
+        config.patchEngine());
+    this.reads = new Reads(this, store, watches);
+    this.bookmarkIntervalNanos = config.bookmarkInterval().toNanos();
+    this.lastBookmarkNanos = ticker.nanoTime();
+    store.addListener(rbac);
+    store.addListener(watches);
+    store.addListener(change -> {
+      if (change.type() == dev.converge.inmemory.store.Change.Type.DELETED
+          && change.object().groupKind().equals(Writes.SERVICE)) {
+        ips.release(change.object().key().toString());
+      }
+    });
+  }
+
+  /** A server with {@code config}. Most callers want {@code InMemoryCluster.create(ticker, seed)} instead. */
+  public static ApiServer create(ServerConfig config) {
+    return new ApiServer(config);
+  }
+
+  // ---------------------------------------------------------------- requests
+
+  /** {@code POST}: creates {@code object}. */
+  public Resource create(Identity who, Resource object) {
+    return create(who, object, WriteOptions.defaults());
+  }
+
+  /** {@code POST} with options (field manager, warning sink). */
+  public Resource create(Identity who, Resource object, WriteOptions options) {
+    ResourceType type = type(object.groupKind());
+    return serve(RequestInfo.of(who, Verb.CREATE, type, null, scopedNamespace(type, object.namespace()), object.name()),
+        ctx -> writes.create(ctx, type, object, options));
+  }
+
+  /** {@code GET}: one object. @throws BackendException.NotFound if it (or its kind) does not exist */
+  public Resource get(Identity who, ResourceKey key) {
+    ResourceType type = type(key.groupKind());
+    return serve(RequestInfo.of(who, Verb.GET, type, null, scopedNamespace(type, key.namespace()), key.name()),
+        ctx -> reads.get(ctx, type, key));
+  }
+
+  /** {@code LIST}: objects of one kind, filtered and optionally paged. */
+  public ListResult list(Identity who, ListRequest request) {
+    ResourceType type = type(request.kind());
+    String namespace = request.namespace() == null ? "" : scopedNamespace(type, request.namespace());
+    return serve(RequestInfo.of(who, Verb.LIST, type, null, namespace, ""), ctx -> reads.list(ctx, type, request));
+  }
+
+  /** {@code PUT}: replaces the main resource (status is kept for kinds with a status subresource). */
+  public Resource update(Identity who, Resource object) {
+    return update(who, object, WriteOptions.defaults());
+  }
+
+  /** {@code PUT} with options (field manager, warning sink). */
+  public Resource update(Identity who, Resource object, WriteOptions options) {
+    ResourceType type = type(object.groupKind());
+    return serve(RequestInfo.of(who, Verb.UPDATE, type, null, scopedNamespace(type, object.namespace()), object.name()),
+        ctx -> writes.update(ctx, type, object, options, false));
+  }
+
+  /** {@code PUT …/status}: replaces only the status. @throws BackendException.NotFound if the kind has no status subresource */
+  public Resource updateStatus(Identity who, Resource object) {
+    return updateStatus(who, object, WriteOptions.defaults());
+  }
+
+  /** {@code PUT …/status} with options (field manager, warning sink). */
+  public Resource updateStatus(Identity who, Resource object, WriteOptions options) {
+    ResourceType type = type(object.groupKind());
+    return serve(RequestInfo.of(who, Verb.UPDATE, type, "status", scopedNamespace(type, object.namespace()), object.name()),
+        ctx -> {
+          if (!type.statusSubresource()) {
+            throw Errors.notServed();
+          }
+          return writes.update(ctx, type, object, options, true);
+        });
+  }
+
+  /** {@code PATCH} of any {@link PatchType}; an APPLY of a missing object creates it. */
+  public Resource patch(Identity who, ResourceKey key, PatchType patchType, JsonNode body, PatchOptions options) {
+    ResourceType type = type(key.groupKind());
+    String sub = options.subresource();
+    return serve(RequestInfo.of(who, Verb.PATCH, type, sub, scopedNamespace(type, key.namespace()), key.name()),
+        ctx -> writes.patch(ctx, type, key, patchType, body, options));
+  }
+
+  /** Server-side apply of {@code object} by {@code fieldManager}: a PATCH with {@link PatchType#APPLY}. */
+  public Resource apply(Identity who, Resource object, String fieldManager, boolean force) {
+    return patch(who, object.key(), PatchType.APPLY, object.json(), PatchOptions.apply(fieldManager, force));
+  }
+
+  /**
+   * {@code DELETE}: deletes the object, or marks it ({@code deletionTimestamp}) while finalizers remain.
+   *
+   * @throws BackendException.NotFound if it does not exist
+   */
+  public DeleteResult delete(Identity who, ResourceKey key, DeleteParams params) {
+    ResourceType type = type(key.groupKind());
+    return serve(RequestInfo.of(who, Verb.DELETE, type, null, scopedNamespace(type, key.namespace()), key.name()),
+        ctx -> writes.delete(ctx, type, key, params));
+  }
+
+  /**
+   * {@code PUT namespaces/<name>/finalize}: replaces a namespace's {@code spec.finalizers} (what the namespace
+   * controller does once the namespace is empty); a terminating namespace without finalizers is deleted.
+   */
+  public Resource finalizeNamespace(Identity who, Resource namespace) {
+    ResourceType type = type(Writes.NAMESPACE);
+    return serve(RequestInfo.of(who, Verb.UPDATE, type, "finalize", "", namespace.name()),
+        ctx -> writes.subresources.finalizeNamespace(ctx, type, namespace));
+  }
+
+  /**
+   * {@code POST pods/<name>/binding}: the scheduler's bind step, setting {@code spec.nodeName} of an unbound
+   * pod (a conflict if it is bound already).
+   */
+  public Resource bind(Identity who, ResourceKey pod, String nodeName) {
+    ResourceType type = type(Writes.POD);
+    return serve(RequestInfo.of(who, Verb.CREATE, type, "binding", pod.namespace(), pod.name()),
+        ctx -> writes.subresources.bind(ctx, type, pod, nodeName));
+  }
+
+  /** {@code WATCH}: events of one kind after a version (or the current objects first, without one). */
+  public Subscription watch(Identity who, WatchRequest request, WatchListener listener) {
+    ResourceType type = type(request.kind());
+    String namespace = request.namespace() == null ? "" : scopedNamespace(type, request.namespace());
+    return serve(RequestInfo.of(who, Verb.WATCH, type, null, namespace, ""),
+        ctx -> reads.watch(ctx, type, request, listener));
+  }
+
+  // ---------------------------------------------------------------- administration
+
+  /**
+   * A name for {@code metadata.generateName}: the prefix and five random characters from the seeded
+   * generator ({@code names.SimpleNameGenerator}). {@code Resource} needs a name, so clients (the HTTP front,
+   * the simulated controllers) resolve {@code generateName} with this before they create.
+   */
+  public String generateName(String prefix) {
+    lock.lock();
+    try {
+      String base = prefix.length() > 58 ? prefix.substring(0, 58) : prefix;
+      return base + writes.uids.nameSuffix();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The kinds served now (built-ins plus established CRDs). */
+  public ResourceTypes types() {
+    return served.all();
+  }
+
+  /** The type of {@code kind}. @throws BackendException.NotFound if it is not served */
+  public ResourceType type(GroupKind kind) {
+    return served.get(kind);
+  }
+
+  /** Starts serving a kind (the CRD controller calls this once a CRD is established). */
+  public void serve(ResourceType type) {
+    locked(() -> served.serve(type));
+  }
+
+  /** Stops serving a kind (its CRD is gone): its objects are dropped and its watches end with 410. */
+  public void unserve(GroupKind kind) {
+    locked(() -> {
+      served.unserve(kind);
+      store.dropKind(kind);
+      watches.closeKind(kind, Errors.gone("the resource " + kind + " is no longer served"));
+    });
+  }
+
+  /** Refuses new objects of {@code kind} (its CRD is being deleted). */
+  public void markTerminating(GroupKind kind) {
+    served.markTerminating(kind);
+  }
+
+  boolean isTerminating(GroupKind kind) {
+    return served.isTerminating(kind);
+  }
+
+  /** The admission chain embeddings register plugins with. */
+  public AdmissionChain admission() {
+    return admission;
+  }
+
+  /** Every request served, with counts. */
+  public RequestLog requests() {
+    return requests;
+  }
+
+  /** The server's source of time. */
+  public Ticker ticker() {
+    return ticker;
+  }
+
+  /** The RBAC authorizer (read-only use: "can this identity …?" checks in tests and the HTTP front). */
+  public RbacAuthorizer rbac() {
+    return rbac;
+  }
+
+  /** The store, read-only; only under {@link #locked(Runnable)} or from a change listener. */
+  public ObjectCache cache() {
+    return store;
+  }
+
+  /** The current global revision (the latest resourceVersion). */
+  public long revision() {
+    lock.lock();
+    try {
+      return store.revision();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Listens to every committed change, under the lock; listeners must not call the server. */
+  public void addChangeListener(ChangeListener listener) {
+    locked(() -> store.addListener(listener));
+  }
+
+  /** Adds an interceptor inside the existing ones. */
+  public void addInterceptor(RequestInterceptor interceptor) {
+    interceptors.add(interceptor);
+  }
+
+  /** Removes an interceptor. */
+  public void removeInterceptor(RequestInterceptor interceptor) {
+    interceptors.remove(interceptor);
+  }
+
+  /** Where watch events go from now on. */
+  public void setDispatcher(WatchDispatcher dispatcher) {
+    locked(() -> watches.setDispatcher(dispatcher));
+  }
+
+  /** Which watches get dropped from now on. */
+  public void setWatchFaults(WatchFaults faults) {
+    locked(() -> watches.setFaults(faults));
+  }
+
+  /** Runs after every top-level request, under the lock (the built-in controllers in run-to-completion mode). */
+  public void setPostRequestHook(Runnable hook) {
+    locked(() -> this.postRequestHook = hook);
+  }
+
+  /** Drops all watch and continuation history up to now: later watches from older versions get 410. */
+  public void compact() {
+    locked(() -> store.compact(store.revision()));
+  }
+
+  /** Sends a BOOKMARK with the current revision to every watch that asked for bookmarks. */
+  public void bookmark() {
+    locked(() -> {
+      watches.bookmark(store.revision());
+      lastBookmarkNanos = ticker.nanoTime();
+    });
+  }
+
+  /** Open watches. */
+  public int watchCount() {
+    lock.lock();
+    try {
+      return watches.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Runs {@code action} under the server lock, then delivers queued watch events. */
+  public void locked(Runnable action) {
+    lock.lock();
+    try {
+      action.run();
+      watches.drain();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void closeWatch(dev.converge.inmemory.watch.Watcher watcher) {
+    locked(() -> watches.close(watcher, null));
+  }
+
+  // ---------------------------------------------------------------- pipeline
+
+  private <T> T serve(RequestInfo info, Function<RequestContext, T> handler) {
+    lock.lock();
+    try {
+      RequestContext ctx = new RequestContext(requests.nextSequence(), info, ticker.nanoTime());
+      int code = 500;
+      try {
+        T result = proceed(0, ctx, handler);
+        code = info.verb() == Verb.CREATE ? 201 : 200;
+        return result;
+      } catch (BackendException e) {
+        code = e.code();
+        throw e;
+      } finally {
+        requests.append(ctx.toRecord(code));
+        afterRequest();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private <T> T proceed(int index, RequestContext ctx, Function<RequestContext, T> handler) {
+    if (index < interceptors.size()) {
+      return interceptors.get(index).intercept(ctx, () -> proceed(index + 1, ctx, handler));
+    }
+    authorize(ctx.info());
+    return handler.apply(ctx);
+  }
+
+  /** RBAC: a request its identity is not allowed fails with 403. */
+  void authorize(RequestInfo info) {
+    if (!rbac.authorize(info.identity(), info.verb().wireName(), info.group(), info.resource(), info.subresource(),
+        info.namespace(), info.name())) {
+      throw Errors.forbidden(info);
+    }
+  }
+
+  private void afterRequest() {
+    if (inPostRequest) {
+      return;
+    }
+    inPostRequest = true;
+    try {
+      postRequestHook.run();
+      if (bookmarkIntervalNanos > 0 && ticker.nanoTime() - lastBookmarkNanos >= bookmarkIntervalNanos) {
+        watches.bookmark(store.revision());
+        lastBookmarkNanos = ticker.nanoTime();
+      }
+    } finally {
+      inPostRequest = false;
+    }
+    watches.drain();
+  }
+
+  private static String scopedNamespace(ResourceType type, @Nullable String namespace) {
+    return type.namespaced() && namespace != null ? namespace : "";
+  }
+}

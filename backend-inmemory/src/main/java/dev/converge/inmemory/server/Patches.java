@@ -1,0 +1,122 @@
+package dev.converge.inmemory.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.collect.ImmutableList;
+import dev.converge.api.InvalidResourceException;
+import dev.converge.api.Resource;
+import dev.converge.api.ResourceKey;
+import dev.converge.api.ResourceType;
+import dev.converge.inmemory.json.Trees;
+
+/**
+ * PATCH requests ({@code k8s.io/apiserver/pkg/endpoints/handlers/patch.go}): the patch is applied to the
+ * stored object by the {@link PatchEngine}, and the result is stored as an update of the main resource or of
+ * the status subresource. A server-side apply of a missing object creates it, which needs the {@code create}
+ * verb as well ({@code withAuthorization} on the patcher's create validation).
+ */
+final class Patches {
+  private final Writes writes;
+
+  Patches(Writes writes) {
+    this.writes = writes;
+  }
+
+  Resource patch(RequestContext ctx, ResourceType type, ResourceKey key, PatchType patchType, JsonNode body,
+      PatchOptions options) {
+    PatchEngine engine = writes.patches;
+    if (engine == null) {
+      throw Errors.internal("this server was built without a patch engine");
+    }
+    String subresource = options.subresource() == null ? "" : options.subresource();
+    if (!subresource.isEmpty() && !(subresource.equals("status") && type.statusSubresource())) {
+      throw Errors.notServed();
+    }
+    boolean status = !subresource.isEmpty();
+    Resource old = writes.store.get(type.groupKind(), type.namespaced() ? key.namespace() : "", key.name());
+    String time = writes.timestamp(writes.server.ticker().now());
+    if (patchType == PatchType.APPLY) {
+      return apply(ctx, type, key, body, options, engine, old, status, time);
+    }
+    if (old == null) {
+      throw Errors.notFound(type, key.name());
+    }
+    String manager = options.asWrite().managerFor(ctx.info().identity());
+    ObjectNode patched = switch (patchType) {
+      case MERGE -> engine.mergePatch(old.json(), body);
+      case JSON -> engine.jsonPatch(old.json(), body);
+      case STRATEGIC -> engine.strategicMergePatch(type.groupKind(), old.json(), body);
+      default -> throw new AssertionError(patchType);
+    };
+    Resource in = parse(type, key, patched);
+    checkVersion(type, in, old);
+    ObjectNode root = status ? Writes.statusUpdate(old, in) : writes.mainUpdate(type, in, old);
+    return writes.updatePrepared(ctx, type, old, root, manager, options.warnings(), subresource, null);
+  }
+
+  private Resource apply(RequestContext ctx, ResourceType type, ResourceKey key, JsonNode body, PatchOptions options,
+      PatchEngine engine, Resource old, boolean status, String time) {
+    if (options.fieldManager() == null || options.fieldManager().isEmpty()) {
+      throw Errors.badRequest("PATCH, application/apply-patch+yaml requires fieldManager to be set");
+    }
+    if (!body.isObject()) {
+      throw Errors.badRequest("the body of an apply request must be an object");
+    }
+    Resource applied = parse(type, key, (ObjectNode) body);
+    JsonNode appliedManaged = applied.metadata().path("managedFields");
+    if (appliedManaged.isArray() && !appliedManaged.isEmpty()) {
+      throw Errors.badRequest("metadata.managedFields must be nil");
+    }
+    String manager = options.fieldManager();
+    if (old == null) {
+      if (status) {
+        throw Errors.notFound(type, key.name());
+      }
+      writes.server.authorize(ctx.info().withVerb(Verb.CREATE));
+      ObjectNode merged = engine.apply(type.groupKind(), null, applied.json(), manager, options.force(), null,
+          type.apiVersion(), time);
+      JsonNode managedFields = merged.path("metadata").path("managedFields");
+      ObjectNode root = Trees.shallowCopy(merged);
+      Trees.object(root, "metadata").remove("resourceVersion");
+      return writes.createPrepared(ctx, type, root, manager, options.warnings(), managedFields);
+    }
+    checkVersion(type, applied, old);
+    ObjectNode merged = engine.apply(type.groupKind(), old.json(), applied.json(), manager, options.force(),
+        status ? "status" : null, type.apiVersion(), time);
+    JsonNode managedFields = merged.path("metadata").path("managedFields");
+    Resource in = parse(type, key, merged);
+    ObjectNode root = status ? Writes.statusUpdate(old, in) : writes.mainUpdate(type, in, old);
+    return writes.updatePrepared(ctx, type, old, root, manager, options.warnings(), status ? "status" : "",
+        managedFields);
+  }
+
+  /** A patch that changes the object's identity or breaks its shape is invalid. */
+  private static Resource parse(ResourceType type, ResourceKey key, ObjectNode tree) {
+    Resource parsed;
+    try {
+      parsed = Resource.of(tree);
+    } catch (InvalidResourceException e) {
+      throw Errors.invalid(type, key.name(), ImmutableList.of(e.getMessage()));
+    }
+    if (!parsed.name().equals(key.name()) || (type.namespaced() && !parsed.namespace().isEmpty()
+        && !parsed.namespace().equals(key.namespace())) || !parsed.groupKind().equals(type.groupKind())) {
+      throw Errors.badRequest("the name of the object (" + parsed.name() + ") does not match the name on the URL ("
+          + key.name() + ")");
+    }
+    if (type.namespaced() && parsed.namespace().isEmpty()) {
+      ObjectNode copy = Trees.shallowCopy(tree);
+      Trees.object(copy, "metadata").put("namespace", key.namespace());
+      return Resource.of(copy);
+    }
+    return parsed;
+  }
+
+  /** A {@code resourceVersion} in the patch is a precondition. */
+  private static void checkVersion(ResourceType type, Resource in, Resource old) {
+    String version = in.resourceVersion();
+    if (version != null && !version.isEmpty() && !version.equals(old.resourceVersion())) {
+      throw Errors.staleVersion(type, in.name());
+    }
+  }
+
+}

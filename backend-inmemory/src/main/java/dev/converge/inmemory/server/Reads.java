@@ -1,0 +1,217 @@
+package dev.converge.inmemory.server;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSet;
+import dev.converge.api.FieldSelector;
+import dev.converge.api.GroupKind;
+import dev.converge.api.LabelSelector;
+import dev.converge.api.Resource;
+import dev.converge.api.ResourceKey;
+import dev.converge.api.ResourceType;
+import dev.converge.api.backend.BackendException;
+import dev.converge.api.backend.ListRequest;
+import dev.converge.api.backend.ListResult;
+import dev.converge.api.backend.Subscription;
+import dev.converge.api.backend.WatchListener;
+import dev.converge.api.backend.WatchRequest;
+import dev.converge.inmemory.store.Change;
+import dev.converge.inmemory.store.KindTable;
+import dev.converge.inmemory.store.ObjectName;
+import dev.converge.inmemory.store.ObjectStore;
+import dev.converge.inmemory.watch.WatchHub;
+import dev.converge.inmemory.watch.Watcher;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads: get, list (label and field selectors, {@code limit}/{@code continue} over a consistent snapshot) and
+ * watch (from a version, with synthetic ADDED events without one), with the accounting of objects scanned
+ * and returned. Called under the server lock.
+ */
+final class Reads {
+  /** The message of {@code storage.NewTooOldResourceVersionError}-based 410s for list continuations. */
+  static final String CONTINUE_EXPIRED = "The provided continue parameter is too old to display a consistent list "
+      + "result. You can start a new list without the continue parameter, or use the continue token in this response "
+      + "to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list "
+      + "- objects that were created, modified, or deleted between the time the first chunk was returned and now may "
+      + "show up in the list.";
+  private static final ImmutableSet<String> META_FIELDS = ImmutableSet.of("metadata.name", "metadata.namespace");
+  private static final ImmutableSet<String> POD_FIELDS = ImmutableSet.of("spec.nodeName", "spec.restartPolicy",
+      "spec.schedulerName", "spec.serviceAccountName", "spec.hostNetwork", "status.phase", "status.podIP",
+      "status.nominatedNodeName");
+
+  private final ApiServer server;
+  private final ObjectStore store;
+  private final WatchHub watches;
+
+  Reads(ApiServer server, ObjectStore store, WatchHub watches) {
+    this.server = server;
+    this.store = store;
+    this.watches = watches;
+  }
+
+  Resource get(RequestContext ctx, ResourceType type, ResourceKey key) {
+    Resource object = store.get(type.groupKind(), type.namespaced() ? key.namespace() : "", key.name());
+    ctx.scanned(1);
+    if (object == null) {
+      throw Errors.notFound(type, key.name());
+    }
+    ctx.returned(1);
+    return object;
+  }
+
+  ListResult list(RequestContext ctx, ResourceType type, ListRequest request) {
+    checkFields(type, request.fields());
+    KindTable table = store.table(type.groupKind());
+    String namespace = type.namespaced() && request.namespace() != null ? request.namespace() : "";
+    long revision = store.revision();
+    ObjectName startAfter = null;
+    if (request.continueToken() != null) {
+      Token token = Token.decode(request.continueToken());
+      if (token.revision < table.compactedThrough()) {
+        throw Errors.gone(CONTINUE_EXPIRED);
+      }
+      revision = token.revision;
+      startAfter = token.after;
+    }
+    NavigableMap<ObjectName, Resource> source = source(table, type.groupKind(), namespace, request.fields(), revision,
+        startAfter);
+    List<Resource> items = new ArrayList<>();
+    int scanned = 0;
+    String next = null;
+    LabelSelector labels = request.labels();
+    FieldSelector fields = request.fields();
+    Iterator<Map.Entry<ObjectName, Resource>> entries = source.entrySet().iterator();
+    while (entries.hasNext()) {
+      Map.Entry<ObjectName, Resource> entry = entries.next();
+      scanned++;
+      Resource object = entry.getValue();
+      if (labels.matches(object) && (fields.isEverything() || fields.matches(object))) {
+        items.add(object);
+        if (request.limit() > 0 && items.size() == request.limit()) {
+          if (entries.hasNext()) {
+            next = new Token(revision, entry.getKey()).encode();
+          }
+          break;
+        }
+      }
+    }
+    ctx.scanned(scanned);
+    ctx.returned(items.size());
+    return new ListResult(ImmutableList.copyOf(items), Long.toString(revision), next);
+  }
+
+  /**
+   * The objects a list walks: the namespace's range, or — for pods selected by {@code spec.nodeName} on the
+   * current revision — the node index, as the watch cache serves per-node pod lists without scanning.
+   */
+  private static NavigableMap<ObjectName, Resource> source(KindTable table, GroupKind kind, String namespace,
+      FieldSelector fields, long revision, @Nullable ObjectName startAfter) {
+    if (table.indexField() != null && startAfter == null) {
+      var node = fields.requiredValue(table.indexField());
+      if (node.isPresent()) {
+        NavigableMap<ObjectName, Resource> indexed = table.indexed(node.get());
+        return namespace.isEmpty() ? indexed
+            : indexed.subMap(ObjectName.first(namespace), true, ObjectName.first(namespace + '\0'), false);
+      }
+    }
+    NavigableMap<ObjectName, Resource> view = table.viewAt(revision, startAfter);
+    if (namespace.isEmpty()) {
+      return view;
+    }
+    return view.subMap(ObjectName.first(namespace), true, ObjectName.first(namespace + '\0'), false);
+  }
+
+  Subscription watch(RequestContext ctx, ResourceType type, WatchRequest request, WatchListener listener) {
+    checkFields(type, request.fields());
+    KindTable table = store.table(type.groupKind());
+    String namespace = type.namespaced() && request.namespace() != null ? request.namespace() : null;
+    String version = request.resourceVersion();
+    List<Resource> added = new ArrayList<>();
+    List<Change> replay = List.of();
+    if (version == null || version.isEmpty() || version.equals("0")) {
+      NavigableMap<ObjectName, Resource> current = namespace == null ? table.objects() : table.inNamespace(namespace);
+      ctx.scanned(current.size());
+      for (Resource object : current.values()) {
+        if (request.labels().matches(object) && (request.fields().isEverything() || request.fields().matches(object))) {
+          added.add(object);
+        }
+      }
+    } else {
+      long from;
+      try {
+        from = Long.parseLong(version);
+      } catch (NumberFormatException e) {
+        throw Errors.badRequest("invalid resource version \"" + version + "\"");
+      }
+      if (from < table.compactedThrough()) {
+        throw Errors.gone("too old resource version: " + from + " (" + (table.compactedThrough() + 1) + ")");
+      }
+      if (from > store.revision()) {
+        throw new BackendException.Unavailable(504, "Timeout: Too large resource version: " + from + ", current: "
+            + store.revision(), Duration.ofSeconds(1));
+      }
+      replay = table.changesAfter(from);
+      ctx.scanned(replay.size());
+    }
+    Watcher watcher = watches.open(ctx.info().identity(), type, namespace, request.labels(), request.fields(),
+        request.bookmarks(), listener, added, replay);
+    ctx.returned((int) watcher.delivered());
+    return new Subscription() {
+      @Override
+      public void close() {
+        server.closeWatch(watcher);
+      }
+    };
+  }
+
+  /**
+   * Field selectors are served per kind ({@code GetAttrs}/{@code AddFieldLabelConversionFunc}): every kind
+   * supports {@code metadata.name} and {@code metadata.namespace}; pods a few spec and status fields; any
+   * other label is a 400.
+   */
+  private static void checkFields(ResourceType type, FieldSelector fields) {
+    for (FieldSelector.Term term : fields.terms()) {
+      String field = term.field();
+      boolean ok = META_FIELDS.contains(field)
+          || (type.groupKind().equals(Writes.POD) && POD_FIELDS.contains(field))
+          || (type.groupKind().equals(Writes.NAMESPACE) && field.equals("status.phase"))
+          || (type.groupKind().equals(GroupKind.of("", "Secret")) && field.equals("type"))
+          || (type.groupKind().equals(GroupKind.of("", "Node")) && field.equals("spec.unschedulable"))
+          || (type.groupKind().equals(GroupKind.of("", "Event"))
+              && (field.startsWith("involvedObject.") || field.equals("reason") || field.equals("type")
+                  || field.equals("source") || field.equals("reportingComponent")));
+      if (!ok) {
+        throw Errors.badRequest("field label not supported: " + field);
+      }
+    }
+  }
+
+  /** A continue token: the list's revision and the last key returned, base64 like Kubernetes' opaque tokens. */
+  record Token(long revision, ObjectName after) {
+    String encode() {
+      String raw = revision + "\n" + after.namespace() + "\n" + after.name();
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Token decode(String token) {
+      try {
+        String raw = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+        String[] parts = raw.split("\n", -1);
+        if (parts.length != 3) {
+          throw new IllegalArgumentException("malformed");
+        }
+        return new Token(Long.parseLong(parts[0]), new ObjectName(parts[1], parts[2]));
+      } catch (IllegalArgumentException e) {
+        throw Errors.badRequest("continue key is not valid: " + e.getMessage());
+      }
+    }
+  }
+}

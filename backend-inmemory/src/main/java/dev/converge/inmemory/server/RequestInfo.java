@@ -1,0 +1,55 @@
+package dev.converge.inmemory.server;
+
+import dev.converge.api.ResourceType;
+import dev.converge.inmemory.accounting.Scope;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a request is about, as kube-apiserver's {@code RequestInfo} and authorization attributes describe it:
+ * identity, verb, resource (group and plural), subresource, namespace and name.
+ *
+ * @param identity who asks
+ * @param verb the verb
+ * @param type the kind's type (group, plural, scope)
+ * @param subresource {@code status}, {@code finalize}, … or empty
+ * @param namespace the namespace, empty for cluster-scoped requests and for lists across namespaces
+ * @param name the object's name, empty for lists, watches and creates without one
+ */
+public record RequestInfo(
+    Identity identity, Verb verb, ResourceType type, String subresource, String namespace, String name) {
+
+  public String group() {
+    return type.group();
+  }
+
+  /** The plural resource, as RBAC rules name it. */
+  public String resource() {
+    return type.plural();
+  }
+
+  /** {@code resource/subresource} or {@code resource}. */
+  public String resourceWithSubresource() {
+    return subresource.isEmpty() ? type.plural() : type.plural() + "/" + subresource;
+  }
+
+  /**
+   * The SLO scope of the request: one object (named), one namespace, or the whole cluster (Kubernetes' API
+   * call latency SLO classes).
+   */
+  public Scope scope() {
+    if (!name.isEmpty()) {
+      return Scope.RESOURCE;
+    }
+    return namespace.isEmpty() ? Scope.CLUSTER : Scope.NAMESPACE;
+  }
+
+  /** This request for another verb (authorizing the create of an apply that creates). */
+  public RequestInfo withVerb(Verb other) {
+    return new RequestInfo(identity, other, type, subresource, namespace, name);
+  }
+
+  static RequestInfo of(
+      Identity identity, Verb verb, ResourceType type, @Nullable String subresource, String namespace, String name) {
+    return new RequestInfo(identity, verb, type, subresource == null ? "" : subresource, namespace, name);
+  }
+}

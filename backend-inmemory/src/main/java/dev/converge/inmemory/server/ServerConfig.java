@@ -1,0 +1,118 @@
+package dev.converge.inmemory.server;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import com.google.common.collect.ImmutableList;
+import dev.converge.api.ResourceTypes;
+import dev.converge.api.Ticker;
+import dev.converge.inmemory.watch.WatchDispatcher;
+import dev.converge.inmemory.watch.WatchFaults;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How to build an {@link ApiServer}. Everything has a default except the ticker.
+ *
+ * @param ticker the source of time ({@code creationTimestamp}, deletion timestamps, bookmarks)
+ * @param seed feeds every random draw (uids, generated names)
+ * @param historyLimit changes kept per kind for watches and list continuations (the watch-cache window)
+ * @param bookmarkInterval how often watches that asked for bookmarks get one (ticker time; Kubernetes sends
+ *     them about once a minute)
+ * @param serviceCidr the service IP range, {@code 10.96.0.0/12} by default (kubeadm's default)
+ * @param types the kinds served at start; CRDs add more
+ * @param dispatcher where watch events are delivered
+ * @param watchFaults which watches get dropped
+ * @param interceptors wrap every request, first outermost
+ * @param patchEngine the patch/apply algorithms; null serves no patches (see {@link PatchEngine})
+ */
+public record ServerConfig(
+    Ticker ticker,
+    long seed,
+    int historyLimit,
+    Duration bookmarkInterval,
+    String serviceCidr,
+    ResourceTypes types,
+    WatchDispatcher dispatcher,
+    WatchFaults watchFaults,
+    ImmutableList<RequestInterceptor> interceptors,
+    @Nullable PatchEngine patchEngine) {
+
+  public ServerConfig {
+    checkArgument(historyLimit > 0, "historyLimit must be positive");
+    checkArgument(serviceCidr.matches("\\d+\\.\\d+\\.\\d+\\.\\d+/\\d+"), "serviceCidr must be an IPv4 CIDR: %s", serviceCidr);
+  }
+
+  public static Builder builder(Ticker ticker) {
+    return new Builder(ticker);
+  }
+
+  /** A builder; {@link ServerConfig#builder(Ticker)}. */
+  public static final class Builder {
+    private final Ticker ticker;
+    private long seed = 1;
+    private int historyLimit = 10_000;
+    private Duration bookmarkInterval = Duration.ofMinutes(1);
+    private String serviceCidr = "10.96.0.0/12";
+    private ResourceTypes types = ResourceTypes.builtins();
+    private WatchDispatcher dispatcher = WatchDispatcher.synchronous();
+    private WatchFaults watchFaults = WatchFaults.NONE;
+    private final List<RequestInterceptor> interceptors = new ArrayList<>();
+    private @Nullable PatchEngine patchEngine;
+
+    private Builder(Ticker ticker) {
+      this.ticker = ticker;
+    }
+
+    public Builder seed(long value) {
+      this.seed = value;
+      return this;
+    }
+
+    public Builder historyLimit(int value) {
+      this.historyLimit = value;
+      return this;
+    }
+
+    public Builder bookmarkInterval(Duration value) {
+      this.bookmarkInterval = value;
+      return this;
+    }
+
+    public Builder serviceCidr(String value) {
+      this.serviceCidr = value;
+      return this;
+    }
+
+    public Builder types(ResourceTypes value) {
+      this.types = value;
+      return this;
+    }
+
+    public Builder dispatcher(WatchDispatcher value) {
+      this.dispatcher = value;
+      return this;
+    }
+
+    public Builder watchFaults(WatchFaults value) {
+      this.watchFaults = value;
+      return this;
+    }
+
+    public Builder interceptor(RequestInterceptor value) {
+      this.interceptors.add(value);
+      return this;
+    }
+
+    public Builder patchEngine(@Nullable PatchEngine value) {
+      this.patchEngine = value;
+      return this;
+    }
+
+    public ServerConfig build() {
+      return new ServerConfig(ticker, seed, historyLimit, bookmarkInterval, serviceCidr, types, dispatcher,
+          watchFaults, ImmutableList.copyOf(interceptors), patchEngine);
+    }
+  }
+}

@@ -1,0 +1,393 @@
+package dev.converge.inmemory.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.collect.ImmutableList;
+import dev.converge.api.GroupKind;
+import dev.converge.api.Resource;
+import dev.converge.api.ResourceKey;
+import dev.converge.api.ResourceType;
+import dev.converge.api.backend.BackendException;
+import dev.converge.inmemory.admission.AdmissionRequest;
+import dev.converge.inmemory.admission.Operation;
+import dev.converge.inmemory.defaults.CoreDefaults;
+import dev.converge.inmemory.defaults.Defaulting;
+import dev.converge.inmemory.defaults.WorkloadDefaults;
+import dev.converge.inmemory.json.Trees;
+import dev.converge.inmemory.rbac.EscalationCheck;
+import dev.converge.inmemory.store.Change;
+import dev.converge.inmemory.store.ObjectStore;
+import dev.converge.inmemory.validation.Validation;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The write semantics of Kubernetes' generic registry ({@code k8s.io/apiserver/pkg/registry/generic/registry/store.go}
+ * and {@code rest/create.go}, {@code rest/update.go}, {@code rest/delete.go}) for create, update, status
+ * update and namespace finalize. Deletion lives in {@link Deletes}, patches in {@link Patches}. Called under
+ * the server lock.
+ */
+final class Writes {
+  static final GroupKind NAMESPACE = GroupKind.of("", "Namespace");
+  static final GroupKind SERVICE = GroupKind.of("", "Service");
+  static final GroupKind POD = GroupKind.of("", "Pod");
+  private static final List<String> SERVER_METADATA = List.of("uid", "creationTimestamp", "deletionTimestamp",
+      "deletionGracePeriodSeconds", "generation", "managedFields", "selfLink", "resourceVersion");
+
+  final ApiServer server;
+  final ObjectStore store;
+  final Uids uids;
+  final ClusterIps ips;
+  final EscalationCheck escalation;
+  final @Nullable PatchEngine patches;
+  final Deletes deletes;
+  final Patches patching;
+  final Subresources subresources;
+
+  Writes(ApiServer server, ObjectStore store, Uids uids, ClusterIps ips, EscalationCheck escalation,
+      @Nullable PatchEngine patches) {
+    this.server = server;
+    this.store = store;
+    this.uids = uids;
+    this.ips = ips;
+    this.escalation = escalation;
+    this.patches = patches;
+    this.deletes = new Deletes(this);
+    this.patching = new Patches(this);
+    this.subresources = new Subresources(this);
+  }
+
+  // ---------------------------------------------------------------- create
+
+  Resource create(RequestContext ctx, ResourceType type, Resource in, WriteOptions options) {
+    String resourceVersion = in.resourceVersion();
+    if (resourceVersion != null && !resourceVersion.isEmpty()) {
+      // etcd3 store.Create refuses objects that carry a version.
+      throw Errors.badRequest("resourceVersion should not be set on objects to be created");
+    }
+    return createPrepared(ctx, type, Trees.shallowCopy(in.json()), options.managerFor(ctx.info().identity()),
+        options.warnings(), null);
+  }
+
+  /**
+   * Creates from a mutable root. {@code appliedManagedFields} non-null means server-side apply already computed
+   * the managed fields (the object is created by an apply).
+   */
+  Resource createPrepared(RequestContext ctx, ResourceType type, ObjectNode root, String manager,
+      Consumer<String> warnings, @Nullable JsonNode appliedManagedFields) {
+    GroupKind kind = type.groupKind();
+    ObjectNode metadata = Trees.object(root, "metadata");
+    String name = metadata.path("name").asText();
+    String namespace = metadata.path("namespace").asText("");
+    if (server.isTerminating(kind)) {
+      throw Errors.forbidden(type, name, "create not allowed while custom resource definition is terminating");
+    }
+    checkNamespaceOpen(type, namespace, name);
+    if (store.get(kind, namespace, name) != null) {
+      throw Errors.alreadyExists(type, name);
+    }
+    metadata.remove(SERVER_METADATA);
+    statusOnCreate(type, root);
+    Defaulting.apply(kind, root);
+    String uid = uids.next();
+    metadata.put("uid", uid);
+    metadata.put("creationTimestamp", timestamp(server.ticker().now()));
+    if (Generations.tracked(type)) {
+      metadata.put("generation", 1L);
+    }
+    if (kind.group().equals("batch") && kind.kind().equals("Job")) {
+      WorkloadDefaults.jobSelector(root, uid);
+    }
+    ObjectNode result = admit(ctx, Operation.CREATE, type, root, null, "", warnings);
+    checkEscalation(ctx, type, result, null);
+    if (kind.equals(SERVICE)) {
+      String problem = ips.allocate(result, type.key(namespace, name).toString());
+      if (problem != null) {
+        throw Errors.invalid(type, name, ImmutableList.of("spec.clusterIPs: Invalid value: []string{\""
+            + result.path("spec").path("clusterIP").asText("") + "\"}: " + problem));
+      }
+    }
+    if (appliedManagedFields != null) {
+      Trees.object(result, "metadata").set("managedFields", appliedManagedFields);
+    } else {
+      result = recordUpdate(type, null, result, manager, null);
+    }
+    return commit(Change.Type.ADDED, result, null);
+  }
+
+  /**
+   * What each registry strategy's {@code PrepareForCreate} does to status: a kind with a status subresource
+   * starts with an empty status (a custom resource with none), except nodes, which register with theirs;
+   * pods start Pending.
+   */
+  private static void statusOnCreate(ResourceType type, ObjectNode root) {
+    if (!type.statusSubresource()) {
+      return;
+    }
+    GroupKind kind = type.groupKind();
+    if (kind.isCore() && kind.kind().equals("Node")) {
+      return;
+    }
+    if (kind.equals(POD)) {
+      CoreDefaults.podStatusOnCreate(root);
+    } else if (ResourceTypesInfo.isBuiltin(kind)) {
+      root.putObject("status");
+    } else {
+      root.remove("status");
+    }
+  }
+
+  /**
+   * The NamespaceLifecycle admission plugin: objects in a missing namespace are refused with 404, new
+   * objects in a terminating one with 403.
+   */
+  void checkNamespaceOpen(ResourceType type, String namespace, String name) {
+    if (!type.namespaced() || namespace.isEmpty()) {
+      return;
+    }
+    Resource ns = store.get(NAMESPACE, "", namespace);
+    if (ns == null) {
+      throw Errors.namespaceNotFound(namespace);
+    }
+    if (ns.isBeingDeleted()) {
+      throw Errors.forbidden(type, name,
+          "unable to create new content in namespace " + namespace + " because it is being terminated");
+    }
+  }
+
+  // ---------------------------------------------------------------- update
+
+  /** PUT of the main resource ({@code statusOnly} false) or of the status subresource. */
+  Resource update(RequestContext ctx, ResourceType type, Resource in, WriteOptions options, boolean statusOnly) {
+    Resource old = require(type, in.key());
+    checkPreconditions(type, in, old);
+    ObjectNode root = statusOnly ? statusUpdate(old, in) : mainUpdate(type, in, old);
+    return updatePrepared(ctx, type, old, root, options.managerFor(ctx.info().identity()), options.warnings(),
+        statusOnly ? "status" : "", null);
+  }
+
+  /**
+   * Stores a mutable root over {@code old}: admission, validation, escalation, the no-op check, managed
+   * fields, and deletion when the last finalizer of an object being deleted goes.
+   */
+  Resource updatePrepared(RequestContext ctx, ResourceType type, Resource old, ObjectNode root, String manager,
+      Consumer<String> warnings, String subresource, @Nullable JsonNode appliedManagedFields) {
+    ObjectNode result = admit(ctx, Operation.UPDATE, type, root, old, subresource, warnings);
+    if (subresource.isEmpty()) {
+      checkEscalation(ctx, type, result, old);
+    }
+    if (appliedManagedFields != null) {
+      Trees.object(result, "metadata").set("managedFields", appliedManagedFields);
+    }
+    if (Generations.sameIgnoringServerFields(result, old)) {
+      // An update that changes nothing is not written: no new resourceVersion, no watch event
+      // (GuaranteedUpdate skips the write when the new bytes equal the old).
+      return old;
+    }
+    if (appliedManagedFields == null) {
+      result = recordUpdate(type, old, result, manager, subresource.isEmpty() ? null : subresource);
+    }
+    if (Deletes.shouldDeleteOnUpdate(type, result)) {
+      return deletes.removeNow(Resource.of(result));
+    }
+    return commit(Change.Type.MODIFIED, result, old);
+  }
+
+  /**
+   * The main resource's new state: the caller's object with the server-owned metadata of the stored one
+   * ({@code uid}, {@code creationTimestamp}, deletion fields, managed fields), the stored status for kinds
+   * with a status subresource (strategy {@code PrepareForUpdate}), defaults, and the generation bumped when
+   * the spec changed.
+   */
+  ObjectNode mainUpdate(ResourceType type, Resource in, Resource old) {
+    ObjectNode root = Trees.shallowCopy(in.json());
+    if (type.statusSubresource()) {
+      JsonNode status = old.json().get("status");
+      if (status == null) {
+        root.remove("status");
+      } else {
+        root.set("status", status);
+      }
+    }
+    ObjectNode metadata = Trees.object(root, "metadata");
+    metadata.remove(SERVER_METADATA);
+    JsonNode oldMeta = old.metadata();
+    for (String field : List.of("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
+        "managedFields")) {
+      JsonNode value = oldMeta.get(field);
+      if (value != null) {
+        metadata.set(field, value);
+      }
+    }
+    if (type.groupKind().equals(NAMESPACE)) {
+      // spec.finalizers changes only through the finalize subresource; the name label is immutable.
+      JsonNode finalizers = old.spec().get("finalizers");
+      if (finalizers != null) {
+        Trees.object(root, "spec").set("finalizers", finalizers);
+      }
+    }
+    Defaulting.apply(type.groupKind(), root);
+    Trees.restoreUnchanged(root, in.json());
+    if (Generations.tracked(type)) {
+      long generation = old.generation();
+      metadata.put("generation", Generations.specChanged(type, old.json(), root) ? generation + 1 : generation);
+    }
+    return root;
+  }
+
+  /**
+   * A status update's new state: the stored object with the caller's status ({@code ResetObjectMetaForStatus}
+   * and each status strategy's {@code PrepareForUpdate}: everything but status comes from the stored object).
+   */
+  static ObjectNode statusUpdate(Resource old, Resource in) {
+    ObjectNode root = Trees.shallowCopy(old.json());
+    JsonNode status = in.json().get("status");
+    if (status == null) {
+      root.remove("status");
+    } else {
+      root.set("status", status);
+    }
+    Trees.object(root, "metadata").remove("resourceVersion");
+    return root;
+  }
+
+  void checkPreconditions(ResourceType type, Resource in, Resource old) {
+    String uid = in.uid();
+    if (uid != null && !uid.isEmpty() && !uid.equals(old.uid())) {
+      throw Errors.conflict(type, in.name(), "Precondition failed: UID in precondition: " + uid
+          + ", UID in object meta: " + old.uid());
+    }
+    String version = in.resourceVersion();
+    if (version == null || version.isEmpty()) {
+      if (!ResourceTypesInfo.allowsUnconditionalUpdate(type.groupKind())) {
+        throw Errors.invalid(type, in.name(),
+            ImmutableList.of("metadata.resourceVersion: Invalid value: 0x0: must be specified for an update"));
+      }
+      return;
+    }
+    if (!version.equals(old.resourceVersion())) {
+      throw Errors.staleVersion(type, in.name());
+    }
+  }
+
+  DeleteResult delete(RequestContext ctx, ResourceType type, ResourceKey key, DeleteParams params) {
+    return deletes.delete(ctx, type, key, params);
+  }
+
+  Resource patch(RequestContext ctx, ResourceType type, ResourceKey key, PatchType patchType, JsonNode body,
+      PatchOptions options) {
+    return patching.patch(ctx, type, key, patchType, body, options);
+  }
+
+  // ---------------------------------------------------------------- shared steps
+
+  /**
+   * Mutating admission, re-defaulting if it changed the object, validation (422), then validating admission,
+   * as kube-apiserver orders them. Works on the mutable {@code root} and returns the tree to store: {@code
+   * root} itself when no plugin is registered (no intermediate freeze), else a mutable copy of what the
+   * plugins produced.
+   */
+  ObjectNode admit(RequestContext ctx, Operation operation, ResourceType type, ObjectNode root, @Nullable Resource old,
+      String subresource, Consumer<String> warnings) {
+    if (server.admission().isEmpty()) {
+      validate(type, root, old, subresource);
+      return root;
+    }
+    Resource object = Resource.of(root);
+    AdmissionRequest request = new AdmissionRequest(operation, type.groupKind(), type.plural(), subresource,
+        object.namespace(), object.name(), ctx.info().identity(), object, old);
+    Consumer<String> sink = warning -> {
+      ctx.warn(warning);
+      warnings.accept(warning);
+    };
+    Resource mutated = server.admission().mutate(request, sink);
+    ObjectNode result = Trees.shallowCopy(mutated.json());
+    if (mutated != object) {
+      Defaulting.apply(type.groupKind(), result);
+      mutated = Resource.of(result);
+      result = Trees.shallowCopy(mutated.json());
+    }
+    validate(type, mutated.json(), old, subresource);
+    server.admission().validate(request.withObject(mutated), sink);
+    return result;
+  }
+
+  private static void validate(ResourceType type, JsonNode object, @Nullable Resource old, String subresource) {
+    ImmutableList<String> causes = subresource.isEmpty()
+        ? Validation.validate(type, object, old)
+        : Validation.validateSubresource(type, object, old);
+    if (!causes.isEmpty()) {
+      throw Errors.invalid(type, object.path("metadata").path("name").asText(), causes);
+    }
+  }
+
+  private void checkEscalation(RequestContext ctx, ResourceType type, ObjectNode tree, @Nullable Resource old) {
+    if (!type.group().equals("rbac.authorization.k8s.io")) {
+      return;
+    }
+    Resource object = Resource.of(tree);
+    Identity who = ctx.info().identity();
+    if (object.kind().endsWith("Binding") && !who.isMaster()
+        && !escalation.roleExists(object.json().path("roleRef"), object.namespace())
+        && !server.rbac().authorize(who, "bind", "rbac.authorization.k8s.io",
+            object.json().path("roleRef").path("kind").asText().equals("Role") ? "roles" : "clusterroles", "",
+            object.namespace(), object.json().path("roleRef").path("name").asText())) {
+      String refKind = object.json().path("roleRef").path("kind").asText();
+      throw new BackendException.NotFound((refKind.equals("Role") ? "roles" : "clusterroles")
+          + ".rbac.authorization.k8s.io \"" + object.json().path("roleRef").path("name").asText() + "\" not found");
+    }
+    escalation.check(who, object, old).ifPresent(reason -> {
+      throw Errors.forbidden(type, object.name(), reason);
+    });
+  }
+
+  ObjectNode recordUpdate(ResourceType type, @Nullable Resource before, ObjectNode after, String manager,
+      @Nullable String subresource) {
+    if (patches == null) {
+      return after;
+    }
+    return patches.recordUpdate(type.groupKind(), before == null ? null : before.json(), after, manager, subresource,
+        type.apiVersion(), timestamp(server.ticker().now()));
+  }
+
+  /** Stamps the next revision into {@code root}, freezes it and commits the change. */
+  Resource commit(Change.Type changeType, ObjectNode root, @Nullable Resource previous) {
+    long revision = store.reserveRevision();
+    Trees.object(root, "metadata").put("resourceVersion", Long.toString(revision));
+    Resource stored = Resource.of(root);
+    store.commit(new Change(revision, changeType, stored, previous));
+    return stored;
+  }
+
+  Resource require(ResourceType type, ResourceKey key) {
+    Resource old = store.get(type.groupKind(), type.namespaced() ? key.namespace() : "", key.name());
+    if (old == null) {
+      throw Errors.notFound(type, key.name());
+    }
+    return old;
+  }
+
+  private long lastSecond = Long.MIN_VALUE;
+  private String lastText = "";
+
+  /** RFC 3339 in seconds, as {@code metav1.Time} serializes; the last second's text is reused (under the lock). */
+  String timestamp(Instant instant) {
+    long second = instant.getEpochSecond();
+    if (second != lastSecond) {
+      lastText = DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.SECONDS));
+      lastSecond = second;
+    }
+    return lastText;
+  }
+
+  static ArrayNode strings(Iterable<String> values) {
+    ArrayNode array = dev.converge.api.Json.array();
+    values.forEach(array::add);
+    return array;
+  }
+}

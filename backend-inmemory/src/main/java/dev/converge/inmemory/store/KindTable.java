@@ -1,0 +1,166 @@
+package dev.converge.inmemory.store;
+
+import dev.converge.api.GroupKind;
+import dev.converge.api.Resource;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The objects of one kind, ordered by namespace and name, with the kind's recent changes (its watch-cache
+ * window) and an optional index on one field ({@code spec.nodeName} for pods, as kube-apiserver's watch cache
+ * indexes them so that per-node lists and watches do not scan every pod).
+ */
+public final class KindTable {
+  private final GroupKind kind;
+  private final TreeMap<ObjectName, Resource> objects = new TreeMap<>();
+  /** Point lookups (GET, every write's read of the stored object) by hash, not by walking the tree. */
+  private final HashMap<ObjectName, Resource> byName = new HashMap<>();
+  private final ArrayDeque<Change> history = new ArrayDeque<>();
+  private final int historyLimit;
+  private final @Nullable String indexField;
+  private final Map<String, TreeMap<ObjectName, Resource>> index = new HashMap<>();
+  private long compactedThrough;
+
+  KindTable(GroupKind kind, int historyLimit, @Nullable String indexField) {
+    this.kind = kind;
+    this.historyLimit = historyLimit;
+    this.indexField = indexField;
+  }
+
+  public GroupKind kind() {
+    return kind;
+  }
+
+  public int size() {
+    return objects.size();
+  }
+
+  public @Nullable Resource get(ObjectName name) {
+    return byName.get(name);
+  }
+
+  /** The live objects, read-only, in order. */
+  public NavigableMap<ObjectName, Resource> objects() {
+    return Collections.unmodifiableNavigableMap(objects);
+  }
+
+  /** The live objects of one namespace, read-only, in order. */
+  public NavigableMap<ObjectName, Resource> inNamespace(String namespace) {
+    return Collections.unmodifiableNavigableMap(
+        objects.subMap(ObjectName.first(namespace), true, ObjectName.first(namespace + '\0'), false));
+  }
+
+  /** The field this table indexes, or null. */
+  public @Nullable String indexField() {
+    return indexField;
+  }
+
+  /** The live objects whose indexed field equals {@code value}, in order. */
+  public NavigableMap<ObjectName, Resource> indexed(String value) {
+    TreeMap<ObjectName, Resource> bucket = index.get(value);
+    return bucket == null ? Collections.emptyNavigableMap() : Collections.unmodifiableNavigableMap(bucket);
+  }
+
+  /**
+   * The highest revision whose history is gone: a watch or a list continuation from a revision below it
+   * cannot be served (410 Gone), as after an etcd compaction.
+   */
+  public long compactedThrough() {
+    return compactedThrough;
+  }
+
+  /** The kind's changes after {@code revision}, oldest first; the caller checks {@link #compactedThrough()}. */
+  public List<Change> changesAfter(long revision) {
+    List<Change> out = new ArrayList<>();
+    Iterator<Change> newestFirst = history.descendingIterator();
+    while (newestFirst.hasNext()) {
+      Change change = newestFirst.next();
+      if (change.revision() <= revision) {
+        break;
+      }
+      out.add(change);
+    }
+    Collections.reverse(out);
+    return out;
+  }
+
+  /**
+   * The objects after {@code startAfter} (or all, when null) as they were at {@code revision}: the live map
+   * with every later change undone. Served without copying when nothing changed since.
+   */
+  public NavigableMap<ObjectName, Resource> viewAt(long revision, @Nullable ObjectName startAfter) {
+    NavigableMap<ObjectName, Resource> live = startAfter == null ? objects : objects.tailMap(startAfter, false);
+    if (history.isEmpty() || history.peekLast().revision() <= revision) {
+      return Collections.unmodifiableNavigableMap(live);
+    }
+    TreeMap<ObjectName, Resource> view = new TreeMap<>(live);
+    Iterator<Change> newestFirst = history.descendingIterator();
+    while (newestFirst.hasNext()) {
+      Change change = newestFirst.next();
+      if (change.revision() <= revision) {
+        break;
+      }
+      ObjectName name = change.objectName();
+      if (startAfter != null && name.compareTo(startAfter) <= 0) {
+        continue;
+      }
+      Resource before = change.previous();
+      if (before == null) {
+        view.remove(name);
+      } else {
+        view.put(name, before);
+      }
+    }
+    return Collections.unmodifiableNavigableMap(view);
+  }
+
+  void apply(Change change) {
+    ObjectName name = change.objectName();
+    Resource previous = change.previous();
+    if (change.type() == Change.Type.DELETED) {
+      objects.remove(name);
+      byName.remove(name);
+    } else {
+      objects.put(name, change.object());
+      byName.put(name, change.object());
+    }
+    if (indexField != null) {
+      if (previous != null) {
+        unindex(name, previous);
+      }
+      if (change.type() != Change.Type.DELETED) {
+        index.computeIfAbsent(change.object().at(indexField).asText(""), k -> new TreeMap<>()).put(name, change.object());
+      }
+    }
+    history.addLast(change);
+    while (history.size() > historyLimit) {
+      compactedThrough = history.removeFirst().revision();
+    }
+  }
+
+  private void unindex(ObjectName name, Resource previous) {
+    String value = previous.at(indexField).asText("");
+    TreeMap<ObjectName, Resource> bucket = index.get(value);
+    if (bucket != null) {
+      bucket.remove(name);
+      if (bucket.isEmpty()) {
+        index.remove(value);
+      }
+    }
+  }
+
+  void compact(long revision) {
+    while (!history.isEmpty() && history.peekFirst().revision() <= revision) {
+      history.removeFirst();
+    }
+    compactedThrough = Math.max(compactedThrough, revision);
+  }
+}

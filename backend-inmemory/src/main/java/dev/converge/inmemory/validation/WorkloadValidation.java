@@ -1,0 +1,169 @@
+package dev.converge.inmemory.validation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.converge.api.LabelSelector;
+import dev.converge.api.Names;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Pod specs and the workloads that template them ({@code pkg/apis/core/validation} {@code ValidatePodSpec},
+ * {@code pkg/apis/apps/validation} {@code ValidateDeploymentSpec}, {@code ValidateDaemonSetSpec}, …).
+ */
+final class WorkloadValidation {
+  private static final List<String> RESTART_POLICIES = List.of("Always", "OnFailure", "Never");
+
+  private WorkloadValidation() {}
+
+  /**
+   * A workload with a selector and a template (Deployment, DaemonSet, ReplicaSet, StatefulSet): the selector
+   * is required, non-empty, and must match the template's labels; the selector is immutable in apps/v1.
+   */
+  static void selectorAndTemplate(JsonNode object, @Nullable JsonNode old, String kindName, FieldErrors errors) {
+    JsonNode spec = object.path("spec");
+    JsonNode selector = spec.path("selector");
+    if (selector.isMissingNode() || selector.isNull()) {
+      errors.required("spec.selector");
+    } else if (selector.path("matchLabels").size() == 0 && selector.path("matchExpressions").size() == 0) {
+      errors.invalid("spec.selector", "{}", "empty selector is invalid for " + kindName);
+    } else {
+      Map<String, String> labels = stringMap(spec.path("template").path("metadata").path("labels"));
+      try {
+        if (!LabelSelector.fromJson(selector).matches(labels)) {
+          errors.invalid("spec.template.metadata.labels", labels, "`selector` does not match template `labels`");
+        }
+      } catch (IllegalArgumentException e) {
+        errors.invalid("spec.selector", selector.toString(), e.getMessage());
+      }
+    }
+    if (old != null && !old.path("spec").path("selector").equals(selector)) {
+      errors.immutable("spec.selector", selector.toString());
+    }
+    if (spec.has("replicas") && spec.path("replicas").asLong(0) < 0) {
+      errors.invalid("spec.replicas", spec.path("replicas").asLong(), "must be greater than or equal to 0");
+    }
+    JsonNode template = spec.path("template");
+    if (!template.isObject()) {
+      errors.required("spec.template");
+      return;
+    }
+    podSpec(template.path("spec"), "spec.template.spec", errors);
+    if (kindName.equals("deployment") || kindName.equals("daemonset") || kindName.equals("replicaset")) {
+      String restart = template.path("spec").path("restartPolicy").asText("Always");
+      if (!restart.equals("Always")) {
+        errors.unsupported("spec.template.spec.restartPolicy", restart, List.of("Always"));
+      }
+    }
+  }
+
+  /** A Job's template must restart OnFailure or Never. */
+  static void job(JsonNode object, FieldErrors errors) {
+    JsonNode template = object.path("spec").path("template");
+    if (!template.isObject()) {
+      errors.required("spec.template");
+      return;
+    }
+    podSpec(template.path("spec"), "spec.template.spec", errors);
+    String restart = template.path("spec").path("restartPolicy").asText("");
+    if (!restart.equals("OnFailure") && !restart.equals("Never")) {
+      errors.required("spec.template.spec.restartPolicy", "valid values: \"OnFailure\", \"Never\"");
+    }
+  }
+
+  /** {@code ValidatePodSpec}, the parts that reject what clients commonly get wrong. */
+  static void podSpec(JsonNode spec, String path, FieldErrors errors) {
+    JsonNode containers = spec.path("containers");
+    if (!containers.isArray() || containers.isEmpty()) {
+      errors.required(path + ".containers");
+    }
+    Set<String> names = new HashSet<>();
+    containers(containers, path + ".containers", names, errors);
+    containers(spec.path("initContainers"), path + ".initContainers", names, errors);
+    String restart = spec.path("restartPolicy").asText("Always");
+    if (!RESTART_POLICIES.contains(restart)) {
+      errors.unsupported(path + ".restartPolicy", restart, RESTART_POLICIES);
+    }
+    Set<String> volumes = new HashSet<>();
+    int index = 0;
+    for (JsonNode volume : spec.path("volumes")) {
+      String name = volume.path("name").asText("");
+      String volumePath = path + ".volumes[" + index++ + "].name";
+      if (name.isEmpty()) {
+        errors.required(volumePath);
+      } else if (!volumes.add(name)) {
+        errors.duplicate(volumePath, name);
+      }
+    }
+  }
+
+  private static void containers(JsonNode containers, String path, Set<String> names, FieldErrors errors) {
+    int index = 0;
+    for (JsonNode container : containers) {
+      String at = path + "[" + index++ + "]";
+      String name = container.path("name").asText("");
+      if (name.isEmpty()) {
+        errors.required(at + ".name");
+      } else {
+        Names.checkDns1123Label(name).ifPresent(problem -> errors.invalid(at + ".name", name, problem));
+        if (!names.add(name)) {
+          errors.duplicate(at + ".name", name);
+        }
+      }
+      if (container.path("image").asText("").isBlank()) {
+        errors.required(at + ".image");
+      }
+      int p = 0;
+      for (JsonNode port : container.path("ports")) {
+        long number = port.path("containerPort").asLong(0);
+        if (number < 1 || number > 65535) {
+          errors.invalid(at + ".ports[" + p + "].containerPort", number, "must be between 1 and 65535, inclusive");
+        }
+        p++;
+      }
+    }
+  }
+
+  /**
+   * {@code ValidatePodUpdate}: a pod's spec is immutable but for container images,
+   * {@code activeDeadlineSeconds}, added tolerations and removed scheduling gates; the node is set only by
+   * a binding.
+   */
+  static void podUpdate(JsonNode spec, JsonNode oldSpec, FieldErrors errors) {
+    com.fasterxml.jackson.databind.node.ObjectNode normalized = oldSpec.deepCopy();
+    for (String list : new String[] {"containers", "initContainers"}) {
+      JsonNode now = spec.path(list);
+      JsonNode before = normalized.path(list);
+      if (now.isArray() && before.isArray() && now.size() == before.size()) {
+        for (int i = 0; i < now.size(); i++) {
+          if (before.get(i).isObject() && now.get(i).has("image")) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) before.get(i)).set("image", now.get(i).get("image"));
+          }
+        }
+      }
+    }
+    for (String field : new String[] {"activeDeadlineSeconds", "tolerations", "schedulingGates"}) {
+      if (spec.has(field)) {
+        normalized.set(field, spec.get(field));
+      } else {
+        normalized.remove(field);
+      }
+    }
+    if (!normalized.equals(spec)) {
+      errors.forbidden("spec", "pod updates may not change fields other than `spec.containers[*].image`,"
+          + "`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to "
+          + "existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)");
+    }
+  }
+
+  static Map<String, String> stringMap(JsonNode node) {
+    Map<String, String> out = new TreeMap<>();
+    for (Map.Entry<String, JsonNode> field : node.properties()) {
+      out.put(field.getKey(), field.getValue().asText());
+    }
+    return out;
+  }
+}

@@ -1,0 +1,87 @@
+package dev.converge.inmemory.watch;
+
+import dev.converge.api.FieldSelector;
+import dev.converge.api.LabelSelector;
+import dev.converge.api.Resource;
+import dev.converge.api.ResourceType;
+import dev.converge.api.backend.WatchListener;
+import dev.converge.inmemory.server.Identity;
+import org.jspecify.annotations.Nullable;
+
+/** One open watch: who asked, what it selects, and where its events go. */
+public final class Watcher {
+  private final long id;
+  private final Identity identity;
+  private final ResourceType type;
+  private final @Nullable String namespace;
+  private final LabelSelector labels;
+  private final FieldSelector fields;
+  private final boolean bookmarks;
+  private final WatchListener listener;
+  private volatile boolean closed;
+  private long delivered;
+
+  Watcher(long id, Identity identity, ResourceType type, @Nullable String namespace, LabelSelector labels,
+      FieldSelector fields, boolean bookmarks, WatchListener listener) {
+    this.id = id;
+    this.identity = identity;
+    this.type = type;
+    this.namespace = namespace == null || namespace.isEmpty() ? null : namespace;
+    this.labels = labels;
+    this.fields = fields;
+    this.bookmarks = bookmarks;
+    this.listener = listener;
+  }
+
+  public long id() {
+    return id;
+  }
+
+  public Identity identity() {
+    return identity;
+  }
+
+  public ResourceType type() {
+    return type;
+  }
+
+  public @Nullable String namespace() {
+    return namespace;
+  }
+
+  public boolean wantsBookmarks() {
+    return bookmarks;
+  }
+
+  public WatchListener listener() {
+    return listener;
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /** Events queued for this watch so far. */
+  public long delivered() {
+    return delivered;
+  }
+
+  void markClosed() {
+    closed = true;
+  }
+
+  void countDelivered() {
+    delivered++;
+  }
+
+  /** Whether {@code object} is in this watch's namespace and matches its selectors. */
+  public boolean selects(@Nullable Resource object) {
+    if (object == null) {
+      return false;
+    }
+    if (namespace != null && !namespace.equals(object.namespace())) {
+      return false;
+    }
+    return labels.matches(object) && (fields.isEverything() || fields.matches(object));
+  }
+}

@@ -1,0 +1,139 @@
+package dev.converge.inmemory;
+
+import static dev.converge.inmemory.Fixtures.ADMIN;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.converge.api.GroupKind;
+import dev.converge.api.Resource;
+import dev.converge.api.ResourceKey;
+import dev.converge.api.backend.BackendException;
+import dev.converge.api.backend.ListRequest;
+import dev.converge.api.backend.WatchRequest;
+import dev.converge.inmemory.server.ApiServer;
+import dev.converge.inmemory.server.Identity;
+import org.junit.jupiter.api.Test;
+
+/**
+ * RBAC authorization of every request against stored roles and bindings (verbs, resource names,
+ * subresources, service-account subjects, namespaces), Kubernetes' forbidden messages, cache invalidation
+ * when bindings change, and the escalation check on roles and bindings.
+ */
+class RbacTest {
+  private final InMemoryCluster cluster = InMemoryCluster.create(new TestTicker(), 17);
+  private final ApiServer server = cluster.server();
+  private final Identity agent = Identity.serviceAccount("default", "agent");
+  private final Identity alice = Identity.user("alice", "devs");
+
+  private void role(String namespace, String name, String rules) {
+    server.create(ADMIN, Fixtures.parse("{\"apiVersion\":\"rbac.authorization.k8s.io/v1\",\"kind\":\"Role\","
+        + "\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\"" + namespace + "\"},\"rules\":" + rules + "}"));
+  }
+
+  private void bind(String namespace, String name, String roleKind, String role, String subjects) {
+    server.create(ADMIN, Fixtures.parse("{\"apiVersion\":\"rbac.authorization.k8s.io/v1\",\"kind\":\"RoleBinding\","
+        + "\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\"" + namespace + "\"},"
+        + "\"roleRef\":{\"apiGroup\":\"rbac.authorization.k8s.io\",\"kind\":\"" + roleKind + "\",\"name\":\"" + role + "\"},"
+        + "\"subjects\":" + subjects + "}"));
+  }
+
+  @Test
+  void serviceAccount_isAllowedWhatItsRoleBindingGrants_only() {
+    role("default", "reader", "[{\"apiGroups\":[\"\"],\"resources\":[\"configmaps\"],\"verbs\":[\"get\",\"list\"]}]");
+    bind("default", "reader", "Role", "reader", "[{\"kind\":\"ServiceAccount\",\"name\":\"agent\"}]");
+    server.create(ADMIN, Fixtures.configMap("default", "c", "1"));
+    server.create(ADMIN, Fixtures.configMap("kube-system", "c", "1"));
+    assertThat(server.get(agent, Fixtures.cm("default", "c")).name()).isEqualTo("c");
+    assertThatThrownBy(() -> server.get(agent, Fixtures.cm("kube-system", "c")))
+        .isInstanceOf(BackendException.Forbidden.class)
+        .hasMessage("configmaps \"c\" is forbidden: User \"system:serviceaccount:default:agent\" cannot get resource "
+            + "\"configmaps\" in API group \"\" in the namespace \"kube-system\"");
+    assertThatThrownBy(() -> server.list(agent, ListRequest.all(GroupKind.of("", "ConfigMap"))))
+        .hasMessage("configmaps is forbidden: User \"system:serviceaccount:default:agent\" cannot list resource "
+            + "\"configmaps\" in API group \"\" at the cluster scope");
+    assertThatThrownBy(() -> server.watch(agent, WatchRequest.all(GroupKind.of("", "ConfigMap")).inNamespace("default"), e -> {}))
+        .isInstanceOf(BackendException.Forbidden.class);
+    assertThatThrownBy(() -> server.create(agent, Fixtures.configMap("default", "new", "1")))
+        .isInstanceOf(BackendException.Forbidden.class);
+  }
+
+  @Test
+  void groupsResourceNamesAndSubresources_areMatched() {
+    role("default", "pods-status", "[{\"apiGroups\":[\"\"],\"resources\":[\"pods/status\"],\"verbs\":[\"update\"]},"
+        + "{\"apiGroups\":[\"\"],\"resources\":[\"pods\"],\"resourceNames\":[\"p\"],\"verbs\":[\"get\"]}]");
+    bind("default", "devs", "Role", "pods-status", "[{\"kind\":\"Group\",\"name\":\"devs\"}]");
+    Resource pod = server.create(ADMIN, Fixtures.pod("default", "p", ""));
+    server.create(ADMIN, Fixtures.pod("default", "q", ""));
+    Resource read = server.get(alice, pod.key());
+    assertThat(server.updateStatus(alice, read.edit(t -> t.with("status").put("phase", "Running")))
+        .status().path("phase").asText()).isEqualTo("Running");
+    assertThatThrownBy(() -> server.update(alice, read))
+        .hasMessageContaining("cannot update resource \"pods\" in API group \"\" in the namespace \"default\"");
+    assertThatThrownBy(() -> server.get(alice, ResourceKey.namespaced("", "Pod", "default", "q")))
+        .isInstanceOf(BackendException.Forbidden.class);
+  }
+
+  @Test
+  void newBinding_takesEffectAtOnce_andItsRemovalToo() {
+    Resource cm = server.create(ADMIN, Fixtures.configMap("default", "c", "1"));
+    assertThatThrownBy(() -> server.get(alice, cm.key())).isInstanceOf(BackendException.Forbidden.class);
+    server.create(ADMIN, Fixtures.parse("""
+        {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding","metadata":{"name":"alice-admin"},
+         "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"cluster-admin"},
+         "subjects":[{"kind":"User","name":"alice"}]}"""));
+    assertThat(server.get(alice, cm.key()).name()).isEqualTo("c");
+    server.delete(ADMIN, ResourceKey.cluster("rbac.authorization.k8s.io", "ClusterRoleBinding", "alice-admin"),
+        dev.converge.inmemory.server.DeleteParams.defaults());
+    assertThatThrownBy(() -> server.get(alice, cm.key())).isInstanceOf(BackendException.Forbidden.class);
+  }
+
+  @Test
+  void creatingARoleWithRulesNotHeld_isForbiddenWithTheMissingRules() {
+    role("default", "role-writer", "[{\"apiGroups\":[\"rbac.authorization.k8s.io\"],\"resources\":[\"roles\"],\"verbs\":[\"create\"]},"
+        + "{\"apiGroups\":[\"\"],\"resources\":[\"configmaps\"],\"verbs\":[\"get\"]}]");
+    bind("default", "role-writer", "Role", "role-writer", "[{\"kind\":\"User\",\"name\":\"alice\"}]");
+    Resource allowed = Fixtures.parse("{\"apiVersion\":\"rbac.authorization.k8s.io/v1\",\"kind\":\"Role\",\"metadata\":"
+        + "{\"name\":\"ok\",\"namespace\":\"default\"},\"rules\":[{\"apiGroups\":[\"\"],\"resources\":[\"configmaps\"],\"verbs\":[\"get\"]}]}");
+    assertThat(server.create(alice, allowed).name()).isEqualTo("ok");
+    Resource escalating = Fixtures.parse("{\"apiVersion\":\"rbac.authorization.k8s.io/v1\",\"kind\":\"Role\",\"metadata\":"
+        + "{\"name\":\"more\",\"namespace\":\"default\"},\"rules\":[{\"apiGroups\":[\"\"],\"resources\":[\"configmaps\",\"secrets\"],"
+        + "\"verbs\":[\"get\",\"list\"]}]}");
+    assertThatThrownBy(() -> server.create(alice, escalating))
+        .isInstanceOf(BackendException.Forbidden.class)
+        .hasMessage("roles.rbac.authorization.k8s.io \"more\" is forbidden: user \"alice\" (groups=[\"devs\" "
+            + "\"system:authenticated\"]) is attempting to grant RBAC permissions not currently held:\n"
+            + "{APIGroups:[\"\"], Resources:[\"configmaps\"], Verbs:[\"list\"]}\n"
+            + "{APIGroups:[\"\"], Resources:[\"secrets\"], Verbs:[\"get\" \"list\"]}");
+  }
+
+  @Test
+  void escalateVerb_allowsGrantingMore_andBindVerb_allowsBinding() {
+    role("default", "escalator", "[{\"apiGroups\":[\"rbac.authorization.k8s.io\"],\"resources\":[\"roles\",\"rolebindings\"],"
+        + "\"verbs\":[\"create\",\"escalate\"]},{\"apiGroups\":[\"rbac.authorization.k8s.io\"],\"resources\":[\"clusterroles\"],"
+        + "\"verbs\":[\"bind\"],\"resourceNames\":[\"cluster-admin\"]}]");
+    bind("default", "escalator", "Role", "escalator", "[{\"kind\":\"User\",\"name\":\"alice\"}]");
+    Resource role = Fixtures.parse("{\"apiVersion\":\"rbac.authorization.k8s.io/v1\",\"kind\":\"Role\",\"metadata\":"
+        + "{\"name\":\"all\",\"namespace\":\"default\"},\"rules\":[{\"apiGroups\":[\"*\"],\"resources\":[\"*\"],\"verbs\":[\"*\"]}]}");
+    assertThat(server.create(alice, role).name()).isEqualTo("all");
+    Resource binding = Fixtures.parse("""
+        {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"admin","namespace":"default"},
+         "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"cluster-admin"},
+         "subjects":[{"kind":"User","name":"bob"}]}""");
+    assertThat(server.create(alice, binding).name()).isEqualTo("admin");
+    Resource other = Fixtures.parse("""
+        {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"all","namespace":"default"},
+         "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"all"},
+         "subjects":[{"kind":"User","name":"bob"}]}""");
+    assertThatThrownBy(() -> server.create(alice, other))
+        .isInstanceOf(BackendException.Forbidden.class)
+        .hasMessageContaining("is attempting to grant RBAC permissions not currently held");
+  }
+
+  @Test
+  void mastersBypassRbac_andControllersHaveTheirBootstrapRoles() {
+    assertThat(server.rbac().authorize(ADMIN, "delete", "apps", "deployments", "", "x", "y")).isTrue();
+    Identity gc = Identity.serviceAccount("kube-system", "generic-garbage-collector");
+    assertThat(server.rbac().authorize(gc, "delete", "apps", "deployments", "", "x", "y")).isTrue();
+    assertThat(server.rbac().authorize(gc, "create", "apps", "deployments", "", "x", "y")).isFalse();
+  }
+}

@@ -80,7 +80,7 @@ final class ApiDiscovery {
     }
     JsonNode list;
     try {
-      list = rest.call(Verb.DISCOVERY, CRD_KIND, CRD_KIND.toString(), "GET",
+      list = rest.call(HttpVerb.DISCOVERY, CRD_KIND, CRD_KIND.toString(), "GET",
           new Paths(s -> s).collection(crd.get(), null), List.of(), null, null);
     } catch (BackendException.Forbidden | BackendException.NotFound notReadable) {
       return List.of(); // an identity without access to CRDs still has discovery
@@ -98,7 +98,7 @@ final class ApiDiscovery {
    */
   private JsonNode get(String path) {
     try {
-      return rest.call(Verb.DISCOVERY, DISCOVERY_TAG, path, "GET", path, List.of(), null, null);
+      return rest.call(HttpVerb.DISCOVERY, DISCOVERY_TAG, path, "GET", path, List.of(), null, null);
     } catch (BackendException.NotFound | BackendException.Invalid | IllegalArgumentException notServed) {
       return MissingNode.getInstance();
     }

@@ -37,7 +37,7 @@ final class ApiErrors {
    * @param subject what it was about, for the message ({@code apps/Deployment/ns/name})
    */
   static BackendException fromResponse(
-      int code, @Nullable String retryAfterHeader, String body, Verb verb, String subject) {
+      int code, @Nullable String retryAfterHeader, String body, HttpVerb verb, String subject) {
     JsonNode status = statusOf(body);
     String message = verb.tag() + " " + subject + ": " + messageOf(code, status, body);
     String reason = status.path("reason").asText("");
@@ -52,7 +52,7 @@ final class ApiErrors {
       case 404:
         return new BackendException.NotFound(message);
       case 409:
-        if (verb == Verb.CREATE || reason.equals("AlreadyExists")) {
+        if (verb == HttpVerb.CREATE || reason.equals("AlreadyExists")) {
           return new BackendException.AlreadyExists(message);
         }
         return new BackendException.Conflict(message, fieldConflicts(status));
@@ -71,13 +71,13 @@ final class ApiErrors {
   }
 
   /** The exception for a {@code Status} object carried inside a watch stream ({@code type: ERROR}). */
-  static BackendException fromStatus(JsonNode status, Verb verb, String subject) {
+  static BackendException fromStatus(JsonNode status, HttpVerb verb, String subject) {
     int code = status.path("code").asInt(500);
     return fromResponse(code < 400 ? 500 : code, null, status.toString(), verb, subject);
   }
 
   /** A request that got no answer: connection refused or reset, timeout. The server may answer later. */
-  static BackendException.Unavailable network(IOException cause, Verb verb, String subject) {
+  static BackendException.Unavailable network(IOException cause, HttpVerb verb, String subject) {
     return new BackendException.Unavailable(
         503, verb.tag() + " " + subject + ": no answer from the API server (" + cause + ")", Duration.ZERO, cause);
   }

@@ -33,7 +33,7 @@ final class BackendMetrics {
     this.registry = registry;
   }
 
-  void request(Verb verb, GroupKind kind, String outcome, long nanos) {
+  void request(HttpVerb verb, GroupKind kind, String outcome, long nanos) {
     String kindTag = kind.toString();
     Counter.builder(REQUESTS)
         .description("Kubernetes API requests made by the backend")

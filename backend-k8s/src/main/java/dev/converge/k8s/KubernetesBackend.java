@@ -141,7 +141,7 @@ public final class KubernetesBackend implements Backend, AutoCloseable {
     if (request.continueToken() != null) {
       query.add(new Pair("continue", request.continueToken()));
     }
-    JsonNode list = rest.call(Verb.LIST, type.groupKind(), type.groupKind().toString(), "GET",
+    JsonNode list = rest.call(HttpVerb.LIST, type.groupKind(), type.groupKind().toString(), "GET",
         paths.collection(type, request.namespace()), query, null, null);
     String token = list.path("metadata").path("continue").asText("");
     return new ListResult(Wire.items(list, type), Wire.resourceVersion(list), token.isEmpty() ? null : token);

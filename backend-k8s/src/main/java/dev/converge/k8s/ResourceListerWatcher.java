@@ -40,7 +40,7 @@ final class ResourceListerWatcher implements ListerWatcher<CachedObject, CachedL
     }
     JsonNode list;
     try {
-      list = rest.call(Verb.LIST, type.groupKind(), type.groupKind().toString(), "GET",
+      list = rest.call(HttpVerb.LIST, type.groupKind(), type.groupKind().toString(), "GET",
           paths.collection(type, null), query, null, null);
     } catch (BackendException e) {
       // The reflector reacts to ApiException codes (410: list again without a version).

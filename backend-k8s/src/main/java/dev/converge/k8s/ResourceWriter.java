@@ -60,14 +60,14 @@ final class ResourceWriter {
     String subject = resource.key().toString();
     if (!applyUnsupported.get()) {
       RestClient.Answer answer = rest.exchange(
-          Verb.APPLY, type.groupKind(), subject, "PATCH", paths.item(type, resource.key()),
+          HttpVerb.APPLY, type.groupKind(), subject, "PATCH", paths.item(type, resource.key()),
           List.of(new Pair("fieldManager", manager(options)), new Pair("force", String.valueOf(options.force()))),
           Wire.bytes(Wire.withoutServerFields(resource)), RestClient.APPLY_PATCH);
       if (answer.ok()) {
         return Wire.toResource(answer.json(), type);
       }
       if (!signalsNoApply(answer)) {
-        throw RestClient.failure(answer, Verb.APPLY, subject);
+        throw RestClient.failure(answer, HttpVerb.APPLY, subject);
       }
       applyUnsupported.set(true);
     }
@@ -91,7 +91,7 @@ final class ResourceWriter {
         if (merged.equals(live.get().json())) {
           return live.get(); // already as desired: write nothing
         }
-        return put(Verb.UPDATE, type, resource.key(), paths.item(type, resource.key()), merged, manager);
+        return put(HttpVerb.UPDATE, type, resource.key(), paths.item(type, resource.key()), merged, manager);
       } catch (BackendException.Conflict | BackendException.AlreadyExists | BackendException.NotFound raced) {
         // Another writer changed, created or deleted the object between our read and our write: read again.
         if (attempt >= maxConflictRetries || (raced instanceof BackendException.NotFound && live.isEmpty())) {
@@ -103,19 +103,19 @@ final class ResourceWriter {
 
   Optional<Resource> get(ResourceType type, ResourceKey key) {
     RestClient.Answer answer = rest.exchange(
-        Verb.GET, type.groupKind(), key.toString(), "GET", paths.item(type, key), List.of(), null, null);
+        HttpVerb.GET, type.groupKind(), key.toString(), "GET", paths.item(type, key), List.of(), null, null);
     if (answer.code() == 404) {
       return Optional.empty();
     }
     if (!answer.ok()) {
-      throw RestClient.failure(answer, Verb.GET, key.toString());
+      throw RestClient.failure(answer, HttpVerb.GET, key.toString());
     }
     return Optional.of(Wire.toResource(answer.json(), type));
   }
 
   Resource create(ResourceType type, Resource resource, String manager) {
     JsonNode created = rest.call(
-        Verb.CREATE, type.groupKind(), resource.key().toString(), "POST",
+        HttpVerb.CREATE, type.groupKind(), resource.key().toString(), "POST",
         paths.collection(type, resource.namespace()), List.of(new Pair("fieldManager", manager)),
         Wire.bytes(Wire.withoutServerFields(resource)), RestClient.JSON);
     return Wire.toResource(created, type);
@@ -123,7 +123,7 @@ final class ResourceWriter {
 
   Resource update(ResourceType type, Resource resource) {
     requireVersion(resource);
-    return put(Verb.UPDATE, type, resource.key(), paths.item(type, resource.key()), resource.json(), defaultManager);
+    return put(HttpVerb.UPDATE, type, resource.key(), paths.item(type, resource.key()), resource.json(), defaultManager);
   }
 
   /**
@@ -137,13 +137,13 @@ final class ResourceWriter {
   Resource updateStatus(ResourceType type, Resource resource) {
     requireVersion(resource);
     if (!type.statusSubresource()) {
-      return put(Verb.UPDATE_STATUS, type, resource.key(), paths.item(type, resource.key()), resource.json(), defaultManager);
+      return put(HttpVerb.UPDATE_STATUS, type, resource.key(), paths.item(type, resource.key()), resource.json(), defaultManager);
     }
-    return put(Verb.UPDATE_STATUS, type, resource.key(), paths.status(type, resource.key()), resource.json(), null);
+    return put(HttpVerb.UPDATE_STATUS, type, resource.key(), paths.status(type, resource.key()), resource.json(), null);
   }
 
   private Resource put(
-      Verb verb, ResourceType type, ResourceKey key, String path, JsonNode body, @Nullable String manager) {
+      HttpVerb verb, ResourceType type, ResourceKey key, String path, JsonNode body, @Nullable String manager) {
     JsonNode stored = rest.call(
         verb, type.groupKind(), key.toString(), "PUT", path,
         manager == null ? List.of() : List.of(new Pair("fieldManager", manager)), Wire.bytes(body), RestClient.JSON);
@@ -171,13 +171,13 @@ final class ResourceWriter {
       }
     }
     RestClient.Answer answer = rest.exchange(
-        Verb.DELETE, type.groupKind(), key.toString(), "DELETE", paths.item(type, key), List.of(),
+        HttpVerb.DELETE, type.groupKind(), key.toString(), "DELETE", paths.item(type, key), List.of(),
         Wire.bytes(body), RestClient.JSON);
     if (answer.code() == 404) {
       return null;
     }
     if (!answer.ok()) {
-      throw RestClient.failure(answer, Verb.DELETE, key.toString());
+      throw RestClient.failure(answer, HttpVerb.DELETE, key.toString());
     }
     JsonNode object = answer.json();
     boolean isObject = object.isObject() && !object.path("kind").asText("").equals("Status")

@@ -67,7 +67,7 @@ final class RestClient {
 
   /** Sends a request and returns the answer whatever its code; a request that gets no answer throws. */
   Answer exchange(
-      Verb verb, GroupKind kind, String subject, String method, String path, List<Pair> query,
+      HttpVerb verb, GroupKind kind, String subject, String method, String path, List<Pair> query,
       byte @Nullable [] body, @Nullable String contentType) {
     Call call = client.getHttpClient().newCall(request(method, path, query, body, contentType));
     call.timeout().timeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -88,7 +88,7 @@ final class RestClient {
 
   /** Sends a request; a failed answer throws its typed {@link BackendException}. */
   JsonNode call(
-      Verb verb, GroupKind kind, String subject, String method, String path, List<Pair> query,
+      HttpVerb verb, GroupKind kind, String subject, String method, String path, List<Pair> query,
       byte @Nullable [] body, @Nullable String contentType) {
     Answer answer = exchange(verb, kind, subject, method, path, query, body, contentType);
     if (!answer.ok()) {
@@ -97,7 +97,7 @@ final class RestClient {
     return answer.json();
   }
 
-  static BackendException failure(Answer answer, Verb verb, String subject) {
+  static BackendException failure(Answer answer, HttpVerb verb, String subject) {
     return ApiErrors.fromResponse(answer.code(), answer.retryAfter(), answer.body(), verb, subject);
   }
 

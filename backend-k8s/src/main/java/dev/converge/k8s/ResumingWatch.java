@@ -174,7 +174,7 @@ final class ResumingWatch implements Subscription {
       String kind = event.path("type").asText("");
       JsonNode object = event.path("object");
       switch (kind) {
-        case "ERROR" -> finish(ApiErrors.fromStatus(object, Verb.WATCH, subject));
+        case "ERROR" -> finish(ApiErrors.fromStatus(object, HttpVerb.WATCH, subject));
         case "BOOKMARK" -> {
           String version = Wire.resourceVersion(object);
           if (!version.isEmpty()) {

@@ -60,12 +60,12 @@ final class WatchConnector {
         ResponseBody body = response.body();
         if (!response.isSuccessful()) {
           BackendException failure = ApiErrors.fromResponse(
-              response.code(), response.header("Retry-After"), body == null ? "" : body.string(), Verb.WATCH, subject);
-          rest.metrics().request(Verb.WATCH, kind, BackendMetrics.outcome(failure), System.nanoTime() - start);
+              response.code(), response.header("Retry-After"), body == null ? "" : body.string(), HttpVerb.WATCH, subject);
+          rest.metrics().request(HttpVerb.WATCH, kind, BackendMetrics.outcome(failure), System.nanoTime() - start);
           sink.onEnd(failure);
           return;
         }
-        rest.metrics().request(Verb.WATCH, kind, "success", System.nanoTime() - start);
+        rest.metrics().request(HttpVerb.WATCH, kind, "success", System.nanoTime() - start);
         if (body != null) {
           BufferedSource source = body.source();
           String line;
@@ -77,7 +77,7 @@ final class WatchConnector {
         }
         sink.onEnd(null);
       } catch (IOException e) {
-        sink.onEnd(closed.get() ? null : ApiErrors.network(e, Verb.WATCH, subject));
+        sink.onEnd(closed.get() ? null : ApiErrors.network(e, HttpVerb.WATCH, subject));
       } catch (RuntimeException e) {
         sink.onEnd(closed.get() ? null : invalidStream(subject, e));
       }
@@ -94,7 +94,7 @@ final class WatchConnector {
     WebSocket socket = rest.streaming().newWebSocket(request, new WebSocketListener() {
       @Override
       public void onOpen(WebSocket webSocket, Response response) {
-        rest.metrics().request(Verb.WATCH, kind, "success", System.nanoTime() - start);
+        rest.metrics().request(HttpVerb.WATCH, kind, "success", System.nanoTime() - start);
       }
 
       @Override
@@ -135,12 +135,12 @@ final class WatchConnector {
           sink.onEnd(null);
         } else if (response != null && response.code() != 101) {
           BackendException mapped = ApiErrors.fromResponse(
-              response.code(), response.header("Retry-After"), bodyOf(response), Verb.WATCH, subject);
-          rest.metrics().request(Verb.WATCH, kind, BackendMetrics.outcome(mapped), System.nanoTime() - start);
+              response.code(), response.header("Retry-After"), bodyOf(response), HttpVerb.WATCH, subject);
+          rest.metrics().request(HttpVerb.WATCH, kind, BackendMetrics.outcome(mapped), System.nanoTime() - start);
           sink.onEnd(mapped);
         } else {
           sink.onEnd(ApiErrors.network(
-              failure instanceof IOException io ? io : new IOException(failure), Verb.WATCH, subject));
+              failure instanceof IOException io ? io : new IOException(failure), HttpVerb.WATCH, subject));
         }
       }
     });

@@ -22,7 +22,7 @@ class ApiErrorsTest {
   @Test
   void conflict_onUpdate_isRetryableConflictWithoutFieldConflicts() {
     BackendException e = ApiErrors.fromResponse(409, null,
-        status(409, "Conflict", "the object has been modified", "{}"), Verb.UPDATE, "ConfigMap/ns/a");
+        status(409, "Conflict", "the object has been modified", "{}"), HttpVerb.UPDATE, "ConfigMap/ns/a");
 
     assertThat(e).isInstanceOf(BackendException.Conflict.class);
     assertThat(((BackendException.Conflict) e).fieldConflicts()).isEmpty();
@@ -36,7 +36,7 @@ class ApiErrorsTest {
         + "{\"reason\":\"FieldManagerConflict\",\"message\":\"conflict with \\\"kubectl\\\" using apps/v1\",\"field\":\".spec.replicas\"},"
         + "{\"reason\":\"FieldManagerConflict\",\"message\":\"conflict with \\\"helm\\\" using apps/v1\",\"field\":\".metadata.labels.app\"}]}";
     BackendException e = ApiErrors.fromResponse(409, null, status(409, "Conflict", "Apply failed with 2 conflicts", details),
-        Verb.APPLY, "apps/Deployment/ns/web");
+        HttpVerb.APPLY, "apps/Deployment/ns/web");
 
     assertThat(e).isInstanceOf(BackendException.Conflict.class);
     assertThat(((BackendException.Conflict) e).fieldConflicts())
@@ -48,14 +48,14 @@ class ApiErrorsTest {
   void conflict_onCreate_isAlreadyExists_evenWhenTheServerSaysInvalid() {
     // The fabric8 mock answers a duplicate create with 409 and reason Invalid.
     BackendException e = ApiErrors.fromResponse(409, null, status(409, "Invalid", "ConfigMap 'a' already exists", "{}"),
-        Verb.CREATE, "ConfigMap/ns/a");
+        HttpVerb.CREATE, "ConfigMap/ns/a");
 
     assertThat(e).isInstanceOf(BackendException.AlreadyExists.class);
   }
 
   @Test
   void reasonAlreadyExists_isAlreadyExists_forAnyVerb() {
-    assertThat(ApiErrors.fromResponse(409, null, status(409, "AlreadyExists", "exists", "{}"), Verb.APPLY, "x"))
+    assertThat(ApiErrors.fromResponse(409, null, status(409, "AlreadyExists", "exists", "{}"), HttpVerb.APPLY, "x"))
         .isInstanceOf(BackendException.AlreadyExists.class);
   }
 
@@ -64,7 +64,7 @@ class ApiErrorsTest {
     String details = "{\"causes\":[{\"reason\":\"FieldValueRequired\",\"message\":\"Required value\",\"field\":\"spec.selector\"},"
         + "{\"reason\":\"ValueRequired\",\"message\":\"Required value: kind is required\"}]}";
     BackendException e = ApiErrors.fromResponse(422, null, status(422, "Invalid", "Deployment is invalid", details),
-        Verb.CREATE, "apps/Deployment/ns/web");
+        HttpVerb.CREATE, "apps/Deployment/ns/web");
 
     assertThat(e).isInstanceOf(BackendException.Invalid.class);
     assertThat(((BackendException.Invalid) e).causes())
@@ -73,27 +73,27 @@ class ApiErrorsTest {
 
   @Test
   void badRequest_isInvalid() {
-    assertThat(ApiErrors.fromResponse(400, null, "", Verb.UPDATE, "x")).isInstanceOf(BackendException.Invalid.class);
+    assertThat(ApiErrors.fromResponse(400, null, "", HttpVerb.UPDATE, "x")).isInstanceOf(BackendException.Invalid.class);
   }
 
   @Test
   void unauthorizedAndForbidden_areForbidden() {
-    assertThat(ApiErrors.fromResponse(401, null, "", Verb.GET, "x")).isInstanceOf(BackendException.Forbidden.class);
-    assertThat(ApiErrors.fromResponse(403, null, status(403, "Forbidden", "no", "{}"), Verb.GET, "x"))
+    assertThat(ApiErrors.fromResponse(401, null, "", HttpVerb.GET, "x")).isInstanceOf(BackendException.Forbidden.class);
+    assertThat(ApiErrors.fromResponse(403, null, status(403, "Forbidden", "no", "{}"), HttpVerb.GET, "x"))
         .isInstanceOf(BackendException.Forbidden.class);
   }
 
   @Test
   void notFoundAndGone() {
-    assertThat(ApiErrors.fromResponse(404, null, "", Verb.GET, "x")).isInstanceOf(BackendException.NotFound.class);
-    assertThat(ApiErrors.fromResponse(410, null, status(410, "Expired", "too old resource version", "{}"), Verb.LIST, "x"))
+    assertThat(ApiErrors.fromResponse(404, null, "", HttpVerb.GET, "x")).isInstanceOf(BackendException.NotFound.class);
+    assertThat(ApiErrors.fromResponse(410, null, status(410, "Expired", "too old resource version", "{}"), HttpVerb.LIST, "x"))
         .isInstanceOf(BackendException.Gone.class);
   }
 
   @Test
   void tooManyRequests_isUnavailableWithRetryAfterHeaderSeconds() {
     BackendException e = ApiErrors.fromResponse(429, "3", status(429, "TooManyRequests", "slow down", "{\"retryAfterSeconds\":1}"),
-        Verb.LIST, "Pod");
+        HttpVerb.LIST, "Pod");
 
     assertThat(e).isInstanceOf(BackendException.Unavailable.class);
     assertThat(e.code()).isEqualTo(429);
@@ -105,7 +105,7 @@ class ApiErrorsTest {
   void serverErrors_areUnavailable_withStatusHintWhenNoHeader() {
     for (int code : new int[] {500, 502, 503, 504}) {
       BackendException e = ApiErrors.fromResponse(code, null, status(code, "InternalError", "boom", "{\"retryAfterSeconds\":2}"),
-          Verb.GET, "x");
+          HttpVerb.GET, "x");
       assertThat(e).isInstanceOf(BackendException.Unavailable.class);
       assertThat(e.code()).isEqualTo(code);
       assertThat(((BackendException.Unavailable) e).retryAfter()).isEqualTo(Duration.ofSeconds(2));
@@ -114,19 +114,19 @@ class ApiErrorsTest {
 
   @Test
   void retryAfterAsHttpDate_isIgnored() {
-    BackendException e = ApiErrors.fromResponse(503, "Wed, 21 Oct 2015 07:28:00 GMT", "", Verb.GET, "x");
+    BackendException e = ApiErrors.fromResponse(503, "Wed, 21 Oct 2015 07:28:00 GMT", "", HttpVerb.GET, "x");
 
     assertThat(((BackendException.Unavailable) e).retryAfter()).isEqualTo(Duration.ZERO);
   }
 
   @Test
   void unsupportedMediaType_isInvalid() {
-    assertThat(ApiErrors.fromResponse(415, null, "", Verb.APPLY, "x")).isInstanceOf(BackendException.Invalid.class);
+    assertThat(ApiErrors.fromResponse(415, null, "", HttpVerb.APPLY, "x")).isInstanceOf(BackendException.Invalid.class);
   }
 
   @Test
   void bodyThatIsNotJson_appearsInTheMessage() {
-    BackendException e = ApiErrors.fromResponse(502, null, "<html>bad gateway</html>", Verb.GET, "Pod/ns/p");
+    BackendException e = ApiErrors.fromResponse(502, null, "<html>bad gateway</html>", HttpVerb.GET, "Pod/ns/p");
 
     assertThat(e.getMessage()).isEqualTo("get Pod/ns/p: HTTP 502: <html>bad gateway</html>");
   }
@@ -134,7 +134,7 @@ class ApiErrorsTest {
   @Test
   void networkFailure_isUnavailable503WithCause() {
     IOException refused = new ConnectException("Connection refused");
-    BackendException e = ApiErrors.network(refused, Verb.GET, "Pod/ns/p");
+    BackendException e = ApiErrors.network(refused, HttpVerb.GET, "Pod/ns/p");
 
     assertThat(e.code()).isEqualTo(503);
     assertThat(e.getCause()).isSameAs(refused);
@@ -143,7 +143,7 @@ class ApiErrorsTest {
 
   @Test
   void watchErrorEventStatus_isMappedByItsCode() {
-    BackendException e = ApiErrors.fromStatus(Wire.parse(status(410, "Expired", "too old", "{}")), Verb.WATCH, "Pod");
+    BackendException e = ApiErrors.fromStatus(Wire.parse(status(410, "Expired", "too old", "{}")), HttpVerb.WATCH, "Pod");
 
     assertThat(e).isInstanceOf(BackendException.Gone.class);
   }

@@ -34,8 +34,8 @@ public final class CrdController implements Controller, ChangeListener {
   private static final GroupKind CRD = GroupKind.of("apiextensions.k8s.io", "CustomResourceDefinition");
 
   private final ApiServer server;
-  private final WorkQueue<String> queue = new WorkQueue<>();
-  private final WorkQueue<GroupKind> removed = new WorkQueue<>();
+  private final ControllerQueue<String> queue = new ControllerQueue<>();
+  private final ControllerQueue<GroupKind> removed = new ControllerQueue<>();
 
   public CrdController(ApiServer server) {
     this.server = server;

@@ -43,7 +43,7 @@ public final class GarbageCollector implements Controller, ChangeListener {
 
   private final ApiServer server;
   private final Map<String, Set<ResourceKey>> dependents = new HashMap<>();
-  private final WorkQueue<Task> queue = new WorkQueue<>();
+  private final ControllerQueue<Task> queue = new ControllerQueue<>();
 
   private record Task(boolean owner, ResourceKey key) {}
 

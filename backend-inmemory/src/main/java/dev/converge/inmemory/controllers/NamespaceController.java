@@ -28,7 +28,7 @@ public final class NamespaceController implements Controller, ChangeListener {
   private static final GroupKind NAMESPACE = GroupKind.of("", "Namespace");
 
   private final ApiServer server;
-  private final WorkQueue<String> queue = new WorkQueue<>();
+  private final ControllerQueue<String> queue = new ControllerQueue<>();
   /** Namespaces being deleted: while there are none, deletions of other objects need no lookup. */
   private int terminating;
 

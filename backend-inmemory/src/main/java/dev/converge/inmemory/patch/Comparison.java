@@ -145,7 +145,7 @@ final class Comparison extends SchemaWalk {
       added.insert(path);
     } else if (after == null) {
       removed.insert(path);
-    } else if (!Values.equal(before, after)) {
+    } else if (!PatchValues.equal(before, after)) {
       modified.insert(path);
     }
   }

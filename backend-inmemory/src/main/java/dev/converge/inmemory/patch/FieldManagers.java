@@ -85,7 +85,7 @@ final class FieldManagers {
     }
 
     JsonNode fieldsV1() {
-      return encoded != null ? Values.copy(encoded) : fields.toFieldsV1();
+      return encoded != null ? PatchValues.copy(encoded) : fields.toFieldsV1();
     }
   }
 

@@ -27,11 +27,11 @@ public final class JsonPatch {
    */
   public static ObjectNode apply(ObjectNode target, JsonNode patch) {
     if (!patch.isArray()) {
-      throw PatchException.badRequest("a JSON patch must be an array of operations, got " + Values.typeName(patch));
+      throw PatchException.badRequest("a JSON patch must be an array of operations, got " + PatchValues.typeName(patch));
     }
     for (JsonNode op : patch) {
       if (!op.isObject()) {
-        throw PatchException.badRequest("every JSON patch operation must be an object, got " + Values.typeName(op));
+        throw PatchException.badRequest("every JSON patch operation must be an object, got " + PatchValues.typeName(op));
       }
     }
     Document doc = new Document(target.deepCopy());
@@ -39,7 +39,7 @@ public final class JsonPatch {
       doc.apply(patch.get(i), i);
     }
     if (!doc.root.isObject()) {
-      throw PatchException.unprocessable("the patched document must be an object, got " + Values.typeName(doc.root));
+      throw PatchException.unprocessable("the patched document must be an object, got " + PatchValues.typeName(doc.root));
     }
     return (ObjectNode) doc.root;
   }
@@ -56,15 +56,15 @@ public final class JsonPatch {
       String name = requiredText(op, "op", index);
       List<String> path = pointer(requiredText(op, "path", index), index);
       switch (name) {
-        case "add" -> add(path, Values.copy(required(op, "value", index)), index);
+        case "add" -> add(path, PatchValues.copy(required(op, "value", index)), index);
         case "remove" -> remove(path, index);
         case "replace" -> {
           JsonNode value = required(op, "value", index);
           if (path.isEmpty()) {
-            root = Values.copy(value);
+            root = PatchValues.copy(value);
           } else {
             remove(path, index);
-            add(path, Values.copy(value), index);
+            add(path, PatchValues.copy(value), index);
           }
         }
         case "move" -> {
@@ -79,12 +79,12 @@ public final class JsonPatch {
         }
         case "copy" -> {
           List<String> from = pointer(requiredText(op, "from", index), index);
-          add(path, Values.copy(get(from, index)), index);
+          add(path, PatchValues.copy(get(from, index)), index);
         }
         case "test" -> {
           JsonNode expected = required(op, "value", index);
           JsonNode actual = get(path, index);
-          if (!Values.equal(expected, actual)) {
+          if (!PatchValues.equal(expected, actual)) {
             throw fail(index, "test failed: the value at " + render(path) + " is not " + expected);
           }
         }
@@ -118,7 +118,7 @@ public final class JsonPatch {
           array.insert(at, value);
         }
       } else {
-        throw fail(index, "cannot add " + render(path) + ": its parent is " + Values.typeName(parent));
+        throw fail(index, "cannot add " + render(path) + ": its parent is " + PatchValues.typeName(parent));
       }
     }
 

@@ -22,7 +22,7 @@ public final class MergePatch {
    */
   public static ObjectNode apply(ObjectNode target, JsonNode patch) {
     if (!patch.isObject()) {
-      throw PatchException.badRequest("a merge patch for an object must be a JSON object, got " + Values.typeName(patch));
+      throw PatchException.badRequest("a merge patch for an object must be a JSON object, got " + PatchValues.typeName(patch));
     }
     return (ObjectNode) applyToValue(target, patch);
   }
@@ -33,7 +33,7 @@ public final class MergePatch {
    */
   public static JsonNode applyToValue(@Nullable JsonNode target, JsonNode patch) {
     if (!patch.isObject()) {
-      return Values.copy(patch);
+      return PatchValues.copy(patch);
     }
     ObjectNode result = Json.object();
     // RFC 7386: a target that is not an object is replaced by an empty object before merging.
@@ -41,7 +41,7 @@ public final class MergePatch {
       for (Map.Entry<String, JsonNode> field : target.properties()) {
         JsonNode change = patch.get(field.getKey());
         if (change == null) {
-          result.set(field.getKey(), Values.copy(field.getValue()));
+          result.set(field.getKey(), PatchValues.copy(field.getValue()));
         } else if (!change.isNull()) {
           result.set(field.getKey(), applyToValue(field.getValue(), change));
         }

@@ -28,7 +28,7 @@ final class PathElement implements Comparable<PathElement> {
     INDEX
   }
 
-  /** One key field of a keyed list element, its value in {@link Values#canonical canonical} form. */
+  /** One key field of a keyed list element, its value in {@link PatchValues#canonical canonical} form. */
   record KeyField(String name, JsonNode value) {}
 
   private static final Comparator<KeyField> BY_NAME = Comparator.comparing(KeyField::name);
@@ -63,19 +63,19 @@ final class PathElement implements Comparable<PathElement> {
   static PathElement key(List<KeyField> fields) {
     if (fields.size() == 1) {
       KeyField only = fields.get(0);
-      JsonNode value = Values.canonical(only.value());
+      JsonNode value = PatchValues.canonical(only.value());
       return new PathElement(Kind.KEY, "", ImmutableList.of(value == only.value() ? only : new KeyField(only.name(), value)), null, 0);
     }
     List<KeyField> sorted = new ArrayList<>(fields.size());
     for (KeyField field : fields) {
-      sorted.add(new KeyField(field.name(), Values.canonical(field.value())));
+      sorted.add(new KeyField(field.name(), PatchValues.canonical(field.value())));
     }
     sorted.sort(BY_NAME);
     return new PathElement(Kind.KEY, "", ImmutableList.copyOf(sorted), null, 0);
   }
 
   static PathElement value(JsonNode value) {
-    return new PathElement(Kind.VALUE, "", ImmutableList.of(), Values.canonical(value), 0);
+    return new PathElement(Kind.VALUE, "", ImmutableList.of(), PatchValues.canonical(value), 0);
   }
 
   static PathElement index(int index) {
@@ -188,7 +188,7 @@ final class PathElement implements Comparable<PathElement> {
         for (int i = 0; i < n; i++) {
           int c = key.get(i).name().compareTo(other.key.get(i).name());
           if (c == 0) {
-            c = Values.compare(key.get(i).value(), other.key.get(i).value());
+            c = PatchValues.compare(key.get(i).value(), other.key.get(i).value());
           }
           if (c != 0) {
             return c;
@@ -197,7 +197,7 @@ final class PathElement implements Comparable<PathElement> {
         return Integer.compare(key.size(), other.key.size());
       }
       case VALUE:
-        return Values.compare(Objects.requireNonNull(value), Objects.requireNonNull(other.value));
+        return PatchValues.compare(Objects.requireNonNull(value), Objects.requireNonNull(other.value));
       default:
         return Integer.compare(index, other.index);
     }

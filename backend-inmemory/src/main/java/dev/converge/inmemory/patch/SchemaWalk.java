@@ -86,7 +86,7 @@ abstract class SchemaWalk {
     if (type.kind() == ListType.Kind.SET) {
       if (item.isContainerNode()) {
         if (strict) {
-          throw PatchException.badRequest(where() + ": the elements of a set must be scalars, got " + Values.typeName(item));
+          throw PatchException.badRequest(where() + ": the elements of a set must be scalars, got " + PatchValues.typeName(item));
         }
         return PathElement.index(index);
       }

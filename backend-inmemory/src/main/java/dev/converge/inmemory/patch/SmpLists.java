@@ -28,7 +28,7 @@ final class SmpLists {
     if (!mergeStrategy(type)) {
       // No merge strategy: the patch replaces the list. (Kubernetes does this even for a
       // $deleteFromPrimitiveList value aimed at such a list.)
-      return (ArrayNode) Values.copyWithoutNulls(patch);
+      return (ArrayNode) PatchValues.copyWithoutNulls(patch);
     }
     if (original.isEmpty() && patch.isEmpty()) {
       return original;
@@ -65,7 +65,7 @@ final class SmpLists {
         if (key == null) {
           throw missingMergeKey(smp, element, mergeKey);
         }
-        remaining.removeIf(candidate -> Values.equal(candidate.get(mergeKey), key));
+        remaining.removeIf(candidate -> PatchValues.equal(candidate.get(mergeKey), key));
       } else if (directive.asText().equals("replace")) {
         replace = true;
       } else if (directive.asText().equals("merge")) {
@@ -191,7 +191,7 @@ final class SmpLists {
       if (keyOf(element, mergeKey) == null || keyOf(order.get(o), mergeKey) == null) {
         throw missingMergeKey(smp, keyOf(element, mergeKey) == null ? element : order.get(o), mergeKey);
       }
-      if (Values.equal(keyOf(element, mergeKey), keyOf(order.get(o), mergeKey))) {
+      if (PatchValues.equal(keyOf(element, mergeKey), keyOf(order.get(o), mergeKey))) {
         p++;
       }
       o++;
@@ -234,7 +234,7 @@ final class SmpLists {
     }
     int i = 0;
     for (JsonNode candidate : list) {
-      if (Values.equal(keyOf(candidate, mergeKey), key)) {
+      if (PatchValues.equal(keyOf(candidate, mergeKey), key)) {
         return i;
       }
       i++;

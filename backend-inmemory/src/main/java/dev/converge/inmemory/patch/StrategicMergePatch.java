@@ -62,7 +62,7 @@ public final class StrategicMergePatch {
           + " application/apply-patch+yaml");
     }
     if (!patch.isObject()) {
-      throw PatchException.badRequest("a strategic merge patch must be a JSON object, got " + Values.typeName(patch));
+      throw PatchException.badRequest("a strategic merge patch must be a JSON object, got " + PatchValues.typeName(patch));
     }
     return new StrategicMergePatch(kind).mergeObject(target.deepCopy(), (ObjectNode) patch);
   }

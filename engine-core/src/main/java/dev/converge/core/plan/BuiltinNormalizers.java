@@ -18,7 +18,7 @@ final class BuiltinNormalizers {
     // quantity compares by amount. These are the quantity-typed maps of core/v1: ResourceRequirements
     // (containers, pod-level resources, PVC requests), PodSpec.overhead, EmptyDirVolumeSource.sizeLimit,
     // PersistentVolumeSpec.capacity, ResourceQuotaSpec.hard and LimitRangeItem's max/min/default*/ratio.
-    Normalizer quantity = Normalizer.satisfiedWhen(at -> Values.sameQuantity(at.desired(), at.live()));
+    Normalizer quantity = Normalizer.satisfiedWhen(at -> DiffValues.sameQuantity(at.desired(), at.live()));
     registry = registry
         .withAll("**.resources.limits.*", quantity)
         .withAll("**.resources.requests.*", quantity)

@@ -30,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  *   <li>lists follow {@link ListKeys}: map lists match elements by key (server-defaulted keys included), sets
  *       need every desired element present, atomic lists compare whole but element by element with the same
  *       rules (a defaulted field inside an element is no difference);
- *   <li>scalars by {@link Values#sameScalar}; a desired zero value against an absent live field is no
+ *   <li>scalars by {@link DiffValues#sameScalar}; a desired zero value against an absent live field is no
  *       difference ({@code omitempty}), against another live value it is;
  *   <li>where a difference remains, the {@link NormalizerRegistry} rules for its path and enclosing paths may
  *       drop it; Secret {@code data}/{@code stringData} values are masked in the changes.
@@ -116,7 +116,7 @@ final class TreeDiff {
       } else {
         record(have, want);
       }
-    } else if (!Values.sameScalar(want, have)) {
+    } else if (!DiffValues.sameScalar(want, have)) {
       record(have, want);
     }
     if (changes.size() > mark && !registry.isEmpty()) {
@@ -146,7 +146,7 @@ final class TreeDiff {
 
   /** The live object lacks the field: zero values are no difference; objects are reported field by field. */
   private void absent(JsonNode want) {
-    if (Values.isZero(want)) {
+    if (DiffValues.isZero(want)) {
       return;
     }
     if (want.isObject()) {
@@ -198,7 +198,7 @@ final class TreeDiff {
       JsonNode match = find(have, element, type, i);
       if (match == null) {
         int mark = changes.size();
-        if (!Values.isZero(element)) {
+        if (!DiffValues.isZero(element)) {
           record(null, element);
         }
         if (changes.size() > mark && !registry.isEmpty()) {
@@ -248,7 +248,7 @@ final class TreeDiff {
         }
         b = Json.nodes().textNode(fallback);
       }
-      if (!Values.sameScalar(a, b)) {
+      if (!DiffValues.sameScalar(a, b)) {
         return false;
       }
     }
@@ -266,7 +266,7 @@ final class TreeDiff {
 
   private static boolean containsScalar(JsonNode list, JsonNode value) {
     for (JsonNode element : list) {
-      if (Values.sameScalar(value, element)) {
+      if (DiffValues.sameScalar(value, element)) {
         return true;
       }
     }

@@ -188,7 +188,7 @@ final class ServerView {
       while (fields.hasNext()) {
         Map.Entry<String, JsonNode> field = fields.next();
         dropZeros(field.getValue());
-        if (Values.isZero(field.getValue())) {
+        if (DiffValues.isZero(field.getValue())) {
           fields.remove();
         }
       }

@@ -15,8 +15,8 @@ import org.jspecify.annotations.Nullable;
  * {@code 1.0} as one number (Jackson's own {@code equals} does not, but JSON and Go's decoders do), and
  * copies that turn possibly frozen input trees into mutable output trees.
  */
-final class Values {
-  private Values() {}
+final class PatchValues {
+  private PatchValues() {}
 
   /** Deep equality as JSON means it: numbers by value, object members in any order. */
   static boolean equal(@Nullable JsonNode a, @Nullable JsonNode b) {

@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * A de-duplicating FIFO of work items with a deferred list for items that failed (client-go's workqueue,
  * without rate limiting: time is the driver's business).
  */
-final class WorkQueue<T> {
+final class ControllerQueue<T> {
   private final ArrayDeque<T> queue = new ArrayDeque<>();
   private final Set<T> queued = new HashSet<>();
   private final List<T> deferred = new ArrayList<>();

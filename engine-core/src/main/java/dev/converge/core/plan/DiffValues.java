@@ -9,8 +9,8 @@ import org.jspecify.annotations.Nullable;
  * How the diff compares scalar values and recognises the zero values a server drops. Consulted only where
  * the plain {@code equals} of two nodes fails, so the no-change path costs one comparison per leaf.
  */
-final class Values {
-  private Values() {}
+final class DiffValues {
+  private DiffValues() {}
 
   /**
    * Whether two scalars denote the same value: equal nodes; numbers of equal value whatever their Java type

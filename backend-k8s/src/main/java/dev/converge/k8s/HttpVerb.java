@@ -4,7 +4,7 @@ package dev.converge.k8s;
  * The kinds of request the backend makes, used to tag metrics and to read some answers: a 409 to a
  * {@link #CREATE} always means the name is taken, never a stale {@code resourceVersion}.
  */
-enum Verb {
+enum HttpVerb {
   DISCOVERY("discovery"),
   GET("get"),
   LIST("list"),
@@ -17,7 +17,7 @@ enum Verb {
 
   private final String tag;
 
-  Verb(String tag) {
+  HttpVerb(String tag) {
     this.tag = tag;
   }
 

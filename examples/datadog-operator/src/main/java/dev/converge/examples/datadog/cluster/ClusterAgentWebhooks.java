@@ -115,20 +115,19 @@ public final class ClusterAgentWebhooks implements AdmissionPlugin.Mutating {
   private static @Nullable ObjectNode call(JsonNode webhook, JsonNode service, Resource object,
       String namespace, ObjectCache cache) {
     String path = service.path("path").asText("/");
+    ClusterAgentEndpoint endpoint = ClusterAgentEndpoint.resolve(service, cache);
+    AdmissionMutator mutator = endpoint.mutator();
     String failure;
-    if (!path.equals(CONFIG_PATH) && !path.equals(TAGS_PATH)) {
-      // The Cluster Agent answers 404; the webhook client reports the status error itself.
-      failure = "the server could not find the requested resource";
-    } else {
-      ClusterAgentEndpoint endpoint = ClusterAgentEndpoint.resolve(service, cache);
-      AdmissionMutator mutator = endpoint.mutator();
-      if (mutator != null) {
-        Lookup owners = key -> Optional.ofNullable(cache.get(key.groupKind(), key.namespace(), key.name()));
-        return path.equals(CONFIG_PATH)
-            ? mutator.injectConfig(object.json(), namespace)
-            : mutator.injectTags(object.json(), namespace, owners);
-      }
+    if (mutator == null) {
       failure = "Post \"" + url(service, webhook) + "\": " + endpoint.failure();
+    } else if (path.equals(CONFIG_PATH)) {
+      return mutator.injectConfig(object.json(), namespace);
+    } else if (path.equals(TAGS_PATH)) {
+      Lookup owners = key -> Optional.ofNullable(cache.get(key.groupKind(), key.namespace(), key.name()));
+      return mutator.injectTags(object.json(), namespace, owners);
+    } else {
+      // The Cluster Agent answers 404 for a path it does not serve; the webhook client reports the status error.
+      failure = "the server could not find the requested resource";
     }
     if (webhook.path("failurePolicy").asText("Fail").equals("Ignore")) {
       return null;

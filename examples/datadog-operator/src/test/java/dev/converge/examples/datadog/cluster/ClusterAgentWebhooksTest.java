@@ -234,6 +234,19 @@ class ClusterAgentWebhooksTest {
   }
 
   @Test
+  void aPathTheClusterAgentDoesNotServe_failsAsA404Would() {
+    OperatorOnCluster on = cluster("");
+    on.cluster.create("""
+        {"apiVersion":"admissionregistration.k8s.io/v1","kind":"MutatingWebhookConfiguration","metadata":{"name":"a-custom"},
+         "webhooks":[{"name":"datadog.webhook.lib.injection","admissionReviewVersions":["v1"],"sideEffects":"None",
+           "clientConfig":{"service":{"namespace":"datadog","name":"datadog-admission-controller","path":"/injectlib","port":443}},
+           "rules":[{"operations":["CREATE"],"apiGroups":[""],"apiVersions":["v1"],"resources":["pods"]}]}]}""");
+    // failurePolicy is unset: admissionregistration.k8s.io/v1 defaults it to Fail.
+    assertThatThrownBy(() -> createPod(on, "web", "{}")).hasMessage("Internal error occurred: failed calling webhook "
+        + "\"datadog.webhook.lib.injection\": failed to call webhook: the server could not find the requested resource");
+  }
+
+  @Test
   void deletedDatadogAgent_leavesNoWebhookThatBlocksPods() {
     OperatorOnCluster on = cluster("  features:\n    admissionController:\n      failurePolicy: Fail\n");
     ResourceKey dda = ResourceKey.parse("datadoghq.com/DatadogAgent/datadog/datadog");

@@ -30,11 +30,15 @@ public enum Capability {
   DELETE_PRECONDITIONS,
   /** Owner-reference garbage collection: background, foreground, orphan. */
   GARBAGE_COLLECTION,
-  /** Namespace deletion: contents removed, Terminating until then, new content refused. */
+  /**
+   * Namespace lifecycle: no object is created in a namespace that does not exist (the NamespaceLifecycle
+   * admission plugin); deleting a namespace removes its contents, keeps it Terminating until then and refuses
+   * new content.
+   */
   NAMESPACE_LIFECYCLE,
   /** Serving the kinds of CustomResourceDefinitions, and retiring them. */
   CUSTOM_RESOURCES,
-  /** Validation of objects (422 with causes). */
+  /** Validation of objects (422 with causes), including the rule that no finalizer joins an object being deleted. */
   VALIDATION,
   /** Requests as another identity, authorized by RBAC: needs {@link BackendFixture#backendAs(String)}. */
   IDENTITIES,

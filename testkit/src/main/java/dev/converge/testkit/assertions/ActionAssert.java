@@ -62,7 +62,7 @@ public final class ActionAssert extends AbstractAssert<ActionAssert, Action> {
 
   /** The diff of this update or replace changes exactly {@code paths} (in any order). */
   public ActionAssert changing(String... paths) {
-    List<String> changed = actual.diff().map(d -> (List<String>) d.paths()).orElse(List.of());
+    List<String> changed = actual.diff().<List<String>>map(d -> d.paths()).orElse(List.of());
     List<String> expected = Arrays.asList(paths);
     if (!(changed.containsAll(expected) && expected.containsAll(changed) && changed.size() == expected.size())) {
       failWithMessage("expected %s %s to change %s but it changes %s", actual.verb(), actual.key(), expected, changed);

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * versions of events only grow; bookmarks carry the current version; a version past the history window ends
  * in {@code 410 Gone}; a closed watch hears nothing more.
  */
+@SuppressWarnings("try") // each subscription is held only to be closed by its try-with-resources
 public interface WatchContract extends ContractSupport {
 
   @Test

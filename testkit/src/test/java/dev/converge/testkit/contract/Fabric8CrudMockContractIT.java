@@ -24,9 +24,17 @@ import org.junit.jupiter.api.AfterEach;
  * Limitations#FABRIC8_CRUD_MOCK} and reported as skipped with the reason. An IT: real sockets and threads.
  */
 class Fabric8CrudMockContractIT implements BackendContract {
+  /** The mock logs every request through java.util.logging; held strongly so the level sticks. */
+  private static final java.util.logging.Logger MOCK_LOG = quiet(java.util.logging.Logger.getLogger("io.fabric8.mockwebserver"));
+
   private final KubernetesMockServer server = start();
   private final KubernetesBackend backend = new KubernetesBackend(client(server),
       KubernetesBackendOptions.defaults().withFieldManager("contract").withWatchTransport(WatchTransport.WEBSOCKET), new SimpleMeterRegistry());
+
+  private static java.util.logging.Logger quiet(java.util.logging.Logger logger) {
+    logger.setLevel(java.util.logging.Level.WARNING);
+    return logger;
+  }
 
   private static KubernetesMockServer start() {
     KubernetesMockServer mock = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),

@@ -79,7 +79,7 @@ class ClusterAndLoadAssertTest {
     assertThat(cluster.requests()).since(mark).forIdentity(AGENT.name()).over(Duration.ofMinutes(5)).ratePerMinute()
         .isEqualTo(4.0);
     assertThat(cluster.requests()).since(mark).mutating().requests()
-        .containsExactly("patch configmaps default/a 200", "delete configmaps default/a 200");
+        .containsExactly("patch configmaps default/a 201", "delete configmaps default/a 200");
     assertThatThrownBy(() -> assertThat(cluster.requests()).since(mark).forIdentity("system:admin").mutating().isZero())
         .hasMessageContaining("expected no requests since #" + mark + " by system:admin (mutating) but there were 2")
         .hasMessageContaining("delete configmaps default/a 200");

@@ -61,11 +61,11 @@ class ConvergenceProofTest {
         "t=0ms proofs.converge.dev/Shop/shop/web converged writes=7 status=written requeue=none",
         "t=0ms proofs.converge.dev/Shop/shop/web converged writes=0 requeue=none");
     assertThat(world.cluster.requests()).since(mark).forIdentity(OPERATOR.name()).forVerb("patch").requests().containsExactly(
-        "patch serviceaccounts shop/web 200",
-        "patch configmaps shop/web-config 200",
-        "patch clusterroles shop-web-reader 200",
-        "patch services shop/web 200",
-        "patch deployments shop/web 200");
+        "patch serviceaccounts shop/web 201",
+        "patch configmaps shop/web-config 201",
+        "patch clusterroles shop-web-reader 201",
+        "patch services shop/web 201",
+        "patch deployments shop/web 201");
     for (String owned : new String[] {ACCOUNT, CONFIG, ROLE, SERVICE, DEPLOYMENT}) {
       assertThat(world.cluster).object(owned).isOwnedBy(SHOP);
     }

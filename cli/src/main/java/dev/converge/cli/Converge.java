@@ -1,6 +1,8 @@
 package dev.converge.cli;
 
+import dev.converge.cli.serve.ServeCommand;
 import java.io.PrintWriter;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 
 /**
@@ -13,9 +15,19 @@ public final class Converge {
 
   /** The command tree, printing to {@code out} and {@code err}, planning against {@code actualState}. */
   public static CommandLine commandLine(ActualState actualState, PrintWriter out, PrintWriter err) {
+    return commandLine(actualState, out, err, new CountDownLatch(1));
+  }
+
+  /**
+   * The command tree, as above; long-running commands ({@code serve}) run until {@code stop} counts down, which
+   * {@link Main} does on the process's shutdown.
+   */
+  public static CommandLine commandLine(ActualState actualState, PrintWriter out, PrintWriter err,
+      CountDownLatch stop) {
     ConvergeCommand root = new ConvergeCommand(err);
     CommandLine commandLine = new CommandLine(root)
         .addSubcommand(new PlanCommand(actualState, out))
+        .addSubcommand(new ServeCommand(out, stop))
         .addSubcommand(new CommandLine.HelpCommand())
         .setCaseInsensitiveEnumValuesAllowed(true)
         .setOut(out)

@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import com.google.common.hash.Hashing;
+import dev.converge.api.Action;
 import dev.converge.api.DependencyCycleException;
 import dev.converge.api.DesiredGraph;
 import dev.converge.api.GroupKind;
@@ -23,6 +24,8 @@ import dev.converge.api.Ticker;
 import dev.converge.api.backend.Backend;
 import dev.converge.api.backend.BackendException;
 import dev.converge.api.backend.Selection;
+import dev.converge.core.cache.CachedBackend;
+import dev.converge.core.cache.WatchCache;
 import dev.converge.core.exec.ActionOutcome;
 import dev.converge.core.exec.ActionStatus;
 import dev.converge.core.exec.ExecutionReport;
@@ -73,6 +76,8 @@ public final class ControlLoop<P> {
   public static final String FINALIZER = "converge.dev/cleanup";
 
   private final Backend backend;
+  private final Backend reads;
+  private final @Nullable WatchCache cache;
   private final Reconciler<P> reconciler;
   private final Ticker ticker;
   private final long seed;
@@ -82,9 +87,12 @@ public final class ControlLoop<P> {
   private final LoopMetrics metrics;
   private final PrimaryWrites writes;
   private final MeterRegistry registry;
+  private final int conflictAttempts;
 
   private ControlLoop(Builder<P> builder) {
     this.backend = builder.backend;
+    this.reads = builder.backend;
+    this.cache = null;
     this.reconciler = builder.reconciler;
     this.ticker = builder.ticker;
     this.seed = builder.seed;
@@ -94,7 +102,31 @@ public final class ControlLoop<P> {
     this.executor = configured != null ? configured : PlanExecutor.builder(backend).meterRegistry(registry).build();
     this.cleanupRecheck = builder.cleanupRecheck;
     this.metrics = new LoopMetrics(registry, reconciler.primaryKind().toString());
-    this.writes = new PrimaryWrites(backend, builder.conflictAttempts, metrics);
+    this.conflictAttempts = builder.conflictAttempts;
+    this.writes = new PrimaryWrites(backend, backend::get, conflictAttempts, metrics);
+  }
+
+  /** {@code base} reading through {@code cache}; everything else shared. */
+  private ControlLoop(ControlLoop<P> base, WatchCache cache) {
+    this.backend = base.backend;
+    this.cache = cache;
+    this.reads = new CachedBackend(base.backend, cache);
+    this.reconciler = base.reconciler;
+    this.ticker = base.ticker;
+    this.seed = base.seed;
+    this.planner = base.planner;
+    this.registry = base.registry;
+    this.executor = base.executor;
+    this.cleanupRecheck = base.cleanupRecheck;
+    this.metrics = base.metrics;
+    this.conflictAttempts = base.conflictAttempts;
+    // Writes to the primary go through the cached view, which takes their results in; a conflict means the
+    // cache was behind, so the primary is read again from the server (and that state taken in too).
+    this.writes = new PrimaryWrites(reads, key -> {
+      Optional<Resource> fresh = backend.get(key);
+      fresh.ifPresent(cache::recordWrite);
+      return fresh;
+    }, conflictAttempts, metrics);
   }
 
   /**
@@ -147,19 +179,64 @@ public final class ControlLoop<P> {
   }
 
   /**
-   * An event router that watches the primary kind and the owned kinds on this loop's backend and hands the
-   * affected primary keys to {@code sink}; not started.
+   * An event router over its own {@link #watchCache watch cache} of the primary kind and the owned kinds on
+   * this loop's backend, handing the affected primary keys to {@code sink}; not started. This loop keeps
+   * reading the backend; drivers share the cache with a {@link #withCache cached} loop instead.
    *
-   * @param scheduler where watch reconnects are scheduled
-   * @param reconnectDelay how long to wait before re-opening a dropped watch
+   * @param scheduler where watch reconnects and re-lists are scheduled
+   * @param reconnectDelay how long to wait before re-opening a dropped watch or retrying a failed list
    */
   public EventRouter events(Consumer<ResourceKey> sink, TaskScheduler scheduler, Duration reconnectDelay) {
-    return new EventRouter(backend, primaryKind(), backend.types().isNamespaced(primaryKind()), ownedKinds(), sink,
-        scheduler, reconnectDelay);
+    return events(watchCache(scheduler, reconnectDelay), sink);
+  }
+
+  /**
+   * An event router over {@code cache}, handing the primaries that its changes concern to {@code sink}; not
+   * started. The router starts and closes the cache.
+   */
+  public EventRouter events(WatchCache cache, Consumer<ResourceKey> sink) {
+    return new EventRouter(cache, primaryKind(), backend.types().isNamespaced(primaryKind()), sink);
+  }
+
+  /**
+   * A watch cache (not started) of the primary kind and the owned kinds on this loop's backend, indexed by
+   * the owner label every pass selects by, publishing to this loop's registry.
+   *
+   * @param scheduler where watch reconnects and re-lists are scheduled
+   * @param reconnectDelay how long to wait before re-opening a dropped watch or retrying a failed list
+   */
+  public WatchCache watchCache(TaskScheduler scheduler, Duration reconnectDelay) {
+    return WatchCache.builder(backend, scheduler)
+        .kind(primaryKind())
+        .kinds(ownedKinds())
+        .reconnectDelay(reconnectDelay)
+        .indexLabel(Ownership.OWNER_LABEL)
+        .meterRegistry(registry)
+        .build();
+  }
+
+  /**
+   * This loop reading through {@code cache} (which must list and watch this loop's backend, and hold the
+   * primary and owned kinds to make a difference): the primary, the owned objects and the desired objects are
+   * read from memory for every kind that has synced, from the backend otherwise, and every write the pass
+   * makes (the executor's, the finalizer and status updates) is fed into the cache, so the next pass sees it
+   * even before its watch event arrives. A converged pass then makes no request at all, as a
+   * controller-runtime reconciler reading from its manager's cache (DESIGN.md §9).
+   *
+   * <p>The executor still reads the server where it must (a re-read after a conflict, checking that a
+   * replaced object is gone), and so do readiness gates for objects outside the cache.
+   */
+  public ControlLoop<P> withCache(WatchCache cache) {
+    return new ControlLoop<>(this, cache);
+  }
+
+  /** The cache this loop reads through, if it was made {@link #withCache with one}. */
+  public Optional<WatchCache> cache() {
+    return Optional.ofNullable(cache);
   }
 
   private PassResult pass(ResourceKey key, PrimaryWrites.Pass pass) {
-    Optional<Resource> found = backend.get(key);
+    Optional<Resource> found = reads.get(key);
     if (found.isEmpty()) {
       return simple(key, PassResult.Phase.ABSENT, ExecutionReport.empty(Observed.empty()), pass, Requeue.none());
     }
@@ -178,7 +255,7 @@ public final class ControlLoop<P> {
       return simple(key, PassResult.Phase.ABSENT, ExecutionReport.empty(Observed.empty()), pass, Requeue.none());
     }
     primary = withFinalizer;
-    Observed owned = backend.observe(ownedSelection(key, ImmutableSet.of()));
+    Observed owned = reads.observe(ownedSelection(key, ImmutableSet.of()));
     DesiredGraph graph;
     Observed observed = owned;
     Plan plan;
@@ -197,9 +274,9 @@ public final class ControlLoop<P> {
       return new PassResult(key, PassResult.Phase.RECONCILED, failed, ExecutionReport.empty(observed), pass.writes, written,
           Requeue.backoff(Duration.ZERO), null);
     }
-    ExecutionReport report = executor.execute(plan, observed);
+    ExecutionReport report = execute(plan, observed);
     pass.writes += report.writes();
-    Observed live = report.writes() == 0 ? observed : backend.observe(ownedSelection(key, graph.resources().keySet()));
+    Observed live = report.writes() == 0 ? observed : reads.observe(ownedSelection(key, graph.resources().keySet()));
     Outcome outcome = outcomeOf(report);
     boolean written = writeStatus(primary, decoded, live, outcome, pass);
     return new PassResult(key, PassResult.Phase.RECONCILED, outcome, report, pass.writes, written, requeueFor(report), null);
@@ -207,7 +284,7 @@ public final class ControlLoop<P> {
 
   private PassResult invalid(Resource primary, InvalidSpecException invalid, PrimaryWrites.Pass pass) {
     Outcome outcome = Outcome.invalid(invalid.getMessage());
-    Observed owned = backend.observe(ownedSelection(primary.key(), ImmutableSet.of()));
+    Observed owned = reads.observe(ownedSelection(primary.key(), ImmutableSet.of()));
     boolean written = writeStatus(primary, null, owned, outcome, pass);
     // No requeue: an invalid spec does not heal with time; the user's edit brings an event.
     return new PassResult(primary.key(), PassResult.Phase.RECONCILED, outcome, ExecutionReport.empty(owned), pass.writes,
@@ -220,10 +297,10 @@ public final class ControlLoop<P> {
       // Our cleanup is done (or never started); other finalizers are their owners' business.
       return simple(key, PassResult.Phase.CLEANED_UP, ExecutionReport.empty(Observed.empty()), pass, Requeue.none());
     }
-    Observed owned = backend.observe(ownedSelection(key, ImmutableSet.of()));
-    ExecutionReport report = executor.execute(planner.planTeardown(key, owned), owned);
+    Observed owned = reads.observe(ownedSelection(key, ImmutableSet.of()));
+    ExecutionReport report = execute(planner.planTeardown(key, owned), owned);
     pass.writes += report.writes();
-    Observed remaining = report.writes() == 0 ? owned : backend.observe(ownedSelection(key, ImmutableSet.of()));
+    Observed remaining = report.writes() == 0 ? owned : reads.observe(ownedSelection(key, ImmutableSet.of()));
     if (remaining.ownedBy(key).isEmpty()) {
       writes.removeFinalizer(primary, FINALIZER, pass);
       return simple(key, PassResult.Phase.CLEANED_UP, report, pass, Requeue.none());
@@ -234,6 +311,30 @@ public final class ControlLoop<P> {
         ? Requeue.backoff(report.requeueAfter().orElse(Duration.ZERO))
         : Requeue.after(cleanupRecheck);
     return simple(key, PassResult.Phase.CLEANING_UP, report, pass, requeue);
+  }
+
+  /**
+   * Executes {@code plan} and, reading through a cache, feeds it what the executor wrote: each applied
+   * object as the server stored it, each delete as the object it was planned against (the executor writes to
+   * the server directly, so that its re-reads after a conflict see the server).
+   */
+  private ExecutionReport execute(Plan plan, Observed observed) {
+    ExecutionReport report = executor.execute(plan, observed);
+    WatchCache fed = cache;
+    if (fed != null && report.writes() > 0) {
+      for (ActionOutcome outcome : report.outcomes()) {
+        if (outcome.status() == ActionStatus.APPLIED) {
+          report.observed().get(outcome.key()).ifPresent(fed::recordWrite);
+        } else if (outcome.status() == ActionStatus.DELETED) {
+          plan.find(outcome.key()).ifPresent(action -> {
+            if (action instanceof Action.Delete delete) {
+              fed.recordDelete(delete.live(), delete.propagation());
+            }
+          });
+        }
+      }
+    }
+    return report;
   }
 
   private boolean writeStatus(Resource primary, @Nullable P decoded, Observed live, Outcome outcome, PrimaryWrites.Pass pass) {
@@ -255,7 +356,7 @@ public final class ControlLoop<P> {
       return owned;
     }
     List<Resource> all = new ArrayList<>(owned.objects().values());
-    for (Resource found : backend.observe(Selection.keys(missing)).objects().values()) {
+    for (Resource found : reads.observe(Selection.keys(missing)).objects().values()) {
       if (!owned.contains(found.key())) {
         all.add(found);
       }

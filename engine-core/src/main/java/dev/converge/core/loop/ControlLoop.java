@@ -65,6 +65,11 @@ import org.jspecify.annotations.Nullable;
  *       when it changed.
  * </ol>
  *
+ * <p>Where it reads: a loop built by {@link #builder} reads the backend, so {@code reconcile} called directly
+ * (unit tests, convergence assertions) sees the server itself, at the cost of a get and a list per owned kind
+ * per pass. The drivers run {@link #withCache a copy reading through their watch cache} instead, which makes
+ * a converged pass free of requests; both copies write the same way.
+ *
  * <p>Thread-safe: passes over different primaries may run at once (the work queue never hands one primary to
  * two workers). Time comes from the injected {@link Ticker}; randomness from the seed, mixed with the primary's
  * key, so a reconciler sees the same draws for the same primary on every pass and every run.

@@ -29,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  * A server whose lists and watches the test scripts, as client-go's tests drive a reflector with a fake
  * lister-watcher: {@link #listing} sets what the next lists of a kind return, {@link #failNext} makes the next
  * list or watch throw, and the test pushes events into the open watch ({@link #send}) or ends it ({@link
- * #drop}). Every list and watch is recorded ({@code "list ConfigMap"}, {@code "watch ConfigMap from=12
+ * #drop}), and {@link #compact} makes watches from older versions fail with 410. Every list and watch is recorded ({@code "list ConfigMap"}, {@code "watch ConfigMap from=12
  * bookmarks"}). Only lists and watches are served.
  */
 final class ScriptedServer implements Backend {
@@ -38,6 +38,7 @@ final class ScriptedServer implements Backend {
   private final List<String> requests = new ArrayList<>();
   private final List<Watch> watches = new ArrayList<>();
   private int pageSize;
+  private long compactedThrough;
 
   /** What lists of a kind return: the objects and the list's resourceVersion. */
   record Listing(ImmutableList<Resource> items, String resourceVersion) {}
@@ -68,6 +69,12 @@ final class ScriptedServer implements Backend {
   /** Serves lists in pages of {@code size} (0: one page, ignoring the request's limit). */
   ScriptedServer pagesOf(int size) {
     this.pageSize = size;
+    return this;
+  }
+
+  /** Forgets history through {@code revision}: a watch from an older version fails with 410 Gone. */
+  ScriptedServer compact(long revision) {
+    this.compactedThrough = revision;
     return this;
   }
 
@@ -147,6 +154,10 @@ final class ScriptedServer implements Backend {
   public Subscription watch(WatchRequest request, WatchListener listener) {
     requests.add("watch " + request.kind() + " from=" + request.resourceVersion() + (request.bookmarks() ? " bookmarks" : ""));
     fail("watch", request.kind());
+    String from = request.resourceVersion();
+    if (from != null && Long.parseLong(from) < compactedThrough) {
+      throw new BackendException.Gone("too old resource version: " + from + " (" + compactedThrough + ")");
+    }
     Watch watch = new Watch(request, listener);
     watches.add(watch);
     return watch;

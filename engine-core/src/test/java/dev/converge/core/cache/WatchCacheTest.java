@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * The informer rules, client-go's {@code Reflector} and {@code SharedInformer}, on a scripted server and the
  * virtual clock: list once, then watch from the list's version with bookmarks; listeners hear of a change after
  * the store holds it; a dropped watch is re-opened after the delay from the last version seen (an event's or a
- * bookmark's), without a list; {@code 410 Gone} re-lists and tells of every object and every deletion missed;
+ * bookmark's), without a list, so a bookmark lets a resume outlive a compaction; {@code 410 Gone} re-lists and tells of every object and every deletion missed;
  * a failed list is retried and the kind is not synced until one succeeds; events of a replaced watch and
  * echoes of the engine's own writes are not told; lists are paged; closing stops everything; the meters count
  * objects, re-lists and watch restarts.
@@ -108,6 +108,34 @@ class WatchCacheTest {
     assertThat(server.requests()).containsExactly("watch ConfigMap from=15 bookmarks", "watch ConfigMap from=15 bookmarks");
     assertThat(counter(CacheMetrics.WATCH_RESTARTS)).isEqualTo(2.0);
     assertThat(counter(CacheMetrics.RELISTS)).isZero();
+  }
+
+  @Test
+  void aBookmark_keepsTheVersionFresh_soAResumeAfterACompactionNeedsNoList() {
+    startedWithAAndB();
+    server.bookmark(CONFIG_MAP, "40"); // the server moved on (other kinds changed); nothing of ours did
+    server.compact(40);
+
+    server.drop(CONFIG_MAP, new BackendException.Unavailable(500, "connection reset", Duration.ZERO));
+    clock.runFor(DELAY);
+
+    assertThat(server.requests()).containsExactly("watch ConfigMap from=40 bookmarks");
+    assertThat(counter(CacheMetrics.RELISTS)).isZero();
+  }
+
+  @Test
+  void withoutABookmark_aResumeAfterACompactionMeets410_andRelists() {
+    startedWithAAndB();
+    server.compact(40);
+    server.listing(CONFIG_MAP, "41", cm("ns", "a", "3"), cm("ns", "b", "7"));
+
+    server.drop(CONFIG_MAP, new BackendException.Unavailable(500, "connection reset", Duration.ZERO));
+    clock.runFor(DELAY);
+    clock.runFor(DELAY);
+
+    assertThat(server.requests()).containsExactly(
+        "watch ConfigMap from=10 bookmarks", "list ConfigMap", "watch ConfigMap from=41 bookmarks");
+    assertThat(counter(CacheMetrics.RELISTS)).isEqualTo(1.0);
   }
 
   @Test

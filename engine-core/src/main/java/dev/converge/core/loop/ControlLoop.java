@@ -5,7 +5,6 @@ import static com.google.common.base.Preconditions.checkArgument;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import com.google.common.hash.Hashing;
-import dev.converge.api.Action;
 import dev.converge.api.DependencyCycleException;
 import dev.converge.api.DesiredGraph;
 import dev.converge.api.GroupKind;
@@ -24,10 +23,7 @@ import dev.converge.api.Ticker;
 import dev.converge.api.backend.Backend;
 import dev.converge.api.backend.BackendException;
 import dev.converge.api.backend.Selection;
-import dev.converge.core.cache.CachedBackend;
 import dev.converge.core.cache.WatchCache;
-import dev.converge.core.exec.ActionOutcome;
-import dev.converge.core.exec.ActionStatus;
 import dev.converge.core.exec.ExecutionReport;
 import dev.converge.core.exec.PlanExecutor;
 import dev.converge.core.plan.Planner;
@@ -81,8 +77,7 @@ public final class ControlLoop<P> {
   public static final String FINALIZER = "converge.dev/cleanup";
 
   private final Backend backend;
-  private final Backend reads;
-  private final @Nullable WatchCache cache;
+  private final ClusterView view;
   private final Reconciler<P> reconciler;
   private final Ticker ticker;
   private final long seed;
@@ -90,14 +85,11 @@ public final class ControlLoop<P> {
   private final PlanExecutor executor;
   private final Duration cleanupRecheck;
   private final LoopMetrics metrics;
-  private final PrimaryWrites writes;
   private final MeterRegistry registry;
   private final int conflictAttempts;
 
   private ControlLoop(Builder<P> builder) {
     this.backend = builder.backend;
-    this.reads = builder.backend;
-    this.cache = null;
     this.reconciler = builder.reconciler;
     this.ticker = builder.ticker;
     this.seed = builder.seed;
@@ -108,14 +100,12 @@ public final class ControlLoop<P> {
     this.cleanupRecheck = builder.cleanupRecheck;
     this.metrics = new LoopMetrics(registry, reconciler.primaryKind().toString());
     this.conflictAttempts = builder.conflictAttempts;
-    this.writes = new PrimaryWrites(backend, backend::get, conflictAttempts, metrics);
+    this.view = ClusterView.direct(backend, conflictAttempts, metrics);
   }
 
   /** {@code base} reading through {@code cache}; everything else shared. */
   private ControlLoop(ControlLoop<P> base, WatchCache cache) {
     this.backend = base.backend;
-    this.cache = cache;
-    this.reads = new CachedBackend(base.backend, cache);
     this.reconciler = base.reconciler;
     this.ticker = base.ticker;
     this.seed = base.seed;
@@ -125,13 +115,7 @@ public final class ControlLoop<P> {
     this.cleanupRecheck = base.cleanupRecheck;
     this.metrics = base.metrics;
     this.conflictAttempts = base.conflictAttempts;
-    // Writes to the primary go through the cached view, which takes their results in; a conflict means the
-    // cache was behind, so the primary is read again from the server (and that state taken in too).
-    this.writes = new PrimaryWrites(reads, key -> {
-      Optional<Resource> fresh = backend.get(key);
-      fresh.ifPresent(cache::recordWrite);
-      return fresh;
-    }, conflictAttempts, metrics);
+    this.view = ClusterView.cached(backend, cache, conflictAttempts, metrics);
   }
 
   /**
@@ -237,11 +221,11 @@ public final class ControlLoop<P> {
 
   /** The cache this loop reads through, if it was made {@link #withCache with one}. */
   public Optional<WatchCache> cache() {
-    return Optional.ofNullable(cache);
+    return view.cache();
   }
 
   private PassResult pass(ResourceKey key, PrimaryWrites.Pass pass) {
-    Optional<Resource> found = reads.get(key);
+    Optional<Resource> found = view.reads().get(key);
     if (found.isEmpty()) {
       return simple(key, PassResult.Phase.ABSENT, ExecutionReport.empty(Observed.empty()), pass, Requeue.none());
     }
@@ -255,12 +239,12 @@ public final class ControlLoop<P> {
     } catch (InvalidSpecException invalid) {
       return invalid(primary, invalid, pass);
     }
-    Resource withFinalizer = writes.ensureFinalizer(primary, FINALIZER, pass);
+    Resource withFinalizer = view.writes().ensureFinalizer(primary, FINALIZER, pass);
     if (withFinalizer == null) {
       return simple(key, PassResult.Phase.ABSENT, ExecutionReport.empty(Observed.empty()), pass, Requeue.none());
     }
     primary = withFinalizer;
-    Observed owned = reads.observe(ownedSelection(key, ImmutableSet.of()));
+    Observed owned = view.reads().observe(ownedSelection(key, ImmutableSet.of()));
     DesiredGraph graph;
     Observed observed = owned;
     Plan plan;
@@ -281,15 +265,15 @@ public final class ControlLoop<P> {
     }
     ExecutionReport report = execute(plan, observed);
     pass.writes += report.writes();
-    Observed live = report.writes() == 0 ? observed : reads.observe(ownedSelection(key, graph.resources().keySet()));
-    Outcome outcome = outcomeOf(report);
+    Observed live = report.writes() == 0 ? observed : view.reads().observe(ownedSelection(key, graph.resources().keySet()));
+    Outcome outcome = ReportOutcomes.outcomeOf(report);
     boolean written = writeStatus(primary, decoded, live, outcome, pass);
-    return new PassResult(key, PassResult.Phase.RECONCILED, outcome, report, pass.writes, written, requeueFor(report), null);
+    return new PassResult(key, PassResult.Phase.RECONCILED, outcome, report, pass.writes, written, ReportOutcomes.requeueFor(report), null);
   }
 
   private PassResult invalid(Resource primary, InvalidSpecException invalid, PrimaryWrites.Pass pass) {
     Outcome outcome = Outcome.invalid(invalid.getMessage());
-    Observed owned = reads.observe(ownedSelection(primary.key(), ImmutableSet.of()));
+    Observed owned = view.reads().observe(ownedSelection(primary.key(), ImmutableSet.of()));
     boolean written = writeStatus(primary, null, owned, outcome, pass);
     // No requeue: an invalid spec does not heal with time; the user's edit brings an event.
     return new PassResult(primary.key(), PassResult.Phase.RECONCILED, outcome, ExecutionReport.empty(owned), pass.writes,
@@ -302,12 +286,12 @@ public final class ControlLoop<P> {
       // Our cleanup is done (or never started); other finalizers are their owners' business.
       return simple(key, PassResult.Phase.CLEANED_UP, ExecutionReport.empty(Observed.empty()), pass, Requeue.none());
     }
-    Observed owned = reads.observe(ownedSelection(key, ImmutableSet.of()));
+    Observed owned = view.reads().observe(ownedSelection(key, ImmutableSet.of()));
     ExecutionReport report = execute(planner.planTeardown(key, owned), owned);
     pass.writes += report.writes();
-    Observed remaining = report.writes() == 0 ? owned : reads.observe(ownedSelection(key, ImmutableSet.of()));
+    Observed remaining = report.writes() == 0 ? owned : view.reads().observe(ownedSelection(key, ImmutableSet.of()));
     if (remaining.ownedBy(key).isEmpty()) {
-      writes.removeFinalizer(primary, FINALIZER, pass);
+      view.writes().removeFinalizer(primary, FINALIZER, pass);
       return simple(key, PassResult.Phase.CLEANED_UP, report, pass, Requeue.none());
     }
     // Objects with finalizers of their own stay until those are removed; their deletion events (or the
@@ -318,32 +302,15 @@ public final class ControlLoop<P> {
     return simple(key, PassResult.Phase.CLEANING_UP, report, pass, requeue);
   }
 
-  /**
-   * Executes {@code plan} and, reading through a cache, feeds it what the executor wrote: each applied
-   * object as the server stored it, each delete as the object it was planned against (the executor writes to
-   * the server directly, so that its re-reads after a conflict see the server).
-   */
+  /** Executes {@code plan} and feeds what it wrote to the cache the pass reads, if any. */
   private ExecutionReport execute(Plan plan, Observed observed) {
     ExecutionReport report = executor.execute(plan, observed);
-    WatchCache fed = cache;
-    if (fed != null && report.writes() > 0) {
-      for (ActionOutcome outcome : report.outcomes()) {
-        if (outcome.status() == ActionStatus.APPLIED) {
-          report.observed().get(outcome.key()).ifPresent(fed::recordWrite);
-        } else if (outcome.status() == ActionStatus.DELETED) {
-          plan.find(outcome.key()).ifPresent(action -> {
-            if (action instanceof Action.Delete delete) {
-              fed.recordDelete(delete.live(), delete.propagation());
-            }
-          });
-        }
-      }
-    }
+    view.executed(plan, report);
     return report;
   }
 
   private boolean writeStatus(Resource primary, @Nullable P decoded, Observed live, Outcome outcome, PrimaryWrites.Pass pass) {
-    return writes.writeStatus(primary,
+    return view.writes().writeStatus(primary,
         current -> reconciler.status(new PassStatusContext<>(current, decoded, live, outcome, ticker.now())), pass);
   }
 
@@ -361,7 +328,7 @@ public final class ControlLoop<P> {
       return owned;
     }
     List<Resource> all = new ArrayList<>(owned.objects().values());
-    for (Resource found : reads.observe(Selection.keys(missing)).objects().values()) {
+    for (Resource found : view.reads().observe(Selection.keys(missing)).objects().values()) {
       if (!owned.contains(found.key())) {
         all.add(found);
       }
@@ -375,33 +342,6 @@ public final class ControlLoop<P> {
         .putString(primary.toString(), StandardCharsets.UTF_8)
         .hash()
         .asLong());
-  }
-
-  /**
-   * Failures make the outcome {@link Outcome.Failed}; gates make it {@link Outcome.Progressing}; otherwise
-   * {@link Outcome.Converged}, also when actions ran: they all succeeded, so the status written now is the
-   * one the next (empty) pass would compute, and the pass after a change writes status once, not twice.
-   */
-  static Outcome outcomeOf(ExecutionReport report) {
-    if (report.hasFailures()) {
-      return new Outcome.Failed(describe(report.withStatus(ActionStatus.FAILED)));
-    }
-    if (!report.isComplete()) {
-      return new Outcome.Progressing(describe(report.withStatus(ActionStatus.WAITING)));
-    }
-    return Outcome.converged();
-  }
-
-  private static ImmutableList<String> describe(List<ActionOutcome> outcomes) {
-    return outcomes.stream().map(o -> o.key() + ": " + o.reason()).collect(ImmutableList.toImmutableList());
-  }
-
-  private static Requeue requeueFor(ExecutionReport report) {
-    Optional<Duration> hint = report.requeueAfter();
-    if (hint.isEmpty()) {
-      return Requeue.none();
-    }
-    return report.hasFailures() ? Requeue.backoff(hint.get()) : Requeue.after(hint.get());
   }
 
   private static PassResult simple(ResourceKey key, PassResult.Phase phase, ExecutionReport report, PrimaryWrites.Pass pass, Requeue requeue) {

@@ -146,11 +146,6 @@ public final class WatchCache implements AutoCloseable {
     }
   }
 
-  /** {@link #recordWrite} for each of {@code stored}. */
-  public void recordWrites(Collection<Resource> stored) {
-    stored.forEach(this::recordWrite);
-  }
-
   /**
    * The engine deleted {@code live} (the object as it read it) with {@code propagation}. The entry goes,
    * unless the server only marks the object: Kubernetes keeps an object with finalizers (and one deleted in

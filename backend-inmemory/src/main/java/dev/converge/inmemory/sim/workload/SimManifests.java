@@ -67,10 +67,20 @@ public final class SimManifests {
    * @throws ManifestException for the first invalid simulation document
    */
   public static SimSpec read(ManifestSet set) {
+    return read(set.entries(), set.types());
+  }
+
+  /**
+   * Splits {@code entries} (read with {@code types}, perhaps edited since) into node pools, workload profiles
+   * and the resources to apply.
+   *
+   * @throws ManifestException for the first invalid simulation document
+   */
+  public static SimSpec read(List<ManifestEntry> entries, ResourceTypes types) {
     ImmutableList.Builder<NodePoolSpec> pools = ImmutableList.builder();
     List<ManifestEntry> profileEntries = new ArrayList<>();
     ImmutableList.Builder<DesiredResource> resources = ImmutableList.builder();
-    for (ManifestEntry entry : set.entries()) {
+    for (ManifestEntry entry : entries) {
       GroupKind kind = entry.key().groupKind();
       if (!isSimKind(kind)) {
         resources.add(entry.desired());
@@ -89,7 +99,7 @@ public final class SimManifests {
         throw doc.field("kind").error("unknown kind in " + GROUP + ": use NodePool or WorkloadProfile");
       }
     }
-    return new SimSpec(pools.build(), profiles(profileEntries, set.types()), resources.build());
+    return new SimSpec(pools.build(), profiles(profileEntries, types), resources.build());
   }
 
   private static NodePoolSpec pool(String name, SpecFields spec) {

@@ -16,7 +16,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>a request goes to the queue of its flow's shuffle-sharded hand holding the least waiting work ({@code
  *       shuffleShardLocked}, the starting card rotating per enqueue);
  *   <li>it is rejected when every seat is taken and that queue holds {@code queueLengthLimit} requests ({@code
- *       rejectOrEnqueueToBoundLocked}), or when it has waited {@code requestWaitLimit};
+ *       rejectOrEnqueueToBoundLocked}), or when it has waited {@code requestWaitLimit}. As in Kubernetes, the
+ *       length limit applies only while every seat is taken: when wide LISTs leave a few seats free that none
+ *       of them fits, queues grow past the limit and requests are rejected by the wait limit instead;
  *   <li>whenever seats are free, the queue whose head has the smallest virtual finish time {@code
  *       nextDispatchR + seats × G} (round robin among ties) dispatches, as long as the head's seats fit
  *       ({@code findDispatchQueueToBoundLocked}, {@code canAccommodateSeatsLocked});

@@ -15,7 +15,8 @@ import java.util.Map;
  *
  * <pre>{@code
  * LoadModel load = LoadModel.install(cluster.server(), scheduler);
- * SimClient kcm = load.client(Identity.user("system:kube-controller-manager"));   // 20 qps, burst 30
+ * SimClient kcm = load.client(Identity.user("system:kube-controller-manager"));   // 20 qps, burst 30, shared
+ * SimClient agent = load.newClient(Identity.serviceAccount("telemetry", "collector")); // one per pod, 5/10
  * kcm.send(ApiCall.create(pod), response -> ...);                                   // answered on the virtual clock
  * LoadReport report = load.report();
  * }</pre>
@@ -64,8 +65,16 @@ public final class LoadModel {
    * kube-controller-manager's controllers share one 20 qps limit.
    */
   public SimClient client(Identity identity) {
-    return clients.computeIfAbsent(identity.name(),
-        name -> new SimClient(this, scheduler, identity, config.limits().apply(identity)));
+    return clients.computeIfAbsent(identity.name(), name -> newClient(identity));
+  }
+
+  /**
+   * A client of its own for {@code identity}, with a bucket of its own: what each pod of a DaemonSet has, even
+   * though they all share one service account (each process builds its own {@code rest.Config}). Priority and
+   * fairness still sees one flow: flows follow the user, not the client.
+   */
+  public SimClient newClient(Identity identity) {
+    return new SimClient(this, scheduler, identity, config.limits().apply(identity));
   }
 
   public PriorityAndFairness flowControl() {

@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Drives the workload models: every pod a {@link WorkloadProfileSpec} selects (same namespace, labels
  * matching) becomes a client of the API server — through the {@link LoadModel}'s client of its identity — as
- * soon as it is Running, and stops when it stops running, changes labels or is deleted. Proxy pods open their
+ * soon as it is Running (a client of its own, as each pod has its own connection and client-side limit), and stops when it stops running, changes labels or is deleted. Proxy pods open their
  * watches and answer other pods' {@code via} requests; those are counted apart ({@code
  * LoadAccounting.recordProxied}), and count as unavailable while the proxy has no running pod.
  *
@@ -114,7 +114,7 @@ public final class WorkloadDriver implements ChangeListener {
   private void start(String key, WorkloadProfileSpec profile, Resource pod) {
     long mixed = Hashing.murmur3_128().newHasher().putLong(seed).putString(key, StandardCharsets.UTF_8).hash().asLong();
     String node = pod.json().path("spec").path("nodeName").asText("");
-    PodClient client = new PodClient(this, profile, load.client(identityOf(profile, pod)), pod.namespace(), pod.name(),
+    PodClient client = new PodClient(this, profile, load.newClient(identityOf(profile, pod)), pod.namespace(), pod.name(),
         node, new SplittableRandom(mixed));
     clients.put(key, client);
     perProfile.get(profile.key())[0]++;

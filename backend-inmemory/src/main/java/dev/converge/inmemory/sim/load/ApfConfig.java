@@ -56,10 +56,10 @@ public record ApfConfig(int serverSeats, ImmutableList<PriorityLevel> levels, Im
         PriorityLevel.queuing("workload-low", 100, 128, 6, 50),
         PriorityLevel.queuing("global-default", 20, 128, 6, 50),
         PriorityLevel.rejecting("catch-all", 5));
-    Subject kcm = Subject.user(ClientLimit.KUBE_CONTROLLER_MANAGER_USER);
-    Subject scheduler = Subject.user(ClientLimit.SCHEDULER_USER);
+    Subject kcm = Subject.user("system:kube-controller-manager");
+    Subject scheduler = Subject.user("system:kube-scheduler");
     Subject kubeSystem = Subject.serviceAccount("kube-system", ALL);
-    Subject nodes = Subject.group(ClientLimit.NODES_GROUP);
+    Subject nodes = Subject.group("system:nodes");
     List<String> leaderVerbs = List.of("get", "create", "update");
     Rule leaseRule = Rule.of(leaderVerbs, List.of("coordination.k8s.io"), List.of("leases"), List.of(ALL), false);
     ImmutableList<Rule> everything = ImmutableList.of(Rule.everything());

@@ -2,12 +2,21 @@ package dev.converge.inmemory.sim.load;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.hash.Hashing;
+import dev.converge.api.GroupKind;
+import dev.converge.api.ResourceType;
 import dev.converge.api.backend.BackendException;
+import dev.converge.api.backend.ListRequest;
 import dev.converge.core.time.VirtualScheduler;
+import dev.converge.inmemory.server.ApiServer;
+import dev.converge.inmemory.server.Identity;
 import dev.converge.inmemory.server.RequestContext;
 import dev.converge.inmemory.server.RequestInfo;
 import dev.converge.inmemory.server.RequestInterceptor;
 import dev.converge.inmemory.server.Verb;
+import dev.converge.inmemory.sim.runtime.ApiCall;
+import dev.converge.inmemory.sim.runtime.RequestAdmission;
+import dev.converge.inmemory.sim.runtime.SimClient;
+import dev.converge.inmemory.store.ObjectStore;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +24,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -28,17 +38,20 @@ import org.jspecify.annotations.Nullable;
  * {@code latencyNanos} is the queue wait plus the service time; seats are held for the service time on the
  * virtual clock.
  *
- * <p>Requests sent through a {@link SimClient} are admitted before they run ({@link #submit}) and wait on the
- * virtual clock. Synchronous callers of the server (the engine's control loop on the simulated driver, tests)
- * cannot wait: this interceptor admits them on the spot — they take seats if the level would not reject them,
- * and get the 429 a queued request would get when its queue is full — but never queue.
+ * <p>Requests that a {@link SimClient} sends as an {@link ApiCall} are admitted before they run ({@link
+ * #admit}, the simulation's {@link RequestAdmission}) and wait on the virtual clock: they run on the server
+ * when dispatched. Synchronous callers of the server (the engine's control loop on the simulated driver,
+ * tests), and client calls that do not say what they are, cannot wait: this interceptor admits them on the
+ * spot — they take seats if the level would not reject them, and get the 429 a queued request would get when
+ * its queue is full — but never queue.
  *
  * <p>The in-memory server serves LISTs from an index when it can (pods by {@code spec.nodeName}), and the
  * estimate here follows what the server will walk: a per-node pod LIST is as cheap in seats as it is to
  * serve. (kube-apiserver's own estimator counts every stored object of the resource, index or not.)
  */
-public final class PriorityAndFairness implements RequestInterceptor {
+public final class PriorityAndFairness implements RequestInterceptor, RequestAdmission {
   private final ApfConfig config;
+  private final ApiServer server;
   private final VirtualScheduler scheduler;
   private final LatencyModel latency;
   private final ObjectCounts counts;
@@ -48,8 +61,10 @@ public final class PriorityAndFairness implements RequestInterceptor {
   private final Duration retryAfter;
   private @Nullable ApfRequest admitted;
 
-  PriorityAndFairness(ApfConfig config, VirtualScheduler scheduler, LatencyModel latency, ObjectCounts counts) {
+  PriorityAndFairness(ApfConfig config, ApiServer server, VirtualScheduler scheduler, LatencyModel latency,
+      ObjectCounts counts) {
     this.config = config;
+    this.server = server;
     this.scheduler = scheduler;
     this.latency = latency;
     this.counts = counts;
@@ -114,11 +129,50 @@ public final class PriorityAndFairness implements RequestInterceptor {
     level.submit(apf, flowHash(schema.name(), flow));
   }
 
-  /** Runs {@code call}, the server request {@code request} was admitted for, so that it is accounted as such. */
-  <T> T execute(ApfRequest request, java.util.function.Supplier<T> call) {
+  /**
+   * Admits a client request: an {@link ApiCall} is classified, estimated and queued, and {@code dispatch} runs
+   * when it is dispatched or rejected (the interceptor then answers 429); any other call runs at once.
+   */
+  @Override
+  public void admit(Identity identity, SimClient.Call<?> call, Runnable dispatch) {
+    if (!(call instanceof ApiCall<?> api)) {
+      dispatch.run();
+      return;
+    }
+    ResourceType type;
+    try {
+      type = server.type(api.kind());
+    } catch (BackendException unserved) {
+      dispatch.run();
+      return;
+    }
+    String namespace = type.namespaced() ? api.namespace() : "";
+    RequestInfo info = new RequestInfo(identity, api.verb(), type, api.subresource(), namespace, api.name());
+    int objects = api.verb() == Verb.LIST ? objectsToWalk(api, type) : 1;
+    submit(info, objects, request -> run(request, dispatch));
+  }
+
+  /**
+   * The objects a LIST will walk, as the server serves it: one for a {@code metadata.name} selector, the
+   * node's pods for a {@code spec.nodeName} selector (the index), else the kind in the namespace or cluster.
+   */
+  private int objectsToWalk(ApiCall<?> call, ResourceType type) {
+    ListRequest list = call.listRequest();
+    if (list == null || list.fields().requiredValue("metadata.name").isPresent()) {
+      return 1;
+    }
+    Optional<String> node = list.fields().requiredValue(ObjectStore.POD_NODE_INDEX);
+    if (node.isPresent() && type.groupKind().equals(GroupKind.of("", "Pod")) && list.continueToken() == null) {
+      return counts.podsOn(node.get());
+    }
+    return counts.count(type.groupKind(), type.namespaced() ? call.namespace() : "");
+  }
+
+  /** Runs {@code dispatch}, the server request {@code request} was admitted for, so that it is accounted as such. */
+  void run(ApfRequest request, Runnable dispatch) {
     admitted = request;
     try {
-      return call.get();
+      dispatch.run();
     } finally {
       if (admitted == request) {
         // It never reached the server (an unserved kind fails before the interceptors): free its seats.

@@ -3,21 +3,19 @@
  * to the in-memory API server.
  *
  * <ul>
- *   <li>{@link dev.converge.inmemory.sim.load.SimClient}: a component's connection, with the client-side token
- *       bucket of its kind ({@link dev.converge.inmemory.sim.load.ClientLimit}: kube-controller-manager 20/30
- *       shared by all its controllers, scheduler and kubelet 50/100, client-go 5/10); requests complete on
- *       the virtual clock and 429s are retried after their {@code Retry-After}, as client-go does;
  *   <li>{@link dev.converge.inmemory.sim.load.PriorityAndFairness}: API priority and fairness as a {@link
  *       dev.converge.inmemory.server.RequestInterceptor} — flow schemas, priority levels sharing 600 seats,
  *       shuffle-sharded queues with fair queuing, LIST width by objects scanned, 429 with {@code
  *       Retry-After} — and the {@link dev.converge.inmemory.sim.load.LatencyModel} that turns objects
- *       scanned and returned into service time;
+ *       scanned and returned into service time. It is also the simulation's {@code RequestAdmission}: a {@code
+ *       SimClient} request (after its client-side throttle, Kubernetes' defaults from the simulation's {@code
+ *       ThrottleFactory}) waits in its queue on the virtual clock and runs when dispatched;
  *   <li>{@link dev.converge.inmemory.sim.load.LoadAccounting}: requests per identity, verb and resource, rates
  *       per minute, p99 latency per SLO class, rejections and SLO breaches, as a {@link
  *       dev.converge.inmemory.sim.load.LoadReport}.
  * </ul>
  *
- * <p>{@link dev.converge.inmemory.sim.load.LoadModel} wires them onto one server and one virtual scheduler.
+ * <p>{@link dev.converge.inmemory.sim.load.LoadModel} wires them onto one simulation's context.
  * Single-threaded, like the simulation it belongs to; no wall clock, no unseeded randomness.
  *
  * <p>Null rules: every type, parameter and return value is non-null unless annotated {@code @Nullable}.

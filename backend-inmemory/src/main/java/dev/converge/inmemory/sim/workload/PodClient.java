@@ -14,8 +14,8 @@ import dev.converge.core.time.ScheduledTask;
 import dev.converge.core.time.VirtualScheduler;
 import dev.converge.inmemory.server.PatchOptions;
 import dev.converge.inmemory.server.PatchType;
-import dev.converge.inmemory.sim.load.ApiCall;
-import dev.converge.inmemory.sim.load.SimClient;
+import dev.converge.inmemory.sim.runtime.ApiCall;
+import dev.converge.inmemory.sim.runtime.SimClient;
 import dev.converge.inmemory.sim.workload.RequestSpec.Scope;
 import java.util.ArrayList;
 import java.util.List;
@@ -141,13 +141,13 @@ final class PodClient {
       return;
     }
     client.send(ApiCall.watch(request, IGNORE), response -> {
-      if (!response.isOk()) {
+      if (!response.ok()) {
         return;
       }
       if (stopped) {
-        response.value().close();
+        response.get().close();
       } else {
-        watches.add(response.value());
+        watches.add(response.get());
       }
     });
   }

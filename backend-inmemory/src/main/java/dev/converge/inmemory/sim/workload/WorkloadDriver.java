@@ -2,7 +2,6 @@ package dev.converge.inmemory.sim.workload;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSortedMap;
-import com.google.common.hash.Hashing;
 import dev.converge.api.GroupKind;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
@@ -10,59 +9,63 @@ import dev.converge.core.time.VirtualScheduler;
 import dev.converge.inmemory.server.ApiServer;
 import dev.converge.inmemory.server.Identity;
 import dev.converge.inmemory.sim.load.LoadModel;
+import dev.converge.inmemory.sim.runtime.SimContext;
 import dev.converge.inmemory.store.Change;
 import dev.converge.inmemory.store.ChangeListener;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Drives the workload models: every pod a {@link WorkloadProfileSpec} selects (same namespace, labels
- * matching) becomes a client of the API server — through the {@link LoadModel}'s client of its identity — as
- * soon as it is Running (a client of its own, as each pod has its own connection and client-side limit), and stops when it stops running, changes labels or is deleted. Proxy pods open their
- * watches and answer other pods' {@code via} requests; those are counted apart ({@code
+ * matching) becomes a client of the API server as soon as it is Running — a client of its own, as each pod
+ * has its own connection and client-side limit even when pods share a service account — and stops when it
+ * stops running, changes labels or is deleted. Proxy pods open their watches and answer other pods' {@code via} requests; those are counted apart ({@code
  * LoadAccounting.recordProxied}), and count as unavailable while the proxy has no running pod.
  *
  * <p>It learns about pods from the store's change feed (as the simulation's own bookkeeping, not as an API
- * client: it adds no request to the log). Random phases come from the seed and each pod's key, so a pod
- * behaves the same whatever else runs.
+ * client: it adds no request to the log). Random phases come from the simulation's seed and each pod's key,
+ * so a pod behaves the same whatever else runs. Each pod's client is a {@code SimClient} of component {@value
+ * #COMPONENT}: client-go's default limit (5 qps, burst 10), unless the simulation's throttles say otherwise.
  */
 public final class WorkloadDriver implements ChangeListener {
   /** The annotation workload writes (update, patch) set on the pod's own objects. */
   public static final String TICK_ANNOTATION = "sim.converge.dev/tick";
+  /** The component name of workload clients (what the simulation's throttle factory sees). */
+  public static final String COMPONENT = "workload";
   private static final GroupKind POD = GroupKind.of("", "Pod");
 
+  private final SimContext context;
   private final ApiServer server;
   private final VirtualScheduler scheduler;
   private final LoadModel load;
-  private final long seed;
   private final Map<String, List<WorkloadProfileSpec>> byNamespace = new HashMap<>();
   private final Map<String, PodClient> clients = new HashMap<>();
   private final Map<String, TreeSet<String>> proxyPods = new HashMap<>();
   private final Map<String, int[]> perProfile = new TreeMap<>();
 
-  private WorkloadDriver(ApiServer server, VirtualScheduler scheduler, LoadModel load, List<WorkloadProfileSpec> profiles,
-      long seed) {
-    this.server = server;
-    this.scheduler = scheduler;
+  private WorkloadDriver(SimContext context, LoadModel load, List<WorkloadProfileSpec> profiles) {
+    this.context = context;
+    this.server = context.server();
+    this.scheduler = context.clock();
     this.load = load;
-    this.seed = seed;
     for (WorkloadProfileSpec profile : profiles) {
       byNamespace.computeIfAbsent(profile.namespace(), n -> new ArrayList<>()).add(profile);
       perProfile.put(profile.key(), new int[1]);
     }
   }
 
-  /** Starts driving {@code profiles} on {@code server}: pods running now start at once, the rest when they run. */
-  public static WorkloadDriver install(ApiServer server, VirtualScheduler scheduler, LoadModel load,
-      List<WorkloadProfileSpec> profiles, long seed) {
-    WorkloadDriver driver = new WorkloadDriver(server, scheduler, load, profiles, seed);
+  /**
+   * Starts driving {@code profiles} in the simulation of {@code context}, counting proxied reads in {@code
+   * load}: pods running now start at once, the rest when they run.
+   */
+  public static WorkloadDriver install(SimContext context, LoadModel load, List<WorkloadProfileSpec> profiles) {
+    WorkloadDriver driver = new WorkloadDriver(context, load, profiles);
+    ApiServer server = context.server();
     server.locked(() -> {
       for (Resource pod : server.cache().objects(POD).values()) {
         driver.update(pod, true);
@@ -112,10 +115,9 @@ public final class WorkloadDriver implements ChangeListener {
   }
 
   private void start(String key, WorkloadProfileSpec profile, Resource pod) {
-    long mixed = Hashing.murmur3_128().newHasher().putLong(seed).putString(key, StandardCharsets.UTF_8).hash().asLong();
     String node = pod.json().path("spec").path("nodeName").asText("");
-    PodClient client = new PodClient(this, profile, load.newClient(identityOf(profile, pod)), pod.namespace(), pod.name(),
-        node, new SplittableRandom(mixed));
+    PodClient client = new PodClient(this, profile, context.client(COMPONENT, identityOf(profile, pod)), pod.namespace(),
+        pod.name(), node, context.random(COMPONENT + "/" + key.replace('\0', '/')));
     clients.put(key, client);
     perProfile.get(profile.key())[0]++;
     if (profile.isProxy()) {

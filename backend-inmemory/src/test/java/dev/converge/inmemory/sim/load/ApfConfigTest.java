@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
  */
 class ApfConfigTest {
   private final ApfConfig config = ApfConfig.kubernetesDefaults();
-  private final PriorityAndFairness apf = new PriorityAndFairness(config, new dev.converge.core.time.VirtualScheduler(),
-      LatencyModel.defaults(), new ObjectCounts());
+  private final LoadFixture f = new LoadFixture();
+  private final PriorityAndFairness apf = new PriorityAndFairness(config, f.server, f.scheduler, LatencyModel.defaults(),
+      new ObjectCounts());
 
   @Test
   void seats_areSixHundredTimesSharesOverTwoHundredFortyFive_roundedUp() {

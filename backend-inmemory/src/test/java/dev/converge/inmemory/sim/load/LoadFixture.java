@@ -6,6 +6,10 @@ import dev.converge.core.time.VirtualScheduler;
 import dev.converge.inmemory.InMemoryCluster;
 import dev.converge.inmemory.server.ApiServer;
 import dev.converge.inmemory.server.Identity;
+import dev.converge.inmemory.sim.runtime.Randoms;
+import dev.converge.inmemory.sim.runtime.SimContext;
+import dev.converge.inmemory.sim.runtime.ThrottleFactory;
+import dev.converge.inmemory.sim.runtime.Trace;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,6 +25,11 @@ final class LoadFixture {
         {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding","metadata":{"name":"everyone"},
          "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"cluster-admin"},
          "subjects":[{"apiGroup":"rbac.authorization.k8s.io","kind":"Group","name":"system:authenticated"}]}"""));
+  }
+
+  /** The simulation context components and the load model share, with these client-side throttles. */
+  SimContext context(ThrottleFactory throttles) {
+    return new SimContext(scheduler, server, new Randoms(7), new Trace(scheduler), throttles);
   }
 
   static Resource parse(String json) {

@@ -8,27 +8,33 @@ import dev.converge.api.GroupKind;
 import dev.converge.api.backend.ListRequest;
 import dev.converge.inmemory.accounting.RequestRecord;
 import dev.converge.inmemory.server.Identity;
+import dev.converge.inmemory.sim.runtime.ApiCall;
+import dev.converge.inmemory.sim.runtime.SimClient;
+import dev.converge.inmemory.sim.runtime.SimContext;
+import dev.converge.inmemory.sim.runtime.ThrottleFactory;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * The load model with Kubernetes' defaults: LIST seats follow the objects the server walks (the node index
- * included), kube-controller-manager's controllers share one 20 qps / 30 burst bucket, and the report counts
+ * included), requests reach it after the client's throttle (kube-controller-manager's 20 qps / burst 30), and
+ * the report counts
  * per identity, verb, resource and minute, folds kubelets into one row, and flags SLO breaches.
  */
 class LoadModelTest {
   private static final GroupKind POD = GroupKind.of("", "Pod");
   private static final Identity AGENT = Identity.serviceAccount("telemetry", "collector");
   private final LoadFixture f = new LoadFixture();
+  private final SimContext context = f.context(ThrottleFactory.kubernetesDefaults());
 
   @Test
   void listSeats_followTheObjectsTheServerWalks_indexIncluded() {
     for (int i = 0; i < 1000; i++) {
       f.server.create(Identity.admin(), LoadFixture.pod("default", "p" + i, i < 250 ? "n1" : "n2"));
     }
-    LoadModel load = LoadModel.install(f.server, f.scheduler, LoadConfig.defaults().withRetainRecords(true));
-    SimClient agent = load.client(AGENT);
+    LoadModel load = LoadModel.install(context, LoadConfig.defaults().withRetainRecords(true));
+    SimClient agent = context.client("workload", AGENT);
     agent.send(ApiCall.list(ListRequest.all(POD)));
     agent.send(ApiCall.list(ListRequest.all(POD).withFields(FieldSelector.equal("spec.nodeName", "n1"))));
     agent.send(ApiCall.list(ListRequest.all(POD).withFields(FieldSelector.equal("metadata.name", "p1"))));
@@ -42,14 +48,12 @@ class LoadModelTest {
   }
 
   @Test
-  void controllerManager_sharesOneBucketOfTwentyQpsAndThirtyBurst() {
-    LoadModel load = LoadModel.install(f.server, f.scheduler, LoadConfig.defaults().withRetainRecords(true));
+  void theClientThrottleComesFirst_requestsReachTheServerAtTwentyQpsAfterABurstOfThirty() {
+    LoadModel.install(context, LoadConfig.defaults().withRetainRecords(true));
     Identity kcm = Identity.user("system:kube-controller-manager");
-    assertThat(load.client(kcm)).isSameAs(load.client(kcm));
-    assertThat(load.client(kcm).limit()).isEqualTo(ClientLimit.KUBE_CONTROLLER_MANAGER);
+    SimClient client = context.client(ThrottleFactory.CONTROLLER_MANAGER, kcm);
     for (int i = 0; i < 100; i++) {
-      // Two "controllers" taking turns, one client.
-      load.client(kcm).send(ApiCall.create(LoadFixture.configMap("default", "c" + i)));
+      client.send(ApiCall.create(LoadFixture.configMap("default", "c" + i)));
     }
     f.scheduler.runUntilIdle();
     List<Long> starts = f.server.requests().records().stream().filter(r -> r.identity().equals(kcm.name()))
@@ -65,14 +69,15 @@ class LoadModelTest {
     Duration slowList = Duration.ofSeconds(40);
     LatencyModel latency = new LatencyModel(Duration.ofMillis(1), slowList, Duration.ZERO, Duration.ofMillis(10),
         Duration.ZERO, Duration.ZERO);
-    LoadModel load = LoadModel.install(f.server, f.scheduler, LoadConfig.defaults().withLatency(latency));
+    LoadModel load = LoadModel.install(context, LoadConfig.defaults().withLatency(latency));
     for (int minute = 0; minute < 3; minute++) {
-      f.scheduler.scheduleAt(minute * 60_000_000_000L, () -> load.client(AGENT).send(ApiCall.list(ListRequest.all(POD))));
+      f.scheduler.scheduleAt(minute * 60_000_000_000L,
+          () -> context.client("workload", AGENT).send(ApiCall.list(ListRequest.all(POD))));
     }
     Identity n1 = new Identity("system:node:n1", ImmutableList.of("system:nodes", Identity.AUTHENTICATED));
     Identity n2 = new Identity("system:node:n2", ImmutableList.of("system:nodes", Identity.AUTHENTICATED));
-    load.client(n1).send(ApiCall.create(LoadFixture.configMap("default", "from-n1")));
-    load.client(n2).send(ApiCall.create(LoadFixture.configMap("default", "from-n2")));
+    context.client(ThrottleFactory.KUBELET, n1).send(ApiCall.create(LoadFixture.configMap("default", "from-n1")));
+    context.client(ThrottleFactory.KUBELET, n2).send(ApiCall.create(LoadFixture.configMap("default", "from-n2")));
     f.scheduler.runUntil(180_000_000_000L);
 
     LoadReport report = load.report();

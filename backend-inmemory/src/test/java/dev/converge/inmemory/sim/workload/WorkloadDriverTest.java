@@ -15,6 +15,10 @@ import dev.converge.inmemory.server.Verb;
 import dev.converge.inmemory.sim.load.IdentityLoad;
 import dev.converge.inmemory.sim.load.LoadConfig;
 import dev.converge.inmemory.sim.load.LoadModel;
+import dev.converge.inmemory.sim.runtime.Randoms;
+import dev.converge.inmemory.sim.runtime.SimContext;
+import dev.converge.inmemory.sim.runtime.ThrottleFactory;
+import dev.converge.inmemory.sim.runtime.Trace;
 import dev.converge.inmemory.sim.load.LoadReport;
 import dev.converge.inmemory.sim.load.ProxyLoad;
 import dev.converge.inmemory.sim.workload.RequestSpec.Scope;
@@ -48,8 +52,10 @@ class WorkloadDriverTest {
   @Test
   void runningPods_requestOnTheirPeriod_andReadThroughTheProxy() {
     setUp(true);
-    LoadModel load = LoadModel.install(server, scheduler, LoadConfig.defaults());
-    WorkloadDriver driver = WorkloadDriver.install(server, scheduler, load, ImmutableList.of(proxy, collector), 42);
+    SimContext context = new SimContext(scheduler, server, new Randoms(42), new Trace(scheduler),
+        ThrottleFactory.kubernetesDefaults());
+    LoadModel load = LoadModel.install(context, LoadConfig.defaults());
+    WorkloadDriver driver = WorkloadDriver.install(context, load, ImmutableList.of(proxy, collector));
     scheduler.runUntil(Duration.ofMinutes(10).toNanos());
 
     assertThat(driver.running()).containsExactly(Map.entry("telemetry/collector", 3), Map.entry("telemetry/collector-proxy", 1));
@@ -69,8 +75,10 @@ class WorkloadDriverTest {
   @Test
   void podsThatStopRunning_stopTheirRequests_andCloseTheirWatches() {
     setUp(true);
-    LoadModel load = LoadModel.install(server, scheduler, LoadConfig.defaults());
-    WorkloadDriver driver = WorkloadDriver.install(server, scheduler, load, ImmutableList.of(proxy, collector), 42);
+    SimContext context = new SimContext(scheduler, server, new Randoms(42), new Trace(scheduler),
+        ThrottleFactory.kubernetesDefaults());
+    LoadModel load = LoadModel.install(context, LoadConfig.defaults());
+    WorkloadDriver driver = WorkloadDriver.install(context, load, ImmutableList.of(proxy, collector));
     scheduler.runUntil(Duration.ofMinutes(1).toNanos());
     server.delete(Identity.admin(), type("Pod").key("telemetry", "agent-1"),
         dev.converge.inmemory.server.DeleteParams.defaults().withGracePeriod(0));
@@ -82,8 +90,10 @@ class WorkloadDriverTest {
   @Test
   void readsViaAProxyWithoutRunningPods_areCountedUnavailable() {
     setUp(false);
-    LoadModel load = LoadModel.install(server, scheduler, LoadConfig.defaults());
-    WorkloadDriver.install(server, scheduler, load, ImmutableList.of(proxy, collector), 42);
+    SimContext context = new SimContext(scheduler, server, new Randoms(42), new Trace(scheduler),
+        ThrottleFactory.kubernetesDefaults());
+    LoadModel load = LoadModel.install(context, LoadConfig.defaults());
+    WorkloadDriver.install(context, load, ImmutableList.of(proxy, collector));
     scheduler.runUntil(Duration.ofMinutes(2).toNanos());
     assertThat(load.report().proxied()).singleElement()
         .satisfies(row -> assertThat(row.unavailable()).isEqualTo(row.requests()).isEqualTo(6));

@@ -1,4 +1,4 @@
-package dev.converge.inmemory.sim.load;
+package dev.converge.inmemory.sim.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.converge.api.GroupKind;
@@ -16,21 +16,20 @@ import dev.converge.inmemory.server.Identity;
 import dev.converge.inmemory.server.PatchOptions;
 import dev.converge.inmemory.server.PatchType;
 import dev.converge.inmemory.server.Verb;
-import dev.converge.inmemory.store.ObjectStore;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One API request a {@link SimClient} sends: what it is (verb, kind, namespace, name, subresource — what
- * priority and fairness classifies and estimates before it runs) and how it runs on the server. Built with
- * the factories, one per {@link ApiServer} request method.
+ * One API request a {@link SimClient} sends, with what it is — verb, kind, namespace, name, subresource, and
+ * for a LIST its selectors — known before it runs: what priority and fairness classifies and estimates before
+ * admitting it (a {@link RequestAdmission} may hold it back until it is dispatched). Built with the factories,
+ * one per {@link ApiServer} request method.
  *
  * @param <T> what the server answers
  */
-public final class ApiCall<T> {
+public final class ApiCall<T> implements SimClient.Call<T> {
   /** How the call runs on the server, as one identity. */
   @FunctionalInterface
-  interface Invocation<T> {
+  private interface Invocation<T> {
     T invoke(ApiServer server, Identity identity);
   }
 
@@ -134,26 +133,14 @@ public final class ApiCall<T> {
     return subresource;
   }
 
-  T invoke(ApiServer server, Identity identity) {
-    return invocation.invoke(server, identity);
+  /** The LIST's request (selectors, paging), or null for other verbs. */
+  public @Nullable ListRequest listRequest() {
+    return list;
   }
 
-  /**
-   * The objects a LIST will walk, as the server serves it: one for a {@code metadata.name} selector, the
-   * node's pods for a {@code spec.nodeName} selector (the index), else the kind in the namespace or cluster.
-   */
-  int objectsToWalk(ObjectCounts counts, boolean namespaced) {
-    if (list == null) {
-      return 1;
-    }
-    if (list.fields().requiredValue("metadata.name").isPresent()) {
-      return 1;
-    }
-    Optional<String> node = list.fields().requiredValue(ObjectStore.POD_NODE_INDEX);
-    if (node.isPresent() && kind.equals(GroupKind.of("", "Pod")) && list.continueToken() == null) {
-      return counts.podsOn(node.get());
-    }
-    return counts.count(kind, namespaced ? namespace : "");
+  @Override
+  public T call(ApiServer server, Identity identity) {
+    return invocation.invoke(server, identity);
   }
 
   @Override

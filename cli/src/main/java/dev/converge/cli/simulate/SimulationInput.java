@@ -12,7 +12,7 @@ import dev.converge.core.manifest.ManifestEntry;
 import dev.converge.core.manifest.ManifestException;
 import dev.converge.core.manifest.ManifestReader;
 import dev.converge.core.manifest.ManifestSet;
-import dev.converge.inmemory.sim.workload.NodePoolSpec;
+import dev.converge.inmemory.sim.node.NodePool;
 import dev.converge.inmemory.sim.workload.SimManifests;
 import dev.converge.inmemory.sim.workload.SimSpec;
 import java.nio.file.Path;
@@ -54,7 +54,7 @@ public record SimulationInput(SimSpec spec, DesiredGraph graph, ResourceTypes ty
         throw ManifestException.input("--nodes cannot be combined with NodePool objects (found NodePool/"
             + spec.pools().get(0).name() + "): set the pools' spec.count instead");
       }
-      spec = new SimSpec(ImmutableList.of(NodePoolSpec.plain(nodes)), spec.profiles(), spec.resources());
+      spec = new SimSpec(ImmutableList.of(NodePool.plain(nodes)), spec.profiles(), spec.resources());
     } else if (spec.pools().isEmpty()) {
       throw ManifestException.input("no nodes to simulate: give --nodes N or a NodePool (sim.converge.dev/v1alpha1)");
     }

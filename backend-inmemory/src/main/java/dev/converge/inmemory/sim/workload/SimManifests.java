@@ -11,6 +11,9 @@ import dev.converge.core.manifest.ManifestException;
 import dev.converge.core.manifest.ManifestSet;
 import dev.converge.core.schema.Quantity;
 import dev.converge.inmemory.server.Verb;
+import dev.converge.inmemory.sim.node.NodeChurn;
+import dev.converge.inmemory.sim.node.NodePool;
+import dev.converge.inmemory.sim.scheduling.Taint;
 import dev.converge.inmemory.sim.workload.RequestSpec.Scope;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,7 +80,7 @@ public final class SimManifests {
    * @throws ManifestException for the first invalid simulation document
    */
   public static SimSpec read(List<ManifestEntry> entries, ResourceTypes types) {
-    ImmutableList.Builder<NodePoolSpec> pools = ImmutableList.builder();
+    ImmutableList.Builder<NodePool> pools = ImmutableList.builder();
     List<ManifestEntry> profileEntries = new ArrayList<>();
     ImmutableList.Builder<DesiredResource> resources = ImmutableList.builder();
     for (ManifestEntry entry : entries) {
@@ -102,16 +105,19 @@ public final class SimManifests {
     return new SimSpec(pools.build(), profiles(profileEntries, types), resources.build());
   }
 
-  private static NodePoolSpec pool(String name, SpecFields spec) {
+  private static NodePool pool(String name, SpecFields spec) {
     spec.object(POOL_SPEC);
     int count = spec.field("count").integer(0, MAX_NODES);
-    ImmutableList.Builder<NodePoolSpec.Taint> taints = ImmutableList.builder();
+    ImmutableList.Builder<Taint> taints = ImmutableList.builder();
     SpecFields list = spec.field("taints");
     for (int i = 0; i < list.size(); i++) {
       SpecFields taint = list.item(i).object(TAINT);
+      String key = taint.field("key").string();
+      if (key.isEmpty()) {
+        throw taint.field("key").error("must not be empty");
+      }
       String value = taint.field("value").optionalString();
-      taints.add(new NodePoolSpec.Taint(taint.field("key").string(), value == null ? "" : value,
-          taint.field("effect").oneOf(EFFECTS)));
+      taints.add(Taint.of(key, value == null ? "" : value, taint.field("effect").oneOf(EFFECTS)));
     }
     SpecFields capacity = spec.field("capacity");
     var quantities = capacity.stringMap(false);
@@ -120,8 +126,15 @@ public final class SimManifests {
         throw capacity.field(entry.getKey()).error("not a quantity: '" + entry.getValue() + "'");
       }
     }
-    return new NodePoolSpec(name, count, spec.field("labels").stringMap(true), taints.build(),
-        quantities.isEmpty() ? NodePoolSpec.DEFAULT_CAPACITY : quantities);
+    var labels = spec.field("labels").stringMap(true);
+    try {
+      return new NodePool(name, count, labels, taints.build(),
+          quantities.isEmpty() ? NodePool.DEFAULT_CAPACITY : quantities, NodeChurn.NONE);
+    } catch (IllegalArgumentException e) {
+      // Node names are <pool>-<index>: the pool's name must be a DNS label, not any object name.
+      throw new SpecFields(spec.source(), "metadata.name", spec.node()).error("must be a DNS label (nodes are named "
+          + name + "-0, " + name + "-1, …): " + e.getMessage());
+    }
   }
 
   /** Profiles in two passes: every proxy must be known before a {@code via} can be checked. */

@@ -25,6 +25,10 @@ final class SpecFields {
     this.node = node;
   }
 
+  ManifestSource source() {
+    return source;
+  }
+
   String path() {
     return path;
   }

@@ -8,6 +8,8 @@ import dev.converge.api.ResourceTypes;
 import dev.converge.core.manifest.ManifestException;
 import dev.converge.core.manifest.ManifestReader;
 import dev.converge.inmemory.server.Verb;
+import dev.converge.inmemory.sim.node.NodePool;
+import dev.converge.inmemory.sim.scheduling.Taint;
 import dev.converge.inmemory.sim.workload.RequestSpec.Scope;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -83,11 +85,10 @@ class SimManifestsTest {
         spec: {count: 3}
         """);
     assertThat(spec.pools()).containsExactly(
-        new NodePoolSpec("gpu", 12, com.google.common.collect.ImmutableSortedMap.of("accelerator", "nvidia"),
-            com.google.common.collect.ImmutableList.of(new NodePoolSpec.Taint("dedicated", "gpu", "NoSchedule")),
-            com.google.common.collect.ImmutableSortedMap.of("cpu", "64", "memory", "512Gi", "pods", "110")),
-        new NodePoolSpec("plain", 3, com.google.common.collect.ImmutableSortedMap.of(),
-            com.google.common.collect.ImmutableList.of(), NodePoolSpec.DEFAULT_CAPACITY));
+        NodePool.of("gpu", 12).withLabels(Map.of("accelerator", "nvidia"))
+            .withTaints(Taint.of("dedicated", "gpu", "NoSchedule"))
+            .withCapacity(Map.of("cpu", "64", "memory", "512Gi", "pods", "110")),
+        NodePool.of("plain", 3));
     assertThat(spec.nodeCount()).isEqualTo(15);
   }
 
@@ -146,6 +147,13 @@ class SimManifestsTest {
         metadata: {name: p}
         spec: {count: 2, labels: {tier: true}}
         """, "spec.labels.tier: must be a string, not the boolean true (quote it)");
+    cases.put("""
+        apiVersion: sim.converge.dev/v1alpha1
+        kind: NodePool
+        metadata: {name: gpu.pool}
+        spec: {count: 2}
+        """, "metadata.name: must be a DNS label (nodes are named gpu.pool-0, gpu.pool-1, …): a pool name must be a DNS "
+        + "label: gpu.pool");
     cases.put("""
         apiVersion: sim.converge.dev/v1
         kind: NodePool

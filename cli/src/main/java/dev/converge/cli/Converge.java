@@ -1,6 +1,9 @@
 package dev.converge.cli;
 
+import dev.converge.cli.simulate.SimulateCommand;
+import dev.converge.cli.simulate.SimulationExtension;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 
 /**
@@ -13,9 +16,19 @@ public final class Converge {
 
   /** The command tree, printing to {@code out} and {@code err}, planning against {@code actualState}. */
   public static CommandLine commandLine(ActualState actualState, PrintWriter out, PrintWriter err) {
+    return commandLine(actualState, out, err, false, List.of());
+  }
+
+  /**
+   * The command tree; {@code terminal} says whether {@code err} is a terminal (progress bars), and {@code
+   * simulations} are installed in every {@code converge simulate} run (operators that join the simulation).
+   */
+  public static CommandLine commandLine(ActualState actualState, PrintWriter out, PrintWriter err, boolean terminal,
+      List<SimulationExtension> simulations) {
     ConvergeCommand root = new ConvergeCommand(err);
     CommandLine commandLine = new CommandLine(root)
         .addSubcommand(new PlanCommand(actualState, out))
+        .addSubcommand(new SimulateCommand(out, err, terminal, simulations))
         .addSubcommand(new CommandLine.HelpCommand())
         .setCaseInsensitiveEnumValuesAllowed(true)
         .setOut(out)
@@ -29,5 +42,10 @@ public final class Converge {
   /** Runs {@code args} and returns the exit code. */
   public static int run(ActualState actualState, PrintWriter out, PrintWriter err, String... args) {
     return commandLine(actualState, out, err).execute(args);
+  }
+
+  /** Runs {@code args} as the {@code converge} executable does: progress bars when on a terminal. */
+  public static int run(ActualState actualState, PrintWriter out, PrintWriter err, boolean terminal, String... args) {
+    return commandLine(actualState, out, err, terminal, List.of()).execute(args);
   }
 }

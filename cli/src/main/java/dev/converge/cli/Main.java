@@ -13,7 +13,8 @@ public final class Main {
     PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
     PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
     // The actual-state seam: an empty cluster until the in-memory backend and --cluster arrive.
-    int code = Converge.run(ActualState.emptyCluster(), out, err, args);
+    // System.console() is null unless the process talks to a terminal: no progress bar in pipes and logs.
+    int code = Converge.run(ActualState.emptyCluster(), out, err, System.console() != null, args);
     out.flush();
     err.flush();
     System.exit(code);

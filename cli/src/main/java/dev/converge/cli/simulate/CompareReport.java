@@ -36,7 +36,7 @@ final class CompareReport {
       table.row("p99 " + a.slo().label(), p99(a), p99(b));
     }
     table.row("SLO breaches", breaches(given), breaches(changed));
-    table.row("trace hash", given.traceHash(), changed.traceHash());
+    table.row("trace hash", given.traceHash().substring(0, 16), changed.traceHash().substring(0, 16));
     return "Compare: the input as given and with " + change + "\n" + table.render("  ");
   }
 

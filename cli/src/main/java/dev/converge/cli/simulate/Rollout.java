@@ -11,8 +11,8 @@ import org.jspecify.annotations.Nullable;
  * @param name its name
  * @param desired desired pods at the end of the run ({@code desiredNumberScheduled} or {@code spec.replicas})
  * @param available available pods at the end of the run
- * @param availableAtSeconds simulated seconds from the start until it first became fully available, or null if
- *     it never did
+ * @param availableAtSeconds simulated seconds from the start until it (last) became fully available, or null if
+ *     it is not fully available at the end of the run
  */
 public record Rollout(String kind, String namespace, String name, int desired, int available,
     @Nullable Double availableAtSeconds) {}

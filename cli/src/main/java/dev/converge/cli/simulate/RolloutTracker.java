@@ -15,10 +15,12 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Watches the status of the input's workloads in the store's change feed and notes when each first became
- * fully available: for a DaemonSet, {@code updatedNumberScheduled == numberAvailable ==
- * desiredNumberScheduled}; for a Deployment, StatefulSet or ReplicaSet, updated and available replicas equal
- * to {@code spec.replicas} with no others left; in both cases once the status observed the current generation.
+ * Watches the status of the input's workloads in the store's change feed and notes when each became fully
+ * available: for a DaemonSet, {@code updatedNumberScheduled == numberAvailable == desiredNumberScheduled > 0}
+ * (a DaemonSet no node is eligible for, or that no node has registered for yet, is not "available"); for a
+ * Deployment, StatefulSet or ReplicaSet, updated and available replicas equal to {@code spec.replicas} with no
+ * others left; in both cases once the status observed the current generation. The time reported is the last
+ * time it became fully available, so that nodes joining later, or a new revision, move it.
  */
 final class RolloutTracker implements ChangeListener {
   static final Set<GroupKind> WORKLOADS = ImmutableSet.of(GroupKind.of("apps", "DaemonSet"),
@@ -42,7 +44,7 @@ final class RolloutTracker implements ChangeListener {
     return tracked.isEmpty();
   }
 
-  /** Whether every tracked workload has become fully available at least once. */
+  /** Whether every tracked workload is fully available now. */
   boolean allAvailable() {
     return tracked.values().stream().allMatch(s -> s.availableAt != null);
   }
@@ -59,6 +61,7 @@ final class RolloutTracker implements ChangeListener {
     }
     if (change.type() == Change.Type.DELETED) {
       state.available = 0;
+      state.availableAt = null;
       return;
     }
     JsonNode status = object.json().path("status");
@@ -72,7 +75,11 @@ final class RolloutTracker implements ChangeListener {
     boolean observed = status.has("observedGeneration") && status.path("observedGeneration").asLong() >= generation;
     state.desired = desired;
     state.available = available;
-    if (state.availableAt == null && observed && updated == desired && available == desired && total == desired) {
+    boolean complete = observed && updated == desired && available == desired && total == desired
+        && (desired > 0 || !daemonSet);
+    if (!complete) {
+      state.availableAt = null;
+    } else if (state.availableAt == null) {
       state.availableAt = ticker.nanoTime();
     }
   }

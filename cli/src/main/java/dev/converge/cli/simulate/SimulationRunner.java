@@ -27,11 +27,13 @@ import java.util.List;
 /**
  * One simulation run: a {@link Simulation} of the input's node pools with the load model installed, the
  * workload profiles driven, the manifests applied by the engine's {@link ControlLoop} on the {@link
- * SimulatedDriver} (as {@code system:admin}, what {@code kubectl apply} with an admin kubeconfig would be:
- * priority and fairness exempts it), and every {@link SimulationExtension}; then {@code duration} of virtual
- * time, and the result.
+ * SimulatedDriver} as {@link #ENGINE} (an admin kubeconfig's user: RBAC lets it do anything and priority and
+ * fairness exempts it), and every {@link SimulationExtension}; then {@code duration} of virtual time, and the
+ * result. The plan is previewed before accounting starts, so that the report counts the simulated system only.
  */
 final class SimulationRunner {
+  /** Who the engine acts as: a user {@code converge} in {@code system:masters}. */
+  static final Identity ENGINE = Identity.user("converge", Identity.MASTERS);
   private static final int PROGRESS_STEPS = 100;
 
   private final List<SimulationExtension> extensions;
@@ -45,16 +47,15 @@ final class SimulationRunner {
   SimulationResult run(SimulationInput input, long seed, Duration duration, String label) {
     long wallStart = System.nanoTime();
     Simulation sim = Simulation.builder().seed(seed).pools(input.spec().pools()).build();
+    Resource primary = sim.server().create(ENGINE, ManifestReconciler.primary());
+    Plan plan = firstPlan(input, new InMemoryBackend(sim.server(), ENGINE), primary);
     LoadModel load = LoadModel.install(sim.context());
     WorkloadDriver.install(sim.context(), load, input.spec().profiles());
     RolloutTracker rollouts = new RolloutTracker(sim.clock(), input.graph().resources().keySet());
     sim.server().addChangeListener(rollouts);
 
-    ManifestReconciler reconciler = new ManifestReconciler(input.spec().resources());
-    Resource primary = sim.server().create(Identity.admin(), ManifestReconciler.primary());
-    Plan plan = firstPlan(input, sim.backend(), primary);
     Context context = new Context(sim, load, input, seed);
-    context.reconcile(reconciler, Identity.admin());
+    context.reconcile(new ManifestReconciler(input.spec().resources()), ENGINE);
     for (SimulationExtension extension : extensions) {
       extension.install(context);
     }

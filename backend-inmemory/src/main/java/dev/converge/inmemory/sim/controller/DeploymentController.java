@@ -66,6 +66,27 @@ public final class DeploymentController {
         queue.add(key(last));
       }
     });
+    pods.addListener(ReplicaSetController.REPLICA_SET.kind(), new OwnedPods.Listener() {
+      @Override
+      public void created(String ownerKey) {}
+
+      @Override
+      public void deleted(String ownerKey) {
+        // deletePod: a Recreate Deployment waits for its old pods to be gone before it scales the new ReplicaSet up.
+        int slash = ownerKey.indexOf('/');
+        Resource rs = replicaSets.get(ownerKey.substring(0, slash), ownerKey.substring(slash + 1));
+        OwnerReference ref = rs == null ? null : PodConditions.controllerOf(rs);
+        if (ref != null && ref.kind().equals(DEPLOYMENT.kind())) {
+          Resource d = deployments.get(rs.namespace(), ref.name());
+          if (d != null && DeploymentMath.recreate(d)) {
+            queue.add(key(d));
+          }
+        }
+      }
+
+      @Override
+      public void changed(String ownerKey, Resource old, Resource current) {}
+    });
     replicaSets.addHandler(new Informer.Handler() {
       @Override
       public void onAdd(Resource rs) {

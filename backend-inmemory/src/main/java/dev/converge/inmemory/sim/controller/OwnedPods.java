@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * kube-controller-manager's pod informer seen by owner: pods indexed by their controller's uid, and per owner
@@ -29,7 +30,7 @@ public final class OwnedPods {
   }
 
   private final Map<String, TreeMap<ObjectName, Resource>> byOwner = new HashMap<>();
-  private final Map<String, Listener> listeners = new HashMap<>();
+  private final Map<String, List<Listener>> listeners = new HashMap<>();
 
   public OwnedPods(Informer pods) {
     pods.addHandler(new Informer.Handler() {
@@ -37,8 +38,7 @@ public final class OwnedPods {
       public void onAdd(Resource pod) {
         index(null, pod);
         OwnerReference ref = PodConditions.controllerOf(pod);
-        Listener listener = ref == null ? null : listeners.get(ref.kind());
-        if (listener != null) {
+        for (Listener listener : listenersOf(ref)) {
           if (pod.isBeingDeleted()) {
             listener.deleted(ownerKey(pod, ref));
           } else {
@@ -54,14 +54,12 @@ public final class OwnedPods {
           return;
         }
         OwnerReference ref = PodConditions.controllerOf(current);
-        Listener listener = ref == null ? null : listeners.get(ref.kind());
-        if (listener == null) {
-          return;
-        }
-        if (current.isBeingDeleted()) {
-          listener.deleted(ownerKey(current, ref));
-        } else {
-          listener.changed(ownerKey(current, ref), old, current);
+        for (Listener listener : listenersOf(ref)) {
+          if (current.isBeingDeleted()) {
+            listener.deleted(ownerKey(current, ref));
+          } else {
+            listener.changed(ownerKey(current, ref), old, current);
+          }
         }
       }
 
@@ -69,17 +67,20 @@ public final class OwnedPods {
       public void onDelete(Resource last) {
         unindex(last);
         OwnerReference ref = PodConditions.controllerOf(last);
-        Listener listener = ref == null ? null : listeners.get(ref.kind());
-        if (listener != null) {
+        for (Listener listener : listenersOf(ref)) {
           listener.deleted(ownerKey(last, ref));
         }
       }
     });
   }
 
-  /** Receives the pod notifications of pods controlled by a {@code ownerKind} (one listener per kind). */
+  /** Receives the pod notifications of pods controlled by a {@code ownerKind}. */
   public void addListener(String ownerKind, Listener listener) {
-    listeners.put(ownerKind, listener);
+    listeners.computeIfAbsent(ownerKind, k -> new java.util.ArrayList<>()).add(listener);
+  }
+
+  private List<Listener> listenersOf(@Nullable OwnerReference ref) {
+    return ref == null ? List.of() : listeners.getOrDefault(ref.kind(), List.of());
   }
 
   /** The pods whose controller has {@code ownerUid}, in namespace and name order. */
@@ -92,7 +93,7 @@ public final class OwnedPods {
     return pod.namespace() + "/" + ref.name();
   }
 
-  private void index(Resource old, Resource current) {
+  private void index(@Nullable Resource old, Resource current) {
     if (old != null) {
       OwnerReference before = PodConditions.controllerOf(old);
       OwnerReference after = PodConditions.controllerOf(current);

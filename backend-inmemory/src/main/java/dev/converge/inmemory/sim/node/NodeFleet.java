@@ -37,6 +37,8 @@ public final class NodeFleet {
   private final SimClient cloud;
   private final SplittableRandom random;
   private int nextOrdinal;
+  private int joins;
+  private int leaves;
   private boolean started;
 
   public NodeFleet(SimContext ctx, KubeletConfig config, List<NodePool> pools) {
@@ -98,6 +100,16 @@ public final class NodeFleet {
     return n;
   }
 
+  /** Nodes that joined after the start. */
+  public int joins() {
+    return joins;
+  }
+
+  /** Nodes that left. */
+  public int leaves() {
+    return leaves;
+  }
+
   /** Node {@code name}'s kubelet dies. */
   public void fail(String name) {
     kubelet(name).stop();
@@ -113,6 +125,7 @@ public final class NodeFleet {
     Kubelet kubelet = kubelet(name);
     kubelet.stop();
     kubelets.remove(name);
+    leaves++;
     ctx.event("node-fleet", "leave", "nodes/" + name);
     cloud.delete(ResourceKey.cluster("", "Node", name), DeleteParams.defaults(), null);
   }
@@ -122,6 +135,7 @@ public final class NodeFleet {
     NodePool pool = pools.stream().filter(p -> p.name().equals(poolName)).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no node pool " + poolName));
     Kubelet kubelet = add(pool);
+    joins++;
     ctx.event("node-fleet", "join", "nodes/" + kubelet.name());
     kubelet.start();
     return kubelet;

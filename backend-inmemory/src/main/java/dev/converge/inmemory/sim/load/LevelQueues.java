@@ -122,6 +122,10 @@ final class LevelQueues {
     }
     enqueue(request, index, now);
     dispatchAsMuchAsPossible();
+    if (!request.decided) {
+      // Only a request that has to wait gets a wait-limit timer: most are dispatched as they arrive.
+      request.timeout = scheduler.scheduleAt(now + waitLimitNanos, () -> timeOut(request));
+    }
     ensureWake();
   }
 
@@ -172,7 +176,6 @@ final class LevelQueues {
     waiting++;
     seatsWaiting += request.seats;
     peakWaiting = Math.max(peakWaiting, waiting);
-    request.timeout = scheduler.scheduleAt(now + waitLimitNanos, () -> timeOut(request));
     boundNextDispatch(queue);
   }
 

@@ -53,7 +53,8 @@ public final class LoadAccounting {
     }
     row.requests++;
     row.byVerb.computeIfAbsent(record.verb(), v -> new HashMap<>())
-        .computeIfAbsent(record.resourceWithSubresource(), r -> new long[1])[0]++;
+        .computeIfAbsent(record.resource(), r -> new HashMap<>())
+        .computeIfAbsent(record.subresource(), r -> new long[1])[0]++;
     row.countIn(bucketOf(record.startNanos()));
     if (record.code() == 429) {
       rejected++;
@@ -116,7 +117,8 @@ public final class LoadAccounting {
   private static final class Row {
     final String identity;
     final Set<String> members = new HashSet<>();
-    final Map<String, Map<String, long[]>> byVerb = new HashMap<>();
+    /** verb → resource → subresource ("" for none) → count: no string is built per request. */
+    final Map<String, Map<String, Map<String, long[]>>> byVerb = new HashMap<>();
     final LatencyHistogram latency = new LatencyHistogram();
     long[] buckets = new long[0];
     long requests;
@@ -137,10 +139,10 @@ public final class LoadAccounting {
     IdentityLoad toLoad(double minutes) {
       TreeMap<String, Long> verbs = new TreeMap<>();
       TreeMap<String, Long> resources = new TreeMap<>();
-      byVerb.forEach((verb, byResource) -> byResource.forEach((resource, count) -> {
+      byVerb.forEach((verb, byResource) -> byResource.forEach((resource, bySub) -> bySub.forEach((sub, count) -> {
         verbs.merge(verb, count[0], Long::sum);
-        resources.put(verb + " " + resource, count[0]);
-      }));
+        resources.put(verb + " " + resource + (sub.isEmpty() ? "" : "/" + sub), count[0]);
+      })));
       int last = buckets.length;
       while (last > 0 && buckets[last - 1] == 0) {
         last--;

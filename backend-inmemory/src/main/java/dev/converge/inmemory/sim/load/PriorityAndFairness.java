@@ -57,7 +57,7 @@ public final class PriorityAndFairness implements RequestInterceptor, RequestAdm
   private final ObjectCounts counts;
   private final Map<String, LevelQueues> levels = new LinkedHashMap<>();
   private final Map<String, PriorityLevel> levelConfigs = new HashMap<>();
-  private final Map<String, Long> flowHashes = new HashMap<>();
+  private final Map<String, Map<String, Long>> flowHashes = new HashMap<>();
   private final Duration retryAfter;
   private @Nullable ApfRequest admitted;
 
@@ -231,12 +231,12 @@ public final class PriorityAndFairness implements RequestInterceptor, RequestAdm
 
   /** {@code hashFlowID}: the first 8 bytes, little-endian, of SHA-256(schema NUL distinguisher). */
   private long flowHash(String schema, String flow) {
-    String key = schema + '\0' + flow;
-    Long hash = flowHashes.get(key);
+    Map<String, Long> ofSchema = flowHashes.computeIfAbsent(schema, s -> new HashMap<>());
+    Long hash = ofSchema.get(flow);
     if (hash == null) {
-      byte[] digest = Hashing.sha256().hashString(key, StandardCharsets.UTF_8).asBytes();
+      byte[] digest = Hashing.sha256().hashString(schema + '\0' + flow, StandardCharsets.UTF_8).asBytes();
       hash = ByteBuffer.wrap(digest, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-      flowHashes.put(key, hash);
+      ofSchema.put(flow, hash);
     }
     return hash;
   }

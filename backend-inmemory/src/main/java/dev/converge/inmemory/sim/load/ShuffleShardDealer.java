@@ -12,21 +12,22 @@ import static com.google.common.base.Preconditions.checkArgument;
 final class ShuffleShardDealer {
   private final int deckSize;
   private final int handSize;
+  private final int[] remainders;
 
   ShuffleShardDealer(int deckSize, int handSize) {
     checkArgument(handSize > 0 && handSize <= deckSize && handSize <= 15, "bad hand %s of %s", handSize, deckSize);
     this.deckSize = deckSize;
     this.handSize = handSize;
+    this.remainders = new int[handSize];
   }
 
   int handSize() {
     return handSize;
   }
 
-  /** Fills {@code hand} (at least {@code handSize} long) with the queues dealt for {@code hashValue}. */
+  /** Fills {@code hand} (at least {@code handSize} long) with the queues dealt for {@code hashValue}. Not thread-safe. */
   void deal(long hashValue, int[] hand) {
     long value = hashValue;
-    int[] remainders = new int[handSize];
     for (int i = 0; i < handSize; i++) {
       long radix = deckSize - i;
       long next = Long.divideUnsigned(value, radix);

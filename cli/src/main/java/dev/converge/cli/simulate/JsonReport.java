@@ -69,6 +69,8 @@ final class JsonReport {
       item.put("perMinute", Units.round3(row.perMinute()));
       ObjectNode byVerb = item.putObject("perMinuteByVerb");
       row.byVerb().keySet().forEach(verb -> byVerb.put(verb, Units.round3(row.perMinute(verb))));
+      ObjectNode counts = item.putObject("requestsByVerb");
+      row.byVerb().forEach(counts::put);
       item.put("p99Ms", Units.millis(row.p99Nanos()));
       item.put("rejected", row.rejected());
       item.put("errors", row.errors());

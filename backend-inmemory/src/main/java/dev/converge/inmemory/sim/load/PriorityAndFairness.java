@@ -56,7 +56,6 @@ public final class PriorityAndFairness implements RequestInterceptor, RequestAdm
   private final LatencyModel latency;
   private final ObjectCounts counts;
   private final Map<String, LevelQueues> levels = new LinkedHashMap<>();
-  private final Map<String, PriorityLevel> levelConfigs = new HashMap<>();
   private final Map<String, Map<String, Long>> flowHashes = new HashMap<>();
   private final Duration retryAfter;
   private @Nullable ApfRequest admitted;
@@ -70,7 +69,6 @@ public final class PriorityAndFairness implements RequestInterceptor, RequestAdm
     this.counts = counts;
     this.retryAfter = config.retryAfter();
     for (PriorityLevel level : config.levels()) {
-      levelConfigs.put(level.name(), level);
       if (level.type() != PriorityLevel.Type.EXEMPT) {
         levels.put(level.name(), new LevelQueues(level, config.seatsOf(level), config.maxSeatsOf(level), config, scheduler));
       }
@@ -239,15 +237,5 @@ public final class PriorityAndFairness implements RequestInterceptor, RequestAdm
       ofSchema.put(flow, hash);
     }
     return hash;
-  }
-
-  /** The level named {@code name}, or null for the exempt level or an unknown name. */
-  @Nullable LevelQueues level(String name) {
-    return levels.get(name);
-  }
-
-  /** The configured level named {@code name}. */
-  @Nullable PriorityLevel levelConfig(String name) {
-    return levelConfigs.get(name);
   }
 }

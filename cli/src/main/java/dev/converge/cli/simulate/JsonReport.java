@@ -71,6 +71,8 @@ final class JsonReport {
       row.byVerb().keySet().forEach(verb -> byVerb.put(verb, Units.round3(row.perMinute(verb))));
       ObjectNode counts = item.putObject("requestsByVerb");
       row.byVerb().forEach(counts::put);
+      ObjectNode resources = item.putObject("requestsByResource");
+      row.byResource().forEach(resources::put);
       ArrayNode series = item.putArray("requestsPerMinuteOverTime");
       row.perBucket().forEach(series::add);
       item.put("p99Ms", Units.millis(row.p99Nanos()));

@@ -29,12 +29,23 @@ import org.jspecify.annotations.Nullable;
  * revision. Deliveries queue up in commit order and are handed to the {@link WatchDispatcher} by
  * {@link #drain()} once the request that caused them has finished. Not thread-safe: the server calls it under
  * its lock.
+ *
+ * <p>Watches whose field selector requires one pod's {@code spec.nodeName} (every kubelet's) or one object's
+ * {@code metadata.name} are indexed by that value, as the watch cache indexes pod watchers by node: a change
+ * is offered to the unindexed watches of its kind and to the indexed ones whose value the object has (before
+ * or after the change), not to ten thousand kubelets. Deliveries still go out in the order the watches were
+ * opened.
  */
 public final class WatchHub implements ChangeListener {
   /** The name bookmark objects carry: {@code Resource} needs one, and no real object can have it. */
   public static final String BOOKMARK_NAME = "~bookmark";
 
+  /** The field watches of pods are indexed by (the watch cache's {@code spec.nodeName} index). */
+  private static final String POD_NODE_FIELD = "spec.nodeName";
+  private static final String NAME_FIELD = "metadata.name";
+
   private final Map<GroupKind, List<Watcher>> watchers = new HashMap<>();
+  private final Map<GroupKind, KindWatchers> byKind = new HashMap<>();
   private final ArrayDeque<Delivery> pending = new ArrayDeque<>();
   private WatchDispatcher dispatcher;
   private WatchFaults faults = WatchFaults.NONE;
@@ -70,6 +81,7 @@ public final class WatchHub implements ChangeListener {
       }
     }
     watchers.computeIfAbsent(type.groupKind(), k -> new ArrayList<>()).add(watcher);
+    byKind.computeIfAbsent(type.groupKind(), KindWatchers::new).add(watcher);
     return watcher;
   }
 
@@ -82,6 +94,10 @@ public final class WatchHub implements ChangeListener {
     List<Watcher> ofKind = watchers.get(watcher.type().groupKind());
     if (ofKind != null) {
       ofKind.remove(watcher);
+    }
+    KindWatchers indexed = byKind.get(watcher.type().groupKind());
+    if (indexed != null) {
+      indexed.remove(watcher);
     }
     pending.add(Delivery.close(watcher, cause));
   }
@@ -128,11 +144,11 @@ public final class WatchHub implements ChangeListener {
 
   @Override
   public void onChange(Change change) {
-    List<Watcher> ofKind = watchers.get(change.object().groupKind());
+    KindWatchers ofKind = byKind.get(change.object().groupKind());
     if (ofKind == null || ofKind.isEmpty()) {
       return;
     }
-    for (Watcher watcher : List.copyOf(ofKind)) {
+    for (Watcher watcher : ofKind.candidates(change)) {
       WatchEvent event = convert(watcher, change);
       if (event == null) {
         continue;
@@ -171,6 +187,98 @@ public final class WatchHub implements ChangeListener {
   private void enqueue(Watcher watcher, WatchEvent event) {
     watcher.countDelivered();
     pending.add(Delivery.event(watcher, event));
+  }
+
+  /**
+   * The watches of one kind: unindexed ones, and those whose field selector pins one node (pods) or one name,
+   * each list in the order the watches were opened.
+   */
+  private static final class KindWatchers {
+    private final boolean pods;
+    private final List<Watcher> plain = new ArrayList<>();
+    private final Map<String, List<Watcher>> byNode = new HashMap<>();
+    private final Map<String, List<Watcher>> byName = new HashMap<>();
+    private int size;
+
+    KindWatchers(GroupKind kind) {
+      this.pods = kind.isCore() && kind.kind().equals("Pod");
+    }
+
+    boolean isEmpty() {
+      return size == 0;
+    }
+
+    void add(Watcher watcher) {
+      size++;
+      String node = pods ? watcher.requiredField(POD_NODE_FIELD) : null;
+      if (node != null) {
+        byNode.computeIfAbsent(node, k -> new ArrayList<>()).add(watcher);
+        return;
+      }
+      String name = watcher.requiredField(NAME_FIELD);
+      if (name != null) {
+        byName.computeIfAbsent(name, k -> new ArrayList<>()).add(watcher);
+        return;
+      }
+      plain.add(watcher);
+    }
+
+    void remove(Watcher watcher) {
+      size--;
+      String node = pods ? watcher.requiredField(POD_NODE_FIELD) : null;
+      if (node != null) {
+        removeFrom(byNode, node, watcher);
+        return;
+      }
+      String name = watcher.requiredField(NAME_FIELD);
+      if (name != null) {
+        removeFrom(byName, name, watcher);
+        return;
+      }
+      plain.remove(watcher);
+    }
+
+    private static void removeFrom(Map<String, List<Watcher>> index, String key, Watcher watcher) {
+      List<Watcher> list = index.get(key);
+      if (list != null) {
+        list.remove(watcher);
+        if (list.isEmpty()) {
+          index.remove(key);
+        }
+      }
+    }
+
+    /** The watches that may select the object before or after {@code change}, in opening order, as a copy. */
+    List<Watcher> candidates(Change change) {
+      List<Watcher> out = new ArrayList<>(plain);
+      int sources = plain.isEmpty() ? 0 : 1;
+      if (!byName.isEmpty()) {
+        sources += addAll(out, byName.get(change.object().name()));
+      }
+      if (!byNode.isEmpty()) {
+        String after = change.object().spec().path("nodeName").asText("");
+        sources += addAll(out, byNode.get(after));
+        Resource previous = change.previous();
+        if (previous != null) {
+          String before = previous.spec().path("nodeName").asText("");
+          if (!before.equals(after)) {
+            sources += addAll(out, byNode.get(before));
+          }
+        }
+      }
+      if (sources > 1) {
+        out.sort((a, b) -> Long.compare(a.id(), b.id()));
+      }
+      return out;
+    }
+
+    private static int addAll(List<Watcher> out, @Nullable List<Watcher> more) {
+      if (more == null || more.isEmpty()) {
+        return 0;
+      }
+      out.addAll(more);
+      return 1;
+    }
   }
 
   /** Hands every queued delivery to the dispatcher, in order. Re-entrant calls return at once. */

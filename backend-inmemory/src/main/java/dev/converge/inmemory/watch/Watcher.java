@@ -74,6 +74,11 @@ public final class Watcher {
     delivered++;
   }
 
+  /** The value the field selector requires {@code field} to have, or null (the hub indexes watches by it). */
+  public @Nullable String requiredField(String field) {
+    return fields.requiredValue(field).orElse(null);
+  }
+
   /** Whether {@code object} is in this watch's namespace and matches its selectors. */
   public boolean selects(@Nullable Resource object) {
     if (object == null) {

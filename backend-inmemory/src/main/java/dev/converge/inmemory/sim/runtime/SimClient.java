@@ -74,20 +74,30 @@ public final class SimClient {
 
   /** Sends {@code call}; {@code onResponse} (if any) runs when the answer arrives. */
   public <T> void send(Call<T> call, @Nullable Consumer<Response<T>> onResponse) {
-    attempt(call, onResponse, 1);
+    attempt(call, onResponse, 1, false);
   }
 
-  private <T> void attempt(Call<T> call, @Nullable Consumer<Response<T>> onResponse, int attempt) {
+  /**
+   * Sends {@code call} and hands the answer to {@code onServed} at once, when the server has served it, instead of
+   * after its latency. For a component that does nothing with the answer but plan its next request for a time
+   * after the answer's arrival ({@code now + response.latencyNanos() + …}) — a kubelet renewing its Lease — the
+   * outcome is the same, one scheduler event cheaper.
+   */
+  public <T> void sendServed(Call<T> call, Consumer<Response<T>> onServed) {
+    attempt(call, onServed, 1, true);
+  }
+
+  private <T> void attempt(Call<T> call, @Nullable Consumer<Response<T>> onResponse, int attempt, boolean inline) {
     VirtualScheduler clock = runtime.clock();
     long wait = throttle.reserve(clock.nanoTime());
     if (wait <= 0) {
-      execute(call, onResponse, attempt);
+      execute(call, onResponse, attempt, inline);
     } else {
-      clock.scheduleAt(clock.nanoTime() + wait, () -> execute(call, onResponse, attempt));
+      clock.scheduleAt(clock.nanoTime() + wait, () -> execute(call, onResponse, attempt, inline));
     }
   }
 
-  private <T> void execute(Call<T> call, @Nullable Consumer<Response<T>> onResponse, int attempt) {
+  private <T> void execute(Call<T> call, @Nullable Consumer<Response<T>> onResponse, int attempt, boolean inline) {
     sent++;
     ApiServer server = runtime.server();
     long sequence = server.requests().mark() + 1;
@@ -104,12 +114,16 @@ public final class SimClient {
         && (unavailable.code() == 429 || unavailable.code() >= 500)
         && !unavailable.retryAfter().isZero() && !unavailable.retryAfter().isNegative()) {
       long retryAt = clock.nanoTime() + latency + unavailable.retryAfter().toNanos();
-      clock.scheduleAt(retryAt, () -> attempt(call, onResponse, attempt + 1));
+      clock.scheduleAt(retryAt, () -> attempt(call, onResponse, attempt + 1, inline));
       return;
     }
     if (onResponse != null) {
       Response<T> response = new Response<>(value, error, latency, attempt);
-      clock.scheduleAt(clock.nanoTime() + latency, () -> onResponse.accept(response));
+      if (inline) {
+        onResponse.accept(response);
+      } else {
+        clock.scheduleAt(clock.nanoTime() + latency, () -> onResponse.accept(response));
+      }
     }
   }
 

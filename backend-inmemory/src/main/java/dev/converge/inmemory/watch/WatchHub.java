@@ -30,22 +30,19 @@ import org.jspecify.annotations.Nullable;
  * {@link #drain()} once the request that caused them has finished. Not thread-safe: the server calls it under
  * its lock.
  *
- * <p>Watches whose field selector requires one pod's {@code spec.nodeName} (every kubelet's) or one object's
- * {@code metadata.name} are indexed by that value, as the watch cache indexes pod watchers by node: a change
- * is offered to the unindexed watches of its kind and to the indexed ones whose value the object has (before
- * or after the change), not to ten thousand kubelets. Deliveries still go out in the order the watches were
- * opened.
+ * <p>Pod watches that select one node ({@code spec.nodeName=<node>}, every kubelet's) are indexed by that node,
+ * as the watch cache's pod trigger function indexes them ({@code pkg/registry/core/pod.NodeNameTriggerFunc}): a
+ * pod's change is matched against the watches of its node (before and after) and the unindexed ones, not
+ * against every kubelet's. Watches of one change receive it in the order they were opened, as before.
  */
 public final class WatchHub implements ChangeListener {
   /** The name bookmark objects carry: {@code Resource} needs one, and no real object can have it. */
   public static final String BOOKMARK_NAME = "~bookmark";
 
-  /** The field watches of pods are indexed by (the watch cache's {@code spec.nodeName} index). */
-  private static final String POD_NODE_FIELD = "spec.nodeName";
-  private static final String NAME_FIELD = "metadata.name";
+  private static final GroupKind POD = GroupKind.of("", "Pod");
+  private static final String NODE_FIELD = "spec.nodeName";
 
-  private final Map<GroupKind, List<Watcher>> watchers = new HashMap<>();
-  private final Map<GroupKind, KindWatchers> byKind = new HashMap<>();
+  private final Map<GroupKind, KindWatchers> watchers = new HashMap<>();
   private final ArrayDeque<Delivery> pending = new ArrayDeque<>();
   private WatchDispatcher dispatcher;
   private WatchFaults faults = WatchFaults.NONE;
@@ -80,8 +77,7 @@ public final class WatchHub implements ChangeListener {
         enqueue(watcher, event);
       }
     }
-    watchers.computeIfAbsent(type.groupKind(), k -> new ArrayList<>()).add(watcher);
-    byKind.computeIfAbsent(type.groupKind(), KindWatchers::new).add(watcher);
+    watchers.computeIfAbsent(type.groupKind(), k -> new KindWatchers()).add(watcher);
     return watcher;
   }
 
@@ -91,22 +87,18 @@ public final class WatchHub implements ChangeListener {
       return;
     }
     watcher.markClosed();
-    List<Watcher> ofKind = watchers.get(watcher.type().groupKind());
+    KindWatchers ofKind = watchers.get(watcher.type().groupKind());
     if (ofKind != null) {
       ofKind.remove(watcher);
-    }
-    KindWatchers indexed = byKind.get(watcher.type().groupKind());
-    if (indexed != null) {
-      indexed.remove(watcher);
     }
     pending.add(Delivery.close(watcher, cause));
   }
 
   /** Ends every watch of {@code kind} (its CRD was deleted: the kind is no longer served). */
   public void closeKind(GroupKind kind, BackendException cause) {
-    List<Watcher> ofKind = watchers.get(kind);
+    KindWatchers ofKind = watchers.get(kind);
     if (ofKind != null) {
-      for (Watcher watcher : List.copyOf(ofKind)) {
+      for (Watcher watcher : ofKind.all()) {
         close(watcher, cause);
       }
     }
@@ -114,7 +106,7 @@ public final class WatchHub implements ChangeListener {
 
   /** Open watches, all kinds. */
   public int size() {
-    return watchers.values().stream().mapToInt(List::size).sum();
+    return watchers.values().stream().mapToInt(KindWatchers::size).sum();
   }
 
   /** The event a change means for {@code watcher}, or null when it does not concern it. */
@@ -144,8 +136,8 @@ public final class WatchHub implements ChangeListener {
 
   @Override
   public void onChange(Change change) {
-    KindWatchers ofKind = byKind.get(change.object().groupKind());
-    if (ofKind == null || ofKind.isEmpty()) {
+    KindWatchers ofKind = watchers.get(change.object().groupKind());
+    if (ofKind == null || ofKind.size() == 0) {
       return;
     }
     for (Watcher watcher : ofKind.candidates(change)) {
@@ -164,8 +156,8 @@ public final class WatchHub implements ChangeListener {
 
   /** Queues a BOOKMARK carrying {@code revision} for every watch that asked for bookmarks. */
   public void bookmark(long revision) {
-    for (List<Watcher> ofKind : watchers.values()) {
-      for (Watcher watcher : ofKind) {
+    for (KindWatchers ofKind : watchers.values()) {
+      for (Watcher watcher : ofKind.all()) {
         if (watcher.wantsBookmarks()) {
           enqueue(watcher, new WatchEvent(WatchEvent.Type.BOOKMARK, bookmarkObject(watcher.type(), revision)));
         }
@@ -189,98 +181,6 @@ public final class WatchHub implements ChangeListener {
     pending.add(Delivery.event(watcher, event));
   }
 
-  /**
-   * The watches of one kind: unindexed ones, and those whose field selector pins one node (pods) or one name,
-   * each list in the order the watches were opened.
-   */
-  private static final class KindWatchers {
-    private final boolean pods;
-    private final List<Watcher> plain = new ArrayList<>();
-    private final Map<String, List<Watcher>> byNode = new HashMap<>();
-    private final Map<String, List<Watcher>> byName = new HashMap<>();
-    private int size;
-
-    KindWatchers(GroupKind kind) {
-      this.pods = kind.isCore() && kind.kind().equals("Pod");
-    }
-
-    boolean isEmpty() {
-      return size == 0;
-    }
-
-    void add(Watcher watcher) {
-      size++;
-      String node = pods ? watcher.requiredField(POD_NODE_FIELD) : null;
-      if (node != null) {
-        byNode.computeIfAbsent(node, k -> new ArrayList<>()).add(watcher);
-        return;
-      }
-      String name = watcher.requiredField(NAME_FIELD);
-      if (name != null) {
-        byName.computeIfAbsent(name, k -> new ArrayList<>()).add(watcher);
-        return;
-      }
-      plain.add(watcher);
-    }
-
-    void remove(Watcher watcher) {
-      size--;
-      String node = pods ? watcher.requiredField(POD_NODE_FIELD) : null;
-      if (node != null) {
-        removeFrom(byNode, node, watcher);
-        return;
-      }
-      String name = watcher.requiredField(NAME_FIELD);
-      if (name != null) {
-        removeFrom(byName, name, watcher);
-        return;
-      }
-      plain.remove(watcher);
-    }
-
-    private static void removeFrom(Map<String, List<Watcher>> index, String key, Watcher watcher) {
-      List<Watcher> list = index.get(key);
-      if (list != null) {
-        list.remove(watcher);
-        if (list.isEmpty()) {
-          index.remove(key);
-        }
-      }
-    }
-
-    /** The watches that may select the object before or after {@code change}, in opening order, as a copy. */
-    List<Watcher> candidates(Change change) {
-      List<Watcher> out = new ArrayList<>(plain);
-      int sources = plain.isEmpty() ? 0 : 1;
-      if (!byName.isEmpty()) {
-        sources += addAll(out, byName.get(change.object().name()));
-      }
-      if (!byNode.isEmpty()) {
-        String after = change.object().spec().path("nodeName").asText("");
-        sources += addAll(out, byNode.get(after));
-        Resource previous = change.previous();
-        if (previous != null) {
-          String before = previous.spec().path("nodeName").asText("");
-          if (!before.equals(after)) {
-            sources += addAll(out, byNode.get(before));
-          }
-        }
-      }
-      if (sources > 1) {
-        out.sort((a, b) -> Long.compare(a.id(), b.id()));
-      }
-      return out;
-    }
-
-    private static int addAll(List<Watcher> out, @Nullable List<Watcher> more) {
-      if (more == null || more.isEmpty()) {
-        return 0;
-      }
-      out.addAll(more);
-      return 1;
-    }
-  }
-
   /** Hands every queued delivery to the dispatcher, in order. Re-entrant calls return at once. */
   public void drain() {
     if (draining) {
@@ -294,6 +194,91 @@ public final class WatchHub implements ChangeListener {
       }
     } finally {
       draining = false;
+    }
+  }
+
+  /**
+   * The open watches of one kind: those a node's pods can reach through the index, and the others, each list
+   * in the order the watches were opened.
+   */
+  private static final class KindWatchers {
+    private final List<Watcher> unindexed = new ArrayList<>();
+    private final Map<String, List<Watcher>> byNode = new HashMap<>();
+    private int indexed;
+
+    void add(Watcher watcher) {
+      String node = nodeOf(watcher);
+      if (node == null) {
+        unindexed.add(watcher);
+      } else {
+        byNode.computeIfAbsent(node, n -> new ArrayList<>()).add(watcher);
+        indexed++;
+      }
+    }
+
+    void remove(Watcher watcher) {
+      String node = nodeOf(watcher);
+      if (node == null) {
+        unindexed.remove(watcher);
+        return;
+      }
+      List<Watcher> onNode = byNode.get(node);
+      if (onNode != null && onNode.remove(watcher)) {
+        indexed--;
+        if (onNode.isEmpty()) {
+          byNode.remove(node);
+        }
+      }
+    }
+
+    int size() {
+      return unindexed.size() + indexed;
+    }
+
+    /** The watches {@code change} may concern, as a copy (a fault may close one meanwhile), in opening order. */
+    List<Watcher> candidates(Change change) {
+      if (indexed == 0) {
+        return List.copyOf(unindexed);
+      }
+      List<Watcher> out = new ArrayList<>(unindexed);
+      String now = podNode(change.object());
+      addAll(out, byNode.get(now));
+      if (change.previous() != null) {
+        String before = podNode(change.previous());
+        if (!before.equals(now)) {
+          addAll(out, byNode.get(before));
+        }
+      }
+      if (out.size() > unindexed.size() && !unindexed.isEmpty()) {
+        out.sort(java.util.Comparator.comparingLong(Watcher::id));
+      }
+      return out;
+    }
+
+    /** Every watch of the kind, in opening order. */
+    List<Watcher> all() {
+      List<Watcher> out = new ArrayList<>(unindexed);
+      byNode.values().forEach(out::addAll);
+      out.sort(java.util.Comparator.comparingLong(Watcher::id));
+      return out;
+    }
+
+    private static void addAll(List<Watcher> out, @Nullable List<Watcher> more) {
+      if (more != null) {
+        out.addAll(more);
+      }
+    }
+
+    /** The node a pod watch selects by {@code spec.nodeName=<node>}, or null for other watches. */
+    private static @Nullable String nodeOf(Watcher watcher) {
+      if (!watcher.type().groupKind().equals(POD)) {
+        return null;
+      }
+      return watcher.fields().requiredValue(NODE_FIELD).orElse(null);
+    }
+
+    private static String podNode(Resource pod) {
+      return pod.json().path("spec").path(NODE_FIELD.substring(5)).asText("");
     }
   }
 }

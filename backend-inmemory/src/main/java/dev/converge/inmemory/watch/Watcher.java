@@ -41,6 +41,11 @@ public final class Watcher {
     return identity;
   }
 
+  /** The watch's field selector. */
+  public FieldSelector fields() {
+    return fields;
+  }
+
   public ResourceType type() {
     return type;
   }
@@ -72,11 +77,6 @@ public final class Watcher {
 
   void countDelivered() {
     delivered++;
-  }
-
-  /** The value the field selector requires {@code field} to have, or null (the hub indexes watches by it). */
-  public @Nullable String requiredField(String field) {
-    return fields.requiredValue(field).orElse(null);
   }
 
   /** Whether {@code object} is in this watch's namespace and matches its selectors. */

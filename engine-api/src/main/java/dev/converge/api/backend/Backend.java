@@ -40,6 +40,24 @@ public interface Backend {
   ListResult list(ListRequest request);
 
   /**
+   * Creates {@code resource} ({@code POST}): unlike {@link #apply}, it fails when the name is taken, which is
+   * what a caller that must not adopt someone else's object needs (a generated token, a lock).
+   *
+   * <p>An optional operation: the engine itself only applies, so a backend may leave it out; the contract
+   * suite skips its create tests for such a backend and says so. Both shipped backends implement it.
+   *
+   * @return the object as stored, with server fields
+   * @throws BackendException.AlreadyExists if an object of that kind and name exists (also while it is being
+   *     deleted)
+   * @throws BackendException.NotFound if its namespace or kind does not exist
+   * @throws BackendException.Invalid if it fails validation or admission rejects it
+   * @throws UnsupportedOperationException if this backend cannot create without applying
+   */
+  default Resource create(Resource resource) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " does not implement create; use apply");
+  }
+
+  /**
    * Creates or updates {@code resource} by server-side apply: the fields {@code resource} sets become owned
    * by {@code options.fieldManager()}; fields it omits that the manager owned before are removed; fields
    * other managers own are left alone.

@@ -11,6 +11,7 @@ import dev.converge.api.backend.BackendException;
 import dev.converge.core.time.ScheduledTask;
 import dev.converge.inmemory.json.Trees;
 import dev.converge.inmemory.server.Identity;
+import dev.converge.inmemory.sim.runtime.ApiCall;
 import dev.converge.inmemory.sim.runtime.Informer;
 import dev.converge.inmemory.sim.runtime.Response;
 import dev.converge.inmemory.sim.runtime.SimClient;
@@ -230,7 +231,7 @@ public final class Kubelet {
     Trees.object(root, "spec").put("renewTime", ctx.timestamps().micros(ctx.clock().now()));
     Resource next = Resource.of(root);
     // The answer is only used by the next renewal, an interval after it arrives: take it when served.
-    client.sendServed((server, who) -> server.update(who, next), response -> renewed(response, current));
+    client.sendServed(ApiCall.update(next), response -> renewed(response, current));
   }
 
   private void renewed(Response<Resource> response, int current) {

@@ -22,9 +22,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * One simulated client process talking to the API server as one {@link Identity}, through one client-side
  * {@link ClientThrottle} (client-go's {@code rest.Config} QPS/burst). A request waits for the throttle, is
- * served by the server at that virtual instant (its effect, its watch events and its accounting happen then),
- * and its {@link Response} reaches the caller after the request's latency — the latency the load model's
- * interceptors recorded, zero when none is modelled.
+ * admitted by the context's {@link RequestAdmission} (at once by default; the load model's priority and
+ * fairness may queue it), served by the server when admitted (its effect, its watch events and its accounting
+ * happen then), and its {@link Response} reaches the caller the request's latency after it arrived — the
+ * latency the load model's interceptors recorded (queue wait and service time), zero when none is modelled.
+ * The convenience methods send {@link ApiCall}s, which tell the admission what they are before they run.
  *
  * <p>As client-go's {@code rest.Request} does, a 429 or 5xx answer carrying a Retry-After is retried after that
  * delay, up to {@link #MAX_RETRIES} times, each retry waiting for the throttle again ({@code checkWait},
@@ -78,10 +80,10 @@ public final class SimClient {
   }
 
   /**
-   * Sends {@code call} and hands the answer to {@code onServed} at once, when the server has served it, instead of
-   * after its latency. For a component that does nothing with the answer but plan its next request for a time
-   * after the answer's arrival ({@code now + response.latencyNanos() + …}) — a kubelet renewing its Lease — the
-   * outcome is the same, one scheduler event cheaper.
+   * Sends {@code call} and hands the answer to {@code onServed} as soon as the server has served it, instead of
+   * when it arrives; the response's {@code latencyNanos} is then the time left until it would have arrived. For
+   * a component that does nothing with the answer but plan its next request for a time after its arrival — a
+   * kubelet renewing its Lease — the outcome is the same, one scheduler event cheaper.
    */
   public <T> void sendServed(Call<T> call, Consumer<Response<T>> onServed) {
     attempt(call, onServed, 1, true);
@@ -91,13 +93,24 @@ public final class SimClient {
     VirtualScheduler clock = runtime.clock();
     long wait = throttle.reserve(clock.nanoTime());
     if (wait <= 0) {
-      execute(call, onResponse, attempt, inline);
+      arrive(call, onResponse, attempt, inline);
     } else {
-      clock.scheduleAt(clock.nanoTime() + wait, () -> execute(call, onResponse, attempt, inline));
+      clock.scheduleAt(clock.nanoTime() + wait, () -> arrive(call, onResponse, attempt, inline));
     }
   }
 
-  private <T> void execute(Call<T> call, @Nullable Consumer<Response<T>> onResponse, int attempt, boolean inline) {
+  /** The request reaches the server; the admission decides when it runs (at once without a load model). */
+  private <T> void arrive(Call<T> call, @Nullable Consumer<Response<T>> onResponse, int attempt, boolean inline) {
+    long arrivedAt = runtime.clock().nanoTime();
+    runtime.admission().admit(identity, call, () -> execute(call, onResponse, attempt, arrivedAt, inline));
+  }
+
+  /**
+   * Runs the request now. Its recorded latency counts from its arrival (a queue wait, then the service time),
+   * so the answer arrives {@code latency} after {@code arrivedAt}.
+   */
+  private <T> void execute(Call<T> call, @Nullable Consumer<Response<T>> onResponse, int attempt, long arrivedAt,
+      boolean inline) {
     sent++;
     ApiServer server = runtime.server();
     long sequence = server.requests().mark() + 1;
@@ -110,19 +123,20 @@ public final class SimClient {
     }
     long latency = runtime.latencyOf(sequence);
     VirtualScheduler clock = runtime.clock();
+    long answeredAt = Math.max(clock.nanoTime(), arrivedAt + latency);
     if (error instanceof BackendException.Unavailable unavailable && attempt <= MAX_RETRIES
         && (unavailable.code() == 429 || unavailable.code() >= 500)
         && !unavailable.retryAfter().isZero() && !unavailable.retryAfter().isNegative()) {
-      long retryAt = clock.nanoTime() + latency + unavailable.retryAfter().toNanos();
+      long retryAt = answeredAt + unavailable.retryAfter().toNanos();
       clock.scheduleAt(retryAt, () -> attempt(call, onResponse, attempt + 1, inline));
       return;
     }
     if (onResponse != null) {
-      Response<T> response = new Response<>(value, error, latency, attempt);
       if (inline) {
-        onResponse.accept(response);
+        onResponse.accept(new Response<>(value, error, answeredAt - clock.nanoTime(), attempt));
       } else {
-        clock.scheduleAt(clock.nanoTime() + latency, () -> onResponse.accept(response));
+        Response<T> response = new Response<>(value, error, latency, attempt);
+        clock.scheduleAt(answeredAt, () -> onResponse.accept(response));
       }
     }
   }
@@ -130,42 +144,42 @@ public final class SimClient {
   // ---------------------------------------------------------------- the requests components make
 
   public void create(Resource object, @Nullable Consumer<Response<Resource>> onResponse) {
-    send((s, who) -> s.create(who, object), onResponse);
+    send(ApiCall.create(object), onResponse);
   }
 
   public void update(Resource object, @Nullable Consumer<Response<Resource>> onResponse) {
-    send((s, who) -> s.update(who, object), onResponse);
+    send(ApiCall.update(object), onResponse);
   }
 
   public void updateStatus(Resource object, @Nullable Consumer<Response<Resource>> onResponse) {
-    send((s, who) -> s.updateStatus(who, object), onResponse);
+    send(ApiCall.updateStatus(object), onResponse);
   }
 
   /** A JSON merge patch of the main resource. */
   public void mergePatch(ResourceKey key, JsonNode patch, @Nullable Consumer<Response<Resource>> onResponse) {
-    send((s, who) -> s.patch(who, key, PatchType.MERGE, patch, PatchOptions.defaults()), onResponse);
+    send(ApiCall.patch(key, PatchType.MERGE, patch, PatchOptions.defaults()), onResponse);
   }
 
   /** A JSON merge patch of the status subresource (what the kubelet's status manager sends). */
   public void mergePatchStatus(ResourceKey key, JsonNode patch, @Nullable Consumer<Response<Resource>> onResponse) {
-    send((s, who) -> s.patch(who, key, PatchType.MERGE, patch, PatchOptions.defaults().onStatus()), onResponse);
+    send(ApiCall.patch(key, PatchType.MERGE, patch, PatchOptions.defaults().onStatus()), onResponse);
   }
 
   public void delete(ResourceKey key, DeleteParams params, @Nullable Consumer<Response<DeleteResult>> onResponse) {
-    send((s, who) -> s.delete(who, key, params), onResponse);
+    send(ApiCall.delete(key, params), onResponse);
   }
 
   /** {@code POST pods/<name>/binding}. */
   public void bind(ResourceKey pod, String node, @Nullable Consumer<Response<Resource>> onResponse) {
-    send((s, who) -> s.bind(who, pod, node), onResponse);
+    send(ApiCall.bind(pod, node), onResponse);
   }
 
   public void get(ResourceKey key, @Nullable Consumer<Response<Resource>> onResponse) {
-    send((s, who) -> s.get(who, key), onResponse);
+    send(ApiCall.get(key), onResponse);
   }
 
   public void list(ListRequest request, @Nullable Consumer<Response<ListResult>> onResponse) {
-    send((s, who) -> s.list(who, request), onResponse);
+    send(ApiCall.list(request), onResponse);
   }
 
   /**
@@ -173,7 +187,7 @@ public final class SimClient {
    * dispatcher); {@code onResponse} gets the subscription after the request's latency.
    */
   public void watch(WatchRequest request, WatchListener listener, @Nullable Consumer<Response<Subscription>> onResponse) {
-    send((s, who) -> s.watch(who, request, listener), onResponse);
+    send(ApiCall.watch(request, listener), onResponse);
   }
 
   @Override

@@ -19,6 +19,7 @@ public final class SimContext {
   private final ThrottleFactory throttles;
   private final Timestamps timestamps = new Timestamps();
   private @Nullable RequestRecord last;
+  private RequestAdmission admission = RequestAdmission.immediate();
 
   public SimContext(VirtualScheduler clock, ApiServer server, Randoms randoms, Trace trace, ThrottleFactory throttles) {
     this.clock = clock;
@@ -72,6 +73,16 @@ public final class SimContext {
   /** A new client process with an explicit throttle (share one throttle between clients of one process). */
   public SimClient client(Identity identity, ClientThrottle throttle) {
     return new SimClient(this, identity, throttle);
+  }
+
+  /** When requests that reached the server may run (the load model's priority and fairness replaces the default). */
+  public RequestAdmission admission() {
+    return admission;
+  }
+
+  /** Sets when requests that reached the server may run; default {@link RequestAdmission#immediate()}. */
+  public void admission(RequestAdmission value) {
+    this.admission = value;
   }
 
   /** The latency the server recorded for request {@code sequence}, 0 if it recorded none. */

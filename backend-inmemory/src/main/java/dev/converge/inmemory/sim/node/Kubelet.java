@@ -11,6 +11,7 @@ import dev.converge.api.backend.BackendException;
 import dev.converge.core.time.ScheduledTask;
 import dev.converge.inmemory.json.Trees;
 import dev.converge.inmemory.server.Identity;
+import dev.converge.inmemory.sim.runtime.ApiCall;
 import dev.converge.inmemory.sim.runtime.Informer;
 import dev.converge.inmemory.sim.runtime.Response;
 import dev.converge.inmemory.sim.runtime.SimClient;
@@ -194,9 +195,14 @@ public final class Kubelet {
   }
 
   private void scheduleRenew() {
+    scheduleRenewAfter(0);
+  }
+
+  /** {@code wait.JitterUntil(sync, renewInterval, 0.04, sliding)}: the next renewal an interval after this one ends. */
+  private void scheduleRenewAfter(long latencyNanos) {
     long interval = config.renewInterval().toNanos();
     long jitter = (long) (interval * config.renewJitter() * random.nextDouble());
-    renewTask = ctx.clock().scheduleAt(ctx.clock().nanoTime() + interval + jitter, this::renew);
+    renewTask = ctx.clock().scheduleAt(ctx.clock().nanoTime() + latencyNanos + interval + jitter, this::renew);
   }
 
   /** {@code nodelease.controller.sync}: update the Lease's renew time; re-read it after a conflict. */
@@ -223,7 +229,9 @@ public final class Kubelet {
     renewals++;
     ObjectNode root = Trees.shallowCopy(known.json());
     Trees.object(root, "spec").put("renewTime", ctx.timestamps().micros(ctx.clock().now()));
-    client.update(Resource.of(root), response -> renewed(response, current));
+    Resource next = Resource.of(root);
+    // The answer is only used by the next renewal, an interval after it arrives: take it when served.
+    client.sendServed(ApiCall.update(next), response -> renewed(response, current));
   }
 
   private void renewed(Response<Resource> response, int current) {
@@ -231,7 +239,7 @@ public final class Kubelet {
       return;
     }
     lease = response.ok() ? response.get() : null;
-    scheduleRenew();
+    scheduleRenewAfter(response.latencyNanos());
   }
 
   private void scheduleStatus() {

@@ -39,15 +39,21 @@ public final class NodeLifecycleController {
   private final NodeLifecycleConfig config;
   private final Informer nodes;
   private final Informer pods;
-  private final Map<String, Health> health = new HashMap<>();
+  private final Map<String, Health> health = new TreeMap<>();
   private final Map<String, ZoneQueue> zones = new TreeMap<>();
   private final Map<String, Set<String>> podsByNode = new HashMap<>();
   private long unknownTransitions;
 
+  /** What the controller tracks per node, refreshed from node and Lease events rather than re-read each tick. */
   private static final class Health {
     long probeNanos;
     String renewTime = "";
     String heartbeat = "";
+    String ready = "";
+    String zone = "";
+    boolean exists;
+    /** The node changed since its taints were last reconciled. */
+    boolean dirty = true;
   }
 
   /**
@@ -112,7 +118,7 @@ public final class NodeLifecycleController {
       public void onAdd(Resource node) {
         Health h = health.computeIfAbsent(node.name(), k -> new Health());
         h.probeNanos = ctx.clock().nanoTime();
-        h.heartbeat = heartbeat(node);
+        observe(h, node);
       }
 
       @Override
@@ -120,9 +126,9 @@ public final class NodeLifecycleController {
         Health h = health.computeIfAbsent(current.name(), k -> new Health());
         String beat = heartbeat(current);
         if (!beat.equals(h.heartbeat)) {
-          h.heartbeat = beat;
           h.probeNanos = ctx.clock().nanoTime();
         }
+        observe(h, current);
       }
 
       @Override
@@ -142,6 +148,14 @@ public final class NodeLifecycleController {
     return unknownTransitions;
   }
 
+  private static void observe(Health h, Resource node) {
+    h.exists = true;
+    h.heartbeat = heartbeat(node);
+    h.ready = readyStatus(node);
+    h.zone = zone(node);
+    h.dirty = true;
+  }
+
   private void renewed(Resource lease) {
     Health h = health.computeIfAbsent(lease.name(), k -> new Health());
     String renew = lease.spec().path("renewTime").asText("");
@@ -154,20 +168,31 @@ public final class NodeLifecycleController {
   /** {@code monitorNodeHealth}, then the NoExecute tainting pass; every monitor period. */
   private void monitor() {
     long now = ctx.clock().nanoTime();
+    long grace = config.gracePeriod().toNanos();
+    long startupGrace = config.startupGracePeriod().toNanos();
     Map<String, int[]> readyByZone = new TreeMap<>();
-    for (Resource node : nodes.items().values()) {
-      Health h = health.get(node.name());
-      String ready = readyStatus(node);
-      if (h != null) {
-        long grace = ready.isEmpty() ? config.startupGracePeriod().toNanos() : config.gracePeriod().toNanos();
-        if (now - h.probeNanos > grace && !ready.equals("Unknown")) {
+    for (Map.Entry<String, Health> entry : health.entrySet()) {
+      Health h = entry.getValue();
+      if (!h.exists) {
+        continue;
+      }
+      if (now - h.probeNanos > (h.ready.isEmpty() ? startupGrace : grace) && !h.ready.equals("Unknown")) {
+        Resource node = nodes.get("", entry.getKey());
+        if (node != null) {
           markUnknown(node);
-          ready = "Unknown";
+          h.ready = "Unknown";
+          h.dirty = true;
         }
       }
-      int[] counts = readyByZone.computeIfAbsent(zone(node), k -> new int[2]);
-      counts[ready.equals("True") ? 0 : 1]++;
-      reconcileTaints(node, ready);
+      int[] counts = readyByZone.computeIfAbsent(h.zone, k -> new int[2]);
+      counts[h.ready.equals("True") ? 0 : 1]++;
+      if (h.dirty) {
+        h.dirty = false;
+        Resource node = nodes.get("", entry.getKey());
+        if (node != null) {
+          reconcileTaints(node, h.ready);
+        }
+      }
     }
     taintingPass(readyByZone);
     ctx.clock().schedule(config.monitorPeriod(), this::monitor);

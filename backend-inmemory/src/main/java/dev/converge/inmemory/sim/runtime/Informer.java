@@ -1,5 +1,6 @@
 package dev.converge.inmemory.sim.runtime;
 
+import com.google.common.collect.Maps;
 import dev.converge.api.FieldSelector;
 import dev.converge.api.GroupKind;
 import dev.converge.api.LabelSelector;
@@ -53,8 +54,22 @@ public final class Informer {
   private final FieldSelector fields;
   private final List<Handler> handlers = new ArrayList<>();
   private final List<Runnable> onSynced = new ArrayList<>();
-  private final TreeMap<ObjectName, Resource> items = new TreeMap<>();
-  private final Map<ObjectName, Resource> byName = new HashMap<>();
+  /**
+   * The cache: each object in a box held by a hash map (lookups, updates: no tree walk for the constant stream of
+   * status writes and renewals) and by a sorted map (iteration in order), which only changes on adds and deletes.
+   */
+  private final Map<ObjectName, Box> byName = new HashMap<>();
+  private final TreeMap<ObjectName, Box> sorted = new TreeMap<>();
+  private final NavigableMap<ObjectName, Resource> items =
+      Collections.unmodifiableNavigableMap(Maps.transformValues(sorted, box -> box.value));
+
+  private static final class Box {
+    Resource value;
+
+    Box(Resource value) {
+      this.value = value;
+    }
+  }
   private @Nullable Subscription subscription;
   private boolean synced;
   private boolean stopped;
@@ -114,22 +129,22 @@ public final class Informer {
 
   /** The cached object, or null. */
   public @Nullable Resource get(String objectNamespace, String name) {
-    return byName.get(new ObjectName(objectNamespace, name));
+    Box box = byName.get(new ObjectName(objectNamespace, name));
+    return box == null ? null : box.value;
   }
 
   /** The cache, read-only, in namespace and name order. */
   public NavigableMap<ObjectName, Resource> items() {
-    return Collections.unmodifiableNavigableMap(items);
+    return items;
   }
 
   /** The cached objects of one namespace, in name order. */
   public NavigableMap<ObjectName, Resource> inNamespace(String objectNamespace) {
-    return Collections.unmodifiableNavigableMap(items.subMap(ObjectName.first(objectNamespace), true,
-        ObjectName.first(objectNamespace + '\0'), false));
+    return items.subMap(ObjectName.first(objectNamespace), true, ObjectName.first(objectNamespace + '\0'), false);
   }
 
   public int size() {
-    return items.size();
+    return byName.size();
   }
 
   /** How many LISTs this informer has made (1 unless its watch was lost). */
@@ -214,8 +229,7 @@ public final class Informer {
     switch (event.type()) {
       case ADDED, MODIFIED -> upsert(event.object());
       case DELETED -> {
-        Resource old = byName.get(name(event.object()));
-        if (old != null) {
+        if (byName.containsKey(name(event.object()))) {
           remove(event.object());
         }
       }
@@ -226,8 +240,16 @@ public final class Informer {
 
   private void upsert(Resource object) {
     ObjectName name = name(object);
-    Resource old = byName.put(name, object);
-    items.put(name, object);
+    Box box = byName.get(name);
+    Resource old = null;
+    if (box == null) {
+      box = new Box(object);
+      byName.put(name, box);
+      sorted.put(name, box);
+    } else {
+      old = box.value;
+      box.value = object;
+    }
     if (old == null) {
       for (Handler handler : handlers) {
         handler.onAdd(object);
@@ -242,7 +264,7 @@ public final class Informer {
   private void remove(Resource last) {
     ObjectName name = name(last);
     byName.remove(name);
-    items.remove(name);
+    sorted.remove(name);
     for (Handler handler : handlers) {
       handler.onDelete(last);
     }

@@ -76,30 +76,41 @@ public final class SimClient {
 
   /** Sends {@code call}; {@code onResponse} (if any) runs when the answer arrives. */
   public <T> void send(Call<T> call, @Nullable Consumer<Response<T>> onResponse) {
-    attempt(call, onResponse, 1);
+    attempt(call, onResponse, 1, false);
   }
 
-  private <T> void attempt(Call<T> call, @Nullable Consumer<Response<T>> onResponse, int attempt) {
+  /**
+   * Sends {@code call} and hands the answer to {@code onServed} as soon as the server has served it, instead of
+   * when it arrives; the response's {@code latencyNanos} is then the time left until it would have arrived. For
+   * a component that does nothing with the answer but plan its next request for a time after its arrival — a
+   * kubelet renewing its Lease — the outcome is the same, one scheduler event cheaper.
+   */
+  public <T> void sendServed(Call<T> call, Consumer<Response<T>> onServed) {
+    attempt(call, onServed, 1, true);
+  }
+
+  private <T> void attempt(Call<T> call, @Nullable Consumer<Response<T>> onResponse, int attempt, boolean inline) {
     VirtualScheduler clock = runtime.clock();
     long wait = throttle.reserve(clock.nanoTime());
     if (wait <= 0) {
-      arrive(call, onResponse, attempt);
+      arrive(call, onResponse, attempt, inline);
     } else {
-      clock.scheduleAt(clock.nanoTime() + wait, () -> arrive(call, onResponse, attempt));
+      clock.scheduleAt(clock.nanoTime() + wait, () -> arrive(call, onResponse, attempt, inline));
     }
   }
 
   /** The request reaches the server; the admission decides when it runs (at once without a load model). */
-  private <T> void arrive(Call<T> call, @Nullable Consumer<Response<T>> onResponse, int attempt) {
+  private <T> void arrive(Call<T> call, @Nullable Consumer<Response<T>> onResponse, int attempt, boolean inline) {
     long arrivedAt = runtime.clock().nanoTime();
-    runtime.admission().admit(identity, call, () -> execute(call, onResponse, attempt, arrivedAt));
+    runtime.admission().admit(identity, call, () -> execute(call, onResponse, attempt, arrivedAt, inline));
   }
 
   /**
    * Runs the request now. Its recorded latency counts from its arrival (a queue wait, then the service time),
    * so the answer arrives {@code latency} after {@code arrivedAt}.
    */
-  private <T> void execute(Call<T> call, @Nullable Consumer<Response<T>> onResponse, int attempt, long arrivedAt) {
+  private <T> void execute(Call<T> call, @Nullable Consumer<Response<T>> onResponse, int attempt, long arrivedAt,
+      boolean inline) {
     sent++;
     ApiServer server = runtime.server();
     long sequence = server.requests().mark() + 1;
@@ -117,12 +128,16 @@ public final class SimClient {
         && (unavailable.code() == 429 || unavailable.code() >= 500)
         && !unavailable.retryAfter().isZero() && !unavailable.retryAfter().isNegative()) {
       long retryAt = answeredAt + unavailable.retryAfter().toNanos();
-      clock.scheduleAt(retryAt, () -> attempt(call, onResponse, attempt + 1));
+      clock.scheduleAt(retryAt, () -> attempt(call, onResponse, attempt + 1, inline));
       return;
     }
     if (onResponse != null) {
-      Response<T> response = new Response<>(value, error, latency, attempt);
-      clock.scheduleAt(answeredAt, () -> onResponse.accept(response));
+      if (inline) {
+        onResponse.accept(new Response<>(value, error, answeredAt - clock.nanoTime(), attempt));
+      } else {
+        Response<T> response = new Response<>(value, error, latency, attempt);
+        clock.scheduleAt(answeredAt, () -> onResponse.accept(response));
+      }
     }
   }
 

@@ -25,7 +25,7 @@ public final class SimulationMeasurement {
     var threads = ManagementFactory.getThreadMXBean();
     long wall0 = System.nanoTime();
     long cpu0 = threads.getCurrentThreadCpuTime();
-    Simulation sim = Simulation.builder().seed(seed).pool(NodePool.plain(nodes)).build().start();
+    Simulation sim = Simulation.builder().seed(seed).pool(NodePool.plain(nodes)).retainRequests(false).build().start();
     sim.runFor(Duration.ofSeconds(15));
     long wall1 = System.nanoTime();
     long cpu1 = threads.getCurrentThreadCpuTime();

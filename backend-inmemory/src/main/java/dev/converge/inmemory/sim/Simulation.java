@@ -70,6 +70,7 @@ public final class Simulation {
     ComponentRoles.install(cluster.server());
     builder.interceptors.forEach(cluster.server()::addInterceptor);
     cluster.requests().clear();
+    cluster.requests().retainRecords(builder.retainRequests);
     this.trace = new Trace(clock).keep(builder.keepTrace);
     cluster.requests().subscribe(this::traceRequest);
     this.ctx = new SimContext(clock, cluster.server(), new Randoms(seed), trace, builder.throttles);
@@ -190,6 +191,7 @@ public final class Simulation {
     private Duration watchLatency = Duration.ofMillis(10);
     private Duration schedulerCycle = Duration.ofMillis(1);
     private int keepTrace;
+    private boolean retainRequests = true;
     private final List<Consumer<ServerConfig.Builder>> server = new ArrayList<>();
     private final List<RequestInterceptor> interceptors = new ArrayList<>();
 
@@ -241,6 +243,15 @@ public final class Simulation {
     public Builder schedulerCycle(Duration value) {
       checkArgument(!value.isNegative(), "the scheduling cycle must not be negative");
       this.schedulerCycle = value;
+      return this;
+    }
+
+    /**
+     * Whether the request log keeps every record (default true, for tests that inspect requests); an hour of a
+     * 10,000-node cluster is millions of records, so long runs turn it off and read counts or subscribe.
+     */
+    public Builder retainRequests(boolean value) {
+      this.retainRequests = value;
       return this;
     }
 

@@ -25,7 +25,7 @@ public final class SimulationMeasurement {
     var threads = ManagementFactory.getThreadMXBean();
     long wall0 = System.nanoTime();
     long cpu0 = threads.getCurrentThreadCpuTime();
-    Simulation sim = Simulation.builder().seed(seed).pool(NodePool.plain(nodes)).build().start();
+    Simulation sim = Simulation.builder().seed(seed).pool(NodePool.plain(nodes)).retainRequests(false).build().start();
     sim.runFor(Duration.ofSeconds(15));
     long wall1 = System.nanoTime();
     long cpu1 = threads.getCurrentThreadCpuTime();
@@ -38,6 +38,7 @@ public final class SimulationMeasurement {
     sim.runFor(Duration.ofMinutes(minutes));
     long wall3 = System.nanoTime();
     long cpu3 = threads.getCurrentThreadCpuTime();
+    System.out.printf("daemonset syncs=%d%n", sim.controllerManager().daemonSets().syncs());
     System.out.printf("register  wall_ms=%d cpu_ms=%d%n", (wall1 - wall0) / 1_000_000, (cpu1 - cpu0) / 1_000_000);
     System.out.printf("rollout   wall_ms=%d cpu_ms=%d sim_s=%.1f done=%s%n", (wall2 - wall1) / 1_000_000,
         (cpu2 - cpu1) / 1_000_000, rolloutSeconds, rolledOut);

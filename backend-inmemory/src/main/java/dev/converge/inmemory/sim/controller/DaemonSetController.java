@@ -45,6 +45,7 @@ public final class DaemonSetController {
   private final DaemonSetHistory history;
   private final Expectations expectations;
   private final FailedPodBackoff failedBackoff;
+  private final PodFacts.Cache facts = new PodFacts.Cache();
   private final SyncQueue<String> queue;
 
   public DaemonSetController(SimContext ctx, SimClient client, SharedInformers informers, NodeCache nodes,
@@ -58,6 +59,12 @@ public final class DaemonSetController {
     this.expectations = new Expectations(ctx.clock());
     this.failedBackoff = new FailedPodBackoff(ctx.clock());
     this.queue = new SyncQueue<>(ctx.clock(), WORKERS, this::sync);
+    informers.of(GroupKind.of("", "Pod")).addHandler(new Informer.Handler() {
+      @Override
+      public void onDelete(Resource last) {
+        facts.forget(last);
+      }
+    });
     daemonSets.addHandler(new Informer.Handler() {
       @Override
       public void onAdd(Resource ds) {
@@ -169,21 +176,26 @@ public final class DaemonSetController {
 
   private void finish(DaemonSetView view, String hash, List<Resource> old, @Nullable Throwable error,
       SyncQueue.Done done) {
-    Set<String> liveHashes = new HashSet<>();
-    for (Resource pod : pods.ownedBy(view.uid)) {
-      String podHash = pod.labels().get(Revisions.HASH_LABEL);
-      if (podHash != null) {
-        liveHashes.add(podHash);
-      }
-    }
-    history.cleanup(view, old, liveHashes, () -> updateStatus(view, hash, true, statusError -> {
+    history.cleanup(view, old, () -> liveHashes(view), () -> updateStatus(view, hash, true, statusError -> {
       done.done(error != null ? error : statusError);
     }));
   }
 
+  /** The revision hashes of the DaemonSet's pods (only asked for when old revisions exceed the limit). */
+  private Set<String> liveHashes(DaemonSetView view) {
+    Set<String> live = new HashSet<>();
+    for (Resource pod : pods.ownedBy(view.uid)) {
+      String podHash = facts.of(pod).hash();
+      if (podHash != null) {
+        live.add(podHash);
+      }
+    }
+    return live;
+  }
+
   private DaemonSetSnapshot snapshot(DaemonSetView view, String hash) {
     return new DaemonSetSnapshot(view, nodes.sorted(), node -> nodes.eligibility(view, node),
-        pods.ownedBy(view.uid), hash, ctx.clock().now());
+        pods.ownedBy(view.uid), facts, hash, ctx.clock().now());
   }
 
   /** {@code failedPodsBackoff}: a failed pod on a node is deleted at most once per back-off step. */

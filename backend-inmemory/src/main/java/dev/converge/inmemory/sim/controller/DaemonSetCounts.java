@@ -1,7 +1,6 @@
 package dev.converge.inmemory.sim.controller;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.converge.api.Resource;
 import java.util.List;
 
 /**
@@ -22,7 +21,7 @@ record DaemonSetCounts(int desired, int current, int misscheduled, int ready, in
     int updated = 0;
     int available = 0;
     for (int i = 0; i < snapshot.nodes.size(); i++) {
-      List<Resource> pods = snapshot.podsByNode.get(snapshot.nodes.get(i).name());
+      List<PodFacts> pods = snapshot.podsByNode.get(snapshot.nodes.get(i).name());
       boolean scheduled = pods != null && !pods.isEmpty();
       if (snapshot.eligibility.get(i).shouldRun()) {
         desired++;
@@ -30,8 +29,8 @@ record DaemonSetCounts(int desired, int current, int misscheduled, int ready, in
           continue;
         }
         current++;
-        Resource oldest = pods.get(0);
-        if (PodConditions.isReady(oldest)) {
+        PodFacts oldest = pods.get(0);
+        if (oldest.ready()) {
           ready++;
           if (snapshot.isAvailable(oldest)) {
             available++;

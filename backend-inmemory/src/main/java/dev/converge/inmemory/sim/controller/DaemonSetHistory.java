@@ -83,12 +83,13 @@ final class DaemonSetHistory {
   }
 
   /** Deletes old revisions beyond the history limit whose hash no live pod carries, oldest first. */
-  void cleanup(DaemonSetView view, List<Resource> old, Set<String> liveHashes, Runnable then) {
+  void cleanup(DaemonSetView view, List<Resource> old, java.util.function.Supplier<Set<String>> live, Runnable then) {
     int toKill = old.size() - view.revisionHistoryLimit;
     if (toKill <= 0) {
       then.run();
       return;
     }
+    Set<String> liveHashes = live.get();
     List<Resource> sorted = new ArrayList<>(old);
     sorted.sort(Comparator.comparingLong(DaemonSetHistory::revisionOf));
     List<Resource> victims = new ArrayList<>();

@@ -37,7 +37,7 @@ record DaemonSetPlan(ImmutableList<String> nodesNeedingPods, ImmutableList<Strin
       NodeInfo node = s.nodes.get(i);
       existing.add(node.name());
       DaemonSetView.Eligibility eligibility = s.eligibility.get(i);
-      List<Resource> pods = s.podsByNode.get(node.name());
+      List<PodFacts> pods = s.podsByNode.get(node.name());
       boolean exists = pods != null;
       if (eligibility.shouldRun() && !exists) {
         create.add(node.name());
@@ -45,18 +45,17 @@ record DaemonSetPlan(ImmutableList<String> nodesNeedingPods, ImmutableList<Strin
         if (pods == null) {
           continue;
         }
-        List<Resource> running = new ArrayList<>();
-        for (Resource pod : pods) {
-          if (pod.isBeingDeleted()) {
+        List<PodFacts> running = new ArrayList<>();
+        for (PodFacts pod : pods) {
+          if (pod.deleting()) {
             continue;
           }
-          String phase = PodConditions.phase(pod);
-          if (phase.equals("Failed")) {
+          if (pod.phase().equals("Failed")) {
             if (!inFailedBackoff.test(node.name())) {
-              delete.add(pod.name());
+              delete.add(pod.pod().name());
             }
-          } else if (phase.equals("Succeeded")) {
-            delete.add(pod.name());
+          } else if (pod.phase().equals("Succeeded")) {
+            delete.add(pod.pod().name());
           } else {
             running.add(pod);
           }
@@ -64,7 +63,7 @@ record DaemonSetPlan(ImmutableList<String> nodesNeedingPods, ImmutableList<Strin
         if (!surge) {
           // Sorted oldest first already: keep the first, delete the rest.
           for (int j = 1; j < running.size(); j++) {
-            delete.add(running.get(j).name());
+            delete.add(running.get(j).pod().name());
           }
           continue;
         }
@@ -74,9 +73,9 @@ record DaemonSetPlan(ImmutableList<String> nodesNeedingPods, ImmutableList<Strin
           }
           continue;
         }
-        Resource oldestNew = null;
-        Resource oldestOld = null;
-        for (Resource pod : running) {
+        PodFacts oldestNew = null;
+        PodFacts oldestOld = null;
+        for (PodFacts pod : running) {
           if (s.isUpdated(pod)) {
             if (oldestNew == null) {
               oldestNew = pod;
@@ -86,30 +85,30 @@ record DaemonSetPlan(ImmutableList<String> nodesNeedingPods, ImmutableList<Strin
             oldestOld = pod;
             continue;
           }
-          delete.add(pod.name());
+          delete.add(pod.pod().name());
         }
         if (oldestNew != null && oldestOld != null) {
-          if (!PodConditions.isReady(oldestOld)) {
-            delete.add(oldestOld.name());
+          if (!oldestOld.ready()) {
+            delete.add(oldestOld.pod().name());
           } else if (s.isAvailable(oldestNew)) {
-            delete.add(oldestOld.name());
+            delete.add(oldestOld.pod().name());
           }
         }
       } else if (exists) {
-        for (Resource pod : pods) {
-          if (!pod.isBeingDeleted()) {
-            delete.add(pod.name());
+        for (PodFacts pod : pods) {
+          if (!pod.deleting()) {
+            delete.add(pod.pod().name());
           }
         }
       }
     }
-    for (Map.Entry<String, List<Resource>> entry : s.podsByNode.entrySet()) {
-      if (existing.contains(entry.getKey())) {
+    for (String node : s.nodesWithPods()) {
+      if (existing.contains(node)) {
         continue;
       }
-      for (Resource pod : entry.getValue()) {
-        if (pod.spec().path("nodeName").asText("").isEmpty()) {
-          delete.add(pod.name());
+      for (PodFacts pod : s.podsByNode.get(node)) {
+        if (!pod.scheduled()) {
+          delete.add(pod.pod().name());
         }
       }
     }
@@ -128,7 +127,7 @@ record DaemonSetPlan(ImmutableList<String> nodesNeedingPods, ImmutableList<Strin
    */
   static DaemonSetPlan rollingUpdate(DaemonSetSnapshot s) {
     Map<String, DaemonSetView.Eligibility> byName = s.eligibilityByName();
-    java.util.TreeMap<String, List<Resource>> nodeToPods = new java.util.TreeMap<>(s.podsByNode);
+    java.util.TreeMap<String, List<PodFacts>> nodeToPods = new java.util.TreeMap<>(s.podsByNode);
     int desired = 0;
     for (int i = 0; i < s.nodes.size(); i++) {
       if (s.eligibility.get(i).shouldRun()) {
@@ -145,14 +144,14 @@ record DaemonSetPlan(ImmutableList<String> nodesNeedingPods, ImmutableList<Strin
       int unavailable = 0;
       List<String> replacements = new ArrayList<>();
       List<String> candidates = new ArrayList<>();
-      for (Map.Entry<String, List<Resource>> entry : nodeToPods.entrySet()) {
+      for (Map.Entry<String, List<PodFacts>> entry : nodeToPods.entrySet()) {
         NewAndOld found = newAndOld(s, entry.getValue());
         if (found == null) {
           unavailable++;
           continue;
         }
-        Resource newPod = found.newPod();
-        Resource oldPod = found.oldPod();
+        PodFacts newPod = found.newPod();
+        PodFacts oldPod = found.oldPod();
         if ((oldPod == null) == (newPod == null)) {
           unavailable++;
         } else if (newPod != null) {
@@ -160,10 +159,10 @@ record DaemonSetPlan(ImmutableList<String> nodesNeedingPods, ImmutableList<Strin
             unavailable++;
           }
         } else if (!s.isAvailable(oldPod)) {
-          replacements.add(oldPod.name());
+          replacements.add(oldPod.pod().name());
           unavailable++;
         } else if (unavailable < maxUnavailable) {
-          candidates.add(oldPod.name());
+          candidates.add(oldPod.pod().name());
         }
       }
       int remaining = Math.min(Math.max(0, maxUnavailable - unavailable), candidates.size());
@@ -177,15 +176,15 @@ record DaemonSetPlan(ImmutableList<String> nodesNeedingPods, ImmutableList<Strin
     List<String> allowedNodes = new ArrayList<>();
     int surging = 0;
     int available = 0;
-    for (Map.Entry<String, List<Resource>> entry : nodeToPods.entrySet()) {
+    for (Map.Entry<String, List<PodFacts>> entry : nodeToPods.entrySet()) {
       String node = entry.getKey();
       NewAndOld found = newAndOld(s, entry.getValue());
       if (found == null) {
         surging++;
         continue;
       }
-      Resource newPod = found.newPod();
-      Resource oldPod = found.oldPod();
+      PodFacts newPod = found.newPod();
+      PodFacts oldPod = found.oldPod();
       if (oldPod != null) {
         if (s.isAvailable(oldPod)) {
           available++;
@@ -200,13 +199,13 @@ record DaemonSetPlan(ImmutableList<String> nodesNeedingPods, ImmutableList<Strin
       if (newPod == null) {
         if (!s.isAvailable(oldPod)) {
           if (!shouldRun) {
-            delete.add(oldPod.name());
+            delete.add(oldPod.pod().name());
             continue;
           }
           allowedNodes.add(node);
         } else {
           if (!shouldRun) {
-            shouldNotRun.add(oldPod.name());
+            shouldNotRun.add(oldPod.pod().name());
             continue;
           }
           if (surging >= maxSurge) {
@@ -217,7 +216,7 @@ record DaemonSetPlan(ImmutableList<String> nodesNeedingPods, ImmutableList<Strin
       } else if (!s.isAvailable(newPod)) {
         surging++;
       } else {
-        delete.add(oldPod.name());
+        delete.add(oldPod.pod().name());
       }
     }
     int deletable = available - desired;
@@ -234,11 +233,11 @@ record DaemonSetPlan(ImmutableList<String> nodesNeedingPods, ImmutableList<Strin
    * {@code findUpdatedPodsOnNode}: the node's new and old pod among those not being deleted (either may be
    * null), or null when there are several of either kind (the manage loop prunes those first).
    */
-  private static @Nullable NewAndOld newAndOld(DaemonSetSnapshot s, List<Resource> pods) {
-    Resource newPod = null;
-    Resource oldPod = null;
-    for (Resource pod : pods) {
-      if (pod.isBeingDeleted()) {
+  private static @Nullable NewAndOld newAndOld(DaemonSetSnapshot s, List<PodFacts> pods) {
+    PodFacts newPod = null;
+    PodFacts oldPod = null;
+    for (PodFacts pod : pods) {
+      if (pod.deleting()) {
         continue;
       }
       if (s.isUpdated(pod)) {
@@ -257,5 +256,5 @@ record DaemonSetPlan(ImmutableList<String> nodesNeedingPods, ImmutableList<Strin
   }
 
   /** A node's new and old pod. */
-  private record NewAndOld(@Nullable Resource newPod, @Nullable Resource oldPod) {}
+  private record NewAndOld(@Nullable PodFacts newPod, @Nullable PodFacts oldPod) {}
 }

@@ -5,8 +5,8 @@ import dev.converge.inmemory.sim.scheduling.NodeInfo;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -19,30 +19,45 @@ final class DaemonSetSnapshot {
   final DaemonSetView view;
   final List<NodeInfo> nodes;
   final List<DaemonSetView.Eligibility> eligibility;
-  final TreeMap<String, List<Resource>> podsByNode;
+  /** Node name → the node's pods, oldest (scheduled) first; iterate {@link #nodesWithPods()} for name order. */
+  final Map<String, List<PodFacts>> podsByNode;
   final String hash;
   final Instant now;
 
   DaemonSetSnapshot(DaemonSetView view, List<NodeInfo> nodes, Function<NodeInfo, DaemonSetView.Eligibility> eligible,
       Iterable<Resource> pods, String hash, Instant now) {
+    this(view, nodes, eligible, pods, new PodFacts.Cache(), hash, now);
+  }
+
+  DaemonSetSnapshot(DaemonSetView view, List<NodeInfo> nodes, Function<NodeInfo, DaemonSetView.Eligibility> eligible,
+      Iterable<Resource> pods, PodFacts.Cache facts, String hash, Instant now) {
     this.view = view;
     this.nodes = nodes;
     this.eligibility = new ArrayList<>(nodes.size());
     for (NodeInfo node : nodes) {
       eligibility.add(eligible.apply(node));
     }
-    this.podsByNode = new TreeMap<>();
+    this.podsByNode = new HashMap<>();
     for (Resource pod : pods) {
-      String node = targetNode(pod);
-      if (node != null) {
-        podsByNode.computeIfAbsent(node, k -> new ArrayList<>()).add(pod);
+      PodFacts fact = facts.of(pod);
+      if (fact.targetNode() != null) {
+        podsByNode.computeIfAbsent(fact.targetNode(), k -> new ArrayList<>(1)).add(fact);
       }
     }
-    for (List<Resource> onNode : podsByNode.values()) {
-      onNode.sort(PodConditions.BY_CREATION);
+    for (List<PodFacts> onNode : podsByNode.values()) {
+      if (onNode.size() > 1) {
+        onNode.sort(PodFacts.BY_CREATION);
+      }
     }
     this.hash = hash;
     this.now = now;
+  }
+
+  /** The nodes that have pods, in name order. */
+  List<String> nodesWithPods() {
+    List<String> names = new ArrayList<>(podsByNode.keySet());
+    names.sort(null);
+    return names;
   }
 
   /** {@code util.GetTargetNodeName}: {@code spec.nodeName}, else the node a pending pod is pinned to. */
@@ -64,17 +79,16 @@ final class DaemonSetSnapshot {
   }
 
   /** {@code util.IsPodUpdated}: the pod carries the current revision hash (or the current template generation). */
-  boolean isUpdated(Resource pod) {
-    String podHash = pod.labels().get(Revisions.HASH_LABEL);
-    if (!hash.isEmpty() && hash.equals(podHash)) {
+  boolean isUpdated(PodFacts pod) {
+    if (!hash.isEmpty() && hash.equals(pod.hash())) {
       return true;
     }
     String generation = view.ds.annotations().get("deprecated.daemonset.template.generation");
-    return generation != null && generation.equals(pod.labels().get("pod-template-generation"));
+    return generation != null && generation.equals(pod.templateGeneration());
   }
 
-  boolean isAvailable(Resource pod) {
-    return PodConditions.isAvailable(pod, view.minReadySeconds, now);
+  boolean isAvailable(PodFacts pod) {
+    return pod.available(view.minReadySeconds, now);
   }
 
   /** Node name → eligibility, for lookups by name. */

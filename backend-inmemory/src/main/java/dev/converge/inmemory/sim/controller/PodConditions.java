@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.converge.api.OwnerReference;
 import dev.converge.api.Resource;
 import java.time.Instant;
-import java.util.Comparator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -67,17 +66,4 @@ final class PodConditions {
     }
     return null;
   }
-
-  /** {@code podByCreationTimestampAndPhase}: scheduled pods first, then oldest, then by name. */
-  static final Comparator<Resource> BY_CREATION = (a, b) -> {
-    boolean sa = !a.spec().path("nodeName").asText("").isEmpty();
-    boolean sb = !b.spec().path("nodeName").asText("").isEmpty();
-    if (sa != sb) {
-      return sa ? -1 : 1;
-    }
-    String ta = a.metadata().path("creationTimestamp").asText("");
-    String tb = b.metadata().path("creationTimestamp").asText("");
-    int byTime = ta.compareTo(tb);
-    return byTime != 0 ? byTime : a.name().compareTo(b.name());
-  };
 }

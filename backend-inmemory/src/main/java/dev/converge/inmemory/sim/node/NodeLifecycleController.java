@@ -39,7 +39,9 @@ public final class NodeLifecycleController {
   private final NodeLifecycleConfig config;
   private final Informer nodes;
   private final Informer pods;
-  private final Map<String, Health> health = new TreeMap<>();
+  /** Health by node: hashed for the Lease stream, and in name order for the monitor's walk. */
+  private final Map<String, Health> health = new HashMap<>();
+  private final TreeMap<String, Health> healthInOrder = new TreeMap<>();
   private final Map<String, ZoneQueue> zones = new TreeMap<>();
   private final Map<String, Set<String>> podsByNode = new HashMap<>();
   private long unknownTransitions;
@@ -116,14 +118,14 @@ public final class NodeLifecycleController {
     nodes.addHandler(new Informer.Handler() {
       @Override
       public void onAdd(Resource node) {
-        Health h = health.computeIfAbsent(node.name(), k -> new Health());
+        Health h = health(node.name());
         h.probeNanos = ctx.clock().nanoTime();
         observe(h, node);
       }
 
       @Override
       public void onUpdate(Resource old, Resource current) {
-        Health h = health.computeIfAbsent(current.name(), k -> new Health());
+        Health h = health(current.name());
         String beat = heartbeat(current);
         if (!beat.equals(h.heartbeat)) {
           h.probeNanos = ctx.clock().nanoTime();
@@ -134,6 +136,7 @@ public final class NodeLifecycleController {
       @Override
       public void onDelete(Resource last) {
         health.remove(last.name());
+        healthInOrder.remove(last.name());
       }
     });
   }
@@ -148,6 +151,16 @@ public final class NodeLifecycleController {
     return unknownTransitions;
   }
 
+  private Health health(String node) {
+    Health h = health.get(node);
+    if (h == null) {
+      h = new Health();
+      health.put(node, h);
+      healthInOrder.put(node, h);
+    }
+    return h;
+  }
+
   private static void observe(Health h, Resource node) {
     h.exists = true;
     h.heartbeat = heartbeat(node);
@@ -157,7 +170,7 @@ public final class NodeLifecycleController {
   }
 
   private void renewed(Resource lease) {
-    Health h = health.computeIfAbsent(lease.name(), k -> new Health());
+    Health h = health(lease.name());
     String renew = lease.spec().path("renewTime").asText("");
     if (!renew.equals(h.renewTime)) {
       h.renewTime = renew;
@@ -171,7 +184,7 @@ public final class NodeLifecycleController {
     long grace = config.gracePeriod().toNanos();
     long startupGrace = config.startupGracePeriod().toNanos();
     Map<String, int[]> readyByZone = new TreeMap<>();
-    for (Map.Entry<String, Health> entry : health.entrySet()) {
+    for (Map.Entry<String, Health> entry : healthInOrder.entrySet()) {
       Health h = entry.getValue();
       if (!h.exists) {
         continue;

@@ -55,6 +55,10 @@ class PriorityAndFairnessTest {
         "3000ms c6 200 latency=3000ms",
         "4000ms c7 200 latency=3000ms attempts=2");
     assertThat(load.report().rejectedTotal()).isEqualTo(1);
+    // The rejection is charted in its minute, on alice's row: 8 requests (7 and the retry), 1 of them 429.
+    IdentityLoad row = load.report().identity("alice").orElseThrow();
+    assertThat(row.perBucket()).containsExactly(8L);
+    assertThat(row.rejectedPerBucket()).containsExactly(1L);
   }
 
   @Test

@@ -16,6 +16,8 @@ import dev.converge.inmemory.sim.load.LoadReport;
  * @param rollout when each workload became fully available
  * @param load the API-server load
  * @param edits the {@code --set}/{@code --compare} edits applied, as given
+ * @param rolloutOverTime each workload's desired and available pods over time, in the order of {@code rollout}
  */
 public record SimulationResult(int nodes, long seed, String traceHash, double simulatedSeconds, long wallMillis,
-    String planText, String planJson, ImmutableList<Rollout> rollout, LoadReport load, ImmutableList<String> edits) {}
+    String planText, String planJson, ImmutableList<Rollout> rollout, LoadReport load, ImmutableList<String> edits,
+    ImmutableList<RolloutSeries> rolloutOverTime) {}

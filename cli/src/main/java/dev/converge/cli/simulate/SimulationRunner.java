@@ -60,18 +60,20 @@ final class SimulationRunner {
       extension.install(context);
     }
     sim.start();
+    rollouts.sample();
 
     long step = Math.max(1, duration.toNanos() / PROGRESS_STEPS);
     long end = sim.clock().nanoTime() + duration.toNanos();
     while (sim.clock().nanoTime() < end) {
       sim.clock().runUntil(Math.min(end, sim.clock().nanoTime() + step));
+      rollouts.sample();
       progress.show(label, duration.toNanos() / 1e9 - (end - sim.clock().nanoTime()) / 1e9, duration.toNanos() / 1e9);
     }
     progress.done();
     long wallMillis = (System.nanoTime() - wallStart) / 1_000_000;
     return new SimulationResult(input.nodes(), seed, sim.traceHash(), duration.toNanos() / 1e9, wallMillis,
         PlanPrinter.text(plan), PlanPrinter.json(plan), rollouts.rollouts(), load.report(),
-        input.edits().stream().map(FieldEdit::toString).collect(ImmutableList.toImmutableList()));
+        input.edits().stream().map(FieldEdit::toString).collect(ImmutableList.toImmutableList()), rollouts.overTime());
   }
 
   /** What the loop's first pass will do: the manifests, owned by the install, against what the cluster holds. */

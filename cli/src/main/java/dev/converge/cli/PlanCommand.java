@@ -43,6 +43,7 @@ final class PlanCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ManifestSet desired = manifests.read();
+    ManifestChecks.validate(desired);
     Observed actual = actualState.observe(desired);
     Plan plan;
     try {

@@ -6,7 +6,12 @@ import dev.converge.api.Action;
 import dev.converge.api.Observed;
 import dev.converge.api.Resource;
 import dev.converge.api.Ticker;
+import dev.converge.api.DependencyCycleException;
+import dev.converge.api.backend.BackendException;
+import dev.converge.cli.ManifestChecks;
+import dev.converge.core.manifest.ManifestException;
 import dev.converge.core.manifest.ManifestReader;
+import dev.converge.core.manifest.ManifestSource;
 import dev.converge.core.manifest.ManifestSet;
 import dev.converge.core.plan.Planner;
 import dev.converge.inmemory.InMemoryCluster;
@@ -14,6 +19,7 @@ import dev.converge.inmemory.http.HttpFront;
 import dev.converge.inmemory.server.Identity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -46,18 +52,27 @@ public final class ConvergeServer implements AutoCloseable {
    * in the order of the planner's plan: namespaces and CRDs before what depends on them), serves it on {@code port}
    * (0: any free port) and writes an admin kubeconfig to {@code kubeconfig}.
    *
-   * @throws dev.converge.core.manifest.ManifestException if a file is not a valid manifest (nothing is served)
-   * @throws UncheckedIOException if the port is taken or the kubeconfig cannot be written
+   * @throws ManifestException if a file is not a valid manifest, the cluster refuses one of its objects, the
+   *     port is taken or the kubeconfig cannot be written: bad input, and nothing is served
    */
   public static ConvergeServer start(int nodes, List<Path> files, int port, Path kubeconfig, long seed) {
     ManifestSet manifests = files.isEmpty() ? null : ManifestReader.defaults().read(files);
+    if (manifests != null) {
+      ManifestChecks.validate(manifests);
+    }
     InMemoryCluster cluster = InMemoryCluster.create(Ticker.system(), seed);
     NodeFleet.register(cluster.server(), nodes);
     int applied = manifests == null ? 0 : apply(cluster, manifests);
     byte[] secret = new byte[24];
     new SecureRandom().nextBytes(secret);
     String token = "converge-" + HexFormat.of().formatHex(secret);
-    HttpFront front = HttpFront.builder(cluster.server()).port(port).adminToken(token).start();
+    HttpFront front;
+    try {
+      front = HttpFront.builder(cluster.server()).port(port).adminToken(token).start();
+    } catch (UncheckedIOException e) {
+      String reason = e.getCause() instanceof BindException ? "already in use" : String.valueOf(e.getCause().getMessage());
+      throw ManifestException.input("--port " + port + ": cannot listen on 127.0.0.1:" + port + ": " + reason);
+    }
     try {
       Path parent = kubeconfig.toAbsolutePath().getParent();
       if (parent != null) {
@@ -66,23 +81,57 @@ public final class ConvergeServer implements AutoCloseable {
       Files.writeString(kubeconfig, front.kubeconfig(token));
     } catch (IOException e) {
       front.close();
-      throw new UncheckedIOException("cannot write the kubeconfig " + kubeconfig, e);
+      throw ManifestException.input("--kubeconfig " + kubeconfig + ": cannot write: " + ioReason(e));
     }
     return new ConvergeServer(cluster, front, kubeconfig, applied);
   }
 
-  /** Server-side applies every desired resource, step by step in plan order; returns how many. */
+  /**
+   * Server-side applies every desired resource, step by step in plan order; returns how many. A refusal (a kind
+   * no CRD serves, an admission plugin's veto) is the file's fault: bad input naming it, before anything is
+   * served.
+   */
   private static int apply(InMemoryCluster cluster, ManifestSet manifests) {
-    Plan plan = Planner.builder().types(cluster.server().types()).build().plan(manifests.graph(), Observed.empty());
+    Plan plan;
+    try {
+      plan = Planner.builder().types(cluster.server().types()).build().plan(manifests.graph(), Observed.empty());
+    } catch (DependencyCycleException e) {
+      throw manifests.explain(e);
+    }
     int count = 0;
     for (Step step : plan.steps()) {
       for (Action action : step.actions()) {
         Resource resource = manifests.graph().get(action.key()).orElseThrow().resource();
-        cluster.server().apply(Identity.admin(), resource, FIELD_MANAGER, true);
+        try {
+          cluster.server().apply(Identity.admin(), resource, FIELD_MANAGER, true);
+        } catch (BackendException e) {
+          throw refused(manifests, resource, e);
+        }
         count++;
       }
     }
     return count;
+  }
+
+  private static ManifestException refused(ManifestSet manifests, Resource resource, BackendException e) {
+    ManifestSource source = manifests.source(resource.key()).orElseThrow();
+    if (e instanceof BackendException.NotFound) {
+      return ManifestException.document(source, "kind", "the cluster serves no " + resource.groupKind()
+          + " (apiVersion " + resource.json().path("apiVersion").asText() + "): add its CustomResourceDefinition to the files", e);
+    }
+    if (e instanceof BackendException.Invalid invalid && !invalid.causes().isEmpty()) {
+      String cause = invalid.causes().get(0);
+      int colon = cause.indexOf(": ");
+      return colon < 0 ? ManifestException.document(source, "", cause, e)
+          : ManifestException.document(source, cause.substring(0, colon), cause.substring(colon + 2), e);
+    }
+    return ManifestException.document(source, "", "refused by the cluster: " + e.getMessage(), e);
+  }
+
+  private static String ioReason(IOException e) {
+    return e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+        : e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null ? fs.getReason()
+        : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
   }
 
   public InMemoryCluster cluster() {

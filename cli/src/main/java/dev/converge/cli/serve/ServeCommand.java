@@ -1,5 +1,6 @@
 package dev.converge.cli.serve;
 
+import dev.converge.core.manifest.ManifestException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,8 +50,11 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    if (nodes < 0) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--nodes must not be negative");
+    if (nodes < 0 || nodes > 100_000) {
+      throw ManifestException.input("--nodes " + nodes + ": must be between 0 and 100000");
+    }
+    if (port < 0 || port > 65_535) {
+      throw ManifestException.input("--port " + port + ": must be between 0 and 65535 (0 picks a free port)");
     }
     try (ConvergeServer server = ConvergeServer.start(nodes, files, port, kubeconfig, seed)) {
       out.println("converge: serving " + nodes + " node" + (nodes == 1 ? "" : "s")

@@ -8,6 +8,7 @@ import dev.converge.api.InvalidGraphException;
 import dev.converge.api.InvalidResourceException;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceTypes;
+import dev.converge.cli.ManifestChecks;
 import dev.converge.core.manifest.ManifestEntry;
 import dev.converge.core.manifest.ManifestException;
 import dev.converge.core.manifest.ManifestReader;
@@ -18,6 +19,7 @@ import dev.converge.inmemory.sim.workload.SimSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
@@ -48,6 +50,7 @@ public record SimulationInput(SimSpec spec, DesiredGraph graph, ResourceTypes ty
     for (FieldEdit edit : edits) {
       apply(edit, entries);
     }
+    ManifestChecks.validate(entries);
     SimSpec spec = SimManifests.read(entries, set.types());
     if (nodes != null) {
       if (!spec.pools().isEmpty()) {
@@ -96,6 +99,11 @@ public record SimulationInput(SimSpec spec, DesiredGraph graph, ResourceTypes ty
       edited = edit.apply(entry.desired().resource());
     } catch (InvalidResourceException e) {
       throw ManifestException.input(edit.toString() + ": " + e.getMessage());
+    }
+    // An edit that makes the object invalid is the edit's fault: name it rather than the untouched file.
+    Optional<String> refused = ManifestChecks.firstCause(edited);
+    if (refused.isPresent()) {
+      throw ManifestException.input(edit.toString() + ": " + refused.orElseThrow());
     }
     DesiredResource desired = entry.desired().withResource(edited);
     entries.set(matches.get(0), new ManifestEntry(desired, entry.source()));

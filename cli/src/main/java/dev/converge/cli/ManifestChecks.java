@@ -17,8 +17,8 @@ import org.jspecify.annotations.Nullable;
  * simulated, served or applied: a Deployment with {@code replicas: -1} or a container without an image is bad
  * input named by file, document and field, not a failure halfway through an apply. Kubernetes validates each
  * object as it is written (a registry strategy's {@code Validate}); checking all of them first is what lets
- * {@code converge} promise that invalid input changes nothing. Custom resources get the manifest reader's
- * checks (metadata, served versions).
+ * {@code converge} promise that invalid input changes nothing. Custom resources whose CustomResourceDefinition
+ * is in the input are checked against its schema ({@link CustomResourceSchemas}).
  */
 public final class ManifestChecks {
   private ManifestChecks() {}
@@ -41,6 +41,7 @@ public final class ManifestChecks {
         throw refused(entry.source(), cause.orElseThrow());
       }
     }
+    CustomResourceSchemas.validate(entries);
   }
 
   /**

@@ -83,7 +83,7 @@ public final class Validation {
         // data is a map[string]string: a number or a list there fails decoding in Kubernetes.
         json.path("data").properties().forEach(entry -> {
           if (!entry.getValue().isTextual() && !entry.getValue().isNull()) {
-            errors.invalid("data[" + entry.getKey() + "]", entry.getValue().toString(), "must be a string (quote it)");
+            errors.invalid("data[" + entry.getKey() + "]", entry.getValue(), "must be a string (quote it)");
           }
         });
         keys(json.path("binaryData"), "binaryData", errors);

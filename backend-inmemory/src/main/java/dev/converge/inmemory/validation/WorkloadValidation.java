@@ -45,7 +45,8 @@ final class WorkloadValidation {
     }
     if (spec.has("replicas") && !spec.path("replicas").isIntegralNumber() && !spec.path("replicas").isNull()) {
       // Kubernetes refuses it while decoding (replicas is an int32), before any rule runs.
-      errors.invalid("spec.replicas", spec.path("replicas").toString(), "must be an integer");
+      errors.invalid("spec.replicas", spec.path("replicas").isTextual() ? spec.path("replicas").asText() : spec.path("replicas"),
+          "must be an integer");
     } else if (spec.has("replicas") && spec.path("replicas").asLong(0) < 0) {
       errors.invalid("spec.replicas", spec.path("replicas").asLong(), "must be greater than or equal to 0");
     }

@@ -56,8 +56,8 @@ class SimulateCommandTest {
     List<String> identities = new ArrayList<>();
     api.path("byIdentity").forEach(row -> identities.add(row.path("identity").asText() + " " + row.path("requests").asLong()
         + " " + row.path("perMinute").asDouble() + " " + row.path("p99Ms").asDouble() + " " + row.path("rejected").asLong()));
-    // Kubelets renew leases every 10 s once registered; the engine (user converge) reads its ready gates from
-    // its watch cache, so its converged passes send nothing.
+    // Kubelets renew leases every 10 s once registered; the engine (user converge) reads through its watch
+    // cache (one LIST and WATCH per kind), so after its writes it mostly waits on watch events.
     assertThat(identities).containsExactly(
         "system:node:* 55 27.5 10.0 0",
         "system:kube-controller-manager 35 17.5 10.0 0",

@@ -15,8 +15,11 @@ import dev.converge.core.manifest.ManifestSource;
 import dev.converge.core.manifest.ManifestSet;
 import dev.converge.core.plan.Planner;
 import dev.converge.inmemory.InMemoryCluster;
+import dev.converge.inmemory.accounting.ApiServerMetrics;
 import dev.converge.inmemory.http.HttpFront;
 import dev.converge.inmemory.server.Identity;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
@@ -28,7 +31,8 @@ import java.util.List;
 
 /**
  * A running {@code converge serve}: an in-memory cluster (on the wall clock: {@link Ticker#system()}), its nodes,
- * the applied manifests, the HTTP front and the kubeconfig written for it. Tests and embeddings start one with
+ * the applied manifests, the HTTP front (with the API server's meters at {@code /metrics}) and the kubeconfig
+ * written for it. Tests and embeddings start one with
  * {@link #start}; the command runs one until interrupted.
  */
 public final class ConvergeServer implements AutoCloseable {
@@ -39,12 +43,15 @@ public final class ConvergeServer implements AutoCloseable {
   private final HttpFront front;
   private final Path kubeconfig;
   private final int applied;
+  private final PrometheusMeterRegistry metrics;
 
-  private ConvergeServer(InMemoryCluster cluster, HttpFront front, Path kubeconfig, int applied) {
+  private ConvergeServer(InMemoryCluster cluster, HttpFront front, Path kubeconfig, int applied,
+      PrometheusMeterRegistry metrics) {
     this.cluster = cluster;
     this.front = front;
     this.kubeconfig = kubeconfig;
     this.applied = applied;
+    this.metrics = metrics;
   }
 
   /**
@@ -61,6 +68,9 @@ public final class ConvergeServer implements AutoCloseable {
       ManifestChecks.validate(manifests);
     }
     InMemoryCluster cluster = InMemoryCluster.create(Ticker.system(), seed);
+    // One registry per server, never a global one: two servers in one JVM (tests) keep their counts apart.
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    ApiServerMetrics.bind(cluster.server(), metrics);
     NodeFleet.register(cluster.server(), nodes);
     int applied = manifests == null ? 0 : apply(cluster, manifests);
     byte[] secret = new byte[24];
@@ -68,7 +78,7 @@ public final class ConvergeServer implements AutoCloseable {
     String token = "converge-" + HexFormat.of().formatHex(secret);
     HttpFront front;
     try {
-      front = HttpFront.builder(cluster.server()).port(port).adminToken(token).start();
+      front = HttpFront.builder(cluster.server()).port(port).adminToken(token).metrics(metrics::scrape).start();
     } catch (UncheckedIOException e) {
       String reason = e.getCause() instanceof BindException ? "already in use" : String.valueOf(e.getCause().getMessage());
       throw ManifestException.input("--port " + port + ": cannot listen on 127.0.0.1:" + port + ": " + reason);
@@ -83,7 +93,7 @@ public final class ConvergeServer implements AutoCloseable {
       front.close();
       throw ManifestException.input("--kubeconfig " + kubeconfig + ": cannot write: " + ioReason(e));
     }
-    return new ConvergeServer(cluster, front, kubeconfig, applied);
+    return new ConvergeServer(cluster, front, kubeconfig, applied, metrics);
   }
 
   /**
@@ -142,6 +152,11 @@ public final class ConvergeServer implements AutoCloseable {
     return front;
   }
 
+  /** The server's meters ({@code converge.apiserver.*}), served at {@code /metrics}. */
+  public PrometheusMeterRegistry metrics() {
+    return metrics;
+  }
+
   public Path kubeconfig() {
     return kubeconfig;
   }
@@ -154,5 +169,6 @@ public final class ConvergeServer implements AutoCloseable {
   @Override
   public void close() {
     front.close();
+    metrics.close();
   }
 }

@@ -60,6 +60,7 @@ public final class ServeCommand implements Callable<Integer> {
       out.println("converge: serving " + nodes + " node" + (nodes == 1 ? "" : "s")
           + (files.isEmpty() ? "" : " and " + server.applied() + " applied resources") + " at " + server.front().url());
       out.println("converge: kubeconfig written to " + kubeconfig);
+      out.println("converge: metrics at " + server.front().url() + "/metrics (Prometheus text; the kubeconfig's token)");
       out.println();
       out.println("  kubectl --kubeconfig " + kubeconfig + " get nodes");
       out.println("  export KUBECONFIG=" + kubeconfig.toAbsolutePath());

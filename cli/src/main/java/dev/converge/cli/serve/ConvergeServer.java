@@ -139,8 +139,10 @@ public final class ConvergeServer implements AutoCloseable {
   }
 
   private static String ioReason(IOException e) {
-    return e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-        : e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null ? fs.getReason()
+    return e instanceof java.nio.file.FileAlreadyExistsException exists ? exists.getFile() + " is a file, not a directory"
+        : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+        : e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null
+            ? Character.toLowerCase(fs.getReason().charAt(0)) + fs.getReason().substring(1)
         : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
   }
 

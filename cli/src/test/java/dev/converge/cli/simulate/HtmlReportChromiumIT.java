@@ -3,8 +3,15 @@ package dev.converge.cli.simulate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSortedMap;
 import dev.converge.cli.ActualState;
 import dev.converge.cli.Converge;
+import dev.converge.inmemory.sim.load.IdentityLoad;
+import dev.converge.inmemory.sim.load.LoadReport;
+import dev.converge.inmemory.sim.load.SloClass;
+import dev.converge.inmemory.sim.load.SloResult;
+import dev.converge.inmemory.sim.load.SloSeries;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -20,7 +27,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,7 +43,8 @@ import org.junit.jupiter.api.Test;
  *   <li>each chart's SVG holds a drawn {@code <path class="series">} and a legend entry for every series of
  *       its data (every identity, every SLO class with requests, available and desired), and the latency
  *       chart the four SLO threshold lines;
- *   <li>the screenshot is a real picture: a PNG of the window's size with the charts' colours in it.
+ *   <li>the screenshot is a real picture: a PNG of the window's size with the charts' colours in it;
+ *   <li>429s are drawn stacked, one area per throttled identity (a report written from a hand-made result).
  * </ul>
  *
  * Skips, saying so, only when no Chromium can be found on this machine (CI installs it).
@@ -142,6 +149,46 @@ class HtmlReportChromiumIT {
     assertThat(blue).as("bluish pixels of the charts").isGreaterThan(1000);
   }
 
+  @Test
+  void rejections_areDrawnStackedPerIdentity() throws Exception {
+    // A run whose agents were throttled (the shape of SimulateScenarioIT's overload, small enough to write
+    // down): two identities with 429s in minutes 1 and 2 of 3.
+    ImmutableList<Long> none = ImmutableList.of();
+    IdentityLoad agents = new IdentityLoad("system:serviceaccount:telemetry:collector", 1, 900, 300, ImmutableSortedMap.of(
+        "list", 900L), ImmutableSortedMap.of("list pods", 900L), 500, 0, 15_000_000_000L, ImmutableList.of(100L, 400L, 400L),
+        ImmutableList.of(0L, 250L, 250L));
+    IdentityLoad poller = new IdentityLoad("poller", 1, 60, 20, ImmutableSortedMap.of("get", 60L),
+        ImmutableSortedMap.of("get nodes", 60L), 6, 0, 2_000_000L, ImmutableList.of(20L, 20L, 20L), ImmutableList.of(0L, 6L));
+    ImmutableList<SloSeries> series = ImmutableList.copyOf(java.util.Arrays.stream(SloClass.values())
+        .map(slo -> new SloSeries(slo, none, none)).toList());
+    ImmutableList<SloResult> slos = ImmutableList.copyOf(java.util.Arrays.stream(SloClass.values())
+        .map(slo -> new SloResult(slo, 0, 0, false)).toList());
+    LoadReport load = new LoadReport(0, 180_000_000_000L, 60_000_000_000L, 960, 506, ImmutableList.of(agents, poller), slos,
+        series, ImmutableList.of(), ImmutableList.of());
+    SimulationResult result = new SimulationResult(5000, 42, "0".repeat(64), 180, 1, "", "{}", ImmutableList.of(), load,
+        ImmutableList.of(), ImmutableList.of());
+    Path throttled = OUT.resolve("throttled.html");
+    Files.writeString(throttled, HtmlReport.render(result), StandardCharsets.UTF_8);
+
+    String dom = chromium("throttled", "--dump-dom", throttled.toUri().toString());
+    Matcher figure = FIGURE.matcher(dom);
+    String rejections = null;
+    while (figure.find()) {
+      if (figure.group(1).equals("rejections")) {
+        rejections = figure.group(2);
+      }
+    }
+    assertThat(rejections).as("the 429 chart").isNotNull();
+    List<String> drawn = new ArrayList<>();
+    Matcher path = PATH.matcher(rejections);
+    while (path.find()) {
+      assertThat(path.group(2)).matches("M[-0-9.,]+L.*Z");
+      drawn.add(path.group(1));
+    }
+    assertThat(drawn).containsExactly("system:serviceaccount:telemetry:collector", "poller");
+    assertThat(rejections).contains("506 requests answered 429");
+  }
+
   private static Set<String> names(JsonNode rows) {
     Set<String> names = new HashSet<>();
     rows.forEach(row -> names.add(row.path("name").asText()));
@@ -180,6 +227,6 @@ class HtmlReportChromiumIT {
         candidates.add(Path.of(dir, "chromium-browser"));
       }
     }
-    return candidates.stream().filter(Files::isExecutable).findFirst().or(() -> Stream.<Path>empty().findFirst());
+    return candidates.stream().filter(Files::isExecutable).findFirst();
   }
 }

@@ -11,7 +11,8 @@ import dev.converge.inmemory.sim.load.SloResult;
 
 /**
  * The JSON report of one run ({@code -o json}): one object with {@code nodes}, {@code seed}, {@code traceHash},
- * {@code simulatedSeconds}, {@code wallMillis}, {@code rollout}, {@code apiServer} ({@code requestsTotal},
+ * {@code simulatedSeconds}, {@code wallMillis}, {@code rollout}, {@code primaries} ({@code kind, namespace, name, conditions: [{type, status, reason,
+ * message}]}: the custom resources extensions reconciled), {@code apiServer} ({@code requestsTotal},
  * {@code rejectedTotal}, {@code byIdentity}, …), {@code sloBreaches}, and the plan, the proxies' load and the
  * priority levels besides.
  */
@@ -43,6 +44,18 @@ final class JsonReport {
         item.putNull("availableAtSeconds");
       } else {
         item.put("availableAtSeconds", Units.round3(r.availableAtSeconds()));
+      }
+    }
+    ArrayNode primaries = root.putArray("primaries");
+    for (Primary primary : result.primaries()) {
+      ObjectNode item = primaries.addObject();
+      item.put("kind", primary.kind());
+      item.put("namespace", primary.namespace());
+      item.put("name", primary.name());
+      ArrayNode conditions = item.putArray("conditions");
+      for (Primary.Condition condition : primary.conditions()) {
+        conditions.addObject().put("type", condition.type()).put("status", condition.status())
+            .put("reason", condition.reason()).put("message", condition.message());
       }
     }
     root.set("apiServer", apiServer(result.load()));

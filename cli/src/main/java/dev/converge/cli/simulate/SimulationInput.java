@@ -18,6 +18,7 @@ import dev.converge.inmemory.sim.workload.SimSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
@@ -40,7 +41,19 @@ public record SimulationInput(SimSpec spec, DesiredGraph graph, ResourceTypes ty
    * @throws ManifestException for the first problem: a file, a document, an edit or the options
    */
   public static SimulationInput read(List<Path> files, @Nullable Integer nodes, List<FieldEdit> edits) {
-    ManifestSet set = ManifestReader.withTypes(SimManifests.types(ResourceTypes.builtins())).read(files);
+    return read(files, nodes, edits, UnaryOperator.identity());
+  }
+
+  /**
+   * Reads {@code files} knowing the kinds {@code extensionTypes} adds (the extensions' CRDs), applies {@code
+   * edits} in order and checks the result.
+   *
+   * @param nodes {@code --nodes}, or null
+   * @throws ManifestException for the first problem: a file, a document, an edit or the options
+   */
+  public static SimulationInput read(List<Path> files, @Nullable Integer nodes, List<FieldEdit> edits,
+      UnaryOperator<ResourceTypes> extensionTypes) {
+    ManifestSet set = ManifestReader.withTypes(SimManifests.types(extensionTypes.apply(ResourceTypes.builtins()))).read(files);
     if (set.isEmpty()) {
       throw ManifestException.input("no resources found in " + files.stream().map(Path::toString).collect(Collectors.joining(", ")));
     }

@@ -1,0 +1,117 @@
+package dev.converge.cli.simulate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.converge.api.Json;
+import dev.converge.cli.ActualState;
+import dev.converge.cli.Converge;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code converge simulate} with the example DatadogAgent operator registered as the executable registers it,
+ * on the shared {@code datadog-secret.yaml} and {@code datadog-agent.yaml} exactly as shared (20 nodes, 3
+ * simulated minutes, seed 42): the kind is known, the operator deploys the agents, the rollout lists the agent
+ * DaemonSet and the Cluster Agent, {@code primaries} holds the DatadogAgent's final conditions (JSON and text),
+ * {@code --compare} puts both variants' conditions side by side, and {@code --no-examples} leaves the operator
+ * out.
+ */
+class SimulateDatadogTest {
+  static final String SECRET = "../examples/datadog-operator/src/test/resources/examples/datadog-secret.yaml";
+  static final String AGENT = "../examples/datadog-operator/src/test/resources/examples/datadog-agent.yaml";
+  static final String DISABLE_CLUSTER_AGENT = "DatadogAgent/datadog:spec.override.clusterAgent.disabled=true";
+
+  @Test
+  void json_rolloutHasTheAgentsAndPrimariesTheDatadogAgentsFinalConditions() {
+    JsonNode json = Json.parse(simulate("-o", "json").out);
+    assertThat(json.path("rollout").toString()).isEqualTo(Json.parse("""
+        [{"kind":"DaemonSet","namespace":"default","name":"datadog-agent","desired":20,"available":20,"availableAtSeconds":13.525},
+         {"kind":"Deployment","namespace":"default","name":"datadog-cluster-agent","desired":1,"available":1,"availableAtSeconds":10.34}]
+        """).toString());
+    assertThat(json.path("primaries").toString()).isEqualTo(Json.parse("""
+        [{"kind":"DatadogAgent","namespace":"default","name":"datadog","conditions":[
+          {"type":"DatadogAgentReconcileError","status":"False","reason":"DatadogAgent_reconcile_ok","message":"DatadogAgent reconcile ok"},
+          {"type":"AgentReconcile","status":"True","reason":"reconcile_succeed","message":"reconcile succeed"},
+          {"type":"ClusterAgentReconcile","status":"True","reason":"reconcile_succeed","message":"reconcile succeed"},
+          {"type":"OverrideReconcileConflict","status":"False","reason":"NoConflict","message":""}]}]
+        """).toString());
+    // The operator acts as its ServiceAccount; the node agents read through the Cluster Agent, never the API server.
+    assertThat(identities(json)).contains("system:serviceaccount:datadog:datadog-operator",
+        "system:serviceaccount:default:datadog-cluster-agent").doesNotContain("system:serviceaccount:default:datadog-agent");
+    JsonNode proxied = json.path("proxied").path("byProxy").get(0);
+    assertThat(proxied.path("proxy").asText()).isEqualTo("default/datadog-cluster-agent");
+    assertThat(proxied.path("identity").asText()).isEqualTo("system:serviceaccount:default:datadog-agent");
+  }
+
+  @Test
+  void text_printsTheCustomResourcesFinalStatus() {
+    String out = simulate().out;
+    assertThat(out).contains("""
+        Custom resources (final status)
+          KIND          NAMESPACE  NAME     CONDITION                   STATUS  REASON                     MESSAGE
+          DatadogAgent  default    datadog  DatadogAgentReconcileError  False   DatadogAgent_reconcile_ok  DatadogAgent reconcile ok
+          DatadogAgent  default    datadog  AgentReconcile              True    reconcile_succeed          reconcile succeed
+          DatadogAgent  default    datadog  ClusterAgentReconcile       True    reconcile_succeed          reconcile succeed
+          DatadogAgent  default    datadog  OverrideReconcileConflict   False   NoConflict
+        """);
+    assertThat(out).contains("  DaemonSet   default    datadog-agent              20/20");
+  }
+
+  @Test
+  void compare_printsBothVariantsConditionsSideBySide() {
+    String out = simulate("--compare", DISABLE_CLUSTER_AGENT).out;
+    String[] lines = out.split("\n");
+    List<String> rows = new ArrayList<>();
+    for (String line : lines) {
+      if (line.startsWith("  DatadogAgent default/datadog ")) {
+        rows.add(line.trim().replaceAll(" {2,}", " | "));
+      }
+    }
+    // Without the Cluster Agent the operator drops its condition, and the features that need it (the admission
+    // controller among them) are skipped as override conflicts.
+    assertThat(rows).containsExactly(
+        "DatadogAgent default/datadog DatadogAgentReconcileError | False DatadogAgent_reconcile_ok | False DatadogAgent_reconcile_ok",
+        "DatadogAgent default/datadog AgentReconcile | True reconcile_succeed | True reconcile_succeed",
+        "DatadogAgent default/datadog ClusterAgentReconcile | True reconcile_succeed | -",
+        "DatadogAgent default/datadog OverrideReconcileConflict | False NoConflict | True OverrideReconcileConflict");
+  }
+
+  @Test
+  void noExamples_leavesTheOperatorOut() {
+    JsonNode json = Json.parse(simulate("--no-examples", "-o", "json").out);
+    assertThat(json.path("primaries").size()).isZero();
+    assertThat(json.path("rollout").size()).isZero();
+    assertThat(identities(json)).doesNotContain("system:serviceaccount:datadog:datadog-operator");
+  }
+
+  static List<String> identities(JsonNode json) {
+    List<String> identities = new ArrayList<>();
+    json.path("apiServer").path("byIdentity").forEach(row -> identities.add(row.path("identity").asText()));
+    return identities;
+  }
+
+  /** Runs simulate on the shared examples, 20 nodes, 3 minutes, seed 42, with {@code more} options. */
+  private static Run simulate(String... more) {
+    List<String> args = new ArrayList<>(List.of("simulate", "-f", SECRET, "-f", AGENT, "--nodes", "20",
+        "--duration", "3m", "--seed", "42"));
+    args.addAll(List.of(more));
+    return run(args.toArray(String[]::new));
+  }
+
+  /** Runs {@code args} with the example operators registered, as {@code Main} does; exit code 0 expected. */
+  static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Converge.commandLine(ActualState.emptyCluster(), new PrintWriter(out, true), new PrintWriter(err, true),
+        new CountDownLatch(1), false, DatadogOperatorExtension.examples()).execute(args);
+    assertThat(code).as(err.toString()).isZero();
+    return new Run(out.toString(), err.toString());
+  }
+
+  record Run(String out, String err) {}
+}

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.converge.api.Json;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,7 +23,7 @@ class SimulateDatadogIT {
   void fiveThousandNodes_nodeAgentsApiServerRate_isAtLeastHundredTimesLowerWithTheClusterAgent() {
     JsonNode json = Json.parse(SimulateDatadogTest.run("simulate", "-f", SimulateDatadogTest.SECRET, "-f",
         SimulateDatadogTest.AGENT, "--nodes", "5000", "--duration", "10m", "--seed", "42", "--compare",
-        SimulateDatadogTest.DISABLE_CLUSTER_AGENT, "-o", "json").out);
+        SimulateDatadogTest.DISABLE_CLUSTER_AGENT, "-o", "json").out());
     JsonNode with = json.path("given");
     JsonNode without = json.path("changed");
     assertThat(with.path("rollout").get(0).path("available").asInt()).isEqualTo(5000);
@@ -30,15 +31,30 @@ class SimulateDatadogIT {
 
     double withRate = perMinute(with, NODE_AGENTS);
     double withoutRate = perMinute(without, NODE_AGENTS);
-    System.out.printf("node agents' API-server requests per minute: with the Cluster Agent %.3f, without %.3f%n",
-        withRate, withoutRate);
+    // With the Cluster Agent: no node-agent row at all (zero requests); their 156,516 reads went to the Cluster
+    // Agent (3 while it was not running yet), which itself opened four watches (0.4 per minute over 10 minutes).
+    assertThat(row(with, NODE_AGENTS)).isNull();
+    JsonNode proxied = with.path("proxied").path("byProxy").get(0);
+    assertThat(proxied.path("identity").asText()).isEqualTo(NODE_AGENTS);
+    assertThat(proxied.path("requests").asLong()).isEqualTo(156_516);
+    assertThat(proxied.path("unavailable").asLong()).isEqualTo(3);
+    assertThat(row(with, CLUSTER_AGENT).path("requestsByVerb").toString()).isEqualTo("{\"watch\":4}");
+    // Without it: 5,000 agents × 4 reads per 60 s = 20,000 per minute once all run; 15,666.1 per minute over the
+    // run, which includes the rollout.
+    JsonNode direct = row(without, NODE_AGENTS);
+    assertThat(direct.path("requests").asLong()).isEqualTo(156_661);
+    assertThat(withoutRate).isEqualTo(15_666.1);
+    assertThat(direct.path("requestsByResource").toString()).isEqualTo(
+        "{\"get nodes\":39211,\"list namespaces\":39150,\"list pods\":39183,\"list services\":39117}");
+    JsonNode series = direct.path("requestsPerMinuteOverTime");
+    assertThat(series.get(series.size() - 1).asLong()).isEqualTo(20_000);
+    assertThat(direct.path("rejected").asLong()).isZero();
+    assertThat(row(without, CLUSTER_AGENT)).isNull();
     assertThat(withoutRate).isGreaterThan(0);
     assertThat(withoutRate).isGreaterThanOrEqualTo(100 * withRate);
     // The node agents and the Cluster Agent together still ask at least 100 times less.
     assertThat(withoutRate + perMinute(without, CLUSTER_AGENT))
         .isGreaterThanOrEqualTo(100 * (withRate + perMinute(with, CLUSTER_AGENT)));
-    System.out.println("cluster agent with " + perMinute(with, CLUSTER_AGENT) + " proxied "
-        + with.path("proxied").toString() + " without " + row(without, NODE_AGENTS));
   }
 
   private static double perMinute(JsonNode report, String identity) {
@@ -46,7 +62,7 @@ class SimulateDatadogIT {
     return row == null ? 0.0 : row.path("perMinute").asDouble();
   }
 
-  private static JsonNode row(JsonNode report, String identity) {
+  private static @Nullable JsonNode row(JsonNode report, String identity) {
     for (JsonNode row : report.path("apiServer").path("byIdentity")) {
       if (row.path("identity").asText().equals(identity)) {
         return row;

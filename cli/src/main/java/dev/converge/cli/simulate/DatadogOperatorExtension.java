@@ -12,6 +12,7 @@ import dev.converge.examples.datadog.model.ComponentName;
 import dev.converge.examples.datadog.model.DatadogAgent;
 import dev.converge.examples.datadog.render.AgentNames;
 import dev.converge.examples.datadog.sim.AgentWorkloads;
+import dev.converge.examples.datadog.sim.InstallSummary;
 import dev.converge.examples.datadog.sim.OperatorSimulation;
 import dev.converge.inmemory.sim.workload.WorkloadDriver;
 import dev.converge.inmemory.sim.workload.WorkloadProfileSpec;
@@ -44,10 +45,27 @@ public final class DatadogOperatorExtension implements SimulationExtension {
   }
 
   @Override
-  public void install(SimulationContext simulation) {
-    ImmutableList<DesiredResource> agents = simulation.input().spec().resources().stream()
+  public List<String> notes(SimulationContext simulation) {
+    List<String> lines = new ArrayList<>();
+    for (DesiredResource agent : agents(simulation)) {
+      try {
+        lines.addAll(InstallSummary.describe(simulation.server(), DatadogAgentDecoder.decode(agent.resource())));
+      } catch (InvalidSpecException e) {
+        lines.add("DatadogAgent " + agent.key().namespace() + "/" + agent.key().name() + ": invalid, see its conditions");
+      }
+    }
+    return lines;
+  }
+
+  private static ImmutableList<DesiredResource> agents(SimulationContext simulation) {
+    return simulation.input().spec().resources().stream()
         .filter(r -> r.key().groupKind().equals(DatadogAgent.GROUP_KIND))
         .collect(ImmutableList.toImmutableList());
+  }
+
+  @Override
+  public void install(SimulationContext simulation) {
+    ImmutableList<DesiredResource> agents = agents(simulation);
     if (agents.isEmpty()) {
       return;
     }

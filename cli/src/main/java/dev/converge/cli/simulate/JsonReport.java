@@ -58,6 +58,8 @@ final class JsonReport {
             .put("reason", condition.reason()).put("message", condition.message());
       }
     }
+    ArrayNode notes = root.putArray("notes");
+    result.notes().forEach(notes::add);
     root.set("apiServer", apiServer(result.load()));
     root.set("proxied", proxied(result.load()));
     ArrayNode breaches = root.putArray("sloBreaches");

@@ -1,6 +1,7 @@
 package dev.converge.cli.simulate;
 
 import dev.converge.api.ResourceTypes;
+import java.util.List;
 
 /**
  * Something more to run in a simulation beside the manifests' own control loop — an operator's reconciler
@@ -20,6 +21,14 @@ public interface SimulationExtension {
    */
   default ResourceTypes types(ResourceTypes base) {
     return base;
+  }
+
+  /**
+   * Lines about what this extension ran, read at the end of the run from the store without sending a request
+   * (the report's load and trace hash stay those of the run); none by default.
+   */
+  default List<String> notes(SimulationContext simulation) {
+    return List.of();
   }
 
   /** Whether this is one of the repository's example operators, which {@code --no-examples} leaves out. */

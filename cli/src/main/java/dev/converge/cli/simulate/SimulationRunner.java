@@ -76,11 +76,15 @@ final class SimulationRunner {
       progress.show(label, duration.toNanos() / 1e9 - (end - sim.clock().nanoTime()) / 1e9, duration.toNanos() / 1e9);
     }
     progress.done();
+    ImmutableList.Builder<String> notes = ImmutableList.builder();
+    for (SimulationExtension extension : extensions) {
+      notes.addAll(extension.notes(context));
+    }
     long wallMillis = (System.nanoTime() - wallStart) / 1_000_000;
     return new SimulationResult(input.nodes(), seed, sim.traceHash(), duration.toNanos() / 1e9, wallMillis,
         PlanPrinter.text(plan), PlanPrinter.json(plan), rollouts.rollouts(), load.report(),
         input.edits().stream().map(FieldEdit::toString).collect(ImmutableList.toImmutableList()),
-        primaries(sim.server(), primaryKinds));
+        primaries(sim.server(), primaryKinds), notes.build());
   }
 
   /** Every object of {@code kinds} as stored at the end, with its conditions; read from the store, no request. */

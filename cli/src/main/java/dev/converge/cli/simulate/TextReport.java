@@ -25,6 +25,11 @@ final class TextReport {
     if (!result.primaries().isEmpty()) {
       out.append(primaries(result)).append('\n');
     }
+    if (!result.notes().isEmpty()) {
+      out.append("At the end of the run\n");
+      result.notes().forEach(line -> out.append("  ").append(line).append('\n'));
+      out.append('\n');
+    }
     out.append(load(result.load())).append('\n');
     out.append(slos(result.load()));
     out.append("\nTrace hash: ").append(result.traceHash()).append('\n');

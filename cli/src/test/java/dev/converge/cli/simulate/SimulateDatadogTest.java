@@ -40,6 +40,13 @@ class SimulateDatadogTest {
           {"type":"ClusterAgentReconcile","status":"True","reason":"reconcile_succeed","message":"reconcile succeed"},
           {"type":"OverrideReconcileConflict","status":"False","reason":"NoConflict","message":""}]}]
         """).toString());
+    // The install flow's result, read at the end without a request: the admission chain mutates a labelled pod.
+    assertThat(json.path("notes").toString()).isEqualTo(Json.parse("""
+        ["DatadogAgent default/datadog: agent Running (20/20/20), clusterAgent Running (1/1/1)",
+         "  services: default/datadog-admission-controller, default/datadog-agent, default/datadog-cluster-agent",
+         "  a pod created in datadog with admission.datadoghq.com/enabled=true and tags.datadoghq.com/*: gets DD_ENV, DD_SERVICE, DD_VERSION, DD_AGENT_HOST, DD_ENTITY_ID"]
+        """).toString());
+    assertThat(json.path("apiServer").path("requestsTotal").asLong()).isEqualTo(683);
     // The operator acts as its ServiceAccount; the node agents read through the Cluster Agent, never the API server.
     assertThat(identities(json)).contains("system:serviceaccount:datadog:datadog-operator",
         "system:serviceaccount:default:datadog-cluster-agent").doesNotContain("system:serviceaccount:default:datadog-agent");
@@ -60,11 +67,17 @@ class SimulateDatadogTest {
           DatadogAgent  default    datadog  OverrideReconcileConflict   False   NoConflict
         """);
     assertThat(out).contains("  DaemonSet   default    datadog-agent              20/20");
+    assertThat(out).contains("""
+        At the end of the run
+          DatadogAgent default/datadog: agent Running (20/20/20), clusterAgent Running (1/1/1)
+            services: default/datadog-admission-controller, default/datadog-agent, default/datadog-cluster-agent
+        """);
   }
 
   @Test
   void compare_printsBothVariantsConditionsSideBySide() {
     String out = simulate("--compare", DISABLE_CLUSTER_AGENT).out;
+    assertThat(out).startsWith("Simulated 20 nodes for 3m0s (seed 42) in ");
     String[] lines = out.split("\n");
     List<String> rows = new ArrayList<>();
     for (String line : lines) {
@@ -82,8 +95,20 @@ class SimulateDatadogTest {
   }
 
   @Test
+  void compareJson_withoutTheClusterAgent_noPodIsMutated() {
+    JsonNode changed = Json.parse(simulate("--compare", DISABLE_CLUSTER_AGENT, "-o", "json").out).path("changed");
+    assertThat(changed.path("notes").toString()).isEqualTo(Json.parse("""
+        ["DatadogAgent default/datadog: agent Running (20/20/20), clusterAgent -",
+         "  services: default/datadog-agent",
+         "  a pod created in datadog with admission.datadoghq.com/enabled=true and tags.datadoghq.com/*: no env added"]
+        """).toString());
+    assertThat(changed.path("rollout").size()).isEqualTo(1);
+  }
+
+  @Test
   void noExamples_leavesTheOperatorOut() {
     JsonNode json = Json.parse(simulate("--no-examples", "-o", "json").out);
+    assertThat(json.path("notes").size()).isZero();
     assertThat(json.path("primaries").size()).isZero();
     assertThat(json.path("rollout").size()).isZero();
     assertThat(identities(json)).doesNotContain("system:serviceaccount:datadog:datadog-operator");

@@ -6,6 +6,7 @@ import dev.converge.api.InvalidSpecException;
 import dev.converge.api.ResourceKey;
 import dev.converge.api.ResourceType;
 import dev.converge.api.ResourceTypes;
+import dev.converge.core.manifest.ManifestException;
 import dev.converge.examples.datadog.DatadogAgentReconciler;
 import dev.converge.examples.datadog.decode.DatadogAgentDecoder;
 import dev.converge.examples.datadog.model.ComponentName;
@@ -69,8 +70,6 @@ public final class DatadogOperatorExtension implements SimulationExtension {
     if (agents.isEmpty()) {
       return;
     }
-    OperatorSimulation.installOperator(simulation.server(), SimulationRunner.ENGINE, OperatorSimulation.NAMESPACE);
-    simulation.reconcile(new DatadogAgentReconciler(), OperatorSimulation.operator(OperatorSimulation.NAMESPACE));
     List<WorkloadProfileSpec> profiles = new ArrayList<>();
     for (DesiredResource agent : agents) {
       DatadogAgent dda;
@@ -80,7 +79,11 @@ public final class DatadogOperatorExtension implements SimulationExtension {
         // The operator reports it in the DatadogAgent's status (primaries); it deploys no agents to drive.
         continue;
       }
-      profiles.addAll(AgentWorkloads.profiles(dda));
+      try {
+        profiles.addAll(AgentWorkloads.profiles(dda));
+      } catch (IllegalArgumentException e) {
+        throw ManifestException.input("DatadogAgent/" + dda.name() + ": " + e.getMessage());
+      }
       if (dda.spec().runs(ComponentName.NODE_AGENT)) {
         simulation.trackRollout(ResourceKey.namespaced("apps", "DaemonSet", dda.namespace(), AgentNames.agent(dda)));
       }
@@ -88,6 +91,8 @@ public final class DatadogOperatorExtension implements SimulationExtension {
         simulation.trackRollout(ResourceKey.namespaced("apps", "Deployment", dda.namespace(), AgentNames.clusterAgent(dda)));
       }
     }
+    OperatorSimulation.installOperator(simulation.server(), SimulationRunner.ENGINE, OperatorSimulation.NAMESPACE);
+    simulation.reconcile(new DatadogAgentReconciler(), OperatorSimulation.operator(OperatorSimulation.NAMESPACE));
     WorkloadDriver.install(simulation.simulation().context(), simulation.load(), profiles);
   }
 }

@@ -114,6 +114,21 @@ class SimulateDatadogTest {
     assertThat(identities(json)).doesNotContain("system:serviceaccount:datadog:datadog-operator");
   }
 
+  @Test
+  void aBadUpdateFrequency_isBadInput_oneLineAndExitCodeTwo() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Converge.commandLine(ActualState.emptyCluster(), new PrintWriter(out, true), new PrintWriter(err, true),
+        new CountDownLatch(1), false, DatadogOperatorExtension.examples()).execute("simulate", "-f", SECRET, "-f", AGENT,
+        "--nodes", "2", "--duration", "1m", "--set",
+        "DatadogAgent/datadog:spec.override.nodeAgent.env=[{name: DD_KUBERNETES_METADATA_TAG_UPDATE_FREQ, value: 1m}]");
+    assertThat(code).isEqualTo(2);
+    assertThat(out.toString()).isEmpty();
+    // One line; its prefix is the error reporter's.
+    assertThat(err.toString()).hasLineCount(1).endsWith(": DatadogAgent/datadog: spec.override.nodeAgent.env "
+        + "DD_KUBERNETES_METADATA_TAG_UPDATE_FREQ='1m': must be a positive number of seconds\n");
+  }
+
   static List<String> identities(JsonNode json) {
     List<String> identities = new ArrayList<>();
     json.path("apiServer").path("byIdentity").forEach(row -> identities.add(row.path("identity").asText()));

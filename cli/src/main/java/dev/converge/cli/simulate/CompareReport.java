@@ -1,6 +1,7 @@
 package dev.converge.cli.simulate;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.converge.api.Condition;
 import dev.converge.api.Json;
 import dev.converge.inmemory.sim.load.IdentityLoad;
 import dev.converge.inmemory.sim.load.SloResult;
@@ -57,7 +58,7 @@ final class CompareReport {
   /** One row per primary and condition type: {@code DatadogAgent default/datadog AgentReconcile} → {@code True reconcile_succeed}. */
   private static void collect(Map<String, String[]> rows, SimulationResult result, int column) {
     for (Primary primary : result.primaries()) {
-      for (Primary.Condition condition : primary.conditions()) {
+      for (Condition condition : primary.conditions()) {
         String row = primary.kind() + " " + (primary.namespace().isEmpty() ? "" : primary.namespace() + "/")
             + primary.name() + " " + condition.type();
         rows.computeIfAbsent(row, r -> new String[2])[column] = condition.status()

@@ -2,6 +2,7 @@ package dev.converge.cli.simulate;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.converge.api.Condition;
 import dev.converge.api.Json;
 import dev.converge.inmemory.sim.load.IdentityLoad;
 import dev.converge.inmemory.sim.load.LevelStats;
@@ -53,7 +54,7 @@ final class JsonReport {
       item.put("namespace", primary.namespace());
       item.put("name", primary.name());
       ArrayNode conditions = item.putArray("conditions");
-      for (Primary.Condition condition : primary.conditions()) {
+      for (Condition condition : primary.conditions()) {
         conditions.addObject().put("type", condition.type()).put("status", condition.status())
             .put("reason", condition.reason()).put("message", condition.message());
       }

@@ -3,6 +3,7 @@ package dev.converge.cli.simulate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
+import dev.converge.api.Condition;
 import dev.converge.api.DependencyCycleException;
 import dev.converge.api.DesiredGraph;
 import dev.converge.api.GroupKind;
@@ -93,10 +94,9 @@ final class SimulationRunner {
     server.locked(() -> {
       for (GroupKind kind : kinds) {
         for (Resource object : server.cache().objects(kind).values()) {
-          ImmutableList.Builder<Primary.Condition> conditions = ImmutableList.builder();
+          ImmutableList.Builder<Condition> conditions = ImmutableList.builder();
           for (JsonNode condition : object.json().path("status").path("conditions")) {
-            conditions.add(new Primary.Condition(condition.path("type").asText(""), condition.path("status").asText(""),
-                condition.path("reason").asText(""), condition.path("message").asText("")));
+            conditions.add(Condition.fromJson(condition));
           }
           out.add(new Primary(object.kind(), object.namespace(), object.name(), conditions.build()));
         }

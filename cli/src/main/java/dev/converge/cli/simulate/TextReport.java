@@ -1,5 +1,6 @@
 package dev.converge.cli.simulate;
 
+import dev.converge.api.Condition;
 import dev.converge.inmemory.sim.load.IdentityLoad;
 import dev.converge.inmemory.sim.load.LoadReport;
 import dev.converge.inmemory.sim.load.ProxyLoad;
@@ -63,7 +64,7 @@ final class TextReport {
       if (primary.conditions().isEmpty()) {
         table.row(primary.kind(), primary.namespace(), primary.name(), "(no conditions)", "", "", "");
       }
-      for (Primary.Condition condition : primary.conditions()) {
+      for (Condition condition : primary.conditions()) {
         table.row(primary.kind(), primary.namespace(), primary.name(), condition.type(), condition.status(),
             condition.reason(), condition.message());
       }

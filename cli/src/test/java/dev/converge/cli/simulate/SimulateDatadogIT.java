@@ -28,6 +28,14 @@ class SimulateDatadogIT {
     JsonNode without = json.path("changed");
     assertThat(with.path("rollout").get(0).path("available").asInt()).isEqualTo(5000);
     assertThat(without.path("rollout").get(0).path("available").asInt()).isEqualTo(5000);
+    // Item 5 at 5,000 nodes: the install flow's result, as simulate prints it.
+    assertThat(with.path("notes").toString()).isEqualTo(Json.parse("""
+        ["DatadogAgent default/datadog: agent Running (5000/5000/5000), clusterAgent Running (1/1/1)",
+         "  services: default/datadog-admission-controller, default/datadog-agent, default/datadog-cluster-agent",
+         "  a pod created in datadog with admission.datadoghq.com/enabled=true and tags.datadoghq.com/*: gets DD_ENV, DD_SERVICE, DD_VERSION, DD_AGENT_HOST, DD_ENTITY_ID"]
+        """).toString());
+    assertThat(with.path("primaries").get(0).path("conditions").size()).isEqualTo(4);
+    assertThat(without.path("primaries").get(0).path("conditions").get(1).path("type").asText()).isEqualTo("AgentReconcile");
 
     double withRate = perMinute(with, NODE_AGENTS);
     double withoutRate = perMinute(without, NODE_AGENTS);

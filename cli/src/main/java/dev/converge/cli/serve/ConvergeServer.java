@@ -1,23 +1,17 @@
 package dev.converge.cli.serve;
 
-import dev.converge.api.Plan;
-import dev.converge.api.Step;
-import dev.converge.api.Action;
-import dev.converge.api.Observed;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.converge.api.GroupKind;
 import dev.converge.api.Resource;
-import dev.converge.api.Ticker;
-import dev.converge.api.DependencyCycleException;
-import dev.converge.api.backend.BackendException;
-import dev.converge.cli.ManifestChecks;
+import dev.converge.api.ResourceTypes;
+import dev.converge.cli.simulate.SimulatedCluster;
+import dev.converge.cli.simulate.SimulationExtension;
+import dev.converge.cli.simulate.SimulationInput;
 import dev.converge.core.manifest.ManifestException;
-import dev.converge.core.manifest.ManifestReader;
-import dev.converge.core.manifest.ManifestSource;
-import dev.converge.core.manifest.ManifestSet;
-import dev.converge.core.plan.Planner;
 import dev.converge.inmemory.InMemoryCluster;
 import dev.converge.inmemory.accounting.ApiServerMetrics;
 import dev.converge.inmemory.http.HttpFront;
-import dev.converge.inmemory.server.Identity;
+import dev.converge.inmemory.sim.Simulation;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -26,59 +20,87 @@ import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A running {@code converge serve}: an in-memory cluster (on the wall clock: {@link Ticker#system()}), its nodes,
- * the applied manifests, the HTTP front (with the API server's meters at {@code /metrics}) and the kubeconfig
- * written for it. Tests and embeddings start one with
- * {@link #start}; the command runs one until interrupted.
+ * A running {@code converge serve}: a simulated cluster (kubelets renewing their Leases and running pods, the
+ * scheduler, kube-controller-manager's controllers, the engine's control loop over the {@code -f} manifests and
+ * every simulation extension) whose virtual clock follows the wall clock, served over the Kubernetes HTTP API,
+ * with the API server's meters at {@code /metrics} (Prometheus text) and the kubeconfig written for it. Tests and embeddings start one with {@link #start}; the command runs one
+ * until interrupted.
+ *
+ * <p>Threads: the simulation is single-threaded, so one thread ({@link WallClockPacer}) moves its clock, in short
+ * slices under the API server's lock; the HTTP front's threads make requests under the same lock. A request
+ * therefore never sees the simulation mid-event, and watch events it causes are delivered on the clock, as the
+ * simulated components' own are.
  */
 public final class ConvergeServer implements AutoCloseable {
-  /** The field manager of the manifests applied at start. */
-  public static final String FIELD_MANAGER = "converge-serve";
+  private static final GroupKind NODE = GroupKind.of("", "Node");
 
-  private final InMemoryCluster cluster;
+  /** Nodes when neither {@code --nodes} nor a NodePool says. */
+  public static final int DEFAULT_NODES = 3;
+  /** How long the nodes may take to register and report Ready before serving starts (virtual time). */
+  private static final Duration NODES_READY_LIMIT = Duration.ofMinutes(5);
+
+  private final SimulatedCluster simulated;
   private final HttpFront front;
   private final Path kubeconfig;
-  private final int applied;
+  private final WallClockPacer pacer;
   private final PrometheusMeterRegistry metrics;
 
-  private ConvergeServer(InMemoryCluster cluster, HttpFront front, Path kubeconfig, int applied,
+  private ConvergeServer(SimulatedCluster simulated, HttpFront front, Path kubeconfig, WallClockPacer pacer,
       PrometheusMeterRegistry metrics) {
-    this.cluster = cluster;
+    this.simulated = simulated;
     this.front = front;
     this.kubeconfig = kubeconfig;
-    this.applied = applied;
+    this.pacer = pacer;
     this.metrics = metrics;
   }
 
+  /** {@link #start(Integer, List, int, Path, long, List)} without simulation extensions. */
+  public static ConvergeServer start(@Nullable Integer nodes, List<Path> files, int port, Path kubeconfig, long seed) {
+    return start(nodes, files, port, kubeconfig, seed, List.of());
+  }
+
   /**
-   * Starts a cluster with {@code nodes} nodes, applies {@code files} (server-side apply as {@value #FIELD_MANAGER},
-   * in the order of the planner's plan: namespaces and CRDs before what depends on them), serves it on {@code port}
-   * (0: any free port) and writes an admin kubeconfig to {@code kubeconfig}.
+   * Starts a simulated cluster of {@code nodes} nodes (or the files' NodePools; {@value #DEFAULT_NODES} when
+   * neither says), with the manifests of {@code files} reconciled by the engine's control loop and {@code
+   * extensions} installed; runs it until every node is Ready; serves it on {@code port} (0: any free port) and
+   * writes an admin kubeconfig to {@code kubeconfig}. From then on the virtual clock follows the wall clock.
    *
-   * @throws ManifestException if a file is not a valid manifest, the cluster refuses one of its objects, the
-   *     port is taken or the kubeconfig cannot be written: bad input, and nothing is served
+   * @throws ManifestException if a file is not a valid manifest, the port is taken or the kubeconfig cannot be
+   *     written: bad input, and nothing is served
    */
-  public static ConvergeServer start(int nodes, List<Path> files, int port, Path kubeconfig, long seed) {
-    ManifestSet manifests = files.isEmpty() ? null : ManifestReader.defaults().read(files);
-    if (manifests != null) {
-      ManifestChecks.validate(manifests);
-    }
-    InMemoryCluster cluster = InMemoryCluster.create(Ticker.system(), seed);
+  public static ConvergeServer start(@Nullable Integer nodes, List<Path> files, int port, Path kubeconfig, long seed,
+      List<SimulationExtension> extensions) {
+    UnaryOperator<ResourceTypes> types = SimulationExtension.typesOf(extensions);
+    SimulationInput input = files.isEmpty()
+        ? SimulationInput.nodesOnly(nodes == null ? DEFAULT_NODES : nodes, types)
+        : SimulationInput.read(files, nodes, List.of(), types, DEFAULT_NODES);
+    // The clock starts at the wall clock's now (whole milliseconds, as timestamps carry), so that the
+    // creation timestamps and ages kubectl shows read true.
+    Instant epoch = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    SimulatedCluster simulated = SimulatedCluster.create(input, seed, epoch, extensions);
+    Simulation sim = simulated.simulation();
     // One registry per server, never a global one: two servers in one JVM (tests) keep their counts apart.
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    ApiServerMetrics.bind(cluster.server(), metrics);
-    NodeFleet.register(cluster.server(), nodes);
-    int applied = manifests == null ? 0 : apply(cluster, manifests);
+    ApiServerMetrics.bind(sim.server(), metrics);
+    int expected = input.nodes();
+    sim.start();
+    sim.runUntil(() -> readyNodes(sim) >= expected, NODES_READY_LIMIT);
+
     byte[] secret = new byte[24];
     new SecureRandom().nextBytes(secret);
     String token = "converge-" + HexFormat.of().formatHex(secret);
     HttpFront front;
     try {
-      front = HttpFront.builder(cluster.server()).port(port).adminToken(token).metrics(metrics::scrape).start();
+      front = HttpFront.builder(sim.server()).port(port).adminToken(token).metrics(metrics::scrape).start();
     } catch (UncheckedIOException e) {
       String reason = e.getCause() instanceof BindException ? "already in use" : String.valueOf(e.getCause().getMessage());
       throw ManifestException.input("--port " + port + ": cannot listen on 127.0.0.1:" + port + ": " + reason);
@@ -93,49 +115,8 @@ public final class ConvergeServer implements AutoCloseable {
       front.close();
       throw ManifestException.input("--kubeconfig " + kubeconfig + ": cannot write: " + ioReason(e));
     }
-    return new ConvergeServer(cluster, front, kubeconfig, applied, metrics);
-  }
-
-  /**
-   * Server-side applies every desired resource, step by step in plan order; returns how many. A refusal (a kind
-   * no CRD serves, an admission plugin's veto) is the file's fault: bad input naming it, before anything is
-   * served.
-   */
-  private static int apply(InMemoryCluster cluster, ManifestSet manifests) {
-    Plan plan;
-    try {
-      plan = Planner.builder().types(cluster.server().types()).build().plan(manifests.graph(), Observed.empty());
-    } catch (DependencyCycleException e) {
-      throw manifests.explain(e);
-    }
-    int count = 0;
-    for (Step step : plan.steps()) {
-      for (Action action : step.actions()) {
-        Resource resource = manifests.graph().get(action.key()).orElseThrow().resource();
-        try {
-          cluster.server().apply(Identity.admin(), resource, FIELD_MANAGER, true);
-        } catch (BackendException e) {
-          throw refused(manifests, resource, e);
-        }
-        count++;
-      }
-    }
-    return count;
-  }
-
-  private static ManifestException refused(ManifestSet manifests, Resource resource, BackendException e) {
-    ManifestSource source = manifests.source(resource.key()).orElseThrow();
-    if (e instanceof BackendException.NotFound) {
-      return ManifestException.document(source, "kind", "the cluster serves no " + resource.groupKind()
-          + " (apiVersion " + resource.json().path("apiVersion").asText() + "): add its CustomResourceDefinition to the files", e);
-    }
-    if (e instanceof BackendException.Invalid invalid && !invalid.causes().isEmpty()) {
-      String cause = invalid.causes().get(0);
-      int colon = cause.indexOf(": ");
-      return colon < 0 ? ManifestException.document(source, "", cause, e)
-          : ManifestException.document(source, cause.substring(0, colon), cause.substring(colon + 2), e);
-    }
-    return ManifestException.document(source, "", "refused by the cluster: " + e.getMessage(), e);
+    WallClockPacer pacer = WallClockPacer.start(sim);
+    return new ConvergeServer(simulated, front, kubeconfig, pacer, metrics);
   }
 
   private static String ioReason(IOException e) {
@@ -146,15 +127,36 @@ public final class ConvergeServer implements AutoCloseable {
         : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
   }
 
+  /**
+   * Nodes whose {@code Ready} condition is {@code True}, read from the store (no request: the start-up wait must
+   * not show in the request log or the trace). Called on the thread that runs the clock, before serving starts.
+   */
+  private static int readyNodes(Simulation sim) {
+    int ready = 0;
+    for (Resource node : sim.server().cache().objects(NODE).values()) {
+      for (JsonNode condition : node.json().path("status").path("conditions")) {
+        if (condition.path("type").asText().equals("Ready") && condition.path("status").asText().equals("True")) {
+          ready++;
+        }
+      }
+    }
+    return ready;
+  }
+
   public InMemoryCluster cluster() {
-    return cluster;
+    return simulated.simulation().cluster();
+  }
+
+  /** The simulation behind the server: its nodes, controllers and clock. */
+  public Simulation simulation() {
+    return simulated.simulation();
   }
 
   public HttpFront front() {
     return front;
   }
 
-  /** The server's meters ({@code converge.apiserver.*}), served at {@code /metrics}. */
+  /** The API server's meters ({@code converge.apiserver.*}), served at {@code /metrics}. */
   public PrometheusMeterRegistry metrics() {
     return metrics;
   }
@@ -163,13 +165,20 @@ public final class ConvergeServer implements AutoCloseable {
     return kubeconfig;
   }
 
-  /** How many resources the manifests held (all applied). */
+  /** How many resources the manifests held (all reconciled by the engine's loop). */
   public int applied() {
-    return applied;
+    return simulated.plan().size();
   }
 
+  /** Why the simulation stopped, if one of its events failed; the cluster no longer moves then. */
+  public @Nullable Throwable failure() {
+    return pacer.failure();
+  }
+
+  /** Stops the clock, then the HTTP front. */
   @Override
   public void close() {
+    pacer.close();
     front.close();
     metrics.close();
   }

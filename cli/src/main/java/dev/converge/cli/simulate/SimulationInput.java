@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
@@ -42,7 +43,28 @@ public record SimulationInput(SimSpec spec, DesiredGraph graph, ResourceTypes ty
    * @throws ManifestException for the first problem: a file, a document, an edit or the options
    */
   public static SimulationInput read(List<Path> files, @Nullable Integer nodes, List<FieldEdit> edits) {
-    ManifestSet set = ManifestReader.withTypes(SimManifests.types(ResourceTypes.builtins())).read(files);
+    return read(files, nodes, edits, UnaryOperator.identity(), null);
+  }
+
+  /**
+   * Reads {@code files} knowing the kinds {@code extensionTypes} adds (the extensions' CRDs), applies {@code
+   * edits} in order and checks the result.
+   *
+   * @param nodes {@code --nodes}, or null
+   * @throws ManifestException for the first problem: a file, a document, an edit or the options
+   */
+  public static SimulationInput read(List<Path> files, @Nullable Integer nodes, List<FieldEdit> edits,
+      UnaryOperator<ResourceTypes> extensionTypes) {
+    return read(files, nodes, edits, extensionTypes, null);
+  }
+
+  /**
+   * Like {@link #read(List, Integer, List, UnaryOperator)}, with {@code defaultNodes} plain nodes when neither
+   * {@code nodes} nor a NodePool says how many ({@code converge serve} starts three).
+   */
+  public static SimulationInput read(List<Path> files, @Nullable Integer nodes, List<FieldEdit> edits,
+      UnaryOperator<ResourceTypes> extensionTypes, @Nullable Integer defaultNodes) {
+    ManifestSet set = ManifestReader.withTypes(SimManifests.types(extensionTypes.apply(ResourceTypes.builtins()))).read(files);
     if (set.isEmpty()) {
       throw ManifestException.input("no resources found in " + files.stream().map(Path::toString).collect(Collectors.joining(", ")));
     }
@@ -58,6 +80,8 @@ public record SimulationInput(SimSpec spec, DesiredGraph graph, ResourceTypes ty
             + spec.pools().get(0).name() + "): set the pools' spec.count instead");
       }
       spec = new SimSpec(ImmutableList.of(NodePool.plain(nodes)), spec.profiles(), spec.resources());
+    } else if (spec.pools().isEmpty() && defaultNodes != null) {
+      spec = new SimSpec(ImmutableList.of(NodePool.plain(defaultNodes)), spec.profiles(), spec.resources());
     } else if (spec.pools().isEmpty()) {
       throw ManifestException.input("no nodes to simulate: give --nodes N or a NodePool (sim.converge.dev/v1alpha1)");
     }
@@ -70,6 +94,13 @@ public record SimulationInput(SimSpec spec, DesiredGraph graph, ResourceTypes ty
       throw ManifestException.input("after " + describe(edits) + ": " + e.getMessage());
     }
     return new SimulationInput(spec, graph, set.types(), ImmutableList.copyOf(edits));
+  }
+
+  /** No manifests: {@code nodes} plain nodes and nothing else ({@code converge serve} without {@code -f}). */
+  public static SimulationInput nodesOnly(int nodes, UnaryOperator<ResourceTypes> extensionTypes) {
+    SimSpec spec = new SimSpec(ImmutableList.of(NodePool.plain(nodes)), ImmutableList.of(), ImmutableList.of());
+    return new SimulationInput(spec, DesiredGraph.builder().build(),
+        SimManifests.types(extensionTypes.apply(ResourceTypes.builtins())), ImmutableList.of());
   }
 
   /** The number of nodes the pools add up to. */

@@ -166,7 +166,7 @@ class HtmlReportChromiumIT {
     LoadReport load = new LoadReport(0, 180_000_000_000L, 60_000_000_000L, 960, 506, ImmutableList.of(agents, poller), slos,
         series, ImmutableList.of(), ImmutableList.of());
     SimulationResult result = new SimulationResult(5000, 42, "0".repeat(64), 180, 1, "", "{}", ImmutableList.of(), load,
-        ImmutableList.of(), ImmutableList.of());
+        ImmutableList.of());
     Path throttled = OUT.resolve("throttled.html");
     Files.writeString(throttled, HtmlReport.render(result), StandardCharsets.UTF_8);
 

@@ -8,8 +8,11 @@ import dev.converge.examples.datadog.install.OperatorInstall;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -81,8 +84,9 @@ class BadInputCatalogTest {
         bad("a DatadogAgent with an invalid name", "error: " + BAD + "datadog-agent-bad-name.yaml: document 1: metadata.name:"
             + " 'Datadog_Agent' is invalid: a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters,"
             + " '-' or '.', and must start and end with an alphanumeric character", "plan", "-f", BAD + "datadog-agent-bad-name.yaml"),
-        bad("a DatadogAgent served by no CRD", "error: " + BAD + "datadog-agent-no-crd.yaml: document 1: kind: the cluster serves no"
-            + " datadoghq.com/DatadogAgent (apiVersion datadoghq.com/v2alpha1): add its CustomResourceDefinition to the files",
+        bad("a DatadogAgent served by no CRD", "error: " + BAD + "datadog-agent-no-crd.yaml: document 1: kind: no"
+            + " CustomResourceDefinition in the input defines datadoghq.com/DatadogAgent (apiVersion datadoghq.com/v2alpha1),"
+            + " and the simulated cluster starts empty: add the CRD to the files",
             "serve", "--kubeconfig", KUBECONFIG, "-f", BAD + "datadog-agent-no-crd.yaml"),
         // flags
         bad("an unknown option", "error: unknown option: '--frobnicate' (see 'converge plan --help')",
@@ -159,7 +163,12 @@ class BadInputCatalogTest {
   void badInput_isOneLine_exitCode2_andNothingIsDone(String what, String line, List<String> args) throws IOException {
     Files.deleteIfExists(Path.of(REPORT));
     Files.deleteIfExists(Path.of(KUBECONFIG));
-    CliRun run = converge(args.toArray(String[]::new));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    // A stop latch already released: should serve ever accept bad input, it returns instead of serving forever.
+    int code = Converge.commandLine(ActualState.emptyCluster(), new PrintWriter(out, true), new PrintWriter(err, true),
+        new CountDownLatch(0)).execute(args.toArray(String[]::new));
+    CliRun run = new CliRun(code, out.toString(), err.toString());
     assertThat(run.err()).as(what).isEqualTo(line + System.lineSeparator());
     assertThat(run.exitCode()).as(what).isEqualTo(2);
     assertThat(run.out()).as(what).isEmpty();

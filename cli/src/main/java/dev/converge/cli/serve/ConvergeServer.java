@@ -82,7 +82,7 @@ public final class ConvergeServer implements AutoCloseable {
     UnaryOperator<ResourceTypes> types = SimulationExtension.typesOf(extensions);
     SimulationInput input = files.isEmpty()
         ? SimulationInput.nodesOnly(nodes == null ? DEFAULT_NODES : nodes, types)
-        : SimulationInput.read(files, nodes, List.of(), types, DEFAULT_NODES);
+        : SimulationInput.readServed(files, nodes, types, DEFAULT_NODES);
     // The clock starts at the wall clock's now (whole milliseconds, as timestamps carry), so that the
     // creation timestamps and ages kubectl shows read true.
     Instant epoch = Instant.now().truncatedTo(ChronoUnit.MILLIS);

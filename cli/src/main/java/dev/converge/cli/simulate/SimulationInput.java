@@ -64,6 +64,22 @@ public record SimulationInput(SimSpec spec, DesiredGraph graph, ResourceTypes ty
    */
   public static SimulationInput read(List<Path> files, @Nullable Integer nodes, List<FieldEdit> edits,
       UnaryOperator<ResourceTypes> extensionTypes, @Nullable Integer defaultNodes) {
+    return read(files, nodes, edits, extensionTypes, defaultNodes, false);
+  }
+
+  /**
+   * The input of {@code converge serve}: as {@link #read(List, Integer, List, UnaryOperator, Integer)}, and every
+   * custom resource's kind must be defined by a CRD of the input or an extension. The served cluster starts
+   * empty, so such an object could never be created, and the engine's loop would retry it as long as the server
+   * runs ({@code kubectl apply} answers "no matches for kind"); {@code simulate} reports it as never applied.
+   */
+  public static SimulationInput readServed(List<Path> files, @Nullable Integer nodes,
+      UnaryOperator<ResourceTypes> extensionTypes, int defaultNodes) {
+    return read(files, nodes, List.of(), extensionTypes, defaultNodes, true);
+  }
+
+  private static SimulationInput read(List<Path> files, @Nullable Integer nodes, List<FieldEdit> edits,
+      UnaryOperator<ResourceTypes> extensionTypes, @Nullable Integer defaultNodes, boolean definedKindsOnly) {
     ManifestSet set = ManifestReader.withTypes(SimManifests.types(extensionTypes.apply(ResourceTypes.builtins()))).read(files);
     if (set.isEmpty()) {
       throw ManifestException.input("no resources found in " + files.stream().map(Path::toString).collect(Collectors.joining(", ")));
@@ -73,6 +89,13 @@ public record SimulationInput(SimSpec spec, DesiredGraph graph, ResourceTypes ty
       apply(edit, entries);
     }
     ManifestChecks.validate(entries);
+    for (ManifestEntry entry : entries) {
+      if (definedKindsOnly && set.types().find(entry.key().groupKind()).isEmpty()) {
+        throw ManifestException.document(entry.source(), "kind", "no CustomResourceDefinition in the input defines "
+            + entry.key().groupKind() + " (apiVersion " + entry.desired().resource().json().path("apiVersion").asText()
+            + "), and the simulated cluster starts empty: add the CRD to the files");
+      }
+    }
     SimSpec spec = SimManifests.read(entries, set.types());
     if (nodes != null) {
       if (!spec.pools().isEmpty()) {

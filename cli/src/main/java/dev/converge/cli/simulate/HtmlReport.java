@@ -91,6 +91,15 @@ final class HtmlReport {
         }
       }
     }
+    // What extensions report (the DatadogAgent operator's status strings, …) and the custom resources they ran.
+    ArrayNode notes = node.putArray("notes");
+    result.notes().forEach(notes::add);
+    for (Primary primary : result.primaries()) {
+      StringBuilder line = new StringBuilder(primary.kind() + " " + (primary.namespace().isEmpty() ? "" : primary.namespace() + "/")
+          + primary.name() + ":");
+      primary.conditions().forEach(c -> line.append(' ').append(c.type()).append('=').append(c.status()));
+      notes.add(line.toString());
+    }
     ArrayNode rollouts = node.putArray("rollouts");
     for (int i = 0; i < result.rolloutOverTime().size(); i++) {
       RolloutSeries series = result.rolloutOverTime().get(i);

@@ -216,6 +216,12 @@
       });
     });
     row('trace hash', function (td, v) { html('code', {}, td, v.traceHash.substring(0, 16)); });
+    if (variants.some(function (v) { return v.notes.length > 0; })) {
+      row('notes', function (td, v) {
+        var list = html('ul', {'class': 'notes'}, td);
+        v.notes.forEach(function (note) { html('li', {}, list, note); });
+      });
+    }
   }
 
   document.getElementById('subtitle').textContent = variants.length > 1

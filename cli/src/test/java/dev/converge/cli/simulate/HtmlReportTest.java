@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  *       pods sampled over time;
  *   <li>with {@code --compare}, both variants are in the page;
  *   <li>a {@code </script>} in the user's input cannot end the data early;
- *   <li>stdout is what it is without {@code --report}.
+ *   <li>stdout is what it is without {@code --report};
+ *   <li>a DatadogAgent run charts the operator's DaemonSet and Cluster Agent and lists its notes.
  * </ul>
  *
  * That the charts are drawn from this data is {@link HtmlReportChromiumIT}'s job.
@@ -106,6 +107,22 @@ class HtmlReportTest {
     // The page's own two scripts end; the user's text is written <\/script>, which JSON reads back as </script>.
     assertThat(html.split("</script>", -1)).hasSize(3);
     assertThat(data(html).path("variants").get(0).path("edits").get(0).asText()).isEqualTo("--set " + edit);
+  }
+
+  @Test
+  void aDatadogAgentRun_chartsTheOperatorsWorkloads_andListsItsNotes() throws IOException {
+    Path file = dir.resolve("dd.html");
+    int code = Converge.commandLine(ActualState.emptyCluster(), new PrintWriter(new StringWriter(), true),
+        new PrintWriter(new StringWriter(), true), new java.util.concurrent.CountDownLatch(1), false,
+        DatadogOperatorExtension.examples()).execute("simulate", "-f", "src/test/resources/examples/datadog-secret.yaml",
+        "-f", "src/test/resources/examples/datadog-agent.yaml", "--nodes", "3", "--duration", "2m", "--report", file.toString());
+    assertThat(code).isZero();
+    JsonNode variant = data(Files.readString(file, StandardCharsets.UTF_8)).path("variants").get(0);
+    List<String> rollouts = new ArrayList<>();
+    variant.path("rollouts").forEach(r -> rollouts.add(r.path("name").asText()));
+    assertThat(rollouts).containsExactly("DaemonSet default/datadog-agent", "Deployment default/datadog-cluster-agent");
+    assertThat(variant.path("notes").get(0).asText())
+        .isEqualTo("DatadogAgent default/datadog: agent Running (3/3/3), clusterAgent Running (1/1/1)");
   }
 
   @Test

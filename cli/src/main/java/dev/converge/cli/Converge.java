@@ -1,5 +1,6 @@
 package dev.converge.cli;
 
+import dev.converge.cli.apply.ApplyCommand;
 import dev.converge.cli.serve.ServeCommand;
 import java.io.PrintWriter;
 import java.util.concurrent.CountDownLatch;
@@ -26,7 +27,8 @@ public final class Converge {
       CountDownLatch stop) {
     ConvergeCommand root = new ConvergeCommand(err);
     CommandLine commandLine = new CommandLine(root)
-        .addSubcommand(new PlanCommand(actualState, out))
+        .addSubcommand(new PlanCommand(actualState, out, err))
+        .addSubcommand(new ApplyCommand(out, err))
         .addSubcommand(new ServeCommand(out, stop))
         .addSubcommand(new CommandLine.HelpCommand())
         .setCaseInsensitiveEnumValuesAllowed(true)

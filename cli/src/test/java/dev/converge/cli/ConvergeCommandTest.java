@@ -24,8 +24,9 @@ class ConvergeCommandTest {
     assertThat(run.exitCode()).isZero();
     assertThat(run.err()).isEmpty();
     assertThat(run.out())
-        .startsWith("Usage: converge plan [-hV] [--verbose] [-o=FORMAT] -f=FILE [-f=FILE]...")
-        .contains("  -o, --output=FORMAT   Output format: text, json (default: text).");
+        .startsWith("Usage: converge plan [-hV] [--prune] [--verbose] [--context=NAME]")
+        .contains("  -o, --output=FORMAT     Output format: text, json (default: text).")
+        .contains("      --kubeconfig=PATH   Act on the cluster of this kubeconfig");
   }
 
   @Test

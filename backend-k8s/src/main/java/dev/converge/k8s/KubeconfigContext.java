@@ -19,7 +19,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A kubeconfig file, read as kubectl reads it ({@code --kubeconfig PATH [--context NAME]}): the named context, or
  * the file's {@code current-context}; relative certificate and key paths resolve against the file's directory.
- * Callers outside this module get a {@link KubernetesBackend} from it and never see client-java's types.
+ * Callers outside this module get a {@link KubernetesBackend} or a {@link LeaderElection} from it and never see
+ * client-java's types.
  *
  * @param file the kubeconfig
  * @param context the context it selects
@@ -50,6 +51,14 @@ public record KubeconfigContext(Path file, String context, String server) {
    */
   public KubernetesBackend backend(KubernetesBackendOptions options, MeterRegistry registry) {
     return new KubernetesBackend(client(), options, registry);
+  }
+
+  /**
+   * A leader election on a Lease, written with this context's credentials (see {@link LeaderElection}); not started.
+   */
+  public LeaderElection leaderElection(LeaderElectionSettings settings, Runnable onStartLeading, Runnable onStopLeading,
+      MeterRegistry registry) {
+    return new LeaderElection(client(), settings, onStartLeading, onStopLeading, registry);
   }
 
   /** A fresh client of this context; the process-wide default client is never touched. */

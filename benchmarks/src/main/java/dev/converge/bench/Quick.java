@@ -9,6 +9,7 @@ import java.util.TreeMap;
  * <pre>
  * mvn -q -B -DskipTests package
  * java -cp benchmarks/target/benchmarks.jar dev.converge.bench.Quick planner [--resources 100000] [--runs 9] [--warmup 5]
+ * java -cp benchmarks/target/benchmarks.jar dev.converge.bench.Quick http [--n 2000] [--runs 5] [--warmup 2]
  * </pre>
  *
  * Add a run by registering it in {@link #RUNS} (names such as {@code backends}, {@code http}, {@code simulate}).
@@ -21,7 +22,8 @@ public final class Quick {
   }
 
   private static final Map<String, Run> RUNS = new TreeMap<>(Map.of(
-      "planner", PlannerQuick::run));
+      "planner", PlannerQuick::run,
+      "http", HttpQuick::run));
 
   private Quick() {}
 
@@ -47,6 +49,10 @@ public final class Quick {
         values.put(args[i].substring(2), args[++i]);
       }
       return new Options(values);
+    }
+
+    public String text(String name, String fallback) {
+      return values.getOrDefault(name, fallback);
     }
 
     public int integer(String name, int fallback) {

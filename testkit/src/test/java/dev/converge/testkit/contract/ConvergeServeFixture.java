@@ -15,6 +15,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
@@ -28,6 +32,7 @@ import org.jspecify.annotations.Nullable;
  *       admin's token, as {@code kubectl --as} does; the front authorizes the impersonated user by RBAC.
  *   <li>{@link #compactHistory()}, {@link #bookmarkNow()} and {@link #failNextRequest} act on the in-memory
  *       server directly: a real cluster offers no such knob, the HTTP path the backend sees is the same.
+ *       Bookmarks are repeated for a few seconds, for watches still on their way to the server.
  *   <li>{@link #awaitTrue} polls: watch events travel over sockets on the front's threads.
  * </ul>
  */
@@ -40,6 +45,11 @@ final class ConvergeServeFixture implements BackendFixture, AutoCloseable {
   private final KubernetesBackendOptions options;
   private final KubernetesBackend backend;
   private final List<KubernetesBackend> others = new ArrayList<>();
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "contract-bookmarks");
+    thread.setDaemon(true);
+    return thread;
+  });
 
   ConvergeServeFixture(KubernetesBackendOptions options) {
     this.cluster = InMemoryCluster.create(Ticker.system(), 42, config -> config.interceptor(fault));
@@ -84,9 +94,17 @@ final class ConvergeServeFixture implements BackendFixture, AutoCloseable {
     cluster.server().compact();
   }
 
+  /**
+   * Bookmarks now, and again every 50 ms for the next 5 s: a watch the test has just opened may still be on its
+   * way to the server (the backend's {@code watch} returns before the HTTP request is served), and a bookmark
+   * sent before it arrives would never reach it. Repeating is harmless: each bookmark carries the current version,
+   * and only watches that asked for bookmarks get one.
+   */
   @Override
   public void bookmarkNow() {
     cluster.server().bookmark();
+    ScheduledFuture<?> repeat = timer.scheduleAtFixedRate(() -> cluster.server().bookmark(), 50, 50, TimeUnit.MILLISECONDS);
+    timer.schedule(() -> repeat.cancel(false), 5, TimeUnit.SECONDS);
   }
 
   @Override
@@ -103,6 +121,7 @@ final class ConvergeServeFixture implements BackendFixture, AutoCloseable {
 
   @Override
   public void close() {
+    timer.shutdownNow();
     others.forEach(KubernetesBackend::close);
     backend.close();
     front.close();

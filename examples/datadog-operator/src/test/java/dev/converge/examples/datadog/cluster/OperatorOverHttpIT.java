@@ -249,18 +249,25 @@ class OperatorOverHttpIT {
 
     /** Starts a new driver (a Guava service runs once; each term gets its own). Returns at once. */
     synchronized void startDriver() {
-      ThreadedDriver started = ThreadedDriver.builder(loop).listener(passes::add).build();
+      ThreadedDriver started = ThreadedDriver.builder(loop).listener(passes::add).shutdownTimeout(Duration.ofSeconds(2))
+          .build();
       driver = started;
       driverStarts++;
       started.startAsync();
     }
 
-    /** Stops the driver; returns at once (called under the election's lock). */
-    synchronized void stopDriver() {
-      ThreadedDriver current = driver;
-      driver = null;
+    /**
+     * Stops the driver and waits until its pass in flight has ended (at most its 2 s shutdown timeout): called by
+     * the election before it releases the Lease, so the next leader never reconciles beside this one.
+     */
+    void stopDriver() {
+      ThreadedDriver current;
+      synchronized (this) {
+        current = driver;
+        driver = null;
+      }
       if (current != null) {
-        current.stopAsync();
+        current.stopAsync().awaitTerminated();
       }
     }
 
@@ -274,14 +281,7 @@ class OperatorOverHttpIT {
     @Override
     public void close() {
       closeElection();
-      ThreadedDriver current;
-      synchronized (this) {
-        current = driver;
-        driver = null;
-      }
-      if (current != null) {
-        current.stopAsync().awaitTerminated();
-      }
+      stopDriver();
       backend.close();
       front.close();
     }

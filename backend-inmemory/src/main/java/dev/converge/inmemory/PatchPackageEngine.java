@@ -52,6 +52,11 @@ final class PatchPackageEngine implements PatchEngine {
   @Override
   public ObjectNode recordUpdate(GroupKind kind, @Nullable ObjectNode before, ObjectNode after, String manager,
       @Nullable String subresource, String apiVersion, String time) {
+    JsonNode quick = OwnedValuesShortcut.managedFields(before, after, manager, subresource, apiVersion, time);
+    if (quick != null) {
+      Trees.object(after, "metadata").set("managedFields", quick);
+      return after;
+    }
     ObjectNode recorded = translate(() -> ManagedFields.recordUpdate(kind, before, after, manager, subresource, apiVersion, time));
     // Keep the server's copy-on-write tree (whose untouched subtrees are still frozen and need no second copy)
     // and take only the new managedFields from the algorithm's output.

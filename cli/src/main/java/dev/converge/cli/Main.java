@@ -3,6 +3,7 @@ package dev.converge.cli;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -26,7 +27,9 @@ public final class Main {
         Thread.currentThread().interrupt();
       }
     }, "converge-shutdown"));
-    int code = Converge.commandLine(ActualState.emptyCluster(), out, err, stop).execute(args);
+    // System.console() is null unless the process talks to a terminal: no progress bar in pipes and logs.
+    int code = Converge.commandLine(ActualState.emptyCluster(), out, err, stop, System.console() != null, List.of())
+        .execute(args);
     stopped.countDown();
     out.flush();
     err.flush();

@@ -14,7 +14,9 @@ class ConvergeCommandTest {
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.out()).isEmpty();
-    assertThat(run.err()).startsWith("Usage: converge [-hV] [--verbose] [COMMAND]").contains("  plan   Show the ordered changes", "  serve  Serve an in-memory cluster over the Kubernetes API");
+    assertThat(run.err()).startsWith("Usage: converge [-hV] [--verbose] [COMMAND]").contains("  plan      Show the ordered changes",
+        "  apply     Make the cluster match the manifests", "  simulate  Apply manifests on a simulated cluster",
+        "  serve     Serve an in-memory cluster over the Kubernetes API");
   }
 
   @Test

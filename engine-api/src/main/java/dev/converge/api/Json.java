@@ -30,22 +30,26 @@ public final class Json {
 
   private Json() {}
 
-  /** A new, empty, mutable object node. */
+  /** {@return a new, empty, mutable object node} */
   public static ObjectNode object() {
     return NODES.objectNode();
   }
 
-  /** A new, empty, mutable array node. */
+  /** {@return a new, empty, mutable array node} */
   public static ArrayNode array() {
     return NODES.arrayNode();
   }
 
-  /** The shared node factory. */
+  /** {@return the shared node factory} */
   public static JsonNodeFactory nodes() {
     return NODES;
   }
 
-  /** Returns {@code node} frozen; an already frozen tree is returned as is, anything else is copied. */
+  /**
+   * {@return {@code node} frozen} An already frozen tree is returned as is, anything else is copied.
+   *
+   * @param node any tree
+   */
   public static JsonNode freeze(JsonNode node) {
     if (node instanceof FrozenObject || node instanceof FrozenArray) {
       return node;
@@ -68,12 +72,20 @@ public final class Json {
     return node;
   }
 
-  /** Returns {@code node} frozen; see {@link #freeze(JsonNode)}. */
+  /**
+   * {@return {@code node} frozen} See {@link #freeze(JsonNode)}.
+   *
+   * @param node an object tree
+   */
   public static ObjectNode freezeObject(ObjectNode node) {
     return (ObjectNode) freeze(node);
   }
 
-  /** Whether {@code node} is a frozen container or an (always immutable) value node. */
+  /**
+   * {@return whether {@code node} is a frozen container or an (always immutable) value node}
+   *
+   * @param node any tree
+   */
   public static boolean isFrozen(JsonNode node) {
     return !node.isContainerNode() || node instanceof FrozenObject || node instanceof FrozenArray;
   }
@@ -81,6 +93,10 @@ public final class Json {
   /**
    * Follows a dotted path of object fields ({@code "spec.template.spec"}). Returns a {@link MissingNode} if
    * any segment is absent or not an object.
+   *
+   * @param root the tree to start from
+   * @param dottedPath field names joined by dots
+   * @return the node at the path, or a missing node
    */
   public static JsonNode at(JsonNode root, String dottedPath) {
     JsonNode node = root;
@@ -97,7 +113,11 @@ public final class Json {
     return node;
   }
 
-  /** Compact JSON, fields in tree order. */
+  /**
+   * {@return {@code node} as compact JSON, fields in tree order}
+   *
+   * @param node any tree
+   */
   public static String write(JsonNode node) {
     try {
       return MAPPER.writeValueAsString(node);
@@ -106,7 +126,11 @@ public final class Json {
     }
   }
 
-  /** Indented JSON, fields in tree order. */
+  /**
+   * {@return {@code node} as indented JSON, fields in tree order}
+   *
+   * @param node any tree
+   */
   public static String writePretty(JsonNode node) {
     try {
       return PRETTY.writeValueAsString(node);
@@ -118,6 +142,8 @@ public final class Json {
   /**
    * Parses JSON text into a mutable tree.
    *
+   * @param text JSON
+   * @return the tree, mutable
    * @throws IllegalArgumentException with the parser's message when {@code text} is not JSON
    */
   public static JsonNode parse(String text) {

@@ -22,7 +22,8 @@ import java.util.function.Predicate;
  */
 public final class RequestLog {
   private final List<RequestRecord> records = new ArrayList<>();
-  private final Map<String, Map<String, Long>> countsByIdentityVerb = new TreeMap<>();
+  /** Per identity, per verb; hashed (ten thousand kubelets are ten thousand identities), sorted on reading. */
+  private final Map<String, Map<String, Long>> countsByIdentityVerb = new java.util.HashMap<>();
   private final List<Consumer<RequestRecord>> subscribers = new CopyOnWriteArrayList<>();
   private long sequence;
   private long total;
@@ -41,7 +42,8 @@ public final class RequestLog {
       if (record.mutating()) {
         mutating++;
       }
-      countsByIdentityVerb.computeIfAbsent(record.identity(), k -> new TreeMap<>()).merge(record.verb(), 1L, Long::sum);
+      countsByIdentityVerb.computeIfAbsent(record.identity(), k -> new java.util.HashMap<>(8))
+          .merge(record.verb(), 1L, Long::sum);
       if (retain) {
         records.add(record);
       }

@@ -10,6 +10,8 @@ import dev.converge.inmemory.InMemoryCluster;
 import dev.converge.inmemory.faults.FaultInjector;
 import dev.converge.inmemory.server.Identity;
 import dev.converge.testkit.KubeObjects;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
@@ -30,6 +32,11 @@ final class ProofWorld {
   final SimulatedDriver driver;
 
   ProofWorld(long seed, @Nullable FaultInjector faults) {
+    this(seed, faults, Duration.ZERO, new SimpleMeterRegistry());
+  }
+
+  /** A world whose driver resyncs every {@code resync} (zero: never) and publishes to {@code registry}. */
+  ProofWorld(long seed, @Nullable FaultInjector faults, Duration resync, MeterRegistry registry) {
     this.cluster = faults == null
         ? InMemoryCluster.create(clock, seed)
         : InMemoryCluster.create(clock, seed, config -> config.interceptor(faults).watchFaults(faults));
@@ -42,8 +49,9 @@ final class ProofWorld {
         {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding","metadata":{"name":"shop-operator"},
          "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"cluster-admin"},
          "subjects":[{"kind":"ServiceAccount","name":"shop-operator","namespace":"%s"}]}""".formatted(OPERATOR_NAMESPACE)));
-    this.loop = ControlLoop.builder(cluster.backend(OPERATOR), new ShopReconciler(), clock).seed(seed).build();
-    this.driver = SimulatedDriver.builder(loop, clock).resyncPeriod(Duration.ZERO).build();
+    this.loop = ControlLoop.builder(cluster.backend(OPERATOR), new ShopReconciler(), clock).seed(seed)
+        .meterRegistry(registry).build();
+    this.driver = SimulatedDriver.builder(loop, clock).resyncPeriod(resync).build();
   }
 
   ProofWorld(long seed) {

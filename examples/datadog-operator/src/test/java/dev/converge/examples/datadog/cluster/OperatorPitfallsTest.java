@@ -101,6 +101,9 @@ class OperatorPitfallsTest {
         "t=3000000ms " + key + " converged writes=0 requeue=none",
         "t=3600000ms " + key + " converged writes=0 requeue=none");
     assertThat(mutating(on.since(converged))).isEmpty();
+    // The driver's passes read from its watch cache: once converged, the operator sends no request at all.
+    assertThat(on.since(converged)).filteredOn(r -> r.identity().equals(OperatorOnCluster.OPERATOR.name()))
+        .extracting(OperatorOnCluster::describe).isEmpty();
   }
 
   // ------------------------------------------------------------------ two agents in one namespace

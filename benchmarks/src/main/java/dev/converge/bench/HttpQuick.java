@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.kubernetes.client.openapi.ApiClient;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -30,6 +31,8 @@ import java.util.logging.Logger;
  * </pre>
  *
  * {@code ratio} is fabric8's median over Converge's (higher is better for Converge); target ≥ 3 (DESIGN.md §9).
+ * The line before it, {@code http-cpu}, compares the process CPU time each side's rounds cost (median), which a
+ * loaded machine disturbs less than wall time.
  * Both sides pay the same client cost (client-java's Gson models over OkHttp), which bounds the ratio.
  *
  * <p>Run: {@code mvn -q -B -DskipTests package && java -cp benchmarks/target/benchmarks.jar dev.converge.bench.Quick
@@ -66,21 +69,35 @@ final class HttpQuick {
     HttpCrudWorkload workload = HttpCrudWorkload.of(n);
     HttpCrudRound.Times[] converge = new HttpCrudRound.Times[runs];
     HttpCrudRound.Times[] fabric8 = new HttpCrudRound.Times[runs];
+    double[] convergeCpu = new double[runs];
+    double[] fabric8Cpu = new double[runs];
     for (int i = -warmup; i < runs; i++) {
       HttpCrudRound.Times c;
       HttpCrudRound.Times f;
+      double cCpu;
+      double fCpu;
       if ((i & 1) == 0) {
+        double start = cpuMillis();
         c = convergeRound(workload);
+        double middle = cpuMillis();
         f = fabric8Round(workload);
+        cCpu = middle - start;
+        fCpu = cpuMillis() - middle;
       } else {
+        double start = cpuMillis();
         f = fabric8Round(workload);
+        double middle = cpuMillis();
         c = convergeRound(workload);
+        fCpu = middle - start;
+        cCpu = cpuMillis() - middle;
       }
-      System.out.printf(Locale.ROOT, "%s %d: converge %.0f ms, fabric8 %.0f ms%n", i < 0 ? "warmup" : "round", i < 0 ? -i : i + 1,
-          c.total(), f.total());
+      System.out.printf(Locale.ROOT, "%s %d: converge %.0f ms (cpu %.0f ms), fabric8 %.0f ms (cpu %.0f ms)%n",
+          i < 0 ? "warmup" : "round", i < 0 ? -i : i + 1, c.total(), cCpu, f.total(), fCpu);
       if (i >= 0) {
         converge[i] = c;
         fabric8[i] = f;
+        convergeCpu[i] = cCpu;
+        fabric8Cpu[i] = fCpu;
       }
     }
     phase("create", n, converge, fabric8, HttpCrudRound.Times::create);
@@ -88,6 +105,9 @@ final class HttpQuick {
     phase("list", n, converge, fabric8, HttpCrudRound.Times::list);
     phase("update", n, converge, fabric8, HttpCrudRound.Times::update);
     phase("delete", n, converge, fabric8, HttpCrudRound.Times::delete);
+    double cc = median(convergeCpu);
+    double fc = median(fabric8Cpu);
+    System.out.printf(Locale.ROOT, "http-cpu n=%d converge_cpu_ms=%.0f fabric8_cpu_ms=%.0f ratio=%.2f%n", n, cc, fc, fc / cc);
     double c = median(converge, HttpCrudRound.Times::total);
     double f = median(fabric8, HttpCrudRound.Times::total);
     System.out.printf(Locale.ROOT, "http-crud n=%d converge_ms=%.0f fabric8_ms=%.0f ratio=%.2f%n", n, c, f, f / c);
@@ -127,8 +147,25 @@ final class HttpQuick {
     System.out.printf(Locale.ROOT, "http-%s n=%d converge_ms=%.0f fabric8_ms=%.0f ratio=%.2f%n", name, n, c, f, f / c);
   }
 
+  /**
+   * CPU time of the whole process so far: client, server, GC and JIT threads. Both sides run in this JVM one
+   * after the other, so the difference across a round is what that round cost, whatever else the machine runs.
+   */
+  private static double cpuMillis() {
+    java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+    if (os instanceof com.sun.management.OperatingSystemMXBean hotspot) {
+      return hotspot.getProcessCpuTime() / 1e6;
+    }
+    return Double.NaN;
+  }
+
   private static double median(HttpCrudRound.Times[] rounds, ToDoubleFunction<HttpCrudRound.Times> value) {
-    double[] values = Arrays.stream(rounds).mapToDouble(value).sorted().toArray();
+    return median(Arrays.stream(rounds).mapToDouble(value).toArray());
+  }
+
+  private static double median(double[] unsorted) {
+    double[] values = unsorted.clone();
+    Arrays.sort(values);
     int mid = values.length / 2;
     return values.length % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
   }

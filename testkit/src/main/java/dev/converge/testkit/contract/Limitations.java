@@ -20,7 +20,8 @@ public final class Limitations {
   public static final ImmutableMap<Capability, String> FABRIC8_CRUD_MOCK = ImmutableMap.<Capability, String>builder()
       .put(Capability.SERVER_SIDE_APPLY, "fabric8 CRUD mock: no server-side apply (404/415); the backend's get-then-write "
           + "fallback cannot see field ownership")
-      .put(Capability.SET_BASED_SELECTORS, "fabric8 CRUD mock: no set-based label selectors")
+      .put(Capability.SET_BASED_SELECTORS, "fabric8 CRUD mock: no 'in'/'notin' label requirements (it logs "
+          + "and ignores them, so the list is not filtered); 'key' and '!key' work")
       .put(Capability.FIELD_SELECTORS, "fabric8 CRUD mock: field selectors on name and namespace equality only, no 400")
       .put(Capability.PAGING, "fabric8 CRUD mock: no limit/continue paging")
       .put(Capability.WATCH_FROM_VERSION, "fabric8 CRUD mock: watches replay ADDED for everything, ignoring resourceVersion")

@@ -52,14 +52,14 @@ class SimulateScenarioIT {
     // Each LIST walks up to 5,000 pods: 37 seats of workload-low's 245 for over 100 ms. The agents' one flow
     // keeps its queues growing (the length limit only bites while every seat is taken) until requests reach
     // the 15 s wait limit: 429, sent again a second later, and again.
-    assertThat(api.path("rejectedTotal").asLong()).isEqualTo(644_328);
+    assertThat(api.path("rejectedTotal").asLong()).isEqualTo(643_870);
     JsonNode agents = identity(report, AGENT);
-    assertThat(agents.path("requestsByVerb").path("list").asLong()).isEqualTo(677_206);
-    assertThat(agents.path("rejected").asLong()).isEqualTo(644_328);
+    assertThat(agents.path("requestsByVerb").path("list").asLong()).isEqualTo(676_734);
+    assertThat(agents.path("rejected").asLong()).isEqualTo(643_870);
     assertThat(agents.path("p99Ms").asDouble()).isEqualTo(15_112.0);
     JsonNode workloadLow = level(api, "workload-low");
-    assertThat(workloadLow.path("dispatched").asLong()).isEqualTo(32_878);
-    assertThat(workloadLow.path("timedOut").asLong()).isEqualTo(637_836);
+    assertThat(workloadLow.path("dispatched").asLong()).isEqualTo(32_864);
+    assertThat(workloadLow.path("timedOut").asLong()).isEqualTo(637_706);
     // Priority and fairness isolates the rest: the rollout takes as long as without the agents.
     assertThat(report.path("rollout").get(0).path("availableAtSeconds").asDouble()).isEqualTo(256.66);
   }
@@ -75,7 +75,7 @@ class SimulateScenarioIT {
     List<String> identities = new ArrayList<>();
     api.path("byIdentity").forEach(row -> identities.add(row.path("identity").asText()));
     assertThat(identities).doesNotContain(AGENT);
-    assertThat(report.path("proxied").path("requestsTotal").asLong()).isEqualTo(116_678);
+    assertThat(report.path("proxied").path("requestsTotal").asLong()).isEqualTo(116_683);
     assertThat(report.path("proxied").path("byProxy").get(0).path("unavailable").asLong()).isZero();
   }
 

@@ -33,8 +33,8 @@ public final class Converge {
 
   /**
    * The command tree, as above; {@code terminal} says whether {@code err} is a terminal (progress bars), and
-   * {@code simulations} are installed in every {@code converge simulate} run (operators that join the
-   * simulation).
+   * {@code simulations} are installed in every {@code converge simulate} run and every {@code converge serve}
+   * cluster (operators that join the simulation).
    */
   public static CommandLine commandLine(ActualState actualState, PrintWriter out, PrintWriter err,
       CountDownLatch stop, boolean terminal, List<SimulationExtension> simulations) {
@@ -43,7 +43,7 @@ public final class Converge {
         .addSubcommand(new PlanCommand(actualState, out, err))
         .addSubcommand(new ApplyCommand(out, err))
         .addSubcommand(new SimulateCommand(out, err, terminal, simulations))
-        .addSubcommand(new ServeCommand(out, stop))
+        .addSubcommand(new ServeCommand(out, stop, simulations))
         .addSubcommand(new CommandLine.HelpCommand())
         .setCaseInsensitiveEnumValuesAllowed(true)
         .setOut(out)

@@ -25,6 +25,7 @@ import dev.converge.inmemory.sim.runtime.Trace;
 import dev.converge.inmemory.sim.runtime.VirtualDispatcher;
 import dev.converge.inmemory.sim.scheduling.KubeScheduler;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -61,7 +62,7 @@ public final class Simulation {
 
   private Simulation(Builder builder) {
     this.seed = builder.seed;
-    this.clock = new VirtualScheduler();
+    this.clock = new VirtualScheduler(builder.epoch);
     VirtualDispatcher dispatcher = new VirtualDispatcher(clock, builder.watchLatency.toNanos());
     this.cluster = InMemoryCluster.create(clock, seed, config -> {
       config.dispatcher(dispatcher);
@@ -184,6 +185,7 @@ public final class Simulation {
   /** How to build a {@link Simulation}; every setting has a default but the node pools. */
   public static final class Builder {
     private long seed = 1;
+    private Instant epoch = VirtualScheduler.DEFAULT_EPOCH;
     private final List<NodePool> pools = new ArrayList<>();
     private KubeletConfig kubelet = KubeletConfig.defaults();
     private NodeLifecycleConfig nodeLifecycle = NodeLifecycleConfig.defaults();
@@ -200,6 +202,15 @@ public final class Simulation {
     /** The seed of every random draw (default 1). */
     public Builder seed(long value) {
       this.seed = value;
+      return this;
+    }
+
+    /**
+     * The instant the virtual clock starts at (default {@link VirtualScheduler#DEFAULT_EPOCH}, so that runs are
+     * reproducible); {@code converge serve} starts it at the wall clock's now, so that timestamps read true.
+     */
+    public Builder epoch(Instant value) {
+      this.epoch = value;
       return this;
     }
 

@@ -1,63 +1,90 @@
 package dev.converge.cli.serve;
 
-import dev.converge.api.Plan;
-import dev.converge.api.Step;
-import dev.converge.api.Action;
-import dev.converge.api.Observed;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.converge.api.GroupKind;
 import dev.converge.api.Resource;
-import dev.converge.api.Ticker;
-import dev.converge.core.manifest.ManifestReader;
-import dev.converge.core.manifest.ManifestSet;
-import dev.converge.core.plan.Planner;
+import dev.converge.cli.simulate.SimulatedCluster;
+import dev.converge.cli.simulate.SimulationExtension;
+import dev.converge.cli.simulate.SimulationInput;
 import dev.converge.inmemory.InMemoryCluster;
 import dev.converge.inmemory.http.HttpFront;
-import dev.converge.inmemory.server.Identity;
+import dev.converge.inmemory.sim.Simulation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A running {@code converge serve}: an in-memory cluster (on the wall clock: {@link Ticker#system()}), its nodes,
- * the applied manifests, the HTTP front and the kubeconfig written for it. Tests and embeddings start one with
- * {@link #start}; the command runs one until interrupted.
+ * A running {@code converge serve}: a simulated cluster (kubelets renewing their Leases and running pods, the
+ * scheduler, kube-controller-manager's controllers, the engine's control loop over the {@code -f} manifests and
+ * every simulation extension) whose virtual clock follows the wall clock, served over the Kubernetes HTTP API,
+ * with the kubeconfig written for it. Tests and embeddings start one with {@link #start}; the command runs one
+ * until interrupted.
+ *
+ * <p>Threads: the simulation is single-threaded, so one thread ({@link WallClockPacer}) moves its clock, in short
+ * slices under the API server's lock; the HTTP front's threads make requests under the same lock. A request
+ * therefore never sees the simulation mid-event, and watch events it causes are delivered on the clock, as the
+ * simulated components' own are.
  */
 public final class ConvergeServer implements AutoCloseable {
-  /** The field manager of the manifests applied at start. */
-  public static final String FIELD_MANAGER = "converge-serve";
+  private static final GroupKind NODE = GroupKind.of("", "Node");
 
-  private final InMemoryCluster cluster;
+  /** Nodes when neither {@code --nodes} nor a NodePool says. */
+  public static final int DEFAULT_NODES = 3;
+  /** How long the nodes may take to register and report Ready before serving starts (virtual time). */
+  private static final Duration NODES_READY_LIMIT = Duration.ofMinutes(5);
+
+  private final SimulatedCluster simulated;
   private final HttpFront front;
   private final Path kubeconfig;
-  private final int applied;
+  private final WallClockPacer pacer;
 
-  private ConvergeServer(InMemoryCluster cluster, HttpFront front, Path kubeconfig, int applied) {
-    this.cluster = cluster;
+  private ConvergeServer(SimulatedCluster simulated, HttpFront front, Path kubeconfig, WallClockPacer pacer) {
+    this.simulated = simulated;
     this.front = front;
     this.kubeconfig = kubeconfig;
-    this.applied = applied;
+    this.pacer = pacer;
+  }
+
+  /** {@link #start(Integer, List, int, Path, long, List)} without simulation extensions. */
+  public static ConvergeServer start(@Nullable Integer nodes, List<Path> files, int port, Path kubeconfig, long seed) {
+    return start(nodes, files, port, kubeconfig, seed, List.of());
   }
 
   /**
-   * Starts a cluster with {@code nodes} nodes, applies {@code files} (server-side apply as {@value #FIELD_MANAGER},
-   * in the order of the planner's plan: namespaces and CRDs before what depends on them), serves it on {@code port}
-   * (0: any free port) and writes an admin kubeconfig to {@code kubeconfig}.
+   * Starts a simulated cluster of {@code nodes} nodes (or the files' NodePools; {@value #DEFAULT_NODES} when
+   * neither says), with the manifests of {@code files} reconciled by the engine's control loop and {@code
+   * extensions} installed; runs it until every node is Ready; serves it on {@code port} (0: any free port) and
+   * writes an admin kubeconfig to {@code kubeconfig}. From then on the virtual clock follows the wall clock.
    *
    * @throws dev.converge.core.manifest.ManifestException if a file is not a valid manifest (nothing is served)
    * @throws UncheckedIOException if the port is taken or the kubeconfig cannot be written
    */
-  public static ConvergeServer start(int nodes, List<Path> files, int port, Path kubeconfig, long seed) {
-    ManifestSet manifests = files.isEmpty() ? null : ManifestReader.defaults().read(files);
-    InMemoryCluster cluster = InMemoryCluster.create(Ticker.system(), seed);
-    NodeFleet.register(cluster.server(), nodes);
-    int applied = manifests == null ? 0 : apply(cluster, manifests);
+  public static ConvergeServer start(@Nullable Integer nodes, List<Path> files, int port, Path kubeconfig, long seed,
+      List<SimulationExtension> extensions) {
+    SimulationInput input = files.isEmpty()
+        ? SimulationInput.nodesOnly(nodes == null ? DEFAULT_NODES : nodes)
+        : SimulationInput.read(files, nodes, List.of(), DEFAULT_NODES);
+    // The clock starts at the wall clock's now (whole milliseconds, as timestamps carry), so that the
+    // creation timestamps and ages kubectl shows read true.
+    Instant epoch = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    SimulatedCluster simulated = SimulatedCluster.create(input, seed, epoch, extensions);
+    Simulation sim = simulated.simulation();
+    int expected = input.nodes();
+    sim.start();
+    sim.runUntil(() -> readyNodes(sim) >= expected, NODES_READY_LIMIT);
+
     byte[] secret = new byte[24];
     new SecureRandom().nextBytes(secret);
     String token = "converge-" + HexFormat.of().formatHex(secret);
-    HttpFront front = HttpFront.builder(cluster.server()).port(port).adminToken(token).start();
+    HttpFront front = HttpFront.builder(sim.server()).port(port).adminToken(token).start();
     try {
       Path parent = kubeconfig.toAbsolutePath().getParent();
       if (parent != null) {
@@ -68,25 +95,33 @@ public final class ConvergeServer implements AutoCloseable {
       front.close();
       throw new UncheckedIOException("cannot write the kubeconfig " + kubeconfig, e);
     }
-    return new ConvergeServer(cluster, front, kubeconfig, applied);
+    WallClockPacer pacer = WallClockPacer.start(sim);
+    return new ConvergeServer(simulated, front, kubeconfig, pacer);
   }
 
-  /** Server-side applies every desired resource, step by step in plan order; returns how many. */
-  private static int apply(InMemoryCluster cluster, ManifestSet manifests) {
-    Plan plan = Planner.builder().types(cluster.server().types()).build().plan(manifests.graph(), Observed.empty());
-    int count = 0;
-    for (Step step : plan.steps()) {
-      for (Action action : step.actions()) {
-        Resource resource = manifests.graph().get(action.key()).orElseThrow().resource();
-        cluster.server().apply(Identity.admin(), resource, FIELD_MANAGER, true);
-        count++;
+  /**
+   * Nodes whose {@code Ready} condition is {@code True}, read from the store (no request: the start-up wait must
+   * not show in the request log or the trace). Called on the thread that runs the clock, before serving starts.
+   */
+  private static int readyNodes(Simulation sim) {
+    int ready = 0;
+    for (Resource node : sim.server().cache().objects(NODE).values()) {
+      for (JsonNode condition : node.json().path("status").path("conditions")) {
+        if (condition.path("type").asText().equals("Ready") && condition.path("status").asText().equals("True")) {
+          ready++;
+        }
       }
     }
-    return count;
+    return ready;
   }
 
   public InMemoryCluster cluster() {
-    return cluster;
+    return simulated.simulation().cluster();
+  }
+
+  /** The simulation behind the server: its nodes, controllers and clock. */
+  public Simulation simulation() {
+    return simulated.simulation();
   }
 
   public HttpFront front() {
@@ -97,13 +132,20 @@ public final class ConvergeServer implements AutoCloseable {
     return kubeconfig;
   }
 
-  /** How many resources the manifests held (all applied). */
+  /** How many resources the manifests held (all reconciled by the engine's loop). */
   public int applied() {
-    return applied;
+    return simulated.plan().size();
   }
 
+  /** Why the simulation stopped, if one of its events failed; the cluster no longer moves then. */
+  public @Nullable Throwable failure() {
+    return pacer.failure();
+  }
+
+  /** Stops the clock, then the HTTP front. */
   @Override
   public void close() {
+    pacer.close();
     front.close();
   }
 }

@@ -1,11 +1,13 @@
 package dev.converge.cli.serve;
 
+import dev.converge.cli.simulate.SimulationExtension;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -22,12 +24,15 @@ import picocli.CommandLine.Option;
 public final class ServeCommand implements Callable<Integer> {
   private final PrintWriter out;
   private final CountDownLatch stop;
+  private final List<SimulationExtension> extensions;
 
-  @Option(names = "--nodes", paramLabel = "N", defaultValue = "3", description = "Nodes to create (default: ${DEFAULT-VALUE}).")
-  private int nodes = 3;
+  @Option(names = "--nodes", paramLabel = "N",
+      description = "Nodes to simulate (default: the files' NodePools, or " + ConvergeServer.DEFAULT_NODES + ").")
+  private @Nullable Integer nodes;
 
   @Option(names = {"-f", "--filename"}, paramLabel = "FILE",
-      description = "A manifest file, or a directory of them, to apply at start. Repeatable.")
+      description = "A manifest file, or a directory of them, that the engine's control loop keeps applied;"
+          + " NodePool and WorkloadProfile objects shape the simulation. Repeatable.")
   private List<Path> files = new ArrayList<>();
 
   @Option(names = "--port", paramLabel = "P", defaultValue = "0",
@@ -38,23 +43,30 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Where to write the kubeconfig (default: ${DEFAULT-VALUE}).")
   private Path kubeconfig = Path.of("converge.kubeconfig");
 
-  @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed for uids and generated names.")
+  @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
+      description = "Seed of the simulation's random draws (uids, generated names, start-up delays).")
   private long seed = 1;
 
-  /** A command that runs until {@code stop} counts down (the process's shutdown, or a test). */
-  public ServeCommand(PrintWriter out, CountDownLatch stop) {
+  /**
+   * A command that runs until {@code stop} counts down (the process's shutdown, or a test), with {@code
+   * extensions} installed in the served simulation.
+   */
+  public ServeCommand(PrintWriter out, CountDownLatch stop, List<SimulationExtension> extensions) {
     this.out = out;
     this.stop = stop;
+    this.extensions = List.copyOf(extensions);
   }
 
   @Override
   public Integer call() throws InterruptedException {
-    if (nodes < 0) {
+    if (nodes != null && nodes < 0) {
       throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--nodes must not be negative");
     }
-    try (ConvergeServer server = ConvergeServer.start(nodes, files, port, kubeconfig, seed)) {
-      out.println("converge: serving " + nodes + " node" + (nodes == 1 ? "" : "s")
-          + (files.isEmpty() ? "" : " and " + server.applied() + " applied resources") + " at " + server.front().url());
+    try (ConvergeServer server = ConvergeServer.start(nodes, files, port, kubeconfig, seed, extensions)) {
+      int count = server.simulation().nodes().running();
+      out.println("converge: serving " + count + " simulated node" + (count == 1 ? "" : "s")
+          + (files.isEmpty() ? "" : " and " + server.applied() + " resources kept applied by the control loop")
+          + " at " + server.front().url());
       out.println("converge: kubeconfig written to " + kubeconfig);
       out.println();
       out.println("  kubectl --kubeconfig " + kubeconfig + " get nodes");

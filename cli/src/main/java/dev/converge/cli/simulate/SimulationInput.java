@@ -40,6 +40,15 @@ public record SimulationInput(SimSpec spec, DesiredGraph graph, ResourceTypes ty
    * @throws ManifestException for the first problem: a file, a document, an edit or the options
    */
   public static SimulationInput read(List<Path> files, @Nullable Integer nodes, List<FieldEdit> edits) {
+    return read(files, nodes, edits, null);
+  }
+
+  /**
+   * Like {@link #read(List, Integer, List)}, with {@code defaultNodes} plain nodes when neither {@code nodes} nor
+   * a NodePool says how many ({@code converge serve} starts three).
+   */
+  public static SimulationInput read(List<Path> files, @Nullable Integer nodes, List<FieldEdit> edits,
+      @Nullable Integer defaultNodes) {
     ManifestSet set = ManifestReader.withTypes(SimManifests.types(ResourceTypes.builtins())).read(files);
     if (set.isEmpty()) {
       throw ManifestException.input("no resources found in " + files.stream().map(Path::toString).collect(Collectors.joining(", ")));
@@ -55,6 +64,8 @@ public record SimulationInput(SimSpec spec, DesiredGraph graph, ResourceTypes ty
             + spec.pools().get(0).name() + "): set the pools' spec.count instead");
       }
       spec = new SimSpec(ImmutableList.of(NodePool.plain(nodes)), spec.profiles(), spec.resources());
+    } else if (spec.pools().isEmpty() && defaultNodes != null) {
+      spec = new SimSpec(ImmutableList.of(NodePool.plain(defaultNodes)), spec.profiles(), spec.resources());
     } else if (spec.pools().isEmpty()) {
       throw ManifestException.input("no nodes to simulate: give --nodes N or a NodePool (sim.converge.dev/v1alpha1)");
     }
@@ -67,6 +78,13 @@ public record SimulationInput(SimSpec spec, DesiredGraph graph, ResourceTypes ty
       throw ManifestException.input("after " + describe(edits) + ": " + e.getMessage());
     }
     return new SimulationInput(spec, graph, set.types(), ImmutableList.copyOf(edits));
+  }
+
+  /** No manifests: {@code nodes} plain nodes and nothing else ({@code converge serve} without {@code -f}). */
+  public static SimulationInput nodesOnly(int nodes) {
+    SimSpec spec = new SimSpec(ImmutableList.of(NodePool.plain(nodes)), ImmutableList.of(), ImmutableList.of());
+    return new SimulationInput(spec, DesiredGraph.builder().build(), SimManifests.types(ResourceTypes.builtins()),
+        ImmutableList.of());
   }
 
   /** The number of nodes the pools add up to. */

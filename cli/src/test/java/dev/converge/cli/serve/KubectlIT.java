@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * (TLS with the server's own certificate, a bearer token for {@code system:masters}): {@code get nodes} lists the
  * nodes; client-side and server-side {@code apply} of the shared Secret and DatadogAgent examples (the CRD first);
  * {@code get pods -A -w} streams a change; {@code delete}; {@code get datadogagents} with the CRD's printer columns;
- * {@code explain deployment.spec} from the OpenAPI v3 schemas. Skipped, with a message, where kubectl is absent.
+ * {@code explain deployment.spec} from the OpenAPI v3 schemas; a DaemonSet applied with kubectl rolls out to every
+ * simulated node while the server runs. Skipped, with a message, where kubectl is absent.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KubectlIT {
@@ -54,7 +55,7 @@ class KubectlIT {
   @Order(1)
   void getNodes_listsEveryNode() throws Exception {
     Result result = kubectl("get", "nodes", "--no-headers", "-o", "custom-columns=NAME:.metadata.name");
-    assertThat(result.out().lines()).containsExactly("node-00001", "node-00002", "node-00003");
+    assertThat(result.out().lines()).containsExactly("node-0", "node-1", "node-2");
     assertThat(kubectl("get", "nodes").out()).contains("STATUS", "ROLES", "AGE", "VERSION").contains("Ready");
   }
 
@@ -136,6 +137,32 @@ class KubectlIT {
     assertThat(out).contains("KIND:       Deployment", "VERSION:    v1", "FIELD: spec <DeploymentSpec>",
         "DeploymentSpec is the specification of the desired behavior of the", "replicas\t<integer>",
         "template\t<PodTemplateSpec> -required-");
+  }
+
+  @Test
+  @Order(7)
+  void daemonSet_appliedWithKubectl_runsOnEveryNode_becauseTheSimulationKeepsRunning() throws Exception {
+    Path daemonSet = dir.resolve("daemonset.yaml");
+    Files.writeString(daemonSet, """
+        apiVersion: apps/v1
+        kind: DaemonSet
+        metadata: {name: agent, namespace: default}
+        spec:
+          selector: {matchLabels: {app: agent}}
+          template:
+            metadata: {labels: {app: agent}}
+            spec:
+              containers: [{name: agent, image: datadog/agent:7}]
+        """);
+    kubectl("apply", "-f", daemonSet.toString());
+    // kube-controller-manager's DaemonSet controller creates a pod per node, the scheduler binds them and each
+    // kubelet pulls the image and starts the container: seconds of virtual time, which follows the wall clock.
+    assertThat(kubectl("rollout", "status", "daemonset/agent", "--timeout=50s").out())
+        .contains("daemon set \"agent\" successfully rolled out");
+    List<String> pods = kubectl("get", "pods", "-l", "app=agent", "--no-headers",
+        "-o", "custom-columns=NODE:.spec.nodeName,PHASE:.status.phase").out().lines().sorted().toList();
+    assertThat(pods).containsExactly("node-0   Running", "node-1   Running", "node-2   Running");
+    assertThat(server.failure()).isNull();
   }
 
   /** The next line mentioning {@code text}, within 20 seconds. */

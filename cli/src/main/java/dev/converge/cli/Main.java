@@ -1,9 +1,9 @@
 package dev.converge.cli;
 
+import dev.converge.cli.simulate.DatadogOperatorExtension;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -28,7 +28,8 @@ public final class Main {
       }
     }, "converge-shutdown"));
     // System.console() is null unless the process talks to a terminal: no progress bar in pipes and logs.
-    int code = Converge.commandLine(ActualState.emptyCluster(), out, err, stop, System.console() != null, List.of())
+    int code = Converge.commandLine(ActualState.emptyCluster(), out, err, stop, System.console() != null,
+        DatadogOperatorExtension.examples())
         .execute(args);
     stopped.countDown();
     out.flush();

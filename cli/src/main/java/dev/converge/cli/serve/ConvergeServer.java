@@ -3,6 +3,7 @@ package dev.converge.cli.serve;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.converge.api.GroupKind;
 import dev.converge.api.Resource;
+import dev.converge.api.ResourceTypes;
 import dev.converge.cli.simulate.SimulatedCluster;
 import dev.converge.cli.simulate.SimulationExtension;
 import dev.converge.cli.simulate.SimulationInput;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -69,9 +71,10 @@ public final class ConvergeServer implements AutoCloseable {
    */
   public static ConvergeServer start(@Nullable Integer nodes, List<Path> files, int port, Path kubeconfig, long seed,
       List<SimulationExtension> extensions) {
+    UnaryOperator<ResourceTypes> types = SimulationExtension.typesOf(extensions);
     SimulationInput input = files.isEmpty()
-        ? SimulationInput.nodesOnly(nodes == null ? DEFAULT_NODES : nodes)
-        : SimulationInput.read(files, nodes, List.of(), DEFAULT_NODES);
+        ? SimulationInput.nodesOnly(nodes == null ? DEFAULT_NODES : nodes, types)
+        : SimulationInput.read(files, nodes, List.of(), types, DEFAULT_NODES);
     // The clock starts at the wall clock's now (whole milliseconds, as timestamps carry), so that the
     // creation timestamps and ages kubectl shows read true.
     Instant epoch = Instant.now().truncatedTo(ChronoUnit.MILLIS);

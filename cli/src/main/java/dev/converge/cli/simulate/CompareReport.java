@@ -1,10 +1,13 @@
 package dev.converge.cli.simulate;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.converge.api.Condition;
 import dev.converge.api.Json;
 import dev.converge.inmemory.sim.load.IdentityLoad;
 import dev.converge.inmemory.sim.load.SloResult;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -22,6 +25,10 @@ final class CompareReport {
       Rollout any = a != null ? a : b;
       table.row(any.kind() + " " + any.namespace() + "/" + any.name() + " available at", at(a), at(b));
     }
+    Map<String, String[]> conditions = new LinkedHashMap<>();
+    collect(conditions, given, 0);
+    collect(conditions, changed, 1);
+    conditions.forEach((row, cells) -> table.row(row, cells[0] == null ? "-" : cells[0], cells[1] == null ? "-" : cells[1]));
     table.row("API requests", Long.toString(given.load().requestsTotal()), Long.toString(changed.load().requestsTotal()));
     table.row("rejected (429)", Long.toString(given.load().rejectedTotal()), Long.toString(changed.load().rejectedTotal()));
     Set<String> identities = new LinkedHashSet<>();
@@ -46,6 +53,18 @@ final class CompareReport {
     root.set("given", JsonReport.tree(given));
     root.set("changed", JsonReport.tree(changed));
     return Json.writePretty(root) + "\n";
+  }
+
+  /** One row per primary and condition type: {@code DatadogAgent default/datadog AgentReconcile} → {@code True reconcile_succeed}. */
+  private static void collect(Map<String, String[]> rows, SimulationResult result, int column) {
+    for (Primary primary : result.primaries()) {
+      for (Condition condition : primary.conditions()) {
+        String row = primary.kind() + " " + (primary.namespace().isEmpty() ? "" : primary.namespace() + "/")
+            + primary.name() + " " + condition.type();
+        rows.computeIfAbsent(row, r -> new String[2])[column] = condition.status()
+            + (condition.reason().isEmpty() ? "" : " " + condition.reason());
+      }
+    }
   }
 
   private static String at(Rollout rollout) {

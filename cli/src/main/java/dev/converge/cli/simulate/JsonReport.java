@@ -2,6 +2,7 @@ package dev.converge.cli.simulate;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.converge.api.Condition;
 import dev.converge.api.Json;
 import dev.converge.inmemory.sim.load.IdentityLoad;
 import dev.converge.inmemory.sim.load.LevelStats;
@@ -11,7 +12,8 @@ import dev.converge.inmemory.sim.load.SloResult;
 
 /**
  * The JSON report of one run ({@code -o json}): one object with {@code nodes}, {@code seed}, {@code traceHash},
- * {@code simulatedSeconds}, {@code wallMillis}, {@code rollout}, {@code apiServer} ({@code requestsTotal},
+ * {@code simulatedSeconds}, {@code wallMillis}, {@code rollout}, {@code primaries} ({@code kind, namespace, name, conditions: [{type, status, reason,
+ * message}]}: the custom resources extensions reconciled), {@code apiServer} ({@code requestsTotal},
  * {@code rejectedTotal}, {@code byIdentity}, …), {@code sloBreaches}, and the plan, the proxies' load and the
  * priority levels besides.
  */
@@ -45,6 +47,20 @@ final class JsonReport {
         item.put("availableAtSeconds", Units.round3(r.availableAtSeconds()));
       }
     }
+    ArrayNode primaries = root.putArray("primaries");
+    for (Primary primary : result.primaries()) {
+      ObjectNode item = primaries.addObject();
+      item.put("kind", primary.kind());
+      item.put("namespace", primary.namespace());
+      item.put("name", primary.name());
+      ArrayNode conditions = item.putArray("conditions");
+      for (Condition condition : primary.conditions()) {
+        conditions.addObject().put("type", condition.type()).put("status", condition.status())
+            .put("reason", condition.reason()).put("message", condition.message());
+      }
+    }
+    ArrayNode notes = root.putArray("notes");
+    result.notes().forEach(notes::add);
     root.set("apiServer", apiServer(result.load()));
     root.set("proxied", proxied(result.load()));
     ArrayNode breaches = root.putArray("sloBreaches");

@@ -40,6 +40,13 @@ final class RolloutTracker implements ChangeListener {
     }
   }
 
+  /** Tracks {@code key} too, from its next change (a workload created during the run, by an extension). */
+  void track(ResourceKey key) {
+    if (WORKLOADS.contains(key.groupKind())) {
+      tracked.putIfAbsent(key, new State());
+    }
+  }
+
   boolean isEmpty() {
     return tracked.isEmpty();
   }

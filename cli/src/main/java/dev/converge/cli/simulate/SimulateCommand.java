@@ -1,5 +1,6 @@
 package dev.converge.cli.simulate;
 
+import dev.converge.api.ResourceTypes;
 import dev.converge.cli.OutputFormat;
 import dev.converge.core.manifest.ManifestException;
 import dev.converge.inmemory.sim.workload.SimManifests;
@@ -9,13 +10,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code converge simulate -f FILE… [--nodes N] [--duration D] [--seed S] [--set KIND/NAME:PATH=VALUE]…
- * [--compare KIND/NAME:PATH=VALUE] [-o text|json]}: applies the manifests through the engine's control loop
+ * [--compare KIND/NAME:PATH=VALUE] [--no-examples] [-o text|json]}: applies the manifests through the engine's control loop
  * on a simulated cluster — nodes from {@code --nodes} or the input's {@code NodePool}s, workloads from its
  * {@code WorkloadProfile}s — for the simulated duration, and prints the plan, the rollout timeline, the
  * API-server load and the trace hash. The same seed and input print the same report (but the wall time).
@@ -55,6 +57,10 @@ public final class SimulateCommand implements Callable<Integer> {
       description = "Run the input as given and with this change, and print both side by side.")
   private @Nullable String compare;
 
+  @Option(names = "--no-examples",
+      description = "Leave out the repository's example operators (the DatadogAgent operator and its kind).")
+  private boolean noExamples;
+
   @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
       description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   private OutputFormat output = OutputFormat.text;
@@ -83,8 +89,10 @@ public final class SimulateCommand implements Callable<Integer> {
     for (String set : sets) {
       edits.add(FieldEdit.parse("--set", set));
     }
-    SimulationInput given = SimulationInput.read(files, nodes, edits);
-    SimulationRunner runner = new SimulationRunner(extensions, new ProgressBar(err, terminal));
+    List<SimulationExtension> active = extensions.stream().filter(e -> !(noExamples && e.example())).toList();
+    UnaryOperator<ResourceTypes> types = SimulationExtension.typesOf(active);
+    SimulationInput given = SimulationInput.read(files, nodes, edits, types);
+    SimulationRunner runner = new SimulationRunner(active, new ProgressBar(err, terminal));
     String rendered;
     if (compare == null) {
       SimulationResult result = runner.run(given, seed, simulated, "");
@@ -93,7 +101,7 @@ public final class SimulateCommand implements Callable<Integer> {
       FieldEdit change = FieldEdit.parse("--compare", compare);
       List<FieldEdit> changedEdits = new ArrayList<>(edits);
       changedEdits.add(change);
-      SimulationInput changedInput = SimulationInput.read(files, nodes, changedEdits);
+      SimulationInput changedInput = SimulationInput.read(files, nodes, changedEdits, types);
       SimulationResult asGiven = runner.run(given, seed, simulated, "as given     ");
       SimulationResult changed = runner.run(changedInput, seed, simulated, "with change  ");
       rendered = output == OutputFormat.json ? CompareReport.json(asGiven, changed, change.toString())

@@ -1,12 +1,15 @@
 package dev.converge.cli.simulate;
 
+import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import dev.converge.api.DependencyCycleException;
 import dev.converge.api.DesiredGraph;
+import dev.converge.api.GroupKind;
 import dev.converge.api.Observed;
 import dev.converge.api.Plan;
 import dev.converge.api.Reconciler;
 import dev.converge.api.Resource;
+import dev.converge.api.ResourceKey;
 import dev.converge.api.backend.Selection;
 import dev.converge.core.drive.SimulatedDriver;
 import dev.converge.core.loop.ControlLoop;
@@ -20,7 +23,9 @@ import dev.converge.inmemory.sim.Simulation;
 import dev.converge.inmemory.sim.load.LoadModel;
 import dev.converge.inmemory.sim.workload.WorkloadDriver;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A simulated cluster set up the way {@code converge simulate} and {@code converge serve} run one: a {@link
@@ -38,12 +43,17 @@ public final class SimulatedCluster {
   private final LoadModel load;
   private final RolloutTracker rollouts;
   private final Plan plan;
+  private final SimulationContext context;
+  private final ImmutableList<GroupKind> primaryKinds;
 
-  private SimulatedCluster(Simulation sim, LoadModel load, RolloutTracker rollouts, Plan plan) {
+  private SimulatedCluster(Simulation sim, LoadModel load, RolloutTracker rollouts, Plan plan,
+      SimulationContext context, ImmutableList<GroupKind> primaryKinds) {
     this.sim = sim;
     this.load = load;
     this.rollouts = rollouts;
     this.plan = plan;
+    this.context = context;
+    this.primaryKinds = primaryKinds;
   }
 
   /**
@@ -66,14 +76,33 @@ public final class SimulatedCluster {
     RolloutTracker rollouts = new RolloutTracker(sim.clock(), input.graph().resources().keySet());
     sim.server().addChangeListener(rollouts);
 
-    Context context = new Context(sim, load, input, seed);
-    if (manifests) {
-      context.reconcile(new ManifestReconciler(input.spec().resources()), ENGINE);
-    }
+    Context context = new Context(sim, load, input, seed, rollouts);
+    // Extensions first: an operator's CRD must be served before the manifests' loop applies its resources.
     for (SimulationExtension extension : extensions) {
       extension.install(context);
     }
-    return new SimulatedCluster(sim, load, rollouts, plan);
+    ImmutableList<GroupKind> primaryKinds = ImmutableList.copyOf(context.primaryKinds);
+    if (manifests) {
+      runLoop(sim, new ManifestReconciler(input.spec().resources()), ENGINE, seed);
+    }
+    return new SimulatedCluster(sim, load, rollouts, plan, context, primaryKinds);
+  }
+
+  /** The kinds the extensions' loops reconcile (the manifests' own install primary left out). */
+  ImmutableList<GroupKind> primaryKinds() {
+    return primaryKinds;
+  }
+
+  /** What the extensions were given, for their end-of-run notes. */
+  SimulationContext context() {
+    return context;
+  }
+
+  private static <P> void runLoop(Simulation sim, Reconciler<P> reconciler, Identity identity, long seed) {
+    ControlLoop<P> loop = ControlLoop.builder(new InMemoryBackend(sim.server(), identity), reconciler, sim.clock())
+        .seed(seed)
+        .build();
+    SimulatedDriver.builder(loop, sim.clock()).build().start();
   }
 
   /** The simulation: its clock, API server, nodes and controllers. */
@@ -113,12 +142,15 @@ public final class SimulatedCluster {
     private final LoadModel load;
     private final SimulationInput input;
     private final long seed;
+    private final RolloutTracker rollouts;
+    private final Set<GroupKind> primaryKinds = new LinkedHashSet<>();
 
-    Context(Simulation sim, LoadModel load, SimulationInput input, long seed) {
+    Context(Simulation sim, LoadModel load, SimulationInput input, long seed, RolloutTracker rollouts) {
       this.sim = sim;
       this.load = load;
       this.input = input;
       this.seed = seed;
+      this.rollouts = rollouts;
     }
 
     @Override
@@ -148,10 +180,18 @@ public final class SimulatedCluster {
 
     @Override
     public <P> void reconcile(Reconciler<P> reconciler, Identity identity) {
-      ControlLoop<P> loop = ControlLoop.builder(new InMemoryBackend(sim.server(), identity), reconciler, sim.clock())
-          .seed(seed)
-          .build();
-      SimulatedDriver.builder(loop, sim.clock()).build().start();
+      primaryKinds.add(reconciler.primaryKind());
+      runLoop(sim, reconciler, identity, seed);
+    }
+
+    @Override
+    public Simulation simulation() {
+      return sim;
+    }
+
+    @Override
+    public void trackRollout(ResourceKey key) {
+      rollouts.track(key);
     }
   }
 }

@@ -18,6 +18,7 @@ import dev.converge.inmemory.sim.workload.SimSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
@@ -40,16 +41,28 @@ public record SimulationInput(SimSpec spec, DesiredGraph graph, ResourceTypes ty
    * @throws ManifestException for the first problem: a file, a document, an edit or the options
    */
   public static SimulationInput read(List<Path> files, @Nullable Integer nodes, List<FieldEdit> edits) {
-    return read(files, nodes, edits, null);
+    return read(files, nodes, edits, UnaryOperator.identity(), null);
   }
 
   /**
-   * Like {@link #read(List, Integer, List)}, with {@code defaultNodes} plain nodes when neither {@code nodes} nor
-   * a NodePool says how many ({@code converge serve} starts three).
+   * Reads {@code files} knowing the kinds {@code extensionTypes} adds (the extensions' CRDs), applies {@code
+   * edits} in order and checks the result.
+   *
+   * @param nodes {@code --nodes}, or null
+   * @throws ManifestException for the first problem: a file, a document, an edit or the options
    */
   public static SimulationInput read(List<Path> files, @Nullable Integer nodes, List<FieldEdit> edits,
-      @Nullable Integer defaultNodes) {
-    ManifestSet set = ManifestReader.withTypes(SimManifests.types(ResourceTypes.builtins())).read(files);
+      UnaryOperator<ResourceTypes> extensionTypes) {
+    return read(files, nodes, edits, extensionTypes, null);
+  }
+
+  /**
+   * Like {@link #read(List, Integer, List, UnaryOperator)}, with {@code defaultNodes} plain nodes when neither
+   * {@code nodes} nor a NodePool says how many ({@code converge serve} starts three).
+   */
+  public static SimulationInput read(List<Path> files, @Nullable Integer nodes, List<FieldEdit> edits,
+      UnaryOperator<ResourceTypes> extensionTypes, @Nullable Integer defaultNodes) {
+    ManifestSet set = ManifestReader.withTypes(SimManifests.types(extensionTypes.apply(ResourceTypes.builtins()))).read(files);
     if (set.isEmpty()) {
       throw ManifestException.input("no resources found in " + files.stream().map(Path::toString).collect(Collectors.joining(", ")));
     }
@@ -81,10 +94,10 @@ public record SimulationInput(SimSpec spec, DesiredGraph graph, ResourceTypes ty
   }
 
   /** No manifests: {@code nodes} plain nodes and nothing else ({@code converge serve} without {@code -f}). */
-  public static SimulationInput nodesOnly(int nodes) {
+  public static SimulationInput nodesOnly(int nodes, UnaryOperator<ResourceTypes> extensionTypes) {
     SimSpec spec = new SimSpec(ImmutableList.of(NodePool.plain(nodes)), ImmutableList.of(), ImmutableList.of());
-    return new SimulationInput(spec, DesiredGraph.builder().build(), SimManifests.types(ResourceTypes.builtins()),
-        ImmutableList.of());
+    return new SimulationInput(spec, DesiredGraph.builder().build(),
+        SimManifests.types(extensionTypes.apply(ResourceTypes.builtins())), ImmutableList.of());
   }
 
   /** The number of nodes the pools add up to. */

@@ -16,6 +16,17 @@ import dev.converge.inmemory.sim.load.LoadReport;
  * @param rollout when each workload became fully available
  * @param load the API-server load
  * @param edits the {@code --set}/{@code --compare} edits applied, as given
+ * @param primaries the custom resources extensions reconciled, with their final conditions
+ * @param notes what extensions report about the end of the run
  */
 public record SimulationResult(int nodes, long seed, String traceHash, double simulatedSeconds, long wallMillis,
-    String planText, String planJson, ImmutableList<Rollout> rollout, LoadReport load, ImmutableList<String> edits) {}
+    String planText, String planJson, ImmutableList<Rollout> rollout, LoadReport load, ImmutableList<String> edits,
+    ImmutableList<Primary> primaries, ImmutableList<String> notes) {
+
+  /** A result without primaries and notes (no extension took part). */
+  public SimulationResult(int nodes, long seed, String traceHash, double simulatedSeconds, long wallMillis,
+      String planText, String planJson, ImmutableList<Rollout> rollout, LoadReport load, ImmutableList<String> edits) {
+    this(nodes, seed, traceHash, simulatedSeconds, wallMillis, planText, planJson, rollout, load, edits, ImmutableList.of(),
+        ImmutableList.of());
+  }
+}

@@ -1,5 +1,6 @@
 package dev.converge.cli.simulate;
 
+import dev.converge.api.Condition;
 import dev.converge.inmemory.sim.load.IdentityLoad;
 import dev.converge.inmemory.sim.load.LoadReport;
 import dev.converge.inmemory.sim.load.ProxyLoad;
@@ -22,6 +23,14 @@ final class TextReport {
     out.append(header(result)).append("\n\n");
     out.append("Plan\n").append(indent(result.planText())).append('\n');
     out.append(rollout(result)).append('\n');
+    if (!result.primaries().isEmpty()) {
+      out.append(primaries(result)).append('\n');
+    }
+    if (!result.notes().isEmpty()) {
+      out.append("At the end of the run\n");
+      result.notes().forEach(line -> out.append("  ").append(line).append('\n'));
+      out.append('\n');
+    }
     out.append(load(result.load())).append('\n');
     out.append(slos(result.load()));
     out.append("\nTrace hash: ").append(result.traceHash()).append('\n');
@@ -43,6 +52,22 @@ final class TextReport {
     for (Rollout rollout : result.rollout()) {
       table.row(rollout.kind(), rollout.namespace(), rollout.name(), rollout.available() + "/" + rollout.desired(),
           rollout.availableAtSeconds() == null ? "never" : Units.seconds(rollout.availableAtSeconds()));
+    }
+    return out.append(table.render("  ")).toString();
+  }
+
+  /** The final conditions of every custom resource extensions reconciled, one row per condition. */
+  static String primaries(SimulationResult result) {
+    StringBuilder out = new StringBuilder("Custom resources (final status)\n");
+    Table table = new Table("KIND", "NAMESPACE", "NAME", "CONDITION", "STATUS", "REASON", "MESSAGE");
+    for (Primary primary : result.primaries()) {
+      if (primary.conditions().isEmpty()) {
+        table.row(primary.kind(), primary.namespace(), primary.name(), "(no conditions)", "", "", "");
+      }
+      for (Condition condition : primary.conditions()) {
+        table.row(primary.kind(), primary.namespace(), primary.name(), condition.type(), condition.status(),
+            condition.reason(), condition.message());
+      }
     }
     return out.append(table.render("  ")).toString();
   }

@@ -1,7 +1,7 @@
 /**
  * The operator's pieces that run inside the in-memory cluster rather than in the operator: the Datadog Cluster
- * Agent's admission webhooks as an admission plugin of the in-memory API server. The only package of this
- * module that imports {@code backend-inmemory} (an optional dependency).
+ * Agent's admission webhooks as an admission plugin of the in-memory API server. With {@code sim}, the only
+ * packages of this module that import {@code backend-inmemory} (an optional dependency).
  *
  * <p>Null rules: every type, parameter and return value is non-null unless annotated {@code @Nullable}.
  */

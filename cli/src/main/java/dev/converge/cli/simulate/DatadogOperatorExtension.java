@@ -91,7 +91,7 @@ public final class DatadogOperatorExtension implements SimulationExtension {
         simulation.trackRollout(ResourceKey.namespaced("apps", "Deployment", dda.namespace(), AgentNames.clusterAgent(dda)));
       }
     }
-    OperatorSimulation.installOperator(simulation.server(), SimulationRunner.ENGINE, OperatorSimulation.NAMESPACE);
+    OperatorSimulation.installOperator(simulation.server(), SimulatedCluster.ENGINE, OperatorSimulation.NAMESPACE);
     simulation.reconcile(new DatadogAgentReconciler(), OperatorSimulation.operator(OperatorSimulation.NAMESPACE));
     WorkloadDriver.install(simulation.simulation().context(), simulation.load(), profiles);
   }

@@ -9,6 +9,7 @@ import java.util.TreeMap;
  * <pre>
  * mvn -q -B -DskipTests package
  * java -cp benchmarks/target/benchmarks.jar dev.converge.bench.Quick planner [--resources 100000] [--runs 9] [--warmup 5]
+ * java -cp benchmarks/target/benchmarks.jar dev.converge.bench.Quick backends [--n 2000] [--runs 5] [--warmup 2] [--repeat 5]
  * </pre>
  *
  * Add a run by registering it in {@link #RUNS} (names such as {@code backends}, {@code http}, {@code simulate}).
@@ -21,7 +22,8 @@ public final class Quick {
   }
 
   private static final Map<String, Run> RUNS = new TreeMap<>(Map.of(
-      "planner", PlannerQuick::run));
+      "planner", PlannerQuick::run,
+      "backends", BackendsQuick::run));
 
   private Quick() {}
 

@@ -52,10 +52,9 @@ final class PatchPackageEngine implements PatchEngine {
   @Override
   public ObjectNode recordUpdate(GroupKind kind, @Nullable ObjectNode before, ObjectNode after, String manager,
       @Nullable String subresource, String apiVersion, String time) {
-    ObjectNode recorded = translate(() -> ManagedFields.recordUpdate(kind, before, after, manager, subresource, apiVersion, time));
     // Keep the server's copy-on-write tree (whose untouched subtrees are still frozen and need no second copy)
-    // and take only the new managedFields from the algorithm's output.
-    JsonNode managedFields = recorded.path("metadata").get("managedFields");
+    // and set only the new managedFields into it.
+    JsonNode managedFields = translate(() -> ManagedFields.afterUpdate(kind, before, after, manager, subresource, apiVersion, time));
     ObjectNode metadata = Trees.object(after, "metadata");
     if (managedFields == null) {
       metadata.remove("managedFields");
@@ -65,7 +64,7 @@ final class PatchPackageEngine implements PatchEngine {
     return after;
   }
 
-  private static ObjectNode translate(Supplier<ObjectNode> call) {
+  private static <T extends @Nullable Object> T translate(Supplier<T> call) {
     try {
       return call.get();
     } catch (PatchException e) {

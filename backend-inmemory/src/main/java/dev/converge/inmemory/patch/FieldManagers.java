@@ -199,9 +199,18 @@ final class FieldManagers {
    */
   void encodeInto(ObjectNode object) {
     ObjectNode metadata = object.withObjectProperty("metadata");
-    if (entries.isEmpty()) {
+    JsonNode list = encode();
+    if (list == null) {
       metadata.remove("managedFields");
-      return;
+    } else {
+      metadata.set("managedFields", list);
+    }
+  }
+
+  /** The {@code managedFields} list of the entries ({@link #encodeInto}), or null when there are none. */
+  @Nullable JsonNode encode() {
+    if (entries.isEmpty()) {
+      return null;
     }
     List<Map.Entry<Identity, Entry>> sorted = new ArrayList<>(entries.entrySet());
     sorted.sort(Comparator.<Map.Entry<Identity, Entry>, String>comparing(e -> e.getKey().operation())
@@ -224,7 +233,7 @@ final class FieldManagers {
         out.put("subresource", e.getKey().subresource());
       }
     }
-    metadata.set("managedFields", list);
+    return list;
   }
 
   /** Seconds since the epoch of an RFC 3339 timestamp; 0 when absent or unreadable (as a nil time sorts). */

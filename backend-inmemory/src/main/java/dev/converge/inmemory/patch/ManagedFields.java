@@ -36,6 +36,24 @@ public final class ManagedFields {
    */
   public static ObjectNode recordUpdate(GroupKind kind, @Nullable ObjectNode before, ObjectNode after, String manager,
       @Nullable String subresource, String apiVersion, String time) {
+    JsonNode managedFields = afterUpdate(kind, before, after, manager, subresource, apiVersion, time);
+    ObjectNode out = after.deepCopy();
+    ObjectNode metadata = out.withObjectProperty("metadata");
+    if (managedFields == null) {
+      metadata.remove("managedFields");
+    } else {
+      metadata.set("managedFields", managedFields);
+    }
+    return out;
+  }
+
+  /**
+   * What {@link #recordUpdate} stores in {@code metadata.managedFields}, without copying the object: the
+   * list (frozen), or null when no manager owns anything. The server calls this one and sets the list into
+   * its own working tree.
+   */
+  public static @Nullable JsonNode afterUpdate(GroupKind kind, @Nullable ObjectNode before, ObjectNode after,
+      String manager, @Nullable String subresource, String apiVersion, String time) {
     Scope scope = Scope.of(subresource);
     FieldManagers managers = startingManagers(before, after, subresource);
     Comparison comparison = Comparison.of(kind, scope, before, after);
@@ -55,9 +73,7 @@ public final class ManagedFields {
       }
       managers.capUpdateManagers();
     }
-    ObjectNode out = after.deepCopy();
-    managers.encodeInto(out);
-    return out;
+    return managers.encode();
   }
 
   private static FieldManagers startingManagers(@Nullable ObjectNode before, ObjectNode after, @Nullable String subresource) {

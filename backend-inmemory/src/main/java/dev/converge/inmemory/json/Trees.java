@@ -136,14 +136,39 @@ public final class Trees {
    * copied spine again would be wasted work. Comparing is a walk without allocation; copying is not.
    */
   public static void restoreUnchanged(ObjectNode work, JsonNode original) {
+    restoreUnchanged(work, null, original);
+  }
+
+  /**
+   * {@link #restoreUnchanged(ObjectNode, JsonNode)} for an update: a top-level value equal to the stored
+   * object's is replaced by the stored (frozen) one first, then one equal to what the client sent by that.
+   * Sharing the stored subtrees makes every later step of the write (generation, no-op check, validation,
+   * managed fields) see an unchanged {@code spec} by reference, without walking it again, and keeps one copy
+   * of it in memory across versions. Values are equal as JSON ({@link JsonNode#equals}), so a shared object
+   * may list its fields in the stored order rather than in the order the client sent them.
+   */
+  public static void restoreUnchanged(ObjectNode work, @Nullable JsonNode stored, JsonNode original) {
     for (Map.Entry<String, JsonNode> field : work.properties()) {
-      JsonNode value = field.getValue();
-      if (Json.isFrozen(value) || field.getKey().equals("metadata")) {
+      if (field.getKey().equals("metadata")) {
         continue;
       }
-      JsonNode before = original.get(field.getKey());
-      if (before != null && Json.isFrozen(before) && before.equals(value)) {
-        field.setValue(before);
+      JsonNode value = field.getValue();
+      if (stored != null) {
+        JsonNode before = stored.get(field.getKey());
+        if (before == value) {
+          continue;
+        }
+        if (before != null && Json.isFrozen(before) && before.equals(value)) {
+          field.setValue(before);
+          continue;
+        }
+      }
+      if (Json.isFrozen(value)) {
+        continue;
+      }
+      JsonNode sent = original.get(field.getKey());
+      if (sent != null && Json.isFrozen(sent) && sent.equals(value)) {
+        field.setValue(sent);
       }
     }
   }

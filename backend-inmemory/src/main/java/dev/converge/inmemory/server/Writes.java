@@ -232,7 +232,7 @@ final class Writes {
       }
     }
     Defaulting.apply(type.groupKind(), root);
-    Trees.restoreUnchanged(root, in.json());
+    Trees.restoreUnchanged(root, old.json(), in.json());
     if (Generations.tracked(type)) {
       long generation = old.generation();
       metadata.put("generation", Generations.specChanged(type, old.json(), root) ? generation + 1 : generation);

@@ -39,7 +39,7 @@ final class ApplyMerge extends SchemaWalk {
       for (Map.Entry<String, JsonNode> field : live.properties()) {
         JsonNode change = config.get(field.getKey());
         if (change == null) {
-          out.set(field.getKey(), PatchValues.copy(field.getValue()));
+          out.set(field.getKey(), PatchValues.share(field.getValue()));
         } else {
           put(out, field.getKey(), field.getValue(), change);
         }
@@ -68,14 +68,14 @@ final class ApplyMerge extends SchemaWalk {
     }
     if (change.isObject()) {
       if (live == null || !live.isObject() || atomicObject() || (live.isEmpty() && change.isEmpty())) {
-        return PatchValues.copyWithoutNulls(change);
+        return PatchValues.shareWithoutNulls(change);
       }
       return mergeObjects(live, change);
     }
     if (change.isArray()) {
       ListType type = listType();
       if (live == null || !live.isArray() || type.kind() == ListType.Kind.ATOMIC || (live.isEmpty() && change.isEmpty())) {
-        return PatchValues.copyWithoutNulls(change);
+        return PatchValues.shareWithoutNulls(change);
       }
       return mergeLists(live, change, type);
     }
@@ -129,7 +129,7 @@ final class ApplyMerge extends SchemaWalk {
       if (l < left.size()) {
         Item li = left.get(l);
         if (li.repeated() || !rightFirst.containsKey(li.element())) {
-          out.add(PatchValues.copy(li.value()));
+          out.add(PatchValues.share(li.value()));
           l++;
           continue;
         }
@@ -141,7 +141,7 @@ final class ApplyMerge extends SchemaWalk {
       if (r < right.size()) {
         PathElement element = right.get(r).element();
         JsonNode before = leftFirst.get(element);
-        out.add(before == null ? PatchValues.copyWithoutNulls(right.get(r).value()) : mergeItem(before, right.get(r).value(), type));
+        out.add(before == null ? PatchValues.shareWithoutNulls(right.get(r).value()) : mergeItem(before, right.get(r).value(), type));
         emitted.add(element);
         if (nextShared < shared.size() && shared.get(nextShared).equals(element)) {
           nextShared++;
@@ -158,7 +158,7 @@ final class ApplyMerge extends SchemaWalk {
     if (type.isMap() && live.isObject() && change.isObject() && !atomicElements()) {
       return mergeObjects(live, change);
     }
-    return PatchValues.copyWithoutNulls(change);
+    return PatchValues.shareWithoutNulls(change);
   }
 
   private List<Item> items(JsonNode list, ListType type) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.converge.api.Json;
+import dev.converge.inmemory.json.Trees;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -85,7 +86,8 @@ final class FieldManagers {
     }
 
     JsonNode fieldsV1() {
-      return encoded != null ? PatchValues.copy(encoded) : fields.toFieldsV1();
+      // A stored encoding is frozen: the new list holds it as it is.
+      return encoded != null ? PatchValues.share(encoded) : fields.toFieldsV1();
     }
   }
 
@@ -198,7 +200,7 @@ final class FieldManagers {
    * subresource.
    */
   void encodeInto(ObjectNode object) {
-    ObjectNode metadata = object.withObjectProperty("metadata");
+    ObjectNode metadata = Trees.object(object, "metadata"); // a shared frozen metadata is copied, not changed
     JsonNode list = encode();
     if (list == null) {
       metadata.remove("managedFields");

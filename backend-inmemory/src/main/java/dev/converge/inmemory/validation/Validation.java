@@ -131,7 +131,7 @@ public final class Validation {
 
   private static void keys(JsonNode data, String path, FieldErrors errors) {
     for (Map.Entry<String, JsonNode> entry : data.properties()) {
-      if (!CONFIG_KEY.matcher(entry.getKey()).matches()) {
+      if (!NameChecks.configKey(entry.getKey()) && !CONFIG_KEY.matcher(entry.getKey()).matches()) {
         errors.invalid(path, entry.getKey(), "a valid config key must consist of alphanumeric characters, '-', '_' or '.'");
       }
     }

@@ -86,6 +86,11 @@ final class BackendsQuick {
       line.append(String.format(Locale.ROOT, " %s=%.2f", phase.name().toLowerCase(Locale.ROOT),
           median(rounds, t -> t.threadCpuMicrosPerRequest(phase))));
     }
+    line.append(") (bytes allocated by the calling thread:");
+    for (Phase phase : Phase.values()) {
+      line.append(String.format(Locale.ROOT, " %s=%.0f", phase.name().toLowerCase(Locale.ROOT),
+          median(rounds, t -> t.allocatedBytesPerRequest(phase))));
+    }
     System.out.println(line.append(')'));
   }
 

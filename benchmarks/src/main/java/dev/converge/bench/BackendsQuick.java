@@ -75,6 +75,7 @@ final class BackendsQuick {
 
   private static void print(String side, List<CrudTimes> rounds) {
     System.out.printf(Locale.ROOT, "  %s wall_ms=%s%n", side, Arrays.toString(values(rounds, CrudTimes::wallMillis)));
+    System.out.printf(Locale.ROOT, "  %s thread_cpu_ms=%s%n", side, Arrays.toString(values(rounds, CrudTimes::threadCpuMillis)));
     System.out.printf(Locale.ROOT, "  %s process_cpu_ms=%s%n", side, Arrays.toString(values(rounds, CrudTimes::processCpuMillis)));
     StringBuilder line = new StringBuilder("  " + side + " median us/request:");
     for (Phase phase : Phase.values()) {

@@ -140,6 +140,33 @@ public final class Trees {
   }
 
   /**
+   * Whether every top-level field of {@code work} but {@code metadata}, {@code apiVersion} and {@code kind}
+   * is the very node {@code stored} holds, and {@code stored} has no other such field: the content is the
+   * stored object's own (compared by reference, which {@link #restoreUnchanged(ObjectNode, JsonNode, JsonNode)}
+   * arranges for equal values).
+   */
+  public static boolean sameContent(JsonNode work, JsonNode stored) {
+    int fields = 0;
+    for (Map.Entry<String, JsonNode> field : work.properties()) {
+      String name = field.getKey();
+      if (name.equals("metadata") || name.equals("apiVersion") || name.equals("kind")) {
+        continue;
+      }
+      if (stored.get(name) != field.getValue()) {
+        return false;
+      }
+      fields++;
+    }
+    for (java.util.Iterator<String> names = stored.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!(name.equals("metadata") || name.equals("apiVersion") || name.equals("kind"))) {
+        fields--;
+      }
+    }
+    return fields == 0;
+  }
+
+  /**
    * {@link #restoreUnchanged(ObjectNode, JsonNode)} for an update: a top-level value equal to the stored
    * object's is replaced by the stored (frozen) one first, then one equal to what the client sent by that.
    * Sharing the stored subtrees makes every later step of the write (generation, no-op check, validation,

@@ -231,8 +231,12 @@ final class Writes {
         Trees.object(root, "spec").set("finalizers", finalizers);
       }
     }
-    Defaulting.apply(type.groupKind(), root);
     Trees.restoreUnchanged(root, old.json(), in.json());
+    if (!(Defaulting.contentOnly(type.groupKind()) && Trees.sameContent(root, old.json()))) {
+      // Content that is the stored object's own is defaulted already (see Defaulting.contentOnly).
+      Defaulting.apply(type.groupKind(), root);
+      Trees.restoreUnchanged(root, old.json(), in.json());
+    }
     if (Generations.tracked(type)) {
       long generation = old.generation();
       metadata.put("generation", Generations.specChanged(type, old.json(), root) ? generation + 1 : generation);

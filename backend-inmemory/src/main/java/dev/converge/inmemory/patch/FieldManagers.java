@@ -62,6 +62,11 @@ final class FieldManagers {
     private FieldSet fields;
     /** The stored FieldsV1 of an entry decoded and not changed since, written back as it is. */
     private @Nullable JsonNode encoded;
+    /**
+     * The whole stored entry object that {@link #encoded} came from; written back as it is (frozen, shared
+     * with the previous version) when it is exactly what {@link #encode()} would write for this entry now.
+     */
+    private @Nullable JsonNode storedEntry;
     String apiVersion;
     @Nullable String time;
 
@@ -78,11 +83,61 @@ final class FieldManagers {
     void setFields(FieldSet fields) {
       this.fields = fields;
       this.encoded = null;
+      this.storedEntry = null;
     }
 
     /** Writes this entry's set as {@code other} had it stored, when the two sets are the same. */
     void reuseEncodingOf(Entry other) {
       this.encoded = other.encoded;
+      this.storedEntry = other.storedEntry;
+    }
+
+    /** The stored entry object, if it is exactly this entry's encoding as {@code identity}'s. */
+    @Nullable JsonNode reusableEntry(Identity identity) {
+      JsonNode entry = storedEntry;
+      if (entry == null || encoded == null || !Json.isFrozen(entry) || entry.get("fieldsV1") != encoded) {
+        return null;
+      }
+      int expected = (time == null ? 5 : 6) + (identity.subresource().isEmpty() ? 0 : 1);
+      boolean same = entry.size() == expected
+          && text(entry, "manager", identity.manager())
+          && text(entry, "operation", identity.operation())
+          && text(entry, "apiVersion", apiVersion)
+          && (time == null || text(entry, "time", time))
+          && text(entry, "fieldsType", "FieldsV1")
+          && (identity.subresource().isEmpty() || text(entry, "subresource", identity.subresource()));
+      return same && inEncodingOrder(entry) ? entry : null;
+    }
+
+    /** {@link FieldManagers#seconds} of {@link #time}, parsed once per distinct time (sorting asks often). */
+    long seconds() {
+      String current = time;
+      if (current != secondsOf) {
+        seconds = FieldManagers.seconds(current);
+        secondsOf = current;
+      }
+      return seconds;
+    }
+
+    private long seconds;
+    private @Nullable String secondsOf;
+
+    private static boolean text(JsonNode entry, String field, String value) {
+      JsonNode node = entry.get(field);
+      return node != null && node.isTextual() && node.textValue().equals(value);
+    }
+
+    /** Whether the entry's fields come in the order {@link #encode()} writes them. */
+    private static boolean inEncodingOrder(JsonNode entry) {
+      int rank = -1;
+      for (java.util.Iterator<String> names = entry.fieldNames(); names.hasNext(); ) {
+        int next = ENTRY_FIELDS.indexOf(names.next());
+        if (next <= rank) {
+          return false;
+        }
+        rank = next;
+      }
+      return true;
     }
 
     JsonNode fieldsV1() {
@@ -90,6 +145,10 @@ final class FieldManagers {
       return encoded != null ? PatchValues.share(encoded) : fields.toFieldsV1();
     }
   }
+
+  /** The fields of an entry in the order {@link #encode()} writes them. */
+  private static final List<String> ENTRY_FIELDS =
+      List.of("manager", "operation", "apiVersion", "time", "fieldsType", "fieldsV1", "subresource");
 
   private static final Comparator<Identity> IDENTITY_ORDER = Comparator.comparing(Identity::manager)
       .thenComparing(Identity::operation)
@@ -133,6 +192,7 @@ final class FieldManagers {
       } else {
         Entry decoded = new Entry(fields, apiVersion, time == null || time.isNull() ? null : time.asText());
         decoded.encoded = fieldsV1;
+        decoded.storedEntry = entry;
         out.entries.put(identity, decoded);
       }
     }
@@ -172,7 +232,7 @@ final class FieldManagers {
     if (updaters.size() <= MAX_UPDATE_MANAGERS) {
       return;
     }
-    updaters.sort(Comparator.<Identity>comparingLong(i -> seconds(entries.get(i).time)).thenComparing(IDENTITY_ORDER));
+    updaters.sort(Comparator.<Identity>comparingLong(i -> entries.get(i).seconds()).thenComparing(IDENTITY_ORDER));
     Map<String, Identity> firstOfVersion = new LinkedHashMap<>();
     int count = updaters.size();
     for (int i = 0; i < updaters.size() && count > MAX_UPDATE_MANAGERS; i++) {
@@ -216,12 +276,17 @@ final class FieldManagers {
     }
     List<Map.Entry<Identity, Entry>> sorted = new ArrayList<>(entries.entrySet());
     sorted.sort(Comparator.<Map.Entry<Identity, Entry>, String>comparing(e -> e.getKey().operation())
-        .thenComparingLong(e -> seconds(e.getValue().time))
+        .thenComparingLong(e -> e.getValue().seconds())
         .thenComparing(e -> e.getKey().manager())
         .thenComparing(e -> e.getValue().apiVersion)
         .thenComparing(e -> e.getKey().subresource()));
     ArrayNode list = Json.array();
     for (Map.Entry<Identity, Entry> e : sorted) {
+      JsonNode unchanged = e.getValue().reusableEntry(e.getKey());
+      if (unchanged != null) {
+        list.add(unchanged);
+        continue;
+      }
       ObjectNode out = list.addObject();
       out.put("manager", e.getKey().manager());
       out.put("operation", e.getKey().operation());

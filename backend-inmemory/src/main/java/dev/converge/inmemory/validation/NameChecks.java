@@ -18,21 +18,24 @@ final class NameChecks {
 
   /** {@link Names#checkDns1123Subdomain}: at most 253 characters of DNS-1123 labels joined by dots. */
   static boolean dns1123Subdomain(String name) {
-    int length = name.length();
-    if (length > 253) {
+    return subdomain(name, 0, name.length());
+  }
+
+  private static boolean subdomain(String text, int from, int to) {
+    if (to - from > 253) {
       return false;
     }
-    int start = 0;
+    int start = from;
     while (true) {
-      int dot = name.indexOf('.', start);
-      int end = dot < 0 ? length : dot;
-      if (!label(name, start, end, false)) {
+      int dot = text.indexOf('.', start);
+      int end = dot < 0 || dot >= to ? to : dot;
+      if (!label(text, start, end, false)) {
         return false;
       }
-      if (dot < 0) {
+      if (end == to) {
         return true;
       }
-      start = dot + 1;
+      start = end + 1;
     }
   }
 
@@ -45,7 +48,7 @@ final class NameChecks {
   static boolean qualifiedName(String key) {
     int slash = key.indexOf('/');
     if (slash >= 0) {
-      if (slash == 0 || !dns1123Subdomain(key.substring(0, slash))) {
+      if (slash == 0 || !subdomain(key, 0, slash)) {
         return false;
       }
     }

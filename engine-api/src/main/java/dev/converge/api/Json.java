@@ -68,6 +68,36 @@ public final class Json {
     return node;
   }
 
+  /**
+   * A frozen object over {@code children} as they are, without the copy {@link #freeze} makes: for code that
+   * builds large frozen trees bottom-up (the in-memory server's managed fields). The map is taken over: the
+   * caller must neither keep nor change it.
+   *
+   * @throws IllegalArgumentException if a value is not frozen ({@link #isFrozen})
+   */
+  public static ObjectNode frozenObject(LinkedHashMap<String, JsonNode> children) {
+    for (JsonNode value : children.values()) {
+      if (!isFrozen(value)) {
+        throw new IllegalArgumentException("every value of a frozen object must be frozen");
+      }
+    }
+    return new FrozenObject(children);
+  }
+
+  /**
+   * A frozen array over {@code elements} as they are; see {@link #frozenObject(LinkedHashMap)}.
+   *
+   * @throws IllegalArgumentException if an element is not frozen
+   */
+  public static ArrayNode frozenArray(ArrayList<JsonNode> elements) {
+    for (JsonNode element : elements) {
+      if (!isFrozen(element)) {
+        throw new IllegalArgumentException("every element of a frozen array must be frozen");
+      }
+    }
+    return new FrozenArray(elements);
+  }
+
   /** Returns {@code node} frozen; see {@link #freeze(JsonNode)}. */
   public static ObjectNode freezeObject(ObjectNode node) {
     return (ObjectNode) freeze(node);

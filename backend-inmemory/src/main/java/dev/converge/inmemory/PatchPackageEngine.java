@@ -6,6 +6,7 @@ import com.google.common.collect.ImmutableList;
 import dev.converge.api.GroupKind;
 import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.patch.ApplyConflictException;
+import dev.converge.inmemory.patch.FieldSetMemo;
 import dev.converge.inmemory.patch.JsonPatch;
 import dev.converge.inmemory.patch.ManagedFields;
 import dev.converge.inmemory.patch.MergePatch;
@@ -24,9 +25,10 @@ import org.jspecify.annotations.Nullable;
  * {@code "<manager>: <path>"} for every conflicting field).
  */
 final class PatchPackageEngine implements PatchEngine {
-  static final PatchPackageEngine INSTANCE = new PatchPackageEngine();
+  private final FieldSetMemo memo = FieldSetMemo.create();
 
-  private PatchPackageEngine() {}
+  /** An engine with its own memo of field sets: one per server. */
+  PatchPackageEngine() {}
 
   @Override
   public ObjectNode mergePatch(ObjectNode target, JsonNode patch) {
@@ -46,7 +48,7 @@ final class PatchPackageEngine implements PatchEngine {
   @Override
   public ObjectNode apply(GroupKind kind, @Nullable ObjectNode live, ObjectNode applied, String manager, boolean force,
       @Nullable String subresource, String apiVersion, String time) {
-    return translate(() -> ServerSideApply.apply(kind, live, applied, manager, force, subresource, apiVersion, time));
+    return translate(() -> ServerSideApply.apply(kind, live, applied, manager, force, subresource, apiVersion, time, memo));
   }
 
   @Override
@@ -54,7 +56,7 @@ final class PatchPackageEngine implements PatchEngine {
       @Nullable String subresource, String apiVersion, String time) {
     // Keep the server's copy-on-write tree (whose untouched subtrees are still frozen and need no second copy)
     // and set only the new managedFields into it.
-    JsonNode managedFields = translate(() -> ManagedFields.afterUpdate(kind, before, after, manager, subresource, apiVersion, time));
+    JsonNode managedFields = translate(() -> ManagedFields.afterUpdate(kind, before, after, manager, subresource, apiVersion, time, memo));
     ObjectNode metadata = Trees.object(after, "metadata");
     if (managedFields == null) {
       metadata.remove("managedFields");

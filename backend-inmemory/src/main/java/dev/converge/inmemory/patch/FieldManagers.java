@@ -3,6 +3,7 @@ package dev.converge.inmemory.patch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.converge.api.Json;
 import dev.converge.inmemory.json.Trees;
 import java.time.Instant;
@@ -140,9 +141,14 @@ final class FieldManagers {
       return true;
     }
 
-    JsonNode fieldsV1() {
-      // A stored encoding is frozen: the new list holds it as it is.
-      return encoded != null ? PatchValues.share(encoded) : fields.toFieldsV1();
+    /** The entry's FieldsV1, frozen: the stored encoding when the set is unchanged, else a new one (memoized). */
+    JsonNode fieldsV1(FieldSetMemo memo) {
+      if (encoded != null) {
+        return Json.freeze(encoded);
+      }
+      ObjectNode written = fields.toFieldsV1();
+      memo.remember(written, fields);
+      return written;
     }
   }
 
@@ -162,6 +168,11 @@ final class FieldManagers {
    * entries are dropped rather than failing the write: a stored object is not ours to reject.
    */
   static FieldManagers decode(@Nullable JsonNode managedFields) {
+    return decode(managedFields, FieldSetMemo.NONE);
+  }
+
+  /** {@link #decode(JsonNode)}, taking the sets of FieldsV1 nodes it has seen from {@code memo}. */
+  static FieldManagers decode(@Nullable JsonNode managedFields, FieldSetMemo memo) {
     FieldManagers out = new FieldManagers();
     if (managedFields == null || !managedFields.isArray()) {
       return out;
@@ -173,11 +184,14 @@ final class FieldManagers {
           || !entry.path("fieldsType").asText("FieldsV1").equals("FieldsV1")) {
         continue;
       }
-      FieldSet fields;
-      try {
-        fields = FieldSet.fromFieldsV1(fieldsV1);
-      } catch (IllegalArgumentException e) {
-        continue;
+      FieldSet fields = memo.recall(fieldsV1);
+      if (fields == null) {
+        try {
+          fields = FieldSet.fromFieldsV1(fieldsV1);
+        } catch (IllegalArgumentException e) {
+          continue;
+        }
+        memo.remember(fieldsV1, fields);
       }
       String apiVersion = entry.path("apiVersion").asText();
       String subresource = entry.path("subresource").asText();
@@ -201,7 +215,12 @@ final class FieldManagers {
 
   /** The managers of {@code object}'s {@code metadata.managedFields}. */
   static FieldManagers of(@Nullable JsonNode object) {
-    return decode(object == null ? null : object.path("metadata").get("managedFields"));
+    return of(object, FieldSetMemo.NONE);
+  }
+
+  /** {@link #of(JsonNode)} with {@link #decode(JsonNode, FieldSetMemo)}. */
+  static FieldManagers of(@Nullable JsonNode object, FieldSetMemo memo) {
+    return decode(object == null ? null : object.path("metadata").get("managedFields"), memo);
   }
 
   /** Removes {@code fields} from every manager's set but {@code except}'s, dropping managers left empty. */
@@ -260,8 +279,13 @@ final class FieldManagers {
    * subresource.
    */
   void encodeInto(ObjectNode object) {
+    encodeInto(object, FieldSetMemo.NONE);
+  }
+
+  /** {@link #encodeInto(ObjectNode)} with {@link #encode(FieldSetMemo)}. */
+  void encodeInto(ObjectNode object, FieldSetMemo memo) {
     ObjectNode metadata = Trees.object(object, "metadata"); // a shared frozen metadata is copied, not changed
-    JsonNode list = encode();
+    JsonNode list = encode(memo);
     if (list == null) {
       metadata.remove("managedFields");
     } else {
@@ -271,6 +295,11 @@ final class FieldManagers {
 
   /** The {@code managedFields} list of the entries ({@link #encodeInto}), or null when there are none. */
   @Nullable JsonNode encode() {
+    return encode(FieldSetMemo.NONE);
+  }
+
+  /** {@link #encode()}, remembering each newly written FieldsV1 and the set it encodes in {@code memo}. */
+  @Nullable JsonNode encode(FieldSetMemo memo) {
     if (entries.isEmpty()) {
       return null;
     }
@@ -280,28 +309,32 @@ final class FieldManagers {
         .thenComparing(e -> e.getKey().manager())
         .thenComparing(e -> e.getValue().apiVersion)
         .thenComparing(e -> e.getKey().subresource()));
-    ArrayNode list = Json.array();
+    // Built frozen, bottom-up: the stored object holds this list as it is.
+    ArrayList<JsonNode> list = new ArrayList<>(sorted.size());
     for (Map.Entry<Identity, Entry> e : sorted) {
       JsonNode unchanged = e.getValue().reusableEntry(e.getKey());
       if (unchanged != null) {
         list.add(unchanged);
         continue;
       }
-      ObjectNode out = list.addObject();
-      out.put("manager", e.getKey().manager());
-      out.put("operation", e.getKey().operation());
-      out.put("apiVersion", e.getValue().apiVersion);
+      LinkedHashMap<String, JsonNode> out = new LinkedHashMap<>(12);
+      out.put("manager", TextNode.valueOf(e.getKey().manager()));
+      out.put("operation", TextNode.valueOf(e.getKey().operation()));
+      out.put("apiVersion", TextNode.valueOf(e.getValue().apiVersion));
       if (e.getValue().time != null) {
-        out.put("time", e.getValue().time);
+        out.put("time", TextNode.valueOf(e.getValue().time));
       }
-      out.put("fieldsType", "FieldsV1");
-      out.set("fieldsV1", e.getValue().fieldsV1());
+      out.put("fieldsType", FIELDS_V1);
+      out.put("fieldsV1", e.getValue().fieldsV1(memo));
       if (!e.getKey().subresource().isEmpty()) {
-        out.put("subresource", e.getKey().subresource());
+        out.put("subresource", TextNode.valueOf(e.getKey().subresource()));
       }
+      list.add(Json.frozenObject(out));
     }
-    return list;
+    return Json.frozenArray(list);
   }
+
+  private static final TextNode FIELDS_V1 = TextNode.valueOf("FieldsV1");
 
   /** Seconds since the epoch of an RFC 3339 timestamp; 0 when absent or unreadable (as a nil time sorts). */
   private static long seconds(@Nullable String time) {

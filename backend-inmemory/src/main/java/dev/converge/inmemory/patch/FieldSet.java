@@ -1,7 +1,6 @@
 package dev.converge.inmemory.patch;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.converge.api.Json;
 import java.util.ArrayList;
@@ -450,39 +449,27 @@ final class FieldSet {
   /**
    * The FieldsV1 JSON of this set: each element a key ({@code f:}, {@code k:}, {@code v:}, {@code i:}) in
    * sorted order, a member that has no children mapped to {@code {}}, and a member that also has children
-   * marked with a leading {@code ".": {}} inside its object. The objects are new; the empty leaves are one
-   * shared frozen node.
+   * marked with a leading {@code ".": {}} inside its object. The tree is built frozen, so that stored objects
+   * hold it as it is.
    */
   ObjectNode toFieldsV1() {
-    return writeContents();
+    return writeContents(false);
   }
 
-  private ObjectNode writeContents() {
-    LinkedHashMap<String, JsonNode> fields = new LinkedHashMap<>(Math.max(4, size * 2));
+  private ObjectNode writeContents(boolean dot) {
+    LinkedHashMap<String, JsonNode> fields = new LinkedHashMap<>((int) ((size + 1) / 0.75f) + 1);
+    if (dot) {
+      fields.put(".", EMPTY);
+    }
     for (int i = 0; i < size; i++) {
       FieldSet child = children[i];
       boolean below = child != null && !child.isEmpty();
       if (!members[i] && !below) {
         continue;
       }
-      JsonNode value;
-      if (below) {
-        ObjectNode nested = child.writeContents();
-        if (members[i]) {
-          LinkedHashMap<String, JsonNode> marked = new LinkedHashMap<>(Math.max(4, (nested.size() + 1) * 2));
-          marked.put(".", EMPTY);
-          for (Map.Entry<String, JsonNode> field : nested.properties()) {
-            marked.put(field.getKey(), field.getValue());
-          }
-          nested = new ObjectNode(JsonNodeFactory.instance, marked);
-        }
-        value = nested;
-      } else {
-        value = EMPTY;
-      }
-      fields.put(elements[i].fieldsV1(), value);
+      fields.put(elements[i].fieldsV1(), below ? child.writeContents(members[i]) : EMPTY);
     }
-    return new ObjectNode(JsonNodeFactory.instance, fields);
+    return Json.frozenObject(fields);
   }
 
   /** The {@code {}} of FieldsV1 leaves, frozen and shared. */

@@ -54,8 +54,14 @@ public final class ManagedFields {
    */
   public static @Nullable JsonNode afterUpdate(GroupKind kind, @Nullable ObjectNode before, ObjectNode after,
       String manager, @Nullable String subresource, String apiVersion, String time) {
+    return afterUpdate(kind, before, after, manager, subresource, apiVersion, time, FieldSetMemo.NONE);
+  }
+
+  /** {@link #afterUpdate(GroupKind, ObjectNode, ObjectNode, String, String, String, String)} with a memo of field sets. */
+  public static @Nullable JsonNode afterUpdate(GroupKind kind, @Nullable ObjectNode before, ObjectNode after,
+      String manager, @Nullable String subresource, String apiVersion, String time, FieldSetMemo memo) {
     Scope scope = Scope.of(subresource);
-    FieldManagers managers = startingManagers(before, after, subresource);
+    FieldManagers managers = startingManagers(before, after, subresource, memo);
     Comparison comparison = Comparison.of(kind, scope, before, after);
     FieldSet changed = comparison.changed();
     managers.takeAway(changed, null);
@@ -73,20 +79,21 @@ public final class ManagedFields {
       }
       managers.capUpdateManagers();
     }
-    return managers.encode();
+    return managers.encode(memo);
   }
 
-  private static FieldManagers startingManagers(@Nullable ObjectNode before, ObjectNode after, @Nullable String subresource) {
+  private static FieldManagers startingManagers(@Nullable ObjectNode before, ObjectNode after, @Nullable String subresource,
+      FieldSetMemo memo) {
     JsonNode supplied = after.path("metadata").get("managedFields");
     if (subresource == null && supplied != null && supplied.isArray() && !supplied.isEmpty()) {
       if (supplied.size() == 1 && supplied.get(0).isObject() && supplied.get(0).isEmpty()) {
         return new FieldManagers(); // [{}]: the documented way to reset managedFields
       }
-      FieldManagers decoded = FieldManagers.decode(supplied);
+      FieldManagers decoded = FieldManagers.decode(supplied, memo);
       if (!decoded.entries.isEmpty()) {
         return decoded;
       }
     }
-    return FieldManagers.of(before);
+    return FieldManagers.of(before, memo);
   }
 }

@@ -56,6 +56,15 @@ public final class ServerSideApply {
    */
   public static ObjectNode apply(GroupKind kind, @Nullable ObjectNode live, ObjectNode applied, String manager,
       boolean force, @Nullable String subresource, String apiVersion, String time) {
+    return apply(kind, live, applied, manager, force, subresource, apiVersion, time, FieldSetMemo.NONE);
+  }
+
+  /**
+   * {@link #apply(GroupKind, ObjectNode, ObjectNode, String, boolean, String, String, String)}, reading the
+   * live object's field sets from {@code memo} where it knows them and remembering the ones it writes.
+   */
+  public static ObjectNode apply(GroupKind kind, @Nullable ObjectNode live, ObjectNode applied, String manager,
+      boolean force, @Nullable String subresource, String apiVersion, String time, FieldSetMemo memo) {
     if (manager.isEmpty()) {
       throw PatchException.badRequest("PatchOptions.fieldManager is required for apply requests");
     }
@@ -68,7 +77,7 @@ public final class ServerSideApply {
     FieldSet appliedFields = OwnedFields.of(kind, scope, config, true);
     ObjectNode merged = ApplyMerge.merge(kind, live, config);
 
-    FieldManagers managers = FieldManagers.of(live);
+    FieldManagers managers = FieldManagers.of(live, memo);
     Identity self = Identity.apply(manager, subresource);
     Entry previous = managers.entries.remove(self);
     FieldSet lastFields = previous == null ? null : previous.fields();
@@ -100,7 +109,7 @@ public final class ServerSideApply {
     if (!entryChanged) {
       entry.reuseEncodingOf(previous);
     }
-    managers.encodeInto(merged);
+    managers.encodeInto(merged, memo);
     return merged;
   }
 

@@ -9,7 +9,7 @@ import java.util.function.ToDoubleFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code Quick backends}: the CRUD workload ({@link CrudWorkload}, {@code --n} objects, 2,000 by default)
+ * {@code Quick backends}: the CRUD workload ({@link CrudWorkload}, {@code --n} ConfigMaps and as many Deployments, 2,000 by default)
  * through the Backend SPI on the in-memory backend ({@link InMemoryCrud}) and with client-java against
  * fabric8's CRUD mock server ({@link Fabric8Crud}), in the same JVM, interleaved: {@code --warmup} (2)
  * unrecorded rounds of both, then {@code --runs} (5) rounds, each of {@code --repeat} (5) in-memory rounds
@@ -32,12 +32,13 @@ final class BackendsQuick {
   static int run(Quick.Options options) throws Exception {
     int n = options.integer("n", 2000);
     int runs = options.integer("runs", 5);
-    int warmup = options.integer("warmup", 2);
+    int warmup = options.integer("warmup", 1);
     int repeat = options.integer("repeat", 5);
     boolean peer = options.integer("peer", 1) != 0;
     CrudWorkload workload = CrudWorkload.of(n);
+    int objects = workload.size();
     System.out.printf(Locale.ROOT, "workload: n=%d (%d ConfigMaps, %d Deployments); per round %d creates, %d gets, 2 lists, %d updates, %d deletes%n",
-        n, n / 2, n / 2, n, n, n, n);
+        n, n, n, objects, objects, objects, objects);
     List<CrudTimes> inMemory = new ArrayList<>();
     List<CrudTimes> fabric8 = new ArrayList<>();
     for (int round = -warmup; round < runs; round++) {

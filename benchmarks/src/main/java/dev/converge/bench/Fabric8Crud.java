@@ -62,52 +62,52 @@ final class Fabric8Crud {
 
   private static CrudTimes round(CrudWorkload workload, CoreV1Api core, AppsV1Api apps, JSON json) throws ApiException {
     String ns = CrudWorkload.NAMESPACE;
-    int n = workload.size();
-    List<Object> bodies = new ArrayList<>(n);
+    int objects = workload.size();
+    List<Object> bodies = new ArrayList<>(objects);
     for (CrudWorkload.Item item : workload.items()) {
       bodies.add(json.deserialize(item.json(), item.isConfigMap() ? V1ConfigMap.class : V1Deployment.class));
     }
     CrudTimes times = new CrudTimes();
 
-    List<Object> created = new ArrayList<>(n);
+    List<Object> created = new ArrayList<>(objects);
     times.start();
     for (Object body : bodies) {
       created.add(body instanceof V1ConfigMap cm
           ? core.createNamespacedConfigMap(ns, cm).execute()
           : apps.createNamespacedDeployment(ns, (V1Deployment) body).execute());
     }
-    times.stop(Phase.CREATE, n);
+    times.stop(Phase.CREATE, objects);
 
-    List<Object> read = new ArrayList<>(n);
+    List<Object> read = new ArrayList<>(objects);
     times.start();
     for (Object object : created) {
       read.add(object instanceof V1ConfigMap cm
           ? core.readNamespacedConfigMap(name(cm.getMetadata()), ns).execute()
           : apps.readNamespacedDeployment(name(((V1Deployment) object).getMetadata()), ns).execute());
     }
-    times.stop(Phase.GET, n);
+    times.stop(Phase.GET, objects);
 
     times.start();
     int configMaps = core.listNamespacedConfigMap(ns).execute().getItems().size();
     int deployments = apps.listNamespacedDeployment(ns).execute().getItems().size();
     times.stop(Phase.LIST, 2);
-    InMemoryCrud.check(configMaps == n / 2 && deployments == n / 2, "list returned " + configMaps + " + " + deployments);
+    InMemoryCrud.check(configMaps == objects / 2 && deployments == objects / 2, "list returned " + configMaps + " + " + deployments);
 
-    List<String> versions = new ArrayList<>(n);
+    List<String> versions = new ArrayList<>(objects);
     for (Object object : read) {
       V1ObjectMeta metadata = object instanceof V1ConfigMap cm ? cm.getMetadata() : ((V1Deployment) object).getMetadata();
       Objects.requireNonNull(metadata).putLabelsItem("bench/updated", "true");
       versions.add(metadata.getResourceVersion());
     }
-    List<Object> updated = new ArrayList<>(n);
+    List<Object> updated = new ArrayList<>(objects);
     times.start();
     for (Object object : read) {
       updated.add(object instanceof V1ConfigMap cm
           ? core.replaceNamespacedConfigMap(name(cm.getMetadata()), ns, cm).execute()
           : apps.replaceNamespacedDeployment(name(((V1Deployment) object).getMetadata()), ns, (V1Deployment) object).execute());
     }
-    times.stop(Phase.UPDATE, n);
-    for (int i = 0; i < n; i++) {
+    times.stop(Phase.UPDATE, objects);
+    for (int i = 0; i < objects; i++) {
       Object object = updated.get(i);
       V1ObjectMeta metadata = Objects.requireNonNull(
           object instanceof V1ConfigMap cm ? cm.getMetadata() : ((V1Deployment) object).getMetadata());
@@ -124,7 +124,7 @@ final class Fabric8Crud {
         apps.deleteNamespacedDeployment(name(((V1Deployment) object).getMetadata()), ns).execute();
       }
     }
-    times.stop(Phase.DELETE, n);
+    times.stop(Phase.DELETE, objects);
     InMemoryCrud.check(core.listNamespacedConfigMap(ns).execute().getItems().isEmpty()
         && apps.listNamespacedDeployment(ns).execute().getItems().isEmpty(), "objects left after delete");
     return times;

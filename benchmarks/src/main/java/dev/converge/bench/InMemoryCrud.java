@@ -33,41 +33,41 @@ final class InMemoryCrud {
   static CrudTimes round(CrudWorkload workload) {
     InMemoryCluster cluster = InMemoryCluster.create(Ticker.system(), 42);
     Backend backend = cluster.backend();
-    int n = workload.size();
+    int objects = workload.size();
     CrudTimes times = new CrudTimes();
-    List<Resource> created = new ArrayList<>(n);
+    List<Resource> created = new ArrayList<>(objects);
     ApplyOptions apply = ApplyOptions.defaults();
 
     times.start();
     for (CrudWorkload.Item item : workload.items()) {
       created.add(backend.apply(item.resource(), apply));
     }
-    times.stop(Phase.CREATE, n);
+    times.stop(Phase.CREATE, objects);
 
-    List<Resource> read = new ArrayList<>(n);
+    List<Resource> read = new ArrayList<>(objects);
     times.start();
     for (Resource object : created) {
       read.add(backend.get(object.key()).orElseThrow());
     }
-    times.stop(Phase.GET, n);
+    times.stop(Phase.GET, objects);
 
     times.start();
     int configMaps = backend.list(ListRequest.all(CONFIG_MAP).inNamespace(CrudWorkload.NAMESPACE)).items().size();
     int deployments = backend.list(ListRequest.all(DEPLOYMENT).inNamespace(CrudWorkload.NAMESPACE)).items().size();
     times.stop(Phase.LIST, 2);
-    check(configMaps == n / 2 && deployments == n / 2, "list returned " + configMaps + " + " + deployments);
+    check(configMaps == objects / 2 && deployments == objects / 2, "list returned " + configMaps + " + " + deployments);
 
-    List<Resource> edited = new ArrayList<>(n);
+    List<Resource> edited = new ArrayList<>(objects);
     for (Resource object : read) {
       edited.add(object.withLabel("bench/updated", "true"));
     }
-    List<Resource> updated = new ArrayList<>(n);
+    List<Resource> updated = new ArrayList<>(objects);
     times.start();
     for (Resource object : edited) {
       updated.add(backend.update(object));
     }
-    times.stop(Phase.UPDATE, n);
-    for (int i = 0; i < n; i++) {
+    times.stop(Phase.UPDATE, objects);
+    for (int i = 0; i < objects; i++) {
       check(!updated.get(i).resourceVersion().equals(read.get(i).resourceVersion())
           && updated.get(i).labels().containsKey("bench/updated"), "update of " + read.get(i).key() + " not stored");
     }
@@ -80,8 +80,8 @@ final class InMemoryCrud {
         deleted++;
       }
     }
-    times.stop(Phase.DELETE, n);
-    check(deleted == n, "deleted " + deleted + " of " + n);
+    times.stop(Phase.DELETE, objects);
+    check(deleted == objects, "deleted " + deleted + " of " + objects);
     check(backend.list(ListRequest.all(DEPLOYMENT).inNamespace(CrudWorkload.NAMESPACE)).items().isEmpty()
         && backend.list(ListRequest.all(CONFIG_MAP).inNamespace(CrudWorkload.NAMESPACE)).items().isEmpty(),
         "objects left after delete");

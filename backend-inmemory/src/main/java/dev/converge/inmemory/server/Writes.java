@@ -288,6 +288,11 @@ final class Writes {
     return patching.patch(ctx, type, key, patchType, body, options);
   }
 
+  /** Server-side apply of an object the caller has parsed already. */
+  Resource apply(RequestContext ctx, ResourceType type, Resource object, PatchOptions options) {
+    return patching.patch(ctx, type, object.key(), PatchType.APPLY, object.json(), options, object);
+  }
+
   // ---------------------------------------------------------------- shared steps
 
   /**

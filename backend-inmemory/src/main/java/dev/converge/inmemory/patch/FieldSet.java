@@ -311,6 +311,32 @@ final class FieldSet {
     return false;
   }
 
+  /** Whether every path of {@code other} is in this set; allocates nothing. */
+  boolean covers(FieldSet other) {
+    int i = 0;
+    for (int j = 0; j < other.size; j++) {
+      if (other.holdsNothing(j)) {
+        continue;
+      }
+      PathElement element = other.elements[j];
+      int c = -1;
+      while (i < size && (c = elements[i].compareTo(element)) < 0) {
+        i++;
+      }
+      if (i == size || c != 0) {
+        return false;
+      }
+      if (other.members[j] && !members[i]) {
+        return false;
+      }
+      FieldSet theirs = other.children[j];
+      if (theirs != null && !theirs.isEmpty() && (children[i] == null || !children[i].covers(theirs))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Whether the two sets hold exactly the same paths. */
   boolean sameAs(FieldSet other) {
     if (this == other) {

@@ -44,6 +44,7 @@ final class PathElement implements Comparable<PathElement> {
 
   private static final ConcurrentHashMap<String, PathElement> FIELDS = new ConcurrentHashMap<>();
   private static final ConcurrentHashMap<String, PathElement> PARSED = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<ImmutableList<KeyField>, PathElement> KEYS = new ConcurrentHashMap<>();
 
   private final Kind kind;
   private final String name;
@@ -83,17 +84,34 @@ final class PathElement implements Comparable<PathElement> {
 
   /** A keyed list element; the key fields are sorted by name and their values canonicalised. */
   static PathElement key(List<KeyField> fields) {
+    ImmutableList<KeyField> key;
     if (fields.size() == 1) {
       KeyField only = fields.get(0);
       JsonNode value = PatchValues.canonical(only.value());
-      return new PathElement(Kind.KEY, "", ImmutableList.of(value == only.value() ? only : new KeyField(only.name(), value)), null, 0);
+      key = ImmutableList.of(value == only.value() ? only : new KeyField(only.name(), value));
+    } else {
+      List<KeyField> sorted = new ArrayList<>(fields.size());
+      for (KeyField field : fields) {
+        sorted.add(new KeyField(field.name(), PatchValues.canonical(field.value())));
+      }
+      sorted.sort(BY_NAME);
+      key = ImmutableList.copyOf(sorted);
     }
-    List<KeyField> sorted = new ArrayList<>(fields.size());
-    for (KeyField field : fields) {
-      sorted.add(new KeyField(field.name(), PatchValues.canonical(field.value())));
+    boolean scalars = true;
+    for (KeyField field : key) {
+      scalars &= !field.value().isContainerNode(); // only immutable values go into the shared table
     }
-    sorted.sort(BY_NAME);
-    return new PathElement(Kind.KEY, "", ImmutableList.copyOf(sorted), null, 0);
+    PathElement element = scalars ? KEYS.get(key) : null;
+    if (element == null) {
+      element = new PathElement(Kind.KEY, "", key, null, 0);
+      if (scalars && KEYS.size() < INTERN_LIMIT) {
+        PathElement raced = KEYS.putIfAbsent(key, element);
+        if (raced != null) {
+          element = raced;
+        }
+      }
+    }
+    return element;
   }
 
   static PathElement value(JsonNode value) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.converge.api.GroupKind;
 import dev.converge.api.Json;
+import dev.converge.inmemory.json.Trees;
 import dev.converge.inmemory.patch.ApplyConflictException.Conflict;
 import dev.converge.inmemory.patch.FieldManagers.Entry;
 import dev.converge.inmemory.patch.FieldManagers.Identity;
@@ -84,7 +85,8 @@ public final class ServerSideApply {
     // The new set joins the others before pruning, unstripped, so that it protects metadata.name and with
     // it the whole metadata object, as in Kubernetes (the stripping happens after the merge).
     managers.entries.put(self, new Entry(appliedFields, apiVersion, previous == null ? null : previous.time));
-    if (lastFields != null && !lastFields.isEmpty()) {
+    if (lastFields != null && !lastFields.isEmpty() && !appliedFields.covers(lastFields)) {
+      // Only what the manager applied before and leaves out now can be pruned: nothing, if it applies all of it.
       merged = prune(kind, merged, managers, lastFields);
     }
 
@@ -108,6 +110,9 @@ public final class ServerSideApply {
     }
     if (!entryChanged) {
       entry.reuseEncodingOf(previous);
+    }
+    if (Json.isFrozen(merged)) {
+      merged = Trees.shallowCopy(merged); // an unchanged merge is the live object itself; the result's root is new
     }
     managers.encodeInto(merged, memo);
     return merged;

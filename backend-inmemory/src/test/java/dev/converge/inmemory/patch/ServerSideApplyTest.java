@@ -105,6 +105,19 @@ class ServerSideApplyTest {
   }
 
   @Test
+  void reapply_ofAnEqualConfiguration_keepsEveryLiveSubtree_byReference() {
+    ObjectNode live = apply(null, WEB, "converge", T1);
+    ObjectNode again = ServerSideApply.apply(DEPLOYMENT, live, frozen(WEB), "converge", false, null, "apps/v1", T2);
+    assertThat(again).isNotSameAs(live).isEqualTo(live);
+    assertThat(again.get("spec")).isSameAs(live.get("spec"));
+    assertThat(again.at("/metadata/managedFields/0")).isSameAs(live.at("/metadata/managedFields/0"));
+    ObjectNode scaled = ServerSideApply.apply(DEPLOYMENT, live, frozen(spec("{'replicas':5}")),
+        "other", true, null, "apps/v1", T2);
+    assertThat(scaled.get("spec")).isNotSameAs(live.get("spec"));
+    assertThat(scaled.at("/spec/template")).isSameAs(live.at("/spec/template"));
+  }
+
+  @Test
   void twoAppliers_withEqualValues_shareTheField_andItStaysUntilBothDropIt() {
     ObjectNode live = apply(null, WEB, "converge", T1);
     ObjectNode shared = apply(live, spec("{'replicas':2}"), "autoscaler", T2);

@@ -5,10 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.converge.api.Json;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -177,8 +174,11 @@ final class FieldSet {
     size++;
   }
 
-  /** Appends {@code element} unless it would hold nothing: not a member and no (non-empty) child. */
-  private void appendUnlessEmpty(PathElement element, boolean member, @Nullable FieldSet child) {
+  /**
+   * Appends {@code element}, which must sort after every element present, unless it would hold nothing: not a
+   * member and no (non-empty) child.
+   */
+  void appendUnlessEmpty(PathElement element, boolean member, @Nullable FieldSet child) {
     FieldSet kept = child == null || child.isEmpty() ? null : child;
     if (member || kept != null) {
       append(element, member, kept);
@@ -379,49 +379,7 @@ final class FieldSet {
    * computed in one walk, without building the union or the copies: what an applier's pruning removes.
    */
   static FieldSet namedDifference(FieldSet last, List<FieldSet> owners) {
-    FieldSet out = new FieldSet();
-    last.namedDifferenceInto(owners, out);
-    return out;
-  }
-
-  private void namedDifferenceInto(List<FieldSet> owners, FieldSet out) {
-    for (int i = 0; i < size; i++) {
-      PathElement element = elements[i];
-      FieldSet child = children[i];
-      boolean below = child != null && !child.isEmpty();
-      boolean member = (members[i] || (below && element.isField())) && !ownedNamed(owners, element);
-      FieldSet rest = null;
-      if (below) {
-        List<FieldSet> under = new ArrayList<>(owners.size());
-        for (FieldSet owner : owners) {
-          FieldSet theirs = owner.childOrNull(element);
-          if (theirs != null) {
-            under.add(theirs);
-          }
-        }
-        rest = new FieldSet();
-        child.namedDifferenceInto(under, rest);
-      }
-      out.appendUnlessEmpty(element, member, rest);
-    }
-  }
-
-  /** Whether some owner holds {@code element} as a member, or as an object field with paths below it. */
-  private static boolean ownedNamed(List<FieldSet> owners, PathElement element) {
-    for (FieldSet owner : owners) {
-      int i = owner.find(element);
-      if (i < 0) {
-        continue;
-      }
-      if (owner.members[i]) {
-        return true;
-      }
-      FieldSet below = owner.children[i];
-      if (element.isField() && below != null && !below.isEmpty()) {
-        return true;
-      }
-    }
-    return false;
+    return NamedDifference.of(last, owners);
   }
 
   /** A deep copy. */
@@ -436,109 +394,74 @@ final class FieldSet {
 
   // ---------------------------------------------------------------- paths and encodings
 
-  /** Calls {@code action} with every path, members before children at each level, each group sorted. */
-  void forEachPath(Consumer<List<PathElement>> action) {
-    forEachPath(new ArrayList<>(), action);
+  /** Every path in structured-merge-diff's notation ({@code .spec.replicas}), members before children at each level. */
+  List<String> paths() {
+    List<String> out = new ArrayList<>();
+    forEachPath(new ArrayList<>(), out);
+    return out;
   }
 
-  private void forEachPath(List<PathElement> prefix, Consumer<List<PathElement>> action) {
+  private void forEachPath(List<PathElement> prefix, List<String> out) {
     for (int i = 0; i < size; i++) {
       if (members[i]) {
-        prefix.add(elements[i]);
-        action.accept(List.copyOf(prefix));
-        prefix.remove(prefix.size() - 1);
+        out.add(render(prefix, elements[i]));
       }
     }
     for (int i = 0; i < size; i++) {
       FieldSet child = children[i];
       if (child != null) {
         prefix.add(elements[i]);
-        child.forEachPath(prefix, action);
+        child.forEachPath(prefix, out);
         prefix.remove(prefix.size() - 1);
       }
     }
   }
 
-  /** Every path in structured-merge-diff's notation ({@code .spec.replicas}), in {@link #forEachPath} order. */
-  List<String> paths() {
-    List<String> out = new ArrayList<>();
-    forEachPath(path -> out.add(render(path)));
-    return out;
-  }
-
-  static String render(List<PathElement> path) {
+  private static String render(List<PathElement> prefix, PathElement last) {
     StringBuilder out = new StringBuilder();
-    path.forEach(out::append);
-    return out.toString();
+    prefix.forEach(out::append);
+    return out.append(last).toString();
   }
 
-  /**
-   * The FieldsV1 JSON of this set: each element a key ({@code f:}, {@code k:}, {@code v:}, {@code i:}) in
-   * sorted order, a member that has no children mapped to {@code {}}, and a member that also has children
-   * marked with a leading {@code ".": {}} inside its object. The tree is built frozen, so that stored objects
-   * hold it as it is.
-   */
+  /** The FieldsV1 JSON of this set ({@link FieldsV1#encode}), frozen. */
   ObjectNode toFieldsV1() {
-    return writeContents(false);
+    return FieldsV1.encode(this);
   }
-
-  private ObjectNode writeContents(boolean dot) {
-    LinkedHashMap<String, JsonNode> fields = new LinkedHashMap<>((int) ((size + 1) / 0.75f) + 1);
-    if (dot) {
-      fields.put(".", EMPTY);
-    }
-    for (int i = 0; i < size; i++) {
-      FieldSet child = children[i];
-      boolean below = child != null && !child.isEmpty();
-      if (!members[i] && !below) {
-        continue;
-      }
-      fields.put(elements[i].fieldsV1(), below ? child.writeContents(members[i]) : EMPTY);
-    }
-    return Json.frozenObject(fields);
-  }
-
-  /** The {@code {}} of FieldsV1 leaves, frozen and shared. */
-  private static final JsonNode EMPTY = Json.freeze(Json.object());
 
   /**
-   * Parses FieldsV1 JSON.
+   * Parses FieldsV1 JSON ({@link FieldsV1#decode}).
    *
    * @throws IllegalArgumentException if it is not valid FieldsV1
    */
   static FieldSet fromFieldsV1(JsonNode json) {
-    if (!json.isObject()) {
-      throw new IllegalArgumentException("FieldsV1 must be a JSON object");
-    }
-    FieldSet out = new FieldSet(json.size());
-    out.readContents(json);
-    return out;
+    return FieldsV1.decode(json);
   }
 
-  private void readContents(JsonNode json) {
-    for (Map.Entry<String, JsonNode> entry : json.properties()) {
-      if (entry.getKey().equals(".")) {
-        continue; // handled by the parent, which owns the element this object describes
-      }
-      PathElement element = PathElement.parse(entry.getKey());
-      JsonNode value = entry.getValue();
-      if (!value.isObject()) {
-        throw new IllegalArgumentException("FieldsV1 values must be objects: " + entry.getKey());
-      }
-      boolean dot = value.has(".");
-      int slot = slot(element);
-      if (value.isEmpty() || dot) {
-        members[slot] = true;
-      }
-      if (value.size() > (dot ? 1 : 0)) {
-        FieldSet child = children[slot];
-        if (child == null) {
-          child = new FieldSet(value.size());
-          children[slot] = child;
-        }
-        child.readContents(value);
-      }
-    }
+  // ---------------------------------------------------------------- level access, for FieldsV1
+
+  /** An empty set with room for {@code capacity} elements at its top level. */
+  static FieldSet withCapacity(int capacity) {
+    return new FieldSet(capacity);
+  }
+
+  /** The number of elements at this level (members, parents of child sets, or both). */
+  int size() {
+    return size;
+  }
+
+  /** The {@code i}-th element at this level, in order. */
+  PathElement elementAt(int i) {
+    return elements[i];
+  }
+
+  /** Whether the {@code i}-th element is a member. */
+  boolean memberAt(int i) {
+    return members[i];
+  }
+
+  /** The child set under the {@code i}-th element, or null. */
+  @Nullable FieldSet childAt(int i) {
+    return children[i];
   }
 
   @Override

@@ -1,7 +1,6 @@
 package dev.converge.inmemory.patch;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.collect.ImmutableList;
 import dev.converge.api.Json;
 import java.util.ArrayList;

@@ -21,7 +21,7 @@ final class Removal extends SchemaWalk {
     super(kind, Scope.MAIN);
   }
 
-  /** {@code object} without the fields in {@code remove}, as a new tree. */
+  /** {@code object} without the fields in {@code remove}, as a new tree that keeps the untouched frozen subtrees. */
   static ObjectNode remove(GroupKind kind, ObjectNode object, FieldSet remove) {
     ObjectNode out = new Removal(kind).removeFromObject(object, remove);
     return out == null ? Json.object() : out;

@@ -45,7 +45,8 @@ public final class ServerSideApply {
 
   /**
    * Applies {@code applied} for {@code manager}. {@code live} null means the object is being created.
-   * Returns the merged object with {@code metadata.managedFields} updated, as a new tree; no input is
+   * Returns the merged object with {@code metadata.managedFields} updated, under a new root that keeps the
+   * frozen subtrees of {@code live} and {@code applied} it leaves unchanged; no input is
    * modified.
    *
    * @param apiVersion the version the configuration is written in, recorded in the manager's entry

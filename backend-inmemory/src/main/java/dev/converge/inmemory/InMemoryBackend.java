@@ -65,6 +65,11 @@ public final class InMemoryBackend implements Backend {
   }
 
   @Override
+  public Resource create(Resource resource) {
+    return server.create(identity, resource);
+  }
+
+  @Override
   public Resource apply(Resource resource, ApplyOptions options) {
     return server.apply(identity, resource, options.fieldManager(), options.force());
   }

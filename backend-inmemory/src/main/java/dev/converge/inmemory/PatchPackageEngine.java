@@ -54,6 +54,13 @@ final class PatchPackageEngine implements PatchEngine {
   @Override
   public ObjectNode recordUpdate(GroupKind kind, @Nullable ObjectNode before, ObjectNode after, String manager,
       @Nullable String subresource, String apiVersion, String time) {
+    // A writer changing only values it alone owns (a kubelet's lease or status) keeps every field set: the
+    // shortcut moves its time without decoding anything, exactly as the full algorithm would.
+    JsonNode quick = OwnedValuesShortcut.managedFields(before, after, manager, subresource, apiVersion, time);
+    if (quick != null) {
+      Trees.object(after, "metadata").set("managedFields", quick);
+      return after;
+    }
     // Keep the server's copy-on-write tree (whose untouched subtrees are still frozen and need no second copy)
     // and set only the new managedFields into it.
     JsonNode managedFields = translate(() -> ManagedFields.afterUpdate(kind, before, after, manager, subresource, apiVersion, time, memo));

@@ -60,6 +60,18 @@ class FaultsAndAccountingTest {
   }
 
   @Test
+  void apply_answers201WhenItCreates_and200WhenItUpdates() {
+    InMemoryCluster cluster = InMemoryCluster.create(new TestTicker(), 31);
+    cluster.requests().clear();
+    dev.converge.api.Resource map = dev.converge.api.Resource.of(dev.converge.api.Json.parse(
+        "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"a\",\"namespace\":\"default\"},\"data\":{\"k\":\"1\"}}"));
+    cluster.server().apply(ADMIN, map, "test", false);
+    cluster.server().apply(ADMIN, map.edit(t -> t.withObjectProperty("data").put("k", "2")), "test", false);
+
+    assertThat(cluster.requests().records()).extracting(RequestRecord::code).containsExactly(201, 200);
+  }
+
+  @Test
   void interceptor_canRecordLatencyAndAttributes() {
     InMemoryCluster cluster = InMemoryCluster.create(new TestTicker(), 31, b -> b.interceptor(
         new dev.converge.inmemory.server.RequestInterceptor() {

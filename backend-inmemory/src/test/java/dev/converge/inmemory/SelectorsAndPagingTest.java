@@ -107,6 +107,14 @@ class SelectorsAndPagingTest {
   }
 
   @Test
+  void paging_inOneNamespace_withNoChangeBetweenPages_continuesAfterTheLastName() {
+    ListResult first = server.list(ADMIN, ListRequest.all(CONFIG_MAP).inNamespace("default").page(2, null));
+    ListResult second = server.list(ADMIN, ListRequest.all(CONFIG_MAP).inNamespace("default").page(2, first.continueToken()));
+    assertThat(second.items()).extracting(Resource::name).containsExactly("c", "d");
+    assertThat(second.continueToken()).isNull();
+  }
+
+  @Test
   void continueToken_pastTheHistoryWindow_isGone() {
     ListResult first = server.list(ADMIN, ListRequest.all(CONFIG_MAP).inNamespace("default").page(1, null));
     server.create(ADMIN, Fixtures.configMap("default", "e", "1"));

@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * {@code Quick backends}: the CRUD workload ({@link CrudWorkload}, {@code --n} ConfigMaps and as many Deployments, 2,000 by default)
  * through the Backend SPI on the in-memory backend ({@link InMemoryCrud}) and with client-java against
- * fabric8's CRUD mock server ({@link Fabric8Crud}), in the same JVM, interleaved: {@code --warmup} (2)
+ * fabric8's CRUD mock server ({@link Fabric8Crud}), in the same JVM, interleaved: {@code --warmup} (1)
  * unrecorded rounds of both, then {@code --runs} (5) rounds, each of {@code --repeat} (5) in-memory rounds
  * and one fabric8 round ({@code --peer 0} leaves fabric8 out, for profiling). Every round starts from an
  * empty server. Prints per-round times, per-request costs

@@ -9,7 +9,8 @@ import java.util.TreeMap;
  * <pre>
  * mvn -q -B -DskipTests package
  * java -cp benchmarks/target/benchmarks.jar dev.converge.bench.Quick planner [--resources 100000] [--runs 9] [--warmup 5]
- * java -cp benchmarks/target/benchmarks.jar dev.converge.bench.Quick backends [--n 2000] [--runs 5] [--warmup 2] [--repeat 5]
+ * java -cp benchmarks/target/benchmarks.jar dev.converge.bench.Quick backends [--n 2000] [--runs 5] [--warmup 1] [--repeat 5]
+ * java -Xmx2g -cp benchmarks/target/benchmarks.jar dev.converge.bench.Quick simulate [--nodes 10000] [--duration 1h] [--runs 3]
  * </pre>
  *
  * Add a run by registering it in {@link #RUNS} (names such as {@code backends}, {@code http}, {@code simulate}).
@@ -23,7 +24,8 @@ public final class Quick {
 
   private static final Map<String, Run> RUNS = new TreeMap<>(Map.of(
       "planner", PlannerQuick::run,
-      "backends", BackendsQuick::run));
+      "backends", BackendsQuick::run,
+      "simulate", SimulateQuick::run));
 
   private Quick() {}
 
@@ -49,6 +51,10 @@ public final class Quick {
         values.put(args[i].substring(2), args[++i]);
       }
       return new Options(values);
+    }
+
+    public String text(String name, String fallback) {
+      return values.getOrDefault(name, fallback);
     }
 
     public int integer(String name, int fallback) {

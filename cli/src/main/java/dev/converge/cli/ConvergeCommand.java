@@ -61,7 +61,7 @@ public final class ConvergeCommand implements Callable<Integer> {
   }
 
   /** The version from the jar's manifest; classes run from a build directory have none. */
-  static final class Version implements IVersionProvider {
+  public static final class Version implements IVersionProvider {
     @Override
     public String[] getVersion() {
       String version = ConvergeCommand.class.getPackage().getImplementationVersion();

@@ -3,6 +3,9 @@ package dev.converge.cli;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** The {@code converge} executable: runs the command tree on the process's streams and exits with its code. */
 public final class Main {
@@ -13,7 +16,21 @@ public final class Main {
     PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
     PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
     // The actual-state seam: an empty cluster until the in-memory backend and --cluster arrive.
-    int code = Converge.run(ActualState.emptyCluster(), out, err, args);
+    // Long-running commands (serve) stop on Ctrl-C: the hook releases them and waits until they have cleaned up.
+    CountDownLatch stop = new CountDownLatch(1);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stop.countDown();
+      try {
+        stopped.await(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "converge-shutdown"));
+    // System.console() is null unless the process talks to a terminal: no progress bar in pipes and logs.
+    int code = Converge.commandLine(ActualState.emptyCluster(), out, err, stop, System.console() != null, List.of())
+        .execute(args);
+    stopped.countDown();
     out.flush();
     err.flush();
     System.exit(code);

@@ -14,7 +14,8 @@ class ConvergeCommandTest {
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.out()).isEmpty();
-    assertThat(run.err()).startsWith("Usage: converge [-hV] [--verbose] [COMMAND]").contains("  plan  Show the ordered changes");
+    assertThat(run.err()).startsWith("Usage: converge [-hV] [--verbose] [COMMAND]").contains("  plan      Show the ordered changes", "  simulate  Apply manifests on a simulated cluster",
+        "  serve     Serve an in-memory cluster over the Kubernetes API");
   }
 
   @Test

@@ -14,6 +14,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public record Condition(String type, String status, String reason, String message, String lastTransitionTime) {
 
+  /**
+   * {@return the condition in a JSON object; absent fields are empty strings}
+   *
+   * @param node one element of {@code status.conditions}
+   */
   public static Condition fromJson(JsonNode node) {
     return new Condition(
         node.path("type").asText(),
@@ -23,6 +28,7 @@ public record Condition(String type, String status, String reason, String messag
         node.path("lastTransitionTime").asText());
   }
 
+  /** {@return this condition as a new mutable JSON object; an empty reason or message is left out} */
   public ObjectNode toJson() {
     ObjectNode node = Json.object();
     node.put("type", type).put("status", status).put("lastTransitionTime", lastTransitionTime);

@@ -17,6 +17,14 @@ public final class Conditions {
   /**
    * Returns {@code previous} with {@code type} set to the given status, reason and message. The transition
    * time is {@code now} if the status flipped (or the condition is new), else the previous one.
+   *
+   * @param previous the current {@code status.conditions} (an array, or a missing node)
+   * @param type the condition type
+   * @param status {@code True}, {@code False} or {@code Unknown}
+   * @param reason a CamelCase reason, or empty
+   * @param message a human-readable message, or empty
+   * @param now the time of a transition
+   * @return a new array: the other conditions unchanged and in place, this one updated or appended
    */
   public static ArrayNode set(JsonNode previous, String type, String status, String reason, String message, Instant now) {
     ArrayNode result = Json.array();
@@ -38,7 +46,12 @@ public final class Conditions {
     return result;
   }
 
-  /** The condition of {@code type} in {@code conditions}, if present. */
+  /**
+   * {@return the condition of {@code type} in {@code conditions}, if present}
+   *
+   * @param conditions a {@code status.conditions} array, or a missing node
+   * @param type the condition type
+   */
   public static java.util.Optional<Condition> find(JsonNode conditions, String type) {
     for (JsonNode condition : conditions) {
       if (type.equals(condition.path("type").asText())) {
@@ -48,7 +61,11 @@ public final class Conditions {
     return java.util.Optional.empty();
   }
 
-  /** RFC 3339 with second precision, as Kubernetes writes {@code metav1.Time}. */
+  /**
+   * {@return {@code instant} in RFC 3339 with second precision, as Kubernetes writes {@code metav1.Time}}
+   *
+   * @param instant the time
+   */
   public static String timestamp(Instant instant) {
     return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.SECONDS));
   }

@@ -13,6 +13,7 @@ public enum DeleteReason {
     this.phrase = phrase;
   }
 
+  /** {@return the reason as plans print it} */
   public String phrase() {
     return phrase;
   }

@@ -8,6 +8,7 @@ import com.google.common.collect.ImmutableList;
  */
 public final class DependencyCycleException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
+  /** The edges of the cycle, in order, starting at its smallest prerequisite. */
   private final ImmutableList<Edge> cycle;
 
   /** @param cycle the edges of the cycle, each edge's dependent being the next edge's prerequisite */
@@ -16,12 +17,12 @@ public final class DependencyCycleException extends IllegalArgumentException {
     this.cycle = cycle;
   }
 
-  /** The edges of the cycle, in order. */
+  /** {@return the edges of the cycle, in order} */
   public ImmutableList<Edge> cycle() {
     return cycle;
   }
 
-  /** The members of the cycle, in order. */
+  /** {@return the members of the cycle, in order} */
   public ImmutableList<ResourceKey> members() {
     return cycle.stream().map(Edge::prerequisite).collect(ImmutableList.toImmutableList());
   }

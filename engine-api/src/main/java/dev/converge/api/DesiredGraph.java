@@ -35,36 +35,50 @@ public final class DesiredGraph {
     this.resources = resources;
   }
 
+  /** {@return the graph with no resources and no owner} */
   public static DesiredGraph empty() {
     return EMPTY;
   }
 
+  /** {@return a new, empty builder} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The primary whose graph this is, if any; pruning is scoped to it. */
+  /** {@return the primary whose graph this is, if any; pruning is scoped to it} */
   public Optional<ResourceKey> owner() {
     return Optional.ofNullable(owner);
   }
 
-  /** The entries, ordered by key. */
+  /** {@return the entries, ordered by key} */
   public ImmutableSortedMap<ResourceKey, DesiredResource> resources() {
     return resources;
   }
 
+  /**
+   * {@return the entry for {@code key}, if the graph has one}
+   *
+   * @param key the resource's key
+   */
   public Optional<DesiredResource> get(ResourceKey key) {
     return Optional.ofNullable(resources.get(key));
   }
 
+  /**
+   * {@return whether the graph has an entry for {@code key}}
+   *
+   * @param key the resource's key
+   */
   public boolean contains(ResourceKey key) {
     return resources.containsKey(key);
   }
 
+  /** {@return the number of resources} */
   public int size() {
     return resources.size();
   }
 
+  /** {@return whether the graph has no resources} */
   public boolean isEmpty() {
     return resources.isEmpty();
   }
@@ -78,24 +92,46 @@ public final class DesiredGraph {
 
     private Builder() {}
 
-    /** The primary that owns the graph; with a uid, owned resources get an owner reference to it. */
+    /**
+     * Sets the primary that owns the graph; with a uid, owned resources get an owner reference to it.
+     *
+     * @param primary the primary as stored
+     * @return this builder
+     */
     public Builder owner(Resource primary) {
       this.ownerResource = primary;
       this.ownerKey = primary.key();
       return this;
     }
 
-    /** The key of the primary that owns the graph, when its object is not at hand (no owner references). */
+    /**
+     * Sets the key of the primary that owns the graph, when its object is not at hand (no owner references).
+     *
+     * @param primary the primary's key
+     * @return this builder
+     */
     public Builder owner(ResourceKey primary) {
       this.ownerResource = null;
       this.ownerKey = primary;
       return this;
     }
 
+    /**
+     * Adds an owned resource with no explicit dependencies and its kind's default gate.
+     *
+     * @param resource the desired object
+     * @return this builder
+     */
     public Builder add(Resource resource) {
       return add(DesiredResource.of(resource));
     }
 
+    /**
+     * Adds an entry; a second entry with the same key is reported by {@link #build()}.
+     *
+     * @param resource the entry
+     * @return this builder
+     */
     public Builder add(DesiredResource resource) {
       DesiredResource previous = entries.putIfAbsent(resource.key(), resource);
       if (previous != null) {
@@ -104,6 +140,12 @@ public final class DesiredGraph {
       return this;
     }
 
+    /**
+     * Adds entries, in order.
+     *
+     * @param resources the entries
+     * @return this builder
+     */
     public Builder addAll(Iterable<DesiredResource> resources) {
       for (DesiredResource resource : resources) {
         add(resource);
@@ -114,6 +156,7 @@ public final class DesiredGraph {
     /**
      * Validates and returns the graph.
      *
+     * @return the graph, owned resources stamped with the owner's label, annotation and owner reference
      * @throws InvalidGraphException listing every problem found
      * @throws DependencyCycleException if explicit dependencies form a cycle
      */

@@ -11,11 +11,22 @@ package dev.converge.api;
  */
 public record Edge(ResourceKey prerequisite, ResourceKey dependent, EdgeRule rule, String detail) {
 
+  /**
+   * {@return an edge: {@code dependent} waits for {@code prerequisite} because of {@code rule}}
+   *
+   * @param prerequisite the resource that goes first
+   * @param dependent the resource that waits
+   * @param rule why
+   * @param detail where the rule found the reference, or empty
+   */
   public static Edge of(ResourceKey prerequisite, ResourceKey dependent, EdgeRule rule, String detail) {
     return new Edge(prerequisite, dependent, rule, detail);
   }
 
-  /** {@code "namespaced object"} or {@code "referenced service account (spec.template.spec.serviceAccountName)"}. */
+  /**
+   * {@return the rule's phrase with its detail: {@code "namespaced object"} or {@code "referenced service
+   * account (spec.template.spec.serviceAccountName)"}}
+   */
   public String explanation() {
     return detail.isEmpty() ? rule.phrase() : rule.phrase() + " (" + detail + ")";
   }

@@ -32,7 +32,7 @@ public enum EdgeRule {
     this.phrase = phrase;
   }
 
-  /** The phrase plans print for this rule. */
+  /** {@return the phrase plans print for this rule} */
   public String phrase() {
     return phrase;
   }

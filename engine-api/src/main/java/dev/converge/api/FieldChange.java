@@ -16,6 +16,13 @@ import org.jspecify.annotations.Nullable;
  * @param after the desired value, or null when the desired object removes it
  */
 public record FieldChange(String path, @Nullable JsonNode before, @Nullable JsonNode after) {
+  /**
+   * Freezes both values, so a change cannot be altered after the diff that made it.
+   *
+   * @param path where
+   * @param before the live value, or null
+   * @param after the desired value, or null
+   */
   public FieldChange {
     if (before != null) {
       before = Json.freeze(before);

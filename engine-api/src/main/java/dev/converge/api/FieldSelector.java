@@ -16,8 +16,21 @@ import java.util.Optional;
 public final class FieldSelector {
   private static final FieldSelector EVERYTHING = new FieldSelector(ImmutableList.of());
 
-  /** One term: {@code field=value} or, negated, {@code field!=value}. */
+  /**
+   * One term: {@code field=value} or, negated, {@code field!=value}.
+   *
+   * @param field the dotted path
+   * @param value the value compared with the field's text (a missing field reads as empty)
+   * @param negated whether the term is {@code !=}
+   */
   public record Term(String field, String value, boolean negated) {
+    /**
+     * Checks that the term names a field.
+     *
+     * @param field the dotted path, not empty
+     * @param value the value
+     * @param negated whether the term is {@code !=}
+     */
     public Term {
       checkArgument(!field.isEmpty(), "field selector term has no field");
     }
@@ -39,10 +52,17 @@ public final class FieldSelector {
     this.terms = terms;
   }
 
+  /** {@return the selector with no terms, which matches every object} */
   public static FieldSelector everything() {
     return EVERYTHING;
   }
 
+  /**
+   * {@return the selector {@code field=value}}
+   *
+   * @param field the dotted path
+   * @param value the required value
+   */
   public static FieldSelector equal(String field, String value) {
     return new FieldSelector(ImmutableList.of(new Term(field, value, false)));
   }
@@ -50,6 +70,8 @@ public final class FieldSelector {
   /**
    * Parses {@code a=b,c!=d} ({@code ==} is accepted for {@code =}).
    *
+   * @param text the selector as a query parameter carries it; blank selects everything
+   * @return the selector
    * @throws IllegalArgumentException naming the term that does not parse
    */
   public static FieldSelector parse(String text) {
@@ -72,6 +94,11 @@ public final class FieldSelector {
     return new FieldSelector(ImmutableList.copyOf(terms));
   }
 
+  /**
+   * {@return whether every term holds for {@code resource}}
+   *
+   * @param resource the object
+   */
   public boolean matches(Resource resource) {
     for (int i = 0; i < terms.size(); i++) {
       if (!terms.get(i).matches(resource)) {
@@ -81,15 +108,22 @@ public final class FieldSelector {
     return true;
   }
 
+  /** {@return whether this selector has no terms} */
   public boolean isEverything() {
     return terms.isEmpty();
   }
 
+  /** {@return the terms, in the order written} */
   public ImmutableList<Term> terms() {
     return terms;
   }
 
-  /** The value this selector requires {@code field} to equal, if it has such a term. Servers use it to pick an index. */
+  /**
+   * {@return the value this selector requires {@code field} to equal, if it has such a term} Servers use it to
+   * pick an index ({@code spec.nodeName} for pods).
+   *
+   * @param field the dotted path
+   */
   public Optional<String> requiredValue(String field) {
     for (Term term : terms) {
       if (!term.negated() && term.field().equals(field)) {

@@ -6,21 +6,29 @@ package dev.converge.api;
  */
 public final class InvalidResourceException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
+  /** The dotted path of the offending field, or empty. */
   private final String path;
+  /** What is wrong with it, without the path. */
   private final String problem;
 
+  /**
+   * A problem at {@code path}; the message is {@code "<path>: <problem>"}.
+   *
+   * @param path the dotted path of the offending field, or empty for the whole document
+   * @param problem what is wrong with it
+   */
   public InvalidResourceException(String path, String problem) {
     super(path.isEmpty() ? problem : path + ": " + problem);
     this.path = path;
     this.problem = problem;
   }
 
-  /** The dotted path of the offending field, or empty. */
+  /** {@return the dotted path of the offending field, or empty} */
   public String path() {
     return path;
   }
 
-  /** What is wrong with it, without the path. */
+  /** {@return what is wrong with it, without the path} */
   public String problem() {
     return problem;
   }

@@ -6,18 +6,30 @@ package dev.converge.api;
  */
 public final class InvalidSpecException extends RuntimeException {
   private static final long serialVersionUID = 1L;
+  /** The dotted path of the offending field, or empty. */
   private final String path;
 
+  /**
+   * A spec that cannot be reconciled, with no single field to blame.
+   *
+   * @param message what users see
+   */
   public InvalidSpecException(String message) {
     this("", message);
   }
 
+  /**
+   * A spec that cannot be reconciled because of one field.
+   *
+   * @param path the dotted path of the offending field
+   * @param message what users see
+   */
   public InvalidSpecException(String path, String message) {
     super(message);
     this.path = path;
   }
 
-  /** The dotted path of the offending field ({@code spec.global.credentials}), or empty. */
+  /** {@return the dotted path of the offending field ({@code spec.global.credentials}), or empty} */
   public String path() {
     return path;
   }

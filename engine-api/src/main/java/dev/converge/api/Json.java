@@ -30,22 +30,26 @@ public final class Json {
 
   private Json() {}
 
-  /** A new, empty, mutable object node. */
+  /** {@return a new, empty, mutable object node} */
   public static ObjectNode object() {
     return NODES.objectNode();
   }
 
-  /** A new, empty, mutable array node. */
+  /** {@return a new, empty, mutable array node} */
   public static ArrayNode array() {
     return NODES.arrayNode();
   }
 
-  /** The shared node factory. */
+  /** {@return the shared node factory} */
   public static JsonNodeFactory nodes() {
     return NODES;
   }
 
-  /** Returns {@code node} frozen; an already frozen tree is returned as is, anything else is copied. */
+  /**
+   * {@return {@code node} frozen} An already frozen tree is returned as is, anything else is copied.
+   *
+   * @param node any tree
+   */
   public static JsonNode freeze(JsonNode node) {
     if (node instanceof FrozenObject || node instanceof FrozenArray) {
       return node;
@@ -73,6 +77,8 @@ public final class Json {
    * builds large frozen trees bottom-up (the in-memory server's managed fields). The map is taken over: the
    * caller must neither keep nor change it.
    *
+   * @param children the object's members, every value frozen
+   * @return the frozen object
    * @throws IllegalArgumentException if a value is not frozen ({@link #isFrozen})
    */
   public static ObjectNode frozenObject(LinkedHashMap<String, JsonNode> children) {
@@ -87,6 +93,8 @@ public final class Json {
   /**
    * A frozen array over {@code elements} as they are; see {@link #frozenObject(LinkedHashMap)}.
    *
+   * @param elements the array's elements, every one frozen
+   * @return the frozen array
    * @throws IllegalArgumentException if an element is not frozen
    */
   public static ArrayNode frozenArray(ArrayList<JsonNode> elements) {
@@ -98,12 +106,20 @@ public final class Json {
     return new FrozenArray(elements);
   }
 
-  /** Returns {@code node} frozen; see {@link #freeze(JsonNode)}. */
+  /**
+   * {@return {@code node} frozen} See {@link #freeze(JsonNode)}.
+   *
+   * @param node an object tree
+   */
   public static ObjectNode freezeObject(ObjectNode node) {
     return (ObjectNode) freeze(node);
   }
 
-  /** Whether {@code node} is a frozen container or an (always immutable) value node. */
+  /**
+   * {@return whether {@code node} is a frozen container or an (always immutable) value node}
+   *
+   * @param node any tree
+   */
   public static boolean isFrozen(JsonNode node) {
     return !node.isContainerNode() || node instanceof FrozenObject || node instanceof FrozenArray;
   }
@@ -111,6 +127,10 @@ public final class Json {
   /**
    * Follows a dotted path of object fields ({@code "spec.template.spec"}). Returns a {@link MissingNode} if
    * any segment is absent or not an object.
+   *
+   * @param root the tree to start from
+   * @param dottedPath field names joined by dots
+   * @return the node at the path, or a missing node
    */
   public static JsonNode at(JsonNode root, String dottedPath) {
     JsonNode node = root;
@@ -127,7 +147,11 @@ public final class Json {
     return node;
   }
 
-  /** Compact JSON, fields in tree order. */
+  /**
+   * {@return {@code node} as compact JSON, fields in tree order}
+   *
+   * @param node any tree
+   */
   public static String write(JsonNode node) {
     try {
       return MAPPER.writeValueAsString(node);
@@ -136,7 +160,11 @@ public final class Json {
     }
   }
 
-  /** Indented JSON, fields in tree order. */
+  /**
+   * {@return {@code node} as indented JSON, fields in tree order}
+   *
+   * @param node any tree
+   */
   public static String writePretty(JsonNode node) {
     try {
       return PRETTY.writeValueAsString(node);
@@ -148,6 +176,8 @@ public final class Json {
   /**
    * Parses JSON text into a mutable tree.
    *
+   * @param text JSON
+   * @return the tree, mutable
    * @throws IllegalArgumentException with the parser's message when {@code text} is not JSON
    */
   public static JsonNode parse(String text) {

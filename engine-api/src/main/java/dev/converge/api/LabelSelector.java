@@ -20,8 +20,23 @@ import java.util.Map;
 public final class LabelSelector {
   private static final LabelSelector EVERYTHING = new LabelSelector(ImmutableList.of());
 
-  /** One requirement of a selector. */
+  /**
+   * One requirement of a selector.
+   *
+   * @param key the label key
+   * @param operator how the label's value is tested
+   * @param values the values for {@code IN} and {@code NOT_IN}; empty for {@code EXISTS} and {@code
+   *     DOES_NOT_EXIST}
+   */
   public record Requirement(String key, Operator operator, ImmutableSortedSet<String> values) {
+    /**
+     * Checks that the key is not empty and that the values fit the operator, as {@code labels.NewRequirement}
+     * does.
+     *
+     * @param key the label key
+     * @param operator how the label's value is tested
+     * @param values the values, as the operator needs them
+     */
     public Requirement {
       checkArgument(!key.isEmpty(), "label key must not be empty");
       switch (operator) {
@@ -53,12 +68,21 @@ public final class LabelSelector {
 
   /** Set-based operators; equality is {@code IN} with one value, inequality {@code NOT_IN} with one. */
   public enum Operator {
+    /** The label is present with one of the values. */
     IN,
+    /** The label is absent, or present with none of the values. */
     NOT_IN,
+    /** The label is present, with any value. */
     EXISTS,
+    /** The label is absent. */
     DOES_NOT_EXIST;
 
-    /** The operator as spelled in {@code matchExpressions}: {@code In}, {@code NotIn}, {@code Exists}, {@code DoesNotExist}. */
+    /**
+     * {@return the operator spelled as in {@code matchExpressions}}
+     *
+     * @param text {@code In}, {@code NotIn}, {@code Exists} or {@code DoesNotExist}
+     * @throws IllegalArgumentException for any other text
+     */
     public static Operator fromExpression(String text) {
       return switch (text) {
         case "In" -> IN;
@@ -76,16 +100,25 @@ public final class LabelSelector {
     this.requirements = requirements;
   }
 
-  /** The selector that matches every object. */
+  /** {@return the selector that matches every object} */
   public static LabelSelector everything() {
     return EVERYTHING;
   }
 
+  /**
+   * {@return the conjunction of {@code requirements}}
+   *
+   * @param requirements the requirements, all of which must hold; none selects everything
+   */
   public static LabelSelector of(List<Requirement> requirements) {
     return requirements.isEmpty() ? EVERYTHING : new LabelSelector(ImmutableList.copyOf(requirements));
   }
 
-  /** Objects whose labels include every entry of {@code labels}. */
+  /**
+   * {@return the selector of objects whose labels include every entry of {@code labels}}
+   *
+   * @param labels label keys and the values they must have
+   */
   public static LabelSelector matchLabels(Map<String, String> labels) {
     List<Requirement> requirements = new ArrayList<>();
     labels.entrySet().stream()
@@ -94,11 +127,21 @@ public final class LabelSelector {
     return of(requirements);
   }
 
+  /**
+   * {@return the selector {@code key=value}}
+   *
+   * @param key the label key
+   * @param value the value it must have
+   */
   public static LabelSelector equal(String key, String value) {
     return of(List.of(new Requirement(key, Operator.IN, ImmutableSortedSet.of(value))));
   }
 
-  /** This selector and one more requirement. */
+  /**
+   * {@return this selector and one more requirement}
+   *
+   * @param requirement the requirement to add
+   */
   public LabelSelector and(Requirement requirement) {
     return new LabelSelector(ImmutableList.<Requirement>builder().addAll(requirements).add(requirement).build());
   }
@@ -107,6 +150,8 @@ public final class LabelSelector {
    * The selector of a {@code metav1.LabelSelector} object ({@code {matchLabels: …, matchExpressions: […]}}).
    * A missing or null node is the empty selector.
    *
+   * @param selector the object, as in a workload's {@code spec.selector}
+   * @return the selector
    * @throws IllegalArgumentException naming the offending field
    */
   public static LabelSelector fromJson(JsonNode selector) {
@@ -137,12 +182,19 @@ public final class LabelSelector {
   /**
    * Parses the string syntax of {@code kubectl -l} and the {@code labelSelector} query parameter.
    *
+   * @param text the selector, such as {@code app=web,env in (prod,staging),!legacy}
+   * @return the selector
    * @throws IllegalArgumentException naming the position of the error
    */
   public static LabelSelector parse(String text) {
     return new LabelSelectorParser(text).parse();
   }
 
+  /**
+   * {@return whether every requirement holds for {@code labels}}
+   *
+   * @param labels an object's labels
+   */
   public boolean matches(Map<String, String> labels) {
     for (int i = 0; i < requirements.size(); i++) {
       if (!requirements.get(i).matches(labels)) {
@@ -152,14 +204,21 @@ public final class LabelSelector {
     return true;
   }
 
+  /**
+   * {@return whether every requirement holds for the labels of {@code resource}}
+   *
+   * @param resource the object
+   */
   public boolean matches(Resource resource) {
     return requirements.isEmpty() || matches(resource.labels());
   }
 
+  /** {@return whether this selector has no requirements} */
   public boolean isEverything() {
     return requirements.isEmpty();
   }
 
+  /** {@return the requirements, in order} */
   public ImmutableList<Requirement> requirements() {
     return requirements;
   }

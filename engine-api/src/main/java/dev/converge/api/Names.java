@@ -16,7 +16,11 @@ public final class Names {
 
   private Names() {}
 
-  /** Why {@code name} is not a DNS-1123 label (≤ 63 characters), or empty when it is one. */
+  /**
+   * {@return why {@code name} is not a DNS-1123 label (≤ 63 characters), or empty when it is one}
+   *
+   * @param name the name
+   */
   public static Optional<String> checkDns1123Label(String name) {
     if (name.length() > 63) {
       return Optional.of("must be no more than 63 characters");
@@ -26,7 +30,11 @@ public final class Names {
         : Optional.of("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character");
   }
 
-  /** Why {@code name} is not a DNS-1123 subdomain (≤ 253 characters), or empty when it is one. */
+  /**
+   * {@return why {@code name} is not a DNS-1123 subdomain (≤ 253 characters), or empty when it is one}
+   *
+   * @param name the name
+   */
   public static Optional<String> checkDns1123Subdomain(String name) {
     if (name.length() > 253) {
       return Optional.of("must be no more than 253 characters");
@@ -36,7 +44,11 @@ public final class Names {
         : Optional.of("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character");
   }
 
-  /** Why {@code name} is not a DNS-1035 label (a letter first), or empty when it is one. */
+  /**
+   * {@return why {@code name} is not a DNS-1035 label (a letter first), or empty when it is one}
+   *
+   * @param name the name
+   */
   public static Optional<String> checkDns1035Label(String name) {
     if (name.length() > 63) {
       return Optional.of("must be no more than 63 characters");
@@ -46,7 +58,11 @@ public final class Names {
         : Optional.of("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character");
   }
 
-  /** Why {@code name} is not a valid path segment name, or empty when it is one. */
+  /**
+   * {@return why {@code name} is not a valid path segment name, or empty when it is one}
+   *
+   * @param name the name
+   */
   public static Optional<String> checkPathSegment(String name) {
     if (name.equals(".") || name.equals("..")) {
       return Optional.of("may not be '.' or '..'");
@@ -60,6 +76,9 @@ public final class Names {
   /**
    * Why {@code key} does not name a valid object, or empty when it does: the namespace must be a DNS-1123
    * label, the name must follow its kind's rule.
+   *
+   * @param key the key
+   * @return the problem, naming the field and the value, or empty
    */
   public static Optional<String> check(ResourceKey key) {
     if (!key.namespace().isEmpty()) {
@@ -88,7 +107,11 @@ public final class Names {
   private static final Pattern LABEL_NAME = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
   private static final Pattern LABEL_VALUE = Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
 
-  /** Why {@code key} is not a valid label or annotation key ({@code [prefix/]name}), or empty. */
+  /**
+   * {@return why {@code key} is not a valid label or annotation key ({@code [prefix/]name}), or empty}
+   *
+   * @param key the label or annotation key
+   */
   public static Optional<String> checkQualifiedName(String key) {
     int slash = key.indexOf('/');
     String name = slash < 0 ? key : key.substring(slash + 1);
@@ -110,7 +133,11 @@ public final class Names {
         : Optional.of("name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character");
   }
 
-  /** Why {@code value} is not a valid label value (≤ 63 characters, may be empty), or empty. */
+  /**
+   * {@return why {@code value} is not a valid label value (≤ 63 characters, may be empty), or empty}
+   *
+   * @param value the label value
+   */
   public static Optional<String> checkLabelValue(String value) {
     if (value.length() > 63) {
       return Optional.of("must be no more than 63 characters");

@@ -20,6 +20,7 @@ public final class Observed implements Lookup {
     this.objects = objects;
   }
 
+  /** {@return the snapshot with no objects} */
   public static Observed empty() {
     return EMPTY;
   }
@@ -27,6 +28,8 @@ public final class Observed implements Lookup {
   /**
    * A snapshot of {@code objects}.
    *
+   * @param objects live objects, in any order
+   * @return the snapshot, ordered by key
    * @throws IllegalArgumentException if two objects have the same key
    */
   public static Observed of(Collection<Resource> objects) {
@@ -44,38 +47,57 @@ public final class Observed implements Lookup {
     return Optional.ofNullable(objects.get(key));
   }
 
+  /**
+   * {@return whether the snapshot has an object at {@code key}}
+   *
+   * @param key the object's key
+   */
   public boolean contains(ResourceKey key) {
     return objects.containsKey(key);
   }
 
-  /** All objects, by key. */
+  /** {@return all objects, by key} */
   public ImmutableSortedMap<ResourceKey, Resource> objects() {
     return objects;
   }
 
+  /** {@return the number of objects} */
   public int size() {
     return objects.size();
   }
 
+  /** {@return whether the snapshot has no objects} */
   public boolean isEmpty() {
     return objects.isEmpty();
   }
 
-  /** The objects that carry both ownership marks of {@code primary}, by key. */
+  /**
+   * {@return the objects that carry both ownership marks of {@code primary}, by key}
+   *
+   * @param primary the primary's key
+   */
   public ImmutableList<Resource> ownedBy(ResourceKey primary) {
     return objects.values().stream()
         .filter(object -> Ownership.isOwnedBy(object, primary))
         .collect(ImmutableList.toImmutableList());
   }
 
-  /** This snapshot with {@code object} added or replaced. */
+  /**
+   * {@return this snapshot with {@code object} added or replaced}
+   *
+   * @param object the object as the server returned it
+   */
   public Observed with(Resource object) {
     TreeMap<ResourceKey, Resource> map = new TreeMap<>(objects);
     map.put(object.key(), object);
     return new Observed(ImmutableSortedMap.copyOfSorted(map));
   }
 
-  /** This snapshot without {@code key}. */
+  /**
+   * {@return this snapshot without {@code key}}
+   *
+   * @param key the key of the object that is gone
+   */
   public Observed without(ResourceKey key) {
     if (!objects.containsKey(key)) {
       return this;

@@ -15,7 +15,13 @@ package dev.converge.api;
 public record OwnerReference(
     String apiVersion, String kind, String name, String uid, boolean controller, boolean blockOwnerDeletion) {
 
-  /** The reference a controller sets on the objects it creates. */
+  /**
+   * {@return the reference a controller sets on the objects it creates: {@code controller} and {@code
+   * blockOwnerDeletion} true}
+   *
+   * @param owner the owner as read from the server
+   * @throws IllegalArgumentException if {@code owner} has no uid (it was never stored)
+   */
   public static OwnerReference controllerOf(Resource owner) {
     String uid = owner.uid();
     if (uid == null) {
@@ -24,6 +30,7 @@ public record OwnerReference(
     return new OwnerReference(owner.apiVersion(), owner.kind(), owner.name(), uid, true, true);
   }
 
+  /** {@return the owner's group and kind} */
   public GroupKind groupKind() {
     return GroupKind.fromApiVersion(apiVersion, kind);
   }

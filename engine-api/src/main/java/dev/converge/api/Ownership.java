@@ -24,12 +24,22 @@ public enum Ownership {
   /** The explicit-dependency annotation of YAML manifests: comma-separated keys in their string form. */
   public static final String DEPENDS_ON_ANNOTATION = "converge.dev/depends-on";
 
-  /** The value of {@link #OWNER_LABEL} for objects owned by {@code primary}: 20 hex digits of its SHA-256. */
+  /**
+   * {@return the value of {@link #OWNER_LABEL} for objects owned by {@code primary}: 20 hex digits of the
+   * SHA-256 of its key}
+   *
+   * @param primary the primary's key
+   */
   public static String labelValue(ResourceKey primary) {
     return Hashing.sha256().hashString(primary.toString(), StandardCharsets.UTF_8).toString().substring(0, 20);
   }
 
-  /** Whether {@code resource} carries both ownership marks of {@code primary}. */
+  /**
+   * {@return whether {@code resource} carries both ownership marks of {@code primary}}
+   *
+   * @param resource a live object
+   * @param primary the primary's key
+   */
   public static boolean isOwnedBy(Resource resource, ResourceKey primary) {
     String label = resource.labels().get(OWNER_LABEL);
     return label != null

@@ -7,8 +7,11 @@ package dev.converge.api;
  * behind without an owner.
  */
 public enum Propagation {
+  /** Delete the object now; the garbage collector deletes its dependents afterwards. */
   BACKGROUND("Background"),
+  /** Delete the dependents first; the object stays until they are gone. */
   FOREGROUND("Foreground"),
+  /** Delete the object and strip its owner reference from the dependents, which stay. */
   ORPHAN("Orphan");
 
   private final String wireName;
@@ -17,11 +20,17 @@ public enum Propagation {
     this.wireName = wireName;
   }
 
-  /** The value of {@code DeleteOptions.propagationPolicy}. */
+  /** {@return the value of {@code DeleteOptions.propagationPolicy}} */
   public String wireName() {
     return wireName;
   }
 
+  /**
+   * {@return the policy named as in {@code DeleteOptions.propagationPolicy}}
+   *
+   * @param name {@code Background}, {@code Foreground} or {@code Orphan}
+   * @throws IllegalArgumentException for any other name
+   */
   public static Propagation fromWireName(String name) {
     for (Propagation p : values()) {
       if (p.wireName.equals(name)) {

@@ -9,10 +9,16 @@ package dev.converge.api;
 public record Readiness(boolean isReady, String reason) {
   private static final Readiness READY = new Readiness(true, "ready");
 
+  /** {@return ready} */
   public static Readiness ready() {
     return READY;
   }
 
+  /**
+   * {@return not ready, because of {@code reason}}
+   *
+   * @param reason a short explanation, for reports
+   */
   public static Readiness notReady(String reason) {
     return new Readiness(false, reason);
   }

@@ -12,9 +12,10 @@ public interface ReadyGate {
    *
    * @param live the resource as the server last returned it
    * @param cluster other live objects, for gates that look beyond the resource (a Service's Endpoints)
+   * @return whether dependents may proceed, and why not
    */
   Readiness check(Resource live, Lookup cluster);
 
-  /** A short name for reports ({@code "Deployment available"}). */
+  /** {@return a short name for reports ({@code "Deployment available"})} */
   String describe();
 }

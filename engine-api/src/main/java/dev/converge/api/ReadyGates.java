@@ -10,7 +10,10 @@ import java.util.Optional;
 public final class ReadyGates {
   private ReadyGates() {}
 
-  /** A CustomResourceDefinition whose {@code Established} condition is {@code True}: its API is served. */
+  /**
+   * {@return the gate of a CustomResourceDefinition: its {@code Established} condition is {@code True}, so its
+   * API is served}
+   */
   public static ReadyGate crdEstablished() {
     return gate("CRD Established", (live, cluster) ->
         conditionIsTrue(live, "Established")
@@ -21,6 +24,8 @@ public final class ReadyGates {
   /**
    * A Deployment the controller has caught up with ({@code observedGeneration ≥ generation}) whose updated
    * replicas are all available, as {@code kubectl rollout status} requires.
+   *
+   * @return the gate
    */
   public static ReadyGate deploymentAvailable() {
     return gate("Deployment available", (live, cluster) -> {
@@ -42,6 +47,8 @@ public final class ReadyGates {
   /**
    * A DaemonSet rolled out to every node it should run on: observed, and {@code updatedNumberScheduled} and
    * {@code numberAvailable} equal to {@code desiredNumberScheduled}.
+   *
+   * @return the gate
    */
   public static ReadyGate daemonSetRolledOut() {
     return gate("DaemonSet rolled out", (live, cluster) -> {
@@ -60,7 +67,10 @@ public final class ReadyGates {
     });
   }
 
-  /** A Service with at least one ready endpoint address (from its {@code Endpoints} object). */
+  /**
+   * {@return the gate of a Service with at least one ready endpoint address (from its {@code Endpoints}
+   * object)}
+   */
   public static ReadyGate serviceHasEndpoints() {
     return gate("Service has endpoints", (live, cluster) -> {
       Optional<Resource> endpoints = cluster.get(new ResourceKey("", "Endpoints", live.namespace(), live.name()));
@@ -75,7 +85,11 @@ public final class ReadyGates {
     });
   }
 
-  /** The gate Converge applies by default to {@code kind}, if any: CRDs must be Established. */
+  /**
+   * {@return the gate Converge applies by default to {@code kind}, if any: CRDs must be Established}
+   *
+   * @param kind the kind
+   */
   public static Optional<ReadyGate> defaultFor(GroupKind kind) {
     if (kind.group().equals("apiextensions.k8s.io") && kind.kind().equals("CustomResourceDefinition")) {
       return Optional.of(crdEstablished());
@@ -83,7 +97,12 @@ public final class ReadyGates {
     return Optional.empty();
   }
 
-  /** Whether {@code status.conditions} has {@code type} with status {@code "True"}. */
+  /**
+   * {@return whether {@code status.conditions} has {@code type} with status {@code "True"}}
+   *
+   * @param resource the live object
+   * @param type the condition type
+   */
   public static boolean conditionIsTrue(Resource resource, String type) {
     for (JsonNode condition : resource.status().path("conditions")) {
       if (type.equals(condition.path("type").asText()) && "True".equals(condition.path("status").asText())) {

@@ -15,30 +15,44 @@ import com.google.common.collect.ImmutableSet;
  */
 public interface Reconciler<P> {
 
-  /** The kind of the primary resource this reconciler manages. */
+  /** {@return the kind of the primary resource this reconciler manages} */
   GroupKind primaryKind();
 
   /**
    * The kinds of the objects this reconciler may create. The engine watches them (events are mapped back to
    * the primary) and prunes owned objects of these kinds that are no longer desired, even when the current
    * desired graph has none of a kind.
+   *
+   * @return the owned kinds
    */
   ImmutableSet<GroupKind> ownedKinds();
 
   /**
    * Reads the primary into its typed form, applying defaults to a copy.
    *
+   * @param primary the primary as the server returned it
+   * @return the typed, defaulted view
    * @throws InvalidSpecException with the message users see when the spec is invalid; the engine then
    *     changes nothing in the cluster and reports the message through {@link #status}
    */
   P decode(Resource primary);
 
-  /** The resources {@code primary} wants. Must be deterministic given the primary and the context. */
+  /**
+   * The resources {@code primary} wants. Must be deterministic given the primary and the context.
+   *
+   * @param primary the decoded primary
+   * @param context the primary as stored, what it owns, and seeded randomness
+   * @return the desired graph; the engine stamps ownership on it
+   */
   DesiredGraph desired(P primary, Context context);
 
   /**
    * The primary's {@code status}, computed from live objects after a pass. The engine writes it only when it
    * differs from the current status.
+   *
+   * @param context the primary, its decoded form (absent if decoding failed), the live objects, the pass's
+   *     outcome and the time
+   * @return the whole new {@code status}
    */
   ObjectNode status(StatusContext<P> context);
 }

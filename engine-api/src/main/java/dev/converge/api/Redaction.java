@@ -14,12 +14,21 @@ public final class Redaction {
 
   private Redaction() {}
 
-  /** Whether values under {@code topLevelField} of resources of {@code kind} are secret. */
+  /**
+   * {@return whether values under {@code topLevelField} of resources of {@code kind} are secret}
+   *
+   * @param kind the resource's kind
+   * @param topLevelField a field of the object's root ({@code data})
+   */
   public static boolean isSecretField(GroupKind kind, String topLevelField) {
     return kind.isCore() && kind.kind().equals("Secret") && (topLevelField.equals("data") || topLevelField.equals("stringData"));
   }
 
-  /** {@code resource} with its secret values masked; other resources are returned as is. */
+  /**
+   * {@return {@code resource} with its secret values masked; other resources are returned as is}
+   *
+   * @param resource any resource
+   */
   public static Resource redact(Resource resource) {
     if (!resource.groupKind().isCore() || !resource.kind().equals("Secret")) {
       return resource;

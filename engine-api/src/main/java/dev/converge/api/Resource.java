@@ -35,6 +35,8 @@ public final class Resource {
    * {@code metadata.namespace} for namespaced kinds). The tree is frozen; a tree that is already frozen is
    * not copied.
    *
+   * @param json the object
+   * @return the resource, its tree frozen
    * @throws InvalidResourceException naming the missing or malformed field
    */
   public static Resource of(JsonNode json) {
@@ -77,63 +79,76 @@ public final class Resource {
     return value.asText();
   }
 
+  /** {@return the key: group, kind, namespace and name} */
   public ResourceKey key() {
     return key;
   }
 
+  /** {@return the {@code apiVersion}} */
   public String apiVersion() {
     return apiVersion;
   }
 
+  /** {@return the API group, empty for the core group} */
   public String group() {
     return key.group();
   }
 
+  /** {@return the version part of the {@code apiVersion}} */
   public String version() {
     return ApiVersions.version(apiVersion);
   }
 
+  /** {@return the kind} */
   public String kind() {
     return key.kind();
   }
 
+  /** {@return the group and kind} */
   public GroupKind groupKind() {
     return key.groupKind();
   }
 
+  /** {@return {@code metadata.name}} */
   public String name() {
     return key.name();
   }
 
-  /** The namespace, empty for cluster-scoped resources. */
+  /** {@return the namespace, empty for cluster-scoped resources} */
   public String namespace() {
     return key.namespace();
   }
 
-  /** The whole object, frozen: reading is free, mutators throw. */
+  /** {@return the whole object, frozen: reading is free, mutators throw} */
   public ObjectNode json() {
     return json;
   }
 
+  /** {@return {@code metadata}} */
   public JsonNode metadata() {
     return json.path("metadata");
   }
 
-  /** The {@code spec}, or a missing node. */
+  /** {@return the {@code spec}, or a missing node} */
   public JsonNode spec() {
     return json.path("spec");
   }
 
-  /** The {@code status}, or a missing node. */
+  /** {@return the {@code status}, or a missing node} */
   public JsonNode status() {
     return json.path("status");
   }
 
-  /** The node at a dotted path of object fields ({@code "spec.template.spec"}), or a missing node. */
+  /**
+   * {@return the node at a dotted path of object fields, or a missing node}
+   *
+   * @param dottedPath field names joined by dots ({@code "spec.template.spec"})
+   */
   public JsonNode at(String dottedPath) {
     return Json.at(json, dottedPath);
   }
 
+  /** {@return {@code metadata.labels}; empty when there are none} */
   public ImmutableMap<String, String> labels() {
     ImmutableMap<String, String> result = labels;
     if (result == null) {
@@ -143,6 +158,7 @@ public final class Resource {
     return result;
   }
 
+  /** {@return {@code metadata.annotations}; empty when there are none} */
   public ImmutableMap<String, String> annotations() {
     ImmutableMap<String, String> result = annotations;
     if (result == null) {
@@ -152,35 +168,50 @@ public final class Resource {
     return result;
   }
 
+  /**
+   * {@return the value of one label, if set}
+   *
+   * @param name the label key
+   */
   public Optional<String> label(String name) {
     return Optional.ofNullable(labels().get(name));
   }
 
+  /**
+   * {@return the value of one annotation, if set}
+   *
+   * @param name the annotation key
+   */
   public Optional<String> annotation(String name) {
     return Optional.ofNullable(annotations().get(name));
   }
 
+  /** {@return {@code metadata.uid}, or null before the server stored the object} */
   public @Nullable String uid() {
     return textOrNull(metadata().path("uid"));
   }
 
+  /** {@return {@code metadata.resourceVersion}, or null before the server stored the object} */
   public @Nullable String resourceVersion() {
     return textOrNull(metadata().path("resourceVersion"));
   }
 
-  /** {@code metadata.generation}, or 0 when the server has not set it. */
+  /** {@return {@code metadata.generation}, or 0 when the server has not set it} */
   public long generation() {
     return metadata().path("generation").asLong(0);
   }
 
+  /** {@return {@code metadata.deletionTimestamp}, or null when the object is not being deleted} */
   public @Nullable String deletionTimestamp() {
     return textOrNull(metadata().path("deletionTimestamp"));
   }
 
+  /** {@return whether the object is being deleted (it has a {@code deletionTimestamp}; finalizers hold it)} */
   public boolean isBeingDeleted() {
     return deletionTimestamp() != null;
   }
 
+  /** {@return {@code metadata.finalizers}, in order} */
   public ImmutableList<String> finalizers() {
     ImmutableList.Builder<String> result = ImmutableList.builder();
     for (JsonNode finalizer : metadata().path("finalizers")) {
@@ -189,6 +220,7 @@ public final class Resource {
     return result.build();
   }
 
+  /** {@return {@code metadata.ownerReferences}, in order} */
   public ImmutableList<OwnerReference> ownerReferences() {
     ImmutableList.Builder<OwnerReference> result = ImmutableList.builder();
     for (JsonNode ref : metadata().path("ownerReferences")) {
@@ -203,12 +235,17 @@ public final class Resource {
     return result.build();
   }
 
-  /** A mutable deep copy of the tree. */
+  /** {@return a mutable deep copy of the tree} */
   public ObjectNode toMutableJson() {
     return json.deepCopy();
   }
 
-  /** A new resource: {@code editor} changes a mutable copy of this tree. */
+  /**
+   * {@return a new resource: {@code editor} changes a mutable copy of this tree}
+   *
+   * @param editor changes the copy in place
+   * @throws InvalidResourceException if the edited tree is no longer a valid resource
+   */
   public Resource edit(Consumer<ObjectNode> editor) {
     ObjectNode copy = json.deepCopy();
     editor.accept(copy);
@@ -216,8 +253,12 @@ public final class Resource {
   }
 
   /**
-   * A new resource with {@code metadata.labels[name] = value}. Only the root, the metadata and the labels are
-   * copied: the new tree shares every other (frozen) subtree with this one.
+   * {@return a resource with {@code metadata.labels[name] = value}; this one if it already has it} Only the
+   * root, the metadata and the labels are copied: the new tree shares every other (frozen) subtree with this
+   * one.
+   *
+   * @param name the label key
+   * @param value the label value
    */
   public Resource withLabel(String name, String value) {
     if (value.equals(labels().get(name))) {
@@ -226,7 +267,13 @@ public final class Resource {
     return withMetadataEntry("labels", name, value);
   }
 
-  /** A new resource with {@code metadata.annotations[name] = value}, copied as {@link #withLabel} copies. */
+  /**
+   * {@return a resource with {@code metadata.annotations[name] = value}; this one if it already has it} Copied
+   * as {@link #withLabel} copies.
+   *
+   * @param name the annotation key
+   * @param value the annotation value
+   */
   public Resource withAnnotation(String name, String value) {
     if (value.equals(annotations().get(name))) {
       return this;

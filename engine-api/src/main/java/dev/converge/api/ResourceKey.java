@@ -26,6 +26,15 @@ public record ResourceKey(String group, String kind, String namespace, String na
 
   private static final Splitter SLASH = Splitter.on('/');
 
+  /**
+   * Checks the parts: a kind starts with an upper-case letter, a name is not empty, and no part holds a
+   * {@code /} (which would make the string form ambiguous).
+   *
+   * @param group the API group, empty for the core group
+   * @param kind the kind
+   * @param namespace the namespace, empty for cluster-scoped resources
+   * @param name the name
+   */
   public ResourceKey {
     checkArgument(!kind.isEmpty() && Character.isUpperCase(kind.charAt(0)), "invalid kind: '%s'", kind);
     checkArgument(!name.isEmpty(), "name must not be empty (kind %s)", kind);
@@ -33,16 +42,36 @@ public record ResourceKey(String group, String kind, String namespace, String na
     checkArgument(group.indexOf('/') < 0, "group must not contain '/': %s", group);
   }
 
+  /**
+   * {@return the key of an object of {@code groupKind}}
+   *
+   * @param groupKind the group and kind
+   * @param namespace the namespace, empty for cluster-scoped resources
+   * @param name the name
+   */
   public static ResourceKey of(GroupKind groupKind, String namespace, String name) {
     return new ResourceKey(groupKind.group(), groupKind.kind(), namespace, name);
   }
 
-  /** A cluster-scoped key. */
+  /**
+   * {@return a cluster-scoped key}
+   *
+   * @param group the API group, empty for the core group
+   * @param kind the kind
+   * @param name the name
+   */
   public static ResourceKey cluster(String group, String kind, String name) {
     return new ResourceKey(group, kind, "", name);
   }
 
-  /** A namespaced key. */
+  /**
+   * {@return a namespaced key}
+   *
+   * @param group the API group, empty for the core group
+   * @param kind the kind
+   * @param namespace the namespace, not empty
+   * @param name the name
+   */
   public static ResourceKey namespaced(String group, String kind, String namespace, String name) {
     checkArgument(!namespace.isEmpty(), "namespace must not be empty");
     return new ResourceKey(group, kind, namespace, name);
@@ -51,6 +80,8 @@ public record ResourceKey(String group, String kind, String namespace, String na
   /**
    * Parses the string form produced by {@link #toString()}.
    *
+   * @param text {@code [group/]Kind/[namespace/]name}
+   * @return the key
    * @throws IllegalArgumentException naming the problem when {@code text} is not a key
    */
   public static ResourceKey parse(String text) {
@@ -76,10 +107,12 @@ public record ResourceKey(String group, String kind, String namespace, String na
     }
   }
 
+  /** {@return the group and kind} */
   public GroupKind groupKind() {
     return new GroupKind(group, kind);
   }
 
+  /** {@return whether the key has no namespace} */
   public boolean isClusterScoped() {
     return namespace.isEmpty();
   }

@@ -26,39 +26,66 @@ public final class ResourceTypes {
     this.byPlural = plurals.buildKeepingLast();
   }
 
-  /** The built-in Kubernetes kinds (core, apps, batch, RBAC, admission, CRDs, policy, coordination, …). */
+  /**
+   * {@return the built-in Kubernetes kinds (core, apps, batch, RBAC, admission, CRDs, policy, coordination,
+   * …)}
+   */
   public static ResourceTypes builtins() {
     return BUILTINS;
   }
 
-  /** This registry plus {@code type}, replacing any type of the same group and kind. */
+  /**
+   * {@return this registry plus {@code type}, replacing any type of the same group and kind}
+   *
+   * @param type the type to add (a CRD's kind)
+   */
   public ResourceTypes with(ResourceType type) {
     Map<GroupKind, ResourceType> copy = new LinkedHashMap<>(byKind);
     copy.put(type.groupKind(), type);
     return new ResourceTypes(ImmutableMap.copyOf(copy));
   }
 
-  /** This registry without the type of {@code kind} (a CRD was deleted). */
+  /**
+   * {@return this registry without the type of {@code kind} (a CRD was deleted)}
+   *
+   * @param kind the kind to remove
+   */
   public ResourceTypes without(GroupKind kind) {
     Map<GroupKind, ResourceType> copy = new LinkedHashMap<>(byKind);
     copy.remove(kind);
     return new ResourceTypes(ImmutableMap.copyOf(copy));
   }
 
+  /**
+   * {@return the type of {@code kind}, if known}
+   *
+   * @param kind the group and kind
+   */
   public Optional<ResourceType> find(GroupKind kind) {
     return Optional.ofNullable(byKind.get(kind));
   }
 
+  /**
+   * {@return the type whose URL segment is {@code plural} in {@code group}, if known}
+   *
+   * @param group the API group, empty for the core group
+   * @param plural the lower-case plural ({@code deployments})
+   */
   public Optional<ResourceType> findByPlural(String group, String plural) {
     return Optional.ofNullable(byPlural.get(group + "/" + plural));
   }
 
-  /** Whether {@code kind} is known and namespaced; unknown kinds are assumed namespaced, as kubectl does. */
+  /**
+   * {@return whether {@code kind} is namespaced; unknown kinds are assumed namespaced, as kubectl does}
+   *
+   * @param kind the group and kind
+   */
   public boolean isNamespaced(GroupKind kind) {
     ResourceType type = byKind.get(kind);
     return type == null || type.namespaced();
   }
 
+  /** {@return every type, in registration order} */
   public ImmutableList<ResourceType> all() {
     return byKind.values().asList();
   }

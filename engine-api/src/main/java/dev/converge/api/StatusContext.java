@@ -11,17 +11,18 @@ import java.util.Optional;
  */
 public interface StatusContext<P> {
 
-  /** The primary as last read, with its current status. */
+  /** {@return the primary as last read, with its current status} */
   Resource primary();
 
-  /** The typed primary, or empty when {@link Reconciler#decode} rejected it. */
+  /** {@return the typed primary, or empty when {@link Reconciler#decode} rejected it} */
   Optional<P> decoded();
 
-  /** The live objects after the pass: what the server holds, not what the engine wrote. */
+  /** {@return the live objects after the pass: what the server holds, not what the engine wrote} */
   Observed live();
 
+  /** {@return how the pass ended: converged, progressing, invalid or failed} */
   Outcome outcome();
 
-  /** The time to stamp on a condition that flips now. */
+  /** {@return the time to stamp on a condition that flips now} */
   Instant now();
 }

@@ -9,13 +9,16 @@ import java.time.Instant;
  */
 public interface Ticker {
 
-  /** Monotonic nanoseconds from an arbitrary origin; only differences are meaningful. */
+  /** {@return monotonic nanoseconds from an arbitrary origin; only differences are meaningful} */
   long nanoTime();
 
-  /** The current instant, for timestamps written into objects ({@code creationTimestamp}, conditions). */
+  /** {@return the current instant, for timestamps written into objects ({@code creationTimestamp}, conditions)} */
   Instant now();
 
-  /** The real clock: {@link System#nanoTime()} and {@link Instant#now()}. For drivers, never for the core. */
+  /**
+   * {@return the real clock: {@link System#nanoTime()} and {@link Instant#now()}} For drivers, never for the
+   * core.
+   */
   static Ticker system() {
     return SystemTicker.INSTANCE;
   }

@@ -3,9 +3,9 @@ package dev.converge.inmemory.accounting;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSortedMap;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.HashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -42,7 +42,7 @@ public final class RequestLog {
       if (record.mutating()) {
         mutating++;
       }
-      countsByIdentityVerb.computeIfAbsent(record.identity(), k -> new HashMap<>())
+      countsByIdentityVerb.computeIfAbsent(record.identity(), k -> new HashMap<>(8))
           .computeIfAbsent(record.verb(), k -> new long[1])[0]++;
       if (retain) {
         records.add(record);

@@ -76,6 +76,13 @@ public final class GarbageCollector implements Controller, ChangeListener {
   public void onChange(Change change) {
     Resource object = change.object();
     Resource previous = change.previous();
+    if (change.type() == Change.Type.MODIFIED && previous != null && !object.isBeingDeleted()
+        && object.metadata().path("ownerReferences").equals(previous.metadata().path("ownerReferences"))) {
+      // The graph builder acts on updates only when owner references change or a deletion starts
+      // (processGraphChanges: referencesDiffs, beingDeleted): a Lease renewal or a status write is not its
+      // business. Without this, every heartbeat of a large cluster would queue a collector step.
+      return;
+    }
     boolean owned = object.metadata().has("ownerReferences") || (previous != null && previous.metadata().has("ownerReferences"));
     boolean gcFinalizers = object.metadata().has("finalizers") && object.metadata().has("deletionTimestamp");
     String uid = object.uid();

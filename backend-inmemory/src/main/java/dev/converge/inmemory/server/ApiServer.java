@@ -363,7 +363,7 @@ public final class ApiServer {
       int code = 500;
       try {
         T result = proceed(0, ctx, handler);
-        code = info.verb() == Verb.CREATE ? 201 : 200;
+        code = info.verb() == Verb.CREATE || ctx.created() ? 201 : 200;
         return result;
       } catch (BackendException e) {
         code = e.code();

@@ -83,6 +83,7 @@ final class Patches {
         throw Errors.notFound(type, key.name());
       }
       writes.server.authorize(ctx.info().withVerb(Verb.CREATE));
+      ctx.markCreated();
       ObjectNode merged = engine.apply(type.groupKind(), null, applied.json(), manager, options.force(), null,
           type.apiVersion(), time);
       JsonNode managedFields = merged.path("metadata").path("managedFields");

@@ -126,6 +126,11 @@ final class Reads {
     if (namespace.isEmpty()) {
       return view;
     }
+    if (startAfter != null) {
+      // A continued list: the view already starts after the last key returned, inside the namespace, so only the
+      // upper bound applies (a lower bound before the view's start is out of its range).
+      return view.headMap(ObjectName.first(namespace + '\0'), false);
+    }
     return view.subMap(ObjectName.first(namespace), true, ObjectName.first(namespace + '\0'), false);
   }
 

@@ -23,6 +23,7 @@ public final class RequestContext {
   private int scanned;
   private int returned;
   private long latencyNanos;
+  private boolean created;
 
   RequestContext(long sequence, RequestInfo info, long startNanos) {
     this.sequence = sequence;
@@ -58,6 +59,18 @@ public final class RequestContext {
 
   public int returnedCount() {
     return returned;
+  }
+
+  /**
+   * Marks the request as having created its object, so it answers 201 Created as Kubernetes does for a
+   * create and for a server-side apply that creates.
+   */
+  void markCreated() {
+    created = true;
+  }
+
+  boolean created() {
+    return created;
   }
 
   /** Sets the simulated latency (a load model's interceptor does). */

@@ -1,5 +1,6 @@
 package dev.converge.inmemory.store;
 
+import com.google.common.collect.Maps;
 import dev.converge.api.GroupKind;
 import dev.converge.api.Resource;
 import java.util.ArrayDeque;
@@ -20,9 +21,16 @@ import org.jspecify.annotations.Nullable;
  */
 public final class KindTable {
   private final GroupKind kind;
-  private final TreeMap<ObjectName, Resource> objects = new TreeMap<>();
-  /** Point lookups (GET, every write's read of the stored object) by hash, not by walking the tree. */
-  private final HashMap<ObjectName, Resource> byName = new HashMap<>();
+  /**
+   * Each live object sits in a box held by a sorted map (lists, watches, ranges) and by a hash map (point
+   * lookups: GET, every write's read of the stored object). An update replaces the box's content through the
+   * hash map, so the constant stream of status writes and Lease renewals never walks the tree; only creates and
+   * deletes do.
+   */
+  private final TreeMap<ObjectName, Box> sorted = new TreeMap<>();
+  private final HashMap<ObjectName, Box> byName = new HashMap<>();
+  private final NavigableMap<ObjectName, Resource> objects =
+      Collections.unmodifiableNavigableMap(Maps.transformValues(sorted, box -> box.value));
   private final ArrayDeque<Change> history = new ArrayDeque<>();
   private final int historyLimit;
   private final @Nullable String indexField;
@@ -39,23 +47,32 @@ public final class KindTable {
     return kind;
   }
 
+  /** A live object's slot. */
+  private static final class Box {
+    Resource value;
+
+    Box(Resource value) {
+      this.value = value;
+    }
+  }
+
   public int size() {
-    return objects.size();
+    return byName.size();
   }
 
   public @Nullable Resource get(ObjectName name) {
-    return byName.get(name);
+    Box box = byName.get(name);
+    return box == null ? null : box.value;
   }
 
   /** The live objects, read-only, in order. */
   public NavigableMap<ObjectName, Resource> objects() {
-    return Collections.unmodifiableNavigableMap(objects);
+    return objects;
   }
 
   /** The live objects of one namespace, read-only, in order. */
   public NavigableMap<ObjectName, Resource> inNamespace(String namespace) {
-    return Collections.unmodifiableNavigableMap(
-        objects.subMap(ObjectName.first(namespace), true, ObjectName.first(namespace + '\0'), false));
+    return objects.subMap(ObjectName.first(namespace), true, ObjectName.first(namespace + '\0'), false);
   }
 
   /** The field this table indexes, or null. */
@@ -99,7 +116,7 @@ public final class KindTable {
   public NavigableMap<ObjectName, Resource> viewAt(long revision, @Nullable ObjectName startAfter) {
     NavigableMap<ObjectName, Resource> live = startAfter == null ? objects : objects.tailMap(startAfter, false);
     if (history.isEmpty() || history.peekLast().revision() <= revision) {
-      return Collections.unmodifiableNavigableMap(live);
+      return live;
     }
     TreeMap<ObjectName, Resource> view = new TreeMap<>(live);
     Iterator<Change> newestFirst = history.descendingIterator();
@@ -126,18 +143,26 @@ public final class KindTable {
     ObjectName name = change.objectName();
     Resource previous = change.previous();
     if (change.type() == Change.Type.DELETED) {
-      objects.remove(name);
+      sorted.remove(name);
       byName.remove(name);
     } else {
-      objects.put(name, change.object());
-      byName.put(name, change.object());
+      Box box = byName.get(name);
+      if (box == null) {
+        box = new Box(change.object());
+        byName.put(name, box);
+        sorted.put(name, box);
+      } else {
+        box.value = change.object();
+      }
     }
     if (indexField != null) {
-      if (previous != null) {
+      String before = previous == null ? null : previous.at(indexField).asText("");
+      String after = change.type() == Change.Type.DELETED ? null : change.object().at(indexField).asText("");
+      if (before != null && !before.equals(after)) {
         unindex(name, previous);
       }
-      if (change.type() != Change.Type.DELETED) {
-        index.computeIfAbsent(change.object().at(indexField).asText(""), k -> new TreeMap<>()).put(name, change.object());
+      if (after != null) {
+        index.computeIfAbsent(after, k -> new TreeMap<>()).put(name, change.object());
       }
     }
     history.addLast(change);

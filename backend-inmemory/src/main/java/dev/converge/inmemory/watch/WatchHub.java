@@ -29,12 +29,20 @@ import org.jspecify.annotations.Nullable;
  * revision. Deliveries queue up in commit order and are handed to the {@link WatchDispatcher} by
  * {@link #drain()} once the request that caused them has finished. Not thread-safe: the server calls it under
  * its lock.
+ *
+ * <p>Pod watches that select one node ({@code spec.nodeName=<node>}, every kubelet's) are indexed by that node,
+ * as the watch cache's pod trigger function indexes them ({@code pkg/registry/core/pod.NodeNameTriggerFunc}): a
+ * pod's change is matched against the watches of its node (before and after) and the unindexed ones, not
+ * against every kubelet's. Watches of one change receive it in the order they were opened, as before.
  */
 public final class WatchHub implements ChangeListener {
   /** The name bookmark objects carry: {@code Resource} needs one, and no real object can have it. */
   public static final String BOOKMARK_NAME = "~bookmark";
 
-  private final Map<GroupKind, List<Watcher>> watchers = new HashMap<>();
+  private static final GroupKind POD = GroupKind.of("", "Pod");
+  private static final String NODE_FIELD = "spec.nodeName";
+
+  private final Map<GroupKind, KindWatchers> watchers = new HashMap<>();
   private final ArrayDeque<Delivery> pending = new ArrayDeque<>();
   private WatchDispatcher dispatcher;
   private WatchFaults faults = WatchFaults.NONE;
@@ -69,7 +77,7 @@ public final class WatchHub implements ChangeListener {
         enqueue(watcher, event);
       }
     }
-    watchers.computeIfAbsent(type.groupKind(), k -> new ArrayList<>()).add(watcher);
+    watchers.computeIfAbsent(type.groupKind(), k -> new KindWatchers()).add(watcher);
     return watcher;
   }
 
@@ -79,7 +87,7 @@ public final class WatchHub implements ChangeListener {
       return;
     }
     watcher.markClosed();
-    List<Watcher> ofKind = watchers.get(watcher.type().groupKind());
+    KindWatchers ofKind = watchers.get(watcher.type().groupKind());
     if (ofKind != null) {
       ofKind.remove(watcher);
     }
@@ -88,9 +96,9 @@ public final class WatchHub implements ChangeListener {
 
   /** Ends every watch of {@code kind} (its CRD was deleted: the kind is no longer served). */
   public void closeKind(GroupKind kind, BackendException cause) {
-    List<Watcher> ofKind = watchers.get(kind);
+    KindWatchers ofKind = watchers.get(kind);
     if (ofKind != null) {
-      for (Watcher watcher : List.copyOf(ofKind)) {
+      for (Watcher watcher : ofKind.all()) {
         close(watcher, cause);
       }
     }
@@ -98,7 +106,7 @@ public final class WatchHub implements ChangeListener {
 
   /** Open watches, all kinds. */
   public int size() {
-    return watchers.values().stream().mapToInt(List::size).sum();
+    return watchers.values().stream().mapToInt(KindWatchers::size).sum();
   }
 
   /** The event a change means for {@code watcher}, or null when it does not concern it. */
@@ -128,11 +136,11 @@ public final class WatchHub implements ChangeListener {
 
   @Override
   public void onChange(Change change) {
-    List<Watcher> ofKind = watchers.get(change.object().groupKind());
-    if (ofKind == null || ofKind.isEmpty()) {
+    KindWatchers ofKind = watchers.get(change.object().groupKind());
+    if (ofKind == null || ofKind.size() == 0) {
       return;
     }
-    for (Watcher watcher : List.copyOf(ofKind)) {
+    for (Watcher watcher : ofKind.candidates(change)) {
       WatchEvent event = convert(watcher, change);
       if (event == null) {
         continue;
@@ -148,8 +156,8 @@ public final class WatchHub implements ChangeListener {
 
   /** Queues a BOOKMARK carrying {@code revision} for every watch that asked for bookmarks. */
   public void bookmark(long revision) {
-    for (List<Watcher> ofKind : watchers.values()) {
-      for (Watcher watcher : ofKind) {
+    for (KindWatchers ofKind : watchers.values()) {
+      for (Watcher watcher : ofKind.all()) {
         if (watcher.wantsBookmarks()) {
           enqueue(watcher, new WatchEvent(WatchEvent.Type.BOOKMARK, bookmarkObject(watcher.type(), revision)));
         }
@@ -186,6 +194,91 @@ public final class WatchHub implements ChangeListener {
       }
     } finally {
       draining = false;
+    }
+  }
+
+  /**
+   * The open watches of one kind: those a node's pods can reach through the index, and the others, each list
+   * in the order the watches were opened.
+   */
+  private static final class KindWatchers {
+    private final List<Watcher> unindexed = new ArrayList<>();
+    private final Map<String, List<Watcher>> byNode = new HashMap<>();
+    private int indexed;
+
+    void add(Watcher watcher) {
+      String node = nodeOf(watcher);
+      if (node == null) {
+        unindexed.add(watcher);
+      } else {
+        byNode.computeIfAbsent(node, n -> new ArrayList<>()).add(watcher);
+        indexed++;
+      }
+    }
+
+    void remove(Watcher watcher) {
+      String node = nodeOf(watcher);
+      if (node == null) {
+        unindexed.remove(watcher);
+        return;
+      }
+      List<Watcher> onNode = byNode.get(node);
+      if (onNode != null && onNode.remove(watcher)) {
+        indexed--;
+        if (onNode.isEmpty()) {
+          byNode.remove(node);
+        }
+      }
+    }
+
+    int size() {
+      return unindexed.size() + indexed;
+    }
+
+    /** The watches {@code change} may concern, as a copy (a fault may close one meanwhile), in opening order. */
+    List<Watcher> candidates(Change change) {
+      if (indexed == 0) {
+        return List.copyOf(unindexed);
+      }
+      List<Watcher> out = new ArrayList<>(unindexed);
+      String now = podNode(change.object());
+      addAll(out, byNode.get(now));
+      if (change.previous() != null) {
+        String before = podNode(change.previous());
+        if (!before.equals(now)) {
+          addAll(out, byNode.get(before));
+        }
+      }
+      if (out.size() > unindexed.size() && !unindexed.isEmpty()) {
+        out.sort(java.util.Comparator.comparingLong(Watcher::id));
+      }
+      return out;
+    }
+
+    /** Every watch of the kind, in opening order. */
+    List<Watcher> all() {
+      List<Watcher> out = new ArrayList<>(unindexed);
+      byNode.values().forEach(out::addAll);
+      out.sort(java.util.Comparator.comparingLong(Watcher::id));
+      return out;
+    }
+
+    private static void addAll(List<Watcher> out, @Nullable List<Watcher> more) {
+      if (more != null) {
+        out.addAll(more);
+      }
+    }
+
+    /** The node a pod watch selects by {@code spec.nodeName=<node>}, or null for other watches. */
+    private static @Nullable String nodeOf(Watcher watcher) {
+      if (!watcher.type().groupKind().equals(POD)) {
+        return null;
+      }
+      return watcher.fields().requiredValue(NODE_FIELD).orElse(null);
+    }
+
+    private static String podNode(Resource pod) {
+      return pod.json().path("spec").path(NODE_FIELD.substring(5)).asText("");
     }
   }
 }

@@ -41,6 +41,11 @@ public final class Watcher {
     return identity;
   }
 
+  /** The watch's field selector. */
+  public FieldSelector fields() {
+    return fields;
+  }
+
   public ResourceType type() {
     return type;
   }

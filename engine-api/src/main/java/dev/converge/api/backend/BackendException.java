@@ -23,10 +23,10 @@ public abstract sealed class BackendException extends RuntimeException
     super(message, cause);
   }
 
-  /** The HTTP status code Kubernetes uses for this failure. */
+  /** {@return the HTTP status code Kubernetes uses for this failure} */
   public abstract int code();
 
-  /** Whether repeating the request later may succeed without changing it. */
+  /** {@return whether repeating the request later may succeed without changing it} */
   public boolean isRetryable() {
     return false;
   }
@@ -37,18 +37,30 @@ public abstract sealed class BackendException extends RuntimeException
    */
   public static final class Conflict extends BackendException {
     private static final long serialVersionUID = 1L;
+    /** The conflicting fields of an apply, {@code "<manager>: <field path>"}; empty for a stale version. */
     private final ImmutableList<String> fieldConflicts;
 
+    /**
+     * A stale {@code resourceVersion}: re-read and try again.
+     *
+     * @param message the server's message
+     */
     public Conflict(String message) {
       this(message, ImmutableList.of());
     }
 
+    /**
+     * A conflict, with the fields of an apply that other managers own (empty for a stale version).
+     *
+     * @param message the server's message
+     * @param fieldConflicts {@code "<manager>: <field path>"} for every conflicting field
+     */
     public Conflict(String message, ImmutableList<String> fieldConflicts) {
       super(message, null);
       this.fieldConflicts = fieldConflicts;
     }
 
-    /** For apply conflicts, {@code "<manager>: <field path>"} for every conflicting field; else empty. */
+    /** {@return for apply conflicts, {@code "<manager>: <field path>"} for every conflicting field; else empty} */
     public ImmutableList<String> fieldConflicts() {
       return fieldConflicts;
     }
@@ -68,6 +80,11 @@ public abstract sealed class BackendException extends RuntimeException
   public static final class AlreadyExists extends BackendException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * The name is taken.
+     *
+     * @param message the server's message
+     */
     public AlreadyExists(String message) {
       super(message, null);
     }
@@ -82,6 +99,11 @@ public abstract sealed class BackendException extends RuntimeException
   public static final class NotFound extends BackendException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Nothing there.
+     *
+     * @param message the server's message
+     */
     public NotFound(String message) {
       super(message, null);
     }
@@ -96,6 +118,11 @@ public abstract sealed class BackendException extends RuntimeException
   public static final class Forbidden extends BackendException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Not allowed.
+     *
+     * @param message the server's message, naming the identity, the verb and the resource
+     */
     public Forbidden(String message) {
       super(message, null);
     }
@@ -109,9 +136,17 @@ public abstract sealed class BackendException extends RuntimeException
   /** 422 (or 400): the object fails validation; {@link #causes()} lists {@code "<field>: <problem>"}. */
   public static final class Invalid extends BackendException {
     private static final long serialVersionUID = 1L;
+    /** {@code "<field>: <problem>"} for every field that failed. */
     private final ImmutableList<String> causes;
+    /** 400, 415 or 422. */
     private final int code;
 
+    /**
+     * A 422: the object fails validation.
+     *
+     * @param message the server's message
+     * @param causes {@code "<field>: <problem>"} for every field that failed
+     */
     public Invalid(String message, ImmutableList<String> causes) {
       this(message, causes, 422);
     }
@@ -120,6 +155,11 @@ public abstract sealed class BackendException extends RuntimeException
      * An invalid request with an explicit code: 422 (Unprocessable Entity, the object fails validation) or
      * 400 (Bad Request: a malformed patch, an unsupported field selector, a bad parameter) or 415 (a patch type
      * the kind does not support, e.g. a strategic merge patch of a custom resource).
+     *
+     * @param message the server's message
+     * @param causes {@code "<field>: <problem>"} for every field that failed
+     * @param code 400, 415 or 422
+     * @throws IllegalArgumentException for any other code
      */
     public Invalid(String message, ImmutableList<String> causes, int code) {
       super(message, null);
@@ -130,6 +170,7 @@ public abstract sealed class BackendException extends RuntimeException
       this.code = code;
     }
 
+    /** {@return {@code "<field>: <problem>"} for every field that failed; may be empty} */
     public ImmutableList<String> causes() {
       return causes;
     }
@@ -146,19 +187,37 @@ public abstract sealed class BackendException extends RuntimeException
    */
   public static final class Unavailable extends BackendException {
     private static final long serialVersionUID = 1L;
+    /** 429, 500, 503 or 504. */
     private final int code;
+    /** The server's {@code Retry-After}, or zero. */
     private final Duration retryAfter;
 
+    /**
+     * The server could not answer now.
+     *
+     * @param code the HTTP status
+     * @param message the server's message
+     * @param retryAfter the server's {@code Retry-After}, or zero
+     */
     public Unavailable(int code, String message, Duration retryAfter) {
       this(code, message, retryAfter, null);
     }
 
+    /**
+     * The server could not answer now, or could not be reached at all.
+     *
+     * @param code the HTTP status (503 when no answer came)
+     * @param message what happened
+     * @param retryAfter the server's {@code Retry-After}, or zero
+     * @param cause the I/O failure behind it, if any
+     */
     public Unavailable(int code, String message, Duration retryAfter, @Nullable Throwable cause) {
       super(message, cause);
       this.code = code;
       this.retryAfter = retryAfter;
     }
 
+    /** {@return the server's {@code Retry-After}, or zero when it gave none} */
     public Duration retryAfter() {
       return retryAfter;
     }
@@ -178,6 +237,11 @@ public abstract sealed class BackendException extends RuntimeException
   public static final class Gone extends BackendException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * The version asked for has left the server's history.
+     *
+     * @param message the server's message
+     */
     public Gone(String message) {
       super(message, null);
     }

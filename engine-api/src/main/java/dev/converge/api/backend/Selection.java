@@ -15,6 +15,11 @@ import dev.converge.api.ResourceKey;
  */
 public record Selection(ImmutableSet<ResourceKey> keys, ImmutableSet<GroupKind> kinds, LabelSelector labels) {
 
+  /**
+   * {@return a selection of some objects by key, and nothing by label}
+   *
+   * @param keys the objects to read
+   */
   public static Selection keys(ImmutableSet<ResourceKey> keys) {
     return new Selection(keys, ImmutableSet.of(), LabelSelector.everything());
   }

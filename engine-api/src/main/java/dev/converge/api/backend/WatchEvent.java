@@ -13,9 +13,13 @@ public record WatchEvent(Type type, Resource object) {
 
   /** Kubernetes' watch event types. */
   public enum Type {
+    /** The object was created, or existed when a watch without a version started. */
     ADDED,
+    /** The object changed. */
     MODIFIED,
+    /** The object is gone; the event carries its last state. */
     DELETED,
+    /** No change: the watch has seen every change up to this {@code resourceVersion}. */
     BOOKMARK
   }
 }

@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkState;
 
 import com.google.common.collect.ImmutableList;
 import dev.converge.api.ResourceKey;
+import dev.converge.core.cache.WatchCache;
 import dev.converge.core.loop.ControlLoop;
 import dev.converge.core.loop.EventRouter;
 import dev.converge.core.loop.PassResult;
@@ -25,12 +26,16 @@ import org.jspecify.annotations.Nullable;
  * everything else the simulation schedules — node heartbeats, controllers, watch deliveries — in one total
  * order. The same seed and the same inputs give the same {@link #transcript()}, byte for byte.
  *
+ * <p>The driver's events and its passes share one {@link WatchCache} of the primary and owned kinds (one list and
+ * one watch per kind, reconnected on the virtual clock): passes read from it once each kind has synced and
+ * feed it their writes, so a converged pass makes no request ({@link Builder#readThroughCache}).
+ *
  * <p>With a resync period (default 10 minutes, as controller-runtime's {@code SyncPeriod}) the scheduler is
  * never idle: drive it with {@code runFor}/{@code runUntil}, or set the period to zero and use {@code
  * runUntilIdle}. Confined to the scheduler's thread.
  */
 public final class SimulatedDriver {
-  private final ControlLoop<?> loop;
+  private final ControlLoop<?> running;
   private final VirtualScheduler scheduler;
   private final WorkQueue<ResourceKey> queue;
   private final Dispatcher dispatcher;
@@ -45,15 +50,17 @@ public final class SimulatedDriver {
   private long passes;
 
   private SimulatedDriver(Builder builder) {
-    this.loop = builder.loop;
+    ControlLoop<?> loop = builder.loop;
     this.scheduler = builder.scheduler;
     this.resyncPeriod = builder.resyncPeriod;
     RateLimiter<ResourceKey> limiter = builder.rateLimiter != null ? builder.rateLimiter : RateLimiter.defaultController(scheduler);
     this.queue = WorkQueue.create(scheduler, limiter, loop.meterRegistry(), loop.primaryKind().toString());
     List<PassListener> listeners = new ArrayList<>(builder.listeners);
     listeners.add(0, this::record);
-    this.dispatcher = new Dispatcher(loop, queue, listeners, loop.meterRegistry());
-    this.router = loop.events(this::enqueue, scheduler, builder.reconnectDelay);
+    WatchCache cache = loop.watchCache(scheduler, builder.reconnectDelay);
+    this.router = loop.events(cache, this::enqueue);
+    this.running = builder.readThroughCache ? loop.withCache(cache) : loop;
+    this.dispatcher = new Dispatcher(running, queue, listeners, loop.meterRegistry());
   }
 
   /**
@@ -65,7 +72,10 @@ public final class SimulatedDriver {
     return new Builder(loop, scheduler);
   }
 
-  /** Opens the watches (their initial events enqueue every existing primary) and schedules the resync. */
+  /**
+   * Starts the watch cache (its initial lists enqueue every existing primary, then its watches open) and
+   * schedules the resync.
+   */
   public void start() {
     checkState(!started, "already started");
     started = true;
@@ -73,7 +83,7 @@ public final class SimulatedDriver {
     scheduleResync();
   }
 
-  /** Closes the watches, cancels pending work and shuts the queue down. */
+  /** Closes the watch cache, cancels pending work and shuts the queue down. */
   public void stop() {
     stopped = true;
     router.close();
@@ -106,6 +116,19 @@ public final class SimulatedDriver {
   /** The primaries the driver has seen through its watch. */
   public ImmutableList<ResourceKey> knownPrimaries() {
     return router.knownPrimaries().asList();
+  }
+
+  /**
+   * The loop the passes run: the driver's loop {@link ControlLoop#withCache reading through} the watch cache,
+   * unless the builder turned that off.
+   */
+  public ControlLoop<?> loop() {
+    return running;
+  }
+
+  /** The watch cache the events come from (and, by default, the passes read). */
+  public WatchCache cache() {
+    return router.cache();
   }
 
   private void record(PassResult result) {
@@ -177,6 +200,7 @@ public final class SimulatedDriver {
     private Duration resyncPeriod = Duration.ofMinutes(10);
     private Duration reconnectDelay = Duration.ofSeconds(1);
     private @Nullable RateLimiter<ResourceKey> rateLimiter;
+    private boolean readThroughCache = true;
     private final List<PassListener> listeners = new ArrayList<>();
 
     private Builder(ControlLoop<?> loop, VirtualScheduler scheduler) {
@@ -191,10 +215,20 @@ public final class SimulatedDriver {
       return this;
     }
 
-    /** How long a dropped watch waits before it is re-opened (default 1 s). */
+    /** How long a dropped watch waits before it is re-opened, or a failed list before it is retried (default 1 s). */
     public Builder reconnectDelay(Duration delay) {
       checkArgument(!delay.isNegative(), "delay must not be negative");
       this.reconnectDelay = delay;
+      return this;
+    }
+
+    /**
+     * Whether passes read through the watch cache that feeds the events (default true: a converged pass makes
+     * no request). False makes every pass read the backend, as {@link ControlLoop#reconcile} called directly
+     * does; useful to compare the two.
+     */
+    public Builder readThroughCache(boolean enabled) {
+      this.readThroughCache = enabled;
       return this;
     }
 

@@ -6,6 +6,7 @@ import com.google.common.util.concurrent.AbstractIdleService;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.converge.api.ResourceKey;
 import dev.converge.api.Ticker;
+import dev.converge.core.cache.WatchCache;
 import dev.converge.core.exec.Sleeper;
 import dev.converge.core.loop.ControlLoop;
 import dev.converge.core.loop.EventRouter;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
@@ -33,6 +35,10 @@ import org.jspecify.annotations.Nullable;
  * feed the queue. Its lifecycle is Guava's {@link com.google.common.util.concurrent.Service}: {@code
  * startAsync().awaitRunning()} opens the watches and starts the workers; {@code stopAsync().awaitTerminated()}
  * closes the watches, lets passes in flight finish for up to the shutdown timeout, then interrupts them.
+ *
+ * <p>Events and passes share one {@link WatchCache} of the primary and owned kinds: {@code startUp} lists every
+ * kind before the workers start (controller-runtime's {@code WaitForCacheSync}), passes read from memory and
+ * feed the cache their writes ({@link Builder#readThroughCache}), and watch reconnects run on the timer.
  *
  * <p>The loop's ticker must advance in real time ({@link Ticker#system()}): workers wait for delayed keys by
  * it. For retries of an unavailable server inside a pass, give the loop's executor {@link #realTimeSleeper()}.
@@ -51,8 +57,8 @@ public final class ThreadedDriver extends AbstractIdleService {
   private final List<Thread> workers = new ArrayList<>();
   private final ThreadFactory workerFactory;
   private volatile boolean running;
-  private @Nullable ScheduledExecutorService timer;
-  private @Nullable EventRouter router;
+  private volatile @Nullable ScheduledExecutorService timer;
+  private final EventRouter router;
 
   private ThreadedDriver(Builder builder) {
     this.loop = builder.loop;
@@ -63,7 +69,12 @@ public final class ThreadedDriver extends AbstractIdleService {
     this.ticker = loop.ticker();
     RateLimiter<ResourceKey> limiter = builder.rateLimiter != null ? builder.rateLimiter : RateLimiter.defaultController(ticker);
     this.queue = WorkQueue.create(ticker, limiter, loop.meterRegistry(), loop.primaryKind().toString());
-    this.dispatcher = new Dispatcher(loop, queue, builder.listeners, loop.meterRegistry());
+    // The cache exists from the start (the dispatcher's loop reads through it); its retries go to the timer,
+    // which startUp creates before it starts the cache.
+    WatchCache cache = loop.watchCache(this::scheduleOnTimer, reconnectDelay);
+    this.router = loop.events(cache, this::enqueue);
+    ControlLoop<?> running = builder.readThroughCache ? loop.withCache(cache) : loop;
+    this.dispatcher = new Dispatcher(running, queue, builder.listeners, loop.meterRegistry());
     this.workerFactory = new ThreadFactoryBuilder().setNameFormat("converge-" + loop.primaryKind().kind() + "-worker-%d").build();
   }
 
@@ -96,9 +107,8 @@ public final class ThreadedDriver extends AbstractIdleService {
     ScheduledExecutorService scheduled = Executors.newSingleThreadScheduledExecutor(
         new ThreadFactoryBuilder().setNameFormat("converge-" + loop.primaryKind().kind() + "-timer").setDaemon(true).build());
     timer = scheduled;
-    EventRouter events = loop.events(this::enqueue, realTime(scheduled), reconnectDelay);
-    router = events;
-    events.start();
+    EventRouter events = router;
+    events.start(); // lists every kind before the workers start, as controller-runtime waits for cache sync
     if (!resyncPeriod.isZero()) {
       scheduled.scheduleWithFixedDelay(() -> {
         for (ResourceKey primary : events.knownPrimaries()) {
@@ -119,10 +129,7 @@ public final class ThreadedDriver extends AbstractIdleService {
     running = false;
     queue.shutDown();
     signal();
-    EventRouter events = router;
-    if (events != null) {
-      events.close();
-    }
+    router.close();
     ScheduledExecutorService scheduled = timer;
     if (scheduled != null) {
       scheduled.shutdownNow();
@@ -184,22 +191,43 @@ public final class ThreadedDriver extends AbstractIdleService {
     }
   }
 
-  private static TaskScheduler realTime(ScheduledExecutorService executor) {
-    return (delay, task) -> {
-      ScheduledFuture<?> future = executor.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
-      return new ScheduledTask() {
-        @Override
-        public void cancel() {
-          future.cancel(false);
-        }
+  /**
+   * The cache's {@link TaskScheduler}: the timer thread. A task handed over after the driver stopped (a watch
+   * closing late on the backend's thread) is dropped; the cache is closed by then.
+   */
+  private ScheduledTask scheduleOnTimer(Duration delay, Runnable task) {
+    ScheduledExecutorService executor = timer;
+    if (executor == null) {
+      throw new IllegalStateException("the driver has not started");
+    }
+    ScheduledFuture<?> future;
+    try {
+      future = executor.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException stopped) {
+      return CANCELLED;
+    }
+    return new ScheduledTask() {
+      @Override
+      public void cancel() {
+        future.cancel(false);
+      }
 
-        @Override
-        public boolean isCancelled() {
-          return future.isCancelled();
-        }
-      };
+      @Override
+      public boolean isCancelled() {
+        return future.isCancelled();
+      }
     };
   }
+
+  private static final ScheduledTask CANCELLED = new ScheduledTask() {
+    @Override
+    public void cancel() {}
+
+    @Override
+    public boolean isCancelled() {
+      return true;
+    }
+  };
 
   /** Configures a {@link ThreadedDriver}. */
   public static final class Builder {
@@ -209,6 +237,7 @@ public final class ThreadedDriver extends AbstractIdleService {
     private Duration reconnectDelay = Duration.ofSeconds(1);
     private Duration shutdownTimeout = Duration.ofSeconds(30);
     private @Nullable RateLimiter<ResourceKey> rateLimiter;
+    private boolean readThroughCache = true;
     private final List<PassListener> listeners = new ArrayList<>();
 
     private Builder(ControlLoop<?> loop) {
@@ -229,10 +258,20 @@ public final class ThreadedDriver extends AbstractIdleService {
       return this;
     }
 
-    /** How long a dropped watch waits before it is re-opened (default 1 s). */
+    /** How long a dropped watch waits before it is re-opened, or a failed list before it is retried (default 1 s). */
     public Builder reconnectDelay(Duration delay) {
       checkArgument(!delay.isNegative(), "delay must not be negative");
       this.reconnectDelay = delay;
+      return this;
+    }
+
+    /**
+     * Whether passes read through the watch cache that feeds the events (default true: a converged pass makes
+     * no request). False makes every pass read the backend, as {@link ControlLoop#reconcile} called directly
+     * does.
+     */
+    public Builder readThroughCache(boolean enabled) {
+      this.readThroughCache = enabled;
       return this;
     }
 

@@ -23,8 +23,7 @@ import dev.converge.api.Ticker;
 import dev.converge.api.backend.Backend;
 import dev.converge.api.backend.BackendException;
 import dev.converge.api.backend.Selection;
-import dev.converge.core.exec.ActionOutcome;
-import dev.converge.core.exec.ActionStatus;
+import dev.converge.core.cache.WatchCache;
 import dev.converge.core.exec.ExecutionReport;
 import dev.converge.core.exec.PlanExecutor;
 import dev.converge.core.plan.Planner;
@@ -62,6 +61,11 @@ import org.jspecify.annotations.Nullable;
  *       when it changed.
  * </ol>
  *
+ * <p>Where it reads: a loop built by {@link #builder} reads the backend, so {@code reconcile} called directly
+ * (unit tests, convergence assertions) sees the server itself, at the cost of a get and a list per owned kind
+ * per pass. The drivers run {@link #withCache a copy reading through their watch cache} instead, which makes
+ * a converged pass free of requests; both copies write the same way.
+ *
  * <p>Thread-safe: passes over different primaries may run at once (the work queue never hands one primary to
  * two workers). Time comes from the injected {@link Ticker}; randomness from the seed, mixed with the primary's
  * key, so a reconciler sees the same draws for the same primary on every pass and every run.
@@ -73,6 +77,7 @@ public final class ControlLoop<P> {
   public static final String FINALIZER = "converge.dev/cleanup";
 
   private final Backend backend;
+  private final ClusterView view;
   private final Reconciler<P> reconciler;
   private final Ticker ticker;
   private final long seed;
@@ -80,8 +85,8 @@ public final class ControlLoop<P> {
   private final PlanExecutor executor;
   private final Duration cleanupRecheck;
   private final LoopMetrics metrics;
-  private final PrimaryWrites writes;
   private final MeterRegistry registry;
+  private final int conflictAttempts;
 
   private ControlLoop(Builder<P> builder) {
     this.backend = builder.backend;
@@ -94,7 +99,23 @@ public final class ControlLoop<P> {
     this.executor = configured != null ? configured : PlanExecutor.builder(backend).meterRegistry(registry).build();
     this.cleanupRecheck = builder.cleanupRecheck;
     this.metrics = new LoopMetrics(registry, reconciler.primaryKind().toString());
-    this.writes = new PrimaryWrites(backend, builder.conflictAttempts, metrics);
+    this.conflictAttempts = builder.conflictAttempts;
+    this.view = ClusterView.direct(backend, conflictAttempts, metrics);
+  }
+
+  /** {@code base} reading through {@code cache}; everything else shared. */
+  private ControlLoop(ControlLoop<P> base, WatchCache cache) {
+    this.backend = base.backend;
+    this.reconciler = base.reconciler;
+    this.ticker = base.ticker;
+    this.seed = base.seed;
+    this.planner = base.planner;
+    this.registry = base.registry;
+    this.executor = base.executor;
+    this.cleanupRecheck = base.cleanupRecheck;
+    this.metrics = base.metrics;
+    this.conflictAttempts = base.conflictAttempts;
+    this.view = ClusterView.cached(backend, cache, conflictAttempts, metrics);
   }
 
   /**
@@ -147,19 +168,64 @@ public final class ControlLoop<P> {
   }
 
   /**
-   * An event router that watches the primary kind and the owned kinds on this loop's backend and hands the
-   * affected primary keys to {@code sink}; not started.
+   * An event router over its own {@link #watchCache watch cache} of the primary kind and the owned kinds on
+   * this loop's backend, handing the affected primary keys to {@code sink}; not started. This loop keeps
+   * reading the backend; drivers share the cache with a {@link #withCache cached} loop instead.
    *
-   * @param scheduler where watch reconnects are scheduled
-   * @param reconnectDelay how long to wait before re-opening a dropped watch
+   * @param scheduler where watch reconnects and re-lists are scheduled
+   * @param reconnectDelay how long to wait before re-opening a dropped watch or retrying a failed list
    */
   public EventRouter events(Consumer<ResourceKey> sink, TaskScheduler scheduler, Duration reconnectDelay) {
-    return new EventRouter(backend, primaryKind(), backend.types().isNamespaced(primaryKind()), ownedKinds(), sink,
-        scheduler, reconnectDelay);
+    return events(watchCache(scheduler, reconnectDelay), sink);
+  }
+
+  /**
+   * An event router over {@code cache}, handing the primaries that its changes concern to {@code sink}; not
+   * started. The router starts and closes the cache.
+   */
+  public EventRouter events(WatchCache cache, Consumer<ResourceKey> sink) {
+    return new EventRouter(cache, primaryKind(), backend.types().isNamespaced(primaryKind()), sink);
+  }
+
+  /**
+   * A watch cache (not started) of the primary kind and the owned kinds on this loop's backend, indexed by
+   * the owner label every pass selects by, publishing to this loop's registry.
+   *
+   * @param scheduler where watch reconnects and re-lists are scheduled
+   * @param reconnectDelay how long to wait before re-opening a dropped watch or retrying a failed list
+   */
+  public WatchCache watchCache(TaskScheduler scheduler, Duration reconnectDelay) {
+    return WatchCache.builder(backend, scheduler)
+        .kind(primaryKind())
+        .kinds(ownedKinds())
+        .reconnectDelay(reconnectDelay)
+        .indexLabel(Ownership.OWNER_LABEL)
+        .meterRegistry(registry)
+        .build();
+  }
+
+  /**
+   * This loop reading through {@code cache} (which must list and watch this loop's backend, and hold the
+   * primary and owned kinds to make a difference): the primary, the owned objects and the desired objects are
+   * read from memory for every kind that has synced, from the backend otherwise, and every write the pass
+   * makes (the executor's, the finalizer and status updates) is fed into the cache, so the next pass sees it
+   * even before its watch event arrives. A converged pass then makes no request at all, as a
+   * controller-runtime reconciler reading from its manager's cache (DESIGN.md §9).
+   *
+   * <p>The executor still reads the server where it must (a re-read after a conflict, checking that a
+   * replaced object is gone), and so do readiness gates for objects outside the cache.
+   */
+  public ControlLoop<P> withCache(WatchCache cache) {
+    return new ControlLoop<>(this, cache);
+  }
+
+  /** The cache this loop reads through, if it was made {@link #withCache with one}. */
+  public Optional<WatchCache> cache() {
+    return view.cache();
   }
 
   private PassResult pass(ResourceKey key, PrimaryWrites.Pass pass) {
-    Optional<Resource> found = backend.get(key);
+    Optional<Resource> found = view.reads().get(key);
     if (found.isEmpty()) {
       return simple(key, PassResult.Phase.ABSENT, ExecutionReport.empty(Observed.empty()), pass, Requeue.none());
     }
@@ -173,12 +239,12 @@ public final class ControlLoop<P> {
     } catch (InvalidSpecException invalid) {
       return invalid(primary, invalid, pass);
     }
-    Resource withFinalizer = writes.ensureFinalizer(primary, FINALIZER, pass);
+    Resource withFinalizer = view.writes().ensureFinalizer(primary, FINALIZER, pass);
     if (withFinalizer == null) {
       return simple(key, PassResult.Phase.ABSENT, ExecutionReport.empty(Observed.empty()), pass, Requeue.none());
     }
     primary = withFinalizer;
-    Observed owned = backend.observe(ownedSelection(key, ImmutableSet.of()));
+    Observed owned = view.reads().observe(ownedSelection(key, ImmutableSet.of()));
     DesiredGraph graph;
     Observed observed = owned;
     Plan plan;
@@ -197,17 +263,17 @@ public final class ControlLoop<P> {
       return new PassResult(key, PassResult.Phase.RECONCILED, failed, ExecutionReport.empty(observed), pass.writes, written,
           Requeue.backoff(Duration.ZERO), null);
     }
-    ExecutionReport report = executor.execute(plan, observed);
+    ExecutionReport report = execute(plan, observed);
     pass.writes += report.writes();
-    Observed live = report.writes() == 0 ? observed : backend.observe(ownedSelection(key, graph.resources().keySet()));
-    Outcome outcome = outcomeOf(report);
+    Observed live = report.writes() == 0 ? observed : view.reads().observe(ownedSelection(key, graph.resources().keySet()));
+    Outcome outcome = ReportOutcomes.outcomeOf(report);
     boolean written = writeStatus(primary, decoded, live, outcome, pass);
-    return new PassResult(key, PassResult.Phase.RECONCILED, outcome, report, pass.writes, written, requeueFor(report), null);
+    return new PassResult(key, PassResult.Phase.RECONCILED, outcome, report, pass.writes, written, ReportOutcomes.requeueFor(report), null);
   }
 
   private PassResult invalid(Resource primary, InvalidSpecException invalid, PrimaryWrites.Pass pass) {
     Outcome outcome = Outcome.invalid(invalid.getMessage());
-    Observed owned = backend.observe(ownedSelection(primary.key(), ImmutableSet.of()));
+    Observed owned = view.reads().observe(ownedSelection(primary.key(), ImmutableSet.of()));
     boolean written = writeStatus(primary, null, owned, outcome, pass);
     // No requeue: an invalid spec does not heal with time; the user's edit brings an event.
     return new PassResult(primary.key(), PassResult.Phase.RECONCILED, outcome, ExecutionReport.empty(owned), pass.writes,
@@ -220,12 +286,12 @@ public final class ControlLoop<P> {
       // Our cleanup is done (or never started); other finalizers are their owners' business.
       return simple(key, PassResult.Phase.CLEANED_UP, ExecutionReport.empty(Observed.empty()), pass, Requeue.none());
     }
-    Observed owned = backend.observe(ownedSelection(key, ImmutableSet.of()));
-    ExecutionReport report = executor.execute(planner.planTeardown(key, owned), owned);
+    Observed owned = view.reads().observe(ownedSelection(key, ImmutableSet.of()));
+    ExecutionReport report = execute(planner.planTeardown(key, owned), owned);
     pass.writes += report.writes();
-    Observed remaining = report.writes() == 0 ? owned : backend.observe(ownedSelection(key, ImmutableSet.of()));
+    Observed remaining = report.writes() == 0 ? owned : view.reads().observe(ownedSelection(key, ImmutableSet.of()));
     if (remaining.ownedBy(key).isEmpty()) {
-      writes.removeFinalizer(primary, FINALIZER, pass);
+      view.writes().removeFinalizer(primary, FINALIZER, pass);
       return simple(key, PassResult.Phase.CLEANED_UP, report, pass, Requeue.none());
     }
     // Objects with finalizers of their own stay until those are removed; their deletion events (or the
@@ -236,8 +302,15 @@ public final class ControlLoop<P> {
     return simple(key, PassResult.Phase.CLEANING_UP, report, pass, requeue);
   }
 
+  /** Executes {@code plan} and feeds what it wrote to the cache the pass reads, if any. */
+  private ExecutionReport execute(Plan plan, Observed observed) {
+    ExecutionReport report = executor.execute(plan, observed);
+    view.executed(plan, report);
+    return report;
+  }
+
   private boolean writeStatus(Resource primary, @Nullable P decoded, Observed live, Outcome outcome, PrimaryWrites.Pass pass) {
-    return writes.writeStatus(primary,
+    return view.writes().writeStatus(primary,
         current -> reconciler.status(new PassStatusContext<>(current, decoded, live, outcome, ticker.now())), pass);
   }
 
@@ -255,7 +328,7 @@ public final class ControlLoop<P> {
       return owned;
     }
     List<Resource> all = new ArrayList<>(owned.objects().values());
-    for (Resource found : backend.observe(Selection.keys(missing)).objects().values()) {
+    for (Resource found : view.reads().observe(Selection.keys(missing)).objects().values()) {
       if (!owned.contains(found.key())) {
         all.add(found);
       }
@@ -269,33 +342,6 @@ public final class ControlLoop<P> {
         .putString(primary.toString(), StandardCharsets.UTF_8)
         .hash()
         .asLong());
-  }
-
-  /**
-   * Failures make the outcome {@link Outcome.Failed}; gates make it {@link Outcome.Progressing}; otherwise
-   * {@link Outcome.Converged}, also when actions ran: they all succeeded, so the status written now is the
-   * one the next (empty) pass would compute, and the pass after a change writes status once, not twice.
-   */
-  static Outcome outcomeOf(ExecutionReport report) {
-    if (report.hasFailures()) {
-      return new Outcome.Failed(describe(report.withStatus(ActionStatus.FAILED)));
-    }
-    if (!report.isComplete()) {
-      return new Outcome.Progressing(describe(report.withStatus(ActionStatus.WAITING)));
-    }
-    return Outcome.converged();
-  }
-
-  private static ImmutableList<String> describe(List<ActionOutcome> outcomes) {
-    return outcomes.stream().map(o -> o.key() + ": " + o.reason()).collect(ImmutableList.toImmutableList());
-  }
-
-  private static Requeue requeueFor(ExecutionReport report) {
-    Optional<Duration> hint = report.requeueAfter();
-    if (hint.isEmpty()) {
-      return Requeue.none();
-    }
-    return report.hasFailures() ? Requeue.backoff(hint.get()) : Requeue.after(hint.get());
   }
 
   private static PassResult simple(ResourceKey key, PassResult.Phase phase, ExecutionReport report, PrimaryWrites.Pass pass, Requeue requeue) {

@@ -1,105 +1,78 @@
 package dev.converge.core.loop;
 
 import com.google.common.collect.ImmutableList;
-import com.google.common.collect.ImmutableSet;
 import com.google.common.collect.ImmutableSortedSet;
 import dev.converge.api.GroupKind;
 import dev.converge.api.OwnerReference;
 import dev.converge.api.Ownership;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
-import dev.converge.api.backend.Backend;
-import dev.converge.api.backend.BackendException;
-import dev.converge.api.backend.Subscription;
 import dev.converge.api.backend.WatchEvent;
-import dev.converge.api.backend.WatchListener;
-import dev.converge.api.backend.WatchRequest;
-import dev.converge.core.time.ScheduledTask;
-import dev.converge.core.time.TaskScheduler;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import dev.converge.core.cache.WatchCache;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.function.Consumer;
-import org.jspecify.annotations.Nullable;
 
 /**
- * Turns watch events into primary keys for the work queue, as controller-runtime's {@code For(primary)} and
- * {@code Owns(child)} do: an event on a primary enqueues that primary; an event on an object of an owned kind
- * enqueues the primary named by its {@link Ownership#OWNER_ANNOTATION} annotation or, failing that, by an owner
- * reference of the primary's kind ({@code EnqueueRequestForOwner}). Events carry no work of their own: the
- * loop is level-triggered and reads everything again.
+ * Turns the changes a {@link WatchCache} takes in into primary keys for the work queue, as controller-runtime's
+ * {@code For(primary)} and {@code Owns(child)} do: a change of a primary enqueues that primary; a change of an
+ * object of another cached kind enqueues the primary named by its {@link Ownership#OWNER_ANNOTATION} annotation
+ * or, failing that, by an owner reference of the primary's kind ({@code EnqueueRequestForOwner}). Events carry
+ * no work of their own: the loop is level-triggered and reads everything again.
  *
- * <p>It also remembers the primaries it has seen, so a driver can resync (re-enqueue all of them
- * periodically) without a request, as an informer's resync replays its cache.
+ * <p>The router shares the cache's watches (one per kind) with the loop's reads, and hears of a change only
+ * after the cache holds it, as handlers of client-go's {@code SharedInformer} do; so the pass an event brings
+ * reads at least the state that caused it. The cache's rules apply: a dropped watch resumes from the last
+ * version seen (nothing is replayed), a {@code 410 Gone} re-lists and tells of every object again, which
+ * enqueues every primary.
  *
- * <p>A watch that closes with an error is re-opened after a delay on the {@link TaskScheduler}: from the last
- * resourceVersion seen, or, after {@code 410 Gone}, from scratch, which replays every current object as ADDED
- * (a re-list) and so enqueues every primary again.
+ * <p>The known primaries (for resync) are the cache's primaries, as an informer's resync replays its store.
+ * The router owns the cache's lifecycle: {@link #start()} starts it, {@link #close()} closes it.
  */
 public final class EventRouter implements AutoCloseable {
-  private final Backend backend;
+  private final WatchCache cache;
   private final GroupKind primaryKind;
   private final boolean primaryNamespaced;
-  private final ImmutableSet<GroupKind> ownedKinds;
   private final Consumer<ResourceKey> sink;
-  private final TaskScheduler scheduler;
-  private final Duration reconnectDelay;
-  private final TreeSet<ResourceKey> known = new TreeSet<>();
-  private final List<KindWatch> watches = new ArrayList<>();
-  private boolean closed;
+  private boolean started;
+  private volatile boolean closed;
 
-  EventRouter(Backend backend, GroupKind primaryKind, boolean primaryNamespaced, ImmutableSet<GroupKind> ownedKinds,
-      Consumer<ResourceKey> sink, TaskScheduler scheduler, Duration reconnectDelay) {
-    this.backend = backend;
+  EventRouter(WatchCache cache, GroupKind primaryKind, boolean primaryNamespaced, Consumer<ResourceKey> sink) {
+    this.cache = cache;
     this.primaryKind = primaryKind;
     this.primaryNamespaced = primaryNamespaced;
-    this.ownedKinds = ownedKinds;
     this.sink = sink;
-    this.scheduler = scheduler;
-    this.reconnectDelay = reconnectDelay;
   }
 
   /**
-   * Opens the watches: the primary kind first, then the owned kinds in order. A watch that cannot be opened now
-   * is retried after the reconnect delay.
+   * Starts the cache: lists the primary kind, then the owned kinds (each list enqueues the primaries it
+   * concerns), and opens the watches. A list or watch that fails now is retried after the reconnect delay.
    */
   public void start() {
-    List<KindWatch> opening = new ArrayList<>();
     synchronized (this) {
-      if (!watches.isEmpty() || closed) {
+      if (started || closed) {
         return;
       }
-      watches.add(new KindWatch(primaryKind, true));
-      for (GroupKind kind : ownedKinds) {
-        if (!kind.equals(primaryKind)) {
-          watches.add(new KindWatch(kind, false));
-        }
-      }
-      opening.addAll(watches);
+      started = true;
     }
-    for (KindWatch watch : opening) {
-      watch.open();
-    }
+    cache.addListener(this::route);
+    cache.start();
   }
 
-  /** The primaries seen so far and not deleted, in key order. */
-  public synchronized ImmutableSortedSet<ResourceKey> knownPrimaries() {
-    return ImmutableSortedSet.copyOf(known);
+  /** The primaries the cache holds (seen and not deleted), in key order. */
+  public ImmutableSortedSet<ResourceKey> knownPrimaries() {
+    return cache.keys(primaryKind);
   }
 
-  /** Closes every watch and cancels pending reconnects; no event reaches the sink afterwards. */
+  /** The cache this router listens to. */
+  public WatchCache cache() {
+    return cache;
+  }
+
+  /** Closes the cache (every watch, every pending reconnect); no event reaches the sink afterwards. */
   @Override
   public void close() {
-    List<KindWatch> closing;
-    synchronized (this) {
-      closed = true;
-      closing = List.copyOf(watches);
-    }
-    for (KindWatch watch : closing) {
-      watch.close();
-    }
+    closed = true;
+    cache.close();
   }
 
   /**
@@ -131,121 +104,15 @@ public final class EventRouter implements AutoCloseable {
     return Optional.empty();
   }
 
-  private void route(KindWatch watch, WatchEvent event) {
-    if (event.type() == WatchEvent.Type.BOOKMARK) {
+  private void route(WatchEvent event) {
+    if (closed || event.type() == WatchEvent.Type.BOOKMARK) {
       return;
     }
     Resource object = event.object();
-    if (watch.primary) {
-      synchronized (this) {
-        if (closed) {
-          return;
-        }
-        if (event.type() == WatchEvent.Type.DELETED) {
-          known.remove(object.key());
-        } else {
-          known.add(object.key());
-        }
-      }
+    if (object.groupKind().equals(primaryKind)) {
       sink.accept(object.key());
     } else {
       primaryOf(object, primaryKind, primaryNamespaced).ifPresent(sink);
-    }
-  }
-
-  private synchronized boolean isClosed() {
-    return closed;
-  }
-
-  /** One kind's watch, with what it needs to resume. */
-  private final class KindWatch implements WatchListener {
-    private final GroupKind kind;
-    private final boolean primary;
-    private @Nullable String resumeFrom;
-    private @Nullable Subscription subscription;
-    private @Nullable ScheduledTask reconnect;
-
-    KindWatch(GroupKind kind, boolean primary) {
-      this.kind = kind;
-      this.primary = primary;
-    }
-
-    void open() {
-      if (isClosed()) {
-        return;
-      }
-      WatchRequest request = WatchRequest.all(kind).from(resumeFrom()).withBookmarks();
-      try {
-        Subscription opened = backend.watch(request, this);
-        synchronized (this) {
-          subscription = opened;
-        }
-        if (isClosed()) {
-          opened.close();
-        }
-      } catch (BackendException.Gone expired) {
-        synchronized (this) {
-          resumeFrom = null;
-        }
-        scheduleReopen();
-      } catch (BackendException unavailable) {
-        scheduleReopen();
-      }
-    }
-
-    private synchronized @Nullable String resumeFrom() {
-      return resumeFrom;
-    }
-
-    @Override
-    public void onEvent(WatchEvent event) {
-      synchronized (this) {
-        String version = event.object().resourceVersion();
-        if (version != null) {
-          resumeFrom = version;
-        }
-      }
-      route(this, event);
-    }
-
-    @Override
-    public void onClose(@Nullable BackendException cause) {
-      if (cause == null || isClosed()) {
-        return;
-      }
-      if (cause instanceof BackendException.Gone) {
-        synchronized (this) {
-          resumeFrom = null;
-        }
-      }
-      scheduleReopen();
-    }
-
-    private void scheduleReopen() {
-      if (isClosed()) {
-        return;
-      }
-      ScheduledTask task = scheduler.schedule(reconnectDelay, this::open);
-      synchronized (this) {
-        reconnect = task;
-      }
-    }
-
-    void close() {
-      Subscription open;
-      ScheduledTask pending;
-      synchronized (this) {
-        open = subscription;
-        pending = reconnect;
-        subscription = null;
-        reconnect = null;
-      }
-      if (pending != null) {
-        pending.cancel();
-      }
-      if (open != null) {
-        open.close();
-      }
     }
   }
 }

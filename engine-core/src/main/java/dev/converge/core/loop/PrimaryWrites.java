@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.converge.api.Json;
 import dev.converge.api.Resource;
+import dev.converge.api.ResourceKey;
 import dev.converge.api.backend.Backend;
 import dev.converge.api.backend.BackendException;
 import java.util.List;
@@ -19,11 +20,18 @@ import org.jspecify.annotations.Nullable;
  */
 final class PrimaryWrites {
   private final Backend backend;
+  private final Function<ResourceKey, Optional<Resource>> reread;
   private final int attempts;
   private final LoopMetrics metrics;
 
-  PrimaryWrites(Backend backend, int attempts, LoopMetrics metrics) {
+  /**
+   * @param backend where the writes go
+   * @param reread how the primary is read again after a conflict (from the server: a conflict means the copy
+   *     the write was based on is stale, and a cache may still hold it)
+   */
+  PrimaryWrites(Backend backend, Function<ResourceKey, Optional<Resource>> reread, int attempts, LoopMetrics metrics) {
     this.backend = backend;
+    this.reread = reread;
     this.attempts = attempts;
     this.metrics = metrics;
   }
@@ -109,11 +117,11 @@ final class PrimaryWrites {
           throw conflict;
         }
         metrics.retry(reason);
-        Optional<Resource> reread = backend.get(current.key());
-        if (reread.isEmpty()) {
+        Optional<Resource> fresh = reread.apply(current.key());
+        if (fresh.isEmpty()) {
           return null;
         }
-        current = reread.get();
+        current = fresh.get();
       }
     }
   }

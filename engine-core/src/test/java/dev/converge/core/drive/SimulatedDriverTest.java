@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.common.collect.ImmutableList;
+import dev.converge.api.Ownership;
 import dev.converge.api.ResourceKey;
 import dev.converge.api.backend.BackendException;
 import dev.converge.core.loop.ControlLoop;
@@ -21,7 +22,9 @@ import org.junit.jupiter.api.Test;
  * The simulated driver on the virtual clock: it converges from watch events alone and then goes quiet; failed
  * passes back off 5 ms, 10 ms, 20 ms… and the backoff resets on success; a pass that asks to be looked at
  * again is run after exactly that delay; resync re-enqueues known primaries; owned-object events bring the
- * primary back; two runs with the same seed give the same transcript, byte for byte.
+ * primary back; two runs with the same seed give the same transcript, byte for byte. Passes read through the
+ * driver's watch cache: once converged they make no request at all (without the cache every pass reads), and a
+ * kind whose first list failed is read from the server until its retried list succeeds.
  */
 class SimulatedDriverTest {
   private static final ResourceKey APP = AppReconciler.key("shop", "web");
@@ -37,8 +40,13 @@ class SimulatedDriverTest {
     final SimulatedDriver driver;
 
     World(long seed, Duration resync) {
+      this(seed, resync, true);
+    }
+
+    World(long seed, Duration resync, boolean readThroughCache) {
       loop = ControlLoop.builder(backend, new AppReconciler(), clock).seed(seed).build();
-      driver = SimulatedDriver.builder(loop, clock).resyncPeriod(resync).listener(passes::add).build();
+      driver = SimulatedDriver.builder(loop, clock).resyncPeriod(resync).readThroughCache(readThroughCache)
+          .listener(passes::add).build();
     }
 
     World() {
@@ -85,14 +93,16 @@ class SimulatedDriverTest {
   void serverRetryAfter_delaysTheNextPassAtLeastThatLong() {
     World world = new World();
     world.backend.put(app("shop", "web", "shop:1"));
-    world.backend.fail("list", null, 1, () -> new BackendException.Unavailable(429, "slow down", Duration.ofSeconds(3)));
+    // The pass reads from the watch cache, so the request that fails is its first write (the finalizer).
+    world.backend.fail("update", APP, 1, () -> new BackendException.Unavailable(429, "slow down", Duration.ofSeconds(3)));
 
     world.driver.start();
     world.clock.runUntilIdle();
 
-    assertThat(world.driver.transcript().get(0)).isEqualTo(
-        "t=0ms example.dev/App/shop/web error writes=1 requeue=backoff (at least 3000ms) error=429 Unavailable: slow down");
-    assertThat(world.driver.transcript().get(1)).startsWith("t=0ms example.dev/App/shop/web converged writes=6 ");
+    assertThat(world.driver.transcript()).containsExactly(
+        "t=0ms example.dev/App/shop/web error writes=1 requeue=backoff (at least 3000ms) error=429 Unavailable: slow down",
+        "t=3000ms example.dev/App/shop/web converged writes=7 status=written requeue=none",
+        "t=3000ms example.dev/App/shop/web converged writes=0 requeue=none");
   }
 
   @Test
@@ -200,6 +210,64 @@ class SimulatedDriverTest {
         .addAll(world.backend.transcript())
         .add(world.backend.peek(CONFIG).orElseThrow().toString())
         .build();
+  }
+
+  /** A converged world with a 10-minute resync; then someone labels the Deployment and an hour passes. */
+  private static World anHourAfterConvergence(boolean readThroughCache) {
+    World world = new World(1, Duration.ofMinutes(10), readThroughCache);
+    world.backend.put(app("shop", "web", "shop:1"));
+    world.driver.start();
+    world.clock.runFor(Duration.ofSeconds(1));
+    world.backend.clearTranscript();
+    world.passes.clear();
+
+    world.backend.put(world.backend.peek(DEPLOYMENT).orElseThrow().withLabel("edited-by", "someone"));
+    world.clock.runFor(Duration.ofHours(1));
+    return world;
+  }
+
+  @Test
+  void onceConverged_passesFromEventsAndResyncs_makeNoRequestAtAll() {
+    World world = anHourAfterConvergence(true);
+
+    // One pass for the label's event, six resyncs; each read the watch cache only.
+    assertThat(world.passes).hasSize(7).allMatch(pass -> pass.writes() == 0 && pass.tag().equals("converged"));
+    assertThat(world.backend.transcript()).isEmpty();
+    assertThat(world.driver.loop().cache()).containsSame(world.driver.cache());
+  }
+
+  @Test
+  void withoutReadingThroughTheCache_everyPassReadsTheServer() {
+    World world = anHourAfterConvergence(false);
+
+    // Each pass: get the primary, list the five owned kinds by the owner label.
+    assertThat(world.passes).hasSize(7).allMatch(pass -> pass.writes() == 0);
+    assertThat(world.backend.transcript()).hasSize(7 * 6)
+        .allMatch(request -> request.startsWith("get example.dev/App/") || request.startsWith("list "));
+    assertThat(world.driver.loop()).isSameAs(world.loop);
+  }
+
+  @Test
+  void passesBeforeAKindHasSynced_readThatKindFromTheServer() {
+    World world = new World();
+    world.backend.put(app("shop", "web", "shop:1"));
+    world.backend.fail("list ServiceAccount", null, 1, () -> new BackendException.Unavailable(503, "starting", Duration.ZERO));
+    world.driver.start();
+    world.backend.clearTranscript();
+
+    world.clock.runFor(Duration.ZERO);
+    // Pass 1 lists the kind by the owner label, gets the desired ServiceAccount by key, lists again after its
+    // writes; pass 2 (brought by its own writes' events) lists once. Every other kind comes from the cache.
+    String byLabel = "list ServiceAccount -l " + Ownership.OWNER_LABEL + "=" + Ownership.labelValue(APP);
+    assertThat(world.backend.transcript()).filteredOn(request -> !world.backend.writes().contains(request))
+        .containsExactly(byLabel, "get ServiceAccount/shop/web", byLabel, byLabel);
+    assertThat(world.driver.passes()).isEqualTo(2);
+
+    world.backend.clearTranscript();
+    world.clock.runUntilIdle();
+    // The retried list syncs the kind (and its ADDED event brings one more pass, which reads nothing).
+    assertThat(world.backend.transcript()).containsExactly("list ServiceAccount", "watch ServiceAccount");
+    assertThat(world.driver.transcript()).last().isEqualTo("t=1000ms example.dev/App/shop/web converged writes=0 requeue=none");
   }
 
   @Test

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,7 +38,8 @@ import org.junit.jupiter.api.Test;
  * The threaded driver with real threads and real time (waits are on latches, never sleeps): it converges the
  * same reconciler the simulated driver runs and goes quiet; owned-object events repair drift; a key is never
  * processed by two workers at once, and work asked for meanwhile is done once afterwards; resync re-enqueues;
- * stopping interrupts a retry that waits for an unavailable server and terminates cleanly.
+ * stopping interrupts a retry that waits for an unavailable server and terminates cleanly; once converged, passes
+ * read only the watch cache (a drift repair is one write and no read).
  */
 class ThreadedDriverIT {
   private static final ResourceKey APP = AppReconciler.key("shop", "web");
@@ -101,6 +103,32 @@ class ThreadedDriverIT {
     driver.stopAsync().awaitTerminated(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     assertThat(driver.state()).isEqualTo(Service.State.TERMINATED);
     assertThat(backend.openWatches()).isZero();
+  }
+
+  @Test
+  void onceConverged_passesOnWorkerThreads_readOnlyTheWatchCache() throws Exception {
+    backend.put(app("shop", "web", "shop:1"));
+    Await converged = new Await(ThreadedDriverIT::quiet);
+    Await repaired = new Await(pass -> pass.writes() == 1);
+    Semaphore passed = new Semaphore(0);
+    ControlLoop<AppReconciler.App> loop = ControlLoop.builder(backend, new AppReconciler(), Ticker.system()).build();
+    driver = ThreadedDriver.builder(loop).workers(2).resyncPeriod(Duration.ZERO)
+        .listener(converged).listener(repaired).listener(pass -> passed.release()).build();
+    driver.startAsync().awaitRunning(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    converged.await();
+    passed.drainPermits();
+    backend.clearTranscript();
+
+    for (int i = 0; i < 20; i++) {
+      driver.enqueue(APP);
+      assertThat(passed.tryAcquire(TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("pass %s", i).isTrue();
+    }
+    assertThat(backend.transcript()).isEmpty();
+
+    backend.deleteAsUser(DEPLOYMENT);
+    repaired.await();
+    assertThat(backend.writes()).containsExactly("apply apps/Deployment/shop/web");
+    assertThat(backend.transcript()).containsExactly("apply apps/Deployment/shop/web");
   }
 
   @Test

@@ -70,6 +70,7 @@ public final class FakeBackend implements Backend {
   public synchronized ListResult list(ListRequest request) {
     record("list " + request.kind() + (request.labels().isEverything() ? "" : " -l " + request.labels()));
     fault("list", null);
+    fault("list " + request.kind(), null);
     ImmutableList<Resource> items = objects.values().stream()
         .filter(o -> o.groupKind().equals(request.kind()))
         .filter(o -> request.namespace() == null || request.namespace().equals(o.namespace()))
@@ -238,7 +239,8 @@ public final class FakeBackend implements Backend {
 
   /**
    * Makes the next {@code times} requests of {@code verb} ({@code get}, {@code list}, {@code apply}, {@code
-   * update}, {@code updateStatus}, {@code delete}, {@code watch}) on {@code key} (null: any key) throw.
+   * update}, {@code updateStatus}, {@code delete}, {@code watch}) on {@code key} (null: any key) throw. For lists
+   * of one kind only, the verb names it: {@code "list ServiceAccount"}.
    */
   public synchronized void fail(String verb, @Nullable ResourceKey key, int times, Supplier<BackendException> failure) {
     faults.add(new Fault(verb, key, times, failure));

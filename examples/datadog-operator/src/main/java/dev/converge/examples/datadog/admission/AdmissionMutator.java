@@ -13,11 +13,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The Cluster Agent's mutating webhook for pod creation, as a pure function: given a pod, its namespace and a
- * way to read its owners, the pod as the webhook would return it. The in-memory cluster's admission plugin is
- * meant to call it while the webhook configuration exists and the Cluster Agent is available.
+ * The Cluster Agent's mutating webhooks for pod creation, as pure functions: given a pod, its namespace and a
+ * way to read its owners, the pod as the webhook would return it. {@link #injectConfig} is the config webhook
+ * ({@code /injectconfig}), {@link #injectTags} the standard-tags webhook ({@code /injecttags}), {@link #mutate}
+ * both at once. The in-memory cluster's admission plugin ({@code cluster.ClusterAgentWebhooks}) calls them
+ * while the webhook configuration exists and the Cluster Agent is available.
  *
  * <p>Rules, as the Datadog Cluster Agent applies them:
  * <ol>
@@ -64,11 +67,44 @@ public final class AdmissionMutator {
   }
 
   /**
-   * {@code pod} as the webhook returns it: a mutated copy when {@link #selects selected}, else an unchanged copy.
+   * {@code pod} as both webhooks together return it ({@link #injectConfig} and {@link #injectTags} in one
+   * pass, the variables prepended in the order config, entity id, tags): a mutated copy when {@link #selects
+   * selected}, else an unchanged copy.
    *
    * @param owners reads the pod's owners (ReplicaSet, Deployment, …) in {@code namespace}
    */
   public ObjectNode mutate(JsonNode pod, String namespace, Lookup owners) {
+    return inject(pod, namespace, true, owners);
+  }
+
+  /**
+   * The config webhook ({@code /injectconfig}): the mode's variables (and socket volume) and {@code
+   * DD_ENTITY_ID}; a copy of {@code pod}, changed only when {@link #selects selected}.
+   */
+  public ObjectNode injectConfig(JsonNode pod, String namespace) {
+    return inject(pod, namespace, false, null);
+  }
+
+  /**
+   * The standard-tags webhook ({@code /injecttags}): {@code DD_ENV}, {@code DD_SERVICE}, {@code DD_VERSION} from
+   * the pod's labels or its owning workload's; a copy of {@code pod}, changed only when {@link #selects
+   * selected}.
+   */
+  public ObjectNode injectTags(JsonNode pod, String namespace, Lookup owners) {
+    ObjectNode result = pod.deepCopy();
+    if (!selects(pod, namespace)) {
+      return result;
+    }
+    List<EnvVar> inject = new ArrayList<>();
+    standardTags(pod, namespace, owners).forEach((name, value) -> inject.add(EnvVar.of(name, value)));
+    if (!inject.isEmpty()) {
+      edit(result.withObjectProperty("spec"), inject, false);
+    }
+    return result;
+  }
+
+  /** The config injection, and the tags too when {@code owners} is given. */
+  private ObjectNode inject(JsonNode pod, String namespace, boolean tags, @Nullable Lookup owners) {
     ObjectNode result = pod.deepCopy();
     if (!selects(pod, namespace)) {
       return result;
@@ -92,9 +128,15 @@ public final class AdmissionMutator {
         break;
     }
     inject.add(EnvVar.fieldRef("DD_ENTITY_ID", "metadata.uid"));
-    standardTags(pod, namespace, owners).forEach((name, value) -> inject.add(EnvVar.of(name, value)));
+    if (tags && owners != null) {
+      standardTags(pod, namespace, owners).forEach((name, value) -> inject.add(EnvVar.of(name, value)));
+    }
+    edit(result.withObjectProperty("spec"), inject, socket);
+    return result;
+  }
 
-    ObjectNode spec = result.withObjectProperty("spec");
+  /** Prepends {@code inject} to every container and init container, and mounts the socket volume if asked. */
+  private static void edit(ObjectNode spec, List<EnvVar> inject, boolean socket) {
     for (String list : new String[] {"initContainers", "containers"}) {
       for (JsonNode container : spec.path(list)) {
         if (container instanceof ObjectNode object) {
@@ -108,7 +150,6 @@ public final class AdmissionMutator {
     if (socket) {
       addVolume(spec);
     }
-    return result;
   }
 
   /** The tag variables from the pod's labels or, when it has none, from its owning workload's. */

@@ -7,6 +7,7 @@ import dev.converge.api.DesiredResource;
 import dev.converge.api.Json;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
+import dev.converge.examples.datadog.admission.DatadogAdmissionConfig;
 import dev.converge.examples.datadog.model.ComponentName;
 import dev.converge.examples.datadog.model.DatadogAgent;
 import dev.converge.examples.datadog.model.DatadogAgentSpec;
@@ -59,12 +60,12 @@ final class AdmissionControllerFeature implements AgentFeature {
     DatadogAgent dda = r.dda();
     Features.AdmissionController ac = r.spec().features().admissionController();
     r.ifRuns(ComponentName.CLUSTER_AGENT, dca -> {
-      dca.commonEnv(EnvVar.of("DD_ADMISSION_CONTROLLER_ENABLED", "true"));
-      dca.commonEnv(EnvVar.of("DD_ADMISSION_CONTROLLER_MUTATE_UNLABELLED", Boolean.toString(mutatesUnlabelled(r.spec()))));
+      dca.commonEnv(EnvVar.of(DatadogAdmissionConfig.ENV_ENABLED, "true"));
+      dca.commonEnv(EnvVar.of(DatadogAdmissionConfig.ENV_MUTATE_UNLABELLED, Boolean.toString(mutatesUnlabelled(r.spec()))));
       dca.commonEnv(EnvVar.of("DD_ADMISSION_CONTROLLER_SERVICE_NAME", ac.serviceName()));
       dca.commonEnv(EnvVar.of("DD_ADMISSION_CONTROLLER_INJECT_CONFIG_ENABLED", "true"));
-      dca.commonEnv(EnvVar.of("DD_ADMISSION_CONTROLLER_INJECT_CONFIG_MODE", ac.agentCommunicationMode()));
-      dca.commonEnv(EnvVar.of("DD_ADMISSION_CONTROLLER_INJECT_CONFIG_LOCAL_SERVICE_NAME", AgentNames.localService(dda)));
+      dca.commonEnv(EnvVar.of(DatadogAdmissionConfig.ENV_MODE, ac.agentCommunicationMode()));
+      dca.commonEnv(EnvVar.of(DatadogAdmissionConfig.ENV_LOCAL_SERVICE, AgentNames.localService(dda)));
       dca.commonEnv(EnvVar.of("DD_ADMISSION_CONTROLLER_INJECT_TAGS_ENABLED", "true"));
       dca.commonEnv(EnvVar.of("DD_ADMISSION_CONTROLLER_FAILURE_POLICY", ac.failurePolicy()));
       dca.commonEnv(EnvVar.of("DD_ADMISSION_CONTROLLER_WEBHOOK_NAME", AgentNames.webhook(dda)));

@@ -10,7 +10,12 @@ import dev.converge.api.Observed;
 import dev.converge.api.Resource;
 import dev.converge.examples.datadog.DatadogFixtures;
 import dev.converge.examples.datadog.decode.DatadogAgentDecoder;
+import dev.converge.api.DesiredResource;
+import dev.converge.examples.datadog.model.DatadogAgent;
+import dev.converge.examples.datadog.render.DesiredRenderer;
 import java.util.ArrayList;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -164,5 +169,52 @@ class AdmissionMutatorTest {
     assertThat(config).isEqualTo(new DatadogAdmissionConfig("datadog", "datadog-agent", true, "hostip", ImmutableSet.of("kube-system", "datadog")));
     DatadogAdmissionConfig plain = DatadogAdmissionConfig.from(DatadogAgentDecoder.decode(DatadogFixtures.minimalAgent("")));
     assertThat(plain.mutateUnlabelled()).isFalse();
+  }
+  @Test
+  void configAndTagsWebhooks_eachInjectOnlyTheirOwnVariables() {
+    JsonNode pod = pod("{\"admission.datadoghq.com/enabled\":\"true\",\"tags.datadoghq.com/env\":\"prod\"}", ONE_CONTAINER);
+    AdmissionMutator mutator = new AdmissionMutator(LABELLED_ONLY);
+    assertThat(env(mutator.injectConfig(pod, "default"), "containers", 0)).containsExactly(
+        "{\"name\":\"DD_AGENT_HOST\",\"valueFrom\":{\"fieldRef\":{\"fieldPath\":\"status.hostIP\"}}}",
+        "{\"name\":\"DD_ENTITY_ID\",\"valueFrom\":{\"fieldRef\":{\"fieldPath\":\"metadata.uid\"}}}");
+    assertThat(env(mutator.injectTags(pod, "default", NO_OWNERS), "containers", 0)).containsExactly(
+        "{\"name\":\"DD_ENV\",\"value\":\"prod\"}");
+    // Two webhooks in a row each prepend: the second one's variables come first.
+    assertThat(env(mutator.injectTags(mutator.injectConfig(pod, "default"), "default", NO_OWNERS), "containers", 0)).containsExactly(
+        "{\"name\":\"DD_ENV\",\"value\":\"prod\"}",
+        "{\"name\":\"DD_AGENT_HOST\",\"valueFrom\":{\"fieldRef\":{\"fieldPath\":\"status.hostIP\"}}}",
+        "{\"name\":\"DD_ENTITY_ID\",\"valueFrom\":{\"fieldRef\":{\"fieldPath\":\"metadata.uid\"}}}");
+  }
+
+  @Test
+  void tagsWebhook_leavesUnselectedAndTaglessPodsUnchanged() {
+    AdmissionMutator mutator = new AdmissionMutator(LABELLED_ONLY);
+    JsonNode unlabelled = pod("{\"tags.datadoghq.com/env\":\"prod\"}", ONE_CONTAINER);
+    assertThat(mutator.injectTags(unlabelled, "default", NO_OWNERS)).isEqualTo(unlabelled);
+    JsonNode tagless = pod(ENABLED, ONE_CONTAINER);
+    assertThat(mutator.injectTags(tagless, "default", NO_OWNERS)).isEqualTo(tagless);
+    assertThat(mutator.injectConfig(unlabelled, "default")).isEqualTo(unlabelled);
+  }
+
+  @Test
+  void clusterAgentEnv_givesTheConfigTheOperatorMeant() {
+    for (Resource primary : List.of(DatadogFixtures.exampleAgent(),
+        DatadogFixtures.minimalAgent("  features:\n    admissionController:\n      agentCommunicationMode: service\n"))) {
+      DatadogAgent dda = DatadogAgentDecoder.decode(primary);
+      Resource deployment = DesiredRenderer.resources(dda, "t".repeat(32)).stream().map(DesiredResource::resource)
+          .filter(r -> r.kind().equals("Deployment") && r.name().equals("datadog-cluster-agent")).findFirst().orElseThrow();
+      Map<String, String> env = new TreeMap<>();
+      for (JsonNode var : deployment.at("spec.template.spec.containers").get(0).path("env")) {
+        env.put(var.path("name").asText(), var.path("value").asText());
+      }
+      assertThat(DatadogAdmissionConfig.fromClusterAgentEnv("datadog", env)).as(primary.name())
+          .isEqualTo(DatadogAdmissionConfig.from(dda));
+    }
+  }
+
+  @Test
+  void clusterAgentEnv_defaultsAreTheClusterAgentsOwn() {
+    assertThat(DatadogAdmissionConfig.fromClusterAgentEnv("monitoring", Map.of())).isEqualTo(
+        new DatadogAdmissionConfig("monitoring", "datadog", false, "hostip", ImmutableSet.of("kube-system", "monitoring")));
   }
 }

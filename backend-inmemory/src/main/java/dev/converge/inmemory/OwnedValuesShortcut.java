@@ -1,0 +1,306 @@
+package dev.converge.inmemory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.converge.api.Json;
+import dev.converge.inmemory.json.Trees;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The managed fields of the most common writes of a large cluster, computed without decoding field sets: a
+ * kubelet renewing its Lease, posting its node's status, reporting a pod's status — a writer changing values it
+ * already owns. When the stored object's {@code managedFields} has an {@code Update} entry of this very writer
+ * (manager, API version, subresource), and the write changes only scalar values outside {@code metadata} at
+ * paths that entry lists and no other entry does — keys, array lengths and the keys of associative list
+ * elements unchanged — the full algorithm ({@code ManagedFields.recordUpdate}) takes those fields from the
+ * writer and gives them back: every set stays as it was and only the writer's {@code time} moves (entries then
+ * sorted as Kubernetes sorts them). This class returns exactly that list, or null when any condition fails and
+ * the full algorithm must run; {@code OwnedValuesShortcutTest} checks it against the full algorithm.
+ */
+final class OwnedValuesShortcut {
+  private static final Map<String, String> FIELD_KEYS = new ConcurrentHashMap<>();
+  private static final Map<String, JsonNode> ELEMENT_KEYS = new ConcurrentHashMap<>();
+  private static final int MAX_CACHED = 100_000;
+
+  /** {@code FieldManagers.encodeInto}'s order: operation, time (seconds), manager, API version, subresource. */
+  private static final Comparator<JsonNode> ORDER = Comparator
+      .<JsonNode, String>comparing(e -> e.path("operation").asText())
+      .thenComparingLong(e -> seconds(e.path("time").asText(null)))
+      .thenComparing(e -> e.path("manager").asText())
+      .thenComparing(e -> e.path("apiVersion").asText())
+      .thenComparing(e -> e.path("subresource").asText(""));
+
+  private OwnedValuesShortcut() {}
+
+  /** The new {@code managedFields}, or null when the shortcut does not apply. */
+  static @Nullable JsonNode managedFields(@Nullable ObjectNode before, ObjectNode after, String manager,
+      @Nullable String subresource, String apiVersion, String time) {
+    if (before == null) {
+      return null;
+    }
+    JsonNode stored = before.path("metadata").get("managedFields");
+    if (stored == null || !stored.isArray() || stored.isEmpty() || stored.size() > 10) {
+      return null;
+    }
+    if (subresource == null) {
+      JsonNode supplied = after.path("metadata").get("managedFields");
+      if (supplied != null && !(supplied.isArray() && supplied.isEmpty()) && !supplied.equals(stored)) {
+        return null;
+      }
+    }
+    int writer = writerIndex(stored, manager.isEmpty() ? "unknown" : manager, subresource == null ? "" : subresource,
+        apiVersion);
+    if (writer < 0) {
+      return null;
+    }
+    List<List<String>> changed = new ArrayList<>();
+    JsonNode owned = stored.get(writer).path("fieldsV1");
+    if (!sameMetadata(before.path("metadata"), after.path("metadata"))
+        || !walkObject(before, after, owned, new ArrayList<>(), changed, true) || changed.isEmpty()) {
+      return null;
+    }
+    for (int i = 0; i < stored.size(); i++) {
+      if (i == writer) {
+        continue;
+      }
+      JsonNode fields = stored.get(i).path("fieldsV1");
+      for (List<String> path : changed) {
+        if (contains(fields, path)) {
+          return null;
+        }
+      }
+    }
+    ObjectNode updated = Trees.shallowCopy(stored.get(writer));
+    updated.put("time", time);
+    List<JsonNode> entries = new ArrayList<>(stored.size());
+    for (int i = 0; i < stored.size(); i++) {
+      entries.add(i == writer ? updated : stored.get(i));
+    }
+    if (entries.size() > 1) {
+      entries.sort(ORDER);
+    }
+    ArrayNode list = Json.array();
+    entries.forEach(list::add);
+    return list;
+  }
+
+  /**
+   * The index of the writer's Update entry; -1 when there is none, or when any entry is not a plain FieldsV1
+   * entry or two entries share an identity (which decoding would merge).
+   */
+  private static int writerIndex(JsonNode stored, String manager, String subresource, String apiVersion) {
+    int writer = -1;
+    Set<String> identities = new HashSet<>();
+    for (int i = 0; i < stored.size(); i++) {
+      JsonNode entry = stored.get(i);
+      String operation = entry.path("operation").asText();
+      if (!(operation.equals("Update") || operation.equals("Apply")) || !entry.path("fieldsV1").isObject()
+          || !entry.path("fieldsType").asText("FieldsV1").equals("FieldsV1")) {
+        return -1;
+      }
+      String identity = entry.path("manager").asText() + "\n" + operation + "\n"
+          + (operation.equals("Update") ? entry.path("apiVersion").asText() : "") + "\n"
+          + entry.path("subresource").asText("");
+      if (!identities.add(identity)) {
+        return -1;
+      }
+      if (operation.equals("Update") && entry.path("manager").asText().equals(manager)
+          && entry.path("apiVersion").asText().equals(apiVersion)
+          && entry.path("subresource").asText("").equals(subresource)) {
+        writer = i;
+      }
+    }
+    return writer;
+  }
+
+  private static long seconds(@Nullable String time) {
+    if (time == null) {
+      return 0;
+    }
+    try {
+      return Instant.parse(time).getEpochSecond();
+    } catch (DateTimeParseException e) {
+      return 0;
+    }
+  }
+
+  /**
+   * Walks two objects of the same shape along the writer's FieldsV1 ({@code owned}), collecting the FieldsV1
+   * paths of the scalar values that differ; false when the shapes differ or a difference is not the writer's.
+   */
+  private static boolean walkObject(JsonNode a, JsonNode b, JsonNode owned, List<String> path,
+      List<List<String>> changed, boolean root) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (Map.Entry<String, JsonNode> field : a.properties()) {
+      String name = field.getKey();
+      if (root && name.equals("metadata")) {
+        continue;
+      }
+      JsonNode x = field.getValue();
+      JsonNode y = b.get(name);
+      if (y == null) {
+        return false;
+      }
+      if (x == y) {
+        continue;
+      }
+      String key = fieldKey(name);
+      if (!walkValue(x, y, owned.get(key), path, key, changed)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean walkValue(JsonNode x, JsonNode y, @Nullable JsonNode owned, List<String> path, String key,
+      List<List<String>> changed) {
+    if (x.getNodeType() != y.getNodeType()) {
+      return false;
+    }
+    if (x.isObject() || x.isArray()) {
+      if (x.equals(y)) {
+        return true;
+      }
+      if (owned == null || !owned.isObject() || owned.isEmpty() || x.size() != y.size()) {
+        return false;
+      }
+      path.add(key);
+      boolean ok = x.isObject() ? walkObject(x, y, owned, path, changed, false) : walkList(x, y, owned, path, changed);
+      path.remove(path.size() - 1);
+      return ok;
+    }
+    if (x.equals(y)) {
+      return true;
+    }
+    if (x.isNull() || owned == null || !owned.isObject()) {
+      return false;
+    }
+    List<String> leaf = new ArrayList<>(path);
+    leaf.add(key);
+    changed.add(leaf);
+    return true;
+  }
+
+  /** An associative list whose elements the writer owns by key ({@code k:{…}}), compared element by element. */
+  private static boolean walkList(JsonNode x, JsonNode y, JsonNode owned, List<String> path,
+      List<List<String>> changed) {
+    for (int i = 0; i < x.size(); i++) {
+      JsonNode before = x.get(i);
+      JsonNode after = y.get(i);
+      if (before.equals(after)) {
+        continue;
+      }
+      if (!before.isObject() || !after.isObject()) {
+        return false;
+      }
+      String elementKey = null;
+      for (Map.Entry<String, JsonNode> child : owned.properties()) {
+        String name = child.getKey();
+        if (name.startsWith("k:") && matches(elementKey(name), before) && matches(elementKey(name), after)) {
+          elementKey = name;
+          break;
+        }
+      }
+      if (elementKey == null) {
+        return false;
+      }
+      JsonNode ownedElement = owned.get(elementKey);
+      if (!ownedElement.isObject() || ownedElement.isEmpty()) {
+        return false;
+      }
+      path.add(elementKey);
+      boolean ok = walkObject(before, after, ownedElement, path, changed, false);
+      path.remove(path.size() - 1);
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean matches(@Nullable JsonNode key, JsonNode element) {
+    if (key == null || !key.isObject() || key.isEmpty()) {
+      return false;
+    }
+    for (Map.Entry<String, JsonNode> part : key.properties()) {
+      if (!part.getValue().equals(element.get(part.getKey()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean contains(JsonNode fields, List<String> path) {
+    JsonNode node = fields;
+    for (String key : path) {
+      node = node.get(key);
+      if (node == null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Metadata must not change but for the server's {@code resourceVersion} and {@code managedFields}. */
+  private static boolean sameMetadata(JsonNode a, JsonNode b) {
+    if (!b.isObject()) {
+      return false;
+    }
+    int compared = 0;
+    for (Map.Entry<String, JsonNode> field : a.properties()) {
+      String name = field.getKey();
+      if (name.equals("resourceVersion") || name.equals("managedFields")) {
+        continue;
+      }
+      compared++;
+      if (!field.getValue().equals(b.get(name))) {
+        return false;
+      }
+    }
+    int others = 0;
+    for (Map.Entry<String, JsonNode> field : b.properties()) {
+      if (!field.getKey().equals("resourceVersion") && !field.getKey().equals("managedFields")) {
+        others++;
+      }
+    }
+    return compared == others;
+  }
+
+  private static String fieldKey(String name) {
+    String key = FIELD_KEYS.get(name);
+    if (key == null) {
+      key = "f:" + name;
+      if (FIELD_KEYS.size() < MAX_CACHED) {
+        FIELD_KEYS.put(name, key);
+      }
+    }
+    return key;
+  }
+
+  private static @Nullable JsonNode elementKey(String name) {
+    JsonNode key = ELEMENT_KEYS.get(name);
+    if (key == null) {
+      try {
+        key = Json.parse(name.substring(2));
+      } catch (RuntimeException e) {
+        return null;
+      }
+      if (ELEMENT_KEYS.size() < MAX_CACHED) {
+        ELEMENT_KEYS.put(name, key);
+      }
+    }
+    return key;
+  }
+}

@@ -1,0 +1,276 @@
+package dev.converge.inmemory.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.collect.ImmutableList;
+import com.sun.net.httpserver.HttpExchange;
+import dev.converge.api.FieldSelector;
+import dev.converge.api.LabelSelector;
+import dev.converge.api.Resource;
+import dev.converge.api.ResourceKey;
+import dev.converge.api.ResourceType;
+import dev.converge.api.backend.BackendException;
+import dev.converge.api.backend.ListRequest;
+import dev.converge.api.backend.ListResult;
+import dev.converge.inmemory.server.ApiServer;
+import dev.converge.inmemory.server.DeleteResult;
+import dev.converge.inmemory.server.Identity;
+import dev.converge.inmemory.server.PatchOptions;
+import dev.converge.inmemory.server.PatchType;
+import dev.converge.inmemory.server.WriteOptions;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The resource endpoints ({@code k8s.io/apiserver/pkg/endpoints/handlers}): GET (one object, a list, or a watch),
+ * POST (create, {@code pods/binding}), PUT (update, {@code status}, {@code namespaces/finalize}), PATCH (JSON,
+ * merge, strategic merge, apply) and DELETE (one object or a collection). Each maps to one call of the
+ * {@link ApiServer} as the authenticated identity.
+ */
+final class ResourceEndpoints {
+  private final ApiServer server;
+  private final WatchStreams watches;
+  private final Tables tables;
+
+  ResourceEndpoints(ApiServer server, WatchStreams watches) {
+    this.server = server;
+    this.watches = watches;
+    this.tables = new Tables(server);
+  }
+
+  void serve(HttpExchange exchange, Identity identity, ApiPath path, Query query) throws IOException {
+    ResourceType type = resolve(path);
+    Representation representation = Representation.fromAccept(exchange.getRequestHeaders().getFirst("Accept"));
+    String method = exchange.getRequestMethod();
+    if (query.get("dryRun") != null && !method.equals("GET")) {
+      // Refuse rather than write: this server has no dry-run path, and a dry run that writes would be a lie.
+      throw new BackendException.Invalid("dryRun is not supported by this server", ImmutableList.of(), 400);
+    }
+    switch (method) {
+      case "GET":
+        if (query.flag("watch")) {
+          watches.serve(exchange, identity, type, path, query, representation);
+        } else if (path.isObject()) {
+          requireNoSubresource(path, "status");
+          Resource object = server.get(identity, key(type, path));
+          respondObject(exchange, 200, type, object, representation, List.of());
+        } else {
+          list(exchange, identity, type, path, query, representation);
+        }
+        return;
+      case "POST":
+        if (path.isObject()) {
+          bind(exchange, identity, type, path);
+        } else {
+          create(exchange, identity, type, path, query, representation);
+        }
+        return;
+      case "PUT":
+        update(exchange, identity, type, requireObject(path, method), query, representation);
+        return;
+      case "PATCH":
+        patch(exchange, identity, type, requireObject(path, method), query, representation);
+        return;
+      case "DELETE":
+        if (path.isObject()) {
+          Deletion.one(server, exchange, identity, type, path, query);
+        } else {
+          Deletion.collection(server, exchange, identity, type, path, query, listRequest(type, path, query));
+        }
+        return;
+      default:
+        throw FrontException.methodNotAllowed(method, path.resource());
+    }
+  }
+
+  /**
+   * The served type of a path: its group and plural must be served, at the served version, and the path's
+   * scope must fit the kind (no namespace for cluster-scoped kinds; a namespace for a namespaced object).
+   */
+  ResourceType resolve(ApiPath path) {
+    ResourceType type = server.types().findByPlural(path.group(), path.resource())
+        .filter(t -> t.version().equals(path.version()))
+        .orElseThrow(() -> new BackendException.NotFound("the server could not find the requested resource"));
+    if (!type.namespaced() && !path.namespace().isEmpty()) {
+      throw new BackendException.NotFound("the server could not find the requested resource");
+    }
+    if (type.namespaced() && path.namespace().isEmpty() && path.isObject()) {
+      throw new BackendException.NotFound("the server could not find the requested resource");
+    }
+    return type;
+  }
+
+  private void list(HttpExchange exchange, Identity identity, ResourceType type, ApiPath path, Query query,
+      Representation representation) throws IOException {
+    ListResult result = server.list(identity, listRequest(type, path, query));
+    switch (representation) {
+      case TABLE:
+        Responses.json(exchange, 200, tables.table(type, result.items(), result.resourceVersion(),
+            result.continueToken(), query.get("includeObject", "Metadata"), true));
+        return;
+      case METADATA:
+        List<JsonNode> items = new ArrayList<>(result.items().size());
+        for (Resource item : result.items()) {
+          items.add(Tables.partialMetadata(item));
+        }
+        Responses.list(exchange, "PartialObjectMetadataList", "meta.k8s.io/v1", result.resourceVersion(),
+            result.continueToken(), items);
+        return;
+      default:
+        List<JsonNode> objects = new ArrayList<>(result.items().size());
+        for (Resource item : result.items()) {
+          objects.add(item.json());
+        }
+        Responses.list(exchange, type.kind() + "List", type.apiVersion(), result.resourceVersion(),
+            result.continueToken(), objects);
+    }
+  }
+
+  static ListRequest listRequest(ResourceType type, ApiPath path, Query query) {
+    ListRequest request = ListRequest.all(type.groupKind())
+        .inNamespace(path.namespace().isEmpty() ? null : path.namespace());
+    String labels = query.get("labelSelector");
+    if (labels != null && !labels.isEmpty()) {
+      request = request.withLabels(LabelSelector.parse(labels));
+    }
+    FieldSelector fields = fieldSelector(path, query);
+    if (!fields.isEverything()) {
+      request = request.withFields(fields);
+    }
+    long limit = query.number("limit", 0);
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must not be negative");
+    }
+    String token = query.get("continue");
+    return request.page((int) Math.min(limit, Integer.MAX_VALUE), token == null || token.isEmpty() ? null : token);
+  }
+
+  /** The field selector, plus {@code metadata.name} for a request on one object (a single-object watch). */
+  static FieldSelector fieldSelector(ApiPath path, Query query) {
+    String text = query.get("fieldSelector", "");
+    if (path.isObject()) {
+      text = text.isEmpty() ? "metadata.name=" + path.name() : text + ",metadata.name=" + path.name();
+    }
+    return text.isEmpty() ? FieldSelector.everything() : FieldSelector.parse(text);
+  }
+
+  private void create(HttpExchange exchange, Identity identity, ResourceType type, ApiPath path, Query query,
+      Representation representation) throws IOException {
+    ObjectNode body = Bodies.readObject(exchange);
+    ObjectNode metadata = ObjectBodies.prepare(body, type, path);
+    if (metadata.path("name").asText("").isEmpty()) {
+      String prefix = metadata.path("generateName").asText("");
+      if (prefix.isEmpty()) {
+        throw new BackendException.Invalid(type.kind() + " \"\" is invalid: metadata.name: Required value: name or "
+            + "generateName is required", ImmutableList.of("metadata.name: Required value: name or generateName is required"));
+      }
+      metadata.put("name", server.generateName(prefix));
+    }
+    List<String> warnings = new ArrayList<>();
+    Resource created = server.create(identity, Resource.of(body),
+        new WriteOptions(query.get("fieldManager"), warnings::add));
+    respondObject(exchange, 201, type, created, representation, warnings);
+  }
+
+  private void bind(HttpExchange exchange, Identity identity, ResourceType type, ApiPath path) throws IOException {
+    if (!path.subresource().equals("binding") || !type.kind().equals("Pod") || !type.group().isEmpty()) {
+      throw FrontException.methodNotAllowed("POST", path.resource() + "/" + path.name());
+    }
+    ObjectNode body = Bodies.readObject(exchange);
+    String node = body.path("target").path("name").asText("");
+    if (node.isEmpty()) {
+      throw new BackendException.Invalid("Binding \"" + path.name() + "\" is invalid: target.name: Required value",
+          ImmutableList.of("target.name: Required value"));
+    }
+    server.bind(identity, key(type, path), node);
+    Responses.json(exchange, 201, StatusBody.deleted("", "pods", path.name(), "").put("message", "")
+        .put("code", 201));
+  }
+
+  private void update(HttpExchange exchange, Identity identity, ResourceType type, ApiPath path, Query query,
+      Representation representation) throws IOException {
+    ObjectNode body = Bodies.readObject(exchange);
+    ObjectBodies.prepare(body, type, path);
+    ObjectBodies.requireName(body, path);
+    Resource object = Resource.of(body);
+    List<String> warnings = new ArrayList<>();
+    WriteOptions options = new WriteOptions(query.get("fieldManager"), warnings::add);
+    Resource updated;
+    switch (path.subresource()) {
+      case "":
+        updated = server.update(identity, object, options);
+        break;
+      case "status":
+        updated = server.updateStatus(identity, object, options);
+        break;
+      case "finalize":
+        if (!type.kind().equals("Namespace") || !type.group().isEmpty()) {
+          throw new BackendException.NotFound("the server could not find the requested resource");
+        }
+        updated = server.finalizeNamespace(identity, object);
+        break;
+      default:
+        throw new BackendException.NotFound("the server could not find the requested resource");
+    }
+    respondObject(exchange, 200, type, updated, representation, warnings);
+  }
+
+  private void patch(HttpExchange exchange, Identity identity, ResourceType type, ApiPath path, Query query,
+      Representation representation) throws IOException {
+    String contentType = Bodies.contentType(exchange);
+    PatchType patchType;
+    try {
+      patchType = PatchType.fromContentType(contentType);
+    } catch (IllegalArgumentException unsupported) {
+      throw FrontException.unsupportedMediaType(contentType);
+    }
+    JsonNode body = Bodies.read(exchange);
+    if (body == null) {
+      throw new IllegalArgumentException("the body of the request was empty");
+    }
+    requireNoSubresource(path, "status");
+    List<String> warnings = new ArrayList<>();
+    PatchOptions options = new PatchOptions(query.get("fieldManager"), query.flag("force"),
+        path.subresource().isEmpty() ? null : path.subresource(), warnings::add);
+    Resource patched = server.patch(identity, key(type, path), patchType, body, options);
+    respondObject(exchange, 200, type, patched, representation, warnings);
+  }
+
+  private void respondObject(HttpExchange exchange, int code, ResourceType type, Resource object,
+      Representation representation, List<String> warnings) throws IOException {
+    for (String warning : warnings) {
+      exchange.getResponseHeaders().add("Warning", "299 - \"" + warning.replace("\"", "\\\"") + "\"");
+    }
+    switch (representation) {
+      case TABLE:
+        Responses.json(exchange, code, tables.table(type, ImmutableList.of(object), object.resourceVersion(), null,
+            "Metadata", true));
+        return;
+      case METADATA:
+        Responses.json(exchange, code, Tables.partialMetadata(object));
+        return;
+      default:
+        Responses.json(exchange, code, object.json());
+    }
+  }
+
+  static ResourceKey key(ResourceType type, ApiPath path) {
+    return type.key(path.namespace(), path.name());
+  }
+
+  private static ApiPath requireObject(ApiPath path, String method) {
+    if (!path.isObject()) {
+      throw FrontException.methodNotAllowed(method, path.resource());
+    }
+    return path;
+  }
+
+  /** Only {@code allowed} (or none) may follow the name on this verb. */
+  private static void requireNoSubresource(ApiPath path, @Nullable String allowed) {
+    if (!path.subresource().isEmpty() && !path.subresource().equals(allowed)) {
+      throw new BackendException.NotFound("the server could not find the requested resource");
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package dev.converge.inmemory.sim;
+
+import dev.converge.api.Json;
+import dev.converge.api.Resource;
+import dev.converge.inmemory.server.ApiServer;
+import dev.converge.inmemory.server.Identity;
+
+/**
+ * The RBAC the simulated components need, created at start as a cluster's bootstrap policy would have it
+ * ({@code plugin/pkg/auth/authorizer/rbac/bootstrappolicy}): {@code system:kube-scheduler} and
+ * {@code system:kube-controller-manager} bound to their users, {@code system:node} bound to the group
+ * {@code system:nodes} (Kubernetes authorizes kubelets with the Node authorizer instead; the rules here are the
+ * ones it would allow a kubelet), and {@code system:cloud-controller-manager}. kube-controller-manager's role
+ * is the union of its controllers' roles, which comes to every resource, since the simulation runs all
+ * controllers as one identity.
+ */
+final class ComponentRoles {
+  private ComponentRoles() {}
+
+  static void install(ApiServer server) {
+    role(server, "system:kube-controller-manager", "User", "system:kube-controller-manager",
+        "[{\"apiGroups\":[\"*\"],\"resources\":[\"*\"],\"verbs\":[\"*\"]}]");
+    role(server, "system:kube-scheduler", "User", "system:kube-scheduler", """
+        [{"apiGroups":[""],"resources":["pods"],"verbs":["delete","get","list","patch","update","watch"]},
+         {"apiGroups":[""],"resources":["pods/binding","bindings"],"verbs":["create"]},
+         {"apiGroups":[""],"resources":["pods/status"],"verbs":["patch","update"]},
+         {"apiGroups":[""],"resources":["nodes","namespaces","services","persistentvolumeclaims","persistentvolumes"],
+          "verbs":["get","list","watch"]},
+         {"apiGroups":["","events.k8s.io"],"resources":["events"],"verbs":["create","patch","update"]},
+         {"apiGroups":["coordination.k8s.io"],"resources":["leases"],"verbs":["create","get","update"]}]""");
+    role(server, "system:node", "Group", "system:nodes", """
+        [{"apiGroups":[""],"resources":["nodes"],"verbs":["create","delete","get","list","patch","update","watch"]},
+         {"apiGroups":[""],"resources":["nodes/status"],"verbs":["patch","update"]},
+         {"apiGroups":[""],"resources":["pods"],"verbs":["create","delete","get","list","watch"]},
+         {"apiGroups":[""],"resources":["pods/status"],"verbs":["patch","update"]},
+         {"apiGroups":[""],"resources":["configmaps","secrets","services","endpoints"],"verbs":["get","list","watch"]},
+         {"apiGroups":["","events.k8s.io"],"resources":["events"],"verbs":["create","patch","update"]},
+         {"apiGroups":["coordination.k8s.io"],"resources":["leases"],
+          "verbs":["create","delete","get","patch","update"]}]""");
+    role(server, "system:cloud-controller-manager", "User", "system:cloud-controller-manager", """
+        [{"apiGroups":[""],"resources":["nodes"],"verbs":["delete","get","list","patch","update","watch"]},
+         {"apiGroups":[""],"resources":["nodes/status"],"verbs":["patch","update"]}]""");
+  }
+
+  private static void role(ApiServer server, String name, String subjectKind, String subject, String rules) {
+    Identity admin = Identity.admin();
+    server.create(admin, Resource.of(Json.parse("{\"apiVersion\":\"rbac.authorization.k8s.io/v1\","
+        + "\"kind\":\"ClusterRole\",\"metadata\":{\"name\":\"" + name + "\",\"labels\":{\"kubernetes.io/bootstrapping\":"
+        + "\"rbac-defaults\"}},\"rules\":" + rules + "}")));
+    String apiGroup = subjectKind.equals("ServiceAccount") ? "" : ",\"apiGroup\":\"rbac.authorization.k8s.io\"";
+    server.create(admin, Resource.of(Json.parse("{\"apiVersion\":\"rbac.authorization.k8s.io/v1\","
+        + "\"kind\":\"ClusterRoleBinding\",\"metadata\":{\"name\":\"" + name + "\",\"labels\":"
+        + "{\"kubernetes.io/bootstrapping\":\"rbac-defaults\"}},\"roleRef\":{\"apiGroup\":\"rbac.authorization.k8s.io\","
+        + "\"kind\":\"ClusterRole\",\"name\":\"" + name + "\"},\"subjects\":[{\"kind\":\"" + subjectKind + "\",\"name\":\""
+        + subject + "\"" + apiGroup + "}]}")));
+  }
+}

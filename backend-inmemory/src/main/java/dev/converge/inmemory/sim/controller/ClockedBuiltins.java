@@ -1,0 +1,65 @@
+package dev.converge.inmemory.sim.controller;
+
+import dev.converge.core.time.VirtualScheduler;
+import dev.converge.inmemory.InMemoryCluster;
+import dev.converge.inmemory.controllers.ControllerManager;
+import dev.converge.inmemory.sim.runtime.ClientThrottle;
+
+/**
+ * The in-memory cluster's built-in garbage collector, namespace controller and CRD controller, driven on the
+ * virtual clock instead of run to completion after every request: after a request leaves them work, one step
+ * of each runs as a scheduler event, and the requests a step made are charged to kube-controller-manager's
+ * shared client-side throttle, which delays the next step accordingly ("pay after": a step's requests are
+ * only known once it ran). Their requests keep the identities the controllers use with
+ * {@code --use-service-account-credentials} ({@code generic-garbage-collector}, {@code namespace-controller}).
+ */
+public final class ClockedBuiltins {
+  private final InMemoryCluster cluster;
+  private final VirtualScheduler clock;
+  private final ClientThrottle throttle;
+  private boolean scheduled;
+  private long steps;
+
+  public ClockedBuiltins(InMemoryCluster cluster, VirtualScheduler clock, ClientThrottle throttle) {
+    this.cluster = cluster;
+    this.clock = clock;
+    this.throttle = throttle;
+  }
+
+  /** Switches the built-ins to MANUAL mode and steps them from the server's post-request hook. */
+  public void install() {
+    cluster.controllers().setMode(ControllerManager.Mode.MANUAL);
+    cluster.server().setPostRequestHook(this::afterRequest);
+  }
+
+  /** Steps taken so far. */
+  public long steps() {
+    return steps;
+  }
+
+  private void afterRequest() {
+    if (!scheduled && cluster.controllers().hasWork()) {
+      scheduled = true;
+      clock.scheduleAt(clock.nanoTime(), this::step);
+    }
+  }
+
+  private void step() {
+    scheduled = false;
+    long before = cluster.requests().mark();
+    boolean[] worked = new boolean[1];
+    cluster.server().locked(() -> worked[0] = cluster.controllers().stepAll());
+    if (worked[0]) {
+      steps++;
+    }
+    long made = cluster.requests().mark() - before;
+    long wait = 0;
+    for (long i = 0; i < made; i++) {
+      wait = throttle.reserve(clock.nanoTime());
+    }
+    if (!scheduled && cluster.controllers().hasWork()) {
+      scheduled = true;
+      clock.scheduleAt(clock.nanoTime() + wait, this::step);
+    }
+  }
+}

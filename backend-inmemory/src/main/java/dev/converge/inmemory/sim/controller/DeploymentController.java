@@ -1,0 +1,395 @@
+package dev.converge.inmemory.sim.controller;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.converge.api.GroupKind;
+import dev.converge.api.Json;
+import dev.converge.api.OwnerReference;
+import dev.converge.api.Resource;
+import dev.converge.api.backend.BackendException;
+import dev.converge.inmemory.json.Trees;
+import dev.converge.inmemory.server.DeleteParams;
+import dev.converge.inmemory.sim.runtime.Informer;
+import dev.converge.inmemory.sim.runtime.SharedInformers;
+import dev.converge.inmemory.sim.runtime.SimClient;
+import dev.converge.inmemory.sim.runtime.SimContext;
+import dev.converge.inmemory.sim.runtime.SyncQueue;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The Deployment controller ({@code pkg/controller/deployment}): it finds or creates the ReplicaSet of the
+ * current template (named {@code <deployment>-<hash>}, labelled and selected by {@code pod-template-hash},
+ * revision one above the old ones), then rolls: RollingUpdate scales the new ReplicaSet up to what
+ * {@code replicas + maxSurge} allows, and old ReplicaSets down — unhealthy replicas first, then as far as
+ * {@code replicas − maxUnavailable} available pods allow; Recreate scales every old ReplicaSet to zero, waits
+ * for their pods to be gone, and then scales the new one up. Status and the Available/Progressing conditions
+ * follow the ReplicaSets' status ({@link DeploymentStatus}); old ReplicaSets beyond
+ * {@code revisionHistoryLimit} are deleted once the rollout is complete.
+ */
+public final class DeploymentController {
+  /** {@code --concurrent-deployment-syncs} default. */
+  public static final int WORKERS = 5;
+  static final GroupKind DEPLOYMENT = GroupKind.of("apps", "Deployment");
+
+  private final SimContext ctx;
+  private final SimClient client;
+  private final Informer deployments;
+  private final Informer replicaSets;
+  private final OwnedPods pods;
+  private final SyncQueue<String> queue;
+
+  public DeploymentController(SimContext ctx, SimClient client, SharedInformers informers, OwnedPods pods) {
+    this.ctx = ctx;
+    this.client = client;
+    this.deployments = informers.of(DEPLOYMENT);
+    this.replicaSets = informers.of(ReplicaSetController.REPLICA_SET);
+    this.pods = pods;
+    this.queue = new SyncQueue<>(ctx.clock(), WORKERS, this::sync);
+    deployments.addHandler(new Informer.Handler() {
+      @Override
+      public void onAdd(Resource d) {
+        queue.add(key(d));
+      }
+
+      @Override
+      public void onUpdate(Resource old, Resource current) {
+        queue.add(key(current));
+      }
+
+      @Override
+      public void onDelete(Resource last) {
+        queue.add(key(last));
+      }
+    });
+    pods.addListener(ReplicaSetController.REPLICA_SET.kind(), new OwnedPods.Listener() {
+      @Override
+      public void created(String ownerKey) {}
+
+      @Override
+      public void deleted(String ownerKey) {
+        // deletePod: a Recreate Deployment waits for its old pods to be gone before it scales the new ReplicaSet up.
+        int slash = ownerKey.indexOf('/');
+        Resource rs = replicaSets.get(ownerKey.substring(0, slash), ownerKey.substring(slash + 1));
+        OwnerReference ref = rs == null ? null : PodConditions.controllerOf(rs);
+        if (ref != null && ref.kind().equals(DEPLOYMENT.kind())) {
+          Resource d = deployments.get(rs.namespace(), ref.name());
+          if (d != null && DeploymentMath.recreate(d)) {
+            queue.add(key(d));
+          }
+        }
+      }
+
+      @Override
+      public void changed(String ownerKey, Resource old, Resource current) {}
+    });
+    replicaSets.addHandler(new Informer.Handler() {
+      @Override
+      public void onAdd(Resource rs) {
+        enqueueOwner(rs);
+      }
+
+      @Override
+      public void onUpdate(Resource old, Resource current) {
+        enqueueOwner(current);
+      }
+
+      @Override
+      public void onDelete(Resource last) {
+        enqueueOwner(last);
+      }
+    });
+  }
+
+  public long syncs() {
+    return queue.syncs();
+  }
+
+  public boolean isIdle() {
+    return queue.isIdle();
+  }
+
+  private void enqueueOwner(Resource rs) {
+    OwnerReference ref = PodConditions.controllerOf(rs);
+    if (ref != null && ref.kind().equals(DEPLOYMENT.kind())) {
+      queue.add(rs.namespace() + "/" + ref.name());
+    }
+  }
+
+  private static String key(Resource d) {
+    return d.namespace() + "/" + d.name();
+  }
+
+  private void sync(String key, SyncQueue.Done done) {
+    int slash = key.indexOf('/');
+    Resource d = deployments.get(key.substring(0, slash), key.substring(slash + 1));
+    if (d == null) {
+      done.done(null);
+      return;
+    }
+    JsonNode selector = d.spec().path("selector");
+    if (selector.path("matchLabels").isEmpty() && selector.path("matchExpressions").isEmpty()) {
+      done.done(null);
+      return;
+    }
+    List<Resource> owned = owned(d);
+    Resource found = DeploymentMath.findNew(d, owned);
+    if (d.isBeingDeleted()) {
+      syncStatus(d, owned, found, false, done);
+      return;
+    }
+    boolean recreate = DeploymentMath.recreate(d);
+    if (found != null || (recreate && (DeploymentMath.sumSpec(owned) > 0 || oldPodsRunning(d, owned, null)))) {
+      // Recreate creates the new ReplicaSet only once every old pod is gone.
+      roll(d, owned, found, false, done);
+      return;
+    }
+    createNew(d, owned, created -> {
+      if (created == null) {
+        done.done(new IllegalStateException("could not create the new ReplicaSet of " + key));
+        return;
+      }
+      List<Resource> all = new ArrayList<>(owned);
+      all.add(created);
+      roll(d, all, created, true, done);
+    });
+  }
+
+  private List<Resource> owned(Resource d) {
+    List<Resource> out = new ArrayList<>();
+    for (Resource rs : replicaSets.inNamespace(d.namespace()).values()) {
+      OwnerReference ref = PodConditions.controllerOf(rs);
+      if (ref != null && ref.uid().equals(d.uid())) {
+        out.add(rs);
+      }
+    }
+    return out;
+  }
+
+  private void roll(Resource d, List<Resource> all, @Nullable Resource newRs, boolean createdNew, SyncQueue.Done done) {
+    List<Resource> old = new ArrayList<>(all);
+    if (newRs != null) {
+      old.removeIf(rs -> rs.name().equals(newRs.name()));
+    }
+    List<Scale> scales = DeploymentMath.recreate(d) ? recreatePlan(d, all, old, newRs) : rollingPlan(d, all, old, newRs);
+    if (!scales.isEmpty()) {
+      apply(scales, 0, d, error -> {
+        if (error != null) {
+          done.done(error);
+        } else {
+          syncStatus(d, all, newRs, createdNew, done);
+        }
+      });
+      return;
+    }
+    if (newRs != null && DeploymentStatus.complete(d, DeploymentStatus.compute(d, all, newRs, createdNew, now(),
+        ctx.clock().now()))) {
+      cleanup(d, old, () -> syncStatus(d, all, newRs, createdNew, done));
+      return;
+    }
+    syncStatus(d, all, newRs, createdNew, done);
+  }
+
+  /** One ReplicaSet resize. */
+  private record Scale(Resource rs, int replicas) {}
+
+  /**
+   * {@code rolloutRolling}: first {@code reconcileNewReplicaSet}; if that changes nothing,
+   * {@code reconcileOldReplicaSets} ({@code cleanupUnhealthyReplicas}, then
+   * {@code scaleDownOldReplicaSetsForRollingUpdate}).
+   */
+  private List<Scale> rollingPlan(Resource d, List<Resource> all, List<Resource> old, @Nullable Resource newRs) {
+    List<Scale> out = new ArrayList<>();
+    int desired = DeploymentMath.replicas(d);
+    if (newRs != null) {
+      int current = DeploymentMath.replicas(newRs);
+      int target = current > desired ? desired : DeploymentMath.newReplicas(d, all, newRs);
+      if (target != current || !DeploymentMath.annotationsCurrent(newRs, d)) {
+        out.add(new Scale(newRs, target));
+        if (target != current) {
+          return out;
+        }
+      }
+    }
+    int oldPods = DeploymentMath.sumSpec(old);
+    if (oldPods == 0) {
+      return out;
+    }
+    int minAvailable = desired - DeploymentMath.maxUnavailable(d);
+    int newUnavailable = newRs == null ? 0
+        : DeploymentMath.replicas(newRs) - DeploymentMath.status(newRs, "availableReplicas");
+    int maxScaledDown = DeploymentMath.sumSpec(all) - minAvailable - newUnavailable;
+    if (maxScaledDown <= 0) {
+      return out;
+    }
+    Map<String, Integer> sizes = new java.util.HashMap<>();
+    int cleaned = 0;
+    for (Resource rs : DeploymentMath.byCreation(old)) {
+      int replicas = DeploymentMath.replicas(rs);
+      int availableInRs = DeploymentMath.status(rs, "availableReplicas");
+      if (cleaned >= maxScaledDown || replicas == 0 || replicas == availableInRs) {
+        continue;
+      }
+      int down = Math.min(maxScaledDown - cleaned, replicas - availableInRs);
+      sizes.put(rs.name(), replicas - down);
+      cleaned += down;
+    }
+    int available = DeploymentMath.sumStatus(all, "availableReplicas");
+    int scaleDownCount = available - minAvailable;
+    int scaledDown = 0;
+    for (Resource rs : DeploymentMath.byCreation(old)) {
+      int replicas = sizes.getOrDefault(rs.name(), DeploymentMath.replicas(rs));
+      if (scaledDown >= scaleDownCount || replicas == 0) {
+        continue;
+      }
+      int down = Math.min(replicas, scaleDownCount - scaledDown);
+      sizes.put(rs.name(), replicas - down);
+      scaledDown += down;
+    }
+    for (Resource rs : DeploymentMath.byCreation(old)) {
+      Integer size = sizes.get(rs.name());
+      if (size != null && size != DeploymentMath.replicas(rs)) {
+        out.add(new Scale(rs, size));
+      }
+    }
+    return out;
+  }
+
+  /** {@code rolloutRecreate}: old ReplicaSets to zero; the new one up once no old pod runs. */
+  private List<Scale> recreatePlan(Resource d, List<Resource> all, List<Resource> old, @Nullable Resource newRs) {
+    List<Scale> out = new ArrayList<>();
+    for (Resource rs : DeploymentMath.byCreation(old)) {
+      if (DeploymentMath.replicas(rs) > 0) {
+        out.add(new Scale(rs, 0));
+      }
+    }
+    if (!out.isEmpty() || oldPodsRunning(d, all, newRs) || newRs == null) {
+      return out;
+    }
+    if (DeploymentMath.replicas(newRs) != DeploymentMath.replicas(d) || !DeploymentMath.annotationsCurrent(newRs, d)) {
+      out.add(new Scale(newRs, DeploymentMath.replicas(d)));
+    }
+    return out;
+  }
+
+  private boolean oldPodsRunning(Resource d, List<Resource> all, @Nullable Resource newRs) {
+    for (Resource rs : all) {
+      if (newRs != null && rs.name().equals(newRs.name())) {
+        continue;
+      }
+      if (DeploymentMath.status(rs, "replicas") > 0) {
+        return true;
+      }
+      for (Resource pod : pods.ownedBy(rs.uid() == null ? "" : rs.uid())) {
+        if (!PodConditions.isTerminal(pod)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Scales one ReplicaSet after the other ({@code scaleReplicaSet}: replicas and the replica annotations). */
+  private void apply(List<Scale> scales, int index, Resource d, Consumer<@Nullable Throwable> then) {
+    if (index == scales.size()) {
+      then.accept(null);
+      return;
+    }
+    Scale scale = scales.get(index);
+    ObjectNode root = Trees.shallowCopy(scale.rs().json());
+    Trees.object(root, "spec").put("replicas", scale.replicas());
+    DeploymentMath.replicaAnnotations(Trees.object(Trees.object(root, "metadata"), "annotations"), d);
+    client.update(Resource.of(root), response -> {
+      if (!response.ok()) {
+        then.accept(response.error());
+      } else {
+        apply(scales, index + 1, d, then);
+      }
+    });
+  }
+
+  /** {@code getNewReplicaSet} with {@code createIfNotExisted}. */
+  private void createNew(Resource d, List<Resource> owned, Consumer<@Nullable Resource> then) {
+    JsonNode template = d.spec().path("template");
+    String hash = Revisions.hash(template, d.status().path("collisionCount").asLong(0));
+    ObjectNode root = Json.object();
+    root.put("apiVersion", "apps/v1");
+    root.put("kind", "ReplicaSet");
+    ObjectNode metadata = root.putObject("metadata");
+    metadata.put("name", d.name() + "-" + hash);
+    metadata.put("namespace", d.namespace());
+    ObjectNode podTemplate = template.deepCopy();
+    Trees.object(Trees.object(podTemplate, "metadata"), "labels").put(Revisions.POD_TEMPLATE_HASH, hash);
+    metadata.set("labels", podTemplate.get("metadata").get("labels"));
+    ObjectNode annotations = metadata.putObject("annotations");
+    d.annotations().forEach(annotations::put);
+    annotations.put(DeploymentMath.REVISION, Long.toString(DeploymentMath.maxRevision(owned) + 1));
+    DeploymentMath.replicaAnnotations(annotations, d);
+    metadata.putArray("ownerReferences").add(Revisions.controllerRef(d));
+    ObjectNode spec = root.putObject("spec");
+    spec.put("replicas", DeploymentMath.newReplicas(d, owned, null));
+    spec.put("minReadySeconds", d.spec().path("minReadySeconds").asInt(0));
+    ObjectNode selector = d.spec().path("selector").deepCopy();
+    Trees.object(selector, "matchLabels").put(Revisions.POD_TEMPLATE_HASH, hash);
+    spec.set("selector", selector);
+    spec.set("template", podTemplate);
+    client.create(Resource.of(root), response -> {
+      if (response.ok()) {
+        then.accept(response.get());
+      } else if (response.failedWith(BackendException.AlreadyExists.class)) {
+        client.get(Resource.of(root).key(), existing -> then.accept(existing.ok() ? existing.get() : null));
+      } else {
+        then.accept(null);
+      }
+    });
+  }
+
+  /** {@code cleanupDeployment}: delete the oldest empty old ReplicaSets beyond the history limit. */
+  private void cleanup(Resource d, List<Resource> old, Runnable then) {
+    int limit = d.spec().path("revisionHistoryLimit").asInt(10);
+    List<Resource> empty = new ArrayList<>();
+    for (Resource rs : DeploymentMath.byCreation(old)) {
+      if (DeploymentMath.replicas(rs) == 0 && DeploymentMath.status(rs, "replicas") == 0 && !rs.isBeingDeleted()) {
+        empty.add(rs);
+      }
+    }
+    int toDelete = old.size() - limit;
+    if (toDelete <= 0 || empty.isEmpty()) {
+      then.run();
+      return;
+    }
+    List<Resource> victims = empty.subList(0, Math.min(toDelete, empty.size()));
+    int[] pending = {victims.size()};
+    for (Resource rs : victims) {
+      client.delete(rs.key(), DeleteParams.defaults(), response -> {
+        if (--pending[0] == 0) {
+          then.run();
+        }
+      });
+    }
+  }
+
+  /** {@code syncRolloutStatus}: write the status only when it changed; check the deadline again later. */
+  private void syncStatus(Resource d, List<Resource> all, @Nullable Resource newRs, boolean createdNew,
+      SyncQueue.Done done) {
+    ObjectNode status = DeploymentStatus.compute(d, all, newRs, createdNew, now(), ctx.clock().now());
+    if (!DeploymentStatus.complete(d, status) && d.spec().path("progressDeadlineSeconds").isNumber()) {
+      queue.addAfter(key(d), Duration.ofSeconds(d.spec().path("progressDeadlineSeconds").asLong() + 1));
+    }
+    if (status.equals(d.status())) {
+      done.done(null);
+      return;
+    }
+    ObjectNode root = Trees.shallowCopy(d.json());
+    root.set("status", status);
+    client.updateStatus(Resource.of(root), response -> done.done(response.error()));
+  }
+
+  private String now() {
+    return ctx.timestamps().seconds(ctx.clock().now());
+  }
+}

@@ -1,0 +1,169 @@
+package dev.converge.inmemory.sim.load;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSortedMap;
+import com.google.common.primitives.Longs;
+import dev.converge.inmemory.accounting.RequestRecord;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Accounting over time, fed with every record the server writes ({@code RequestLog.subscribe}) and with the
+ * requests proxies answer: per identity, verb and resource; per rate bucket; a latency histogram per identity
+ * and per SLO class; rejections. Constant memory per identity, whatever the number of requests. Kubelets are
+ * folded into one row ({@code system:node:*}): a 5,000-node cluster has one kubelet line, not 5,000.
+ */
+public final class LoadAccounting {
+  /** The row all kubelets ({@code system:node:<name>}) are folded into. */
+  public static final String NODES_ROW = "system:node:*";
+  private static final String NODE_PREFIX = "system:node:";
+
+  private final long startNanos;
+  private final long bucketNanos;
+  private final Map<String, Row> rows = new HashMap<>();
+  private final EnumMap<SloClass, LatencyHistogram> slos = new EnumMap<>(SloClass.class);
+  private final Map<String, ProxyRow> proxied = new TreeMap<>();
+  private long total;
+  private long rejected;
+
+  LoadAccounting(long startNanos, long bucketNanos) {
+    this.startNanos = startNanos;
+    this.bucketNanos = bucketNanos;
+    for (SloClass slo : SloClass.values()) {
+      slos.put(slo, new LatencyHistogram());
+    }
+  }
+
+  /** Counts one request the API server answered. */
+  void record(RequestRecord record) {
+    total++;
+    String name = record.identity();
+    boolean node = name.startsWith(NODE_PREFIX);
+    Row row = rows.computeIfAbsent(node ? NODES_ROW : name, Row::new);
+    if (node) {
+      row.members.add(name);
+    }
+    row.requests++;
+    row.byVerb.computeIfAbsent(record.verb(), v -> new HashMap<>())
+        .computeIfAbsent(record.resource(), r -> new HashMap<>())
+        .computeIfAbsent(record.subresource(), r -> new long[1])[0]++;
+    row.countIn(bucketOf(record.startNanos()));
+    if (record.code() == 429) {
+      rejected++;
+      row.rejected++;
+      return;
+    }
+    if (!record.succeeded()) {
+      row.errors++;
+    }
+    if (record.verb().equals("watch")) {
+      return;
+    }
+    row.latency.record(record.latencyNanos());
+    SloClass slo = SloClass.of(record);
+    if (slo != null) {
+      slos.get(slo).record(record.latencyNanos());
+    }
+  }
+
+  /**
+   * Counts one request a proxy answered for {@code identity}, or could not ({@code served} false: no proxy
+   * pod was running).
+   */
+  public void recordProxied(String proxy, String identity, String verb, boolean served) {
+    ProxyRow row = proxied.computeIfAbsent(proxy + '\0' + identity, k -> new ProxyRow(proxy, identity));
+    row.requests++;
+    row.byVerb.merge(verb, 1L, Long::sum);
+    if (!served) {
+      row.unavailable++;
+    }
+  }
+
+  /** The load from the start until {@code nowNanos}. */
+  public LoadReport report(long nowNanos, List<LevelStats> levels) {
+    double minutes = Math.max(1e-9, (nowNanos - startNanos) / 60e9);
+    List<IdentityLoad> identities = new ArrayList<>();
+    for (Row row : rows.values()) {
+      identities.add(row.toLoad(minutes));
+    }
+    identities.sort(Comparator.comparingLong(IdentityLoad::requests).reversed().thenComparing(IdentityLoad::identity));
+    ImmutableList.Builder<SloResult> results = ImmutableList.builder();
+    for (Map.Entry<SloClass, LatencyHistogram> entry : slos.entrySet()) {
+      long p99 = entry.getValue().quantile(0.99);
+      results.add(new SloResult(entry.getKey(), entry.getValue().count(), p99, p99 > entry.getKey().threshold().toNanos()));
+    }
+    ImmutableList.Builder<ProxyLoad> proxies = ImmutableList.builder();
+    for (ProxyRow row : proxied.values()) {
+      proxies.add(new ProxyLoad(row.proxy, row.identity, row.requests, row.requests / minutes,
+          ImmutableSortedMap.copyOf(row.byVerb), row.unavailable));
+    }
+    return new LoadReport(startNanos, nowNanos, bucketNanos, total, rejected, ImmutableList.copyOf(identities),
+        results.build(), ImmutableList.copyOf(levels), proxies.build());
+  }
+
+  private int bucketOf(long nanos) {
+    return (int) Math.max(0, (nanos - startNanos) / bucketNanos);
+  }
+
+  /** One identity's counters. */
+  private static final class Row {
+    final String identity;
+    final Set<String> members = new HashSet<>();
+    /** verb → resource → subresource ("" for none) → count: no string is built per request. */
+    final Map<String, Map<String, Map<String, long[]>>> byVerb = new HashMap<>();
+    final LatencyHistogram latency = new LatencyHistogram();
+    long[] buckets = new long[0];
+    long requests;
+    long rejected;
+    long errors;
+
+    Row(String identity) {
+      this.identity = identity;
+    }
+
+    void countIn(int bucket) {
+      if (bucket >= buckets.length) {
+        buckets = Arrays.copyOf(buckets, Math.max(bucket + 1, buckets.length * 2));
+      }
+      buckets[bucket]++;
+    }
+
+    IdentityLoad toLoad(double minutes) {
+      TreeMap<String, Long> verbs = new TreeMap<>();
+      TreeMap<String, Long> resources = new TreeMap<>();
+      byVerb.forEach((verb, byResource) -> byResource.forEach((resource, bySub) -> bySub.forEach((sub, count) -> {
+        verbs.merge(verb, count[0], Long::sum);
+        resources.put(verb + " " + resource + (sub.isEmpty() ? "" : "/" + sub), count[0]);
+      })));
+      int last = buckets.length;
+      while (last > 0 && buckets[last - 1] == 0) {
+        last--;
+      }
+      return new IdentityLoad(identity, Math.max(1, members.size()), requests, requests / minutes,
+          ImmutableSortedMap.copyOf(verbs), ImmutableSortedMap.copyOf(resources), rejected, errors,
+          latency.quantile(0.99), ImmutableList.copyOf(Longs.asList(Arrays.copyOf(buckets, last))));
+    }
+  }
+
+  /** One (proxy, identity) pair's counters. */
+  private static final class ProxyRow {
+    final String proxy;
+    final String identity;
+    final Map<String, Long> byVerb = new TreeMap<>();
+    long requests;
+    long unavailable;
+
+    ProxyRow(String proxy, String identity) {
+      this.proxy = proxy;
+      this.identity = identity;
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package dev.converge.inmemory.sim.node;
+
+import dev.converge.api.Resource;
+import dev.converge.inmemory.server.DeleteParams;
+import dev.converge.inmemory.sim.runtime.Informer;
+import dev.converge.inmemory.sim.runtime.SharedInformers;
+import dev.converge.inmemory.sim.runtime.SimClient;
+import dev.converge.inmemory.sim.runtime.SimContext;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The pod garbage collector ({@code pkg/controller/podgc}), every {@code gcCheckPeriod}: pods bound to a node
+ * that has been gone for the quarantine time are force-deleted ({@code gcOrphaned}), and so are unbound pods
+ * marked for deletion ({@code gcUnscheduledTerminating}) — no kubelet will ever finish them.
+ */
+public final class PodGarbageCollector {
+  private final SimContext ctx;
+  private final SimClient client;
+  private final NodeLifecycleConfig config;
+  private final Informer nodes;
+  private final Informer pods;
+  private final Map<String, Long> missingSince = new HashMap<>();
+  private long collected;
+
+  public PodGarbageCollector(SimContext ctx, SimClient client, SharedInformers informers, NodeLifecycleConfig config) {
+    this.ctx = ctx;
+    this.client = client;
+    this.config = config;
+    this.nodes = informers.of(Kubelet.NODE);
+    this.pods = informers.of(Kubelet.POD);
+  }
+
+  public void start(SharedInformers informers) {
+    informers.whenSynced(() -> ctx.clock().schedule(config.podGcPeriod(), this::collect));
+  }
+
+  /** Pods force-deleted so far. */
+  public long collected() {
+    return collected;
+  }
+
+  private void collect() {
+    long now = ctx.clock().nanoTime();
+    Map<String, Long> stillMissing = new HashMap<>();
+    for (Resource pod : pods.items().values()) {
+      String node = pod.spec().path("nodeName").asText("");
+      if (node.isEmpty()) {
+        if (pod.isBeingDeleted()) {
+          forceDelete(pod);
+        }
+        continue;
+      }
+      if (nodes.get("", node) != null) {
+        continue;
+      }
+      long since = missingSince.getOrDefault(node, now);
+      stillMissing.put(node, since);
+      if (now - since >= config.podGcQuarantine().toNanos()) {
+        forceDelete(pod);
+      }
+    }
+    missingSince.clear();
+    missingSince.putAll(stillMissing);
+    ctx.clock().schedule(config.podGcPeriod(), this::collect);
+  }
+
+  private void forceDelete(Resource pod) {
+    collected++;
+    client.delete(pod.key(), DeleteParams.defaults().withGracePeriod(0).withUid(pod.uid()), null);
+  }
+}

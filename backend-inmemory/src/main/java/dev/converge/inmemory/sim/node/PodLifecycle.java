@@ -1,0 +1,327 @@
+package dev.converge.inmemory.sim.node;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.converge.api.Resource;
+import dev.converge.api.backend.BackendException;
+import dev.converge.inmemory.server.DeleteParams;
+import dev.converge.inmemory.sim.runtime.Informer;
+import dev.converge.inmemory.sim.runtime.SimContext;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The pods of one kubelet, from the pod watch to their end: a pod bound to the node is reported Pending
+ * ({@code ContainerCreating}) at once, Running once its images are present (pulled once per node, one pull at a
+ * time) and its containers started, and Ready then — or, with a readiness probe, after the probe's initial
+ * delay and a first period. A crash-looping pod exits after its run time, reports {@code CrashLoopBackOff} and
+ * restarts after the kubelet's back-off (10 s doubling to 5 min), unless its restart policy is Never, which
+ * fails it. A pod marked for deletion is stopped within its grace period and then deleted with grace 0 and a
+ * uid precondition, as the kubelet's status manager does.
+ */
+final class PodLifecycle implements Informer.Handler {
+  private final Kubelet kubelet;
+  private final List<CrashLoop> crashLoops;
+  private final Map<String, PodRun> runs = new HashMap<>();
+  private final Map<String, Long> imageReadyAt = new HashMap<>();
+  private long pullBusyUntil;
+  private int nextIp;
+
+  PodLifecycle(Kubelet kubelet, List<CrashLoop> crashLoops) {
+    this.kubelet = kubelet;
+    this.crashLoops = crashLoops;
+  }
+
+  int active() {
+    int n = 0;
+    for (PodRun run : runs.values()) {
+      if (!run.terminating) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  void stopAll() {
+    for (PodRun run : runs.values()) {
+      run.cancel();
+    }
+    runs.clear();
+  }
+
+  @Override
+  public void onAdd(Resource pod) {
+    sync(pod);
+  }
+
+  @Override
+  public void onUpdate(Resource old, Resource current) {
+    sync(current);
+  }
+
+  @Override
+  public void onDelete(Resource last) {
+    PodRun run = runs.remove(uid(last));
+    if (run != null) {
+      run.cancel();
+    }
+  }
+
+  private void sync(Resource pod) {
+    if (!kubelet.isRunning()) {
+      return;
+    }
+    String uid = uid(pod);
+    PodRun run = runs.get(uid);
+    if (run != null) {
+      run.pod = pod;
+    }
+    if (pod.isBeingDeleted()) {
+      if (run == null || !run.terminating) {
+        terminate(pod, run);
+      }
+      return;
+    }
+    String phase = pod.status().path("phase").asText("Pending");
+    if (run != null || phase.equals("Succeeded") || phase.equals("Failed")) {
+      return;
+    }
+    run = newRun(pod);
+    runs.put(uid, run);
+    if (phase.equals("Running") && containersStarted(pod)) {
+      adopt(run);
+    } else {
+      begin(run);
+    }
+  }
+
+  private PodRun newRun(Resource pod) {
+    SimContext ctx = kubelet.ctx();
+    String hostIp = NodeObjects.nodeIp(kubelet.ordinal());
+    boolean hostNetwork = pod.spec().path("hostNetwork").asBoolean(false);
+    String podIp = hostNetwork ? hostIp : NodeObjects.podIp(kubelet.ordinal(), nextIp++);
+    Duration crashAfter = CrashLoop.fromAnnotation(pod);
+    for (CrashLoop rule : crashLoops) {
+      if (crashAfter == null && rule.matches(pod)) {
+        crashAfter = rule.runFor();
+      }
+    }
+    long probeDelay = -1;
+    for (JsonNode container : pod.spec().path("containers")) {
+      JsonNode probe = container.path("readinessProbe");
+      if (probe.isObject()) {
+        long initial = probe.path("initialDelaySeconds").asLong(0) * 1_000_000_000L;
+        long period = Math.max(1, probe.path("periodSeconds").asLong(10)) * 1_000_000_000L;
+        probeDelay = Math.max(probeDelay, initial + kubelet.random().nextLong(period));
+      }
+    }
+    return new PodRun(pod, podIp, hostIp, kubelet.now(), crashAfter, Math.max(probeDelay, 0), probeDelay >= 0);
+  }
+
+  /** A pod the kubelet finds already running after a restart: report it Ready again if it is not. */
+  private void adopt(PodRun run) {
+    run.phase = "Running";
+    run.running = true;
+    run.waitingReason = "";
+    run.runningSince = kubelet.now();
+    run.restarts = restartCount(run.pod);
+    if (!isReady(run.pod)) {
+      run.ready = true;
+      run.readyTransition = kubelet.now();
+      report(run);
+    } else {
+      run.ready = true;
+    }
+    scheduleCrash(run);
+  }
+
+  private void begin(PodRun run) {
+    report(run);
+    long now = kubelet.ctx().clock().nanoTime();
+    long imagesAt = now;
+    PodStartup startup = kubelet.config().startup();
+    for (String section : new String[] {"initContainers", "containers"}) {
+      for (JsonNode container : run.pod.spec().path(section)) {
+        String image = container.path("image").asText();
+        imagesAt = Math.max(imagesAt, imageReady(image, container.path("imagePullPolicy").asText("IfNotPresent"),
+            startup, now));
+      }
+    }
+    long startAt = imagesAt + startup.containerStart().sampleNanos(kubelet.random());
+    int current = kubelet.epoch();
+    run.task = kubelet.ctx().clock().scheduleAt(startAt, () -> {
+      if (current == kubelet.epoch()) {
+        started(run);
+      }
+    });
+  }
+
+  /** When {@code image} is present on the node: now if cached, else after this node's queued pulls. */
+  private long imageReady(String image, String policy, PodStartup startup, long now) {
+    Long ready = imageReadyAt.get(image);
+    if (ready != null && ready > now) {
+      return ready;
+    }
+    if (ready != null && !policy.equals("Always")) {
+      return now;
+    }
+    long duration = ready != null
+        ? startup.resolve().sampleNanos(kubelet.random())
+        : startup.pullOf(image).sampleNanos(kubelet.random());
+    long end = Math.max(now, pullBusyUntil) + duration;
+    pullBusyUntil = end;
+    if (ready == null) {
+      imageReadyAt.put(image, end);
+    }
+    return end;
+  }
+
+  private void started(PodRun run) {
+    run.task = null;
+    run.phase = "Running";
+    run.running = true;
+    run.waitingReason = "";
+    run.runningSince = kubelet.now();
+    if (run.hasProbe && run.probeDelayNanos > 0) {
+      run.ready = false;
+      report(run);
+      int current = kubelet.epoch();
+      run.task = kubelet.ctx().clock().scheduleAt(kubelet.ctx().clock().nanoTime() + run.probeDelayNanos, () -> {
+        if (current == kubelet.epoch()) {
+          becameReady(run);
+        }
+      });
+      return;
+    }
+    run.ready = true;
+    run.readyTransition = kubelet.now();
+    report(run);
+    scheduleCrash(run);
+  }
+
+  private void becameReady(PodRun run) {
+    run.task = null;
+    run.ready = true;
+    run.readyTransition = kubelet.now();
+    report(run);
+    scheduleCrash(run);
+  }
+
+  private void scheduleCrash(PodRun run) {
+    if (run.crashAfter == null) {
+      return;
+    }
+    int current = kubelet.epoch();
+    run.task = kubelet.ctx().clock().schedule(run.crashAfter, () -> {
+      if (current == kubelet.epoch()) {
+        crashed(run);
+      }
+    });
+  }
+
+  private void crashed(PodRun run) {
+    run.task = null;
+    kubelet.ctx().event("kubelet/" + kubelet.name(), "crash", "pods/" + run.pod.namespace() + "/" + run.pod.name());
+    boolean wasReady = run.ready;
+    run.lastStartedAt = run.runningSince;
+    run.lastFinishedAt = kubelet.now();
+    run.running = false;
+    run.ready = false;
+    run.runningSince = null;
+    if (wasReady) {
+      run.readyTransition = kubelet.now();
+    }
+    if (run.pod.spec().path("restartPolicy").asText("Always").equals("Never")) {
+      run.phase = "Failed";
+      run.waitingReason = "Error";
+      report(run);
+      return;
+    }
+    run.restarts++;
+    run.waitingReason = "CrashLoopBackOff";
+    report(run);
+    long backoff = kubelet.config().startup().backoffNanos(run.restarts);
+    long restartAt = kubelet.ctx().clock().nanoTime() + backoff
+        + kubelet.config().startup().containerStart().sampleNanos(kubelet.random());
+    int current = kubelet.epoch();
+    run.task = kubelet.ctx().clock().scheduleAt(restartAt, () -> {
+      if (current == kubelet.epoch()) {
+        started(run);
+      }
+    });
+  }
+
+  /**
+   * Stops a pod marked for deletion: its containers get up to the pod's {@code deletionGracePeriodSeconds},
+   * then the kubelet deletes it for good (grace 0, uid precondition).
+   */
+  private void terminate(Resource pod, @Nullable PodRun known) {
+    PodRun run = known;
+    if (run == null) {
+      run = newRun(pod);
+      runs.put(uid(pod), run);
+    }
+    run.cancel();
+    run.terminating = true;
+    long grace = pod.metadata().path("deletionGracePeriodSeconds").asLong(30) * 1_000_000_000L;
+    long stop = Math.min(grace, kubelet.config().startup().stop().sampleNanos(kubelet.random()));
+    int current = kubelet.epoch();
+    PodRun stopping = run;
+    run.task = kubelet.ctx().clock().scheduleAt(kubelet.ctx().clock().nanoTime() + stop, () -> {
+      if (current != kubelet.epoch()) {
+        return;
+      }
+      stopping.task = null;
+      DeleteParams params = DeleteParams.defaults().withGracePeriod(0).withUid(stopping.uid);
+      kubelet.client().delete(stopping.pod.key(), params, response -> {
+        if (!response.ok() && !response.failedWith(BackendException.NotFound.class)
+            && !response.failedWith(BackendException.Conflict.class)) {
+          stopping.terminating = false;
+        }
+      });
+    });
+  }
+
+  private void report(PodRun run) {
+    kubelet.client().mergePatchStatus(run.pod.key(), run.statusPatch(), null);
+  }
+
+  private static boolean containersStarted(Resource pod) {
+    for (JsonNode status : pod.status().path("containerStatuses")) {
+      if (status.path("state").has("running")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isReady(Resource pod) {
+    for (JsonNode condition : pod.status().path("conditions")) {
+      if (condition.path("type").asText().equals("Ready")) {
+        return condition.path("status").asText().equals("True");
+      }
+    }
+    return false;
+  }
+
+  private static int restartCount(Resource pod) {
+    int max = 0;
+    for (JsonNode status : pod.status().path("containerStatuses")) {
+      max = Math.max(max, status.path("restartCount").asInt(0));
+    }
+    return max;
+  }
+
+  private static String uid(Resource pod) {
+    String uid = pod.uid();
+    return uid == null ? pod.name() : uid;
+  }
+
+  /** Uids of the pods being run, for diagnostics. */
+  List<String> uids() {
+    return new ArrayList<>(runs.keySet());
+  }
+}

@@ -1,0 +1,168 @@
+package dev.converge.inmemory.sim.node;
+
+import dev.converge.api.Resource;
+import dev.converge.core.time.ScheduledTask;
+import dev.converge.inmemory.server.DeleteParams;
+import dev.converge.inmemory.sim.runtime.Informer;
+import dev.converge.inmemory.sim.runtime.SharedInformers;
+import dev.converge.inmemory.sim.runtime.SimClient;
+import dev.converge.inmemory.sim.runtime.SimContext;
+import dev.converge.inmemory.sim.scheduling.Taint;
+import dev.converge.inmemory.sim.scheduling.Toleration;
+import dev.converge.inmemory.store.ObjectName;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Taint-based eviction ({@code pkg/controller/tainteviction}, formerly the NoExecute taint manager): a pod on a
+ * node with NoExecute taints is deleted at once if it does not tolerate one of them, or when the shortest
+ * {@code tolerationSeconds} of the tolerations it uses has passed; a pod that tolerates them for ever (every
+ * DaemonSet pod tolerates not-ready and unreachable) stays. When the taints go, pending evictions are
+ * cancelled. Ordinary pods get 300-second tolerations from the DefaultTolerationSeconds admission defaults.
+ */
+public final class TaintEvictionController {
+  private final SimContext ctx;
+  private final SimClient client;
+  private final Informer nodes;
+  private final Informer pods;
+  private final Map<ObjectName, ScheduledTask> pending = new HashMap<>();
+  private final Map<String, List<Taint>> noExecute = new HashMap<>();
+  private long evictions;
+
+  public TaintEvictionController(SimContext ctx, SimClient client, SharedInformers informers) {
+    this.ctx = ctx;
+    this.client = client;
+    this.nodes = informers.of(Kubelet.NODE);
+    this.pods = informers.of(Kubelet.POD);
+    nodes.addHandler(new Informer.Handler() {
+      @Override
+      public void onAdd(Resource node) {
+        nodeChanged(node);
+      }
+
+      @Override
+      public void onUpdate(Resource old, Resource current) {
+        nodeChanged(current);
+      }
+
+      @Override
+      public void onDelete(Resource last) {
+        noExecute.remove(last.name());
+      }
+    });
+    pods.addHandler(new Informer.Handler() {
+      @Override
+      public void onAdd(Resource pod) {
+        podChanged(pod);
+      }
+
+      @Override
+      public void onUpdate(Resource old, Resource current) {
+        podChanged(current);
+      }
+
+      @Override
+      public void onDelete(Resource last) {
+        cancel(name(last));
+      }
+    });
+  }
+
+  /** Pods deleted by this controller so far. */
+  public long evictions() {
+    return evictions;
+  }
+
+  private void nodeChanged(Resource node) {
+    List<Taint> taints = new ArrayList<>();
+    for (Taint taint : Taint.listOf(node.spec().path("taints"))) {
+      if (taint.effect().equals(Taint.NO_EXECUTE)) {
+        taints.add(taint);
+      }
+    }
+    List<Taint> before = noExecute.getOrDefault(node.name(), List.of());
+    if (taints.equals(before)) {
+      return;
+    }
+    if (taints.isEmpty()) {
+      noExecute.remove(node.name());
+    } else {
+      noExecute.put(node.name(), taints);
+    }
+    for (Resource pod : pods.items().values()) {
+      if (node.name().equals(pod.spec().path("nodeName").asText(""))) {
+        evaluate(pod, taints);
+      }
+    }
+  }
+
+  private void podChanged(Resource pod) {
+    String node = pod.spec().path("nodeName").asText("");
+    if (node.isEmpty()) {
+      return;
+    }
+    List<Taint> taints = noExecute.get(node);
+    if (taints != null || pending.containsKey(name(pod))) {
+      evaluate(pod, taints == null ? List.of() : taints);
+    }
+  }
+
+  /** {@code processPodOnNode}: evict now, later, or never. */
+  private void evaluate(Resource pod, List<Taint> taints) {
+    ObjectName name = name(pod);
+    if (taints.isEmpty() || pod.isBeingDeleted()) {
+      cancel(name);
+      return;
+    }
+    if (pending.containsKey(name)) {
+      return;
+    }
+    List<Toleration> tolerations = Toleration.listOf(pod.spec().path("tolerations"));
+    long minSeconds = Long.MAX_VALUE;
+    for (Taint taint : taints) {
+      boolean tolerated = false;
+      for (Toleration toleration : tolerations) {
+        if (toleration.tolerates(taint)) {
+          tolerated = true;
+          Long seconds = toleration.seconds();
+          if (seconds != null) {
+            minSeconds = Math.min(minSeconds, Math.max(0, seconds));
+          }
+        }
+      }
+      if (!tolerated) {
+        minSeconds = 0;
+        break;
+      }
+    }
+    if (minSeconds == Long.MAX_VALUE) {
+      return;
+    }
+    pending.put(name, ctx.clock().schedule(Duration.ofSeconds(minSeconds), () -> evict(name)));
+  }
+
+  private void evict(ObjectName name) {
+    pending.remove(name);
+    Resource pod = pods.get(name.namespace(), name.name());
+    if (pod == null || pod.isBeingDeleted()) {
+      return;
+    }
+    evictions++;
+    ctx.event("taint-eviction-controller", "evict", "pods/" + name);
+    client.delete(pod.key(), DeleteParams.defaults().withUid(pod.uid()), null);
+  }
+
+  private void cancel(ObjectName name) {
+    ScheduledTask task = pending.remove(name);
+    if (task != null) {
+      task.cancel();
+    }
+  }
+
+  private static ObjectName name(Resource pod) {
+    return new ObjectName(pod.namespace(), pod.name());
+  }
+}

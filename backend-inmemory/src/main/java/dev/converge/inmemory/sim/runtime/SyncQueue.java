@@ -1,0 +1,129 @@
+package dev.converge.inmemory.sim.runtime;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import dev.converge.core.loop.RateLimiter;
+import dev.converge.core.time.VirtualScheduler;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A controller's work queue and workers on the virtual clock, as client-go's {@code workqueue} with
+ * {@code workers} goroutines: a key is queued at most once ("dirty"), never synced by two workers at once
+ * ("processing"), and a key added while it is being synced is synced again afterwards. A sync is
+ * asynchronous — it issues requests and reports when their answers are in — so a worker stays busy with its key
+ * for the virtual time its requests take. Failed syncs are retried after the
+ * {@link RateLimiter#defaultController default controller rate limiter}'s delay.
+ *
+ * @param <K> the key type
+ */
+public final class SyncQueue<K> {
+  /** One sync of one key; it must call {@code done} exactly once, with the error if it failed. */
+  @FunctionalInterface
+  public interface Sync<K> {
+    void sync(K key, Done done);
+  }
+
+  /** The end of a sync. */
+  @FunctionalInterface
+  public interface Done {
+    void done(@Nullable Throwable error);
+  }
+
+  private final VirtualScheduler clock;
+  private final int workers;
+  private final Sync<K> sync;
+  private final RateLimiter<K> limiter;
+  private final ArrayDeque<K> queue = new ArrayDeque<>();
+  private final Set<K> dirty = new HashSet<>();
+  private final Set<K> processing = new HashSet<>();
+  private boolean pumpScheduled;
+  private long syncs;
+  private long failures;
+
+  public SyncQueue(VirtualScheduler clock, int workers, Sync<K> sync) {
+    checkArgument(workers > 0, "workers must be positive");
+    this.clock = clock;
+    this.workers = workers;
+    this.sync = sync;
+    this.limiter = RateLimiter.defaultController(clock);
+  }
+
+  /** Queues {@code key} (once, however often it is added before a worker takes it). */
+  public void add(K key) {
+    if (!dirty.add(key)) {
+      return;
+    }
+    if (!processing.contains(key)) {
+      queue.addLast(key);
+      schedulePump();
+    }
+  }
+
+  /** Queues {@code key} after {@code delay}. */
+  public void addAfter(K key, Duration delay) {
+    if (delay.isZero() || delay.isNegative()) {
+      add(key);
+    } else {
+      clock.schedule(delay, () -> add(key));
+    }
+  }
+
+  /** Syncs started so far. */
+  public long syncs() {
+    return syncs;
+  }
+
+  /** Syncs that reported an error. */
+  public long failures() {
+    return failures;
+  }
+
+  /** Whether nothing is queued or being synced. */
+  public boolean isIdle() {
+    return queue.isEmpty() && processing.isEmpty();
+  }
+
+  private void schedulePump() {
+    if (!pumpScheduled) {
+      pumpScheduled = true;
+      // Workers pick keys up in their own event, never inside the informer callback that added them.
+      clock.scheduleAt(clock.nanoTime(), this::pump);
+    }
+  }
+
+  private void pump() {
+    pumpScheduled = false;
+    while (processing.size() < workers && !queue.isEmpty()) {
+      K key = queue.pollFirst();
+      dirty.remove(key);
+      processing.add(key);
+      syncs++;
+      boolean[] finished = new boolean[1];
+      sync.sync(key, error -> {
+        if (finished[0]) {
+          throw new IllegalStateException("sync of " + key + " reported done twice");
+        }
+        finished[0] = true;
+        finish(key, error);
+      });
+    }
+  }
+
+  private void finish(K key, @Nullable Throwable error) {
+    processing.remove(key);
+    if (error != null) {
+      failures++;
+      addAfter(key, limiter.when(key));
+    } else {
+      limiter.forget(key);
+    }
+    if (dirty.contains(key)) {
+      queue.addLast(key);
+    }
+    schedulePump();
+  }
+}

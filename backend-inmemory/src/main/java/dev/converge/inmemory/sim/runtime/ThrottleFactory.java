@@ -1,0 +1,44 @@
+package dev.converge.inmemory.sim.runtime;
+
+import dev.converge.inmemory.server.Identity;
+
+/**
+ * Chooses the client-side throttle of each simulated client process. Called once per process: every request
+ * of that process then shares the throttle (kube-controller-manager's controllers share one, as K8S-FACTS.md
+ * says; each kubelet has its own). The load model replaces the defaults through this seam.
+ */
+@FunctionalInterface
+public interface ThrottleFactory {
+  /** The component name of kube-controller-manager's client. */
+  String CONTROLLER_MANAGER = "kube-controller-manager";
+  /** The component name of the scheduler's client. */
+  String SCHEDULER = "kube-scheduler";
+  /** The component name of every kubelet's client. */
+  String KUBELET = "kubelet";
+
+  /** The throttle of a new client process of {@code component} acting as {@code identity}. */
+  ClientThrottle throttleFor(String component, Identity identity);
+
+  /**
+   * Kubernetes' defaults: kube-controller-manager 20 qps / burst 30, kube-scheduler 50/100, kubelet 50/100,
+   * anything else client-go's 5/10.
+   */
+  static ThrottleFactory kubernetesDefaults() {
+    return (component, identity) -> {
+      switch (component) {
+        case CONTROLLER_MANAGER:
+          return ClientThrottle.tokenBucket(20, 30);
+        case SCHEDULER:
+        case KUBELET:
+          return ClientThrottle.tokenBucket(50, 100);
+        default:
+          return ClientThrottle.tokenBucket(5, 10);
+      }
+    };
+  }
+
+  /** No client-side limits anywhere. */
+  static ThrottleFactory unlimited() {
+    return (component, identity) -> ClientThrottle.unlimited();
+  }
+}

@@ -1,0 +1,31 @@
+package dev.converge.inmemory.sim.workload;
+
+import com.google.common.collect.ImmutableList;
+import dev.converge.api.LabelSelector;
+import dev.converge.api.ResourceType;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@code WorkloadProfile}: the pods of its namespace that {@code selector} picks, each a client of the API
+ * server making {@code requests}, and — when {@code proxyWatch} is not empty — a proxy that watches those
+ * resources once and answers other profiles' {@code via} requests from its cache.
+ *
+ * @param namespace the profile's namespace (it selects pods there)
+ * @param name the profile's name
+ * @param selector the pods it drives
+ * @param identity the user its pods act as, or null for each pod's service account
+ * @param requests what each pod asks, periodically or once (watches)
+ * @param proxyWatch what each pod watches to serve as a proxy; empty if the profile is no proxy
+ */
+public record WorkloadProfileSpec(String namespace, String name, LabelSelector selector, @Nullable String identity,
+    ImmutableList<RequestSpec> requests, ImmutableList<ResourceType> proxyWatch) {
+
+  public boolean isProxy() {
+    return !proxyWatch.isEmpty();
+  }
+
+  /** {@code namespace/name}, as reports name proxies. */
+  public String key() {
+    return namespace + "/" + name;
+  }
+}

@@ -1,0 +1,162 @@
+package dev.converge.inmemory.sim;
+
+import static dev.converge.inmemory.sim.SimTesting.POD;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.converge.api.LabelSelector;
+import dev.converge.api.Resource;
+import dev.converge.api.ResourceKey;
+import dev.converge.inmemory.server.DeleteParams;
+import dev.converge.inmemory.server.Identity;
+import dev.converge.inmemory.sim.node.CrashLoop;
+import dev.converge.inmemory.sim.node.DelayRange;
+import dev.converge.inmemory.sim.node.KubeletConfig;
+import dev.converge.inmemory.sim.node.NodePool;
+import dev.converge.inmemory.sim.node.PodStartup;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The kubelet's pod lifecycle with fixed delays: Pending → Running → Ready after the image pull (once per node,
+ * one pull at a time) and the container start; readiness probes; crash loops with the kubelet's back-off;
+ * deletions within the grace period.
+ */
+class KubeletScenarioTest {
+  private static final Duration PULL = Duration.ofSeconds(3);
+
+  private static Simulation oneNode(PodStartup startup) {
+    KubeletConfig kubelet = KubeletConfig.defaults().withRegistrationWindow(Duration.ZERO).withStartup(startup);
+    Simulation sim = Simulation.builder().seed(1).kubelet(kubelet).watchLatency(Duration.ZERO)
+        .schedulerCycle(Duration.ZERO).pool(NodePool.plain(1)).build().start();
+    sim.runFor(Duration.ofSeconds(1));
+    return sim;
+  }
+
+  private static PodStartup fixed() {
+    return PodStartup.defaults().withDefaultPull(DelayRange.fixed(PULL))
+        .withContainerStart(DelayRange.fixed(Duration.ofSeconds(1))).withStop(DelayRange.fixed(Duration.ofSeconds(2)));
+  }
+
+  private static String pod(String name, String image, String extra) {
+    return """
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"%s","namespace":"default","labels":{"app":"%s"}%s},
+         "spec":{"nodeName":"node-0","containers":[{"name":"main","image":"%s"}]}}"""
+        .formatted(name, name, extra, image);
+  }
+
+  private static Resource get(Simulation sim, String name) {
+    return SimTesting.get(sim, POD, "default", name);
+  }
+
+  private static String phase(Simulation sim, String name) {
+    Resource pod = get(sim, name);
+    return pod == null ? "gone" : pod.status().path("phase").asText() + (SimTesting.isReady(pod) ? "+Ready" : "");
+  }
+
+  /** The pod's phase sampled every {@code step} for {@code count} steps. */
+  private static List<String> timeline(Simulation sim, String name, Duration step, int count) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      sim.runFor(step);
+      out.add(phase(sim, name));
+    }
+    return out;
+  }
+
+  @Test
+  void pod_isPendingWhileItsImageIsPulled_thenRunningAndReady() {
+    Simulation sim = oneNode(fixed());
+    sim.create(pod("a", "nginx:1", ""));
+
+    // Pull 3 s, start 1 s: Running and Ready at 4 s.
+    assertThat(timeline(sim, "a", Duration.ofMillis(1000), 5))
+        .containsExactly("Pending", "Pending", "Pending", "Running+Ready", "Running+Ready");
+    JsonNode status = get(sim, "a").status();
+    assertThat(status.path("podIP").asText()).isEqualTo("100.64.0.1");
+    assertThat(status.path("hostIP").asText()).isEqualTo("172.16.0.0");
+    assertThat(status.at("/containerStatuses/0/state/running").isObject()).isTrue();
+  }
+
+  @Test
+  void anImagePulledOnce_isCachedOnTheNode_andPullsRunOneAtATime() {
+    Simulation sim = oneNode(fixed());
+    sim.create(pod("a", "nginx:1", ""));
+    sim.create(pod("b", "redis:7", ""));
+    sim.runFor(Duration.ofMillis(4500));
+    // a: pull 0–3 s, start 4 s. b: its pull waits for a's, 3–6 s, start 7 s.
+    assertThat(phase(sim, "a")).isEqualTo("Running+Ready");
+    assertThat(phase(sim, "b")).isEqualTo("Pending");
+    sim.runFor(Duration.ofSeconds(3));
+    assertThat(phase(sim, "b")).isEqualTo("Running+Ready");
+
+    sim.create(pod("c", "nginx:1", ""));
+    // Cached: only the 1 s start.
+    assertThat(timeline(sim, "c", Duration.ofMillis(500), 3)).containsExactly("Pending", "Running+Ready",
+        "Running+Ready");
+  }
+
+  @Test
+  void readinessProbe_delaysReady() {
+    Simulation sim = oneNode(fixed());
+    sim.create(pod("a", "nginx:1", "").replace("\"image\":\"nginx:1\"",
+        "\"image\":\"nginx:1\",\"readinessProbe\":{\"initialDelaySeconds\":5,\"periodSeconds\":1}"));
+    sim.runFor(Duration.ofMillis(4500));
+    assertThat(phase(sim, "a")).isEqualTo("Running");
+    sim.runFor(Duration.ofSeconds(6));
+    assertThat(phase(sim, "a")).isEqualTo("Running+Ready");
+  }
+
+  @Test
+  void crashLoop_restartsWithTheKubeletsBackoff_andIsNotReadyMeanwhile() {
+    Simulation sim = oneNode(fixed());
+    sim.nodes().crashLoop(new CrashLoop("default", LabelSelector.equal("app", "flaky"), Duration.ofSeconds(5)));
+    sim.create(pod("flaky", "flaky:1", ""));
+    List<Integer> restarts = new ArrayList<>();
+    List<String> phases = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      sim.runFor(Duration.ofSeconds(5));
+      Resource pod = get(sim, "flaky");
+      restarts.add(pod.status().at("/containerStatuses/0/restartCount").asInt());
+      phases.add(SimTesting.isReady(pod) ? "ready" : pod.status().at("/containerStatuses/0/state/waiting/reason").asText("up"));
+    }
+
+    // Sampled every 5 s after creation. Up at 4 s, crash at 9 s; back-off 10 s and a 1 s start: up at 20 s,
+    // crash at 25 s; back-off 20 s: up at 46 s, crash at 51 s; back-off 40 s.
+    assertThat(restarts).containsExactly(0, 1, 1, 1, 2, 2, 2, 2, 2, 2, 3, 3);
+    String loop = "CrashLoopBackOff";
+    assertThat(phases).containsExactly("ready", loop, loop, "ready", loop, loop, loop, loop, loop, "ready", loop, loop);
+    assertThat(get(sim, "flaky").status().path("phase").asText()).isEqualTo("Running");
+  }
+
+  @Test
+  void crashAnnotation_failsAPodThatNeverRestarts() {
+    Simulation sim = oneNode(fixed());
+    sim.create(pod("once", "job:1", ",\"annotations\":{\"sim.converge.dev/crash-after\":\"2s\"}")
+        .replace("\"containers\"", "\"restartPolicy\":\"Never\",\"containers\""));
+    sim.runFor(Duration.ofSeconds(10));
+    assertThat(phase(sim, "once")).isEqualTo("Failed");
+  }
+
+  @Test
+  void delete_stopsTheContainers_thenTheKubeletRemovesThePod_withinTheGracePeriod() {
+    Simulation sim = oneNode(fixed());
+    sim.create(pod("a", "nginx:1", ""));
+    sim.create(pod("b", "nginx:1", "").replace("\"containers\"", "\"terminationGracePeriodSeconds\":1,\"containers\""));
+    sim.runFor(Duration.ofSeconds(10));
+
+    sim.server().delete(Identity.admin(), ResourceKey.namespaced("", "Pod", "default", "a"), DeleteParams.defaults());
+    sim.server().delete(Identity.admin(), ResourceKey.namespaced("", "Pod", "default", "b"), DeleteParams.defaults());
+    assertThat(get(sim, "a").isBeingDeleted()).isTrue();
+    // a stops in 2 s (within its 30 s grace), b is cut short at its 1 s grace.
+    sim.runFor(Duration.ofMillis(1500));
+    assertThat(phase(sim, "b")).isEqualTo("gone");
+    assertThat(phase(sim, "a")).isNotEqualTo("gone");
+    sim.runFor(Duration.ofSeconds(1));
+    assertThat(phase(sim, "a")).isEqualTo("gone");
+    assertThat(sim.cluster().requests().count(r -> r.identity().equals("system:node:node-0")
+        && r.verb().equals("delete"))).isEqualTo(2);
+  }
+}

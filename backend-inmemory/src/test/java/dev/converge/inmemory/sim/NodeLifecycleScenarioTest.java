@@ -1,0 +1,157 @@
+package dev.converge.inmemory.sim;
+
+import static dev.converge.inmemory.sim.SimTesting.NODE;
+import static dev.converge.inmemory.sim.SimTesting.daemonSet;
+import static dev.converge.inmemory.sim.SimTesting.deployment;
+import static dev.converge.inmemory.sim.SimTesting.deploymentPods;
+import static dev.converge.inmemory.sim.SimTesting.dsStatus;
+import static dev.converge.inmemory.sim.SimTesting.fixedKubelet;
+import static dev.converge.inmemory.sim.SimTesting.podsOf;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.converge.api.Resource;
+import dev.converge.inmemory.sim.node.NodeChurn;
+import dev.converge.inmemory.sim.node.NodePool;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Nodes over time: Lease renewals every 10 s with jitter; a silent kubelet makes its node Unknown after the
+ * 50 s grace period (checked every 5 s), tainted {@code unreachable} (NoSchedule at once, NoExecute through the
+ * eviction rate limiter), its pods not Ready; DaemonSet pods stay (they tolerate it), other pods are evicted
+ * after their 300 s toleration and replaced elsewhere; a returning kubelet clears it all; churn adds and
+ * removes nodes at the configured rates.
+ */
+class NodeLifecycleScenarioTest {
+
+  private static String ready(Simulation sim, String node) {
+    for (JsonNode c : SimTesting.get(sim, NODE, "", node).status().path("conditions")) {
+      if (c.path("type").asText().equals("Ready")) {
+        return c.path("status").asText();
+      }
+    }
+    return "";
+  }
+
+  private static List<String> taints(Simulation sim, String node) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode t : SimTesting.get(sim, NODE, "", node).spec().path("taints")) {
+      out.add(t.path("key").asText() + ":" + t.path("effect").asText());
+    }
+    return out;
+  }
+
+  @Test
+  void leases_areRenewedEveryTenSeconds_withJitter_byTheNodesOwnIdentity() {
+    Simulation sim = Simulation.builder().seed(5).kubelet(fixedKubelet()).pool(NodePool.plain(3)).build().start();
+    sim.runFor(Duration.ofMinutes(10));
+
+    // 600 s / (10 s × (1 + up to 4 % jitter)): between 57 and 60 renewals each.
+    assertThat(sim.nodes().kubelets()).allSatisfy(k -> assertThat(k.renewals()).isBetween(57L, 60L));
+    assertThat(sim.nodes().kubelet("node-0").renewals()).isEqualTo(58);
+    assertThat(sim.cluster().requests().count("system:node:node-0", "update")).isEqualTo(58);
+    Resource lease = SimTesting.get(sim, dev.converge.api.GroupKind.of("coordination.k8s.io", "Lease"),
+        "kube-node-lease", "node-0");
+    assertThat(lease.spec().path("holderIdentity").asText()).isEqualTo("node-0");
+    assertThat(lease.ownerReferences().get(0).kind()).isEqualTo("Node");
+  }
+
+  @Test
+  void silentKubelet_nodeGoesUnknown_tainted_podsNotReady_thenRecovers() {
+    Simulation sim = Simulation.builder().seed(5).kubelet(fixedKubelet()).pool(NodePool.plain(3)).build().start();
+    sim.create(daemonSet("agent", "", ""));
+    sim.create(deployment("web", 3, "nginx:1.27"));
+    sim.runFor(Duration.ofMinutes(1));
+    List<String> webOnNode1 = deploymentPods(sim, "web").stream()
+        .filter(p -> p.spec().path("nodeName").asText().equals("node-1")).map(Resource::name).toList();
+    assertThat(webOnNode1).isNotEmpty();
+
+    sim.nodes().fail("node-1");
+    // The last renewal was at most 10.4 s before the failure: 35 s later it is within the 50 s grace period,
+    // 70 s later past it and past the next 5 s monitor tick.
+    sim.runFor(Duration.ofSeconds(35));
+    assertThat(ready(sim, "node-1")).isEqualTo("True");
+    sim.runFor(Duration.ofSeconds(35));
+
+    assertThat(ready(sim, "node-1")).isEqualTo("Unknown");
+    assertThat(taints(sim, "node-1")).containsExactlyInAnyOrder("node.kubernetes.io/unreachable:NoSchedule",
+        "node.kubernetes.io/unreachable:NoExecute");
+    Resource agentOnNode1 = podsOf(sim, "DaemonSet", "agent").stream()
+        .filter(p -> p.spec().path("nodeName").asText().equals("node-1")).findFirst().orElseThrow();
+    assertThat(SimTesting.isReady(agentOnNode1)).isFalse();
+    // The DaemonSet's pod stays; the node no longer counts as one that should run it (untolerated
+    // unreachable:NoSchedule), so its pod is misscheduled until the node recovers.
+    assertThat(dsStatus(sim, "agent").path("desiredNumberScheduled").asInt()).isEqualTo(2);
+    assertThat(dsStatus(sim, "agent").path("numberMisscheduled").asInt()).isEqualTo(1);
+    assertThat(agentOnNode1.isBeingDeleted()).isFalse();
+
+    // Ordinary pods tolerate unreachable for 300 s (DefaultTolerationSeconds), then they are evicted and
+    // replaced on the healthy nodes; the evicted ones stay Terminating, their kubelet being gone.
+    sim.runFor(Duration.ofMinutes(6));
+    assertThat(sim.controllerManager().taintEviction().evictions()).isEqualTo(webOnNode1.size());
+    assertThat(deploymentPods(sim, "web")).filteredOn(p -> !p.isBeingDeleted()).hasSize(3)
+        .allMatch(p -> !p.spec().path("nodeName").asText().equals("node-1")).allMatch(SimTesting::isReady);
+
+    long mark = sim.cluster().requests().mark();
+    sim.nodes().recover("node-1");
+    sim.runFor(Duration.ofSeconds(30));
+    // The returning kubelet finds its Node and Lease, reports its status, re-reports its running pod Ready,
+    // and finishes deleting the pods evicted while it was away.
+    assertThat(sim.cluster().requests().since(mark)).filteredOn(r -> r.identity().equals("system:node:node-1"))
+        .extracting(r -> r.verb() + " " + r.resourceWithSubresource() + " " + r.code())
+        .startsWith("create nodes 409", "get nodes 200", "create leases 409");
+    assertThat(ready(sim, "node-1")).isEqualTo("True");
+    assertThat(taints(sim, "node-1")).isEmpty();
+    assertThat(dsStatus(sim, "agent").path("numberReady").asInt()).isEqualTo(3);
+    assertThat(dsStatus(sim, "agent").path("numberMisscheduled").asInt()).isZero();
+    assertThat(sim.controllerManager().nodeLifecycle().unknownTransitions()).isEqualTo(1);
+  }
+
+  @Test
+  void manyNodesFailing_areTaintedNoExecuteAtTheEvictionRate() {
+    Simulation sim = Simulation.builder().seed(5).kubelet(fixedKubelet()).pool(NodePool.plain(20)).build().start();
+    sim.runFor(Duration.ofSeconds(30));
+    for (int i = 0; i < 4; i++) {
+      sim.nodes().fail("node-" + i);
+    }
+    sim.runFor(Duration.ofSeconds(60));
+    long noExecute = countNoExecute(sim);
+    sim.runFor(Duration.ofSeconds(30));
+
+    // 4 of 20 not ready is a healthy zone: 0.1 nodes per second, one token to start with.
+    assertThat(noExecute).isEqualTo(1);
+    assertThat(countNoExecute(sim)).isEqualTo(4);
+  }
+
+  private static long countNoExecute(Simulation sim) {
+    long n = 0;
+    for (int i = 0; i < 20; i++) {
+      if (taints(sim, "node-" + i).contains("node.kubernetes.io/unreachable:NoExecute")) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  @Test
+  void churn_addsAndRemovesNodes_andTheDaemonSetFollows() {
+    Simulation sim = Simulation.builder().seed(9).kubelet(fixedKubelet())
+        .pool(NodePool.of("spot", 10).withChurn(new NodeChurn(12, 12))).build().start();
+    sim.create(daemonSet("agent", "", ""));
+    sim.runFor(Duration.ofHours(1));
+
+    int nodes = sim.server().cache().objects(NODE).size();
+    assertThat(sim.nodes().running()).isEqualTo(nodes);
+    // Seed 9, 12 joins and 12 leaves per hour on average: 9 joins and 10 leaves this hour.
+    assertThat(sim.nodes().joins()).isEqualTo(9);
+    assertThat(sim.nodes().leaves()).isEqualTo(10);
+    assertThat(nodes).isEqualTo(10 + 9 - 10);
+    assertThat(dsStatus(sim, "agent").path("desiredNumberScheduled").asInt()).isEqualTo(nodes);
+    assertThat(dsStatus(sim, "agent").path("numberAvailable").asInt()).isEqualTo(nodes);
+    // Pods of nodes that left are collected by the pod GC once the node has been gone 40 s.
+    assertThat(podsOf(sim, "DaemonSet", "agent")).hasSize(nodes);
+  }
+}

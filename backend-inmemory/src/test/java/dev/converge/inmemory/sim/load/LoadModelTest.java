@@ -1,0 +1,98 @@
+package dev.converge.inmemory.sim.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.common.collect.ImmutableList;
+import dev.converge.api.FieldSelector;
+import dev.converge.api.GroupKind;
+import dev.converge.api.backend.ListRequest;
+import dev.converge.inmemory.accounting.RequestRecord;
+import dev.converge.inmemory.server.Identity;
+import dev.converge.inmemory.sim.runtime.ApiCall;
+import dev.converge.inmemory.sim.runtime.SimClient;
+import dev.converge.inmemory.sim.runtime.SimContext;
+import dev.converge.inmemory.sim.runtime.ThrottleFactory;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The load model with Kubernetes' defaults: LIST seats follow the objects the server walks (the node index
+ * included), requests reach it after the client's throttle (kube-controller-manager's 20 qps / burst 30), and
+ * the report counts
+ * per identity, verb, resource and minute, folds kubelets into one row, and flags SLO breaches.
+ */
+class LoadModelTest {
+  private static final GroupKind POD = GroupKind.of("", "Pod");
+  private static final Identity AGENT = Identity.serviceAccount("telemetry", "collector");
+  private final LoadFixture f = new LoadFixture();
+  private final SimContext context = f.context(ThrottleFactory.kubernetesDefaults());
+
+  @Test
+  void listSeats_followTheObjectsTheServerWalks_indexIncluded() {
+    for (int i = 0; i < 1000; i++) {
+      f.server.create(Identity.admin(), LoadFixture.pod("default", "p" + i, i < 250 ? "n1" : "n2"));
+    }
+    LoadModel load = LoadModel.install(context, LoadConfig.defaults().withRetainRecords(true));
+    SimClient agent = context.client("workload", AGENT);
+    agent.send(ApiCall.list(ListRequest.all(POD)));
+    agent.send(ApiCall.list(ListRequest.all(POD).withFields(FieldSelector.equal("spec.nodeName", "n1"))));
+    agent.send(ApiCall.list(ListRequest.all(POD).withFields(FieldSelector.equal("metadata.name", "p1"))));
+    f.scheduler.runUntilIdle();
+    List<RequestRecord> lists = f.server.requests().records().stream().filter(r -> r.verb().equals("list")).toList();
+    // 1000 pods: 10 seats; 250 on n1 through the index: 3 seats; one by name: 1 seat (not written).
+    assertThat(lists).extracting(r -> r.attributes().get("apf.seats"), RequestRecord::scanned)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("10", 1000), org.assertj.core.groups.Tuple.tuple("3", 250),
+            org.assertj.core.groups.Tuple.tuple(null, 1000));
+    assertThat(lists).allSatisfy(r -> assertThat(r.attributes()).containsEntry("apf.level", "workload-low"));
+  }
+
+  @Test
+  void theClientThrottleComesFirst_requestsReachTheServerAtTwentyQpsAfterABurstOfThirty() {
+    LoadModel.install(context, LoadConfig.defaults().withRetainRecords(true));
+    Identity kcm = Identity.user("system:kube-controller-manager");
+    SimClient client = context.client(ThrottleFactory.CONTROLLER_MANAGER, kcm);
+    for (int i = 0; i < 100; i++) {
+      client.send(ApiCall.create(LoadFixture.configMap("default", "c" + i)));
+    }
+    f.scheduler.runUntilIdle();
+    List<Long> starts = f.server.requests().records().stream().filter(r -> r.identity().equals(kcm.name()))
+        .map(RequestRecord::startNanos).toList();
+    assertThat(starts).hasSize(100);
+    assertThat(starts.subList(0, 30)).containsOnly(0L);
+    assertThat(starts.get(30)).isEqualTo(50_000_000L);
+    assertThat(starts.get(99)).isEqualTo(3_500_000_000L);
+  }
+
+  @Test
+  void report_countsPerIdentityAndMinute_foldsKubelets_andFlagsBreaches() {
+    Duration slowList = Duration.ofSeconds(40);
+    LatencyModel latency = new LatencyModel(Duration.ofMillis(1), slowList, Duration.ZERO, Duration.ofMillis(10),
+        Duration.ZERO, Duration.ZERO);
+    LoadModel load = LoadModel.install(context, LoadConfig.defaults().withLatency(latency));
+    for (int minute = 0; minute < 3; minute++) {
+      f.scheduler.scheduleAt(minute * 60_000_000_000L,
+          () -> context.client("workload", AGENT).send(ApiCall.list(ListRequest.all(POD))));
+    }
+    Identity n1 = new Identity("system:node:n1", ImmutableList.of("system:nodes", Identity.AUTHENTICATED));
+    Identity n2 = new Identity("system:node:n2", ImmutableList.of("system:nodes", Identity.AUTHENTICATED));
+    context.client(ThrottleFactory.KUBELET, n1).send(ApiCall.create(LoadFixture.configMap("default", "from-n1")));
+    context.client(ThrottleFactory.KUBELET, n2).send(ApiCall.create(LoadFixture.configMap("default", "from-n2")));
+    f.scheduler.runUntil(180_000_000_000L);
+
+    LoadReport report = load.report();
+    assertThat(report.minutes()).isEqualTo(3.0);
+    assertThat(report.requestsTotal()).isEqualTo(5);
+    IdentityLoad agent = report.identity("system:serviceaccount:telemetry:collector").orElseThrow();
+    assertThat(agent.requests()).isEqualTo(3);
+    assertThat(agent.perMinute()).isEqualTo(1.0);
+    assertThat(agent.byResource()).containsExactly(java.util.Map.entry("list pods", 3L));
+    assertThat(agent.perBucket()).containsExactly(1L, 1L, 1L);
+    assertThat(agent.p99Nanos()).isEqualTo(40_000_000_000L);
+    IdentityLoad nodes = report.identity(LoadAccounting.NODES_ROW).orElseThrow();
+    assertThat(nodes.clients()).isEqualTo(2);
+    assertThat(nodes.byVerb()).containsExactly(java.util.Map.entry("create", 2L));
+    assertThat(report.breaches()).extracting(SloResult::slo).containsExactly(SloClass.READ_CLUSTER);
+    assertThat(report.slo(SloClass.MUTATING)).isEqualTo(new SloResult(SloClass.MUTATING, 2, 10_000_000L, false));
+  }
+}

@@ -1,0 +1,18 @@
+package dev.converge.cli.simulate;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * When one workload of the input became fully available: all its desired pods updated and available, as its
+ * controller's status reports.
+ *
+ * @param kind DaemonSet, Deployment, StatefulSet or ReplicaSet
+ * @param namespace its namespace
+ * @param name its name
+ * @param desired desired pods at the end of the run ({@code desiredNumberScheduled} or {@code spec.replicas})
+ * @param available available pods at the end of the run
+ * @param availableAtSeconds simulated seconds from the start until it (last) became fully available, or null if
+ *     it is not fully available at the end of the run
+ */
+public record Rollout(String kind, String namespace, String name, int desired, int available,
+    @Nullable Double availableAtSeconds) {}

@@ -1,0 +1,107 @@
+package dev.converge.cli.simulate;
+
+import com.google.common.collect.ImmutableList;
+import dev.converge.api.DependencyCycleException;
+import dev.converge.api.DesiredGraph;
+import dev.converge.api.DesiredResource;
+import dev.converge.api.InvalidGraphException;
+import dev.converge.api.InvalidResourceException;
+import dev.converge.api.Resource;
+import dev.converge.api.ResourceTypes;
+import dev.converge.core.manifest.ManifestEntry;
+import dev.converge.core.manifest.ManifestException;
+import dev.converge.core.manifest.ManifestReader;
+import dev.converge.core.manifest.ManifestSet;
+import dev.converge.inmemory.sim.node.NodePool;
+import dev.converge.inmemory.sim.workload.SimManifests;
+import dev.converge.inmemory.sim.workload.SimSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a simulation runs: the manifests read (ordinary resources beside {@code NodePool} and {@code
+ * WorkloadProfile} documents), with the {@code --set} edits applied before anything is validated as a whole,
+ * and the node pools ({@code --nodes N} or the {@code NodePool}s, not both).
+ *
+ * @param spec the pools, profiles and resources
+ * @param graph the resources as a validated graph (no owner)
+ * @param types the types the manifests were read with (built-ins, simulation kinds, the set's CRDs)
+ * @param edits the {@code --set} edits that were applied
+ */
+public record SimulationInput(SimSpec spec, DesiredGraph graph, ResourceTypes types, ImmutableList<FieldEdit> edits) {
+
+  /**
+   * Reads {@code files}, applies {@code edits} in order and checks the result.
+   *
+   * @param nodes {@code --nodes}, or null
+   * @throws ManifestException for the first problem: a file, a document, an edit or the options
+   */
+  public static SimulationInput read(List<Path> files, @Nullable Integer nodes, List<FieldEdit> edits) {
+    ManifestSet set = ManifestReader.withTypes(SimManifests.types(ResourceTypes.builtins())).read(files);
+    if (set.isEmpty()) {
+      throw ManifestException.input("no resources found in " + files.stream().map(Path::toString).collect(Collectors.joining(", ")));
+    }
+    List<ManifestEntry> entries = new ArrayList<>(set.entries());
+    for (FieldEdit edit : edits) {
+      apply(edit, entries);
+    }
+    SimSpec spec = SimManifests.read(entries, set.types());
+    if (nodes != null) {
+      if (!spec.pools().isEmpty()) {
+        throw ManifestException.input("--nodes cannot be combined with NodePool objects (found NodePool/"
+            + spec.pools().get(0).name() + "): set the pools' spec.count instead");
+      }
+      spec = new SimSpec(ImmutableList.of(NodePool.plain(nodes)), spec.profiles(), spec.resources());
+    } else if (spec.pools().isEmpty()) {
+      throw ManifestException.input("no nodes to simulate: give --nodes N or a NodePool (sim.converge.dev/v1alpha1)");
+    }
+    DesiredGraph graph;
+    try {
+      graph = DesiredGraph.builder().addAll(spec.resources()).build();
+    } catch (DependencyCycleException e) {
+      throw set.explain(e);
+    } catch (InvalidGraphException e) {
+      throw ManifestException.input("after " + describe(edits) + ": " + e.getMessage());
+    }
+    return new SimulationInput(spec, graph, set.types(), ImmutableList.copyOf(edits));
+  }
+
+  /** The number of nodes the pools add up to. */
+  public int nodes() {
+    return spec.nodeCount();
+  }
+
+  private static void apply(FieldEdit edit, List<ManifestEntry> entries) {
+    List<Integer> matches = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      if (edit.matches(entries.get(i).desired().resource())) {
+        matches.add(i);
+      }
+    }
+    if (matches.isEmpty()) {
+      throw ManifestException.input(edit.toString() + ": no " + edit.kind() + " named " + edit.name()
+          + (edit.namespace() == null ? "" : " in namespace " + edit.namespace()) + " in the input");
+    }
+    if (matches.size() > 1) {
+      throw ManifestException.input(edit.toString() + ": " + edit.kind() + "/" + edit.name() + " is in namespaces "
+          + matches.stream().map(i -> entries.get(i).key().namespace()).collect(Collectors.joining(", "))
+          + ": write " + edit.kind() + "/NAMESPACE/" + edit.name());
+    }
+    ManifestEntry entry = entries.get(matches.get(0));
+    Resource edited;
+    try {
+      edited = edit.apply(entry.desired().resource());
+    } catch (InvalidResourceException e) {
+      throw ManifestException.input(edit.toString() + ": " + e.getMessage());
+    }
+    DesiredResource desired = entry.desired().withResource(edited);
+    entries.set(matches.get(0), new ManifestEntry(desired, entry.source()));
+  }
+
+  private static String describe(List<FieldEdit> edits) {
+    return edits.stream().map(FieldEdit::toString).collect(Collectors.joining(", "));
+  }
+}

@@ -1,0 +1,101 @@
+package dev.converge.cli.simulate;
+
+import dev.converge.inmemory.sim.load.IdentityLoad;
+import dev.converge.inmemory.sim.load.LoadReport;
+import dev.converge.inmemory.sim.load.ProxyLoad;
+import dev.converge.inmemory.sim.load.SloResult;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The text report of one run: header, plan, rollout timeline, API-server load per identity (requests per
+ * minute in total and by verb, p99, 429s), reads answered by proxies, SLOs, trace hash.
+ */
+final class TextReport {
+  static final List<String> VERBS = List.of("get", "list", "watch", "create", "update", "patch", "delete");
+
+  private TextReport() {}
+
+  static String render(SimulationResult result) {
+    StringBuilder out = new StringBuilder();
+    out.append(header(result)).append("\n\n");
+    out.append("Plan\n").append(indent(result.planText())).append('\n');
+    out.append(rollout(result)).append('\n');
+    out.append(load(result.load())).append('\n');
+    out.append(slos(result.load()));
+    out.append("\nTrace hash: ").append(result.traceHash()).append('\n');
+    return out.toString();
+  }
+
+  static String header(SimulationResult result) {
+    return String.format(Locale.ROOT, "Simulated %d nodes for %s (seed %d)%s in %d ms of wall time.", result.nodes(),
+        Units.duration(Duration.ofMillis(Math.round(result.simulatedSeconds() * 1000))), result.seed(),
+        result.edits().isEmpty() ? "" : " with " + String.join(", ", result.edits()), result.wallMillis());
+  }
+
+  static String rollout(SimulationResult result) {
+    StringBuilder out = new StringBuilder("Rollout\n");
+    if (result.rollout().isEmpty()) {
+      return out.append("  (no DaemonSet, Deployment, StatefulSet or ReplicaSet in the input)\n").toString();
+    }
+    Table table = new Table("KIND", "NAMESPACE", "NAME", "AVAILABLE", "FULLY AVAILABLE AT");
+    for (Rollout rollout : result.rollout()) {
+      table.row(rollout.kind(), rollout.namespace(), rollout.name(), rollout.available() + "/" + rollout.desired(),
+          rollout.availableAtSeconds() == null ? "never" : Units.seconds(rollout.availableAtSeconds()));
+    }
+    return out.append(table.render("  ")).toString();
+  }
+
+  static String load(LoadReport load) {
+    StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
+        "API server: %d requests (%s/min), %d rejected with 429\n", load.requestsTotal(),
+        Units.rate(load.requestsTotal() / Math.max(load.minutes(), 1e-9)), load.rejectedTotal()));
+    Table table = new Table("IDENTITY", "CLIENTS", "REQ/MIN", "GET", "LIST", "WATCH", "CREATE", "UPDATE", "PATCH",
+        "DELETE", "P99", "429");
+    for (IdentityLoad row : load.identities()) {
+      String[] cells = new String[12];
+      cells[0] = row.identity();
+      cells[1] = Integer.toString(row.clients());
+      cells[2] = Units.rate(row.perMinute());
+      for (int i = 0; i < VERBS.size(); i++) {
+        cells[3 + i] = row.byVerb().containsKey(VERBS.get(i)) ? Units.rate(row.perMinute(VERBS.get(i))) : "-";
+      }
+      cells[10] = row.requests() == row.rejected() + row.byVerb().getOrDefault("watch", 0L) ? "-" : Units.latency(row.p99Nanos());
+      cells[11] = Long.toString(row.rejected());
+      table.row(cells);
+    }
+    out.append(table.render("  "));
+    if (!load.proxied().isEmpty()) {
+      out.append(String.format(Locale.ROOT, "\nAnswered by proxies instead of the API server: %d requests\n",
+          load.proxiedTotal()));
+      Table proxies = new Table("PROXY", "IDENTITY", "REQ/MIN", "UNAVAILABLE");
+      for (ProxyLoad row : load.proxied()) {
+        proxies.row(row.proxy(), row.identity(), Units.rate(row.perMinute()), Long.toString(row.unavailable()));
+      }
+      out.append(proxies.render("  "));
+    }
+    return out.toString();
+  }
+
+  static String slos(LoadReport load) {
+    StringBuilder out = new StringBuilder("API latency SLOs (p99)\n");
+    Table table = new Table("CLASS", "REQUESTS", "P99", "SLO", "");
+    for (SloResult slo : load.slos()) {
+      table.row(slo.slo().label(), Long.toString(slo.requests()), slo.requests() == 0 ? "-" : Units.latency(slo.p99Nanos()),
+          "<= " + Units.duration(slo.slo().threshold()), slo.breached() ? "BREACHED" : "ok");
+    }
+    return out.append(table.render("  ")).toString();
+  }
+
+  private static String indent(String text) {
+    StringBuilder out = new StringBuilder();
+    for (String line : text.split("\n", -1)) {
+      if (!line.isEmpty()) {
+        out.append("  ").append(line);
+      }
+      out.append('\n');
+    }
+    return out.toString().stripTrailing() + "\n";
+  }
+}

@@ -1,0 +1,188 @@
+package dev.converge.cli.serve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.converge.api.Json;
+import dev.converge.examples.datadog.install.OperatorInstall;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The machine's {@code kubectl} (1.32) against {@code converge serve}, in-process, through the kubeconfig it writes
+ * (TLS with the server's own certificate, a bearer token for {@code system:masters}): {@code get nodes} lists the
+ * nodes; client-side and server-side {@code apply} of the shared Secret and DatadogAgent examples (the CRD first);
+ * {@code get pods -A -w} streams a change; {@code delete}; {@code get datadogagents} with the CRD's printer columns;
+ * {@code explain deployment.spec} from the OpenAPI v3 schemas. Skipped, with a message, where kubectl is absent.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class KubectlIT {
+  private static final int NODES = 3;
+  @TempDir static Path dir;
+  private static ConvergeServer server;
+
+  @BeforeAll
+  static void serve() {
+    assumeTrue(kubectlAvailable(), "kubectl is not on the PATH: skipping the kubectl integration tests");
+    server = ConvergeServer.start(NODES, List.of(), 0, dir.resolve("converge.kubeconfig"), 7);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void getNodes_listsEveryNode() throws Exception {
+    Result result = kubectl("get", "nodes", "--no-headers", "-o", "custom-columns=NAME:.metadata.name");
+    assertThat(result.out().lines()).containsExactly("node-00001", "node-00002", "node-00003");
+    assertThat(kubectl("get", "nodes").out()).contains("STATUS", "ROLES", "AGE", "VERSION").contains("Ready");
+  }
+
+  @Test
+  @Order(2)
+  void applyAndServerSideApply_ofTheSharedSecret() throws Exception {
+    Path secret = resource("datadog-secret.yaml");
+    assertThat(kubectl("apply", "-f", secret.toString()).out()).isEqualTo("secret/datadog-secret created\n");
+    assertThat(kubectl("apply", "--server-side", "-f", secret.toString()).out())
+        .isEqualTo("secret/datadog-secret serverside-applied\n");
+    assertThat(kubectl("get", "secret", "datadog-secret", "-o", "jsonpath={.data.api-key}").out())
+        .isEqualTo("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
+  }
+
+  @Test
+  @Order(3)
+  void datadogAgent_appliesOnceItsCrdIsInstalled_andListsWithPrinterColumns() throws Exception {
+    Path agent = resource("datadog-agent.yaml");
+    Path crd = dir.resolve("crd.json");
+    Files.writeString(crd, Json.write(OperatorInstall.crd().json()));
+    assertThat(kubectl("apply", "-f", crd.toString()).out())
+        .isEqualTo("customresourcedefinition.apiextensions.k8s.io/datadogagents.datadoghq.com created\n");
+    assertThat(kubectl("apply", "-f", agent.toString()).out()).isEqualTo("datadogagent.datadoghq.com/datadog created\n");
+    assertThat(kubectl("apply", "-f", agent.toString()).out()).isEqualTo("datadogagent.datadoghq.com/datadog unchanged\n");
+    assertThat(kubectl("apply", "--server-side", "-f", agent.toString()).out())
+        .isEqualTo("datadogagent.datadoghq.com/datadog serverside-applied\n");
+    List<String> lines = kubectl("get", "datadogagents").out().lines().toList();
+    assertThat(lines.get(0).split("\\s+")).containsExactly("NAME", "AGENT", "CLUSTER-AGENT", "AGE");
+    assertThat(lines.get(1)).startsWith("datadog ");
+    assertThat(kubectl("get", "dd", "datadog", "-o", "jsonpath={.spec.global.site}").out()).isEqualTo("us5.datadoghq.com");
+  }
+
+  @Test
+  @Order(4)
+  void getPodsAllNamespacesWatch_streamsChanges() throws Exception {
+    Process watch = new ProcessBuilder(command("get", "pods", "-A", "-w")).redirectErrorStream(true).start();
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(watch.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = in.readLine()) != null) {
+          lines.add(line);
+        }
+      } catch (IOException ended) {
+        // the process was stopped
+      }
+    });
+    reader.start();
+    try {
+      // No pods yet: kubectl prints nothing until the first event. Whether the pod is created before or after the
+      // watch opens, it shows up: in the initial list, or as an ADDED event.
+      Path pod = dir.resolve("pod.yaml");
+      Files.writeString(pod, "apiVersion: v1\nkind: Pod\nmetadata: {name: watched, namespace: kube-system}\n"
+          + "spec:\n  containers: [{name: c, image: busybox}]\n");
+      kubectl("apply", "-f", pod.toString());
+      String line = next(lines, "watched");
+      assertThat(line.split("\\s+")).startsWith("kube-system", "watched", "0/1", "Pending", "0");
+      assertThat(kubectl("delete", "-f", pod.toString()).out()).isEqualTo("pod \"watched\" deleted\n");
+      assertThat(next(lines, "watched")).startsWith("kube-system");
+    } finally {
+      watch.destroy();
+      watch.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  @Order(5)
+  void delete_removesTheObject() throws Exception {
+    assertThat(kubectl("delete", "secret", "datadog-secret").out()).isEqualTo("secret \"datadog-secret\" deleted\n");
+    Result missing = kubectlAllowingFailure("get", "secret", "datadog-secret");
+    assertThat(missing.exitCode()).isEqualTo(1);
+    assertThat(missing.err()).contains("Error from server (NotFound): secrets \"datadog-secret\" not found");
+  }
+
+  @Test
+  @Order(6)
+  void explainDeploymentSpec_showsKubernetesFieldDocumentation() throws Exception {
+    String out = kubectl("explain", "deployment.spec").out();
+    assertThat(out).contains("KIND:       Deployment", "VERSION:    v1", "FIELD: spec <DeploymentSpec>",
+        "DeploymentSpec is the specification of the desired behavior of the", "replicas\t<integer>",
+        "template\t<PodTemplateSpec> -required-");
+  }
+
+  /** The next line mentioning {@code text}, within 20 seconds. */
+  private static String next(BlockingQueue<String> lines, String text) throws InterruptedException {
+    while (true) {
+      String line = lines.poll(20, TimeUnit.SECONDS);
+      assertThat(line).as("a watch line mentioning " + text).isNotNull();
+      if (line.contains(text)) {
+        return line;
+      }
+    }
+  }
+
+  private record Result(int exitCode, String out, String err) {}
+
+  private static Result kubectl(String... args) throws Exception {
+    Result result = kubectlAllowingFailure(args);
+    assertThat(result.exitCode()).as("kubectl " + String.join(" ", args) + "\n" + result.err()).isZero();
+    return result;
+  }
+
+  private static Result kubectlAllowingFailure(String... args) throws Exception {
+    Path out = Files.createTempFile(dir, "out", ".txt");
+    Path err = Files.createTempFile(dir, "err", ".txt");
+    Process process = new ProcessBuilder(command(args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("kubectl finished").isTrue();
+    return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  private static List<String> command(String... args) {
+    List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", server.kubeconfig().toString(),
+        "--cache-dir", dir.resolve("cache").toString(), "--request-timeout", "30s"));
+    command.addAll(List.of(args));
+    return command;
+  }
+
+  private static Path resource(String name) throws Exception {
+    return Path.of(KubectlIT.class.getResource("/examples/" + name).toURI());
+  }
+
+  private static boolean kubectlAvailable() {
+    try {
+      Process process = new ProcessBuilder("kubectl", "version", "--client").redirectErrorStream(true).start();
+      process.getInputStream().readAllBytes();
+      return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
+    } catch (IOException | InterruptedException e) {
+      return false;
+    }
+  }
+}

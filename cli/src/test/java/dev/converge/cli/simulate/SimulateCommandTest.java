@@ -1,0 +1,186 @@
+package dev.converge.cli.simulate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.converge.api.Json;
+import dev.converge.cli.ActualState;
+import dev.converge.cli.Converge;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code converge simulate} in-process on a small input (a collector DaemonSet reading through a two-replica
+ * proxy, 3 nodes, 2 simulated minutes): the text report (golden, wall time masked), the JSON fields the issue
+ * lists with exact values, the same output for the same seed and another trace for another seed, {@code
+ * --set} and {@code --compare}, the progress bar only on a terminal, and bad input as one line with exit code
+ * 2 and nothing on stdout.
+ */
+class SimulateCommandTest {
+  private static final String INPUT = "src/test/resources/simulate/telemetry";
+  private static final Path GOLDEN = Path.of("src/test/resources/golden/simulate");
+
+  @Test
+  void text_printsPlanRolloutLoadSlosAndTraceHash() {
+    Run run = simulate("-f", INPUT, "--nodes", "3", "--duration", "2m", "--seed", "7");
+    assertThat(run.code).isZero();
+    assertThat(run.err).isEmpty();
+    golden("telemetry-3-nodes.txt", masked(run.out));
+  }
+
+  @Test
+  void json_hasTheIssuesFields_withExactValues() {
+    Run run = simulate("-f", INPUT, "--nodes", "3", "--duration", "2m", "--seed", "7", "-o", "json");
+    assertThat(run.code).isZero();
+    JsonNode json = Json.parse(run.out);
+    assertThat(json.path("nodes").asInt()).isEqualTo(3);
+    assertThat(json.path("seed").asLong()).isEqualTo(7);
+    assertThat(json.path("traceHash").asText()).matches("[0-9a-f]{64}");
+    assertThat(json.path("simulatedSeconds").asDouble()).isEqualTo(120.0);
+    assertThat(json.path("wallMillis").isIntegralNumber()).isTrue();
+    assertThat(json.path("rollout").toString()).isEqualTo(Json.parse("""
+        [{"kind":"DaemonSet","namespace":"telemetry","name":"collector","desired":3,"available":3,"availableAtSeconds":14.31},
+         {"kind":"Deployment","namespace":"telemetry","name":"collector-proxy","desired":2,"available":2,"availableAtSeconds":8.949}]
+        """).toString());
+    JsonNode api = json.path("apiServer");
+    assertThat(api.path("requestsTotal").asLong()).isEqualTo(221);
+    assertThat(api.path("rejectedTotal").asLong()).isZero();
+    List<String> identities = new ArrayList<>();
+    api.path("byIdentity").forEach(row -> identities.add(row.path("identity").asText() + " " + row.path("requests").asLong()
+        + " " + row.path("perMinute").asDouble() + " " + row.path("p99Ms").asDouble() + " " + row.path("rejected").asLong()));
+    // The engine (user converge) polls its ready gates; kubelets renew leases every 10 s once registered.
+    assertThat(identities).containsExactly(
+        "converge 112 56.0 10.0 0",
+        "system:node:* 55 27.5 10.0 0",
+        "system:kube-controller-manager 35 17.5 10.0 0",
+        "system:kube-scheduler 11 5.5 10.0 0",
+        "system:serviceaccount:telemetry:collector-proxy 6 3.0 0.0 0",
+        "system:serviceaccount:telemetry:collector 2 1.0 1.022 0");
+    assertThat(json.path("sloBreaches").isArray()).isTrue();
+    assertThat(json.path("sloBreaches")).isEmpty();
+    assertThat(json.path("proxied").path("requestsTotal").asLong()).isEqualTo(6);
+  }
+
+  @Test
+  void theSameSeed_printsTheSameReport_andAnotherSeedAnotherTrace() {
+    String first = masked(simulate("-f", INPUT, "--nodes", "3", "--duration", "1m", "--seed", "7").out);
+    String second = masked(simulate("-f", INPUT, "--nodes", "3", "--duration", "1m", "--seed", "7").out);
+    String other = masked(simulate("-f", INPUT, "--nodes", "3", "--duration", "1m", "--seed", "8").out);
+    assertThat(second).isEqualTo(first);
+    assertThat(traceHash(other)).isNotEqualTo(traceHash(first));
+  }
+
+  @Test
+  void set_changesOneFieldBeforeTheRun() {
+    Run run = simulate("-f", INPUT, "--nodes", "3", "--duration", "1m", "--set",
+        "Deployment/collector-proxy:spec.replicas=3", "-o", "json");
+    assertThat(run.code).isZero();
+    JsonNode json = Json.parse(run.out);
+    assertThat(json.path("edits").toString()).isEqualTo("[\"--set Deployment/collector-proxy:spec.replicas=3\"]");
+    assertThat(json.path("rollout").get(1).path("desired").asInt()).isEqualTo(3);
+    assertThat(json.path("rollout").get(1).path("available").asInt()).isEqualTo(3);
+  }
+
+  @Test
+  void compare_runsTheInputAsGivenAndChanged_sideBySide() {
+    Run run = simulate("-f", INPUT, "--nodes", "3", "--duration", "1m", "--compare",
+        "Deployment/collector-proxy:spec.replicas=1");
+    assertThat(run.code).isZero();
+    golden("telemetry-compare.txt", masked(run.out));
+  }
+
+  @Test
+  void progressBar_isDrawnOnlyOnATerminal() {
+    Run quiet = simulate("-f", INPUT, "--nodes", "1", "--duration", "10s");
+    Run terminal = run(true, "simulate", "-f", INPUT, "--nodes", "1", "--duration", "10s");
+    assertThat(quiet.err).isEmpty();
+    assertThat(terminal.err).startsWith("\r[").contains("100%  10s of 10s simulated");
+    assertThat(masked(terminal.out)).isEqualTo(masked(quiet.out));
+  }
+
+  @Test
+  void badInput_isOneLine_exitCodeTwo_nothingOnStdout() {
+    String bad = "src/test/resources/simulate/bad/";
+    assertBad(simulate("-f", INPUT, "--nodes", "3", "--set", "DaemonSet/nope:spec.x=1"),
+        "error: --set DaemonSet/nope:spec.x=1: no DaemonSet named nope in the input");
+    assertBad(simulate("-f", INPUT, "--nodes", "3", "--set", "DaemonSet/collector:spec.x"),
+        "error: --set DaemonSet/collector:spec.x: expected KIND/NAME:PATH=VALUE");
+    assertBad(simulate("-f", INPUT, "--nodes", "3", "--set", "DaemonSet/collector:metadata.name=x"),
+        "error: --set DaemonSet/collector:metadata.name=x: metadata.name names the object and cannot be changed");
+    assertBad(simulate("-f", INPUT, "--nodes", "3", "--duration", "soon"),
+        "error: --duration 'soon': not a positive duration (write 90s, 15m, 1h30m)");
+    assertBad(simulate("-f", INPUT), "error: no nodes to simulate: give --nodes N or a NodePool (sim.converge.dev/v1alpha1)");
+    assertBad(simulate("-f", INPUT, "-f", "src/test/resources/simulate/pools.yaml", "--nodes", "3"),
+        "error: --nodes cannot be combined with NodePool objects (found NodePool/worker): set the pools' spec.count instead");
+    assertBad(simulate("-f", bad + "unknown-field.yaml", "--nodes", "1"),
+        "error: " + bad + "unknown-field.yaml: document 1: spec.requests[0].evry: unknown field (allowed: every, resource, "
+            + "scope, verb, via)");
+    assertBad(simulate("-f", INPUT, "--nodes", "many"),
+        "error: invalid value for option '--nodes': 'many' is not an int (see 'converge simulate --help')");
+  }
+
+  @Test
+  void nodePools_fromTheInput_areSimulated() {
+    Run run = simulate("-f", INPUT, "-f", "src/test/resources/simulate/pools.yaml", "--duration", "1m", "-o", "json");
+    assertThat(run.code).isZero();
+    JsonNode json = Json.parse(run.out);
+    assertThat(json.path("nodes").asInt()).isEqualTo(4);
+    // The GPU node's taint keeps the DaemonSet (no toleration) off it.
+    assertThat(json.path("rollout").get(0).path("desired").asInt()).isEqualTo(3);
+  }
+
+  private static void assertBad(Run run, String message) {
+    assertThat(run.code).as(message).isEqualTo(2);
+    assertThat(run.out).as(message).isEmpty();
+    assertThat(run.err).isEqualTo(message + "\n");
+  }
+
+  /** The output with the wall time, the one thing that differs between runs, replaced. */
+  private static String masked(String out) {
+    return out.replaceAll("in \\d+ ms of wall time", "in <wall> ms of wall time");
+  }
+
+  private static String traceHash(String text) {
+    return text.substring(text.indexOf("Trace hash: "));
+  }
+
+  private static Run simulate(String... args) {
+    String[] all = new String[args.length + 1];
+    all[0] = "simulate";
+    System.arraycopy(args, 0, all, 1, args.length);
+    return run(false, all);
+  }
+
+  private static Run run(boolean terminal, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Converge.run(ActualState.emptyCluster(), new PrintWriter(out, true), new PrintWriter(err, true), terminal, args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  /**
+   * Compares with a golden file; {@code -Dconverge.golden.update=true} rewrites it (review the diff before
+   * committing).
+   */
+  private static void golden(String name, String actual) {
+    Path file = GOLDEN.resolve(name);
+    try {
+      if (Boolean.getBoolean("converge.golden.update")) {
+        Files.writeString(file, actual, StandardCharsets.UTF_8);
+      }
+      assertThat(actual).as("output versus golden file %s", file).isEqualTo(Files.readString(file, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private record Run(int code, String out, String err) {}
+}

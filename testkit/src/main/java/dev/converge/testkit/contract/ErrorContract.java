@@ -1,0 +1,74 @@
+package dev.converge.testkit.contract;
+
+import static dev.converge.testkit.contract.ContractSupport.failure;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.converge.api.Resource;
+import dev.converge.api.backend.Backend;
+import dev.converge.api.backend.BackendException;
+import dev.converge.api.backend.ListRequest;
+import dev.converge.testkit.KubeObjects;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Typed errors: an invalid object is {@code Invalid} (422) with a cause per field and nothing stored; a
+ * request the identity may not make is {@code Forbidden} (403); a server error (500) and throttling (429, with
+ * its {@code Retry-After}) are retryable {@code Unavailable}s, and the request after them succeeds.
+ */
+public interface ErrorContract extends ContractSupport {
+
+  @Test
+  default void invalidObject_isInvalid_withTheFieldInItsCauses_andNothingIsStored() {
+    requires(Capability.VALIDATION);
+    Resource bad = configMap("Not_A_Valid_Name", "k", "1");
+    BackendException.Invalid invalid = failure(BackendException.Invalid.class, () -> put(bad));
+    assertThat(invalid.code()).isEqualTo(422);
+    assertThat(invalid.isRetryable()).isFalse();
+    assertThat(invalid.causes()).anySatisfy(cause -> assertThat(cause).startsWith("metadata.name"));
+    assertThat(exists(bad.key())).isFalse();
+  }
+
+  @Test
+  default void invalidWorkload_namesTheMissingField() {
+    requires(Capability.VALIDATION);
+    Resource noSelector = KubeObjects.deployment(ns(), "web", "nginx:1.27").edit(t -> t.withObjectProperty("spec").remove("selector"));
+    BackendException.Invalid invalid = failure(BackendException.Invalid.class, () -> put(noSelector));
+    assertThat(invalid.causes()).anySatisfy(cause -> assertThat(cause).startsWith("spec.selector"));
+  }
+
+  @Test
+  default void requestsOfAnIdentityWithoutBindings_areForbidden() {
+    requires(Capability.IDENTITIES);
+    put(configMap("secretive", "k", "1"));
+    Backend nobody = fixture().backendAs("contract-nobody");
+    BackendException.Forbidden forbidden = failure(BackendException.Forbidden.class,
+        () -> nobody.list(ListRequest.all(CONFIG_MAP).inNamespace(ns())));
+    assertThat(forbidden.code()).isEqualTo(403);
+    assertThat(forbidden.isRetryable()).isFalse();
+    failure(BackendException.Forbidden.class, () -> nobody.get(configMapKey("secretive")));
+    failure(BackendException.Forbidden.class, () -> nobody.apply(configMap("mine", "k", "1"),
+        dev.converge.api.backend.ApplyOptions.manager("nobody")));
+  }
+
+  @Test
+  default void serverError_isARetryableUnavailable_andTheNextRequestSucceeds() {
+    requires(Capability.FAULT_INJECTION);
+    fixture().failNextRequest(500, Duration.ZERO);
+    BackendException.Unavailable error = failure(BackendException.Unavailable.class, () -> put(configMap("a", "k", "1")));
+    assertThat(error.code()).isEqualTo(500);
+    assertThat(error.isRetryable()).isTrue();
+    assertThat(put(configMap("a", "k", "1")).json().path("data").path("k").asText()).isEqualTo("1");
+  }
+
+  @Test
+  default void throttling_isARetryableUnavailable_carryingRetryAfter() {
+    requires(Capability.FAULT_INJECTION);
+    fixture().failNextRequest(429, Duration.ofSeconds(3));
+    BackendException.Unavailable throttled = failure(BackendException.Unavailable.class,
+        () -> backend().list(ListRequest.all(CONFIG_MAP).inNamespace(ns())));
+    assertThat(throttled.code()).isEqualTo(429);
+    assertThat(throttled.retryAfter()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(throttled.isRetryable()).isTrue();
+  }
+}

@@ -145,8 +145,13 @@ final class FieldManagers {
       if (encoded != null) {
         return Json.freeze(encoded);
       }
+      JsonNode known = memo.encoding(fields);
+      if (known != null) {
+        return known;
+      }
       ObjectNode written = fields.toFieldsV1();
       memo.remember(written, fields);
+      memo.rememberEncoding(fields, written);
       return written;
     }
   }

@@ -2,7 +2,9 @@ package dev.converge.inmemory.patch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.common.collect.MapMaker;
+import dev.converge.api.GroupKind;
 import dev.converge.api.Json;
+import dev.converge.inmemory.patch.SchemaWalk.Scope;
 import java.util.concurrent.ConcurrentMap;
 import org.jspecify.annotations.Nullable;
 
@@ -15,15 +17,28 @@ import org.jspecify.annotations.Nullable;
  * lives as long as a stored version of its object (or a watch event) holds it, so the memo never outgrows the
  * store. Only frozen trees are remembered (a mutable one could change under its set). A memoized value is a
  * pure function of its key, so the memo changes no result. One per server ({@code PatchPackageEngine}).
+ *
+ * <p>Two more memos of the same kind serve server-side apply, whose clients send the same frozen
+ * configuration again and again (an engine's every pass, a benchmark's every round): the field set of an
+ * applied configuration (with and without the server-managed fields), keyed by the configuration's frozen
+ * tree, and the FieldsV1 encoding of a set, keyed by the set (held weakly on both sides, so that the two maps
+ * cannot keep each other's entries alive).
  */
 public final class FieldSetMemo {
   /** Remembers nothing: for callers that keep no state between writes. */
   static final FieldSetMemo NONE = new FieldSetMemo(false);
 
   private final @Nullable ConcurrentMap<JsonNode, FieldSet> sets;
+  private final @Nullable ConcurrentMap<JsonNode, Applied> applied;
+  private final @Nullable ConcurrentMap<FieldSet, JsonNode> encodings;
+
+  /** The fields of an applied configuration of {@code kind} in {@code scope}: all, and without server-managed ones. */
+  record Applied(GroupKind kind, Scope scope, FieldSet fields, FieldSet owned) {}
 
   private FieldSetMemo(boolean enabled) {
     this.sets = enabled ? new MapMaker().weakKeys().makeMap() : null;
+    this.applied = enabled ? new MapMaker().weakKeys().makeMap() : null;
+    this.encodings = enabled ? new MapMaker().weakKeys().weakValues().makeMap() : null;
   }
 
   /** A new, empty memo. */
@@ -39,6 +54,34 @@ public final class FieldSetMemo {
   void remember(JsonNode fieldsV1, FieldSet fields) {
     if (sets != null && fieldsV1.isContainerNode() && Json.isFrozen(fieldsV1)) {
       sets.put(fieldsV1, fields);
+    }
+  }
+
+  /** The fields remembered for the frozen configuration {@code config} applied to {@code kind} in {@code scope}. */
+  @Nullable Applied applied(GroupKind kind, Scope scope, JsonNode config) {
+    if (applied == null || !Json.isFrozen(config)) {
+      return null;
+    }
+    Applied known = applied.get(config);
+    return known != null && known.scope() == scope && known.kind().equals(kind) ? known : null;
+  }
+
+  /** Remembers the fields of the frozen configuration {@code config} (neither set may change afterwards). */
+  void rememberApplied(JsonNode config, Applied fields) {
+    if (applied != null && Json.isFrozen(config)) {
+      applied.put(config, fields);
+    }
+  }
+
+  /** The frozen FieldsV1 last written for {@code fields}, if it is still held somewhere. */
+  @Nullable JsonNode encoding(FieldSet fields) {
+    return encodings == null ? null : encodings.get(fields);
+  }
+
+  /** Remembers that frozen {@code fieldsV1} encodes {@code fields}, which must not change afterwards. */
+  void rememberEncoding(FieldSet fields, JsonNode fieldsV1) {
+    if (encodings != null && Json.isFrozen(fieldsV1)) {
+      encodings.put(fields, fieldsV1);
     }
   }
 

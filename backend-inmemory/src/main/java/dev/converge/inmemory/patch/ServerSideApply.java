@@ -76,7 +76,14 @@ public final class ServerSideApply {
     }
     Scope scope = Scope.of(subresource);
     ObjectNode config = inScope(applied, scope);
-    FieldSet appliedFields = OwnedFields.of(kind, scope, config, true);
+    // The same frozen configuration applied again has the same fields: computed once per configuration.
+    FieldSetMemo.Applied known = memo.applied(kind, scope, applied);
+    if (known == null) {
+      FieldSet fields = OwnedFields.of(kind, scope, config, true);
+      known = new FieldSetMemo.Applied(kind, scope, fields, fields.difference(SERVER_MANAGED));
+      memo.rememberApplied(applied, known);
+    }
+    FieldSet appliedFields = known.fields();
     ObjectNode merged = ApplyMerge.merge(kind, live, config);
 
     FieldManagers managers = FieldManagers.of(live, memo);
@@ -102,7 +109,8 @@ public final class ServerSideApply {
     }
 
     Entry entry = managers.entries.get(self);
-    entry.setFields(entry.fields().difference(SERVER_MANAGED));
+    // Unless other managers' changes reached it, the entry still holds the applied set, stripped already.
+    entry.setFields(entry.fields() == appliedFields ? known.owned() : entry.fields().difference(SERVER_MANAGED));
     boolean entryChanged = previous == null || !previous.fields().sameAs(entry.fields());
     if (entry.fields().isEmpty()) {
       managers.entries.remove(self);

@@ -47,6 +47,52 @@ class FieldSetMemoTest {
     }
   }
 
+  /** Frozen configurations sent again and again (as an engine does) hit the memo of applied sets and encodings. */
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10})
+  void frozenConfigurationsAppliedAgain_equalWritesWithout(long seed) {
+    Random random = new Random(seed);
+    List<ObjectNode> configs = List.of(Json.freezeObject(ApplyPropertiesTest.randomConfig(random)),
+        Json.freezeObject(ApplyPropertiesTest.randomConfig(random)), Json.freezeObject(ApplyPropertiesTest.randomConfig(random)));
+    FieldSetMemo memo = FieldSetMemo.create();
+    ObjectNode plain = null;
+    ObjectNode memoized = null;
+    for (int step = 0; step < 12; step++) {
+      String time = TIMES.get(step % TIMES.size());
+      ObjectNode config = configs.get(random.nextInt(configs.size()));
+      String manager = random.nextBoolean() ? "a" : "b";
+      boolean force = random.nextInt(4) != 0;
+      ObjectNode plainBefore = plain;
+      ObjectNode memoizedBefore = memoized;
+      String plainError = null;
+      String memoizedError = null;
+      try {
+        plain = Json.freezeObject(ServerSideApply.apply(DEPLOYMENT, plainBefore, config, manager, force, null, "apps/v1", time));
+      } catch (ApplyConflictException e) {
+        plainError = e.getMessage();
+      }
+      try {
+        memoized = Json.freezeObject(ServerSideApply.apply(DEPLOYMENT, memoizedBefore, config, manager, force, null, "apps/v1",
+            time, memo));
+      } catch (ApplyConflictException e) {
+        memoizedError = e.getMessage();
+      }
+      assertThat(memoizedError).as("seed %s step %s", seed, step).isEqualTo(plainError);
+      assertThat(Json.write(memoized)).as("seed %s step %s", seed, step).isEqualTo(Json.write(plain));
+    }
+  }
+
+  @Test
+  void theSameFrozenConfiguration_createdTwice_sharesOneFieldsV1Tree() {
+    FieldSetMemo memo = FieldSetMemo.create();
+    ObjectNode config = Json.freezeObject(ApplyPropertiesTest.randomConfig(new Random(7)));
+    ObjectNode first = ServerSideApply.apply(DEPLOYMENT, null, config, "a", false, null, "apps/v1", TIMES.get(0), memo);
+    ObjectNode second = ServerSideApply.apply(DEPLOYMENT, null, config, "a", false, null, "apps/v1", TIMES.get(1), memo);
+    ObjectNode plain = ServerSideApply.apply(DEPLOYMENT, null, config, "a", false, null, "apps/v1", TIMES.get(1));
+    assertThat(second.at("/metadata/managedFields/0/fieldsV1")).isSameAs(first.at("/metadata/managedFields/0/fieldsV1"));
+    assertThat(Json.write(second)).isEqualTo(Json.write(plain));
+  }
+
   @Test
   void theMemo_recallsTheSetsOfTheTreesItsWritesProduced() {
     FieldSetMemo memo = FieldSetMemo.create();

@@ -19,10 +19,11 @@ import org.jspecify.annotations.Nullable;
  * pure function of its key, so the memo changes no result. One per server ({@code PatchPackageEngine}).
  *
  * <p>Two more memos of the same kind serve server-side apply, whose clients send the same frozen
- * configuration again and again (an engine's every pass, a benchmark's every round): the field set of an
+ * configuration again and again (an engine's every pass, to every cluster it manages): the field set of an
  * applied configuration (with and without the server-managed fields), keyed by the configuration's frozen
  * tree, and the FieldsV1 encoding of a set, keyed by the set (held weakly on both sides, so that the two maps
- * cannot keep each other's entries alive).
+ * cannot keep each other's entries alive). Both are pure functions of their key and the built-in schema
+ * knowledge (no server state), so these two are shared by every server of the process.
  */
 public final class FieldSetMemo {
   /** Remembers nothing: for callers that keep no state between writes. */
@@ -32,13 +33,16 @@ public final class FieldSetMemo {
   private final @Nullable ConcurrentMap<JsonNode, Applied> applied;
   private final @Nullable ConcurrentMap<FieldSet, JsonNode> encodings;
 
+  private static final ConcurrentMap<JsonNode, Applied> APPLIED = new MapMaker().weakKeys().makeMap();
+  private static final ConcurrentMap<FieldSet, JsonNode> ENCODINGS = new MapMaker().weakKeys().weakValues().makeMap();
+
   /** The fields of an applied configuration of {@code kind} in {@code scope}: all, and without server-managed ones. */
   record Applied(GroupKind kind, Scope scope, FieldSet fields, FieldSet owned) {}
 
   private FieldSetMemo(boolean enabled) {
     this.sets = enabled ? new MapMaker().weakKeys().makeMap() : null;
-    this.applied = enabled ? new MapMaker().weakKeys().makeMap() : null;
-    this.encodings = enabled ? new MapMaker().weakKeys().weakValues().makeMap() : null;
+    this.applied = enabled ? APPLIED : null;
+    this.encodings = enabled ? ENCODINGS : null;
   }
 
   /** A new, empty memo. */

@@ -83,11 +83,12 @@ class FieldSetMemoTest {
   }
 
   @Test
-  void theSameFrozenConfiguration_createdTwice_sharesOneFieldsV1Tree() {
-    FieldSetMemo memo = FieldSetMemo.create();
+  void theSameFrozenConfiguration_createdOnTwoServers_sharesOneFieldsV1Tree() {
     ObjectNode config = Json.freezeObject(ApplyPropertiesTest.randomConfig(new Random(7)));
-    ObjectNode first = ServerSideApply.apply(DEPLOYMENT, null, config, "a", false, null, "apps/v1", TIMES.get(0), memo);
-    ObjectNode second = ServerSideApply.apply(DEPLOYMENT, null, config, "a", false, null, "apps/v1", TIMES.get(1), memo);
+    ObjectNode first = ServerSideApply.apply(DEPLOYMENT, null, config, "a", false, null, "apps/v1", TIMES.get(0),
+        FieldSetMemo.create());
+    ObjectNode second = ServerSideApply.apply(DEPLOYMENT, null, config, "a", false, null, "apps/v1", TIMES.get(1),
+        FieldSetMemo.create());
     ObjectNode plain = ServerSideApply.apply(DEPLOYMENT, null, config, "a", false, null, "apps/v1", TIMES.get(1));
     assertThat(second.at("/metadata/managedFields/0/fieldsV1")).isSameAs(first.at("/metadata/managedFields/0/fieldsV1"));
     assertThat(Json.write(second)).isEqualTo(Json.write(plain));

@@ -147,6 +147,7 @@ final class FieldManagers {
       }
       JsonNode known = memo.encoding(fields);
       if (known != null) {
+        memo.remember(known, fields); // this server's next write of the object decodes nothing either
         return known;
       }
       ObjectNode written = fields.toFieldsV1();

@@ -87,11 +87,14 @@ class FieldSetMemoTest {
     ObjectNode config = Json.freezeObject(ApplyPropertiesTest.randomConfig(new Random(7)));
     ObjectNode first = ServerSideApply.apply(DEPLOYMENT, null, config, "a", false, null, "apps/v1", TIMES.get(0),
         FieldSetMemo.create());
+    FieldSetMemo secondServer = FieldSetMemo.create();
     ObjectNode second = ServerSideApply.apply(DEPLOYMENT, null, config, "a", false, null, "apps/v1", TIMES.get(1),
-        FieldSetMemo.create());
+        secondServer);
     ObjectNode plain = ServerSideApply.apply(DEPLOYMENT, null, config, "a", false, null, "apps/v1", TIMES.get(1));
     assertThat(second.at("/metadata/managedFields/0/fieldsV1")).isSameAs(first.at("/metadata/managedFields/0/fieldsV1"));
     assertThat(Json.write(second)).isEqualTo(Json.write(plain));
+    // and the second server knows the shared tree's set, so its next write of the object decodes nothing
+    assertThat(secondServer.recall(second.at("/metadata/managedFields/0/fieldsV1"))).isNotNull();
   }
 
   @Test

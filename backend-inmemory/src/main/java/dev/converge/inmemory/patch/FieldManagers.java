@@ -67,6 +67,8 @@ final class FieldManagers {
      * with the previous version) when it is exactly what {@link #encode()} would write for this entry now.
      */
     private @Nullable JsonNode storedEntry;
+    /** The applied configuration whose owned set this entry holds, which keeps that set's encoding. */
+    private FieldSetMemo.@Nullable Applied applied;
     String apiVersion;
     @Nullable String time;
 
@@ -84,6 +86,13 @@ final class FieldManagers {
       this.fields = fields;
       this.encoded = null;
       this.storedEntry = null;
+      this.applied = null;
+    }
+
+    /** Sets the owned fields of an applied configuration, whose encoding {@code applied} keeps. */
+    void setApplied(FieldSetMemo.Applied applied) {
+      setFields(applied.owned());
+      this.applied = applied;
     }
 
     /** Writes this entry's set as {@code other} had it stored, when the two sets are the same. */
@@ -145,14 +154,17 @@ final class FieldManagers {
       if (encoded != null) {
         return Json.freeze(encoded);
       }
-      JsonNode known = memo.encoding(fields);
+      FieldSetMemo.Applied source = applied;
+      JsonNode known = source == null ? null : source.ownedFieldsV1();
       if (known != null) {
         memo.remember(known, fields); // this server's next write of the object decodes nothing either
         return known;
       }
       ObjectNode written = fields.toFieldsV1();
       memo.remember(written, fields);
-      memo.rememberEncoding(fields, written);
+      if (source != null) {
+        source.ownedFieldsV1(written);
+      }
       return written;
     }
   }

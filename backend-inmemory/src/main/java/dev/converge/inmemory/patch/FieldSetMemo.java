@@ -20,10 +20,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Two more memos of the same kind serve server-side apply, whose clients send the same frozen
  * configuration again and again (an engine's every pass, to every cluster it manages): the field set of an
- * applied configuration (with and without the server-managed fields), keyed by the configuration's frozen
- * tree, and the FieldsV1 encoding of a set, keyed by the set (held weakly on both sides, so that the two maps
- * cannot keep each other's entries alive). Both are pure functions of their key and the built-in schema
- * knowledge (no server state), so these two are shared by every server of the process.
+ * applied configuration (with and without the server-managed fields) and the FieldsV1 encoding of the
+ * latter, keyed weakly by the configuration's frozen tree. They are pure functions of that tree and the
+ * built-in schema knowledge (no server state), so they are shared by every server of the process.
  */
 public final class FieldSetMemo {
   /** Remembers nothing: for callers that keep no state between writes. */
@@ -31,18 +30,50 @@ public final class FieldSetMemo {
 
   private final @Nullable ConcurrentMap<JsonNode, FieldSet> sets;
   private final @Nullable ConcurrentMap<JsonNode, Applied> applied;
-  private final @Nullable ConcurrentMap<FieldSet, JsonNode> encodings;
 
   private static final ConcurrentMap<JsonNode, Applied> APPLIED = new MapMaker().weakKeys().makeMap();
-  private static final ConcurrentMap<FieldSet, JsonNode> ENCODINGS = new MapMaker().weakKeys().weakValues().makeMap();
 
-  /** The fields of an applied configuration of {@code kind} in {@code scope}: all, and without server-managed ones. */
-  record Applied(GroupKind kind, Scope scope, FieldSet fields, FieldSet owned) {}
+  /**
+   * The fields of an applied configuration of {@code kind} in {@code scope}: all, and without the
+   * server-managed ones ({@code owned}, what the applier's entry holds), and the latter's FieldsV1 once written.
+   */
+  static final class Applied {
+    private final GroupKind kind;
+    private final Scope scope;
+    private final FieldSet fields;
+    private final FieldSet owned;
+    private volatile @Nullable JsonNode ownedFieldsV1;
+
+    Applied(GroupKind kind, Scope scope, FieldSet fields, FieldSet owned) {
+      this.kind = kind;
+      this.scope = scope;
+      this.fields = fields;
+      this.owned = owned;
+    }
+
+    FieldSet fields() {
+      return fields;
+    }
+
+    FieldSet owned() {
+      return owned;
+    }
+
+    @Nullable JsonNode ownedFieldsV1() {
+      return ownedFieldsV1;
+    }
+
+    /** Keeps the frozen FieldsV1 written for {@link #owned()} (a pure function of it: any writer's will do). */
+    void ownedFieldsV1(JsonNode written) {
+      if (Json.isFrozen(written)) {
+        ownedFieldsV1 = written;
+      }
+    }
+  }
 
   private FieldSetMemo(boolean enabled) {
     this.sets = enabled ? new MapMaker().weakKeys().makeMap() : null;
     this.applied = enabled ? APPLIED : null;
-    this.encodings = enabled ? ENCODINGS : null;
   }
 
   /** A new, empty memo. */
@@ -67,25 +98,13 @@ public final class FieldSetMemo {
       return null;
     }
     Applied known = applied.get(config);
-    return known != null && known.scope() == scope && known.kind().equals(kind) ? known : null;
+    return known != null && known.scope == scope && known.kind.equals(kind) ? known : null;
   }
 
   /** Remembers the fields of the frozen configuration {@code config} (neither set may change afterwards). */
   void rememberApplied(JsonNode config, Applied fields) {
     if (applied != null && Json.isFrozen(config)) {
       applied.put(config, fields);
-    }
-  }
-
-  /** The frozen FieldsV1 last written for {@code fields}, if it is still held somewhere. */
-  @Nullable JsonNode encoding(FieldSet fields) {
-    return encodings == null ? null : encodings.get(fields);
-  }
-
-  /** Remembers that frozen {@code fieldsV1} encodes {@code fields}, which must not change afterwards. */
-  void rememberEncoding(FieldSet fields, JsonNode fieldsV1) {
-    if (encodings != null && Json.isFrozen(fieldsV1)) {
-      encodings.put(fields, fieldsV1);
     }
   }
 

@@ -110,7 +110,11 @@ public final class ServerSideApply {
 
     Entry entry = managers.entries.get(self);
     // Unless other managers' changes reached it, the entry still holds the applied set, stripped already.
-    entry.setFields(entry.fields() == appliedFields ? known.owned() : entry.fields().difference(SERVER_MANAGED));
+    if (entry.fields() == appliedFields) {
+      entry.setApplied(known);
+    } else {
+      entry.setFields(entry.fields().difference(SERVER_MANAGED));
+    }
     boolean entryChanged = previous == null || !previous.fields().sameAs(entry.fields());
     if (entry.fields().isEmpty()) {
       managers.entries.remove(self);

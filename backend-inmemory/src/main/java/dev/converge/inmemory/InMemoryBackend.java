@@ -51,10 +51,10 @@ public final class InMemoryBackend implements Backend {
 
   @Override
   public Optional<Resource> get(ResourceKey key) {
-    server.type(key.groupKind());
     try {
       return Optional.of(server.get(identity, key));
     } catch (BackendException.NotFound notFound) {
+      server.type(key.groupKind()); // a kind that is not served is NotFound itself, not an absent object
       return Optional.empty();
     }
   }
@@ -86,11 +86,11 @@ public final class InMemoryBackend implements Backend {
 
   @Override
   public boolean delete(ResourceKey key, DeleteOptions options) {
-    server.type(key.groupKind());
     try {
       server.delete(identity, key, DeleteParams.from(options));
       return true;
     } catch (BackendException.NotFound notFound) {
+      server.type(key.groupKind()); // a kind that is not served is NotFound itself, not an absent object
       return false;
     }
   }

@@ -6,6 +6,7 @@ import com.google.common.collect.ImmutableList;
 import dev.converge.api.GroupKind;
 import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.patch.ApplyConflictException;
+import dev.converge.inmemory.patch.FieldSetMemo;
 import dev.converge.inmemory.patch.JsonPatch;
 import dev.converge.inmemory.patch.ManagedFields;
 import dev.converge.inmemory.patch.MergePatch;
@@ -24,9 +25,10 @@ import org.jspecify.annotations.Nullable;
  * {@code "<manager>: <path>"} for every conflicting field).
  */
 final class PatchPackageEngine implements PatchEngine {
-  static final PatchPackageEngine INSTANCE = new PatchPackageEngine();
+  private final FieldSetMemo memo = FieldSetMemo.create();
 
-  private PatchPackageEngine() {}
+  /** An engine with its own memo of field sets: one per server. */
+  PatchPackageEngine() {}
 
   @Override
   public ObjectNode mergePatch(ObjectNode target, JsonNode patch) {
@@ -46,21 +48,22 @@ final class PatchPackageEngine implements PatchEngine {
   @Override
   public ObjectNode apply(GroupKind kind, @Nullable ObjectNode live, ObjectNode applied, String manager, boolean force,
       @Nullable String subresource, String apiVersion, String time) {
-    return translate(() -> ServerSideApply.apply(kind, live, applied, manager, force, subresource, apiVersion, time));
+    return translate(() -> ServerSideApply.apply(kind, live, applied, manager, force, subresource, apiVersion, time, memo));
   }
 
   @Override
   public ObjectNode recordUpdate(GroupKind kind, @Nullable ObjectNode before, ObjectNode after, String manager,
       @Nullable String subresource, String apiVersion, String time) {
+    // A writer changing only values it alone owns (a kubelet's lease or status) keeps every field set: the
+    // shortcut moves its time without decoding anything, exactly as the full algorithm would.
     JsonNode quick = OwnedValuesShortcut.managedFields(before, after, manager, subresource, apiVersion, time);
     if (quick != null) {
       Trees.object(after, "metadata").set("managedFields", quick);
       return after;
     }
-    ObjectNode recorded = translate(() -> ManagedFields.recordUpdate(kind, before, after, manager, subresource, apiVersion, time));
     // Keep the server's copy-on-write tree (whose untouched subtrees are still frozen and need no second copy)
-    // and take only the new managedFields from the algorithm's output.
-    JsonNode managedFields = recorded.path("metadata").get("managedFields");
+    // and set only the new managedFields into it.
+    JsonNode managedFields = translate(() -> ManagedFields.afterUpdate(kind, before, after, manager, subresource, apiVersion, time, memo));
     ObjectNode metadata = Trees.object(after, "metadata");
     if (managedFields == null) {
       metadata.remove("managedFields");
@@ -70,7 +73,7 @@ final class PatchPackageEngine implements PatchEngine {
     return after;
   }
 
-  private static ObjectNode translate(Supplier<ObjectNode> call) {
+  private static <T extends @Nullable Object> T translate(Supplier<T> call) {
     try {
       return call.get();
     } catch (PatchException e) {

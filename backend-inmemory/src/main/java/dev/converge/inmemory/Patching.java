@@ -7,8 +7,8 @@ import org.jspecify.annotations.Nullable;
 final class Patching {
   private Patching() {}
 
-  /** The engine over the algorithms of {@code dev.converge.inmemory.patch}. */
+  /** A new engine over the algorithms of {@code dev.converge.inmemory.patch} (each holds its server's memo). */
   static @Nullable PatchEngine engine() {
-    return PatchPackageEngine.INSTANCE;
+    return new PatchPackageEngine();
   }
 }

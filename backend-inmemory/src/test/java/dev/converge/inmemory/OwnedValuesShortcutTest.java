@@ -63,31 +63,37 @@ class OwnedValuesShortcutTest {
     }
   }
 
-  /** Runs both the shortcut and the full algorithm on every write, counting agreements and disagreements. */
+  /**
+   * Runs both the shortcut and the full algorithm on every write, counting agreements and disagreements; the
+   * server's own engine (shortcut, then the algorithm with its memo of field sets) must store what the full
+   * algorithm without a memo gives.
+   */
   private static final class Checking implements dev.converge.inmemory.server.PatchEngine {
+    final PatchPackageEngine engine = new PatchPackageEngine();
     int hits;
     int misses;
     final java.util.List<String> disagreements = new java.util.ArrayList<>();
+    final java.util.List<String> engineDisagreements = new java.util.ArrayList<>();
 
     @Override
     public ObjectNode mergePatch(ObjectNode target, JsonNode patch) {
-      return PatchPackageEngine.INSTANCE.mergePatch(target, patch);
+      return engine.mergePatch(target, patch);
     }
 
     @Override
     public ObjectNode jsonPatch(ObjectNode target, JsonNode patch) {
-      return PatchPackageEngine.INSTANCE.jsonPatch(target, patch);
+      return engine.jsonPatch(target, patch);
     }
 
     @Override
     public ObjectNode strategicMergePatch(GroupKind kind, ObjectNode target, JsonNode patch) {
-      return PatchPackageEngine.INSTANCE.strategicMergePatch(kind, target, patch);
+      return engine.strategicMergePatch(kind, target, patch);
     }
 
     @Override
     public ObjectNode apply(GroupKind kind, ObjectNode live, ObjectNode applied, String manager, boolean force,
         String subresource, String apiVersion, String time) {
-      return PatchPackageEngine.INSTANCE.apply(kind, live, applied, manager, force, subresource, apiVersion, time);
+      return engine.apply(kind, live, applied, manager, force, subresource, apiVersion, time);
     }
 
     @Override
@@ -103,7 +109,13 @@ class OwnedValuesShortcutTest {
       } else {
         disagreements.add(kind + " " + manager + " " + subresource + "\n  quick " + quick + "\n  full  " + full);
       }
-      return PatchPackageEngine.INSTANCE.recordUpdate(kind, before, after, manager, subresource, apiVersion, time);
+      ObjectNode stored = engine.recordUpdate(kind, before, after, manager, subresource, apiVersion, time);
+      JsonNode recorded = stored.path("metadata").path("managedFields");
+      if (!Json.write(recorded).equals(Json.write(full))) {
+        engineDisagreements.add(kind + " " + manager + " " + subresource + "\n  engine " + recorded
+            + "\n  full  " + full);
+      }
+      return stored;
     }
   }
 
@@ -127,6 +139,7 @@ class OwnedValuesShortcutTest {
     sim.runFor(java.time.Duration.ofMinutes(3));
 
     assertThat(checking.disagreements).isEmpty();
+    assertThat(checking.engineDisagreements).isEmpty();
     assertThat(checking.hits).isGreaterThan(200);
     assertThat(checking.misses).isGreaterThan(20);
   }

@@ -44,7 +44,9 @@ final class ApiErrors {
     switch (code) {
       case 400:
       case 422:
-        return new BackendException.Invalid(message, causes(status));
+        // Keep the code: 400 is a malformed request (an unsupported field selector, a bad patch), 422 an
+        // object that fails validation; callers tell them apart.
+        return new BackendException.Invalid(message, causes(status), code);
       case 401:
         return new BackendException.Forbidden(message + " (unauthorized: the client's credentials were rejected)");
       case 403:
@@ -64,8 +66,10 @@ final class ApiErrors {
       case 503:
       case 504:
         return new BackendException.Unavailable(code, message, retryAfter(retryAfterHeader, status));
+      case 415:
+        return new BackendException.Invalid(message, causes(status), 415);
       default:
-        // 405, 406, 413, 415, 501, …: repeating the same request cannot succeed.
+        // 405, 406, 413, 501, …: repeating the same request cannot succeed.
         return new BackendException.Invalid(message, causes(status));
     }
   }

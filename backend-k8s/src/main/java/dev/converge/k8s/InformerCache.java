@@ -12,10 +12,10 @@ import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.informer.cache.Cache;
 import io.kubernetes.client.informer.impl.DefaultSharedIndexInformer;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -64,21 +64,11 @@ final class InformerCache implements AutoCloseable {
     for (GroupKind kind : selection.kinds()) {
       ResourceType type = types.require(kind);
       SharedIndexInformer<CachedObject> informer = informer(type);
-      Set<ResourceKey> keys = new HashSet<>(overlay.keysOf(kind));
-      Map<ResourceKey, Resource> cached = new TreeMap<>();
-      for (CachedObject object : informer.getIndexer().list()) {
-        Resource resource = object.resource();
-        if (resource != null) {
-          cached.put(resource.key(), resource);
-          keys.add(resource.key());
-        }
-      }
-      for (ResourceKey key : keys) {
-        Resource visible = overlay.resolve(key, cached.get(key));
-        if (visible != null && selection.labels().matches(visible)) {
+      overlay.visible(kind, () -> resources(informer)).forEach((key, visible) -> {
+        if (selection.labels().matches(visible)) {
           found.put(key, visible);
         }
-      }
+      });
     }
     for (ResourceKey key : selection.keys()) {
       if (found.containsKey(key)) {
@@ -88,13 +78,28 @@ final class InformerCache implements AutoCloseable {
       if (type.isEmpty()) {
         continue;
       }
-      CachedObject object = informer(type.get()).getIndexer().getByKey(cacheKey(key));
-      Resource visible = overlay.resolve(key, object == null ? null : object.resource());
+      SharedIndexInformer<CachedObject> informer = informer(type.get());
+      Resource visible = overlay.visible(key, () -> {
+        CachedObject object = informer.getIndexer().getByKey(cacheKey(key));
+        return object == null ? null : object.resource();
+      });
       if (visible != null) {
         found.put(key, visible);
       }
     }
     return Observed.of(found.values());
+  }
+
+  /** What the informer's indexer holds now (bookmarks carry no resource). */
+  private static List<Resource> resources(SharedIndexInformer<CachedObject> informer) {
+    List<Resource> result = new ArrayList<>();
+    for (CachedObject object : informer.getIndexer().list()) {
+      Resource resource = object.resource();
+      if (resource != null) {
+        result.add(resource);
+      }
+    }
+    return result;
   }
 
   private static String cacheKey(ResourceKey key) {

@@ -187,8 +187,10 @@ public final class KubernetesBackend implements Backend, AutoCloseable {
         informers.overlay().deleted(key, version == null ? "" : version);
       }
     }
-    if (type.groupKind().equals(TypeRegistry.CRD) && outcome.remaining() == null) {
-      if (outcome.lastSeen() != null) {
+    if (type.groupKind().equals(TypeRegistry.CRD)) {
+      if (outcome.remaining() != null) {
+        types.retire(outcome.remaining());
+      } else if (outcome.lastSeen() != null) {
         types.forget(outcome.lastSeen());
       } else {
         types.refresh();

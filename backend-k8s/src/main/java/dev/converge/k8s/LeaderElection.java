@@ -132,8 +132,10 @@ public final class LeaderElection implements AutoCloseable {
   }
 
   /**
-   * Stops campaigning; a leader releases the Lease (so another candidate takes over at its next try) and
-   * gets {@code onStopLeading}. Waits for the election thread, at most a lease duration.
+   * Stops campaigning: a leader gets {@code onStopLeading} first, then releases the Lease (so another candidate
+   * takes over at its next try, never while {@code onStopLeading} runs). Waits for the election thread, at most a
+   * lease duration. An embedding whose work must not overlap the next leader's waits in {@code onStopLeading}
+   * until that work has ended.
    */
   @Override
   public void close() {
@@ -148,6 +150,12 @@ public final class LeaderElection implements AutoCloseable {
       currentTerm = term;
     }
     boolean wasLeading = isLeader();
+    // Stop leading before the Lease is given up: once it is released another candidate may start at its next
+    // try, and two replicas must never reconcile at once (client-go cancels the leader's context, which stops its
+    // controllers, before ReleaseOnCancel writes the empty holder).
+    if (currentTerm != null) {
+      stopped(currentTerm);
+    }
     if (current != null) {
       current.close(); // shuts its workers down and, if it leads, writes an empty holder into the Lease
     }
@@ -156,9 +164,6 @@ public final class LeaderElection implements AutoCloseable {
       thread.join(settings.leaseDuration().plus(Duration.ofSeconds(1)).toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-    if (currentTerm != null) {
-      stopped(currentTerm);
     }
     if (wasLeading) {
       releaseIfStillHeld();

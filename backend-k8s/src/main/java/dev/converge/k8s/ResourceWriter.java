@@ -127,8 +127,10 @@ final class ResourceWriter {
   }
 
   /**
-   * Writes {@code status} through the status subresource; kinds without one keep their status in the main
-   * resource, which is then replaced whole.
+   * Writes {@code status} through the status subresource ({@code PUT …/status}). The request goes to the server
+   * whatever discovery said about the kind: a kind without the subresource has no {@code /status} path, and
+   * kube-apiserver answers 404 ({@code NotFound}), as the SPI promises; the server, not a possibly stale
+   * discovery, is the authority on which kinds have one.
    *
    * <p>A status write names no {@code fieldManager}: the server then attributes it to the client's user agent.
    * Servers that match the subresource on the raw request path (the fabric8 mock server) miss {@code /status}
@@ -136,9 +138,6 @@ final class ResourceWriter {
    */
   Resource updateStatus(ResourceType type, Resource resource) {
     requireVersion(resource);
-    if (!type.statusSubresource()) {
-      return put(HttpVerb.UPDATE_STATUS, type, resource.key(), paths.item(type, resource.key()), resource.json(), defaultManager);
-    }
     return put(HttpVerb.UPDATE_STATUS, type, resource.key(), paths.status(type, resource.key()), resource.json(), null);
   }
 

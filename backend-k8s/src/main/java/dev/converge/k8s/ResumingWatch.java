@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,6 +41,9 @@ final class ResumingWatch implements Subscription {
   /** A connection that ends cleanly sooner than this after opening, having delivered nothing, counts as a failure. */
   private static final long QUICK_END_NANOS = Duration.ofSeconds(1).toNanos();
 
+  /** How long {@link #start()} waits for the server to accept the first connection. */
+  static final Duration ESTABLISH_WAIT = Duration.ofSeconds(10);
+
   private final WatchConnector connector;
   private final Paths paths;
   private final ResourceType type;
@@ -54,6 +58,8 @@ final class ResumingWatch implements Subscription {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean finished = new AtomicBoolean();
   private final Object lock = new Object();
+  /** Counts down when the first connection is accepted or ends, or the watch finishes. */
+  private final CountDownLatch established = new CountDownLatch(1);
 
   private volatile @Nullable String lastVersion;
   private @Nullable Closeable connection;
@@ -78,9 +84,20 @@ final class ResumingWatch implements Subscription {
     this.subject = type.groupKind() + (request.namespace() == null ? "" : " in " + request.namespace());
   }
 
-  /** Opens the first connection. */
+  /**
+   * Opens the first connection and waits, {@link #ESTABLISH_WAIT} at most, until the server has accepted it
+   * or it has ended. A change made after {@code watch} returns must reach the watch, as with the in-memory
+   * backend: the server registers the watcher before it answers, and a watch still on its way would miss the
+   * change (a watch without a version would even show the object in its later state, or not at all once a
+   * label change moved it out of the selection). If the server is slower than that, the watch opens later.
+   */
   ResumingWatch start() {
     connect();
+    try {
+      established.await(ESTABLISH_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     return this;
   }
 
@@ -129,6 +146,7 @@ final class ResumingWatch implements Subscription {
 
   private void finish(@Nullable BackendException cause) {
     if (finished.compareAndSet(false, true)) {
+      established.countDown();
       Closeable current;
       synchronized (lock) {
         current = connection;
@@ -167,6 +185,11 @@ final class ResumingWatch implements Subscription {
     }
 
     @Override
+    public void onOpen() {
+      established.countDown();
+    }
+
+    @Override
     public void onEvent(JsonNode event) {
       if (!current()) {
         return;
@@ -202,6 +225,7 @@ final class ResumingWatch implements Subscription {
 
     @Override
     public void onEnd(@Nullable BackendException failure) {
+      established.countDown(); // a failed first attempt ends the wait; the retries go on in the background
       if (!current() || closed.get()) {
         return;
       }

@@ -7,6 +7,8 @@ import dev.converge.api.ResourceTypes;
 import dev.converge.api.backend.BackendException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
@@ -15,6 +17,11 @@ import org.jspecify.annotations.Nullable;
  * that the last discovery did not know (at most once per {@code missRefreshInterval}, so a typo cannot flood
  * the server with discovery), and when this backend writes or deletes a CustomResourceDefinition (the kind is
  * read from the CRD itself, because the server's discovery serves it only once it is Established).
+ *
+ * <p>A CRD deleted through this backend that the server keeps while it removes the custom resources (the
+ * {@code customresourcecleanup.apiextensions.k8s.io} finalizer) still serves its kind until it is gone; its kind
+ * is <em>retiring</em>: every {@link #types()} call discovers again (at most once per {@code
+ * missRefreshInterval}) until discovery no longer serves it.
  */
 final class TypeRegistry {
   static final GroupKind CRD = GroupKind.of("apiextensions.k8s.io", "CustomResourceDefinition");
@@ -23,6 +30,7 @@ final class TypeRegistry {
   private final long missRefreshNanos;
   private final AtomicLong lastRefresh = new AtomicLong();
   private volatile @Nullable ResourceTypes types;
+  private final Set<GroupKind> retiring = ConcurrentHashMap.newKeySet();
 
   TypeRegistry(ApiDiscovery discovery, Duration missRefreshInterval) {
     this.discovery = discovery;
@@ -31,13 +39,17 @@ final class TypeRegistry {
 
   ResourceTypes types() {
     ResourceTypes current = types;
-    return current != null ? current : refresh();
+    if (current == null || (!retiring.isEmpty() && System.nanoTime() - lastRefresh.get() >= missRefreshNanos)) {
+      return refresh();
+    }
+    return current;
   }
 
   synchronized ResourceTypes refresh() {
     ResourceTypes discovered = discovery.discover();
     lastRefresh.set(System.nanoTime());
     types = discovered;
+    retiring.removeIf(kind -> discovered.find(kind).isEmpty());
     return discovered;
   }
 
@@ -70,6 +82,17 @@ final class TypeRegistry {
 
   /** A CRD was deleted through this backend: its kind is no longer served. */
   synchronized void forget(Resource crd) {
-    ApiDiscovery.fromCrd(crd.json()).ifPresent(type -> types = types().without(type.groupKind()));
+    ApiDiscovery.fromCrd(crd.json()).ifPresent(type -> {
+      retiring.remove(type.groupKind());
+      types = types().without(type.groupKind());
+    });
+  }
+
+  /**
+   * A CRD was deleted through this backend but the server keeps it (terminating) while it deletes the custom
+   * resources: its kind goes once discovery stops serving it.
+   */
+  void retire(Resource crd) {
+    ApiDiscovery.fromCrd(crd.json()).ifPresent(type -> retiring.add(type.groupKind()));
   }
 }

@@ -66,6 +66,7 @@ final class WatchConnector {
           return;
         }
         rest.metrics().request(HttpVerb.WATCH, kind, "success", System.nanoTime() - start);
+        sink.onOpen();
         if (body != null) {
           BufferedSource source = body.source();
           String line;
@@ -95,6 +96,7 @@ final class WatchConnector {
       @Override
       public void onOpen(WebSocket webSocket, Response response) {
         rest.metrics().request(HttpVerb.WATCH, kind, "success", System.nanoTime() - start);
+        sink.onOpen();
       }
 
       @Override
@@ -174,6 +176,13 @@ final class WatchConnector {
 
     OnceSink(RawWatchSink delegate) {
       this.delegate = delegate;
+    }
+
+    @Override
+    public void onOpen() {
+      if (!ended.get()) {
+        delegate.onOpen();
+      }
     }
 
     @Override

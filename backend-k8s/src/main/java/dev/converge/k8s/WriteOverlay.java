@@ -3,10 +3,12 @@ package dev.converge.k8s;
 import dev.converge.api.GroupKind;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -52,12 +54,55 @@ final class WriteOverlay {
         entry.object() == null || atLeast(version, entry.version()) ? null : entry);
   }
 
+  /**
+   * What an observation shows for {@code key}: this overlay's entry laid over what {@code cache} reads.
+   *
+   * <p>The entry is read <em>before</em> the cache. The informer updates its indexer first and only then
+   * notifies the handler that evicts entries ({@link #observed}, {@link #observedDeleted}), so an entry that is
+   * gone when this reads it is one the cache has already caught up with. Read the other way round, an
+   * indexer read from before a watch event could meet an overlay from after it: the informer drops a deleted
+   * object and its tombstone between the two reads, and the stale object from the indexer shows again.
+   */
+  @Nullable Resource visible(ResourceKey key, Supplier<@Nullable Resource> cache) {
+    Entry entry = entries.get(key);
+    Resource cached = cache.get();
+    return entry == null ? cached : resolve(key, entry, cached);
+  }
+
+  /**
+   * What an observation shows for every object of {@code kind}: this overlay's entries of that kind laid
+   * over what {@code cache} reads. As in {@link #visible(ResourceKey, Supplier)}, the entries are read first.
+   */
+  Map<ResourceKey, Resource> visible(GroupKind kind, Supplier<? extends Collection<Resource>> cache) {
+    Map<ResourceKey, Entry> written = new HashMap<>();
+    entries.forEach((key, entry) -> {
+      if (key.groupKind().equals(kind)) {
+        written.put(key, entry);
+      }
+    });
+    Map<ResourceKey, Resource> result = new TreeMap<>();
+    for (Resource cached : cache.get()) {
+      Entry entry = written.remove(cached.key());
+      Resource shown = entry == null ? cached : resolve(cached.key(), entry, cached);
+      if (shown != null) {
+        result.put(cached.key(), shown);
+      }
+    }
+    written.forEach((key, entry) -> {
+      Resource shown = resolve(key, entry, null);
+      if (shown != null) {
+        result.put(key, shown);
+      }
+    });
+    return result;
+  }
+
   /** What an observation shows for {@code key}, given what the cache holds (null if it holds nothing). */
   @Nullable Resource resolve(ResourceKey key, @Nullable Resource cached) {
-    Entry entry = entries.get(key);
-    if (entry == null) {
-      return cached;
-    }
+    return visible(key, () -> cached);
+  }
+
+  private @Nullable Resource resolve(ResourceKey key, Entry entry, @Nullable Resource cached) {
     if (cached != null) {
       String version = cached.resourceVersion();
       if (supersedes(version == null ? "" : version, entry)) {
@@ -66,17 +111,6 @@ final class WriteOverlay {
       }
     }
     return entry.object();
-  }
-
-  /** Keys of {@code kind} this overlay holds (written objects the cache may not have yet). */
-  List<ResourceKey> keysOf(GroupKind kind) {
-    List<ResourceKey> result = new ArrayList<>();
-    for (ResourceKey key : entries.keySet()) {
-      if (key.groupKind().equals(kind)) {
-        result.add(key);
-      }
-    }
-    return result;
   }
 
   int size() {

@@ -72,8 +72,17 @@ class ApiErrorsTest {
   }
 
   @Test
-  void badRequest_isInvalid() {
-    assertThat(ApiErrors.fromResponse(400, null, "", HttpVerb.UPDATE, "x")).isInstanceOf(BackendException.Invalid.class);
+  void badRequest_isInvalid_keepingCode400() {
+    BackendException e = ApiErrors.fromResponse(400, null, status(400, "BadRequest", "field label not supported: data.k", "{}"),
+        HttpVerb.LIST, "ConfigMap");
+
+    assertThat(e).isInstanceOf(BackendException.Invalid.class);
+    assertThat(e.code()).isEqualTo(400);
+  }
+
+  @Test
+  void unprocessableEntity_isInvalid_withCode422() {
+    assertThat(ApiErrors.fromResponse(422, null, "", HttpVerb.CREATE, "x").code()).isEqualTo(422);
   }
 
   @Test
@@ -120,8 +129,11 @@ class ApiErrorsTest {
   }
 
   @Test
-  void unsupportedMediaType_isInvalid() {
-    assertThat(ApiErrors.fromResponse(415, null, "", HttpVerb.APPLY, "x")).isInstanceOf(BackendException.Invalid.class);
+  void unsupportedMediaType_isInvalid_keepingCode415() {
+    BackendException e = ApiErrors.fromResponse(415, null, "", HttpVerb.APPLY, "x");
+
+    assertThat(e).isInstanceOf(BackendException.Invalid.class);
+    assertThat(e.code()).isEqualTo(415);
   }
 
   @Test

@@ -194,4 +194,21 @@ class ScriptedServerIT {
     assertThat(uris.get(1)).isEqualTo("/api/v1/namespaces/ns/configmaps?resourceVersion=22&timeoutSeconds=300&watch=true");
     assertThat(registry.get(BackendMetrics.WATCH_RESTARTS).tag("kind", "ConfigMap").counter().count()).isGreaterThanOrEqualTo(1.0);
   }
+
+  @Test
+  void watch_returnsOnceTheServerHasAcceptedIt() throws Exception {
+    server.on("GET", "/api/v1/namespaces/ns/configmaps", ScriptedApiServer.Reply.stream(
+        "{\"type\":\"ADDED\",\"object\":{\"metadata\":{\"name\":\"a\",\"namespace\":\"ns\",\"resourceVersion\":\"21\"}}}",
+        "{\"type\":\"MODIFIED\",\"object\":{\"metadata\":{\"name\":\"a\",\"namespace\":\"ns\",\"resourceVersion\":\"22\"}}}"));
+    RecordingListener listener = new RecordingListener();
+
+    var watch = backend.watch(WatchRequest.all(GroupKind.of("", "ConfigMap")).inNamespace("ns"), listener);
+    // No waiting here: the server recorded the request before it answered the headers, and watch() waited for
+    // them, as kube-apiserver registers the watcher before it answers; a change made now reaches the watch.
+    List<ScriptedApiServer.Received> seen = requestsTo("/api/v1/namespaces/ns/configmaps");
+    watch.close();
+
+    assertThat(seen).isNotEmpty();
+    assertThat(seen.get(0).uri()).isEqualTo("/api/v1/namespaces/ns/configmaps?timeoutSeconds=300&watch=true");
+  }
 }

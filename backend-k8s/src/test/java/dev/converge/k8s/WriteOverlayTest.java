@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.converge.api.GroupKind;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.Test;
  */
 class WriteOverlayTest {
   private static final ResourceKey KEY = ResourceKey.parse("ConfigMap/ns/a");
+  private static final GroupKind CONFIG_MAP = GroupKind.of("", "ConfigMap");
 
   private static Resource configMap(String version, String value) {
     return Resource.of(Wire.parse("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"a\",\"namespace\":\"ns\","
@@ -36,7 +39,7 @@ class WriteOverlayTest {
 
     assertThat(overlay.resolve(KEY, configMap("9", "old"))).isSameAs(written);
     assertThat(overlay.resolve(KEY, null)).isSameAs(written);
-    assertThat(overlay.keysOf(GroupKind.of("", "ConfigMap"))).containsExactly(KEY);
+    assertThat(overlay.visible(CONFIG_MAP, List::of)).containsExactly(Map.entry(KEY, written));
   }
 
   @Test
@@ -115,5 +118,70 @@ class WriteOverlayTest {
     assertThat(WriteOverlay.compare("010", "10")).isEqualTo(WriteOverlay.Order.SAME);
     assertThat(WriteOverlay.compare("11", "10")).isEqualTo(WriteOverlay.Order.NEWER);
     assertThat(WriteOverlay.compare("x", "10")).isEqualTo(WriteOverlay.Order.UNKNOWN);
+  }
+
+  // The informer updates its indexer, then tells the handler that evicts entries. An observation whose cache
+  // read comes before a watch event and whose overlay read comes after it would combine a stale cache with an
+  // overlay that no longer corrects it; the overlay is therefore read first. Each test below lets the
+  // informer catch up in the middle of the cache read, the interleaving that once showed a deleted object.
+
+  @Test
+  void deletion_staysHidden_whenTheInformerCatchesUpDuringTheCacheRead() {
+    WriteOverlay overlay = new WriteOverlay();
+    overlay.deleted(KEY, "1");
+    Resource stale = configMap("1", "stale");
+
+    Map<ResourceKey, Resource> visible = overlay.visible(CONFIG_MAP, () -> {
+      List<Resource> indexerBeforeTheEvent = List.of(stale);
+      overlay.observedDeleted(KEY, "1"); // the DELETED event reaches the indexer, then the handler
+      return indexerBeforeTheEvent;
+    });
+
+    assertThat(visible).isEmpty();
+    assertThat(overlay.size()).isZero();
+    assertThat(overlay.visible(CONFIG_MAP, List::of)).isEmpty(); // the next read sees the indexer without it
+  }
+
+  @Test
+  void deletion_staysHidden_forAKeyRead_whenTheInformerCatchesUpDuringTheCacheRead() {
+    WriteOverlay overlay = new WriteOverlay();
+    overlay.deleted(KEY, "1");
+
+    Resource visible = overlay.visible(KEY, () -> {
+      Resource indexerBeforeTheEvent = configMap("1", "stale");
+      overlay.observedDeleted(KEY, "1");
+      return indexerBeforeTheEvent;
+    });
+
+    assertThat(visible).isNull();
+  }
+
+  @Test
+  void write_staysVisible_whenTheInformerCatchesUpDuringTheCacheRead() {
+    WriteOverlay overlay = new WriteOverlay();
+    Resource written = configMap("2", "mine");
+    overlay.written(written);
+
+    Map<ResourceKey, Resource> visible = overlay.visible(CONFIG_MAP, () -> {
+      List<Resource> indexerBeforeTheEvent = List.of();
+      overlay.observed(KEY, "2"); // the ADDED event reaches the indexer, then the handler
+      return indexerBeforeTheEvent;
+    });
+
+    assertThat(visible).containsExactly(Map.entry(KEY, written));
+  }
+
+  @Test
+  void cachedObjectsOfTheKind_showWithTheOverlayOnTop() {
+    WriteOverlay overlay = new WriteOverlay();
+    Resource mine = configMap("7", "mine");
+    overlay.written(mine);
+    Resource other = Resource.of(Wire.parse("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"b\","
+        + "\"namespace\":\"ns\",\"resourceVersion\":\"3\"}}"));
+
+    Map<ResourceKey, Resource> visible = overlay.visible(CONFIG_MAP, () -> List.of(configMap("6", "old"), other));
+
+    assertThat(visible).containsExactly(Map.entry(KEY, mine), Map.entry(other.key(), other));
+    assertThat(overlay.visible(GroupKind.of("apps", "Deployment"), List::of)).isEmpty();
   }
 }

@@ -9,6 +9,8 @@ import java.util.TreeMap;
  * <pre>
  * mvn -q -B -DskipTests package
  * java -cp benchmarks/target/benchmarks.jar dev.converge.bench.Quick planner [--resources 100000] [--runs 9] [--warmup 5]
+ * java -cp benchmarks/target/benchmarks.jar dev.converge.bench.Quick backends [--n 2000] [--runs 5] [--warmup 1] [--repeat 5]
+ * java -cp benchmarks/target/benchmarks.jar dev.converge.bench.Quick http [--n 2000] [--runs 5] [--warmup 2]
  * java -Xmx2g -cp benchmarks/target/benchmarks.jar dev.converge.bench.Quick simulate [--nodes 10000] [--duration 1h] [--runs 3]
  * </pre>
  *
@@ -23,6 +25,8 @@ public final class Quick {
 
   private static final Map<String, Run> RUNS = new TreeMap<>(Map.of(
       "planner", PlannerQuick::run,
+      "backends", BackendsQuick::run,
+      "http", HttpQuick::run,
       "simulate", SimulateQuick::run));
 
   private Quick() {}

@@ -4,9 +4,9 @@ import dev.converge.api.Observed;
 import dev.converge.core.manifest.ManifestSet;
 
 /**
- * Where a command gets the actual state it plans against. The seam between the command line and a cluster:
- * today an empty cluster; the in-memory backend ({@code --cluster sim}) and a real cluster ({@code --cluster
- * kubeconfig}) plug in here without the commands changing.
+ * Where {@code converge plan} gets the actual state when no cluster is named: an empty cluster, or what a test
+ * injects. With {@code --kubeconfig} the command reads the live objects of that cluster instead ({@code
+ * dev.converge.cli.cluster}).
  */
 @FunctionalInterface
 public interface ActualState {

@@ -1,5 +1,6 @@
 package dev.converge.cli;
 
+import dev.converge.cli.apply.ApplyCommand;
 import dev.converge.cli.serve.ServeCommand;
 import dev.converge.cli.simulate.SimulateCommand;
 import dev.converge.cli.simulate.SimulationExtension;
@@ -39,7 +40,8 @@ public final class Converge {
       CountDownLatch stop, boolean terminal, List<SimulationExtension> simulations) {
     ConvergeCommand root = new ConvergeCommand(err);
     CommandLine commandLine = new CommandLine(root)
-        .addSubcommand(new PlanCommand(actualState, out))
+        .addSubcommand(new PlanCommand(actualState, out, err))
+        .addSubcommand(new ApplyCommand(out, err))
         .addSubcommand(new SimulateCommand(out, err, terminal, simulations))
         .addSubcommand(new ServeCommand(out, stop, simulations))
         .addSubcommand(new CommandLine.HelpCommand())

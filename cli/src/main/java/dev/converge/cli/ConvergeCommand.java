@@ -18,12 +18,13 @@ import picocli.CommandLine.Spec;
     name = "converge",
     mixinStandardHelpOptions = true,
     versionProvider = ConvergeCommand.Version.class,
-    description = "Plan Kubernetes manifests in dependency order, with the reason for every change.",
+    description = "Plan and apply Kubernetes manifests in dependency order, with the reason for every change.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success",
         "1:an unexpected internal error (run with --verbose for the stack trace)",
-        "2:bad input: invalid manifests, files or options; nothing was done"
+        "2:bad input: invalid manifests, files or options; nothing was done",
+        "3:the cluster refused or failed a request, or apply left changes undone (failed, skipped or waiting)"
     })
 public final class ConvergeCommand implements Callable<Integer> {
   /** Exit code of a command that ran. */
@@ -32,6 +33,8 @@ public final class ConvergeCommand implements Callable<Integer> {
   public static final int INTERNAL_ERROR = 1;
   /** Exit code of bad input: manifests, files or options. Nothing was done. */
   public static final int BAD_INPUT = 2;
+  /** Exit code of an apply that left changes undone, or of a cluster that refused or failed a request. */
+  public static final int INCOMPLETE = 3;
 
   private final PrintWriter err;
 

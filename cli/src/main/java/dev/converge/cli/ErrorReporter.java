@@ -1,5 +1,6 @@
 package dev.converge.cli;
 
+import dev.converge.api.backend.BackendException;
 import dev.converge.core.manifest.ManifestException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -11,7 +12,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Turns failures into one line on stderr and an exit code. Bad input (manifests, files, options) is exit
- * code 2 with {@code error: <file>: document <n>: <field>: <problem>}; anything else is a bug, exit code 1.
+ * code 2 with {@code error: <file>: document <n>: <field>: <problem>}; a cluster that refuses or fails a request
+ * (a {@code BackendException} outside the executor, which reports its own) is exit code 3 with {@code error:
+ * cluster: <what it said>}; anything else is a bug, exit code 1.
  * {@code --verbose} adds the stack trace. Commands compute their whole output before printing, so a failure
  * leaves stdout empty.
  */
@@ -30,6 +33,10 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
     if (e instanceof ManifestException) {
       err.println("error: " + e.getMessage());
       code = ConvergeCommand.BAD_INPUT;
+    } else if (e instanceof BackendException) {
+      // The cluster answered with an error or not at all (discovery, a read): say what it said.
+      err.println("error: cluster: " + e.getMessage());
+      code = ConvergeCommand.INCOMPLETE;
     } else {
       err.println("error: internal error: " + e + (root.verbose() ? "" : " (run with --verbose for the stack trace)"));
       code = ConvergeCommand.INTERNAL_ERROR;

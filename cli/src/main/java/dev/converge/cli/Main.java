@@ -15,7 +15,7 @@ public final class Main {
     // UTF-8 whatever the platform default: plans and JSON carry names and values in any script.
     PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
     PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-    // The actual-state seam: an empty cluster until the in-memory backend and --cluster arrive.
+    // plan without --kubeconfig plans against an empty cluster.
     // Long-running commands (serve) stop on Ctrl-C: the hook releases them and waits until they have cleaned up.
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);

@@ -1,5 +1,6 @@
 package dev.converge.cli;
 
+import dev.converge.api.ResourceTypes;
 import dev.converge.core.manifest.ManifestException;
 import dev.converge.core.manifest.ManifestReader;
 import dev.converge.core.manifest.ManifestSet;
@@ -25,10 +26,26 @@ public final class ManifestOptions {
    *     nothing is almost always a wrong path, and once commands prune it would mean deleting everything
    */
   public ManifestSet read() {
-    ManifestSet set = ManifestReader.defaults().read(files);
+    return read(ManifestReader.defaults());
+  }
+
+  /**
+   * The manifests, read with the kinds {@code served} (a cluster's discovery: a custom resource whose CRD is
+   * installed gets its scope from there) plus those the files' CRDs define.
+   *
+   * @throws ManifestException as {@link #read()}
+   */
+  public ManifestSet read(ResourceTypes served) {
+    return read(ManifestReader.withTypes(served));
+  }
+
+  private ManifestSet read(ManifestReader reader) {
+    ManifestSet set = reader.read(files);
     if (set.isEmpty()) {
       throw ManifestException.input("no resources found in " + files.stream().map(Path::toString).collect(Collectors.joining(", ")));
     }
+    // Validated whole before anything is planned or applied: invalid input changes nothing.
+    ManifestChecks.validate(set);
     return set;
   }
 }

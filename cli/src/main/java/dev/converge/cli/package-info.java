@@ -1,7 +1,7 @@
 /**
- * The {@code converge} command line: {@code converge plan} now; {@code apply}, {@code simulate} and {@code
- * serve} join as sub-commands of {@link dev.converge.cli.ConvergeCommand} and reuse its manifest options,
- * actual-state seam and error reporting.
+ * The {@code converge} command line: {@code plan} here, {@code apply} and {@code serve} in their packages, all
+ * sub-commands of {@link dev.converge.cli.ConvergeCommand} sharing its manifest options and error reporting;
+ * {@code dev.converge.cli.cluster} holds the {@code --kubeconfig} and {@code --owner/--prune} options they share.
  *
  * <p>Null rules: every type, parameter and return value is non-null unless annotated {@code @Nullable}.
  */

@@ -88,7 +88,7 @@ class BadInputTest {
   @Test
   void unknownCommand_suggestsTheNearestOne() {
     assertRejected(converge("plam", "-f", "x.yaml"),
-        "error: unmatched arguments from index 0: 'plam', '-f', 'x.yaml' (did you mean plan or simulate?) (see 'converge --help')");
+        "error: unmatched arguments from index 0: 'plam', '-f', 'x.yaml' (did you mean plan or apply or simulate?) (see 'converge --help')");
   }
 
   @Test

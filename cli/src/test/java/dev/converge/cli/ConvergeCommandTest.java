@@ -14,7 +14,8 @@ class ConvergeCommandTest {
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.out()).isEmpty();
-    assertThat(run.err()).startsWith("Usage: converge [-hV] [--verbose] [COMMAND]").contains("  plan      Show the ordered changes", "  simulate  Apply manifests on a simulated cluster",
+    assertThat(run.err()).startsWith("Usage: converge [-hV] [--verbose] [COMMAND]").contains("  plan      Show the ordered changes",
+        "  apply     Make the cluster match the manifests", "  simulate  Apply manifests on a simulated cluster",
         "  serve     Serve an in-memory cluster over the Kubernetes API");
   }
 
@@ -25,8 +26,9 @@ class ConvergeCommandTest {
     assertThat(run.exitCode()).isZero();
     assertThat(run.err()).isEmpty();
     assertThat(run.out())
-        .startsWith("Usage: converge plan [-hV] [--verbose] [-o=FORMAT] -f=FILE [-f=FILE]...")
-        .contains("  -o, --output=FORMAT   Output format: text, json (default: text).");
+        .startsWith("Usage: converge plan [-hV] [--prune] [--verbose] [--context=NAME]")
+        .contains("  -o, --output=FORMAT     Output format: text, json (default: text).")
+        .contains("      --kubeconfig=PATH   Act on the cluster of this kubeconfig");
   }
 
   @Test

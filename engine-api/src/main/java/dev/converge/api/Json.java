@@ -73,6 +73,40 @@ public final class Json {
   }
 
   /**
+   * A frozen object over {@code children} as they are, without the copy {@link #freeze} makes: for code that
+   * builds large frozen trees bottom-up (the in-memory server's managed fields). The map is taken over: the
+   * caller must neither keep nor change it.
+   *
+   * @param children the object's members, every value frozen
+   * @return the frozen object
+   * @throws IllegalArgumentException if a value is not frozen ({@link #isFrozen})
+   */
+  public static ObjectNode frozenObject(LinkedHashMap<String, JsonNode> children) {
+    for (JsonNode value : children.values()) {
+      if (!isFrozen(value)) {
+        throw new IllegalArgumentException("every value of a frozen object must be frozen");
+      }
+    }
+    return new FrozenObject(children);
+  }
+
+  /**
+   * A frozen array over {@code elements} as they are; see {@link #frozenObject(LinkedHashMap)}.
+   *
+   * @param elements the array's elements, every one frozen
+   * @return the frozen array
+   * @throws IllegalArgumentException if an element is not frozen
+   */
+  public static ArrayNode frozenArray(ArrayList<JsonNode> elements) {
+    for (JsonNode element : elements) {
+      if (!isFrozen(element)) {
+        throw new IllegalArgumentException("every element of a frozen array must be frozen");
+      }
+    }
+    return new FrozenArray(elements);
+  }
+
+  /**
    * {@return {@code node} frozen} See {@link #freeze(JsonNode)}.
    *
    * @param node an object tree

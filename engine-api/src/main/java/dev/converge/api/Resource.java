@@ -253,7 +253,9 @@ public final class Resource {
   }
 
   /**
-   * {@return a resource with {@code metadata.labels[name] = value}; this one if it already has it}
+   * {@return a resource with {@code metadata.labels[name] = value}; this one if it already has it} Only the
+   * root, the metadata and the labels are copied: the new tree shares every other (frozen) subtree with this
+   * one.
    *
    * @param name the label key
    * @param value the label value
@@ -262,11 +264,12 @@ public final class Resource {
     if (value.equals(labels().get(name))) {
       return this;
     }
-    return edit(tree -> tree.withObjectProperty("metadata").withObjectProperty("labels").put(name, value));
+    return withMetadataEntry("labels", name, value);
   }
 
   /**
-   * {@return a resource with {@code metadata.annotations[name] = value}; this one if it already has it}
+   * {@return a resource with {@code metadata.annotations[name] = value}; this one if it already has it} Copied
+   * as {@link #withLabel} copies.
    *
    * @param name the annotation key
    * @param value the annotation value
@@ -275,7 +278,30 @@ public final class Resource {
     if (value.equals(annotations().get(name))) {
       return this;
     }
-    return edit(tree -> tree.withObjectProperty("metadata").withObjectProperty("annotations").put(name, value));
+    return withMetadataEntry("annotations", name, value);
+  }
+
+  private Resource withMetadataEntry(String map, String name, String value) {
+    ObjectNode root = shallowCopy(json);
+    ObjectNode metadata = shallowCopy(json.get("metadata"));
+    JsonNode entries = metadata.get(map);
+    if (entries != null && !entries.isNull() && !entries.isObject()) {
+      throw new UnsupportedOperationException("metadata." + map + " is not an object");
+    }
+    ObjectNode copy = entries != null && entries.isObject() ? shallowCopy(entries) : Json.object();
+    copy.put(name, value);
+    metadata.set(map, copy);
+    root.set("metadata", metadata);
+    return of(root);
+  }
+
+  /** A mutable object holding {@code node}'s (frozen) children. */
+  private static ObjectNode shallowCopy(JsonNode node) {
+    ObjectNode copy = Json.object();
+    for (Map.Entry<String, JsonNode> field : node.properties()) {
+      copy.set(field.getKey(), field.getValue());
+    }
+    return copy;
   }
 
   private static ImmutableMap<String, String> stringMap(JsonNode node) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Resources copy their tree in, hand it out read-only, and derive their key from it. */
@@ -49,6 +50,23 @@ class ResourceTest {
     assertThat(scaled.spec().path("replicas").asInt()).isEqualTo(5);
     assertThat(r.spec().path("replicas").asInt()).isEqualTo(2);
     assertThat(scaled.toMutableJson().withObjectProperty("spec").put("replicas", 7).path("replicas").asInt()).isEqualTo(7);
+  }
+
+  @Test
+  void withLabel_copiesOnlyThePathToTheLabels_andLeavesTheOriginal() {
+    Resource r = Resource.of(Json.parse(
+        "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"web\",\"namespace\":\"ns\"},"
+            + "\"spec\":{\"replicas\":1}}"));
+    Resource labelled = r.withLabel("team", "a").withAnnotation("note", "x");
+    assertThat(labelled.labels()).containsExactly(Map.entry("team", "a"));
+    assertThat(labelled.annotations()).containsExactly(Map.entry("note", "x"));
+    assertThat(labelled.spec()).isSameAs(r.spec());
+    assertThat(Json.write(labelled.json())).isEqualTo("{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\","
+        + "\"metadata\":{\"name\":\"web\",\"namespace\":\"ns\",\"labels\":{\"team\":\"a\"},\"annotations\":{\"note\":\"x\"}},"
+        + "\"spec\":{\"replicas\":1}}");
+    assertThat(r.labels()).isEmpty();
+    assertThat(labelled.withLabel("team", "b").labels()).containsExactly(Map.entry("team", "b"));
+    assertThat(labelled.withLabel("team", "a")).isSameAs(labelled);
   }
 
   @Test

@@ -3,9 +3,9 @@ package dev.converge.inmemory.accounting;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSortedMap;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -22,8 +22,8 @@ import java.util.function.Predicate;
  */
 public final class RequestLog {
   private final List<RequestRecord> records = new ArrayList<>();
-  /** Per identity, per verb; hashed (ten thousand kubelets are ten thousand identities), sorted on reading. */
-  private final Map<String, Map<String, Long>> countsByIdentityVerb = new java.util.HashMap<>();
+  /** Counts by identity, then verb; hashed (sorted only when read), with mutable counters (no boxing per request). */
+  private final Map<String, Map<String, long[]>> countsByIdentityVerb = new HashMap<>();
   private final List<Consumer<RequestRecord>> subscribers = new CopyOnWriteArrayList<>();
   private long sequence;
   private long total;
@@ -42,8 +42,8 @@ public final class RequestLog {
       if (record.mutating()) {
         mutating++;
       }
-      countsByIdentityVerb.computeIfAbsent(record.identity(), k -> new java.util.HashMap<>(8))
-          .merge(record.verb(), 1L, Long::sum);
+      countsByIdentityVerb.computeIfAbsent(record.identity(), k -> new HashMap<>(8))
+          .computeIfAbsent(record.verb(), k -> new long[1])[0]++;
       if (retain) {
         records.add(record);
       }
@@ -106,20 +106,25 @@ public final class RequestLog {
 
   /** Requests by {@code identity} with {@code verb} (counted even when records are not retained). */
   public synchronized long count(String identity, String verb) {
-    Map<String, Long> byVerb = countsByIdentityVerb.get(identity);
-    return byVerb == null ? 0 : byVerb.getOrDefault(verb, 0L);
+    Map<String, long[]> byVerb = countsByIdentityVerb.get(identity);
+    long[] count = byVerb == null ? null : byVerb.get(verb);
+    return count == null ? 0 : count[0];
   }
 
   /** Requests by {@code identity}, all verbs. */
   public synchronized long countByIdentity(String identity) {
-    Map<String, Long> byVerb = countsByIdentityVerb.get(identity);
-    return byVerb == null ? 0 : byVerb.values().stream().mapToLong(Long::longValue).sum();
+    Map<String, long[]> byVerb = countsByIdentityVerb.get(identity);
+    return byVerb == null ? 0 : byVerb.values().stream().mapToLong(count -> count[0]).sum();
   }
 
   /** Counts per identity, then per verb, sorted. */
   public synchronized ImmutableSortedMap<String, ImmutableSortedMap<String, Long>> countsByIdentityAndVerb() {
     ImmutableSortedMap.Builder<String, ImmutableSortedMap<String, Long>> out = ImmutableSortedMap.naturalOrder();
-    countsByIdentityVerb.forEach((identity, verbs) -> out.put(identity, ImmutableSortedMap.copyOf(verbs)));
+    countsByIdentityVerb.forEach((identity, verbs) -> {
+      ImmutableSortedMap.Builder<String, Long> byVerb = ImmutableSortedMap.naturalOrder();
+      verbs.forEach((verb, count) -> byVerb.put(verb, count[0]));
+      out.put(identity, byVerb.build());
+    });
     return out.build();
   }
 

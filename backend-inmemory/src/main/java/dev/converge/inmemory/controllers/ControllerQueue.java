@@ -39,6 +39,9 @@ final class ControllerQueue<T> {
   }
 
   void retryDeferred() {
+    if (deferred.isEmpty()) {
+      return; // the common case, after every request: nothing to copy
+    }
     List<T> items = new ArrayList<>(deferred);
     deferred.clear();
     items.forEach(this::add);

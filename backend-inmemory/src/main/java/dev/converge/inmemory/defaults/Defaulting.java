@@ -11,6 +11,18 @@ import dev.converge.api.GroupKind;
 public final class Defaulting {
   private Defaulting() {}
 
+  /**
+   * Whether defaulting {@code kind} reads and writes only the object's content (its top-level fields other
+   * than {@code metadata} and {@code status}), each default a function of that content alone. Then content
+   * that a write of the main resource stored is defaulted already (defaulting is idempotent, and subresource
+   * writes change no default's input), so an update that keeps the stored content need not default it again.
+   * Not so for Namespaces, whose defaulting labels the metadata, and Services, whose defaulting fills a
+   * status that status writes store undefaulted.
+   */
+  public static boolean contentOnly(GroupKind kind) {
+    return !(kind.isCore() && (kind.kind().equals("Namespace") || kind.kind().equals("Service")));
+  }
+
   /** Fills in the defaults of {@code object} (a mutable working copy of a {@code kind} object) in place. */
   public static void apply(GroupKind kind, ObjectNode object) {
     switch (kind.group()) {

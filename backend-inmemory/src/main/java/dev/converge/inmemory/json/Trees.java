@@ -136,14 +136,66 @@ public final class Trees {
    * copied spine again would be wasted work. Comparing is a walk without allocation; copying is not.
    */
   public static void restoreUnchanged(ObjectNode work, JsonNode original) {
+    restoreUnchanged(work, null, original);
+  }
+
+  /**
+   * Whether every top-level field of {@code work} but {@code metadata}, {@code apiVersion} and {@code kind}
+   * is the very node {@code stored} holds, and {@code stored} has no other such field: the content is the
+   * stored object's own (compared by reference, which {@link #restoreUnchanged(ObjectNode, JsonNode, JsonNode)}
+   * arranges for equal values).
+   */
+  public static boolean sameContent(JsonNode work, JsonNode stored) {
+    int fields = 0;
     for (Map.Entry<String, JsonNode> field : work.properties()) {
-      JsonNode value = field.getValue();
-      if (Json.isFrozen(value) || field.getKey().equals("metadata")) {
+      String name = field.getKey();
+      if (name.equals("metadata") || name.equals("apiVersion") || name.equals("kind")) {
         continue;
       }
-      JsonNode before = original.get(field.getKey());
-      if (before != null && Json.isFrozen(before) && before.equals(value)) {
-        field.setValue(before);
+      if (stored.get(name) != field.getValue()) {
+        return false;
+      }
+      fields++;
+    }
+    for (java.util.Iterator<String> names = stored.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!(name.equals("metadata") || name.equals("apiVersion") || name.equals("kind"))) {
+        fields--;
+      }
+    }
+    return fields == 0;
+  }
+
+  /**
+   * {@link #restoreUnchanged(ObjectNode, JsonNode)} for an update: a top-level value equal to the stored
+   * object's is replaced by the stored (frozen) one first, then one equal to what the client sent by that.
+   * Sharing the stored subtrees makes every later step of the write (generation, no-op check, validation,
+   * managed fields) see an unchanged {@code spec} by reference, without walking it again, and keeps one copy
+   * of it in memory across versions. Values are equal as JSON ({@link JsonNode#equals}), so a shared object
+   * may list its fields in the stored order rather than in the order the client sent them.
+   */
+  public static void restoreUnchanged(ObjectNode work, @Nullable JsonNode stored, JsonNode original) {
+    for (Map.Entry<String, JsonNode> field : work.properties()) {
+      if (field.getKey().equals("metadata")) {
+        continue;
+      }
+      JsonNode value = field.getValue();
+      if (stored != null) {
+        JsonNode before = stored.get(field.getKey());
+        if (before == value) {
+          continue;
+        }
+        if (before != null && Json.isFrozen(before) && before.equals(value)) {
+          field.setValue(before);
+          continue;
+        }
+      }
+      if (Json.isFrozen(value)) {
+        continue;
+      }
+      JsonNode sent = original.get(field.getKey());
+      if (sent != null && Json.isFrozen(sent) && sent.equals(value)) {
+        field.setValue(sent);
       }
     }
   }

@@ -28,18 +28,29 @@ final class ApplyMerge extends SchemaWalk {
     super(kind, Scope.MAIN);
   }
 
-  /** {@code config} merged into {@code live} (null when creating), as a new tree. */
+  /**
+   * {@code config} merged into {@code live} (null when creating), as a new tree; or {@code live} itself when
+   * {@code live} is frozen and the merge changes nothing in it (an unchanged re-apply: every later step then
+   * sees the stored object by reference).
+   */
   static ObjectNode merge(GroupKind kind, @Nullable ObjectNode live, ObjectNode config) {
     return new ApplyMerge(kind).mergeObjects(live, config);
   }
 
+  /**
+   * The merge of two objects. Wherever the result would equal the (frozen) live value, the live value itself
+   * is used, so that an unchanged subtree stays the very node it was, up to the root.
+   */
   private ObjectNode mergeObjects(@Nullable JsonNode live, JsonNode config) {
+    if (live != null && Json.isFrozen(live)) {
+      return mergeIntoFrozen(live, config);
+    }
     ObjectNode out = Json.object();
     if (live != null) {
       for (Map.Entry<String, JsonNode> field : live.properties()) {
         JsonNode change = config.get(field.getKey());
         if (change == null) {
-          out.set(field.getKey(), PatchValues.copy(field.getValue()));
+          out.set(field.getKey(), PatchValues.share(field.getValue()));
         } else {
           put(out, field.getKey(), field.getValue(), change);
         }
@@ -53,13 +64,74 @@ final class ApplyMerge extends SchemaWalk {
     return out;
   }
 
-  private void put(ObjectNode out, String key, @Nullable JsonNode live, JsonNode change) {
+  /**
+   * {@link #mergeObjects} over a frozen live object: the configuration's fields are merged first, and a new
+   * object is built only if one of them changed something; else the live object itself is the result.
+   */
+  private ObjectNode mergeIntoFrozen(JsonNode live, JsonNode config) {
+    int count = config.size();
+    String[] keys = new String[count];
+    JsonNode[] merged = new JsonNode[count];
+    boolean same = true;
+    int k = 0;
+    for (Map.Entry<String, JsonNode> field : config.properties()) {
+      String key = field.getKey();
+      JsonNode before = live.get(key);
+      push(key);
+      JsonNode value = mergeValue(before, field.getValue());
+      pop();
+      keys[k] = key;
+      merged[k++] = value;
+      same &= value == before;
+    }
+    if (same) {
+      return (ObjectNode) live;
+    }
+    Map<String, Integer> index = null;
+    if (count > 8) {
+      index = new HashMap<>(count * 2);
+      for (int i = 0; i < count; i++) {
+        index.put(keys[i], i);
+      }
+    }
+    ObjectNode out = Json.object();
+    for (Map.Entry<String, JsonNode> field : live.properties()) {
+      int at = indexOf(keys, count, index, field.getKey());
+      if (at < 0) {
+        out.set(field.getKey(), field.getValue());
+      } else if (merged[at] != null) {
+        out.set(field.getKey(), merged[at]);
+      }
+    }
+    for (int i = 0; i < count; i++) {
+      if (merged[i] != null && !live.has(keys[i])) {
+        out.set(keys[i], merged[i]);
+      }
+    }
+    return out;
+  }
+
+  private static int indexOf(String[] keys, int count, @Nullable Map<String, Integer> index, String key) {
+    if (index != null) {
+      Integer at = index.get(key);
+      return at == null ? -1 : at;
+    }
+    for (int i = 0; i < count; i++) {
+      if (keys[i].equals(key)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private @Nullable JsonNode put(ObjectNode out, String key, @Nullable JsonNode live, JsonNode change) {
     push(key);
     JsonNode merged = mergeValue(live, change);
     pop();
     if (merged != null) {
       out.set(key, merged);
     }
+    return merged;
   }
 
   private @Nullable JsonNode mergeValue(@Nullable JsonNode live, JsonNode change) {
@@ -68,18 +140,23 @@ final class ApplyMerge extends SchemaWalk {
     }
     if (change.isObject()) {
       if (live == null || !live.isObject() || atomicObject() || (live.isEmpty() && change.isEmpty())) {
-        return PatchValues.copyWithoutNulls(change);
+        return liveIfEqual(live, PatchValues.shareWithoutNulls(change));
       }
       return mergeObjects(live, change);
     }
     if (change.isArray()) {
       ListType type = listType();
       if (live == null || !live.isArray() || type.kind() == ListType.Kind.ATOMIC || (live.isEmpty() && change.isEmpty())) {
-        return PatchValues.copyWithoutNulls(change);
+        return liveIfEqual(live, PatchValues.shareWithoutNulls(change));
       }
       return mergeLists(live, change, type);
     }
-    return change;
+    return liveIfEqual(live, change);
+  }
+
+  /** {@code live} when it is frozen and equal to {@code merged} (the same JSON), else {@code merged}. */
+  private static JsonNode liveIfEqual(@Nullable JsonNode live, JsonNode merged) {
+    return live != null && live != merged && Json.isFrozen(live) && live.equals(merged) ? live : merged;
   }
 
   private record Item(PathElement element, JsonNode value, boolean repeated) {}
@@ -90,7 +167,11 @@ final class ApplyMerge extends SchemaWalk {
    * configuration element where the configuration cursor finds it. A live element repeated under one key
    * (stored objects may hold duplicates) is kept as it is after the first.
    */
-  private ArrayNode mergeLists(JsonNode live, JsonNode config, ListType type) {
+  private JsonNode mergeLists(JsonNode live, JsonNode config, ListType type) {
+    JsonNode aligned = mergeAligned(live, config, type);
+    if (aligned != null) {
+      return aligned;
+    }
     List<Item> left = items(live, type);
     List<Item> right = items(config, type);
     Map<PathElement, JsonNode> leftFirst = new HashMap<>();
@@ -129,7 +210,7 @@ final class ApplyMerge extends SchemaWalk {
       if (l < left.size()) {
         Item li = left.get(l);
         if (li.repeated() || !rightFirst.containsKey(li.element())) {
-          out.add(PatchValues.copy(li.value()));
+          out.add(PatchValues.share(li.value()));
           l++;
           continue;
         }
@@ -141,7 +222,7 @@ final class ApplyMerge extends SchemaWalk {
       if (r < right.size()) {
         PathElement element = right.get(r).element();
         JsonNode before = leftFirst.get(element);
-        out.add(before == null ? PatchValues.copyWithoutNulls(right.get(r).value()) : mergeItem(before, right.get(r).value(), type));
+        out.add(before == null ? PatchValues.shareWithoutNulls(right.get(r).value()) : mergeItem(before, right.get(r).value(), type));
         emitted.add(element);
         if (nextShared < shared.size() && shared.get(nextShared).equals(element)) {
           nextShared++;
@@ -151,14 +232,66 @@ final class ApplyMerge extends SchemaWalk {
         l++; // unreachable by the argument above; guarantees progress all the same
       }
     }
+    return sameElements(live, out) ? live : out;
+  }
+
+  /**
+   * The common case of {@link #mergeLists}, without its bookkeeping: both lists name the same distinct
+   * elements in the same order (a configuration applied again, changed or not), so the walk pairs them off and
+   * merges each pair, which is what the general walk emits for them. Null when the lists are not so aligned.
+   */
+  private @Nullable JsonNode mergeAligned(JsonNode live, JsonNode config, ListType type) {
+    int size = live.size();
+    if (size != config.size() || size > 16) {
+      return null;
+    }
+    PathElement[] elements = new PathElement[size];
+    for (int i = 0; i < size; i++) {
+      PathElement element = itemElement(type, config.get(i), i, false);
+      if (!element.equals(itemElement(type, live.get(i), i, false))) {
+        return null;
+      }
+      for (int j = 0; j < i; j++) {
+        if (elements[j].equals(element)) {
+          return null; // a repeated element: the general walk decides
+        }
+      }
+      elements[i] = element;
+    }
+    JsonNode[] merged = new JsonNode[size];
+    boolean same = Json.isFrozen(live);
+    for (int i = 0; i < size; i++) {
+      merged[i] = mergeItem(live.get(i), config.get(i), type);
+      same &= merged[i] == live.get(i);
+    }
+    if (same) {
+      return live;
+    }
+    ArrayNode out = Json.array();
+    for (JsonNode item : merged) {
+      out.add(item);
+    }
     return out;
+  }
+
+  /** Whether {@code live} is frozen and {@code merged} holds its very elements, in its order. */
+  private static boolean sameElements(JsonNode live, ArrayNode merged) {
+    if (!Json.isFrozen(live) || live.size() != merged.size()) {
+      return false;
+    }
+    for (int i = 0; i < merged.size(); i++) {
+      if (merged.get(i) != live.get(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private JsonNode mergeItem(JsonNode live, JsonNode change, ListType type) {
     if (type.isMap() && live.isObject() && change.isObject() && !atomicElements()) {
       return mergeObjects(live, change);
     }
-    return PatchValues.copyWithoutNulls(change);
+    return liveIfEqual(live, PatchValues.shareWithoutNulls(change));
   }
 
   private List<Item> items(JsonNode list, ListType type) {

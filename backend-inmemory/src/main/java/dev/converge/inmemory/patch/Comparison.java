@@ -70,7 +70,9 @@ final class Comparison extends SchemaWalk {
   }
 
   private void compare(@Nullable JsonNode before, @Nullable JsonNode after) {
-    if (before == null && after == null) {
+    if (before == after) {
+      // Both absent, or the very same (frozen, so unchanging) subtree: writes share the stored object's
+      // untouched subtrees, so most of an update's tree is skipped here without being walked.
       return;
     }
     JsonNode shape = after != null ? after : before;
@@ -110,6 +112,9 @@ final class Comparison extends SchemaWalk {
 
   private void compareItem(PathElement element, @Nullable JsonNode before, @Nullable JsonNode after, ListType type,
       boolean atomicElements) {
+    if (before == after) {
+      return;
+    }
     path.add(element);
     if (type.isMap() && !atomicElements && (before == null || before.isObject()) && (after == null || after.isObject())) {
       compareObjects(before, after);

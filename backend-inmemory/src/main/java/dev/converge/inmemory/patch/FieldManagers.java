@@ -1,9 +1,10 @@
 package dev.converge.inmemory.patch;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.converge.api.Json;
+import dev.converge.inmemory.json.Trees;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -61,6 +62,13 @@ final class FieldManagers {
     private FieldSet fields;
     /** The stored FieldsV1 of an entry decoded and not changed since, written back as it is. */
     private @Nullable JsonNode encoded;
+    /**
+     * The whole stored entry object that {@link #encoded} came from; written back as it is (frozen, shared
+     * with the previous version) when it is exactly what {@link #encode()} would write for this entry now.
+     */
+    private @Nullable JsonNode storedEntry;
+    /** The applied configuration whose owned set this entry holds, which keeps that set's encoding. */
+    private FieldSetMemo.@Nullable Applied applied;
     String apiVersion;
     @Nullable String time;
 
@@ -77,17 +85,93 @@ final class FieldManagers {
     void setFields(FieldSet fields) {
       this.fields = fields;
       this.encoded = null;
+      this.storedEntry = null;
+      this.applied = null;
+    }
+
+    /** Sets the owned fields of an applied configuration, whose encoding {@code applied} keeps. */
+    void setApplied(FieldSetMemo.Applied applied) {
+      setFields(applied.owned());
+      this.applied = applied;
     }
 
     /** Writes this entry's set as {@code other} had it stored, when the two sets are the same. */
     void reuseEncodingOf(Entry other) {
       this.encoded = other.encoded;
+      this.storedEntry = other.storedEntry;
     }
 
-    JsonNode fieldsV1() {
-      return encoded != null ? PatchValues.copy(encoded) : fields.toFieldsV1();
+    /** The stored entry object, if it is exactly this entry's encoding as {@code identity}'s. */
+    @Nullable JsonNode reusableEntry(Identity identity) {
+      JsonNode entry = storedEntry;
+      if (entry == null || encoded == null || !Json.isFrozen(entry) || entry.get("fieldsV1") != encoded) {
+        return null;
+      }
+      int expected = (time == null ? 5 : 6) + (identity.subresource().isEmpty() ? 0 : 1);
+      boolean same = entry.size() == expected
+          && text(entry, "manager", identity.manager())
+          && text(entry, "operation", identity.operation())
+          && text(entry, "apiVersion", apiVersion)
+          && (time == null || text(entry, "time", time))
+          && text(entry, "fieldsType", "FieldsV1")
+          && (identity.subresource().isEmpty() || text(entry, "subresource", identity.subresource()));
+      return same && inEncodingOrder(entry) ? entry : null;
+    }
+
+    /** {@link FieldManagers#seconds} of {@link #time}, parsed once per distinct time (sorting asks often). */
+    long seconds() {
+      String current = time;
+      if (current != secondsOf) {
+        seconds = FieldManagers.seconds(current);
+        secondsOf = current;
+      }
+      return seconds;
+    }
+
+    private long seconds;
+    private @Nullable String secondsOf;
+
+    private static boolean text(JsonNode entry, String field, String value) {
+      JsonNode node = entry.get(field);
+      return node != null && node.isTextual() && node.textValue().equals(value);
+    }
+
+    /** Whether the entry's fields come in the order {@link #encode()} writes them. */
+    private static boolean inEncodingOrder(JsonNode entry) {
+      int rank = -1;
+      for (java.util.Iterator<String> names = entry.fieldNames(); names.hasNext(); ) {
+        int next = ENTRY_FIELDS.indexOf(names.next());
+        if (next <= rank) {
+          return false;
+        }
+        rank = next;
+      }
+      return true;
+    }
+
+    /** The entry's FieldsV1, frozen: the stored encoding when the set is unchanged, else a new one (memoized). */
+    JsonNode fieldsV1(FieldSetMemo memo) {
+      if (encoded != null) {
+        return Json.freeze(encoded);
+      }
+      FieldSetMemo.Applied source = applied;
+      JsonNode known = source == null ? null : source.ownedFieldsV1();
+      if (known != null) {
+        memo.remember(known, fields); // this server's next write of the object decodes nothing either
+        return known;
+      }
+      ObjectNode written = fields.toFieldsV1();
+      memo.remember(written, fields);
+      if (source != null) {
+        source.ownedFieldsV1(written);
+      }
+      return written;
     }
   }
+
+  /** The fields of an entry in the order {@link #encode()} writes them. */
+  private static final List<String> ENTRY_FIELDS =
+      List.of("manager", "operation", "apiVersion", "time", "fieldsType", "fieldsV1", "subresource");
 
   private static final Comparator<Identity> IDENTITY_ORDER = Comparator.comparing(Identity::manager)
       .thenComparing(Identity::operation)
@@ -101,6 +185,11 @@ final class FieldManagers {
    * entries are dropped rather than failing the write: a stored object is not ours to reject.
    */
   static FieldManagers decode(@Nullable JsonNode managedFields) {
+    return decode(managedFields, FieldSetMemo.NONE);
+  }
+
+  /** {@link #decode(JsonNode)}, taking the sets of FieldsV1 nodes it has seen from {@code memo}. */
+  static FieldManagers decode(@Nullable JsonNode managedFields, FieldSetMemo memo) {
     FieldManagers out = new FieldManagers();
     if (managedFields == null || !managedFields.isArray()) {
       return out;
@@ -112,11 +201,14 @@ final class FieldManagers {
           || !entry.path("fieldsType").asText("FieldsV1").equals("FieldsV1")) {
         continue;
       }
-      FieldSet fields;
-      try {
-        fields = FieldSet.fromFieldsV1(fieldsV1);
-      } catch (IllegalArgumentException e) {
-        continue;
+      FieldSet fields = memo.recall(fieldsV1);
+      if (fields == null) {
+        try {
+          fields = FieldSet.fromFieldsV1(fieldsV1);
+        } catch (IllegalArgumentException e) {
+          continue;
+        }
+        memo.remember(fieldsV1, fields);
       }
       String apiVersion = entry.path("apiVersion").asText();
       String subresource = entry.path("subresource").asText();
@@ -131,6 +223,7 @@ final class FieldManagers {
       } else {
         Entry decoded = new Entry(fields, apiVersion, time == null || time.isNull() ? null : time.asText());
         decoded.encoded = fieldsV1;
+        decoded.storedEntry = entry;
         out.entries.put(identity, decoded);
       }
     }
@@ -139,7 +232,12 @@ final class FieldManagers {
 
   /** The managers of {@code object}'s {@code metadata.managedFields}. */
   static FieldManagers of(@Nullable JsonNode object) {
-    return decode(object == null ? null : object.path("metadata").get("managedFields"));
+    return of(object, FieldSetMemo.NONE);
+  }
+
+  /** {@link #of(JsonNode)} with {@link #decode(JsonNode, FieldSetMemo)}. */
+  static FieldManagers of(@Nullable JsonNode object, FieldSetMemo memo) {
+    return decode(object == null ? null : object.path("metadata").get("managedFields"), memo);
   }
 
   /** Removes {@code fields} from every manager's set but {@code except}'s, dropping managers left empty. */
@@ -170,7 +268,7 @@ final class FieldManagers {
     if (updaters.size() <= MAX_UPDATE_MANAGERS) {
       return;
     }
-    updaters.sort(Comparator.<Identity>comparingLong(i -> seconds(entries.get(i).time)).thenComparing(IDENTITY_ORDER));
+    updaters.sort(Comparator.<Identity>comparingLong(i -> entries.get(i).seconds()).thenComparing(IDENTITY_ORDER));
     Map<String, Identity> firstOfVersion = new LinkedHashMap<>();
     int count = updaters.size();
     for (int i = 0; i < updaters.size() && count > MAX_UPDATE_MANAGERS; i++) {
@@ -198,34 +296,62 @@ final class FieldManagers {
    * subresource.
    */
   void encodeInto(ObjectNode object) {
-    ObjectNode metadata = object.withObjectProperty("metadata");
-    if (entries.isEmpty()) {
+    encodeInto(object, FieldSetMemo.NONE);
+  }
+
+  /** {@link #encodeInto(ObjectNode)} with {@link #encode(FieldSetMemo)}. */
+  void encodeInto(ObjectNode object, FieldSetMemo memo) {
+    ObjectNode metadata = Trees.object(object, "metadata"); // a shared frozen metadata is copied, not changed
+    JsonNode list = encode(memo);
+    if (list == null) {
       metadata.remove("managedFields");
-      return;
+    } else {
+      metadata.set("managedFields", list);
+    }
+  }
+
+  /** The {@code managedFields} list of the entries ({@link #encodeInto}), or null when there are none. */
+  @Nullable JsonNode encode() {
+    return encode(FieldSetMemo.NONE);
+  }
+
+  /** {@link #encode()}, remembering each newly written FieldsV1 and the set it encodes in {@code memo}. */
+  @Nullable JsonNode encode(FieldSetMemo memo) {
+    if (entries.isEmpty()) {
+      return null;
     }
     List<Map.Entry<Identity, Entry>> sorted = new ArrayList<>(entries.entrySet());
     sorted.sort(Comparator.<Map.Entry<Identity, Entry>, String>comparing(e -> e.getKey().operation())
-        .thenComparingLong(e -> seconds(e.getValue().time))
+        .thenComparingLong(e -> e.getValue().seconds())
         .thenComparing(e -> e.getKey().manager())
         .thenComparing(e -> e.getValue().apiVersion)
         .thenComparing(e -> e.getKey().subresource()));
-    ArrayNode list = Json.array();
+    // Built frozen, bottom-up: the stored object holds this list as it is.
+    ArrayList<JsonNode> list = new ArrayList<>(sorted.size());
     for (Map.Entry<Identity, Entry> e : sorted) {
-      ObjectNode out = list.addObject();
-      out.put("manager", e.getKey().manager());
-      out.put("operation", e.getKey().operation());
-      out.put("apiVersion", e.getValue().apiVersion);
+      JsonNode unchanged = e.getValue().reusableEntry(e.getKey());
+      if (unchanged != null) {
+        list.add(unchanged);
+        continue;
+      }
+      LinkedHashMap<String, JsonNode> out = new LinkedHashMap<>(12);
+      out.put("manager", TextNode.valueOf(e.getKey().manager()));
+      out.put("operation", TextNode.valueOf(e.getKey().operation()));
+      out.put("apiVersion", TextNode.valueOf(e.getValue().apiVersion));
       if (e.getValue().time != null) {
-        out.put("time", e.getValue().time);
+        out.put("time", TextNode.valueOf(e.getValue().time));
       }
-      out.put("fieldsType", "FieldsV1");
-      out.set("fieldsV1", e.getValue().fieldsV1());
+      out.put("fieldsType", FIELDS_V1);
+      out.put("fieldsV1", e.getValue().fieldsV1(memo));
       if (!e.getKey().subresource().isEmpty()) {
-        out.put("subresource", e.getKey().subresource());
+        out.put("subresource", TextNode.valueOf(e.getKey().subresource()));
       }
+      list.add(Json.frozenObject(out));
     }
-    metadata.set("managedFields", list);
+    return Json.frozenArray(list);
   }
+
+  private static final TextNode FIELDS_V1 = TextNode.valueOf("FieldsV1");
 
   /** Seconds since the epoch of an RFC 3339 timestamp; 0 when absent or unreadable (as a nil time sorts). */
   private static long seconds(@Nullable String time) {

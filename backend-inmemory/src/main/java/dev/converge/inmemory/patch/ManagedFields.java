@@ -36,8 +36,32 @@ public final class ManagedFields {
    */
   public static ObjectNode recordUpdate(GroupKind kind, @Nullable ObjectNode before, ObjectNode after, String manager,
       @Nullable String subresource, String apiVersion, String time) {
+    JsonNode managedFields = afterUpdate(kind, before, after, manager, subresource, apiVersion, time);
+    ObjectNode out = after.deepCopy();
+    ObjectNode metadata = out.withObjectProperty("metadata");
+    if (managedFields == null) {
+      metadata.remove("managedFields");
+    } else {
+      metadata.set("managedFields", managedFields);
+    }
+    return out;
+  }
+
+  /**
+   * What {@link #recordUpdate} stores in {@code metadata.managedFields}, without copying the object: the
+   * list (frozen), or null when no manager owns anything. The server calls this one and sets the list into
+   * its own working tree.
+   */
+  public static @Nullable JsonNode afterUpdate(GroupKind kind, @Nullable ObjectNode before, ObjectNode after,
+      String manager, @Nullable String subresource, String apiVersion, String time) {
+    return afterUpdate(kind, before, after, manager, subresource, apiVersion, time, FieldSetMemo.NONE);
+  }
+
+  /** {@link #afterUpdate(GroupKind, ObjectNode, ObjectNode, String, String, String, String)} with a memo of field sets. */
+  public static @Nullable JsonNode afterUpdate(GroupKind kind, @Nullable ObjectNode before, ObjectNode after,
+      String manager, @Nullable String subresource, String apiVersion, String time, FieldSetMemo memo) {
     Scope scope = Scope.of(subresource);
-    FieldManagers managers = startingManagers(before, after, subresource);
+    FieldManagers managers = startingManagers(before, after, subresource, memo);
     Comparison comparison = Comparison.of(kind, scope, before, after);
     FieldSet changed = comparison.changed();
     managers.takeAway(changed, null);
@@ -55,22 +79,21 @@ public final class ManagedFields {
       }
       managers.capUpdateManagers();
     }
-    ObjectNode out = after.deepCopy();
-    managers.encodeInto(out);
-    return out;
+    return managers.encode(memo);
   }
 
-  private static FieldManagers startingManagers(@Nullable ObjectNode before, ObjectNode after, @Nullable String subresource) {
+  private static FieldManagers startingManagers(@Nullable ObjectNode before, ObjectNode after, @Nullable String subresource,
+      FieldSetMemo memo) {
     JsonNode supplied = after.path("metadata").get("managedFields");
     if (subresource == null && supplied != null && supplied.isArray() && !supplied.isEmpty()) {
       if (supplied.size() == 1 && supplied.get(0).isObject() && supplied.get(0).isEmpty()) {
         return new FieldManagers(); // [{}]: the documented way to reset managedFields
       }
-      FieldManagers decoded = FieldManagers.decode(supplied);
+      FieldManagers decoded = FieldManagers.decode(supplied, memo);
       if (!decoded.entries.isEmpty()) {
         return decoded;
       }
     }
-    return FieldManagers.of(before);
+    return FieldManagers.of(before, memo);
   }
 }

@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.converge.api.GroupKind;
 import dev.converge.core.schema.ListType;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The fields an applied configuration sets, which become its manager's set (structured-merge-diff's {@code
@@ -68,11 +66,11 @@ final class OwnedFields extends SchemaWalk {
 
   private void walkList(JsonNode list, FieldSet node, ListType type) {
     boolean atomicElements = atomicElements();
-    Set<PathElement> seen = new HashSet<>();
     for (int i = 0; i < list.size(); i++) {
       JsonNode item = list.get(i);
       PathElement element = itemElement(type, item, i, strict);
-      if (!seen.add(element) && strict) {
+      // Every item's element becomes a member of this node, so a member already there is a duplicate.
+      if (strict && node.contains(element)) {
         throw PatchException.badRequest(where() + ": duplicate entries for key " + element);
       }
       node.add(element);

@@ -172,6 +172,41 @@ final class PatchValues {
   }
 
   /**
+   * {@code node} itself when it is frozen (nothing can change it, so a result may hold it), else a mutable deep
+   * copy: what server-side apply puts into its result for the parts of the object it leaves alone.
+   */
+  static JsonNode share(JsonNode node) {
+    return Json.isFrozen(node) ? node : node.deepCopy();
+  }
+
+  /**
+   * {@link #copyWithoutNulls} that returns a frozen {@code node} itself when it has no {@code null} member
+   * anywhere (nothing would be left out): an applied configuration is frozen, and what it creates is mostly
+   * stored as it was sent.
+   */
+  static JsonNode shareWithoutNulls(JsonNode node) {
+    return Json.isFrozen(node) && !hasNullMember(node) ? node : copyWithoutNulls(node);
+  }
+
+  private static boolean hasNullMember(JsonNode node) {
+    if (node.isObject()) {
+      for (Map.Entry<String, JsonNode> field : node.properties()) {
+        JsonNode value = field.getValue();
+        if (value.isNull() || (value.isContainerNode() && hasNullMember(value))) {
+          return true;
+        }
+      }
+    } else if (node.isArray()) {
+      for (JsonNode element : node) {
+        if (element.isContainerNode() && hasNullMember(element)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
    * A mutable deep copy in which object members whose value is {@code null} are left out: how a value that
    * asks for fields to be unset reads once it has been stored.
    */

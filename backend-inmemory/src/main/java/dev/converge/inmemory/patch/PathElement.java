@@ -1,7 +1,6 @@
 package dev.converge.inmemory.patch;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.collect.ImmutableList;
 import dev.converge.api.Json;
 import java.util.ArrayList;
@@ -9,6 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,6 +33,18 @@ final class PathElement implements Comparable<PathElement> {
 
   private static final Comparator<KeyField> BY_NAME = Comparator.comparing(KeyField::name);
 
+  /**
+   * How many field names and FieldsV1 keys are interned. The tables memoize pure functions of their keys
+   * (equal elements whichever instance is returned), so they change no result; they only spare every apply
+   * and every decoded {@code managedFields} entry the allocation of elements for the same few hundred field
+   * names and list keys, and the re-encoding of their FieldsV1 keys. Once full they stop growing.
+   */
+  static final int INTERN_LIMIT = 1 << 15;
+
+  private static final ConcurrentHashMap<String, PathElement> FIELDS = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<String, PathElement> PARSED = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<ImmutableList<KeyField>, PathElement> KEYS = new ConcurrentHashMap<>();
+
   private final Kind kind;
   private final String name;
   private final ImmutableList<KeyField> key;
@@ -56,22 +68,49 @@ final class PathElement implements Comparable<PathElement> {
   }
 
   static PathElement field(String name) {
-    return new PathElement(Kind.FIELD, name, ImmutableList.of(), null, 0);
+    PathElement element = FIELDS.get(name);
+    if (element == null) {
+      element = new PathElement(Kind.FIELD, name, ImmutableList.of(), null, 0);
+      if (FIELDS.size() < INTERN_LIMIT) {
+        PathElement raced = FIELDS.putIfAbsent(name, element);
+        if (raced != null) {
+          element = raced;
+        }
+      }
+    }
+    return element;
   }
 
   /** A keyed list element; the key fields are sorted by name and their values canonicalised. */
   static PathElement key(List<KeyField> fields) {
+    ImmutableList<KeyField> key;
     if (fields.size() == 1) {
       KeyField only = fields.get(0);
       JsonNode value = PatchValues.canonical(only.value());
-      return new PathElement(Kind.KEY, "", ImmutableList.of(value == only.value() ? only : new KeyField(only.name(), value)), null, 0);
+      key = ImmutableList.of(value == only.value() ? only : new KeyField(only.name(), value));
+    } else {
+      List<KeyField> sorted = new ArrayList<>(fields.size());
+      for (KeyField field : fields) {
+        sorted.add(new KeyField(field.name(), PatchValues.canonical(field.value())));
+      }
+      sorted.sort(BY_NAME);
+      key = ImmutableList.copyOf(sorted);
     }
-    List<KeyField> sorted = new ArrayList<>(fields.size());
-    for (KeyField field : fields) {
-      sorted.add(new KeyField(field.name(), PatchValues.canonical(field.value())));
+    boolean scalars = true;
+    for (KeyField field : key) {
+      scalars &= !field.value().isContainerNode(); // only immutable values go into the shared table
     }
-    sorted.sort(BY_NAME);
-    return new PathElement(Kind.KEY, "", ImmutableList.copyOf(sorted), null, 0);
+    PathElement element = scalars ? KEYS.get(key) : null;
+    if (element == null) {
+      element = new PathElement(Kind.KEY, "", key, null, 0);
+      if (scalars && KEYS.size() < INTERN_LIMIT) {
+        PathElement raced = KEYS.putIfAbsent(key, element);
+        if (raced != null) {
+          element = raced;
+        }
+      }
+    }
+    return element;
   }
 
   static PathElement value(JsonNode value) {
@@ -101,8 +140,8 @@ final class PathElement implements Comparable<PathElement> {
     if (text == null) {
       text = switch (kind) {
         case FIELD -> "f:" + name;
-        case KEY -> "k:" + Json.write(keyObject());
-        case VALUE -> "v:" + Json.write(Objects.requireNonNull(value));
+        case KEY -> keyText();
+        case VALUE -> "v:" + JsonText.scalar(Objects.requireNonNull(value));
         case INDEX -> "i:" + index;
       };
       fieldsV1 = text; // a benign race: every thread computes the same string
@@ -116,6 +155,24 @@ final class PathElement implements Comparable<PathElement> {
    * @throws IllegalArgumentException if it is not one
    */
   static PathElement parse(String text) {
+    PathElement known = PARSED.get(text);
+    if (known != null) {
+      return known;
+    }
+    PathElement parsed = parseText(text);
+    if (parsed.fieldsV1 == null && parsed.fieldsV1().equals(text)) {
+      parsed.fieldsV1 = text; // the stored spelling is the canonical one: keep that string, not an equal copy
+    }
+    if (PARSED.size() < INTERN_LIMIT) {
+      PathElement raced = PARSED.putIfAbsent(text, parsed);
+      if (raced != null) {
+        return raced;
+      }
+    }
+    return parsed;
+  }
+
+  private static PathElement parseText(String text) {
     if (text.length() < 2 || text.charAt(1) != ':') {
       throw new IllegalArgumentException("not a FieldsV1 path element: " + text);
     }
@@ -147,12 +204,18 @@ final class PathElement implements Comparable<PathElement> {
     }
   }
 
-  private ObjectNode keyObject() {
-    ObjectNode object = Json.object();
-    for (KeyField field : key) {
-      object.set(field.name(), field.value());
+  /** {@code k:} and the key's JSON object, written as Jackson writes it ({@link JsonText}). */
+  private String keyText() {
+    StringBuilder out = new StringBuilder(24).append("k:{");
+    for (int i = 0; i < key.size(); i++) {
+      if (i > 0) {
+        out.append(',');
+      }
+      JsonText.string(out, key.get(i).name());
+      out.append(':');
+      JsonText.scalar(out, key.get(i).value());
     }
-    return object;
+    return out.append('}').toString();
   }
 
   /** structured-merge-diff's path notation: {@code .image}, {@code [name="web"]}, {@code [="x"]}, {@code [0]}. */

@@ -21,7 +21,7 @@ final class Removal extends SchemaWalk {
     super(kind, Scope.MAIN);
   }
 
-  /** {@code object} without the fields in {@code remove}, as a new tree. */
+  /** {@code object} without the fields in {@code remove}, as a new tree that keeps the untouched frozen subtrees. */
   static ObjectNode remove(GroupKind kind, ObjectNode object, FieldSet remove) {
     ObjectNode out = new Removal(kind).removeFromObject(object, remove);
     return out == null ? Json.object() : out;
@@ -40,7 +40,7 @@ final class Removal extends SchemaWalk {
       FieldSet below = remove.childOrNull(element);
       JsonNode value = field.getValue();
       if (below == null || below.isEmpty()) {
-        out.set(field.getKey(), PatchValues.copy(value));
+        out.set(field.getKey(), PatchValues.share(value));
         continue;
       }
       push(field.getKey());
@@ -55,12 +55,12 @@ final class Removal extends SchemaWalk {
 
   private @Nullable JsonNode removeBelow(JsonNode value, FieldSet remove) {
     if (value.isObject()) {
-      return atomicObject() ? PatchValues.copy(value) : removeFromObject(value, remove);
+      return atomicObject() ? PatchValues.share(value) : removeFromObject(value, remove);
     }
     if (value.isArray()) {
       ListType type = listType();
       if (type.kind() == ListType.Kind.ATOMIC) {
-        return PatchValues.copy(value);
+        return PatchValues.share(value);
       }
       ArrayNode out = Json.array();
       boolean atomicElements = atomicElements();
@@ -75,11 +75,11 @@ final class Removal extends SchemaWalk {
           JsonNode rest = removeFromObject(item, below);
           out.add(rest == null ? Json.object() : rest);
         } else {
-          out.add(PatchValues.copy(item));
+          out.add(PatchValues.share(item));
         }
       }
       return out.isEmpty() && !value.isEmpty() ? null : out;
     }
-    return PatchValues.copy(value);
+    return PatchValues.share(value);
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.converge.api.GroupKind;
 import dev.converge.api.Json;
+import dev.converge.inmemory.json.Trees;
 import dev.converge.inmemory.patch.ApplyConflictException.Conflict;
 import dev.converge.inmemory.patch.FieldManagers.Entry;
 import dev.converge.inmemory.patch.FieldManagers.Identity;
@@ -44,7 +45,8 @@ public final class ServerSideApply {
 
   /**
    * Applies {@code applied} for {@code manager}. {@code live} null means the object is being created.
-   * Returns the merged object with {@code metadata.managedFields} updated, as a new tree; no input is
+   * Returns the merged object with {@code metadata.managedFields} updated, under a new root that keeps the
+   * frozen subtrees of {@code live} and {@code applied} it leaves unchanged; no input is
    * modified.
    *
    * @param apiVersion the version the configuration is written in, recorded in the manager's entry
@@ -56,6 +58,15 @@ public final class ServerSideApply {
    */
   public static ObjectNode apply(GroupKind kind, @Nullable ObjectNode live, ObjectNode applied, String manager,
       boolean force, @Nullable String subresource, String apiVersion, String time) {
+    return apply(kind, live, applied, manager, force, subresource, apiVersion, time, FieldSetMemo.NONE);
+  }
+
+  /**
+   * {@link #apply(GroupKind, ObjectNode, ObjectNode, String, boolean, String, String, String)}, reading the
+   * live object's field sets from {@code memo} where it knows them and remembering the ones it writes.
+   */
+  public static ObjectNode apply(GroupKind kind, @Nullable ObjectNode live, ObjectNode applied, String manager,
+      boolean force, @Nullable String subresource, String apiVersion, String time, FieldSetMemo memo) {
     if (manager.isEmpty()) {
       throw PatchException.badRequest("PatchOptions.fieldManager is required for apply requests");
     }
@@ -65,17 +76,25 @@ public final class ServerSideApply {
     }
     Scope scope = Scope.of(subresource);
     ObjectNode config = inScope(applied, scope);
-    FieldSet appliedFields = OwnedFields.of(kind, scope, config, true);
+    // The same frozen configuration applied again has the same fields: computed once per configuration.
+    FieldSetMemo.Applied known = memo.applied(kind, scope, applied);
+    if (known == null) {
+      FieldSet fields = OwnedFields.of(kind, scope, config, true);
+      known = new FieldSetMemo.Applied(kind, scope, fields, fields.difference(SERVER_MANAGED));
+      memo.rememberApplied(applied, known);
+    }
+    FieldSet appliedFields = known.fields();
     ObjectNode merged = ApplyMerge.merge(kind, live, config);
 
-    FieldManagers managers = FieldManagers.of(live);
+    FieldManagers managers = FieldManagers.of(live, memo);
     Identity self = Identity.apply(manager, subresource);
     Entry previous = managers.entries.remove(self);
     FieldSet lastFields = previous == null ? null : previous.fields();
     // The new set joins the others before pruning, unstripped, so that it protects metadata.name and with
     // it the whole metadata object, as in Kubernetes (the stripping happens after the merge).
     managers.entries.put(self, new Entry(appliedFields, apiVersion, previous == null ? null : previous.time));
-    if (lastFields != null && !lastFields.isEmpty()) {
+    if (lastFields != null && !lastFields.isEmpty() && !appliedFields.covers(lastFields)) {
+      // Only what the manager applied before and leaves out now can be pruned: nothing, if it applies all of it.
       merged = prune(kind, merged, managers, lastFields);
     }
 
@@ -90,7 +109,12 @@ public final class ServerSideApply {
     }
 
     Entry entry = managers.entries.get(self);
-    entry.setFields(entry.fields().difference(SERVER_MANAGED));
+    // Unless other managers' changes reached it, the entry still holds the applied set, stripped already.
+    if (entry.fields() == appliedFields) {
+      entry.setApplied(known);
+    } else {
+      entry.setFields(entry.fields().difference(SERVER_MANAGED));
+    }
     boolean entryChanged = previous == null || !previous.fields().sameAs(entry.fields());
     if (entry.fields().isEmpty()) {
       managers.entries.remove(self);
@@ -100,7 +124,10 @@ public final class ServerSideApply {
     if (!entryChanged) {
       entry.reuseEncodingOf(previous);
     }
-    managers.encodeInto(merged);
+    if (Json.isFrozen(merged)) {
+      merged = Trees.shallowCopy(merged); // an unchanged merge is the live object itself; the result's root is new
+    }
+    managers.encodeInto(merged, memo);
     return merged;
   }
 

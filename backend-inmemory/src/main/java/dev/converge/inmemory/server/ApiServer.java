@@ -154,7 +154,12 @@ public final class ApiServer {
 
   /** Server-side apply of {@code object} by {@code fieldManager}: a PATCH with {@link PatchType#APPLY}. */
   public Resource apply(Identity who, Resource object, String fieldManager, boolean force) {
-    return patch(who, object.key(), PatchType.APPLY, object.json(), PatchOptions.apply(fieldManager, force));
+    // patch(who, object.key(), PatchType.APPLY, object.json(), …), without parsing the object a second time.
+    ResourceKey key = object.key();
+    ResourceType type = type(key.groupKind());
+    PatchOptions options = PatchOptions.apply(fieldManager, force);
+    return serve(RequestInfo.of(who, Verb.PATCH, type, options.subresource(), scopedNamespace(type, key.namespace()), key.name()),
+        ctx -> writes.apply(ctx, type, object, options));
   }
 
   /**

@@ -8,6 +8,7 @@ import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
 import dev.converge.api.ResourceType;
 import dev.converge.inmemory.json.Trees;
+import org.jspecify.annotations.Nullable;
 
 /**
  * PATCH requests ({@code k8s.io/apiserver/pkg/endpoints/handlers/patch.go}): the patch is applied to the
@@ -24,6 +25,15 @@ final class Patches {
 
   Resource patch(RequestContext ctx, ResourceType type, ResourceKey key, PatchType patchType, JsonNode body,
       PatchOptions options) {
+    return patch(ctx, type, key, patchType, body, options, null);
+  }
+
+  /**
+   * A patch whose body the caller also has as a {@link Resource} ({@code parsed}, whose tree is {@code body}):
+   * a server-side apply through the Backend SPI, which then is not parsed again.
+   */
+  Resource patch(RequestContext ctx, ResourceType type, ResourceKey key, PatchType patchType, JsonNode body,
+      PatchOptions options, @Nullable Resource parsed) {
     PatchEngine engine = writes.patches;
     if (engine == null) {
       throw Errors.internal("this server was built without a patch engine");
@@ -36,7 +46,7 @@ final class Patches {
     Resource old = writes.store.get(type.groupKind(), type.namespaced() ? key.namespace() : "", key.name());
     String time = writes.timestamp(writes.server.ticker().now());
     if (patchType == PatchType.APPLY) {
-      return apply(ctx, type, key, body, options, engine, old, status, time);
+      return apply(ctx, type, key, body, options, engine, old, status, time, parsed);
     }
     if (old == null) {
       throw Errors.notFound(type, key.name());
@@ -55,14 +65,14 @@ final class Patches {
   }
 
   private Resource apply(RequestContext ctx, ResourceType type, ResourceKey key, JsonNode body, PatchOptions options,
-      PatchEngine engine, Resource old, boolean status, String time) {
+      PatchEngine engine, @Nullable Resource old, boolean status, String time, @Nullable Resource parsed) {
     if (options.fieldManager() == null || options.fieldManager().isEmpty()) {
       throw Errors.badRequest("PATCH, application/apply-patch+yaml requires fieldManager to be set");
     }
     if (!body.isObject()) {
       throw Errors.badRequest("the body of an apply request must be an object");
     }
-    Resource applied = parse(type, key, (ObjectNode) body);
+    Resource applied = parsed != null && parsed.json() == body ? check(type, key, parsed) : parse(type, key, (ObjectNode) body);
     JsonNode appliedManaged = applied.metadata().path("managedFields");
     if (appliedManaged.isArray() && !appliedManaged.isEmpty()) {
       throw Errors.badRequest("metadata.managedFields must be nil");
@@ -99,13 +109,18 @@ final class Patches {
     } catch (InvalidResourceException e) {
       throw Errors.invalid(type, key.name(), ImmutableList.of(e.getMessage()));
     }
+    return check(type, key, parsed);
+  }
+
+  /** {@code parsed} if it names the object of the request ({@code key}), with the key's namespace filled in. */
+  private static Resource check(ResourceType type, ResourceKey key, Resource parsed) {
     if (!parsed.name().equals(key.name()) || (type.namespaced() && !parsed.namespace().isEmpty()
         && !parsed.namespace().equals(key.namespace())) || !parsed.groupKind().equals(type.groupKind())) {
       throw Errors.badRequest("the name of the object (" + parsed.name() + ") does not match the name on the URL ("
           + key.name() + ")");
     }
     if (type.namespaced() && parsed.namespace().isEmpty()) {
-      ObjectNode copy = Trees.shallowCopy(tree);
+      ObjectNode copy = Trees.shallowCopy(parsed.json());
       Trees.object(copy, "metadata").put("namespace", key.namespace());
       return Resource.of(copy);
     }

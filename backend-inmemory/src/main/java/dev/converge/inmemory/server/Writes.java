@@ -231,8 +231,12 @@ final class Writes {
         Trees.object(root, "spec").set("finalizers", finalizers);
       }
     }
-    Defaulting.apply(type.groupKind(), root);
-    Trees.restoreUnchanged(root, in.json());
+    Trees.restoreUnchanged(root, old.json(), in.json());
+    if (!(Defaulting.contentOnly(type.groupKind()) && Trees.sameContent(root, old.json()))) {
+      // Content that is the stored object's own is defaulted already (see Defaulting.contentOnly).
+      Defaulting.apply(type.groupKind(), root);
+      Trees.restoreUnchanged(root, old.json(), in.json());
+    }
     if (Generations.tracked(type)) {
       long generation = old.generation();
       metadata.put("generation", Generations.specChanged(type, old.json(), root) ? generation + 1 : generation);
@@ -282,6 +286,11 @@ final class Writes {
   Resource patch(RequestContext ctx, ResourceType type, ResourceKey key, PatchType patchType, JsonNode body,
       PatchOptions options) {
     return patching.patch(ctx, type, key, patchType, body, options);
+  }
+
+  /** Server-side apply of an object the caller has parsed already. */
+  Resource apply(RequestContext ctx, ResourceType type, Resource object, PatchOptions options) {
+    return patching.patch(ctx, type, object.key(), PatchType.APPLY, object.json(), options, object);
   }
 
   // ---------------------------------------------------------------- shared steps

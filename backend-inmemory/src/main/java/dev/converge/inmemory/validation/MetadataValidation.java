@@ -27,7 +27,9 @@ final class MetadataValidation {
       if (namespace.isEmpty()) {
         errors.required("metadata.namespace");
       } else {
-        Names.checkDns1123Label(namespace).ifPresent(problem -> errors.invalid("metadata.namespace", namespace, problem));
+        if (!NameChecks.dns1123Label(namespace)) {
+          Names.checkDns1123Label(namespace).ifPresent(problem -> errors.invalid("metadata.namespace", namespace, problem));
+        }
       }
     } else if (!namespace.isEmpty()) {
       errors.forbidden("metadata.namespace", "not allowed on this type");
@@ -38,14 +40,21 @@ final class MetadataValidation {
 
   private static void labelsAndAnnotations(JsonNode metadata, FieldErrors errors) {
     for (Map.Entry<String, JsonNode> label : metadata.path("labels").properties()) {
-      Names.checkQualifiedName(label.getKey())
-          .ifPresent(problem -> errors.invalid("metadata.labels", label.getKey(), problem));
+      if (!NameChecks.qualifiedName(label.getKey())) {
+        Names.checkQualifiedName(label.getKey())
+            .ifPresent(problem -> errors.invalid("metadata.labels", label.getKey(), problem));
+      }
       String value = label.getValue().asText();
-      Names.checkLabelValue(value).ifPresent(problem -> errors.invalid("metadata.labels", value, problem));
+      if (!NameChecks.labelValue(value)) {
+        Names.checkLabelValue(value).ifPresent(problem -> errors.invalid("metadata.labels", value, problem));
+      }
     }
     for (Map.Entry<String, JsonNode> annotation : metadata.path("annotations").properties()) {
       String key = annotation.getKey();
-      Names.checkQualifiedName(key.toLowerCase()).ifPresent(problem -> errors.invalid("metadata.annotations", key, problem));
+      String lower = key.toLowerCase();
+      if (!NameChecks.qualifiedName(lower)) {
+        Names.checkQualifiedName(lower).ifPresent(problem -> errors.invalid("metadata.annotations", key, problem));
+      }
     }
   }
 
@@ -105,14 +114,14 @@ final class MetadataValidation {
   /** The name rule of each kind: namespaces are DNS-1123 labels, services DNS-1035 labels, RBAC path segments. */
   static Optional<String> nameRule(GroupKind kind, String name) {
     if (kind.isCore() && kind.kind().equals("Namespace")) {
-      return Names.checkDns1123Label(name);
+      return NameChecks.dns1123Label(name) ? Optional.empty() : Names.checkDns1123Label(name);
     }
     if (kind.isCore() && kind.kind().equals("Service")) {
-      return Names.checkDns1035Label(name);
+      return NameChecks.dns1035Label(name) ? Optional.empty() : Names.checkDns1035Label(name);
     }
     if (kind.group().equals("rbac.authorization.k8s.io")) {
       return Names.checkPathSegment(name);
     }
-    return Names.checkDns1123Subdomain(name);
+    return NameChecks.dns1123Subdomain(name) ? Optional.empty() : Names.checkDns1123Subdomain(name);
   }
 }

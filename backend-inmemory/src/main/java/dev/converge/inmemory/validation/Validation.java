@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.google.common.collect.ImmutableList;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceType;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -41,6 +42,11 @@ public final class Validation {
       MetadataValidation.update(type, json, old, errors);
     }
     JsonNode oldJson = old == null ? null : old.json();
+    if (oldJson != null && unchangedContent(json, oldJson)) {
+      // The update keeps the stored content itself (the server shares unchanged subtrees by reference):
+      // content the kind's rules accepted when it was stored, compared with itself by the update rules.
+      return errors.causes();
+    }
     String group = type.group();
     String kind = type.kind();
     if (group.equals("apps") && !kind.equals("ControllerRevision")) {
@@ -55,6 +61,35 @@ public final class Validation {
       CrdValidation.validate(json, errors);
     }
     return errors.causes();
+  }
+
+  /**
+   * Whether every top-level field the kind rules read (all but {@code metadata}, {@code status},
+   * {@code apiVersion} and {@code kind}) is the very node stored in {@code old}. Stored content passed these
+   * rules when it was written (subresource writes change only status, or a pod's node or a namespace's
+   * finalizers, which the rules accept), and the update rules compare old with new, which are the same.
+   */
+  private static boolean unchangedContent(JsonNode json, JsonNode old) {
+    int fields = 0;
+    for (Map.Entry<String, JsonNode> field : json.properties()) {
+      if (!content(field.getKey())) {
+        continue;
+      }
+      if (old.get(field.getKey()) != field.getValue()) {
+        return false;
+      }
+      fields++;
+    }
+    for (Iterator<String> names = old.fieldNames(); names.hasNext(); ) {
+      if (content(names.next())) {
+        fields--;
+      }
+    }
+    return fields == 0;
+  }
+
+  private static boolean content(String field) {
+    return !(field.equals("metadata") || field.equals("status") || field.equals("apiVersion") || field.equals("kind"));
   }
 
   /**
@@ -102,7 +137,7 @@ public final class Validation {
 
   private static void keys(JsonNode data, String path, FieldErrors errors) {
     for (Map.Entry<String, JsonNode> entry : data.properties()) {
-      if (!CONFIG_KEY.matcher(entry.getKey()).matches()) {
+      if (!NameChecks.configKey(entry.getKey()) && !CONFIG_KEY.matcher(entry.getKey()).matches()) {
         errors.invalid(path, entry.getKey(), "a valid config key must consist of alphanumeric characters, '-', '_' or '.'");
       }
     }

@@ -108,6 +108,8 @@ class FieldSetTest {
     for (FieldSet owner : owners) {
       assertThat(last.intersects(owner)).isEqualTo(!last.intersection(owner).isEmpty());
       assertThat(last.sameAs(owner)).isEqualTo(last.paths().equals(owner.paths()));
+      assertThat(last.covers(owner)).isEqualTo(owner.difference(last).isEmpty());
+      assertThat(last.union(owner).covers(owner)).isTrue();
     }
     assertThat(last.sameAs(FieldSet.fromFieldsV1(last.toFieldsV1()))).isTrue();
     assertThat(last.union(owners.get(0)).sameAs(owners.get(0).union(last))).isTrue();

@@ -9,6 +9,7 @@ import static dev.converge.inmemory.patch.ServerSideApplyTest.T3;
 import static dev.converge.inmemory.patch.ServerSideApplyTest.owners;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.converge.api.Json;
 import java.util.List;
@@ -66,6 +67,19 @@ class ManagedFieldsTest {
     ObjectNode v3 = ManagedFields.recordUpdate(DEPLOYMENT, v2, changedAgain, "scaler", null, "apps/v1", T3);
     assertThat(owners(v3)).filteredOn(o -> o.startsWith("scaler")).containsExactly("scaler/Update: .spec.paused", "scaler/Update: .spec.replicas");
     assertThat(v3.at("/metadata/managedFields/1/time").asText()).isEqualTo(T3);
+  }
+
+  @Test
+  void update_keepsTheStoredEntriesItLeavesAlone_asTheyAre() {
+    ObjectNode v1 = Json.freezeObject(ManagedFields.recordUpdate(DEPLOYMENT, null, frozen(CREATED), "kubectl-create", null, "apps/v1", T1));
+    ObjectNode labelled = v1.deepCopy();
+    labelled.with("metadata").set("managedFields", v1.at("/metadata/managedFields")); // the server keeps the stored list
+    labelled.with("metadata").with("labels").put("team", "a");
+    JsonNode list = ManagedFields.afterUpdate(DEPLOYMENT, v1, labelled, "labeller", null, "apps/v1", T2);
+    assertThat(list.get(0)).isSameAs(v1.at("/metadata/managedFields/0"));
+    assertThat(list.get(1).path("manager").asText()).isEqualTo("labeller");
+    assertThat(list).isEqualTo(ManagedFields.recordUpdate(DEPLOYMENT, v1, labelled.deepCopy(), "labeller", null, "apps/v1", T2)
+        .at("/metadata/managedFields"));
   }
 
   @Test

@@ -105,6 +105,19 @@ class ServerSideApplyTest {
   }
 
   @Test
+  void reapply_ofAnEqualConfiguration_keepsEveryLiveSubtree_byReference() {
+    ObjectNode live = apply(null, WEB, "converge", T1);
+    ObjectNode again = ServerSideApply.apply(DEPLOYMENT, live, frozen(WEB), "converge", false, null, "apps/v1", T2);
+    assertThat(again).isNotSameAs(live).isEqualTo(live);
+    assertThat(again.get("spec")).isSameAs(live.get("spec"));
+    assertThat(again.at("/metadata/managedFields/0")).isSameAs(live.at("/metadata/managedFields/0"));
+    ObjectNode scaled = ServerSideApply.apply(DEPLOYMENT, live, frozen(spec("{'replicas':5}")),
+        "other", true, null, "apps/v1", T2);
+    assertThat(scaled.get("spec")).isNotSameAs(live.get("spec"));
+    assertThat(scaled.at("/spec/template")).isSameAs(live.at("/spec/template"));
+  }
+
+  @Test
   void twoAppliers_withEqualValues_shareTheField_andItStaysUntilBothDropIt() {
     ObjectNode live = apply(null, WEB, "converge", T1);
     ObjectNode shared = apply(live, spec("{'replicas':2}"), "autoscaler", T2);
@@ -274,14 +287,33 @@ class ServerSideApplyTest {
   }
 
   @Test
-  void apply_neverModifiesItsInputs_andReturnsAMutableTree() {
+  void apply_neverModifiesItsInputs_andSharesOnlyTheFrozenSubtreesItLeavesAlone() {
     ObjectNode live = apply(null, WEB, "converge", T1);
     ObjectNode copy = live.deepCopy();
     ObjectNode config = frozen(spec("{'replicas':4}"));
     ObjectNode result = ServerSideApply.apply(DEPLOYMENT, live, config, "other", true, null, "apps/v1", T2);
     assertThat(live).isEqualTo(copy);
     assertThat(config).isEqualTo(json(spec("{'replicas':4}")));
+    // What the apply changed is new and mutable; what it left alone is the live object's own frozen subtree.
     assertThat(Json.isFrozen(result)).isFalse();
-    result.with("spec").with("template").with("spec").withArray("containers").addObject().put("name", "added");
+    assertThat(Json.isFrozen(result.get("spec"))).isFalse();
+    assertThat(result.at("/spec/template")).isSameAs(live.at("/spec/template"));
+    ((ObjectNode) result.get("spec")).put("paused", true);
+    // A mutable live object is never shared: the result is then a copy throughout.
+    ObjectNode mutableLive = live.deepCopy();
+    ObjectNode fromMutable = ServerSideApply.apply(DEPLOYMENT, mutableLive, config, "other", true, null, "apps/v1", T2);
+    assertThat(fromMutable.at("/spec/template")).isNotSameAs(mutableLive.at("/spec/template")).isEqualTo(mutableLive.at("/spec/template"));
+    ((ObjectNode) fromMutable.at("/spec/template/spec")).put("hostNetwork", true);
+    assertThat(mutableLive).isEqualTo(copy);
+  }
+
+  @Test
+  void create_storesTheConfigurationsOwnFrozenSubtrees_whenTheyHoldNoNulls() {
+    ObjectNode config = frozen(spec("{'replicas':2,'template':{'spec':{'containers':[{'name':'web','image':'a'}]}}}"));
+    ObjectNode created = ServerSideApply.apply(DEPLOYMENT, null, config, "converge", false, null, "apps/v1", T1);
+    assertThat(created.get("spec")).isSameAs(config.get("spec"));
+    ObjectNode withNull = frozen(spec("{'replicas':2,'paused':null}"));
+    ObjectNode dropped = ServerSideApply.apply(DEPLOYMENT, null, withNull, "converge", false, null, "apps/v1", T1);
+    assertThat(dropped.get("spec")).isEqualTo(json("{'replicas':2}"));
   }
 }

@@ -1,0 +1,119 @@
+package dev.converge.inmemory.patch;
+
+import static dev.converge.inmemory.patch.ServerSideApplyTest.DEPLOYMENT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.converge.api.Json;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A memo of field sets changes no result: seeded sequences of applies by two managers and updates by a third
+ * give the same objects, byte for byte, with a memo as without; and the memo does answer for the FieldsV1
+ * trees the writes produced, with the very sets they encode.
+ */
+class FieldSetMemoTest {
+  private static final List<String> TIMES = List.of("2024-05-01T10:00:00Z", "2024-05-01T10:00:01Z", "2024-05-01T10:00:02Z");
+
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20})
+  void writesWithAMemo_equalWritesWithout(long seed) {
+    Random random = new Random(seed);
+    FieldSetMemo memo = FieldSetMemo.create();
+    ObjectNode plain = null;
+    ObjectNode memoized = null;
+    for (int step = 0; step < 8; step++) {
+      String time = TIMES.get(step % TIMES.size());
+      if (step > 0 && random.nextInt(3) == 0) {
+        ObjectNode edited = plain.deepCopy();
+        ((ObjectNode) edited.get("spec")).put("replicas", random.nextInt(5));
+        ObjectNode editedToo = editLike(memoized, edited);
+        plain = Json.freezeObject(ManagedFields.recordUpdate(DEPLOYMENT, plain, edited, "scaler", null, "apps/v1", time));
+        JsonNode list = ManagedFields.afterUpdate(DEPLOYMENT, memoized, editedToo, "scaler", null, "apps/v1", time, memo);
+        ((ObjectNode) editedToo.get("metadata")).set("managedFields", list);
+        memoized = Json.freezeObject(editedToo);
+      } else {
+        ObjectNode config = ApplyPropertiesTest.randomConfig(random);
+        String manager = random.nextBoolean() ? "a" : "b";
+        plain = Json.freezeObject(ServerSideApply.apply(DEPLOYMENT, plain, config, manager, true, null, "apps/v1", time));
+        memoized = Json.freezeObject(ServerSideApply.apply(DEPLOYMENT, memoized, config, manager, true, null, "apps/v1", time, memo));
+      }
+      assertThat(Json.write(memoized)).as("seed %s step %s", seed, step).isEqualTo(Json.write(plain));
+    }
+  }
+
+  /** Frozen configurations sent again and again (as an engine does) hit the memo of applied sets and encodings. */
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10})
+  void frozenConfigurationsAppliedAgain_equalWritesWithout(long seed) {
+    Random random = new Random(seed);
+    List<ObjectNode> configs = List.of(Json.freezeObject(ApplyPropertiesTest.randomConfig(random)),
+        Json.freezeObject(ApplyPropertiesTest.randomConfig(random)), Json.freezeObject(ApplyPropertiesTest.randomConfig(random)));
+    FieldSetMemo memo = FieldSetMemo.create();
+    ObjectNode plain = null;
+    ObjectNode memoized = null;
+    for (int step = 0; step < 12; step++) {
+      String time = TIMES.get(step % TIMES.size());
+      ObjectNode config = configs.get(random.nextInt(configs.size()));
+      String manager = random.nextBoolean() ? "a" : "b";
+      boolean force = random.nextInt(4) != 0;
+      ObjectNode plainBefore = plain;
+      ObjectNode memoizedBefore = memoized;
+      String plainError = null;
+      String memoizedError = null;
+      try {
+        plain = Json.freezeObject(ServerSideApply.apply(DEPLOYMENT, plainBefore, config, manager, force, null, "apps/v1", time));
+      } catch (ApplyConflictException e) {
+        plainError = e.getMessage();
+      }
+      try {
+        memoized = Json.freezeObject(ServerSideApply.apply(DEPLOYMENT, memoizedBefore, config, manager, force, null, "apps/v1",
+            time, memo));
+      } catch (ApplyConflictException e) {
+        memoizedError = e.getMessage();
+      }
+      assertThat(memoizedError).as("seed %s step %s", seed, step).isEqualTo(plainError);
+      assertThat(Json.write(memoized)).as("seed %s step %s", seed, step).isEqualTo(Json.write(plain));
+    }
+  }
+
+  @Test
+  void theSameFrozenConfiguration_createdOnTwoServers_sharesOneFieldsV1Tree() {
+    ObjectNode config = Json.freezeObject(ApplyPropertiesTest.randomConfig(new Random(7)));
+    ObjectNode first = ServerSideApply.apply(DEPLOYMENT, null, config, "a", false, null, "apps/v1", TIMES.get(0),
+        FieldSetMemo.create());
+    FieldSetMemo secondServer = FieldSetMemo.create();
+    ObjectNode second = ServerSideApply.apply(DEPLOYMENT, null, config, "a", false, null, "apps/v1", TIMES.get(1),
+        secondServer);
+    ObjectNode plain = ServerSideApply.apply(DEPLOYMENT, null, config, "a", false, null, "apps/v1", TIMES.get(1));
+    assertThat(second.at("/metadata/managedFields/0/fieldsV1")).isSameAs(first.at("/metadata/managedFields/0/fieldsV1"));
+    assertThat(Json.write(second)).isEqualTo(Json.write(plain));
+    // and the second server knows the shared tree's set, so its next write of the object decodes nothing
+    assertThat(secondServer.recall(second.at("/metadata/managedFields/0/fieldsV1"))).isNotNull();
+  }
+
+  @Test
+  void theMemo_recallsTheSetsOfTheTreesItsWritesProduced() {
+    FieldSetMemo memo = FieldSetMemo.create();
+    ObjectNode config = ApplyPropertiesTest.randomConfig(new Random(7));
+    ObjectNode created = Json.freezeObject(ServerSideApply.apply(DEPLOYMENT, null, config, "a", false, null, "apps/v1", TIMES.get(0), memo));
+    JsonNode fieldsV1 = created.at("/metadata/managedFields/0/fieldsV1");
+    FieldSet remembered = memo.recall(fieldsV1);
+    assertThat(remembered).isNotNull();
+    assertThat(remembered.sameAs(FieldSet.fromFieldsV1(fieldsV1))).isTrue();
+    assertThat(memo.recall(fieldsV1.deepCopy())).isNull(); // mutable trees are never answered for
+    assertThat(FieldManagers.of(created, memo).entries.values().iterator().next().fields()).isSameAs(remembered);
+  }
+
+  /** {@code edited}'s content over {@code stored}'s own managedFields, as the server passes an update. */
+  private static ObjectNode editLike(ObjectNode stored, ObjectNode edited) {
+    ObjectNode copy = edited.deepCopy();
+    ((ObjectNode) copy.get("metadata")).set("managedFields", stored.at("/metadata/managedFields"));
+    return copy;
+  }
+}

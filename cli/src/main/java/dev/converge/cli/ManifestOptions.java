@@ -44,6 +44,8 @@ public final class ManifestOptions {
     if (set.isEmpty()) {
       throw ManifestException.input("no resources found in " + files.stream().map(Path::toString).collect(Collectors.joining(", ")));
     }
+    // Validated whole before anything is planned or applied: invalid input changes nothing.
+    ManifestChecks.validate(set);
     return set;
   }
 }

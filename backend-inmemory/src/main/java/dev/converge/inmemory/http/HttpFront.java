@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -82,6 +83,9 @@ public final class HttpFront implements AutoCloseable {
     this.handler = new ApiHandler(builder.server, authenticator, timers, builder.defaultWatchTimeout,
         "127.0.0.1:" + http.getAddress().getPort());
     http.createContext("/", handler);
+    if (builder.metrics != null) {
+      http.createContext("/metrics", new MetricsEndpoint(authenticator, builder.metrics));
+    }
     http.setExecutor(connections);
     http.start();
     if (!builder.bookmarkInterval.isZero()) {
@@ -153,6 +157,7 @@ public final class HttpFront implements AutoCloseable {
     private Duration bookmarkInterval = Duration.ofMinutes(1);
     private Duration defaultWatchTimeout = Duration.ofMinutes(30);
     private boolean tls = true;
+    private @Nullable Supplier<String> metrics;
 
     private Builder(ApiServer server) {
       this.server = server;
@@ -202,6 +207,16 @@ public final class HttpFront implements AutoCloseable {
      */
     public Builder plainHttp() {
       this.tls = false;
+      return this;
+    }
+
+    /**
+     * Serves {@code GET /metrics} with what {@code scrape} returns, in the Prometheus text format (for example a
+     * Micrometer {@code PrometheusMeterRegistry::scrape}). As on kube-apiserver, the caller authenticates; it must
+     * be in {@code system:masters} (the admin token is).
+     */
+    public Builder metrics(Supplier<String> scrape) {
+      this.metrics = scrape;
       return this;
     }
 

@@ -115,6 +115,12 @@ public final class Validation {
       case "Service" -> service(json, old, errors);
       case "ConfigMap" -> {
         keys(json.path("data"), "data", errors);
+        // data is a map[string]string: a number or a list there fails decoding in Kubernetes.
+        json.path("data").properties().forEach(entry -> {
+          if (!entry.getValue().isTextual() && !entry.getValue().isNull()) {
+            errors.invalid("data[" + entry.getKey() + "]", entry.getValue(), "must be a string (quote it)");
+          }
+        });
         keys(json.path("binaryData"), "binaryData", errors);
       }
       case "Secret" -> {

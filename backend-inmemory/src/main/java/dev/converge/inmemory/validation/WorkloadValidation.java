@@ -43,7 +43,11 @@ final class WorkloadValidation {
     if (old != null && !old.path("spec").path("selector").equals(selector)) {
       errors.immutable("spec.selector", selector.toString());
     }
-    if (spec.has("replicas") && spec.path("replicas").asLong(0) < 0) {
+    if (spec.has("replicas") && !spec.path("replicas").isIntegralNumber() && !spec.path("replicas").isNull()) {
+      // Kubernetes refuses it while decoding (replicas is an int32), before any rule runs.
+      errors.invalid("spec.replicas", spec.path("replicas").isTextual() ? spec.path("replicas").asText() : spec.path("replicas"),
+          "must be an integer");
+    } else if (spec.has("replicas") && spec.path("replicas").asLong(0) < 0) {
       errors.invalid("spec.replicas", spec.path("replicas").asLong(), "must be greater than or equal to 0");
     }
     JsonNode template = spec.path("template");

@@ -39,7 +39,22 @@ public final class ClusterOptions {
     try {
       return Optional.of(KubeconfigContext.read(kubeconfig, context));
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), "--kubeconfig " + e.getMessage());
+      throw new ParameterException(spec.commandLine(), "--kubeconfig " + oneLine(String.valueOf(e.getMessage())));
     }
+  }
+
+  /**
+   * A YAML parser's message spans lines (context, location, snippet, caret, problem): the unindented ones — what
+   * was being parsed and what was wrong — on one line, as every error of the command is.
+   */
+  static String oneLine(String message) {
+    StringBuilder line = new StringBuilder();
+    message.lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0))).forEach(l -> {
+      if (line.length() > 0 && !l.startsWith(")")) {
+        line.append(": ");
+      }
+      line.append(l);
+    });
+    return line.toString();
   }
 }

@@ -7,11 +7,16 @@ import dev.converge.api.ResourceTypes;
 import dev.converge.cli.simulate.SimulatedCluster;
 import dev.converge.cli.simulate.SimulationExtension;
 import dev.converge.cli.simulate.SimulationInput;
+import dev.converge.core.manifest.ManifestException;
 import dev.converge.inmemory.InMemoryCluster;
+import dev.converge.inmemory.accounting.ApiServerMetrics;
 import dev.converge.inmemory.http.HttpFront;
 import dev.converge.inmemory.sim.Simulation;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -27,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  * A running {@code converge serve}: a simulated cluster (kubelets renewing their Leases and running pods, the
  * scheduler, kube-controller-manager's controllers, the engine's control loop over the {@code -f} manifests and
  * every simulation extension) whose virtual clock follows the wall clock, served over the Kubernetes HTTP API,
- * with the kubeconfig written for it. Tests and embeddings start one with {@link #start}; the command runs one
+ * with the API server's meters at {@code /metrics} (Prometheus text) and the kubeconfig written for it. Tests and embeddings start one with {@link #start}; the command runs one
  * until interrupted.
  *
  * <p>Threads: the simulation is single-threaded, so one thread ({@link WallClockPacer}) moves its clock, in short
@@ -47,12 +52,15 @@ public final class ConvergeServer implements AutoCloseable {
   private final HttpFront front;
   private final Path kubeconfig;
   private final WallClockPacer pacer;
+  private final PrometheusMeterRegistry metrics;
 
-  private ConvergeServer(SimulatedCluster simulated, HttpFront front, Path kubeconfig, WallClockPacer pacer) {
+  private ConvergeServer(SimulatedCluster simulated, HttpFront front, Path kubeconfig, WallClockPacer pacer,
+      PrometheusMeterRegistry metrics) {
     this.simulated = simulated;
     this.front = front;
     this.kubeconfig = kubeconfig;
     this.pacer = pacer;
+    this.metrics = metrics;
   }
 
   /** {@link #start(Integer, List, int, Path, long, List)} without simulation extensions. */
@@ -66,20 +74,23 @@ public final class ConvergeServer implements AutoCloseable {
    * extensions} installed; runs it until every node is Ready; serves it on {@code port} (0: any free port) and
    * writes an admin kubeconfig to {@code kubeconfig}. From then on the virtual clock follows the wall clock.
    *
-   * @throws dev.converge.core.manifest.ManifestException if a file is not a valid manifest (nothing is served)
-   * @throws UncheckedIOException if the port is taken or the kubeconfig cannot be written
+   * @throws ManifestException if a file is not a valid manifest, the port is taken or the kubeconfig cannot be
+   *     written: bad input, and nothing is served
    */
   public static ConvergeServer start(@Nullable Integer nodes, List<Path> files, int port, Path kubeconfig, long seed,
       List<SimulationExtension> extensions) {
     UnaryOperator<ResourceTypes> types = SimulationExtension.typesOf(extensions);
     SimulationInput input = files.isEmpty()
         ? SimulationInput.nodesOnly(nodes == null ? DEFAULT_NODES : nodes, types)
-        : SimulationInput.read(files, nodes, List.of(), types, DEFAULT_NODES);
+        : SimulationInput.readServed(files, nodes, types, DEFAULT_NODES);
     // The clock starts at the wall clock's now (whole milliseconds, as timestamps carry), so that the
     // creation timestamps and ages kubectl shows read true.
     Instant epoch = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     SimulatedCluster simulated = SimulatedCluster.create(input, seed, epoch, extensions);
     Simulation sim = simulated.simulation();
+    // One registry per server, never a global one: two servers in one JVM (tests) keep their counts apart.
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    ApiServerMetrics.bind(sim.server(), metrics);
     int expected = input.nodes();
     sim.start();
     sim.runUntil(() -> readyNodes(sim) >= expected, NODES_READY_LIMIT);
@@ -87,7 +98,13 @@ public final class ConvergeServer implements AutoCloseable {
     byte[] secret = new byte[24];
     new SecureRandom().nextBytes(secret);
     String token = "converge-" + HexFormat.of().formatHex(secret);
-    HttpFront front = HttpFront.builder(sim.server()).port(port).adminToken(token).start();
+    HttpFront front;
+    try {
+      front = HttpFront.builder(sim.server()).port(port).adminToken(token).metrics(metrics::scrape).start();
+    } catch (UncheckedIOException e) {
+      String reason = e.getCause() instanceof BindException ? "already in use" : String.valueOf(e.getCause().getMessage());
+      throw ManifestException.input("--port " + port + ": cannot listen on 127.0.0.1:" + port + ": " + reason);
+    }
     try {
       Path parent = kubeconfig.toAbsolutePath().getParent();
       if (parent != null) {
@@ -96,10 +113,18 @@ public final class ConvergeServer implements AutoCloseable {
       Files.writeString(kubeconfig, front.kubeconfig(token));
     } catch (IOException e) {
       front.close();
-      throw new UncheckedIOException("cannot write the kubeconfig " + kubeconfig, e);
+      throw ManifestException.input("--kubeconfig " + kubeconfig + ": cannot write: " + ioReason(e));
     }
     WallClockPacer pacer = WallClockPacer.start(sim);
-    return new ConvergeServer(simulated, front, kubeconfig, pacer);
+    return new ConvergeServer(simulated, front, kubeconfig, pacer, metrics);
+  }
+
+  private static String ioReason(IOException e) {
+    return e instanceof java.nio.file.FileAlreadyExistsException exists ? exists.getFile() + " is a file, not a directory"
+        : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+        : e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null
+            ? Character.toLowerCase(fs.getReason().charAt(0)) + fs.getReason().substring(1)
+        : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
   }
 
   /**
@@ -131,6 +156,11 @@ public final class ConvergeServer implements AutoCloseable {
     return front;
   }
 
+  /** The API server's meters ({@code converge.apiserver.*}), served at {@code /metrics}. */
+  public PrometheusMeterRegistry metrics() {
+    return metrics;
+  }
+
   public Path kubeconfig() {
     return kubeconfig;
   }
@@ -150,5 +180,6 @@ public final class ConvergeServer implements AutoCloseable {
   public void close() {
     pacer.close();
     front.close();
+    metrics.close();
   }
 }

@@ -1,6 +1,7 @@
 package dev.converge.cli.serve;
 
 import dev.converge.cli.simulate.SimulationExtension;
+import dev.converge.core.manifest.ManifestException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,8 +60,11 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    if (nodes != null && nodes < 0) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--nodes must not be negative");
+    if (nodes != null && (nodes < 0 || nodes > 100_000)) {
+      throw ManifestException.input("--nodes " + nodes + ": must be between 0 and 100000");
+    }
+    if (port < 0 || port > 65_535) {
+      throw ManifestException.input("--port " + port + ": must be between 0 and 65535 (0 picks a free port)");
     }
     try (ConvergeServer server = ConvergeServer.start(nodes, files, port, kubeconfig, seed, extensions)) {
       int count = server.simulation().nodes().running();
@@ -68,6 +72,7 @@ public final class ServeCommand implements Callable<Integer> {
           + (files.isEmpty() ? "" : " and " + server.applied() + " resources kept applied by the control loop")
           + " at " + server.front().url());
       out.println("converge: kubeconfig written to " + kubeconfig);
+      out.println("converge: metrics at " + server.front().url() + "/metrics (Prometheus text; the kubeconfig's token)");
       out.println();
       out.println("  kubectl --kubeconfig " + kubeconfig + " get nodes");
       out.println("  export KUBECONFIG=" + kubeconfig.toAbsolutePath());

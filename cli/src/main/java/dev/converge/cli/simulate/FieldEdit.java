@@ -65,7 +65,7 @@ public record FieldEdit(String option, String text, String kind, @Nullable Strin
         value = YAML.getNodeFactory().nullNode();
       }
     } catch (JsonProcessingException e) {
-      throw bad(option, text, "VALUE is not YAML: " + e.getOriginalMessage());
+      throw bad(option, text, "VALUE is not YAML: " + yamlProblem(e));
     }
     return target.length == 2
         ? new FieldEdit(option, text, target[0], null, target[1], path, value)
@@ -156,5 +156,19 @@ public record FieldEdit(String option, String text, String kind, @Nullable Strin
 
   private static ManifestException bad(String option, String text, String problem) {
     return ManifestException.input(option + " " + text + ": " + problem);
+  }
+
+  /**
+   * SnakeYAML's message spans several lines (context, snippet, caret, problem): one line with the problem, its
+   * column in VALUE and what was being parsed, as the manifest reader reports YAML errors.
+   */
+  private static String yamlProblem(JsonProcessingException e) {
+    if (e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException marked && marked.getProblem() != null
+        && marked.getProblemMark() != null) {
+      String problem = marked.getProblem() + " at column " + (marked.getProblemMark().getColumn() + 1);
+      return marked.getContext() == null ? problem : problem + " (" + marked.getContext() + ")";
+    }
+    String message = e.getOriginalMessage() == null ? "invalid YAML" : e.getOriginalMessage();
+    return message.lines().findFirst().orElse(message).strip();
   }
 }

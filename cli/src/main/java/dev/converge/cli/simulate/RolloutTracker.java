@@ -9,7 +9,9 @@ import dev.converge.api.ResourceKey;
 import dev.converge.api.Ticker;
 import dev.converge.inmemory.store.Change;
 import dev.converge.inmemory.store.ChangeListener;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -20,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  * (a DaemonSet no node is eligible for, or that no node has registered for yet, is not "available"); for a
  * Deployment, StatefulSet or ReplicaSet, updated and available replicas equal to {@code spec.replicas} with no
  * others left; in both cases once the status observed the current generation. The time reported is the last
- * time it became fully available, so that nodes joining later, or a new revision, move it.
+ * time it became fully available, so that nodes joining later, or a new revision, move it. {@link #sample()}
+ * notes desired and available pods of each at the current instant, for the report's chart over time.
  */
 final class RolloutTracker implements ChangeListener {
   static final Set<GroupKind> WORKLOADS = ImmutableSet.of(GroupKind.of("apps", "DaemonSet"),
@@ -29,6 +32,7 @@ final class RolloutTracker implements ChangeListener {
   private final Ticker ticker;
   private final long startNanos;
   private final Map<ResourceKey, State> tracked = new LinkedHashMap<>();
+  private final List<Double> sampleSeconds = new ArrayList<>();
 
   RolloutTracker(Ticker ticker, Iterable<ResourceKey> keys) {
     this.ticker = ticker;
@@ -91,6 +95,24 @@ final class RolloutTracker implements ChangeListener {
     }
   }
 
+  /** Notes every tracked workload's desired and available pods now. */
+  void sample() {
+    sampleSeconds.add((ticker.nanoTime() - startNanos) / 1e9);
+    for (State state : tracked.values()) {
+      state.desiredOverTime.add(state.desired);
+      state.availableOverTime.add(state.available);
+    }
+  }
+
+  /** Each tracked workload's samples, in the order of {@link #rollouts()}. */
+  ImmutableList<RolloutSeries> overTime() {
+    ImmutableList.Builder<RolloutSeries> out = ImmutableList.builder();
+    ImmutableList<Double> seconds = ImmutableList.copyOf(sampleSeconds);
+    tracked.forEach((key, state) -> out.add(new RolloutSeries(key.kind(), key.namespace(), key.name(), seconds,
+        ImmutableList.copyOf(state.desiredOverTime), ImmutableList.copyOf(state.availableOverTime))));
+    return out.build();
+  }
+
   ImmutableList<Rollout> rollouts() {
     ImmutableList.Builder<Rollout> out = ImmutableList.builder();
     tracked.forEach((key, state) -> out.add(new Rollout(key.kind(), key.namespace(), key.name(), state.desired,
@@ -102,5 +124,7 @@ final class RolloutTracker implements ChangeListener {
     int desired;
     int available;
     @Nullable Long availableAt;
+    final List<Integer> desiredOverTime = new ArrayList<>();
+    final List<Integer> availableOverTime = new ArrayList<>();
   }
 }

@@ -4,7 +4,10 @@ import dev.converge.api.ResourceTypes;
 import dev.converge.cli.OutputFormat;
 import dev.converge.core.manifest.ManifestException;
 import dev.converge.inmemory.sim.workload.SimManifests;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,11 +20,13 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code converge simulate -f FILE… [--nodes N] [--duration D] [--seed S] [--set KIND/NAME:PATH=VALUE]…
- * [--compare KIND/NAME:PATH=VALUE] [--no-examples] [-o text|json]}: applies the manifests through the engine's control loop
- * on a simulated cluster — nodes from {@code --nodes} or the input's {@code NodePool}s, workloads from its
+ * [--compare KIND/NAME:PATH=VALUE] [--no-examples] [-o text|json] [--report FILE.html]}: applies the manifests
+ * through the engine's control loop on a simulated cluster — nodes from {@code --nodes} or the input's {@code
+ * NodePool}s, workloads from its
  * {@code WorkloadProfile}s — for the simulated duration, and prints the plan, the rollout timeline, the
- * API-server load and the trace hash. The same seed and input print the same report (but the wall time).
- * Computes everything before printing: a failure leaves stdout empty.
+ * API-server load and the trace hash; {@code --report} also writes the charts as one self-contained HTML file.
+ * The same seed and input print the same report (but the wall time). Computes everything before printing: a
+ * failure leaves stdout empty and writes no report.
  */
 @Command(
     name = "simulate",
@@ -65,6 +70,10 @@ public final class SimulateCommand implements Callable<Integer> {
       description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   private OutputFormat output = OutputFormat.text;
 
+  @Option(names = "--report", paramLabel = "FILE",
+      description = "Also write the charts (load, latency against the SLOs, rollouts, 429s) to this HTML file.")
+  private @Nullable Path report;
+
   /**
    * The command printing to {@code out}, with a progress bar on {@code err} when {@code terminal}, and
    * {@code extensions} installed in every run.
@@ -89,14 +98,17 @@ public final class SimulateCommand implements Callable<Integer> {
     for (String set : sets) {
       edits.add(FieldEdit.parse("--set", set));
     }
+    checkReportPath();
     List<SimulationExtension> active = extensions.stream().filter(e -> !(noExamples && e.example())).toList();
     UnaryOperator<ResourceTypes> types = SimulationExtension.typesOf(active);
     SimulationInput given = SimulationInput.read(files, nodes, edits, types);
     SimulationRunner runner = new SimulationRunner(active, new ProgressBar(err, terminal));
     String rendered;
+    String html;
     if (compare == null) {
       SimulationResult result = runner.run(given, seed, simulated, "");
       rendered = output == OutputFormat.json ? JsonReport.render(result) : TextReport.render(result);
+      html = report == null ? "" : HtmlReport.render(result);
     } else {
       FieldEdit change = FieldEdit.parse("--compare", compare);
       List<FieldEdit> changedEdits = new ArrayList<>(edits);
@@ -107,9 +119,41 @@ public final class SimulateCommand implements Callable<Integer> {
       rendered = output == OutputFormat.json ? CompareReport.json(asGiven, changed, change.toString())
           : TextReport.header(asGiven) + "\n" + TextReport.header(changed) + "\n\n"
               + CompareReport.text(asGiven, changed, change.toString());
+      html = report == null ? "" : HtmlReport.compare(asGiven, changed, change.toString());
     }
+    writeReport(html);
     out.print(rendered);
     out.flush();
     return 0;
+  }
+
+  /** A report that cannot be written fails before the run, not after an hour of simulation. */
+  private void checkReportPath() {
+    Path file = report;
+    if (file == null) {
+      return;
+    }
+    Path parent = file.toAbsolutePath().getParent();
+    if (Files.isDirectory(file)) {
+      throw ManifestException.input("--report " + file + ": is a directory (name the HTML file to write)");
+    }
+    if (parent == null || !Files.isDirectory(parent)) {
+      throw ManifestException.input("--report " + file + ": directory " + parent + " does not exist");
+    }
+    if (!Files.isWritable(parent) || (Files.exists(file) && !Files.isWritable(file))) {
+      throw ManifestException.input("--report " + file + ": not writable");
+    }
+  }
+
+  private void writeReport(String html) {
+    Path file = report;
+    if (file == null) {
+      return;
+    }
+    try {
+      Files.writeString(file, html, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw ManifestException.input("--report " + file + ": cannot write: " + e.getMessage());
+    }
   }
 }

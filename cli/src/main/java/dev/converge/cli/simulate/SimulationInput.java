@@ -8,6 +8,7 @@ import dev.converge.api.InvalidGraphException;
 import dev.converge.api.InvalidResourceException;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceTypes;
+import dev.converge.cli.ManifestChecks;
 import dev.converge.core.manifest.ManifestEntry;
 import dev.converge.core.manifest.ManifestException;
 import dev.converge.core.manifest.ManifestReader;
@@ -18,6 +19,7 @@ import dev.converge.inmemory.sim.workload.SimSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -62,6 +64,22 @@ public record SimulationInput(SimSpec spec, DesiredGraph graph, ResourceTypes ty
    */
   public static SimulationInput read(List<Path> files, @Nullable Integer nodes, List<FieldEdit> edits,
       UnaryOperator<ResourceTypes> extensionTypes, @Nullable Integer defaultNodes) {
+    return read(files, nodes, edits, extensionTypes, defaultNodes, false);
+  }
+
+  /**
+   * The input of {@code converge serve}: as {@link #read(List, Integer, List, UnaryOperator, Integer)}, and every
+   * custom resource's kind must be defined by a CRD of the input or an extension. The served cluster starts
+   * empty, so such an object could never be created, and the engine's loop would retry it as long as the server
+   * runs ({@code kubectl apply} answers "no matches for kind"); {@code simulate} reports it as never applied.
+   */
+  public static SimulationInput readServed(List<Path> files, @Nullable Integer nodes,
+      UnaryOperator<ResourceTypes> extensionTypes, int defaultNodes) {
+    return read(files, nodes, List.of(), extensionTypes, defaultNodes, true);
+  }
+
+  private static SimulationInput read(List<Path> files, @Nullable Integer nodes, List<FieldEdit> edits,
+      UnaryOperator<ResourceTypes> extensionTypes, @Nullable Integer defaultNodes, boolean definedKindsOnly) {
     ManifestSet set = ManifestReader.withTypes(SimManifests.types(extensionTypes.apply(ResourceTypes.builtins()))).read(files);
     if (set.isEmpty()) {
       throw ManifestException.input("no resources found in " + files.stream().map(Path::toString).collect(Collectors.joining(", ")));
@@ -69,6 +87,14 @@ public record SimulationInput(SimSpec spec, DesiredGraph graph, ResourceTypes ty
     List<ManifestEntry> entries = new ArrayList<>(set.entries());
     for (FieldEdit edit : edits) {
       apply(edit, entries);
+    }
+    ManifestChecks.validate(entries);
+    for (ManifestEntry entry : entries) {
+      if (definedKindsOnly && set.types().find(entry.key().groupKind()).isEmpty()) {
+        throw ManifestException.document(entry.source(), "kind", "no CustomResourceDefinition in the input defines "
+            + entry.key().groupKind() + " (apiVersion " + entry.desired().resource().json().path("apiVersion").asText()
+            + "), and the simulated cluster starts empty: add the CRD to the files");
+      }
     }
     SimSpec spec = SimManifests.read(entries, set.types());
     if (nodes != null) {
@@ -127,6 +153,11 @@ public record SimulationInput(SimSpec spec, DesiredGraph graph, ResourceTypes ty
       edited = edit.apply(entry.desired().resource());
     } catch (InvalidResourceException e) {
       throw ManifestException.input(edit.toString() + ": " + e.getMessage());
+    }
+    // An edit that makes the object invalid is the edit's fault: name it rather than the untouched file.
+    Optional<String> refused = ManifestChecks.firstCause(edited);
+    if (refused.isPresent()) {
+      throw ManifestException.input(edit.toString() + ": " + refused.orElseThrow());
     }
     DesiredResource desired = entry.desired().withResource(edited);
     entries.set(matches.get(0), new ManifestEntry(desired, entry.source()));

@@ -18,15 +18,16 @@ import dev.converge.inmemory.sim.load.LoadReport;
  * @param edits the {@code --set}/{@code --compare} edits applied, as given
  * @param primaries the custom resources extensions reconciled, with their final conditions
  * @param notes what extensions report about the end of the run
+ * @param rolloutOverTime each workload's desired and available pods over time, in the order of {@code rollout}
  */
 public record SimulationResult(int nodes, long seed, String traceHash, double simulatedSeconds, long wallMillis,
     String planText, String planJson, ImmutableList<Rollout> rollout, LoadReport load, ImmutableList<String> edits,
-    ImmutableList<Primary> primaries, ImmutableList<String> notes) {
+    ImmutableList<Primary> primaries, ImmutableList<String> notes, ImmutableList<RolloutSeries> rolloutOverTime) {
 
-  /** A result without primaries and notes (no extension took part). */
+  /** A result without primaries, notes and rollouts over time (no extension took part, nothing sampled). */
   public SimulationResult(int nodes, long seed, String traceHash, double simulatedSeconds, long wallMillis,
       String planText, String planJson, ImmutableList<Rollout> rollout, LoadReport load, ImmutableList<String> edits) {
     this(nodes, seed, traceHash, simulatedSeconds, wallMillis, planText, planJson, rollout, load, edits, ImmutableList.of(),
-        ImmutableList.of());
+        ImmutableList.of(), ImmutableList.of());
   }
 }

@@ -34,11 +34,13 @@ final class SimulationRunner {
     SimulatedCluster cluster = SimulatedCluster.create(input, seed, VirtualScheduler.DEFAULT_EPOCH, extensions);
     Simulation sim = cluster.simulation();
     sim.start();
+    cluster.rollouts().sample();
 
     long step = Math.max(1, duration.toNanos() / PROGRESS_STEPS);
     long end = sim.clock().nanoTime() + duration.toNanos();
     while (sim.clock().nanoTime() < end) {
       sim.clock().runUntil(Math.min(end, sim.clock().nanoTime() + step));
+      cluster.rollouts().sample();
       progress.show(label, duration.toNanos() / 1e9 - (end - sim.clock().nanoTime()) / 1e9, duration.toNanos() / 1e9);
     }
     progress.done();
@@ -51,7 +53,7 @@ final class SimulationRunner {
     return new SimulationResult(input.nodes(), seed, sim.traceHash(), duration.toNanos() / 1e9, wallMillis,
         PlanPrinter.text(plan), PlanPrinter.json(plan), cluster.rollouts().rollouts(), cluster.load().report(),
         input.edits().stream().map(FieldEdit::toString).collect(ImmutableList.toImmutableList()),
-        primaries(sim.server(), cluster.primaryKinds()), notes.build());
+        primaries(sim.server(), cluster.primaryKinds()), notes.build(), cluster.rollouts().overTime());
   }
 
   /** Every object of {@code kinds} as stored at the end, with its conditions; read from the store, no request. */

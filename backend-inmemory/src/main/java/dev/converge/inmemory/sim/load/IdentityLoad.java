@@ -18,10 +18,12 @@ import com.google.common.collect.ImmutableSortedMap;
  * @param p99Nanos the p99 server latency (queue wait and service) of its requests, rejections and watches
  *     left out
  * @param perBucket requests per bucket of the rates over time (a minute by default), from the start of the run
+ *     (trailing empty buckets left out)
+ * @param rejectedPerBucket of those, the requests answered 429, per bucket (trailing empty buckets left out)
  */
 public record IdentityLoad(String identity, int clients, long requests, double perMinute,
     ImmutableSortedMap<String, Long> byVerb, ImmutableSortedMap<String, Long> byResource, long rejected, long errors,
-    long p99Nanos, ImmutableList<Long> perBucket) {
+    long p99Nanos, ImmutableList<Long> perBucket, ImmutableList<Long> rejectedPerBucket) {
 
   /** Requests per minute with {@code verb}. */
   public double perMinute(String verb) {

@@ -30,6 +30,8 @@ public final class LoadAccounting {
   private final long bucketNanos;
   private final Map<String, Row> rows = new HashMap<>();
   private final EnumMap<SloClass, LatencyHistogram> slos = new EnumMap<>(SloClass.class);
+  /** Per SLO class, one histogram per rate bucket: the p99 over time that the report charts. */
+  private final EnumMap<SloClass, List<LatencyHistogram>> sloBuckets = new EnumMap<>(SloClass.class);
   private final Map<String, ProxyRow> proxied = new TreeMap<>();
   private long total;
   private long rejected;
@@ -39,6 +41,7 @@ public final class LoadAccounting {
     this.bucketNanos = bucketNanos;
     for (SloClass slo : SloClass.values()) {
       slos.put(slo, new LatencyHistogram());
+      sloBuckets.put(slo, new ArrayList<>());
     }
   }
 
@@ -55,10 +58,12 @@ public final class LoadAccounting {
     row.byVerb.computeIfAbsent(record.verb(), v -> new HashMap<>())
         .computeIfAbsent(record.resource(), r -> new HashMap<>())
         .computeIfAbsent(record.subresource(), r -> new long[1])[0]++;
-    row.countIn(bucketOf(record.startNanos()));
+    int bucket = bucketOf(record.startNanos());
+    row.buckets = countIn(row.buckets, bucket);
     if (record.code() == 429) {
       rejected++;
       row.rejected++;
+      row.rejectedBuckets = countIn(row.rejectedBuckets, bucket);
       return;
     }
     if (!record.succeeded()) {
@@ -71,6 +76,11 @@ public final class LoadAccounting {
     SloClass slo = SloClass.of(record);
     if (slo != null) {
       slos.get(slo).record(record.latencyNanos());
+      List<LatencyHistogram> series = sloBuckets.get(slo);
+      while (series.size() <= bucket) {
+        series.add(new LatencyHistogram());
+      }
+      series.get(bucket).record(record.latencyNanos());
     }
   }
 
@@ -100,13 +110,37 @@ public final class LoadAccounting {
       long p99 = entry.getValue().quantile(0.99);
       results.add(new SloResult(entry.getKey(), entry.getValue().count(), p99, p99 > entry.getKey().threshold().toNanos()));
     }
+    ImmutableList.Builder<SloSeries> overTime = ImmutableList.builder();
+    for (Map.Entry<SloClass, List<LatencyHistogram>> entry : sloBuckets.entrySet()) {
+      ImmutableList.Builder<Long> p99s = ImmutableList.builder();
+      ImmutableList.Builder<Long> counts = ImmutableList.builder();
+      for (LatencyHistogram bucket : entry.getValue()) {
+        p99s.add(bucket.quantile(0.99));
+        counts.add(bucket.count());
+      }
+      overTime.add(new SloSeries(entry.getKey(), counts.build(), p99s.build()));
+    }
     ImmutableList.Builder<ProxyLoad> proxies = ImmutableList.builder();
     for (ProxyRow row : proxied.values()) {
       proxies.add(new ProxyLoad(row.proxy, row.identity, row.requests, row.requests / minutes,
           ImmutableSortedMap.copyOf(row.byVerb), row.unavailable));
     }
     return new LoadReport(startNanos, nowNanos, bucketNanos, total, rejected, ImmutableList.copyOf(identities),
-        results.build(), ImmutableList.copyOf(levels), proxies.build());
+        results.build(), overTime.build(), ImmutableList.copyOf(levels), proxies.build());
+  }
+
+  private static long[] countIn(long[] buckets, int bucket) {
+    long[] counts = bucket < buckets.length ? buckets : Arrays.copyOf(buckets, Math.max(bucket + 1, buckets.length * 2));
+    counts[bucket]++;
+    return counts;
+  }
+
+  private static ImmutableList<Long> trimmed(long[] buckets) {
+    int last = buckets.length;
+    while (last > 0 && buckets[last - 1] == 0) {
+      last--;
+    }
+    return ImmutableList.copyOf(Longs.asList(Arrays.copyOf(buckets, last)));
   }
 
   private int bucketOf(long nanos) {
@@ -121,19 +155,13 @@ public final class LoadAccounting {
     final Map<String, Map<String, Map<String, long[]>>> byVerb = new HashMap<>();
     final LatencyHistogram latency = new LatencyHistogram();
     long[] buckets = new long[0];
+    long[] rejectedBuckets = new long[0];
     long requests;
     long rejected;
     long errors;
 
     Row(String identity) {
       this.identity = identity;
-    }
-
-    void countIn(int bucket) {
-      if (bucket >= buckets.length) {
-        buckets = Arrays.copyOf(buckets, Math.max(bucket + 1, buckets.length * 2));
-      }
-      buckets[bucket]++;
     }
 
     IdentityLoad toLoad(double minutes) {
@@ -143,13 +171,9 @@ public final class LoadAccounting {
         verbs.merge(verb, count[0], Long::sum);
         resources.put(verb + " " + resource + (sub.isEmpty() ? "" : "/" + sub), count[0]);
       })));
-      int last = buckets.length;
-      while (last > 0 && buckets[last - 1] == 0) {
-        last--;
-      }
       return new IdentityLoad(identity, Math.max(1, members.size()), requests, requests / minutes,
           ImmutableSortedMap.copyOf(verbs), ImmutableSortedMap.copyOf(resources), rejected, errors,
-          latency.quantile(0.99), ImmutableList.copyOf(Longs.asList(Arrays.copyOf(buckets, last))));
+          latency.quantile(0.99), trimmed(buckets), trimmed(rejectedBuckets));
     }
   }
 

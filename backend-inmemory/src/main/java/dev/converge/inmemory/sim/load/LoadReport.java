@@ -14,12 +14,19 @@ import java.util.Optional;
  * @param rejectedTotal requests answered 429
  * @param identities per identity, by requests descending then name
  * @param slos per SLO class, in {@link SloClass} order
+ * @param slosOverTime per SLO class, in {@link SloClass} order, its p99 in each rate bucket
  * @param levels per priority level
  * @param proxied requests answered by proxies, by proxy then identity
  */
 public record LoadReport(long startNanos, long endNanos, long bucketNanos, long requestsTotal, long rejectedTotal,
-    ImmutableList<IdentityLoad> identities, ImmutableList<SloResult> slos, ImmutableList<LevelStats> levels,
+    ImmutableList<IdentityLoad> identities, ImmutableList<SloResult> slos, ImmutableList<SloSeries> slosOverTime,
+    ImmutableList<LevelStats> levels,
     ImmutableList<ProxyLoad> proxied) {
+
+  /** How many rate buckets the accounted time spans (the last one possibly partial). */
+  public int buckets() {
+    return (int) ((endNanos - startNanos + bucketNanos - 1) / bucketNanos);
+  }
 
   /** The accounted time in minutes. */
   public double minutes() {

@@ -94,5 +94,32 @@ class LoadModelTest {
     assertThat(nodes.byVerb()).containsExactly(java.util.Map.entry("create", 2L));
     assertThat(report.breaches()).extracting(SloResult::slo).containsExactly(SloClass.READ_CLUSTER);
     assertThat(report.slo(SloClass.MUTATING)).isEqualTo(new SloResult(SloClass.MUTATING, 2, 10_000_000L, false));
+    assertThat(agent.rejectedPerBucket()).isEmpty();
+  }
+
+  @Test
+  void report_chartsEachSloClassP99PerBucket() {
+    Duration slowList = Duration.ofSeconds(40);
+    LatencyModel latency = new LatencyModel(Duration.ofMillis(1), slowList, Duration.ZERO, Duration.ofMillis(10),
+        Duration.ZERO, Duration.ZERO);
+    LoadModel load = LoadModel.install(context, LoadConfig.defaults().withLatency(latency));
+    // Cluster-wide LISTs in minutes 0 and 2, none in minute 1; one create in minute 0.
+    for (int minute : new int[] {0, 2}) {
+      f.scheduler.scheduleAt(minute * 60_000_000_000L,
+          () -> context.client("workload", AGENT).send(ApiCall.list(ListRequest.all(POD))));
+    }
+    context.client("workload", AGENT).send(ApiCall.create(LoadFixture.configMap("default", "one")));
+    f.scheduler.runUntil(180_000_000_000L);
+
+    LoadReport report = load.report();
+    assertThat(report.buckets()).isEqualTo(3);
+    assertThat(report.slosOverTime()).extracting(SloSeries::slo).containsExactly(SloClass.values());
+    SloSeries cluster = report.slosOverTime().get(SloClass.READ_CLUSTER.ordinal());
+    assertThat(cluster.requestsPerBucket()).containsExactly(1L, 0L, 1L);
+    assertThat(cluster.p99NanosPerBucket()).containsExactly(40_000_000_000L, 0L, 40_000_000_000L);
+    SloSeries mutating = report.slosOverTime().get(SloClass.MUTATING.ordinal());
+    assertThat(mutating.requestsPerBucket()).containsExactly(1L);
+    assertThat(mutating.p99NanosPerBucket()).containsExactly(10_000_000L);
+    assertThat(report.slosOverTime().get(SloClass.READ_RESOURCE.ordinal()).requestsPerBucket()).isEmpty();
   }
 }

@@ -13,6 +13,10 @@ import dev.converge.inmemory.sim.runtime.SimContext;
 import dev.converge.inmemory.sim.runtime.ThrottleFactory;
 import java.time.Duration;
 import java.util.List;
+import dev.converge.inmemory.accounting.ApiServerMetrics;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,6 +36,33 @@ class PriorityAndFairnessTest {
   private static final Identity BOB = Identity.user("bob");
   private final LoadFixture f = new LoadFixture();
   private final SimContext context = f.context(ThrottleFactory.unlimited());
+
+  @Test
+  void metrics_countRequestsRejectionsAndSimulatedLatency_inTheEmbeddingsRegistry() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    LoadModel load = install(2, 8, 2, 2);
+    for (int i = 1; i <= 7; i++) {
+      f.server.create(Identity.admin(), LoadFixture.configMap("default", "c" + i));
+    }
+    ApiServerMetrics.bind(f.server, registry);
+    SimClient alice = context.client("test", ALICE);
+    for (int i = 1; i <= 7; i++) {
+      get(alice, "c" + i);
+    }
+    f.scheduler.runUntilIdle();
+    assertThat(load.report().rejectedTotal()).isEqualTo(1);
+    // The scenario above: seven GETs answered 200 and one 429 (the seventh, sent again a second later).
+    assertThat(registry.get(ApiServerMetrics.REQUESTS).tags("identity", "alice", "verb", "get", "resource", "configmaps",
+        "code", "200").counter().count()).isEqualTo(7.0);
+    assertThat(registry.get(ApiServerMetrics.REQUESTS).tags("identity", "alice", "code", "429").counter().count()).isEqualTo(1.0);
+    assertThat(registry.get(ApiServerMetrics.REJECTIONS).tags("identity", "alice", "verb", "get", "reason", "throttled")
+        .counter().count()).isEqualTo(1.0);
+    Timer latency = registry.get(ApiServerMetrics.LATENCY).tags("identity", "alice", "verb", "get").timer();
+    // Queue wait and service as the load model simulated them: 1, 1, 2, 2, 3, 3 and 3 s; the 429 was answered at once.
+    assertThat(latency.count()).isEqualTo(8);
+    assertThat(latency.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(15_000.0);
+    assertThat(latency.max(TimeUnit.MILLISECONDS)).isEqualTo(3_000.0);
+  }
 
   @Test
   void requests_takeFreeSeats_waitInTheirQueues_andAreRejectedWhenTheQueueIsFull_thenSentAgain() {
@@ -55,6 +86,10 @@ class PriorityAndFairnessTest {
         "3000ms c6 200 latency=3000ms",
         "4000ms c7 200 latency=3000ms attempts=2");
     assertThat(load.report().rejectedTotal()).isEqualTo(1);
+    // The rejection is charted in its minute, on alice's row: 8 requests (7 and the retry), 1 of them 429.
+    IdentityLoad row = load.report().identity("alice").orElseThrow();
+    assertThat(row.perBucket()).containsExactly(8L);
+    assertThat(row.rejectedPerBucket()).containsExactly(1L);
   }
 
   @Test

@@ -1,0 +1,76 @@
+package dev.converge.cli;
+
+import com.google.common.collect.ImmutableList;
+import dev.converge.api.Resource;
+import dev.converge.api.ResourceType;
+import dev.converge.api.ResourceTypes;
+import dev.converge.core.manifest.ManifestEntry;
+import dev.converge.core.manifest.ManifestException;
+import dev.converge.core.manifest.ManifestSet;
+import dev.converge.core.manifest.ManifestSource;
+import dev.converge.inmemory.validation.Validation;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The API server's validation of built-in kinds, run on the whole manifest set before anything is planned,
+ * simulated, served or applied: a Deployment with {@code replicas: -1} or a container without an image is bad
+ * input named by file, document and field, not a failure halfway through an apply. Kubernetes validates each
+ * object as it is written (a registry strategy's {@code Validate}); checking all of them first is what lets
+ * {@code converge} promise that invalid input changes nothing. Custom resources whose CustomResourceDefinition
+ * is in the input are checked against its schema ({@link CustomResourceSchemas}).
+ */
+public final class ManifestChecks {
+  private ManifestChecks() {}
+
+  /**
+   * Checks every object of a built-in kind in {@code set}.
+   *
+   * @throws ManifestException for the first object Kubernetes would refuse, naming its file, document and the
+   *     field of the first cause
+   */
+  public static void validate(ManifestSet set) {
+    validate(set.entries());
+  }
+
+  /** The same for entries of a set, some of them edited ({@code converge simulate --set}). */
+  public static void validate(Iterable<ManifestEntry> entries) {
+    for (ManifestEntry entry : entries) {
+      Optional<String> cause = firstCause(entry.desired().resource());
+      if (cause.isPresent()) {
+        throw refused(entry.source(), cause.orElseThrow());
+      }
+    }
+    CustomResourceSchemas.validate(entries);
+  }
+
+  /**
+   * Why the API server would refuse to create {@code resource}, as {@code field: problem} (Kubernetes' first
+   * cause), or empty when it would accept it or its kind is not built in.
+   */
+  public static Optional<String> firstCause(Resource resource) {
+    Optional<ResourceType> type = ResourceTypes.builtins().find(resource.groupKind());
+    if (type.isEmpty()) {
+      return Optional.empty();
+    }
+    ImmutableList<String> causes = Validation.validate(type.orElseThrow(), resource, null);
+    return causes.isEmpty() ? Optional.empty() : Optional.of(lowerProblem(causes.get(0)));
+  }
+
+  /** A cause spelled as Kubernetes does ({@code spec.replicas: Invalid value: -1: must be …}) as bad input. */
+  static ManifestException refused(@Nullable ManifestSource source, String cause) {
+    int colon = cause.indexOf(": ");
+    String field = colon < 0 ? "" : cause.substring(0, colon);
+    String problem = colon < 0 ? cause : cause.substring(colon + 2);
+    return source == null ? ManifestException.input(cause) : ManifestException.document(source, field, problem);
+  }
+
+  /** {@code spec.replicas: Invalid value: …} as {@code spec.replicas: invalid value: …}, as our messages read. */
+  private static String lowerProblem(String cause) {
+    int colon = cause.indexOf(": ");
+    if (colon < 0 || colon + 2 >= cause.length()) {
+      return cause;
+    }
+    return cause.substring(0, colon + 2) + Character.toLowerCase(cause.charAt(colon + 2)) + cause.substring(colon + 3);
+  }
+}

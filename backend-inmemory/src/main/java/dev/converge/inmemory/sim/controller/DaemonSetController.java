@@ -65,47 +65,8 @@ public final class DaemonSetController {
         facts.forget(last);
       }
     });
-    daemonSets.addHandler(new Informer.Handler() {
-      @Override
-      public void onAdd(Resource ds) {
-        queue.add(key(ds));
-      }
-
-      @Override
-      public void onUpdate(Resource old, Resource current) {
-        queue.add(key(current));
-      }
-
-      @Override
-      public void onDelete(Resource last) {
-        expectations.delete(key(last));
-        queue.add(key(last));
-      }
-    });
-    pods.addListener(DAEMON_SET.kind(), new OwnedPods.Listener() {
-      @Override
-      public void created(String ownerKey) {
-        expectations.creationObserved(ownerKey);
-        queue.add(ownerKey);
-      }
-
-      @Override
-      public void deleted(String ownerKey) {
-        expectations.deletionObserved(ownerKey);
-        queue.add(ownerKey);
-      }
-
-      @Override
-      public void changed(String ownerKey, Resource old, Resource current) {
-        queue.add(ownerKey);
-        Resource ds = daemonSets.get(current.namespace(), ownerKey.substring(ownerKey.indexOf('/') + 1));
-        long minReady = ds == null ? 0 : ds.spec().path("minReadySeconds").asLong(0);
-        if (minReady > 0 && !PodConditions.isReady(old) && PodConditions.isReady(current)) {
-          // "Add a second to avoid milliseconds skew in AddAfter" (updatePod).
-          queue.addAfter(ownerKey, Duration.ofSeconds(minReady + 1));
-        }
-      }
-    });
+    // "Add a second to avoid milliseconds skew in AddAfter" (updatePod).
+    PodOwnerEvents.wire(daemonSets, pods, DAEMON_SET.kind(), expectations, queue, Duration.ofSeconds(1));
     nodes.addListener((old, current) -> {
       for (Resource ds : daemonSets.items().values()) {
         DaemonSetView view = view(ds);
@@ -128,7 +89,7 @@ public final class DaemonSetController {
   }
 
   private static String key(Resource ds) {
-    return ds.namespace() + "/" + ds.name();
+    return PodOwnerEvents.key(ds);
   }
 
   private final java.util.Map<String, DaemonSetView> views = new java.util.HashMap<>();

@@ -51,46 +51,7 @@ public final class ReplicaSetController {
     this.pods = pods;
     this.expectations = new Expectations(ctx.clock());
     this.queue = new SyncQueue<>(ctx.clock(), WORKERS, this::sync);
-    replicaSets.addHandler(new Informer.Handler() {
-      @Override
-      public void onAdd(Resource rs) {
-        queue.add(key(rs));
-      }
-
-      @Override
-      public void onUpdate(Resource old, Resource current) {
-        queue.add(key(current));
-      }
-
-      @Override
-      public void onDelete(Resource last) {
-        expectations.delete(key(last));
-        queue.add(key(last));
-      }
-    });
-    pods.addListener(REPLICA_SET.kind(), new OwnedPods.Listener() {
-      @Override
-      public void created(String ownerKey) {
-        expectations.creationObserved(ownerKey);
-        queue.add(ownerKey);
-      }
-
-      @Override
-      public void deleted(String ownerKey) {
-        expectations.deletionObserved(ownerKey);
-        queue.add(ownerKey);
-      }
-
-      @Override
-      public void changed(String ownerKey, Resource old, Resource current) {
-        queue.add(ownerKey);
-        Resource rs = replicaSets.get(current.namespace(), ownerKey.substring(ownerKey.indexOf('/') + 1));
-        long minReady = rs == null ? 0 : rs.spec().path("minReadySeconds").asLong(0);
-        if (minReady > 0 && !PodConditions.isReady(old) && PodConditions.isReady(current)) {
-          queue.addAfter(ownerKey, Duration.ofSeconds(minReady));
-        }
-      }
-    });
+    PodOwnerEvents.wire(replicaSets, pods, REPLICA_SET.kind(), expectations, queue, Duration.ZERO);
   }
 
   public long syncs() {
@@ -102,7 +63,7 @@ public final class ReplicaSetController {
   }
 
   private static String key(Resource rs) {
-    return rs.namespace() + "/" + rs.name();
+    return PodOwnerEvents.key(rs);
   }
 
   private void sync(String key, SyncQueue.Done done) {

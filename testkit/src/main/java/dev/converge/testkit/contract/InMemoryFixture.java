@@ -1,17 +1,12 @@
 package dev.converge.testkit.contract;
 
 import dev.converge.api.backend.Backend;
-import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.InMemoryBackend;
 import dev.converge.inmemory.InMemoryCluster;
-import dev.converge.inmemory.server.Errors;
 import dev.converge.inmemory.server.Identity;
-import dev.converge.inmemory.server.RequestContext;
-import dev.converge.inmemory.server.RequestInterceptor;
 import dev.converge.testkit.FakeTicker;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The contract fixture of the in-memory backend: a fresh {@link InMemoryCluster} on a {@link FakeTicker}, its
@@ -78,37 +73,5 @@ public final class InMemoryFixture implements BackendFixture {
   @Override
   public void failNextRequest(int code, Duration retryAfter) {
     fault.arm(code, retryAfter);
-  }
-
-  /** Fails the next request once armed, before authorization, as an overloaded or broken server would. */
-  private static final class NextRequestFault implements RequestInterceptor {
-    private int code;
-    private Duration retryAfter = Duration.ZERO;
-
-    synchronized void arm(int status, Duration after) {
-      this.code = status;
-      this.retryAfter = after;
-    }
-
-    @Override
-    public <T> T intercept(RequestContext request, Chain<T> next) {
-      BackendException failure = take();
-      if (failure != null) {
-        throw failure;
-      }
-      return next.proceed();
-    }
-
-    private synchronized @Nullable BackendException take() {
-      if (code == 0) {
-        return null;
-      }
-      int status = code;
-      code = 0;
-      if (status == 500) {
-        return Errors.internal("injected by the contract fixture");
-      }
-      return new BackendException.Unavailable(status, "injected by the contract fixture", retryAfter);
-    }
   }
 }

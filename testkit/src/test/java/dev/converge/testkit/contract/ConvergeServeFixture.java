@@ -2,12 +2,8 @@ package dev.converge.testkit.contract;
 
 import dev.converge.api.Ticker;
 import dev.converge.api.backend.Backend;
-import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.InMemoryCluster;
 import dev.converge.inmemory.http.HttpFront;
-import dev.converge.inmemory.server.Errors;
-import dev.converge.inmemory.server.RequestContext;
-import dev.converge.inmemory.server.RequestInterceptor;
 import dev.converge.k8s.KubernetesBackend;
 import dev.converge.k8s.KubernetesBackendOptions;
 import io.kubernetes.client.openapi.ApiClient;
@@ -125,40 +121,5 @@ final class ConvergeServeFixture implements BackendFixture, AutoCloseable {
     others.forEach(KubernetesBackend::close);
     backend.close();
     front.close();
-  }
-
-  /**
-   * Fails the next request that reaches the server once armed, before authorization, as an overloaded or
-   * broken kube-apiserver would; the front turns the failure into its {@code Status} answer.
-   */
-  private static final class NextRequestFault implements RequestInterceptor {
-    private int code;
-    private Duration retryAfter = Duration.ZERO;
-
-    synchronized void arm(int status, Duration after) {
-      this.code = status;
-      this.retryAfter = after;
-    }
-
-    @Override
-    public <T> T intercept(RequestContext request, Chain<T> next) {
-      BackendException failure = take();
-      if (failure != null) {
-        throw failure;
-      }
-      return next.proceed();
-    }
-
-    private synchronized @Nullable BackendException take() {
-      if (code == 0) {
-        return null;
-      }
-      int status = code;
-      code = 0;
-      if (status == 500) {
-        return Errors.internal("injected by the contract fixture");
-      }
-      return new BackendException.Unavailable(status, "injected by the contract fixture", retryAfter);
-    }
   }
 }

@@ -87,22 +87,7 @@ public final class DeploymentController {
       @Override
       public void changed(String ownerKey, Resource old, Resource current) {}
     });
-    replicaSets.addHandler(new Informer.Handler() {
-      @Override
-      public void onAdd(Resource rs) {
-        enqueueOwner(rs);
-      }
-
-      @Override
-      public void onUpdate(Resource old, Resource current) {
-        enqueueOwner(current);
-      }
-
-      @Override
-      public void onDelete(Resource last) {
-        enqueueOwner(last);
-      }
-    });
+    replicaSets.addHandler(Informer.Handler.of(this::enqueueOwner, this::enqueueOwner));
   }
 
   public long syncs() {

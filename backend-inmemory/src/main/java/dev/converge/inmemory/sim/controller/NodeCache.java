@@ -28,25 +28,12 @@ public final class NodeCache {
   private @Nullable List<NodeInfo> sorted;
 
   public NodeCache(Informer nodes) {
-    nodes.addHandler(new Informer.Handler() {
-      @Override
-      public void onAdd(Resource node) {
-        update(node);
+    nodes.addHandler(Informer.Handler.of(this::update, last -> {
+      if (infos.remove(last.name()) != null) {
+        sorted = null;
+        forget(last.name());
       }
-
-      @Override
-      public void onUpdate(Resource old, Resource current) {
-        update(current);
-      }
-
-      @Override
-      public void onDelete(Resource last) {
-        if (infos.remove(last.name()) != null) {
-          sorted = null;
-          forget(last.name());
-        }
-      }
-    });
+    }));
   }
 
   public void addListener(Listener listener) {

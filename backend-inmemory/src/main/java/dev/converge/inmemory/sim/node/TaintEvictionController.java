@@ -37,38 +37,8 @@ public final class TaintEvictionController {
     this.client = client;
     this.nodes = informers.of(Kubelet.NODE);
     this.pods = informers.of(Kubelet.POD);
-    nodes.addHandler(new Informer.Handler() {
-      @Override
-      public void onAdd(Resource node) {
-        nodeChanged(node);
-      }
-
-      @Override
-      public void onUpdate(Resource old, Resource current) {
-        nodeChanged(current);
-      }
-
-      @Override
-      public void onDelete(Resource last) {
-        noExecute.remove(last.name());
-      }
-    });
-    pods.addHandler(new Informer.Handler() {
-      @Override
-      public void onAdd(Resource pod) {
-        podChanged(pod);
-      }
-
-      @Override
-      public void onUpdate(Resource old, Resource current) {
-        podChanged(current);
-      }
-
-      @Override
-      public void onDelete(Resource last) {
-        cancel(name(last));
-      }
-    });
+    nodes.addHandler(Informer.Handler.of(this::nodeChanged, last -> noExecute.remove(last.name())));
+    pods.addHandler(Informer.Handler.of(this::podChanged, last -> cancel(name(last))));
   }
 
   /** Pods deleted by this controller so far. */

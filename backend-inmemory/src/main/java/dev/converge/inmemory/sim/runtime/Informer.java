@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,6 +46,29 @@ public final class Informer {
     default void onUpdate(Resource old, Resource current) {}
 
     default void onDelete(Resource last) {}
+
+    /**
+     * A handler for components that treat an add and an update alike (the object as it now is goes to {@code
+     * changed}) and a delete apart (the last state goes to {@code deleted}).
+     */
+    static Handler of(Consumer<Resource> changed, Consumer<Resource> deleted) {
+      return new Handler() {
+        @Override
+        public void onAdd(Resource object) {
+          changed.accept(object);
+        }
+
+        @Override
+        public void onUpdate(Resource old, Resource current) {
+          changed.accept(current);
+        }
+
+        @Override
+        public void onDelete(Resource last) {
+          deleted.accept(last);
+        }
+      };
+    }
   }
 
   private final SimClient client;

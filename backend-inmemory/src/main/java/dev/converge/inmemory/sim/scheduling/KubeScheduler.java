@@ -88,47 +88,21 @@ public final class KubeScheduler {
     this.random = ctx.random("kube-scheduler");
     this.pods = Informer.of(client, POD);
     this.nodes = Informer.of(client, NODE);
-    nodes.addHandler(new Informer.Handler() {
-      @Override
-      public void onAdd(Resource node) {
-        nodeChanged(node);
+    nodes.addHandler(Informer.Handler.of(this::nodeChanged, last -> {
+      if (nodeStates.remove(last.name()) != null) {
+        nodeOrderDirty = true;
       }
-
-      @Override
-      public void onUpdate(Resource old, Resource current) {
-        nodeChanged(current);
+    }));
+    pods.addHandler(Informer.Handler.of(this::podChanged, last -> {
+      ObjectName name = name(last);
+      release(name);
+      Pending pending = queued.remove(name);
+      if (pending != null) {
+        active.remove(pending);
       }
-
-      @Override
-      public void onDelete(Resource last) {
-        if (nodeStates.remove(last.name()) != null) {
-          nodeOrderDirty = true;
-        }
-      }
-    });
-    pods.addHandler(new Informer.Handler() {
-      @Override
-      public void onAdd(Resource pod) {
-        podChanged(pod);
-      }
-
-      @Override
-      public void onUpdate(Resource old, Resource current) {
-        podChanged(current);
-      }
-
-      @Override
-      public void onDelete(Resource last) {
-        ObjectName name = name(last);
-        release(name);
-        Pending pending = queued.remove(name);
-        if (pending != null) {
-          active.remove(pending);
-        }
-        unschedulable.remove(name);
-        retryUnschedulable();
-      }
-    });
+      unschedulable.remove(name);
+      retryUnschedulable();
+    }));
   }
 
   /** Lists and watches nodes and pods. */

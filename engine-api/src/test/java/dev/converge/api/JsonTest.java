@@ -11,13 +11,13 @@ import java.util.LinkedHashMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * Frozen trees built bottom-up: {@link Json#frozenObject} and {@link Json#frozenArray} wrap their collection
+ * Frozen trees: their compact members behave like the map they replace; trees built bottom-up: {@link Json#frozenObject} and {@link Json#frozenArray} wrap their collection
  * without copying, are frozen (mutators throw, {@link Json#freeze} returns them as they are), and accept
  * only frozen children.
  */
 class JsonTest {
   @Test
-  void frozenObject_wrapsItsMap_isFrozen_andIsNotCopiedByFreeze() {
+  void frozenObject_takesItsMembers_isFrozen_andIsNotCopiedByFreeze() {
     LinkedHashMap<String, JsonNode> children = new LinkedHashMap<>();
     children.put("a", Json.nodes().textNode("x"));
     children.put("b", Json.freeze(Json.object()));
@@ -30,7 +30,7 @@ class JsonTest {
   }
 
   @Test
-  void frozenArray_wrapsItsList_andIsFrozen() {
+  void frozenArray_takesItsElements_andIsFrozen() {
     ArrayList<JsonNode> elements = new ArrayList<>();
     elements.add(Json.nodes().numberNode(1));
     ArrayNode array = Json.frozenArray(elements);
@@ -47,5 +47,64 @@ class JsonTest {
     ArrayList<JsonNode> elements = new ArrayList<>();
     elements.add(Json.array());
     assertThatThrownBy(() -> Json.frozenArray(elements)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /**
+   * Frozen objects keep their members in two arrays ({@link FrozenFields}): scanned when small, hashed above
+   * eight members. Every size on both sides of that line must find each member by an equal but not identical
+   * name, miss absent ones, keep the order, and equal the mutable tree it came from in both directions.
+   */
+  @Test
+  void freeze_keepsMembersInOrder_findsThemByEqualNames_andEqualsTheMutableTree() {
+    for (int size = 0; size <= 40; size++) {
+      ObjectNode mutable = Json.object();
+      for (int i = 0; i < size; i++) {
+        mutable.put("field-" + i, i);
+      }
+      ObjectNode frozen = Json.freezeObject(mutable);
+      assertThat(frozen.size()).isEqualTo(size);
+      for (int i = 0; i < size; i++) {
+        assertThat(frozen.get(new String("field-" + i))).as("member %d of %d", i, size).isEqualTo(Json.nodes().numberNode(i));
+      }
+      assertThat(frozen.get("field-" + size)).isNull();
+      assertThat(frozen.has("absent")).isFalse();
+      assertThat(Json.write(frozen)).isEqualTo(Json.write(mutable));
+      assertThat(frozen).isEqualTo(mutable);
+      assertThat(mutable).isEqualTo(frozen);
+      assertThat(frozen.hashCode()).isEqualTo(mutable.hashCode());
+      ArrayList<String> names = new ArrayList<>();
+      frozen.fieldNames().forEachRemaining(names::add);
+      ArrayList<String> expected = new ArrayList<>();
+      mutable.fieldNames().forEachRemaining(expected::add);
+      assertThat(names).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void frozenMembers_refuseEveryMutation_andCopyToMutableTrees() {
+    ObjectNode mutable = Json.object();
+    for (int i = 0; i < 12; i++) {
+      mutable.putObject("o" + i).put("v", i);
+    }
+    mutable.putArray("list").add(1).add(2);
+    ObjectNode frozen = Json.freezeObject(mutable);
+    assertThatThrownBy(() -> frozen.remove("o1")).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> frozen.removeAll()).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> frozen.properties().iterator().next().setValue(Json.object()))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> {
+      var it = frozen.properties().iterator();
+      it.next();
+      it.remove();
+    }).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> ((ObjectNode) frozen.get("o3")).put("v", 0)).isInstanceOf(UnsupportedOperationException.class);
+    ArrayNode list = (ArrayNode) frozen.get("list");
+    assertThatThrownBy(() -> list.set(0, 5)).isInstanceOf(UnsupportedOperationException.class);
+    assertThat(list.get(2)).isNull();
+    assertThat(list.get(-1)).isNull();
+    ObjectNode copy = frozen.deepCopy();
+    ((ObjectNode) copy.get("o3")).put("v", 99);
+    assertThat(frozen.get("o3").get("v").intValue()).isEqualTo(3);
+    assertThat(copy).isNotEqualTo(frozen);
   }
 }

@@ -93,13 +93,16 @@ public final class Planner {
     Pending[] applies = new Pending[entries.size()];
     List<Pending> deletes = new ArrayList<>();
     boolean anyApply = false;
+    boolean explicit = false;
     TreeDiff differ = new TreeDiff(normalizers);
     ResourceKey owner = desired.owner().orElse(null);
     // Both sides are sorted by key: walk them together instead of looking each key up.
     Iterator<Resource> live = actual.objects().values().iterator();
     Resource next = live.hasNext() ? live.next() : null;
     for (int i = 0; i < entries.size(); i++) {
-      Resource want = entries.get(i).resource();
+      DesiredResource entry = entries.get(i);
+      explicit |= Ordering.hasExplicit(entry);
+      Resource want = entry.resource();
       ResourceKey key = want.key();
       int order = next == null ? 1 : next.key().compareTo(key);
       while (order < 0) {
@@ -119,7 +122,7 @@ public final class Planner {
       prune(next, owner, deletes);
       next = live.hasNext() ? live.next() : null;
     }
-    List<Step> applySteps = Ordering.applies(entries, applies, types);
+    List<Step> applySteps = Ordering.applies(entries, applies, explicit, types);
     if (!anyApply && deletes.isEmpty()) {
       return Plan.empty();
     }

@@ -1,6 +1,9 @@
 package dev.converge.core.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
@@ -100,18 +103,23 @@ final class TreeDiff {
     }
   }
 
+  /**
+   * Compares one desired node with its live counterpart. Node types are told apart by class rather than by
+   * {@code isObject()}/{@code isNull()}, each a virtual call on a megamorphic receiver: this runs once per
+   * desired node, millions of times per large plan.
+   */
   private void compare(JsonNode want, @Nullable JsonNode have) {
     int mark = changes.size();
-    if (have == null || have.isMissingNode() || have.isNull() && !want.isNull()) {
+    if (have == null || have instanceof MissingNode || have instanceof NullNode && !(want instanceof NullNode)) {
       absent(want);
-    } else if (want.isObject()) {
-      if (have.isObject()) {
+    } else if (want instanceof ObjectNode) {
+      if (have instanceof ObjectNode) {
         object(want, have);
       } else {
         record(have, want);
       }
-    } else if (want.isArray()) {
-      if (have.isArray()) {
+    } else if (want instanceof ArrayNode) {
+      if (have instanceof ArrayNode) {
         list(want, have);
       } else {
         record(have, want);

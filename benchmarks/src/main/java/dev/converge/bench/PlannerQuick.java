@@ -16,6 +16,7 @@ import java.util.Locale;
  *
  * <pre>
  * planner-drift1pct resources=100000 changed=1000 actions=1000 plan_ms=… floor_ms=… ratio=…
+ * paired-walk (naive diff, no rules) ms=… differences=…
  * planner-nochange resources=100000 plan_ms=… floor_ms=… ratio=…
  * </pre>
  *
@@ -41,6 +42,7 @@ final class PlannerQuick {
     }
     double[][] driftTimes = measure(planner, workload, workload.drifted, runs, warmup, drift.size());
     report(String.format(Locale.ROOT, "planner-drift1pct resources=%d changed=%d actions=%d", size, workload.driftedCount, drift.size()), driftTimes);
+    pairedWalk(workload, runs, warmup);
     double[][] noChange = measure(planner, workload, workload.unchanged, runs, warmup, 0);
     report(String.format(Locale.ROOT, "planner-nochange resources=%d", size), noChange);
     return 0;
@@ -79,6 +81,20 @@ final class PlannerQuick {
       System.out.println("(unlikely hash)");
     }
     return times;
+  }
+
+  /** Times {@link Floor#pairedWalk}, the naive diff without any of the planner's rules, for reference. */
+  private static void pairedWalk(PlannerWorkload workload, int runs, int warmup) {
+    double[] times = new double[runs];
+    long sink = 0;
+    for (int i = -warmup; i < runs; i++) {
+      long t0 = System.nanoTime();
+      sink += Floor.pairedWalk(workload.trees);
+      if (i >= 0) {
+        times[i] = (System.nanoTime() - t0) / 1e6;
+      }
+    }
+    System.out.printf(Locale.ROOT, "paired-walk (naive diff, no rules) ms=%.1f differences=%d%n", median(times), sink / (runs + warmup));
   }
 
   private static void report(String label, double[][] times) {

@@ -6,6 +6,7 @@ import com.google.common.collect.ImmutableMap;
 import dev.converge.api.Resource;
 import dev.converge.api.backend.ApplyOptions;
 import dev.converge.api.backend.Backend;
+import dev.converge.api.backend.ForwardingBackend;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;

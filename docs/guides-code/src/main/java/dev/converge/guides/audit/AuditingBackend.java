@@ -1,20 +1,12 @@
 package dev.converge.guides.audit;
 
-import dev.converge.api.Observed;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
-import dev.converge.api.ResourceTypes;
 import dev.converge.api.backend.ApplyOptions;
 import dev.converge.api.backend.Backend;
 import dev.converge.api.backend.BackendException;
 import dev.converge.api.backend.DeleteOptions;
-import dev.converge.api.backend.ListRequest;
-import dev.converge.api.backend.ListResult;
-import dev.converge.api.backend.Selection;
-import dev.converge.api.backend.Subscription;
-import dev.converge.api.backend.WatchListener;
-import dev.converge.api.backend.WatchRequest;
-import java.util.Optional;
+import dev.converge.api.backend.ForwardingBackend;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -24,8 +16,7 @@ import java.util.function.Supplier;
  * the server refused it. Reads are not audited. Wrapping a backend must not change what the engine can rely
  * on, so it passes the whole backend contract suite ({@code AuditingBackendContractTest}).
  */
-public final class AuditingBackend implements Backend {
-  private final Backend delegate;
+public final class AuditingBackend extends ForwardingBackend {
   private final Consumer<String> audit;
 
   /**
@@ -35,7 +26,7 @@ public final class AuditingBackend implements Backend {
    * @param audit receives one line per write; called on the writing thread, so it must be thread-safe
    */
   public AuditingBackend(Backend delegate, Consumer<String> audit) {
-    this.delegate = delegate;
+    super(delegate);
     this.audit = audit;
   }
 
@@ -53,52 +44,27 @@ public final class AuditingBackend implements Backend {
 
   @Override
   public Resource apply(Resource resource, ApplyOptions options) {
-    return audited("apply", resource.key(), () -> delegate.apply(resource, options));
+    return audited("apply", resource.key(), () -> delegate().apply(resource, options));
   }
   // guide: end audited
 
   @Override
   public Resource create(Resource resource) {
-    return audited("create", resource.key(), () -> delegate.create(resource));
+    return audited("create", resource.key(), () -> delegate().create(resource));
   }
 
   @Override
   public Resource update(Resource resource) {
-    return audited("update", resource.key(), () -> delegate.update(resource));
+    return audited("update", resource.key(), () -> delegate().update(resource));
   }
 
   @Override
   public Resource updateStatus(Resource resource) {
-    return audited("update-status", resource.key(), () -> delegate.updateStatus(resource));
+    return audited("update-status", resource.key(), () -> delegate().updateStatus(resource));
   }
 
   @Override
   public boolean delete(ResourceKey key, DeleteOptions options) {
-    return audited("delete", key, () -> delegate.delete(key, options));
-  }
-
-  @Override
-  public ResourceTypes types() {
-    return delegate.types();
-  }
-
-  @Override
-  public Optional<Resource> get(ResourceKey key) {
-    return delegate.get(key);
-  }
-
-  @Override
-  public ListResult list(ListRequest request) {
-    return delegate.list(request);
-  }
-
-  @Override
-  public Subscription watch(WatchRequest request, WatchListener listener) {
-    return delegate.watch(request, listener);
-  }
-
-  @Override
-  public Observed observe(Selection selection) {
-    return delegate.observe(selection); // keeps the delegate's cache, if it has one (informers)
+    return audited("delete", key, () -> delegate().delete(key, options));
   }
 }

@@ -2,6 +2,14 @@ package dev.converge.api;
 
 /** Splits {@code apiVersion} strings: {@code apps/v1} is group {@code apps}, version {@code v1}; {@code v1} is the core group. */
 public final class ApiVersions {
+  /**
+   * Groups by {@code apiVersion}: a cluster has a few dozen, and every {@code Resource.of} asks. The same group
+   * string for every object of a group also keeps its hash computed once instead of once per object.
+   */
+  private static final java.util.concurrent.ConcurrentHashMap<String, String> GROUPS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final int MAX_CACHED = 4096;
+
   private ApiVersions() {}
 
   /**
@@ -10,8 +18,16 @@ public final class ApiVersions {
    * @param apiVersion {@code group/version}, or {@code version} for the core group
    */
   public static String group(String apiVersion) {
+    String cached = GROUPS.get(apiVersion);
+    if (cached != null) {
+      return cached;
+    }
     int slash = apiVersion.indexOf('/');
-    return slash < 0 ? "" : apiVersion.substring(0, slash);
+    String group = slash < 0 ? "" : apiVersion.substring(0, slash);
+    if (GROUPS.size() < MAX_CACHED) {
+      GROUPS.put(apiVersion, group);
+    }
+    return group;
   }
 
   /**

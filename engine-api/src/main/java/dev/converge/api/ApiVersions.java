@@ -8,6 +8,9 @@ public final class ApiVersions {
    */
   private static final java.util.concurrent.ConcurrentHashMap<String, String> GROUPS =
       new java.util.concurrent.ConcurrentHashMap<>();
+  /** {@code group/version} by group, then version: {@code ResourceType.apiVersion()} asks once per write. */
+  private static final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.ConcurrentHashMap<String, String>>
+      JOINED = new java.util.concurrent.ConcurrentHashMap<>();
   private static final int MAX_CACHED = 4096;
 
   private ApiVersions() {}
@@ -48,6 +51,18 @@ public final class ApiVersions {
    * @param version the version
    */
   public static String of(String group, String version) {
-    return group.isEmpty() ? version : group + "/" + version;
+    if (group.isEmpty()) {
+      return version;
+    }
+    java.util.concurrent.ConcurrentHashMap<String, String> ofGroup = JOINED.get(group);
+    String joined = ofGroup == null ? null : ofGroup.get(version);
+    if (joined != null) {
+      return joined;
+    }
+    joined = group + "/" + version;
+    if (JOINED.size() < MAX_CACHED) {
+      JOINED.computeIfAbsent(group, g -> new java.util.concurrent.ConcurrentHashMap<>()).putIfAbsent(version, joined);
+    }
+    return joined;
   }
 }

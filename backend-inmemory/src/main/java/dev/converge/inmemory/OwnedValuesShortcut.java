@@ -9,10 +9,8 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
@@ -100,23 +98,35 @@ final class OwnedValuesShortcut {
    */
   private static int writerIndex(JsonNode stored, String manager, String subresource, String apiVersion) {
     int writer = -1;
-    Set<String> identities = new HashSet<>();
-    for (int i = 0; i < stored.size(); i++) {
+    int size = stored.size();
+    // The identities (manager, operation, API version for Update, subresource) compared pairwise: at most ten
+    // entries, and no string is built per request.
+    String[] managers = new String[size];
+    String[] operations = new String[size];
+    String[] versions = new String[size];
+    String[] subresources = new String[size];
+    for (int i = 0; i < size; i++) {
       JsonNode entry = stored.get(i);
       String operation = entry.path("operation").asText();
       if (!(operation.equals("Update") || operation.equals("Apply")) || !entry.path("fieldsV1").isObject()
           || !entry.path("fieldsType").asText("FieldsV1").equals("FieldsV1")) {
         return -1;
       }
-      String identity = entry.path("manager").asText() + "\n" + operation + "\n"
-          + (operation.equals("Update") ? entry.path("apiVersion").asText() : "") + "\n"
-          + entry.path("subresource").asText("");
-      if (!identities.add(identity)) {
-        return -1;
+      String entryManager = entry.path("manager").asText();
+      String entryVersion = operation.equals("Update") ? entry.path("apiVersion").asText() : "";
+      String entrySubresource = entry.path("subresource").asText("");
+      for (int j = 0; j < i; j++) {
+        if (managers[j].equals(entryManager) && operations[j].equals(operation) && versions[j].equals(entryVersion)
+            && subresources[j].equals(entrySubresource)) {
+          return -1;
+        }
       }
-      if (operation.equals("Update") && entry.path("manager").asText().equals(manager)
-          && entry.path("apiVersion").asText().equals(apiVersion)
-          && entry.path("subresource").asText("").equals(subresource)) {
+      managers[i] = entryManager;
+      operations[i] = operation;
+      versions[i] = entryVersion;
+      subresources[i] = entrySubresource;
+      if (operation.equals("Update") && entryManager.equals(manager)
+          && entry.path("apiVersion").asText().equals(apiVersion) && entrySubresource.equals(subresource)) {
         writer = i;
       }
     }

@@ -32,7 +32,8 @@ final class PatchPackageEngine implements PatchEngine {
 
   @Override
   public ObjectNode mergePatch(ObjectNode target, JsonNode patch) {
-    return translate(() -> MergePatch.apply(target, patch));
+    // The server only freezes the result: untouched frozen subtrees are shared, not deep-copied and re-frozen.
+    return translate(() -> MergePatch.applySharing(target, patch));
   }
 
   @Override

@@ -25,6 +25,10 @@ public final class RequestLog {
   /** Counts by identity, then verb; hashed (sorted only when read), with mutable counters (no boxing per request). */
   private final Map<String, Map<String, long[]>> countsByIdentityVerb = new HashMap<>();
   private final List<Consumer<RequestRecord>> subscribers = new CopyOnWriteArrayList<>();
+  /** The counter of the last request's identity and verb: series of requests by one caller skip the maps. */
+  private String lastIdentity = "";
+  private String lastVerb = "";
+  private long[] lastCount = new long[1];
   private long sequence;
   private long total;
   private long mutating;
@@ -42,8 +46,17 @@ public final class RequestLog {
       if (record.mutating()) {
         mutating++;
       }
-      countsByIdentityVerb.computeIfAbsent(record.identity(), k -> new HashMap<>(8))
-          .computeIfAbsent(record.verb(), k -> new long[1])[0]++;
+      String identity = record.identity();
+      String verb = record.verb();
+      if (identity.equals(lastIdentity) && verb.equals(lastVerb)) {
+        lastCount[0]++;
+      } else {
+        lastCount = countsByIdentityVerb.computeIfAbsent(identity, k -> new HashMap<>(8))
+            .computeIfAbsent(verb, k -> new long[1]);
+        lastIdentity = identity;
+        lastVerb = verb;
+        lastCount[0]++;
+      }
       if (retain) {
         records.add(record);
       }
@@ -137,6 +150,9 @@ public final class RequestLog {
   public synchronized void clear() {
     records.clear();
     countsByIdentityVerb.clear();
+    lastIdentity = "";
+    lastVerb = "";
+    lastCount = new long[1];
     total = 0;
     mutating = 0;
   }

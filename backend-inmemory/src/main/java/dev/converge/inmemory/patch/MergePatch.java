@@ -32,6 +32,25 @@ public final class MergePatch {
    * null}). Returns a new tree.
    */
   public static JsonNode applyToValue(@Nullable JsonNode target, JsonNode patch) {
+    return merge(target, patch, false);
+  }
+
+  /**
+   * {@link #apply} whose result holds the frozen subtrees of {@code target} that the patch leaves alone as they
+   * are instead of mutable deep copies of them (equal values, same order): for a caller that only reads the
+   * result or freezes it, such as the server, which then stores one copy of an untouched subtree across
+   * versions. Containers the patch changes, and everything taken from the patch, are new as in {@link #apply}.
+   *
+   * @throws PatchException 400 when {@code patch} is not a JSON object
+   */
+  public static ObjectNode applySharing(ObjectNode target, JsonNode patch) {
+    if (!patch.isObject()) {
+      throw PatchException.badRequest("a merge patch for an object must be a JSON object, got " + PatchValues.typeName(patch));
+    }
+    return (ObjectNode) merge(target, patch, true);
+  }
+
+  private static JsonNode merge(@Nullable JsonNode target, JsonNode patch, boolean share) {
     if (!patch.isObject()) {
       return PatchValues.copy(patch);
     }
@@ -41,15 +60,15 @@ public final class MergePatch {
       for (Map.Entry<String, JsonNode> field : target.properties()) {
         JsonNode change = patch.get(field.getKey());
         if (change == null) {
-          result.set(field.getKey(), PatchValues.copy(field.getValue()));
+          result.set(field.getKey(), share ? PatchValues.share(field.getValue()) : PatchValues.copy(field.getValue()));
         } else if (!change.isNull()) {
-          result.set(field.getKey(), applyToValue(field.getValue(), change));
+          result.set(field.getKey(), merge(field.getValue(), change, share));
         }
       }
     }
     for (Map.Entry<String, JsonNode> field : patch.properties()) {
       if (!field.getValue().isNull() && !result.has(field.getKey()) && (target == null || !target.has(field.getKey()))) {
-        result.set(field.getKey(), applyToValue(null, field.getValue()));
+        result.set(field.getKey(), merge(null, field.getValue(), share));
       }
     }
     return result;

@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  */
 public interface PatchEngine {
 
-  /** RFC 7386. */
+  /** RFC 7386; the result may hold {@code target}'s frozen subtrees that the patch leaves alone. */
   ObjectNode mergePatch(ObjectNode target, JsonNode patch);
 
   /** RFC 6902. */

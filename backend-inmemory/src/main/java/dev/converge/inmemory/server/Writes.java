@@ -368,7 +368,8 @@ final class Writes {
   Resource commit(Change.Type changeType, ObjectNode root, @Nullable Resource previous) {
     long revision = store.reserveRevision();
     Trees.object(root, "metadata").put("resourceVersion", Long.toString(revision));
-    Resource stored = Resource.of(root);
+    // The write's tree is dead after this: freeze it by taking over the maps it copied rather than copying again.
+    Resource stored = Resource.of(Trees.freezeOwned(root));
     store.commit(new Change(revision, changeType, stored, previous));
     return stored;
   }

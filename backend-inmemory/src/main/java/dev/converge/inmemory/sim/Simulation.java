@@ -178,8 +178,8 @@ public final class Simulation {
   }
 
   private void traceRequest(RequestRecord record) {
-    String object = record.resourceWithSubresource() + "/" + record.namespace() + "/" + record.name();
-    trace.record(record.identity(), record.verb() + " " + record.code(), object);
+    trace.recordRequest(record.identity(), record.verb(), record.code(), record.resource(), record.subresource(),
+        record.namespace(), record.name());
   }
 
   /** How to build a {@link Simulation}; every setting has a default but the node pools. */

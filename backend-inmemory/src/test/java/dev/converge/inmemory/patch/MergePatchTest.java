@@ -60,6 +60,25 @@ class MergePatchTest {
   }
 
   @Test
+  void applySharing_equalsApply_andSharesTheFrozenSubtreesThePatchLeavesAlone() {
+    ObjectNode live = frozen("{'metadata':{'name':'x','labels':{'a':'1'}},'spec':{'replicas':1,'template':{'k':[1,2]}},"
+        + "'status':{'conditions':[{'type':'Ready'}],'images':[{'n':'i'}]}}");
+    JsonNode patch = json("{'status':{'conditions':[{'type':'Ready','status':'True'}],'phase':'Running'},'spec':{'paused':null}}");
+
+    ObjectNode shared = MergePatch.applySharing(live, patch);
+
+    assertThat(shared).isEqualTo(MergePatch.apply(live, patch));
+    assertThat(Json.write(shared)).isEqualTo(Json.write(MergePatch.apply(live, patch)));
+    assertThat(shared.get("metadata")).isSameAs(live.get("metadata"));
+    assertThat(shared.get("spec").get("template")).isSameAs(live.get("spec").get("template"));
+    assertThat(shared.get("status").get("images")).isSameAs(live.get("status").get("images"));
+    assertThat(shared.get("status").get("conditions")).isNotSameAs(patch.get("status").get("conditions"));
+    assertThat(Json.isFrozen(shared)).isFalse();
+    assertThatThrownBy(() -> MergePatch.applySharing(live, json("[1]")))
+        .isInstanceOfSatisfying(PatchException.class, e -> assertThat(e.code()).isEqualTo(400));
+  }
+
+  @Test
   void apply_rejectsANonObjectPatchWith400() {
     assertThatThrownBy(() -> MergePatch.apply(frozen("{'a':1}"), json("[1]")))
         .isInstanceOfSatisfying(PatchException.class, e -> assertThat(e.code()).isEqualTo(400))

@@ -6,8 +6,8 @@ import static com.google.common.base.Preconditions.checkState;
 import dev.converge.api.Ticker;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.OptionalLong;
-import java.util.PriorityQueue;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,7 +32,8 @@ public final class VirtualScheduler implements Ticker, TaskScheduler {
   public static final long DEFAULT_IDLE_LIMIT = 10_000_000L;
 
   private final Instant epoch;
-  private final PriorityQueue<Event> events = new PriorityQueue<>();
+  /** The pending (and lazily dropped cancelled) events as a binary min-heap on (time, seq). */
+  private final EventHeap events = new EventHeap();
   private long now;
   private long sequence;
   private int live;
@@ -235,6 +236,83 @@ public final class VirtualScheduler implements Ticker, TaskScheduler {
     public int compareTo(Event other) {
       int byTime = Long.compare(time, other.time);
       return byTime != 0 ? byTime : Long.compare(seq, other.seq);
+    }
+  }
+
+  /**
+   * A binary min-heap of events ordered by (time, seq), the same total order as {@code Event.compareTo}, with
+   * the keys in primitive arrays beside the events: sifting compares longs in two dense arrays instead of
+   * following a pointer to each event, which is what a {@code PriorityQueue<Event>} of tens of thousands of
+   * events spends its time on.
+   */
+  private static final class EventHeap {
+    private long[] times = new long[64];
+    private long[] seqs = new long[64];
+    private Event[] items = new Event[64];
+    private int size;
+
+    void add(Event event) {
+      if (size == items.length) {
+        int capacity = size * 2;
+        times = Arrays.copyOf(times, capacity);
+        seqs = Arrays.copyOf(seqs, capacity);
+        items = Arrays.copyOf(items, capacity);
+      }
+      long time = event.time;
+      long seq = event.seq;
+      int i = size++;
+      while (i > 0) {
+        int parent = (i - 1) >>> 1;
+        long parentTime = times[parent];
+        if (parentTime < time || (parentTime == time && seqs[parent] < seq)) {
+          break;
+        }
+        times[i] = parentTime;
+        seqs[i] = seqs[parent];
+        items[i] = items[parent];
+        i = parent;
+      }
+      times[i] = time;
+      seqs[i] = seq;
+      items[i] = event;
+    }
+
+    @Nullable Event peek() {
+      return size == 0 ? null : items[0];
+    }
+
+    void poll() {
+      if (size == 0) {
+        return;
+      }
+      int last = --size;
+      long time = times[last];
+      long seq = seqs[last];
+      Event event = items[last];
+      items[last] = null;
+      if (last == 0) {
+        return;
+      }
+      int i = 0;
+      int half = last >>> 1;
+      while (i < half) {
+        int child = 2 * i + 1;
+        int right = child + 1;
+        if (right < last && (times[right] < times[child] || (times[right] == times[child] && seqs[right] < seqs[child]))) {
+          child = right;
+        }
+        long childTime = times[child];
+        if (time < childTime || (time == childTime && seq < seqs[child])) {
+          break;
+        }
+        times[i] = childTime;
+        seqs[i] = seqs[child];
+        items[i] = items[child];
+        i = child;
+      }
+      times[i] = time;
+      seqs[i] = seq;
+      items[i] = event;
     }
   }
 }

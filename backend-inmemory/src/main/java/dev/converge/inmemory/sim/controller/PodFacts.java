@@ -6,6 +6,7 @@ import dev.converge.inmemory.store.ObjectName;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -71,20 +72,36 @@ record PodFacts(Resource pod, @Nullable String targetNode, @Nullable String hash
   /** Facts per pod, recomputed only when the informer hands out a new version of the pod. */
   static final class Cache {
     private final Map<ObjectName, PodFacts> byName = new HashMap<>();
+    /**
+     * The same facts by pod version (object identity): a snapshot's lookups need neither a key object nor string
+     * hashing. Holds exactly the versions {@link #byName} holds.
+     */
+    private final Map<Resource, PodFacts> byVersion = new IdentityHashMap<>();
 
     PodFacts of(Resource pod) {
+      PodFacts known = byVersion.get(pod);
+      if (known != null) {
+        return known;
+      }
       ObjectName name = new ObjectName(pod.namespace(), pod.name());
       PodFacts facts = byName.get(name);
       if (facts == null || facts.pod != pod) {
+        if (facts != null) {
+          byVersion.remove(facts.pod);
+        }
         facts = PodFacts.of(pod);
         byName.put(name, facts);
+        byVersion.put(pod, facts);
       }
       return facts;
     }
 
     /** Forgets a pod that is gone. */
     void forget(Resource pod) {
-      byName.remove(new ObjectName(pod.namespace(), pod.name()));
+      PodFacts facts = byName.remove(new ObjectName(pod.namespace(), pod.name()));
+      if (facts != null) {
+        byVersion.remove(facts.pod);
+      }
     }
   }
 }

@@ -29,6 +29,8 @@ public final class LoadAccounting {
   private final long startNanos;
   private final long bucketNanos;
   private final Map<String, Row> rows = new HashMap<>();
+  /** Identity → its row (a kubelet's is the folded one, and it is a member of it already): one lookup per request. */
+  private final Map<String, Row> rowByIdentity = new HashMap<>();
   private final EnumMap<SloClass, LatencyHistogram> slos = new EnumMap<>(SloClass.class);
   /** Per SLO class, one histogram per rate bucket: the p99 over time that the report charts. */
   private final EnumMap<SloClass, List<LatencyHistogram>> sloBuckets = new EnumMap<>(SloClass.class);
@@ -49,15 +51,17 @@ public final class LoadAccounting {
   void record(RequestRecord record) {
     total++;
     String name = record.identity();
-    boolean node = name.startsWith(NODE_PREFIX);
-    Row row = rows.computeIfAbsent(node ? NODES_ROW : name, Row::new);
-    if (node) {
-      row.members.add(name);
+    Row row = rowByIdentity.get(name);
+    if (row == null) {
+      boolean node = name.startsWith(NODE_PREFIX);
+      row = rows.computeIfAbsent(node ? NODES_ROW : name, Row::new);
+      if (node) {
+        row.members.add(name);
+      }
+      rowByIdentity.put(name, row);
     }
     row.requests++;
-    row.byVerb.computeIfAbsent(record.verb(), v -> new HashMap<>())
-        .computeIfAbsent(record.resource(), r -> new HashMap<>())
-        .computeIfAbsent(record.subresource(), r -> new long[1])[0]++;
+    row.counter(record.verb(), record.resource(), record.subresource())[0]++;
     int bucket = bucketOf(record.startNanos());
     row.buckets = countIn(row.buckets, bucket);
     if (record.code() == 429) {
@@ -147,6 +151,8 @@ public final class LoadAccounting {
     return (int) Math.max(0, (nanos - startNanos) / bucketNanos);
   }
 
+  private static final int RECENT = 4;
+
   /** One identity's counters. */
   private static final class Row {
     final String identity;
@@ -154,6 +160,10 @@ public final class LoadAccounting {
     /** verb → resource → subresource ("" for none) → count: no string is built per request. */
     final Map<String, Map<String, Map<String, long[]>>> byVerb = new HashMap<>();
     final LatencyHistogram latency = new LatencyHistogram();
+    /** The last few (verb, resource, subresource) keys and their counters: most requests repeat one of them. */
+    private final String[][] recentKeys = new String[RECENT][];
+    private final long[][] recentCounts = new long[RECENT][];
+    private int nextRecent;
     long[] buckets = new long[0];
     long[] rejectedBuckets = new long[0];
     long requests;
@@ -162,6 +172,23 @@ public final class LoadAccounting {
 
     Row(String identity) {
       this.identity = identity;
+    }
+
+    /** The counter of one verb, resource and subresource, from the recent keys or else the maps. */
+    long[] counter(String verb, String resource, String subresource) {
+      for (int i = 0; i < RECENT; i++) {
+        String[] key = recentKeys[i];
+        if (key != null && key[0].equals(verb) && key[1].equals(resource) && key[2].equals(subresource)) {
+          return recentCounts[i];
+        }
+      }
+      long[] count = byVerb.computeIfAbsent(verb, v -> new HashMap<>())
+          .computeIfAbsent(resource, r -> new HashMap<>())
+          .computeIfAbsent(subresource, r -> new long[1]);
+      recentKeys[nextRecent] = new String[] {verb, resource, subresource};
+      recentCounts[nextRecent] = count;
+      nextRecent = (nextRecent + 1) % RECENT;
+      return count;
     }
 
     IdentityLoad toLoad(double minutes) {

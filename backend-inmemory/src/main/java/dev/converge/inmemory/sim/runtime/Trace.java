@@ -52,6 +52,39 @@ public final class Trace {
     append(' ');
     append(object);
     append('\n');
+    finish();
+  }
+
+  /**
+   * Records an API request: the same token as {@code record(identity, verb + " " + code,
+   * resourceWithSubresource + "/" + namespace + "/" + name)}, byte for byte, encoded piece by piece instead of
+   * building those strings first.
+   */
+  public void recordRequest(String identity, String verb, int code, String resource, String subresource,
+      String namespace, String name) {
+    length = 0;
+    appendTime(ticker.nanoTime());
+    append(' ');
+    append(identity);
+    append(' ');
+    append(verb);
+    append(' ');
+    appendDecimal(code);
+    append(' ');
+    append(resource);
+    if (!subresource.isEmpty()) {
+      append('/');
+      append(subresource);
+    }
+    append('/');
+    append(namespace);
+    append('/');
+    append(name);
+    append('\n');
+    finish();
+  }
+
+  private void finish() {
     digest.update(buffer, 0, length);
     events++;
     if (kept.size() < keepLimit) {
@@ -87,11 +120,31 @@ public final class Trace {
   private void appendTime(long nanos) {
     long seconds = nanos / 1_000_000_000L;
     long fraction = nanos % 1_000_000_000L;
-    append(Long.toString(seconds));
+    appendDecimal(seconds);
     append('.');
     for (long unit = 100_000_000L; unit > 0; unit /= 10) {
       append((char) ('0' + (fraction / unit) % 10));
     }
+  }
+
+  /** {@code Long.toString(value)}'s characters, without the string. */
+  private void appendDecimal(long value) {
+    if (value < 0) {
+      // Long.MIN_VALUE has no positive counterpart: take the slow path for negatives (never a time here).
+      append(Long.toString(value));
+      return;
+    }
+    int digits = 1;
+    for (long rest = value / 10; rest > 0; rest /= 10) {
+      digits++;
+    }
+    ensure(digits);
+    int end = length + digits;
+    for (int i = end - 1; i >= length; i--) {
+      buffer[i] = (byte) ('0' + value % 10);
+      value /= 10;
+    }
+    length = end;
   }
 
   private void append(String text) {

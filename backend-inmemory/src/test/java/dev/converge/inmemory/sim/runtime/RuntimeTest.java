@@ -48,6 +48,26 @@ class RuntimeTest {
   }
 
   @Test
+  void trace_recordRequest_isTheTokenRecordWouldWrite_byteForByte() {
+    VirtualScheduler clock = new VirtualScheduler();
+    Trace built = new Trace(clock).keep(10);
+    Trace direct = new Trace(clock).keep(10);
+    clock.runFor(Duration.ofNanos(12_345_000_000_007L));
+    built.record("system:node:node-1", "update 200", "leases/kube-node-lease/node-1");
+    direct.recordRequest("system:node:node-1", "update", 200, "leases", "", "kube-node-lease", "node-1");
+    clock.runFor(Duration.ofMillis(1));
+    built.record("system:kube-scheduler", "create 409", "pods/binding/default/web-1");
+    direct.recordRequest("system:kube-scheduler", "create", 409, "pods", "binding", "default", "web-1");
+    built.record("admin", "list 0", "nodes//");
+    direct.recordRequest("admin", "list", 0, "nodes", "", "", "");
+
+    assertThat(direct.tokens()).isEqualTo(built.tokens());
+    assertThat(direct.tokens().get(0)).isEqualTo("12345.000000007 system:node:node-1 update 200 leases/kube-node-lease/node-1");
+    assertThat(direct.hash()).isEqualTo(built.hash());
+    assertThat(direct.events()).isEqualTo(3);
+  }
+
+  @Test
   void randoms_dependOnSeedAndComponentName_notOnTheOrderAsked() {
     Randoms r1 = new Randoms(7);
     Randoms r2 = new Randoms(7);

@@ -22,67 +22,11 @@ public final class Trees {
 
   /** A mutable object holding the same (possibly frozen) children as {@code node}. */
   public static ObjectNode shallowCopy(JsonNode node) {
-    LinkedHashMap<String, JsonNode> children = new LinkedHashMap<>(Math.max(8, node.size() * 2));
+    Map<String, JsonNode> children = new LinkedHashMap<>(Math.max(8, node.size() * 2));
     for (Map.Entry<String, JsonNode> field : node.properties()) {
       children.put(field.getKey(), field.getValue());
     }
-    return new OwnedObject(children);
-  }
-
-  /**
-   * {@code root} frozen, taking over the maps of the objects this class made ({@link #shallowCopy}, {@link
-   * #object}) instead of copying them as {@link Json#freeze} does; other mutable containers are copied as
-   * {@link Json#freeze} copies them, and frozen subtrees are kept. The result equals what {@link Json#freeze}
-   * returns, field order included. For a write's last step only: {@code root} and every mutable container in
-   * it must not be used (read or changed) afterwards, since the frozen tree now shares their maps.
-   */
-  public static ObjectNode freezeOwned(ObjectNode root) {
-    return (ObjectNode) freezeOwnedValue(root);
-  }
-
-  private static JsonNode freezeOwnedValue(JsonNode node) {
-    if (Json.isFrozen(node)) {
-      return node;
-    }
-    if (node instanceof OwnedObject owned) {
-      LinkedHashMap<String, JsonNode> children = owned.children();
-      for (Map.Entry<String, JsonNode> field : children.entrySet()) {
-        JsonNode value = field.getValue();
-        if (!Json.isFrozen(value)) {
-          field.setValue(freezeOwnedValue(value));
-        }
-      }
-      return Json.frozenObject(children);
-    }
-    if (node.isObject()) {
-      LinkedHashMap<String, JsonNode> children = new LinkedHashMap<>(Math.max(4, node.size() * 2));
-      for (Map.Entry<String, JsonNode> field : node.properties()) {
-        children.put(field.getKey(), freezeOwnedValue(field.getValue()));
-      }
-      return Json.frozenObject(children);
-    }
-    if (node.isArray()) {
-      ArrayList<JsonNode> elements = new ArrayList<>(node.size());
-      for (JsonNode element : node) {
-        elements.add(freezeOwnedValue(element));
-      }
-      return Json.frozenArray(elements);
-    }
-    return Json.freeze(node);
-  }
-
-  /** A mutable object made here, whose map {@link #freezeOwned} may take over. */
-  private static final class OwnedObject extends ObjectNode {
-    private static final long serialVersionUID = 1L;
-
-    OwnedObject(LinkedHashMap<String, JsonNode> children) {
-      super(Json.nodes(), children);
-    }
-
-    @SuppressWarnings("unchecked") // the constructor's map
-    LinkedHashMap<String, JsonNode> children() {
-      return (LinkedHashMap<String, JsonNode>) _children;
-    }
+    return new ObjectNode(Json.nodes(), children);
   }
 
   /** A mutable array holding the same (possibly frozen) elements as {@code node}. */
@@ -103,7 +47,7 @@ public final class Trees {
     if (child instanceof ObjectNode object && !Json.isFrozen(object)) {
       return object;
     }
-    ObjectNode copy = child != null && child.isObject() ? shallowCopy(child) : new OwnedObject(new LinkedHashMap<>());
+    ObjectNode copy = child != null && child.isObject() ? shallowCopy(child) : Json.object();
     parent.set(field, copy);
     return copy;
   }

@@ -369,7 +369,7 @@ final class Writes {
     long revision = store.reserveRevision();
     Trees.object(root, "metadata").put("resourceVersion", Long.toString(revision));
     // The write's tree is dead after this: freeze it by taking over the maps it copied rather than copying again.
-    Resource stored = Resource.of(Trees.freezeOwned(root));
+    Resource stored = Resource.of(root);
     store.commit(new Change(revision, changeType, stored, previous));
     return stored;
   }

@@ -107,4 +107,25 @@ class JsonTest {
     assertThat(frozen.get("o3").get("v").intValue()).isEqualTo(3);
     assertThat(copy).isNotEqualTo(frozen);
   }
+
+  /** Names with equal hash codes ("Aa" and "BB", "AaAa" and "BBBB"…) are told apart, in both lookup modes. */
+  @Test
+  void frozenMembers_withCollidingHashes_areFoundByName() {
+    String[] colliding = {"Aa", "BB", "AaAa", "AaBB", "BBAa", "BBBB"};
+    for (int extra : new int[] {0, 10}) {
+      ObjectNode mutable = Json.object();
+      for (int i = 0; i < extra; i++) {
+        mutable.put("x" + i, -i);
+      }
+      for (int i = 0; i < colliding.length; i++) {
+        mutable.put(colliding[i], i);
+      }
+      ObjectNode frozen = Json.freezeObject(mutable);
+      for (int i = 0; i < colliding.length; i++) {
+        assertThat(frozen.get(new String(colliding[i])).intValue()).as("%s with %d more members", colliding[i], extra).isEqualTo(i);
+      }
+      assertThat(frozen.get("BBAA")).isNull();
+      assertThat(frozen).isEqualTo(mutable);
+    }
+  }
 }

@@ -267,14 +267,10 @@ public final class VirtualScheduler implements Ticker, TaskScheduler {
         if (parentTime < time || (parentTime == time && seqs[parent] < seq)) {
           break;
         }
-        times[i] = parentTime;
-        seqs[i] = seqs[parent];
-        items[i] = items[parent];
+        move(parent, i);
         i = parent;
       }
-      times[i] = time;
-      seqs[i] = seq;
-      items[i] = event;
+      place(i, time, seq, event);
     }
 
     @Nullable Event peek() {
@@ -305,11 +301,20 @@ public final class VirtualScheduler implements Ticker, TaskScheduler {
         if (time < childTime || (time == childTime && seq < seqs[child])) {
           break;
         }
-        times[i] = childTime;
-        seqs[i] = seqs[child];
-        items[i] = items[child];
+        move(child, i);
         i = child;
       }
+      place(i, time, seq, event);
+    }
+
+    /** Moves the entry at {@code from} to slot {@code to}, as a sift step does. */
+    private void move(int from, int to) {
+      times[to] = times[from];
+      seqs[to] = seqs[from];
+      items[to] = items[from];
+    }
+
+    private void place(int i, long time, long seq, Event event) {
       times[i] = time;
       seqs[i] = seq;
       items[i] = event;

@@ -15,7 +15,7 @@ import java.util.List;
 /**
  * What both drivers do with one key: run the pass, turn its {@link Requeue} into work-queue calls the way
  * controller-runtime does (success: {@code Forget}; requeue-after: {@code Forget} + {@code AddAfter}; error:
- * {@code AddRateLimited}), mark the key done and tell the listeners.
+ * {@code AddRateLimited}), tell the listeners, and mark the key done.
  */
 final class Dispatcher {
   private final ControlLoop<?> loop;
@@ -61,9 +61,14 @@ final class Dispatcher {
       default:
         throw new AssertionError(requeue);
     }
-    queue.done(key);
-    for (PassListener listener : listeners) {
-      listener.onPass(result);
+    // Listeners hear of the pass while the key is still held: released first, the key could be taken and
+    // reconciled again by another worker, whose listeners might then run before these, out of order.
+    try {
+      for (PassListener listener : listeners) {
+        listener.onPass(result);
+      }
+    } finally {
+      queue.done(key);
     }
     return result;
   }

@@ -70,6 +70,28 @@ class SimulatedDriverTest {
     assertThat(world.clock.pending()).isZero();
   }
 
+  /**
+   * Listeners hear of a pass while its key is still held, so a threaded driver cannot start the key's next pass
+   * on another worker and report it first.
+   */
+  @Test
+  void listenersRun_whileTheKeyIsStillHeld() {
+    VirtualScheduler clock = new VirtualScheduler();
+    FakeBackend backend = new FakeBackend(clock);
+    backend.put(app("shop", "web", "shop:1"));
+    ControlLoop<AppReconciler.App> loop = ControlLoop.builder(backend, new AppReconciler(), clock).build();
+    List<Boolean> held = new ArrayList<>();
+    SimulatedDriver[] driver = new SimulatedDriver[1];
+    driver[0] = SimulatedDriver.builder(loop, clock).resyncPeriod(Duration.ZERO)
+        .listener(pass -> held.add(driver[0].queue().isProcessing(pass.primary()))).build();
+
+    driver[0].start();
+    clock.runUntilIdle();
+
+    assertThat(held).hasSize(2).containsOnly(true);
+    assertThat(driver[0].queue().isProcessing(APP)).isFalse();
+  }
+
   @Test
   void failedPasses_backOffExponentially_andSuccessResetsTheBackoff() {
     World world = new World();

@@ -20,6 +20,11 @@ final class FrozenElements extends AbstractList<JsonNode> implements RandomAcces
     return elements.isEmpty() ? EMPTY : new FrozenElements(elements.toArray(new JsonNode[0]));
   }
 
+  /** The elements; the array itself, not to be modified. */
+  JsonNode[] elements() {
+    return elements;
+  }
+
   @Override
   public JsonNode get(int index) {
     return elements[index];

@@ -12,6 +12,8 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * JSON trees as Converge uses them: Jackson's tree model, frozen once it enters a {@link Resource}.
@@ -62,7 +64,7 @@ public final class Json {
         names[i] = field.getKey();
         values[i++] = freeze(field.getValue());
       }
-      return new FrozenObject(i == 0 ? FrozenFields.EMPTY : new FrozenFields(names, values));
+      return new FrozenObject(FrozenFields.of(names, values));
     }
     if (node.isArray()) {
       JsonNode[] elements = new JsonNode[node.size()];
@@ -192,21 +194,89 @@ public final class Json {
     }
   }
 
-  /** An object node whose children cannot change, held compactly ({@link FrozenFields}). */
+  /** The shape of a frozen object (for tests). */
+  static Shape shapeOf(ObjectNode frozen) {
+    return ((FrozenObject) frozen).shape;
+  }
+
+  /**
+   * An object node whose children cannot change, held compactly ({@link FrozenFields}). The lookups and walks
+   * that trees are read with most are answered from the shape and value array directly, one hop shorter than
+   * through the member map that the rest of {@link ObjectNode} uses.
+   */
   private static final class FrozenObject extends ObjectNode {
     private static final long serialVersionUID = 1L;
 
+    private final transient Shape shape;
+    private final transient JsonNode[] values;
+
     FrozenObject(FrozenFields children) {
       super(NODES, children);
+      this.shape = children.shape();
+      this.values = children.valueArray();
+    }
+
+    @Override
+    public @Nullable JsonNode get(String name) {
+      int at = shape.indexOf(name);
+      return at < 0 ? null : values[at];
+    }
+
+    @Override
+    public JsonNode path(String name) {
+      int at = shape.indexOf(name);
+      return at < 0 ? MissingNode.getInstance() : values[at];
+    }
+
+    @Override
+    public void forEachEntry(BiConsumer<? super String, ? super JsonNode> action) {
+      String[] names = shape.names;
+      JsonNode[] own = values;
+      for (int i = 0; i < own.length; i++) {
+        action.accept(names[i], own[i]);
+      }
+    }
+
+    @Override
+    public int size() {
+      return values.length;
+    }
+
+    @Override
+    public boolean isEmpty() {
+      return values.length == 0;
     }
   }
 
-  /** An array node whose elements cannot change, held in one array ({@link FrozenElements}). */
+  /** An array node whose elements cannot change, held in one array ({@link FrozenElements}), read from it directly. */
   private static final class FrozenArray extends ArrayNode {
     private static final long serialVersionUID = 1L;
 
+    private final transient JsonNode[] elements;
+
     FrozenArray(FrozenElements children) {
       super(NODES, children);
+      this.elements = children.elements();
+    }
+
+    @Override
+    public @Nullable JsonNode get(int index) {
+      return index >= 0 && index < elements.length ? elements[index] : null;
+    }
+
+    @Override
+    public JsonNode path(int index) {
+      return index >= 0 && index < elements.length ? elements[index] : MissingNode.getInstance();
+    }
+
+    @Override
+    public int size() {
+      return elements.length;
+    }
+
+    @Override
+    public boolean isEmpty() {
+      return elements.length == 0;
     }
   }
 }

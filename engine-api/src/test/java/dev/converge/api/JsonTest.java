@@ -50,8 +50,8 @@ class JsonTest {
   }
 
   /**
-   * Frozen objects keep their members in two arrays ({@link FrozenFields}): scanned when small, hashed above
-   * eight members. Every size on both sides of that line must find each member by an equal but not identical
+   * Frozen objects keep their members as a shared {@link Shape} and a value array ({@link FrozenFields}): names
+   * scanned when small, hashed above eight members, shapes of more than sixteen not shared. Every size on both sides of that line must find each member by an equal but not identical
    * name, miss absent ones, keep the order, and equal the mutable tree it came from in both directions.
    */
   @Test
@@ -127,5 +127,96 @@ class JsonTest {
       assertThat(frozen.get("BBAA")).isNull();
       assertThat(frozen).isEqualTo(mutable);
     }
+  }
+  /**
+   * Objects with equal member names, in the same order, share one {@link Shape} even when the names are
+   * equal but not identical strings; another order or another name is another shape; each object still
+   * answers with its own values, through every way of reading it.
+   */
+  @Test
+  void equalNames_shareOneShape_andEachObjectKeepsItsValues() {
+    ObjectNode first = Json.freezeObject(Json.object().put("name", "http").put("containerPort", 8080));
+    ObjectNode second = Json.freezeObject(Json.object().put(new String("name"), "metrics").put(new String("containerPort"), 9090));
+    ObjectNode reordered = Json.freezeObject(Json.object().put("containerPort", 80).put("name", "web"));
+    assertThat(shapeOf(second)).isSameAs(shapeOf(first));
+    assertThat(shapeOf(reordered)).isNotSameAs(shapeOf(first));
+    assertThat(second.get("name").textValue()).isEqualTo("metrics");
+    assertThat(first.path("containerPort").intValue()).isEqualTo(8080);
+    assertThat(first.path("protocol").isMissingNode()).isTrue();
+    assertThat(first.get("protocol")).isNull();
+    ArrayList<String> visited = new ArrayList<>();
+    second.forEachEntry((name, value) -> visited.add(name + "=" + value.asText()));
+    assertThat(visited).containsExactly("name=metrics", "containerPort=9090");
+    assertThat(Json.freezeObject(Json.object()).isEmpty()).isTrue();
+  }
+
+  /**
+   * The shape table is bounded: after more distinct shapes than it holds it starts over. Objects frozen
+   * before and after keep working, and shapes frozen after the reset are shared again.
+   */
+  @Test
+  void shapeTable_startsOverWhenFull_andNoObjectLosesItsMembers() {
+    ArrayList<ObjectNode> frozen = new ArrayList<>();
+    int count = 20_000;
+    for (int i = 0; i < count; i++) {
+      frozen.add(Json.freezeObject(Json.object().put("unique-" + i, i).put("common", -i)));
+    }
+    for (int i = 0; i < count; i++) {
+      assertThat(frozen.get(i).get("unique-" + i).intValue()).isEqualTo(i);
+      assertThat(frozen.get(i).get("common").intValue()).isEqualTo(-i);
+      assertThat(frozen.get(i).get("unique-" + (i + 1))).isNull();
+    }
+    // The first freeze may be the one that finds the table full and starts it over, unshared.
+    Json.freezeObject(Json.object().put("after-reset", 0));
+    ObjectNode a = Json.freezeObject(Json.object().put("after-reset", 1));
+    ObjectNode b = Json.freezeObject(Json.object().put("after-reset", 2));
+    assertThat(shapeOf(b)).isSameAs(shapeOf(a));
+    assertThat(Shape.isInterned(shapeOf(a))).isTrue();
+  }
+
+  /** Objects of more than sixteen members (their names are usually data) get a shape of their own. */
+  @Test
+  void largeObjects_getTheirOwnShape() {
+    ObjectNode mutable = Json.object();
+    for (int i = 0; i <= Shape.MAX_INTERNED; i++) {
+      mutable.put("key-" + i, i);
+    }
+    ObjectNode one = Json.freezeObject(mutable);
+    ObjectNode two = Json.freezeObject(mutable);
+    assertThat(shapeOf(one)).isNotSameAs(shapeOf(two));
+    assertThat(Shape.isInterned(shapeOf(one))).isFalse();
+    assertThat(two.get("key-" + Shape.MAX_INTERNED).intValue()).isEqualTo(Shape.MAX_INTERNED);
+  }
+
+  /** Threads freezing the same and different shapes at once all get objects that answer correctly. */
+  @Test
+  void concurrentFreezing_givesCorrectObjects() throws Exception {
+    int threads = 4;
+    int perThread = 5_000;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      ArrayList<java.util.concurrent.Future<Integer>> results = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        results.add(pool.submit(() -> {
+          int wrong = 0;
+          for (int i = 0; i < perThread; i++) {
+            ObjectNode object = Json.freezeObject(Json.object().put("k" + (i % 300), i).put("v", -i));
+            if (object.get("k" + (i % 300)).intValue() != i || object.get("v").intValue() != -i) {
+              wrong++;
+            }
+          }
+          return wrong;
+        }));
+      }
+      for (java.util.concurrent.Future<Integer> result : results) {
+        assertThat(result.get()).isZero();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static Shape shapeOf(ObjectNode frozen) {
+    return Json.shapeOf(frozen);
   }
 }

@@ -17,6 +17,7 @@ import dev.converge.core.schema.ListKeys;
 import dev.converge.core.schema.ListType;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
@@ -109,6 +110,10 @@ final class TreeDiff {
    * desired node, millions of times per large plan.
    */
   private void compare(JsonNode want, @Nullable JsonNode have) {
+    if (want == have) {
+      // One node (a shared value: small numbers, booleans, a subtree both trees took from one place).
+      return;
+    }
     int mark = changes.size();
     if (have == null || have instanceof MissingNode || have instanceof NullNode && !(want instanceof NullNode)) {
       absent(want);
@@ -178,8 +183,8 @@ final class TreeDiff {
         }
         break;
       case SET:
-        for (JsonNode element : want) {
-          if (!containsScalar(have, element)) {
+        for (int i = 0, n = want.size(); i < n; i++) {
+          if (!containsScalar(have, want.get(i))) {
             record(have, want);
             return;
           }
@@ -233,13 +238,15 @@ final class TreeDiff {
   }
 
   private static boolean sameKeys(JsonNode want, JsonNode have, ListType type) {
-    if (!have.isObject()) {
+    if (!(have instanceof ObjectNode)) {
       return false;
     }
-    for (String key : type.keys()) {
+    List<String> keys = type.keys();
+    for (int k = 0, n = keys.size(); k < n; k++) {
+      String key = keys.get(k);
       JsonNode a = want.get(key);
       JsonNode b = have.get(key);
-      if (a == null || a.isNull()) {
+      if (a == null || a instanceof NullNode) {
         String fallback = type.keyDefaults().get(key);
         if (fallback == null) {
           if (b != null && !b.isNull()) {
@@ -249,7 +256,7 @@ final class TreeDiff {
         }
         a = Json.nodes().textNode(fallback);
       }
-      if (b == null || b.isNull()) {
+      if (b == null || b instanceof NullNode) {
         String fallback = type.keyDefaults().get(key);
         if (fallback == null) {
           return false;
@@ -264,8 +271,8 @@ final class TreeDiff {
   }
 
   private static boolean allObjects(JsonNode list) {
-    for (JsonNode element : list) {
-      if (!element.isObject()) {
+    for (int i = 0, n = list.size(); i < n; i++) {
+      if (!(list.get(i) instanceof ObjectNode)) {
         return false;
       }
     }
@@ -273,8 +280,8 @@ final class TreeDiff {
   }
 
   private static boolean containsScalar(JsonNode list, JsonNode value) {
-    for (JsonNode element : list) {
-      if (DiffValues.sameScalar(value, element)) {
+    for (int i = 0, n = list.size(); i < n; i++) {
+      if (DiffValues.sameScalar(value, list.get(i))) {
         return true;
       }
     }

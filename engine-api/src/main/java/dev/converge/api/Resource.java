@@ -60,7 +60,7 @@ public final class Resource {
     if (name.indexOf('/') >= 0 || namespace.asText("").indexOf('/') >= 0) {
       throw new InvalidResourceException(name.indexOf('/') >= 0 ? "metadata.name" : "metadata.namespace", "must not contain '/'");
     }
-    ResourceKey key = new ResourceKey(ApiVersions.group(apiVersion), kind, namespace.asText(""), name);
+    ResourceKey key = new ResourceKey(ApiVersions.group(apiVersion), Canonical.of(kind), Canonical.of(namespace.asText("")), name);
     return new Resource(key, apiVersion, Json.freezeObject((ObjectNode) json));
   }
 

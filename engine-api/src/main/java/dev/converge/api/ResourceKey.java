@@ -119,14 +119,19 @@ public record ResourceKey(String group, String kind, String namespace, String na
 
   @Override
   public int compareTo(ResourceKey other) {
-    int c = group.compareTo(other.group);
+    // Keys of resources share their group, kind and namespace strings (String.compareTo has no identity check).
+    int c = compare(group, other.group);
     if (c == 0) {
-      c = kind.compareTo(other.kind);
+      c = compare(kind, other.kind);
     }
     if (c == 0) {
-      c = namespace.compareTo(other.namespace);
+      c = compare(namespace, other.namespace);
     }
-    return c != 0 ? c : name.compareTo(other.name);
+    return c != 0 ? c : compare(name, other.name);
+  }
+
+  private static int compare(String a, String b) {
+    return a == b ? 0 : a.compareTo(b);
   }
 
   @Override

@@ -64,13 +64,23 @@ final class FrozenFields extends AbstractMap<String, JsonNode> {
     return values;
   }
 
+  /** The value of member {@code name} of the object with this shape and these values, or null. */
+  static @Nullable JsonNode find(Shape shape, JsonNode[] values, String name) {
+    int at = shape.indexOf(name);
+    return at < 0 ? null : values[at];
+  }
+
+  /** Visits the members of the object with this shape and these values, in order. */
+  static void forEach(Shape shape, JsonNode[] values, BiConsumer<? super String, ? super JsonNode> action) {
+    String[] names = shape.names;
+    for (int i = 0; i < values.length; i++) {
+      action.accept(names[i], values[i]);
+    }
+  }
+
   @Override
   public @Nullable JsonNode get(@Nullable Object key) {
-    if (!(key instanceof String)) {
-      return null;
-    }
-    int at = shape.indexOf((String) key);
-    return at < 0 ? null : values[at];
+    return key instanceof String ? find(shape, values, (String) key) : null;
   }
 
   @Override
@@ -90,10 +100,7 @@ final class FrozenFields extends AbstractMap<String, JsonNode> {
 
   @Override
   public void forEach(BiConsumer<? super String, ? super JsonNode> action) {
-    String[] names = shape.names;
-    for (int i = 0; i < names.length; i++) {
-      action.accept(names[i], values[i]);
-    }
+    forEach(shape, values, action);
   }
 
   @Override

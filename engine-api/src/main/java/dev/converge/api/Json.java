@@ -218,23 +218,18 @@ public final class Json {
 
     @Override
     public @Nullable JsonNode get(String name) {
-      int at = shape.indexOf(name);
-      return at < 0 ? null : values[at];
+      return FrozenFields.find(shape, values, name);
     }
 
     @Override
     public JsonNode path(String name) {
-      int at = shape.indexOf(name);
-      return at < 0 ? MissingNode.getInstance() : values[at];
+      JsonNode value = FrozenFields.find(shape, values, name);
+      return value == null ? MissingNode.getInstance() : value;
     }
 
     @Override
     public void forEachEntry(BiConsumer<? super String, ? super JsonNode> action) {
-      String[] names = shape.names;
-      JsonNode[] own = values;
-      for (int i = 0; i < own.length; i++) {
-        action.accept(names[i], own[i]);
-      }
+      FrozenFields.forEach(shape, values, action);
     }
 
     @Override

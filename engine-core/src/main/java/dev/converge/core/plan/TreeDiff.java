@@ -57,6 +57,8 @@ final class TreeDiff {
   private @Nullable JsonNode[] liveParents = new JsonNode[32];
   private int liveDepth;
   private final BiConsumer<String, JsonNode> fieldVisitor = this::field;
+  private final BiConsumer<String, JsonNode> rootVisitor = this::rootField;
+  private final BiConsumer<String, JsonNode> metadataVisitor = this::metadataField;
 
   TreeDiff(NormalizerRegistry registry) {
     this.registry = registry;
@@ -71,36 +73,29 @@ final class TreeDiff {
     rewritingDepth = -1;
     path.clear();
     changes.clear();
-    ObjectNode want = desired.json();
-    for (Map.Entry<String, JsonNode> field : want.properties()) {
-      String name = field.getKey();
-      if (name.equals("apiVersion") || name.equals("kind") || name.equals("status")) {
-        continue;
-      }
-      path.pushField(name);
-      if (name.equals("metadata")) {
-        metadata(field.getValue(), liveObject.get(name));
-      } else {
-        compare(field.getValue(), liveObject.get(name));
-      }
-      path.pop();
-    }
+    desired.json().forEachEntry(rootVisitor);
     return changes.isEmpty() ? Diff.none() : Diff.of(ImmutableList.copyOf(changes));
   }
 
-  private void metadata(JsonNode want, @Nullable JsonNode have) {
-    if (!want.isObject() || have == null || !have.isObject()) {
-      compare(want, have);
+  private void rootField(String name, JsonNode want) {
+    if (name.equals("apiVersion") || name.equals("kind") || name.equals("status")) {
       return;
     }
-    for (Map.Entry<String, JsonNode> field : want.properties()) {
-      String name = field.getKey();
-      if (IGNORED_METADATA.contains(name)) {
-        continue;
-      }
-      path.pushField(name);
-      compare(field.getValue(), have.get(name));
-      path.pop();
+    path.pushField(name);
+    JsonNode have = liveObject.get(name);
+    if (name.equals("metadata") && want instanceof ObjectNode && have instanceof ObjectNode) {
+      pushLive(have);
+      ((ObjectNode) want).forEachEntry(metadataVisitor);
+      popLive();
+    } else {
+      compare(want, have);
+    }
+    path.pop();
+  }
+
+  private void metadataField(String name, JsonNode want) {
+    if (!IGNORED_METADATA.contains(name)) {
+      field(name, want);
     }
   }
 
@@ -143,11 +138,19 @@ final class TreeDiff {
    * graphs); the live parent waits on a stack for the shared visitor.
    */
   private void object(JsonNode want, JsonNode have) {
+    pushLive(have);
+    ((ObjectNode) want).forEachEntry(fieldVisitor);
+    popLive();
+  }
+
+  private void pushLive(JsonNode have) {
     if (liveDepth == liveParents.length) {
       liveParents = Arrays.copyOf(liveParents, liveDepth * 2);
     }
     liveParents[liveDepth++] = have;
-    ((ObjectNode) want).forEachEntry(fieldVisitor);
+  }
+
+  private void popLive() {
     liveParents[--liveDepth] = null;
   }
 

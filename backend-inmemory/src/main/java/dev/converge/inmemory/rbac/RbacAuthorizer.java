@@ -31,11 +31,27 @@ public final class RbacAuthorizer implements ChangeListener {
   private static final int MAX_CACHED_DECISIONS = 200_000;
 
   private final ObjectStore store;
-  private final Map<DecisionKey, Boolean> decisions = new HashMap<>();
+  /** Each identity's decisions; an identity instance also carries its own as an {@link Identity#attachment}. */
+  private final Map<Identity, Decisions> decisions = new HashMap<>();
   private final Map<RulesKey, ImmutableList<PolicyRule>> rules = new HashMap<>();
+  /** Bumped whenever an RBAC object changes (and when too many decisions are cached): older decisions are void. */
+  private long generation;
+  /** Decisions cached in the current generation, over all identities. */
+  private int cached;
 
-  private record DecisionKey(Identity identity, String verb, String group, String resource, String subresource,
-      String namespace, String name) {}
+  /** What is asked of one identity: the request's attributes but the identity. */
+  private record Question(String verb, String group, String resource, String subresource, String namespace,
+      String name) {}
+
+  /** One identity's cached decisions, valid while their generation is the authorizer's. */
+  private static final class Decisions {
+    long generation;
+    final Map<Question, Boolean> answers = new HashMap<>();
+
+    Decisions(long generation) {
+      this.generation = generation;
+    }
+  }
 
   private record RulesKey(Identity identity, String namespace) {}
 
@@ -46,9 +62,14 @@ public final class RbacAuthorizer implements ChangeListener {
   @Override
   public void onChange(Change change) {
     if (change.object().group().equals(GROUP)) {
-      decisions.clear();
-      rules.clear();
+      invalidate();
     }
+  }
+
+  private void invalidate() {
+    generation++;
+    cached = 0;
+    rules.clear();
   }
 
   /** Whether {@code identity} may {@code verb} the resource; {@code namespace} empty for cluster scope. */
@@ -57,10 +78,19 @@ public final class RbacAuthorizer implements ChangeListener {
     if (identity.isMaster()) {
       return true;
     }
-    DecisionKey key = new DecisionKey(identity, verb, group, resource, subresource, namespace, name);
-    Boolean cached = decisions.get(key);
-    if (cached != null) {
-      return cached;
+    Decisions mine = (Decisions) identity.attachment(this);
+    if (mine == null) {
+      mine = decisions.computeIfAbsent(identity, i -> new Decisions(generation));
+      identity.attach(this, mine);
+    }
+    if (mine.generation != generation) {
+      mine.answers.clear();
+      mine.generation = generation;
+    }
+    Question question = new Question(verb, group, resource, subresource, namespace, name);
+    Boolean known = mine.answers.get(question);
+    if (known != null) {
+      return known;
     }
     boolean allowed = false;
     for (PolicyRule rule : rulesFor(identity, namespace)) {
@@ -69,10 +99,14 @@ public final class RbacAuthorizer implements ChangeListener {
         break;
       }
     }
-    if (decisions.size() >= MAX_CACHED_DECISIONS) {
-      decisions.clear();
+    if (cached >= MAX_CACHED_DECISIONS) {
+      generation++;
+      cached = 0;
+      mine.answers.clear();
+      mine.generation = generation;
     }
-    decisions.put(key, allowed);
+    mine.answers.put(question, allowed);
+    cached++;
     return allowed;
   }
 

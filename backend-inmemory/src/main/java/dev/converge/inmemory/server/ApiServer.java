@@ -369,7 +369,7 @@ public final class ApiServer {
         code = e.code();
         throw e;
       } finally {
-        requests.append(ctx.toRecord(code));
+        requests.append(ctx.toRecord(code), info.identity());
         afterRequest();
       }
     } finally {

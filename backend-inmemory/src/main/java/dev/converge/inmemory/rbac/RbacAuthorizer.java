@@ -43,13 +43,32 @@ public final class RbacAuthorizer implements ChangeListener {
   private record Question(String verb, String group, String resource, String subresource, String namespace,
       String name) {}
 
-  /** One identity's cached decisions, valid while their generation is the authorizer's. */
+  /**
+   * One identity's cached decisions, valid while their generation is the authorizer's; the last few questions
+   * are also kept in arrays, compared field by field (a client asks a handful of questions over and over).
+   */
   private static final class Decisions {
+    static final int RECENT = 4;
     long generation;
     final Map<Question, Boolean> answers = new HashMap<>();
+    final Question[] recent = new Question[RECENT];
+    final boolean[] recentAnswers = new boolean[RECENT];
+    int next;
 
     Decisions(long generation) {
       this.generation = generation;
+    }
+
+    void reset(long current) {
+      answers.clear();
+      java.util.Arrays.fill(recent, null);
+      generation = current;
+    }
+
+    void remember(Question question, boolean answer) {
+      recent[next] = question;
+      recentAnswers[next] = answer;
+      next = (next + 1) % RECENT;
     }
   }
 
@@ -84,12 +103,19 @@ public final class RbacAuthorizer implements ChangeListener {
       identity.attach(this, mine);
     }
     if (mine.generation != generation) {
-      mine.answers.clear();
-      mine.generation = generation;
+      mine.reset(generation);
+    }
+    for (int i = 0; i < Decisions.RECENT; i++) {
+      Question q = mine.recent[i];
+      if (q != null && q.name().equals(name) && q.verb().equals(verb) && q.resource().equals(resource)
+          && q.namespace().equals(namespace) && q.subresource().equals(subresource) && q.group().equals(group)) {
+        return mine.recentAnswers[i];
+      }
     }
     Question question = new Question(verb, group, resource, subresource, namespace, name);
     Boolean known = mine.answers.get(question);
     if (known != null) {
+      mine.remember(question, known);
       return known;
     }
     boolean allowed = false;
@@ -102,10 +128,10 @@ public final class RbacAuthorizer implements ChangeListener {
     if (cached >= MAX_CACHED_DECISIONS) {
       generation++;
       cached = 0;
-      mine.answers.clear();
-      mine.generation = generation;
+      mine.reset(generation);
     }
     mine.answers.put(question, allowed);
+    mine.remember(question, allowed);
     cached++;
     return allowed;
   }

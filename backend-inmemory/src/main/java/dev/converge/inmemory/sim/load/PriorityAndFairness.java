@@ -69,6 +69,19 @@ public final class PriorityAndFairness implements RequestInterceptor, RequestAdm
 
   /** A request shape's classification for one identity; {@code level} null for watches. */
   private record Classified(FlowSchema schema, @Nullable LevelQueues level, String flow, long flowHash) {}
+
+  /**
+   * An identity's last few request shapes and their classifications (a client repeats a handful of requests),
+   * compared field by field: no key object, no hashing.
+   */
+  private static final class Recent {
+    static final int SIZE = 4;
+    final Shape[] shapes = new Shape[SIZE];
+    final Classified[] classes = new Classified[SIZE];
+    int next;
+  }
+
+  private final Map<Identity, Recent> recent = new HashMap<>();
   private final Duration retryAfter;
   private @Nullable ApfRequest admitted;
 
@@ -141,22 +154,36 @@ public final class PriorityAndFairness implements RequestInterceptor, RequestAdm
   /** {@code request}'s schema, level, flow and flow hash, from its identity's cache when it has been seen. */
   private Classified classified(RequestInfo request) {
     Identity identity = request.identity();
-    @SuppressWarnings("unchecked")
-    Map<Shape, Classified> mine = (Map<Shape, Classified>) identity.attachment(this);
+    Recent mine = (Recent) identity.attachment(this);
     if (mine == null) {
-      mine = classified.computeIfAbsent(identity, i -> new HashMap<>(4));
+      mine = recent.computeIfAbsent(identity, i -> new Recent());
       identity.attach(this, mine);
     }
-    Shape shape = new Shape(request.verb(), request.group(), request.resource(), request.subresource(),
-        request.namespace());
-    Classified known = mine.get(shape);
+    Verb verb = request.verb();
+    String group = request.group();
+    String resource = request.resource();
+    String subresource = request.subresource();
+    String namespace = request.namespace();
+    for (int i = 0; i < Recent.SIZE; i++) {
+      Shape shape = mine.shapes[i];
+      if (shape != null && shape.verb() == verb && shape.group().equals(group) && shape.resource().equals(resource)
+          && shape.subresource().equals(subresource) && shape.namespace().equals(namespace)) {
+        return mine.classes[i];
+      }
+    }
+    Shape shape = new Shape(verb, group, resource, subresource, namespace);
+    Map<Shape, Classified> all = classified.computeIfAbsent(identity, i -> new HashMap<>(4));
+    Classified known = all.get(shape);
     if (known == null) {
       FlowSchema schema = classify(request);
-      LevelQueues level = request.verb() == Verb.WATCH ? null : levels.get(schema.level());
+      LevelQueues level = verb == Verb.WATCH ? null : levels.get(schema.level());
       String flow = schema.flowOf(request);
       known = new Classified(schema, level, flow, level == null ? 0 : flowHash(schema.name(), flow));
-      mine.put(shape, known);
+      all.put(shape, known);
     }
+    mine.shapes[mine.next] = shape;
+    mine.classes[mine.next] = known;
+    mine.next = (mine.next + 1) % Recent.SIZE;
     return known;
   }
 

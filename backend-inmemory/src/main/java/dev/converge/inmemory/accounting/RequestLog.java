@@ -45,8 +45,29 @@ public final class RequestLog {
     return ++sequence;
   }
 
-  /** One identity's counters by verb, as attached to an {@link Identity} (valid in one epoch). */
-  private record Counts(long epoch, Map<String, long[]> byVerb) {}
+  /**
+   * One identity's counters by verb, as attached to an {@link Identity} (valid in one epoch), with the counter
+   * of the verb it used last.
+   */
+  private static final class Counts {
+    final long epoch;
+    final Map<String, long[]> byVerb;
+    String lastVerb = "";
+    long[] lastCount = new long[1];
+
+    Counts(long epoch, Map<String, long[]> byVerb) {
+      this.epoch = epoch;
+      this.byVerb = byVerb;
+    }
+
+    long[] counter(String verb) {
+      if (!verb.equals(lastVerb)) {
+        lastCount = byVerb.computeIfAbsent(verb, k -> new long[1]);
+        lastVerb = verb;
+      }
+      return lastCount;
+    }
+  }
 
   /** Records one request; called by the server once the response code is known. */
   public void append(RequestRecord record) {
@@ -68,18 +89,17 @@ public final class RequestLog {
       if (name.equals(lastIdentity) && verb.equals(lastVerb)) {
         lastCount[0]++;
       } else {
-        Map<String, long[]> byVerb;
         if (identity != null) {
           Counts counts = (Counts) identity.attachment(this);
-          if (counts == null || counts.epoch() != epoch) {
+          if (counts == null || counts.epoch != epoch) {
             counts = new Counts(epoch, countsByIdentityVerb.computeIfAbsent(name, k -> new HashMap<>(8)));
             identity.attach(this, counts);
           }
-          byVerb = counts.byVerb();
+          lastCount = counts.counter(verb);
         } else {
-          byVerb = countsByIdentityVerb.computeIfAbsent(name, k -> new HashMap<>(8));
+          lastCount = countsByIdentityVerb.computeIfAbsent(name, k -> new HashMap<>(8))
+              .computeIfAbsent(verb, k -> new long[1]);
         }
-        lastCount = byVerb.computeIfAbsent(verb, k -> new long[1]);
         lastIdentity = name;
         lastVerb = verb;
         lastCount[0]++;

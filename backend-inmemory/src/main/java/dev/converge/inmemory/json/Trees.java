@@ -22,22 +22,12 @@ public final class Trees {
 
   /** A mutable object holding the same (possibly frozen) children as {@code node}. */
   public static ObjectNode shallowCopy(JsonNode node) {
-    int size = node.size();
-    if (size > SMALL) {
-      Map<String, JsonNode> children = new LinkedHashMap<>(Math.max(8, size * 2));
-      for (Map.Entry<String, JsonNode> field : node.properties()) {
-        children.put(field.getKey(), field.getValue());
-      }
-      return new ObjectNode(Json.nodes(), children);
+    Map<String, JsonNode> children = new LinkedHashMap<>(Math.max(8, node.size() * 2));
+    for (Map.Entry<String, JsonNode> field : node.properties()) {
+      children.put(field.getKey(), field.getValue());
     }
-    EditableFields children = new EditableFields(size + 2);
-    // forEachEntry walks a frozen object's arrays without an entry object per member.
-    node.forEachEntry(children::append);
     return new ObjectNode(Json.nodes(), children);
   }
-
-  /** Objects up to this many members are copied into {@link EditableFields}, larger ones into a linked hash map. */
-  static final int SMALL = 16;
 
   /** A mutable array holding the same (possibly frozen) elements as {@code node}. */
   public static ArrayNode shallowCopyArray(JsonNode node) {

@@ -197,7 +197,8 @@ final class OwnedValuesShortcut {
     if (x.isNull() || owned == null || !owned.isObject()) {
       return false;
     }
-    List<String> leaf = new ArrayList<>(path);
+    List<String> leaf = new ArrayList<>(path.size() + 1);
+    leaf.addAll(path);
     leaf.add(key);
     changed.add(leaf);
     return true;

@@ -136,4 +136,21 @@ class RbacTest {
     assertThat(server.rbac().authorize(gc, "delete", "apps", "deployments", "", "x", "y")).isTrue();
     assertThat(server.rbac().authorize(gc, "create", "apps", "deployments", "", "x", "y")).isFalse();
   }
+
+  @Test
+  void roleChange_voidsTheDecisionsEveryInstanceOfAnIdentityCarries() {
+    Identity aliceAgain = Identity.user("alice", "devs");
+    role("default", "reader", "[{\"apiGroups\":[\"\"],\"resources\":[\"configmaps\"],\"verbs\":[\"get\"]}]");
+    bind("default", "reader", "Role", "reader", "[{\"kind\":\"User\",\"name\":\"alice\"}]");
+    Resource cm = server.create(ADMIN, Fixtures.configMap("default", "c", "1"));
+    assertThat(server.get(alice, cm.key()).name()).isEqualTo("c");
+    assertThat(server.get(aliceAgain, cm.key()).name()).isEqualTo("c");
+    Resource role = server.get(ADMIN, ResourceKey.namespaced("rbac.authorization.k8s.io", "Role", "default", "reader"));
+    server.update(ADMIN, role.edit(t -> t.withArray("rules").removeAll()));
+    assertThatThrownBy(() -> server.get(alice, cm.key())).isInstanceOf(BackendException.Forbidden.class);
+    assertThatThrownBy(() -> server.get(aliceAgain, cm.key())).isInstanceOf(BackendException.Forbidden.class);
+    server.update(ADMIN, server.get(ADMIN, role.key()).edit(t -> t.set("rules", role.json().get("rules"))));
+    assertThat(server.get(alice, cm.key()).name()).isEqualTo("c");
+    assertThat(server.rbac().authorize(aliceAgain, "get", "", "configmaps", "", "default", "c")).isTrue();
+  }
 }

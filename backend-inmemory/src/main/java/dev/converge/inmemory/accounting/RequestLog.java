@@ -2,13 +2,16 @@ package dev.converge.inmemory.accounting;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSortedMap;
+import dev.converge.inmemory.server.Identity;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every request the server answered, in order, with cheap aggregate counts. Tests query it ("how many
@@ -25,10 +28,13 @@ public final class RequestLog {
   /** Counts by identity, then verb; hashed (sorted only when read), with mutable counters (no boxing per request). */
   private final Map<String, Map<String, long[]>> countsByIdentityVerb = new HashMap<>();
   private final List<Consumer<RequestRecord>> subscribers = new CopyOnWriteArrayList<>();
+  private final List<BiConsumer<RequestRecord, Identity>> identitySubscribers = new CopyOnWriteArrayList<>();
   /** The counter of the last request's identity and verb: series of requests by one caller skip the maps. */
   private String lastIdentity = "";
   private String lastVerb = "";
   private long[] lastCount = new long[1];
+  /** Bumped by {@link #clear()}: identities' attached counters from before are void. */
+  private long epoch;
   private long sequence;
   private long total;
   private long mutating;
@@ -39,21 +45,62 @@ public final class RequestLog {
     return ++sequence;
   }
 
+  /**
+   * One identity's counters by verb, as attached to an {@link Identity} (valid in one epoch), with the counter
+   * of the verb it used last.
+   */
+  private static final class Counts {
+    final long epoch;
+    final Map<String, long[]> byVerb;
+    String lastVerb = "";
+    long[] lastCount = new long[1];
+
+    Counts(long epoch, Map<String, long[]> byVerb) {
+      this.epoch = epoch;
+      this.byVerb = byVerb;
+    }
+
+    long[] counter(String verb) {
+      if (!verb.equals(lastVerb)) {
+        lastCount = byVerb.computeIfAbsent(verb, k -> new long[1]);
+        lastVerb = verb;
+      }
+      return lastCount;
+    }
+  }
+
   /** Records one request; called by the server once the response code is known. */
   public void append(RequestRecord record) {
+    append(record, null);
+  }
+
+  /**
+   * Records one request made by {@code identity} (whose name is the record's identity): its counters are found
+   * through the identity itself rather than by name, and identity-aware subscribers get it too.
+   */
+  public void append(RequestRecord record, @Nullable Identity identity) {
     synchronized (this) {
       total++;
       if (record.mutating()) {
         mutating++;
       }
-      String identity = record.identity();
+      String name = record.identity();
       String verb = record.verb();
-      if (identity.equals(lastIdentity) && verb.equals(lastVerb)) {
+      if (name.equals(lastIdentity) && verb.equals(lastVerb)) {
         lastCount[0]++;
       } else {
-        lastCount = countsByIdentityVerb.computeIfAbsent(identity, k -> new HashMap<>(8))
-            .computeIfAbsent(verb, k -> new long[1]);
-        lastIdentity = identity;
+        if (identity != null) {
+          Counts counts = (Counts) identity.attachment(this);
+          if (counts == null || counts.epoch != epoch) {
+            counts = new Counts(epoch, countsByIdentityVerb.computeIfAbsent(name, k -> new HashMap<>(8)));
+            identity.attach(this, counts);
+          }
+          lastCount = counts.counter(verb);
+        } else {
+          lastCount = countsByIdentityVerb.computeIfAbsent(name, k -> new HashMap<>(8))
+              .computeIfAbsent(verb, k -> new long[1]);
+        }
+        lastIdentity = name;
         lastVerb = verb;
         lastCount[0]++;
       }
@@ -64,6 +111,19 @@ public final class RequestLog {
     for (Consumer<RequestRecord> subscriber : subscribers) {
       subscriber.accept(record);
     }
+    if (identity != null) {
+      for (BiConsumer<RequestRecord, Identity> subscriber : identitySubscribers) {
+        subscriber.accept(record, identity);
+      }
+    }
+  }
+
+  /**
+   * Calls {@code subscriber} with every later record the server appends with its {@link Identity} (every
+   * request it serves), on the thread that made the request.
+   */
+  public void subscribeWithIdentity(BiConsumer<RequestRecord, Identity> subscriber) {
+    identitySubscribers.add(subscriber);
   }
 
   /** Whether to keep each record (default true); counts are kept either way. */
@@ -150,6 +210,7 @@ public final class RequestLog {
   public synchronized void clear() {
     records.clear();
     countsByIdentityVerb.clear();
+    epoch++;
     lastIdentity = "";
     lastVerb = "";
     lastCount = new long[1];

@@ -84,6 +84,12 @@ public final class ControllerManager {
   }
 
   public boolean hasWork() {
-    return controllers.stream().anyMatch(Controller::hasWork);
+    // Asked after every request: a loop, not a stream.
+    for (Controller controller : controllers) {
+      if (controller.hasWork()) {
+        return true;
+      }
+    }
+    return false;
   }
 }

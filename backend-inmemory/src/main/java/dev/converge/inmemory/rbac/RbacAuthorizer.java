@@ -31,11 +31,46 @@ public final class RbacAuthorizer implements ChangeListener {
   private static final int MAX_CACHED_DECISIONS = 200_000;
 
   private final ObjectStore store;
-  private final Map<DecisionKey, Boolean> decisions = new HashMap<>();
+  /** Each identity's decisions; an identity instance also carries its own as an {@link Identity#attachment}. */
+  private final Map<Identity, Decisions> decisions = new HashMap<>();
   private final Map<RulesKey, ImmutableList<PolicyRule>> rules = new HashMap<>();
+  /** Bumped whenever an RBAC object changes (and when too many decisions are cached): older decisions are void. */
+  private long generation;
+  /** Decisions cached in the current generation, over all identities. */
+  private int cached;
 
-  private record DecisionKey(Identity identity, String verb, String group, String resource, String subresource,
-      String namespace, String name) {}
+  /** What is asked of one identity: the request's attributes but the identity. */
+  private record Question(String verb, String group, String resource, String subresource, String namespace,
+      String name) {}
+
+  /**
+   * One identity's cached decisions, valid while their generation is the authorizer's; the last few questions
+   * are also kept in arrays, compared field by field (a client asks a handful of questions over and over).
+   */
+  private static final class Decisions {
+    static final int RECENT = 4;
+    long generation;
+    final Map<Question, Boolean> answers = new HashMap<>();
+    final Question[] recent = new Question[RECENT];
+    final boolean[] recentAnswers = new boolean[RECENT];
+    int next;
+
+    Decisions(long generation) {
+      this.generation = generation;
+    }
+
+    void reset(long current) {
+      answers.clear();
+      java.util.Arrays.fill(recent, null);
+      generation = current;
+    }
+
+    void remember(Question question, boolean answer) {
+      recent[next] = question;
+      recentAnswers[next] = answer;
+      next = (next + 1) % RECENT;
+    }
+  }
 
   private record RulesKey(Identity identity, String namespace) {}
 
@@ -46,9 +81,14 @@ public final class RbacAuthorizer implements ChangeListener {
   @Override
   public void onChange(Change change) {
     if (change.object().group().equals(GROUP)) {
-      decisions.clear();
-      rules.clear();
+      invalidate();
     }
+  }
+
+  private void invalidate() {
+    generation++;
+    cached = 0;
+    rules.clear();
   }
 
   /** Whether {@code identity} may {@code verb} the resource; {@code namespace} empty for cluster scope. */
@@ -57,10 +97,26 @@ public final class RbacAuthorizer implements ChangeListener {
     if (identity.isMaster()) {
       return true;
     }
-    DecisionKey key = new DecisionKey(identity, verb, group, resource, subresource, namespace, name);
-    Boolean cached = decisions.get(key);
-    if (cached != null) {
-      return cached;
+    Decisions mine = (Decisions) identity.attachment(this);
+    if (mine == null) {
+      mine = decisions.computeIfAbsent(identity, i -> new Decisions(generation));
+      identity.attach(this, mine);
+    }
+    if (mine.generation != generation) {
+      mine.reset(generation);
+    }
+    for (int i = 0; i < Decisions.RECENT; i++) {
+      Question q = mine.recent[i];
+      if (q != null && q.name().equals(name) && q.verb().equals(verb) && q.resource().equals(resource)
+          && q.namespace().equals(namespace) && q.subresource().equals(subresource) && q.group().equals(group)) {
+        return mine.recentAnswers[i];
+      }
+    }
+    Question question = new Question(verb, group, resource, subresource, namespace, name);
+    Boolean known = mine.answers.get(question);
+    if (known != null) {
+      mine.remember(question, known);
+      return known;
     }
     boolean allowed = false;
     for (PolicyRule rule : rulesFor(identity, namespace)) {
@@ -69,10 +125,14 @@ public final class RbacAuthorizer implements ChangeListener {
         break;
       }
     }
-    if (decisions.size() >= MAX_CACHED_DECISIONS) {
-      decisions.clear();
+    if (cached >= MAX_CACHED_DECISIONS) {
+      generation++;
+      cached = 0;
+      mine.reset(generation);
     }
-    decisions.put(key, allowed);
+    mine.answers.put(question, allowed);
+    mine.remember(question, allowed);
+    cached++;
     return allowed;
   }
 

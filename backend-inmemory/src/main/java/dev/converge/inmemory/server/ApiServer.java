@@ -76,7 +76,7 @@ public final class ApiServer {
     store.addListener(watches);
     store.addListener(change -> {
       if (change.type() == dev.converge.inmemory.store.Change.Type.DELETED
-          && change.object().groupKind().equals(Writes.SERVICE)) {
+          && Kinds.is(change.object(), Writes.SERVICE)) {
         ips.release(change.object().key().toString());
       }
     });
@@ -369,7 +369,7 @@ public final class ApiServer {
         code = e.code();
         throw e;
       } finally {
-        requests.append(ctx.toRecord(code));
+        requests.append(ctx.toRecord(code), info.identity());
         afterRequest();
       }
     } finally {

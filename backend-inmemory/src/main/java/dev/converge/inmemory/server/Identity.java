@@ -4,6 +4,9 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
+import java.util.Arrays;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Who makes a request: a user name and its groups, as an authenticator would report them
@@ -14,10 +17,17 @@ import com.google.common.collect.ImmutableSet;
  * {@code system:serviceaccounts:<ns>} and {@code system:authenticated}. Members of {@code system:masters}
  * bypass authorization, as the privileged-group authorizer of kube-apiserver does.
  *
- * @param name the user name
- * @param groups the groups, in the order the authenticator listed them
+ * <p>A value: equal by name and groups (as the record it used to be, with the same hash code). Each instance
+ * also carries a few {@linkplain #attachment(Object) attachments}, per-identity state that the server's
+ * components (authorizer, request log, priority and fairness, load accounting) look up once per request by a
+ * reference comparison instead of hashing identity strings into maps of thousands of entries. An attachment is
+ * only a cache of what its owner keeps itself (keyed by identity), so instances that are equal but distinct,
+ * or an attachment evicted because too many owners use one instance, cost a lookup, never a different result.
  */
-public record Identity(String name, ImmutableList<String> groups) {
+public final class Identity {
+  /** At most this many owners keep an attachment on one instance (the oldest is dropped first). */
+  static final int MAX_ATTACHMENTS = 8;
+  private static final Object[] NONE = new Object[0];
   /** The group that bypasses RBAC. */
   public static final String MASTERS = "system:masters";
   /** Every authenticated identity belongs to it. */
@@ -28,8 +38,88 @@ public record Identity(String name, ImmutableList<String> groups) {
   private static final Identity ADMIN =
       new Identity("system:admin", ImmutableList.of(MASTERS, AUTHENTICATED));
 
-  public Identity {
+
+  private final String name;
+  private final ImmutableList<String> groups;
+  private final int hash;
+  /** Owner, value, owner, value, …; replaced (never changed in place) so that readers need no lock. */
+  private volatile Object[] attachments = NONE;
+
+  /**
+   * @param name the user name
+   * @param groups the groups, in the order the authenticator listed them
+   */
+  public Identity(String name, ImmutableList<String> groups) {
     checkArgument(!name.isEmpty(), "identity name must not be empty");
+    this.name = name;
+    this.groups = java.util.Objects.requireNonNull(groups, "groups");
+    // What the record's generated hashCode computed: 31 * hash(name) + hash(groups).
+    this.hash = 31 * name.hashCode() + groups.hashCode();
+  }
+
+  /** {@return the user name} */
+  public String name() {
+    return name;
+  }
+
+  /** {@return the groups, in the order the authenticator listed them} */
+  public ImmutableList<String> groups() {
+    return groups;
+  }
+
+  /**
+   * {@return what {@code owner} attached to this instance, or null} A cache: the owner must be able to find
+   * the same state without it (by name or by an equal identity) and {@linkplain #attach attach} it again.
+   */
+  public @Nullable Object attachment(Object owner) {
+    Object[] current = attachments;
+    for (int i = 0; i < current.length; i += 2) {
+      if (current[i] == owner) {
+        return current[i + 1];
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Attaches {@code value} for {@code owner}, replacing what it attached before; when {@link #MAX_ATTACHMENTS}
+   * owners have attachments already, the oldest one's is dropped.
+   */
+  public synchronized void attach(Object owner, Object value) {
+    Object[] current = attachments;
+    for (int i = 0; i < current.length; i += 2) {
+      if (current[i] == owner) {
+        Object[] next = current.clone();
+        next[i + 1] = value;
+        attachments = next;
+        return;
+      }
+    }
+    Object[] next;
+    if (current.length < 2 * MAX_ATTACHMENTS) {
+      next = Arrays.copyOf(current, current.length + 2);
+    } else {
+      next = new Object[current.length];
+      System.arraycopy(current, 2, next, 0, current.length - 2);
+    }
+    next[next.length - 2] = owner;
+    next[next.length - 1] = value;
+    attachments = next;
+  }
+
+  /**
+   * {@return {@code owner}'s attachment, created by {@code create} and attached when there is none}
+   * {@code create} must return the owner's own state for this identity (found or made), not a fresh copy.
+   */
+  @SuppressWarnings("unchecked")
+  public <T> T attachment(Object owner, Function<Identity, T> create) {
+    Object found = attachment(owner);
+    if (found != null) {
+      return (T) found;
+    }
+    T made = create.apply(this);
+    attach(owner, made);
+    return made;
   }
 
   /** A user with {@code groups} plus {@code system:authenticated}. */
@@ -68,6 +158,17 @@ public record Identity(String name, ImmutableList<String> groups) {
         && name.startsWith(namespace, SERVICE_ACCOUNT_PREFIX.length())
         && name.charAt(SERVICE_ACCOUNT_PREFIX.length() + namespace.length()) == ':'
         && name.endsWith(saName);
+  }
+
+  @Override
+  public boolean equals(@Nullable Object other) {
+    return this == other
+        || other instanceof Identity that && hash == that.hash && name.equals(that.name) && groups.equals(that.groups);
+  }
+
+  @Override
+  public int hashCode() {
+    return hash;
   }
 
   @Override

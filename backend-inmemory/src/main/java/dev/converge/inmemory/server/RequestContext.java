@@ -5,8 +5,6 @@ import com.google.common.collect.ImmutableMap;
 import dev.converge.inmemory.accounting.RequestRecord;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,7 +17,10 @@ public final class RequestContext {
   private final RequestInfo info;
   private final long startNanos;
   private @Nullable List<String> warnings;
-  private @Nullable Map<String, String> attributes;
+  /** Attribute names and values, sorted by name (as the record lists them); usually one or two. */
+  private String @Nullable [] attributeNames;
+  private String @Nullable [] attributeValues;
+  private int attributeCount;
   private int scanned;
   private int returned;
   private long latencyNanos;
@@ -80,10 +81,29 @@ public final class RequestContext {
 
   /** Adds a free-form attribute to the record (priority level, flow, seats, …). */
   public void attribute(String name, String value) {
-    if (attributes == null) {
-      attributes = new TreeMap<>();
+    if (attributeNames == null) {
+      attributeNames = new String[2];
+      attributeValues = new String[2];
     }
-    attributes.put(name, value);
+    String[] names = attributeNames;
+    String[] values = attributeValues;
+    int at = 0;
+    while (at < attributeCount && names[at].compareTo(name) < 0) {
+      at++;
+    }
+    if (at < attributeCount && names[at].equals(name)) {
+      values[at] = value;
+      return;
+    }
+    if (attributeCount == names.length) {
+      names = attributeNames = java.util.Arrays.copyOf(names, names.length * 2);
+      values = attributeValues = java.util.Arrays.copyOf(values, values.length * 2);
+    }
+    System.arraycopy(names, at, names, at + 1, attributeCount - at);
+    System.arraycopy(values, at, values, at + 1, attributeCount - at);
+    names[at] = name;
+    values[at] = value;
+    attributeCount++;
   }
 
   public void warn(String warning) {
@@ -101,6 +121,21 @@ public final class RequestContext {
     return new RequestRecord(sequence, info.identity().name(), info.verb().wireName(), info.group(), info.resource(),
         info.subresource(), info.namespace(), info.name(), info.scope(), scanned, returned, code,
         info.verb().isMutating(), startNanos, latencyNanos, warnings(),
-        attributes == null ? ImmutableMap.of() : ImmutableMap.copyOf(attributes));
+        attributes());
+  }
+
+  /** The attributes in name order. */
+  private ImmutableMap<String, String> attributes() {
+    if (attributeCount == 0) {
+      return ImmutableMap.of();
+    }
+    if (attributeCount == 1) {
+      return ImmutableMap.of(attributeNames[0], attributeValues[0]);
+    }
+    ImmutableMap.Builder<String, String> out = ImmutableMap.builderWithExpectedSize(attributeCount);
+    for (int i = 0; i < attributeCount; i++) {
+      out.put(attributeNames[i], attributeValues[i]);
+    }
+    return out.buildOrThrow();
   }
 }

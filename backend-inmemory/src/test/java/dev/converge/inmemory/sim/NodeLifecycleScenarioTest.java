@@ -154,4 +154,19 @@ class NodeLifecycleScenarioTest {
     // Pods of nodes that left are collected by the pod GC once the node has been gone 40 s.
     assertThat(podsOf(sim, "DaemonSet", "agent")).hasSize(nodes);
   }
+
+  @Test
+  void deletedNode_registeredAgain_isWatchedThroughItsNewHealth() {
+    Simulation sim = Simulation.builder().seed(5).kubelet(fixedKubelet()).pool(NodePool.plain(3)).build().start();
+    sim.runFor(Duration.ofMinutes(1));
+    sim.server().delete(dev.converge.inmemory.server.Identity.admin(),
+        dev.converge.api.ResourceKey.cluster("", "Node", "node-1"), dev.converge.inmemory.server.DeleteParams.defaults());
+    // The kubelet keeps renewing its Lease while its Node is gone, then restarts and registers it again.
+    sim.runFor(Duration.ofSeconds(30));
+    sim.nodes().fail("node-1");
+    sim.nodes().recover("node-1");
+    sim.runFor(Duration.ofMinutes(3));
+    assertThat(ready(sim, "node-1")).isEqualTo("True");
+    assertThat(sim.controllerManager().nodeLifecycle().unknownTransitions()).isZero();
+  }
 }

@@ -46,6 +46,7 @@ public final class DaemonSetController {
   private final Expectations expectations;
   private final FailedPodBackoff failedBackoff;
   private final PodFacts.Cache facts = new PodFacts.Cache();
+  private final SnapshotCache snapshots = new SnapshotCache();
   private final SyncQueue<String> queue;
 
   public DaemonSetController(SimContext ctx, SimClient client, SharedInformers informers, NodeCache nodes,
@@ -110,6 +111,7 @@ public final class DaemonSetController {
     if (ds == null) {
       expectations.delete(key);
       views.remove(key);
+      snapshots.clear();
       done.done(null);
       return;
     }
@@ -155,8 +157,10 @@ public final class DaemonSetController {
   }
 
   private DaemonSetSnapshot snapshot(DaemonSetView view, String hash) {
-    return new DaemonSetSnapshot(view, nodes.sorted(), node -> nodes.eligibility(view, node),
-        pods.ownedBy(view.uid), facts, hash, ctx.clock().now());
+    List<NodeInfo> sorted = nodes.sorted();
+    java.time.Instant now = ctx.clock().now();
+    return snapshots.get(view, sorted, pods.changes(), hash, now, () -> new DaemonSetSnapshot(view, sorted,
+        node -> nodes.eligibility(view, node), pods.ownedBy(view.uid), facts, hash, now));
   }
 
   /** {@code failedPodsBackoff}: a failed pod on a node is deleted at most once per back-off step. */

@@ -31,6 +31,8 @@ public final class OwnedPods {
 
   private final Map<String, TreeMap<ObjectName, Resource>> byOwner = new HashMap<>();
   private final Map<String, List<Listener>> listeners = new HashMap<>();
+  /** Changes to the index so far: equal counts, the same pods for every owner. */
+  private long changes;
 
   public OwnedPods(Informer pods) {
     pods.addHandler(new Informer.Handler() {
@@ -89,11 +91,17 @@ public final class OwnedPods {
     return pods == null ? List.of() : Collections.unmodifiableCollection(pods.values());
   }
 
+  /** Changes to the index so far (any pod added, replaced by a new version, or removed). */
+  public long changes() {
+    return changes;
+  }
+
   private static String ownerKey(Resource pod, OwnerReference ref) {
     return pod.namespace() + "/" + ref.name();
   }
 
   private void index(@Nullable Resource old, Resource current) {
+    changes++;
     if (old != null) {
       OwnerReference before = PodConditions.controllerOf(old);
       OwnerReference after = PodConditions.controllerOf(current);
@@ -109,6 +117,7 @@ public final class OwnedPods {
   }
 
   private void unindex(Resource pod) {
+    changes++;
     OwnerReference ref = PodConditions.controllerOf(pod);
     if (ref == null) {
       return;

@@ -4,6 +4,7 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSortedMap;
 import com.google.common.primitives.Longs;
 import dev.converge.inmemory.accounting.RequestRecord;
+import dev.converge.inmemory.server.Identity;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -49,8 +50,23 @@ public final class LoadAccounting {
 
   /** Counts one request the API server answered. */
   void record(RequestRecord record) {
-    total++;
-    String name = record.identity();
+    count(rowOf(record.identity()), record);
+  }
+
+  /**
+   * Counts one request the API server answered for {@code identity} (the record's identity): its row is found
+   * through the identity's attachment, by name only the first time.
+   */
+  void record(RequestRecord record, Identity identity) {
+    Row row = (Row) identity.attachment(this);
+    if (row == null) {
+      row = rowOf(record.identity());
+      identity.attach(this, row);
+    }
+    count(row, record);
+  }
+
+  private Row rowOf(String name) {
     Row row = rowByIdentity.get(name);
     if (row == null) {
       boolean node = name.startsWith(NODE_PREFIX);
@@ -60,6 +76,11 @@ public final class LoadAccounting {
       }
       rowByIdentity.put(name, row);
     }
+    return row;
+  }
+
+  private void count(Row row, RequestRecord record) {
+    total++;
     row.requests++;
     row.counter(record.verb(), record.resource(), record.subresource())[0]++;
     int bucket = bucketOf(record.startNanos());

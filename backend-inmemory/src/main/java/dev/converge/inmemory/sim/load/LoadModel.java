@@ -50,7 +50,7 @@ public final class LoadModel {
     server.addInterceptor(model.flowControl);
     context.admission(model.flowControl);
     server.requests().retainRecords(config.retainRecords());
-    server.requests().subscribe(model.accounting::record);
+    server.requests().subscribeWithIdentity(model.accounting::record);
     return model;
   }
 

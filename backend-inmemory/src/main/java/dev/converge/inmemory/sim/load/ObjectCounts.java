@@ -1,5 +1,6 @@
 package dev.converge.inmemory.sim.load;
 
+import dev.converge.inmemory.server.Kinds;
 import dev.converge.api.GroupKind;
 import dev.converge.api.Resource;
 import dev.converge.inmemory.store.Change;
@@ -41,7 +42,7 @@ final class ObjectCounts implements ChangeListener {
         break;
       default:
         // Only a pod's binding moves it between index entries; every other update leaves the counts alone.
-        if (object.groupKind().equals(POD) && change.previous() != null) {
+        if (Kinds.is(object, POD) && change.previous() != null) {
           String before = nodeOf(change.previous());
           String after = nodeOf(object);
           if (!before.equals(after)) {
@@ -75,7 +76,7 @@ final class ObjectCounts implements ChangeListener {
     KindCount count = kinds.computeIfAbsent(object.groupKind(), k -> new KindCount());
     count.total++;
     count.byNamespace.computeIfAbsent(object.namespace(), n -> new int[1])[0]++;
-    if (object.groupKind().equals(POD)) {
+    if (Kinds.is(object, POD)) {
       node(nodeOf(object))[0]++;
     }
   }
@@ -90,7 +91,7 @@ final class ObjectCounts implements ChangeListener {
     if (inNamespace != null) {
       inNamespace[0]--;
     }
-    if (object.groupKind().equals(POD)) {
+    if (Kinds.is(object, POD)) {
       node(nodeOf(object))[0]--;
     }
   }

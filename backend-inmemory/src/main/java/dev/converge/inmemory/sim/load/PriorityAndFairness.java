@@ -57,6 +57,31 @@ public final class PriorityAndFairness implements RequestInterceptor, RequestAdm
   private final ObjectCounts counts;
   private final Map<String, LevelQueues> levels = new LinkedHashMap<>();
   private final Map<String, Map<String, Long>> flowHashes = new HashMap<>();
+  /**
+   * Each identity's classifications (schema, level, flow and its hash by request shape): the configuration is
+   * fixed, so they are pure functions of the identity and the shape. An identity instance carries its own as
+   * an {@link Identity#attachment}.
+   */
+  private final Map<Identity, Map<Shape, Classified>> classified = new HashMap<>();
+
+  /** What classification looks at besides the identity. */
+  private record Shape(Verb verb, String group, String resource, String subresource, String namespace) {}
+
+  /** A request shape's classification for one identity; {@code level} null for watches. */
+  private record Classified(FlowSchema schema, @Nullable LevelQueues level, String flow, long flowHash) {}
+
+  /**
+   * An identity's last few request shapes and their classifications (a client repeats a handful of requests),
+   * compared field by field: no key object, no hashing.
+   */
+  private static final class Recent {
+    static final int SIZE = 4;
+    final Shape[] shapes = new Shape[SIZE];
+    final Classified[] classes = new Classified[SIZE];
+    int next;
+  }
+
+  private final Map<Identity, Recent> recent = new HashMap<>();
   private final Duration retryAfter;
   private @Nullable ApfRequest admitted;
 
@@ -113,18 +138,53 @@ public final class PriorityAndFairness implements RequestInterceptor, RequestAdm
    * @param listObjects for a LIST, the objects it will walk (its seat estimate); ignored otherwise
    */
   void submit(RequestInfo request, int listObjects, Consumer<ApfRequest> onDecision) {
-    FlowSchema schema = classify(request);
-    LevelQueues level = request.verb() == Verb.WATCH ? null : levels.get(schema.level());
-    String flow = schema.flowOf(request);
-    ApfRequest apf = new ApfRequest(request.identity().name(), request.verb().wireName(), schema.name(), flow, level,
-        level == null ? 0 : seats(request.verb(), listObjects, level), scheduler.nanoTime(), onDecision);
+    Classified c = classified(request);
+    LevelQueues level = c.level();
+    ApfRequest apf = new ApfRequest(request.identity().name(), request.verb().wireName(), c.schema().name(), c.flow(),
+        level, level == null ? 0 : seats(request.verb(), listObjects, level), scheduler.nanoTime(), onDecision);
     if (level == null) {
       apf.decided = true;
       apf.dispatchNanos = apf.arrivalNanos;
       onDecision.accept(apf);
       return;
     }
-    level.submit(apf, flowHash(schema.name(), flow));
+    level.submit(apf, c.flowHash());
+  }
+
+  /** {@code request}'s schema, level, flow and flow hash, from its identity's cache when it has been seen. */
+  private Classified classified(RequestInfo request) {
+    Identity identity = request.identity();
+    Recent mine = (Recent) identity.attachment(this);
+    if (mine == null) {
+      mine = recent.computeIfAbsent(identity, i -> new Recent());
+      identity.attach(this, mine);
+    }
+    Verb verb = request.verb();
+    String group = request.group();
+    String resource = request.resource();
+    String subresource = request.subresource();
+    String namespace = request.namespace();
+    for (int i = 0; i < Recent.SIZE; i++) {
+      Shape shape = mine.shapes[i];
+      if (shape != null && shape.verb() == verb && shape.group().equals(group) && shape.resource().equals(resource)
+          && shape.subresource().equals(subresource) && shape.namespace().equals(namespace)) {
+        return mine.classes[i];
+      }
+    }
+    Shape shape = new Shape(verb, group, resource, subresource, namespace);
+    Map<Shape, Classified> all = classified.computeIfAbsent(identity, i -> new HashMap<>(4));
+    Classified known = all.get(shape);
+    if (known == null) {
+      FlowSchema schema = classify(request);
+      LevelQueues level = verb == Verb.WATCH ? null : levels.get(schema.level());
+      String flow = schema.flowOf(request);
+      known = new Classified(schema, level, flow, level == null ? 0 : flowHash(schema.name(), flow));
+      all.put(shape, known);
+    }
+    mine.shapes[mine.next] = shape;
+    mine.classes[mine.next] = known;
+    mine.next = (mine.next + 1) % Recent.SIZE;
+    return known;
   }
 
   /**
@@ -213,18 +273,17 @@ public final class PriorityAndFairness implements RequestInterceptor, RequestAdm
 
   /** Admission of a synchronous caller: classified and seated like any request, but never queued. */
   private ApfRequest admitNow(RequestInfo info) {
-    FlowSchema schema = classify(info);
-    LevelQueues level = info.verb() == Verb.WATCH ? null : levels.get(schema.level());
-    String flow = schema.flowOf(info);
+    Classified c = classified(info);
+    LevelQueues level = c.level();
     int objects = info.verb() == Verb.LIST ? counts.count(info.type().groupKind(), info.namespace()) : 1;
-    ApfRequest request = new ApfRequest(info.identity().name(), info.verb().wireName(), schema.name(), flow, level,
-        level == null ? 0 : seats(info.verb(), objects, level), scheduler.nanoTime(), r -> { });
+    ApfRequest request = new ApfRequest(info.identity().name(), info.verb().wireName(), c.schema().name(), c.flow(),
+        level, level == null ? 0 : seats(info.verb(), objects, level), scheduler.nanoTime(), r -> { });
     if (level == null) {
       request.decided = true;
       request.dispatchNanos = request.arrivalNanos;
       return request;
     }
-    return level.admitNow(request, flowHash(schema.name(), flow));
+    return level.admitNow(request, c.flowHash());
   }
 
   /** {@code hashFlowID}: the first 8 bytes, little-endian, of SHA-256(schema NUL distinguisher). */

@@ -22,6 +22,11 @@ public final class PodGarbageCollector {
   private final Informer pods;
   private final Map<String, Long> missingSince = new HashMap<>();
   private long collected;
+  /**
+   * Whether a scan may find something: false after a scan that found no pod to delete and no missing node,
+   * until a pod is added, changed or deleted or a node is deleted (what can give a scan something to do).
+   */
+  private boolean dirty = true;
 
   public PodGarbageCollector(SimContext ctx, SimClient client, SharedInformers informers, NodeLifecycleConfig config) {
     this.ctx = ctx;
@@ -29,6 +34,18 @@ public final class PodGarbageCollector {
     this.config = config;
     this.nodes = informers.of(Kubelet.NODE);
     this.pods = informers.of(Kubelet.POD);
+    pods.addHandler(Informer.Handler.of(pod -> dirty = true, pod -> dirty = true));
+    nodes.addHandler(new Informer.Handler() {
+      @Override
+      public void onDelete(Resource last) {
+        dirty = true;
+      }
+    });
+  }
+
+  /** Whether the next scan will walk the pods (false: the last one found nothing, and nothing changed since). */
+  public boolean willScan() {
+    return dirty || !missingSince.isEmpty();
   }
 
   public void start(SharedInformers informers) {
@@ -41,6 +58,12 @@ public final class PodGarbageCollector {
   }
 
   private void collect() {
+    if (!willScan()) {
+      // The same pods and nodes as at the last scan, which found nothing: this one would find nothing either.
+      ctx.clock().schedule(config.podGcPeriod(), this::collect);
+      return;
+    }
+    long before = collected;
     long now = ctx.clock().nanoTime();
     Map<String, Long> stillMissing = new HashMap<>();
     for (Resource pod : pods.items().values()) {
@@ -62,6 +85,7 @@ public final class PodGarbageCollector {
     }
     missingSince.clear();
     missingSince.putAll(stillMissing);
+    dirty = collected != before;
     ctx.clock().schedule(config.podGcPeriod(), this::collect);
   }
 

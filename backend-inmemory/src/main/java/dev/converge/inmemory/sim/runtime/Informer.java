@@ -89,11 +89,20 @@ public final class Informer {
 
   private static final class Box {
     Resource value;
+    /** Taken out of the cache (the object was deleted): {@link #byNameInstance} must not hand it out. */
+    boolean removed;
 
     Box(Resource value) {
       this.value = value;
     }
   }
+  /**
+   * Once the cache is large, boxes also by the very name string an incoming object carries (the versions of an
+   * object share it): the constant stream of updates finds its box by a reference lookup instead of hashing and
+   * comparing an {@link ObjectName}. A cache in front of {@link #byName}, checked against the box (still cached,
+   * same namespace) and rebuilt from {@link #byName} on a miss.
+   */
+  private @Nullable Map<String, Box> byNameInstance;
   private @Nullable Subscription subscription;
   private boolean synced;
   private boolean stopped;
@@ -262,14 +271,40 @@ public final class Informer {
     }
   }
 
+  /** Above this many cached objects, {@link #byNameInstance} is kept. */
+  static final int INSTANCE_CACHE_FROM = 64;
+
   private void upsert(Resource object) {
-    ObjectName name = name(object);
-    Box box = byName.get(name);
+    Box box = null;
+    String objectName = object.name();
+    Map<String, Box> instances = byNameInstance;
+    if (instances != null) {
+      Box cached = instances.get(objectName);
+      if (cached != null && !cached.removed && cached.value.namespace().equals(object.namespace())) {
+        box = cached;
+      }
+    }
     Resource old = null;
     if (box == null) {
-      box = new Box(object);
-      byName.put(name, box);
-      sorted.put(name, box);
+      ObjectName name = name(object);
+      box = byName.get(name);
+      if (box == null) {
+        box = new Box(object);
+        byName.put(name, box);
+        sorted.put(name, box);
+      } else {
+        old = box.value;
+        box.value = object;
+      }
+      if (instances == null && byName.size() > INSTANCE_CACHE_FROM) {
+        instances = byNameInstance = new java.util.IdentityHashMap<>();
+      }
+      if (instances != null) {
+        if (instances.size() > 2 * byName.size() + 16) {
+          instances.clear();
+        }
+        instances.put(objectName, box);
+      }
     } else {
       old = box.value;
       box.value = object;
@@ -287,7 +322,10 @@ public final class Informer {
 
   private void remove(Resource last) {
     ObjectName name = name(last);
-    byName.remove(name);
+    Box box = byName.remove(name);
+    if (box != null) {
+      box.removed = true;
+    }
     sorted.remove(name);
     for (Handler handler : handlers) {
       handler.onDelete(last);

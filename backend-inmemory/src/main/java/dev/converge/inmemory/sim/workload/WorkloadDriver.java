@@ -1,5 +1,6 @@
 package dev.converge.inmemory.sim.workload;
 
+import dev.converge.inmemory.server.Kinds;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSortedMap;
 import dev.converge.api.GroupKind;
@@ -78,7 +79,8 @@ public final class WorkloadDriver implements ChangeListener {
   @Override
   public void onChange(Change change) {
     Resource object = change.object();
-    if (!object.groupKind().equals(POD) || !byNamespace.containsKey(object.namespace())) {
+    // Kind and group compared without building a GroupKind: every committed change passes here.
+    if (!Kinds.is(object, POD) || !byNamespace.containsKey(object.namespace())) {
       return;
     }
     update(object, change.type() != Change.Type.DELETED);

@@ -69,6 +69,10 @@ public final class RequestLog {
     }
   }
 
+  private Counts countsOf(String identity) {
+    return new Counts(epoch, countsByIdentityVerb.computeIfAbsent(identity, k -> new HashMap<>(8)));
+  }
+
   /** Records one request; called by the server once the response code is known. */
   public void append(RequestRecord record) {
     append(record, null);
@@ -90,9 +94,9 @@ public final class RequestLog {
         lastCount[0]++;
       } else {
         if (identity != null) {
-          Counts counts = (Counts) identity.attachment(this);
-          if (counts == null || counts.epoch != epoch) {
-            counts = new Counts(epoch, countsByIdentityVerb.computeIfAbsent(name, k -> new HashMap<>(8)));
+          Counts counts = identity.attachment(this, i -> countsOf(name));
+          if (counts.epoch != epoch) {
+            counts = countsOf(name);
             identity.attach(this, counts);
           }
           lastCount = counts.counter(verb);

@@ -97,11 +97,7 @@ public final class RbacAuthorizer implements ChangeListener {
     if (identity.isMaster()) {
       return true;
     }
-    Decisions mine = (Decisions) identity.attachment(this);
-    if (mine == null) {
-      mine = decisions.computeIfAbsent(identity, i -> new Decisions(generation));
-      identity.attach(this, mine);
-    }
+    Decisions mine = identity.attachment(this, i -> decisions.computeIfAbsent(i, k -> new Decisions(generation)));
     if (mine.generation != generation) {
       mine.reset(generation);
     }

@@ -58,12 +58,7 @@ public final class LoadAccounting {
    * through the identity's attachment, by name only the first time.
    */
   void record(RequestRecord record, Identity identity) {
-    Row row = (Row) identity.attachment(this);
-    if (row == null) {
-      row = rowOf(record.identity());
-      identity.attach(this, row);
-    }
-    count(row, record);
+    count(identity.attachment(this, i -> rowOf(record.identity())), record);
   }
 
   private Row rowOf(String name) {

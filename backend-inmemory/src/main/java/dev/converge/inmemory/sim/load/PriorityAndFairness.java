@@ -62,7 +62,7 @@ public final class PriorityAndFairness implements RequestInterceptor, RequestAdm
    * fixed, so they are pure functions of the identity and the shape. An identity instance carries its own as
    * an {@link Identity#attachment}.
    */
-  private final Map<Identity, Map<Shape, Classified>> classified = new HashMap<>();
+  private final Map<Identity, Classes> classified = new HashMap<>();
 
   /** What classification looks at besides the identity. */
   private record Shape(Verb verb, String group, String resource, String subresource, String namespace) {}
@@ -71,17 +71,16 @@ public final class PriorityAndFairness implements RequestInterceptor, RequestAdm
   private record Classified(FlowSchema schema, @Nullable LevelQueues level, String flow, long flowHash) {}
 
   /**
-   * An identity's last few request shapes and their classifications (a client repeats a handful of requests),
-   * compared field by field: no key object, no hashing.
+   * One identity's classifications by request shape, and its last few shapes with theirs (a client repeats a
+   * handful of requests), compared field by field first: no key object, no hashing.
    */
-  private static final class Recent {
-    static final int SIZE = 4;
-    final Shape[] shapes = new Shape[SIZE];
-    final Classified[] classes = new Classified[SIZE];
+  private static final class Classes {
+    static final int RECENT = 4;
+    final Map<Shape, Classified> all = new HashMap<>(4);
+    final Shape[] shapes = new Shape[RECENT];
+    final Classified[] classes = new Classified[RECENT];
     int next;
   }
-
-  private final Map<Identity, Recent> recent = new HashMap<>();
   private final Duration retryAfter;
   private @Nullable ApfRequest admitted;
 
@@ -154,17 +153,13 @@ public final class PriorityAndFairness implements RequestInterceptor, RequestAdm
   /** {@code request}'s schema, level, flow and flow hash, from its identity's cache when it has been seen. */
   private Classified classified(RequestInfo request) {
     Identity identity = request.identity();
-    Recent mine = (Recent) identity.attachment(this);
-    if (mine == null) {
-      mine = recent.computeIfAbsent(identity, i -> new Recent());
-      identity.attach(this, mine);
-    }
+    Classes mine = identity.attachment(this, i -> classified.computeIfAbsent(i, k -> new Classes()));
     Verb verb = request.verb();
     String group = request.group();
     String resource = request.resource();
     String subresource = request.subresource();
     String namespace = request.namespace();
-    for (int i = 0; i < Recent.SIZE; i++) {
+    for (int i = 0; i < Classes.RECENT; i++) {
       Shape shape = mine.shapes[i];
       if (shape != null && shape.verb() == verb && shape.group().equals(group) && shape.resource().equals(resource)
           && shape.subresource().equals(subresource) && shape.namespace().equals(namespace)) {
@@ -172,18 +167,17 @@ public final class PriorityAndFairness implements RequestInterceptor, RequestAdm
       }
     }
     Shape shape = new Shape(verb, group, resource, subresource, namespace);
-    Map<Shape, Classified> all = classified.computeIfAbsent(identity, i -> new HashMap<>(4));
-    Classified known = all.get(shape);
+    Classified known = mine.all.get(shape);
     if (known == null) {
       FlowSchema schema = classify(request);
       LevelQueues level = verb == Verb.WATCH ? null : levels.get(schema.level());
       String flow = schema.flowOf(request);
       known = new Classified(schema, level, flow, level == null ? 0 : flowHash(schema.name(), flow));
-      all.put(shape, known);
+      mine.all.put(shape, known);
     }
     mine.shapes[mine.next] = shape;
     mine.classes[mine.next] = known;
-    mine.next = (mine.next + 1) % Recent.SIZE;
+    mine.next = (mine.next + 1) % Classes.RECENT;
     return known;
   }
 

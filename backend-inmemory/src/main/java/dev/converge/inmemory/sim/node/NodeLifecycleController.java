@@ -7,6 +7,7 @@ import dev.converge.api.GroupKind;
 import dev.converge.api.Json;
 import dev.converge.api.Resource;
 import dev.converge.inmemory.sim.runtime.Informer;
+import dev.converge.inmemory.sim.runtime.NameInstanceCache;
 import dev.converge.inmemory.sim.runtime.SharedInformers;
 import dev.converge.inmemory.sim.runtime.SimClient;
 import dev.converge.inmemory.sim.runtime.SimContext;
@@ -14,7 +15,6 @@ import dev.converge.inmemory.sim.scheduling.Taint;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +48,7 @@ public final class NodeLifecycleController {
    * lookup for the ten thousand renewals a minute, instead of hashing and comparing names. A cache in front of
    * {@link #health}, never the truth: entries whose node was deleted are skipped and replaced.
    */
-  private final Map<String, Health> byLeaseName = new IdentityHashMap<>();
+  private final NameInstanceCache<Health> byLeaseName = new NameInstanceCache<>();
   private final Map<String, ZoneQueue> zones = new TreeMap<>();
   private final Map<String, Set<String>> podsByNode = new HashMap<>();
   private long unknownTransitions;
@@ -186,10 +186,7 @@ public final class NodeLifecycleController {
     Health h = byLeaseName.get(name);
     if (h == null || h.gone) {
       h = health(name);
-      if (byLeaseName.size() > 2 * health.size() + 16) {
-        byLeaseName.clear();
-      }
-      byLeaseName.put(name, h);
+      byLeaseName.put(name, h, health.size());
     }
     String renew = lease.spec().path("renewTime").asText("");
     if (!renew.equals(h.renewTime)) {

@@ -102,7 +102,7 @@ public final class Informer {
    * comparing an {@link ObjectName}. A cache in front of {@link #byName}, checked against the box (still cached,
    * same namespace) and rebuilt from {@link #byName} on a miss.
    */
-  private @Nullable Map<String, Box> byNameInstance;
+  private @Nullable NameInstanceCache<Box> byNameInstance;
   private @Nullable Subscription subscription;
   private boolean synced;
   private boolean stopped;
@@ -275,15 +275,7 @@ public final class Informer {
   static final int INSTANCE_CACHE_FROM = 64;
 
   private void upsert(Resource object) {
-    Box box = null;
-    String objectName = object.name();
-    Map<String, Box> instances = byNameInstance;
-    if (instances != null) {
-      Box cached = instances.get(objectName);
-      if (cached != null && !cached.removed && cached.value.namespace().equals(object.namespace())) {
-        box = cached;
-      }
-    }
+    Box box = cachedByInstance(object);
     Resource old = null;
     if (box == null) {
       ObjectName name = name(object);
@@ -294,21 +286,12 @@ public final class Informer {
         sorted.put(name, box);
       } else {
         old = box.value;
-        box.value = object;
       }
-      if (instances == null && byName.size() > INSTANCE_CACHE_FROM) {
-        instances = byNameInstance = new java.util.IdentityHashMap<>();
-      }
-      if (instances != null) {
-        if (instances.size() > 2 * byName.size() + 16) {
-          instances.clear();
-        }
-        instances.put(objectName, box);
-      }
+      rememberInstance(object.name(), box);
     } else {
       old = box.value;
-      box.value = object;
     }
+    box.value = object;
     if (old == null) {
       for (Handler handler : handlers) {
         handler.onAdd(object);
@@ -318,6 +301,25 @@ public final class Informer {
         handler.onUpdate(old, object);
       }
     }
+  }
+
+  /** The box {@link #byNameInstance} holds for {@code object}'s name instance, if it is still this object's. */
+  private @Nullable Box cachedByInstance(Resource object) {
+    NameInstanceCache<Box> instances = byNameInstance;
+    Box cached = instances == null ? null : instances.get(object.name());
+    return cached != null && !cached.removed && cached.value.namespace().equals(object.namespace()) ? cached : null;
+  }
+
+  /** Keeps {@code box} by its name instance once the cache is large. */
+  private void rememberInstance(String nameInstance, Box box) {
+    NameInstanceCache<Box> instances = byNameInstance;
+    if (instances == null) {
+      if (byName.size() <= INSTANCE_CACHE_FROM) {
+        return;
+      }
+      instances = byNameInstance = new NameInstanceCache<>();
+    }
+    instances.put(nameInstance, box, byName.size());
   }
 
   private void remove(Resource last) {

@@ -1,11 +1,15 @@
 package dev.converge.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.converge.api.Json;
 import dev.converge.api.Observed;
 import dev.converge.api.Plan;
 import dev.converge.core.plan.Planner;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -17,11 +21,16 @@ import java.util.Locale;
  * <pre>
  * planner-drift1pct resources=100000 changed=1000 actions=1000 plan_ms=… floor_ms=… ratio=…
  * paired-walk (naive diff, no rules) ms=… differences=…
+ * freeze trees=20000 ms=…
  * planner-nochange resources=100000 plan_ms=… floor_ms=… ratio=…
  * </pre>
  *
  * Run: {@code mvn -q -B -DskipTests package && java -cp benchmarks/target/benchmarks.jar dev.converge.bench.Quick planner}.
- * Targets (DESIGN.md §9): ratio ≤ 2.0 and plan_ms ≤ 250 on one thread.
+ * Targets (DESIGN.md §9): ratio ≤ 2.0 and plan_ms ≤ 250 on one thread. The {@code freeze} line is what
+ * the planner's input costs to make: {@link Json#freeze} (what {@code Resource.of} does) over mutable copies
+ * of the desired and live trees of every tenth resource (20,000 trees of the whole mix). Freezing shares small parts
+ * between trees, which the plan then finds identical, so a change that speeds the plan by making freezing
+ * dearer shows here.
  */
 final class PlannerQuick {
   private PlannerQuick() {}
@@ -43,6 +52,7 @@ final class PlannerQuick {
     double[][] driftTimes = measure(planner, workload, workload.drifted, runs, warmup, drift.size());
     report(String.format(Locale.ROOT, "planner-drift1pct resources=%d changed=%d actions=%d", size, workload.driftedCount, drift.size()), driftTimes);
     pairedWalk(workload, runs, warmup);
+    freeze(everyTenth(workload.trees), runs, warmup);
     double[][] noChange = measure(planner, workload, workload.unchanged, runs, warmup, 0);
     report(String.format(Locale.ROOT, "planner-nochange resources=%d", size), noChange);
     return 0;
@@ -95,6 +105,36 @@ final class PlannerQuick {
       }
     }
     System.out.printf(Locale.ROOT, "paired-walk (naive diff, no rules) ms=%.1f differences=%d%n", median(times), sink / (runs + warmup));
+  }
+
+  /** The desired and live trees of every tenth resource. */
+  private static List<JsonNode> everyTenth(List<JsonNode> trees) {
+    List<JsonNode> out = new ArrayList<>(trees.size() / 10 + 2);
+    for (int i = 0; i + 1 < trees.size(); i += 20) {
+      out.add(trees.get(i));
+      out.add(trees.get(i + 1));
+    }
+    return out;
+  }
+
+  /** Times freezing mutable copies of {@code trees} (the copies are made outside the timing). */
+  private static void freeze(List<JsonNode> trees, int runs, int warmup) {
+    double[] times = new double[runs];
+    long sink = 0;
+    for (int i = -warmup; i < runs; i++) {
+      List<JsonNode> copies = new ArrayList<>(trees.size());
+      for (JsonNode tree : trees) {
+        copies.add(tree.deepCopy());
+      }
+      long t0 = System.nanoTime();
+      for (JsonNode copy : copies) {
+        sink += Json.freeze(copy).size();
+      }
+      if (i >= 0) {
+        times[i] = (System.nanoTime() - t0) / 1e6;
+      }
+    }
+    System.out.printf(Locale.ROOT, "freeze trees=%d ms=%.1f (members %d)%n", trees.size(), median(times), sink / (runs + warmup));
   }
 
   private static void report(String label, double[][] times) {

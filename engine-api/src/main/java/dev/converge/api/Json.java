@@ -53,28 +53,94 @@ public final class Json {
    * @param node any tree
    */
   public static JsonNode freeze(JsonNode node) {
-    if (node instanceof FrozenObject || node instanceof FrozenArray) {
-      return node;
-    }
-    if (node.isObject()) {
-      String[] names = new String[node.size()];
-      JsonNode[] values = new JsonNode[names.length];
-      int i = 0;
-      for (Map.Entry<String, JsonNode> field : node.properties()) {
-        names[i] = field.getKey();
-        values[i++] = freeze(field.getValue());
+    return new Freezer().freeze(node);
+  }
+
+  /**
+   * Copies a tree into frozen nodes bottom-up, sharing small parts ({@link Interned}). It counts the nodes of
+   * the subtree it has just frozen, so a parent knows whether it is small enough to share without storing a
+   * count in every node.
+   */
+  private static final class Freezer {
+    /** Nodes in the subtree {@link #freeze} returned last, at most {@code Interned.MAX_WEIGHT + 1}. */
+    private int weight;
+
+    JsonNode freeze(JsonNode node) {
+      if (node instanceof FrozenObject || node instanceof FrozenArray) {
+        // Frozen before: taken as it is, and its size is not known, so its parents are not shared.
+        weight = Interned.MAX_WEIGHT + 1;
+        return node;
       }
-      return new FrozenObject(FrozenFields.of(names, values));
-    }
-    if (node.isArray()) {
-      JsonNode[] elements = new JsonNode[node.size()];
-      for (int i = 0; i < elements.length; i++) {
-        elements[i] = freeze(node.get(i));
+      if (node.isObject()) {
+        String[] names = new String[node.size()];
+        JsonNode[] values = new JsonNode[names.length];
+        int total = 1;
+        int i = 0;
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
+          names[i] = field.getKey();
+          values[i++] = freeze(field.getValue());
+          total += weight;
+        }
+        if (!small(total)) {
+          return new FrozenObject(FrozenFields.of(names, values));
+        }
+        int hash = objectHash(names, values);
+        JsonNode known = Interned.container(names, values, hash);
+        if (known != null) {
+          return known;
+        }
+        FrozenObject created = new FrozenObject(FrozenFields.of(names, values), hash);
+        Interned.add(created, hash);
+        return created;
       }
-      return new FrozenArray(elements.length == 0 ? FrozenElements.EMPTY : new FrozenElements(elements));
+      if (node.isArray()) {
+        JsonNode[] elements = new JsonNode[node.size()];
+        int total = 1;
+        for (int i = 0; i < elements.length; i++) {
+          elements[i] = freeze(node.get(i));
+          total += weight;
+        }
+        FrozenElements children = elements.length == 0 ? FrozenElements.EMPTY : new FrozenElements(elements);
+        if (!small(total)) {
+          return new FrozenArray(children);
+        }
+        int hash = arrayHash(elements);
+        JsonNode known = Interned.container(null, elements, hash);
+        if (known != null) {
+          return known;
+        }
+        FrozenArray created = new FrozenArray(children, hash);
+        Interned.add(created, hash);
+        return created;
+      }
+      // Value nodes (text, numbers, booleans, null) are immutable already; missing nodes are singletons.
+      weight = 1;
+      return Interned.value(node);
     }
-    // Value nodes (text, numbers, booleans, null) are immutable already; missing nodes are singletons.
-    return node;
+
+    /** Records the weight of the container just frozen; whether it is small enough to share. */
+    private boolean small(int total) {
+      weight = Math.min(total, Interned.MAX_WEIGHT + 1);
+      return total <= Interned.MAX_WEIGHT;
+    }
+  }
+
+  /** {@link ObjectNode#hashCode()} of an object with these members: its member map's hash. */
+  private static int objectHash(String[] names, JsonNode[] values) {
+    int h = 0;
+    for (int i = 0; i < values.length; i++) {
+      h += names[i].hashCode() ^ values[i].hashCode();
+    }
+    return h;
+  }
+
+  /** {@link ArrayNode#hashCode()} of an array with these elements: its element list's hash. */
+  private static int arrayHash(JsonNode[] elements) {
+    int h = 1;
+    for (JsonNode element : elements) {
+      h = 31 * h + element.hashCode();
+    }
+    return h;
   }
 
   /**
@@ -194,9 +260,60 @@ public final class Json {
     }
   }
 
+  /** Receives a member of one object with the member of the same name in another. */
+  @FunctionalInterface
+  public interface PairVisitor {
+    /**
+     * Visits one member.
+     *
+     * @param name the member's name
+     * @param value its value in the object walked
+     * @param other the value of the member of the same name in the other object, or null if it has none
+     */
+    void visit(String name, JsonNode value, @Nullable JsonNode other);
+  }
+
+  /**
+   * Visits every member of {@code object}, in order, with the member of the same name in {@code other}: the
+   * walk a diff makes. Between frozen objects no name is looked up: which member of {@code other} matches
+   * which of {@code object} depends only on their two shapes, and is worked out once per pair of shapes
+   * ({@link Shape#indicesIn}).
+   *
+   * @param object the object to walk
+   * @param other the object to pair its members with
+   * @param visitor receives each member
+   */
+  public static void forEachPaired(ObjectNode object, ObjectNode other, PairVisitor visitor) {
+    if (object instanceof FrozenObject && other instanceof FrozenObject) {
+      FrozenObject walked = (FrozenObject) object;
+      FrozenObject paired = (FrozenObject) other;
+      String[] names = walked.shape.names;
+      JsonNode[] values = walked.values;
+      JsonNode[] otherValues = paired.values;
+      int[] indices = walked.shape.indicesIn(paired.shape);
+      for (int i = 0; i < values.length; i++) {
+        int at = indices[i];
+        visitor.visit(names[i], values[i], at < 0 ? null : otherValues[at]);
+      }
+      return;
+    }
+    object.forEachEntry((name, value) -> visitor.visit(name, value, other.get(name)));
+  }
+
   /** The shape of a frozen object (for tests). */
   static Shape shapeOf(ObjectNode frozen) {
     return ((FrozenObject) frozen).shape;
+  }
+
+  /** A frozen container, as {@link Interned} compares it. */
+  interface Frozen {
+    /**
+     * Whether this container has these members ({@link Interned#same}).
+     *
+     * @param names an object's member names, or null for an array
+     * @param members an object's values or an array's elements
+     */
+    boolean hasMembers(String @Nullable [] names, JsonNode @Nullable [] members);
   }
 
   /**
@@ -204,74 +321,101 @@ public final class Json {
    * that trees are read with most are answered from the shape and value array directly, one hop shorter than
    * through the member map that the rest of {@link ObjectNode} uses.
    */
-  private static final class FrozenObject extends ObjectNode {
+  private static final class FrozenObject extends ObjectNode implements Frozen {
     private static final long serialVersionUID = 1L;
 
     private final transient Shape shape;
     private final transient JsonNode[] values;
+    /** {@link ObjectNode#hashCode()}'s value (the member map's hash), computed once. */
+    private final transient int hash;
 
     FrozenObject(FrozenFields children) {
+      this(children, objectHash(children.shape().names, children.valueArray()));
+    }
+
+    FrozenObject(FrozenFields children, int hash) {
       super(NODES, children);
       this.shape = children.shape();
       this.values = children.valueArray();
+      this.hash = hash;
     }
 
     @Override
-    public @Nullable JsonNode get(String name) {
-      return FrozenFields.find(shape, values, name);
+    public int hashCode() {
+      return hash;
     }
 
     @Override
-    public JsonNode path(String name) {
-      JsonNode value = FrozenFields.find(shape, values, name);
-      return value == null ? MissingNode.getInstance() : value;
+    public boolean equals(@Nullable Object other) {
+      if (other == this) {
+        return true;
+      }
+      if (other instanceof FrozenObject && ((FrozenObject) other).hash != hash) {
+        return false;
+      }
+      return super.equals(other);
     }
 
     @Override
-    public void forEachEntry(BiConsumer<? super String, ? super JsonNode> action) {
-      FrozenFields.forEach(shape, values, action);
-    }
-
-    @Override
-    public int size() {
-      return values.length;
-    }
-
-    @Override
-    public boolean isEmpty() {
-      return values.length == 0;
+    public boolean hasMembers(String @Nullable [] names, JsonNode @Nullable [] members) {
+      if (names == null || members == null || members.length != values.length) {
+        return false;
+      }
+      String[] own = shape.names;
+      for (int i = 0; i < values.length; i++) {
+        if (own[i] != names[i] && !own[i].equals(names[i]) || !Interned.same(values[i], members[i])) {
+          return false;
+        }
+      }
+      return true;
     }
   }
 
   /** An array node whose elements cannot change, held in one array ({@link FrozenElements}), read from it directly. */
-  private static final class FrozenArray extends ArrayNode {
+  private static final class FrozenArray extends ArrayNode implements Frozen {
     private static final long serialVersionUID = 1L;
 
     private final transient JsonNode[] elements;
+    /** {@link ArrayNode#hashCode()}'s value (the element list's hash), computed once. */
+    private final transient int hash;
 
     FrozenArray(FrozenElements children) {
+      this(children, arrayHash(children.elements()));
+    }
+
+    FrozenArray(FrozenElements children, int hash) {
       super(NODES, children);
       this.elements = children.elements();
+      this.hash = hash;
     }
 
     @Override
-    public @Nullable JsonNode get(int index) {
-      return index >= 0 && index < elements.length ? elements[index] : null;
+    public int hashCode() {
+      return hash;
     }
 
     @Override
-    public JsonNode path(int index) {
-      return index >= 0 && index < elements.length ? elements[index] : MissingNode.getInstance();
+    public boolean equals(@Nullable Object other) {
+      if (other == this) {
+        return true;
+      }
+      if (other instanceof FrozenArray && ((FrozenArray) other).hash != hash) {
+        return false;
+      }
+      return super.equals(other);
     }
 
     @Override
-    public int size() {
-      return elements.length;
-    }
-
-    @Override
-    public boolean isEmpty() {
-      return elements.length == 0;
+    public boolean hasMembers(String @Nullable [] names, JsonNode @Nullable [] members) {
+      if (names != null || members == null || members.length != elements.length) {
+        return false;
+      }
+      for (int i = 0; i < elements.length; i++) {
+        if (!Interned.same(elements[i], members[i])) {
+          return false;
+        }
+      }
+      return true;
     }
   }
 }

@@ -34,6 +34,8 @@ final class Shape {
   /** Index + 1 of the member whose name hashes to each slot (0: free); a power of two long; null when small. */
   final int @Nullable [] slots;
   private final int hash;
+  /** The last {@link #pairing} computed, against one other shape; objects of one shape meet few others. */
+  private volatile @Nullable Pairing pairing;
 
   private Shape(String[] names, int hash) {
     this.names = names;
@@ -77,6 +79,25 @@ final class Shape {
         return candidate;
       }
     }
+  }
+
+  /**
+   * {@return for each of these names, its index among {@code other}'s names, or -1} The answer is the same
+   * for every pair of objects with these two shapes, so the last one is kept: a walk over two trees of the
+   * same kinds meets the same pair of shapes again and again and looks no name up after the first time.
+   * Racing threads may each compute it; either answer is right.
+   */
+  int[] indicesIn(Shape other) {
+    Pairing last = pairing;
+    if (last != null && last.other == other) {
+      return last.indices;
+    }
+    int[] indices = new int[names.length];
+    for (int i = 0; i < names.length; i++) {
+      indices[i] = other.indexOf(names[i]);
+    }
+    pairing = new Pairing(other, indices);
+    return indices;
   }
 
   /** The index of {@code name} among the names, or -1. */
@@ -164,6 +185,16 @@ final class Shape {
   @Override
   public String toString() {
     return Arrays.toString(names);
+  }
+
+  private static final class Pairing {
+    final Shape other;
+    final int[] indices;
+
+    Pairing(Shape other, int[] indices) {
+      this.other = other;
+      this.indices = indices;
+    }
   }
 
   private static final class Table {

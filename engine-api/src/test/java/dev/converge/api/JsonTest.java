@@ -177,15 +177,18 @@ class JsonTest {
   /** Objects of more than sixteen members (their names are usually data) get a shape of their own. */
   @Test
   void largeObjects_getTheirOwnShape() {
+    // Different values, so that the two objects are not one shared node (InternedTest).
     ObjectNode mutable = Json.object();
+    ObjectNode other = Json.object();
     for (int i = 0; i <= Shape.MAX_INTERNED; i++) {
       mutable.put("key-" + i, i);
+      other.put("key-" + i, -i);
     }
     ObjectNode one = Json.freezeObject(mutable);
-    ObjectNode two = Json.freezeObject(mutable);
+    ObjectNode two = Json.freezeObject(other);
     assertThat(shapeOf(one)).isNotSameAs(shapeOf(two));
     assertThat(Shape.isInterned(shapeOf(one))).isFalse();
-    assertThat(two.get("key-" + Shape.MAX_INTERNED).intValue()).isEqualTo(Shape.MAX_INTERNED);
+    assertThat(two.get("key-" + Shape.MAX_INTERNED).intValue()).isEqualTo(-Shape.MAX_INTERNED);
   }
 
   /** Threads freezing the same and different shapes at once all get objects that answer correctly. */
@@ -218,5 +221,27 @@ class JsonTest {
 
   private static Shape shapeOf(ObjectNode frozen) {
     return Json.shapeOf(frozen);
+  }
+
+  @Test
+  void forEachPaired_pairsMembersByName_whateverTheShapes() {
+    ObjectNode walked = Json.freezeObject((ObjectNode) Json.parse("{\"x\":1,\"y\":2,\"z\":3}"));
+    ObjectNode reordered = Json.freezeObject((ObjectNode) Json.parse("{\"z\":30,\"w\":0,\"x\":10}"));
+    ObjectNode other = Json.freezeObject((ObjectNode) Json.parse("{\"y\":200}"));
+
+    // The pairing is kept per pair of shapes: alternate between two others to see that it is not mixed up.
+    for (int round = 0; round < 2; round++) {
+      assertThat(pairs(walked, reordered)).isEqualTo("x=1/10 y=2/- z=3/30");
+      assertThat(pairs(walked, other)).isEqualTo("x=1/- y=2/200 z=3/-");
+    }
+    assertThat(pairs(walked.deepCopy(), reordered)).as("mutable objects").isEqualTo("x=1/10 y=2/- z=3/30");
+    assertThat(pairs(walked, Json.object())).isEqualTo("x=1/- y=2/- z=3/-");
+  }
+
+  private static String pairs(ObjectNode walked, ObjectNode other) {
+    StringBuilder out = new StringBuilder();
+    Json.forEachPaired(walked, other, (name, value, paired) -> out.append(out.length() == 0 ? "" : " ")
+        .append(name).append('=').append(value).append('/').append(paired == null ? "-" : paired.toString()));
+    return out.toString();
   }
 }

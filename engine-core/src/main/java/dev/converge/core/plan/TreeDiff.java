@@ -16,10 +16,8 @@ import dev.converge.api.Resource;
 import dev.converge.core.schema.ListKeys;
 import dev.converge.core.schema.ListType;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -54,11 +52,9 @@ final class TreeDiff {
   private boolean secret;
   private @Nullable ImmutableList<NormalizerRegistry.Entry> rules;
   private int rewritingDepth = -1;
-  private @Nullable JsonNode[] liveParents = new JsonNode[32];
-  private int liveDepth;
-  private final BiConsumer<String, JsonNode> fieldVisitor = this::field;
-  private final BiConsumer<String, JsonNode> rootVisitor = this::rootField;
-  private final BiConsumer<String, JsonNode> metadataVisitor = this::metadataField;
+  private final Json.PairVisitor fieldVisitor = this::field;
+  private final Json.PairVisitor rootVisitor = this::rootField;
+  private final Json.PairVisitor metadataVisitor = this::metadataField;
 
   TreeDiff(NormalizerRegistry registry) {
     this.registry = registry;
@@ -73,29 +69,26 @@ final class TreeDiff {
     rewritingDepth = -1;
     path.clear();
     changes.clear();
-    desired.json().forEachEntry(rootVisitor);
+    Json.forEachPaired(desired.json(), liveObject, rootVisitor);
     return changes.isEmpty() ? Diff.none() : Diff.of(ImmutableList.copyOf(changes));
   }
 
-  private void rootField(String name, JsonNode want) {
+  private void rootField(String name, JsonNode want, @Nullable JsonNode have) {
     if (name.equals("apiVersion") || name.equals("kind") || name.equals("status")) {
       return;
     }
     path.pushField(name);
-    JsonNode have = liveObject.get(name);
     if (name.equals("metadata") && want instanceof ObjectNode && have instanceof ObjectNode) {
-      pushLive(have);
-      ((ObjectNode) want).forEachEntry(metadataVisitor);
-      popLive();
+      Json.forEachPaired((ObjectNode) want, (ObjectNode) have, metadataVisitor);
     } else {
       compare(want, have);
     }
     path.pop();
   }
 
-  private void metadataField(String name, JsonNode want) {
+  private void metadataField(String name, JsonNode want, @Nullable JsonNode have) {
     if (!IGNORED_METADATA.contains(name)) {
-      field(name, want);
+      field(name, want, have);
     }
   }
 
@@ -133,30 +126,16 @@ final class TreeDiff {
   }
 
   /**
-   * Walks the fields of {@code want} with {@link ObjectNode#forEachEntry}, which iterates the underlying map
-   * without the entry wrappers an unmodifiable map's iterator allocates (about a fifth faster on large
-   * graphs); the live parent waits on a stack for the shared visitor.
+   * Walks the fields of {@code want} paired with those of {@code have} ({@link Json#forEachPaired}): no entry
+   * wrappers, and no name looked up once the two objects' shapes have been paired.
    */
   private void object(JsonNode want, JsonNode have) {
-    pushLive(have);
-    ((ObjectNode) want).forEachEntry(fieldVisitor);
-    popLive();
+    Json.forEachPaired((ObjectNode) want, (ObjectNode) have, fieldVisitor);
   }
 
-  private void pushLive(JsonNode have) {
-    if (liveDepth == liveParents.length) {
-      liveParents = Arrays.copyOf(liveParents, liveDepth * 2);
-    }
-    liveParents[liveDepth++] = have;
-  }
-
-  private void popLive() {
-    liveParents[--liveDepth] = null;
-  }
-
-  private void field(String name, JsonNode want) {
+  private void field(String name, JsonNode want, @Nullable JsonNode have) {
     path.pushField(name);
-    compare(want, liveParents[liveDepth - 1].get(name));
+    compare(want, have);
     path.pop();
   }
 

@@ -10,47 +10,28 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The objects of one planning graph, numbered in key order, with lookups by key and of CRDs by the group and
- * kind they define. Only the kinds an implicit edge can start from are indexed up front (and namespaces by
- * name, the most frequent lookup); the full index, needed only for explicit dependencies, is built on first
- * use. Planning 100,000 objects builds no index of the other 60,000.
+ * kind they define. The objects come sorted by key, so a lookup is a binary search over them and nothing is
+ * built up front: a plan with a few actions among 100,000 objects looks up a few thousand keys, which costs
+ * less than hashing 100,000 keys into a map would. Only the CRDs, a contiguous run of the sorted objects, are
+ * indexed by what they define, on first use.
  */
 final class KeyIndex {
+  private static final String CRD_GROUP = "apiextensions.k8s.io";
+  private static final String CRD_KIND = "CustomResourceDefinition";
+
   private final List<Resource> objects;
-  private final HashMap<String, Integer> namespaces = new HashMap<>();
-  private final HashMap<ResourceKey, Integer> prerequisites = new HashMap<>();
-  private final HashMap<GroupKind, Integer> crds = new HashMap<>();
-  private @Nullable HashMap<ResourceKey, Integer> all;
+  private @Nullable HashMap<GroupKind, Integer> crds;
 
   /** @param objects the graph's objects, sorted by key */
   KeyIndex(List<Resource> objects) {
     this.objects = objects;
-    for (int i = 0; i < objects.size(); i++) {
-      Resource object = objects.get(i);
-      ResourceKey key = object.key();
-      if (!canBePrerequisite(key)) {
-        continue;
-      }
-      if (key.group().isEmpty() && key.kind().equals("Namespace")) {
-        namespaces.put(key.name(), i);
-      } else {
-        prerequisites.put(key, i);
-      }
-      if (key.group().equals("apiextensions.k8s.io") && key.kind().equals("CustomResourceDefinition")) {
-        JsonNode spec = object.spec();
-        String group = spec.path("group").asText("");
-        String kind = spec.path("names").path("kind").asText("");
-        if (!kind.isEmpty() && Character.isUpperCase(kind.charAt(0)) && group.indexOf('/') < 0) {
-          crds.putIfAbsent(GroupKind.of(group, kind), i);
-        }
-      }
-    }
   }
 
   /** The kinds {@link EdgeFinder} looks up: what pod templates, bindings and webhooks reference, and containers. */
-  private static boolean canBePrerequisite(ResourceKey key) {
-    switch (key.group()) {
+  private static boolean canBePrerequisite(String group, String kind) {
+    switch (group) {
       case "":
-        switch (key.kind()) {
+        switch (kind) {
           case "Namespace":
           case "ServiceAccount":
           case "Secret":
@@ -62,9 +43,9 @@ final class KeyIndex {
             return false;
         }
       case "rbac.authorization.k8s.io":
-        return key.kind().equals("Role") || key.kind().equals("ClusterRole");
-      case "apiextensions.k8s.io":
-        return key.kind().equals("CustomResourceDefinition");
+        return kind.equals("Role") || kind.equals("ClusterRole");
+      case CRD_GROUP:
+        return kind.equals(CRD_KIND);
       default:
         return false;
     }
@@ -84,39 +65,81 @@ final class KeyIndex {
 
   /** The index of the Namespace called {@code name}, or -1. */
   int namespace(String name) {
-    Integer i = namespaces.isEmpty() ? null : namespaces.get(name);
-    return i == null ? -1 : i;
+    return find("", "Namespace", "", name);
   }
 
   /** The index of an object of an indexed kind with these key parts, or -1 (also for names no key can have). */
   int find(String group, String kind, String namespace, String name) {
-    if (name.isEmpty() || name.indexOf('/') >= 0 || namespace.indexOf('/') >= 0) {
+    if (name.isEmpty() || name.indexOf('/') >= 0 || namespace.indexOf('/') >= 0 || !canBePrerequisite(group, kind)) {
       return -1;
     }
-    Integer i = prerequisites.get(new ResourceKey(group, kind, namespace, name));
-    return i == null ? -1 : i;
+    return find(new ResourceKey(group, kind, namespace, name));
   }
 
   /** The index of the object with {@code key}, of any kind, or -1. */
   int find(ResourceKey key) {
-    HashMap<ResourceKey, Integer> index = all;
-    if (index == null) {
-      index = new HashMap<>(objects.size() * 2);
-      for (int i = 0; i < objects.size(); i++) {
-        index.put(objects.get(i).key(), i);
-      }
-      all = index;
-    }
-    Integer i = index.get(key);
-    return i == null ? -1 : i;
+    int at = lowerBound(key);
+    return at < objects.size() && objects.get(at).key().equals(key) ? at : -1;
   }
 
   /** The index of the CRD that defines {@code group}/{@code kind}, or -1. */
   int crdOf(String group, String kind) {
-    if (crds.isEmpty() || group.isEmpty()) {
+    if (group.isEmpty()) {
       return -1;
     }
-    Integer i = crds.get(GroupKind.of(group, kind));
+    HashMap<GroupKind, Integer> index = crds;
+    if (index == null) {
+      index = new HashMap<>();
+      for (int i = firstOfKind(CRD_GROUP, CRD_KIND); i < objects.size(); i++) {
+        Resource object = objects.get(i);
+        if (!object.key().group().equals(CRD_GROUP) || !object.key().kind().equals(CRD_KIND)) {
+          break;
+        }
+        JsonNode spec = object.spec();
+        String defines = spec.path("group").asText("");
+        String named = spec.path("names").path("kind").asText("");
+        if (!named.isEmpty() && Character.isUpperCase(named.charAt(0)) && defines.indexOf('/') < 0) {
+          index.putIfAbsent(GroupKind.of(defines, named), i);
+        }
+      }
+      crds = index;
+    }
+    if (index.isEmpty()) {
+      return -1;
+    }
+    Integer i = index.get(GroupKind.of(group, kind));
     return i == null ? -1 : i;
+  }
+
+  /** The index of the first object of this group and kind or after it (keys sort by group, then kind). */
+  private int firstOfKind(String group, String kind) {
+    int low = 0;
+    int high = objects.size();
+    while (low < high) {
+      int mid = (low + high) >>> 1;
+      ResourceKey at = objects.get(mid).key();
+      int c = at.group().compareTo(group);
+      if ((c == 0 ? at.kind().compareTo(kind) : c) < 0) {
+        low = mid + 1;
+      } else {
+        high = mid;
+      }
+    }
+    return low;
+  }
+
+  /** The index of the first object whose key is not below {@code key}. */
+  private int lowerBound(ResourceKey key) {
+    int low = 0;
+    int high = objects.size();
+    while (low < high) {
+      int mid = (low + high) >>> 1;
+      if (objects.get(mid).key().compareTo(key) < 0) {
+        low = mid + 1;
+      } else {
+        high = mid;
+      }
+    }
+    return low;
   }
 }

@@ -22,8 +22,9 @@ import java.util.Random;
  * <p>The mix: one Namespace per 100 resources, then units of ten per namespace: a ServiceAccount, two
  * ConfigMaps, a Secret (one in ten written as {@code stringData}), a Deployment and a second workload
  * (StatefulSet, DaemonSet or CronJob in turn) with two-container pod templates referencing them, two Services,
- * a Role and a RoleBinding. Live objects are what a server returns: serialised and parsed back (so no node or
- * string is shared with the desired tree), with uid, resourceVersion, generation, creationTimestamp, status,
+ * a Role and a RoleBinding. Live objects are what a server returns: serialised and parsed back (fresh nodes
+ * and strings, as a client receives them; freezing them into resources then shares their small common parts
+ * with the desired trees, as it does for any informer's objects, see {@code dev.converge.api.Interned}), with uid, resourceVersion, generation, creationTimestamp, status,
  * server defaults (pull policy, termination message, protocols, DNS policy, scheduler, cluster IPs, session
  * affinity, revision history…), Secret data in base64 and quantities in canonical form ({@code 1000m} as
  * {@code 1}). {@code managedFields} are left out, as informers that strip them do; they would only make the

@@ -180,7 +180,7 @@ final class OwnedValuesShortcut {
       return false;
     }
     if (x.isObject() || x.isArray()) {
-      if (x.equals(y)) {
+      if (Trees.equal(x, y)) {
         return true;
       }
       if (owned == null || !owned.isObject() || owned.isEmpty() || x.size() != y.size()) {
@@ -191,7 +191,7 @@ final class OwnedValuesShortcut {
       path.remove(path.size() - 1);
       return ok;
     }
-    if (x.equals(y)) {
+    if (Trees.equal(x, y)) {
       return true;
     }
     if (x.isNull() || owned == null || !owned.isObject()) {
@@ -210,7 +210,7 @@ final class OwnedValuesShortcut {
     for (int i = 0; i < x.size(); i++) {
       JsonNode before = x.get(i);
       JsonNode after = y.get(i);
-      if (before.equals(after)) {
+      if (Trees.equal(before, after)) {
         continue;
       }
       if (!before.isObject() || !after.isObject()) {
@@ -264,29 +264,27 @@ final class OwnedValuesShortcut {
     return true;
   }
 
-  /** Metadata must not change but for the server's {@code resourceVersion} and {@code managedFields}. */
+  /**
+   * Metadata must not change but for the server's {@code resourceVersion} and {@code managedFields}. The new
+   * metadata ({@code b}, the server's working copy) is the one iterated: the stored one is frozen, and
+   * iterating a frozen object allocates an entry per member.
+   */
   private static boolean sameMetadata(JsonNode a, JsonNode b) {
     if (!b.isObject()) {
       return false;
     }
     int compared = 0;
-    for (Map.Entry<String, JsonNode> field : a.properties()) {
+    for (Map.Entry<String, JsonNode> field : b.properties()) {
       String name = field.getKey();
       if (name.equals("resourceVersion") || name.equals("managedFields")) {
         continue;
       }
       compared++;
-      if (!field.getValue().equals(b.get(name))) {
+      if (!Trees.equal(a.get(name), field.getValue())) {
         return false;
       }
     }
-    int others = 0;
-    for (Map.Entry<String, JsonNode> field : b.properties()) {
-      if (!field.getKey().equals("resourceVersion") && !field.getKey().equals("managedFields")) {
-        others++;
-      }
-    }
-    return compared == others;
+    return compared == Trees.sizeWithout(a, "resourceVersion", "managedFields");
   }
 
   private static String fieldKey(String name) {

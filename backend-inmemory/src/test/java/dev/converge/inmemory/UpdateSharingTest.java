@@ -57,6 +57,33 @@ class UpdateSharingTest {
   }
 
   @Test
+  void updatedMetadata_keepsTheCallersOrder_thenTheStoredServerFields() {
+    Resource created = server.create(ADMIN, Fixtures.configMap("default", "settings", "v"));
+    Resource sent = created.edit(tree -> {
+      ObjectNode metadata = (ObjectNode) tree.get("metadata");
+      metadata.remove("uid");
+      metadata.put("generation", 9).put("selfLink", "/x");
+      metadata.putObject("labels").put("team", "a");
+    });
+
+    Resource updated = server.update(ADMIN, sent);
+
+    List<String> names = new java.util.ArrayList<>();
+    updated.metadata().fieldNames().forEachRemaining(names::add);
+    List<String> expected = new java.util.ArrayList<>();
+    sent.metadata().fieldNames().forEachRemaining(name -> {
+      if (!List.of("uid", "creationTimestamp", "generation", "managedFields", "selfLink", "resourceVersion")
+          .contains(name)) {
+        expected.add(name);
+      }
+    });
+    expected.addAll(List.of("uid", "creationTimestamp", "managedFields", "resourceVersion"));
+    assertThat(names).containsExactlyElementsOf(expected);
+    assertThat(updated.uid()).isEqualTo(created.uid());
+    assertThat(updated.metadata().has("selfLink")).isFalse();
+  }
+
+  @Test
   void updateWithUnchangedContent_stillRejectsAnInvalidLabel() {
     Resource created = server.create(ADMIN, Fixtures.configMap("default", "settings", "v"));
     assertThatThrownBy(() -> server.update(ADMIN, created.withLabel("bad label", "x")))

@@ -38,6 +38,9 @@ final class Writes {
   static final GroupKind POD = GroupKind.of("", "Pod");
   private static final List<String> SERVER_METADATA = List.of("uid", "creationTimestamp", "deletionTimestamp",
       "deletionGracePeriodSeconds", "generation", "managedFields", "selfLink", "resourceVersion");
+  /** The server-owned metadata an update keeps from the stored object, in the order it puts them back. */
+  private static final List<String> KEPT_METADATA = List.of("uid", "creationTimestamp", "deletionTimestamp",
+      "deletionGracePeriodSeconds", "managedFields");
 
   final ApiServer server;
   final ObjectStore store;
@@ -214,16 +217,8 @@ final class Writes {
         root.set("status", status);
       }
     }
-    ObjectNode metadata = Trees.object(root, "metadata");
-    metadata.remove(SERVER_METADATA);
-    JsonNode oldMeta = old.metadata();
-    for (String field : List.of("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
-        "managedFields")) {
-      JsonNode value = oldMeta.get(field);
-      if (value != null) {
-        metadata.set(field, value);
-      }
-    }
+    ObjectNode metadata = updatedMetadata(root.get("metadata"), old.metadata());
+    root.set("metadata", metadata);
     if (type.groupKind().equals(NAMESPACE)) {
       // spec.finalizers changes only through the finalize subresource; the name label is immutable.
       JsonNode finalizers = old.spec().get("finalizers");
@@ -242,6 +237,30 @@ final class Writes {
       metadata.put("generation", Generations.specChanged(type, old.json(), root) ? generation + 1 : generation);
     }
     return root;
+  }
+
+  /**
+   * The metadata of an update before defaulting: the caller's members but the server-owned ones, in the
+   * caller's order, then the stored {@link #KEPT_METADATA} in that order. Built in one pass into a new map —
+   * what copying the caller's metadata, removing the server's members and putting the kept ones back produced,
+   * without the copies of members removed again.
+   */
+  private static ObjectNode updatedMetadata(@Nullable JsonNode sent, JsonNode stored) {
+    ObjectNode metadata = Trees.mutableObject(sent == null || !sent.isObject() ? 0 : sent.size() + 2);
+    if (sent != null && sent.isObject()) {
+      ((ObjectNode) sent).forEachEntry((name, value) -> {
+        if (!SERVER_METADATA.contains(name)) {
+          metadata.set(name, value);
+        }
+      });
+    }
+    for (String field : KEPT_METADATA) {
+      JsonNode value = stored.get(field);
+      if (value != null) {
+        metadata.set(field, value);
+      }
+    }
+    return metadata;
   }
 
   /**

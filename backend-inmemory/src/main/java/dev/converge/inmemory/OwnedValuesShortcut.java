@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -52,7 +53,7 @@ final class OwnedValuesShortcut {
     }
     if (subresource == null) {
       JsonNode supplied = after.path("metadata").get("managedFields");
-      if (supplied != null && !(supplied.isArray() && supplied.isEmpty()) && !supplied.equals(stored)) {
+      if (supplied != null && !(supplied.isArray() && supplied.isEmpty()) && !Trees.equal(supplied, stored)) {
         return null;
       }
     }
@@ -80,6 +81,9 @@ final class OwnedValuesShortcut {
     }
     ObjectNode updated = Trees.shallowCopy(stored.get(writer));
     updated.put("time", time);
+    if (stored.size() == 1) {
+      return Json.array().add(updated);
+    }
     List<JsonNode> entries = new ArrayList<>(stored.size());
     for (int i = 0; i < stored.size(); i++) {
       entries.add(i == writer ? updated : stored.get(i));
@@ -97,8 +101,18 @@ final class OwnedValuesShortcut {
    * entry or two entries share an identity (which decoding would merge).
    */
   private static int writerIndex(JsonNode stored, String manager, String subresource, String apiVersion) {
-    int writer = -1;
     int size = stored.size();
+    if (size == 1) {
+      // One entry shares its identity with no other: only whether it is plain and the writer's is left.
+      JsonNode entry = stored.get(0);
+      String operation = entry.path("operation").asText();
+      boolean plain = (operation.equals("Update") || operation.equals("Apply")) && entry.path("fieldsV1").isObject()
+          && entry.path("fieldsType").asText("FieldsV1").equals("FieldsV1");
+      return plain && operation.equals("Update") && entry.path("manager").asText().equals(manager)
+          && entry.path("apiVersion").asText().equals(apiVersion)
+          && entry.path("subresource").asText("").equals(subresource) ? 0 : -1;
+    }
+    int writer = -1;
     // The identities (manager, operation, API version for Update, subresource) compared pairwise: at most ten
     // entries, and no string is built per request.
     String[] managers = new String[size];
@@ -150,28 +164,53 @@ final class OwnedValuesShortcut {
    */
   private static boolean walkObject(JsonNode a, JsonNode b, JsonNode owned, List<String> path,
       List<List<String>> changed, boolean root) {
-    if (a.size() != b.size()) {
+    if (a.size() != b.size() || !(a instanceof ObjectNode object)) {
       return false;
     }
-    for (Map.Entry<String, JsonNode> field : a.properties()) {
-      String name = field.getKey();
-      if (root && name.equals("metadata")) {
-        continue;
+    ObjectWalk walk = new ObjectWalk(b, owned, path, changed, root);
+    object.forEachEntry(walk);
+    return walk.ok;
+  }
+
+  /**
+   * {@link #walkObject}'s visit of one member of {@code a}: the members are visited with {@link
+   * ObjectNode#forEachEntry} (a stored, frozen object answers from its arrays, where iterating its entries
+   * would allocate one per member); after the first failure the rest are skipped.
+   */
+  private static final class ObjectWalk implements BiConsumer<String, JsonNode> {
+    private final JsonNode b;
+    private final JsonNode owned;
+    private final List<String> path;
+    private final List<List<String>> changed;
+    private final boolean root;
+    boolean ok = true;
+
+    ObjectWalk(JsonNode b, JsonNode owned, List<String> path, List<List<String>> changed, boolean root) {
+      this.b = b;
+      this.owned = owned;
+      this.path = path;
+      this.changed = changed;
+      this.root = root;
+    }
+
+    @Override
+    public void accept(String name, JsonNode x) {
+      if (!ok || root && name.equals("metadata")) {
+        return;
       }
-      JsonNode x = field.getValue();
       JsonNode y = b.get(name);
       if (y == null) {
-        return false;
+        ok = false;
+        return;
       }
       if (x == y) {
-        continue;
+        return;
       }
       String key = fieldKey(name);
       if (!walkValue(x, y, owned.get(key), path, key, changed)) {
-        return false;
+        ok = false;
       }
     }
-    return true;
   }
 
   private static boolean walkValue(JsonNode x, JsonNode y, @Nullable JsonNode owned, List<String> path, String key,

@@ -40,7 +40,8 @@ public final class Trees {
 
   /** An empty mutable object sized for about {@code members} members (a write's copy, built member by member). */
   public static ObjectNode mutableObject(int members) {
-    return new ObjectNode(Json.nodes(), new LinkedHashMap<>(Math.max(8, members * 2)));
+    // A table that holds the members below the load factor (0.75) without a resize, and no larger.
+    return new ObjectNode(Json.nodes(), new LinkedHashMap<>(Math.max(8, members + members / 2 + 1)));
   }
 
   /**

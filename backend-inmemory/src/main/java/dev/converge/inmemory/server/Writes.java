@@ -14,6 +14,7 @@ import dev.converge.inmemory.admission.Operation;
 import dev.converge.inmemory.defaults.CoreDefaults;
 import dev.converge.inmemory.defaults.Defaulting;
 import dev.converge.inmemory.defaults.WorkloadDefaults;
+import dev.converge.inmemory.json.SharedTexts;
 import dev.converge.inmemory.json.Trees;
 import dev.converge.inmemory.rbac.EscalationCheck;
 import dev.converge.inmemory.store.Change;
@@ -51,6 +52,8 @@ final class Writes {
   final Deletes deletes;
   final Patches patching;
   final Subresources subresources;
+  /** The stored objects' type and namespace text nodes, one per value (read by nearly every request). */
+  private final SharedTexts texts = new SharedTexts();
 
   Writes(ApiServer server, ObjectStore store, Uids uids, ClusterIps ips, EscalationCheck escalation,
       @Nullable PatchEngine patches) {
@@ -386,7 +389,11 @@ final class Writes {
   /** Stamps the next revision into {@code root}, freezes it and commits the change. */
   Resource commit(Change.Type changeType, ObjectNode root, @Nullable Resource previous) {
     long revision = store.reserveRevision();
-    Trees.object(root, "metadata").put("resourceVersion", Long.toString(revision));
+    ObjectNode metadata = Trees.object(root, "metadata");
+    metadata.put("resourceVersion", Long.toString(revision));
+    texts.share(root, "apiVersion");
+    texts.share(root, "kind");
+    texts.share(metadata, "namespace");
     // The write's tree is dead after this: freeze it by taking over the maps it copied rather than copying again.
     Resource stored = Resource.of(root);
     store.commit(new Change(revision, changeType, stored, previous));

@@ -11,6 +11,7 @@ import dev.converge.api.Json;
 import dev.converge.api.Resource;
 import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.defaults.Defaulting;
+import dev.converge.inmemory.json.Trees;
 import dev.converge.inmemory.server.ApiServer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -81,6 +82,27 @@ class UpdateSharingTest {
     assertThat(names).containsExactlyElementsOf(expected);
     assertThat(updated.uid()).isEqualTo(created.uid());
     assertThat(updated.metadata().has("selfLink")).isFalse();
+  }
+
+  @Test
+  void preconditions_holdForTheStoredMetadataItself_andStillFailForAnOlderVersionOfIt() {
+    Resource created = server.create(ADMIN, Fixtures.configMap("default", "settings", "v"));
+    Resource first = server.update(ADMIN, withData(created, "1"));
+    assertThat(withData(first, "2").metadata()).isSameAs(first.metadata());
+
+    Resource second = server.update(ADMIN, withData(first, "2"));
+
+    assertThat(second.json().at("/data/key").asText()).isEqualTo("2");
+    assertThat(second.resourceVersion()).isNotEqualTo(first.resourceVersion());
+    assertThatThrownBy(() -> server.update(ADMIN, withData(first, "3")))
+        .isInstanceOf(BackendException.Conflict.class);
+  }
+
+  /** {@code object} with a new {@code data.key}, sharing every other subtree (its metadata) with it. */
+  private static Resource withData(Resource object, String value) {
+    ObjectNode root = Trees.shallowCopy(object.json());
+    Trees.object(root, "data").put("key", value);
+    return Resource.of(root);
   }
 
   @Test

@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -52,7 +53,7 @@ final class OwnedValuesShortcut {
     }
     if (subresource == null) {
       JsonNode supplied = after.path("metadata").get("managedFields");
-      if (supplied != null && !(supplied.isArray() && supplied.isEmpty()) && !supplied.equals(stored)) {
+      if (supplied != null && !(supplied.isArray() && supplied.isEmpty()) && !Trees.equal(supplied, stored)) {
         return null;
       }
     }
@@ -80,6 +81,9 @@ final class OwnedValuesShortcut {
     }
     ObjectNode updated = Trees.shallowCopy(stored.get(writer));
     updated.put("time", time);
+    if (stored.size() == 1) {
+      return Json.array().add(updated);
+    }
     List<JsonNode> entries = new ArrayList<>(stored.size());
     for (int i = 0; i < stored.size(); i++) {
       entries.add(i == writer ? updated : stored.get(i));
@@ -97,8 +101,18 @@ final class OwnedValuesShortcut {
    * entry or two entries share an identity (which decoding would merge).
    */
   private static int writerIndex(JsonNode stored, String manager, String subresource, String apiVersion) {
-    int writer = -1;
     int size = stored.size();
+    if (size == 1) {
+      // One entry shares its identity with no other: only whether it is plain and the writer's is left.
+      JsonNode entry = stored.get(0);
+      String operation = entry.path("operation").asText();
+      boolean plain = (operation.equals("Update") || operation.equals("Apply")) && entry.path("fieldsV1").isObject()
+          && entry.path("fieldsType").asText("FieldsV1").equals("FieldsV1");
+      return plain && operation.equals("Update") && entry.path("manager").asText().equals(manager)
+          && entry.path("apiVersion").asText().equals(apiVersion)
+          && entry.path("subresource").asText("").equals(subresource) ? 0 : -1;
+    }
+    int writer = -1;
     // The identities (manager, operation, API version for Update, subresource) compared pairwise: at most ten
     // entries, and no string is built per request.
     String[] managers = new String[size];
@@ -150,28 +164,53 @@ final class OwnedValuesShortcut {
    */
   private static boolean walkObject(JsonNode a, JsonNode b, JsonNode owned, List<String> path,
       List<List<String>> changed, boolean root) {
-    if (a.size() != b.size()) {
+    if (a.size() != b.size() || !(a instanceof ObjectNode object)) {
       return false;
     }
-    for (Map.Entry<String, JsonNode> field : a.properties()) {
-      String name = field.getKey();
-      if (root && name.equals("metadata")) {
-        continue;
+    ObjectWalk walk = new ObjectWalk(b, owned, path, changed, root);
+    object.forEachEntry(walk);
+    return walk.ok;
+  }
+
+  /**
+   * {@link #walkObject}'s visit of one member of {@code a}: the members are visited with {@link
+   * ObjectNode#forEachEntry} (a stored, frozen object answers from its arrays, where iterating its entries
+   * would allocate one per member); after the first failure the rest are skipped.
+   */
+  private static final class ObjectWalk implements BiConsumer<String, JsonNode> {
+    private final JsonNode b;
+    private final JsonNode owned;
+    private final List<String> path;
+    private final List<List<String>> changed;
+    private final boolean root;
+    boolean ok = true;
+
+    ObjectWalk(JsonNode b, JsonNode owned, List<String> path, List<List<String>> changed, boolean root) {
+      this.b = b;
+      this.owned = owned;
+      this.path = path;
+      this.changed = changed;
+      this.root = root;
+    }
+
+    @Override
+    public void accept(String name, JsonNode x) {
+      if (!ok || root && name.equals("metadata")) {
+        return;
       }
-      JsonNode x = field.getValue();
       JsonNode y = b.get(name);
       if (y == null) {
-        return false;
+        ok = false;
+        return;
       }
       if (x == y) {
-        continue;
+        return;
       }
       String key = fieldKey(name);
       if (!walkValue(x, y, owned.get(key), path, key, changed)) {
-        return false;
+        ok = false;
       }
     }
-    return true;
   }
 
   private static boolean walkValue(JsonNode x, JsonNode y, @Nullable JsonNode owned, List<String> path, String key,
@@ -180,7 +219,7 @@ final class OwnedValuesShortcut {
       return false;
     }
     if (x.isObject() || x.isArray()) {
-      if (x.equals(y)) {
+      if (Trees.equal(x, y)) {
         return true;
       }
       if (owned == null || !owned.isObject() || owned.isEmpty() || x.size() != y.size()) {
@@ -191,7 +230,7 @@ final class OwnedValuesShortcut {
       path.remove(path.size() - 1);
       return ok;
     }
-    if (x.equals(y)) {
+    if (Trees.equal(x, y)) {
       return true;
     }
     if (x.isNull() || owned == null || !owned.isObject()) {
@@ -210,7 +249,7 @@ final class OwnedValuesShortcut {
     for (int i = 0; i < x.size(); i++) {
       JsonNode before = x.get(i);
       JsonNode after = y.get(i);
-      if (before.equals(after)) {
+      if (Trees.equal(before, after)) {
         continue;
       }
       if (!before.isObject() || !after.isObject()) {
@@ -264,29 +303,27 @@ final class OwnedValuesShortcut {
     return true;
   }
 
-  /** Metadata must not change but for the server's {@code resourceVersion} and {@code managedFields}. */
+  /**
+   * Metadata must not change but for the server's {@code resourceVersion} and {@code managedFields}. The new
+   * metadata ({@code b}, the server's working copy) is the one iterated: the stored one is frozen, and
+   * iterating a frozen object allocates an entry per member.
+   */
   private static boolean sameMetadata(JsonNode a, JsonNode b) {
     if (!b.isObject()) {
       return false;
     }
     int compared = 0;
-    for (Map.Entry<String, JsonNode> field : a.properties()) {
+    for (Map.Entry<String, JsonNode> field : b.properties()) {
       String name = field.getKey();
       if (name.equals("resourceVersion") || name.equals("managedFields")) {
         continue;
       }
       compared++;
-      if (!field.getValue().equals(b.get(name))) {
+      if (!Trees.equal(a.get(name), field.getValue())) {
         return false;
       }
     }
-    int others = 0;
-    for (Map.Entry<String, JsonNode> field : b.properties()) {
-      if (!field.getKey().equals("resourceVersion") && !field.getKey().equals("managedFields")) {
-        others++;
-      }
-    }
-    return compared == others;
+    return compared == Trees.sizeWithout(a, "resourceVersion", "managedFields");
   }
 
   private static String fieldKey(String name) {

@@ -11,6 +11,7 @@ import dev.converge.api.Json;
 import dev.converge.api.Resource;
 import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.defaults.Defaulting;
+import dev.converge.inmemory.json.Trees;
 import dev.converge.inmemory.server.ApiServer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -54,6 +55,54 @@ class UpdateSharingTest {
         .isEqualTo("IfNotPresent");
     assertThat(changed.generation()).isEqualTo(2);
     assertThat(changed.spec().get("strategy")).isEqualTo(created.spec().get("strategy"));
+  }
+
+  @Test
+  void updatedMetadata_keepsTheCallersOrder_thenTheStoredServerFields() {
+    Resource created = server.create(ADMIN, Fixtures.configMap("default", "settings", "v"));
+    Resource sent = created.edit(tree -> {
+      ObjectNode metadata = (ObjectNode) tree.get("metadata");
+      metadata.remove("uid");
+      metadata.put("generation", 9).put("selfLink", "/x");
+      metadata.putObject("labels").put("team", "a");
+    });
+
+    Resource updated = server.update(ADMIN, sent);
+
+    List<String> names = new java.util.ArrayList<>();
+    updated.metadata().fieldNames().forEachRemaining(names::add);
+    List<String> expected = new java.util.ArrayList<>();
+    sent.metadata().fieldNames().forEachRemaining(name -> {
+      if (!List.of("uid", "creationTimestamp", "generation", "managedFields", "selfLink", "resourceVersion")
+          .contains(name)) {
+        expected.add(name);
+      }
+    });
+    expected.addAll(List.of("uid", "creationTimestamp", "managedFields", "resourceVersion"));
+    assertThat(names).containsExactlyElementsOf(expected);
+    assertThat(updated.uid()).isEqualTo(created.uid());
+    assertThat(updated.metadata().has("selfLink")).isFalse();
+  }
+
+  @Test
+  void preconditions_holdForTheStoredMetadataItself_andStillFailForAnOlderVersionOfIt() {
+    Resource created = server.create(ADMIN, Fixtures.configMap("default", "settings", "v"));
+    Resource first = server.update(ADMIN, withData(created, "1"));
+    assertThat(withData(first, "2").metadata()).isSameAs(first.metadata());
+
+    Resource second = server.update(ADMIN, withData(first, "2"));
+
+    assertThat(second.json().at("/data/key").asText()).isEqualTo("2");
+    assertThat(second.resourceVersion()).isNotEqualTo(first.resourceVersion());
+    assertThatThrownBy(() -> server.update(ADMIN, withData(first, "3")))
+        .isInstanceOf(BackendException.Conflict.class);
+  }
+
+  /** {@code object} with a new {@code data.key}, sharing every other subtree (its metadata) with it. */
+  private static Resource withData(Resource object, String value) {
+    ObjectNode root = Trees.shallowCopy(object.json());
+    Trees.object(root, "data").put("key", value);
+    return Resource.of(root);
   }
 
   @Test

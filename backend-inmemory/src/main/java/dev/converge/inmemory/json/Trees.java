@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,13 +21,94 @@ import org.jspecify.annotations.Nullable;
 public final class Trees {
   private Trees() {}
 
-  /** A mutable object holding the same (possibly frozen) children as {@code node}. */
+  /**
+   * A mutable object holding the same (possibly frozen) children as {@code node}. An object's members are
+   * visited with {@link ObjectNode#forEachEntry}, which a frozen object answers from its arrays: iterating its
+   * {@code properties()} would allocate an entry per member only to copy it into the new map.
+   */
   public static ObjectNode shallowCopy(JsonNode node) {
     Map<String, JsonNode> children = new LinkedHashMap<>(Math.max(8, node.size() * 2));
-    for (Map.Entry<String, JsonNode> field : node.properties()) {
-      children.put(field.getKey(), field.getValue());
+    if (node instanceof ObjectNode object) {
+      object.forEachEntry(children::put);
+    } else {
+      for (Map.Entry<String, JsonNode> field : node.properties()) {
+        children.put(field.getKey(), field.getValue());
+      }
     }
     return new ObjectNode(Json.nodes(), children);
+  }
+
+  /** An empty mutable object sized for about {@code members} members (a write's copy, built member by member). */
+  public static ObjectNode mutableObject(int members) {
+    // A table that holds the members below the load factor (0.75) without a resize, and no larger.
+    return new ObjectNode(Json.nodes(), new LinkedHashMap<>(Math.max(8, members + members / 2 + 1)));
+  }
+
+  /**
+   * {@code a.equals(b)} ({@link JsonNode#equals}: objects with equal members in any order, arrays with equal
+   * elements in order, values by type and value), answered the same way but without allocating: a subtree
+   * shared by both sides is equal by identity without a walk, and objects are walked with {@link
+   * ObjectNode#forEachEntry} (a frozen object's {@code equals} goes through its map's entry set, one entry
+   * object per member). The write path compares a new tree with the stored one several times per request.
+   */
+  public static boolean equal(@Nullable JsonNode a, @Nullable JsonNode b) {
+    if (a == b) {
+      return true;
+    }
+    if (a == null || b == null) {
+      return false;
+    }
+    if (a instanceof ObjectNode x) {
+      if (!(b instanceof ObjectNode y) || x.size() != y.size()) {
+        return false;
+      }
+      MembersEqual members = new MembersEqual(y);
+      x.forEachEntry(members);
+      return members.equal;
+    }
+    if (a instanceof ArrayNode x) {
+      if (!(b instanceof ArrayNode y) || x.size() != y.size()) {
+        return false;
+      }
+      for (int i = 0; i < x.size(); i++) {
+        if (!equal(x.get(i), y.get(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return a.equals(b);
+  }
+
+  /** Whether every member visited equals the member of {@code other} with the same name. */
+  private static final class MembersEqual implements BiConsumer<String, JsonNode> {
+    private final ObjectNode other;
+    boolean equal = true;
+
+    MembersEqual(ObjectNode other) {
+      this.other = other;
+    }
+
+    @Override
+    public void accept(String name, JsonNode value) {
+      if (equal && !equal(value, other.get(name))) {
+        equal = false;
+      }
+    }
+  }
+
+  /**
+   * The number of members of {@code node} other than the {@code excluded} names: a count without iterating
+   * (iterating a frozen object's names allocates an entry per member).
+   */
+  public static int sizeWithout(JsonNode node, String... excluded) {
+    int size = node.size();
+    for (String name : excluded) {
+      if (node.get(name) != null) {
+        size--;
+      }
+    }
+    return size;
   }
 
   /** A mutable array holding the same (possibly frozen) elements as {@code node}. */
@@ -157,13 +239,7 @@ public final class Trees {
       }
       fields++;
     }
-    for (java.util.Iterator<String> names = stored.fieldNames(); names.hasNext(); ) {
-      String name = names.next();
-      if (!(name.equals("metadata") || name.equals("apiVersion") || name.equals("kind"))) {
-        fields--;
-      }
-    }
-    return fields == 0;
+    return fields == sizeWithout(stored, "metadata", "apiVersion", "kind");
   }
 
   /**
@@ -185,7 +261,7 @@ public final class Trees {
         if (before == value) {
           continue;
         }
-        if (before != null && Json.isFrozen(before) && before.equals(value)) {
+        if (before != null && Json.isFrozen(before) && equal(before, value)) {
           field.setValue(before);
           continue;
         }
@@ -194,7 +270,7 @@ public final class Trees {
         continue;
       }
       JsonNode sent = original.get(field.getKey());
-      if (sent != null && Json.isFrozen(sent) && sent.equals(value)) {
+      if (sent != null && Json.isFrozen(sent) && equal(sent, value)) {
         field.setValue(sent);
       }
     }

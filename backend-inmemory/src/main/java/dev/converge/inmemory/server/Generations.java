@@ -5,7 +5,7 @@ import com.google.common.collect.ImmutableSet;
 import dev.converge.api.GroupKind;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceType;
-import java.util.Iterator;
+import dev.converge.inmemory.json.Trees;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -54,16 +54,12 @@ final class Generations {
         continue;
       }
       counted++;
-      if (!field.getValue().equals(b.get(name))) {
+      if (!Trees.equal(field.getValue(), b.get(name))) {
         return false;
       }
     }
-    int other = 0;
-    for (Iterator<String> names = b.fieldNames(); names.hasNext(); ) {
-      if (!ignored(names.next(), ignoreStatus)) {
-        other++;
-      }
-    }
+    int other = ignoreStatus ? Trees.sizeWithout(b, "metadata", "apiVersion", "kind", "status")
+        : Trees.sizeWithout(b, "metadata", "apiVersion", "kind");
     return counted == other;
   }
 
@@ -91,7 +87,7 @@ final class Generations {
       JsonNode other = b.get(field.getKey());
       boolean same = field.getKey().equals("managedFields")
           ? sameManagedFields(field.getValue(), other)
-          : field.getValue().equals(other);
+          : Trees.equal(field.getValue(), other);
       if (!same) {
         return false;
       }
@@ -118,7 +114,7 @@ final class Generations {
           continue;
         }
         fields++;
-        if (!field.getValue().equals(y.get(field.getKey()))) {
+        if (!Trees.equal(field.getValue(), y.get(field.getKey()))) {
           return false;
         }
       }

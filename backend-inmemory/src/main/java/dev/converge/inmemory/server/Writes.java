@@ -14,6 +14,7 @@ import dev.converge.inmemory.admission.Operation;
 import dev.converge.inmemory.defaults.CoreDefaults;
 import dev.converge.inmemory.defaults.Defaulting;
 import dev.converge.inmemory.defaults.WorkloadDefaults;
+import dev.converge.inmemory.json.SharedTexts;
 import dev.converge.inmemory.json.Trees;
 import dev.converge.inmemory.rbac.EscalationCheck;
 import dev.converge.inmemory.store.Change;
@@ -38,6 +39,9 @@ final class Writes {
   static final GroupKind POD = GroupKind.of("", "Pod");
   private static final List<String> SERVER_METADATA = List.of("uid", "creationTimestamp", "deletionTimestamp",
       "deletionGracePeriodSeconds", "generation", "managedFields", "selfLink", "resourceVersion");
+  /** The server-owned metadata an update keeps from the stored object, in the order it puts them back. */
+  private static final List<String> KEPT_METADATA = List.of("uid", "creationTimestamp", "deletionTimestamp",
+      "deletionGracePeriodSeconds", "managedFields");
 
   final ApiServer server;
   final ObjectStore store;
@@ -48,6 +52,8 @@ final class Writes {
   final Deletes deletes;
   final Patches patching;
   final Subresources subresources;
+  /** The stored objects' type and namespace text nodes, one per value (read by nearly every request). */
+  private final SharedTexts texts = new SharedTexts();
 
   Writes(ApiServer server, ObjectStore store, Uids uids, ClusterIps ips, EscalationCheck escalation,
       @Nullable PatchEngine patches) {
@@ -214,16 +220,8 @@ final class Writes {
         root.set("status", status);
       }
     }
-    ObjectNode metadata = Trees.object(root, "metadata");
-    metadata.remove(SERVER_METADATA);
-    JsonNode oldMeta = old.metadata();
-    for (String field : List.of("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
-        "managedFields")) {
-      JsonNode value = oldMeta.get(field);
-      if (value != null) {
-        metadata.set(field, value);
-      }
-    }
+    ObjectNode metadata = updatedMetadata(root.get("metadata"), old.metadata());
+    root.set("metadata", metadata);
     if (type.groupKind().equals(NAMESPACE)) {
       // spec.finalizers changes only through the finalize subresource; the name label is immutable.
       JsonNode finalizers = old.spec().get("finalizers");
@@ -245,6 +243,30 @@ final class Writes {
   }
 
   /**
+   * The metadata of an update before defaulting: the caller's members but the server-owned ones, in the
+   * caller's order, then the stored {@link #KEPT_METADATA} in that order. Built in one pass into a new map —
+   * what copying the caller's metadata, removing the server's members and putting the kept ones back produced,
+   * without the copies of members removed again.
+   */
+  private static ObjectNode updatedMetadata(@Nullable JsonNode sent, JsonNode stored) {
+    ObjectNode metadata = Trees.mutableObject(sent == null || !sent.isObject() ? 0 : sent.size() + 2);
+    if (sent != null && sent.isObject()) {
+      ((ObjectNode) sent).forEachEntry((name, value) -> {
+        if (!SERVER_METADATA.contains(name)) {
+          metadata.set(name, value);
+        }
+      });
+    }
+    for (String field : KEPT_METADATA) {
+      JsonNode value = stored.get(field);
+      if (value != null) {
+        metadata.set(field, value);
+      }
+    }
+    return metadata;
+  }
+
+  /**
    * A status update's new state: the stored object with the caller's status ({@code ResetObjectMetaForStatus}
    * and each status strategy's {@code PrepareForUpdate}: everything but status comes from the stored object).
    */
@@ -261,6 +283,12 @@ final class Writes {
   }
 
   void checkPreconditions(ResourceType type, Resource in, Resource old) {
+    if (in.metadata() == old.metadata()) {
+      // The caller sent the stored metadata itself (a client writing back what it read, changing other fields):
+      // its uid and resourceVersion are the stored ones (every stored object has a version: commit sets it),
+      // so both preconditions hold, and reading them would only be a cache miss on a cold object.
+      return;
+    }
     String uid = in.uid();
     if (uid != null && !uid.isEmpty() && !uid.equals(old.uid())) {
       throw Errors.conflict(type, in.name(), "Precondition failed: UID in precondition: " + uid
@@ -367,7 +395,11 @@ final class Writes {
   /** Stamps the next revision into {@code root}, freezes it and commits the change. */
   Resource commit(Change.Type changeType, ObjectNode root, @Nullable Resource previous) {
     long revision = store.reserveRevision();
-    Trees.object(root, "metadata").put("resourceVersion", Long.toString(revision));
+    ObjectNode metadata = Trees.object(root, "metadata");
+    metadata.put("resourceVersion", Long.toString(revision));
+    texts.share(root, "apiVersion");
+    texts.share(root, "kind");
+    texts.share(metadata, "namespace");
     // The write's tree is dead after this: freeze it by taking over the maps it copied rather than copying again.
     Resource stored = Resource.of(root);
     store.commit(new Change(revision, changeType, stored, previous));

@@ -36,6 +36,28 @@ class VirtualSchedulerTest {
   }
 
   @Test
+  void manyEvents_runInTimeThenInsertionOrder_whateverTheOrderTheyWereScheduledIn() {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+    List<long[]> expected = new ArrayList<>();
+    List<long[]> ran = new ArrayList<>();
+    for (int i = 0; i < 5_000; i++) {
+      long at = random.nextInt(400);
+      long[] event = {at, i};
+      expected.add(event);
+      ScheduledTask task = scheduler.scheduleAt(at, () -> ran.add(event));
+      if (i % 7 == 3) {
+        task.cancel();
+        expected.remove(event);
+      }
+    }
+    expected.sort(java.util.Comparator.<long[]>comparingLong(e -> e[0]).thenComparingLong(e -> e[1]));
+
+    scheduler.runUntilIdle();
+
+    assertThat(ran).containsExactlyElementsOf(expected);
+  }
+
+  @Test
   void eventScheduledAtTheCurrentTime_runsAfterThoseAlreadyDue() {
     scheduler.schedule(Duration.ofMillis(5), () -> {
       transcript.add("first@" + scheduler.elapsed().toMillis());

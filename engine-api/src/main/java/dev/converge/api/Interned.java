@@ -36,8 +36,9 @@ final class Interned {
   static final int MAX_TEXT = 64;
   /** Containers with more nodes than this, themselves included, are kept as they are. */
   static final int MAX_WEIGHT = 32;
+  private static final int BITS = 13;
   /** Slots per table; each holds at most half as many nodes. */
-  static final int SLOTS = 1 << 13;
+  static final int SLOTS = 1 << BITS;
   /** Finds of a recent node that make it common. */
   static final int PROMOTE = 8;
   /** Finds a common node needs while its table fills to be kept in the next one. */
@@ -70,13 +71,29 @@ final class Interned {
    *
    * @param names an object's member names, or null for an array
    * @param members the object's values or the array's elements, each frozen
-   * @param hash the hash the container would have ({@link JsonNode#hashCode()})
+   * @param key the container's key in the tables: for an object the sum of {@link #mix} over each member's
+   *     name and value hashes, for an array {@link #mix} of its hash
    */
-  static @Nullable JsonNode container(String @Nullable [] names, JsonNode[] members, int hash) {
-    return find(null, names, members, hash);
+  static @Nullable JsonNode container(String @Nullable [] names, JsonNode[] members, int key) {
+    return find(null, names, members, key);
   }
 
-  /** Makes {@code node}, which no lookup found, known. */
+  /**
+   * Murmur3's finaliser: every bit of the result depends on every bit of {@code hash}. {@link JsonNode}'s
+   * own object hash adds up its members' hashes, in which similar values (two timestamps a microsecond apart,
+   * node names {@code node-1} and {@code node-2}) differ by a little, so the differences of two objects' members
+   * can cancel out; mixed member by member, they do not.
+   */
+  static int mix(int hash) {
+    int h = hash;
+    h ^= h >>> 16;
+    h *= 0x85EBCA6B;
+    h ^= h >>> 13;
+    h *= 0xC2B2AE35;
+    return h ^ (h >>> 16);
+  }
+
+  /** Makes {@code node}, which no lookup found, known under {@code hash} (its key for a container). */
   static void add(JsonNode node, int hash) {
     Table lately = recent;
     if (!lately.add(node, hash)) {
@@ -145,19 +162,30 @@ final class Interned {
     private static final int PROBES = 32;
 
     final JsonNode[] slots = new JsonNode[SLOTS];
+    /** Each slot's node's hash, so that a probe compares hashes without reading the nodes. */
+    final int[] hashes = new int[SLOTS];
     final byte[] used = new byte[SLOTS];
     int size;
+
+    /**
+     * The first slot to probe for {@code hash}: Fibonacci hashing, because the hashes of similar nodes differ
+     * in their low bits only (two timestamps a microsecond apart, and so the objects holding them), and
+     * consecutive slots would pile them into one long probe sequence.
+     */
+    private static int home(int hash) {
+      return (hash * 0x9E3779B9) >>> (Integer.SIZE - BITS);
+    }
 
     /** The slot of the node that {@link #matches}, counting the find; -1 if there is none. */
     int slotOf(@Nullable JsonNode value, String @Nullable [] names, JsonNode @Nullable [] members, int hash) {
       int mask = SLOTS - 1;
-      int slot = Shape.spread(hash) & mask;
+      int slot = home(hash);
       for (int probe = 0; probe < PROBES; probe++, slot = (slot + 1) & mask) {
         JsonNode candidate = slots[slot];
         if (candidate == null) {
           return -1;
         }
-        if (candidate.hashCode() == hash && matches(candidate, value, names, members)) {
+        if (hashes[slot] == hash && matches(candidate, value, names, members)) {
           if (used[slot] < Byte.MAX_VALUE) {
             used[slot]++;
           }
@@ -182,9 +210,10 @@ final class Interned {
         return false;
       }
       int mask = SLOTS - 1;
-      int slot = Shape.spread(hash) & mask;
+      int slot = home(hash);
       for (int probe = 0; probe < PROBES; probe++, slot = (slot + 1) & mask) {
         if (slots[slot] == null) {
+          hashes[slot] = hash;
           slots[slot] = node;
           size++;
           return true;
@@ -212,7 +241,7 @@ final class Interned {
       for (int slot = 0; slot < SLOTS && next.size < room; slot++) {
         JsonNode node = slots[slot];
         if (node != null && used[slot] >= threshold) {
-          next.add(node, node.hashCode());
+          next.add(node, hashes[slot]);
         }
       }
       return next;

@@ -84,13 +84,20 @@ public final class Json {
         if (!small(total)) {
           return new FrozenObject(FrozenFields.of(names, values));
         }
-        int hash = objectHash(names, values);
-        JsonNode known = Interned.container(names, values, hash);
+        int hash = 0;
+        int key = 0;
+        for (int m = 0; m < values.length; m++) {
+          int member = names[m].hashCode();
+          int value = values[m].hashCode();
+          hash += member ^ value;
+          key += Interned.mix(member * 31 + value);
+        }
+        JsonNode known = Interned.container(names, values, key);
         if (known != null) {
           return known;
         }
         FrozenObject created = new FrozenObject(FrozenFields.of(names, values), hash);
-        Interned.add(created, hash);
+        Interned.add(created, key);
         return created;
       }
       if (node.isArray()) {
@@ -105,12 +112,13 @@ public final class Json {
           return new FrozenArray(children);
         }
         int hash = arrayHash(elements);
-        JsonNode known = Interned.container(null, elements, hash);
+        int key = Interned.mix(hash);
+        JsonNode known = Interned.container(null, elements, key);
         if (known != null) {
           return known;
         }
         FrozenArray created = new FrozenArray(children, hash);
-        Interned.add(created, hash);
+        Interned.add(created, key);
         return created;
       }
       // Value nodes (text, numbers, booleans, null) are immutable already; missing nodes are singletons.

@@ -14,7 +14,6 @@ import dev.converge.inmemory.admission.Operation;
 import dev.converge.inmemory.defaults.CoreDefaults;
 import dev.converge.inmemory.defaults.Defaulting;
 import dev.converge.inmemory.defaults.WorkloadDefaults;
-import dev.converge.inmemory.json.SharedTexts;
 import dev.converge.inmemory.json.Trees;
 import dev.converge.inmemory.rbac.EscalationCheck;
 import dev.converge.inmemory.store.Change;
@@ -53,7 +52,6 @@ final class Writes {
   final Patches patching;
   final Subresources subresources;
   /** The stored objects' type and namespace text nodes, one per value (read by nearly every request). */
-  private final SharedTexts texts = new SharedTexts();
 
   Writes(ApiServer server, ObjectStore store, Uids uids, ClusterIps ips, EscalationCheck escalation,
       @Nullable PatchEngine patches) {
@@ -397,10 +395,7 @@ final class Writes {
     long revision = store.reserveRevision();
     ObjectNode metadata = Trees.object(root, "metadata");
     metadata.put("resourceVersion", Long.toString(revision));
-    texts.share(root, "apiVersion");
-    texts.share(root, "kind");
-    texts.share(metadata, "namespace");
-    // The write's tree is dead after this: freeze it by taking over the maps it copied rather than copying again.
+    // Freezing copies only the mutable spine of the write's tree; members frozen already are taken as they are.
     Resource stored = Resource.of(root);
     store.commit(new Change(revision, changeType, stored, previous));
     return stored;

@@ -21,16 +21,15 @@ import java.util.Locale;
  * <pre>
  * planner-drift1pct resources=100000 changed=1000 actions=1000 plan_ms=… floor_ms=… ratio=…
  * paired-walk (naive diff, no rules) ms=… differences=…
- * freeze trees=20000 ms=…
+ * render-and-plan trees=100000 freeze_ms=… plan_ms=…
  * planner-nochange resources=100000 plan_ms=… floor_ms=… ratio=…
  * </pre>
  *
  * Run: {@code mvn -q -B -DskipTests package && java -cp benchmarks/target/benchmarks.jar dev.converge.bench.Quick planner}.
- * Targets (DESIGN.md §9): ratio ≤ 2.0 and plan_ms ≤ 250 on one thread. The {@code freeze} line is what
- * the planner's input costs to make: {@link Json#freeze} (what {@code Resource.of} does) over mutable copies
- * of the desired and live trees of every tenth resource (20,000 trees of the whole mix). Freezing shares small parts
- * between trees, which the plan then finds identical, so a change that speeds the plan by making freezing
- * dearer shows here.
+ * Targets (DESIGN.md §9): ratio ≤ 2.0 and plan_ms ≤ 250 on one thread. The {@code render-and-plan} line is
+ * a reconciler's whole pass: freezing 100,000 freshly rendered desired trees ({@link Json#freeze}, what
+ * {@code Resource.of} does), then planning them. Freezing shares small parts between trees, which the plan
+ * then finds identical, so a change that speeds the plan by making freezing dearer shows there.
  */
 final class PlannerQuick {
   private PlannerQuick() {}
@@ -52,7 +51,7 @@ final class PlannerQuick {
     double[][] driftTimes = measure(planner, workload, workload.drifted, runs, warmup, drift.size());
     report(String.format(Locale.ROOT, "planner-drift1pct resources=%d changed=%d actions=%d", size, workload.driftedCount, drift.size()), driftTimes);
     pairedWalk(workload, runs, warmup);
-    freeze(everyTenth(workload.trees), runs, warmup);
+    render(planner, workload, Math.min(runs, 5), Math.min(warmup, 2));
     double[][] noChange = measure(planner, workload, workload.unchanged, runs, warmup, 0);
     report(String.format(Locale.ROOT, "planner-nochange resources=%d", size), noChange);
     return 0;
@@ -107,34 +106,38 @@ final class PlannerQuick {
     System.out.printf(Locale.ROOT, "paired-walk (naive diff, no rules) ms=%.1f differences=%d%n", median(times), sink / (runs + warmup));
   }
 
-  /** The desired and live trees of every tenth resource. */
-  private static List<JsonNode> everyTenth(List<JsonNode> trees) {
-    List<JsonNode> out = new ArrayList<>(trees.size() / 10 + 2);
-    for (int i = 0; i + 1 < trees.size(); i += 20) {
-      out.add(trees.get(i));
-      out.add(trees.get(i + 1));
+  /**
+   * Times a reconciler's pass: freezing mutable copies of every desired tree (what rendering a desired graph
+   * ends with; the copies are made outside the timing), then planning the graph against the unchanged live
+   * state, frozen long before as an informer's objects are.
+   */
+  private static void render(Planner planner, PlannerWorkload workload, int runs, int warmup) {
+    List<JsonNode> desired = new ArrayList<>(workload.trees.size() / 2);
+    for (int i = 0; i < workload.trees.size(); i += 2) {
+      desired.add(workload.trees.get(i));
     }
-    return out;
-  }
-
-  /** Times freezing mutable copies of {@code trees} (the copies are made outside the timing). */
-  private static void freeze(List<JsonNode> trees, int runs, int warmup) {
-    double[] times = new double[runs];
+    double[][] times = new double[2][runs];
     long sink = 0;
     for (int i = -warmup; i < runs; i++) {
-      List<JsonNode> copies = new ArrayList<>(trees.size());
-      for (JsonNode tree : trees) {
+      List<JsonNode> copies = new ArrayList<>(desired.size());
+      for (JsonNode tree : desired) {
         copies.add(tree.deepCopy());
       }
       long t0 = System.nanoTime();
       for (JsonNode copy : copies) {
         sink += Json.freeze(copy).size();
       }
+      copies = null;
+      long t1 = System.nanoTime();
+      sink += planner.plan(workload.desired, workload.unchanged).size();
+      long t2 = System.nanoTime();
       if (i >= 0) {
-        times[i] = (System.nanoTime() - t0) / 1e6;
+        times[0][i] = (t1 - t0) / 1e6;
+        times[1][i] = (t2 - t1) / 1e6;
       }
     }
-    System.out.printf(Locale.ROOT, "freeze trees=%d ms=%.1f (members %d)%n", trees.size(), median(times), sink / (runs + warmup));
+    System.out.printf(Locale.ROOT, "render-and-plan trees=%d freeze_ms=%.1f plan_ms=%.1f (members %d)%n", desired.size(),
+        median(times[0]), median(times[1]), sink / (runs + warmup));
   }
 
   private static void report(String label, double[][] times) {

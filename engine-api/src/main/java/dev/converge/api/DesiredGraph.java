@@ -25,14 +25,27 @@ import org.jspecify.annotations.Nullable;
  * by label.
  */
 public final class DesiredGraph {
-  private static final DesiredGraph EMPTY = new DesiredGraph(null, ImmutableSortedMap.of());
+  private static final DesiredGraph EMPTY = new DesiredGraph(null, ImmutableSortedMap.of(), false);
 
   private final @Nullable ResourceKey owner;
   private final ImmutableSortedMap<ResourceKey, DesiredResource> resources;
+  private final boolean explicitDependencies;
 
-  private DesiredGraph(@Nullable ResourceKey owner, ImmutableSortedMap<ResourceKey, DesiredResource> resources) {
+  private DesiredGraph(@Nullable ResourceKey owner, ImmutableSortedMap<ResourceKey, DesiredResource> resources,
+      boolean explicitDependencies) {
     this.owner = owner;
     this.resources = resources;
+    this.explicitDependencies = explicitDependencies;
+  }
+
+  /**
+   * {@return whether any resource has an explicit dependency} Either {@link DesiredResource#dependsOn()} or the
+   * annotation {@value Ownership#DEPENDS_ON_ANNOTATION}. Found while the graph is built, when every resource
+   * is read anyway, so that a planner need not read each resource's annotations again to know whether it
+   * must look for cycles.
+   */
+  public boolean hasExplicitDependencies() {
+    return explicitDependencies;
   }
 
   /** {@return the graph with no resources and no owner} */
@@ -178,10 +191,13 @@ public final class DesiredGraph {
       }
       checkExplicitCycles();
       ImmutableSortedMap.Builder<ResourceKey, DesiredResource> result = ImmutableSortedMap.naturalOrder();
+      boolean explicit = false;
       for (DesiredResource entry : entries.values()) {
         result.put(entry.key(), ownerKey != null && entry.ownership() == Ownership.OWNED ? stamp(entry) : entry);
+        explicit |= !entry.dependsOn().isEmpty()
+            || entry.resource().metadata().path("annotations").has(Ownership.DEPENDS_ON_ANNOTATION);
       }
-      return new DesiredGraph(ownerKey, result.buildOrThrow());
+      return new DesiredGraph(ownerKey, result.buildOrThrow(), explicit);
     }
 
     private DesiredResource stamp(DesiredResource entry) {

@@ -100,4 +100,17 @@ class DesiredGraphTest {
     assertThat(same.get(0).path("lastTransitionTime").asText()).isEqualTo("2026-01-01T00:00:00Z");
     assertThat(flipped.get(0).path("lastTransitionTime").asText()).isEqualTo("2026-01-01T00:01:00Z");
   }
+
+  @Test
+  void explicitDependencies_areFoundWhenTheGraphIsBuilt_fromDependsOnOrTheAnnotation() {
+    Resource plain = configMap("prod", "a");
+    Resource annotated = Resource.of(Json.parse("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"b\","
+        + "\"namespace\":\"prod\",\"annotations\":{\"" + Ownership.DEPENDS_ON_ANNOTATION + "\":\"ConfigMap/prod/a\"}}}"));
+
+    assertThat(DesiredGraph.builder().add(plain).build().hasExplicitDependencies()).isFalse();
+    assertThat(DesiredGraph.builder().add(plain).add(annotated).build().hasExplicitDependencies()).isTrue();
+    assertThat(DesiredGraph.builder().add(plain)
+        .add(DesiredResource.of(configMap("prod", "c")).dependsOn(plain.key())).build().hasExplicitDependencies()).isTrue();
+    assertThat(DesiredGraph.empty().hasExplicitDependencies()).isFalse();
+  }
 }

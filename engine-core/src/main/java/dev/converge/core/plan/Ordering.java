@@ -3,10 +3,10 @@ package dev.converge.core.plan;
 import com.google.common.collect.ImmutableList;
 import dev.converge.api.Action;
 import dev.converge.api.DependencyCycleException;
+import dev.converge.api.DesiredGraph;
 import dev.converge.api.DesiredResource;
 import dev.converge.api.Edge;
 import dev.converge.api.EdgeRule;
-import dev.converge.api.Ownership;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
 import dev.converge.api.ResourceTypes;
@@ -51,8 +51,8 @@ final class Ordering {
    *
    * @param entries the desired graph's entries, in key order
    * @param pending the action on each entry, or null where there is none
-   * @param explicit whether any entry has an explicit dependency ({@link #hasExplicit}); the caller finds
-   *     out while it walks the entries anyway, so that 100,000 entries are not read a second time
+   * @param explicit whether any entry has an explicit dependency ({@link DesiredGraph#hasExplicitDependencies},
+   *     found when the graph was built, so that 100,000 entries are not read again here)
    * @throws DependencyCycleException if the desired graph's hard edges form a cycle
    */
   static List<Step> applies(List<DesiredResource> entries, @Nullable Pending[] pending, boolean explicit, ResourceTypes types) {
@@ -239,12 +239,6 @@ final class Ordering {
       result[a] = sorted;
     }
     return result;
-  }
-
-  /** Whether {@code entry} depends on something explicitly: {@code dependsOn} or the depends-on annotation. */
-  static boolean hasExplicit(DesiredResource entry) {
-    return !entry.dependsOn().isEmpty()
-        || entry.resource().metadata().path("annotations").has(Ownership.DEPENDS_ON_ANNOTATION);
   }
 
   private static void explicit(DesiredResource entry, KeyIndex index, Collector collector) {

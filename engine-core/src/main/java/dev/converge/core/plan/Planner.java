@@ -93,7 +93,6 @@ public final class Planner {
     Pending[] applies = new Pending[entries.size()];
     List<Pending> deletes = new ArrayList<>();
     boolean anyApply = false;
-    boolean explicit = false;
     TreeDiff differ = new TreeDiff(normalizers);
     ResourceKey owner = desired.owner().orElse(null);
     // Both sides are sorted by key: walk them together instead of looking each key up.
@@ -101,7 +100,6 @@ public final class Planner {
     Resource next = live.hasNext() ? live.next() : null;
     for (int i = 0; i < entries.size(); i++) {
       DesiredResource entry = entries.get(i);
-      explicit |= Ordering.hasExplicit(entry);
       Resource want = entry.resource();
       ResourceKey key = want.key();
       int order = next == null ? 1 : next.key().compareTo(key);
@@ -122,7 +120,7 @@ public final class Planner {
       prune(next, owner, deletes);
       next = live.hasNext() ? live.next() : null;
     }
-    List<Step> applySteps = Ordering.applies(entries, applies, explicit, types);
+    List<Step> applySteps = Ordering.applies(entries, applies, desired.hasExplicitDependencies(), types);
     if (!anyApply && deletes.isEmpty()) {
       return Plan.empty();
     }

@@ -139,12 +139,12 @@ final class Interned {
     if (value != null) {
       return candidate == value || candidate.getClass() == value.getClass() && candidate.equals(value);
     }
-    return candidate instanceof Json.Frozen && ((Json.Frozen) candidate).hasMembers(names, members);
+    return candidate instanceof Frozen && ((Frozen) candidate).hasMembers(names, members);
   }
 
   /** Members of containers by identity, values by {@code equals}. */
   static boolean same(JsonNode a, JsonNode b) {
-    return a == b || a.getClass() == b.getClass() && !(a instanceof Json.Frozen) && a.equals(b);
+    return a == b || a.getClass() == b.getClass() && !(a instanceof Frozen) && a.equals(b);
   }
 
   /**

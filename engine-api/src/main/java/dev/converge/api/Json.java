@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -111,7 +110,7 @@ public final class Json {
         if (!small(total)) {
           return new FrozenArray(children);
         }
-        int hash = arrayHash(elements);
+        int hash = FrozenArray.hashOf(elements);
         int key = Interned.mix(hash);
         JsonNode known = Interned.container(null, elements, key);
         if (known != null) {
@@ -131,24 +130,6 @@ public final class Json {
       weight = Math.min(total, Interned.MAX_WEIGHT + 1);
       return total <= Interned.MAX_WEIGHT;
     }
-  }
-
-  /** {@link ObjectNode#hashCode()} of an object with these members: its member map's hash. */
-  private static int objectHash(String[] names, JsonNode[] values) {
-    int h = 0;
-    for (int i = 0; i < values.length; i++) {
-      h += names[i].hashCode() ^ values[i].hashCode();
-    }
-    return h;
-  }
-
-  /** {@link ArrayNode#hashCode()} of an array with these elements: its element list's hash. */
-  private static int arrayHash(JsonNode[] elements) {
-    int h = 1;
-    for (JsonNode element : elements) {
-      h = 31 * h + element.hashCode();
-    }
-    return h;
   }
 
   /**
@@ -313,117 +294,4 @@ public final class Json {
     return ((FrozenObject) frozen).shape;
   }
 
-  /** A frozen container, as {@link Interned} compares it. */
-  interface Frozen {
-    /**
-     * Whether this container has these members ({@link Interned#same}).
-     *
-     * @param names an object's member names, or null for an array
-     * @param members an object's values or an array's elements
-     */
-    boolean hasMembers(String @Nullable [] names, JsonNode @Nullable [] members);
-  }
-
-  /**
-   * An object node whose children cannot change, held compactly ({@link FrozenFields}). The lookups and walks
-   * that trees are read with most are answered from the shape and value array directly, one hop shorter than
-   * through the member map that the rest of {@link ObjectNode} uses.
-   */
-  private static final class FrozenObject extends ObjectNode implements Frozen {
-    private static final long serialVersionUID = 1L;
-
-    private final transient Shape shape;
-    private final transient JsonNode[] values;
-    /** {@link ObjectNode#hashCode()}'s value (the member map's hash), computed once. */
-    private final transient int hash;
-
-    FrozenObject(FrozenFields children) {
-      this(children, objectHash(children.shape().names, children.valueArray()));
-    }
-
-    FrozenObject(FrozenFields children, int hash) {
-      super(NODES, children);
-      this.shape = children.shape();
-      this.values = children.valueArray();
-      this.hash = hash;
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
-    }
-
-    @Override
-    public boolean equals(@Nullable Object other) {
-      if (other == this) {
-        return true;
-      }
-      if (other instanceof FrozenObject && ((FrozenObject) other).hash != hash) {
-        return false;
-      }
-      return super.equals(other);
-    }
-
-    @Override
-    public boolean hasMembers(String @Nullable [] names, JsonNode @Nullable [] members) {
-      if (names == null || members == null || members.length != values.length) {
-        return false;
-      }
-      String[] own = shape.names;
-      for (int i = 0; i < values.length; i++) {
-        if (own[i] != names[i] && !own[i].equals(names[i]) || !Interned.same(values[i], members[i])) {
-          return false;
-        }
-      }
-      return true;
-    }
-  }
-
-  /** An array node whose elements cannot change, held in one array ({@link FrozenElements}), read from it directly. */
-  private static final class FrozenArray extends ArrayNode implements Frozen {
-    private static final long serialVersionUID = 1L;
-
-    private final transient JsonNode[] elements;
-    /** {@link ArrayNode#hashCode()}'s value (the element list's hash), computed once. */
-    private final transient int hash;
-
-    FrozenArray(FrozenElements children) {
-      this(children, arrayHash(children.elements()));
-    }
-
-    FrozenArray(FrozenElements children, int hash) {
-      super(NODES, children);
-      this.elements = children.elements();
-      this.hash = hash;
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
-    }
-
-    @Override
-    public boolean equals(@Nullable Object other) {
-      if (other == this) {
-        return true;
-      }
-      if (other instanceof FrozenArray && ((FrozenArray) other).hash != hash) {
-        return false;
-      }
-      return super.equals(other);
-    }
-
-    @Override
-    public boolean hasMembers(String @Nullable [] names, JsonNode @Nullable [] members) {
-      if (names != null || members == null || members.length != elements.length) {
-        return false;
-      }
-      for (int i = 0; i < elements.length; i++) {
-        if (!Interned.same(elements[i], members[i])) {
-          return false;
-        }
-      }
-      return true;
-    }
-  }
 }

@@ -14,13 +14,9 @@ final class FrozenArray extends ArrayNode implements Frozen {
   private final transient int hash;
 
   FrozenArray(FrozenElements children) {
-    this(children, hashOf(children.elements()));
-  }
-
-  FrozenArray(FrozenElements children, int hash) {
     super(Json.nodes(), children);
     this.elements = children.elements();
-    this.hash = hash;
+    this.hash = hashOf(elements);
   }
 
   @Override

@@ -20,14 +20,10 @@ final class FrozenObject extends ObjectNode implements Frozen {
   private final transient int hash;
 
   FrozenObject(FrozenFields children) {
-    this(children, hashOf(children.shape().names, children.valueArray()));
-  }
-
-  FrozenObject(FrozenFields children, int hash) {
     super(Json.nodes(), children);
     this.shape = children.shape();
     this.values = children.valueArray();
-    this.hash = hash;
+    this.hash = hashOf(shape.names, values);
   }
 
   @Override

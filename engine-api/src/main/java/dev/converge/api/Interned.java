@@ -71,11 +71,24 @@ final class Interned {
    *
    * @param names an object's member names, or null for an array
    * @param members the object's values or the array's elements, each frozen
-   * @param key the container's key in the tables: for an object the sum of {@link #mix} over each member's
-   *     name and value hashes, for an array {@link #mix} of its hash
+   * @param key the container's key in the tables ({@link #objectKey} or {@link #arrayKey})
    */
   static @Nullable JsonNode container(String @Nullable [] names, JsonNode[] members, int key) {
     return find(null, names, members, key);
+  }
+
+  /** {@return an object's key in the tables: the sum of {@link #mix} over each member's name and value hashes} */
+  static int objectKey(String[] names, JsonNode[] values) {
+    int key = 0;
+    for (int i = 0; i < values.length; i++) {
+      key += mix(names[i].hashCode() * 31 + values[i].hashCode());
+    }
+    return key;
+  }
+
+  /** {@return an array's key in the tables: {@link #mix} of its hash} */
+  static int arrayKey(JsonNode[] elements) {
+    return mix(FrozenArray.hashOf(elements));
   }
 
   /**

@@ -83,19 +83,12 @@ public final class Json {
         if (!small(total)) {
           return new FrozenObject(FrozenFields.of(names, values));
         }
-        int hash = 0;
-        int key = 0;
-        for (int m = 0; m < values.length; m++) {
-          int member = names[m].hashCode();
-          int value = values[m].hashCode();
-          hash += member ^ value;
-          key += Interned.mix(member * 31 + value);
-        }
+        int key = Interned.objectKey(names, values);
         JsonNode known = Interned.container(names, values, key);
         if (known != null) {
           return known;
         }
-        FrozenObject created = new FrozenObject(FrozenFields.of(names, values), hash);
+        FrozenObject created = new FrozenObject(FrozenFields.of(names, values));
         Interned.add(created, key);
         return created;
       }
@@ -110,13 +103,12 @@ public final class Json {
         if (!small(total)) {
           return new FrozenArray(children);
         }
-        int hash = FrozenArray.hashOf(elements);
-        int key = Interned.mix(hash);
+        int key = Interned.arrayKey(elements);
         JsonNode known = Interned.container(null, elements, key);
         if (known != null) {
           return known;
         }
-        FrozenArray created = new FrozenArray(children, hash);
+        FrozenArray created = new FrozenArray(children);
         Interned.add(created, key);
         return created;
       }

@@ -6,6 +6,7 @@ import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
 import java.util.HashMap;
 import java.util.List;
+import java.util.function.ToIntFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -113,28 +114,24 @@ final class KeyIndex {
 
   /** The index of the first object of this group and kind or after it (keys sort by group, then kind). */
   private int firstOfKind(String group, String kind) {
-    int low = 0;
-    int high = objects.size();
-    while (low < high) {
-      int mid = (low + high) >>> 1;
-      ResourceKey at = objects.get(mid).key();
+    return firstNotBelow(at -> {
       int c = at.group().compareTo(group);
-      if ((c == 0 ? at.kind().compareTo(kind) : c) < 0) {
-        low = mid + 1;
-      } else {
-        high = mid;
-      }
-    }
-    return low;
+      return c == 0 ? at.kind().compareTo(kind) : c;
+    });
   }
 
   /** The index of the first object whose key is not below {@code key}. */
   private int lowerBound(ResourceKey key) {
+    return firstNotBelow(at -> at.compareTo(key));
+  }
+
+  /** Binary search: the first object whose key {@code order} does not rank below 0 (objects are sorted by key). */
+  private int firstNotBelow(ToIntFunction<ResourceKey> order) {
     int low = 0;
     int high = objects.size();
     while (low < high) {
       int mid = (low + high) >>> 1;
-      if (objects.get(mid).key().compareTo(key) < 0) {
+      if (order.applyAsInt(objects.get(mid).key()) < 0) {
         low = mid + 1;
       } else {
         high = mid;

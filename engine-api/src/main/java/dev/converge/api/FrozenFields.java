@@ -40,6 +40,11 @@ final class FrozenFields extends AbstractMap<String, JsonNode> {
     return names.length == 0 ? EMPTY : new FrozenFields(Shape.of(names), values);
   }
 
+  /** Takes {@code values} over: one frozen value per name of {@code shape}. */
+  static FrozenFields of(Shape shape, JsonNode[] values) {
+    return values.length == 0 ? EMPTY : new FrozenFields(shape, values);
+  }
+
   static FrozenFields of(Map<String, JsonNode> members) {
     if (members.isEmpty()) {
       return EMPTY;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -70,6 +71,9 @@ public final class Json {
         weight = Interned.MAX_WEIGHT + 1;
         return node;
       }
+      if (node instanceof MutableObject && ((MutableObject) node).fields.compact()) {
+        return freezeCompact(((MutableObject) node).fields);
+      }
       if (node.isObject()) {
         String[] names = new String[node.size()];
         JsonNode[] values = new JsonNode[names.length];
@@ -80,17 +84,7 @@ public final class Json {
           values[i++] = freeze(field.getValue());
           total += weight;
         }
-        if (!small(total)) {
-          return new FrozenObject(FrozenFields.of(names, values));
-        }
-        int key = Interned.objectKey(names, values);
-        JsonNode known = Interned.container(names, values, key);
-        if (known != null) {
-          return known;
-        }
-        FrozenObject created = new FrozenObject(FrozenFields.of(names, values));
-        Interned.add(created, key);
-        return created;
+        return frozenObject(Shape.of(names), values, total);
       }
       if (node.isArray()) {
         JsonNode[] elements = new JsonNode[node.size()];
@@ -112,9 +106,42 @@ public final class Json {
         Interned.add(created, key);
         return created;
       }
+      if (node instanceof UniqueText) {
+        // Never looked up, and its parents neither: they hold a value no other tree has.
+        weight = Interned.MAX_WEIGHT + 1;
+        return node;
+      }
       // Value nodes (text, numbers, booleans, null) are immutable already; missing nodes are singletons.
       weight = 1;
       return Interned.value(node);
+    }
+
+    /** A compact mutable copy frozen: its shape is reused (the names were not edited) or looked up once. */
+    private JsonNode freezeCompact(MutableFields fields) {
+      Shape shape = fields.shape();
+      JsonNode[] values = new JsonNode[shape.names.length];
+      int total = 1;
+      for (int i = 0; i < values.length; i++) {
+        values[i] = freeze(fields.valueAt(i));
+        total += weight;
+      }
+      return frozenObject(shape, values, total);
+    }
+
+    /** An object of these frozen members, shared when it is small and an equal one is known. */
+    private JsonNode frozenObject(Shape shape, JsonNode[] values, int total) {
+      if (!small(total)) {
+        return new FrozenObject(FrozenFields.of(shape, values));
+      }
+      String[] names = shape.names;
+      int key = Interned.objectKey(names, values);
+      JsonNode known = Interned.container(names, values, key);
+      if (known != null) {
+        return known;
+      }
+      FrozenObject created = new FrozenObject(FrozenFields.of(shape, values));
+      Interned.add(created, key);
+      return created;
     }
 
     /** Records the weight of the container just frozen; whether it is small enough to share. */
@@ -122,6 +149,61 @@ public final class Json {
       weight = Math.min(total, Interned.MAX_WEIGHT + 1);
       return total <= Interned.MAX_WEIGHT;
     }
+  }
+
+  /**
+   * {@return a text node that {@link #freeze} keeps as it is rather than looking it up among shared values}
+   * For values known to be unique, such as a resource version, a uid or a time in microseconds: a lookup could
+   * only miss, and remembering the value would push shareable ones out of the table. Objects and arrays that
+   * hold one are not shared either. It is an ordinary {@link TextNode} otherwise, equal to any text node with
+   * the same value.
+   *
+   * @param value the text
+   */
+  public static TextNode uniqueText(String value) {
+    return new UniqueText(value);
+  }
+
+  /** See {@link #uniqueText}. */
+  private static final class UniqueText extends TextNode {
+    private static final long serialVersionUID = 1L;
+
+    UniqueText(String value) {
+      super(value);
+    }
+  }
+
+  /**
+   * {@return a mutable object with the members of {@code node}, in order, sharing their values} The copy a
+   * write edits: for a frozen object of up to 16 members it is two arrays rather than a {@code LinkedHashMap}
+   * ({@link MutableFields}), and {@link #freeze} reuses the frozen object's shape when no member was added or
+   * removed. The values are not copied: a frozen child stays frozen, and replacing it is how a write edits it.
+   *
+   * @param node the object to copy, frozen or not
+   */
+  public static ObjectNode mutableCopy(ObjectNode node) {
+    if (node instanceof FrozenObject) {
+      FrozenObject frozen = (FrozenObject) node;
+      if (frozen.values.length <= MutableFields.MAX_COMPACT) {
+        return new MutableObject(new MutableFields(frozen.shape, frozen.values.clone()));
+      }
+    }
+    if (node.size() <= MutableFields.MAX_COMPACT) {
+      MutableFields fields = new MutableFields(Shape.EMPTY, new JsonNode[Math.max(4, node.size())]);
+      node.forEachEntry(fields::put);
+      return new MutableObject(fields);
+    }
+    LinkedHashMap<String, JsonNode> members = new LinkedHashMap<>(node.size() * 2);
+    node.forEachEntry(members::put);
+    return new ObjectNode(NODES, members);
+  }
+
+  /**
+   * {@return a new, empty, mutable object node for a few members} Like {@link #object()}, held compactly as
+   * {@link #mutableCopy} holds its copies until it grows past 16 members.
+   */
+  public static ObjectNode compactObject() {
+    return new MutableObject(new MutableFields(Shape.EMPTY, new JsonNode[4]));
   }
 
   /**

@@ -64,6 +64,30 @@ public final class Resource {
     return new Resource(key, apiVersion, Json.freezeObject((ObjectNode) json));
   }
 
+  /**
+   * {@return a new state of this resource} The same as {@link #of} for a tree whose {@code apiVersion}, {@code
+   * kind}, {@code metadata.name} and {@code metadata.namespace} are this resource's (the usual edit of an
+   * object), without reading and checking them again: they are compared with this resource's, and only when
+   * one differs is the tree read as {@link #of} reads it.
+   *
+   * @param tree the new state, frozen or not
+   * @throws InvalidResourceException as {@link #of} does, when an identifying field changed and is invalid
+   */
+  public Resource withJson(JsonNode tree) {
+    JsonNode metadata = tree.get("metadata");
+    JsonNode ownMetadata = json.path("metadata");
+    if (tree instanceof ObjectNode && metadata != null && same(tree.get("apiVersion"), json.get("apiVersion"))
+        && same(tree.get("kind"), json.get("kind")) && same(metadata.get("name"), ownMetadata.get("name"))
+        && same(metadata.get("namespace"), ownMetadata.get("namespace"))) {
+      return new Resource(key, apiVersion, Json.freezeObject((ObjectNode) tree));
+    }
+    return of(tree);
+  }
+
+  private static boolean same(@Nullable JsonNode a, @Nullable JsonNode b) {
+    return a == b || a != null && a.equals(b);
+  }
+
   private static String requiredText(JsonNode node, String field) {
     return requiredText(node, field, field);
   }

@@ -31,6 +31,8 @@ final class Shape {
   private static volatile Table table = new Table();
 
   final String[] names;
+  /** Each name's hash, for the scan of a small shape: it compares ints instead of reading every name. */
+  private final int[] hashes;
   /** Index + 1 of the member whose name hashes to each slot (0: free); a power of two long; null when small. */
   final int @Nullable [] slots;
   private final int hash;
@@ -39,6 +41,10 @@ final class Shape {
 
   private Shape(String[] names, int hash) {
     this.names = names;
+    this.hashes = new int[names.length];
+    for (int i = 0; i < names.length; i++) {
+      hashes[i] = names[i].hashCode();
+    }
     this.slots = names.length > SCAN ? index(names) : null;
     this.hash = hash;
   }
@@ -104,23 +110,17 @@ final class Shape {
   int indexOf(String name) {
     String[] own = names;
     int[] table = slots;
+    int hash = name.hashCode();
     if (table == null) {
-      // Names from Jackson's parser and Java literals are interned: identity over the shared names first.
-      for (int i = 0; i < own.length; i++) {
-        if (own[i] == name) {
-          return i;
-        }
-      }
-      int hash = name.hashCode();
-      for (int i = 0; i < own.length; i++) {
-        String candidate = own[i];
-        if (candidate.hashCode() == hash && candidate.equals(name)) {
+      // Names from Jackson's parser and Java literals are interned, so a matching hash is usually the very name.
+      int[] known = hashes;
+      for (int i = 0; i < known.length; i++) {
+        if (known[i] == hash && (own[i] == name || own[i].equals(name))) {
           return i;
         }
       }
       return -1;
     }
-    int hash = name.hashCode();
     int mask = table.length - 1;
     for (int slot = spread(hash) & mask; ; slot = (slot + 1) & mask) {
       int at = table[slot];

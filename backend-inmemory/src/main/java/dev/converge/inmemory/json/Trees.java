@@ -22,26 +22,27 @@ public final class Trees {
   private Trees() {}
 
   /**
-   * A mutable object holding the same (possibly frozen) children as {@code node}. An object's members are
-   * visited with {@link ObjectNode#forEachEntry}, which a frozen object answers from its arrays: iterating its
-   * {@code properties()} would allocate an entry per member only to copy it into the new map.
+   * A mutable object holding the same (possibly frozen) children as {@code node}: {@link Json#mutableCopy},
+   * which holds a small object's members in arrays and lets freezing reuse a frozen object's shape.
    */
   public static ObjectNode shallowCopy(JsonNode node) {
-    Map<String, JsonNode> children = new LinkedHashMap<>(Math.max(8, node.size() * 2));
     if (node instanceof ObjectNode object) {
-      object.forEachEntry(children::put);
-    } else {
-      for (Map.Entry<String, JsonNode> field : node.properties()) {
-        children.put(field.getKey(), field.getValue());
-      }
+      return Json.mutableCopy(object);
+    }
+    Map<String, JsonNode> children = new LinkedHashMap<>(Math.max(8, node.size() * 2));
+    for (Map.Entry<String, JsonNode> field : node.properties()) {
+      children.put(field.getKey(), field.getValue());
     }
     return new ObjectNode(Json.nodes(), children);
   }
 
   /** An empty mutable object sized for about {@code members} members (a write's copy, built member by member). */
   public static ObjectNode mutableObject(int members) {
+    if (members <= 16) {
+      return Json.compactObject();
+    }
     // A table that holds the members below the load factor (0.75) without a resize, and no larger.
-    return new ObjectNode(Json.nodes(), new LinkedHashMap<>(Math.max(8, members + members / 2 + 1)));
+    return new ObjectNode(Json.nodes(), new LinkedHashMap<>(members + members / 2 + 1));
   }
 
   /**
@@ -208,7 +209,7 @@ public final class Trees {
    */
   public static Resource withResourceVersion(Resource object, long revision) {
     ObjectNode root = shallowCopy(object.json());
-    object(root, "metadata").put("resourceVersion", Long.toString(revision));
+    object(root, "metadata").set("resourceVersion", Json.uniqueText(Long.toString(revision)));
     return Resource.of(root);
   }
 

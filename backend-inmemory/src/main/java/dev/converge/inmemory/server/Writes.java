@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSet;
 import dev.converge.api.GroupKind;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
@@ -36,7 +37,7 @@ final class Writes {
   static final GroupKind NAMESPACE = GroupKind.of("", "Namespace");
   static final GroupKind SERVICE = GroupKind.of("", "Service");
   static final GroupKind POD = GroupKind.of("", "Pod");
-  private static final List<String> SERVER_METADATA = List.of("uid", "creationTimestamp", "deletionTimestamp",
+  private static final ImmutableSet<String> SERVER_METADATA = ImmutableSet.of("uid", "creationTimestamp", "deletionTimestamp",
       "deletionGracePeriodSeconds", "generation", "managedFields", "selfLink", "resourceVersion");
   /** The server-owned metadata an update keeps from the stored object, in the order it puts them back. */
   private static final List<String> KEPT_METADATA = List.of("uid", "creationTimestamp", "deletionTimestamp",
@@ -99,7 +100,7 @@ final class Writes {
     statusOnCreate(type, root);
     Defaulting.apply(kind, root);
     String uid = uids.next();
-    metadata.put("uid", uid);
+    metadata.set("uid", dev.converge.api.Json.uniqueText(uid));
     metadata.put("creationTimestamp", timestamp(server.ticker().now()));
     if (Generations.tracked(type)) {
       metadata.put("generation", 1L);
@@ -394,9 +395,9 @@ final class Writes {
   Resource commit(Change.Type changeType, ObjectNode root, @Nullable Resource previous) {
     long revision = store.reserveRevision();
     ObjectNode metadata = Trees.object(root, "metadata");
-    metadata.put("resourceVersion", Long.toString(revision));
+    metadata.set("resourceVersion", dev.converge.api.Json.uniqueText(Long.toString(revision)));
     // Freezing copies only the mutable spine of the write's tree; members frozen already are taken as they are.
-    Resource stored = Resource.of(root);
+    Resource stored = previous == null ? Resource.of(root) : previous.withJson(root);
     store.commit(new Change(revision, changeType, stored, previous));
     return stored;
   }

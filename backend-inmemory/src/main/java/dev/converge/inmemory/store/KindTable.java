@@ -3,11 +3,8 @@ package dev.converge.inmemory.store;
 import com.google.common.collect.Maps;
 import dev.converge.api.GroupKind;
 import dev.converge.api.Resource;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -31,7 +28,7 @@ public final class KindTable {
   private final HashMap<ObjectName, Box> byName = new HashMap<>();
   private final NavigableMap<ObjectName, Resource> objects =
       Collections.unmodifiableNavigableMap(Maps.transformValues(sorted, box -> box.value));
-  private final ArrayDeque<Change> history = new ArrayDeque<>();
+  private final ChangeLog history = new ChangeLog();
   private final int historyLimit;
   private final @Nullable String indexField;
   private final Map<String, TreeMap<ObjectName, Resource>> index = new HashMap<>();
@@ -96,17 +93,7 @@ public final class KindTable {
 
   /** The kind's changes after {@code revision}, oldest first; the caller checks {@link #compactedThrough()}. */
   public List<Change> changesAfter(long revision) {
-    List<Change> out = new ArrayList<>();
-    Iterator<Change> newestFirst = history.descendingIterator();
-    while (newestFirst.hasNext()) {
-      Change change = newestFirst.next();
-      if (change.revision() <= revision) {
-        break;
-      }
-      out.add(change);
-    }
-    Collections.reverse(out);
-    return out;
+    return history.after(revision);
   }
 
   /**
@@ -115,19 +102,14 @@ public final class KindTable {
    */
   public NavigableMap<ObjectName, Resource> viewAt(long revision, @Nullable ObjectName startAfter) {
     NavigableMap<ObjectName, Resource> live = startAfter == null ? objects : objects.tailMap(startAfter, false);
-    if (history.isEmpty() || history.peekLast().revision() <= revision) {
+    if (history.isEmpty() || history.lastRevision() <= revision) {
       return live;
     }
     TreeMap<ObjectName, Resource> view = new TreeMap<>(live);
-    Iterator<Change> newestFirst = history.descendingIterator();
-    while (newestFirst.hasNext()) {
-      Change change = newestFirst.next();
-      if (change.revision() <= revision) {
-        break;
-      }
+    history.forEachAfterNewestFirst(revision, change -> {
       ObjectName name = change.objectName();
       if (startAfter != null && name.compareTo(startAfter) <= 0) {
-        continue;
+        return;
       }
       Resource before = change.previous();
       if (before == null) {
@@ -135,7 +117,7 @@ public final class KindTable {
       } else {
         view.put(name, before);
       }
-    }
+    });
     return Collections.unmodifiableNavigableMap(view);
   }
 
@@ -167,7 +149,7 @@ public final class KindTable {
     }
     history.addLast(change);
     while (history.size() > historyLimit) {
-      compactedThrough = history.removeFirst().revision();
+      compactedThrough = history.removeFirst();
     }
   }
 
@@ -183,7 +165,7 @@ public final class KindTable {
   }
 
   void compact(long revision) {
-    while (!history.isEmpty() && history.peekFirst().revision() <= revision) {
+    while (!history.isEmpty() && history.firstRevision() <= revision) {
       history.removeFirst();
     }
     compactedThrough = Math.max(compactedThrough, revision);

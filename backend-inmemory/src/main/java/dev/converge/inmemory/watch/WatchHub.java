@@ -172,7 +172,7 @@ public final class WatchHub implements ChangeListener {
     object.put("kind", type.kind());
     ObjectNode metadata = object.putObject("metadata");
     metadata.put("name", BOOKMARK_NAME);
-    metadata.put("resourceVersion", Long.toString(revision));
+    metadata.set("resourceVersion", Json.uniqueText(Long.toString(revision)));
     return Resource.of(object);
   }
 

@@ -228,8 +228,8 @@ public final class Kubelet {
     }
     renewals++;
     ObjectNode root = Trees.shallowCopy(known.json());
-    Trees.object(root, "spec").put("renewTime", ctx.timestamps().micros(ctx.clock().now()));
-    Resource next = Resource.of(root);
+    Trees.object(root, "spec").set("renewTime", Json.uniqueText(ctx.timestamps().micros(ctx.clock().now())));
+    Resource next = known.withJson(root);
     // The answer is only used by the next renewal, an interval after it arrives: take it when served.
     client.sendServed(ApiCall.update(next), response -> renewed(response, current));
   }

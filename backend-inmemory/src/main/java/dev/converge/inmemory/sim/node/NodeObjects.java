@@ -113,7 +113,7 @@ final class NodeObjects {
     ObjectNode spec = root.putObject("spec");
     spec.put("holderIdentity", node);
     spec.put("leaseDurationSeconds", durationSeconds);
-    spec.put("renewTime", renewTime);
+    spec.set("renewTime", Json.uniqueText(renewTime));
     return Resource.of(root);
   }
 }

@@ -136,4 +136,23 @@ class InternedTest {
       pool.shutdownNow();
     }
   }
+
+  @Test
+  void uniqueTexts_areNeverLookedUp_andTheirParentsAreNotShared() {
+    String version = prefix + "12345";
+    ObjectNode first = Json.object().put("name", prefix + "lease");
+    first.set("resourceVersion", Json.uniqueText(version));
+    ObjectNode second = Json.object().put("name", prefix + "lease").put("resourceVersion", version);
+
+    JsonNode frozen = Json.freeze(first);
+    JsonNode plain = Json.freeze(second);
+    JsonNode again = Json.freeze(Json.parse(Json.write(second)));
+
+    assertThat(frozen).isEqualTo(plain);
+    assertThat(frozen.get("resourceVersion")).isSameAs(first.get("resourceVersion"));
+    assertThat(Interned.isShared(frozen.get("resourceVersion"))).isFalse();
+    assertThat(Interned.isShared(frozen)).as("an object holding a unique text").isFalse();
+    assertThat(frozen.get("name")).as("its other members are shared as usual").isSameAs(plain.get("name"));
+    assertThat(again).as("plain texts still are").isSameAs(plain);
+  }
 }

@@ -85,4 +85,27 @@ class ResourceTest {
         "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"s\",\"namespace\":\"d\"},\"stringData\":{\"api-key\":\"hunter2\"}}"));
     assertThat(secret.toString()).doesNotContain("hunter2").contains("api-key").contains(Redaction.MASK);
   }
+
+  @Test
+  void withJson_keepsTheKeyForTheSameObject_andReadsAChangedIdentityAsOfDoes() {
+    Resource r = Resource.of(deployment());
+    ObjectNode edited = Json.mutableCopy(r.json());
+    edited.set("spec", Json.object().put("replicas", 3));
+    Resource next = r.withJson(edited);
+    assertThat(next.key()).isSameAs(r.key());
+    assertThat(next.json().at("/spec/replicas").asInt()).isEqualTo(3);
+    assertThat(Json.isFrozen(next.json())).isTrue();
+    assertThat(r.spec().path("replicas").asInt()).isEqualTo(2);
+
+    ObjectNode renamed = Json.mutableCopy(r.json());
+    renamed.set("metadata", Json.mutableCopy((ObjectNode) r.metadata()).put("name", "api"));
+    assertThat(r.withJson(renamed).key()).hasToString("apps/Deployment/shop/api");
+
+    ObjectNode moved = Json.mutableCopy(r.json());
+    moved.set("metadata", Json.mutableCopy((ObjectNode) r.metadata()).put("namespace", "a/b"));
+    assertThatThrownBy(() -> r.withJson(moved)).isInstanceOf(InvalidResourceException.class)
+        .hasMessageContaining("metadata.namespace");
+    ObjectNode versioned = Json.mutableCopy(r.json()).put("apiVersion", "apps/v1beta2");
+    assertThat(r.withJson(versioned).apiVersion()).isEqualTo("apps/v1beta2");
+  }
 }

@@ -16,14 +16,17 @@ final class FrozenObject extends ObjectNode implements Frozen {
 
   final transient Shape shape;
   final transient JsonNode[] values;
-  /** {@link ObjectNode#hashCode()}'s value (the member map's hash), computed once. */
-  private final transient int hash;
+  /**
+   * {@link ObjectNode#hashCode()}'s value (the member map's hash), computed when first asked for (0 until
+   * then): a write that freezes an edited copy of a large object would otherwise read every member it did not
+   * change, each a cache miss when the object is cold. A race computes the same value twice.
+   */
+  private transient int hash;
 
   FrozenObject(FrozenFields children) {
     super(Json.nodes(), children);
     this.shape = children.shape();
     this.values = children.valueArray();
-    this.hash = hashOf(shape.names, values);
   }
 
   @Override
@@ -54,7 +57,12 @@ final class FrozenObject extends ObjectNode implements Frozen {
 
   @Override
   public int hashCode() {
-    return hash;
+    int h = hash;
+    if (h == 0) {
+      h = hashOf(shape.names, values);
+      hash = h;
+    }
+    return h;
   }
 
   @Override
@@ -62,7 +70,7 @@ final class FrozenObject extends ObjectNode implements Frozen {
     if (other == this) {
       return true;
     }
-    if (other instanceof FrozenObject && ((FrozenObject) other).hash != hash) {
+    if (other instanceof FrozenObject && other.hashCode() != hashCode()) {
       return false;
     }
     return super.equals(other);

@@ -116,14 +116,24 @@ public final class Json {
       return Interned.value(node);
     }
 
-    /** A compact mutable copy frozen: its shape is reused (the names were not edited) or looked up once. */
+    /**
+     * A compact mutable copy frozen: its shape is reused (the names were not edited) or looked up once. The
+     * members the copy's writer left alone are the frozen object's values still, taken without reading them
+     * (on a write to a large cold object, reading each one would be a cache miss); their weight is not known, so
+     * the object is shared only when every member was written, as with any frozen-before member.
+     */
     private JsonNode freezeCompact(MutableFields fields) {
       Shape shape = fields.shape();
       JsonNode[] values = new JsonNode[shape.names.length];
       int total = 1;
       for (int i = 0; i < values.length; i++) {
-        values[i] = freeze(fields.valueAt(i));
-        total += weight;
+        if (fields.unwritten(i)) {
+          values[i] = fields.valueAt(i);
+          total += Interned.MAX_WEIGHT + 1;
+        } else {
+          values[i] = freeze(fields.valueAt(i));
+          total += weight;
+        }
       }
       return frozenObject(shape, values, total);
     }
@@ -185,11 +195,11 @@ public final class Json {
     if (node instanceof FrozenObject) {
       FrozenObject frozen = (FrozenObject) node;
       if (frozen.values.length <= MutableFields.MAX_COMPACT) {
-        return new MutableObject(new MutableFields(frozen.shape, frozen.values.clone()));
+        return new MutableObject(new MutableFields(frozen.shape, frozen.values.clone(), true));
       }
     }
     if (node.size() <= MutableFields.MAX_COMPACT) {
-      MutableFields fields = new MutableFields(Shape.EMPTY, new JsonNode[Math.max(4, node.size())]);
+      MutableFields fields = new MutableFields(Shape.EMPTY, new JsonNode[Math.max(4, node.size())], false);
       node.forEachEntry(fields::put);
       return new MutableObject(fields);
     }
@@ -203,7 +213,7 @@ public final class Json {
    * {@link #mutableCopy} holds its copies until it grows past 16 members.
    */
   public static ObjectNode compactObject() {
-    return new MutableObject(new MutableFields(Shape.EMPTY, new JsonNode[4]));
+    return new MutableObject(new MutableFields(Shape.EMPTY, new JsonNode[4], false));
   }
 
   /**

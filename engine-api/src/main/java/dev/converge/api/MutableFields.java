@@ -43,13 +43,23 @@ final class MutableFields extends AbstractMap<String, JsonNode> {
   /** Once non-null, holds every member; the arrays are no longer used. */
   private @Nullable LinkedHashMap<String, JsonNode> spilled;
   private int modCount;
+  /**
+   * Bit {@code i} set when member {@code i} was written since the copy was made. The others still hold the
+   * frozen object's own values, frozen already: freezing takes them without reading them.
+   */
+  private int written;
 
-  /** Takes {@code values} over; its first {@code shape.names.length} elements are the members' values. */
-  MutableFields(Shape shape, JsonNode[] values) {
+  /**
+   * Takes {@code values} over; its first {@code shape.names.length} elements are the members' values.
+   *
+   * @param frozen whether those values are a frozen object's (and need no freezing until written)
+   */
+  MutableFields(Shape shape, JsonNode[] values, boolean frozen) {
     this.names = shape.names;
     this.values = values;
     this.size = shape.names.length;
     this.shape = shape;
+    this.written = frozen ? 0 : -1;
   }
 
   /** Whether the members are in the arrays (and {@link #shape()}/{@link #valueAt} describe them). */
@@ -72,6 +82,11 @@ final class MutableFields extends AbstractMap<String, JsonNode> {
       shape = known;
     }
     return known;
+  }
+
+  /** Whether member {@code index} still holds the frozen value it was copied with; only while {@link #compact()}. */
+  boolean unwritten(int index) {
+    return (written & (1 << index)) == 0;
   }
 
   /** The value of member {@code index}, in the shape's order; only while {@link #compact()}. */
@@ -140,6 +155,7 @@ final class MutableFields extends AbstractMap<String, JsonNode> {
     if (at >= 0) {
       JsonNode old = values[at];
       values[at] = value;
+      written |= 1 << at;
       return old;
     }
     if (size == MAX_COMPACT) {
@@ -152,6 +168,7 @@ final class MutableFields extends AbstractMap<String, JsonNode> {
     }
     names[size] = key;
     values[size] = value;
+    written |= 1 << size;
     size++;
     return null;
   }
@@ -260,6 +277,9 @@ final class MutableFields extends AbstractMap<String, JsonNode> {
     size--;
     names[size] = null;
     values[size] = null;
+    // The members above the removed one move down a place, and so do their bits.
+    int below = written & ((1 << at) - 1);
+    written = below | ((written >>> 1) & ~((1 << at) - 1));
   }
 
   private LinkedHashMap<String, JsonNode> spill() {

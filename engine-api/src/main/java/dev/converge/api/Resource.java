@@ -23,6 +23,7 @@ public final class Resource {
   private final ObjectNode json;
   private @Nullable ImmutableMap<String, String> labels;
   private @Nullable ImmutableMap<String, String> annotations;
+  private @Nullable GroupKind groupKind;
 
   private Resource(ResourceKey key, String apiVersion, ObjectNode json) {
     this.key = key;
@@ -130,7 +131,13 @@ public final class Resource {
 
   /** {@return the group and kind} */
   public GroupKind groupKind() {
-    return key.groupKind();
+    // Made once (a race makes an equal one twice): the server asks for it several times per request.
+    GroupKind known = groupKind;
+    if (known == null) {
+      known = key.groupKind();
+      groupKind = known;
+    }
+    return known;
   }
 
   /** {@return {@code metadata.name}} */

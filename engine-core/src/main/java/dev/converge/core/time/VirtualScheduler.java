@@ -6,7 +6,6 @@ import static com.google.common.base.Preconditions.checkState;
 import dev.converge.api.Ticker;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
 
@@ -32,8 +31,8 @@ public final class VirtualScheduler implements Ticker, TaskScheduler {
   public static final long DEFAULT_IDLE_LIMIT = 10_000_000L;
 
   private final Instant epoch;
-  /** The pending (and lazily dropped cancelled) events as a binary min-heap on (time, seq). */
-  private final EventHeap events = new EventHeap();
+  /** The pending (and lazily dropped cancelled) events, ordered by (time, seq). */
+  private final EventQueue<Event> events = new EventQueue<>();
   private long now;
   private long sequence;
   private int live;
@@ -203,19 +202,16 @@ public final class VirtualScheduler implements Ticker, TaskScheduler {
     return "VirtualScheduler[t=" + elapsed() + ", pending=" + live + "]";
   }
 
-  private final class Event implements ScheduledTask, Comparable<Event> {
+  private final class Event extends EventQueue.Entry implements ScheduledTask, Comparable<Event> {
     static final int PENDING = 0;
     static final int RAN = 1;
     static final int CANCELLED = 2;
 
-    final long time;
-    final long seq;
     final Runnable task;
     int state = PENDING;
 
     Event(long time, long seq, Runnable task) {
-      this.time = time;
-      this.seq = seq;
+      super(time, seq);
       this.task = task;
     }
 
@@ -236,96 +232,6 @@ public final class VirtualScheduler implements Ticker, TaskScheduler {
     public int compareTo(Event other) {
       int byTime = Long.compare(time, other.time);
       return byTime != 0 ? byTime : Long.compare(seq, other.seq);
-    }
-  }
-
-  /**
-   * A four-ary min-heap of events ordered by (time, seq), the same total order as {@code Event.compareTo}, with
-   * the keys in primitive arrays beside the events: sifting compares longs in two dense arrays instead of
-   * following a pointer to each event, which is what a {@code PriorityQueue<Event>} of tens of thousands of
-   * events spends its time on. Four children per node halve the depth of a binary heap, and a node's four
-   * children's times lie side by side (one cache line, usually): with tens of thousands of pending events, a
-   * sift is a walk through memory that is mostly not in cache, and each level costs a miss. The order is total
-   * (seq is unique), so events come out in exactly the order any correct heap gives.
-   */
-  private static final class EventHeap {
-    private long[] times = new long[64];
-    private long[] seqs = new long[64];
-    private Event[] items = new Event[64];
-    private int size;
-
-    void add(Event event) {
-      if (size == items.length) {
-        int capacity = size * 2;
-        times = Arrays.copyOf(times, capacity);
-        seqs = Arrays.copyOf(seqs, capacity);
-        items = Arrays.copyOf(items, capacity);
-      }
-      long time = event.time;
-      long seq = event.seq;
-      int i = size++;
-      while (i > 0) {
-        int parent = (i - 1) >>> 2;
-        long parentTime = times[parent];
-        if (parentTime < time || (parentTime == time && seqs[parent] < seq)) {
-          break;
-        }
-        move(parent, i);
-        i = parent;
-      }
-      place(i, time, seq, event);
-    }
-
-    @Nullable Event peek() {
-      return size == 0 ? null : items[0];
-    }
-
-    void poll() {
-      if (size == 0) {
-        return;
-      }
-      int last = --size;
-      long time = times[last];
-      long seq = seqs[last];
-      Event event = items[last];
-      items[last] = null;
-      if (last == 0) {
-        return;
-      }
-      int i = 0;
-      while (true) {
-        int first = 4 * i + 1;
-        if (first >= last) {
-          break;
-        }
-        int child = first;
-        int end = Math.min(first + 4, last);
-        for (int other = first + 1; other < end; other++) {
-          if (times[other] < times[child] || (times[other] == times[child] && seqs[other] < seqs[child])) {
-            child = other;
-          }
-        }
-        long childTime = times[child];
-        if (time < childTime || (time == childTime && seq < seqs[child])) {
-          break;
-        }
-        move(child, i);
-        i = child;
-      }
-      place(i, time, seq, event);
-    }
-
-    /** Moves the entry at {@code from} to slot {@code to}, as a sift step does. */
-    private void move(int from, int to) {
-      times[to] = times[from];
-      seqs[to] = seqs[from];
-      items[to] = items[from];
-    }
-
-    private void place(int i, long time, long seq, Event event) {
-      times[i] = time;
-      seqs[i] = seq;
-      items[i] = event;
     }
   }
 }

@@ -57,6 +57,60 @@ class VirtualSchedulerTest {
     assertThat(ran).containsExactlyElementsOf(expected);
   }
 
+  /**
+   * Times spread over minutes, beyond the queue's calendar of ticks, with events scheduled by running tasks:
+   * every event runs once, in (time, insertion) order, and cancelled ones never.
+   */
+  @Test
+  void eventsSpreadOverMinutes_andScheduledWhileRunning_runInTimeThenInsertionOrder() {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+    List<long[]> ran = new ArrayList<>();
+    long[] scheduled = new long[1];
+    long[] cancelled = new long[1];
+    long[] seq = new long[1];
+    Runnable[] spawn = new Runnable[1];
+    spawn[0] = () -> {
+      // Delays from nothing to five minutes: the same tick, the next ones, the ring, and past the ring.
+      long delay = switch (random.nextInt(4)) {
+        case 0 -> 0;
+        case 1 -> random.nextLong(EventQueue.TICK_NANOS * 3);
+        case 2 -> random.nextLong(EventQueue.TICK_NANOS * EventQueue.SLOTS);
+        default -> random.nextLong(300_000_000_000L);
+      };
+      long at = scheduler.nanoTime() + delay;
+      long[] event = {at, seq[0]++};
+      scheduled[0]++;
+      ScheduledTask task = scheduler.scheduleAt(at, () -> {
+        ran.add(event);
+        if (ran.size() < 20_000 && random.nextInt(3) > 0) {
+          spawn[0].run();
+          if (random.nextBoolean()) {
+            spawn[0].run();
+          }
+        }
+      });
+      if (random.nextInt(10) == 0) {
+        task.cancel();
+        cancelled[0]++;
+      }
+    };
+    for (int i = 0; i < 2_000; i++) {
+      spawn[0].run();
+    }
+
+    scheduler.runUntilIdle();
+
+    assertThat(ran).hasSize((int) (scheduled[0] - cancelled[0]));
+    for (int i = 1; i < ran.size(); i++) {
+      long[] before = ran.get(i - 1);
+      long[] after = ran.get(i);
+      assertThat(before[0] < after[0] || before[0] == after[0] && before[1] < after[1])
+          .as("event %d (t=%d, #%d) after event %d (t=%d, #%d)", i, after[0], after[1], i - 1, before[0], before[1])
+          .isTrue();
+    }
+    assertThat(scheduler.pending()).isZero();
+  }
+
   @Test
   void eventScheduledAtTheCurrentTime_runsAfterThoseAlreadyDue() {
     scheduler.schedule(Duration.ofMillis(5), () -> {

@@ -112,6 +112,18 @@ class MutableFieldsTest {
           model.removeAll();
           return "clear";
         }
+        if (random.nextBoolean()) {
+          List<String> names = List.of(name, name(random, pool), name(random, pool));
+          copy.remove(names);
+          model.remove(names);
+          return "remove " + names;
+        }
+        if (random.nextInt(4) == 0) {
+          List<String> kept = List.of(name, name(random, pool), name(random, pool), name(random, pool));
+          copy.retain(kept);
+          model.retain(kept);
+          return "retain " + kept;
+        }
         copy.without(name);
         model.without(name);
         return "without " + name;

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The RBAC authorizer ({@code plugin/pkg/auth/authorizer/rbac}): a request is allowed when a rule of a
@@ -50,6 +51,16 @@ public final class RbacAuthorizer implements ChangeListener {
   private static final class Decisions {
     static final int RECENT = 4;
     long generation;
+    // The last question, by its fields, and its answer: a client that repeats one request (a kubelet its Lease
+    // update) is answered from the cache line of this object's header, comparing references that are usually
+    // the very strings asked before.
+    @Nullable String lastVerb;
+    @Nullable String lastGroup;
+    @Nullable String lastResource;
+    @Nullable String lastSubresource;
+    @Nullable String lastNamespace;
+    @Nullable String lastName;
+    boolean lastAnswer;
     final Map<Question, Boolean> answers = new HashMap<>();
     /** Each recent question's hash: only the question that may match is read (see {@link #recentHash}). */
     final int[] recentHashes = new int[RECENT];
@@ -63,8 +74,30 @@ public final class RbacAuthorizer implements ChangeListener {
 
     void reset(long current) {
       answers.clear();
+      lastVerb = null;
       java.util.Arrays.fill(recent, null);
       generation = current;
+    }
+
+    boolean last(String verb, String group, String resource, String subresource, String namespace, String name,
+        boolean answer) {
+      lastVerb = verb;
+      lastGroup = group;
+      lastResource = resource;
+      lastSubresource = subresource;
+      lastNamespace = namespace;
+      lastName = name;
+      lastAnswer = answer;
+      return answer;
+    }
+
+    boolean isLast(String verb, String group, String resource, String subresource, String namespace, String name) {
+      return lastVerb != null && same(lastName, name) && same(lastVerb, verb) && same(lastResource, resource)
+          && same(lastNamespace, namespace) && same(lastSubresource, subresource) && same(lastGroup, group);
+    }
+
+    private static boolean same(@Nullable String known, String value) {
+      return known == value || value.equals(known);
     }
 
     void remember(Question question, boolean answer) {
@@ -117,6 +150,9 @@ public final class RbacAuthorizer implements ChangeListener {
     if (mine.generation != generation) {
       mine.reset(generation);
     }
+    if (mine.isLast(verb, group, resource, subresource, namespace, name)) {
+      return mine.lastAnswer;
+    }
     int hash = recentHash(verb, group, resource, subresource, namespace, name);
     for (int i = 0; i < Decisions.RECENT; i++) {
       if (mine.recentHashes[i] != hash) {
@@ -125,14 +161,14 @@ public final class RbacAuthorizer implements ChangeListener {
       Question q = mine.recent[i];
       if (q != null && q.name().equals(name) && q.verb().equals(verb) && q.resource().equals(resource)
           && q.namespace().equals(namespace) && q.subresource().equals(subresource) && q.group().equals(group)) {
-        return mine.recentAnswers[i];
+        return mine.last(verb, group, resource, subresource, namespace, name, mine.recentAnswers[i]);
       }
     }
     Question question = new Question(verb, group, resource, subresource, namespace, name);
     Boolean known = mine.answers.get(question);
     if (known != null) {
       mine.remember(question, known);
-      return known;
+      return mine.last(verb, group, resource, subresource, namespace, name, known);
     }
     boolean allowed = false;
     for (PolicyRule rule : rulesFor(identity, namespace)) {
@@ -149,7 +185,7 @@ public final class RbacAuthorizer implements ChangeListener {
     mine.answers.put(question, allowed);
     mine.remember(question, allowed);
     cached++;
-    return allowed;
+    return mine.last(verb, group, resource, subresource, namespace, name, allowed);
   }
 
   /**

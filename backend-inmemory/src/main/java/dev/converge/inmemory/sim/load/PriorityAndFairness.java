@@ -79,6 +79,14 @@ public final class PriorityAndFairness implements RequestInterceptor, RequestAdm
    */
   private static final class Classes {
     static final int RECENT = 4;
+    // The last shape classified, by its fields, and its classification: most clients repeat one request (a
+    // kubelet its Lease update), which is then found on the cache line of this object's header alone.
+    @Nullable Verb lastVerb;
+    @Nullable String lastGroup;
+    @Nullable String lastResource;
+    @Nullable String lastSubresource;
+    @Nullable String lastNamespace;
+    @Nullable Classified last;
     final Map<Shape, Classified> all = new HashMap<>(4);
     final int[] hashes = new int[RECENT];
     final Shape[] shapes = new Shape[RECENT];
@@ -163,6 +171,11 @@ public final class PriorityAndFairness implements RequestInterceptor, RequestAdm
     String resource = request.resource();
     String subresource = request.subresource();
     String namespace = request.namespace();
+    Classified last = mine.last;
+    if (last != null && mine.lastVerb == verb && same(mine.lastGroup, group) && same(mine.lastResource, resource)
+        && same(mine.lastSubresource, subresource) && same(mine.lastNamespace, namespace)) {
+      return last;
+    }
     int hash = recentHash(verb, group, resource, subresource, namespace);
     for (int i = 0; i < Classes.RECENT; i++) {
       if (mine.hashes[i] != hash) {
@@ -171,7 +184,7 @@ public final class PriorityAndFairness implements RequestInterceptor, RequestAdm
       Shape shape = mine.shapes[i];
       if (shape != null && shape.verb() == verb && shape.group().equals(group) && shape.resource().equals(resource)
           && shape.subresource().equals(subresource) && shape.namespace().equals(namespace)) {
-        return mine.classes[i];
+        return remember(mine, shape, mine.classes[i]);
       }
     }
     Shape shape = new Shape(verb, group, resource, subresource, namespace);
@@ -187,7 +200,21 @@ public final class PriorityAndFairness implements RequestInterceptor, RequestAdm
     mine.shapes[mine.next] = shape;
     mine.classes[mine.next] = known;
     mine.next = (mine.next + 1) % Classes.RECENT;
-    return known;
+    return remember(mine, shape, known);
+  }
+
+  private static Classified remember(Classes mine, Shape shape, Classified classified) {
+    mine.lastVerb = shape.verb();
+    mine.lastGroup = shape.group();
+    mine.lastResource = shape.resource();
+    mine.lastSubresource = shape.subresource();
+    mine.lastNamespace = shape.namespace();
+    mine.last = classified;
+    return classified;
+  }
+
+  private static boolean same(@Nullable String known, String value) {
+    return known == value || value.equals(known);
   }
 
   /** The hash a recent shape is filed under in {@link Classes#hashes} (any function of the fields would do). */

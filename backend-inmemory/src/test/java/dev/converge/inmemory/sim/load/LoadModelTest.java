@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.common.collect.ImmutableList;
 import dev.converge.api.FieldSelector;
 import dev.converge.api.GroupKind;
+import dev.converge.api.ResourceKey;
 import dev.converge.api.backend.ListRequest;
 import dev.converge.inmemory.accounting.RequestRecord;
 import dev.converge.inmemory.server.Identity;
@@ -45,6 +46,33 @@ class LoadModelTest {
         .containsExactly(org.assertj.core.groups.Tuple.tuple("10", 1000), org.assertj.core.groups.Tuple.tuple("3", 250),
             org.assertj.core.groups.Tuple.tuple(null, 1000));
     assertThat(lists).allSatisfy(r -> assertThat(r.attributes()).containsEntry("apf.level", "workload-low"));
+  }
+
+  /**
+   * One identity's requests alternate between flow schemas by resource, namespace and verb: the
+   * classification each identity caches for its last request shape is never taken for another shape.
+   */
+  @Test
+  void classification_followsEachRequestsShape_notTheIdentitysLastOne() {
+    f.server.create(Identity.admin(), LoadFixture.configMap("kube-system", "lock"));
+    f.server.create(Identity.admin(), LoadFixture.configMap("default", "settings"));
+    LoadModel.install(context, LoadConfig.defaults().withRetainRecords(true));
+    Identity kcm = Identity.user("system:kube-controller-manager");
+    SimClient client = context.client("test", kcm);
+    for (int i = 0; i < 2; i++) {
+      client.send(ApiCall.get(ResourceKey.namespaced("", "ConfigMap", "kube-system", "lock")));
+      client.send(ApiCall.get(ResourceKey.namespaced("", "ConfigMap", "default", "settings")));
+      client.send(ApiCall.get(ResourceKey.namespaced("", "ConfigMap", "kube-system", "lock")));
+      client.send(ApiCall.list(ListRequest.all(GroupKind.of("", "ConfigMap")).inNamespace("kube-system")));
+      client.send(ApiCall.get(ResourceKey.namespaced("", "Secret", "kube-system", "lock")));
+    }
+    f.scheduler.runUntilIdle();
+    // Leader election (get of a configmap in kube-system) against the controller manager's own schema
+    // (another namespace, another verb, another resource), twice over.
+    List<String> levels = f.server.requests().records().stream().filter(r -> r.identity().equals(kcm.name()))
+        .map(r -> r.attributes().get("apf.level")).toList();
+    List<String> round = List.of("leader-election", "workload-high", "leader-election", "workload-high", "workload-high");
+    assertThat(levels).containsExactlyElementsOf(ImmutableList.<String>builder().addAll(round).addAll(round).build());
   }
 
   @Test

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The launcher script {@code ./converge}, run by bash. In a scratch copy of the repository layout, with
  * stand-ins for {@code mvn} and {@code java} on the PATH, it builds exactly when the jar is missing or older
  * than a source or pom.xml of a module the CLI is made from, keeps the build's output off stdout, stops on
- * a failed build, and otherwise runs {@code java -jar cli/target/converge.jar} with the arguments, quietly.
+ * a failed build, and otherwise runs {@code java -jar cli/target/converge.jar} with the arguments, quietly,
+ * with the JVM options of {@code CONVERGE_JAVA_OPTS} or else {@code -XX:+UseParallelGC}.
  * File times are set explicitly; nothing waits. Last, the real launcher runs the real jar this build made.
  */
 class LauncherIT {
@@ -69,7 +70,7 @@ class LauncherIT {
 
     assertThat(run.exitCode()).isZero();
     assertThat(Files.readString(buildLog)).isEqualTo(root + " -B -q -DskipTests -pl cli -am package\n");
-    assertThat(run.out()).isEqualTo("java -jar " + jar + " plan -f x.yaml\n");
+    assertThat(run.out()).isEqualTo("java -XX:+UseParallelGC -jar " + jar + " plan -f x.yaml\n");
     assertThat(run.err()).isEqualTo(
         "converge: building cli/target/converge.jar (mvn -B -q -DskipTests -pl cli -am package)...\nmaven says hello on stdout\n");
   }
@@ -80,8 +81,19 @@ class LauncherIT {
 
     Run run = launch(Map.of(), "plan", "-o", "json", "-f", "a b.yaml");
 
-    assertThat(run).isEqualTo(new Run(0, "java -jar " + jar + " plan -o json -f a b.yaml\n", ""));
+    assertThat(run).isEqualTo(new Run(0, "java -XX:+UseParallelGC -jar " + jar + " plan -o json -f a b.yaml\n", ""));
     assertThat(buildLog).doesNotExist();
+  }
+
+  @Test
+  void javaOptions_comeFromConvergeJavaOpts_whenSet() throws Exception {
+    touch(jar, JAR_TIME);
+
+    Run chosen = launch(Map.of("CONVERGE_JAVA_OPTS", "-Xmx512m -XX:+UseSerialGC"), "simulate", "--nodes", "5");
+    Run none = launch(Map.of("CONVERGE_JAVA_OPTS", " "), "plan");
+
+    assertThat(chosen).isEqualTo(new Run(0, "java -Xmx512m -XX:+UseSerialGC -jar " + jar + " simulate --nodes 5\n", ""));
+    assertThat(none).isEqualTo(new Run(0, "java -jar " + jar + " plan\n", ""));
   }
 
   @Test
@@ -149,6 +161,8 @@ class LauncherIT {
     List<String> command = new ArrayList<>(List.of(root.resolve("converge").toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile());
+    // The launcher's defaults are under test, not the options of whoever runs the tests.
+    builder.environment().remove("CONVERGE_JAVA_OPTS");
     builder.environment().putAll(env);
     return run(builder, bin);
   }

@@ -11,6 +11,7 @@ import com.sun.management.GarbageCollectionNotificationInfo;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +38,8 @@ import javax.management.openmbean.CompositeData;
  * with {@code -Xmx2g}.
  */
 final class SimulateQuick {
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
   private SimulateQuick() {}
 
   static int run(Quick.Options options) throws IOException {
@@ -55,10 +58,14 @@ final class SimulateQuick {
       afterGc.set(0);
       StringWriter out = new StringWriter();
       StringWriter err = new StringWriter();
+      long gcBefore = gcMillis();
+      long cpuBefore = THREADS.getCurrentThreadCpuTime();
       long start = System.nanoTime();
       int code = Converge.run(ActualState.emptyCluster(), new PrintWriter(out), new PrintWriter(err), "simulate",
           "-f", input.toString(), "--nodes", Integer.toString(nodes), "--duration", duration, "--seed", "1", "-o", "json");
       wall[i] = (System.nanoTime() - start) / 1_000_000;
+      long cpu = (THREADS.getCurrentThreadCpuTime() - cpuBefore) / 1_000_000;
+      long gc = gcMillis() - gcBefore;
       long heap = afterGc.get();
       heapPeak = Math.max(heapPeak, heap);
       if (code != 0) {
@@ -76,8 +83,8 @@ final class SimulateQuick {
       JsonNode daemonSet = report.path("rollout").get(0);
       JsonNode api = report.path("apiServer");
       System.out.printf(Locale.ROOT,
-          "run %d: wall_ms=%d heap_mb=%d requests=%d rejected=%d proxied=%d daemonset=%d/%d available_at_s=%s%n", i,
-          wall[i], heap >> 20, api.path("requestsTotal").asLong(), api.path("rejectedTotal").asLong(),
+          "run %d: wall_ms=%d cpu_ms=%d gc_ms=%d heap_mb=%d requests=%d rejected=%d proxied=%d daemonset=%d/%d"
+              + " available_at_s=%s%n", i, wall[i], cpu, gc, heap >> 20, api.path("requestsTotal").asLong(), api.path("rejectedTotal").asLong(),
           report.path("proxied").path("requestsTotal").asLong(), daemonSet.path("available").asInt(),
           daemonSet.path("desired").asInt(), daemonSet.path("availableAtSeconds").asText());
     }
@@ -86,6 +93,18 @@ final class SimulateQuick {
     System.out.printf(Locale.ROOT, "simulate nodes=%d sim_s=%d wall_ms=%d heap_mb=%d trace=%s%n", nodes,
         Math.round(simulated), sorted[runs / 2], heapPeak >> 20, trace);
     return 0;
+  }
+
+  /**
+   * The time the collectors report, pauses and concurrent cycles together (G1's concurrent marking runs on the
+   * other core and is counted here; the simulation thread's own time is {@code cpu_ms}).
+   */
+  private static long gcMillis() {
+    long total = 0;
+    for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+      total += Math.max(0, collector.getCollectionTime());
+    }
+    return total;
   }
 
   /** The largest heap in use right after any garbage collection since the counter was last set to 0. */

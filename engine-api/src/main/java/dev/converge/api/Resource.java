@@ -77,9 +77,11 @@ public final class Resource {
   public Resource withJson(JsonNode tree) {
     JsonNode metadata = tree.get("metadata");
     JsonNode ownMetadata = json.path("metadata");
+    // The same metadata node (an edit of spec or status) holds the same name and namespace: nothing to read.
     if (tree instanceof ObjectNode && metadata != null && same(tree.get("apiVersion"), json.get("apiVersion"))
-        && same(tree.get("kind"), json.get("kind")) && same(metadata.get("name"), ownMetadata.get("name"))
-        && same(metadata.get("namespace"), ownMetadata.get("namespace"))) {
+        && same(tree.get("kind"), json.get("kind")) && (metadata == ownMetadata
+            || same(metadata.get("name"), ownMetadata.get("name"))
+            && same(metadata.get("namespace"), ownMetadata.get("namespace")))) {
       return new Resource(key, apiVersion, Json.freezeObject((ObjectNode) tree));
     }
     return of(tree);

@@ -198,22 +198,23 @@ public final class Json {
         return new MutableObject(new MutableFields(frozen.shape, frozen.values.clone(), true));
       }
     }
-    if (node.size() <= MutableFields.MAX_COMPACT) {
-      MutableFields fields = new MutableFields(Shape.EMPTY, new JsonNode[Math.max(4, node.size())], false);
-      node.forEachEntry(fields::put);
-      return new MutableObject(fields);
-    }
-    LinkedHashMap<String, JsonNode> members = new LinkedHashMap<>(node.size() * 2);
-    node.forEachEntry(members::put);
-    return new ObjectNode(NODES, members);
+    ObjectNode copy = mutableObject(node.size());
+    node.forEachEntry(copy::set);
+    return copy;
   }
 
   /**
-   * {@return a new, empty, mutable object node for a few members} Like {@link #object()}, held compactly as
-   * {@link #mutableCopy} holds its copies until it grows past 16 members.
+   * {@return a new, empty, mutable object node sized for about {@code members} members} Up to 16, it is held
+   * compactly as {@link #mutableCopy} holds its copies (and moves to a map if it grows past 16); above, in a
+   * {@code LinkedHashMap} that holds them without a resize.
+   *
+   * @param members how many members the caller expects to put
    */
-  public static ObjectNode compactObject() {
-    return new MutableObject(new MutableFields(Shape.EMPTY, new JsonNode[4], false));
+  public static ObjectNode mutableObject(int members) {
+    if (members <= MutableFields.MAX_COMPACT) {
+      return new MutableObject(new MutableFields(Shape.EMPTY, new JsonNode[Math.max(4, members)], false));
+    }
+    return new ObjectNode(NODES, new LinkedHashMap<>(members + members / 2 + 1));
   }
 
   /**

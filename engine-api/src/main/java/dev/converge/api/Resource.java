@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -78,18 +79,15 @@ public final class Resource {
     JsonNode metadata = tree.get("metadata");
     JsonNode ownMetadata = json.path("metadata");
     // The same metadata node (an edit of spec or status) holds the same name and namespace: nothing to read.
-    if (tree instanceof ObjectNode && metadata != null && same(tree.get("apiVersion"), json.get("apiVersion"))
-        && same(tree.get("kind"), json.get("kind")) && (metadata == ownMetadata
-            || same(metadata.get("name"), ownMetadata.get("name"))
-            && same(metadata.get("namespace"), ownMetadata.get("namespace")))) {
+    if (tree instanceof ObjectNode && metadata != null && Objects.equals(tree.get("apiVersion"), json.get("apiVersion"))
+        && Objects.equals(tree.get("kind"), json.get("kind")) && (metadata == ownMetadata
+            || Objects.equals(metadata.get("name"), ownMetadata.get("name"))
+            && Objects.equals(metadata.get("namespace"), ownMetadata.get("namespace")))) {
       return new Resource(key, apiVersion, Json.freezeObject((ObjectNode) tree));
     }
     return of(tree);
   }
 
-  private static boolean same(@Nullable JsonNode a, @Nullable JsonNode b) {
-    return a == b || a != null && a.equals(b);
-  }
 
   private static String requiredText(JsonNode node, String field) {
     return requiredText(node, field, field);

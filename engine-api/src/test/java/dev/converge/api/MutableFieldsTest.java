@@ -205,7 +205,7 @@ class MutableFieldsTest {
     ObjectNode copy = Json.mutableCopy(Json.freezeObject(large));
     assertThat(copy).isNotInstanceOf(MutableObject.class).isEqualTo(large);
 
-    ObjectNode growing = Json.compactObject();
+    ObjectNode growing = Json.mutableObject(4);
     LinkedHashMap<String, Integer> expected = new LinkedHashMap<>();
     for (int i = 0; i < 40; i++) {
       growing.put("k" + i, i);

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.converge.api.Json;
 import dev.converge.api.Resource;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -26,23 +25,8 @@ public final class Trees {
    * which holds a small object's members in arrays and lets freezing reuse a frozen object's shape.
    */
   public static ObjectNode shallowCopy(JsonNode node) {
-    if (node instanceof ObjectNode object) {
-      return Json.mutableCopy(object);
-    }
-    Map<String, JsonNode> children = new LinkedHashMap<>(Math.max(8, node.size() * 2));
-    for (Map.Entry<String, JsonNode> field : node.properties()) {
-      children.put(field.getKey(), field.getValue());
-    }
-    return new ObjectNode(Json.nodes(), children);
-  }
-
-  /** An empty mutable object sized for about {@code members} members (a write's copy, built member by member). */
-  public static ObjectNode mutableObject(int members) {
-    if (members <= 16) {
-      return Json.compactObject();
-    }
-    // A table that holds the members below the load factor (0.75) without a resize, and no larger.
-    return new ObjectNode(Json.nodes(), new LinkedHashMap<>(members + members / 2 + 1));
+    // Only objects have members: a copy of anything else is an empty object.
+    return node instanceof ObjectNode object ? Json.mutableCopy(object) : Json.mutableObject(0);
   }
 
   /**

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -92,12 +93,9 @@ public final class RbacAuthorizer implements ChangeListener {
     }
 
     boolean isLast(String verb, String group, String resource, String subresource, String namespace, String name) {
-      return lastVerb != null && same(lastName, name) && same(lastVerb, verb) && same(lastResource, resource)
-          && same(lastNamespace, namespace) && same(lastSubresource, subresource) && same(lastGroup, group);
-    }
-
-    private static boolean same(@Nullable String known, String value) {
-      return known == value || value.equals(known);
+      return lastVerb != null && Objects.equals(lastName, name) && Objects.equals(lastVerb, verb)
+          && Objects.equals(lastResource, resource) && Objects.equals(lastNamespace, namespace)
+          && Objects.equals(lastSubresource, subresource) && Objects.equals(lastGroup, group);
     }
 
     void remember(Question question, boolean answer) {

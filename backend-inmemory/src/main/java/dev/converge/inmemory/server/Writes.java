@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import dev.converge.api.GroupKind;
+import dev.converge.api.Json;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
 import dev.converge.api.ResourceType;
@@ -100,7 +101,7 @@ final class Writes {
     statusOnCreate(type, root);
     Defaulting.apply(kind, root);
     String uid = uids.next();
-    metadata.set("uid", dev.converge.api.Json.uniqueText(uid));
+    metadata.set("uid", Json.uniqueText(uid));
     metadata.put("creationTimestamp", timestamp(server.ticker().now()));
     if (Generations.tracked(type)) {
       metadata.put("generation", 1L);
@@ -248,7 +249,7 @@ final class Writes {
    * without the copies of members removed again.
    */
   private static ObjectNode updatedMetadata(@Nullable JsonNode sent, JsonNode stored) {
-    ObjectNode metadata = Trees.mutableObject(sent == null || !sent.isObject() ? 0 : sent.size() + 2);
+    ObjectNode metadata = Json.mutableObject(sent == null || !sent.isObject() ? 0 : sent.size() + 2);
     if (sent != null && sent.isObject()) {
       ((ObjectNode) sent).forEachEntry((name, value) -> {
         if (!SERVER_METADATA.contains(name)) {
@@ -395,7 +396,7 @@ final class Writes {
   Resource commit(Change.Type changeType, ObjectNode root, @Nullable Resource previous) {
     long revision = store.reserveRevision();
     ObjectNode metadata = Trees.object(root, "metadata");
-    metadata.set("resourceVersion", dev.converge.api.Json.uniqueText(Long.toString(revision)));
+    metadata.set("resourceVersion", Json.uniqueText(Long.toString(revision)));
     // Freezing copies only the mutable spine of the write's tree; members frozen already are taken as they are.
     Resource stored = previous == null ? Resource.of(root) : previous.withJson(root);
     store.commit(new Change(revision, changeType, stored, previous));
@@ -424,7 +425,7 @@ final class Writes {
   }
 
   static ArrayNode strings(Iterable<String> values) {
-    ArrayNode array = dev.converge.api.Json.array();
+    ArrayNode array = Json.array();
     values.forEach(array::add);
     return array;
   }

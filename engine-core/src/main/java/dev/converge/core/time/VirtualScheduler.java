@@ -202,7 +202,7 @@ public final class VirtualScheduler implements Ticker, TaskScheduler {
     return "VirtualScheduler[t=" + elapsed() + ", pending=" + live + "]";
   }
 
-  private final class Event extends EventQueue.Entry implements ScheduledTask, Comparable<Event> {
+  private final class Event extends EventQueue.Entry implements ScheduledTask {
     static final int PENDING = 0;
     static final int RAN = 1;
     static final int CANCELLED = 2;
@@ -226,12 +226,6 @@ public final class VirtualScheduler implements Ticker, TaskScheduler {
     @Override
     public boolean isCancelled() {
       return state == CANCELLED;
-    }
-
-    @Override
-    public int compareTo(Event other) {
-      int byTime = Long.compare(time, other.time);
-      return byTime != 0 ? byTime : Long.compare(seq, other.seq);
     }
   }
 }

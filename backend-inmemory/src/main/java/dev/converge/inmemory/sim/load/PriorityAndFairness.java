@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -172,8 +173,9 @@ public final class PriorityAndFairness implements RequestInterceptor, RequestAdm
     String subresource = request.subresource();
     String namespace = request.namespace();
     Classified last = mine.last;
-    if (last != null && mine.lastVerb == verb && same(mine.lastGroup, group) && same(mine.lastResource, resource)
-        && same(mine.lastSubresource, subresource) && same(mine.lastNamespace, namespace)) {
+    if (last != null && mine.lastVerb == verb && Objects.equals(mine.lastGroup, group)
+        && Objects.equals(mine.lastResource, resource) && Objects.equals(mine.lastSubresource, subresource)
+        && Objects.equals(mine.lastNamespace, namespace)) {
       return last;
     }
     int hash = recentHash(verb, group, resource, subresource, namespace);
@@ -211,10 +213,6 @@ public final class PriorityAndFairness implements RequestInterceptor, RequestAdm
     mine.lastNamespace = shape.namespace();
     mine.last = classified;
     return classified;
-  }
-
-  private static boolean same(@Nullable String known, String value) {
-    return known == value || value.equals(known);
   }
 
   /** The hash a recent shape is filed under in {@link Classes#hashes} (any function of the fields would do). */

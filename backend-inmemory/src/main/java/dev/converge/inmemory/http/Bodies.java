@@ -9,9 +9,9 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Reading request bodies: JSON, or YAML where Kubernetes accepts it ({@code application/apply-patch+yaml},
- * {@code application/yaml}). Protobuf bodies are refused with 415, as a server without the protobuf
- * serializer for a type would.
+ * Reading request bodies: JSON, YAML where Kubernetes accepts it ({@code application/apply-patch+yaml}, {@code
+ * application/yaml}), and Kubernetes' protobuf encoding of built-in kinds ({@link ProtobufBodies}), which
+ * client-go's typed clients send by default. Other encodings (CBOR) are refused with 415.
  */
 final class Bodies {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -32,8 +32,11 @@ final class Bodies {
       return null;
     }
     String contentType = contentType(exchange);
-    if (contentType.contains("protobuf")) {
-      throw FrontException.unsupportedMediaType(contentType);
+    if (ProtobufBodies.isProtobuf(contentType)) {
+      return ProtobufBodies.decode(bytes);
+    }
+    if (contentType.contains("protobuf") || contentType.contains("cbor")) {
+      throw FrontException.unsupportedBodyType(contentType);
     }
     boolean json = bytes[start] == '{' || bytes[start] == '[';
     try {

@@ -30,6 +30,13 @@ final class FrontException extends RuntimeException {
         + "application/apply-patch+yaml, application/strategic-merge-patch+json (got " + contentType + ")");
   }
 
+  /** 415 for an object body (create, update, delete options) in an encoding this server does not read. */
+  static FrontException unsupportedBodyType(String contentType) {
+    return new FrontException(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted "
+        + "media types include: application/json, application/yaml, " + ProtobufBodies.CONTENT_TYPE + " (got "
+        + contentType + ")");
+  }
+
   int code() {
     return code;
   }

@@ -165,6 +165,35 @@ class KubectlIT {
     assertThat(server.failure()).isNull();
   }
 
+  @Test
+  @Order(8)
+  void imperativeCreates_sendProtobufBodies_andStoreWhatTheJsonFormWouldStore() throws Exception {
+    // kubectl 1.32's typed clients send built-in kinds as application/vnd.kubernetes.protobuf.
+    assertThat(kubectl("create", "deployment", "web", "--image=nginx:1.25", "--replicas=0").out())
+        .isEqualTo("deployment.apps/web created\n");
+    assertThat(kubectl("get", "deployment", "web", "-o", "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}"
+        + " {.spec.template.spec.containers[0].imagePullPolicy}").out())
+        .as("the explicit zero is kept and the server's defaults fill the rest").isEqualTo("0 nginx:1.25 IfNotPresent");
+    assertThat(kubectl("create", "secret", "generic", "creds", "--from-literal=token=s3cret").out())
+        .isEqualTo("secret/creds created\n");
+    assertThat(kubectl("get", "secret", "creds", "-o", "jsonpath={.data.token}").out()).isEqualTo("czNjcmV0");
+    assertThat(kubectl("create", "namespace", "team-a").out()).isEqualTo("namespace/team-a created\n");
+    assertThat(kubectl("create", "configmap", "settings", "-n", "team-a", "--from-literal=level=debug").out())
+        .isEqualTo("configmap/settings created\n");
+    assertThat(kubectl("create", "service", "clusterip", "web", "--tcp=80:8080").out()).isEqualTo("service/web created\n");
+    assertThat(kubectl("get", "service", "web", "-o", "jsonpath={.spec.ports[0].targetPort} {.spec.ports[0].nodePort}")
+        .out()).isEqualTo("8080 ");
+    assertThat(kubectl("create", "priorityclass", "zero", "--value=0").out())
+        .isEqualTo("priorityclass.scheduling.k8s.io/zero created\n");
+    assertThat(kubectl("create", "ingress", "web", "--rule=example.com/api=web:80").out())
+        .isEqualTo("ingress.networking.k8s.io/web created\n");
+    assertThat(kubectl("get", "ingress", "web", "-o", "jsonpath={.spec.rules[0].http.paths[0].backend.service.name}").out())
+        .as("IngressRuleValue is inline in JSON").isEqualTo("web");
+    Result again = kubectlAllowingFailure("create", "deployment", "web", "--image=nginx:1.25");
+    assertThat(again.exitCode()).isEqualTo(1);
+    assertThat(again.err()).contains("deployments.apps \"web\" already exists");
+  }
+
   /** The next line mentioning {@code text}, within 20 seconds. */
   private static String next(BlockingQueue<String> lines, String text) throws InterruptedException {
     while (true) {

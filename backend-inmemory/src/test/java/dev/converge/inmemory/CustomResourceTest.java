@@ -51,8 +51,12 @@ class CustomResourceTest {
     Resource agent = server.create(ADMIN, Fixtures.parse(AGENT));
     assertThat(agent.generation()).isEqualTo(1);
     assertThat(agent.json().has("status")).isFalse();
-    Resource status = server.updateStatus(ADMIN, agent.edit(t -> t.putObject("status").put("state", "Running")));
+    Resource status = server.updateStatus(ADMIN, agent.edit(t -> {
+      t.putObject("status").put("state", "Running");
+      t.with("metadata").with("annotations").put("ignored", "yes");
+    }));
     assertThat(status.generation()).isEqualTo(1);
+    assertThat(status.annotations()).as("a custom resource's status write takes only the status").isEmpty();
     Resource changed = server.update(ADMIN, status.edit(t -> t.with("spec").with("global").put("site", "datadoghq.eu")));
     assertThat(changed.generation()).isEqualTo(2);
     assertThat(changed.status().path("state").asText()).isEqualTo("Running");

@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.converge.api.Json;
 import dev.converge.api.Resource;
 import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.server.ApiServer;
 import dev.converge.inmemory.server.DeleteParams;
 import dev.converge.inmemory.server.DeleteResult;
+import dev.converge.inmemory.server.PatchOptions;
+import dev.converge.inmemory.server.PatchType;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +25,10 @@ class StatusAndFinalizersTest {
   private final TestTicker ticker = new TestTicker();
   private final InMemoryCluster cluster = InMemoryCluster.create(ticker, 1);
   private final ApiServer server = cluster.server();
+  private static final Resource REPLICA_SET = Fixtures.parse("""
+        {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"rs","namespace":"default"},
+         "spec":{"replicas":1,"selector":{"matchLabels":{"app":"rs"}},
+          "template":{"metadata":{"labels":{"app":"rs"}},"spec":{"containers":[{"name":"c","image":"i"}]}}}}""");
 
   @Test
   void mainUpdate_ignoresStatus_andStatusUpdate_ignoresEverythingElse() {
@@ -41,6 +48,51 @@ class StatusAndFinalizersTest {
     }));
     assertThat(mainUpdate.status().path("replicas").asInt()).isEqualTo(2);
     assertThat(mainUpdate.spec().path("replicas").asInt()).isEqualTo(3);
+  }
+
+  @Test
+  void statusWrites_keepTheCallersMetadata_asEachKindsStatusStrategyDoes() {
+    // Deployment: spec and labels reset, annotations (the controller's revision) kept.
+    Resource d = server.create(ADMIN, Fixtures.deployment("default", "web", "nginx:1"));
+    Resource written = server.updateStatus(ADMIN, d.edit(t -> {
+      t.with("metadata").with("annotations").put("deployment.kubernetes.io/revision", "1");
+      t.with("metadata").with("labels").put("sneaky", "yes");
+    }));
+    assertThat(written.annotations()).containsEntry("deployment.kubernetes.io/revision", "1");
+    assertThat(written.labels()).doesNotContainKey("sneaky");
+    assertThat(written.generation()).as("status writes keep the generation").isEqualTo(d.generation());
+
+    // ReplicaSet: only the spec is reset.
+    Resource rs = server.create(ADMIN, REPLICA_SET);
+    Resource relabeled = server.updateStatus(ADMIN, rs.edit(t -> {
+      t.with("metadata").with("labels").put("tier", "web");
+      t.with("spec").put("replicas", 5);
+    }));
+    assertThat(relabeled.labels()).containsEntry("tier", "web");
+    assertThat(relabeled.spec().path("replicas").asInt()).isEqualTo(1);
+
+    // A merge patch of the status subresource goes through the same strategy.
+    Resource patched = server.patch(ADMIN, rs.key(), PatchType.MERGE,
+        Json.parse("{\"metadata\":{\"annotations\":{\"a\":\"b\"}},\"status\":{\"replicas\":0}}"),
+        PatchOptions.defaults().onStatus());
+    assertThat(patched.annotations()).containsEntry("a", "b");
+  }
+
+  @Test
+  void aDeploymentsGeneration_followsItsAnnotations_andOtherKindsDoNot() {
+    Resource d = server.create(ADMIN, Fixtures.deployment("default", "web", "nginx:1"));
+    Resource annotated = server.update(ADMIN, d.edit(t -> t.with("metadata").with("annotations").put("note", "hi")));
+    assertThat(annotated.generation()).isEqualTo(d.generation() + 1);
+    Resource emptied = server.update(ADMIN, annotated.edit(t -> t.with("metadata").remove("annotations")));
+    assertThat(emptied.generation()).isEqualTo(annotated.generation() + 1);
+    Resource relabeled = server.update(ADMIN, emptied.edit(t -> t.with("metadata").with("labels").put("x", "y")));
+    assertThat(relabeled.generation()).as("labels are not annotations").isEqualTo(emptied.generation());
+    Resource withEmpty = server.update(ADMIN, relabeled.edit(t -> t.with("metadata").putObject("annotations")));
+    assertThat(withEmpty.generation()).as("no annotations and empty ones are the same").isEqualTo(relabeled.generation());
+
+    Resource rs = server.create(ADMIN, REPLICA_SET);
+    assertThat(server.update(ADMIN, rs.edit(t -> t.with("metadata").with("annotations").put("note", "hi"))).generation())
+        .isEqualTo(rs.generation());
   }
 
   @Test

@@ -35,15 +35,29 @@ final class Generations {
       GroupKind.of("admissionregistration.k8s.io", "ValidatingWebhookConfiguration"),
       GroupKind.of("apiextensions.k8s.io", "CustomResourceDefinition"));
 
+  private static final GroupKind DEPLOYMENT = GroupKind.of("apps", "Deployment");
+
   private Generations() {}
 
   static boolean tracked(ResourceType type) {
     return BUILTIN_TRACKED.contains(type.groupKind()) || !ResourceTypesInfo.isBuiltin(type.groupKind());
   }
 
-  /** Whether anything the generation tracks differs: every top-level field but metadata (and status, when it is a subresource). */
+  /**
+   * Whether anything the generation tracks differs: every top-level field but metadata (and status, when it is a
+   * subresource); for a Deployment, its annotations too ({@code deploymentStrategy.PrepareForUpdate}: "annotation
+   * updates bump the generation because annotations are copied from deployments to their replica sets").
+   */
   static boolean specChanged(ResourceType type, JsonNode old, JsonNode now) {
-    return !sameTopLevel(old, now, type.statusSubresource());
+    return !sameTopLevel(old, now, type.statusSubresource())
+        || type.groupKind().equals(DEPLOYMENT) && annotationsChanged(old, now);
+  }
+
+  /** Semantic equality, as {@code apiequality.Semantic.DeepEqual}: no annotations and empty ones are the same. */
+  private static boolean annotationsChanged(JsonNode old, JsonNode now) {
+    JsonNode before = old.path("metadata").path("annotations");
+    JsonNode after = now.path("metadata").path("annotations");
+    return !(before.isEmpty() && after.isEmpty()) && !Trees.equal(before, after);
   }
 
   private static boolean sameTopLevel(JsonNode a, JsonNode b, boolean ignoreStatus) {

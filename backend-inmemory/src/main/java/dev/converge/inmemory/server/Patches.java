@@ -60,7 +60,7 @@ final class Patches {
     };
     Resource in = parse(type, key, patched);
     checkVersion(type, in, old);
-    ObjectNode root = status ? Writes.statusUpdate(old, in) : writes.mainUpdate(type, in, old);
+    ObjectNode root = status ? Writes.statusUpdate(type.groupKind(), old, in) : writes.mainUpdate(type, in, old);
     return writes.updatePrepared(ctx, type, old, root, manager, options.warnings(), subresource, null);
   }
 
@@ -96,7 +96,7 @@ final class Patches {
         status ? "status" : null, type.apiVersion(), time);
     JsonNode managedFields = merged.path("metadata").path("managedFields");
     Resource in = parse(type, key, merged);
-    ObjectNode root = status ? Writes.statusUpdate(old, in) : writes.mainUpdate(type, in, old);
+    ObjectNode root = status ? Writes.statusUpdate(type.groupKind(), old, in) : writes.mainUpdate(type, in, old);
     return writes.updatePrepared(ctx, type, old, root, manager, options.warnings(), status ? "status" : "",
         managedFields);
   }

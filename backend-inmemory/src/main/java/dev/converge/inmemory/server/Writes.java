@@ -172,7 +172,7 @@ final class Writes {
   Resource update(RequestContext ctx, ResourceType type, Resource in, WriteOptions options, boolean statusOnly) {
     Resource old = require(type, in.key());
     checkPreconditions(type, in, old);
-    ObjectNode root = statusOnly ? statusUpdate(old, in) : mainUpdate(type, in, old);
+    ObjectNode root = statusOnly ? statusUpdate(type.groupKind(), old, in) : mainUpdate(type, in, old);
     return updatePrepared(ctx, type, old, root, options.managerFor(ctx.info().identity()), options.warnings(),
         statusOnly ? "status" : "", null);
   }
@@ -267,10 +267,25 @@ final class Writes {
   }
 
   /**
-   * A status update's new state: the stored object with the caller's status ({@code ResetObjectMetaForStatus}
-   * and each status strategy's {@code PrepareForUpdate}: everything but status comes from the stored object).
+   * The metadata a status write takes from the caller, for the kinds whose status strategy keeps the request's
+   * object metadata and resets only the spec (k8s.io/kubernetes {@code pkg/registry/apps/<kind>/strategy.go}:
+   * {@code newRS.Spec = oldRS.Spec}; the Deployment's also resets {@code Labels}). The deployment controller
+   * relies on it: it writes its {@code deployment.kubernetes.io/revision} annotation with {@code UpdateStatus}.
+   * Every other kind here (custom resources, and the kinds whose strategy calls {@code ResetObjectMetaForStatus})
+   * takes only the status.
    */
-  static ObjectNode statusUpdate(Resource old, Resource in) {
+  private static final java.util.Map<GroupKind, List<String>> STATUS_WRITABLE_METADATA = java.util.Map.of(
+      GroupKind.of("apps", "Deployment"), List.of("annotations", "finalizers", "ownerReferences"),
+      GroupKind.of("apps", "ReplicaSet"), List.of("labels", "annotations", "finalizers", "ownerReferences"),
+      GroupKind.of("apps", "DaemonSet"), List.of("labels", "annotations", "finalizers", "ownerReferences"),
+      GroupKind.of("apps", "StatefulSet"), List.of("labels", "annotations", "finalizers", "ownerReferences"));
+
+  /**
+   * A status update's new state: the stored object with the caller's status and, for the kinds in {@link
+   * #STATUS_WRITABLE_METADATA}, the caller's labels, annotations, finalizers and owner references (each status
+   * strategy's {@code PrepareForUpdate}).
+   */
+  static ObjectNode statusUpdate(GroupKind kind, Resource old, Resource in) {
     ObjectNode root = Trees.shallowCopy(old.json());
     JsonNode status = in.json().get("status");
     if (status == null) {
@@ -278,7 +293,19 @@ final class Writes {
     } else {
       root.set("status", status);
     }
-    Trees.object(root, "metadata").remove("resourceVersion");
+    ObjectNode metadata = Trees.object(root, "metadata");
+    metadata.remove("resourceVersion");
+    List<String> writable = STATUS_WRITABLE_METADATA.get(kind);
+    if (writable != null && in.metadata() != old.metadata()) {
+      for (String field : writable) {
+        JsonNode sent = in.metadata().get(field);
+        if (sent == null) {
+          metadata.remove(field);
+        } else if (!Trees.equal(sent, metadata.get(field))) {
+          metadata.set(field, sent);
+        }
+      }
+    }
     return root;
   }
 

@@ -66,6 +66,9 @@ class DeploymentScenarioTest {
     assertThat(d.status().path("readyReplicas").asInt()).isEqualTo(10);
     assertThat(d.status().path("availableReplicas").asInt()).isEqualTo(10);
     assertThat(d.status().path("observedGeneration").asInt()).isEqualTo(1);
+    assertThat(d.annotations()).as("written with UpdateStatus, which keeps a Deployment's annotations")
+        .containsEntry("deployment.kubernetes.io/revision", "1");
+    assertThat(d.generation()).as("a status write never moves the generation").isEqualTo(1);
     assertThat(condition(d, "Available")).isEqualTo("True/MinimumReplicasAvailable");
     assertThat(condition(d, "Progressing")).isEqualTo("True/NewReplicaSetAvailable");
   }
@@ -93,6 +96,7 @@ class DeploymentScenarioTest {
     assertThat(after.status().path("availableReplicas").asInt()).isEqualTo(10);
     assertThat(after.status().path("replicas").asInt()).isEqualTo(10);
     assertThat(after.status().path("observedGeneration").asInt()).isEqualTo(2);
+    assertThat(after.annotations()).containsEntry("deployment.kubernetes.io/revision", "2");
     assertThat(condition(after, "Progressing")).isEqualTo("True/NewReplicaSetAvailable");
     List<Resource> sets = replicaSets(sim);
     assertThat(sets).hasSize(2);
@@ -100,6 +104,29 @@ class DeploymentScenarioTest {
         + rs.spec().path("replicas").asInt()).containsExactlyInAnyOrder("1:0", "2:10");
     assertThat(deploymentPods(sim, "web")).hasSize(10)
         .allMatch(p -> p.spec().at("/containers/0/image").asText().equals("nginx:1.28"));
+  }
+
+  @Test
+  void rollingBack_makesTheOldReplicaSetTheNewestRevision_andKeepsItsHistory() {
+    Simulation sim = withWeb(4);
+    setImage(sim, "nginx:1.28");
+    sim.runFor(Duration.ofMinutes(3));
+    setImage(sim, "nginx:1.27");
+    sim.runFor(Duration.ofMinutes(3));
+
+    assertThat(replicaSets(sim)).extracting(rs -> rs.annotations().get("deployment.kubernetes.io/revision") + ":"
+        + rs.annotations().getOrDefault("deployment.kubernetes.io/revision-history", "-") + ":"
+        + rs.spec().path("replicas").asInt()).containsExactlyInAnyOrder("3:1:4", "2:-:0");
+    Resource d = SimTesting.get(sim, DEPLOYMENT, "default", "web");
+    assertThat(d.annotations()).containsEntry("deployment.kubernetes.io/revision", "3");
+    assertThat(deploymentPods(sim, "web")).hasSize(4)
+        .allMatch(p -> p.spec().at("/containers/0/image").asText().equals("nginx:1.27"));
+  }
+
+  private static void setImage(Simulation sim, String image) {
+    Resource d = SimTesting.get(sim, DEPLOYMENT, "default", "web");
+    sim.server().update(Identity.admin(), d.edit(tree -> ((ObjectNode) tree.at("/spec/template/spec/containers/0"))
+        .put("image", image)));
   }
 
   @Test

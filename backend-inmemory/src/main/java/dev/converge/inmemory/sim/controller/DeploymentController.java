@@ -128,9 +128,18 @@ public final class DeploymentController {
       return;
     }
     boolean recreate = DeploymentMath.recreate(d);
+    if (found != null && DeploymentMath.revision(found) <= DeploymentMath.maxRevision(others(owned, found))) {
+      // Rolling back to an old template: that ReplicaSet becomes the newest revision first.
+      promote(found, owned, done, promoted -> {
+        List<Resource> all = new ArrayList<>(others(owned, found));
+        all.add(promoted);
+        roll(d, all, promoted, false, done);
+      });
+      return;
+    }
     if (found != null || (recreate && (DeploymentMath.sumSpec(owned) > 0 || oldPodsRunning(d, owned, null)))) {
       // Recreate creates the new ReplicaSet only once every old pod is gone.
-      roll(d, owned, found, false, done);
+      withRevision(d, found, done, current -> roll(current, owned, found, false, done));
       return;
     }
     createNew(d, owned, created -> {
@@ -140,7 +149,59 @@ public final class DeploymentController {
       }
       List<Resource> all = new ArrayList<>(owned);
       all.add(created);
-      roll(d, all, created, true, done);
+      withRevision(d, created, done, current -> roll(current, all, created, true, done));
+    });
+  }
+
+  private static List<Resource> others(List<Resource> owned, Resource rs) {
+    List<Resource> out = new ArrayList<>(owned);
+    out.removeIf(other -> other.name().equals(rs.name()));
+    return out;
+  }
+
+  /**
+   * {@code SetNewReplicaSetAnnotations} on an existing new ReplicaSet whose revision is not the newest (a
+   * rollback): it takes the next revision and appends its old one to {@code deployment.kubernetes.io/revision-history}.
+   * As in {@code getNewReplicaSet}, the Deployment's own revision follows on the next sync.
+   */
+  private void promote(Resource rs, List<Resource> owned, SyncQueue.Done done, Consumer<Resource> then) {
+    String revision = Long.toString(DeploymentMath.maxRevision(others(owned, rs)) + 1);
+    ObjectNode root = Trees.shallowCopy(rs.json());
+    ObjectNode annotations = Trees.object(Trees.object(root, "metadata"), "annotations");
+    String previous = rs.annotations().get(DeploymentMath.REVISION);
+    if (previous != null) {
+      String history = rs.annotations().getOrDefault(DeploymentMath.REVISION_HISTORY, "");
+      annotations.put(DeploymentMath.REVISION_HISTORY, history.isEmpty() ? previous : history + "," + previous);
+    }
+    annotations.put(DeploymentMath.REVISION, revision);
+    client.update(Resource.of(root), response -> {
+      if (response.ok()) {
+        then.accept(response.get());
+      } else {
+        done.done(response.error());
+      }
+    });
+  }
+
+  /**
+   * {@code getNewReplicaSet}'s {@code SetDeploymentRevision}: the Deployment carries its new ReplicaSet's
+   * {@code deployment.kubernetes.io/revision}, written with {@code UpdateStatus} (whose strategy keeps the
+   * request's annotations) when it differs; {@code kubectl rollout undo} patches that annotation.
+   */
+  private void withRevision(Resource d, @Nullable Resource newRs, SyncQueue.Done done, Consumer<Resource> then) {
+    String revision = newRs == null ? null : newRs.annotations().get(DeploymentMath.REVISION);
+    if (revision == null || revision.equals(d.annotations().get(DeploymentMath.REVISION))) {
+      then.accept(d);
+      return;
+    }
+    ObjectNode root = Trees.shallowCopy(d.json());
+    Trees.object(Trees.object(root, "metadata"), "annotations").put(DeploymentMath.REVISION, revision);
+    client.updateStatus(Resource.of(root), response -> {
+      if (response.ok()) {
+        then.accept(response.get());
+      } else {
+        done.done(response.error());
+      }
     });
   }
 
@@ -311,7 +372,11 @@ public final class DeploymentController {
     Trees.object(Trees.object(podTemplate, "metadata"), "labels").put(Revisions.POD_TEMPLATE_HASH, hash);
     metadata.set("labels", podTemplate.get("metadata").get("labels"));
     ObjectNode annotations = metadata.putObject("annotations");
-    d.annotations().forEach(annotations::put);
+    d.annotations().forEach((name, value) -> {
+      if (!DeploymentMath.NOT_COPIED_TO_REPLICA_SETS.contains(name)) {
+        annotations.put(name, value);
+      }
+    });
     annotations.put(DeploymentMath.REVISION, Long.toString(DeploymentMath.maxRevision(owned) + 1));
     DeploymentMath.replicaAnnotations(annotations, d);
     metadata.putArray("ownerReferences").add(Revisions.controllerRef(d));

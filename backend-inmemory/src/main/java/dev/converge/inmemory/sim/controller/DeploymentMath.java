@@ -16,6 +16,15 @@ import org.jspecify.annotations.Nullable;
  */
 final class DeploymentMath {
   static final String REVISION = "deployment.kubernetes.io/revision";
+  static final String REVISION_HISTORY = "deployment.kubernetes.io/revision-history";
+  /**
+   * The Deployment's annotations its ReplicaSets do not inherit ({@code deployment/util}'s {@code
+   * annotationsToSkip}): kubectl's last applied configuration and the controller's own bookkeeping.
+   */
+  static final java.util.Set<String> NOT_COPIED_TO_REPLICA_SETS = java.util.Set.of(
+      "kubectl.kubernetes.io/last-applied-configuration", REVISION, REVISION_HISTORY,
+      "deployment.kubernetes.io/desired-replicas", "deployment.kubernetes.io/max-replicas",
+      "deprecated.deployment.rollback.to");
   static final String DESIRED_REPLICAS = "deployment.kubernetes.io/desired-replicas";
   static final String MAX_REPLICAS = "deployment.kubernetes.io/max-replicas";
 

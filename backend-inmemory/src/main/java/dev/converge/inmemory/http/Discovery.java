@@ -124,6 +124,10 @@ final class Discovery {
       if (type.groupKind().equals(GroupKind.of("", "Pod"))) {
         subresource(resources, type, "binding", "create").put("kind", "Binding");
       }
+      if (ApiServer.scalable(type.groupKind())) {
+        subresource(resources, type, "scale", "get", "patch", "update").put("group", "autoscaling")
+            .put("version", "v1").put("kind", "Scale");
+      }
     }
     return list;
   }

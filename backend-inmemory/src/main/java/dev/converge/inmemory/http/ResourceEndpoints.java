@@ -52,6 +52,8 @@ final class ResourceEndpoints {
       case "GET":
         if (query.flag("watch")) {
           watches.serve(exchange, identity, type, path, query, representation);
+        } else if (path.isObject() && path.subresource().equals("scale")) {
+          Responses.json(exchange, 200, server.getScale(identity, key(type, path)));
         } else if (path.isObject()) {
           requireNoSubresource(path, "status");
           Resource object = server.get(identity, key(type, path));
@@ -170,7 +172,7 @@ final class ResourceEndpoints {
     }
     List<String> warnings = new ArrayList<>();
     Resource created = server.create(identity, Resource.of(body),
-        new WriteOptions(query.get("fieldManager"), warnings::add));
+        new WriteOptions(fieldManager(exchange, query), warnings::add));
     respondObject(exchange, 201, type, created, representation, warnings);
   }
 
@@ -192,11 +194,18 @@ final class ResourceEndpoints {
   private void update(HttpExchange exchange, Identity identity, ResourceType type, ApiPath path, Query query,
       Representation representation) throws IOException {
     ObjectNode body = Bodies.readObject(exchange);
+    if (path.subresource().equals("scale")) {
+      List<String> warnings = new ArrayList<>();
+      JsonNode scale = server.updateScale(identity, key(type, path), body,
+          new WriteOptions(fieldManager(exchange, query), warnings::add));
+      Responses.json(exchange, 200, scale);
+      return;
+    }
     ObjectBodies.prepare(body, type, path);
     ObjectBodies.requireName(body, path);
     Resource object = Resource.of(body);
     List<String> warnings = new ArrayList<>();
-    WriteOptions options = new WriteOptions(query.get("fieldManager"), warnings::add);
+    WriteOptions options = new WriteOptions(fieldManager(exchange, query), warnings::add);
     Resource updated;
     switch (path.subresource()) {
       case "":
@@ -230,9 +239,16 @@ final class ResourceEndpoints {
     if (body == null) {
       throw new IllegalArgumentException("the body of the request was empty");
     }
+    if (path.subresource().equals("scale")) {
+      Responses.json(exchange, 200, server.patchScale(identity, key(type, path), patchType, body,
+          new WriteOptions(fieldManager(exchange, query), w -> {})));
+      return;
+    }
     requireNoSubresource(path, "status");
     List<String> warnings = new ArrayList<>();
-    PatchOptions options = new PatchOptions(query.get("fieldManager"), query.flag("force"),
+    // An apply names its manager (validated by the server); other patches fall back to the user agent.
+    PatchOptions options = new PatchOptions(patchType == PatchType.APPLY ? query.get("fieldManager")
+        : fieldManager(exchange, query), query.flag("force"),
         path.subresource().isEmpty() ? null : path.subresource(), warnings::add);
     Resource patched = server.patch(identity, key(type, path), patchType, body, options);
     respondObject(exchange, 200, type, patched, representation, warnings);
@@ -265,6 +281,33 @@ final class ResourceEndpoints {
       throw FrontException.methodNotAllowed(method, path.resource());
     }
     return path;
+  }
+
+  /**
+   * The field manager of a create, update or patch: the {@code fieldManager} parameter, else the user agent's
+   * product ({@code kubectl/v1.32.4 (linux/amd64) …} gives {@code kubectl}), as kube-apiserver's {@code
+   * managerOrUserAgent} does, keeping printable characters and at most 128 of them; null when neither is there,
+   * and the server records the caller's user name.
+   */
+  static @Nullable String fieldManager(HttpExchange exchange, Query query) {
+    String manager = query.get("fieldManager");
+    if (manager != null && !manager.isEmpty()) {
+      return manager;
+    }
+    String agent = exchange.getRequestHeaders().getFirst("User-Agent");
+    if (agent == null) {
+      return manager;
+    }
+    StringBuilder product = new StringBuilder();
+    String prefix = agent.split("/", -1)[0];
+    for (int i = 0; i < prefix.length() && product.length() < 128; ) {
+      int c = prefix.codePointAt(i);
+      if (!Character.isISOControl(c) && Character.isDefined(c)) {
+        product.appendCodePoint(c);
+      }
+      i += Character.charCount(c);
+    }
+    return product.length() == 0 ? manager : product.toString();
   }
 
   /** Only {@code allowed} (or none) may follow the name on this verb. */

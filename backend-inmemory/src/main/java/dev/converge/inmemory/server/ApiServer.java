@@ -1,6 +1,7 @@
 package dev.converge.inmemory.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.converge.api.GroupKind;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
@@ -171,6 +172,55 @@ public final class ApiServer {
     ResourceType type = type(key.groupKind());
     return serve(RequestInfo.of(who, Verb.DELETE, type, null, scopedNamespace(type, key.namespace()), key.name()),
         ctx -> writes.delete(ctx, type, key, params));
+  }
+
+  /** {@code GET …/scale}: the {@code autoscaling/v1 Scale} of a Deployment, ReplicaSet, StatefulSet or ReplicationController. */
+  public JsonNode getScale(Identity who, ResourceKey key) {
+    ResourceType type = type(key.groupKind());
+    return serve(RequestInfo.of(who, Verb.GET, type, "scale", scopedNamespace(type, key.namespace()), key.name()),
+        ctx -> Subresources.scale(reads.get(ctx, scalable(type), key)));
+  }
+
+  /** {@code PUT …/scale}: sets {@code spec.replicas} from a Scale; answers the new Scale. */
+  public JsonNode updateScale(Identity who, ResourceKey key, JsonNode scale, WriteOptions options) {
+    ResourceType type = type(key.groupKind());
+    return serve(RequestInfo.of(who, Verb.UPDATE, type, "scale", scopedNamespace(type, key.namespace()), key.name()),
+        ctx -> Subresources.scale(writes.subresources.updateScale(ctx, scalable(type), key, scale, options)));
+  }
+
+  /**
+   * {@code PATCH …/scale} ({@code kubectl scale}): the patch applies to the current Scale (a strategic merge patch
+   * as a merge patch: a Scale has no lists), which then updates the object as {@link #updateScale} does.
+   */
+  public JsonNode patchScale(Identity who, ResourceKey key, PatchType patchType, JsonNode body, WriteOptions options) {
+    ResourceType type = type(key.groupKind());
+    return serve(RequestInfo.of(who, Verb.PATCH, type, "scale", scopedNamespace(type, key.namespace()), key.name()),
+        ctx -> {
+          PatchEngine engine = writes.patches;
+          if (engine == null) {
+            throw Errors.internal("this server was built without a patch engine");
+          }
+          ObjectNode current = (ObjectNode) Subresources.scale(reads.get(ctx, scalable(type), key));
+          ObjectNode patched = switch (patchType) {
+            case MERGE, STRATEGIC -> engine.mergePatch(current, body);
+            case JSON -> engine.jsonPatch(current, body);
+            case APPLY -> throw Errors.badRequest("server-side apply of the scale subresource is not supported by "
+                + "this server; send a merge patch or a Scale");
+          };
+          return Subresources.scale(writes.subresources.updateScale(ctx, type, key, patched, options));
+        });
+  }
+
+  /** Whether objects of this kind have a {@code scale} subresource. */
+  public static boolean scalable(GroupKind kind) {
+    return Subresources.SCALABLE.contains(kind);
+  }
+
+  private static ResourceType scalable(ResourceType type) {
+    if (!scalable(type.groupKind())) {
+      throw Errors.notServed();
+    }
+    return type;
   }
 
   /**

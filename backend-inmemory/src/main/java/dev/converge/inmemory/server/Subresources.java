@@ -2,16 +2,32 @@ package dev.converge.inmemory.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.collect.ImmutableList;
+import dev.converge.api.GroupKind;
+import dev.converge.api.Json;
+import dev.converge.api.backend.BackendException;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
 import dev.converge.api.ResourceType;
 import dev.converge.inmemory.json.Trees;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 
 /**
- * Writes through subresources other than {@code status}: a namespace's {@code finalize} and a pod's
- * {@code binding}. Each changes one part of the stored object and is then stored like any update.
+ * Writes through subresources other than {@code status}: a namespace's {@code finalize}, a pod's {@code
+ * binding}, and the {@code scale} of the workloads that have one. Each changes one part of the stored object
+ * and is then stored like any update.
  */
 final class Subresources {
+  /**
+   * The kinds with a {@code scale} subresource ({@code autoscaling/v1 Scale}): k8s.io/kubernetes registers one for
+   * Deployments, ReplicaSets, StatefulSets and ReplicationControllers. (A custom resource's, declared in its CRD,
+   * is not served.)
+   */
+  static final Set<GroupKind> SCALABLE = Set.of(GroupKind.of("apps", "Deployment"), GroupKind.of("apps", "ReplicaSet"),
+      GroupKind.of("apps", "StatefulSet"), GroupKind.of("", "ReplicationController"));
+
   private final Writes writes;
 
   Subresources(Writes writes) {
@@ -32,6 +48,99 @@ final class Subresources {
     }
     Trees.object(root, "metadata").remove("resourceVersion");
     return writes.updatePrepared(ctx, type, old, root, ctx.info().identity().name(), w -> {}, "finalize", null);
+  }
+
+  /**
+   * The {@code Scale} of a workload ({@code scaleFromDeployment} and its siblings in k8s.io/kubernetes
+   * {@code pkg/registry/apps/*}): name, namespace, uid, resourceVersion and creationTimestamp of the object, its
+   * {@code spec.replicas}, and its {@code status.replicas} with the label selector in its string form.
+   */
+  static ObjectNode scale(Resource object) {
+    ObjectNode scale = Json.object();
+    scale.put("kind", "Scale");
+    scale.put("apiVersion", "autoscaling/v1");
+    ObjectNode metadata = scale.putObject("metadata");
+    for (String field : List.of("name", "namespace", "uid", "resourceVersion", "creationTimestamp")) {
+      JsonNode value = object.metadata().get(field);
+      if (value != null) {
+        metadata.set(field, value);
+      }
+    }
+    int replicas = object.spec().path("replicas").asInt(0);
+    ObjectNode spec = scale.putObject("spec");
+    if (replicas != 0) {
+      spec.put("replicas", replicas); // ScaleSpec.Replicas is omitempty
+    }
+    ObjectNode status = scale.putObject("status");
+    status.put("replicas", object.status().path("replicas").asInt(0));
+    String selector = selector(object.spec().path("selector"), object.kind().equals("ReplicationController"));
+    if (!selector.isEmpty()) {
+      status.put("selector", selector);
+    }
+    return scale;
+  }
+
+  /**
+   * {@code labels.Selector.String()} of a workload's selector: {@code key=value} for a label, {@code key in (a,b)},
+   * {@code key notin (a)}, {@code key} and {@code !key} for expressions, sorted by key; a ReplicationController's
+   * selector is a plain map of labels.
+   */
+  static String selector(JsonNode selector, boolean plainMap) {
+    java.util.TreeMap<String, List<String>> byKey = new java.util.TreeMap<>();
+    JsonNode labels = plainMap ? selector : selector.path("matchLabels");
+    labels.properties().forEach(e -> byKey.computeIfAbsent(e.getKey(), k -> new ArrayList<>())
+        .add(e.getKey() + "=" + e.getValue().asText()));
+    for (JsonNode expression : selector.path("matchExpressions")) {
+      String key = expression.path("key").asText();
+      List<String> values = new ArrayList<>();
+      expression.path("values").forEach(v -> values.add(v.asText()));
+      java.util.Collections.sort(values);
+      String text = switch (expression.path("operator").asText()) {
+        case "In" -> key + " in (" + String.join(",", values) + ")";
+        case "NotIn" -> key + " notin (" + String.join(",", values) + ")";
+        case "Exists" -> key;
+        case "DoesNotExist" -> "!" + key;
+        default -> key + " " + expression.path("operator").asText() + " (" + String.join(",", values) + ")";
+      };
+      byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(text);
+    }
+    List<String> parts = new ArrayList<>();
+    byKey.values().forEach(parts::addAll);
+    return String.join(",", parts);
+  }
+
+  /**
+   * {@code PUT …/scale} ({@code scaleUpdatedObjectInfo}): the caller's Scale replaces the object's {@code
+   * spec.replicas}; its resourceVersion, when set, must be the object's (an empty one updates unconditionally)
+   * and its uid, when set, too. Stored as an update of the object through the {@code scale} subresource.
+   */
+  Resource updateScale(RequestContext ctx, ResourceType type, ResourceKey key, JsonNode scale, WriteOptions options) {
+    Resource old = writes.require(type, key);
+    JsonNode replicas = scale.path("spec").path("replicas");
+    long count = replicas.isMissingNode() || replicas.isNull() ? 0 : replicas.asLong(-1);
+    if (!(replicas.isMissingNode() || replicas.isNull() || replicas.isIntegralNumber()) || count < 0) {
+      throw new BackendException.Invalid("Scale.autoscaling \"" + key.name() + "\" is invalid: spec.replicas: Invalid value: "
+          + replicas + ": must be greater than or equal to 0",
+          ImmutableList.of("spec.replicas: Invalid value: " + replicas + ": must be greater than or equal to 0"));
+    }
+    String uid = scale.path("metadata").path("uid").asText("");
+    if (!uid.isEmpty() && !uid.equals(old.uid())) {
+      throw Errors.conflict(type, key.name(), "Precondition failed: UID in precondition: " + uid
+          + ", UID in object meta: " + old.uid());
+    }
+    String version = scale.path("metadata").path("resourceVersion").asText("");
+    if (!version.isEmpty() && !version.equals(old.resourceVersion())) {
+      throw Errors.staleVersion(type, key.name());
+    }
+    ObjectNode root = Trees.shallowCopy(old.json());
+    Trees.object(root, "metadata").remove("resourceVersion");
+    Trees.object(root, "spec").put("replicas", (int) count);
+    if (old.spec().path("replicas").asLong(-1) != count) {
+      // The object's own strategy runs: a spec change moves the generation.
+      Trees.object(root, "metadata").put("generation", old.generation() + 1);
+    }
+    return writes.updatePrepared(ctx, type, old, root, options.managerFor(ctx.info().identity()), options.warnings(),
+        "scale", null);
   }
 
   /**

@@ -194,6 +194,21 @@ class KubectlIT {
     assertThat(again.err()).contains("deployments.apps \"web\" already exists");
   }
 
+  @Test
+  @Order(9)
+  void scale_patchesTheScaleSubresource_recordedUnderTheUserAgentsProduct() throws Exception {
+    kubectl("create", "deployment", "scaled", "--image=nginx:1.25", "--replicas=1");
+    assertThat(kubectl("scale", "deployment", "scaled", "--replicas=3").out()).isEqualTo("deployment.apps/scaled scaled\n");
+    assertThat(kubectl("get", "deployment", "scaled", "-o", "jsonpath={.spec.replicas}").out()).isEqualTo("3");
+    // kubectl scale names no field manager: kube-apiserver records the user agent's product, "kubectl".
+    assertThat(kubectl("get", "deployment", "scaled", "-o",
+        "jsonpath={range .metadata.managedFields[*]}{.manager}:{.subresource} {end}").out()).contains("kubectl:scale");
+    assertThat(kubectl("get", "--raw", "/apis/apps/v1/namespaces/default/deployments/scaled/scale").out())
+        .contains("\"kind\":\"Scale\"", "\"spec\":{\"replicas\":3}", "\"selector\":\"app=scaled\"");
+    Result stale = kubectlAllowingFailure("scale", "deployment", "scaled", "--replicas=1", "--current-replicas=2");
+    assertThat(stale.err()).contains("Expected replicas to be 2, was 3");
+  }
+
   /** The next line mentioning {@code text}, within 20 seconds. */
   private static String next(BlockingQueue<String> lines, String text) throws InterruptedException {
     while (true) {

@@ -93,7 +93,14 @@ final class Deletion {
     } else if (orphan != null) {
       propagation = orphan ? Propagation.ORPHAN : Propagation.BACKGROUND;
     }
-    params = new DeleteParams(propagation, params.uid(), params.resourceVersion(), null);
+    // dryRun comes as a parameter or in the DeleteOptions body (["All"]).
+    boolean dryRun = ResourceEndpoints.dryRun(query.get("dryRun"), "DELETE");
+    if (body != null && body.path("dryRun").isArray()) {
+      for (JsonNode value : body.path("dryRun")) {
+        dryRun |= ResourceEndpoints.dryRun(value.asText(), "DELETE");
+      }
+    }
+    params = new DeleteParams(propagation, params.uid(), params.resourceVersion(), null, dryRun);
     return grace == null ? params : params.withGracePeriod(grace);
   }
 

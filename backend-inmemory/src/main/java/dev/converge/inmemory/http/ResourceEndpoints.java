@@ -44,9 +44,8 @@ final class ResourceEndpoints {
     ResourceType type = resolve(path);
     Representation representation = Representation.fromAccept(exchange.getRequestHeaders().getFirst("Accept"));
     String method = exchange.getRequestMethod();
-    if (query.get("dryRun") != null && !method.equals("GET")) {
-      // Refuse rather than write: this server has no dry-run path, and a dry run that writes would be a lie.
-      throw new BackendException.Invalid("dryRun is not supported by this server", ImmutableList.of(), 400);
+    if (!method.equals("GET")) {
+      dryRun(query.get("dryRun"), method); // an invalid value fails before anything else
     }
     switch (method) {
       case "GET":
@@ -160,6 +159,7 @@ final class ResourceEndpoints {
 
   private void create(HttpExchange exchange, Identity identity, ResourceType type, ApiPath path, Query query,
       Representation representation) throws IOException {
+    boolean dryRun = dryRun(query.get("dryRun"), exchange.getRequestMethod());
     ObjectNode body = Bodies.readObject(exchange);
     ObjectNode metadata = ObjectBodies.prepare(body, type, path);
     if (metadata.path("name").asText("").isEmpty()) {
@@ -172,7 +172,7 @@ final class ResourceEndpoints {
     }
     List<String> warnings = new ArrayList<>();
     Resource created = server.create(identity, Resource.of(body),
-        new WriteOptions(fieldManager(exchange, query), warnings::add));
+        new WriteOptions(fieldManager(exchange, query), warnings::add, dryRun));
     respondObject(exchange, 201, type, created, representation, warnings);
   }
 
@@ -193,11 +193,12 @@ final class ResourceEndpoints {
 
   private void update(HttpExchange exchange, Identity identity, ResourceType type, ApiPath path, Query query,
       Representation representation) throws IOException {
+    boolean dryRun = dryRun(query.get("dryRun"), exchange.getRequestMethod());
     ObjectNode body = Bodies.readObject(exchange);
     if (path.subresource().equals("scale")) {
       List<String> warnings = new ArrayList<>();
       JsonNode scale = server.updateScale(identity, key(type, path), body,
-          new WriteOptions(fieldManager(exchange, query), warnings::add));
+          new WriteOptions(fieldManager(exchange, query), warnings::add, dryRun));
       Responses.json(exchange, 200, scale);
       return;
     }
@@ -205,7 +206,7 @@ final class ResourceEndpoints {
     ObjectBodies.requireName(body, path);
     Resource object = Resource.of(body);
     List<String> warnings = new ArrayList<>();
-    WriteOptions options = new WriteOptions(fieldManager(exchange, query), warnings::add);
+    WriteOptions options = new WriteOptions(fieldManager(exchange, query), warnings::add, dryRun);
     Resource updated;
     switch (path.subresource()) {
       case "":
@@ -228,6 +229,7 @@ final class ResourceEndpoints {
 
   private void patch(HttpExchange exchange, Identity identity, ResourceType type, ApiPath path, Query query,
       Representation representation) throws IOException {
+    boolean dryRun = dryRun(query.get("dryRun"), exchange.getRequestMethod());
     String contentType = Bodies.contentType(exchange);
     PatchType patchType;
     try {
@@ -241,7 +243,7 @@ final class ResourceEndpoints {
     }
     if (path.subresource().equals("scale")) {
       Responses.json(exchange, 200, server.patchScale(identity, key(type, path), patchType, body,
-          new WriteOptions(fieldManager(exchange, query), w -> {})));
+          new WriteOptions(fieldManager(exchange, query), w -> {}, dryRun)));
       return;
     }
     requireNoSubresource(path, "status");
@@ -249,7 +251,7 @@ final class ResourceEndpoints {
     // An apply names its manager (validated by the server); other patches fall back to the user agent.
     PatchOptions options = new PatchOptions(patchType == PatchType.APPLY ? query.get("fieldManager")
         : fieldManager(exchange, query), query.flag("force"),
-        path.subresource().isEmpty() ? null : path.subresource(), warnings::add);
+        path.subresource().isEmpty() ? null : path.subresource(), warnings::add, dryRun);
     Resource patched = server.patch(identity, key(type, path), patchType, body, options);
     respondObject(exchange, 200, type, patched, representation, warnings);
   }
@@ -308,6 +310,27 @@ final class ResourceEndpoints {
       i += Character.charCount(c);
     }
     return product.length() == 0 ? manager : product.toString();
+  }
+
+  /**
+   * The {@code dryRun} parameter: absent or empty for a real write, {@code All} for a dry run; anything else is
+   * invalid, as {@code ValidateDryRun} finds it.
+   */
+  static boolean dryRun(@Nullable String value, String method) {
+    if (value == null || value.isEmpty()) {
+      return false;
+    }
+    if (value.equals("All")) {
+      return true;
+    }
+    String options = switch (method) {
+      case "POST" -> "CreateOptions";
+      case "PUT" -> "UpdateOptions";
+      case "PATCH" -> "PatchOptions";
+      default -> "DeleteOptions";
+    };
+    String cause = "dryRun: Unsupported value: []string{\"" + value + "\"}: supported values: \"All\"";
+    throw new BackendException.Invalid(options + ".meta.k8s.io \"\" is invalid: " + cause, ImmutableList.of(cause));
   }
 
   /** Only {@code allowed} (or none) may follow the name on this verb. */

@@ -99,7 +99,7 @@ public final class ApiServer {
   public Resource create(Identity who, Resource object, WriteOptions options) {
     ResourceType type = type(object.groupKind());
     return serve(RequestInfo.of(who, Verb.CREATE, type, null, scopedNamespace(type, object.namespace()), object.name()),
-        ctx -> writes.create(ctx, type, object, options));
+        options.dryRun(), ctx -> writes.create(ctx, type, object, options));
   }
 
   /** {@code GET}: one object. @throws BackendException.NotFound if it (or its kind) does not exist */
@@ -125,7 +125,7 @@ public final class ApiServer {
   public Resource update(Identity who, Resource object, WriteOptions options) {
     ResourceType type = type(object.groupKind());
     return serve(RequestInfo.of(who, Verb.UPDATE, type, null, scopedNamespace(type, object.namespace()), object.name()),
-        ctx -> writes.update(ctx, type, object, options, false));
+        options.dryRun(), ctx -> writes.update(ctx, type, object, options, false));
   }
 
   /** {@code PUT …/status}: replaces only the status. @throws BackendException.NotFound if the kind has no status subresource */
@@ -137,7 +137,7 @@ public final class ApiServer {
   public Resource updateStatus(Identity who, Resource object, WriteOptions options) {
     ResourceType type = type(object.groupKind());
     return serve(RequestInfo.of(who, Verb.UPDATE, type, "status", scopedNamespace(type, object.namespace()), object.name()),
-        ctx -> {
+        options.dryRun(), ctx -> {
           if (!type.statusSubresource()) {
             throw Errors.notServed();
           }
@@ -150,7 +150,7 @@ public final class ApiServer {
     ResourceType type = type(key.groupKind());
     String sub = options.subresource();
     return serve(RequestInfo.of(who, Verb.PATCH, type, sub, scopedNamespace(type, key.namespace()), key.name()),
-        ctx -> writes.patch(ctx, type, key, patchType, body, options));
+        options.dryRun(), ctx -> writes.patch(ctx, type, key, patchType, body, options));
   }
 
   /** Server-side apply of {@code object} by {@code fieldManager}: a PATCH with {@link PatchType#APPLY}. */
@@ -171,7 +171,7 @@ public final class ApiServer {
   public DeleteResult delete(Identity who, ResourceKey key, DeleteParams params) {
     ResourceType type = type(key.groupKind());
     return serve(RequestInfo.of(who, Verb.DELETE, type, null, scopedNamespace(type, key.namespace()), key.name()),
-        ctx -> writes.delete(ctx, type, key, params));
+        params.dryRun(), ctx -> writes.delete(ctx, type, key, params));
   }
 
   /** {@code GET …/scale}: the {@code autoscaling/v1 Scale} of a Deployment, ReplicaSet, StatefulSet or ReplicationController. */
@@ -185,7 +185,7 @@ public final class ApiServer {
   public JsonNode updateScale(Identity who, ResourceKey key, JsonNode scale, WriteOptions options) {
     ResourceType type = type(key.groupKind());
     return serve(RequestInfo.of(who, Verb.UPDATE, type, "scale", scopedNamespace(type, key.namespace()), key.name()),
-        ctx -> Subresources.scale(writes.subresources.updateScale(ctx, scalable(type), key, scale, options)));
+        options.dryRun(), ctx -> Subresources.scale(writes.subresources.updateScale(ctx, scalable(type), key, scale, options)));
   }
 
   /**
@@ -195,7 +195,7 @@ public final class ApiServer {
   public JsonNode patchScale(Identity who, ResourceKey key, PatchType patchType, JsonNode body, WriteOptions options) {
     ResourceType type = type(key.groupKind());
     return serve(RequestInfo.of(who, Verb.PATCH, type, "scale", scopedNamespace(type, key.namespace()), key.name()),
-        ctx -> {
+        options.dryRun(), ctx -> {
           PatchEngine engine = writes.patches;
           if (engine == null) {
             throw Errors.internal("this server was built without a patch engine");
@@ -407,9 +407,15 @@ public final class ApiServer {
   // ---------------------------------------------------------------- pipeline
 
   private <T> T serve(RequestInfo info, Function<RequestContext, T> handler) {
+    return serve(info, false, handler);
+  }
+
+  /** Serves one request; a dry run ({@code dryRun=All}) goes the whole way but stores nothing. */
+  private <T> T serve(RequestInfo info, boolean dryRun, Function<RequestContext, T> handler) {
     lock.lock();
     try {
       RequestContext ctx = new RequestContext(requests.nextSequence(), info, ticker.nanoTime());
+      ctx.dryRun(dryRun);
       int code = 500;
       try {
         T result = proceed(0, ctx, handler);

@@ -12,12 +12,19 @@ import org.jspecify.annotations.Nullable;
  * @param resourceVersion delete only if the object is at this version (precondition)
  * @param gracePeriodSeconds for pods: seconds before the kubelet must have stopped it; null for the pod's
  *     {@code terminationGracePeriodSeconds}; 0 deletes at once
+ * @param dryRun {@code dryRun=All}: answered with what the delete would do, nothing removed or marked
  */
 public record DeleteParams(
     @Nullable Propagation propagation,
     @Nullable String uid,
     @Nullable String resourceVersion,
-    @Nullable Long gracePeriodSeconds) {
+    @Nullable Long gracePeriodSeconds,
+    boolean dryRun) {
+
+  public DeleteParams(@Nullable Propagation propagation, @Nullable String uid, @Nullable String resourceVersion,
+      @Nullable Long gracePeriodSeconds) {
+    this(propagation, uid, resourceVersion, gracePeriodSeconds, false);
+  }
 
   public static DeleteParams defaults() {
     return new DeleteParams(null, null, null, null);
@@ -33,14 +40,19 @@ public record DeleteParams(
   }
 
   public DeleteParams withUid(@Nullable String expected) {
-    return new DeleteParams(propagation, expected, resourceVersion, gracePeriodSeconds);
+    return new DeleteParams(propagation, expected, resourceVersion, gracePeriodSeconds, dryRun);
   }
 
   public DeleteParams withResourceVersion(@Nullable String expected) {
-    return new DeleteParams(propagation, uid, expected, gracePeriodSeconds);
+    return new DeleteParams(propagation, uid, expected, gracePeriodSeconds, dryRun);
   }
 
   public DeleteParams withGracePeriod(long seconds) {
-    return new DeleteParams(propagation, uid, resourceVersion, seconds);
+    return new DeleteParams(propagation, uid, resourceVersion, seconds, dryRun);
+  }
+
+  /** These parameters for a dry run ({@code dryRun=All}) when {@code dryRun} is true. */
+  public DeleteParams withDryRun(boolean dryRun) {
+    return new DeleteParams(propagation, uid, resourceVersion, gracePeriodSeconds, dryRun);
   }
 }

@@ -57,7 +57,8 @@ final class Deletes {
     long grace = gracePeriod(type, old, params);
     boolean pendingSpecFinalizers = namespace && old.spec().path("finalizers").size() > 0;
     if (finalizers.isEmpty() && grace == 0 && !pendingSpecFinalizers) {
-      return new DeleteResult(removeNow(old), true);
+      // A dry run answers the object it would remove, and removes nothing (no dependents collected either).
+      return new DeleteResult(ctx.dryRun() ? old : removeNow(old), true);
     }
     Instant now = writes.server.ticker().now();
     ObjectNode root = Trees.shallowCopy(old.json());
@@ -88,7 +89,7 @@ final class Deletes {
     if (Generations.sameIgnoringServerFields(root, old)) {
       return new DeleteResult(old, false);
     }
-    Resource stored = writes.commit(Change.Type.MODIFIED, root, old);
+    Resource stored = writes.commit(ctx, Change.Type.MODIFIED, root, old);
     return new DeleteResult(stored, false);
   }
 

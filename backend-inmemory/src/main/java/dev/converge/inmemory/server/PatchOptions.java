@@ -10,9 +10,16 @@ import org.jspecify.annotations.Nullable;
  * @param force APPLY only: take fields other managers own instead of failing with a conflict
  * @param subresource {@code status} to patch the status subresource, or null for the main resource
  * @param warnings receives admission warnings
+ * @param dryRun {@code dryRun=All}: answered as if stored, nothing stored ({@link WriteOptions#dryRun()})
  */
 public record PatchOptions(
-    @Nullable String fieldManager, boolean force, @Nullable String subresource, Consumer<String> warnings) {
+    @Nullable String fieldManager, boolean force, @Nullable String subresource, Consumer<String> warnings,
+    boolean dryRun) {
+
+  public PatchOptions(@Nullable String fieldManager, boolean force, @Nullable String subresource,
+      Consumer<String> warnings) {
+    this(fieldManager, force, subresource, warnings, false);
+  }
 
   public static PatchOptions defaults() {
     return new PatchOptions(null, false, null, w -> {});
@@ -24,18 +31,23 @@ public record PatchOptions(
   }
 
   public PatchOptions onStatus() {
-    return new PatchOptions(fieldManager, force, "status", warnings);
+    return new PatchOptions(fieldManager, force, "status", warnings, dryRun);
   }
 
   public PatchOptions withManager(String manager) {
-    return new PatchOptions(manager, force, subresource, warnings);
+    return new PatchOptions(manager, force, subresource, warnings, dryRun);
   }
 
   public PatchOptions withWarnings(Consumer<String> sink) {
-    return new PatchOptions(fieldManager, force, subresource, sink);
+    return new PatchOptions(fieldManager, force, subresource, sink, dryRun);
+  }
+
+  /** These options for a dry run ({@code dryRun=All}) when {@code dryRun} is true. */
+  public PatchOptions withDryRun(boolean dryRun) {
+    return new PatchOptions(fieldManager, force, subresource, warnings, dryRun);
   }
 
   WriteOptions asWrite() {
-    return new WriteOptions(fieldManager, warnings);
+    return new WriteOptions(fieldManager, warnings, dryRun);
   }
 }

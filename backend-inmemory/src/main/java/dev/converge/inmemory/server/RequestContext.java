@@ -25,6 +25,7 @@ public final class RequestContext {
   private int returned;
   private long latencyNanos;
   private boolean created;
+  private boolean dryRun;
 
   RequestContext(long sequence, RequestInfo info, long startNanos) {
     this.sequence = sequence;
@@ -38,6 +39,15 @@ public final class RequestContext {
 
   public RequestInfo info() {
     return info;
+  }
+
+  /** Whether this request is a dry run ({@code dryRun=All}): it answers what it would store and stores nothing. */
+  public boolean dryRun() {
+    return dryRun;
+  }
+
+  void dryRun(boolean value) {
+    dryRun = value;
   }
 
   public long startNanos() {

@@ -7,11 +7,17 @@ import org.jspecify.annotations.Nullable;
  * Options of a create or update.
  *
  * @param fieldManager the manager recorded in {@code managedFields}; null for the server's default, which
- *     is the caller's user name (Kubernetes derives it from the user agent, which this server does not see)
+ *     is the caller's user name (the HTTP front passes the user agent's product, as Kubernetes does)
  * @param warnings receives admission warnings (the HTTP front turns them into {@code Warning} headers)
+ * @param dryRun {@code dryRun=All}: the whole write runs (admission, validation, defaulting, managed fields) and
+ *     its result is answered, but nothing is stored: no new resourceVersion, no watch event
  */
-public record WriteOptions(@Nullable String fieldManager, Consumer<String> warnings) {
+public record WriteOptions(@Nullable String fieldManager, Consumer<String> warnings, boolean dryRun) {
   private static final WriteOptions DEFAULTS = new WriteOptions(null, w -> {});
+
+  public WriteOptions(@Nullable String fieldManager, Consumer<String> warnings) {
+    this(fieldManager, warnings, false);
+  }
 
   public static WriteOptions defaults() {
     return DEFAULTS;
@@ -22,7 +28,12 @@ public record WriteOptions(@Nullable String fieldManager, Consumer<String> warni
   }
 
   public WriteOptions withWarnings(Consumer<String> sink) {
-    return new WriteOptions(fieldManager, sink);
+    return new WriteOptions(fieldManager, sink, dryRun);
+  }
+
+  /** These options for a dry run ({@code dryRun=All}) when {@code dryRun} is true. */
+  public WriteOptions withDryRun(boolean dryRun) {
+    return new WriteOptions(fieldManager, warnings, dryRun);
   }
 
   String managerFor(Identity identity) {

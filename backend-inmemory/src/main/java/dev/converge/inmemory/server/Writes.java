@@ -112,10 +112,15 @@ final class Writes {
     ObjectNode result = admit(ctx, Operation.CREATE, type, root, null, "", warnings);
     checkEscalation(ctx, type, result, null);
     if (kind.equals(SERVICE)) {
-      String problem = ips.allocate(result, type.key(namespace, name).toString());
+      String serviceKey = type.key(namespace, name).toString();
+      String problem = ips.allocate(result, serviceKey);
       if (problem != null) {
         throw Errors.invalid(type, name, ImmutableList.of("spec.clusterIPs: Invalid value: []string{\""
             + result.path("spec").path("clusterIP").asText("") + "\"}: " + problem));
+      }
+      if (ctx.dryRun()) {
+        // The answer shows the address the service would get; a dry run keeps none (the allocator's dry-run mode).
+        ips.release(serviceKey);
       }
     }
     if (appliedManagedFields != null) {
@@ -123,7 +128,7 @@ final class Writes {
     } else {
       result = recordUpdate(type, null, result, manager, null);
     }
-    return commit(Change.Type.ADDED, result, null);
+    return commit(ctx, Change.Type.ADDED, result, null);
   }
 
   /**
@@ -199,9 +204,9 @@ final class Writes {
       result = recordUpdate(type, old, result, manager, subresource.isEmpty() ? null : subresource);
     }
     if (Deletes.shouldDeleteOnUpdate(type, result)) {
-      return deletes.removeNow(Resource.of(result));
+      return ctx.dryRun() ? dryRunResult(result, old) : deletes.removeNow(Resource.of(result));
     }
-    return commit(Change.Type.MODIFIED, result, old);
+    return commit(ctx, Change.Type.MODIFIED, result, old);
   }
 
   /**
@@ -419,8 +424,11 @@ final class Writes {
         type.apiVersion(), timestamp(server.ticker().now()));
   }
 
-  /** Stamps the next revision into {@code root}, freezes it and commits the change. */
-  Resource commit(Change.Type changeType, ObjectNode root, @Nullable Resource previous) {
+  /** Stamps the next revision into {@code root}, freezes it and commits the change; a dry run only freezes it. */
+  Resource commit(RequestContext ctx, Change.Type changeType, ObjectNode root, @Nullable Resource previous) {
+    if (ctx.dryRun()) {
+      return dryRunResult(root, previous);
+    }
     long revision = store.reserveRevision();
     ObjectNode metadata = Trees.object(root, "metadata");
     metadata.set("resourceVersion", Json.uniqueText(Long.toString(revision)));
@@ -428,6 +436,21 @@ final class Writes {
     Resource stored = previous == null ? Resource.of(root) : previous.withJson(root);
     store.commit(new Change(revision, changeType, stored, previous));
     return stored;
+  }
+
+  /**
+   * What a dry run answers ({@code DryRunnableStorage}): the object as it would be stored, with no new
+   * resourceVersion — none for a create (the storage prepares the object for a create it does not make), the
+   * stored one's for an update.
+   */
+  private static Resource dryRunResult(ObjectNode root, @Nullable Resource previous) {
+    ObjectNode metadata = Trees.object(root, "metadata");
+    if (previous == null || previous.resourceVersion() == null) {
+      metadata.remove("resourceVersion");
+    } else {
+      metadata.put("resourceVersion", previous.resourceVersion());
+    }
+    return Resource.of(root);
   }
 
   Resource require(ResourceType type, ResourceKey key) {

@@ -209,6 +209,31 @@ class KubectlIT {
     assertThat(stale.err()).contains("Expected replicas to be 2, was 3");
   }
 
+  @Test
+  @Order(10)
+  void diffAndServerDryRuns_showTheOutcome_andChangeNothing() throws Exception {
+    Path file = dir.resolve("dry.yaml");
+    Files.writeString(file, """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: dry, namespace: default}
+        data: {level: info}
+        """);
+    assertThat(kubectl("apply", "-f", file.toString(), "--dry-run=server").out())
+        .isEqualTo("configmap/dry created (server dry run)\n");
+    assertThat(kubectlAllowingFailure("get", "configmap", "dry").exitCode()).isEqualTo(1);
+    kubectl("apply", "-f", file.toString());
+    Files.writeString(file, Files.readString(file).replace("info", "debug"));
+    // kubectl diff patches with dryRun=All and compares: exit code 1 means "differences found".
+    Result diff = kubectlAllowingFailure("diff", "-f", file.toString());
+    assertThat(diff.exitCode()).as(diff.err()).isEqualTo(1);
+    assertThat(diff.out()).contains("-  level: info", "+  level: debug");
+    assertThat(kubectl("get", "configmap", "dry", "-o", "jsonpath={.data.level}").out()).isEqualTo("info");
+    assertThat(kubectl("delete", "configmap", "dry", "--dry-run=server").out())
+        .isEqualTo("configmap \"dry\" deleted (server dry run)\n");
+    assertThat(kubectl("get", "configmap", "dry", "-o", "jsonpath={.data.level}").out()).isEqualTo("info");
+  }
+
   /** The next line mentioning {@code text}, within 20 seconds. */
   private static String next(BlockingQueue<String> lines, String text) throws InterruptedException {
     while (true) {

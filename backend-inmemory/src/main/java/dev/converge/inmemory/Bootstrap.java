@@ -39,6 +39,21 @@ final class Bootstrap {
          "metadata":{"name":"kubernetes","namespace":"default",
                      "labels":{"component":"apiserver","provider":"kubernetes"}},
          "spec":{"ports":[{"name":"https","port":443,"targetPort":6443}]}}"""));
+    // The bootstrap policy's system:basic-user (k8s.io/kubernetes plugin/pkg/auth/authorizer/rbac/bootstrappolicy):
+    // every authenticated user may ask what it may do (kubectl auth can-i) and who it is (kubectl auth whoami).
+    server.create(admin, json("""
+        {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole",
+         "metadata":{"name":"system:basic-user","labels":{"kubernetes.io/bootstrapping":"rbac-defaults"},
+                     "annotations":{"rbac.authorization.kubernetes.io/autoupdate":"true"}},
+         "rules":[{"apiGroups":["authorization.k8s.io"],"resources":["selfsubjectaccessreviews","selfsubjectrulesreviews"],
+                   "verbs":["create"]},
+                  {"apiGroups":["authentication.k8s.io"],"resources":["selfsubjectreviews"],"verbs":["create"]}]}"""));
+    server.create(admin, json("""
+        {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding",
+         "metadata":{"name":"system:basic-user","labels":{"kubernetes.io/bootstrapping":"rbac-defaults"},
+                     "annotations":{"rbac.authorization.kubernetes.io/autoupdate":"true"}},
+         "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"system:basic-user"},
+         "subjects":[{"apiGroup":"rbac.authorization.k8s.io","kind":"Group","name":"system:authenticated"}]}"""));
   }
 
   private static void controllerRole(ApiServer server, String controller, String rules) {

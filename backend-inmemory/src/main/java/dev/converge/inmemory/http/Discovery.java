@@ -10,6 +10,7 @@ import dev.converge.api.Resource;
 import dev.converge.api.ResourceType;
 import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.server.ApiServer;
+import dev.converge.inmemory.server.Reviews;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -85,7 +86,9 @@ final class Discovery {
         types.add(type);
       }
     }
-    if (types.isEmpty() && !(group.isEmpty() && version.equals("v1"))) {
+    List<ResourceType> reviews = Reviews.ALL.stream()
+        .filter(t -> t.group().equals(group) && t.version().equals(version)).toList();
+    if (types.isEmpty() && reviews.isEmpty() && !(group.isEmpty() && version.equals("v1"))) {
       throw new BackendException.NotFound("the server could not find the requested resource");
     }
     Map<GroupKind, Resource> crds = crdsByKind();
@@ -129,6 +132,11 @@ final class Discovery {
             .put("version", "v1").put("kind", "Scale");
       }
     }
+    for (ResourceType review : reviews) {
+      ObjectNode resource = resources.addObject().put("name", review.plural()).put("singularName", "")
+          .put("namespaced", review.namespaced()).put("kind", review.kind());
+      resource.putArray("verbs").add("create");
+    }
     return list;
   }
 
@@ -158,6 +166,9 @@ final class Discovery {
     Map<String, TreeSet<String>> groups = new LinkedHashMap<>();
     for (ResourceType type : server.types().all()) {
       groups.computeIfAbsent(type.group(), g -> new TreeSet<>(KubeVersions.PRIORITY)).add(type.version());
+    }
+    for (ResourceType review : Reviews.ALL) {
+      groups.computeIfAbsent(review.group(), g -> new TreeSet<>(KubeVersions.PRIORITY)).add(review.version());
     }
     return groups;
   }

@@ -17,6 +17,7 @@ import dev.converge.inmemory.server.DeleteResult;
 import dev.converge.inmemory.server.Identity;
 import dev.converge.inmemory.server.PatchOptions;
 import dev.converge.inmemory.server.PatchType;
+import dev.converge.inmemory.server.Reviews;
 import dev.converge.inmemory.server.WriteOptions;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -41,6 +42,11 @@ final class ResourceEndpoints {
   }
 
   void serve(HttpExchange exchange, Identity identity, ApiPath path, Query query) throws IOException {
+    java.util.Optional<ResourceType> review = Reviews.find(path.group(), path.version(), path.resource());
+    if (review.isPresent()) {
+      review(exchange, identity, review.get(), path);
+      return;
+    }
     ResourceType type = resolve(path);
     Representation representation = Representation.fromAccept(exchange.getRequestHeaders().getFirst("Accept"));
     String method = exchange.getRequestMethod();
@@ -90,6 +96,18 @@ final class ResourceEndpoints {
    * The served type of a path: its group and plural must be served, at the served version, and the path's
    * scope must fit the kind (no namespace for cluster-scoped kinds; a namespace for a namespaced object).
    */
+  /** A review is created and answered at once (201), never stored: only {@code POST} to the collection. */
+  private void review(HttpExchange exchange, Identity identity, ResourceType type, ApiPath path) throws IOException {
+    if (!exchange.getRequestMethod().equals("POST") || path.isObject()) {
+      throw FrontException.methodNotAllowed(exchange.getRequestMethod(), path.resource());
+    }
+    if (type.namespaced() == path.namespace().isEmpty()) {
+      throw new BackendException.NotFound("the server could not find the requested resource");
+    }
+    ObjectNode body = Bodies.readObject(exchange);
+    Responses.json(exchange, 201, server.review(identity, type, path.namespace(), body));
+  }
+
   ResourceType resolve(ApiPath path) {
     ResourceType type = server.types().findByPlural(path.group(), path.resource())
         .filter(t -> t.version().equals(path.version()))

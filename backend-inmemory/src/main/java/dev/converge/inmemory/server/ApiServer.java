@@ -174,6 +174,16 @@ public final class ApiServer {
         params.dryRun(), ctx -> writes.delete(ctx, type, key, params));
   }
 
+  /**
+   * {@code POST} of a review ({@link Reviews}: access reviews, rules reviews, {@code SelfSubjectReview}): answered
+   * from RBAC and the caller's identity, never stored. RBAC lets every authenticated user create the self reviews
+   * ({@code system:basic-user}).
+   */
+  public JsonNode review(Identity who, ResourceType review, String namespace, JsonNode body) {
+    return serve(RequestInfo.of(who, Verb.CREATE, review, null, review.namespaced() ? namespace : "", ""),
+        ctx -> Reviews.answer(review, who, namespace, body, rbac));
+  }
+
   /** {@code GET …/scale}: the {@code autoscaling/v1 Scale} of a Deployment, ReplicaSet, StatefulSet or ReplicationController. */
   public JsonNode getScale(Identity who, ResourceKey key) {
     ResourceType type = type(key.groupKind());

@@ -234,6 +234,19 @@ class KubectlIT {
     assertThat(kubectl("get", "configmap", "dry", "-o", "jsonpath={.data.level}").out()).isEqualTo("info");
   }
 
+  @Test
+  @Order(11)
+  void authCanIAndWhoami_askTheServersRbac() throws Exception {
+    assertThat(kubectl("auth", "can-i", "create", "pods").out()).isEqualTo("yes\n");
+    Result bob = kubectlAllowingFailure("auth", "can-i", "create", "pods", "--as=bob");
+    assertThat(bob.exitCode()).isEqualTo(1);
+    assertThat(bob.out()).isEqualTo("no\n");
+    kubectl("create", "rolebinding", "bob-edits", "--clusterrole=cluster-admin", "--user=bob", "-n", "default");
+    assertThat(kubectl("auth", "can-i", "create", "pods", "--as=bob", "-n", "default").out()).isEqualTo("yes\n");
+    assertThat(kubectl("auth", "whoami", "--as=bob", "--as-group=devs").out())
+        .contains("Username    bob").contains("Groups      [devs system:authenticated]");
+  }
+
   /** The next line mentioning {@code text}, within 20 seconds. */
   private static String next(BlockingQueue<String> lines, String text) throws InterruptedException {
     while (true) {

@@ -22,6 +22,7 @@ import dev.converge.inmemory.server.WriteOptions;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,7 +43,7 @@ final class ResourceEndpoints {
   }
 
   void serve(HttpExchange exchange, Identity identity, ApiPath path, Query query) throws IOException {
-    java.util.Optional<ResourceType> review = Reviews.find(path.group(), path.version(), path.resource());
+    Optional<ResourceType> review = Reviews.find(path.group(), path.version(), path.resource());
     if (review.isPresent()) {
       review(exchange, identity, review.get(), path);
       return;

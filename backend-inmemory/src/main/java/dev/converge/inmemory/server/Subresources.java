@@ -11,8 +11,10 @@ import dev.converge.api.ResourceKey;
 import dev.converge.api.ResourceType;
 import dev.converge.inmemory.json.Trees;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Writes through subresources other than {@code status}: a namespace's {@code finalize}, a pod's {@code
@@ -86,7 +88,7 @@ final class Subresources {
    * selector is a plain map of labels.
    */
   static String selector(JsonNode selector, boolean plainMap) {
-    java.util.TreeMap<String, List<String>> byKey = new java.util.TreeMap<>();
+    TreeMap<String, List<String>> byKey = new TreeMap<>();
     JsonNode labels = plainMap ? selector : selector.path("matchLabels");
     labels.properties().forEach(e -> byKey.computeIfAbsent(e.getKey(), k -> new ArrayList<>())
         .add(e.getKey() + "=" + e.getValue().asText()));
@@ -94,7 +96,7 @@ final class Subresources {
       String key = expression.path("key").asText();
       List<String> values = new ArrayList<>();
       expression.path("values").forEach(v -> values.add(v.asText()));
-      java.util.Collections.sort(values);
+      Collections.sort(values);
       String text = switch (expression.path("operator").asText()) {
         case "In" -> key + " in (" + String.join(",", values) + ")";
         case "NotIn" -> key + " notin (" + String.join(",", values) + ")";
@@ -118,7 +120,8 @@ final class Subresources {
     Resource old = writes.require(type, key);
     JsonNode replicas = scale.path("spec").path("replicas");
     long count = replicas.isMissingNode() || replicas.isNull() ? 0 : replicas.asLong(-1);
-    if (!(replicas.isMissingNode() || replicas.isNull() || replicas.isIntegralNumber()) || count < 0) {
+    if (!(replicas.isMissingNode() || replicas.isNull() || replicas.isIntegralNumber()) || count < 0
+        || count > Integer.MAX_VALUE) {
       throw new BackendException.Invalid("Scale.autoscaling \"" + key.name() + "\" is invalid: spec.replicas: Invalid value: "
           + replicas + ": must be greater than or equal to 0",
           ImmutableList.of("spec.replicas: Invalid value: " + replicas + ": must be greater than or equal to 0"));

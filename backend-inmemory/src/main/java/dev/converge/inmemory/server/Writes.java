@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -279,7 +280,7 @@ final class Writes {
    * Every other kind here (custom resources, and the kinds whose strategy calls {@code ResetObjectMetaForStatus})
    * takes only the status.
    */
-  private static final java.util.Map<GroupKind, List<String>> STATUS_WRITABLE_METADATA = java.util.Map.of(
+  private static final Map<GroupKind, List<String>> STATUS_WRITABLE_METADATA = Map.of(
       GroupKind.of("apps", "Deployment"), List.of("annotations", "finalizers", "ownerReferences"),
       GroupKind.of("apps", "ReplicaSet"), List.of("labels", "annotations", "finalizers", "ownerReferences"),
       GroupKind.of("apps", "DaemonSet"), List.of("labels", "annotations", "finalizers", "ownerReferences"),

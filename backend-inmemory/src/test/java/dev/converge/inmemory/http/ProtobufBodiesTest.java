@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import com.google.protobuf.UnknownFieldSet;
 import dev.converge.api.Json;
 import io.kubernetes.client.proto.IntStr.IntOrString;
+import io.kubernetes.client.proto.Meta.DeleteOptions;
 import io.kubernetes.client.proto.Meta.ObjectMeta;
 import io.kubernetes.client.proto.Meta.Time;
 import io.kubernetes.client.proto.Resource.Quantity;
@@ -16,7 +19,11 @@ import io.kubernetes.client.proto.Runtime.TypeMeta;
 import io.kubernetes.client.proto.Runtime.Unknown;
 import io.kubernetes.client.proto.V1;
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 class ProtobufBodiesTest {
@@ -128,7 +135,7 @@ class ProtobufBodiesTest {
 
   @Test
   void deleteOptions_inAnyGroupVersion_decodeWithTheMetaSchema() {
-    io.kubernetes.client.proto.Meta.DeleteOptions options = io.kubernetes.client.proto.Meta.DeleteOptions.newBuilder()
+    DeleteOptions options = DeleteOptions.newBuilder()
         .setGracePeriodSeconds(0).setPropagationPolicy("Foreground").build();
     assertThat(ProtobufBodies.decode(envelope("apps/v1", "DeleteOptions", options))).isEqualTo(Json.parse(
         "{\"apiVersion\":\"apps/v1\",\"kind\":\"DeleteOptions\",\"gracePeriodSeconds\":0,"
@@ -161,12 +168,12 @@ class ProtobufBodiesTest {
 
   @Test
   void everyListedFieldExistsInTheSchema_soATypoCannotSilentlyDropAZero() {
-    java.util.Set<String> listed = new java.util.TreeSet<>(ProtobufBodies.KEEP_ZERO);
+    Set<String> listed = new TreeSet<>(ProtobufBodies.KEEP_ZERO);
     listed.addAll(ProtobufBodies.INLINE);
-    java.util.List<String> missing = new java.util.ArrayList<>();
+    List<String> missing = new ArrayList<>();
     for (String entry : listed) {
       int dot = entry.lastIndexOf('.');
-      com.google.protobuf.Descriptors.Descriptor type = ProtobufBodies.descriptor(entry.substring(0, dot));
+      Descriptor type = ProtobufBodies.descriptor(entry.substring(0, dot));
       if (type == null || type.findFieldByName(entry.substring(dot + 1)) == null) {
         missing.add(entry);
       }
@@ -175,7 +182,7 @@ class ProtobufBodiesTest {
     for (String entry : ProtobufBodies.INLINE) {
       String message = entry.substring(0, entry.lastIndexOf('.'));
       assertThat(ProtobufBodies.descriptor(message).findFieldByName(entry.substring(entry.lastIndexOf('.') + 1))
-          .getJavaType()).as(entry).isEqualTo(com.google.protobuf.Descriptors.FieldDescriptor.JavaType.MESSAGE);
+          .getJavaType()).as(entry).isEqualTo(FieldDescriptor.JavaType.MESSAGE);
     }
   }
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,7 +22,7 @@ final class DeploymentMath {
    * The Deployment's annotations its ReplicaSets do not inherit ({@code deployment/util}'s {@code
    * annotationsToSkip}): kubectl's last applied configuration and the controller's own bookkeeping.
    */
-  static final java.util.Set<String> NOT_COPIED_TO_REPLICA_SETS = java.util.Set.of(
+  static final Set<String> NOT_COPIED_TO_REPLICA_SETS = Set.of(
       "kubectl.kubernetes.io/last-applied-configuration", REVISION, REVISION_HISTORY,
       "deployment.kubernetes.io/desired-replicas", "deployment.kubernetes.io/max-replicas",
       "deprecated.deployment.rollback.to");

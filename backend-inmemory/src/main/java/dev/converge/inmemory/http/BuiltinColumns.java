@@ -117,6 +117,14 @@ final class BuiltinColumns {
             (o, now) -> number(o.at("status.numberAvailable").asLong(0))),
         Column.text("Node Selector", 0, "The node selector of the daemon pods.",
             (o, now) -> text(selector(o.at("spec.template.spec.nodeSelector")))))));
+    table.put(GroupKind.of("policy", "PodDisruptionBudget"), ImmutableList.of(Column.nameColumn(),
+        Column.text("Min Available", 0, "The minimum number of pods that must be available.",
+            (o, now) -> text(orNotApplicable(o.at("spec.minAvailable")))),
+        Column.text("Max Unavailable", 0, "The maximum number of pods that may be unavailable.",
+            (o, now) -> text(orNotApplicable(o.at("spec.maxUnavailable")))),
+        Column.integer("Allowed Disruptions", 0, "Calculated number of pods that may be disrupted at this time.",
+            (o, now) -> number(o.at("status.disruptionsAllowed").asLong(0))),
+        Column.ageColumn()));
     table.put(GroupKind.of("coordination.k8s.io", "Lease"), ImmutableList.of(Column.nameColumn(),
         Column.text("Holder", 0, "The holder of the lease.", (o, now) -> text(o.at("spec.holderIdentity").asText(""))),
         Column.ageColumn()));
@@ -354,5 +362,10 @@ final class BuiltinColumns {
       }
     }
     return "Running";
+  }
+
+  /** An int-or-string as kubectl prints it, or {@code N/A} when unset. */
+  private static String orNotApplicable(JsonNode value) {
+    return value.isMissingNode() || value.isNull() ? "N/A" : value.asText();
   }
 }

@@ -126,6 +126,8 @@ final class Discovery {
       }
       if (type.groupKind().equals(GroupKind.of("", "Pod"))) {
         subresource(resources, type, "binding", "create").put("kind", "Binding");
+        subresource(resources, type, "eviction", "create").put("group", "policy").put("version", "v1")
+            .put("kind", "Eviction");
       }
       if (ApiServer.scalable(type.groupKind())) {
         subresource(resources, type, "scale", "get", "patch", "update").put("group", "autoscaling")

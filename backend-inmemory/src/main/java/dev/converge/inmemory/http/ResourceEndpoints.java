@@ -70,7 +70,7 @@ final class ResourceEndpoints {
         return;
       case "POST":
         if (path.isObject()) {
-          bind(exchange, identity, type, path);
+          bind(exchange, identity, type, path, query);
         } else {
           create(exchange, identity, type, path, query, representation);
         }
@@ -97,6 +97,22 @@ final class ResourceEndpoints {
    * The served type of a path: its group and plural must be served, at the served version, and the path's
    * scope must fit the kind (no namespace for cluster-scoped kinds; a namespace for a namespaced object).
    */
+  /**
+   * {@code POST pods/<name>/eviction} with a {@code policy/v1 Eviction}: its {@code deleteOptions} apply to the
+   * pod's delete; the answer is a {@code Success} Status with code 201, as kube-apiserver's.
+   */
+  private void evict(HttpExchange exchange, Identity identity, ResourceType type, ApiPath path, Query query)
+      throws IOException {
+    ObjectNode body = Bodies.readObject(exchange);
+    String named = body.path("metadata").path("name").asText("");
+    if (!named.isEmpty() && !named.equals(path.name())) {
+      throw new BackendException.Invalid("name in URL does not match name in Eviction object", ImmutableList.of(), 400);
+    }
+    JsonNode options = body.get("deleteOptions");
+    server.evict(identity, key(type, path), Deletion.params(options == null || options.isNull() ? null : options, query));
+    Responses.json(exchange, 201, StatusBody.deleted("", "pods", path.name(), "").put("message", "").put("code", 201));
+  }
+
   /** A review is created and answered at once (201), never stored: only {@code POST} to the collection. */
   private void review(HttpExchange exchange, Identity identity, ResourceType type, ApiPath path) throws IOException {
     if (!exchange.getRequestMethod().equals("POST") || path.isObject()) {
@@ -195,7 +211,12 @@ final class ResourceEndpoints {
     respondObject(exchange, 201, type, created, representation, warnings);
   }
 
-  private void bind(HttpExchange exchange, Identity identity, ResourceType type, ApiPath path) throws IOException {
+  private void bind(HttpExchange exchange, Identity identity, ResourceType type, ApiPath path, Query query)
+      throws IOException {
+    if (path.subresource().equals("eviction") && type.kind().equals("Pod") && type.group().isEmpty()) {
+      evict(exchange, identity, type, path, query);
+      return;
+    }
     if (!path.subresource().equals("binding") || !type.kind().equals("Pod") || !type.group().isEmpty()) {
       throw FrontException.methodNotAllowed("POST", path.resource() + "/" + path.name());
     }

@@ -184,6 +184,16 @@ public final class ApiServer {
         ctx -> Reviews.answer(review, who, namespace, body, rbac));
   }
 
+  /**
+   * {@code POST pods/<name>/eviction}: deletes the pod if its PodDisruptionBudget allows (see
+   * {@code Subresources#evict}); 429 when the budget refuses.
+   */
+  public DeleteResult evict(Identity who, ResourceKey pod, DeleteParams params) {
+    ResourceType type = type(Writes.POD);
+    return serve(RequestInfo.of(who, Verb.CREATE, type, "eviction", pod.namespace(), pod.name()), params.dryRun(),
+        ctx -> writes.subresources.evict(ctx, type, pod, params));
+  }
+
   /** {@code GET …/scale}: the {@code autoscaling/v1 Scale} of a Deployment, ReplicaSet, StatefulSet or ReplicationController. */
   public JsonNode getScale(Identity who, ResourceKey key) {
     ResourceType type = type(key.groupKind());

@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.collect.ImmutableList;
 import dev.converge.api.GroupKind;
 import dev.converge.api.Json;
-import dev.converge.api.backend.BackendException;
+import dev.converge.api.LabelSelector;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
 import dev.converge.api.ResourceType;
+import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.json.Trees;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -144,6 +146,79 @@ final class Subresources {
     }
     return writes.updatePrepared(ctx, type, old, root, options.managerFor(ctx.info().identity()), options.warnings(),
         "scale", null);
+  }
+
+  static final GroupKind PDB = GroupKind.of("policy", "PodDisruptionBudget");
+
+  /**
+   * {@code POST pods/<name>/eviction} ({@code pkg/registry/core/pod/storage/eviction.go}): deletes the pod unless
+   * that would break its PodDisruptionBudget. A pod that is Pending, finished or already being deleted, or that no
+   * budget selects, is deleted at once; two budgets are an error; with one, a budget not yet observed or without
+   * {@code disruptionsAllowed} refuses with 429, and otherwise the eviction takes one allowed disruption (written
+   * to the budget's status, the pod recorded in {@code disruptedPods}) and deletes the pod. An unready pod is
+   * deleted without taking one when the budget is met already ({@code unhealthyPodEvictionPolicy} IfHealthyBudget,
+   * the default) or always (AlwaysAllow). The disruption controller recomputes the budget's status.
+   */
+  DeleteResult evict(RequestContext ctx, ResourceType podType, ResourceKey key, DeleteParams params) {
+    Resource pod = writes.require(podType, key);
+    String phase = pod.status().path("phase").asText("Pending");
+    if (phase.equals("Pending") || phase.equals("Succeeded") || phase.equals("Failed") || pod.isBeingDeleted()) {
+      return writes.delete(ctx, podType, key, params);
+    }
+    List<Resource> budgets = new ArrayList<>();
+    for (Resource pdb : writes.store.inNamespace(PDB, pod.namespace()).values()) {
+      // policy/v1: an empty selector selects every pod of the namespace, a missing one none.
+      JsonNode selector = pdb.spec().get("selector");
+      if (selector != null && selector.isObject() && LabelSelector.fromJson(selector).matches(pod.labels())) {
+        budgets.add(pdb);
+      }
+    }
+    if (budgets.size() > 1) {
+      throw Errors.internal("This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.");
+    }
+    if (budgets.isEmpty()) {
+      return writes.delete(ctx, podType, key, params);
+    }
+    Resource pdb = budgets.get(0);
+    JsonNode status = pdb.status();
+    if (!ready(pod)) {
+      boolean alwaysAllow = pdb.spec().path("unhealthyPodEvictionPolicy").asText("IfHealthyBudget").equals("AlwaysAllow");
+      long desired = status.path("desiredHealthy").asLong(0);
+      if (alwaysAllow || (desired > 0 && status.path("currentHealthy").asLong(0) >= desired)) {
+        return writes.delete(ctx, podType, key, params);
+      }
+    }
+    if (status.path("observedGeneration").asLong(0) < pdb.generation()) {
+      throw tooManyRequests("The disruption budget " + pdb.name() + " is still being processed by the server.");
+    }
+    long allowed = status.path("disruptionsAllowed").asLong(0);
+    if (allowed <= 0) {
+      throw tooManyRequests("The disruption budget " + pdb.name() + " needs " + status.path("desiredHealthy").asLong(0)
+          + " healthy pods and has " + status.path("currentHealthy").asLong(0) + " currently");
+    }
+    ResourceType pdbType = writes.server.types().find(PDB).orElseThrow();
+    ObjectNode root = Trees.shallowCopy(pdb.json());
+    Trees.object(root, "metadata").remove("resourceVersion");
+    ObjectNode budget = Trees.object(root, "status");
+    budget.put("disruptionsAllowed", allowed - 1);
+    Trees.object(budget, "disruptedPods").put(pod.name(), writes.timestamp(writes.server.ticker().now()));
+    writes.updatePrepared(ctx, pdbType, pdb, root, "system:apiserver", w -> {}, "status", null);
+    return writes.delete(ctx, podType, key, params);
+  }
+
+  private static boolean ready(Resource pod) {
+    for (JsonNode condition : pod.status().path("conditions")) {
+      if (condition.path("type").asText().equals("Ready")) {
+        return condition.path("status").asText().equals("True");
+      }
+    }
+    return false;
+  }
+
+  /** 429 with {@code Retry-After} unset, as kube-apiserver answers an eviction its budget refuses. */
+  private static BackendException tooManyRequests(String detail) {
+    return new BackendException.Unavailable(429, "Cannot evict pod as it would violate the pod's disruption budget. "
+        + detail, Duration.ZERO);
   }
 
   /**

@@ -247,6 +247,25 @@ class KubectlIT {
         .contains("Username    bob").contains("Groups      [devs system:authenticated]");
   }
 
+  @Test
+  @Order(12)
+  void drain_evictsThroughTheDisruptionBudget() throws Exception {
+    kubectl("create", "deployment", "guarded", "--image=nginx:1.25", "--replicas=2");
+    kubectl("create", "poddisruptionbudget", "guarded", "--selector=app=guarded", "--min-available=1");
+    assertThat(kubectl("rollout", "status", "deployment/guarded", "--timeout=50s").out()).contains("successfully rolled out");
+    String node = kubectl("get", "pods", "-l", "app=guarded", "-o", "jsonpath={.items[0].spec.nodeName}").out();
+    // The disruption controller has seen both pods Ready: one disruption is allowed.
+    for (int i = 0; i < 50 && !kubectl("get", "pdb", "guarded", "-o", "jsonpath={.status.disruptionsAllowed}").out()
+        .equals("1"); i++) {
+      Thread.sleep(200);
+    }
+    assertThat(kubectl("get", "pdb", "guarded").out().lines().findFirst().orElseThrow().split("\\s{2,}"))
+        .containsExactly("NAME", "MIN AVAILABLE", "MAX UNAVAILABLE", "ALLOWED DISRUPTIONS", "AGE");
+    Result drain = kubectl("drain", node, "--ignore-daemonsets", "--pod-selector=app=guarded", "--timeout=50s");
+    assertThat(drain.out()).contains("evicting pod default/guarded-", "evicted", "node/" + node + " drained");
+    kubectl("uncordon", node);
+  }
+
   /** The next line mentioning {@code text}, within 20 seconds. */
   private static String next(BlockingQueue<String> lines, String text) throws InterruptedException {
     while (true) {

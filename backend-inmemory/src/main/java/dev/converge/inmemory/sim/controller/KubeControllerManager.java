@@ -16,9 +16,10 @@ import dev.converge.inmemory.sim.runtime.ThrottleFactory;
 /**
  * kube-controller-manager: one client ({@code system:kube-controller-manager}) whose client-side throttle every
  * controller shares (20 qps, burst 30 by default), one set of shared informers (pods, nodes, node Leases,
- * DaemonSets, ControllerRevisions, ReplicaSets, Deployments: one LIST and one WATCH each), and the controllers
- * that matter for fan-out: DaemonSet, ReplicaSet, Deployment, node lifecycle, taint eviction, pod GC, and the
- * built-in garbage collector and namespace controller stepped on the virtual clock.
+ * DaemonSets, ControllerRevisions, ReplicaSets, Deployments, PodDisruptionBudgets: one LIST and one WATCH each),
+ * and the controllers that matter for fan-out: DaemonSet, ReplicaSet, Deployment, disruption (the budgets'
+ * status), node lifecycle, taint eviction, pod GC, and the built-in garbage collector and namespace controller
+ * stepped on the virtual clock.
  */
 public final class KubeControllerManager {
   public static final Identity IDENTITY = Identity.user("system:kube-controller-manager");
@@ -27,6 +28,7 @@ public final class KubeControllerManager {
   private final DaemonSetController daemonSets;
   private final ReplicaSetController replicaSets;
   private final DeploymentController deployments;
+  private final DisruptionController disruption;
   private final NodeLifecycleController nodeLifecycle;
   private final TaintEvictionController taintEviction;
   private final PodGarbageCollector podGc;
@@ -45,6 +47,7 @@ public final class KubeControllerManager {
     this.daemonSets = new DaemonSetController(ctx, client, informers, nodes, pods);
     this.replicaSets = new ReplicaSetController(ctx, client, informers, pods);
     this.deployments = new DeploymentController(ctx, client, informers, pods);
+    this.disruption = new DisruptionController(ctx, client, informers);
     this.builtins = new ClockedBuiltins(cluster, ctx.clock(), throttle);
   }
 
@@ -76,6 +79,10 @@ public final class KubeControllerManager {
     return deployments;
   }
 
+  public DisruptionController disruption() {
+    return disruption;
+  }
+
   public NodeLifecycleController nodeLifecycle() {
     return nodeLifecycle;
   }
@@ -94,6 +101,6 @@ public final class KubeControllerManager {
 
   /** Whether the workload controllers have nothing queued or in flight. */
   public boolean isIdle() {
-    return daemonSets.isIdle() && replicaSets.isIdle() && deployments.isIdle();
+    return daemonSets.isIdle() && replicaSets.isIdle() && deployments.isIdle() && disruption.isIdle();
   }
 }

@@ -45,12 +45,12 @@ class DisruptionScenarioTest {
 
   @Test
   void theBudgetsStatus_countsHealthyPodsAgainstTheDeploymentsScale() {
-    Simulation sim = withBudget("\"maxUnavailable\":\"25%\"");
+    Simulation sim = withBudget("\"maxUnavailable\":\"30%\"");
     JsonNode status = status(sim);
     assertThat(status.path("expectedPods").asInt()).isEqualTo(4);
-    assertThat(status.path("desiredHealthy").asInt()).as("4 - ceil(25 % of 4)").isEqualTo(3);
+    assertThat(status.path("desiredHealthy").asInt()).as("4 - ceil(30 % of 4)").isEqualTo(2);
     assertThat(status.path("currentHealthy").asInt()).isEqualTo(4);
-    assertThat(status.path("disruptionsAllowed").asInt()).isEqualTo(1);
+    assertThat(status.path("disruptionsAllowed").asInt()).isEqualTo(2);
     assertThat(status.path("observedGeneration").asLong()).isEqualTo(1);
     assertThat(status.path("conditions").get(0).path("reason").asText()).isEqualTo("SufficientPods");
 

@@ -62,33 +62,8 @@ public final class DisruptionController {
     this.replicaSets = informers.of(ReplicaSetController.REPLICA_SET);
     this.deployments = informers.of(GroupKind.of("apps", "Deployment"));
     this.queue = new SyncQueue<>(ctx.clock(), 1, this::sync);
-    budgets.addHandler(new Informer.Handler() {
-      @Override
-      public void onAdd(Resource pdb) {
-        queue.add(key(pdb));
-      }
-
-      @Override
-      public void onUpdate(Resource old, Resource current) {
-        queue.add(key(current));
-      }
-    });
-    pods.addHandler(new Informer.Handler() {
-      @Override
-      public void onAdd(Resource pod) {
-        enqueueBudgetsOf(pod);
-      }
-
-      @Override
-      public void onUpdate(Resource old, Resource current) {
-        enqueueBudgetsOf(current);
-      }
-
-      @Override
-      public void onDelete(Resource last) {
-        enqueueBudgetsOf(last);
-      }
-    });
+    budgets.addHandler(Informer.Handler.of(pdb -> queue.add(key(pdb)), pdb -> { }));
+    pods.addHandler(Informer.Handler.of(this::enqueueBudgetsOf, this::enqueueBudgetsOf));
   }
 
   public boolean isIdle() {

@@ -27,7 +27,7 @@ final class ApiHandler implements HttpHandler {
     this.discovery = new Discovery(server, address);
     this.openApi = new OpenApi(server);
     this.watches = new WatchStreams(server, timers, defaultWatchTimeout);
-    this.resources = new ResourceEndpoints(server, watches);
+    this.resources = new ResourceEndpoints(server, watches, authenticator);
   }
 
   @Override

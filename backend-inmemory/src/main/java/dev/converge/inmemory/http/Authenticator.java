@@ -3,9 +3,17 @@ package dev.converge.inmemory.http;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import com.sun.net.httpserver.Headers;
+import dev.converge.api.GroupKind;
+import dev.converge.api.Resource;
 import dev.converge.inmemory.rbac.RbacAuthorizer;
+import dev.converge.inmemory.server.ApiServer;
 import dev.converge.inmemory.server.Identity;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,14 +22,53 @@ import org.jspecify.annotations.Nullable;
  * (anonymous access is off, as {@code --anonymous-auth=false} configures it). Then impersonation
  * ({@code Impersonate-User}, {@code Impersonate-Group}: what {@code kubectl --as} sends), allowed only to an
  * identity that RBAC lets {@code impersonate} the user and each group.
+ *
+ * <p>It also mints the tokens of {@code TokenRequest}s ({@code kubectl create token}): random, opaque (not
+ * JWTs), each authenticating as its service account until it expires on the server's clock or the service account
+ * is deleted (its uid no longer the one the token was issued for), as bound service-account tokens do.
  */
-final class Authenticator {
+final class Authenticator implements ApiServer.TokenIssuer {
+  private static final GroupKind SERVICE_ACCOUNT = GroupKind.of("", "ServiceAccount");
   private final ImmutableMap<String, Identity> tokens;
   private final RbacAuthorizer rbac;
+  private final ApiServer server;
+  private final Map<String, Issued> issued = new ConcurrentHashMap<>();
+  private final SecureRandom random = new SecureRandom();
 
-  Authenticator(ImmutableMap<String, Identity> tokens, RbacAuthorizer rbac) {
+  private record Issued(String namespace, String name, String uid, Instant expires) {}
+
+  Authenticator(ImmutableMap<String, Identity> tokens, ApiServer server) {
     this.tokens = tokens;
-    this.rbac = rbac;
+    this.rbac = server.rbac();
+    this.server = server;
+  }
+
+  @Override
+  public String issue(Resource serviceAccount, Instant expires) {
+    byte[] bytes = new byte[32];
+    random.nextBytes(bytes);
+    String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    issued.put(token, new Issued(serviceAccount.namespace(), serviceAccount.name(),
+        String.valueOf(serviceAccount.uid()), expires));
+    return token;
+  }
+
+  /** The service account an issued token stands for, while it is valid. */
+  private @Nullable Identity issuedFor(String token) {
+    Issued grant = issued.get(token);
+    if (grant == null) {
+      return null;
+    }
+    boolean[] valid = {false};
+    server.locked(() -> {
+      Resource account = server.cache().get(SERVICE_ACCOUNT, grant.namespace(), grant.name());
+      valid[0] = account != null && grant.uid().equals(account.uid()) && server.ticker().now().isBefore(grant.expires());
+    });
+    if (!valid[0]) {
+      issued.remove(token);
+      return null;
+    }
+    return Identity.serviceAccount(grant.namespace(), grant.name());
   }
 
   /** The identity a request acts as. @throws FrontException 401 without a known token, 403 for a denied impersonation */
@@ -30,7 +77,11 @@ final class Authenticator {
     if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       throw FrontException.unauthorized();
     }
-    Identity identity = tokens.get(authorization.substring(7).trim());
+    String token = authorization.substring(7).trim();
+    Identity identity = tokens.get(token);
+    if (identity == null) {
+      identity = issuedFor(token);
+    }
     if (identity == null) {
       throw FrontException.unauthorized();
     }

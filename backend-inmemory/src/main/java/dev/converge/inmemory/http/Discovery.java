@@ -124,6 +124,10 @@ final class Discovery {
       if (type.groupKind().equals(GroupKind.of("", "Namespace"))) {
         subresource(resources, type, "finalize", "update");
       }
+      if (type.groupKind().equals(GroupKind.of("", "ServiceAccount"))) {
+        subresource(resources, type, "token", "create").put("group", "authentication.k8s.io").put("version", "v1")
+            .put("kind", "TokenRequest");
+      }
       if (type.groupKind().equals(GroupKind.of("", "Pod"))) {
         subresource(resources, type, "binding", "create").put("kind", "Binding");
         subresource(resources, type, "eviction", "create").put("group", "policy").put("version", "v1")

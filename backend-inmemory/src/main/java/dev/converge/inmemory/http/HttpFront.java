@@ -62,7 +62,7 @@ public final class HttpFront implements AutoCloseable {
   private final Authenticator authenticator;
 
   private HttpFront(Builder builder) {
-    this.authenticator = new Authenticator(ImmutableMap.copyOf(builder.tokens), builder.server.rbac());
+    this.authenticator = new Authenticator(ImmutableMap.copyOf(builder.tokens), builder.server);
     this.connections = Executors.newCachedThreadPool(threads("converge-http"));
     this.timers = Executors.newSingleThreadScheduledExecutor(threads("converge-http-timer"));
     this.tls = builder.tls ? SelfSignedTls.create() : null;

@@ -36,9 +36,12 @@ final class ResourceEndpoints {
   private final WatchStreams watches;
   private final Tables tables;
 
-  ResourceEndpoints(ApiServer server, WatchStreams watches) {
+  private final ApiServer.TokenIssuer tokens;
+
+  ResourceEndpoints(ApiServer server, WatchStreams watches, ApiServer.TokenIssuer tokens) {
     this.server = server;
     this.watches = watches;
+    this.tokens = tokens;
     this.tables = new Tables(server);
   }
 
@@ -215,6 +218,10 @@ final class ResourceEndpoints {
       throws IOException {
     if (path.subresource().equals("eviction") && type.kind().equals("Pod") && type.group().isEmpty()) {
       evict(exchange, identity, type, path, query);
+      return;
+    }
+    if (path.subresource().equals("token") && type.kind().equals("ServiceAccount") && type.group().isEmpty()) {
+      Responses.json(exchange, 201, server.requestToken(identity, key(type, path), Bodies.readObject(exchange), tokens));
       return;
     }
     if (!path.subresource().equals("binding") || !type.kind().equals("Pod") || !type.group().isEmpty()) {

@@ -2,7 +2,9 @@ package dev.converge.inmemory.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.collect.ImmutableList;
 import dev.converge.api.GroupKind;
+import dev.converge.api.Json;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
 import dev.converge.api.ResourceType;
@@ -24,6 +26,9 @@ import dev.converge.inmemory.store.ObjectStore;
 import dev.converge.inmemory.watch.WatchDispatcher;
 import dev.converge.inmemory.watch.WatchFaults;
 import dev.converge.inmemory.watch.WatchHub;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
@@ -182,6 +187,50 @@ public final class ApiServer {
   public JsonNode review(Identity who, ResourceType review, String namespace, JsonNode body) {
     return serve(RequestInfo.of(who, Verb.CREATE, review, null, review.namespaced() ? namespace : "", ""),
         ctx -> Reviews.answer(review, who, namespace, body, rbac));
+  }
+
+  /** Mints the bearer tokens a {@code TokenRequest} answers with; the component that authenticates requests. */
+  public interface TokenIssuer {
+    /** A new token that authenticates as {@code serviceAccount} (while it exists with this uid) until {@code expires}. */
+    String issue(Resource serviceAccount, Instant expires);
+  }
+
+  /**
+   * {@code POST serviceaccounts/<name>/token} ({@code pkg/registry/core/serviceaccount/storage/token.go}): a
+   * {@code TokenRequest} answered with a token for the service account from {@code issuer}, valid for {@code
+   * spec.expirationSeconds} (default 3600, at least 600, at most 2^32 s).
+   */
+  public JsonNode requestToken(Identity who, ResourceKey serviceAccount, JsonNode request, TokenIssuer issuer) {
+    ResourceType type = type(serviceAccount.groupKind());
+    return serve(RequestInfo.of(who, Verb.CREATE, type, "token", serviceAccount.namespace(), serviceAccount.name()),
+        ctx -> {
+          Resource account = reads.get(ctx, type, serviceAccount);
+          long seconds = request.path("spec").path("expirationSeconds").asLong(3600);
+          String invalid = seconds < 600 ? "may not specify a duration less than 10 minutes"
+              : seconds > (1L << 32) ? "may not specify a duration larger than 2^32 seconds" : null;
+          if (invalid != null) {
+            String cause = "spec.expirationSeconds: Invalid value: " + seconds + ": " + invalid;
+            throw new BackendException.Invalid("TokenRequest.authentication.k8s.io \"" + serviceAccount.name()
+                + "\" is invalid: " + cause, ImmutableList.of(cause));
+          }
+          Instant expires = ticker.now().plusSeconds(seconds);
+          ObjectNode answer = request.isObject() ? ((ObjectNode) request).deepCopy() : Json.object();
+          answer.put("kind", "TokenRequest");
+          answer.put("apiVersion", "authentication.k8s.io/v1");
+          ObjectNode metadata = answer.with("metadata");
+          metadata.put("name", account.name());
+          metadata.put("namespace", account.namespace());
+          metadata.putNull("creationTimestamp");
+          ObjectNode spec = answer.with("spec");
+          if (spec.path("audiences").isEmpty()) {
+            spec.putArray("audiences").add("https://kubernetes.default.svc.cluster.local");
+          }
+          spec.put("expirationSeconds", seconds);
+          ObjectNode status = answer.putObject("status");
+          status.put("token", issuer.issue(account, expires));
+          status.put("expirationTimestamp", DateTimeFormatter.ISO_INSTANT.format(expires.truncatedTo(ChronoUnit.SECONDS)));
+          return answer;
+        });
   }
 
   /**

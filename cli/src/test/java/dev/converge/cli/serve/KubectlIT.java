@@ -266,6 +266,18 @@ class KubectlIT {
     kubectl("uncordon", node);
   }
 
+  @Test
+  @Order(13)
+  void createToken_authenticatesAsTheServiceAccount_untilItIsDeleted() throws Exception {
+    kubectl("create", "serviceaccount", "robot");
+    String token = kubectl("create", "token", "robot").out().trim();
+    assertThat(kubectl("--token=" + token, "auth", "whoami").out()).contains("system:serviceaccount:default:robot");
+    assertThat(kubectlAllowingFailure("--token=" + token, "get", "secrets").err())
+        .contains("User \"system:serviceaccount:default:robot\" cannot list resource \"secrets\"");
+    kubectl("delete", "serviceaccount", "robot");
+    assertThat(kubectlAllowingFailure("--token=" + token, "get", "pods").err()).contains("Unauthorized");
+  }
+
   /** The next line mentioning {@code text}, within 20 seconds. */
   private static String next(BlockingQueue<String> lines, String text) throws InterruptedException {
     while (true) {

@@ -181,7 +181,7 @@ final class Subresources {
     }
     Resource pdb = budgets.get(0);
     JsonNode status = pdb.status();
-    if (!ready(pod)) {
+    if (!Pods.isReady(pod)) {
       boolean alwaysAllow = pdb.spec().path("unhealthyPodEvictionPolicy").asText("IfHealthyBudget").equals("AlwaysAllow");
       long desired = status.path("desiredHealthy").asLong(0);
       if (alwaysAllow || (desired > 0 && status.path("currentHealthy").asLong(0) >= desired)) {
@@ -204,15 +204,6 @@ final class Subresources {
     Trees.object(budget, "disruptedPods").put(pod.name(), writes.timestamp(writes.server.ticker().now()));
     writes.updatePrepared(ctx, pdbType, pdb, root, "system:apiserver", w -> {}, "status", null);
     return writes.delete(ctx, podType, key, params);
-  }
-
-  private static boolean ready(Resource pod) {
-    for (JsonNode condition : pod.status().path("conditions")) {
-      if (condition.path("type").asText().equals("Ready")) {
-        return condition.path("status").asText().equals("True");
-      }
-    }
-    return false;
   }
 
   /** 429 with {@code Retry-After} unset, as kube-apiserver answers an eviction its budget refuses. */

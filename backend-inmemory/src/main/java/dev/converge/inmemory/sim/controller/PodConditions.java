@@ -3,6 +3,7 @@ package dev.converge.inmemory.sim.controller;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.converge.api.OwnerReference;
 import dev.converge.api.Resource;
+import dev.converge.inmemory.server.Pods;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
@@ -16,8 +17,7 @@ final class PodConditions {
 
   /** {@code IsPodReady}: the Ready condition is True. */
   static boolean isReady(Resource pod) {
-    JsonNode ready = condition(pod, "Ready");
-    return ready != null && ready.path("status").asText().equals("True");
+    return Pods.isReady(pod);
   }
 
   /**

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.converge.api.GroupKind;
 import dev.converge.api.Json;
 import dev.converge.api.Resource;
+import dev.converge.inmemory.server.Pods;
 import dev.converge.inmemory.sim.runtime.Informer;
 import dev.converge.inmemory.sim.runtime.NameInstanceCache;
 import dev.converge.inmemory.sim.runtime.SharedInformers;
@@ -257,7 +258,7 @@ public final class NodeLifecycleController {
     for (String key : List.copyOf(podsByNode.getOrDefault(node.name(), Set.of()))) {
       int slash = key.indexOf('/');
       Resource pod = pods.get(key.substring(0, slash), key.substring(slash + 1));
-      if (pod != null && isReady(pod)) {
+      if (pod != null && Pods.isReady(pod)) {
         client.mergePatchStatus(pod.key(), podNotReady(pod, now), null);
       }
     }
@@ -397,15 +398,6 @@ public final class NodeLifecycleController {
       }
     }
     return "";
-  }
-
-  private static boolean isReady(Resource pod) {
-    for (JsonNode condition : pod.status().path("conditions")) {
-      if (condition.path("type").asText().equals("Ready")) {
-        return condition.path("status").asText().equals("True");
-      }
-    }
-    return false;
   }
 
   private static String zone(Resource node) {

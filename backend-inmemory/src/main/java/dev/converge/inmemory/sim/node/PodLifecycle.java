@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.converge.api.Resource;
 import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.server.DeleteParams;
+import dev.converge.inmemory.server.Pods;
 import dev.converge.inmemory.sim.runtime.Informer;
 import dev.converge.inmemory.sim.runtime.SimContext;
 import java.time.Duration;
@@ -128,7 +129,7 @@ final class PodLifecycle implements Informer.Handler {
     run.waitingReason = "";
     run.runningSince = kubelet.now();
     run.restarts = restartCount(run.pod);
-    if (!isReady(run.pod)) {
+    if (!Pods.isReady(run.pod)) {
       run.ready = true;
       run.readyTransition = kubelet.now();
       report(run);
@@ -293,15 +294,6 @@ final class PodLifecycle implements Informer.Handler {
     for (JsonNode status : pod.status().path("containerStatuses")) {
       if (status.path("state").has("running")) {
         return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean isReady(Resource pod) {
-    for (JsonNode condition : pod.status().path("conditions")) {
-      if (condition.path("type").asText().equals("Ready")) {
-        return condition.path("status").asText().equals("True");
       }
     }
     return false;

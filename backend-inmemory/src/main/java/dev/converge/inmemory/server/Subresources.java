@@ -20,8 +20,8 @@ import java.util.TreeMap;
 
 /**
  * Writes through subresources other than {@code status}: a namespace's {@code finalize}, a pod's {@code
- * binding}, and the {@code scale} of the workloads that have one. Each changes one part of the stored object
- * and is then stored like any update.
+ * binding} and {@code eviction}, and the {@code scale} of the workloads that have one. Each changes one part of
+ * the stored object (or deletes it) and is then stored like any write.
  */
 final class Subresources {
   /**

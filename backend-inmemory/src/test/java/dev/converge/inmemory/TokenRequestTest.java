@@ -11,6 +11,7 @@ import dev.converge.api.ResourceKey;
 import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.server.ApiServer;
 import dev.converge.inmemory.server.Identity;
+import dev.converge.inmemory.server.TokenIssuer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,7 @@ class TokenRequestTest {
   private final InMemoryCluster cluster = InMemoryCluster.create(ticker, 13);
   private final ApiServer server = cluster.server();
   private final List<Instant> expiries = new ArrayList<>();
-  private final ApiServer.TokenIssuer issuer = (account, expires) -> {
+  private final TokenIssuer issuer = (account, expires) -> {
     expiries.add(expires);
     return "token-for-" + account.name();
   };

@@ -8,6 +8,7 @@ import dev.converge.api.Resource;
 import dev.converge.inmemory.rbac.RbacAuthorizer;
 import dev.converge.inmemory.server.ApiServer;
 import dev.converge.inmemory.server.Identity;
+import dev.converge.inmemory.server.TokenIssuer;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
@@ -27,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  * JWTs), each authenticating as its service account until it expires on the server's clock or the service account
  * is deleted (its uid no longer the one the token was issued for), as bound service-account tokens do.
  */
-final class Authenticator implements ApiServer.TokenIssuer {
+final class Authenticator implements TokenIssuer {
   private static final GroupKind SERVICE_ACCOUNT = GroupKind.of("", "ServiceAccount");
   private final ImmutableMap<String, Identity> tokens;
   private final RbacAuthorizer rbac;
@@ -48,6 +49,9 @@ final class Authenticator implements ApiServer.TokenIssuer {
     byte[] bytes = new byte[32];
     random.nextBytes(bytes);
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    // Tokens are dropped when used after they lapse; those never used again are dropped here, so none piles up.
+    Instant now = server.ticker().now();
+    issued.values().removeIf(grant -> !now.isBefore(grant.expires()));
     issued.put(token, new Issued(serviceAccount.namespace(), serviceAccount.name(),
         String.valueOf(serviceAccount.uid()), expires));
     return token;

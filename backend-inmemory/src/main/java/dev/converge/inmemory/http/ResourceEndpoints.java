@@ -18,6 +18,7 @@ import dev.converge.inmemory.server.Identity;
 import dev.converge.inmemory.server.PatchOptions;
 import dev.converge.inmemory.server.PatchType;
 import dev.converge.inmemory.server.Reviews;
+import dev.converge.inmemory.server.TokenIssuer;
 import dev.converge.inmemory.server.WriteOptions;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -36,9 +37,9 @@ final class ResourceEndpoints {
   private final WatchStreams watches;
   private final Tables tables;
 
-  private final ApiServer.TokenIssuer tokens;
+  private final TokenIssuer tokens;
 
-  ResourceEndpoints(ApiServer server, WatchStreams watches, ApiServer.TokenIssuer tokens) {
+  ResourceEndpoints(ApiServer server, WatchStreams watches, TokenIssuer tokens) {
     this.server = server;
     this.watches = watches;
     this.tokens = tokens;

@@ -1,10 +1,7 @@
 package dev.converge.inmemory.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.google.common.collect.ImmutableList;
 import dev.converge.api.GroupKind;
-import dev.converge.api.Json;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
 import dev.converge.api.ResourceType;
@@ -26,9 +23,6 @@ import dev.converge.inmemory.store.ObjectStore;
 import dev.converge.inmemory.watch.WatchDispatcher;
 import dev.converge.inmemory.watch.WatchFaults;
 import dev.converge.inmemory.watch.WatchHub;
-import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
@@ -189,48 +183,14 @@ public final class ApiServer {
         ctx -> Reviews.answer(review, who, namespace, body, rbac));
   }
 
-  /** Mints the bearer tokens a {@code TokenRequest} answers with; the component that authenticates requests. */
-  public interface TokenIssuer {
-    /** A new token that authenticates as {@code serviceAccount} (while it exists with this uid) until {@code expires}. */
-    String issue(Resource serviceAccount, Instant expires);
-  }
-
   /**
-   * {@code POST serviceaccounts/<name>/token} ({@code pkg/registry/core/serviceaccount/storage/token.go}): a
-   * {@code TokenRequest} answered with a token for the service account from {@code issuer}, valid for {@code
-   * spec.expirationSeconds} (default 3600, at least 600, at most 2^32 s).
+   * {@code POST serviceaccounts/<name>/token}: a {@code TokenRequest} answered with a token for the service account
+   * from {@code issuer} (see {@code Subresources#requestToken}).
    */
   public JsonNode requestToken(Identity who, ResourceKey serviceAccount, JsonNode request, TokenIssuer issuer) {
     ResourceType type = type(serviceAccount.groupKind());
     return serve(RequestInfo.of(who, Verb.CREATE, type, "token", serviceAccount.namespace(), serviceAccount.name()),
-        ctx -> {
-          Resource account = reads.get(ctx, type, serviceAccount);
-          long seconds = request.path("spec").path("expirationSeconds").asLong(3600);
-          String invalid = seconds < 600 ? "may not specify a duration less than 10 minutes"
-              : seconds > (1L << 32) ? "may not specify a duration larger than 2^32 seconds" : null;
-          if (invalid != null) {
-            String cause = "spec.expirationSeconds: Invalid value: " + seconds + ": " + invalid;
-            throw new BackendException.Invalid("TokenRequest.authentication.k8s.io \"" + serviceAccount.name()
-                + "\" is invalid: " + cause, ImmutableList.of(cause));
-          }
-          Instant expires = ticker.now().plusSeconds(seconds);
-          ObjectNode answer = request.isObject() ? ((ObjectNode) request).deepCopy() : Json.object();
-          answer.put("kind", "TokenRequest");
-          answer.put("apiVersion", "authentication.k8s.io/v1");
-          ObjectNode metadata = answer.with("metadata");
-          metadata.put("name", account.name());
-          metadata.put("namespace", account.namespace());
-          metadata.putNull("creationTimestamp");
-          ObjectNode spec = answer.with("spec");
-          if (spec.path("audiences").isEmpty()) {
-            spec.putArray("audiences").add("https://kubernetes.default.svc.cluster.local");
-          }
-          spec.put("expirationSeconds", seconds);
-          ObjectNode status = answer.putObject("status");
-          status.put("token", issuer.issue(account, expires));
-          status.put("expirationTimestamp", DateTimeFormatter.ISO_INSTANT.format(expires.truncatedTo(ChronoUnit.SECONDS)));
-          return answer;
-        });
+        ctx -> writes.subresources.requestToken(type, serviceAccount, request, issuer));
   }
 
   /**
@@ -264,20 +224,8 @@ public final class ApiServer {
   public JsonNode patchScale(Identity who, ResourceKey key, PatchType patchType, JsonNode body, WriteOptions options) {
     ResourceType type = type(key.groupKind());
     return serve(RequestInfo.of(who, Verb.PATCH, type, "scale", scopedNamespace(type, key.namespace()), key.name()),
-        options.dryRun(), ctx -> {
-          PatchEngine engine = writes.patches;
-          if (engine == null) {
-            throw Errors.internal("this server was built without a patch engine");
-          }
-          ObjectNode current = (ObjectNode) Subresources.scale(reads.get(ctx, scalable(type), key));
-          ObjectNode patched = switch (patchType) {
-            case MERGE, STRATEGIC -> engine.mergePatch(current, body);
-            case JSON -> engine.jsonPatch(current, body);
-            case APPLY -> throw Errors.badRequest("server-side apply of the scale subresource is not supported by "
-                + "this server; send a merge patch or a Scale");
-          };
-          return Subresources.scale(writes.subresources.updateScale(ctx, type, key, patched, options));
-        });
+        options.dryRun(), ctx -> Subresources.scale(
+            writes.subresources.patchScale(ctx, scalable(type), key, patchType, body, options)));
   }
 
   /** Whether objects of this kind have a {@code scale} subresource. */

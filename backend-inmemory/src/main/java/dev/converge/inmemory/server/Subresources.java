@@ -12,6 +12,7 @@ import dev.converge.api.ResourceType;
 import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.json.Trees;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -210,6 +211,60 @@ final class Subresources {
   private static BackendException tooManyRequests(String detail) {
     return new BackendException.Unavailable(429, "Cannot evict pod as it would violate the pod's disruption budget. "
         + detail, Duration.ZERO);
+  }
+
+  /**
+   * {@code PATCH …/scale} ({@code kubectl scale}): the patch applies to the current Scale (a strategic merge patch
+   * as a merge patch: a Scale has no lists), which then updates the object as {@link #updateScale} does.
+   */
+  Resource patchScale(RequestContext ctx, ResourceType type, ResourceKey key, PatchType patchType, JsonNode body,
+      WriteOptions options) {
+    PatchEngine engine = writes.patches;
+    if (engine == null) {
+      throw Errors.internal("this server was built without a patch engine");
+    }
+    ObjectNode current = scale(writes.require(type, key));
+    ObjectNode patched = switch (patchType) {
+      case MERGE, STRATEGIC -> engine.mergePatch(current, body);
+      case JSON -> engine.jsonPatch(current, body);
+      case APPLY -> throw Errors.badRequest("server-side apply of the scale subresource is not supported by this "
+          + "server; send a merge patch or a Scale");
+    };
+    return updateScale(ctx, type, key, patched, options);
+  }
+
+  /**
+   * {@code POST serviceaccounts/<name>/token} ({@code pkg/registry/core/serviceaccount/storage/token.go}): the
+   * request answered with a token from {@code issuer}, valid for {@code spec.expirationSeconds} (default 3600, at
+   * least 600, at most 2^32 s) on the server's clock; the audiences default to the API server's.
+   */
+  ObjectNode requestToken(ResourceType type, ResourceKey key, JsonNode request, TokenIssuer issuer) {
+    Resource account = writes.require(type, key);
+    long seconds = request.path("spec").path("expirationSeconds").asLong(3600);
+    String invalid = seconds < 600 ? "may not specify a duration less than 10 minutes"
+        : seconds > (1L << 32) ? "may not specify a duration larger than 2^32 seconds" : null;
+    if (invalid != null) {
+      String cause = "spec.expirationSeconds: Invalid value: " + seconds + ": " + invalid;
+      throw new BackendException.Invalid("TokenRequest.authentication.k8s.io \"" + key.name() + "\" is invalid: "
+          + cause, ImmutableList.of(cause));
+    }
+    Instant expires = writes.server.ticker().now().plusSeconds(seconds);
+    ObjectNode answer = request.isObject() ? ((ObjectNode) request).deepCopy() : Json.object();
+    answer.put("kind", "TokenRequest");
+    answer.put("apiVersion", "authentication.k8s.io/v1");
+    ObjectNode metadata = answer.withObject("metadata");
+    metadata.put("name", account.name());
+    metadata.put("namespace", account.namespace());
+    metadata.putNull("creationTimestamp");
+    ObjectNode spec = answer.withObject("spec");
+    if (spec.path("audiences").isEmpty()) {
+      spec.putArray("audiences").add("https://kubernetes.default.svc.cluster.local");
+    }
+    spec.put("expirationSeconds", seconds);
+    ObjectNode status = answer.putObject("status");
+    status.put("token", issuer.issue(account, expires));
+    status.put("expirationTimestamp", writes.timestamp(expires));
+    return answer;
   }
 
   /**

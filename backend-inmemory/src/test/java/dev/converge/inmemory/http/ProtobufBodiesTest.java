@@ -168,8 +168,8 @@ class ProtobufBodiesTest {
 
   @Test
   void everyListedFieldExistsInTheSchema_soATypoCannotSilentlyDropAZero() {
-    Set<String> listed = new TreeSet<>(ProtobufBodies.KEEP_ZERO);
-    listed.addAll(ProtobufBodies.INLINE);
+    Set<String> listed = new TreeSet<>(GoJsonFields.KEEP_ZERO);
+    listed.addAll(GoJsonFields.INLINE);
     List<String> missing = new ArrayList<>();
     for (String entry : listed) {
       int dot = entry.lastIndexOf('.');
@@ -179,7 +179,7 @@ class ProtobufBodiesTest {
       }
     }
     assertThat(missing).isEmpty();
-    for (String entry : ProtobufBodies.INLINE) {
+    for (String entry : GoJsonFields.INLINE) {
       String message = entry.substring(0, entry.lastIndexOf('.'));
       assertThat(ProtobufBodies.descriptor(message).findFieldByName(entry.substring(entry.lastIndexOf('.') + 1))
           .getJavaType()).as(entry).isEqualTo(FieldDescriptor.JavaType.MESSAGE);

@@ -12,6 +12,7 @@ import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import dev.converge.api.Json;
+import dev.converge.inmemory.json.GoDurations;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -217,7 +218,7 @@ final class ProtobufBodies {
         return seconds == 0 && nanos == 0 ? NODES.nullNode() : NODES.textNode(MICRO.format(Instant.ofEpochSecond(seconds, nanos)));
       }
       case META + ".Duration":
-        return NODES.textNode(goDuration(longField(message, "duration")));
+        return NODES.textNode(GoDurations.format(longField(message, "duration")));
       case "k8s.io.apimachinery.pkg.api.resource.Quantity":
         return NODES.textNode((String) message.getField(type.findFieldByName("string")));
       case "k8s.io.apimachinery.pkg.util.intstr.IntOrString":
@@ -270,51 +271,6 @@ final class ProtobufBodies {
 
   private static final DateTimeFormatter MICRO =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
-
-  /** Go's {@code time.Duration.String}: "1h2m3.5s", "150ms", "2µs", "0s". */
-  static String goDuration(long nanos) {
-    if (nanos == 0) {
-      return "0s";
-    }
-    StringBuilder out = new StringBuilder();
-    long rest = nanos;
-    if (rest < 0) {
-      out.append('-');
-      rest = -rest;
-    }
-    if (rest < 1_000_000_000L) {
-      String[] units = {"ns", "µs", "ms"};
-      long scale = 1;
-      int unit = 0;
-      while (unit < 2 && rest >= scale * 1000) {
-        scale *= 1000;
-        unit++;
-      }
-      return out.append(decimal(rest, scale)).append(units[unit]).toString();
-    }
-    long hours = rest / 3_600_000_000_000L;
-    rest %= 3_600_000_000_000L;
-    long minutes = rest / 60_000_000_000L;
-    rest %= 60_000_000_000L;
-    if (hours > 0) {
-      out.append(hours).append('h');
-    }
-    if (hours > 0 || minutes > 0) {
-      out.append(minutes).append('m');
-    }
-    return out.append(decimal(rest, 1_000_000_000L)).append('s').toString();
-  }
-
-  /** {@code value / scale} with the fraction's trailing zeros (and a bare point) left out. */
-  private static String decimal(long value, long scale) {
-    long whole = value / scale;
-    long fraction = value % scale;
-    if (fraction == 0) {
-      return Long.toString(whole);
-    }
-    String digits = Long.toString(scale + fraction).substring(1).replaceAll("0+$", "");
-    return whole + "." + digits;
-  }
 
   private static FrontException unsupported(String why) {
     return new FrontException(415, "UnsupportedMediaType", "the body of the request could not be decoded as "

@@ -186,17 +186,6 @@ class ProtobufBodiesTest {
     }
   }
 
-  @Test
-  void durationsAreWrittenAsGoWritesThem() {
-    assertThat(ProtobufBodies.goDuration(0)).isEqualTo("0s");
-    assertThat(ProtobufBodies.goDuration(1_500_000_000L)).isEqualTo("1.5s");
-    assertThat(ProtobufBodies.goDuration(3_723_000_000_000L)).isEqualTo("1h2m3s");
-    assertThat(ProtobufBodies.goDuration(3_600_000_000_000L)).isEqualTo("1h0m0s");
-    assertThat(ProtobufBodies.goDuration(150_000_000L)).isEqualTo("150ms");
-    assertThat(ProtobufBodies.goDuration(2_500L)).isEqualTo("2.5µs");
-    assertThat(ProtobufBodies.goDuration(-90_000_000_000L)).isEqualTo("-1m30s");
-  }
-
   private static void assertDecodes(String hex, String json) {
     assertThat(ProtobufBodies.decode(HexFormat.of().parseHex(hex))).isEqualTo(Json.parse(json));
   }

@@ -31,7 +31,8 @@ public final class InMemoryCluster {
     // Bootstrap without interceptors or watch faults: a cluster is installed before anyone injects faults.
     this.server = ApiServer.create(new ServerConfig(config.ticker(), config.seed(), config.historyLimit(),
         config.bookmarkInterval(), config.serviceCidr(), config.types(), config.dispatcher(), WatchFaults.NONE,
-        ImmutableList.of(), config.patchEngine() != null ? config.patchEngine() : Patching.engine()));
+        ImmutableList.of(), config.patchEngine() != null ? config.patchEngine() : Patching.engine(),
+        config.eventTtl()));
     controllers.add(new CrdController(server));
     controllers.add(new GarbageCollector(server));
     controllers.add(new NamespaceController(server));

@@ -53,6 +53,7 @@ public final class ApiServer {
   private final Reads reads;
   private final long bookmarkIntervalNanos;
   private final ServedTypes served;
+  private final EventTtl eventTtl;
   private Runnable postRequestHook = () -> {};
   private boolean inPostRequest;
   private long lastBookmarkNanos;
@@ -72,8 +73,10 @@ public final class ApiServer {
     this.reads = new Reads(this, store, watches);
     this.bookmarkIntervalNanos = config.bookmarkInterval().toNanos();
     this.lastBookmarkNanos = ticker.nanoTime();
+    this.eventTtl = new EventTtl(store, config.eventTtl().toNanos(), ticker::nanoTime);
     store.addListener(rbac);
     store.addListener(watches);
+    store.addListener(eventTtl);
     store.addListener(change -> {
       if (change.type() == dev.converge.inmemory.store.Change.Type.DELETED
           && Kinds.is(change.object(), Writes.SERVICE)) {
@@ -431,6 +434,7 @@ public final class ApiServer {
   private <T> T serve(RequestInfo info, boolean dryRun, Function<RequestContext, T> handler) {
     lock.lock();
     try {
+      eventTtl.expire(ticker.nanoTime(), writes.deletes::removeNow);
       RequestContext ctx = new RequestContext(requests.nextSequence(), info, ticker.nanoTime());
       ctx.dryRun(dryRun);
       int code = 500;

@@ -26,6 +26,8 @@ import org.jspecify.annotations.Nullable;
  * @param watchFaults which watches get dropped
  * @param interceptors wrap every request, first outermost
  * @param patchEngine the patch/apply algorithms; null serves no patches (see {@link PatchEngine})
+ * @param eventTtl how long an Event lives after its last write (kube-apiserver's {@code --event-ttl}, one hour
+ *     by default)
  */
 public record ServerConfig(
     Ticker ticker,
@@ -37,9 +39,11 @@ public record ServerConfig(
     WatchDispatcher dispatcher,
     WatchFaults watchFaults,
     ImmutableList<RequestInterceptor> interceptors,
-    @Nullable PatchEngine patchEngine) {
+    @Nullable PatchEngine patchEngine,
+    Duration eventTtl) {
 
   public ServerConfig {
+    checkArgument(eventTtl.compareTo(Duration.ofSeconds(1)) >= 0, "eventTtl must be at least one second: %s", eventTtl);
     checkArgument(historyLimit > 0, "historyLimit must be positive");
     checkArgument(serviceCidr.matches("\\d+\\.\\d+\\.\\d+\\.\\d+/\\d+"), "serviceCidr must be an IPv4 CIDR: %s", serviceCidr);
   }
@@ -60,6 +64,7 @@ public record ServerConfig(
     private WatchFaults watchFaults = WatchFaults.NONE;
     private final List<RequestInterceptor> interceptors = new ArrayList<>();
     private @Nullable PatchEngine patchEngine;
+    private Duration eventTtl = Duration.ofHours(1);
 
     private Builder(Ticker ticker) {
       this.ticker = ticker;
@@ -110,9 +115,15 @@ public record ServerConfig(
       return this;
     }
 
+    /** How long an Event lives after its last write; one hour by default, as kube-apiserver's {@code --event-ttl}. */
+    public Builder eventTtl(Duration value) {
+      this.eventTtl = value;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(ticker, seed, historyLimit, bookmarkInterval, serviceCidr, types, dispatcher,
-          watchFaults, ImmutableList.copyOf(interceptors), patchEngine);
+          watchFaults, ImmutableList.copyOf(interceptors), patchEngine, eventTtl);
     }
   }
 }

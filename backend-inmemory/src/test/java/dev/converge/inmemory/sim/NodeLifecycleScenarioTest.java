@@ -5,6 +5,7 @@ import static dev.converge.inmemory.sim.SimTesting.daemonSet;
 import static dev.converge.inmemory.sim.SimTesting.deployment;
 import static dev.converge.inmemory.sim.SimTesting.deploymentPods;
 import static dev.converge.inmemory.sim.SimTesting.dsStatus;
+import static dev.converge.inmemory.sim.SimTesting.events;
 import static dev.converge.inmemory.sim.SimTesting.fixedKubelet;
 import static dev.converge.inmemory.sim.SimTesting.podsOf;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -101,8 +102,15 @@ class NodeLifecycleScenarioTest {
     // The returning kubelet finds its Node and Lease, reports its status, re-reports its running pod Ready,
     // and finishes deleting the pods evicted while it was away.
     assertThat(sim.cluster().requests().since(mark)).filteredOn(r -> r.identity().equals("system:node:node-1"))
+        .filteredOn(r -> !r.resource().equals("events"))
         .extracting(r -> r.verb() + " " + r.resourceWithSubresource() + " " + r.code())
         .startsWith("create nodes 409", "get nodes 200", "create leases 409");
+    // Its Events repeat the first start's, so its event client patches their counts instead of creating more.
+    assertThat(sim.cluster().requests().since(mark)).filteredOn(r -> r.identity().equals("system:node:node-1"))
+        .filteredOn(r -> r.resource().equals("events")).extracting(r -> r.verb())
+        .contains("patch").doesNotContain("create");
+    assertThat(events(sim, "node-1")).contains("Starting: Starting kubelet. (2)",
+        "NodeNotReady: Node node-1 status is now: NodeNotReady (1)");
     assertThat(ready(sim, "node-1")).isEqualTo("True");
     assertThat(taints(sim, "node-1")).isEmpty();
     assertThat(dsStatus(sim, "agent").path("numberReady").asInt()).isEqualTo(3);

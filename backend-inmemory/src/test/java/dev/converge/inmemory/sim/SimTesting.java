@@ -18,6 +18,7 @@ final class SimTesting {
   static final GroupKind REPLICA_SET = GroupKind.of("apps", "ReplicaSet");
   static final GroupKind POD = GroupKind.of("", "Pod");
   static final GroupKind NODE = GroupKind.of("", "Node");
+  static final GroupKind EVENT = GroupKind.of("", "Event");
 
   private SimTesting() {}
 
@@ -61,6 +62,27 @@ final class SimTesting {
   static int status(Simulation sim, GroupKind kind, String name, String field) {
     Resource object = get(sim, kind, "default", name);
     return object == null ? 0 : object.status().path(field).asInt(0);
+  }
+
+  /**
+   * The Events about the object named {@code involvedName} (any namespace), oldest first, as
+   * {@code reason: message (count)} lines: what {@code kubectl describe} lists.
+   */
+  static List<String> events(Simulation sim, String involvedName) {
+    List<Resource> found = new ArrayList<>();
+    for (Resource event : sim.server().cache().objects(EVENT).values()) {
+      if (event.json().path("involvedObject").path("name").asText().equals(involvedName)) {
+        found.add(event);
+      }
+    }
+    found.sort(java.util.Comparator.comparing((Resource e) -> e.json().path("firstTimestamp").asText())
+        .thenComparing(Resource::name));
+    List<String> out = new ArrayList<>();
+    for (Resource event : found) {
+      out.add(event.json().path("reason").asText() + ": " + event.json().path("message").asText() + " ("
+          + event.json().path("count").asInt() + ")");
+    }
+    return out;
   }
 
   /** The pods whose controller is {@code ownerKind}/{@code ownerName}, in name order. */

@@ -51,18 +51,19 @@ class SimulateCommandTest {
          {"kind":"Deployment","namespace":"telemetry","name":"collector-proxy","desired":2,"available":2,"availableAtSeconds":8.949}]
         """).toString());
     JsonNode api = json.path("apiServer");
-    assertThat(api.path("requestsTotal").asLong()).isEqualTo(133);
+    assertThat(api.path("requestsTotal").asLong()).isEqualTo(187);
     assertThat(api.path("rejectedTotal").asLong()).isZero();
     List<String> identities = new ArrayList<>();
     api.path("byIdentity").forEach(row -> identities.add(row.path("identity").asText() + " " + row.path("requests").asLong()
         + " " + row.path("perMinute").asDouble() + " " + row.path("p99Ms").asDouble() + " " + row.path("rejected").asLong()));
-    // Kubelets renew leases every 10 s once registered; the engine (user converge) reads through its watch
-    // cache (one LIST and WATCH per kind), so after its writes it mostly waits on watch events.
+    // Kubelets renew leases every 10 s once registered and record their nodes' and pods' Events; the engine
+    // (user converge) reads through its watch cache (one LIST and WATCH per kind), so after its writes it mostly
+    // waits on watch events.
     assertThat(identities).containsExactly(
-        "system:node:* 55 27.5 10.0 0",
-        "system:kube-controller-manager 38 19.0 10.0 0",
+        "system:node:* 93 46.5 10.0 0",
+        "system:kube-controller-manager 47 23.5 10.0 0",
         "converge 22 11.0 10.0 0",
-        "system:kube-scheduler 11 5.5 10.0 0",
+        "system:kube-scheduler 18 9.0 10.0 0",
         "system:serviceaccount:telemetry:collector-proxy 6 3.0 0.0 0",
         "system:serviceaccount:telemetry:collector 1 0.5 1.022 0");
     assertThat(json.path("sloBreaches").isArray()).isTrue();

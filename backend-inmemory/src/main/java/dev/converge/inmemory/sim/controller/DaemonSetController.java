@@ -8,6 +8,7 @@ import dev.converge.api.ResourceKey;
 import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.json.Trees;
 import dev.converge.inmemory.server.DeleteParams;
+import dev.converge.inmemory.sim.runtime.EventRecorder;
 import dev.converge.inmemory.sim.runtime.Informer;
 import dev.converge.inmemory.sim.runtime.SharedInformers;
 import dev.converge.inmemory.sim.runtime.SimClient;
@@ -48,11 +49,13 @@ public final class DaemonSetController {
   private final PodFacts.Cache facts = new PodFacts.Cache();
   private final SnapshotCache snapshots = new SnapshotCache();
   private final SyncQueue<String> queue;
+  private final PodControlEvents events;
 
   public DaemonSetController(SimContext ctx, SimClient client, SharedInformers informers, NodeCache nodes,
       OwnedPods pods) {
     this.ctx = ctx;
     this.client = client;
+    this.events = new PodControlEvents(new EventRecorder(client, "daemonset-controller", ""));
     this.daemonSets = informers.of(DAEMON_SET);
     this.nodes = nodes;
     this.pods = pods;
@@ -191,6 +194,7 @@ public final class DaemonSetController {
       String node = plan.nodesNeedingPods().get(index);
       client.send((server, who) -> server.create(who,
           DaemonPods.pod(view, server.generateName(view.ds.name() + "-"), node, hash)), response -> {
+            events.created(view.ds, response);
             if (!response.ok()) {
               expectations.creationObserved(view.key);
               if (firstError[0] == null) {
@@ -211,6 +215,7 @@ public final class DaemonSetController {
       for (int i = 0; i < deleteDiff; i++) {
         ResourceKey pod = ResourceKey.namespaced("", "Pod", view.ds.namespace(), plan.podsToDelete().get(i));
         client.delete(pod, DeleteParams.defaults(), response -> {
+          events.deleted(view.ds, pod.name(), response);
           if (!response.ok()) {
             expectations.deletionObserved(view.key);
             if (!response.failedWith(BackendException.NotFound.class) && firstError[0] == null) {

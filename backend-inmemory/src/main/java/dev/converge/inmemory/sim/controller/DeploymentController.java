@@ -9,6 +9,7 @@ import dev.converge.api.Resource;
 import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.json.Trees;
 import dev.converge.inmemory.server.DeleteParams;
+import dev.converge.inmemory.sim.runtime.EventRecorder;
 import dev.converge.inmemory.sim.runtime.Informer;
 import dev.converge.inmemory.sim.runtime.SharedInformers;
 import dev.converge.inmemory.sim.runtime.SimClient;
@@ -38,6 +39,7 @@ public final class DeploymentController {
 
   private final SimContext ctx;
   private final SimClient client;
+  private final EventRecorder events;
   private final Informer deployments;
   private final Informer replicaSets;
   private final OwnedPods pods;
@@ -46,6 +48,7 @@ public final class DeploymentController {
   public DeploymentController(SimContext ctx, SimClient client, SharedInformers informers, OwnedPods pods) {
     this.ctx = ctx;
     this.client = client;
+    this.events = new EventRecorder(client, "deployment-controller", "");
     this.deployments = informers.of(DEPLOYMENT);
     this.replicaSets = informers.of(ReplicaSetController.REPLICA_SET);
     this.pods = pods;
@@ -349,13 +352,23 @@ public final class DeploymentController {
     ObjectNode root = Trees.shallowCopy(scale.rs().json());
     Trees.object(root, "spec").put("replicas", scale.replicas());
     DeploymentMath.replicaAnnotations(Trees.object(Trees.object(root, "metadata"), "annotations"), d);
+    int oldScale = DeploymentMath.replicas(scale.rs());
     client.update(Resource.of(root), response -> {
       if (!response.ok()) {
         then.accept(response.error());
       } else {
+        if (oldScale != scale.replicas()) {
+          scaled(d, scale.rs().name(), oldScale, scale.replicas());
+        }
         apply(scales, index + 1, d, then);
       }
     });
+  }
+
+  /** {@code scaleReplicaSet}'s Event: "Scaled up replica set web-6d4b from 0 to 3". */
+  private void scaled(Resource d, String rs, int from, int to) {
+    events.normal(d, "ScalingReplicaSet", "Scaled " + (from < to ? "up" : "down") + " replica set " + rs + " from "
+        + from + " to " + to);
   }
 
   /** {@code getNewReplicaSet} with {@code createIfNotExisted}. */
@@ -389,6 +402,10 @@ public final class DeploymentController {
     spec.set("template", podTemplate);
     client.create(Resource.of(root), response -> {
       if (response.ok()) {
+        int replicas = DeploymentMath.replicas(response.get());
+        if (replicas > 0) {
+          scaled(d, response.get().name(), 0, replicas);
+        }
         then.accept(response.get());
       } else if (response.failedWith(BackendException.AlreadyExists.class)) {
         client.get(Resource.of(root).key(), existing -> then.accept(existing.ok() ? existing.get() : null));

@@ -9,6 +9,7 @@ import dev.converge.api.Resource;
 import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.json.Trees;
 import dev.converge.inmemory.server.DeleteParams;
+import dev.converge.inmemory.sim.runtime.EventRecorder;
 import dev.converge.inmemory.sim.runtime.Informer;
 import dev.converge.inmemory.sim.runtime.SharedInformers;
 import dev.converge.inmemory.sim.runtime.SimClient;
@@ -43,10 +44,12 @@ public final class ReplicaSetController {
   private final OwnedPods pods;
   private final Expectations expectations;
   private final SyncQueue<String> queue;
+  private final PodControlEvents events;
 
   public ReplicaSetController(SimContext ctx, SimClient client, SharedInformers informers, OwnedPods pods) {
     this.ctx = ctx;
     this.client = client;
+    this.events = new PodControlEvents(new EventRecorder(client, "replicaset-controller", ""));
     this.replicaSets = informers.of(REPLICA_SET);
     this.pods = pods;
     this.expectations = new Expectations(ctx.clock());
@@ -116,6 +119,7 @@ public final class ReplicaSetController {
       Throwable[] firstError = new Throwable[1];
       SlowStart.run(creates, (index, finished) -> client.send((server, who) -> server.create(who,
           podFromTemplate(rs, server.generateName(rs.name() + "-"))), response -> {
+            events.created(rs, response);
             if (!response.ok()) {
               expectations.creationObserved(key);
               if (firstError[0] == null) {
@@ -141,6 +145,7 @@ public final class ReplicaSetController {
       int[] pending = {deletes};
       for (Resource pod : victims) {
         client.delete(pod.key(), DeleteParams.defaults(), response -> {
+          events.deleted(rs, pod.name(), response);
           if (!response.ok()) {
             expectations.deletionObserved(key);
             if (!response.failedWith(BackendException.NotFound.class) && firstError[0] == null) {

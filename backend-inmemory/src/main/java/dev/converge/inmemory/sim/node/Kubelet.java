@@ -12,6 +12,7 @@ import dev.converge.core.time.ScheduledTask;
 import dev.converge.inmemory.json.Trees;
 import dev.converge.inmemory.server.Identity;
 import dev.converge.inmemory.sim.runtime.ApiCall;
+import dev.converge.inmemory.sim.runtime.EventRecorder;
 import dev.converge.inmemory.sim.runtime.Informer;
 import dev.converge.inmemory.sim.runtime.Response;
 import dev.converge.inmemory.sim.runtime.SimClient;
@@ -31,6 +32,11 @@ import org.jspecify.annotations.Nullable;
  * bound to it, which it learns about through a watch with the field selector {@code spec.nodeName=<name>}
  * (served by the pod index). The pods' lives are in {@link PodLifecycle}.
  *
+ * <p>It records Events as a kubelet does, through a second client with its own throttle (the event client):
+ * {@code Starting} when it starts; the node's condition transitions ({@code NodeHasSufficientMemory},
+ * {@code NodeHasNoDiskPressure}, {@code NodeHasSufficientPID}), {@code NodeAllocatableEnforced} and
+ * {@code NodeReady} once registered; and its pods' image pulls, container starts, back-offs and stops.
+ *
  * <p>{@link #stop()} is a kubelet that dies: nothing more is written, so the node lifecycle controller marks the
  * node NotReady after its grace period. {@link #start()} after a stop is a kubelet that comes back.
  */
@@ -38,6 +44,9 @@ public final class Kubelet {
   static final GroupKind POD = GroupKind.of("", "Pod");
   static final GroupKind NODE = GroupKind.of("", "Node");
   static final GroupKind LEASE = GroupKind.of("coordination.k8s.io", "Lease");
+  /** The condition events of a healthy node's first status ({@code nodestatus.MemoryPressureCondition}, …). */
+  private static final String[] NODE_CONDITION_EVENTS =
+      {"NodeHasSufficientMemory", "NodeHasNoDiskPressure", "NodeHasSufficientPID"};
 
   private final SimContext ctx;
   private final KubeletConfig config;
@@ -47,6 +56,7 @@ public final class Kubelet {
   private final SimClient client;
   private final SplittableRandom random;
   private final PodLifecycle pods;
+  private final EventRecorder events;
   private @Nullable Informer informer;
   private @Nullable Resource lease;
   private @Nullable String nodeUid;
@@ -66,6 +76,7 @@ public final class Kubelet {
     this.client = ctx.client(ThrottleFactory.KUBELET, identity(name));
     this.random = ctx.random("kubelet/" + name);
     this.pods = new PodLifecycle(this, crashLoops);
+    this.events = new EventRecorder(ctx.client(ThrottleFactory.KUBELET_EVENTS, identity(name)), "kubelet", name);
   }
 
   /** The identity of node {@code name}'s kubelet ({@code system:node:<name>} in {@code system:nodes}). */
@@ -108,6 +119,11 @@ public final class Kubelet {
     return client;
   }
 
+  /** The Events this kubelet records. */
+  public EventRecorder events() {
+    return events;
+  }
+
   SplittableRandom random() {
     return random;
   }
@@ -132,6 +148,7 @@ public final class Kubelet {
     running = true;
     int current = ++epoch;
     ctx.event("kubelet/" + name, "start", "nodes/" + name);
+    events.normal(EventRecorder.Ref.node(name), "Starting", "Starting kubelet.");
     String now = now();
     readySince = now;
     client.create(NodeObjects.node(name, ordinal, pool, now), response -> {
@@ -172,6 +189,12 @@ public final class Kubelet {
 
   private void registered(Resource node, int current) {
     nodeUid = node.uid();
+    EventRecorder.Ref self = EventRecorder.Ref.node(name);
+    for (String condition : NODE_CONDITION_EVENTS) {
+      events.normal(self, condition, "Node " + name + " status is now: " + condition);
+    }
+    events.normal(self, "NodeAllocatableEnforced", "Updated Node Allocatable limit across pods");
+    events.normal(self, "NodeReady", "Node " + name + " status is now: NodeReady");
     Resource fresh = NodeObjects.lease(name, nodeUid == null ? "" : nodeUid, config.leaseDuration().toSeconds(),
         ctx.timestamps().micros(ctx.clock().now()));
     client.create(fresh, response -> {

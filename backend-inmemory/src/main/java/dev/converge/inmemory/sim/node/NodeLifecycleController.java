@@ -7,6 +7,7 @@ import dev.converge.api.GroupKind;
 import dev.converge.api.Json;
 import dev.converge.api.Resource;
 import dev.converge.inmemory.server.Pods;
+import dev.converge.inmemory.sim.runtime.EventRecorder;
 import dev.converge.inmemory.sim.runtime.Informer;
 import dev.converge.inmemory.sim.runtime.NameInstanceCache;
 import dev.converge.inmemory.sim.runtime.SharedInformers;
@@ -32,12 +33,17 @@ import java.util.TreeMap;
  * at once ({@code TaintNodesByCondition}) and NoExecute through a per-zone rate-limited queue
  * ({@code --node-eviction-rate} 0.1 nodes/s in a healthy zone, the secondary rate or nothing in a partially
  * disrupted one, none at all when every zone is fully disrupted). Taints go when the node is Ready again.
+ *
+ * <p>Its Events (source {@code node-controller}): {@code RegisteredNode} for every node it comes to know,
+ * {@code NodeNotReady} on a Ready node it marks Unknown, and a Warning {@code NodeNotReady} on each pod it marked
+ * not Ready.
  */
 public final class NodeLifecycleController {
   static final String ZONE_LABEL = "topology.kubernetes.io/zone";
 
   private final SimContext ctx;
   private final SimClient client;
+  private final EventRecorder events;
   private final NodeLifecycleConfig config;
   private final Informer nodes;
   private final Informer pods;
@@ -93,6 +99,7 @@ public final class NodeLifecycleController {
       NodeLifecycleConfig config) {
     this.ctx = ctx;
     this.client = client;
+    this.events = new EventRecorder(client, "node-controller", "");
     this.config = config;
     this.nodes = informers.of(Kubelet.NODE);
     this.pods = informers.of(Kubelet.POD);
@@ -128,6 +135,8 @@ public final class NodeLifecycleController {
     nodes.addHandler(new Informer.Handler() {
       @Override
       public void onAdd(Resource node) {
+        events.normal(nodeRef(node), "RegisteredNode", "Node " + node.name() + " event: Registered Node "
+            + node.name() + " in Controller");
         Health h = health(node.name());
         h.probeNanos = ctx.clock().nanoTime();
         observe(h, node);
@@ -213,6 +222,9 @@ public final class NodeLifecycleController {
       if (now - h.probeNanos > (h.ready.isEmpty() ? startupGrace : grace) && !h.ready.equals("Unknown")) {
         Resource node = nodes.get("", entry.getKey());
         if (node != null) {
+          if (h.ready.equals("True")) {
+            events.normal(nodeRef(node), "NodeNotReady", "Node " + node.name() + " status is now: NodeNotReady");
+          }
           markUnknown(node);
           h.ready = "Unknown";
           h.dirty = true;
@@ -259,9 +271,19 @@ public final class NodeLifecycleController {
       int slash = key.indexOf('/');
       Resource pod = pods.get(key.substring(0, slash), key.substring(slash + 1));
       if (pod != null && Pods.isReady(pod)) {
-        client.mergePatchStatus(pod.key(), podNotReady(pod, now), null);
+        // "record NodeNotReady event after updateStatus to make sure pod still exists" (MarkPodsNotReady)
+        client.mergePatchStatus(pod.key(), podNotReady(pod, now), response -> {
+          if (response.ok()) {
+            events.warning(pod, "NodeNotReady", "Node is not ready");
+          }
+        });
       }
     }
+  }
+
+  /** {@code RecordNodeEvent}'s reference to a node. */
+  private static EventRecorder.Ref nodeRef(Resource node) {
+    return new EventRecorder.Ref("Node", "v1", "", node.name(), node.uid() == null ? "" : node.uid(), "", "");
   }
 
   /** The NoSchedule taint follows the Ready condition at once; NoExecute removal is immediate too. */

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.converge.api.Resource;
 import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.server.DeleteParams;
+import dev.converge.inmemory.json.GoDurations;
 import dev.converge.inmemory.server.Pods;
+import dev.converge.inmemory.sim.runtime.EventRecorder;
 import dev.converge.inmemory.sim.runtime.Informer;
 import dev.converge.inmemory.sim.runtime.SimContext;
 import java.time.Duration;
@@ -22,6 +24,13 @@ import org.jspecify.annotations.Nullable;
  * restarts after the kubelet's back-off (10 s doubling to 5 min), unless its restart policy is Never, which
  * fails it. A pod marked for deletion is stopped within its grace period and then deleted with grace 0 and a
  * uid precondition, as the kubelet's status manager does.
+ *
+ * <p>The kubelet's Events about each container ({@code kubelet/events/event.go}, with the messages of
+ * {@code images/image_manager.go} and {@code kuberuntime_container.go}): {@code Pulling} when it asks for an
+ * image and {@code Pulled} when the pull ends ("… in 2.5s (4s including waiting)"; Kubernetes 1.30 added the
+ * image's size, which the simulation does not know, so the message stops before it), or {@code Pulled} "already
+ * present on machine"; {@code Created} and {@code Started} when the containers start; {@code BackOff} when a
+ * crashed container waits to restart; {@code Killing} when it is stopped.
  */
 final class PodLifecycle implements Informer.Handler {
   private final Kubelet kubelet;
@@ -144,11 +153,13 @@ final class PodLifecycle implements Informer.Handler {
     long now = kubelet.ctx().clock().nanoTime();
     long imagesAt = now;
     PodStartup startup = kubelet.config().startup();
+    EventRecorder.Ref pod = EventRecorder.Ref.to(run.pod);
     for (String section : new String[] {"initContainers", "containers"}) {
       for (JsonNode container : run.pod.spec().path(section)) {
         String image = container.path("image").asText();
+        EventRecorder.Ref ref = pod.at("spec." + section + "{" + container.path("name").asText() + "}");
         imagesAt = Math.max(imagesAt, imageReady(image, container.path("imagePullPolicy").asText("IfNotPresent"),
-            startup, now));
+            startup, now, ref));
       }
     }
     long startAt = imagesAt + startup.containerStart().sampleNanos(kubelet.random());
@@ -160,13 +171,20 @@ final class PodLifecycle implements Informer.Handler {
     });
   }
 
-  /** When {@code image} is present on the node: now if cached, else after this node's queued pulls. */
-  private long imageReady(String image, String policy, PodStartup startup, long now) {
+  /**
+   * When {@code image} is present on the node: now if cached, else after this node's queued pulls. Records the
+   * container's image Events ({@code ref}), the {@code Pulled} one when the pull ends.
+   */
+  private long imageReady(String image, String policy, PodStartup startup, long now, EventRecorder.Ref ref) {
     Long ready = imageReadyAt.get(image);
+    EventRecorder events = kubelet.events();
     if (ready != null && ready > now) {
+      events.normal(ref, "Pulling", "Pulling image \"" + image + "\"");
+      pulled(ref, image, ready - now, ready - now, ready);
       return ready;
     }
     if (ready != null && !policy.equals("Always")) {
+      events.normal(ref, "Pulled", "Container image \"" + image + "\" already present on machine");
       return now;
     }
     long duration = ready != null
@@ -177,11 +195,31 @@ final class PodLifecycle implements Informer.Handler {
     if (ready == null) {
       imageReadyAt.put(image, end);
     }
+    events.normal(ref, "Pulling", "Pulling image \"" + image + "\"");
+    pulled(ref, image, duration, end - now, end);
     return end;
+  }
+
+  /** The {@code Pulled} Event of a pull that ends at {@code end}, after {@code waited} in all. */
+  private void pulled(EventRecorder.Ref ref, String image, long pulling, long waited, long end) {
+    int current = kubelet.epoch();
+    kubelet.ctx().clock().scheduleAt(end, () -> {
+      if (current == kubelet.epoch()) {
+        kubelet.events().normal(ref, "Pulled", "Successfully pulled image \"" + image + "\" in "
+            + GoDurations.format(pulling) + " (" + GoDurations.format(waited) + " including waiting)");
+      }
+    });
   }
 
   private void started(PodRun run) {
     run.task = null;
+    EventRecorder.Ref pod = EventRecorder.Ref.to(run.pod);
+    for (JsonNode container : run.pod.spec().path("containers")) {
+      String name = container.path("name").asText();
+      EventRecorder.Ref ref = pod.container(name);
+      kubelet.events().normal(ref, "Created", "Created container: " + name);
+      kubelet.events().normal(ref, "Started", "Started container " + name);
+    }
     run.phase = "Running";
     run.running = true;
     run.waitingReason = "";
@@ -244,12 +282,22 @@ final class PodLifecycle implements Informer.Handler {
     run.restarts++;
     run.waitingReason = "CrashLoopBackOff";
     report(run);
+    EventRecorder.Ref pod = EventRecorder.Ref.to(run.pod);
+    for (JsonNode container : run.pod.spec().path("containers")) {
+      String name = container.path("name").asText();
+      kubelet.events().warning(pod.container(name), "BackOff", "Back-off restarting failed container " + name
+          + " in pod " + run.pod.name() + "_" + run.pod.namespace() + "(" + run.uid + ")");
+    }
     long backoff = kubelet.config().startup().backoffNanos(run.restarts);
     long restartAt = kubelet.ctx().clock().nanoTime() + backoff
         + kubelet.config().startup().containerStart().sampleNanos(kubelet.random());
     int current = kubelet.epoch();
     run.task = kubelet.ctx().clock().scheduleAt(restartAt, () -> {
       if (current == kubelet.epoch()) {
+        for (JsonNode container : run.pod.spec().path("containers")) {
+          kubelet.events().normal(pod.container(container.path("name").asText()), "Pulled",
+              "Container image \"" + container.path("image").asText() + "\" already present on machine");
+        }
         started(run);
       }
     });
@@ -267,6 +315,13 @@ final class PodLifecycle implements Informer.Handler {
     }
     run.cancel();
     run.terminating = true;
+    if (run.running) {
+      EventRecorder.Ref ref = EventRecorder.Ref.to(pod);
+      for (JsonNode container : pod.spec().path("containers")) {
+        String name = container.path("name").asText();
+        kubelet.events().normal(ref.container(name), "Killing", "Stopping container " + name);
+      }
+    }
     long grace = pod.metadata().path("deletionGracePeriodSeconds").asLong(30) * 1_000_000_000L;
     long stop = Math.min(grace, kubelet.config().startup().stop().sampleNanos(kubelet.random()));
     int current = kubelet.epoch();

@@ -3,6 +3,7 @@ package dev.converge.inmemory.sim.node;
 import dev.converge.api.Resource;
 import dev.converge.core.time.ScheduledTask;
 import dev.converge.inmemory.server.DeleteParams;
+import dev.converge.inmemory.sim.runtime.EventRecorder;
 import dev.converge.inmemory.sim.runtime.Informer;
 import dev.converge.inmemory.sim.runtime.SharedInformers;
 import dev.converge.inmemory.sim.runtime.SimClient;
@@ -22,10 +23,13 @@ import java.util.Map;
  * {@code tolerationSeconds} of the tolerations it uses has passed; a pod that tolerates them for ever (every
  * DaemonSet pod tolerates not-ready and unreachable) stays. When the taints go, pending evictions are
  * cancelled. Ordinary pods get 300-second tolerations from the DefaultTolerationSeconds admission defaults.
+ * Each deletion is announced by a {@code TaintManagerEviction} Event ("Marking for deletion Pod ns/name",
+ * source {@code taint-eviction-controller}).
  */
 public final class TaintEvictionController {
   private final SimContext ctx;
   private final SimClient client;
+  private final EventRecorder events;
   private final Informer nodes;
   private final Informer pods;
   private final Map<ObjectName, ScheduledTask> pending = new HashMap<>();
@@ -35,6 +39,7 @@ public final class TaintEvictionController {
   public TaintEvictionController(SimContext ctx, SimClient client, SharedInformers informers) {
     this.ctx = ctx;
     this.client = client;
+    this.events = new EventRecorder(client, "taint-eviction-controller", "");
     this.nodes = informers.of(Kubelet.NODE);
     this.pods = informers.of(Kubelet.POD);
     nodes.addHandler(Informer.Handler.of(this::nodeChanged, last -> noExecute.remove(last.name())));
@@ -122,6 +127,8 @@ public final class TaintEvictionController {
     }
     evictions++;
     ctx.event("taint-eviction-controller", "evict", "pods/" + name);
+    events.normal(new EventRecorder.Ref("Pod", "v1", name.namespace(), name.name(), "", "", ""),
+        "TaintManagerEviction", "Marking for deletion Pod " + name.namespace() + "/" + name.name());
     client.delete(pod.key(), DeleteParams.defaults().withUid(pod.uid()), null);
   }
 

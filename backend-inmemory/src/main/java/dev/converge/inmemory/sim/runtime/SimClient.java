@@ -64,6 +64,11 @@ public final class SimClient {
     return runtime.clock();
   }
 
+  /** The simulation this client belongs to. */
+  SimContext context() {
+    return runtime;
+  }
+
   /** Requests sent so far, retries included. */
   public long sent() {
     return sent;

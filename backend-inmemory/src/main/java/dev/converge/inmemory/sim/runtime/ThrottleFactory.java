@@ -15,13 +15,18 @@ public interface ThrottleFactory {
   String SCHEDULER = "kube-scheduler";
   /** The component name of every kubelet's client. */
   String KUBELET = "kubelet";
+  /**
+   * The component name of every kubelet's second client, the one its events are written through
+   * ({@code kubeDeps.EventClient}, throttled by {@code eventRecordQPS}/{@code eventBurst}).
+   */
+  String KUBELET_EVENTS = "kubelet-events";
 
   /** The throttle of a new client process of {@code component} acting as {@code identity}. */
   ClientThrottle throttleFor(String component, Identity identity);
 
   /**
-   * Kubernetes' defaults: kube-controller-manager 20 qps / burst 30, kube-scheduler 50/100, kubelet 50/100,
-   * anything else client-go's 5/10.
+   * Kubernetes' defaults: kube-controller-manager 20 qps / burst 30, kube-scheduler 50/100, kubelet 50/100 and
+   * its event client 50/100 ({@code eventRecordQPS}, {@code eventBurst}), anything else client-go's 5/10.
    */
   static ThrottleFactory kubernetesDefaults() {
     return (component, identity) -> {
@@ -30,6 +35,7 @@ public interface ThrottleFactory {
           return ClientThrottle.tokenBucket(20, 30);
         case SCHEDULER:
         case KUBELET:
+        case KUBELET_EVENTS:
           return ClientThrottle.tokenBucket(50, 100);
         default:
           return ClientThrottle.tokenBucket(5, 10);

@@ -7,6 +7,7 @@ import dev.converge.api.Json;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
 import dev.converge.inmemory.server.Identity;
+import dev.converge.inmemory.sim.runtime.EventRecorder;
 import dev.converge.inmemory.sim.runtime.Informer;
 import dev.converge.inmemory.sim.runtime.SimClient;
 import dev.converge.inmemory.sim.runtime.SimContext;
@@ -33,9 +34,15 @@ import java.util.TreeMap;
  * checked against nodes from a rotating start until {@code numFeasibleNodesToFind} fit. A pod that fits
  * nowhere gets {@code PodScheduled=False, reason Unschedulable} and waits until a node or pod changes, or
  * five minutes ({@code podMaxInUnschedulablePodsDuration}).
+ *
+ * <p>Its Events, written through a second client as kube-scheduler's event client: {@code Scheduled}
+ * ("Successfully assigned ns/pod to node") once a binding succeeded, {@code FailedScheduling} with the
+ * condition's message when a pod fits nowhere; the source is the scheduler's name, {@code default-scheduler}.
  */
 public final class KubeScheduler {
   public static final Identity IDENTITY = Identity.user("system:kube-scheduler");
+  /** The profile's {@code schedulerName}, the source of its Events. */
+  public static final String SCHEDULER_NAME = "default-scheduler";
   static final GroupKind POD = GroupKind.of("", "Pod");
   static final GroupKind NODE = GroupKind.of("", "Node");
   /** {@code minFeasibleNodesToFind}. */
@@ -44,6 +51,7 @@ public final class KubeScheduler {
 
   private final SimContext ctx;
   private final SimClient client;
+  private final EventRecorder events;
   private final SplittableRandom random;
   private final Duration cycle;
   private final Informer pods;
@@ -85,6 +93,7 @@ public final class KubeScheduler {
     this.ctx = ctx;
     this.cycle = cycle;
     this.client = ctx.client(ThrottleFactory.SCHEDULER, IDENTITY);
+    this.events = new EventRecorder(ctx.client(ThrottleFactory.SCHEDULER, IDENTITY), SCHEDULER_NAME, "");
     this.random = ctx.random("kube-scheduler");
     this.pods = Informer.of(client, POD);
     this.nodes = Informer.of(client, NODE);
@@ -114,6 +123,11 @@ public final class KubeScheduler {
   /** Pods bound so far (binding requests sent). */
   public long scheduled() {
     return scheduled;
+  }
+
+  /** The scheduler's Events. */
+  public EventRecorder events() {
+    return events;
   }
 
   /** Scheduling attempts that found no node. */
@@ -282,6 +296,10 @@ public final class KubeScheduler {
     account(name, node.info.name(), request, true);
     scheduled++;
     client.bind(pod.key(), node.info.name(), response -> {
+      if (response.ok()) {
+        events.normal(pod, "Scheduled", "Successfully assigned " + pod.namespace() + "/" + pod.name() + " to "
+            + node.info.name());
+      }
       Placed current = placed.get(name);
       if (!response.ok() && current != null && current.assumed()) {
         // The binding failed: forget the assumed pod and try it again after a back-off.
@@ -319,6 +337,7 @@ public final class KubeScheduler {
     condition.put("reason", "Unschedulable");
     condition.put("message", message.toString());
     client.mergePatchStatus(pod.key(), patch, null);
+    events.warning(pod, "FailedScheduling", message.toString());
   }
 
   private void account(ObjectName name, String node, Resources request, boolean assumed) {

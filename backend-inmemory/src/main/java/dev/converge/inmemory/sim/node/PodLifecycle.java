@@ -200,13 +200,19 @@ final class PodLifecycle implements Informer.Handler {
     return end;
   }
 
+  /** {@code Duration.Truncate(time.Millisecond)}, as the image manager writes its durations. */
+  private static long toMillis(long nanos) {
+    return nanos - nanos % 1_000_000L;
+  }
+
   /** The {@code Pulled} Event of a pull that ends at {@code end}, after {@code waited} in all. */
   private void pulled(EventRecorder.Ref ref, String image, long pulling, long waited, long end) {
     int current = kubelet.epoch();
     kubelet.ctx().clock().scheduleAt(end, () -> {
       if (current == kubelet.epoch()) {
         kubelet.events().normal(ref, "Pulled", "Successfully pulled image \"" + image + "\" in "
-            + GoDurations.format(pulling) + " (" + GoDurations.format(waited) + " including waiting)");
+            + GoDurations.format(toMillis(pulling)) + " (" + GoDurations.format(toMillis(waited))
+            + " including waiting)");
       }
     });
   }

@@ -73,7 +73,6 @@ public final class EventRecorder {
   private final EventCorrelator correlator = new EventCorrelator();
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private boolean writing;
-  private long lastNameNanos = Long.MIN_VALUE;
   private long recorded;
   private long dropped;
   private long filtered;
@@ -144,15 +143,11 @@ public final class EventRecorder {
     }
   }
 
-  /**
-   * {@code fmt.Sprintf("%v.%x", ref.Name, t.UnixNano())}. Two events of one process never share a nanosecond
-   * in Kubernetes; on the virtual clock they may, so the nanoseconds only ever go up.
-   */
+  /** {@code fmt.Sprintf("%v.%x", ref.Name, t.UnixNano())}, the nanoseconds unique in the simulation. */
   private String name(Ref object) {
     Instant now = client.clock().now();
-    long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    lastNameNanos = Math.max(nanos, lastNameNanos + 1);
-    return object.name() + "." + Long.toHexString(lastNameNanos);
+    long nanos = client.context().eventNameNanos(now.getEpochSecond() * 1_000_000_000L + now.getNano());
+    return object.name() + "." + Long.toHexString(nanos);
   }
 
   private void writeNext() {

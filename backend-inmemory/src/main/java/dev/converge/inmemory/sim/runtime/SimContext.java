@@ -19,6 +19,7 @@ public final class SimContext {
   private final ThrottleFactory throttles;
   private final Timestamps timestamps = new Timestamps();
   private @Nullable RequestRecord last;
+  private long lastEventNanos = Long.MIN_VALUE;
   private RequestAdmission admission = RequestAdmission.immediate();
 
   public SimContext(VirtualScheduler clock, ApiServer server, Randoms randoms, Trace trace, ThrottleFactory throttles) {
@@ -53,6 +54,17 @@ public final class SimContext {
 
   public Timestamps timestamps() {
     return timestamps;
+  }
+
+  /**
+   * The Unix nanoseconds an Event recorded at {@code unixNanos} is named after ({@code <object>.<hex>}): never
+   * the same twice in one simulation. Processes of a real cluster never record two events in one nanosecond;
+   * on the virtual clock components do (a scheduler's {@code Scheduled} and a kubelet's {@code Pulling} for one
+   * pod), and the second would be refused as already existing.
+   */
+  long eventNameNanos(long unixNanos) {
+    lastEventNanos = Math.max(unixNanos, lastEventNanos + 1);
+    return lastEventNanos;
   }
 
   /** Records a simulation event (not an API request: those are traced by the simulation itself). */

@@ -31,31 +31,45 @@ final class EventCorrelator {
   static final long SPAM_TOKEN_NANOS = 300_000_000_000L;
   static final String COMBINED_PREFIX = "(combined from similar events): ";
 
-  /** An event as the correlator sees it: the fields its keys are made of, and the name it would be created as. */
+  /**
+   * An event as the correlator sees it: the fields its keys are made of, and the name it would be created as.
+   * The keys are records of the event's own strings rather than client-go's concatenations: the same equality
+   * (but for the concatenation's accidental collisions), without a long string per event and cache.
+   */
   record Candidate(String component, String host, EventRecorder.Ref object, String type, String reason,
       String message, String name) {
 
-    /** {@code getEventKey}: everything, the message included. */
-    String eventKey() {
-      return component + host + object.kind() + object.namespace() + object.name() + object.fieldPath()
-          + object.uid() + object.apiVersion() + type + reason + message;
+    /** {@code getEventKey}: everything, the message and the field path included. */
+    EventKey eventKey() {
+      return new EventKey(component, host, object.kind(), object.namespace(), object.name(), object.fieldPath(),
+          object.uid(), object.apiVersion(), type, reason, message);
     }
 
-    /** {@code getSpamKey}: source and object. */
-    String spamKey() {
-      return component + host + object.kind() + object.namespace() + object.name() + object.uid()
-          + object.apiVersion();
+    /** {@code getSpamKey}: source and object (not the field path). */
+    SpamKey spamKey() {
+      return new SpamKey(component, host, object.kind(), object.namespace(), object.name(), object.uid(),
+          object.apiVersion());
     }
 
     /**
-     * {@code EventAggregatorByReasonFunc}: source, object, type, reason and the reporting controller and
-     * instance (the source's component and host again, as the recorder sets them).
+     * {@code EventAggregatorByReasonFunc}: source, object (not the field path), type and reason; the reporting
+     * controller and instance it adds are the source's component and host again, as the recorder sets them.
      */
-    String aggregateKey() {
-      return component + host + object.kind() + object.namespace() + object.name() + object.uid()
-          + object.apiVersion() + type + reason + component + host;
+    AggregateKey aggregateKey() {
+      return new AggregateKey(spamKey(), type, reason);
     }
   }
+
+  /** {@code getEventKey}'s fields. */
+  record EventKey(String component, String host, String kind, String namespace, String name, String fieldPath,
+      String uid, String apiVersion, String type, String reason, String message) {}
+
+  /** {@code getSpamKey}'s fields. */
+  record SpamKey(String component, String host, String kind, String namespace, String name, String uid,
+      String apiVersion) {}
+
+  /** {@code EventAggregatorByReasonFunc}'s aggregate key. */
+  record AggregateKey(SpamKey source, String type, String reason) {}
 
   /**
    * The correlator's verdict.
@@ -72,10 +86,38 @@ final class EventCorrelator {
   /** The logger's memory of one event key ({@code eventLog}). */
   private record Seen(int count, long firstNanos, String name) {}
 
-  /** An aggregation group ({@code aggregateRecord}). */
+  /**
+   * An aggregation group ({@code aggregateRecord}): its distinct messages, held as one string until there is a
+   * second (most groups never have one), and when the last of them came.
+   */
   private static final class Group {
-    final Set<String> messages = new HashSet<>();
+    @Nullable String only;
+    @Nullable Set<String> messages;
     long lastNanos;
+
+    void add(String message) {
+      if (messages != null) {
+        messages.add(message);
+      } else if (only == null) {
+        only = message;
+      } else if (!only.equals(message)) {
+        messages = new HashSet<>();
+        messages.add(only);
+        messages.add(message);
+        only = null;
+      }
+    }
+
+    int size() {
+      return messages != null ? messages.size() : only != null ? 1 : 0;
+    }
+
+    /** {@code PopAny}: keep the set below the maximum. */
+    void removeAny() {
+      Iterator<String> any = messages.iterator();
+      any.next();
+      any.remove();
+    }
   }
 
   /** A passive token bucket in nanoseconds of credit ({@code TryAccept}). */
@@ -100,9 +142,9 @@ final class EventCorrelator {
     }
   }
 
-  private final Map<String, Group> groups = lru();
-  private final Map<String, Seen> seen = lru();
-  private final Map<String, Bucket> buckets = lru();
+  private final Map<AggregateKey, Group> groups = lru();
+  private final Map<Object, Seen> seen = lru();
+  private final Map<SpamKey, Bucket> buckets = lru();
 
   /**
    * Correlates {@code event}, recorded at {@code now}; {@code aggregateName} names the event if it has to be
@@ -110,21 +152,19 @@ final class EventCorrelator {
    */
   Result correlate(Candidate event, long now, String aggregateName) {
     // EventAggregate
-    String key = event.eventKey();
+    Object key = event.eventKey();
     String name = event.name();
     String message = event.message();
-    String aggregateKey = event.aggregateKey();
+    AggregateKey aggregateKey = event.aggregateKey();
     Group group = groups.get(aggregateKey);
     if (group == null || now - group.lastNanos > AGGREGATE_INTERVAL_NANOS) {
       group = new Group();
     }
-    group.messages.add(event.message());
+    group.add(event.message());
     group.lastNanos = now;
     groups.put(aggregateKey, group);
-    if (group.messages.size() >= AGGREGATE_MAX_EVENTS) {
-      Iterator<String> any = group.messages.iterator();
-      any.next();
-      any.remove();
+    if (group.size() >= AGGREGATE_MAX_EVENTS) {
+      group.removeAny();
       key = aggregateKey;
       name = aggregateName;
       message = COMBINED_PREFIX + event.message();
@@ -142,12 +182,13 @@ final class EventCorrelator {
     }
     seen.put(key, new Seen(count, first, name));
     // filterFunc
-    Bucket bucket = buckets.get(event.spamKey());
+    SpamKey spamKey = event.spamKey();
+    Bucket bucket = buckets.get(spamKey);
     if (bucket == null) {
       bucket = new Bucket(now);
     }
     boolean accepted = bucket.tryAccept(now);
-    buckets.put(event.spamKey(), bucket);
+    buckets.put(spamKey, bucket);
     return new Result(!accepted, name, message, count, first, patch);
   }
 
@@ -159,10 +200,10 @@ final class EventCorrelator {
     seen.put(written.eventKey(), new Seen(count, firstNanos, written.name()));
   }
 
-  private static <V> Map<String, V> lru() {
-    return new LinkedHashMap<>(64, 0.75f, true) {
+  private static <K, V> Map<K, V> lru() {
+    return new LinkedHashMap<>(16, 0.75f, true) {
       @Override
-      protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+      protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
         return size() > LRU_ENTRIES;
       }
     };

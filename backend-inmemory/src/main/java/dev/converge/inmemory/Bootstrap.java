@@ -1,9 +1,12 @@
 package dev.converge.inmemory;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.converge.api.Json;
 import dev.converge.api.Resource;
 import dev.converge.inmemory.server.ApiServer;
 import dev.converge.inmemory.server.Identity;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a freshly installed cluster holds before anyone uses it: the system namespaces, the bootstrap RBAC
@@ -28,6 +31,8 @@ final class Bootstrap {
          "metadata":{"name":"cluster-admin","labels":{"kubernetes.io/bootstrapping":"rbac-defaults"}},
          "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"cluster-admin"},
          "subjects":[{"apiGroup":"rbac.authorization.k8s.io","kind":"Group","name":"system:masters"}]}"""));
+    controllerRole(server, "clusterrole-aggregation-controller",
+        "[" + rule("escalate,get,list,patch,update,watch", "rbac.authorization.k8s.io", "clusterroles") + "]");
     controllerRole(server, "generic-garbage-collector",
         "[{\"apiGroups\":[\"*\"],\"resources\":[\"*\"],\"verbs\":[\"delete\",\"get\",\"list\",\"patch\",\"update\",\"watch\"]}]");
     controllerRole(server, "namespace-controller",
@@ -54,6 +59,130 @@ final class Bootstrap {
                      "annotations":{"rbac.authorization.kubernetes.io/autoupdate":"true"}},
          "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"system:basic-user"},
          "subjects":[{"apiGroup":"rbac.authorization.k8s.io","kind":"Group","name":"system:authenticated"}]}"""));
+    userFacingRoles(server);
+  }
+
+  private static final String READ = "get,list,watch";
+  private static final String WRITE = "create,update,patch,delete,deletecollection";
+  private static final String READ_WRITE = READ + "," + WRITE;
+
+  /**
+   * The bootstrap policy's user-facing roles, as Kubernetes 1.32 has them ({@code bootstrappolicy/policy.go}):
+   * {@code system:discovery} and {@code system:public-info-viewer} (non-resource URLs, bound to every
+   * authenticated user, the latter to unauthenticated ones too), and the aggregated {@code admin},
+   * {@code edit} and {@code view}, whose rules the aggregation controller fills from
+   * {@code system:aggregate-to-admin}, {@code -edit} and {@code -view} and from any ClusterRole labelled
+   * {@code rbac.authorization.k8s.io/aggregate-to-<role>: "true"} (a CRD's roles, typically). {@code edit} is
+   * labelled to aggregate into {@code admin}, {@code view} into {@code edit}.
+   */
+  private static void userFacingRoles(ApiServer server) {
+    clusterRole(server, "system:discovery", "", "", "[{\"verbs\":[\"get\"],\"nonResourceURLs\":[\"/livez\",\"/readyz\","
+        + "\"/healthz\",\"/version\",\"/version/\",\"/openapi\",\"/openapi/*\",\"/api\",\"/api/*\",\"/apis\",\"/apis/*\"]}]");
+    clusterRoleBinding(server, "system:discovery", "system:authenticated");
+    clusterRole(server, "system:public-info-viewer", "", "", "[{\"verbs\":[\"get\"],\"nonResourceURLs\":[\"/livez\","
+        + "\"/readyz\",\"/healthz\",\"/version\",\"/version/\"]}]");
+    clusterRoleBinding(server, "system:public-info-viewer", "system:authenticated", "system:unauthenticated");
+    clusterRole(server, "admin", "", "admin", null);
+    clusterRole(server, "edit", "admin", "edit", null);
+    clusterRole(server, "view", "edit", "view", null);
+    clusterRole(server, "system:aggregate-to-admin", "admin", "", "[" + String.join(",",
+        rule("create", "authorization.k8s.io", "localsubjectaccessreviews"),
+        rule(READ_WRITE, "rbac.authorization.k8s.io", "roles,rolebindings")) + "]");
+    clusterRole(server, "system:aggregate-to-edit", "edit", "", "[" + String.join(",",
+        rule(READ, "", "pods/attach,pods/proxy,pods/exec,pods/portforward,secrets,services/proxy"),
+        rule("impersonate", "", "serviceaccounts"),
+        rule(WRITE, "", "pods,pods/attach,pods/proxy,pods/exec,pods/portforward"),
+        rule("create", "", "pods/eviction"),
+        rule(WRITE, "", "replicationcontrollers,replicationcontrollers/scale,serviceaccounts,services,services/proxy,"
+            + "persistentvolumeclaims,configmaps,secrets,events"),
+        rule("create", "", "serviceaccounts/token"),
+        rule(WRITE, "apps", "statefulsets,statefulsets/scale,daemonsets,deployments,deployments/scale,"
+            + "deployments/rollback,replicasets,replicasets/scale"),
+        rule(WRITE, "autoscaling", "horizontalpodautoscalers"),
+        rule(WRITE, "batch", "jobs,cronjobs"),
+        rule(WRITE, "extensions", "daemonsets,deployments,deployments/scale,deployments/rollback,ingresses,replicasets,"
+            + "replicasets/scale,replicationcontrollers/scale,networkpolicies"),
+        rule(WRITE, "policy", "poddisruptionbudgets"),
+        rule(WRITE, "networking.k8s.io", "networkpolicies,ingresses"),
+        rule(READ_WRITE, "coordination.k8s.io", "leases")) + "]");
+    clusterRole(server, "system:aggregate-to-view", "view", "", "[" + String.join(",",
+        rule(READ, "", "pods,replicationcontrollers,replicationcontrollers/scale,serviceaccounts,services,services/status,"
+            + "endpoints,persistentvolumeclaims,persistentvolumeclaims/status,configmaps"),
+        rule(READ, "", "limitranges,resourcequotas,bindings,events,pods/status,resourcequotas/status,namespaces/status,"
+            + "replicationcontrollers/status,pods/log"),
+        rule(READ, "", "namespaces"),
+        rule(READ, "discovery.k8s.io", "endpointslices"),
+        rule(READ, "apps", "controllerrevisions,statefulsets,statefulsets/status,statefulsets/scale,daemonsets,"
+            + "daemonsets/status,deployments,deployments/status,deployments/scale,replicasets,replicasets/status,"
+            + "replicasets/scale"),
+        rule(READ, "autoscaling", "horizontalpodautoscalers,horizontalpodautoscalers/status"),
+        rule(READ, "batch", "jobs,cronjobs,cronjobs/status,jobs/status"),
+        rule(READ, "extensions", "daemonsets,daemonsets/status,deployments,deployments/scale,deployments/status,"
+            + "ingresses,ingresses/status,replicasets,replicasets/scale,replicasets/status,replicationcontrollers/scale,"
+            + "networkpolicies"),
+        rule(READ, "policy", "poddisruptionbudgets,poddisruptionbudgets/status"),
+        rule(READ, "networking.k8s.io", "networkpolicies,ingresses,ingresses/status")) + "]");
+  }
+
+  /**
+   * A bootstrap ClusterRole: labelled to aggregate into {@code aggregateTo} and aggregating
+   * {@code aggregateFrom} (either may be empty), with {@code rules} (JSON) unless it aggregates.
+   */
+  private static void clusterRole(ApiServer server, String name, String aggregateTo, String aggregateFrom,
+      @Nullable String rules) {
+    ObjectNode role = Json.object();
+    role.put("apiVersion", "rbac.authorization.k8s.io/v1");
+    role.put("kind", "ClusterRole");
+    ObjectNode metadata = role.putObject("metadata");
+    metadata.put("name", name);
+    ObjectNode labels = metadata.putObject("labels");
+    labels.put("kubernetes.io/bootstrapping", "rbac-defaults");
+    if (!aggregateTo.isEmpty()) {
+      labels.put("rbac.authorization.k8s.io/aggregate-to-" + aggregateTo, "true");
+    }
+    metadata.putObject("annotations").put("rbac.authorization.kubernetes.io/autoupdate", "true");
+    if (!aggregateFrom.isEmpty()) {
+      role.putObject("aggregationRule").putArray("clusterRoleSelectors").addObject().putObject("matchLabels")
+          .put("rbac.authorization.k8s.io/aggregate-to-" + aggregateFrom, "true");
+    }
+    if (rules != null) {
+      role.set("rules", Json.parse(rules));
+    }
+    server.create(Identity.admin(), Resource.of(role));
+  }
+
+  private static void clusterRoleBinding(ApiServer server, String name, String... groups) {
+    ObjectNode binding = Json.object();
+    binding.put("apiVersion", "rbac.authorization.k8s.io/v1");
+    binding.put("kind", "ClusterRoleBinding");
+    ObjectNode metadata = binding.putObject("metadata");
+    metadata.put("name", name);
+    metadata.putObject("labels").put("kubernetes.io/bootstrapping", "rbac-defaults");
+    metadata.putObject("annotations").put("rbac.authorization.kubernetes.io/autoupdate", "true");
+    ObjectNode roleRef = binding.putObject("roleRef");
+    roleRef.put("apiGroup", "rbac.authorization.k8s.io");
+    roleRef.put("kind", "ClusterRole");
+    roleRef.put("name", name);
+    ArrayNode subjects = binding.putArray("subjects");
+    for (String group : groups) {
+      subjects.addObject().put("apiGroup", "rbac.authorization.k8s.io").put("kind", "Group").put("name", group);
+    }
+    server.create(Identity.admin(), Resource.of(binding));
+  }
+
+  /** One PolicyRule as JSON: comma-separated verbs and resources of one API group. */
+  private static String rule(String verbs, String group, String resources) {
+    ObjectNode rule = Json.object();
+    ArrayNode verbList = rule.putArray("verbs");
+    for (String verb : verbs.split(",")) {
+      verbList.add(verb);
+    }
+    rule.putArray("apiGroups").add(group);
+    ArrayNode resourceList = rule.putArray("resources");
+    for (String resource : resources.split(",")) {
+      resourceList.add(resource);
+    }
+    return rule.toString();
   }
 
   private static void controllerRole(ApiServer server, String controller, String rules) {

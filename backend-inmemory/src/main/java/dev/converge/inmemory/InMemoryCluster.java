@@ -5,6 +5,7 @@ import dev.converge.api.Json;
 import dev.converge.api.Resource;
 import dev.converge.api.Ticker;
 import dev.converge.inmemory.accounting.RequestLog;
+import dev.converge.inmemory.controllers.ClusterRoleAggregationController;
 import dev.converge.inmemory.controllers.ControllerManager;
 import dev.converge.inmemory.controllers.CrdController;
 import dev.converge.inmemory.controllers.GarbageCollector;
@@ -19,9 +20,10 @@ import java.util.function.Consumer;
  * An in-memory cluster ready for tests in one line: {@code InMemoryCluster.create(ticker, seed)}. It holds an
  * {@link ApiServer} serving the built-in kinds, bootstrapped as kubeadm leaves a cluster (namespaces
  * {@code default}, {@code kube-system}, {@code kube-public}, {@code kube-node-lease}; the {@code cluster-admin}
- * ClusterRole bound to {@code system:masters}; the controllers' roles; the {@code kubernetes} Service), and
- * the garbage collector, namespace controller and CRD controller, which by default run to completion after
- * every request. The bootstrap requests are not in the request log.
+ * ClusterRole bound to {@code system:masters}; the user-facing {@code admin}, {@code edit} and {@code view}; the
+ * controllers' roles; the {@code kubernetes} Service), and the garbage collector, namespace, CRD and ClusterRole
+ * aggregation controllers, which by default run to completion after every request. The bootstrap requests are
+ * not in the request log.
  */
 public final class InMemoryCluster {
   private final ApiServer server;
@@ -36,6 +38,7 @@ public final class InMemoryCluster {
     controllers.add(new CrdController(server));
     controllers.add(new GarbageCollector(server));
     controllers.add(new NamespaceController(server));
+    controllers.add(new ClusterRoleAggregationController(server));
     server.setPostRequestHook(controllers::afterRequest);
     Bootstrap.apply(server);
     server.requests().clear();

@@ -74,11 +74,15 @@ class ReviewsTest {
     assertThatThrownBy(() -> server.review(ADMIN, Reviews.SELF_SUBJECT_ACCESS_REVIEW, "", Json.parse("{\"spec\":{}}")))
         .isInstanceOf(BackendException.Invalid.class)
         .hasMessageContaining("exactly one of nonResourceAttributes or resourceAttributes must be specified");
-    String healthz = "{\"spec\":{\"nonResourceAttributes\":{\"path\":\"/healthz\",\"verb\":\"get\"}}}";
-    assertThat(server.review(ADMIN, Reviews.SELF_SUBJECT_ACCESS_REVIEW, "", Json.parse(healthz))
+    String metrics = "{\"spec\":{\"nonResourceAttributes\":{\"path\":\"/metrics\",\"verb\":\"get\"}}}";
+    assertThat(server.review(ADMIN, Reviews.SELF_SUBJECT_ACCESS_REVIEW, "", Json.parse(metrics))
         .path("status").path("allowed").asBoolean()).isTrue();
-    assertThat(server.review(BOB, Reviews.SELF_SUBJECT_ACCESS_REVIEW, "", Json.parse(healthz))
+    assertThat(server.review(BOB, Reviews.SELF_SUBJECT_ACCESS_REVIEW, "", Json.parse(metrics))
         .path("status").path("allowed").asBoolean()).isFalse();
+    // system:public-info-viewer lets every user read the health endpoints.
+    String healthz = "{\"spec\":{\"nonResourceAttributes\":{\"path\":\"/healthz\",\"verb\":\"get\"}}}";
+    assertThat(server.review(BOB, Reviews.SELF_SUBJECT_ACCESS_REVIEW, "", Json.parse(healthz))
+        .path("status").path("allowed").asBoolean()).isTrue();
   }
 
   @Test

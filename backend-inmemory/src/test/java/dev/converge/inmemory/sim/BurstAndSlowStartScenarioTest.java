@@ -51,9 +51,12 @@ class BurstAndSlowStartScenarioTest {
       }
     }
     List<Integer> batches = new ArrayList<>(byMillisecond.values());
-    // Three syncs: 250 (1, 2, 4, …, 64, 123), 250 again, then the last 100 (1, 2, 4, 8, 16, 32, 37).
+    // Three syncs: 250 (1, 2, 4, …, 64, 123), 250 again, then the last 100 (1, 2, 4, 8, 16, 32, 37) and the one
+    // whose create met a generated name already taken (409, as generateName's five random characters can).
     assertThat(batches).containsExactly(1, 2, 4, 8, 16, 32, 64, 123, 1, 2, 4, 8, 16, 32, 64, 123,
-        1, 2, 4, 8, 16, 32, 37);
+        1, 2, 4, 8, 16, 32, 38);
+    assertThat(sim.cluster().requests().count(r -> r.identity().equals("system:kube-controller-manager")
+        && r.verb().equals("create") && r.resource().equals("pods") && r.code() == 409)).isEqualTo(1);
     assertThat(dsStatus(sim, "agent").path("numberAvailable").asInt()).isEqualTo(600);
   }
 

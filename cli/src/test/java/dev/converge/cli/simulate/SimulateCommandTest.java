@@ -51,7 +51,7 @@ class SimulateCommandTest {
          {"kind":"Deployment","namespace":"telemetry","name":"collector-proxy","desired":2,"available":2,"availableAtSeconds":8.949}]
         """).toString());
     JsonNode api = json.path("apiServer");
-    assertThat(api.path("requestsTotal").asLong()).isEqualTo(188);
+    assertThat(api.path("requestsTotal").asLong()).isEqualTo(187);
     assertThat(api.path("rejectedTotal").asLong()).isZero();
     List<String> identities = new ArrayList<>();
     api.path("byIdentity").forEach(row -> identities.add(row.path("identity").asText() + " " + row.path("requests").asLong()
@@ -65,7 +65,7 @@ class SimulateCommandTest {
         "converge 22 11.0 10.0 0",
         "system:kube-scheduler 18 9.0 10.0 0",
         "system:serviceaccount:telemetry:collector-proxy 6 3.0 0.0 0",
-        "system:serviceaccount:telemetry:collector 2 1.0 1.022 0");
+        "system:serviceaccount:telemetry:collector 1 0.5 1.022 0");
     assertThat(json.path("sloBreaches").isArray()).isTrue();
     assertThat(json.path("sloBreaches")).isEmpty();
     assertThat(json.path("proxied").path("requestsTotal").asLong()).isEqualTo(5);

@@ -7,7 +7,6 @@ import dev.converge.api.GroupKind;
 import dev.converge.api.Json;
 import dev.converge.api.LabelSelector;
 import dev.converge.api.Resource;
-import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.server.ApiServer;
 import dev.converge.inmemory.server.Identity;
 import dev.converge.inmemory.server.PatchOptions;
@@ -25,14 +24,13 @@ import java.util.List;
  * what it has. Any change of a ClusterRole queues every aggregated one, so that aggregation chains
  * ({@code view} into {@code edit} into {@code admin}) settle.
  */
-public final class ClusterRoleAggregationController implements Controller, ChangeListener {
+public final class ClusterRoleAggregationController extends KeyedController<String> implements ChangeListener {
   public static final Identity IDENTITY =
       Identity.serviceAccount("kube-system", "clusterrole-aggregation-controller");
   static final String FIELD_MANAGER = "clusterrole-aggregation-controller";
   private static final GroupKind CLUSTER_ROLE = GroupKind.of("rbac.authorization.k8s.io", "ClusterRole");
 
   private final ApiServer server;
-  private final ControllerQueue<String> queue = new ControllerQueue<>();
 
   public ClusterRoleAggregationController(ApiServer server) {
     this.server = server;
@@ -42,16 +40,6 @@ public final class ClusterRoleAggregationController implements Controller, Chang
   @Override
   public String name() {
     return "clusterrole-aggregation-controller";
-  }
-
-  @Override
-  public boolean hasWork() {
-    return !queue.isEmpty();
-  }
-
-  @Override
-  public void retryDeferred() {
-    queue.retryDeferred();
   }
 
   @Override
@@ -67,21 +55,7 @@ public final class ClusterRoleAggregationController implements Controller, Chang
   }
 
   @Override
-  public void step() {
-    String name = queue.poll();
-    if (name == null) {
-      return;
-    }
-    try {
-      sync(name);
-    } catch (BackendException.NotFound gone) {
-      // deleted meanwhile
-    } catch (BackendException failed) {
-      queue.defer(name);
-    }
-  }
-
-  private void sync(String name) {
+  void sync(String name) {
     Resource role = server.cache().get(CLUSTER_ROLE, "", name);
     if (role == null || !role.json().path("aggregationRule").isObject()) {
       return;

@@ -9,7 +9,6 @@ import dev.converge.api.Propagation;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
 import dev.converge.api.ResourceType;
-import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.server.ApiServer;
 import dev.converge.inmemory.server.DeleteParams;
 import dev.converge.inmemory.server.Identity;
@@ -35,7 +34,7 @@ import java.util.Set;
  * <p>Its graph (owner uid → dependents) is built from the server's change feed, as the real one builds it from
  * informers; its writes are ordinary requests as {@code system:serviceaccount:kube-system:generic-garbage-collector}.
  */
-public final class GarbageCollector implements Controller, ChangeListener {
+public final class GarbageCollector extends KeyedController<GarbageCollector.Task> implements ChangeListener {
   /** The identity kube-controller-manager's GC uses with {@code --use-service-account-credentials}. */
   public static final Identity IDENTITY = Identity.serviceAccount("kube-system", "generic-garbage-collector");
   private static final String ORPHAN = "orphan";
@@ -43,9 +42,9 @@ public final class GarbageCollector implements Controller, ChangeListener {
 
   private final ApiServer server;
   private final Map<String, Set<ResourceKey>> dependents = new HashMap<>();
-  private final ControllerQueue<Task> queue = new ControllerQueue<>();
 
-  private record Task(boolean owner, ResourceKey key) {}
+  /** One unit of work: an owner being deleted, or an object whose owners to check. */
+  record Task(boolean owner, ResourceKey key) {}
 
   public GarbageCollector(ApiServer server) {
     this.server = server;
@@ -55,16 +54,6 @@ public final class GarbageCollector implements Controller, ChangeListener {
   @Override
   public String name() {
     return "garbage-collector";
-  }
-
-  @Override
-  public boolean hasWork() {
-    return !queue.isEmpty();
-  }
-
-  @Override
-  public void retryDeferred() {
-    queue.retryDeferred();
   }
 
   /** The keys of the objects that name {@code ownerUid} as an owner. */
@@ -128,21 +117,11 @@ public final class GarbageCollector implements Controller, ChangeListener {
   }
 
   @Override
-  public void step() {
-    Task task = queue.poll();
-    if (task == null) {
-      return;
-    }
-    try {
-      if (task.owner()) {
-        processDeletingOwner(task.key());
-      } else {
-        attemptToDelete(task.key());
-      }
-    } catch (BackendException.NotFound gone) {
-      // the object went away meanwhile: nothing to do
-    } catch (BackendException failed) {
-      queue.defer(task);
+  void sync(Task task) {
+    if (task.owner()) {
+      processDeletingOwner(task.key());
+    } else {
+      attemptToDelete(task.key());
     }
   }
 

@@ -7,7 +7,6 @@ import dev.converge.api.GroupKind;
 import dev.converge.api.Propagation;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceType;
-import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.defaults.CoreDefaults;
 import dev.converge.inmemory.server.ApiServer;
 import dev.converge.inmemory.server.DeleteParams;
@@ -23,12 +22,11 @@ import java.util.List;
  * pods still terminating on a node), then removes the {@code kubernetes} finalizer through the
  * {@code finalize} subresource, after which the server deletes the namespace.
  */
-public final class NamespaceController implements Controller, ChangeListener {
+public final class NamespaceController extends KeyedController<String> implements ChangeListener {
   public static final Identity IDENTITY = Identity.serviceAccount("kube-system", "namespace-controller");
   private static final GroupKind NAMESPACE = GroupKind.of("", "Namespace");
 
   private final ApiServer server;
-  private final ControllerQueue<String> queue = new ControllerQueue<>();
   /** Namespaces being deleted: while there are none, deletions of other objects need no lookup. */
   private int terminating;
 
@@ -40,16 +38,6 @@ public final class NamespaceController implements Controller, ChangeListener {
   @Override
   public String name() {
     return "namespace-controller";
-  }
-
-  @Override
-  public boolean hasWork() {
-    return !queue.isEmpty();
-  }
-
-  @Override
-  public void retryDeferred() {
-    queue.retryDeferred();
   }
 
   @Override
@@ -73,21 +61,7 @@ public final class NamespaceController implements Controller, ChangeListener {
   }
 
   @Override
-  public void step() {
-    String name = queue.poll();
-    if (name == null) {
-      return;
-    }
-    try {
-      sync(name);
-    } catch (BackendException.NotFound gone) {
-      // deleted meanwhile
-    } catch (BackendException failed) {
-      queue.defer(name);
-    }
-  }
-
-  private void sync(String name) {
+  void sync(String name) {
     Resource namespace = server.cache().get(NAMESPACE, "", name);
     if (namespace == null || !namespace.isBeingDeleted() || !hasKubernetesFinalizer(namespace)) {
       return;

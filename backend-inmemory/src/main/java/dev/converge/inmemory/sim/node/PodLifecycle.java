@@ -219,13 +219,10 @@ final class PodLifecycle implements Informer.Handler {
 
   private void started(PodRun run) {
     run.task = null;
-    EventRecorder.Ref pod = EventRecorder.Ref.to(run.pod);
-    for (JsonNode container : run.pod.spec().path("containers")) {
-      String name = container.path("name").asText();
-      EventRecorder.Ref ref = pod.container(name);
+    eachContainer(run.pod, (ref, name, container) -> {
       kubelet.events().normal(ref, "Created", "Created container: " + name);
       kubelet.events().normal(ref, "Started", "Started container " + name);
-    }
+    });
     run.phase = "Running";
     run.running = true;
     run.waitingReason = "";
@@ -288,22 +285,17 @@ final class PodLifecycle implements Informer.Handler {
     run.restarts++;
     run.waitingReason = "CrashLoopBackOff";
     report(run);
-    EventRecorder.Ref pod = EventRecorder.Ref.to(run.pod);
-    for (JsonNode container : run.pod.spec().path("containers")) {
-      String name = container.path("name").asText();
-      kubelet.events().warning(pod.container(name), "BackOff", "Back-off restarting failed container " + name
-          + " in pod " + run.pod.name() + "_" + run.pod.namespace() + "(" + run.uid + ")");
-    }
+    eachContainer(run.pod, (ref, name, container) -> kubelet.events().warning(ref, "BackOff",
+        "Back-off restarting failed container " + name + " in pod " + run.pod.name() + "_" + run.pod.namespace()
+            + "(" + run.uid + ")"));
     long backoff = kubelet.config().startup().backoffNanos(run.restarts);
     long restartAt = kubelet.ctx().clock().nanoTime() + backoff
         + kubelet.config().startup().containerStart().sampleNanos(kubelet.random());
     int current = kubelet.epoch();
     run.task = kubelet.ctx().clock().scheduleAt(restartAt, () -> {
       if (current == kubelet.epoch()) {
-        for (JsonNode container : run.pod.spec().path("containers")) {
-          kubelet.events().normal(pod.container(container.path("name").asText()), "Pulled",
-              "Container image \"" + container.path("image").asText() + "\" already present on machine");
-        }
+        eachContainer(run.pod, (ref, name, container) -> kubelet.events().normal(ref, "Pulled",
+            "Container image \"" + container.path("image").asText() + "\" already present on machine"));
         started(run);
       }
     });
@@ -322,11 +314,8 @@ final class PodLifecycle implements Informer.Handler {
     run.cancel();
     run.terminating = true;
     if (run.running) {
-      EventRecorder.Ref ref = EventRecorder.Ref.to(pod);
-      for (JsonNode container : pod.spec().path("containers")) {
-        String name = container.path("name").asText();
-        kubelet.events().normal(ref.container(name), "Killing", "Stopping container " + name);
-      }
+      eachContainer(pod, (ref, name, container) -> kubelet.events().normal(ref, "Killing", "Stopping container "
+          + name));
     }
     long grace = pod.metadata().path("deletionGracePeriodSeconds").asLong(30) * 1_000_000_000L;
     long stop = Math.min(grace, kubelet.config().startup().stop().sampleNanos(kubelet.random()));
@@ -345,6 +334,21 @@ final class PodLifecycle implements Informer.Handler {
         }
       });
     });
+  }
+
+  /** What is recorded about one container: its reference ({@code spec.containers{name}}), name and spec. */
+  @FunctionalInterface
+  private interface ContainerEvent {
+    void record(EventRecorder.Ref ref, String name, JsonNode container);
+  }
+
+  /** Records {@code event} about each of {@code pod}'s containers. */
+  private static void eachContainer(Resource pod, ContainerEvent event) {
+    EventRecorder.Ref ref = EventRecorder.Ref.to(pod);
+    for (JsonNode container : pod.spec().path("containers")) {
+      String name = container.path("name").asText();
+      event.record(ref.container(name), name, container);
+    }
   }
 
   private void report(PodRun run) {

@@ -11,6 +11,7 @@ import dev.converge.api.Resource;
 import dev.converge.api.ResourceType;
 import dev.converge.api.ResourceTypes;
 import dev.converge.api.backend.BackendException;
+import dev.converge.inmemory.schema.SchemaCatalog;
 import dev.converge.inmemory.server.ApiServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.converge.inmemory.http;
+package dev.converge.inmemory.schema;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

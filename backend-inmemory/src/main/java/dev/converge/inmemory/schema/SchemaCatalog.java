@@ -1,6 +1,7 @@
-package dev.converge.inmemory.http;
+package dev.converge.inmemory.schema;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.collect.ImmutableMap;
 import dev.converge.api.GroupKind;
@@ -20,9 +21,9 @@ import java.util.TreeMap;
  * generated from the Kubernetes models client-java is generated from ({@code BuiltinSchemasGenerator} in the
  * tests), so field names, types, required fields and descriptions are Kubernetes' own.
  */
-final class SchemaCatalog {
-  static final String REF_PREFIX = "#/components/schemas/";
-  static final String OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
+public final class SchemaCatalog {
+  public static final String REF_PREFIX = "#/components/schemas/";
+  public static final String OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
   private static final String RESOURCE = "builtin-schemas.json";
 
   private final ImmutableMap<String, String> kinds;
@@ -34,18 +35,18 @@ final class SchemaCatalog {
   }
 
   /** The catalog bundled with this module. */
-  static SchemaCatalog bundled() {
+  public static SchemaCatalog bundled() {
     try (InputStream in = SchemaCatalog.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
         throw new IllegalStateException(RESOURCE + " is missing from the classpath");
       }
-      return of(Responses.MAPPER.readTree(in));
+      return of(new ObjectMapper().readTree(in));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  static SchemaCatalog of(JsonNode document) {
+  public static SchemaCatalog of(JsonNode document) {
     ImmutableMap.Builder<String, String> kinds = ImmutableMap.builder();
     for (Map.Entry<String, JsonNode> kind : document.path("kinds").properties()) {
       kinds.put(kind.getKey(), kind.getValue().asText());
@@ -58,18 +59,18 @@ final class SchemaCatalog {
   }
 
   /** The schema name of a built-in kind, if the catalog has it. */
-  Optional<String> kindSchema(GroupKind kind) {
+  public Optional<String> kindSchema(GroupKind kind) {
     return Optional.ofNullable(kinds.get(kind.group() + "/" + kind.kind()));
   }
 
   /** A mutable copy of the named schema. */
-  Optional<ObjectNode> schema(String name) {
+  public Optional<ObjectNode> schema(String name) {
     ObjectNode schema = schemas.get(name);
     return schema == null ? Optional.empty() : Optional.of(schema.deepCopy());
   }
 
   /** Every catalog schema that {@code roots} reference, transitively, by name (the roots themselves excluded). */
-  Map<String, ObjectNode> referencedFrom(Iterable<? extends JsonNode> roots) {
+  public Map<String, ObjectNode> referencedFrom(Iterable<? extends JsonNode> roots) {
     Map<String, ObjectNode> result = new TreeMap<>();
     Deque<JsonNode> pending = new ArrayDeque<>();
     roots.forEach(pending::add);
@@ -93,7 +94,7 @@ final class SchemaCatalog {
     return result;
   }
 
-  int size() {
+  public int size() {
     return schemas.size();
   }
 }

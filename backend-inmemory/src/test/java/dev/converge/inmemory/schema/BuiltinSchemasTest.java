@@ -1,4 +1,4 @@
-package dev.converge.inmemory.http;
+package dev.converge.inmemory.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * With {@code -Dconverge.schemas.update=true} the catalog is regenerated first ({@link BuiltinSchemasGenerator}).
  */
 class BuiltinSchemasTest {
-  private static final Path FILE = Path.of("src/main/resources/dev/converge/inmemory/http/builtin-schemas.json");
+  private static final Path FILE = Path.of("src/main/resources/dev/converge/inmemory/schema/builtin-schemas.json");
 
   @Test
   void catalog_coversEveryBuiltinKindAndEveryReferenceResolves() throws Exception {

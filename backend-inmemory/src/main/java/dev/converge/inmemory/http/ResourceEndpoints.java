@@ -14,6 +14,7 @@ import dev.converge.api.backend.ListRequest;
 import dev.converge.api.backend.ListResult;
 import dev.converge.inmemory.server.ApiServer;
 import dev.converge.inmemory.server.DeleteResult;
+import dev.converge.inmemory.server.FieldValidation;
 import dev.converge.inmemory.server.Identity;
 import dev.converge.inmemory.server.PatchOptions;
 import dev.converge.inmemory.server.PatchType;
@@ -199,6 +200,7 @@ final class ResourceEndpoints {
   private void create(HttpExchange exchange, Identity identity, ResourceType type, ApiPath path, Query query,
       Representation representation) throws IOException {
     boolean dryRun = dryRun(query.get("dryRun"), exchange.getRequestMethod());
+    FieldValidation validation = fieldValidation(query.get("fieldValidation"), exchange.getRequestMethod());
     ObjectNode body = Bodies.readObject(exchange);
     ObjectNode metadata = ObjectBodies.prepare(body, type, path);
     if (metadata.path("name").asText("").isEmpty()) {
@@ -211,7 +213,7 @@ final class ResourceEndpoints {
     }
     List<String> warnings = new ArrayList<>();
     Resource created = server.create(identity, Resource.of(body),
-        new WriteOptions(fieldManager(exchange, query), warnings::add, dryRun));
+        new WriteOptions(fieldManager(exchange, query), warnings::add, dryRun, validation));
     respondObject(exchange, 201, type, created, representation, warnings);
   }
 
@@ -242,6 +244,7 @@ final class ResourceEndpoints {
   private void update(HttpExchange exchange, Identity identity, ResourceType type, ApiPath path, Query query,
       Representation representation) throws IOException {
     boolean dryRun = dryRun(query.get("dryRun"), exchange.getRequestMethod());
+    FieldValidation validation = fieldValidation(query.get("fieldValidation"), exchange.getRequestMethod());
     ObjectNode body = Bodies.readObject(exchange);
     if (path.subresource().equals("scale")) {
       List<String> warnings = new ArrayList<>();
@@ -254,7 +257,7 @@ final class ResourceEndpoints {
     ObjectBodies.requireName(body, path);
     Resource object = Resource.of(body);
     List<String> warnings = new ArrayList<>();
-    WriteOptions options = new WriteOptions(fieldManager(exchange, query), warnings::add, dryRun);
+    WriteOptions options = new WriteOptions(fieldManager(exchange, query), warnings::add, dryRun, validation);
     Resource updated;
     switch (path.subresource()) {
       case "":
@@ -278,6 +281,7 @@ final class ResourceEndpoints {
   private void patch(HttpExchange exchange, Identity identity, ResourceType type, ApiPath path, Query query,
       Representation representation) throws IOException {
     boolean dryRun = dryRun(query.get("dryRun"), exchange.getRequestMethod());
+    FieldValidation validation = fieldValidation(query.get("fieldValidation"), exchange.getRequestMethod());
     String contentType = Bodies.contentType(exchange);
     PatchType patchType;
     try {
@@ -299,7 +303,7 @@ final class ResourceEndpoints {
     // An apply names its manager (validated by the server); other patches fall back to the user agent.
     PatchOptions options = new PatchOptions(patchType == PatchType.APPLY ? query.get("fieldManager")
         : fieldManager(exchange, query), query.flag("force"),
-        path.subresource().isEmpty() ? null : path.subresource(), warnings::add, dryRun);
+        path.subresource().isEmpty() ? null : path.subresource(), warnings::add, dryRun, validation);
     Resource patched = server.patch(identity, key(type, path), patchType, body, options);
     respondObject(exchange, 200, type, patched, representation, warnings);
   }
@@ -371,14 +375,31 @@ final class ResourceEndpoints {
     if (value.equals("All")) {
       return true;
     }
+    throw invalidOption(method, "dryRun: Unsupported value: []string{\"" + value + "\"}: supported values: \"All\"");
+  }
+
+  /**
+   * The {@code fieldValidation} parameter: {@code Ignore}, {@code Warn} or {@code Strict}, absent or empty for the
+   * server's default ({@code Warn}); anything else is invalid, as {@code ValidateFieldValidation} finds it.
+   */
+  static FieldValidation fieldValidation(@Nullable String value, String method) {
+    try {
+      return FieldValidation.parse(value == null ? "" : value);
+    } catch (IllegalArgumentException e) {
+      throw invalidOption(method, "fieldValidation: Unsupported value: \"" + value
+          + "\": supported values: \"\", \"Ignore\", \"Strict\", \"Warn\"");
+    }
+  }
+
+  /** A 422 about the request's {@code CreateOptions}, {@code UpdateOptions}, {@code PatchOptions} or {@code DeleteOptions}. */
+  private static BackendException.Invalid invalidOption(String method, String cause) {
     String options = switch (method) {
       case "POST" -> "CreateOptions";
       case "PUT" -> "UpdateOptions";
       case "PATCH" -> "PatchOptions";
       default -> "DeleteOptions";
     };
-    String cause = "dryRun: Unsupported value: []string{\"" + value + "\"}: supported values: \"All\"";
-    throw new BackendException.Invalid(options + ".meta.k8s.io \"\" is invalid: " + cause, ImmutableList.of(cause));
+    return new BackendException.Invalid(options + ".meta.k8s.io \"\" is invalid: " + cause, ImmutableList.of(cause));
   }
 
   /** Only {@code allowed} (or none) may follow the name on this verb. */

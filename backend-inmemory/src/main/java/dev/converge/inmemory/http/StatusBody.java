@@ -82,7 +82,9 @@ final class StatusBody {
     status.putObject("metadata");
     status.put("status", outcome);
     status.put("message", message);
-    status.put("reason", reason);
+    if (!reason.isEmpty()) {
+      status.put("reason", reason); // omitempty: StatusReasonUnknown is ""
+    }
     status.put("code", code);
     return status;
   }
@@ -122,7 +124,10 @@ final class StatusBody {
       case 504:
         return "Timeout";
       default:
-        return "InternalError";
+        // NewInternalError's "Internal error occurred: …"; any other error a handler returns becomes a 500 with
+        // StatusReasonUnknown (ErrorToAPIStatus), such as server-side apply's "failed to create typed patch object".
+        return error.getMessage() != null && error.getMessage().startsWith("Internal error occurred")
+            ? "InternalError" : "";
     }
   }
 

@@ -58,6 +58,7 @@ final class Patches {
       case STRATEGIC -> engine.strategicMergePatch(type.groupKind(), old.json(), body);
       default -> throw new AssertionError(patchType);
     };
+    patched = writes.decoding.decode(ctx, type, patched, old, options.fieldValidation(), options.warnings());
     Resource in = parse(type, key, patched);
     checkVersion(type, in, old);
     ObjectNode root = status ? Writes.statusUpdate(type.groupKind(), old, in) : writes.mainUpdate(type, in, old);
@@ -73,6 +74,7 @@ final class Patches {
       throw Errors.badRequest("the body of an apply request must be an object");
     }
     Resource applied = parsed != null && parsed.json() == body ? check(type, key, parsed) : parse(type, key, (ObjectNode) body);
+    writes.decoding.checkApplied(type, applied);
     JsonNode appliedManaged = applied.metadata().path("managedFields");
     if (appliedManaged.isArray() && !appliedManaged.isEmpty()) {
       throw Errors.badRequest("metadata.managedFields must be nil");

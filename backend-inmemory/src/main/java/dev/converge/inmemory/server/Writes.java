@@ -54,6 +54,7 @@ final class Writes {
   final Deletes deletes;
   final Patches patching;
   final Subresources subresources;
+  final FieldDecoding decoding;
   /** The stored objects' type and namespace text nodes, one per value (read by nearly every request). */
 
   Writes(ApiServer server, ObjectStore store, Uids uids, ClusterIps ips, EscalationCheck escalation,
@@ -67,6 +68,7 @@ final class Writes {
     this.deletes = new Deletes(this);
     this.patching = new Patches(this);
     this.subresources = new Subresources(this);
+    this.decoding = new FieldDecoding(store);
   }
 
   // ---------------------------------------------------------------- create
@@ -77,8 +79,9 @@ final class Writes {
       // etcd3 store.Create refuses objects that carry a version.
       throw Errors.badRequest("resourceVersion should not be set on objects to be created");
     }
-    return createPrepared(ctx, type, Trees.shallowCopy(in.json()), options.managerFor(ctx.info().identity()),
-        options.warnings(), null);
+    ObjectNode root = decoding.decode(ctx, type, Trees.shallowCopy(in.json()), null, options.fieldValidation(),
+        options.warnings());
+    return createPrepared(ctx, type, root, options.managerFor(ctx.info().identity()), options.warnings(), null);
   }
 
   /**
@@ -175,7 +178,12 @@ final class Writes {
   // ---------------------------------------------------------------- update
 
   /** PUT of the main resource ({@code statusOnly} false) or of the status subresource. */
-  Resource update(RequestContext ctx, ResourceType type, Resource in, WriteOptions options, boolean statusOnly) {
+  Resource update(RequestContext ctx, ResourceType type, Resource sent, WriteOptions options, boolean statusOnly) {
+    // The body is decoded before the stored object is looked up (a 400 before a 404), against it when it exists.
+    ObjectNode decoded = decoding.decode(ctx, type, sent.json(),
+        store.get(type.groupKind(), type.namespaced() ? sent.namespace() : "", sent.name()),
+        options.fieldValidation(), options.warnings());
+    Resource in = decoded == sent.json() ? sent : Resource.of(decoded);
     Resource old = require(type, in.key());
     checkPreconditions(type, in, old);
     ObjectNode root = statusOnly ? statusUpdate(type.groupKind(), old, in) : mainUpdate(type, in, old);

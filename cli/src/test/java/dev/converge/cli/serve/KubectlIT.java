@@ -278,6 +278,31 @@ class KubectlIT {
     assertThat(kubectlAllowingFailure("--token=" + token, "get", "pods").err()).contains("Unauthorized");
   }
 
+  @Test
+  @Order(14)
+  void unknownFields_areRefusedByDefault_warnedOrDropped_asKubectlsValidateFlagAsks() throws Exception {
+    Path file = dir.resolve("typo.yaml");
+    Files.writeString(file, """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: typo, namespace: default}
+        data: {level: info}
+        dta: {level: debug}
+        """);
+    // kubectl sends fieldValidation=Strict unless told otherwise.
+    Result strict = kubectlAllowingFailure("apply", "-f", file.toString());
+    assertThat(strict.exitCode()).isEqualTo(1);
+    assertThat(strict.err()).contains("Error from server (BadRequest): error when creating \"" + file
+        + "\": ConfigMap in version \"v1\" cannot be handled as a ConfigMap: strict decoding error: unknown field \"dta\"");
+    Result serverSide = kubectlAllowingFailure("apply", "--server-side", "-f", file.toString());
+    assertThat(serverSide.err()).contains("Error from server: failed to create typed patch object (default/typo; /v1, "
+        + "Kind=ConfigMap): .dta: field not declared in schema");
+    Result warned = kubectl("apply", "--validate=warn", "-f", file.toString());
+    assertThat(warned.out()).isEqualTo("configmap/typo created\n");
+    assertThat(warned.err()).contains("Warning: unknown field \"dta\"");
+    assertThat(kubectl("get", "configmap", "typo", "-o", "jsonpath={.data.level}").out()).isEqualTo("info");
+  }
+
   /** The next line mentioning {@code text}, within 20 seconds. */
   private static String next(BlockingQueue<String> lines, String text) throws InterruptedException {
     while (true) {

@@ -153,6 +153,56 @@ class FieldValidationTest {
   }
 
   @Test
+  void aValueOfTheWrongJsonType_failsDecoding_whateverTheDirective_asGosDecoderReportsIt() {
+    assertThat(decodingError("\"paused\":\"yes\",", "")).isEqualTo("Deployment in version \"v1\" cannot be handled as a "
+        + "Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.paused of type bool");
+    assertThat(decodingError("\"replicas\":\"three\",", "")).endsWith(
+        "json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32");
+    assertThat(decodingError("\"replicas\":1.5,", "")).endsWith(
+        "json: cannot unmarshal number 1.5 into Go struct field DeploymentSpec.spec.replicas of type int32");
+    assertThat(decodingError("", ",\"ports\":[{\"containerPort\":\"80\"}]")).endsWith("json: cannot unmarshal string "
+        + "into Go struct field ContainerPort.spec.template.spec.containers.ports.containerPort of type int32");
+    assertThat(decodingError("", ",\"args\":\"--verbose\"")).endsWith(
+        "json: cannot unmarshal string into Go struct field Container.spec.template.spec.containers.args of type []string");
+    assertThat(decodingError("\"strategy\":\"Recreate\",", "")).endsWith(
+        "json: cannot unmarshal string into Go struct field DeploymentSpec.spec.strategy of type v1.DeploymentStrategy");
+    Resource labelled = Fixtures.parse("""
+        {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","namespace":"default","labels":{"tier":3}}}""");
+    assertThatThrownBy(() -> server.create(ADMIN, labelled)).hasMessageEndingWith(
+        "json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string");
+  }
+
+  @Test
+  void serverSideApply_refusesScalarsOfTheWrongType_inStructuredMergeDiffsWords() {
+    Resource deployment = Fixtures.parse(DEPLOYMENT.replace("\"replicass\":3", "\"replicas\":\"three\"")
+        .replace(",\"bogus\":1", "").replace(",\"imagee\":\"typo\"", "").replace("\"valu\"", "\"value\"")
+        .replace("\"image\":\"nginx\"", "\"image\":7"));
+    assertThatThrownBy(() -> server.apply(ADMIN, deployment, "converge", true))
+        .hasMessage("failed to create typed patch object (default/web; apps/v1, Kind=Deployment): errors:\n"
+            + "  .spec.replicas: expected numeric (int or float), got string\n"
+            + "  .spec.template.spec.containers[0].image: expected string, got &value.valueUnstructured{Value:7}");
+  }
+
+  /** The message of creating {@link #DEPLOYMENT} without its unknown fields, with {@code spec} and container members added. */
+  private String decodingError(String specMember, String containerMember) {
+    String json = DEPLOYMENT.replace("\"replicass\":3,", specMember).replace(",\"bogus\":1", "")
+        .replace(",\"imagee\":\"typo\"", containerMember).replace("\"valu\"", "\"value\"");
+    Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
+        () -> server.create(ADMIN, Fixtures.parse(json), options(FieldValidation.IGNORE)));
+    assertThat(thrown).isInstanceOfSatisfying(BackendException.Invalid.class, e -> assertThat(e.code()).isEqualTo(400));
+    return thrown.getMessage();
+  }
+
+  @Test
+  void aBodyInAVersionThatIsNotServed_isRefused_notStoredAsSent() {
+    Resource old = Fixtures.parse(DEPLOYMENT.replace("\"apps/v1\"", "\"apps/v1beta2\""));
+    assertThatThrownBy(() -> server.apply(ADMIN, old, "converge", true))
+        .isInstanceOfSatisfying(BackendException.Invalid.class, e -> assertThat(e.code()).isEqualTo(400))
+        .hasMessage("the API version in the data (apps/v1beta2) does not match the expected API version (apps/v1)");
+    assertThatThrownBy(() -> server.create(ADMIN, old)).hasMessageContaining("(apps/v1beta2) does not match");
+  }
+
+  @Test
   void theDirectiveParsesAsKubernetesSpellsIt() {
     assertThat(FieldValidation.parse("Strict")).isEqualTo(FieldValidation.STRICT);
     assertThat(FieldValidation.parse("")).isEqualTo(FieldValidation.WARN);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.converge.api.GroupKind;
 import dev.converge.core.manifest.ManifestEntry;
 import dev.converge.core.manifest.ManifestException;
+import dev.converge.inmemory.schema.StructuralSchemas;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -103,12 +104,14 @@ final class CustomResourceSchemas {
     String type = schema.path("type").asText("");
     if (schema.path("x-kubernetes-int-or-string").asBoolean(false)) {
       if (!value.isIntegralNumber() && !value.isTextual()) {
-        problems.add(path + ": must be an integer or a string, not " + typeOf(value) + " (" + value + ")");
+        problems.add(path + ": must be an integer or a string, not " + StructuralSchemas.typeOf(value)
+            + " (" + value + ")");
       }
       return;
     }
-    if (!type.isEmpty() && !hasType(value, type)) {
-      problems.add(path + ": must be of type " + type + ", not " + typeOf(value) + " (" + value + ")");
+    if (!type.isEmpty() && !StructuralSchemas.hasType(value, type)) {
+      problems.add(path + ": must be of type " + type + ", not " + StructuralSchemas.typeOf(value)
+          + " (" + value + ")");
       return;
     }
     JsonNode enumValues = schema.path("enum");
@@ -161,41 +164,6 @@ final class CustomResourceSchemas {
         problems.add(path + "." + required.asText() + ": Required value");
       }
     }
-  }
-
-  private static boolean hasType(JsonNode value, String type) {
-    switch (type) {
-      case "object":
-        return value.isObject();
-      case "array":
-        return value.isArray();
-      case "string":
-        return value.isTextual();
-      case "boolean":
-        return value.isBoolean();
-      case "integer":
-        return value.isIntegralNumber() || (value.isNumber() && value.asDouble() == Math.rint(value.asDouble()));
-      case "number":
-        return value.isNumber();
-      default:
-        return true;
-    }
-  }
-
-  private static String typeOf(JsonNode value) {
-    if (value.isTextual()) {
-      return "string";
-    }
-    if (value.isBoolean()) {
-      return "boolean";
-    }
-    if (value.isIntegralNumber()) {
-      return "integer";
-    }
-    if (value.isNumber()) {
-      return "number";
-    }
-    return value.isArray() ? "array" : "object";
   }
 
   private static List<String> fieldNames(JsonNode properties) {

@@ -13,8 +13,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Which fields a kind's objects may carry, compiled from its schema: what kube-apiserver's strict decoding
  * ({@code sigs.k8s.io/json} into the Go types of a built-in kind) and structural pruning (a custom resource
- * against its CRD's {@code openAPIV3Schema}) know about unknown fields. Types, enums and bounds are not its
- * business; only whether each field of an object is declared where it stands.
+ * against its CRD's {@code openAPIV3Schema}) know about unknown fields; and, for built-in kinds, whether each
+ * value has the JSON type its Go field decodes from (a string where an {@code int32} is, an object where a list
+ * is). Enums, bounds and the rules of validation are not its business.
  *
  * <p>A node is one of: an object with declared {@link #properties} (others unknown), a map whose values all
  * follow {@link #additional}, a list whose items follow {@link #items}, or a value below which anything goes
@@ -26,13 +27,60 @@ public final class FieldSchema {
   /** Anything below: nothing is unknown. */
   public static final FieldSchema ANY = new FieldSchema(true);
 
+  /**
+   * The JSON scalars of built-in kinds' Go types whose decoding checks their type: what the value must be, the
+   * Go type named in a decoding error, and the check server-side apply's typed conversion makes instead.
+   */
+  private enum Scalar {
+    STRING("string"), INT32("int32"), INT64("int64"), BOOL("bool"), FLOAT64("float64");
+
+    final String goType;
+    final FieldSchema node;
+
+    Scalar(String goType) {
+      this.goType = goType;
+      this.node = new FieldSchema(true, this, goType);
+    }
+
+    boolean accepts(JsonNode value) {
+      return switch (this) {
+        case STRING -> value.isTextual();
+        case INT32, INT64 -> value.isIntegralNumber()
+            || (value.isNumber() && value.asDouble() == Math.rint(value.asDouble()));
+        case BOOL -> value.isBoolean();
+        case FLOAT64 -> value.isNumber();
+      };
+    }
+
+    /** structured-merge-diff's {@code validateScalar} message for {@code value}. */
+    String applyProblem(JsonNode value) {
+      return switch (this) {
+        case INT32, INT64, FLOAT64 -> value.isIntegralNumber() || value.isNumber() ? null
+            : "expected numeric (int or float), got " + goTypeOf(value);
+        case STRING -> "expected string, got &value.valueUnstructured{Value:" + goValue(value) + "}";
+        case BOOL -> "expected boolean, got &{" + goValue(value) + "}";
+      };
+    }
+  }
+
   private Map<String, FieldSchema> properties = Map.of();
   private @Nullable FieldSchema additional;
   private @Nullable FieldSchema items;
   private final boolean keepsUnknown;
+  private final @Nullable Scalar scalar;
+  /** The Go type decoding errors name ({@code v1.PodSpec}, {@code []v1.Container}); empty when not known. */
+  private String goType;
+  /** For an object of a named Go struct, its name ({@code DeploymentSpec}); else empty. */
+  private String structName = "";
 
   private FieldSchema(boolean keepsUnknown) {
+    this(keepsUnknown, null, "");
+  }
+
+  private FieldSchema(boolean keepsUnknown, @Nullable Scalar scalar, String goType) {
     this.keepsUnknown = keepsUnknown;
+    this.scalar = scalar;
+    this.goType = goType;
   }
 
   // ---------------------------------------------------------------- built-in kinds
@@ -74,6 +122,9 @@ public final class FieldSchema {
       }
       // Registered before its members are compiled, so that recursive types (JSONSchemaProps) end.
       FieldSchema node = new FieldSchema(false);
+      String[] parts = name.split("\\.");
+      node.structName = parts[parts.length - 1];
+      node.goType = parts.length > 1 ? parts[parts.length - 2] + "." + node.structName : node.structName;
       named.put(name, node);
       fill(node, schema.get());
       return node;
@@ -91,14 +142,26 @@ public final class FieldSchema {
       if (type.equals("array")) {
         FieldSchema list = new FieldSchema(false);
         list.items = schema.has("items") ? of(schema.get("items")) : ANY;
+        list.goType = list.items.goType.isEmpty() ? "" : "[]" + list.items.goType;
         return list;
       }
       if (type.equals("object") && (schema.has("properties") || schema.has("additionalProperties"))) {
         FieldSchema object = new FieldSchema(false);
         fill(object, schema);
+        FieldSchema values = object.additional;
+        object.goType = values != null && object.properties.isEmpty() && !values.goType.isEmpty()
+            ? "map[string]" + values.goType : "";
         return object;
       }
-      return ANY;
+      // Formats decode through their own types (Time, IntOrString, []byte), whose errors read differently.
+      String format = schema.path("format").asText("");
+      return switch (type) {
+        case "string" -> format.isEmpty() ? Scalar.STRING.node : ANY;
+        case "integer" -> format.equals("int64") ? Scalar.INT64.node : Scalar.INT32.node;
+        case "boolean" -> Scalar.BOOL.node;
+        case "number" -> Scalar.FLOAT64.node;
+        default -> ANY;
+      };
     }
 
     private void fill(FieldSchema node, JsonNode schema) {
@@ -176,23 +239,39 @@ public final class FieldSchema {
   // ---------------------------------------------------------------- walking objects
 
   /**
-   * The fields of {@code value} this schema does not declare, in document order, each named by its path as
-   * Go's strict JSON decoding names it: {@code spec.replicass}, {@code spec.template.spec.containers[0].imagee}.
-   * A field below an unknown one is not listed again.
+   * What decoding {@code value} into its kind's Go type finds ({@link Decoded}), skipping every part that is the
+   * very node (the same instance) at the same place in {@code checked}, an object that passed already: an
+   * update that shares the stored object's untouched subtrees is walked only where it differs.
+   *
+   * @param checked the stored object an update replaces, or null
    */
-  public List<String> unknownFields(JsonNode value) {
-    return unknownFields(value, null);
+  public Decoded decode(JsonNode value, @Nullable JsonNode checked) {
+    Walk walk = new Walk(false);
+    walk(value, checked, walk, "");
+    return new Decoded(walk.unknown, walk.decodeError, walk.applyErrors);
   }
 
   /**
-   * {@link #unknownFields(JsonNode)}, skipping every part of {@code value} that is the very node (the same
-   * instance) at the same place in {@code checked}, an object that passed this schema already: an update that
-   * shares the stored object's untouched subtrees is walked only where it differs.
+   * What decoding found.
+   *
+   * @param unknownFields the fields the schema does not declare, in document order, named as Go's strict
+   *     decoding names them: {@code spec.replicass}, {@code spec.template.spec.containers[0].imagee} (a field
+   *     below an unknown one is not listed again)
+   * @param typeError the first value of the wrong JSON type, as Go's decoder reports it ({@code json: cannot
+   *     unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32}), or null
+   * @param applyErrors what server-side apply's typed conversion reports instead, in document order: {@code
+   *     .spec.replicass: field not declared in schema}, {@code .spec.replicas: expected numeric (int or float),
+   *     got string}
    */
-  public List<String> unknownFields(JsonNode value, @Nullable JsonNode checked) {
-    List<String> found = new ArrayList<>(0);
-    walk(value, checked, new StringBuilder(), found, false);
-    return found;
+  public record Decoded(List<String> unknownFields, @Nullable String typeError, List<String> applyErrors) {
+    public boolean clean() {
+      return unknownFields.isEmpty() && typeError == null && applyErrors.isEmpty();
+    }
+  }
+
+  /** The fields of {@code value} this schema does not declare ({@link Decoded#unknownFields()}). */
+  public List<String> unknownFields(JsonNode value) {
+    return decode(value, null).unknownFields();
   }
 
   /**
@@ -204,59 +283,143 @@ public final class FieldSchema {
       return value;
     }
     ObjectNode copy = value.deepCopy();
-    walk(copy, null, new StringBuilder(), new ArrayList<>(), true);
+    walk(copy, null, new Walk(true), "");
     return copy;
   }
 
-  private void walk(JsonNode value, @Nullable JsonNode checked, StringBuilder path, List<String> found,
-      boolean remove) {
-    if (this == ANY || value == checked) {
+  private static final class Walk {
+    final boolean remove;
+    final List<String> unknown = new ArrayList<>(0);
+    final List<String> applyErrors = new ArrayList<>(0);
+    @Nullable String decodeError;
+    /** The path with list indices: {@code spec.template.spec.containers[0].image}. */
+    final StringBuilder path = new StringBuilder();
+    /** Struct fields only, as Go's decoder names a field: {@code spec.template.spec.containers.image}. */
+    final StringBuilder goPath = new StringBuilder();
+
+    Walk(boolean remove) {
+      this.remove = remove;
+    }
+  }
+
+  /** @param struct the Go struct holding this value's field, for a decoding error's "Go struct field" */
+  private void walk(JsonNode value, @Nullable JsonNode checked, Walk walk, String struct) {
+    if (this == ANY || value == checked || value.isNull()) {
       return;
     }
-    int mark = path.length();
-    if (value.isArray()) {
+    if (scalar != null) {
+      if (!scalar.accepts(value)) {
+        mismatch(value, walk, struct, scalar.applyProblem(value));
+      }
+      return;
+    }
+    int mark = walk.path.length();
+    if (items != null && properties.isEmpty()) {
+      if (!value.isArray()) {
+        mismatch(value, walk, struct, null);
+        return;
+      }
       FieldSchema element = items;
-      if (element != null && element != ANY) {
+      if (element != ANY) {
         for (int i = 0; i < value.size(); i++) {
-          path.append('[').append(i).append(']');
-          element.walk(value.get(i), checked == null ? null : checked.get(i), path, found, remove);
-          path.setLength(mark);
+          walk.path.append('[').append(i).append(']');
+          element.walk(value.get(i), checked == null ? null : checked.get(i), walk, struct);
+          walk.path.setLength(mark);
         }
       }
       return;
     }
-    if (!value.isObject() || (items != null && properties.isEmpty())) {
+    if (!value.isObject()) {
+      mismatch(value, walk, struct, null);
       return;
     }
+    String holder = structName.isEmpty() ? struct : structName;
+    int goMark = walk.goPath.length();
     List<String> unknown = null;
     for (Map.Entry<String, JsonNode> field : value.properties()) {
       String name = field.getKey();
       FieldSchema child = properties.get(name);
+      boolean member = child == null; // a map's member: its key is not a struct field
       if (child == null) {
         child = additional;
       }
       if (child == null) {
         if (!keepsUnknown) {
-          if (remove) {
+          if (walk.remove) {
             if (unknown == null) {
               unknown = new ArrayList<>(1);
             }
             unknown.add(name);
           } else {
-            found.add(path.length() == 0 ? name : path + "." + name);
+            String path = walk.path.length() == 0 ? name : walk.path + "." + name;
+            walk.unknown.add(path);
+            walk.applyErrors.add("." + path + ": field not declared in schema");
           }
         }
         continue;
       }
-      if (path.length() > 0) {
-        path.append('.');
+      if (walk.path.length() > 0) {
+        walk.path.append('.');
       }
-      path.append(name);
-      child.walk(field.getValue(), checked == null ? null : checked.get(name), path, found, remove);
-      path.setLength(mark);
+      walk.path.append(name);
+      if (!member) {
+        if (walk.goPath.length() > 0) {
+          walk.goPath.append('.');
+        }
+        walk.goPath.append(name);
+      }
+      child.walk(field.getValue(), checked == null ? null : checked.get(name), walk, holder);
+      walk.path.setLength(mark);
+      walk.goPath.setLength(goMark);
     }
     if (unknown != null) {
       ((ObjectNode) value).remove(unknown);
     }
+  }
+
+  /** A value of the wrong JSON type here: Go's first decoding error, and apply's message when it has one. */
+  private void mismatch(JsonNode value, Walk walk, String struct, @Nullable String applyProblem) {
+    if (walk.remove) {
+      return;
+    }
+    if (walk.decodeError == null && !goType.isEmpty()) {
+      String shown = value.isNumber() ? "number " + value : jsonTypeOf(value);
+      walk.decodeError = "json: cannot unmarshal " + (scalar != null && value.isNumber() && !value.isIntegralNumber()
+          && (scalar == Scalar.INT32 || scalar == Scalar.INT64) ? shown : jsonTypeOf(value))
+          + " into Go struct field " + struct + "." + walk.goPath + " of type " + goType;
+    }
+    if (applyProblem != null) {
+      walk.applyErrors.add("." + walk.path + ": " + applyProblem);
+    }
+  }
+
+  /** The JSON type Go's decoder names in an error: {@code string}, {@code number}, {@code bool}, … */
+  private static String jsonTypeOf(JsonNode value) {
+    if (value.isTextual()) {
+      return "string";
+    }
+    if (value.isNumber()) {
+      return "number";
+    }
+    if (value.isBoolean()) {
+      return "bool";
+    }
+    return value.isArray() ? "array" : "object";
+  }
+
+  /** Go's {@code %T} of the unstructured value. */
+  private static String goTypeOf(JsonNode value) {
+    if (value.isTextual()) {
+      return "string";
+    }
+    if (value.isBoolean()) {
+      return "bool";
+    }
+    return value.isArray() ? "[]interface {}" : "map[string]interface {}";
+  }
+
+  /** Go's {@code %#v}-like rendering of the unstructured value inside apply's message. */
+  private static String goValue(JsonNode value) {
+    return value.isTextual() ? "\"" + value.asText() + "\"" : value.toString();
   }
 }

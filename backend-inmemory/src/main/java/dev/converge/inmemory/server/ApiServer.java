@@ -99,7 +99,7 @@ public final class ApiServer {
 
   /** {@code POST} with options (field manager, warning sink). */
   public Resource create(Identity who, Resource object, WriteOptions options) {
-    ResourceType type = type(object.groupKind());
+    ResourceType type = typeOfBody(object);
     return serve(RequestInfo.of(who, Verb.CREATE, type, null, scopedNamespace(type, object.namespace()), object.name()),
         options.dryRun(), ctx -> writes.create(ctx, type, object, options));
   }
@@ -125,7 +125,7 @@ public final class ApiServer {
 
   /** {@code PUT} with options (field manager, warning sink). */
   public Resource update(Identity who, Resource object, WriteOptions options) {
-    ResourceType type = type(object.groupKind());
+    ResourceType type = typeOfBody(object);
     return serve(RequestInfo.of(who, Verb.UPDATE, type, null, scopedNamespace(type, object.namespace()), object.name()),
         options.dryRun(), ctx -> writes.update(ctx, type, object, options, false));
   }
@@ -137,7 +137,7 @@ public final class ApiServer {
 
   /** {@code PUT …/status} with options (field manager, warning sink). */
   public Resource updateStatus(Identity who, Resource object, WriteOptions options) {
-    ResourceType type = type(object.groupKind());
+    ResourceType type = typeOfBody(object);
     return serve(RequestInfo.of(who, Verb.UPDATE, type, "status", scopedNamespace(type, object.namespace()), object.name()),
         options.dryRun(), ctx -> {
           if (!type.statusSubresource()) {
@@ -159,7 +159,7 @@ public final class ApiServer {
   public Resource apply(Identity who, Resource object, String fieldManager, boolean force) {
     // patch(who, object.key(), PatchType.APPLY, object.json(), …), without parsing the object a second time.
     ResourceKey key = object.key();
-    ResourceType type = type(key.groupKind());
+    ResourceType type = typeOfBody(object);
     PatchOptions options = PatchOptions.apply(fieldManager, force);
     return serve(RequestInfo.of(who, Verb.PATCH, type, options.subresource(), scopedNamespace(type, key.namespace()), key.name()),
         ctx -> writes.apply(ctx, type, object, options));
@@ -296,6 +296,20 @@ public final class ApiServer {
   /** The type of {@code kind}. @throws BackendException.NotFound if it is not served */
   public ResourceType type(GroupKind kind) {
     return served.get(kind);
+  }
+
+  /**
+   * The served type of a written object, whose {@code apiVersion} must be the version served: a request reaches
+   * the handler of the version in its URL, which refuses a body of another version with a 400 (an object in a
+   * version no longer served, such as {@code apps/v1beta2}, is refused rather than stored as sent).
+   */
+  private ResourceType typeOfBody(Resource object) {
+    ResourceType type = type(object.groupKind());
+    if (!object.apiVersion().equals(type.apiVersion())) {
+      throw Errors.badRequest("the API version in the data (" + object.apiVersion()
+          + ") does not match the expected API version (" + type.apiVersion() + ")");
+    }
+    return type;
   }
 
   /** Starts serving a kind (the CRD controller calls this once a CRD is established). */

@@ -8,6 +8,7 @@ import dev.converge.api.ResourceType;
 import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.schema.FieldSchema;
 import dev.converge.inmemory.schema.SchemaCatalog;
+import dev.converge.inmemory.schema.StructuralSchemas;
 import dev.converge.inmemory.store.ObjectStore;
 import java.time.Duration;
 import java.util.List;
@@ -31,6 +32,11 @@ import org.jspecify.annotations.Nullable;
  *       not declared in schema"), whatever the directive.
  * </ul>
  *
+ * <p>A value of a built-in kind whose JSON type its Go field cannot decode from fails the request whatever the
+ * directive: 400, "Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string
+ * into Go struct field DeploymentSpec.spec.replicas of type int32" (apply: ".spec.replicas: expected numeric (int
+ * or float), got string").
+ *
  * <p>Built-in kinds are checked against the bundled {@link SchemaCatalog}, the fields of their Go types;
  * custom resources against the {@code openAPIV3Schema} of the CRD's version, as structural pruning reads it.
  * A kind with neither (a CRD without a schema) keeps every field.
@@ -45,7 +51,7 @@ final class FieldDecoding {
   /** Each custom kind's schema with the CRD object it was compiled from (recompiled when the CRD changes). */
   private final Map<GroupKind, Compiled> custom = new ConcurrentHashMap<>();
 
-  private record Compiled(Resource crd, String version, FieldSchema schema) {}
+  private record Compiled(Resource crd, String version, FieldSchema schema, @Nullable JsonNode openApiV3Schema) {}
 
   FieldDecoding(ObjectStore store) {
     this.store = store;
@@ -56,7 +62,8 @@ final class FieldDecoding {
    * {@code object} itself when its kind's schema declares all its fields, else a copy without the others.
    * {@code stored} is the object an update or patch replaces, or null for a create.
    *
-   * @throws dev.converge.api.backend.BackendException.Invalid (400) with {@code Strict} when some are unknown
+   * @throws dev.converge.api.backend.BackendException.Invalid (400) when a value has the wrong JSON type for
+   *     its Go field, whatever the directive, and with {@code Strict} when some fields are unknown
    */
   ObjectNode decode(RequestContext ctx, ResourceType type, ObjectNode object, @Nullable Resource stored,
       FieldValidation mode, Consumer<String> warnings) {
@@ -65,14 +72,18 @@ final class FieldDecoding {
       return object;
     }
     // The stored object passed this check when it was written: subtrees an update shares with it are skipped.
-    List<String> unknown = schema.unknownFields(object, stored == null ? null : stored.json());
-    if (unknown.isEmpty()) {
+    FieldSchema.Decoded decoded = schema.decode(object, stored == null ? null : stored.json());
+    if (decoded.clean()) {
       return object;
     }
+    String cannot = type.kind() + " in version \"" + type.version() + "\" cannot be handled as a " + type.kind() + ": ";
+    if (decoded.typeError() != null) {
+      throw Errors.badRequest(cannot + decoded.typeError());
+    }
+    List<String> unknown = decoded.unknownFields();
     switch (mode) {
       case STRICT -> {
-        StringBuilder message = new StringBuilder(type.kind()).append(" in version \"").append(type.version())
-            .append("\" cannot be handled as a ").append(type.kind()).append(": strict decoding error: ");
+        StringBuilder message = new StringBuilder(cannot).append("strict decoding error: ");
         for (int i = 0; i < unknown.size(); i++) {
           message.append(i == 0 ? "" : ", ").append("unknown field \"").append(unknown.get(i)).append('"');
         }
@@ -91,59 +102,88 @@ final class FieldDecoding {
   }
 
   /**
-   * Refuses an applied configuration with fields its kind's schema does not declare, as the field manager's
-   * conversion to a typed value does (structured-merge-diff's message: the path, then "field not declared in
-   * schema"; several are listed under "errors:"). List items are named by index here, where
-   * structured-merge-diff names the items of keyed lists by their keys.
+   * Refuses an applied configuration that does not fit its kind's schema, as the field manager's conversion to a
+   * typed value does: fields not declared, scalars of the wrong type (structured-merge-diff's messages, one per
+   * problem, several listed under "errors:"). List items are named by index here, where structured-merge-diff
+   * names the items of keyed lists by their keys.
    */
   void checkApplied(ResourceType type, Resource applied) {
     FieldSchema schema = schema(type);
     if (schema == null) {
       return;
     }
-    List<String> unknown = schema.unknownFields(applied.json());
-    if (unknown.isEmpty()) {
+    List<String> problems = schema.decode(applied.json(), null).applyErrors();
+    if (problems.isEmpty()) {
       return;
     }
     StringBuilder message = new StringBuilder("failed to create typed patch object (")
         .append(applied.namespace()).append('/').append(applied.name()).append("; ")
         .append(type.group()).append('/').append(type.version()).append(", Kind=").append(type.kind()).append("): ");
-    if (unknown.size() > 1) {
+    if (problems.size() > 1) {
       message.append("errors:");
     }
-    for (String field : unknown) {
-      message.append(unknown.size() > 1 ? "\n  ." : ".").append(field).append(": field not declared in schema");
+    for (String problem : problems) {
+      message.append(problems.size() > 1 ? "\n  " : "").append(problem);
     }
     // A plain error in the handler: 500 with no reason (ErrorToAPIStatus), which kubectl prints as "Error from
     // server: failed to create typed patch object …".
     throw new BackendException.Unavailable(500, message.toString(), Duration.ZERO);
   }
 
+  /**
+   * Fills the {@code default}s of a custom resource's schema into {@code root} (structural defaulting); nothing
+   * for built-in kinds, whose defaults are {@code Defaulting}'s.
+   */
+  void applyCustomDefaults(ResourceType type, ObjectNode root) {
+    Compiled compiled = custom(type);
+    if (compiled != null && compiled.openApiV3Schema() != null) {
+      StructuralSchemas.applyDefaults(root, compiled.openApiV3Schema());
+    }
+  }
+
+  /**
+   * The causes of a 422 for a custom resource that its CRD version's schema refuses (types, enums, bounds,
+   * required fields: {@link StructuralSchemas#validate}); empty for a valid one and for built-in kinds.
+   */
+  List<String> validateCustom(ResourceType type, JsonNode object) {
+    Compiled compiled = custom(type);
+    return compiled == null || compiled.openApiV3Schema() == null
+        ? List.of() : StructuralSchemas.validate(object, compiled.openApiV3Schema());
+  }
+
   private @Nullable FieldSchema schema(ResourceType type) {
-    GroupKind kind = type.groupKind();
-    Optional<FieldSchema> builtin = builtins.computeIfAbsent(kind, k -> FieldSchema.builtin(catalog, k));
+    Optional<FieldSchema> builtin = builtins.computeIfAbsent(type.groupKind(), k -> FieldSchema.builtin(catalog, k));
     if (builtin.isPresent()) {
       return builtin.get();
+    }
+    Compiled compiled = custom(type);
+    return compiled == null || compiled.schema() == FieldSchema.ANY ? null : compiled.schema();
+  }
+
+  /** The schema of a custom kind's served version, compiled once per CRD object; null for other kinds. */
+  private @Nullable Compiled custom(ResourceType type) {
+    if (ResourceTypesInfo.isBuiltin(type.groupKind())) {
+      return null;
     }
     Resource crd = store.get(CRD, "", type.plural() + "." + type.group());
     if (crd == null) {
       return null;
     }
-    Compiled compiled = custom.get(kind);
+    Compiled compiled = custom.get(type.groupKind());
     if (compiled == null || compiled.crd() != crd || !compiled.version().equals(type.version())) {
-      compiled = new Compiled(crd, type.version(), compile(crd, type.version()));
-      custom.put(kind, compiled);
+      compiled = compile(crd, type.version());
+      custom.put(type.groupKind(), compiled);
     }
-    return compiled.schema() == FieldSchema.ANY ? null : compiled.schema();
+    return compiled;
   }
 
-  private FieldSchema compile(Resource crd, String version) {
+  private Compiled compile(Resource crd, String version) {
     for (JsonNode served : crd.spec().path("versions")) {
       JsonNode schema = served.path("schema").path("openAPIV3Schema");
       if (served.path("name").asText().equals(version) && schema.isObject()) {
-        return FieldSchema.structural(schema, objectMeta);
+        return new Compiled(crd, version, FieldSchema.structural(schema, objectMeta), schema);
       }
     }
-    return FieldSchema.ANY;
+    return new Compiled(crd, version, FieldSchema.ANY, null);
   }
 }

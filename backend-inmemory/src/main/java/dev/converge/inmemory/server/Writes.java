@@ -24,6 +24,7 @@ import dev.converge.inmemory.validation.Validation;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -104,6 +105,7 @@ final class Writes {
     metadata.remove(SERVER_METADATA);
     statusOnCreate(type, root);
     Defaulting.apply(kind, root);
+    decoding.applyCustomDefaults(type, root);
     String uid = uids.next();
     metadata.set("uid", Json.uniqueText(uid));
     metadata.put("creationTimestamp", timestamp(server.ticker().now()));
@@ -249,6 +251,7 @@ final class Writes {
       Defaulting.apply(type.groupKind(), root);
       Trees.restoreUnchanged(root, old.json(), in.json());
     }
+    decoding.applyCustomDefaults(type, root);
     if (Generations.tracked(type)) {
       long generation = old.generation();
       metadata.put("generation", Generations.specChanged(type, old.json(), root) ? generation + 1 : generation);
@@ -395,10 +398,15 @@ final class Writes {
     return result;
   }
 
-  private static void validate(ResourceType type, JsonNode object, @Nullable Resource old, String subresource) {
-    ImmutableList<String> causes = subresource.isEmpty()
+  private void validate(ResourceType type, JsonNode object, @Nullable Resource old, String subresource) {
+    List<String> causes = subresource.isEmpty()
         ? Validation.validate(type, object, old)
         : Validation.validateSubresource(type, object, old);
+    List<String> custom = decoding.validateCustom(type, object);
+    if (!custom.isEmpty()) {
+      causes = new ArrayList<>(causes);
+      causes.addAll(custom);
+    }
     if (!causes.isEmpty()) {
       throw Errors.invalid(type, object.path("metadata").path("name").asText(), causes);
     }

@@ -111,8 +111,13 @@ class FieldValidationTest {
         .hasMessage("failed to create typed patch object (default/web; apps/v1, Kind=Deployment): errors:\n"
             + "  .metadata.bogus: field not declared in schema\n"
             + "  .spec.replicass: field not declared in schema\n"
-            + "  .spec.template.spec.containers[0].imagee: field not declared in schema\n"
-            + "  .spec.template.spec.containers[0].env[0].valu: field not declared in schema");
+            + "  .spec.template.spec.containers[name=\"app\"].imagee: field not declared in schema\n"
+            + "  .spec.template.spec.containers[name=\"app\"].env[name=\"A\"].valu: field not declared in schema");
+    Resource ports = Fixtures.parse(DEPLOYMENT.replace("\"replicass\":3,", "").replace(",\"bogus\":1", "")
+        .replace(",\"imagee\":\"typo\"", ",\"ports\":[{\"containerPort\":80,\"protocol\":\"TCP\",\"nam\":\"http\"}]")
+        .replace("\"valu\"", "\"value\""));
+    assertThatThrownBy(() -> server.apply(ADMIN, ports, "converge", true)).hasMessageEndingWith(
+        ": .spec.template.spec.containers[name=\"app\"].ports[containerPort=80,protocol=\"TCP\"].nam: field not declared in schema");
     Resource configMap = Fixtures.parse("""
         {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","namespace":"default"},"dta":{"k":"v"}}""");
     assertThatThrownBy(() -> server.apply(ADMIN, configMap, "converge", false))
@@ -180,7 +185,7 @@ class FieldValidationTest {
     assertThatThrownBy(() -> server.apply(ADMIN, deployment, "converge", true))
         .hasMessage("failed to create typed patch object (default/web; apps/v1, Kind=Deployment): errors:\n"
             + "  .spec.replicas: expected numeric (int or float), got string\n"
-            + "  .spec.template.spec.containers[0].image: expected string, got &value.valueUnstructured{Value:7}");
+            + "  .spec.template.spec.containers[name=\"app\"].image: expected string, got &value.valueUnstructured{Value:7}");
   }
 
   /** The message of creating {@link #DEPLOYMENT} without its unknown fields, with {@code spec} and container members added. */

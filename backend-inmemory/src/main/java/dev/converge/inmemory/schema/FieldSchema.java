@@ -3,7 +3,10 @@ package dev.converge.inmemory.schema;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.converge.api.GroupKind;
+import dev.converge.core.schema.ListKeys;
+import dev.converge.core.schema.ListType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -244,9 +247,10 @@ public final class FieldSchema {
    * update that shares the stored object's untouched subtrees is walked only where it differs.
    *
    * @param checked the stored object an update replaces, or null
+   * @param kind the object's kind, whose list keys name the items of keyed lists in apply's messages
    */
-  public Decoded decode(JsonNode value, @Nullable JsonNode checked) {
-    Walk walk = new Walk(false);
+  public Decoded decode(JsonNode value, @Nullable JsonNode checked, GroupKind kind) {
+    Walk walk = new Walk(false, kind);
     walk(value, checked, walk, "");
     return new Decoded(walk.unknown, walk.decodeError, walk.applyErrors);
   }
@@ -271,7 +275,9 @@ public final class FieldSchema {
 
   /** The fields of {@code value} this schema does not declare ({@link Decoded#unknownFields()}). */
   public List<String> unknownFields(JsonNode value) {
-    return decode(value, null).unknownFields();
+    Walk walk = new Walk(false, null);
+    walk(value, null, walk, "");
+    return walk.unknown;
   }
 
   /**
@@ -283,7 +289,9 @@ public final class FieldSchema {
       return value;
     }
     ObjectNode copy = value.deepCopy();
-    walk(copy, null, new Walk(true), "");
+    Walk walk = new Walk(true, null);
+    walk(copy, null, walk, "");
+    walk.removals.forEach(Runnable::run); // after the walk: no member removed from an object being iterated
     return copy;
   }
 
@@ -291,14 +299,98 @@ public final class FieldSchema {
     final boolean remove;
     final List<String> unknown = new ArrayList<>(0);
     final List<String> applyErrors = new ArrayList<>(0);
+    /** In a pruning walk, the removals of unknown members, run once the walk is over. */
+    final List<Runnable> removals = new ArrayList<>(0);
     @Nullable String decodeError;
-    /** The path with list indices: {@code spec.template.spec.containers[0].image}. */
-    final StringBuilder path = new StringBuilder();
-    /** Struct fields only, as Go's decoder names a field: {@code spec.template.spec.containers.image}. */
-    final StringBuilder goPath = new StringBuilder();
+    /**
+     * The path to the value being walked, one level per entry: a field's name, or (name null) a list index;
+     * {@code member} marks a map's key, which is not a struct field. Texts are built only for a finding.
+     */
+    private String[] names = new String[16];
+    private int[] indices = new int[16];
+    private boolean[] members = new boolean[16];
+    /** For a list index, the item (whose key fields name it in apply's messages). */
+    private JsonNode[] items = new JsonNode[16];
+    int depth;
+    /** The kind whose list keys name keyed items in apply's messages; null when none are made. */
+    private final @Nullable GroupKind kind;
 
-    Walk(boolean remove) {
+    Walk(boolean remove, @Nullable GroupKind kind) {
       this.remove = remove;
+      this.kind = kind;
+    }
+
+    void push(@Nullable String name, int index, boolean member, @Nullable JsonNode item) {
+      if (depth == names.length) {
+        names = Arrays.copyOf(names, depth * 2);
+        indices = Arrays.copyOf(indices, depth * 2);
+        members = Arrays.copyOf(members, depth * 2);
+        items = Arrays.copyOf(items, depth * 2);
+      }
+      names[depth] = name;
+      indices[depth] = index;
+      members[depth] = member;
+      items[depth] = item;
+      depth++;
+    }
+
+    /**
+     * The path as structured-merge-diff prints it: {@code .spec.template.spec.containers[name="app"].image}, the
+     * items of keyed lists named by their keys ({@code [containerPort=80,protocol="TCP"]}), of sets by value
+     * ({@code [=a]}), of atomic lists by index.
+     */
+    String applyPath() {
+      StringBuilder path = new StringBuilder();
+      List<String> fields = new ArrayList<>();
+      for (int i = 0; i < depth; i++) {
+        if (names[i] != null) {
+          path.append('.').append(names[i]);
+          fields.add(names[i]);
+          continue;
+        }
+        ListType list = kind == null ? ListType.atomic() : ListKeys.of(kind, fields);
+        JsonNode item = items[i];
+        if (list.isMap() && item != null && item.isObject()) {
+          List<String> keys = new ArrayList<>(list.keys());
+          keys.sort(null);
+          path.append('[');
+          for (int k = 0; k < keys.size(); k++) {
+            JsonNode key = item.get(keys.get(k));
+            String shown = key == null ? "\"" + list.keyDefaults().getOrDefault(keys.get(k), "") + "\"" : key.toString();
+            path.append(k == 0 ? "" : ",").append(keys.get(k)).append('=').append(shown);
+          }
+          path.append(']');
+        } else if (list.kind() == ListType.Kind.SET && item != null && item.isValueNode()) {
+          path.append("[=").append(item).append(']');
+        } else {
+          path.append('[').append(indices[i]).append(']');
+        }
+      }
+      return path.toString();
+    }
+
+    /** The path with list indices: {@code spec.template.spec.containers[0].image}. */
+    String path() {
+      StringBuilder path = new StringBuilder();
+      for (int i = 0; i < depth; i++) {
+        if (names[i] == null) {
+          path.append('[').append(indices[i]).append(']');
+        } else {
+          path.append(path.length() == 0 ? "" : ".").append(names[i]);
+        }
+      }
+      return path.toString();
+    }
+
+    /** Struct fields only, as Go's decoder names a field: {@code spec.template.spec.containers.image}. */
+    String goPath() {
+      StringBuilder path = new StringBuilder();
+      for (int i = 0; i < depth; i++) {
+        if (names[i] != null && !members[i]) {
+          path.append(path.length() == 0 ? "" : ".").append(names[i]);
+        }
+      }
+      return path.toString();
     }
   }
 
@@ -313,7 +405,6 @@ public final class FieldSchema {
       }
       return;
     }
-    int mark = walk.path.length();
     if (items != null && properties.isEmpty()) {
       if (!value.isArray()) {
         mismatch(value, walk, struct, null);
@@ -322,9 +413,9 @@ public final class FieldSchema {
       FieldSchema element = items;
       if (element != ANY) {
         for (int i = 0; i < value.size(); i++) {
-          walk.path.append('[').append(i).append(']');
+          walk.push(null, i, false, value.get(i));
           element.walk(value.get(i), checked == null ? null : checked.get(i), walk, struct);
-          walk.path.setLength(mark);
+          walk.depth--;
         }
       }
       return;
@@ -334,47 +425,35 @@ public final class FieldSchema {
       return;
     }
     String holder = structName.isEmpty() ? struct : structName;
-    int goMark = walk.goPath.length();
-    List<String> unknown = null;
-    for (Map.Entry<String, JsonNode> field : value.properties()) {
-      String name = field.getKey();
-      FieldSchema child = properties.get(name);
-      boolean member = child == null; // a map's member: its key is not a struct field
-      if (child == null) {
-        child = additional;
-      }
-      if (child == null) {
-        if (!keepsUnknown) {
-          if (walk.remove) {
-            if (unknown == null) {
-              unknown = new ArrayList<>(1);
-            }
-            unknown.add(name);
-          } else {
-            String path = walk.path.length() == 0 ? name : walk.path + "." + name;
-            walk.unknown.add(path);
-            walk.applyErrors.add("." + path + ": field not declared in schema");
-          }
-        }
-        continue;
-      }
-      if (walk.path.length() > 0) {
-        walk.path.append('.');
-      }
-      walk.path.append(name);
-      if (!member) {
-        if (walk.goPath.length() > 0) {
-          walk.goPath.append('.');
-        }
-        walk.goPath.append(name);
-      }
-      child.walk(field.getValue(), checked == null ? null : checked.get(name), walk, holder);
-      walk.path.setLength(mark);
-      walk.goPath.setLength(goMark);
+    ObjectNode object = (ObjectNode) value;
+    // forEachEntry walks a frozen object's arrays without an entry object per member.
+    object.forEachEntry((name, member) -> field(object, name, member, checked, walk, holder));
+  }
+
+  private void field(ObjectNode object, String name, JsonNode value, @Nullable JsonNode checked, Walk walk,
+      String holder) {
+    FieldSchema child = properties.get(name);
+    boolean member = child == null; // a map's member: its key is not a struct field
+    if (child == null) {
+      child = additional;
     }
-    if (unknown != null) {
-      ((ObjectNode) value).remove(unknown);
+    if (child == null) {
+      if (keepsUnknown) {
+        return;
+      }
+      if (walk.remove) {
+        walk.removals.add(() -> object.remove(name));
+      } else {
+        String parent = walk.path();
+        String path = parent.isEmpty() ? name : parent + "." + name;
+        walk.unknown.add(path);
+        walk.applyErrors.add(walk.applyPath() + "." + name + ": field not declared in schema");
+      }
+      return;
     }
+    walk.push(name, 0, member, null);
+    child.walk(value, checked == null ? null : checked.get(name), walk, holder);
+    walk.depth--;
   }
 
   /** A value of the wrong JSON type here: Go's first decoding error, and apply's message when it has one. */
@@ -386,10 +465,10 @@ public final class FieldSchema {
       String shown = value.isNumber() ? "number " + value : jsonTypeOf(value);
       walk.decodeError = "json: cannot unmarshal " + (scalar != null && value.isNumber() && !value.isIntegralNumber()
           && (scalar == Scalar.INT32 || scalar == Scalar.INT64) ? shown : jsonTypeOf(value))
-          + " into Go struct field " + struct + "." + walk.goPath + " of type " + goType;
+          + " into Go struct field " + struct + "." + walk.goPath() + " of type " + goType;
     }
     if (applyProblem != null) {
-      walk.applyErrors.add("." + walk.path + ": " + applyProblem);
+      walk.applyErrors.add(walk.applyPath() + ": " + applyProblem);
     }
   }
 

@@ -72,7 +72,7 @@ final class FieldDecoding {
       return object;
     }
     // The stored object passed this check when it was written: subtrees an update shares with it are skipped.
-    FieldSchema.Decoded decoded = schema.decode(object, stored == null ? null : stored.json());
+    FieldSchema.Decoded decoded = schema.decode(object, stored == null ? null : stored.json(), type.groupKind());
     if (decoded.clean()) {
       return object;
     }
@@ -104,15 +104,14 @@ final class FieldDecoding {
   /**
    * Refuses an applied configuration that does not fit its kind's schema, as the field manager's conversion to a
    * typed value does: fields not declared, scalars of the wrong type (structured-merge-diff's messages, one per
-   * problem, several listed under "errors:"). List items are named by index here, where structured-merge-diff
-   * names the items of keyed lists by their keys.
+   * problem, several listed under "errors:"; the items of keyed lists named by their keys).
    */
   void checkApplied(ResourceType type, Resource applied) {
     FieldSchema schema = schema(type);
     if (schema == null) {
       return;
     }
-    List<String> problems = schema.decode(applied.json(), null).applyErrors();
+    List<String> problems = schema.decode(applied.json(), null, type.groupKind()).applyErrors();
     if (problems.isEmpty()) {
       return;
     }

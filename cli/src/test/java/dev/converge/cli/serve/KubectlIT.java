@@ -301,6 +301,12 @@ class KubectlIT {
     assertThat(warned.out()).isEqualTo("configmap/typo created\n");
     assertThat(warned.err()).contains("Warning: unknown field \"dta\"");
     assertThat(kubectl("get", "configmap", "typo", "-o", "jsonpath={.data.level}").out()).isEqualTo("info");
+    // A custom resource is checked against its CRD's structural schema (installed by the DatadogAgent test above).
+    Path agent = dir.resolve("typo-agent.yaml");
+    Files.writeString(agent, Files.readString(resource("datadog-agent.yaml")).replace("name: datadog\n", "name: typo\n")
+        .replace("  features:", "  featurs:"));
+    assertThat(kubectlAllowingFailure("apply", "-f", agent.toString()).err()).contains("DatadogAgent in version "
+        + "\"v2alpha1\" cannot be handled as a DatadogAgent: strict decoding error: unknown field \"spec.featurs\"");
   }
 
   /** The next line mentioning {@code text}, within 20 seconds. */

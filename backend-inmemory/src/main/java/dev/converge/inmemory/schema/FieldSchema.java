@@ -60,8 +60,8 @@ public final class FieldSchema {
       return switch (this) {
         case INT32, INT64, FLOAT64 -> value.isIntegralNumber() || value.isNumber() ? null
             : "expected numeric (int or float), got " + goTypeOf(value);
-        case STRING -> "expected string, got &value.valueUnstructured{Value:" + goValue(value) + "}";
-        case BOOL -> "expected boolean, got &{" + goValue(value) + "}";
+        case STRING -> "expected string, got &value.valueUnstructured{Value:" + StructuralSchemas.shown(value) + "}";
+        case BOOL -> "expected boolean, got &{" + (value.isTextual() ? value.asText() : value.toString()) + "}"; // %v
       };
     }
   }
@@ -495,10 +495,5 @@ public final class FieldSchema {
       return "bool";
     }
     return value.isArray() ? "[]interface {}" : "map[string]interface {}";
-  }
-
-  /** Go's {@code %#v}-like rendering of the unstructured value inside apply's message. */
-  private static String goValue(JsonNode value) {
-    return value.isTextual() ? "\"" + value.asText() + "\"" : value.toString();
   }
 }

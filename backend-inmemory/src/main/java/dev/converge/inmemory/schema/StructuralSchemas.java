@@ -290,8 +290,8 @@ public final class StructuralSchemas {
     return value.isArray() ? "array" : "object";
   }
 
-  /** The value as the validator quotes it: strings in quotes, others as JSON. */
-  private static String shown(JsonNode value) {
+  /** The value as the validator (and Go's {@code %#v}) quotes it: strings in quotes, others as JSON. */
+  static String shown(JsonNode value) {
     return value.isTextual() ? "\"" + value.asText() + "\"" : value.toString();
   }
 }

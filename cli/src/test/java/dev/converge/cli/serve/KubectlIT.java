@@ -299,7 +299,7 @@ class KubectlIT {
         + "Kind=ConfigMap): .dta: field not declared in schema");
     Result warned = kubectl("apply", "--validate=warn", "-f", file.toString());
     assertThat(warned.out()).isEqualTo("configmap/typo created\n");
-    assertThat(warned.err()).contains("Warning: unknown field \"dta\"");
+    assertThat(warned.err()).as("one warning, once").isEqualTo("Warning: unknown field \"dta\"\n");
     assertThat(kubectl("get", "configmap", "typo", "-o", "jsonpath={.data.level}").out()).isEqualTo("info");
     // A custom resource is checked against its CRD's structural schema (installed by the DatadogAgent test above).
     Path agent = dir.resolve("typo-agent.yaml");

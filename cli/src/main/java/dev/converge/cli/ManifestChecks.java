@@ -8,7 +8,9 @@ import dev.converge.core.manifest.ManifestEntry;
 import dev.converge.core.manifest.ManifestException;
 import dev.converge.core.manifest.ManifestSet;
 import dev.converge.core.manifest.ManifestSource;
+import dev.converge.inmemory.schema.FieldSchema;
 import dev.converge.inmemory.validation.Validation;
+import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -18,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  * input named by file, document and field, not a failure halfway through an apply. Kubernetes validates each
  * object as it is written (a registry strategy's {@code Validate}); checking all of them first is what lets
  * {@code converge} promise that invalid input changes nothing. Custom resources whose CustomResourceDefinition
- * is in the input are checked against its schema ({@link CustomResourceSchemas}).
+ * is in the input are checked against its schema ({@link CustomResourceSchemas}); objects of built-in kinds
+ * against the fields of their Go types (a misspelled field is bad input, as the server would refuse or drop it).
  */
 public final class ManifestChecks {
   private ManifestChecks() {}
@@ -52,6 +55,15 @@ public final class ManifestChecks {
     Optional<ResourceType> type = ResourceTypes.builtins().find(resource.groupKind());
     if (type.isEmpty()) {
       return Optional.empty();
+    }
+    // A field the kind's Go type does not have: server-side apply refuses the object (500, "field not declared in
+    // schema"), and a create or update drops it; either way the input is not what gets stored.
+    Optional<FieldSchema> schema = FieldSchema.builtin(resource.groupKind());
+    if (schema.isPresent()) {
+      List<String> unknown = schema.get().unknownFields(resource.json());
+      if (!unknown.isEmpty()) {
+        return Optional.of(unknown.get(0) + ": unknown field");
+      }
     }
     ImmutableList<String> causes = Validation.validate(type.orElseThrow(), resource, null);
     return causes.isEmpty() ? Optional.empty() : Optional.of(lowerProblem(causes.get(0)));

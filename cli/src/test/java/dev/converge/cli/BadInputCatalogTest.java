@@ -64,6 +64,8 @@ class BadInputCatalogTest {
             + " greater than or equal to 0", "plan", "-f", BAD + "neg-replicas.yaml"),
         bad("replicas as a word", "error: " + BAD + "replicas-string.yaml: document 1: spec.replicas: invalid value: \"three\":"
             + " must be an integer", "plan", "-f", BAD + "replicas-string.yaml"),
+        bad("a misspelled field of a built-in kind", "error: " + BAD + "deployment-unknown-field.yaml: document 1:"
+            + " spec.template.spec.containers[0].imagePullPolicyy: unknown field", "plan", "-f", BAD + "deployment-unknown-field.yaml"),
         bad("a ConfigMap value that is a list", "error: " + BAD + "data-not-string.yaml: document 1: data[a]: invalid value:"
             + " [1,2]: must be a string (quote it)", "plan", "-f", BAD + "data-not-string.yaml"),
         bad("a selector that does not match the template", "error: " + BAD + "selector-mismatch.yaml: document 1:"

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -95,6 +96,16 @@ public final class FieldSchema {
    */
   public static Optional<FieldSchema> builtin(SchemaCatalog catalog, GroupKind kind) {
     return catalog.kindSchema(kind).map(name -> new CatalogCompiler(catalog).named(name));
+  }
+
+  private static final Map<GroupKind, Optional<FieldSchema>> BUNDLED = new ConcurrentHashMap<>();
+
+  /**
+   * {@link #builtin(SchemaCatalog, GroupKind)} from the {@linkplain SchemaCatalog#bundled() bundled catalog},
+   * compiled once per kind and shared (a compiled schema is not changed after it is built).
+   */
+  public static Optional<FieldSchema> builtin(GroupKind kind) {
+    return BUNDLED.computeIfAbsent(kind, k -> builtin(SchemaCatalog.bundled(), k));
   }
 
   /** The catalog schema {@code name} ({@code io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta}); {@link #ANY} if absent. */

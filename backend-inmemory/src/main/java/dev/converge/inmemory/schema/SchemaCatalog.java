@@ -34,8 +34,17 @@ public final class SchemaCatalog {
     this.schemas = schemas;
   }
 
-  /** The catalog bundled with this module. */
+  /** The catalog bundled with this module, read once per class loader (it is immutable). */
   public static SchemaCatalog bundled() {
+    return Bundled.CATALOG;
+  }
+
+  /** Lazy holder: the half-megabyte file is parsed on first use, not by every server. */
+  private static final class Bundled {
+    static final SchemaCatalog CATALOG = read();
+  }
+
+  private static SchemaCatalog read() {
     try (InputStream in = SchemaCatalog.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
         throw new IllegalStateException(RESOURCE + " is missing from the classpath");

@@ -45,9 +45,7 @@ final class FieldDecoding {
   private static final GroupKind CRD = GroupKind.of("apiextensions.k8s.io", "CustomResourceDefinition");
 
   private final ObjectStore store;
-  private final SchemaCatalog catalog = SchemaCatalog.bundled();
-  private final FieldSchema objectMeta = FieldSchema.named(catalog, SchemaCatalog.OBJECT_META);
-  private final Map<GroupKind, Optional<FieldSchema>> builtins = new ConcurrentHashMap<>();
+  private static final FieldSchema OBJECT_META = FieldSchema.named(SchemaCatalog.bundled(), SchemaCatalog.OBJECT_META);
   /** Each custom kind's schema with the CRD object it was compiled from (recompiled when the CRD changes). */
   private final Map<GroupKind, Compiled> custom = new ConcurrentHashMap<>();
 
@@ -151,7 +149,7 @@ final class FieldDecoding {
   }
 
   private @Nullable FieldSchema schema(ResourceType type) {
-    Optional<FieldSchema> builtin = builtins.computeIfAbsent(type.groupKind(), k -> FieldSchema.builtin(catalog, k));
+    Optional<FieldSchema> builtin = FieldSchema.builtin(type.groupKind());
     if (builtin.isPresent()) {
       return builtin.get();
     }
@@ -180,7 +178,7 @@ final class FieldDecoding {
     for (JsonNode served : crd.spec().path("versions")) {
       JsonNode schema = served.path("schema").path("openAPIV3Schema");
       if (served.path("name").asText().equals(version) && schema.isObject()) {
-        return new Compiled(crd, version, FieldSchema.structural(schema, objectMeta), schema);
+        return new Compiled(crd, version, FieldSchema.structural(schema, OBJECT_META), schema);
       }
     }
     return new Compiled(crd, version, FieldSchema.ANY, null);

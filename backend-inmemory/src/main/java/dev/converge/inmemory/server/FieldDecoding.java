@@ -39,13 +39,14 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Built-in kinds are checked against the bundled {@link SchemaCatalog}, the fields of their Go types;
  * custom resources against the {@code openAPIV3Schema} of the CRD's version, as structural pruning reads it.
- * A kind with neither (a CRD without a schema) keeps every field.
+ * A kind with neither (a CRD without a schema) keeps every field. The same schema gives a custom resource its
+ * defaults and its validation ({@link #applyCustomDefaults}, {@link #validateCustom}).
  */
 final class FieldDecoding {
   private static final GroupKind CRD = GroupKind.of("apiextensions.k8s.io", "CustomResourceDefinition");
+  private static final FieldSchema OBJECT_META = FieldSchema.named(SchemaCatalog.bundled(), SchemaCatalog.OBJECT_META);
 
   private final ObjectStore store;
-  private static final FieldSchema OBJECT_META = FieldSchema.named(SchemaCatalog.bundled(), SchemaCatalog.OBJECT_META);
   /** Each custom kind's schema with the CRD object it was compiled from (recompiled when the CRD changes). */
   private final Map<GroupKind, Compiled> custom = new ConcurrentHashMap<>();
 

@@ -60,6 +60,9 @@ class FieldValidationTest {
             + "unknown field \"spec.template.spec.containers[0].env[0].valu\"");
     assertThat(server.list(ADMIN, dev.converge.api.backend.ListRequest.all(dev.converge.api.GroupKind.of("apps", "Deployment")))
         .items()).as("nothing stored").isEmpty();
+    assertThatThrownBy(() -> server.update(ADMIN, Fixtures.parse(DEPLOYMENT), options(FieldValidation.STRICT)))
+        .as("the body is decoded before a missing object is refused: 400, not 404")
+        .isInstanceOfSatisfying(BackendException.Invalid.class, e -> assertThat(e.code()).isEqualTo(400));
   }
 
   @Test

@@ -181,12 +181,13 @@ final class Writes {
 
   /** PUT of the main resource ({@code statusOnly} false) or of the status subresource. */
   Resource update(RequestContext ctx, ResourceType type, Resource sent, WriteOptions options, boolean statusOnly) {
-    // The body is decoded before the stored object is looked up (a 400 before a 404), against it when it exists.
-    ObjectNode decoded = decoding.decode(ctx, type, sent.json(),
-        store.get(type.groupKind(), type.namespaced() ? sent.namespace() : "", sent.name()),
-        options.fieldValidation(), options.warnings());
+    // The body is decoded before a missing object is refused (a 400 before a 404), against it when it exists.
+    Resource old = store.get(type.groupKind(), type.namespaced() ? sent.namespace() : "", sent.name());
+    ObjectNode decoded = decoding.decode(ctx, type, sent.json(), old, options.fieldValidation(), options.warnings());
     Resource in = decoded == sent.json() ? sent : Resource.of(decoded);
-    Resource old = require(type, in.key());
+    if (old == null) {
+      throw Errors.notFound(type, in.name());
+    }
     checkPreconditions(type, in, old);
     ObjectNode root = statusOnly ? statusUpdate(type.groupKind(), old, in) : mainUpdate(type, in, old);
     return updatePrepared(ctx, type, old, root, options.managerFor(ctx.info().identity()), options.warnings(),

@@ -9,23 +9,27 @@ import dev.converge.inmemory.patch.ApplyConflictException;
 import dev.converge.inmemory.patch.FieldSetMemo;
 import dev.converge.inmemory.patch.JsonPatch;
 import dev.converge.inmemory.patch.ManagedFields;
+import dev.converge.inmemory.patch.MergeSchema;
 import dev.converge.inmemory.patch.MergePatch;
 import dev.converge.inmemory.patch.PatchException;
 import dev.converge.inmemory.patch.ServerSideApply;
 import dev.converge.inmemory.patch.StrategicMergePatch;
 import dev.converge.inmemory.json.Trees;
 import dev.converge.inmemory.server.PatchEngine;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The server's {@link PatchEngine} over the pure algorithms of {@code dev.converge.inmemory.patch}: it calls
- * them and turns their failures into the {@code BackendException}s the server answers with ({@code
+ * them (with each custom kind's merge schema, compiled once per CRD schema) and turns their failures into the {@code BackendException}s the server answers with ({@code
  * PatchException} keeps its 400/415/422; an {@code ApplyConflictException} becomes a 409 listing
  * {@code "<manager>: <path>"} for every conflicting field).
  */
 final class PatchPackageEngine implements PatchEngine {
   private final FieldSetMemo memo = FieldSetMemo.create();
+  private final ConcurrentMap<GroupKind, MergeSchema> custom = new ConcurrentHashMap<>();
 
   /** An engine with its own memo of field sets: one per server. */
   PatchPackageEngine() {}
@@ -47,14 +51,15 @@ final class PatchPackageEngine implements PatchEngine {
   }
 
   @Override
-  public ObjectNode apply(GroupKind kind, @Nullable ObjectNode live, ObjectNode applied, String manager, boolean force,
-      @Nullable String subresource, String apiVersion, String time) {
-    return translate(() -> ServerSideApply.apply(kind, live, applied, manager, force, subresource, apiVersion, time, memo));
+  public ObjectNode apply(GroupKind kind, @Nullable JsonNode customSchema, @Nullable ObjectNode live, ObjectNode applied,
+      String manager, boolean force, @Nullable String subresource, String apiVersion, String time) {
+    MergeSchema schema = schema(kind, customSchema);
+    return translate(() -> ServerSideApply.apply(schema, live, applied, manager, force, subresource, apiVersion, time, memo));
   }
 
   @Override
-  public ObjectNode recordUpdate(GroupKind kind, @Nullable ObjectNode before, ObjectNode after, String manager,
-      @Nullable String subresource, String apiVersion, String time) {
+  public ObjectNode recordUpdate(GroupKind kind, @Nullable JsonNode customSchema, @Nullable ObjectNode before,
+      ObjectNode after, String manager, @Nullable String subresource, String apiVersion, String time) {
     // A writer changing only values it alone owns (a kubelet's lease or status) keeps every field set: the
     // shortcut moves its time without decoding anything, exactly as the full algorithm would.
     JsonNode quick = OwnedValuesShortcut.managedFields(before, after, manager, subresource, apiVersion, time);
@@ -64,7 +69,8 @@ final class PatchPackageEngine implements PatchEngine {
     }
     // Keep the server's copy-on-write tree (whose untouched subtrees are still frozen and need no second copy)
     // and set only the new managedFields into it.
-    JsonNode managedFields = translate(() -> ManagedFields.afterUpdate(kind, before, after, manager, subresource, apiVersion, time, memo));
+    MergeSchema schema = schema(kind, customSchema);
+    JsonNode managedFields = translate(() -> ManagedFields.afterUpdate(schema, before, after, manager, subresource, apiVersion, time, memo));
     ObjectNode metadata = Trees.object(after, "metadata");
     if (managedFields == null) {
       metadata.remove("managedFields");
@@ -72,6 +78,22 @@ final class PatchPackageEngine implements PatchEngine {
       metadata.set("managedFields", managedFields);
     }
     return after;
+  }
+
+  /**
+   * The merge schema of {@code kind}: the built-in tables, or the custom resource's CRD schema, compiled once
+   * per schema tree (a changed CRD brings a new tree, and the kind's entry is replaced).
+   */
+  private MergeSchema schema(GroupKind kind, @Nullable JsonNode customSchema) {
+    if (customSchema == null) {
+      return MergeSchema.of(kind);
+    }
+    MergeSchema known = custom.get(kind);
+    if (known == null || !known.compiledFrom(customSchema)) {
+      known = MergeSchema.of(kind, customSchema);
+      custom.put(kind, known);
+    }
+    return known;
   }
 
   private static <T extends @Nullable Object> T translate(Supplier<T> call) {

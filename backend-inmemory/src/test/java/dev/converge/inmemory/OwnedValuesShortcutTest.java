@@ -3,12 +3,15 @@ package dev.converge.inmemory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.converge.api.GroupKind;
 import dev.converge.api.Json;
 import dev.converge.api.Resource;
 import dev.converge.inmemory.json.Trees;
+import dev.converge.inmemory.patch.FieldSetMemo;
 import dev.converge.inmemory.patch.ManagedFields;
+import dev.converge.inmemory.patch.MergeSchema;
 import dev.converge.inmemory.server.Identity;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -91,17 +94,18 @@ class OwnedValuesShortcutTest {
     }
 
     @Override
-    public ObjectNode apply(GroupKind kind, ObjectNode live, ObjectNode applied, String manager, boolean force,
-        String subresource, String apiVersion, String time) {
-      return engine.apply(kind, live, applied, manager, force, subresource, apiVersion, time);
+    public ObjectNode apply(GroupKind kind, JsonNode customSchema, ObjectNode live, ObjectNode applied, String manager,
+        boolean force, String subresource, String apiVersion, String time) {
+      return engine.apply(kind, customSchema, live, applied, manager, force, subresource, apiVersion, time);
     }
 
     @Override
-    public ObjectNode recordUpdate(GroupKind kind, ObjectNode before, ObjectNode after, String manager,
-        String subresource, String apiVersion, String time) {
+    public ObjectNode recordUpdate(GroupKind kind, JsonNode customSchema, ObjectNode before, ObjectNode after,
+        String manager, String subresource, String apiVersion, String time) {
       JsonNode quick = OwnedValuesShortcut.managedFields(before, after, manager, subresource, apiVersion, time);
-      JsonNode full = ManagedFields.recordUpdate(kind, before, after, manager, subresource, apiVersion, time)
-          .path("metadata").path("managedFields");
+      JsonNode full = ManagedFields.afterUpdate(MergeSchema.of(kind, customSchema), before, after, manager, subresource,
+          apiVersion, time, FieldSetMemo.create());
+      full = full == null ? MissingNode.getInstance() : full;
       if (quick == null) {
         misses++;
       } else if (Json.write(quick).equals(Json.write(full))) {
@@ -109,7 +113,7 @@ class OwnedValuesShortcutTest {
       } else {
         disagreements.add(kind + " " + manager + " " + subresource + "\n  quick " + quick + "\n  full  " + full);
       }
-      ObjectNode stored = engine.recordUpdate(kind, before, after, manager, subresource, apiVersion, time);
+      ObjectNode stored = engine.recordUpdate(kind, customSchema, before, after, manager, subresource, apiVersion, time);
       JsonNode recorded = stored.path("metadata").path("managedFields");
       if (!Json.write(recorded).equals(Json.write(full))) {
         engineDisagreements.add(kind + " " + manager + " " + subresource + "\n  engine " + recorded

@@ -3,7 +3,6 @@ package dev.converge.inmemory.patch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.converge.api.GroupKind;
 import dev.converge.api.Json;
 import dev.converge.core.schema.ListType;
 import java.util.ArrayList;
@@ -24,8 +23,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class ApplyMerge extends SchemaWalk {
 
-  private ApplyMerge(GroupKind kind) {
-    super(kind, Scope.MAIN);
+  private ApplyMerge(MergeSchema schema) {
+    super(schema, Scope.MAIN);
   }
 
   /**
@@ -33,8 +32,8 @@ final class ApplyMerge extends SchemaWalk {
    * {@code live} is frozen and the merge changes nothing in it (an unchanged re-apply: every later step then
    * sees the stored object by reference).
    */
-  static ObjectNode merge(GroupKind kind, @Nullable ObjectNode live, ObjectNode config) {
-    return new ApplyMerge(kind).mergeObjects(live, config);
+  static ObjectNode merge(MergeSchema schema, @Nullable ObjectNode live, ObjectNode config) {
+    return new ApplyMerge(schema).mergeObjects(live, config);
   }
 
   /**

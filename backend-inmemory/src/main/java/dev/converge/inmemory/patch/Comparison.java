@@ -2,7 +2,6 @@ package dev.converge.inmemory.patch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.converge.api.GroupKind;
 import dev.converge.api.Json;
 import dev.converge.core.schema.ListType;
 import java.util.ArrayList;
@@ -25,13 +24,13 @@ final class Comparison extends SchemaWalk {
   final FieldSet removed = new FieldSet();
   private final List<PathElement> path = new ArrayList<>();
 
-  private Comparison(GroupKind kind, Scope scope) {
-    super(kind, scope);
+  private Comparison(MergeSchema schema, Scope scope) {
+    super(schema, scope);
   }
 
   /** Compares {@code before} (null: the object is being created) with {@code after}. */
-  static Comparison of(GroupKind kind, Scope scope, @Nullable ObjectNode before, ObjectNode after) {
-    Comparison comparison = new Comparison(kind, scope);
+  static Comparison of(MergeSchema schema, Scope scope, @Nullable ObjectNode before, ObjectNode after) {
+    Comparison comparison = new Comparison(schema, scope);
     comparison.compareObjects(before == null ? EMPTY : before, after);
     return comparison;
   }

@@ -2,7 +2,6 @@ package dev.converge.inmemory.patch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.common.collect.MapMaker;
-import dev.converge.api.GroupKind;
 import dev.converge.api.Json;
 import dev.converge.inmemory.patch.SchemaWalk.Scope;
 import java.util.concurrent.ConcurrentMap;
@@ -22,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * configuration again and again (an engine's every pass, to every cluster it manages): the field set of an
  * applied configuration (with and without the server-managed fields) and the FieldsV1 encoding of the
  * latter, keyed weakly by the configuration's frozen tree. They are pure functions of that tree and the
- * built-in schema knowledge (no server state), so they are shared by every server of the process.
+ * schema they were computed with (no server state), so they are shared by every server of the process.
  */
 public final class FieldSetMemo {
   /** Remembers nothing: for callers that keep no state between writes. */
@@ -34,18 +33,18 @@ public final class FieldSetMemo {
   private static final ConcurrentMap<JsonNode, Applied> APPLIED = new MapMaker().weakKeys().makeMap();
 
   /**
-   * The fields of an applied configuration of {@code kind} in {@code scope}: all, and without the
+   * The fields of an applied configuration of {@code schema}'s kind in {@code scope}: all, and without the
    * server-managed ones ({@code owned}, what the applier's entry holds), and the latter's FieldsV1 once written.
    */
   static final class Applied {
-    private final GroupKind kind;
+    private final MergeSchema schema;
     private final Scope scope;
     private final FieldSet fields;
     private final FieldSet owned;
     private volatile @Nullable JsonNode ownedFieldsV1;
 
-    Applied(GroupKind kind, Scope scope, FieldSet fields, FieldSet owned) {
-      this.kind = kind;
+    Applied(MergeSchema schema, Scope scope, FieldSet fields, FieldSet owned) {
+      this.schema = schema;
       this.scope = scope;
       this.fields = fields;
       this.owned = owned;
@@ -92,13 +91,16 @@ public final class FieldSetMemo {
     }
   }
 
-  /** The fields remembered for the frozen configuration {@code config} applied to {@code kind} in {@code scope}. */
-  @Nullable Applied applied(GroupKind kind, Scope scope, JsonNode config) {
+  /**
+   * The fields remembered for the frozen configuration {@code config} applied in {@code scope} to an object of
+   * {@code schema} (the same instance: a CRD's new schema may key the same lists differently).
+   */
+  @Nullable Applied applied(MergeSchema schema, Scope scope, JsonNode config) {
     if (applied == null || !Json.isFrozen(config)) {
       return null;
     }
     Applied known = applied.get(config);
-    return known != null && known.scope == scope && known.kind.equals(kind) ? known : null;
+    return known != null && known.scope == scope && known.schema == schema ? known : null;
   }
 
   /** Remembers the fields of the frozen configuration {@code config} (neither set may change afterwards). */

@@ -54,15 +54,18 @@ public final class ManagedFields {
    */
   public static @Nullable JsonNode afterUpdate(GroupKind kind, @Nullable ObjectNode before, ObjectNode after,
       String manager, @Nullable String subresource, String apiVersion, String time) {
-    return afterUpdate(kind, before, after, manager, subresource, apiVersion, time, FieldSetMemo.NONE);
+    return afterUpdate(MergeSchema.of(kind), before, after, manager, subresource, apiVersion, time, FieldSetMemo.NONE);
   }
 
-  /** {@link #afterUpdate(GroupKind, ObjectNode, ObjectNode, String, String, String, String)} with a memo of field sets. */
-  public static @Nullable JsonNode afterUpdate(GroupKind kind, @Nullable ObjectNode before, ObjectNode after,
+  /**
+   * {@link #afterUpdate(GroupKind, ObjectNode, ObjectNode, String, String, String, String)} for an object whose
+   * lists and maps compare as {@code schema} says, with a memo of field sets.
+   */
+  public static @Nullable JsonNode afterUpdate(MergeSchema schema, @Nullable ObjectNode before, ObjectNode after,
       String manager, @Nullable String subresource, String apiVersion, String time, FieldSetMemo memo) {
     Scope scope = Scope.of(subresource);
     FieldManagers managers = startingManagers(before, after, subresource, memo);
-    Comparison comparison = Comparison.of(kind, scope, before, after);
+    Comparison comparison = Comparison.of(schema, scope, before, after);
     FieldSet changed = comparison.changed();
     managers.takeAway(changed, null);
     managers.takeAway(comparison.removed, null);

@@ -2,7 +2,6 @@ package dev.converge.inmemory.patch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.converge.api.GroupKind;
 import dev.converge.core.schema.ListType;
 import java.util.Map;
 
@@ -16,8 +15,8 @@ import java.util.Map;
 final class OwnedFields extends SchemaWalk {
   private final boolean strict;
 
-  private OwnedFields(GroupKind kind, Scope scope, boolean strict) {
-    super(kind, scope);
+  private OwnedFields(MergeSchema schema, Scope scope, boolean strict) {
+    super(schema, scope);
     this.strict = strict;
   }
 
@@ -27,9 +26,9 @@ final class OwnedFields extends SchemaWalk {
    * @param strict whether list items without their keys, and duplicate keys, are rejected (400), as they are
    *     in an applied configuration
    */
-  static FieldSet of(GroupKind kind, Scope scope, ObjectNode object, boolean strict) {
+  static FieldSet of(MergeSchema schema, Scope scope, ObjectNode object, boolean strict) {
     FieldSet root = new FieldSet();
-    new OwnedFields(kind, scope, strict).walkObject(object, root);
+    new OwnedFields(schema, scope, strict).walkObject(object, root);
     return root;
   }
 

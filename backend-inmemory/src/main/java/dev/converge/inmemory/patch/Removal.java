@@ -3,7 +3,6 @@ package dev.converge.inmemory.patch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.converge.api.GroupKind;
 import dev.converge.api.Json;
 import dev.converge.core.schema.ListType;
 import java.util.Map;
@@ -17,13 +16,13 @@ import org.jspecify.annotations.Nullable;
  */
 final class Removal extends SchemaWalk {
 
-  private Removal(GroupKind kind) {
-    super(kind, Scope.MAIN);
+  private Removal(MergeSchema schema) {
+    super(schema, Scope.MAIN);
   }
 
   /** {@code object} without the fields in {@code remove}, as a new tree that keeps the untouched frozen subtrees. */
-  static ObjectNode remove(GroupKind kind, ObjectNode object, FieldSet remove) {
-    ObjectNode out = new Removal(kind).removeFromObject(object, remove);
+  static ObjectNode remove(MergeSchema schema, ObjectNode object, FieldSet remove) {
+    ObjectNode out = new Removal(schema).removeFromObject(object, remove);
     return out == null ? Json.object() : out;
   }
 

@@ -2,15 +2,14 @@ package dev.converge.inmemory.patch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.converge.api.GroupKind;
 import dev.converge.core.schema.ListType;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The state shared by the server-side apply tree walks: the kind, the field path from the root (which is
- * how {@link Schema} is asked about lists and atomic objects), and which part of the object the operation
+ * The state shared by the server-side apply tree walks: the kind's schema, the field path from the root (which
+ * is how {@link MergeSchema} is asked about lists and atomic objects), and which part of the object the operation
  * may see.
  */
 abstract class SchemaWalk {
@@ -28,12 +27,12 @@ abstract class SchemaWalk {
     }
   }
 
-  final GroupKind kind;
+  final MergeSchema schema;
   final Scope scope;
   final ArrayList<String> fields = new ArrayList<>();
 
-  SchemaWalk(GroupKind kind, Scope scope) {
-    this.kind = kind;
+  SchemaWalk(MergeSchema schema, Scope scope) {
+    this.schema = schema;
     this.scope = scope;
   }
 
@@ -54,19 +53,19 @@ abstract class SchemaWalk {
   }
 
   final ListType listType() {
-    return Schema.listType(kind, fields);
+    return schema.listType(fields);
   }
 
   final boolean atomicObject() {
-    return Schema.atomicObject(kind, fields);
+    return schema.atomicObject(fields);
   }
 
   final boolean atomicElements() {
-    return Schema.atomicElements(kind, fields);
+    return schema.atomicElements(fields);
   }
 
   final @Nullable JsonNode implicitEmpty() {
-    return Schema.implicitEmpty(kind, fields);
+    return schema.implicitEmpty(fields);
   }
 
   /** The current path, for error messages. */

@@ -58,14 +58,16 @@ public final class ServerSideApply {
    */
   public static ObjectNode apply(GroupKind kind, @Nullable ObjectNode live, ObjectNode applied, String manager,
       boolean force, @Nullable String subresource, String apiVersion, String time) {
-    return apply(kind, live, applied, manager, force, subresource, apiVersion, time, FieldSetMemo.NONE);
+    return apply(MergeSchema.of(kind), live, applied, manager, force, subresource, apiVersion, time, FieldSetMemo.NONE);
   }
 
   /**
-   * {@link #apply(GroupKind, ObjectNode, ObjectNode, String, boolean, String, String, String)}, reading the
-   * live object's field sets from {@code memo} where it knows them and remembering the ones it writes.
+   * {@link #apply(GroupKind, ObjectNode, ObjectNode, String, boolean, String, String, String)} for an object
+   * whose lists and maps merge as {@code schema} says (a custom resource's CRD schema, or the built-in tables),
+   * reading the live object's field sets from {@code memo} where it knows them and remembering the ones it
+   * writes.
    */
-  public static ObjectNode apply(GroupKind kind, @Nullable ObjectNode live, ObjectNode applied, String manager,
+  public static ObjectNode apply(MergeSchema schema, @Nullable ObjectNode live, ObjectNode applied, String manager,
       boolean force, @Nullable String subresource, String apiVersion, String time, FieldSetMemo memo) {
     if (manager.isEmpty()) {
       throw PatchException.badRequest("PatchOptions.fieldManager is required for apply requests");
@@ -77,14 +79,14 @@ public final class ServerSideApply {
     Scope scope = Scope.of(subresource);
     ObjectNode config = inScope(applied, scope);
     // The same frozen configuration applied again has the same fields: computed once per configuration.
-    FieldSetMemo.Applied known = memo.applied(kind, scope, applied);
+    FieldSetMemo.Applied known = memo.applied(schema, scope, applied);
     if (known == null) {
-      FieldSet fields = OwnedFields.of(kind, scope, config, true);
-      known = new FieldSetMemo.Applied(kind, scope, fields, fields.difference(SERVER_MANAGED));
+      FieldSet fields = OwnedFields.of(schema, scope, config, true);
+      known = new FieldSetMemo.Applied(schema, scope, fields, fields.difference(SERVER_MANAGED));
       memo.rememberApplied(applied, known);
     }
     FieldSet appliedFields = known.fields();
-    ObjectNode merged = ApplyMerge.merge(kind, live, config);
+    ObjectNode merged = ApplyMerge.merge(schema, live, config);
 
     FieldManagers managers = FieldManagers.of(live, memo);
     Identity self = Identity.apply(manager, subresource);
@@ -95,10 +97,10 @@ public final class ServerSideApply {
     managers.entries.put(self, new Entry(appliedFields, apiVersion, previous == null ? null : previous.time));
     if (lastFields != null && !lastFields.isEmpty() && !appliedFields.covers(lastFields)) {
       // Only what the manager applied before and leaves out now can be pruned: nothing, if it applies all of it.
-      merged = prune(kind, merged, managers, lastFields);
+      merged = prune(schema, merged, managers, lastFields);
     }
 
-    Comparison comparison = live == null ? null : Comparison.of(kind, scope, live, merged);
+    Comparison comparison = live == null ? null : Comparison.of(schema, scope, live, merged);
     if (comparison != null) {
       FieldSet changed = comparison.changed();
       if (!force) {
@@ -165,13 +167,13 @@ public final class ServerSideApply {
    * which together remove exactly these paths). Object fields above owned paths count as owned, so a
    * struct goes away when its last owned field does.
    */
-  private static ObjectNode prune(GroupKind kind, ObjectNode merged, FieldManagers managers, FieldSet lastFields) {
+  private static ObjectNode prune(MergeSchema schema, ObjectNode merged, FieldManagers managers, FieldSet lastFields) {
     List<FieldSet> owners = new ArrayList<>(managers.entries.size());
     for (Entry entry : managers.entries.values()) {
       owners.add(entry.fields());
     }
     FieldSet remove = FieldSet.namedDifference(lastFields, owners);
-    return remove.isEmpty() ? merged : Removal.remove(kind, merged, remove);
+    return remove.isEmpty() ? merged : Removal.remove(schema, merged, remove);
   }
 
   /** The part of the configuration the write may touch, without the (empty) {@code managedFields}. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.converge.api.GroupKind;
 import dev.converge.api.Json;
+import dev.converge.core.schema.ListKeys;
 import dev.converge.core.schema.ListType;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -56,7 +57,7 @@ public final class StrategicMergePatch {
    *     $retainKeys}, a {@code $setElementOrder} list that contradicts the patch); 422 for a list of lists
    */
   public static ObjectNode apply(GroupKind kind, ObjectNode target, JsonNode patch) {
-    if (!Schema.isBuiltin(kind)) {
+    if (!MergeSchema.isBuiltin(kind)) {
       throw PatchException.unsupportedMediaType("strategic merge patch is not supported for " + kind
           + ": it is a custom resource; use application/merge-patch+json, application/json-patch+json or"
           + " application/apply-patch+yaml");
@@ -190,7 +191,7 @@ public final class StrategicMergePatch {
 
   /** The list semantics at the current path. */
   ListType listType() {
-    return Schema.listType(kind, path);
+    return ListKeys.of(kind, path);
   }
 
   /** The current path, for error messages. */

@@ -149,6 +149,15 @@ final class FieldDecoding {
         ? List.of() : StructuralSchemas.validate(object, compiled.openApiV3Schema());
   }
 
+  /**
+   * The {@code openAPIV3Schema} of a custom kind's served version (the same tree while its CRD is unchanged),
+   * whose list and map markers decide how apply merges it; null for built-in kinds and schema-less versions.
+   */
+  @Nullable JsonNode customSchema(ResourceType type) {
+    Compiled compiled = custom(type);
+    return compiled == null ? null : compiled.openApiV3Schema();
+  }
+
   private @Nullable FieldSchema schema(ResourceType type) {
     Optional<FieldSchema> builtin = FieldSchema.builtin(type.groupKind());
     if (builtin.isPresent()) {

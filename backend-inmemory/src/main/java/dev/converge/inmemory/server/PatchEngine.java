@@ -23,15 +23,22 @@ public interface PatchEngine {
   /** Kubernetes' strategic merge patch; custom resources are refused (415). */
   ObjectNode strategicMergePatch(GroupKind kind, ObjectNode target, JsonNode patch);
 
-  /** Server-side apply of {@code applied} by {@code manager} onto {@code live} (null: create). */
-  ObjectNode apply(GroupKind kind, @Nullable ObjectNode live, ObjectNode applied, String manager, boolean force,
-      @Nullable String subresource, String apiVersion, String time);
+  /**
+   * Server-side apply of {@code applied} by {@code manager} onto {@code live} (null: create).
+   *
+   * @param customSchema the {@code openAPIV3Schema} of the custom resource's CRD version, whose list and map
+   *     markers decide how it merges; null for built-in kinds. The same tree is passed while the CRD is
+   *     unchanged, so that an implementation may keep what it compiles from it.
+   */
+  ObjectNode apply(GroupKind kind, @Nullable JsonNode customSchema, @Nullable ObjectNode live, ObjectNode applied,
+      String manager, boolean force, @Nullable String subresource, String apiVersion, String time);
 
   /**
    * {@code after} with {@code metadata.managedFields} updated for a non-apply write by {@code manager}.
    * {@code after} is the server's mutable working tree: the result may be {@code after} itself, changed in
-   * place (which spares the server a second copy of its untouched, still frozen subtrees).
+   * place (which spares the server a second copy of its untouched, still frozen subtrees). {@code customSchema}
+   * is as for {@link #apply}.
    */
-  ObjectNode recordUpdate(GroupKind kind, @Nullable ObjectNode before, ObjectNode after, String manager,
-      @Nullable String subresource, String apiVersion, String time);
+  ObjectNode recordUpdate(GroupKind kind, @Nullable JsonNode customSchema, @Nullable ObjectNode before, ObjectNode after,
+      String manager, @Nullable String subresource, String apiVersion, String time);
 }

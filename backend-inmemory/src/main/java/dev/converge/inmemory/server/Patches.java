@@ -80,13 +80,14 @@ final class Patches {
       throw Errors.badRequest("metadata.managedFields must be nil");
     }
     String manager = options.fieldManager();
+    JsonNode schema = writes.decoding.customSchema(type);
     if (old == null) {
       if (status) {
         throw Errors.notFound(type, key.name());
       }
       writes.server.authorize(ctx.info().withVerb(Verb.CREATE));
       ctx.markCreated();
-      ObjectNode merged = engine.apply(type.groupKind(), null, applied.json(), manager, options.force(), null,
+      ObjectNode merged = engine.apply(type.groupKind(), schema, null, applied.json(), manager, options.force(), null,
           type.apiVersion(), time);
       JsonNode managedFields = merged.path("metadata").path("managedFields");
       ObjectNode root = Trees.shallowCopy(merged);
@@ -94,7 +95,7 @@ final class Patches {
       return writes.createPrepared(ctx, type, root, manager, options.warnings(), managedFields);
     }
     checkVersion(type, applied, old);
-    ObjectNode merged = engine.apply(type.groupKind(), old.json(), applied.json(), manager, options.force(),
+    ObjectNode merged = engine.apply(type.groupKind(), schema, old.json(), applied.json(), manager, options.force(),
         status ? "status" : null, type.apiVersion(), time);
     JsonNode managedFields = merged.path("metadata").path("managedFields");
     Resource in = parse(type, key, merged);

@@ -438,8 +438,8 @@ final class Writes {
     if (patches == null) {
       return after;
     }
-    return patches.recordUpdate(type.groupKind(), before == null ? null : before.json(), after, manager, subresource,
-        type.apiVersion(), timestamp(server.ticker().now()));
+    return patches.recordUpdate(type.groupKind(), decoding.customSchema(type), before == null ? null : before.json(), after,
+        manager, subresource, type.apiVersion(), timestamp(server.ticker().now()));
   }
 
   /** Stamps the next revision into {@code root}, freezes it and commits the change; a dry run only freezes it. */

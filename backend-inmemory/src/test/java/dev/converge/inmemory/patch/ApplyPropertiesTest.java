@@ -48,7 +48,7 @@ class ApplyPropertiesTest {
       ObjectNode config = randomConfig(random);
       live = apply(live, config, "a", false);
       assertThat(withoutManagedFields(live)).as("seed %s round %s", seed, round).isEqualTo(config);
-      FieldSet expected = OwnedFields.of(DEPLOYMENT, Scope.MAIN, config, true).difference(ServerSideApply.serverManagedFields());
+      FieldSet expected = OwnedFields.of(MergeSchema.of(DEPLOYMENT), Scope.MAIN, config, true).difference(ServerSideApply.serverManagedFields());
       assertThat(FieldManagers.of(live).entries.values()).singleElement()
           .satisfies(entry -> assertThat(entry.fields().paths()).isEqualTo(expected.paths()));
     }

@@ -34,14 +34,14 @@ class FieldSetMemoTest {
         ((ObjectNode) edited.get("spec")).put("replicas", random.nextInt(5));
         ObjectNode editedToo = editLike(memoized, edited);
         plain = Json.freezeObject(ManagedFields.recordUpdate(DEPLOYMENT, plain, edited, "scaler", null, "apps/v1", time));
-        JsonNode list = ManagedFields.afterUpdate(DEPLOYMENT, memoized, editedToo, "scaler", null, "apps/v1", time, memo);
+        JsonNode list = ManagedFields.afterUpdate(MergeSchema.of(DEPLOYMENT), memoized, editedToo, "scaler", null, "apps/v1", time, memo);
         ((ObjectNode) editedToo.get("metadata")).set("managedFields", list);
         memoized = Json.freezeObject(editedToo);
       } else {
         ObjectNode config = ApplyPropertiesTest.randomConfig(random);
         String manager = random.nextBoolean() ? "a" : "b";
         plain = Json.freezeObject(ServerSideApply.apply(DEPLOYMENT, plain, config, manager, true, null, "apps/v1", time));
-        memoized = Json.freezeObject(ServerSideApply.apply(DEPLOYMENT, memoized, config, manager, true, null, "apps/v1", time, memo));
+        memoized = Json.freezeObject(ServerSideApply.apply(MergeSchema.of(DEPLOYMENT), memoized, config, manager, true, null, "apps/v1", time, memo));
       }
       assertThat(Json.write(memoized)).as("seed %s step %s", seed, step).isEqualTo(Json.write(plain));
     }
@@ -72,7 +72,7 @@ class FieldSetMemoTest {
         plainError = e.getMessage();
       }
       try {
-        memoized = Json.freezeObject(ServerSideApply.apply(DEPLOYMENT, memoizedBefore, config, manager, force, null, "apps/v1",
+        memoized = Json.freezeObject(ServerSideApply.apply(MergeSchema.of(DEPLOYMENT), memoizedBefore, config, manager, force, null, "apps/v1",
             time, memo));
       } catch (ApplyConflictException e) {
         memoizedError = e.getMessage();
@@ -85,10 +85,10 @@ class FieldSetMemoTest {
   @Test
   void theSameFrozenConfiguration_createdOnTwoServers_sharesOneFieldsV1Tree() {
     ObjectNode config = Json.freezeObject(ApplyPropertiesTest.randomConfig(new Random(7)));
-    ObjectNode first = ServerSideApply.apply(DEPLOYMENT, null, config, "a", false, null, "apps/v1", TIMES.get(0),
+    ObjectNode first = ServerSideApply.apply(MergeSchema.of(DEPLOYMENT), null, config, "a", false, null, "apps/v1", TIMES.get(0),
         FieldSetMemo.create());
     FieldSetMemo secondServer = FieldSetMemo.create();
-    ObjectNode second = ServerSideApply.apply(DEPLOYMENT, null, config, "a", false, null, "apps/v1", TIMES.get(1),
+    ObjectNode second = ServerSideApply.apply(MergeSchema.of(DEPLOYMENT), null, config, "a", false, null, "apps/v1", TIMES.get(1),
         secondServer);
     ObjectNode plain = ServerSideApply.apply(DEPLOYMENT, null, config, "a", false, null, "apps/v1", TIMES.get(1));
     assertThat(second.at("/metadata/managedFields/0/fieldsV1")).isSameAs(first.at("/metadata/managedFields/0/fieldsV1"));
@@ -101,7 +101,7 @@ class FieldSetMemoTest {
   void theMemo_recallsTheSetsOfTheTreesItsWritesProduced() {
     FieldSetMemo memo = FieldSetMemo.create();
     ObjectNode config = ApplyPropertiesTest.randomConfig(new Random(7));
-    ObjectNode created = Json.freezeObject(ServerSideApply.apply(DEPLOYMENT, null, config, "a", false, null, "apps/v1", TIMES.get(0), memo));
+    ObjectNode created = Json.freezeObject(ServerSideApply.apply(MergeSchema.of(DEPLOYMENT), null, config, "a", false, null, "apps/v1", TIMES.get(0), memo));
     JsonNode fieldsV1 = created.at("/metadata/managedFields/0/fieldsV1");
     FieldSet remembered = memo.recall(fieldsV1);
     assertThat(remembered).isNotNull();

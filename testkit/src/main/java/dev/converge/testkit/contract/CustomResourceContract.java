@@ -3,20 +3,25 @@ package dev.converge.testkit.contract;
 import static dev.converge.testkit.contract.ContractSupport.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.converge.api.GroupKind;
+import dev.converge.api.Json;
 import dev.converge.api.ReadyGates;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
 import dev.converge.api.ResourceType;
+import dev.converge.api.backend.ApplyOptions;
 import dev.converge.api.backend.BackendException;
 import dev.converge.api.backend.DeleteOptions;
 import dev.converge.api.backend.ListRequest;
+import dev.converge.testkit.KubeObjects;
 import org.junit.jupiter.api.Test;
 
 /**
  * CustomResourceDefinitions: a CRD becomes Established and its kind is served with the declared scope, plural
- * and status subresource; custom resources are stored, listed and owned like built-in objects; deleting the
- * CRD removes its objects and stops serving the kind ({@code NotFound} afterwards).
+ * and status subresource; custom resources are stored, listed and owned like built-in objects; server-side
+ * apply merges their lists as the CRD schema's {@code x-kubernetes-list-type} says; deleting the CRD removes
+ * its objects and stops serving the kind ({@code NotFound} afterwards).
  */
 public interface CustomResourceContract extends ContractSupport {
 
@@ -59,5 +64,43 @@ public interface CustomResourceContract extends ContractSupport {
     eventually("the CRD gone", () -> !exists(crd));
     eventually("kind " + gadgetKind() + " no longer served", () -> backend().types().find(gadgetKind()).isEmpty());
     failure(BackendException.NotFound.class, () -> backend().get(one.key()));
+  }
+
+  @Test
+  default void apply_mergesCustomResourceLists_asTheirSchemaMarksThem() {
+    requires(Capability.CUSTOM_RESOURCES);
+    requires(Capability.SERVER_SIDE_APPLY);
+    String group = ns() + ".converge.dev";
+    Resource crd = KubeObjects.customResourceDefinition(group, "v1", "Route", "routes", true).edit(tree -> {
+      ObjectNode spec = (ObjectNode) Json.parse("""
+          {"type":"object","properties":{
+            "backends":{"type":"array","x-kubernetes-list-type":"map","x-kubernetes-list-map-keys":["name"],
+              "items":{"type":"object","required":["name"],"properties":{"name":{"type":"string"},"port":{"type":"integer"}}}},
+            "hosts":{"type":"array","x-kubernetes-list-type":"set","items":{"type":"string"}},
+            "owners":{"type":"array","items":{"type":"string"}}}}""");
+      ObjectNode schema = (ObjectNode) tree.at("/spec/versions/0/schema/openAPIV3Schema");
+      schema.remove("x-kubernetes-preserve-unknown-fields");
+      schema.putObject("properties").set("spec", spec);
+    });
+    put(crd);
+    GroupKind kind = GroupKind.of(group, "Route");
+    eventually("kind " + kind + " served", () -> backend().types().find(kind).isPresent());
+    backend().apply(route(group, """
+        {"backends":[{"name":"web","port":80}],"hosts":["a.example.com"],"owners":["alice"]}"""), ApplyOptions.manager("alice"));
+    Resource both = backend().apply(route(group, """
+        {"backends":[{"name":"metrics","port":9090}],"hosts":["b.example.com"]}"""), ApplyOptions.manager("bob"));
+    assertThat(both.spec().path("backends").toString()).as("a map list merges by key")
+        .isEqualTo("[{\"name\":\"web\",\"port\":80},{\"name\":\"metrics\",\"port\":9090}]");
+    assertThat(both.spec().path("hosts").toString()).as("a set merges by value").isEqualTo("[\"a.example.com\",\"b.example.com\"]");
+    BackendException.Conflict conflict = failure(BackendException.Conflict.class, () -> backend().apply(route(group, """
+        {"owners":["bob"]}"""), ApplyOptions.manager("bob")));
+    assertThat(conflict.fieldConflicts()).as("an unmarked list is atomic: alice owns it whole").containsExactly("alice: .spec.owners");
+    Resource withdrawn = backend().apply(route(group, "{}"), ApplyOptions.manager("bob"));
+    assertThat(withdrawn.spec().path("backends").toString()).as("bob's withdrawn item goes, alice's stays")
+        .isEqualTo("[{\"name\":\"web\",\"port\":80}]");
+  }
+
+  private Resource route(String group, String spec) {
+    return KubeObjects.customResource(group + "/v1", "Route", ns(), "r", (ObjectNode) Json.parse(spec));
   }
 }

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Custom resources against their CRD's structural schema: {@code default}s are filled in on every write (as
- * structural defaulting does on decoding), and types, enums, bounds, patterns, lengths, item counts and
- * required fields are validated, refused with 422 and kube-openapi's causes.
+ * structural defaulting does on decoding), and types, enums, bounds, patterns, lengths, item counts, required
+ * fields and the uniqueness of set and map lists are validated, refused with 422 and kube-openapi's causes.
+ * The CRD's own list markers are validated when it is written.
  */
 class CustomResourceSchemaTest {
   private static final String CRD = """
@@ -31,7 +32,11 @@ class CustomResourceSchemaTest {
                "enabled":{"type":"boolean","default":false},
                "secret":{"type":"string","nullable":true}}},
             "zones":{"type":"array","maxItems":2,"items":{"type":"object","properties":{
-               "name":{"type":"string"},"weight":{"type":"integer","default":10}}}}}},
+               "name":{"type":"string"},"weight":{"type":"integer","default":10}}}},
+            "hosts":{"type":"array","x-kubernetes-list-type":"set","items":{"type":"string"}},
+            "endpoints":{"type":"array","x-kubernetes-list-type":"map","x-kubernetes-list-map-keys":["name","port"],
+              "items":{"type":"object","required":["name","port"],"properties":{
+                "name":{"type":"string"},"port":{"type":"integer"}}}}}},
           "status":{"type":"object","properties":{"ready":{"type":"boolean"}}}}}}}]}}""";
 
   private final ApiServer server = InMemoryCluster.create(new TestTicker(), 37).server();
@@ -101,5 +106,48 @@ class CustomResourceSchemaTest {
   private static Resource cache(String spec) {
     return Fixtures.parse("{\"apiVersion\":\"example.com/v1\",\"kind\":\"Cache\","
         + "\"metadata\":{\"name\":\"c\",\"namespace\":\"default\"},\"spec\":" + spec + "}");
+  }
+
+  @Test
+  void setAndMapLists_refuseDuplicates_afterTheSchemaChecks() {
+    assertThatThrownBy(() -> server.create(ADMIN, cache("""
+        {"engine":"redis","replicas":0,"hosts":["a","b","a","a","b"],
+         "endpoints":[{"name":"web","port":80},{"name":"web","port":81},{"port":80,"name":"web"}]}""")))
+        .isInstanceOfSatisfying(BackendException.Invalid.class, e -> assertThat(e.causes()).containsExactly(
+            "spec.replicas: Invalid value: 0: spec.replicas in body should be greater than or equal to 1",
+            "spec.hosts[2]: Duplicate value: \"a\"",
+            "spec.hosts[4]: Duplicate value: \"b\"",
+            "spec.endpoints[2]: Duplicate value: map[string]interface {}{\"name\":\"web\", \"port\":80}"));
+    Resource distinct = server.create(ADMIN, cache("""
+        {"engine":"redis","hosts":["a","b"],"endpoints":[{"name":"web","port":80},{"name":"web","port":81}]}"""));
+    assertThat(distinct.spec().path("endpoints").size()).isEqualTo(2);
+  }
+
+  @Test
+  void theCrdsListMarkers_areValidated_asApiextensionsDoes() {
+    String root = "spec.versions[0].schema.openAPIV3Schema.properties[spec].properties";
+    assertThatThrownBy(() -> server.create(ADMIN, Fixtures.parse(CRD.replace("caches", "queues").replace("\"Cache\"", "\"Queue\"")
+        .replace("\"x-kubernetes-list-type\":\"set\"", "\"x-kubernetes-list-type\":\"bag\"")
+        .replace("\"required\":[\"name\",\"port\"]", "\"required\":[\"name\"]")
+        .replace("[\"name\",\"port\"]", "[\"name\",\"port\",\"name\",\"path\"]")
+        .replace("\"port\":{\"type\":\"integer\"}}}}", "\"port\":{\"type\":\"integer\",\"nullable\":true}}}},"
+            + "\"peers\":{\"type\":\"array\",\"x-kubernetes-list-map-keys\":[\"id\"],\"items\":{\"type\":\"string\"}},"
+            + "\"rules\":{\"type\":\"array\",\"x-kubernetes-list-type\":\"set\",\"items\":{\"type\":\"object\"}},"
+            + "\"routes\":{\"type\":\"array\",\"x-kubernetes-list-type\":\"map\",\"items\":{\"type\":\"string\"}}"))))
+        .isInstanceOfSatisfying(BackendException.Invalid.class, e -> assertThat(e.causes()).containsExactly(
+            root + "[hosts].x-kubernetes-list-type: Unsupported value: \"bag\": supported values: \"atomic\", \"set\", \"map\"",
+            root + "[endpoints].x-kubernetes-list-map-keys: Invalid value: []string{\"name\", \"port\", \"name\", \"path\"}: "
+                + "must not contain duplicate entries",
+            root + "[endpoints].x-kubernetes-list-map-keys: Invalid value: []string{\"name\", \"port\", \"name\", \"path\"}: "
+                + "entries must all be names of item properties",
+            root + "[endpoints].items.properties[port].default: Required value: this property is in "
+                + "x-kubernetes-list-map-keys, so it must have a default or be a required property",
+            root + "[endpoints].items.properties[port].nullable: Forbidden: this property is in x-kubernetes-list-map-keys, "
+                + "so it cannot be nullable",
+            root + "[peers].x-kubernetes-list-type: Required value: must be map if x-kubernetes-list-map-keys is non-empty",
+            root + "[rules].items.x-kubernetes-map-type: Invalid value: \"null\": must be atomic as item of a list with "
+                + "x-kubernetes-list-type=set",
+            root + "[routes].x-kubernetes-list-map-keys: Required value: must not be empty if x-kubernetes-list-type is map",
+            root + "[routes].items.type: Invalid value: \"string\": must be object if parent array's x-kubernetes-list-type is map"));
   }
 }

@@ -2,13 +2,16 @@ package dev.converge.inmemory.schema;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What kube-apiserver does to a custom resource with its CRD version's structural schema ({@code
@@ -126,7 +129,99 @@ public final class StructuralSchemas {
       }
     }
     required(object, schema, "", causes);
+    for (Map.Entry<String, JsonNode> property : schema.path("properties").properties()) {
+      JsonNode value = object.get(property.getKey());
+      if (value != null && !property.getKey().equals("metadata")) {
+        unique(value, property.getValue(), property.getKey(), causes);
+      }
+    }
     return causes;
+  }
+
+  /**
+   * The uniqueness of set and map lists ({@code structurallisttype.ValidateListSetsAndMaps}, which runs after
+   * the schema validator): an element equal to an earlier one, or a map element whose key fields equal an
+   * earlier one's, is a {@code Duplicate value}, reported once per repeated value at its first repeat.
+   */
+  private static void unique(JsonNode value, JsonNode schema, String path, List<String> causes) {
+    if (value.isArray()) {
+      String listType = schema.path("x-kubernetes-list-type").asText("");
+      if (listType.equals("set")) {
+        duplicates(value, null, path, causes);
+      } else if (listType.equals("map")) {
+        for (int i = 0; i < value.size(); i++) {
+          if (!value.get(i).isObject() && !value.get(i).isNull()) {
+            causes.add(path + "[" + i + "]: Invalid value: " + goValue(value.get(i)) + ": must be an object for an array of list-type map");
+            return;
+          }
+        }
+        List<String> keys = new ArrayList<>();
+        schema.path("x-kubernetes-list-map-keys").forEach(key -> keys.add(key.asText()));
+        duplicates(value, keys, path, causes);
+      }
+      JsonNode items = schema.path("items");
+      if (items.isObject()) {
+        for (int i = 0; i < value.size(); i++) {
+          unique(value.get(i), items, path + "[" + i + "]", causes);
+        }
+      }
+    } else if (value.isObject()) {
+      JsonNode additional = schema.path("additionalProperties");
+      if (additional.isObject()) {
+        value.properties().forEach(member -> unique(member.getValue(), additional, path + "[" + member.getKey() + "]", causes));
+      }
+      JsonNode properties = schema.path("properties");
+      value.properties().forEach(member -> {
+        JsonNode child = properties.get(member.getKey());
+        if (child != null) {
+          unique(member.getValue(), child, path + "." + member.getKey(), causes);
+        }
+      });
+    }
+  }
+
+  /** Reports the first repeat of each repeated element (or, with {@code keys}, of each repeated key). */
+  private static void duplicates(JsonNode list, @Nullable List<String> keys, String path, List<String> causes) {
+    Map<JsonNode, Integer> seen = new HashMap<>();
+    for (int i = 0; i < list.size(); i++) {
+      JsonNode element = list.get(i);
+      JsonNode identity = element;
+      if (keys != null) {
+        ObjectNode key = JsonNodeFactory.instance.objectNode();
+        for (String name : keys) {
+          JsonNode field = element.get(name);
+          if (field != null) {
+            key.set(name, field);
+          }
+        }
+        identity = key;
+      }
+      if (seen.merge(identity, 1, Integer::sum) == 2) {
+        causes.add(path + "[" + i + "]: Duplicate value: " + goValue(identity));
+      }
+    }
+  }
+
+  /**
+   * A decoded JSON value as Go's {@code %#v} prints it in a field error: strings quoted, numbers and booleans
+   * bare, objects as {@code map[string]interface {}{"k":v}} with sorted keys, lists as {@code []interface {}{…}}.
+   */
+  static String goValue(JsonNode value) {
+    if (value.isTextual()) {
+      return "\"" + value.asText() + "\"";
+    }
+    if (value.isObject()) {
+      List<String> members = new ArrayList<>();
+      value.properties().forEach(member -> members.add("\"" + member.getKey() + "\":" + goValue(member.getValue())));
+      members.sort(null);
+      return "map[string]interface {}{" + String.join(", ", members) + "}";
+    }
+    if (value.isArray()) {
+      List<String> elements = new ArrayList<>();
+      value.forEach(element -> elements.add(goValue(element)));
+      return "[]interface {}{" + String.join(", ", elements) + "}";
+    }
+    return value.isNull() ? "interface {}(nil)" : value.toString();
   }
 
   private static void check(JsonNode value, JsonNode schema, String path, List<String> causes) {

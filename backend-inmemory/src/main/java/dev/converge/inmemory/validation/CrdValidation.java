@@ -1,11 +1,21 @@
 package dev.converge.inmemory.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The parts of {@code ValidateCustomResourceDefinition} (apiextensions-apiserver) that decide whether a kind
- * can be served: the name is {@code <plural>.<group>}, names and scope are set, exactly one storage version.
+ * can be served: the name is {@code <plural>.<group>}, names and scope are set, exactly one storage version;
+ * and, in each version's schema, the list and map markers server-side apply reads ({@code
+ * ValidateCustomResourceDefinitionOpenAPISchema} and {@code validateMapListKeysMapSet}, with the rules a new
+ * CRD is held to): {@code x-kubernetes-list-type} is {@code atomic}, {@code set} or {@code map}; a map list has
+ * keys, object items, and keys that are scalar, distinct, declared, and required or defaulted, never nullable;
+ * set and map items are not nullable, and a set's object or list items are atomic.
  */
 final class CrdValidation {
   private CrdValidation() {}
@@ -46,6 +56,115 @@ final class CrdValidation {
     }
     if (storage != 1) {
       errors.invalid("spec.versions", storage, "must have exactly one version marked as storage version");
+    }
+    for (int i = 0; i < versions.size(); i++) {
+      JsonNode schema = versions.get(i).path("schema").path("openAPIV3Schema");
+      if (schema.isObject()) {
+        markers(schema, "spec.versions[" + i + "].schema.openAPIV3Schema", errors);
+      }
+    }
+  }
+
+  private static final List<String> LIST_TYPES = List.of("atomic", "set", "map");
+
+  /** The list and map markers of {@code schema} and every schema below it, at {@code path}. */
+  private static void markers(JsonNode schema, String path, FieldErrors errors) {
+    JsonNode listType = schema.get("x-kubernetes-list-type");
+    String type = listType == null || listType.isNull() ? null : listType.asText();
+    JsonNode items = schema.get("items");
+    JsonNode itemSchema = items != null && items.isObject() ? items : null;
+    if ("set".equals(type) && itemSchema != null) {
+      String itemType = itemSchema.path("type").asText("");
+      if (itemType.equals("array") && !itemSchema.path("x-kubernetes-list-type").asText("atomic").equals("atomic")) {
+        errors.invalid(path + ".items.x-kubernetes-list-type", itemSchema.path("x-kubernetes-list-type").asText(),
+            "must be atomic as item of a list with x-kubernetes-list-type=set");
+      } else if (itemType.equals("object") && !itemSchema.path("x-kubernetes-map-type").asText("").equals("atomic")) {
+        // Kubernetes reports the item's list type here (a slip in its code), which is unset for an object.
+        errors.invalid(path + ".items.x-kubernetes-map-type", "null", "must be atomic as item of a list with x-kubernetes-list-type=set");
+      }
+    }
+    if (type != null && !LIST_TYPES.contains(type)) {
+      errors.unsupported(path + ".x-kubernetes-list-type", type, LIST_TYPES);
+    }
+    List<String> keys = new ArrayList<>();
+    schema.path("x-kubernetes-list-map-keys").forEach(key -> keys.add(key.asText()));
+    if (!keys.isEmpty()) {
+      if (type == null) {
+        errors.required(path + ".x-kubernetes-list-type", "must be map if x-kubernetes-list-map-keys is non-empty");
+      } else if (!type.equals("map")) {
+        errors.invalid(path + ".x-kubernetes-list-type", type, "must be map if x-kubernetes-list-map-keys is non-empty");
+      }
+    }
+    if ("map".equals(type)) {
+      mapList(path, keys, itemSchema, errors);
+    }
+    if (("map".equals(type) || "set".equals(type)) && itemSchema != null) {
+      if (itemSchema.path("nullable").asBoolean(false)) {
+        errors.forbidden(path + ".items.nullable", "cannot be nullable when x-kubernetes-list-type is " + type);
+      }
+      if (type.equals("map")) {
+        keysPresent(path, keys, itemSchema, errors);
+      }
+    }
+    for (Map.Entry<String, JsonNode> property : schema.path("properties").properties()) {
+      markers(property.getValue(), path + ".properties[" + property.getKey() + "]", errors);
+    }
+    if (itemSchema != null) {
+      markers(itemSchema, path + ".items", errors);
+    }
+    JsonNode additional = schema.get("additionalProperties");
+    if (additional != null && additional.isObject()) {
+      markers(additional, path + ".additionalProperties", errors);
+    }
+  }
+
+  /** A map list's keys and items: the items are objects, the keys their distinct scalar properties. */
+  private static void mapList(String path, List<String> keys, @Nullable JsonNode items, FieldErrors errors) {
+    if (keys.isEmpty()) {
+      errors.required(path + ".x-kubernetes-list-map-keys", "must not be empty if x-kubernetes-list-type is map");
+    }
+    if (items == null) {
+      errors.required(path + ".items", "must have a schema if x-kubernetes-list-type is map");
+      return;
+    }
+    String itemType = items.path("type").asText("");
+    if (!itemType.equals("object")) {
+      errors.invalid(path + ".items.type", itemType, "must be object if parent array's x-kubernetes-list-type is map");
+      return;
+    }
+    Set<String> seen = new HashSet<>();
+    for (String key : keys) {
+      JsonNode property = items.path("properties").get(key);
+      if (property == null) {
+        errors.invalid(path + ".x-kubernetes-list-map-keys", keys, "entries must all be names of item properties");
+      } else if (List.of("array", "object").contains(property.path("type").asText(""))) {
+        // Kubernetes reports the items' type ("object") rather than the key's here.
+        errors.invalid(path + ".items.properties[" + key + "].type", itemType,
+            "must be a scalar type if parent array's x-kubernetes-list-type is map");
+      }
+      if (!seen.add(key)) {
+        errors.invalid(path + ".x-kubernetes-list-map-keys", keys, "must not contain duplicate entries");
+      }
+    }
+  }
+
+  /** Every key of a map list is in every item: required or defaulted, and never null. */
+  private static void keysPresent(String path, List<String> keys, JsonNode items, FieldErrors errors) {
+    Set<String> required = new HashSet<>();
+    items.path("required").forEach(name -> required.add(name.asText()));
+    for (String key : keys) {
+      JsonNode property = items.path("properties").get(key);
+      if (property == null) {
+        continue; // reported above
+      }
+      String at = path + ".items.properties[" + key + "]";
+      if (!required.contains(key) && !property.has("default")) {
+        errors.required(at + ".default",
+            "this property is in x-kubernetes-list-map-keys, so it must have a default or be a required property");
+      }
+      if (property.path("nullable").asBoolean(false)) {
+        errors.forbidden(at + ".nullable", "this property is in x-kubernetes-list-map-keys, so it cannot be nullable");
+      }
     }
   }
 }

@@ -56,10 +56,16 @@ public final class FieldErrors {
     return ImmutableList.copyOf(causes);
   }
 
-  /** A Go-like rendering of a value: strings quoted, string maps as {@code map[string]string{"k":"v"}}. */
+  /**
+   * A Go-like rendering of a value: strings quoted, string maps as {@code map[string]string{"k":"v"}}, string
+   * lists as {@code []string{"a", "b"}}.
+   */
   static String quote(Object value) {
     if (value instanceof String text) {
       return "\"" + text + "\"";
+    }
+    if (value instanceof List<?> list) {
+      return "[]string{" + list.stream().map(e -> "\"" + e + "\"").collect(Collectors.joining(", ")) + "}";
     }
     if (value instanceof Map<?, ?> map) {
       return "map[string]string{" + map.entrySet().stream()

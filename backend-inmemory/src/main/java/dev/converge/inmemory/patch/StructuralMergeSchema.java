@@ -1,11 +1,10 @@
 package dev.converge.inmemory.patch;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.google.common.collect.ImmutableList;
-import com.google.common.collect.ImmutableMap;
 import dev.converge.api.GroupKind;
 import dev.converge.core.schema.ListKeys;
 import dev.converge.core.schema.ListType;
+import dev.converge.core.schema.ListTypes;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,19 +12,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A custom resource's merge semantics, read from its CRD version's structural schema as kube-apiserver's
- * structured-merge-diff converter reads it ({@code kube-openapi/pkg/schemaconv}):
- *
- * <ul>
- *   <li>a list is atomic unless its schema says {@code x-kubernetes-list-type: set} (merged by value) or
- *       {@code map} (merged by the item fields in {@code x-kubernetes-list-map-keys}; a key field the item
- *       leaves out takes its schema {@code default} when that is a string);
- *   <li>an object merges field by field unless its schema says {@code x-kubernetes-map-type: atomic};
- *   <li>what the schema does not describe ({@code x-kubernetes-preserve-unknown-fields}) is deduced: objects
- *       merge field by field and lists are atomic. So a {@code status.conditions} list without markers is
- *       atomic here, where the built-in kinds key theirs by {@code type};
- *   <li>{@code metadata} at the root is ObjectMeta, whatever the schema says of it (finalizers are a set,
- *       owner references keyed by {@code uid}).
- * </ul>
+ * structured-merge-diff converter reads it ({@code kube-openapi/pkg/schemaconv}): lists as {@link ListTypes}
+ * reads them (the planner's reading too), and objects field by field unless their schema says {@code
+ * x-kubernetes-map-type: atomic} (or, for a list's items, its {@code items} does). What the schema does not
+ * describe is deduced: objects granular, lists atomic. {@code metadata} at the root is ObjectMeta, whatever the
+ * schema says of it.
  *
  * <p>Paths are resolved against the schema once each and remembered: objects of one kind have few distinct
  * paths.
@@ -79,56 +70,13 @@ final class StructuralMergeSchema extends MergeSchema {
   private Resolved at(List<String> path) {
     Resolved known = resolved.get(path);
     if (known == null) {
-      JsonNode node = resolve(path);
-      known = node == null ? UNDESCRIBED : new Resolved(listTypeOf(node), isAtomicMap(node), isAtomicMap(node.path("items")));
+      JsonNode node = ListTypes.fieldSchema(root, path);
+      known = node == null ? UNDESCRIBED : new Resolved(ListTypes.declared(node), isAtomicMap(node), isAtomicMap(node.path("items")));
       if (resolved.size() < REMEMBERED) {
         resolved.put(List.copyOf(path), known); // the walks pass their live path stack
       }
     }
     return known;
-  }
-
-  /** The schema of the field at {@code path}, through list items (paths leave their indices out); null if undescribed. */
-  private @Nullable JsonNode resolve(List<String> path) {
-    JsonNode node = root;
-    for (String field : path) {
-      while (node.path("type").asText().equals("array") && node.path("items").isObject()) {
-        node = node.path("items");
-      }
-      JsonNode next = node.path("properties").get(field);
-      if (next == null) {
-        JsonNode additional = node.get("additionalProperties");
-        next = additional != null && additional.isObject() ? additional : null;
-      }
-      if (next == null) {
-        return null;
-      }
-      node = next;
-    }
-    return node;
-  }
-
-  private static ListType listTypeOf(JsonNode node) {
-    switch (node.path("x-kubernetes-list-type").asText("")) {
-      case "set":
-        return ListType.set();
-      case "map": {
-        ImmutableList.Builder<String> keys = ImmutableList.builder();
-        ImmutableMap.Builder<String, String> defaults = ImmutableMap.builder();
-        JsonNode itemProperties = node.path("items").path("properties");
-        for (JsonNode key : node.path("x-kubernetes-list-map-keys")) {
-          keys.add(key.asText());
-          JsonNode fallback = itemProperties.path(key.asText()).get("default");
-          if (fallback != null && fallback.isTextual()) {
-            defaults.put(key.asText(), fallback.asText());
-          }
-        }
-        ImmutableList<String> names = keys.build();
-        return names.isEmpty() ? ListType.atomic() : ListType.map(names, defaults.buildKeepingLast(), "");
-      }
-      default:
-        return ListType.atomic();
-    }
   }
 
   private static boolean isAtomicMap(JsonNode node) {

@@ -16,6 +16,7 @@ import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
 import dev.converge.api.ResourceTypes;
 import dev.converge.api.Step;
+import dev.converge.core.schema.ListTypes;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -31,7 +32,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li><b>Diff</b> ({@link TreeDiff}): only what the desired object sets, by the list-merge keys of {@code
- *       schema.ListKeys}, quantities and int-or-string by value, zero values the server drops ignored, the
+ *       schema.ListKeys} (custom resources: of their CRD's schema, when the desired graph or the actual
+ *       objects hold the CRD), quantities and int-or-string by value, zero values the server drops ignored, the
  *       {@link NormalizerRegistry} for the rest. A missing object is created, a differing one updated, one
  *       whose immutable fields differ replaced ({@link ImmutableFields}).
  *   <li><b>Pruning</b>: an actual object that is not desired is deleted only if it carries both ownership marks
@@ -93,7 +95,7 @@ public final class Planner {
     Pending[] applies = new Pending[entries.size()];
     List<Pending> deletes = new ArrayList<>();
     boolean anyApply = false;
-    TreeDiff differ = new TreeDiff(normalizers);
+    TreeDiff differ = new TreeDiff(normalizers, listTypes(entries, actual));
     ResourceKey owner = desired.owner().orElse(null);
     // Both sides are sorted by key: walk them together instead of looking each key up.
     Iterator<Resource> live = actual.objects().values().iterator();
@@ -149,7 +151,31 @@ public final class Planner {
 
   /** What differs between {@code desired} and {@code live}, by this planner's rules; empty when live satisfies desired. */
   public Diff diff(Resource desired, Resource live) {
-    return new TreeDiff(normalizers).diff(desired, live);
+    return new TreeDiff(normalizers, ListTypes.builtin()).diff(desired, live);
+  }
+
+  /**
+   * How lists merge in this plan: custom resources by the CRDs the plan sees (desired ones over live ones), so
+   * that a keyed list is compared by key as the API server merges it; built-in kinds by {@link
+   * dev.converge.core.schema.ListKeys}.
+   */
+  private static ListTypes listTypes(List<DesiredResource> entries, Observed actual) {
+    List<Resource> crds = new ArrayList<>(0);
+    for (Resource live : actual.objects().values()) {
+      if (isCrd(live)) {
+        crds.add(live);
+      }
+    }
+    for (DesiredResource entry : entries) {
+      if (isCrd(entry.resource())) {
+        crds.add(entry.resource());
+      }
+    }
+    return crds.isEmpty() ? ListTypes.builtin() : ListTypes.withCrdsAmong(crds);
+  }
+
+  private static boolean isCrd(Resource object) {
+    return object.kind().equals("CustomResourceDefinition") && object.group().equals("apiextensions.k8s.io");
   }
 
   private static @Nullable Pending compare(TreeDiff differ, Resource want, Resource live) {

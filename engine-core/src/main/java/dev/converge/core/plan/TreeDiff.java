@@ -14,6 +14,7 @@ import dev.converge.api.Json;
 import dev.converge.api.Redaction;
 import dev.converge.api.Resource;
 import dev.converge.core.schema.ListKeys;
+import dev.converge.core.schema.ListTypes;
 import dev.converge.core.schema.ListType;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +30,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>only fields the desired object sets are compared; the live object may hold more (server defaults);
  *   <li>{@code apiVersion}, {@code kind}, {@code status} and the server-managed {@code metadata} fields are
  *       ignored ({@code apiVersion} because one stored object is served at several versions);
- *   <li>lists follow {@link ListKeys}: map lists match elements by key (server-defaulted keys included), sets
+ *   <li>lists follow {@link ListTypes} (built-in kinds: {@link ListKeys}; custom resources: their CRD
+ *       schema's list markers, when the plan has the CRD): map lists match elements by key (server-defaulted keys included), sets
  *       need every desired element present, atomic lists compare whole but element by element with the same
  *       rules (a defaulted field inside an element is no difference);
  *   <li>scalars by {@link DiffValues#sameScalar}; a desired zero value against an absent live field is no
@@ -45,9 +47,11 @@ final class TreeDiff {
       "deletionTimestamp", "deletionGracePeriodSeconds");
 
   private final NormalizerRegistry registry;
+  private final ListTypes listTypes;
   private final DiffPath path = new DiffPath();
   private final ArrayList<FieldChange> changes = new ArrayList<>();
   private GroupKind kind = GroupKind.of("", "Unset");
+  private String version = "";
   private ObjectNode liveObject = Json.object();
   private boolean secret;
   private @Nullable ImmutableList<NormalizerRegistry.Entry> rules;
@@ -56,13 +60,15 @@ final class TreeDiff {
   private final Json.PairVisitor rootVisitor = this::rootField;
   private final Json.PairVisitor metadataVisitor = this::metadataField;
 
-  TreeDiff(NormalizerRegistry registry) {
+  TreeDiff(NormalizerRegistry registry, ListTypes listTypes) {
     this.registry = registry;
+    this.listTypes = listTypes;
   }
 
   /** What differs between {@code desired} and {@code live}; {@link Diff#none()} when live satisfies desired. */
   Diff diff(Resource desired, Resource live) {
     kind = desired.groupKind();
+    version = desired.version();
     liveObject = live.json();
     secret = Redaction.isSecretField(kind, "data");
     rules = null;
@@ -156,7 +162,7 @@ final class TreeDiff {
   }
 
   private void list(JsonNode want, JsonNode have) {
-    ListType type = ListKeys.of(kind, path.fields());
+    ListType type = listTypes.of(kind, version, path.fields());
     switch (type.kind()) {
       case MAP:
         if (allObjects(want)) {

@@ -3,12 +3,15 @@ package dev.converge.core.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.converge.api.DesiredGraph;
 import dev.converge.api.Diff;
 import dev.converge.api.FieldChange;
 import dev.converge.api.GroupKind;
 import dev.converge.api.Json;
+import dev.converge.api.Observed;
 import dev.converge.api.Redaction;
 import dev.converge.api.Resource;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -270,5 +273,61 @@ class DiffRulesTest {
     String desired = DEPLOYMENT.replace("image: proxy:1", "image: proxy:1\n          resources: {requests: {cpu: 1000m}}");
     assertThat(bare.diff(Manifests.yaml(desired), Manifests.yaml(desired.replace("1000m", "\"1\""))).paths())
         .containsExactly("spec.template.spec.containers[name=sidecar].resources.requests.cpu");
+  }
+
+  private static final String ROUTE_CRD = """
+      apiVersion: apiextensions.k8s.io/v1
+      kind: CustomResourceDefinition
+      metadata: {name: routes.example.com}
+      spec:
+        group: example.com
+        scope: Namespaced
+        names: {kind: Route, plural: routes}
+        versions:
+          - name: v1
+            served: true
+            storage: true
+            schema:
+              openAPIV3Schema:
+                type: object
+                properties:
+                  spec:
+                    type: object
+                    properties:
+                      backends:
+                        type: array
+                        x-kubernetes-list-type: map
+                        x-kubernetes-list-map-keys: [name]
+                        items: {type: object, required: [name], properties: {name: {type: string}, port: {type: integer}}}
+                      hosts: {type: array, x-kubernetes-list-type: set, items: {type: string}}
+                      owners: {type: array, items: {type: string}}
+      """;
+
+  private static final String ROUTE = """
+      apiVersion: example.com/v1
+      kind: Route
+      metadata: {name: r, namespace: prod}
+      spec:
+        backends: [{name: web, port: 80}]
+        hosts: [a.example.com]
+        owners: [team-a]
+      """;
+
+  @Test
+  void customResourceLists_followTheirCrdsMarkers_whenThePlanHoldsTheCrd() {
+    // Another manager added a backend and a host, which the API server merged into the keyed list and the set.
+    Resource live = ServerView.of(Manifests.yaml(ROUTE.replace("[{name: web, port: 80}]", "[{name: web, port: 80}, {name: metrics, port: 9090}]")
+        .replace("[a.example.com]", "[b.example.com, a.example.com]")), 1);
+    Resource crd = ServerView.of(Manifests.yaml(ROUTE_CRD), 1);
+    DesiredGraph withCrd = DesiredGraph.builder().add(Manifests.yaml(ROUTE_CRD)).add(Manifests.yaml(ROUTE)).build();
+    assertThat(PLANNER.plan(withCrd, Observed.of(List.of(crd, live))).isEmpty()).as("the CRD desired: keyed by name, a set").isTrue();
+    DesiredGraph routeOnly = DesiredGraph.builder().add(Manifests.yaml(ROUTE)).build();
+    assertThat(PLANNER.plan(routeOnly, Observed.of(List.of(crd, live))).isEmpty()).as("the CRD only live").isTrue();
+    assertThat(describe(PLANNER.plan(routeOnly, Observed.of(List.of(live))).actions().get(0).diff().orElseThrow()))
+        .as("no CRD in sight: lists are atomic")
+        .isEqualTo("spec.backends: [{\"name\":\"web\",\"port\":80},{\"name\":\"metrics\",\"port\":9090}] -> [{\"name\":\"web\",\"port\":80}]\n"
+            + "spec.hosts: [\"b.example.com\",\"a.example.com\"] -> [\"a.example.com\"]\n");
+    Resource reordered = ServerView.of(Manifests.yaml(ROUTE.replace("[team-a]", "[team-b]")), 1);
+    assertThat(PLANNER.plan(routeOnly, Observed.of(List.of(crd, reordered))).isEmpty()).as("an unmarked list stays atomic").isFalse();
   }
 }

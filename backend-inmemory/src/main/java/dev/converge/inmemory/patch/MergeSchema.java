@@ -106,20 +106,6 @@ public abstract class MergeSchema {
     return getClass().getSimpleName() + "[" + kind + "]";
   }
 
-  /**
-   * Kinds described by the built-in tables; everything else is a custom resource, whose objects merge field
-   * by field and whose lists are atomic (as for a CRD schema without list-type markers).
-   */
-  static boolean isBuiltin(GroupKind kind) {
-    String group = kind.group();
-    return group.isEmpty()
-        || group.equals("apps")
-        || group.equals("batch")
-        || group.equals("policy")
-        || group.equals("autoscaling")
-        || group.endsWith(".k8s.io");
-  }
-
   /** The built-in tables. */
   private static final class Tables extends MergeSchema {
     Tables(GroupKind kind) {
@@ -138,7 +124,7 @@ public abstract class MergeSchema {
 
     @Override
     boolean atomicObject(List<String> path) {
-      if (path.isEmpty() || !isBuiltin(kind())) {
+      if (path.isEmpty() || !ListKeys.isBuiltin(kind())) {
         return false;
       }
       String field = path.get(path.size() - 1);
@@ -160,7 +146,7 @@ public abstract class MergeSchema {
       if (isOwnerReferences(path)) {
         return true;
       }
-      return isBuiltin(kind()) && !path.isEmpty() && path.get(path.size() - 1).equals("imagePullSecrets"); // LocalObjectReference
+      return ListKeys.isBuiltin(kind()) && !path.isEmpty() && path.get(path.size() - 1).equals("imagePullSecrets"); // LocalObjectReference
     }
 
     @Override
@@ -175,7 +161,7 @@ public abstract class MergeSchema {
   }
 
   private static @Nullable JsonNode implicitEmptyInTables(GroupKind kind, List<String> path) {
-    if (path.isEmpty() || !isBuiltin(kind)) {
+    if (path.isEmpty() || !ListKeys.isBuiltin(kind)) {
       return null;
     }
     int n = path.size();

@@ -57,7 +57,7 @@ public final class StrategicMergePatch {
    *     $retainKeys}, a {@code $setElementOrder} list that contradicts the patch); 422 for a list of lists
    */
   public static ObjectNode apply(GroupKind kind, ObjectNode target, JsonNode patch) {
-    if (!MergeSchema.isBuiltin(kind)) {
+    if (!ListKeys.isBuiltin(kind)) {
       throw PatchException.unsupportedMediaType("strategic merge patch is not supported for " + kind
           + ": it is a custom resource; use application/merge-patch+json, application/json-patch+json or"
           + " application/apply-patch+yaml");

@@ -95,8 +95,11 @@ public final class ListKeys {
     return parent.equals("containers") || parent.equals("initContainers") || parent.equals("ephemeralContainers");
   }
 
-  /** Kinds whose schema this table describes: the Kubernetes groups (custom resources are atomic lists). */
-  private static boolean isBuiltin(GroupKind kind) {
+  /**
+   * Kinds whose schema this table describes: the Kubernetes groups. Everything else is a custom resource, whose
+   * lists are atomic here (as in a CRD schema without list markers) and whose objects merge field by field.
+   */
+  public static boolean isBuiltin(GroupKind kind) {
     String group = kind.group();
     return group.isEmpty()
         || group.equals("apps")

@@ -309,6 +309,55 @@ class KubectlIT {
         + "\"v2alpha1\" cannot be handled as a DatadogAgent: strict decoding error: unknown field \"spec.featurs\"");
   }
 
+  @Test
+  @Order(15)
+  void serverSideApply_mergesACustomResourcesKeyedList_betweenFieldManagers() throws Exception {
+    Path crd = dir.resolve("routes-crd.yaml");
+    Files.writeString(crd, """
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata: {name: routes.example.com}
+        spec:
+          group: example.com
+          scope: Namespaced
+          names: {kind: Route, plural: routes}
+          versions:
+            - name: v1
+              served: true
+              storage: true
+              schema:
+                openAPIV3Schema:
+                  type: object
+                  properties:
+                    spec:
+                      type: object
+                      properties:
+                        backends:
+                          type: array
+                          x-kubernetes-list-type: map
+                          x-kubernetes-list-map-keys: [name]
+                          items: {type: object, required: [name], properties: {name: {type: string}, port: {type: integer}}}
+                        owners: {type: array, items: {type: string}}
+        """);
+    kubectl("apply", "-f", crd.toString());
+    kubectl("wait", "--for", "condition=established", "--timeout=30s", "crd/routes.example.com");
+    String route = "apiVersion: example.com/v1\nkind: Route\nmetadata: {name: r, namespace: default}\nspec: %s\n";
+    Path alice = dir.resolve("route-alice.yaml");
+    Files.writeString(alice, route.formatted("{backends: [{name: web, port: 80}], owners: [alice]}"));
+    Path bob = dir.resolve("route-bob.yaml");
+    Files.writeString(bob, route.formatted("{backends: [{name: metrics, port: 9090}]}"));
+    kubectl("apply", "--server-side", "--field-manager=alice", "-f", alice.toString());
+    kubectl("apply", "--server-side", "--field-manager=bob", "-f", bob.toString());
+    assertThat(kubectl("get", "route", "r", "-o", "jsonpath={.spec.backends[*].name}").out())
+        .as("each manager's item, merged by key").isEqualTo("web metrics");
+    Path takeOver = dir.resolve("route-bob-owners.yaml");
+    Files.writeString(takeOver, route.formatted("{owners: [bob]}"));
+    Result conflict = kubectlAllowingFailure("apply", "--server-side", "--field-manager=bob", "-f", takeOver.toString());
+    assertThat(conflict.exitCode()).isEqualTo(1);
+    assertThat(conflict.err()).as("an unmarked list is atomic, and alice owns it")
+        .contains("Apply failed with 1 conflict: conflict with \"alice\": .spec.owners");
+  }
+
   /** The next line mentioning {@code text}, within 20 seconds. */
   private static String next(BlockingQueue<String> lines, String text) throws InterruptedException {
     while (true) {

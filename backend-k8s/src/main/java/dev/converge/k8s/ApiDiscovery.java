@@ -7,6 +7,7 @@ import dev.converge.api.GroupKind;
 import dev.converge.api.ResourceType;
 import dev.converge.api.ResourceTypes;
 import dev.converge.api.backend.BackendException;
+import dev.converge.core.schema.KubeVersions;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

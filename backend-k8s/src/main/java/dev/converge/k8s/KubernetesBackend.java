@@ -149,25 +149,25 @@ public final class KubernetesBackend implements Backend, AutoCloseable {
 
   @Override
   public Resource apply(Resource resource, ApplyOptions options) {
-    ResourceType type = typeFor(resource.key());
+    ResourceType type = writeType(resource);
     return written(writer.apply(type, resource, options));
   }
 
   @Override
   public Resource update(Resource resource) {
-    ResourceType type = typeFor(resource.key());
+    ResourceType type = writeType(resource);
     return written(writer.update(type, resource));
   }
 
   @Override
   public Resource updateStatus(Resource resource) {
-    ResourceType type = typeFor(resource.key());
+    ResourceType type = writeType(resource);
     return written(writer.updateStatus(type, resource));
   }
 
   /** Creates {@code resource}; fails with {@link BackendException.AlreadyExists} if the name is taken. */
   public Resource create(Resource resource) {
-    ResourceType type = typeFor(resource.key());
+    ResourceType type = writeType(resource);
     return written(writer.create(type, resource, options.fieldManager()));
   }
 
@@ -227,6 +227,18 @@ public final class KubernetesBackend implements Backend, AutoCloseable {
       types.learn(result);
     }
     return result;
+  }
+
+  /**
+   * The type to write {@code resource} at: its kind's, at the version the object is in, which is the URL kubectl
+   * and client-go's dynamic client write it to. A custom kind's other served versions are written there (the
+   * server converts to its storage version); a version the server does not serve is its 404.
+   */
+  private ResourceType writeType(Resource resource) {
+    ResourceType type = typeFor(resource.key());
+    String version = resource.version();
+    return version.isEmpty() || version.equals(type.version()) ? type : new ResourceType(type.groupKind(), version,
+        type.plural(), type.namespaced(), type.shortNames(), type.statusSubresource());
   }
 
   /**

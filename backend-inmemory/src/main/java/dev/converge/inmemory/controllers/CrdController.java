@@ -10,9 +10,11 @@ import dev.converge.api.Propagation;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceType;
 import dev.converge.api.backend.BackendException;
+import dev.converge.core.schema.KubeVersions;
 import dev.converge.inmemory.server.ApiServer;
 import dev.converge.inmemory.server.DeleteParams;
 import dev.converge.inmemory.server.Identity;
+import dev.converge.inmemory.server.ServedVersion;
 import dev.converge.inmemory.store.Change;
 import dev.converge.inmemory.store.ChangeListener;
 import java.time.format.DateTimeFormatter;
@@ -133,8 +135,9 @@ public final class CrdController implements Controller, ChangeListener {
       }
       return;
     }
-    if (!type.get().equals(server.types().find(kind).orElse(null))) {
-      server.serve(type.get());
+    List<ServedVersion> alsoServed = alsoServed(crd, type.get());
+    if (!type.get().equals(server.types().find(kind).orElse(null)) || !alsoServed.equals(server.alsoServed(kind))) {
+      server.serve(type.get(), alsoServed);
     }
     if (!established(crd)) {
       server.updateStatus(IDENTITY, crd.edit(tree -> tree.set("status", acceptedStatus(crd))));
@@ -205,6 +208,46 @@ public final class CrdController implements Controller, ChangeListener {
     boolean status = version.get().path("subresources").has("status");
     return Optional.of(new ResourceType(GroupKind.of(group, kind), version.get().path("name").asText(), plural,
         spec.path("scope").asText().equals("Namespaced"), shortNames.build(), status));
+  }
+
+  /**
+   * The versions a CRD serves besides its storage version ({@code served: true}), each with its own status
+   * subresource and, if {@code deprecated}, its warning: the CRD's {@code deprecationWarning}, or
+   * apiextensions-apiserver's default, which names the most preferred newer version that is served and not
+   * deprecated ({@code "example.com/v1alpha1 Widget is deprecated; use example.com/v1 Widget"}).
+   */
+  static List<ServedVersion> alsoServed(Resource crd, ResourceType storage) {
+    List<ServedVersion> out = new ArrayList<>();
+    JsonNode versions = crd.spec().path("versions");
+    for (JsonNode version : versions) {
+      String name = version.path("name").asText("");
+      if (name.equals(storage.version()) || !version.path("served").asBoolean(false)) {
+        continue;
+      }
+      ResourceType type = new ResourceType(storage.groupKind(), name, storage.plural(), storage.namespaced(),
+          storage.shortNames(), version.path("subresources").has("status"));
+      String warning = null;
+      if (version.path("deprecated").asBoolean(false)) {
+        warning = version.hasNonNull("deprecationWarning") ? version.path("deprecationWarning").asText()
+            : defaultDeprecationWarning(storage.groupKind(), name, versions);
+      }
+      out.add(new ServedVersion(type, warning));
+    }
+    return out;
+  }
+
+  private static String defaultDeprecationWarning(GroupKind kind, String deprecated, JsonNode versions) {
+    String message = kind.group() + "/" + deprecated + " " + kind.kind() + " is deprecated";
+    List<String> newer = new ArrayList<>();
+    for (JsonNode version : versions) {
+      String name = version.path("name").asText("");
+      if (version.path("served").asBoolean(false) && !version.path("deprecated").asBoolean(false)
+          && KubeVersions.PRIORITY.compare(name, deprecated) < 0) {
+        newer.add(name);
+      }
+    }
+    newer.sort(KubeVersions.PRIORITY);
+    return newer.isEmpty() ? message : message + "; use " + kind.group() + "/" + newer.get(0) + " " + kind.kind();
   }
 
   private static Optional<GroupKind> kindOf(Resource crd) {

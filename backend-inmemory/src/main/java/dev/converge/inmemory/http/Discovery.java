@@ -9,6 +9,7 @@ import dev.converge.api.Json;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceType;
 import dev.converge.api.backend.BackendException;
+import dev.converge.core.schema.KubeVersions;
 import dev.converge.inmemory.server.ApiServer;
 import dev.converge.inmemory.server.Reviews;
 import java.util.ArrayList;
@@ -81,7 +82,7 @@ final class Discovery {
   /** One group version's resources. @throws BackendException.NotFound if the group version is not served */
   ObjectNode resources(String group, String version) {
     List<ResourceType> types = new ArrayList<>();
-    for (ResourceType type : server.types().all()) {
+    for (ResourceType type : server.servedVersions()) {
       if (type.group().equals(group) && type.version().equals(version)) {
         types.add(type);
       }
@@ -170,7 +171,7 @@ final class Discovery {
   /** Every served group (built-ins first, in the server's order), its versions most preferred first. */
   Map<String, TreeSet<String>> versionsByGroup() {
     Map<String, TreeSet<String>> groups = new LinkedHashMap<>();
-    for (ResourceType type : server.types().all()) {
+    for (ResourceType type : server.servedVersions()) {
       groups.computeIfAbsent(type.group(), g -> new TreeSet<>(KubeVersions.PRIORITY)).add(type.version());
     }
     for (ResourceType review : Reviews.ALL) {

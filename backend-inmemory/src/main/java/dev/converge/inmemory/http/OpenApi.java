@@ -107,7 +107,7 @@ final class OpenApi {
 
   private TreeSet<String> groupVersions() {
     TreeSet<String> result = new TreeSet<>();
-    for (ResourceType type : server.types().all()) {
+    for (ResourceType type : server.servedVersions()) {
       result.add(type.apiVersion());
     }
     return result;
@@ -117,7 +117,7 @@ final class OpenApi {
   byte[] document(String groupVersion) {
     List<ResourceType> types = new ArrayList<>();
     boolean custom = false;
-    for (ResourceType type : server.types().all()) {
+    for (ResourceType type : server.servedVersions()) {
       if (type.apiVersion().equals(groupVersion)) {
         types.add(type);
         custom |= ResourceTypes.builtins().find(type.groupKind()).isEmpty();

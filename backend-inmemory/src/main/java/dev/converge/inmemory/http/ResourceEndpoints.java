@@ -19,7 +19,9 @@ import dev.converge.inmemory.server.Identity;
 import dev.converge.inmemory.server.PatchOptions;
 import dev.converge.inmemory.server.PatchType;
 import dev.converge.inmemory.server.Reviews;
+import dev.converge.inmemory.server.ServedVersion;
 import dev.converge.inmemory.server.TokenIssuer;
+import dev.converge.inmemory.server.Versions;
 import dev.converge.inmemory.server.WriteOptions;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -61,6 +63,8 @@ final class ResourceEndpoints {
     }
     switch (method) {
       case "GET":
+        // A request at a deprecated version is warned (writes by the server, which also warns Backend SPI callers).
+        server.deprecationWarning(type).ifPresent(warning -> warn(exchange, warning));
         if (query.flag("watch")) {
           watches.serve(exchange, identity, type, path, query, representation);
         } else if (path.isObject() && path.subresource().equals("scale")) {
@@ -87,6 +91,7 @@ final class ResourceEndpoints {
         patch(exchange, identity, type, requireObject(path, method), query, representation);
         return;
       case "DELETE":
+        server.deprecationWarning(type).ifPresent(warning -> warn(exchange, warning));
         if (path.isObject()) {
           Deletion.one(server, exchange, identity, type, path, query);
         } else {
@@ -98,10 +103,6 @@ final class ResourceEndpoints {
     }
   }
 
-  /**
-   * The served type of a path: its group and plural must be served, at the served version, and the path's
-   * scope must fit the kind (no namespace for cluster-scoped kinds; a namespace for a namespaced object).
-   */
   /**
    * {@code POST pods/<name>/eviction} with a {@code policy/v1 Eviction}: its {@code deleteOptions} apply to the
    * pod's delete; the answer is a {@code Success} Status with code 201, as kube-apiserver's.
@@ -130,9 +131,16 @@ final class ResourceEndpoints {
     Responses.json(exchange, 201, server.review(identity, type, path.namespace(), body));
   }
 
+  /**
+   * The served type of a path: its group and plural must be served, at a served version (the storage version
+   * or another a CRD serves), and the path's scope must fit the kind (no namespace for cluster-scoped kinds; a
+   * namespace for a namespaced object).
+   */
   ResourceType resolve(ApiPath path) {
     ResourceType type = server.types().findByPlural(path.group(), path.resource())
-        .filter(t -> t.version().equals(path.version()))
+        .flatMap(storage -> storage.version().equals(path.version()) ? Optional.of(storage)
+            : server.alsoServed(storage.groupKind()).stream().map(ServedVersion::type)
+                .filter(other -> other.version().equals(path.version())).findFirst())
         .orElseThrow(() -> new BackendException.NotFound("the server could not find the requested resource"));
     if (!type.namespaced() && !path.namespace().isEmpty()) {
       throw new BackendException.NotFound("the server could not find the requested resource");
@@ -148,7 +156,8 @@ final class ResourceEndpoints {
     ListResult result = server.list(identity, listRequest(type, path, query));
     switch (representation) {
       case TABLE:
-        Responses.json(exchange, 200, tables.table(type, result.items(), result.resourceVersion(),
+        List<Resource> rows = result.items().stream().map(item -> inVersion(item, type)).toList();
+        Responses.json(exchange, 200, tables.table(type, rows, result.resourceVersion(),
             result.continueToken(), query.get("includeObject", "Metadata"), true));
         return;
       case METADATA:
@@ -162,7 +171,7 @@ final class ResourceEndpoints {
       default:
         List<JsonNode> objects = new ArrayList<>(result.items().size());
         for (Resource item : result.items()) {
-          objects.add(item.json());
+          objects.add(inVersion(item, type).json());
         }
         Responses.list(exchange, type.kind() + "List", type.apiVersion(), result.resourceVersion(),
             result.continueToken(), objects);
@@ -304,15 +313,16 @@ final class ResourceEndpoints {
     PatchOptions options = new PatchOptions(patchType == PatchType.APPLY ? query.get("fieldManager")
         : fieldManager(exchange, query), query.flag("force"),
         path.subresource().isEmpty() ? null : path.subresource(), warnings::add, dryRun, validation);
-    Resource patched = server.patch(identity, key(type, path), patchType, body, options);
+    Resource patched = server.patch(identity, type, key(type, path), patchType, body, options);
     respondObject(exchange, 200, type, patched, representation, warnings);
   }
 
   private void respondObject(HttpExchange exchange, int code, ResourceType type, Resource object,
       Representation representation, List<String> warnings) throws IOException {
     for (String warning : warnings) {
-      exchange.getResponseHeaders().add("Warning", "299 - \"" + warning.replace("\"", "\\\"") + "\"");
+      warn(exchange, warning);
     }
+    object = inVersion(object, type);
     switch (representation) {
       case TABLE:
         Responses.json(exchange, code, tables.table(type, ImmutableList.of(object), object.resourceVersion(), null,
@@ -324,6 +334,19 @@ final class ResourceEndpoints {
       default:
         Responses.json(exchange, code, object.json());
     }
+  }
+
+  /** A {@code Warning: 299} header, as kube-apiserver sends warnings. */
+  static void warn(HttpExchange exchange, String warning) {
+    exchange.getResponseHeaders().add("Warning", "299 - \"" + warning.replace("\"", "\\\"") + "\"");
+  }
+
+  /**
+   * An object of {@code type}'s kind as the request's version shows it (the server stores a custom kind in its
+   * storage version; the {@code None} conversion changes only {@code apiVersion}).
+   */
+  static Resource inVersion(Resource object, ResourceType type) {
+    return object.groupKind().equals(type.groupKind()) ? Versions.convert(object, type.apiVersion()) : object;
   }
 
   static ResourceKey key(ResourceType type, ApiPath path) {

@@ -153,7 +153,7 @@ final class WatchStreams {
     }
 
     private JsonNode encode(WatchEvent event) {
-      Resource object = event.object();
+      Resource object = ResourceEndpoints.inVersion(event.object(), type);
       if (event.type() == WatchEvent.Type.BOOKMARK) {
         ObjectNode bookmark = Json.object().put("kind", type.kind()).put("apiVersion", type.apiVersion());
         bookmark.putObject("metadata").put("resourceVersion", object.resourceVersion());

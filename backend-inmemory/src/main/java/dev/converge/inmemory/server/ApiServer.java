@@ -23,9 +23,12 @@ import dev.converge.inmemory.store.ObjectStore;
 import dev.converge.inmemory.watch.WatchDispatcher;
 import dev.converge.inmemory.watch.WatchFaults;
 import dev.converge.inmemory.watch.WatchHub;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -99,9 +102,10 @@ public final class ApiServer {
 
   /** {@code POST} with options (field manager, warning sink). */
   public Resource create(Identity who, Resource object, WriteOptions options) {
-    ResourceType type = typeOfBody(object);
-    return serve(RequestInfo.of(who, Verb.CREATE, type, null, scopedNamespace(type, object.namespace()), object.name()),
-        options.dryRun(), ctx -> writes.create(ctx, type, object, options));
+    Versioned in = typeOfBody(object, options.warnings());
+    ResourceType type = in.type();
+    return in.answer(serve(RequestInfo.of(who, Verb.CREATE, type, null, scopedNamespace(type, object.namespace()),
+        object.name()), options.dryRun(), ctx -> writes.create(ctx, type, in.stored(), options)));
   }
 
   /** {@code GET}: one object. @throws BackendException.NotFound if it (or its kind) does not exist */
@@ -125,9 +129,10 @@ public final class ApiServer {
 
   /** {@code PUT} with options (field manager, warning sink). */
   public Resource update(Identity who, Resource object, WriteOptions options) {
-    ResourceType type = typeOfBody(object);
-    return serve(RequestInfo.of(who, Verb.UPDATE, type, null, scopedNamespace(type, object.namespace()), object.name()),
-        options.dryRun(), ctx -> writes.update(ctx, type, object, options, false));
+    Versioned in = typeOfBody(object, options.warnings());
+    ResourceType type = in.type();
+    return in.answer(serve(RequestInfo.of(who, Verb.UPDATE, type, null, scopedNamespace(type, object.namespace()),
+        object.name()), options.dryRun(), ctx -> writes.update(ctx, type, in.stored(), options, false)));
   }
 
   /** {@code PUT …/status}: replaces only the status. @throws BackendException.NotFound if the kind has no status subresource */
@@ -137,32 +142,46 @@ public final class ApiServer {
 
   /** {@code PUT …/status} with options (field manager, warning sink). */
   public Resource updateStatus(Identity who, Resource object, WriteOptions options) {
-    ResourceType type = typeOfBody(object);
-    return serve(RequestInfo.of(who, Verb.UPDATE, type, "status", scopedNamespace(type, object.namespace()), object.name()),
-        options.dryRun(), ctx -> {
+    Versioned in = typeOfBody(object, options.warnings());
+    ResourceType type = in.type();
+    return in.answer(serve(RequestInfo.of(who, Verb.UPDATE, type, "status", scopedNamespace(type, object.namespace()),
+        object.name()), options.dryRun(), ctx -> {
           if (!type.statusSubresource()) {
             throw Errors.notServed();
           }
-          return writes.update(ctx, type, object, options, true);
-        });
+          return writes.update(ctx, type, in.stored(), options, true);
+        }));
   }
 
   /** {@code PATCH} of any {@link PatchType}; an APPLY of a missing object creates it. */
   public Resource patch(Identity who, ResourceKey key, PatchType patchType, JsonNode body, PatchOptions options) {
-    ResourceType type = type(key.groupKind());
+    return patch(who, type(key.groupKind()), key, patchType, body, options);
+  }
+
+  /**
+   * {@code PATCH} at {@code type}, a served version of the object's kind ({@link #type(GroupKind, String)}): the
+   * patch applies to the object as that version shows it, an applied configuration is in that version, and the
+   * object is answered in it.
+   */
+  public Resource patch(Identity who, ResourceType type, ResourceKey key, PatchType patchType, JsonNode body,
+      PatchOptions options) {
     String sub = options.subresource();
-    return serve(RequestInfo.of(who, Verb.PATCH, type, sub, scopedNamespace(type, key.namespace()), key.name()),
+    ResourceType storage = type(key.groupKind());
+    deprecation(type, options.warnings());
+    Resource patched = serve(RequestInfo.of(who, Verb.PATCH, type, sub, scopedNamespace(type, key.namespace()), key.name()),
         options.dryRun(), ctx -> writes.patch(ctx, type, key, patchType, body, options));
+    return type.version().equals(storage.version()) ? patched : Versions.convert(patched, type.apiVersion());
   }
 
   /** Server-side apply of {@code object} by {@code fieldManager}: a PATCH with {@link PatchType#APPLY}. */
   public Resource apply(Identity who, Resource object, String fieldManager, boolean force) {
     // patch(who, object.key(), PatchType.APPLY, object.json(), …), without parsing the object a second time.
     ResourceKey key = object.key();
-    ResourceType type = typeOfBody(object);
     PatchOptions options = PatchOptions.apply(fieldManager, force);
-    return serve(RequestInfo.of(who, Verb.PATCH, type, options.subresource(), scopedNamespace(type, key.namespace()), key.name()),
-        ctx -> writes.apply(ctx, type, object, options));
+    Versioned in = typeOfBody(object, options.warnings());
+    ResourceType type = in.type();
+    return in.answer(serve(RequestInfo.of(who, Verb.PATCH, type, options.subresource(),
+        scopedNamespace(type, key.namespace()), key.name()), ctx -> writes.apply(ctx, type, object, options)));
   }
 
   /**
@@ -298,23 +317,85 @@ public final class ApiServer {
     return served.get(kind);
   }
 
-  /**
-   * The served type of a written object, whose {@code apiVersion} must be the version served: a request reaches
-   * the handler of the version in its URL, which refuses a body of another version with a 400 (an object in a
-   * version no longer served, such as {@code apps/v1beta2}, is refused rather than stored as sent).
-   */
-  private ResourceType typeOfBody(Resource object) {
-    ResourceType type = type(object.groupKind());
-    if (!object.apiVersion().equals(type.apiVersion())) {
-      throw Errors.badRequest("the API version in the data (" + object.apiVersion()
-          + ") does not match the expected API version (" + type.apiVersion() + ")");
+  /** The versions of {@code kind} served besides its storage version (a CRD's other {@code served} versions). */
+  public List<ServedVersion> alsoServed(GroupKind kind) {
+    return served.others(kind);
+  }
+
+  /** The type of {@code kind} at {@code version}. @throws BackendException.NotFound if that version is not served */
+  public ResourceType type(GroupKind kind, String version) {
+    return served.at(kind, version).orElseThrow(Errors::notServed).type();
+  }
+
+  /** Every served kind at every served version: each kind's storage version first, then a CRD's other versions. */
+  public List<ResourceType> servedVersions() {
+    List<ResourceType> all = new ArrayList<>();
+    for (ResourceType type : served.all().all()) {
+      all.add(type);
+      for (ServedVersion other : served.others(type.groupKind())) {
+        all.add(other.type());
+      }
     }
-    return type;
+    return all;
+  }
+
+  /**
+   * The deprecation warning of requests at {@code type}'s version, if its CRD marks it {@code deprecated}
+   * ({@code "example.com/v1alpha1 Widget is deprecated; use example.com/v1 Widget"}).
+   */
+  public Optional<String> deprecationWarning(ResourceType type) {
+    return served.at(type.groupKind(), type.version()).map(ServedVersion::deprecationWarning);
+  }
+
+  private void deprecation(ResourceType type, Consumer<String> warnings) {
+    deprecationWarning(type).ifPresent(warnings);
+  }
+
+  /**
+   * A written object in a served version of its kind: {@code type} is the kind at that version (whose schema
+   * decodes the object and whose {@code apiVersion} its field manager's entry records), {@code stored} the object
+   * converted to the storage version (the {@code None} strategy: only {@code apiVersion} changes).
+   */
+  private record Versioned(ResourceType type, Resource stored) {
+    /** The object the server stored, answered in the version it was written in. */
+    Resource answer(Resource result) {
+      return result.apiVersion().equals(type.apiVersion()) ? result : Versions.convert(result, type.apiVersion());
+    }
+  }
+
+  /**
+   * The served version of a written object, whose {@code apiVersion} must be a version served: the write goes to
+   * that version's handler (the URL kubectl and the Kubernetes backend write to), and a version no longer served,
+   * such as {@code apps/v1beta2}, has none: 404, rather than the object stored as sent. (The HTTP front refuses a
+   * body whose version is not its URL's with the handler's 400.)
+   */
+  private Versioned typeOfBody(Resource object, Consumer<String> warnings) {
+    ResourceType storage = type(object.groupKind());
+    if (object.apiVersion().equals(storage.apiVersion())) {
+      return new Versioned(storage, object);
+    }
+    Optional<ServedVersion> other = object.group().equals(storage.group())
+        ? served.at(object.groupKind(), object.version()) : Optional.empty();
+    if (other.isEmpty()) {
+      throw Errors.notServed(); // no handler at that version's URL, as kube-apiserver answers it
+    }
+    if (other.get().deprecationWarning() != null) {
+      warnings.accept(other.get().deprecationWarning());
+    }
+    return new Versioned(other.get().type(), Versions.convert(object, storage.apiVersion()));
   }
 
   /** Starts serving a kind (the CRD controller calls this once a CRD is established). */
   public void serve(ResourceType type) {
-    locked(() -> served.serve(type));
+    serve(type, List.of());
+  }
+
+  /**
+   * Starts serving a kind at its storage version {@code type} and at {@code alsoServed} (a CRD's other served
+   * versions), or changes the versions it is served at.
+   */
+  public void serve(ResourceType type, List<ServedVersion> alsoServed) {
+    locked(() -> served.serve(type, alsoServed));
   }
 
   /** Stops serving a kind (its CRD is gone): its objects are dropped and its watches end with 410. */

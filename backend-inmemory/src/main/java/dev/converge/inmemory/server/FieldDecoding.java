@@ -48,7 +48,7 @@ final class FieldDecoding {
 
   private final ObjectStore store;
   /** Each custom kind's schema with the CRD object it was compiled from (recompiled when the CRD changes). */
-  private final Map<GroupKind, Compiled> custom = new ConcurrentHashMap<>();
+  private final Map<GroupKind, Map<String, Compiled>> custom = new ConcurrentHashMap<>();
 
   private record Compiled(Resource crd, String version, FieldSchema schema, @Nullable JsonNode openApiV3Schema) {}
 
@@ -167,7 +167,7 @@ final class FieldDecoding {
     return compiled == null || compiled.schema() == FieldSchema.ANY ? null : compiled.schema();
   }
 
-  /** The schema of a custom kind's served version, compiled once per CRD object; null for other kinds. */
+  /** The schema of a custom kind's served version, compiled once per CRD object and version; null for other kinds. */
   private @Nullable Compiled custom(ResourceType type) {
     if (ResourceTypesInfo.isBuiltin(type.groupKind())) {
       return null;
@@ -176,10 +176,11 @@ final class FieldDecoding {
     if (crd == null) {
       return null;
     }
-    Compiled compiled = custom.get(type.groupKind());
-    if (compiled == null || compiled.crd() != crd || !compiled.version().equals(type.version())) {
+    Map<String, Compiled> versions = custom.computeIfAbsent(type.groupKind(), kind -> new ConcurrentHashMap<>());
+    Compiled compiled = versions.get(type.version());
+    if (compiled == null || compiled.crd() != crd) {
       compiled = compile(crd, type.version());
-      custom.put(type.groupKind(), compiled);
+      versions.put(type.version(), compiled);
     }
     return compiled;
   }

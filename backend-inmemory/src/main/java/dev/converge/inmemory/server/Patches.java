@@ -52,13 +52,24 @@ final class Patches {
       throw Errors.notFound(type, key.name());
     }
     String manager = options.asWrite().managerFor(ctx.info().identity());
+    // The patch applies to the object as the request's version shows it, and the result goes back to storage.
+    String storage = writes.server.type(type.groupKind()).apiVersion();
+    ObjectNode view = storage.equals(type.apiVersion()) ? old.json() : Versions.convert(old.json(), type.apiVersion());
     ObjectNode patched = switch (patchType) {
-      case MERGE -> engine.mergePatch(old.json(), body);
-      case JSON -> engine.jsonPatch(old.json(), body);
-      case STRATEGIC -> engine.strategicMergePatch(type.groupKind(), old.json(), body);
+      case MERGE -> engine.mergePatch(view, body);
+      case JSON -> engine.jsonPatch(view, body);
+      case STRATEGIC -> engine.strategicMergePatch(type.groupKind(), view, body);
       default -> throw new AssertionError(patchType);
     };
+    String patchedVersion = patched.path("apiVersion").asText();
+    if (!patchedVersion.equals(type.apiVersion())) {
+      throw Errors.badRequest("the API version in the data (" + patchedVersion + ") does not match the expected API "
+          + "version (" + type.apiVersion() + ")");
+    }
     patched = writes.decoding.decode(ctx, type, patched, old, options.fieldValidation(), options.warnings());
+    if (!storage.equals(type.apiVersion())) {
+      patched = Versions.convert(patched, storage);
+    }
     Resource in = parse(type, key, patched);
     checkVersion(type, in, old);
     ObjectNode root = status ? Writes.statusUpdate(type.groupKind(), old, in) : writes.mainUpdate(type, in, old);
@@ -74,7 +85,16 @@ final class Patches {
       throw Errors.badRequest("the body of an apply request must be an object");
     }
     Resource applied = parsed != null && parsed.json() == body ? check(type, key, parsed) : parse(type, key, (ObjectNode) body);
+    if (!applied.apiVersion().equals(type.apiVersion())) {
+      // structured-merge-diff's field manager (structuredmerge.go) checks the configuration's version.
+      throw Errors.badRequest("Incorrect version specified in apply patch. Specified patch version: "
+          + applied.apiVersion() + ", expected: " + type.apiVersion());
+    }
     writes.decoding.checkApplied(type, applied);
+    // The configuration merges into the object as the request's version shows it; the result goes to storage.
+    String storage = writes.server.type(type.groupKind()).apiVersion();
+    boolean converted = !storage.equals(type.apiVersion());
+    ObjectNode live = old == null ? null : converted ? Versions.convert(old.json(), type.apiVersion()) : old.json();
     JsonNode appliedManaged = applied.metadata().path("managedFields");
     if (appliedManaged.isArray() && !appliedManaged.isEmpty()) {
       throw Errors.badRequest("metadata.managedFields must be nil");
@@ -90,14 +110,17 @@ final class Patches {
       ObjectNode merged = engine.apply(type.groupKind(), schema, null, applied.json(), manager, options.force(), null,
           type.apiVersion(), time);
       JsonNode managedFields = merged.path("metadata").path("managedFields");
-      ObjectNode root = Trees.shallowCopy(merged);
+      ObjectNode root = Versions.convert(merged, storage);
       Trees.object(root, "metadata").remove("resourceVersion");
       return writes.createPrepared(ctx, type, root, manager, options.warnings(), managedFields);
     }
     checkVersion(type, applied, old);
-    ObjectNode merged = engine.apply(type.groupKind(), schema, old.json(), applied.json(), manager, options.force(),
+    ObjectNode merged = engine.apply(type.groupKind(), schema, live, applied.json(), manager, options.force(),
         status ? "status" : null, type.apiVersion(), time);
     JsonNode managedFields = merged.path("metadata").path("managedFields");
+    if (converted) {
+      merged = Versions.convert(merged, storage);
+    }
     Resource in = parse(type, key, merged);
     ObjectNode root = status ? Writes.statusUpdate(type.groupKind(), old, in) : writes.mainUpdate(type, in, old);
     return writes.updatePrepared(ctx, type, old, root, manager, options.warnings(), status ? "status" : "",

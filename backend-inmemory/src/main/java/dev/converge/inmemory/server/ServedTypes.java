@@ -1,18 +1,26 @@
 package dev.converge.inmemory.server;
 
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
 import dev.converge.api.GroupKind;
 import dev.converge.api.ResourceType;
 import dev.converge.api.ResourceTypes;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The kinds the server serves: the built-ins, plus each established CRD's kind, minus those whose CRD is
- * gone; and the kinds whose CRD is being deleted, which refuse new objects. Reads are lock-free (the
- * registry is an immutable value swapped on change).
+ * gone; and the kinds whose CRD is being deleted, which refuse new objects. A kind is registered at its
+ * storage version ({@link #all()}); a CRD's other served versions are kept beside it ({@link #at}). Reads are
+ * lock-free (the registries are immutable values swapped on change).
  */
 final class ServedTypes {
   private volatile ResourceTypes types;
+  private volatile ImmutableMap<GroupKind, ImmutableList<ServedVersion>> others = ImmutableMap.of();
   private final Set<GroupKind> terminating = ConcurrentHashMap.newKeySet();
 
   ServedTypes(ResourceTypes initial) {
@@ -28,14 +36,48 @@ final class ServedTypes {
     return types.find(kind).orElseThrow(Errors::notServed);
   }
 
-  void serve(ResourceType type) {
+  /** {@code kind} at {@code version}: its storage type, or another served version; empty if not served. */
+  Optional<ServedVersion> at(GroupKind kind, String version) {
+    Optional<ResourceType> storage = types.find(kind);
+    if (storage.isEmpty()) {
+      return Optional.empty();
+    }
+    if (storage.get().version().equals(version)) {
+      return Optional.of(new ServedVersion(storage.get(), null));
+    }
+    for (ServedVersion other : others.getOrDefault(kind, ImmutableList.of())) {
+      if (other.type().version().equals(version)) {
+        return Optional.of(other);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The versions of {@code kind} served besides its storage version. */
+  ImmutableList<ServedVersion> others(GroupKind kind) {
+    return others.getOrDefault(kind, ImmutableList.of());
+  }
+
+  void serve(ResourceType type, List<ServedVersion> alsoServed) {
     types = types.with(type);
+    others = with(type.groupKind(), ImmutableList.copyOf(alsoServed));
     terminating.remove(type.groupKind());
   }
 
   void unserve(GroupKind kind) {
     types = types.without(kind);
+    others = with(kind, ImmutableList.of());
     terminating.remove(kind);
+  }
+
+  private ImmutableMap<GroupKind, ImmutableList<ServedVersion>> with(GroupKind kind, ImmutableList<ServedVersion> versions) {
+    Map<GroupKind, ImmutableList<ServedVersion>> next = new LinkedHashMap<>(others);
+    if (versions.isEmpty()) {
+      next.remove(kind);
+    } else {
+      next.put(kind, versions);
+    }
+    return ImmutableMap.copyOf(next);
   }
 
   void markTerminating(GroupKind kind) {

@@ -6,6 +6,7 @@ import com.google.common.collect.ImmutableList;
 import dev.converge.api.Json;
 import dev.converge.api.Resource;
 import dev.converge.api.backend.BackendException;
+import dev.converge.core.schema.KubeVersions;
 import java.io.ByteArrayInputStream;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;

@@ -358,6 +358,43 @@ class KubectlIT {
         .contains("Apply failed with 1 conflict: conflict with \"alice\": .spec.owners");
   }
 
+  @Test
+  @Order(16)
+  void everyServedVersionOfACrd_isServed_storedInTheStorageVersion_andADeprecatedOneWarns() throws Exception {
+    // A group of its own: kubectl caches each group version's resource list, and an example.com/v1 list cached
+    // before this CRD (routes, above) would hide gadgets at v1 until the cache expires.
+    Path crd = dir.resolve("gadgets-crd.yaml");
+    String schema = "{openAPIV3Schema: {type: object, properties: {spec: {type: object, properties: {size: {type: integer}}}}}}";
+    Files.writeString(crd, """
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata: {name: gadgets.example.org}
+        spec:
+          group: example.org
+          scope: Namespaced
+          names: {kind: Gadget, plural: gadgets}
+          versions:
+            - {name: v1alpha1, served: true, storage: false, deprecated: true, schema: %s}
+            - {name: v1, served: true, storage: true, schema: %s}
+        """.formatted(schema, schema));
+    kubectl("apply", "-f", crd.toString());
+    kubectl("wait", "--for", "condition=established", "--timeout=30s", "crd/gadgets.example.org");
+    assertThat(kubectl("api-versions").out()).contains("example.org/v1\n", "example.org/v1alpha1\n");
+    Path old = dir.resolve("gadget-v1alpha1.yaml");
+    Files.writeString(old, "apiVersion: example.org/v1alpha1\nkind: Gadget\nmetadata: {name: g, namespace: default}\n"
+        + "spec: {size: 1}\n");
+    String warning = "Warning: example.org/v1alpha1 Gadget is deprecated; use example.org/v1 Gadget\n";
+    Result created = kubectl("apply", "-f", old.toString());
+    assertThat(created.out()).isEqualTo("gadget.example.org/g created\n");
+    assertThat(created.err()).contains(warning);
+    Result atOld = kubectl("get", "gadgets.v1alpha1.example.org", "g", "-o", "jsonpath={.apiVersion} {.spec.size}");
+    assertThat(atOld.out()).isEqualTo("example.org/v1alpha1 1");
+    assertThat(atOld.err()).isEqualTo(warning);
+    Result preferred = kubectl("get", "gadget", "g", "-o", "jsonpath={.apiVersion} {.spec.size}");
+    assertThat(preferred.out()).as("kubectl reads the preferred version").isEqualTo("example.org/v1 1");
+    assertThat(preferred.err()).isEmpty();
+  }
+
   /** The next line mentioning {@code text}, within 20 seconds. */
   private static String next(BlockingQueue<String> lines, String text) throws InterruptedException {
     while (true) {

@@ -3,6 +3,7 @@ package dev.converge.testkit.contract;
 import static dev.converge.testkit.contract.ContractSupport.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.converge.api.GroupKind;
 import dev.converge.api.Json;
@@ -20,8 +21,9 @@ import org.junit.jupiter.api.Test;
 /**
  * CustomResourceDefinitions: a CRD becomes Established and its kind is served with the declared scope, plural
  * and status subresource; custom resources are stored, listed and owned like built-in objects; server-side
- * apply merges their lists as the CRD schema's {@code x-kubernetes-list-type} says; deleting the CRD removes
- * its objects and stops serving the kind ({@code NotFound} afterwards).
+ * apply merges their lists as the CRD schema's {@code x-kubernetes-list-type} says; an object written at another
+ * served version is the same object, read back at the kind's version; deleting the CRD removes its objects and
+ * stops serving the kind ({@code NotFound} afterwards).
  */
 public interface CustomResourceContract extends ContractSupport {
 
@@ -98,6 +100,38 @@ public interface CustomResourceContract extends ContractSupport {
     Resource withdrawn = backend().apply(route(group, "{}"), ApplyOptions.manager("bob"));
     assertThat(withdrawn.spec().path("backends").toString()).as("bob's withdrawn item goes, alice's stays")
         .isEqualTo("[{\"name\":\"web\",\"port\":80}]");
+  }
+
+  @Test
+  default void aCustomResourceWrittenAtAnotherServedVersion_isOneObject_readAtTheKindsVersion() {
+    requires(Capability.CUSTOM_RESOURCES);
+    requires(Capability.SERVER_SIDE_APPLY);
+    String group = ns() + ".converge.dev";
+    put(KubeObjects.customResourceDefinition(group, "v1", "Gizmo", "gizmos", true).edit(tree -> {
+      ArrayNode versions = tree.withObjectProperty("spec").withArray("versions");
+      ObjectNode older = versions.get(0).deepCopy();
+      older.put("name", "v1alpha1").put("storage", false);
+      versions.insert(0, older);
+    }));
+    GroupKind kind = GroupKind.of(group, "Gizmo");
+    eventually("kind " + kind + " served", () -> backend().types().find(kind).isPresent());
+    assertThat(backend().types().find(kind).orElseThrow().version()).as("the most preferred version").isEqualTo("v1");
+
+    Resource written = backend().apply(gizmo(group, "v1alpha1", 1), ApplyOptions.manager("alice"));
+    assertThat(written.apiVersion()).as("answered in the version written").isEqualTo(group + "/v1alpha1");
+    Resource read = live(written.key());
+    assertThat(read.apiVersion()).isEqualTo(group + "/v1");
+    assertThat(read.uid()).isEqualTo(written.uid());
+    assertThat(read.spec().path("size").asInt()).isEqualTo(1);
+
+    Resource rewritten = backend().apply(gizmo(group, "v1", 2), ApplyOptions.manager("alice"));
+    assertThat(rewritten.apiVersion()).isEqualTo(group + "/v1");
+    assertThat(backend().list(ListRequest.all(kind).inNamespace(ns())).items()).singleElement()
+        .satisfies(only -> assertThat(only.spec().path("size").asInt()).isEqualTo(2));
+  }
+
+  private Resource gizmo(String group, String version, int size) {
+    return KubeObjects.customResource(group + "/" + version, "Gizmo", ns(), "g", Json.object().put("size", size));
   }
 
   private Resource route(String group, String spec) {

@@ -1,4 +1,4 @@
-package dev.converge.k8s;
+package dev.converge.core.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.converge.k8s;
+package dev.converge.core.schema;
 
 import java.util.Comparator;
 import java.util.regex.Matcher;
@@ -8,17 +8,18 @@ import java.util.regex.Pattern;
  * Kubernetes' priority order of API versions ({@code k8s.io/apimachinery/pkg/version}
  * {@code CompareKubeAwareVersionStrings}): GA before beta before alpha, higher major first, then higher
  * minor ({@code v2 > v1 > v2beta1 > v1beta2 > v1beta1 > v1alpha1}), and versions that are not Kubernetes-like
- * last, alphabetically. Discovery uses it to pick the version of a custom resource served in several.
+ * last, alphabetically. Discovery uses it to pick the version of a custom resource served in several, and a
+ * deprecated version's warning to name the newer one to use.
  */
-final class KubeVersions {
+public final class KubeVersions {
   private static final Pattern KUBE = Pattern.compile("v(\\d+)(?:(alpha|beta)(\\d+))?");
 
   /** Orders versions from the most preferred to the least. */
-  static final Comparator<String> PRIORITY = KubeVersions::compare;
+  public static final Comparator<String> PRIORITY = KubeVersions::compare;
 
   private KubeVersions() {}
 
-  static int compare(String a, String b) {
+  public static int compare(String a, String b) {
     Matcher ma = KUBE.matcher(a);
     Matcher mb = KUBE.matcher(b);
     boolean ka = ma.matches();

@@ -1,5 +1,6 @@
 package dev.converge.inmemory;
 
+import com.google.common.collect.ImmutableList;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
 import dev.converge.api.ResourceTypes;
@@ -10,17 +11,22 @@ import dev.converge.api.backend.DeleteOptions;
 import dev.converge.api.backend.ListRequest;
 import dev.converge.api.backend.ListResult;
 import dev.converge.api.backend.Subscription;
+import dev.converge.api.backend.WatchEvent;
 import dev.converge.api.backend.WatchListener;
 import dev.converge.api.backend.WatchRequest;
 import dev.converge.inmemory.server.ApiServer;
 import dev.converge.inmemory.server.DeleteParams;
 import dev.converge.inmemory.server.Identity;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link Backend} SPI over an in-memory {@link ApiServer}, acting as one {@link Identity}: every call is one
  * request, authorized, admitted and accounted as that identity. Nothing is serialized and nothing copied
- * beyond the server's one freeze per write, so a call costs microseconds.
+ * beyond the server's one freeze per write, so a call costs microseconds. Kinds are presented and read at their
+ * most preferred served version, as the Kubernetes backend discovers them (a CRD whose storage version is older
+ * than another it serves is read in the newer, converted by {@code None}); writes go to the version of the
+ * object written and are answered in it.
  */
 public final class InMemoryBackend implements Backend {
   private final ApiServer server;
@@ -44,15 +50,16 @@ public final class InMemoryBackend implements Backend {
     return new InMemoryBackend(server, other);
   }
 
+  /** Each kind at its most preferred served version, as the Kubernetes backend discovers it. */
   @Override
   public ResourceTypes types() {
-    return server.types();
+    return server.preferredTypes();
   }
 
   @Override
   public Optional<Resource> get(ResourceKey key) {
     try {
-      return Optional.of(server.get(identity, key));
+      return Optional.of(server.inPreferredVersion(server.get(identity, key)));
     } catch (BackendException.NotFound notFound) {
       server.type(key.groupKind()); // a kind that is not served is NotFound itself, not an absent object
       return Optional.empty();
@@ -61,7 +68,13 @@ public final class InMemoryBackend implements Backend {
 
   @Override
   public ListResult list(ListRequest request) {
-    return server.list(identity, request);
+    ListResult result = server.list(identity, request);
+    if (!server.preferredElsewhere(request.kind())) {
+      return result;
+    }
+    ImmutableList<Resource> items = result.items().stream().map(server::inPreferredVersion)
+        .collect(ImmutableList.toImmutableList());
+    return new ListResult(items, result.resourceVersion(), result.continueToken());
   }
 
   @Override
@@ -97,6 +110,19 @@ public final class InMemoryBackend implements Backend {
 
   @Override
   public Subscription watch(WatchRequest request, WatchListener listener) {
-    return server.watch(identity, request, listener);
+    if (!server.preferredElsewhere(request.kind())) {
+      return server.watch(identity, request, listener);
+    }
+    return server.watch(identity, request, new WatchListener() {
+      @Override
+      public void onEvent(WatchEvent event) {
+        listener.onEvent(new WatchEvent(event.type(), server.inPreferredVersion(event.object())));
+      }
+
+      @Override
+      public void onClose(@Nullable BackendException cause) {
+        listener.onClose(cause);
+      }
+    });
   }
 }

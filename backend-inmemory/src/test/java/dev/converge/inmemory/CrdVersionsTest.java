@@ -11,7 +11,10 @@ import dev.converge.api.Json;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
 import dev.converge.api.ResourceType;
+import dev.converge.api.backend.ApplyOptions;
 import dev.converge.api.backend.BackendException;
+import dev.converge.api.backend.ListRequest;
+import dev.converge.api.backend.WatchRequest;
 import dev.converge.inmemory.server.ApiServer;
 import dev.converge.inmemory.server.FieldValidation;
 import dev.converge.inmemory.server.PatchOptions;
@@ -156,5 +159,28 @@ class CrdVersionsTest {
     assertThatThrownBy(() -> server.type(WIDGET, "v1alpha1")).isInstanceOf(BackendException.NotFound.class);
     server.create(ADMIN, widget("v1beta1", "{\"size\":1}"), options());
     assertThat(warnings).containsExactly("v1beta1 goes away in 2027");
+  }
+
+  @Test
+  void theBackendSpi_readsAKindAtItsMostPreferredVersion_evenWhenItIsStoredInAnOlderOne() {
+    Resource crd = server.get(ADMIN, ResourceKey.cluster("apiextensions.k8s.io", "CustomResourceDefinition",
+        "widgets.example.com"));
+    server.update(ADMIN, crd.edit(t -> {
+      ArrayNode versions = t.withObjectProperty("spec").withArray("versions");
+      ((ObjectNode) versions.get(1)).put("storage", true); // v1beta1 stores; v1 stays the most preferred
+      ((ObjectNode) versions.get(2)).put("storage", false);
+    }));
+    assertThat(server.type(WIDGET).version()).isEqualTo("v1beta1");
+    InMemoryBackend backend = new InMemoryBackend(server, ADMIN);
+    assertThat(backend.types().find(WIDGET).orElseThrow().version()).isEqualTo("v1");
+    List<String> watched = new ArrayList<>();
+    backend.watch(WatchRequest.all(WIDGET), event -> watched.add(event.type() + " " + event.object().apiVersion()));
+
+    Resource written = backend.apply(widget("v1beta1", "{\"size\":2}"), ApplyOptions.manager("alice"));
+    assertThat(written.apiVersion()).as("answered in the version written").isEqualTo("example.com/v1beta1");
+    assertThat(server.get(ADMIN, KEY).apiVersion()).as("stored").isEqualTo("example.com/v1beta1");
+    assertThat(backend.get(KEY).orElseThrow().apiVersion()).isEqualTo("example.com/v1");
+    assertThat(backend.list(ListRequest.all(WIDGET)).items()).extracting(Resource::apiVersion).containsExactly("example.com/v1");
+    assertThat(watched).containsExactly("ADDED example.com/v1");
   }
 }

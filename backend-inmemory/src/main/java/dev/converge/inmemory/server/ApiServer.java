@@ -317,6 +317,39 @@ public final class ApiServer {
     return served.get(kind);
   }
 
+  /**
+   * The kinds served now, each at its most preferred served version, as discovery advertises them to clients
+   * (the Backend SPI's view): {@link #types()} but for a CRD whose storage version is not its most preferred.
+   */
+  public ResourceTypes preferredTypes() {
+    ResourceTypes types = served.all();
+    if (!served.anyPreferredElsewhere()) {
+      return types;
+    }
+    for (ResourceType type : types.all()) {
+      ResourceTypes current = types;
+      types = served.preferredElsewhere(type.groupKind()).map(current::with).orElse(current);
+    }
+    return types;
+  }
+
+  /** Whether {@code kind}'s most preferred served version is not its storage version. */
+  public boolean preferredElsewhere(GroupKind kind) {
+    return served.anyPreferredElsewhere() && served.preferredElsewhere(kind).isPresent();
+  }
+
+  /**
+   * {@code object} as a client reading its kind's most preferred version sees it: itself unless that is not
+   * the storage version ({@link #preferredTypes()}).
+   */
+  public Resource inPreferredVersion(Resource object) {
+    if (!served.anyPreferredElsewhere()) {
+      return object;
+    }
+    return served.preferredElsewhere(object.groupKind()).map(type -> Versions.convert(object, type.apiVersion()))
+        .orElse(object);
+  }
+
   /** The versions of {@code kind} served besides its storage version (a CRD's other {@code served} versions). */
   public List<ServedVersion> alsoServed(GroupKind kind) {
     return served.others(kind);

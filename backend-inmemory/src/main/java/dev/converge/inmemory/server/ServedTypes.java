@@ -5,6 +5,7 @@ import com.google.common.collect.ImmutableMap;
 import dev.converge.api.GroupKind;
 import dev.converge.api.ResourceType;
 import dev.converge.api.ResourceTypes;
+import dev.converge.core.schema.KubeVersions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ServedTypes {
   private volatile ResourceTypes types;
   private volatile ImmutableMap<GroupKind, ImmutableList<ServedVersion>> others = ImmutableMap.of();
+  /** The kinds whose most preferred served version is not their storage version, at that version. */
+  private volatile ImmutableMap<GroupKind, ResourceType> preferredElsewhere = ImmutableMap.of();
   private final Set<GroupKind> terminating = ConcurrentHashMap.newKeySet();
 
   ServedTypes(ResourceTypes initial) {
@@ -58,16 +61,49 @@ final class ServedTypes {
     return others.getOrDefault(kind, ImmutableList.of());
   }
 
+  /**
+   * {@code kind} at its most preferred served version ({@link KubeVersions#PRIORITY}), which discovery
+   * advertises and clients read in, if that is not its storage version; empty otherwise.
+   */
+  Optional<ResourceType> preferredElsewhere(GroupKind kind) {
+    ImmutableMap<GroupKind, ResourceType> elsewhere = preferredElsewhere;
+    return elsewhere.isEmpty() ? Optional.empty() : Optional.ofNullable(elsewhere.get(kind));
+  }
+
+  /** Whether some kind is preferred at a version other than its storage version. */
+  boolean anyPreferredElsewhere() {
+    return !preferredElsewhere.isEmpty();
+  }
+
   void serve(ResourceType type, List<ServedVersion> alsoServed) {
     types = types.with(type);
     others = with(type.groupKind(), ImmutableList.copyOf(alsoServed));
+    preferredElsewhere = preferred();
     terminating.remove(type.groupKind());
   }
 
   void unserve(GroupKind kind) {
     types = types.without(kind);
     others = with(kind, ImmutableList.of());
+    preferredElsewhere = preferred();
     terminating.remove(kind);
+  }
+
+  private ImmutableMap<GroupKind, ResourceType> preferred() {
+    ImmutableMap.Builder<GroupKind, ResourceType> out = ImmutableMap.builder();
+    others.forEach((kind, versions) -> {
+      ResourceType storage = types.find(kind).orElseThrow();
+      ResourceType best = storage;
+      for (ServedVersion other : versions) {
+        if (KubeVersions.PRIORITY.compare(other.type().version(), best.version()) < 0) {
+          best = other.type();
+        }
+      }
+      if (best != storage) {
+        out.put(kind, best);
+      }
+    });
+    return out.buildOrThrow();
   }
 
   private ImmutableMap<GroupKind, ImmutableList<ServedVersion>> with(GroupKind kind, ImmutableList<ServedVersion> versions) {

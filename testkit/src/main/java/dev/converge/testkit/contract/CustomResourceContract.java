@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * CustomResourceDefinitions: a CRD becomes Established and its kind is served with the declared scope, plural
  * and status subresource; custom resources are stored, listed and owned like built-in objects; server-side
  * apply merges their lists as the CRD schema's {@code x-kubernetes-list-type} says; an object written at another
- * served version is the same object, read back at the kind's version; deleting the CRD removes its objects and
+ * served version is the same object, read back at the kind's most preferred version; deleting the CRD removes its objects and
  * stops serving the kind ({@code NotFound} afterwards).
  */
 public interface CustomResourceContract extends ContractSupport {
@@ -107,15 +107,17 @@ public interface CustomResourceContract extends ContractSupport {
     requires(Capability.CUSTOM_RESOURCES);
     requires(Capability.SERVER_SIDE_APPLY);
     String group = ns() + ".converge.dev";
-    put(KubeObjects.customResourceDefinition(group, "v1", "Gizmo", "gizmos", true).edit(tree -> {
+    // Mid-migration: still stored as v1alpha1, already served as v1 too.
+    put(KubeObjects.customResourceDefinition(group, "v1alpha1", "Gizmo", "gizmos", true).edit(tree -> {
       ArrayNode versions = tree.withObjectProperty("spec").withArray("versions");
-      ObjectNode older = versions.get(0).deepCopy();
-      older.put("name", "v1alpha1").put("storage", false);
-      versions.insert(0, older);
+      ObjectNode newer = versions.get(0).deepCopy();
+      newer.put("name", "v1").put("storage", false);
+      versions.add(newer);
     }));
     GroupKind kind = GroupKind.of(group, "Gizmo");
     eventually("kind " + kind + " served", () -> backend().types().find(kind).isPresent());
-    assertThat(backend().types().find(kind).orElseThrow().version()).as("the most preferred version").isEqualTo("v1");
+    assertThat(backend().types().find(kind).orElseThrow().version()).as("the most preferred version, not the storage one")
+        .isEqualTo("v1");
 
     Resource written = backend().apply(gizmo(group, "v1alpha1", 1), ApplyOptions.manager("alice"));
     assertThat(written.apiVersion()).as("answered in the version written").isEqualTo(group + "/v1alpha1");

@@ -22,6 +22,7 @@ import dev.converge.inmemory.server.PatchType;
 import dev.converge.inmemory.server.WriteOptions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -147,15 +148,19 @@ class CrdVersionsTest {
     assertThatThrownBy(() -> server.updateStatus(ADMIN, beta)).isInstanceOf(BackendException.NotFound.class);
   }
 
-  @Test
-  void changingTheCrdsVersions_changesWhatIsServed() {
+  /** Updates the CRD's list of versions with {@code edit}. */
+  private void editVersions(Consumer<ArrayNode> edit) {
     Resource crd = server.get(ADMIN, ResourceKey.cluster("apiextensions.k8s.io", "CustomResourceDefinition",
         "widgets.example.com"));
-    server.update(ADMIN, crd.edit(t -> {
-      ArrayNode versions = t.withObjectProperty("spec").withArray("versions");
+    server.update(ADMIN, crd.edit(t -> edit.accept(t.withObjectProperty("spec").withArray("versions"))));
+  }
+
+  @Test
+  void changingTheCrdsVersions_changesWhatIsServed() {
+    editVersions(versions -> {
       ((ObjectNode) versions.get(0)).put("served", false);
       ((ObjectNode) versions.get(1)).put("deprecated", true).put("deprecationWarning", "v1beta1 goes away in 2027");
-    }));
+    });
     assertThatThrownBy(() -> server.type(WIDGET, "v1alpha1")).isInstanceOf(BackendException.NotFound.class);
     server.create(ADMIN, widget("v1beta1", "{\"size\":1}"), options());
     assertThat(warnings).containsExactly("v1beta1 goes away in 2027");
@@ -163,13 +168,10 @@ class CrdVersionsTest {
 
   @Test
   void theBackendSpi_readsAKindAtItsMostPreferredVersion_evenWhenItIsStoredInAnOlderOne() {
-    Resource crd = server.get(ADMIN, ResourceKey.cluster("apiextensions.k8s.io", "CustomResourceDefinition",
-        "widgets.example.com"));
-    server.update(ADMIN, crd.edit(t -> {
-      ArrayNode versions = t.withObjectProperty("spec").withArray("versions");
+    editVersions(versions -> {
       ((ObjectNode) versions.get(1)).put("storage", true); // v1beta1 stores; v1 stays the most preferred
       ((ObjectNode) versions.get(2)).put("storage", false);
-    }));
+    });
     assertThat(server.type(WIDGET).version()).isEqualTo("v1beta1");
     InMemoryBackend backend = new InMemoryBackend(server, ADMIN);
     assertThat(backend.types().find(WIDGET).orElseThrow().version()).isEqualTo("v1");

@@ -173,6 +173,8 @@ class CrdVersionsTest {
       ((ObjectNode) versions.get(2)).put("storage", false);
     });
     assertThat(server.type(WIDGET).version()).isEqualTo("v1beta1");
+    assertThat(server.get(ADMIN, ResourceKey.cluster("apiextensions.k8s.io", "CustomResourceDefinition", "widgets.example.com"))
+        .status().path("storedVersions").toString()).as("the new storage version joins the old").isEqualTo("[\"v1\",\"v1beta1\"]");
     InMemoryBackend backend = new InMemoryBackend(server, ADMIN);
     assertThat(backend.types().find(WIDGET).orElseThrow().version()).isEqualTo("v1");
     List<String> watched = new ArrayList<>();

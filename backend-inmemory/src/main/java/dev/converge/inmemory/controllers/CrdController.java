@@ -141,6 +141,11 @@ public final class CrdController implements Controller, ChangeListener {
     }
     if (!established(crd)) {
       server.updateStatus(IDENTITY, crd.edit(tree -> tree.set("status", acceptedStatus(crd))));
+    } else if (!storedVersions(crd).contains(type.get().version())) {
+      // A new storage version joins status.storedVersions, which keeps the old ones until a migration removes
+      // them (the apiextensions controller appends; only a client prunes the list).
+      server.updateStatus(IDENTITY, crd.edit(tree -> ((ObjectNode) tree.path("status")).withArray("storedVersions")
+          .add(type.get().version())));
     }
   }
 
@@ -171,6 +176,12 @@ public final class CrdController implements Controller, ChangeListener {
     condition.put("reason", reason);
     condition.put("message", message);
     condition.put("lastTransitionTime", now);
+  }
+
+  private static List<String> storedVersions(Resource crd) {
+    List<String> stored = new ArrayList<>();
+    crd.status().path("storedVersions").forEach(version -> stored.add(version.asText()));
+    return stored;
   }
 
   private static boolean established(Resource crd) {

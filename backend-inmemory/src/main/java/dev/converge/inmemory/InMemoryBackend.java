@@ -10,6 +10,7 @@ import dev.converge.api.backend.BackendException;
 import dev.converge.api.backend.DeleteOptions;
 import dev.converge.api.backend.ListRequest;
 import dev.converge.api.backend.ListResult;
+import dev.converge.api.backend.ServerWarnings;
 import dev.converge.api.backend.Subscription;
 import dev.converge.api.backend.WatchEvent;
 import dev.converge.api.backend.WatchListener;
@@ -17,6 +18,8 @@ import dev.converge.api.backend.WatchRequest;
 import dev.converge.inmemory.server.ApiServer;
 import dev.converge.inmemory.server.DeleteParams;
 import dev.converge.inmemory.server.Identity;
+import dev.converge.inmemory.server.PatchOptions;
+import dev.converge.inmemory.server.WriteOptions;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -26,9 +29,13 @@ import org.jspecify.annotations.Nullable;
  * beyond the server's one freeze per write, so a call costs microseconds. Kinds are presented and read at their
  * most preferred served version, as the Kubernetes backend discovers them (a CRD whose storage version is older
  * than another it serves is read in the newer, converted by {@code None}); writes go to the version of the
- * object written and are answered in it.
+ * object written and are answered in it. The server's warnings on writes (a deprecated version, unknown fields
+ * dropped, admission notes) reach the caller through {@link ServerWarnings}.
  */
 public final class InMemoryBackend implements Backend {
+  /** Writes with the server's defaults, their warnings passed to the caller ({@link ServerWarnings}). */
+  private static final WriteOptions WRITE = new WriteOptions(null, ServerWarnings::report);
+
   private final ApiServer server;
   private final Identity identity;
 
@@ -79,22 +86,23 @@ public final class InMemoryBackend implements Backend {
 
   @Override
   public Resource create(Resource resource) {
-    return server.create(identity, resource);
+    return server.create(identity, resource, WRITE);
   }
 
   @Override
   public Resource apply(Resource resource, ApplyOptions options) {
-    return server.apply(identity, resource, options.fieldManager(), options.force());
+    return server.apply(identity, resource, PatchOptions.apply(options.fieldManager(), options.force())
+        .withWarnings(ServerWarnings::report));
   }
 
   @Override
   public Resource update(Resource resource) {
-    return server.update(identity, resource);
+    return server.update(identity, resource, WRITE);
   }
 
   @Override
   public Resource updateStatus(Resource resource) {
-    return server.updateStatus(identity, resource);
+    return server.updateStatus(identity, resource, WRITE);
   }
 
   @Override

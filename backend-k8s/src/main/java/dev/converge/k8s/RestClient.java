@@ -4,15 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.converge.api.GroupKind;
 import dev.converge.api.backend.BackendException;
+import dev.converge.api.backend.ServerWarnings;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.Pair;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import okhttp3.Call;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -31,6 +35,9 @@ import org.jspecify.annotations.Nullable;
  * Retry-After} header, and has no bookmarks or websocket watches. Every request is timed and counted here.
  */
 final class RestClient {
+  /** One warning of a {@code Warning} header: code, agent and quoted text ({@code 299 - "text"}). */
+  private static final Pattern WARNING = Pattern.compile("(\\d{3})\\s+\\S+\\s+\"((?:[^\"\\\\]|\\\\.)*)\"");
+
   static final String JSON = "application/json";
   static final String APPLY_PATCH = "application/apply-patch+yaml";
   private static final String[] AUTH = {"BearerToken"};
@@ -76,6 +83,9 @@ final class RestClient {
     try (Response response = call.execute()) {
       ResponseBody responseBody = response.body();
       answer = new Answer(response.code(), responseBody == null ? "" : responseBody.string(), response.header("Retry-After"));
+      for (String header : response.headers("Warning")) {
+        warnings(header).forEach(ServerWarnings::report);
+      }
     } catch (IOException e) {
       BackendException.Unavailable failure = ApiErrors.network(e, verb, subject);
       metrics.request(verb, kind, BackendMetrics.outcome(failure), System.nanoTime() - start);
@@ -84,6 +94,21 @@ final class RestClient {
     String outcome = answer.ok() ? "success" : BackendMetrics.outcome(failure(answer, verb, subject));
     metrics.request(verb, kind, outcome, System.nanoTime() - start);
     return answer;
+  }
+
+  /**
+   * The texts of the {@code 299} warnings in one {@code Warning} header ({@code 299 - "text"}, several separated by
+   * commas, quotes and backslashes escaped), as client-go's {@code ParseWarningHeaders} reads them.
+   */
+  static List<String> warnings(String header) {
+    List<String> texts = new ArrayList<>(1);
+    Matcher matcher = WARNING.matcher(header);
+    while (matcher.find()) {
+      if (matcher.group(1).equals("299")) {
+        texts.add(matcher.group(2).replaceAll("\\\\(.)", "$1"));
+      }
+    }
+    return texts;
   }
 
   /** Sends a request; a failed answer throws its typed {@link BackendException}. */

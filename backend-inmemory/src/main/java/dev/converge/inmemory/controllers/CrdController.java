@@ -21,7 +21,9 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The apiextensions-apiserver controllers that make a CRD's kind servable and remove it: the naming and
@@ -136,8 +138,10 @@ public final class CrdController implements Controller, ChangeListener {
       return;
     }
     List<ServedVersion> alsoServed = alsoServed(crd, type.get());
-    if (!type.get().equals(server.types().find(kind).orElse(null)) || !alsoServed.equals(server.alsoServed(kind))) {
-      server.serve(type.get(), alsoServed);
+    ServedVersion storage = new ServedVersion(type.get(), deprecationWarning(crd, type.get()));
+    if (!type.get().equals(server.types().find(kind).orElse(null)) || !alsoServed.equals(server.alsoServed(kind))
+        || !Objects.equals(storage.deprecationWarning(), server.deprecationWarning(type.get()).orElse(null))) {
+      server.serve(storage, alsoServed);
     }
     if (!established(crd)) {
       server.updateStatus(IDENTITY, crd.edit(tree -> tree.set("status", acceptedStatus(crd))));
@@ -237,14 +241,21 @@ public final class CrdController implements Controller, ChangeListener {
       }
       ResourceType type = new ResourceType(storage.groupKind(), name, storage.plural(), storage.namespaced(),
           storage.shortNames(), version.path("subresources").has("status"));
-      String warning = null;
-      if (version.path("deprecated").asBoolean(false)) {
-        warning = version.hasNonNull("deprecationWarning") ? version.path("deprecationWarning").asText()
-            : defaultDeprecationWarning(storage.groupKind(), name, versions);
-      }
-      out.add(new ServedVersion(type, warning));
+      out.add(new ServedVersion(type, deprecationWarning(crd, type)));
     }
     return out;
+  }
+
+  /** The warning of requests at {@code type}'s version if the CRD marks it {@code deprecated}, else null. */
+  private static @Nullable String deprecationWarning(Resource crd, ResourceType type) {
+    JsonNode versions = crd.spec().path("versions");
+    for (JsonNode version : versions) {
+      if (version.path("name").asText("").equals(type.version()) && version.path("deprecated").asBoolean(false)) {
+        return version.hasNonNull("deprecationWarning") ? version.path("deprecationWarning").asText()
+            : defaultDeprecationWarning(type.groupKind(), type.version(), versions);
+      }
+    }
+    return null;
   }
 
   private static String defaultDeprecationWarning(GroupKind kind, String deprecated, JsonNode versions) {

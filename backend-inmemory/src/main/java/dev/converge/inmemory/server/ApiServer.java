@@ -175,9 +175,13 @@ public final class ApiServer {
 
   /** Server-side apply of {@code object} by {@code fieldManager}: a PATCH with {@link PatchType#APPLY}. */
   public Resource apply(Identity who, Resource object, String fieldManager, boolean force) {
+    return apply(who, object, PatchOptions.apply(fieldManager, force));
+  }
+
+  /** Server-side apply of {@code object} with {@code options} (its manager, {@code force}, warning sink). */
+  public Resource apply(Identity who, Resource object, PatchOptions options) {
     // patch(who, object.key(), PatchType.APPLY, object.json(), …), without parsing the object a second time.
     ResourceKey key = object.key();
-    PatchOptions options = PatchOptions.apply(fieldManager, force);
     Versioned in = typeOfBody(object, options.warnings());
     ResourceType type = in.type();
     return in.answer(serve(RequestInfo.of(who, Verb.PATCH, type, options.subresource(),
@@ -404,31 +408,28 @@ public final class ApiServer {
    */
   private Versioned typeOfBody(Resource object, Consumer<String> warnings) {
     ResourceType storage = type(object.groupKind());
-    if (object.apiVersion().equals(storage.apiVersion())) {
-      return new Versioned(storage, object);
-    }
-    Optional<ServedVersion> other = object.group().equals(storage.group())
+    Optional<ServedVersion> at = object.group().equals(storage.group())
         ? served.at(object.groupKind(), object.version()) : Optional.empty();
-    if (other.isEmpty()) {
+    if (at.isEmpty()) {
       throw Errors.notServed(); // no handler at that version's URL, as kube-apiserver answers it
     }
-    if (other.get().deprecationWarning() != null) {
-      warnings.accept(other.get().deprecationWarning());
+    if (at.get().deprecationWarning() != null) {
+      warnings.accept(at.get().deprecationWarning());
     }
-    return new Versioned(other.get().type(), Versions.convert(object, storage.apiVersion()));
+    return new Versioned(at.get().type(), Versions.convert(object, storage.apiVersion()));
   }
 
   /** Starts serving a kind (the CRD controller calls this once a CRD is established). */
   public void serve(ResourceType type) {
-    serve(type, List.of());
+    serve(new ServedVersion(type, null), List.of());
   }
 
   /**
-   * Starts serving a kind at its storage version {@code type} and at {@code alsoServed} (a CRD's other served
+   * Starts serving a kind at its storage version {@code storage} and at {@code alsoServed} (a CRD's other served
    * versions), or changes the versions it is served at.
    */
-  public void serve(ResourceType type, List<ServedVersion> alsoServed) {
-    locked(() -> served.serve(type, alsoServed));
+  public void serve(ServedVersion storage, List<ServedVersion> alsoServed) {
+    locked(() -> served.serve(storage.type(), storage.deprecationWarning(), alsoServed));
   }
 
   /** Stops serving a kind (its CRD is gone): its objects are dropped and its watches end with 410. */

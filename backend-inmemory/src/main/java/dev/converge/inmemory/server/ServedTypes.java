@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The kinds the server serves: the built-ins, plus each established CRD's kind, minus those whose CRD is
@@ -22,6 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ServedTypes {
   private volatile ResourceTypes types;
   private volatile ImmutableMap<GroupKind, ImmutableList<ServedVersion>> others = ImmutableMap.of();
+  /** The deprecation warnings of storage versions marked {@code deprecated}. */
+  private volatile ImmutableMap<GroupKind, String> storageWarnings = ImmutableMap.of();
   /** The kinds whose most preferred served version is not their storage version, at that version. */
   private volatile ImmutableMap<GroupKind, ResourceType> preferredElsewhere = ImmutableMap.of();
   private final Set<GroupKind> terminating = ConcurrentHashMap.newKeySet();
@@ -46,7 +49,7 @@ final class ServedTypes {
       return Optional.empty();
     }
     if (storage.get().version().equals(version)) {
-      return Optional.of(new ServedVersion(storage.get(), null));
+      return Optional.of(new ServedVersion(storage.get(), storageWarnings.get(kind)));
     }
     for (ServedVersion other : others.getOrDefault(kind, ImmutableList.of())) {
       if (other.type().version().equals(version)) {
@@ -75,9 +78,10 @@ final class ServedTypes {
     return !preferredElsewhere.isEmpty();
   }
 
-  void serve(ResourceType type, List<ServedVersion> alsoServed) {
+  void serve(ResourceType type, @Nullable String deprecationWarning, List<ServedVersion> alsoServed) {
     types = types.with(type);
     others = with(type.groupKind(), ImmutableList.copyOf(alsoServed));
+    storageWarnings = withWarning(type.groupKind(), deprecationWarning);
     preferredElsewhere = preferred();
     terminating.remove(type.groupKind());
   }
@@ -85,8 +89,22 @@ final class ServedTypes {
   void unserve(GroupKind kind) {
     types = types.without(kind);
     others = with(kind, ImmutableList.of());
+    storageWarnings = withWarning(kind, null);
     preferredElsewhere = preferred();
     terminating.remove(kind);
+  }
+
+  private ImmutableMap<GroupKind, String> withWarning(GroupKind kind, @Nullable String warning) {
+    if (warning == null && !storageWarnings.containsKey(kind)) {
+      return storageWarnings;
+    }
+    Map<GroupKind, String> next = new LinkedHashMap<>(storageWarnings);
+    if (warning == null) {
+      next.remove(kind);
+    } else {
+      next.put(kind, warning);
+    }
+    return ImmutableMap.copyOf(next);
   }
 
   private ImmutableMap<GroupKind, ResourceType> preferred() {

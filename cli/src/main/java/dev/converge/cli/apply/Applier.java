@@ -18,6 +18,8 @@ import dev.converge.core.manifest.ManifestSet;
 import dev.converge.core.plan.Planner;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -60,6 +62,7 @@ final class Applier {
         .waitingRecheck(RECHECK)
         .build();
     ApplyReport report = new ApplyReport();
+    Set<String> warned = new HashSet<>();
     long deadline = ticker.nanoTime() + timeout.toNanos();
     while (true) {
       Observed actual = LiveObjects.observe(backend, selection, warning -> say("converge: warning: " + warning));
@@ -71,6 +74,8 @@ final class Applier {
           + " in " + plan.steps().size() + " step" + (plan.steps().size() == 1 ? "" : "s"));
       ExecutionReport pass = executor.execute(plan, actual);
       report.add(pass);
+      // The server's warnings (a deprecated version, a dropped field), each once over the passes, as kubectl shows them.
+      pass.warnings().stream().filter(warned::add).forEach(warning -> say("converge: warning: " + warning));
       if (pass.hasFailures() || !pass.isWaiting()) {
         return report;
       }

@@ -63,6 +63,16 @@ class ApplyCommandTest {
   }
 
   @Test
+  void apply_showsTheServersWarnings_onceEach() {
+    Run run = converge("apply", "-f", "src/test/resources/fixtures/deprecated-crd-version.yaml");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.err()).containsOnlyOnce("converge: warning: example.com/Gadget/default/g: example.com/v1alpha1 Gadget "
+        + "is deprecated; use example.com/v1 Gadget\n");
+    assertThat(run.out()).startsWith("Apply complete: 2 applied");
+  }
+
+  @Test
   void apply_ofInvalidManifests_isBadInput_andAppliesNothing() {
     Run run = converge("apply", "-f", SHOP, "-f", "src/test/resources/bad/missing-kind.yaml");
 

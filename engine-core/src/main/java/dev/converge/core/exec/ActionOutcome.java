@@ -21,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param retryAfter the server's hint ({@code Retry-After}) for a retryable failure, else zero
  * @param requests the API requests made for it, in order ({@code "apply apps/Deployment/ns/web"}, {@code
  *     "get ..."}, {@code "delete ..."})
+ * @param warnings the API server's warnings on those requests, each once, in order ({@code "example.com/v1alpha1
+ *     Widget is deprecated; use example.com/v1 Widget"}, {@code "unknown field \"spec.replicass\""})
  */
 public record ActionOutcome(
     ResourceKey key,
@@ -31,7 +33,8 @@ public record ActionOutcome(
     @Nullable String error,
     boolean retryable,
     Duration retryAfter,
-    ImmutableList<String> requests) {
+    ImmutableList<String> requests,
+    ImmutableList<String> warnings) {
 
   public ActionOutcome {
     checkArgument(attempts >= 0, "attempts must not be negative");
@@ -39,8 +42,27 @@ public record ActionOutcome(
     checkArgument(!retryAfter.isNegative(), "retryAfter must not be negative");
   }
 
-  static ActionOutcome succeeded(ResourceKey key, String verb, ActionStatus status, int attempts, String reason, ImmutableList<String> requests) {
-    return new ActionOutcome(key, verb, status, attempts, reason, null, false, Duration.ZERO, requests);
+  /**
+   * An outcome without server warnings.
+   *
+   * @param key the resource acted upon
+   * @param verb the action's verb
+   * @param status how it ended
+   * @param attempts write requests made for it
+   * @param reason a short explanation
+   * @param error the failure, or null unless {@link ActionStatus#FAILED}
+   * @param retryable whether the same action may succeed later without a change
+   * @param retryAfter the server's hint for a retryable failure, else zero
+   * @param requests the API requests made for it, in order
+   */
+  public ActionOutcome(ResourceKey key, String verb, ActionStatus status, int attempts, String reason, @Nullable String error,
+      boolean retryable, Duration retryAfter, ImmutableList<String> requests) {
+    this(key, verb, status, attempts, reason, error, retryable, retryAfter, requests, ImmutableList.of());
+  }
+
+  static ActionOutcome succeeded(ResourceKey key, String verb, ActionStatus status, int attempts, String reason,
+      ImmutableList<String> requests, ImmutableList<String> warnings) {
+    return new ActionOutcome(key, verb, status, attempts, reason, null, false, Duration.ZERO, requests, warnings);
   }
 
   static ActionOutcome waiting(ResourceKey key, String verb, String reason, ImmutableList<String> requests) {
@@ -51,9 +73,9 @@ public record ActionOutcome(
     return new ActionOutcome(key, verb, ActionStatus.SKIPPED, 0, reason, null, false, Duration.ZERO, ImmutableList.of());
   }
 
-  static ActionOutcome failed(
-      ResourceKey key, String verb, int attempts, String error, boolean retryable, Duration retryAfter, ImmutableList<String> requests) {
-    return new ActionOutcome(key, verb, ActionStatus.FAILED, attempts, error, error, retryable, retryAfter, requests);
+  static ActionOutcome failed(ResourceKey key, String verb, int attempts, String error, boolean retryable,
+      Duration retryAfter, ImmutableList<String> requests, ImmutableList<String> warnings) {
+    return new ActionOutcome(key, verb, ActionStatus.FAILED, attempts, error, error, retryable, retryAfter, requests, warnings);
   }
 
   /** Write requests ({@code apply}, {@code delete}) among {@link #requests()}. */

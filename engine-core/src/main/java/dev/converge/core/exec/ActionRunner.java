@@ -8,10 +8,13 @@ import dev.converge.api.ResourceKey;
 import dev.converge.api.backend.ApplyOptions;
 import dev.converge.api.backend.Backend;
 import dev.converge.api.backend.BackendException;
+import dev.converge.api.backend.ServerWarnings;
 import dev.converge.api.backend.DeleteOptions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -46,6 +49,11 @@ final class ActionRunner {
 
   Result run(Action action) {
     Attempt attempt = new Attempt(action);
+    // The server's warnings on this action's requests come back on this thread (ServerWarnings).
+    return ServerWarnings.collect(attempt::warn, () -> run(action, attempt));
+  }
+
+  private Result run(Action action, Attempt attempt) {
     try {
       if (action instanceof Action.Delete delete) {
         deleteLive(attempt, delete.live(), delete.propagation());
@@ -171,6 +179,7 @@ final class ActionRunner {
   private static final class Attempt {
     private final Action action;
     private final List<String> requests = new ArrayList<>();
+    private final Set<String> warnings = new LinkedHashSet<>();
     private int writes;
 
     Attempt(Action action) {
@@ -186,12 +195,19 @@ final class ActionRunner {
       requests.add(request);
     }
 
+    /** A server warning; the same one again (a retry's) is kept once, as kubectl shows it once. */
+    void warn(String warning) {
+      warnings.add(warning);
+    }
+
     ActionOutcome succeeded(ActionStatus status, String reason) {
-      return ActionOutcome.succeeded(action.key(), action.verb(), status, writes, reason, ImmutableList.copyOf(requests));
+      return ActionOutcome.succeeded(action.key(), action.verb(), status, writes, reason, ImmutableList.copyOf(requests),
+          ImmutableList.copyOf(warnings));
     }
 
     ActionOutcome failed(String error, boolean retryable, Duration retryAfter) {
-      return ActionOutcome.failed(action.key(), action.verb(), writes, error, retryable, retryAfter, ImmutableList.copyOf(requests));
+      return ActionOutcome.failed(action.key(), action.verb(), writes, error, retryable, retryAfter,
+          ImmutableList.copyOf(requests), ImmutableList.copyOf(warnings));
     }
 
     Failed fail(BackendException failure) {

@@ -88,6 +88,15 @@ public final class ExecutionReport {
   }
 
   /**
+   * The API server's warnings, {@code "<key>: <warning>"}, action by action ({@link ActionOutcome#warnings()}): a
+   * deprecated version written, unknown fields dropped, an admission plugin's note.
+   */
+  public ImmutableList<String> warnings() {
+    return outcomes.stream().flatMap(o -> o.warnings().stream().map(warning -> o.key() + ": " + warning))
+        .collect(ImmutableList.toImmutableList());
+  }
+
+  /**
    * When to look again: empty if every action succeeded; otherwise the longest of the servers' {@code
    * Retry-After} hints of retryable failures (zero if none gave one: back off as usual) and the executor's
    * recheck interval if an action waits for a gate.

@@ -165,7 +165,7 @@ public final class PlanExecutor {
     } catch (BackendException failure) {
       Duration after = failure instanceof BackendException.Unavailable busy ? busy.retryAfter() : Duration.ZERO;
       return ActionOutcome.failed(action.key(), action.verb(), 0, "checking readiness: " + ActionRunner.describe(failure),
-          failure.isRetryable(), after, ImmutableList.copyOf(reads));
+          failure.isRetryable(), after, ImmutableList.copyOf(reads), ImmutableList.of());
     }
   }
 

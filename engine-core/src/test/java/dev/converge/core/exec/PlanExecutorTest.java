@@ -17,13 +17,17 @@ import dev.converge.api.Action;
 import dev.converge.api.Lookup;
 import dev.converge.api.Observed;
 import dev.converge.api.Plan;
+import dev.converge.api.Readiness;
 import dev.converge.api.ReadyGate;
 import dev.converge.api.ReadyGates;
-import dev.converge.api.Readiness;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
 import dev.converge.api.Step;
+import dev.converge.api.backend.ApplyOptions;
+import dev.converge.api.backend.Backend;
 import dev.converge.api.backend.BackendException;
+import dev.converge.api.backend.ForwardingBackend;
+import dev.converge.api.backend.ServerWarnings;
 import dev.converge.core.testing.FakeBackend;
 import dev.converge.core.time.VirtualScheduler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -420,5 +424,41 @@ class PlanExecutorTest {
     assertThat(registry.get("converge.actions").tags("verb", "create", "outcome", "applied").counter().count()).isEqualTo(1.0);
     assertThat(registry.get("converge.actions").tags("verb", "create", "outcome", "failed").counter().count()).isEqualTo(1.0);
     assertThat(registry.get("converge.actions").tags("verb", "delete", "outcome", "deleted").counter().count()).isEqualTo(1.0);
+  }
+
+  @Test
+  void serverWarnings_reachTheirActionsOutcome_eachOnce_throughDecorators() {
+    // A server that warns on every apply of the Deployment, behind a decorator that knows nothing of warnings;
+    // the first apply conflicts, so the warning comes twice and is kept once.
+    Backend warning = new ForwardingBackend(backend) {
+      @Override
+      public Resource apply(Resource resource, ApplyOptions options) {
+        if (resource.key().equals(WEB.key())) {
+          ServerWarnings.report("apps/v1 Deployment: an admission note");
+        }
+        return delegate().apply(resource, options);
+      }
+    };
+    backend.fail("apply", WEB.key(), 1, () -> new BackendException.Conflict("the object has been modified"));
+    ExecutionReport report = PlanExecutor.builder(warning).build().execute(plan(List.of(List.of(create(CM), create(WEB)))),
+        Observed.empty());
+
+    assertThat(report.outcome(WEB.key()).orElseThrow().warnings()).containsExactly("apps/v1 Deployment: an admission note");
+    assertThat(report.outcome(WEB.key()).orElseThrow().attempts()).isEqualTo(2);
+    assertThat(report.outcome(CM.key()).orElseThrow().warnings()).isEmpty();
+    assertThat(report.warnings()).containsExactly("apps/Deployment/ns/web: apps/v1 Deployment: an admission note");
+    List<String> outside = new ArrayList<>();
+    ServerWarnings.report("dropped: no call collects it");
+    List<String> inside = new ArrayList<>();
+    ServerWarnings.collect(outside::add, () -> {
+      ServerWarnings.collect(inside::add, () -> {
+        ServerWarnings.report("to the innermost sink");
+        return null;
+      });
+      ServerWarnings.report("back to the outer sink");
+      return null;
+    });
+    assertThat(inside).containsExactly("to the innermost sink");
+    assertThat(outside).containsExactly("back to the outer sink");
   }
 }

@@ -15,14 +15,18 @@ import dev.converge.api.backend.ApplyOptions;
 import dev.converge.api.backend.BackendException;
 import dev.converge.api.backend.DeleteOptions;
 import dev.converge.api.backend.ListRequest;
+import dev.converge.api.backend.ServerWarnings;
 import dev.converge.testkit.KubeObjects;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * CustomResourceDefinitions: a CRD becomes Established and its kind is served with the declared scope, plural
  * and status subresource; custom resources are stored, listed and owned like built-in objects; server-side
  * apply merges their lists as the CRD schema's {@code x-kubernetes-list-type} says; an object written at another
- * served version is the same object, read back at the kind's most preferred version; deleting the CRD removes its objects and
+ * served version is the same object, read back at the kind's most preferred version, and a write at a
+ * deprecated version passes the server's warning to the caller ({@link ServerWarnings}); deleting the CRD removes its objects and
  * stops serving the kind ({@code NotFound} afterwards).
  */
 public interface CustomResourceContract extends ContractSupport {
@@ -103,31 +107,38 @@ public interface CustomResourceContract extends ContractSupport {
   }
 
   @Test
-  default void aCustomResourceWrittenAtAnotherServedVersion_isOneObject_readAtTheKindsVersion() {
+  default void aCustomResourceWrittenAtAnotherServedVersion_isOneObject_readAtTheKindsVersion_andDeprecationsWarn() {
     requires(Capability.CUSTOM_RESOURCES);
     requires(Capability.SERVER_SIDE_APPLY);
     String group = ns() + ".converge.dev";
-    // Mid-migration: still stored as v1alpha1, already served as v1 too.
+    // Mid-migration: still stored as v1alpha1, which is deprecated, and already served as v1 too.
     put(KubeObjects.customResourceDefinition(group, "v1alpha1", "Gizmo", "gizmos", true).edit(tree -> {
       ArrayNode versions = tree.withObjectProperty("spec").withArray("versions");
       ObjectNode newer = versions.get(0).deepCopy();
       newer.put("name", "v1").put("storage", false);
       versions.add(newer);
+      ((ObjectNode) versions.get(0)).put("deprecated", true);
     }));
     GroupKind kind = GroupKind.of(group, "Gizmo");
     eventually("kind " + kind + " served", () -> backend().types().find(kind).isPresent());
     assertThat(backend().types().find(kind).orElseThrow().version()).as("the most preferred version, not the storage one")
         .isEqualTo("v1");
 
-    Resource written = backend().apply(gizmo(group, "v1alpha1", 1), ApplyOptions.manager("alice"));
+    List<String> warnings = new ArrayList<>();
+    Resource written = ServerWarnings.collect(warnings::add,
+        () -> backend().apply(gizmo(group, "v1alpha1", 1), ApplyOptions.manager("alice")));
     assertThat(written.apiVersion()).as("answered in the version written").isEqualTo(group + "/v1alpha1");
+    assertThat(warnings).as("the server's warning, passed to the caller")
+        .containsExactly(group + "/v1alpha1 Gizmo is deprecated; use " + group + "/v1 Gizmo");
     Resource read = live(written.key());
     assertThat(read.apiVersion()).isEqualTo(group + "/v1");
     assertThat(read.uid()).isEqualTo(written.uid());
     assertThat(read.spec().path("size").asInt()).isEqualTo(1);
 
-    Resource rewritten = backend().apply(gizmo(group, "v1", 2), ApplyOptions.manager("alice"));
+    Resource rewritten = ServerWarnings.collect(warnings::add,
+        () -> backend().apply(gizmo(group, "v1", 2), ApplyOptions.manager("alice")));
     assertThat(rewritten.apiVersion()).isEqualTo(group + "/v1");
+    assertThat(warnings).as("v1 is not deprecated").hasSize(1);
     assertThat(backend().list(ListRequest.all(kind).inNamespace(ns())).items()).singleElement()
         .satisfies(only -> assertThat(only.spec().path("size").asInt()).isEqualTo(2));
   }

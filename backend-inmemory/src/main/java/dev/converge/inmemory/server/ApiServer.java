@@ -23,12 +23,10 @@ import dev.converge.inmemory.store.ObjectStore;
 import dev.converge.inmemory.watch.WatchDispatcher;
 import dev.converge.inmemory.watch.WatchFaults;
 import dev.converge.inmemory.watch.WatchHub;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -102,7 +100,7 @@ public final class ApiServer {
 
   /** {@code POST} with options (field manager, warning sink). */
   public Resource create(Identity who, Resource object, WriteOptions options) {
-    Versioned in = typeOfBody(object, options.warnings());
+    ServedTypes.Versioned in = served.written(object, options.warnings());
     ResourceType type = in.type();
     return in.answer(serve(RequestInfo.of(who, Verb.CREATE, type, null, scopedNamespace(type, object.namespace()),
         object.name()), options.dryRun(), ctx -> writes.create(ctx, type, in.stored(), options)));
@@ -129,7 +127,7 @@ public final class ApiServer {
 
   /** {@code PUT} with options (field manager, warning sink). */
   public Resource update(Identity who, Resource object, WriteOptions options) {
-    Versioned in = typeOfBody(object, options.warnings());
+    ServedTypes.Versioned in = served.written(object, options.warnings());
     ResourceType type = in.type();
     return in.answer(serve(RequestInfo.of(who, Verb.UPDATE, type, null, scopedNamespace(type, object.namespace()),
         object.name()), options.dryRun(), ctx -> writes.update(ctx, type, in.stored(), options, false)));
@@ -142,7 +140,7 @@ public final class ApiServer {
 
   /** {@code PUT …/status} with options (field manager, warning sink). */
   public Resource updateStatus(Identity who, Resource object, WriteOptions options) {
-    Versioned in = typeOfBody(object, options.warnings());
+    ServedTypes.Versioned in = served.written(object, options.warnings());
     ResourceType type = in.type();
     return in.answer(serve(RequestInfo.of(who, Verb.UPDATE, type, "status", scopedNamespace(type, object.namespace()),
         object.name()), options.dryRun(), ctx -> {
@@ -167,7 +165,7 @@ public final class ApiServer {
       PatchOptions options) {
     String sub = options.subresource();
     ResourceType storage = type(key.groupKind());
-    deprecation(type, options.warnings());
+    deprecationWarning(type).ifPresent(options.warnings());
     Resource patched = serve(RequestInfo.of(who, Verb.PATCH, type, sub, scopedNamespace(type, key.namespace()), key.name()),
         options.dryRun(), ctx -> writes.patch(ctx, type, key, patchType, body, options));
     return type.version().equals(storage.version()) ? patched : Versions.convert(patched, type.apiVersion());
@@ -182,7 +180,7 @@ public final class ApiServer {
   public Resource apply(Identity who, Resource object, PatchOptions options) {
     // patch(who, object.key(), PatchType.APPLY, object.json(), …), without parsing the object a second time.
     ResourceKey key = object.key();
-    Versioned in = typeOfBody(object, options.warnings());
+    ServedTypes.Versioned in = served.written(object, options.warnings());
     ResourceType type = in.type();
     return in.answer(serve(RequestInfo.of(who, Verb.PATCH, type, options.subresource(),
         scopedNamespace(type, key.namespace()), key.name()), ctx -> writes.apply(ctx, type, object, options)));
@@ -326,20 +324,12 @@ public final class ApiServer {
    * (the Backend SPI's view): {@link #types()} but for a CRD whose storage version is not its most preferred.
    */
   public ResourceTypes preferredTypes() {
-    ResourceTypes types = served.all();
-    if (!served.anyPreferredElsewhere()) {
-      return types;
-    }
-    for (ResourceType type : types.all()) {
-      ResourceTypes current = types;
-      types = served.preferredElsewhere(type.groupKind()).map(current::with).orElse(current);
-    }
-    return types;
+    return served.preferredTypes();
   }
 
   /** Whether {@code kind}'s most preferred served version is not its storage version. */
   public boolean preferredElsewhere(GroupKind kind) {
-    return served.anyPreferredElsewhere() && served.preferredElsewhere(kind).isPresent();
+    return served.preferredElsewhere(kind).isPresent();
   }
 
   /**
@@ -347,11 +337,7 @@ public final class ApiServer {
    * the storage version ({@link #preferredTypes()}).
    */
   public Resource inPreferredVersion(Resource object) {
-    if (!served.anyPreferredElsewhere()) {
-      return object;
-    }
-    return served.preferredElsewhere(object.groupKind()).map(type -> Versions.convert(object, type.apiVersion()))
-        .orElse(object);
+    return served.inPreferredVersion(object);
   }
 
   /** The versions of {@code kind} served besides its storage version (a CRD's other {@code served} versions). */
@@ -366,14 +352,7 @@ public final class ApiServer {
 
   /** Every served kind at every served version: each kind's storage version first, then a CRD's other versions. */
   public List<ResourceType> servedVersions() {
-    List<ResourceType> all = new ArrayList<>();
-    for (ResourceType type : served.all().all()) {
-      all.add(type);
-      for (ServedVersion other : served.others(type.groupKind())) {
-        all.add(other.type());
-      }
-    }
-    return all;
+    return served.allVersions();
   }
 
   /**
@@ -382,41 +361,6 @@ public final class ApiServer {
    */
   public Optional<String> deprecationWarning(ResourceType type) {
     return served.at(type.groupKind(), type.version()).map(ServedVersion::deprecationWarning);
-  }
-
-  private void deprecation(ResourceType type, Consumer<String> warnings) {
-    deprecationWarning(type).ifPresent(warnings);
-  }
-
-  /**
-   * A written object in a served version of its kind: {@code type} is the kind at that version (whose schema
-   * decodes the object and whose {@code apiVersion} its field manager's entry records), {@code stored} the object
-   * converted to the storage version (the {@code None} strategy: only {@code apiVersion} changes).
-   */
-  private record Versioned(ResourceType type, Resource stored) {
-    /** The object the server stored, answered in the version it was written in. */
-    Resource answer(Resource result) {
-      return result.apiVersion().equals(type.apiVersion()) ? result : Versions.convert(result, type.apiVersion());
-    }
-  }
-
-  /**
-   * The served version of a written object, whose {@code apiVersion} must be a version served: the write goes to
-   * that version's handler (the URL kubectl and the Kubernetes backend write to), and a version no longer served,
-   * such as {@code apps/v1beta2}, has none: 404, rather than the object stored as sent. (The HTTP front refuses a
-   * body whose version is not its URL's with the handler's 400.)
-   */
-  private Versioned typeOfBody(Resource object, Consumer<String> warnings) {
-    ResourceType storage = type(object.groupKind());
-    Optional<ServedVersion> at = object.group().equals(storage.group())
-        ? served.at(object.groupKind(), object.version()) : Optional.empty();
-    if (at.isEmpty()) {
-      throw Errors.notServed(); // no handler at that version's URL, as kube-apiserver answers it
-    }
-    if (at.get().deprecationWarning() != null) {
-      warnings.accept(at.get().deprecationWarning());
-    }
-    return new Versioned(at.get().type(), Versions.convert(object, storage.apiVersion()));
   }
 
   /** Starts serving a kind (the CRD controller calls this once a CRD is established). */

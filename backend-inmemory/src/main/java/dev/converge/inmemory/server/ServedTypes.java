@@ -3,15 +3,18 @@ package dev.converge.inmemory.server;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import dev.converge.api.GroupKind;
+import dev.converge.api.Resource;
 import dev.converge.api.ResourceType;
 import dev.converge.api.ResourceTypes;
 import dev.converge.core.schema.KubeVersions;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -59,6 +62,64 @@ final class ServedTypes {
     return Optional.empty();
   }
 
+  /** Every served kind at every served version: each kind's storage version first, then a CRD's other versions. */
+  List<ResourceType> allVersions() {
+    List<ResourceType> all = new ArrayList<>();
+    for (ResourceType type : types.all()) {
+      all.add(type);
+      for (ServedVersion other : others(type.groupKind())) {
+        all.add(other.type());
+      }
+    }
+    return all;
+  }
+
+  /** The kinds at their most preferred served versions: {@link #all()} but for those preferred elsewhere. */
+  ResourceTypes preferredTypes() {
+    ResourceTypes preferred = types;
+    for (ResourceType type : preferredElsewhere.values()) {
+      preferred = preferred.with(type);
+    }
+    return preferred;
+  }
+
+  /** {@code object} in its kind's most preferred served version (the {@code None} conversion). */
+  Resource inPreferredVersion(Resource object) {
+    ImmutableMap<GroupKind, ResourceType> elsewhere = preferredElsewhere;
+    ResourceType preferred = elsewhere.isEmpty() ? null : elsewhere.get(object.groupKind());
+    return preferred == null ? object : Versions.convert(object, preferred.apiVersion());
+  }
+
+  /**
+   * A written object in a served version of its kind: {@code type} is the kind at that version (whose schema
+   * decodes the object and whose {@code apiVersion} its field manager's entry records), {@code stored} the object
+   * converted to the storage version (the {@code None} strategy: only {@code apiVersion} changes).
+   */
+  record Versioned(ResourceType type, Resource stored) {
+    /** The object the server stored, answered in the version it was written in. */
+    Resource answer(Resource result) {
+      return Versions.convert(result, type.apiVersion());
+    }
+  }
+
+  /**
+   * The served version of a written object, whose {@code apiVersion} must be a version served: the write goes to
+   * that version's handler (the URL kubectl and the Kubernetes backend write to), and a version no longer served,
+   * such as {@code apps/v1beta2}, has none: 404, rather than the object stored as sent. (The HTTP front refuses a
+   * body whose version is not its URL's with the handler's 400.) A deprecated version's warning goes to {@code
+   * warnings}.
+   *
+   * @throws dev.converge.api.backend.BackendException.NotFound if the kind or the version is not served
+   */
+  Versioned written(Resource object, Consumer<String> warnings) {
+    ResourceType storage = get(object.groupKind());
+    ServedVersion at = at(object.groupKind(), object.version()).orElseThrow(Errors::notServed);
+    if (at.deprecationWarning() != null) {
+      warnings.accept(at.deprecationWarning());
+    }
+    return new Versioned(at.type(), Versions.convert(object, storage.apiVersion()));
+  }
+
   /** The versions of {@code kind} served besides its storage version. */
   ImmutableList<ServedVersion> others(GroupKind kind) {
     return others.getOrDefault(kind, ImmutableList.of());
@@ -71,11 +132,6 @@ final class ServedTypes {
   Optional<ResourceType> preferredElsewhere(GroupKind kind) {
     ImmutableMap<GroupKind, ResourceType> elsewhere = preferredElsewhere;
     return elsewhere.isEmpty() ? Optional.empty() : Optional.ofNullable(elsewhere.get(kind));
-  }
-
-  /** Whether some kind is preferred at a version other than its storage version. */
-  boolean anyPreferredElsewhere() {
-    return !preferredElsewhere.isEmpty();
   }
 
   void serve(ResourceType type, @Nullable String deprecationWarning, List<ServedVersion> alsoServed) {

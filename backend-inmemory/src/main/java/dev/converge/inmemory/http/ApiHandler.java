@@ -69,11 +69,14 @@ final class ApiHandler implements HttpHandler {
       throw FrontException.methodNotAllowed(method, exchange.getRequestURI().getPath());
     }
     switch (path.endpoint()) {
-      case CORE_VERSIONS:
-        Responses.json(exchange, 200, discovery.coreVersions());
-        return;
-      case GROUPS:
-        Responses.json(exchange, 200, discovery.groups());
+      case CORE_VERSIONS, GROUPS:
+        boolean core = path.endpoint() == ApiPath.Endpoint.CORE_VERSIONS;
+        if (Discovery.wantsAggregated(exchange.getRequestHeaders().getFirst("Accept"))) {
+          exchange.getResponseHeaders().add("Vary", "Accept");
+          Responses.bytes(exchange, 200, Discovery.AGGREGATED, Responses.MAPPER.writeValueAsBytes(discovery.aggregated(core)));
+        } else {
+          Responses.json(exchange, 200, core ? discovery.coreVersions() : discovery.groups());
+        }
         return;
       case GROUP:
         Responses.json(exchange, 200, discovery.group(path.group()));

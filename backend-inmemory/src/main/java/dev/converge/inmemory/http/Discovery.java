@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Legacy (unaggregated) discovery, the documents every client reads before anything else: {@code /api}
@@ -145,6 +146,79 @@ final class Discovery {
       resource.putArray("verbs").add("create");
     }
     return list;
+  }
+
+  /** The media type of aggregated discovery ({@code apidiscovery.k8s.io/v2}, GA in Kubernetes 1.30). */
+  static final String AGGREGATED = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+
+  /** Whether the request's {@code Accept} header asks for aggregated discovery (kubectl and client-go do). */
+  static boolean wantsAggregated(@Nullable String accept) {
+    return accept != null && accept.replace(" ", "").contains("g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList");
+  }
+
+  /**
+   * Aggregated discovery ({@code GET /api} or {@code /apis} with {@link #AGGREGATED} accepted): every group,
+   * version and resource in one {@code APIGroupDiscoveryList}, so a client sees a new CRD's kind at every version
+   * at once instead of through per-group-version lists it may have cached. The same resources as {@link
+   * #resources}, each with its subresources nested and its scope spelled out.
+   *
+   * @param core {@code /api} (the core group alone) rather than {@code /apis} (every other group)
+   */
+  ObjectNode aggregated(boolean core) {
+    ObjectNode list = Json.object().put("kind", "APIGroupDiscoveryList").put("apiVersion", "apidiscovery.k8s.io/v2");
+    list.putObject("metadata");
+    ArrayNode items = list.putArray("items");
+    for (Map.Entry<String, TreeSet<String>> group : versionsByGroup().entrySet()) {
+      if (group.getKey().isEmpty() != core) {
+        continue;
+      }
+      ObjectNode item = items.addObject();
+      ObjectNode metadata = item.putObject("metadata");
+      if (!core) {
+        metadata.put("name", group.getKey());
+      }
+      metadata.putNull("creationTimestamp");
+      ArrayNode versions = item.putArray("versions");
+      for (String version : group.getValue()) {
+        ObjectNode entry = versions.addObject().put("version", version);
+        entry.set("resources", aggregatedResources(group.getKey(), version, resources(group.getKey(), version)));
+        entry.put("freshness", "Current");
+      }
+    }
+    return list;
+  }
+
+  /** An {@code APIResourceList}'s resources as {@code APIResourceDiscovery} entries, subresources nested. */
+  private static ArrayNode aggregatedResources(String group, String version, ObjectNode list) {
+    ArrayNode out = Json.array();
+    Map<String, ObjectNode> byName = new LinkedHashMap<>();
+    for (JsonNode resource : list.path("resources")) {
+      String name = resource.path("name").asText();
+      int slash = name.indexOf('/');
+      ObjectNode kind = Json.object().put("group", resource.path("group").asText(group))
+          .put("version", resource.path("version").asText(version)).put("kind", resource.path("kind").asText());
+      if (slash < 0) {
+        ObjectNode entry = out.addObject().put("resource", name);
+        entry.set("responseKind", kind);
+        entry.put("scope", resource.path("namespaced").asBoolean() ? "Namespaced" : "Cluster");
+        entry.put("singularResource", resource.path("singularName").asText());
+        entry.set("verbs", resource.path("verbs"));
+        for (String optional : List.of("shortNames", "categories")) {
+          if (resource.has(optional)) {
+            entry.set(optional, resource.path(optional));
+          }
+        }
+        byName.put(name, entry);
+      } else {
+        ObjectNode parent = byName.get(name.substring(0, slash));
+        if (parent != null) {
+          ObjectNode sub = parent.withArray("subresources").addObject().put("subresource", name.substring(slash + 1));
+          sub.set("responseKind", kind);
+          sub.set("verbs", resource.path("verbs"));
+        }
+      }
+    }
+    return out;
   }
 
   private static ObjectNode subresource(ArrayNode resources, ResourceType type, String name, String... verbs) {

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The HTTP front over a real socket (plain HTTP, the JDK client): authentication, Status bodies with Kubernetes'
  * codes and reasons, create/get/update/patch/apply/delete, paged lists, watch streams (events in order, the 410
- * ERROR event for an expired version, bookmarks), Table output, and discovery that grows when a CRD is created.
+ * ERROR event for an expired version, bookmarks), Table output, and discovery (per group version and aggregated) that
+ * grows when a CRD is created.
  */
 class HttpFrontIT {
   private static final String ADMIN = "admin-token";
@@ -192,6 +193,41 @@ class HttpFrontIT {
     assertThat(send("POST", "/apis/example.com/v1/namespaces/default/widgets", ADMIN,
         "{\"apiVersion\":\"example.com/v1\",\"kind\":\"Widget\",\"metadata\":{\"name\":\"w1\"}}", null).statusCode())
         .isEqualTo(201);
+  }
+
+  @Test
+  void aggregatedDiscovery_listsEveryGroupVersionAndResource_inOneAnswer() throws Exception {
+    HttpResponse<String> apis = client.send(HttpRequest.newBuilder(uri("/apis")).header("Authorization", "Bearer " + ADMIN)
+        .header("Accept", Discovery.AGGREGATED + ",application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(apis.headers().firstValue("Content-Type")).hasValue(Discovery.AGGREGATED);
+    JsonNode list = Json.parse(apis.body());
+    assertThat(list.path("kind").asText()).isEqualTo("APIGroupDiscoveryList");
+    JsonNode deployments = null;
+    for (JsonNode group : list.path("items")) {
+      if (group.at("/metadata/name").asText().equals("apps")) {
+        assertThat(group.at("/versions/0/version").asText()).isEqualTo("v1");
+        assertThat(group.at("/versions/0/freshness").asText()).isEqualTo("Current");
+        for (JsonNode resource : group.at("/versions/0/resources")) {
+          if (resource.path("resource").asText().equals("deployments")) {
+            deployments = resource;
+          }
+        }
+      }
+    }
+    assertThat(deployments).as("apps/v1 deployments").isNotNull();
+    assertThat(deployments.path("scope").asText()).isEqualTo("Namespaced");
+    assertThat(deployments.path("responseKind").toString()).isEqualTo("{\"group\":\"apps\",\"version\":\"v1\",\"kind\":\"Deployment\"}");
+    assertThat(deployments.path("shortNames").toString()).isEqualTo("[\"deploy\"]");
+    assertThat(deployments.path("subresources").findValuesAsText("subresource")).containsExactly("status", "scale");
+    assertThat(deployments.at("/subresources/1/responseKind/group").asText()).isEqualTo("autoscaling");
+
+    JsonNode core = Json.parse(client.send(HttpRequest.newBuilder(uri("/api")).header("Authorization", "Bearer " + ADMIN)
+        .header("Accept", Discovery.AGGREGATED).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+    assertThat(core.path("items").size()).isEqualTo(1);
+    assertThat(core.at("/items/0/metadata/name").isMissingNode()).isTrue();
+    assertThat(core.at("/items/0/versions/0/resources").findValuesAsText("resource")).contains("pods", "configmaps", "namespaces");
+    assertThat(Json.parse(send("GET", "/apis", ADMIN, null, null).body()).path("kind").asText())
+        .as("without the media type, the legacy list").isEqualTo("APIGroupList");
   }
 
   private static JsonNode nextChange(BufferedReader events) throws java.io.IOException {

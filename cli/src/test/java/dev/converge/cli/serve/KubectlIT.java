@@ -361,8 +361,8 @@ class KubectlIT {
   @Test
   @Order(16)
   void everyServedVersionOfACrd_isServed_storedInTheStorageVersion_andADeprecatedOneWarns() throws Exception {
-    // A group of its own: kubectl caches each group version's resource list, and an example.com/v1 list cached
-    // before this CRD (routes, above) would hide gadgets at v1 until the cache expires.
+    // A group of its own: kubectl's disk cache keeps each group version's resource list, and an example.org/v1 list
+    // cached before this CRD (routes, above) would hide gadgets at v1 until the cache expires.
     Path crd = dir.resolve("gadgets-crd.yaml");
     String schema = "{openAPIV3Schema: {type: object, properties: {spec: {type: object, properties: {size: {type: integer}}}}}}";
     Files.writeString(crd, """

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.converge.api.FieldSelector;
 import dev.converge.api.GroupKind;
 import dev.converge.api.Json;
 import dev.converge.api.Resource;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * A CRD serving several versions, as apiextensions-apiserver serves them with the {@code None} conversion:
  * objects are written and read at any served version, stored in the storage version, and answered in the
  * request's; each version's schema decodes, validates and keys what is written in it; field managers record
- * the version they wrote in; a deprecated version warns every request; an unserved version is not served.
+ * the version they wrote in; a deprecated version warns every request; an unserved version is not served; a
+ * version's {@code selectableFields} are field labels.
  */
 class CrdVersionsTest {
   private static final String CRD = """
@@ -186,5 +188,19 @@ class CrdVersionsTest {
     assertThat(backend.get(KEY).orElseThrow().apiVersion()).isEqualTo("example.com/v1");
     assertThat(backend.list(ListRequest.all(WIDGET)).items()).extracting(Resource::apiVersion).containsExactly("example.com/v1");
     assertThat(watched).containsExactly("ADDED example.com/v1");
+  }
+
+  @Test
+  void selectableFields_areFieldLabelsOfTheirVersion() {
+    editVersions(versions -> ((ObjectNode) versions.get(2)).putArray("selectableFields").addObject().put("jsonPath", ".spec.size"));
+    server.create(ADMIN, widget("v1", "{\"size\":1}"));
+    server.create(ADMIN, widget("v1", "{\"size\":2}").edit(t -> t.withObjectProperty("metadata").put("name", "w2")));
+    ListRequest sized = ListRequest.all(WIDGET).withFields(FieldSelector.parse("spec.size=2"));
+    assertThat(server.list(ADMIN, sized).items()).extracting(Resource::name).containsExactly("w2");
+    assertThat(server.list(ADMIN, ListRequest.all(WIDGET).withFields(FieldSelector.parse("spec.size!=2"))).items())
+        .extracting(Resource::name).containsExactly("w");
+    assertThatThrownBy(() -> server.list(ADMIN, ListRequest.all(WIDGET).withFields(FieldSelector.parse("spec.legacy=x"))))
+        .isInstanceOfSatisfying(BackendException.Invalid.class, e -> assertThat(e.code()).isEqualTo(400))
+        .hasMessage("field label not supported: spec.legacy");
   }
 }

@@ -43,7 +43,7 @@ import org.jspecify.annotations.Nullable;
  * defaults and its validation ({@link #applyCustomDefaults}, {@link #validateCustom}).
  */
 final class FieldDecoding {
-  private static final GroupKind CRD = GroupKind.of("apiextensions.k8s.io", "CustomResourceDefinition");
+  static final GroupKind CRD = GroupKind.of("apiextensions.k8s.io", "CustomResourceDefinition");
   private static final FieldSchema OBJECT_META = FieldSchema.named(SchemaCatalog.bundled(), SchemaCatalog.OBJECT_META);
 
   private final ObjectStore store;

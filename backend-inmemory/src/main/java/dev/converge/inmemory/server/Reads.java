@@ -1,5 +1,6 @@
 package dev.converge.inmemory.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import dev.converge.api.FieldSelector;
@@ -179,13 +180,14 @@ final class Reads {
 
   /**
    * Field selectors are served per kind ({@code GetAttrs}/{@code AddFieldLabelConversionFunc}): every kind
-   * supports {@code metadata.name} and {@code metadata.namespace}; pods a few spec and status fields; any
-   * other label is a 400.
+   * supports {@code metadata.name} and {@code metadata.namespace}; pods a few spec and status fields; a custom
+   * resource the fields its CRD version lists in {@code selectableFields} (GA in 1.32); any other label is a 400.
    */
-  private static void checkFields(ResourceType type, FieldSelector fields) {
+  private void checkFields(ResourceType type, FieldSelector fields) {
     for (FieldSelector.Term term : fields.terms()) {
       String field = term.field();
       boolean ok = META_FIELDS.contains(field)
+          || selectableFields(type).contains(field)
           || (type.groupKind().equals(Writes.POD) && POD_FIELDS.contains(field))
           || (type.groupKind().equals(Writes.NAMESPACE) && field.equals("status.phase"))
           || (type.groupKind().equals(GroupKind.of("", "Secret")) && field.equals("type"))
@@ -197,6 +199,31 @@ final class Reads {
         throw Errors.badRequest("field label not supported: " + field);
       }
     }
+  }
+
+  /**
+   * The field labels of a custom kind's {@code selectableFields} ({@code jsonPath: .spec.color} is {@code
+   * spec.color}), at the version of {@code type} (the storage version for the Backend SPI's lists); empty for
+   * built-in kinds.
+   */
+  private List<String> selectableFields(ResourceType type) {
+    if (ResourceTypesInfo.isBuiltin(type.groupKind())) {
+      return List.of();
+    }
+    Resource crd = store.get(FieldDecoding.CRD, "", type.plural() + "." + type.group());
+    if (crd == null) {
+      return List.of();
+    }
+    List<String> labels = new ArrayList<>();
+    for (JsonNode version : crd.spec().path("versions")) {
+      if (version.path("name").asText("").equals(type.version())) {
+        for (JsonNode selectable : version.path("selectableFields")) {
+          String path = selectable.path("jsonPath").asText("");
+          labels.add(path.startsWith(".") ? path.substring(1) : path);
+        }
+      }
+    }
+    return labels;
   }
 
   /** A continue token: the list's revision and the last key returned, base64 like Kubernetes' opaque tokens. */

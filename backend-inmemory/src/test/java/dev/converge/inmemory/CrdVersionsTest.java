@@ -203,4 +203,30 @@ class CrdVersionsTest {
         .isInstanceOfSatisfying(BackendException.Invalid.class, e -> assertThat(e.code()).isEqualTo(400))
         .hasMessage("field label not supported: spec.legacy");
   }
+
+  @Test
+  void aCrdsSelectableFieldsAndMarkers_areValidated_asApiextensionsDoes() {
+    String crd = CRD.replace("widgets", "gauges").replace("\"Widget\"", "\"Gauge\"")
+        .replace("\"deprecated\":true,", "\"deprecated\":false,\"deprecationWarning\":\"old\",")
+        .replace("\"size\":{\"type\":\"integer\",\"minimum\":1}}}",
+            "\"size\":{\"type\":\"integer\",\"minimum\":1},\"tags\":{\"type\":\"object\",\"x-kubernetes-list-type\":\"set\"},"
+            + "\"shape\":{\"type\":\"string\",\"x-kubernetes-map-type\":\"sparse\"}}}")
+        .replace("\"subresources\":{\"status\":{}},", "\"subresources\":{\"status\":{}},\"selectableFields\":["
+            + "{\"jsonPath\":\".spec.size\"},{\"jsonPath\":\".spec.size\"},{\"jsonPath\":\".spec.colour\"},"
+            + "{\"jsonPath\":\".spec.tags\"},{\"jsonPath\":\".metadata.name\"},{}],");
+    String v1 = "spec.versions[2]";
+    String spec = v1 + ".schema.openAPIV3Schema.properties[spec].properties";
+    assertThatThrownBy(() -> server.create(ADMIN, Fixtures.parse(crd)))
+        .isInstanceOfSatisfying(BackendException.Invalid.class, e -> assertThat(e.causes()).containsExactly(
+            "spec.versions[0].deprecationWarning: Invalid value: \"old\": can only be set for deprecated versions",
+            spec + "[tags].type: Invalid value: \"object\": must be array if x-kubernetes-list-type is specified",
+            spec + "[shape].type: Invalid value: \"string\": must be object if x-kubernetes-map-type is specified",
+            spec + "[shape].x-kubernetes-map-type: Unsupported value: \"sparse\": supported values: \"atomic\", \"granular\"",
+            v1 + ".selectableFields[1].jsonPath: Duplicate value: \".spec.size\"",
+            v1 + ".selectableFields[2].jsonPath: Invalid value: \".spec.colour\": is an invalid path: does not refer to a valid field",
+            v1 + ".selectableFields[3].jsonPath: Invalid value: \".spec.tags\": must point to a field of type string, boolean or "
+                + "integer. Enum string fields and strings with formats are allowed.",
+            v1 + ".selectableFields[4].jsonPath: Invalid value: \".metadata.name\": is an invalid path: does not refer to a valid field",
+            v1 + ".selectableFields[5].jsonPath: Required value"));
+  }
 }

@@ -355,6 +355,25 @@ public final class StructuralSchemas {
     return false;
   }
 
+  /**
+   * The schema of the field at {@code path} (property names from the root; a map's {@code additionalProperties}
+   * for any name), or null if the schema has no such field.
+   */
+  public static @Nullable JsonNode fieldAt(JsonNode schema, List<String> path) {
+    JsonNode node = schema;
+    for (String name : path) {
+      JsonNode next = node.path("properties").get(name);
+      if (next == null && node.path("additionalProperties").isObject()) {
+        next = node.path("additionalProperties");
+      }
+      if (next == null) {
+        return null;
+      }
+      node = next;
+    }
+    return node;
+  }
+
   /** Whether {@code value} is of the OpenAPI {@code type} (an integral double counts as an integer, as in JSON). */
   public static boolean hasType(JsonNode value, String type) {
     return switch (type) {

@@ -1,8 +1,10 @@
 package dev.converge.inmemory.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.converge.inmemory.schema.StructuralSchemas;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -58,10 +60,63 @@ final class CrdValidation {
       errors.invalid("spec.versions", storage, "must have exactly one version marked as storage version");
     }
     for (int i = 0; i < versions.size(); i++) {
-      JsonNode schema = versions.get(i).path("schema").path("openAPIV3Schema");
-      if (schema.isObject()) {
-        markers(schema, "spec.versions[" + i + "].schema.openAPIV3Schema", errors);
+      JsonNode version = versions.get(i);
+      String at = "spec.versions[" + i + "]";
+      JsonNode warning = version.get("deprecationWarning");
+      if (warning != null && !warning.isNull() && !version.path("deprecated").asBoolean(false)) {
+        errors.invalid(at + ".deprecationWarning", warning.asText(), "can only be set for deprecated versions");
       }
+      JsonNode schema = version.path("schema").path("openAPIV3Schema");
+      if (schema.isObject()) {
+        markers(schema, at + ".schema.openAPIV3Schema", errors);
+      }
+      if (!version.path("selectableFields").isEmpty()) {
+        if (schema.isObject()) {
+          selectableFields(version.path("selectableFields"), schema, at + ".selectableFields", errors);
+        } else {
+          // Kubernetes' words, whose "not" is a slip: the fields need the schema.
+          errors.invalid(at + ".selectableFields", "",
+              "selectableFields may only be set when version.schema.openAPIV3Schema is not included");
+        }
+      }
+    }
+  }
+
+  /** At most this many selectable fields per version ({@code MaxSelectableFields}). */
+  private static final int MAX_SELECTABLE_FIELDS = 8;
+
+  /**
+   * A version's {@code selectableFields} ({@code ValidateCustomResourceSelectableFields}): each a path to a string,
+   * boolean or integer field of the schema outside {@code metadata}, none twice, at most eight.
+   */
+  private static void selectableFields(JsonNode fields, JsonNode schema, String path, FieldErrors errors) {
+    Set<String> unique = new LinkedHashSet<>();
+    for (int i = 0; i < fields.size(); i++) {
+      String at = path + "[" + i + "].jsonPath";
+      String jsonPath = fields.get(i).path("jsonPath").asText("");
+      if (jsonPath.isEmpty()) {
+        errors.required(at);
+        continue;
+      }
+      List<String> names = List.of((jsonPath.startsWith(".") ? jsonPath.substring(1) : jsonPath).split("\\.", -1));
+      JsonNode field = StructuralSchemas.fieldAt(schema, names);
+      if (field == null) {
+        errors.invalid(at, jsonPath, "is an invalid path: does not refer to a valid field");
+        continue;
+      }
+      if (names.get(0).equals("metadata")) {
+        errors.invalid(at, jsonPath, "must not point to fields in metadata");
+      }
+      if (!List.of("string", "boolean", "integer").contains(field.path("type").asText(""))) {
+        errors.invalid(at, jsonPath,
+            "must point to a field of type string, boolean or integer. Enum string fields and strings with formats are allowed.");
+      }
+      if (!unique.add(String.join(".", names))) {
+        errors.duplicate(at, jsonPath);
+      }
+    }
+    if (unique.size() > MAX_SELECTABLE_FIELDS) {
+      errors.tooMany(path, unique.size(), MAX_SELECTABLE_FIELDS);
     }
   }
 
@@ -73,7 +128,19 @@ final class CrdValidation {
     String type = listType == null || listType.isNull() ? null : listType.asText();
     JsonNode items = schema.get("items");
     JsonNode itemSchema = items != null && items.isObject() ? items : null;
-    if ("set".equals(type) && itemSchema != null) {
+    String schemaType = schema.path("type").asText("");
+    JsonNode mapType = schema.get("x-kubernetes-map-type");
+    if (mapType != null && !mapType.isNull()) {
+      if (!schemaType.equals("object")) {
+        typeRequired(path, schemaType, "must be object if x-kubernetes-map-type is specified", errors);
+      }
+      if (!List.of("atomic", "granular").contains(mapType.asText())) {
+        errors.unsupported(path + ".x-kubernetes-map-type", mapType.asText(), List.of("atomic", "granular"));
+      }
+    }
+    if (type != null && !schemaType.equals("array")) {
+      typeRequired(path, schemaType, "must be array if x-kubernetes-list-type is specified", errors);
+    } else if ("set".equals(type) && itemSchema != null) {
       String itemType = itemSchema.path("type").asText("");
       if (itemType.equals("array") && !itemSchema.path("x-kubernetes-list-type").asText("atomic").equals("atomic")) {
         errors.invalid(path + ".items.x-kubernetes-list-type", itemSchema.path("x-kubernetes-list-type").asText(),
@@ -115,6 +182,15 @@ final class CrdValidation {
     JsonNode additional = schema.get("additionalProperties");
     if (additional != null && additional.isObject()) {
       markers(additional, path + ".additionalProperties", errors);
+    }
+  }
+
+  /** {@code type} missing (Required) or another (Invalid) where a marker needs it. */
+  private static void typeRequired(String path, String schemaType, String detail, FieldErrors errors) {
+    if (schemaType.isEmpty()) {
+      errors.required(path + ".type", detail);
+    } else {
+      errors.invalid(path + ".type", schemaType, detail);
     }
   }
 

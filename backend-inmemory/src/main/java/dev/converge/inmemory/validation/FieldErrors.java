@@ -44,6 +44,11 @@ public final class FieldErrors {
     return this;
   }
 
+  public FieldErrors tooMany(String path, int actual, int max) {
+    causes.add(path + ": Too many: " + actual + ": must have at most " + max + " items");
+    return this;
+  }
+
   public FieldErrors immutable(String path, Object value) {
     return invalid(path, value, "field is immutable");
   }

@@ -75,7 +75,7 @@ public final class InMemoryBackend implements Backend {
 
   @Override
   public ListResult list(ListRequest request) {
-    ListResult result = server.list(identity, request);
+    ListResult result = server.list(identity, server.preferredType(request.kind()), request);
     if (!server.preferredElsewhere(request.kind())) {
       return result;
     }
@@ -121,7 +121,7 @@ public final class InMemoryBackend implements Backend {
     if (!server.preferredElsewhere(request.kind())) {
       return server.watch(identity, request, listener);
     }
-    return server.watch(identity, request, new WatchListener() {
+    return server.watch(identity, server.preferredType(request.kind()), request, new WatchListener() {
       @Override
       public void onEvent(WatchEvent event) {
         listener.onEvent(new WatchEvent(event.type(), server.inPreferredVersion(event.object())));

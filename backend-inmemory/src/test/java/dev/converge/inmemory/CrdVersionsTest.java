@@ -202,6 +202,16 @@ class CrdVersionsTest {
     assertThatThrownBy(() -> server.list(ADMIN, ListRequest.all(WIDGET).withFields(FieldSelector.parse("spec.legacy=x"))))
         .isInstanceOfSatisfying(BackendException.Invalid.class, e -> assertThat(e.code()).isEqualTo(400))
         .hasMessage("field label not supported: spec.legacy");
+
+    // Stored as v1beta1, which declares no selectable field; v1, the most preferred, still does.
+    editVersions(versions -> {
+      ((ObjectNode) versions.get(1)).put("storage", true);
+      ((ObjectNode) versions.get(2)).put("storage", false);
+    });
+    assertThatThrownBy(() -> server.list(ADMIN, sized)).hasMessage("field label not supported: spec.size");
+    assertThat(server.list(ADMIN, server.type(WIDGET, "v1"), sized).items()).extracting(Resource::name).containsExactly("w2");
+    assertThat(new InMemoryBackend(server, ADMIN).list(sized).items()).as("the SPI lists at the most preferred version")
+        .extracting(Resource::apiVersion).containsExactly("example.com/v1");
   }
 
   @Test

@@ -51,7 +51,7 @@ final class Deletion {
   static void collection(ApiServer server, HttpExchange exchange, Identity identity, ResourceType type, ApiPath path,
       Query query, ListRequest request) throws IOException {
     DeleteParams params = params(Bodies.read(exchange), query);
-    ListResult selected = server.list(identity, request.page(0, null));
+    ListResult selected = server.list(identity, type, request.page(0, null));
     List<JsonNode> deleted = new ArrayList<>();
     for (Resource object : selected.items()) {
       try {

@@ -153,7 +153,7 @@ final class ResourceEndpoints {
 
   private void list(HttpExchange exchange, Identity identity, ResourceType type, ApiPath path, Query query,
       Representation representation) throws IOException {
-    ListResult result = server.list(identity, listRequest(type, path, query));
+    ListResult result = server.list(identity, type, listRequest(type, path, query));
     switch (representation) {
       case TABLE:
         List<Resource> rows = result.items().stream().map(item -> inVersion(item, type)).toList();

@@ -63,7 +63,7 @@ final class WatchStreams {
     Stream stream = new Stream(type, representation, query.get("includeObject", "Metadata"));
     Subscription subscription;
     try {
-      subscription = server.watch(identity, request, stream);
+      subscription = server.watch(identity, type, request, stream);
     } catch (BackendException.Gone expired) {
       stream.start(exchange);
       stream.writeError(expired);

@@ -115,7 +115,14 @@ public final class ApiServer {
 
   /** {@code LIST}: objects of one kind, filtered and optionally paged. */
   public ListResult list(Identity who, ListRequest request) {
-    ResourceType type = type(request.kind());
+    return list(who, type(request.kind()), request);
+  }
+
+  /**
+   * {@code LIST} at {@code type}, a served version of the request's kind ({@link #type(GroupKind, String)}), whose
+   * {@code selectableFields} are the field labels; the objects come in the storage version.
+   */
+  public ListResult list(Identity who, ResourceType type, ListRequest request) {
     String namespace = request.namespace() == null ? "" : scopedNamespace(type, request.namespace());
     return serve(RequestInfo.of(who, Verb.LIST, type, null, namespace, ""), ctx -> reads.list(ctx, type, request));
   }
@@ -286,7 +293,11 @@ public final class ApiServer {
 
   /** {@code WATCH}: events of one kind after a version (or the current objects first, without one). */
   public Subscription watch(Identity who, WatchRequest request, WatchListener listener) {
-    ResourceType type = type(request.kind());
+    return watch(who, type(request.kind()), request, listener);
+  }
+
+  /** {@code WATCH} at {@code type}, a served version of the request's kind, as {@link #list(Identity, ResourceType, ListRequest)}. */
+  public Subscription watch(Identity who, ResourceType type, WatchRequest request, WatchListener listener) {
     String namespace = request.namespace() == null ? "" : scopedNamespace(type, request.namespace());
     return serve(RequestInfo.of(who, Verb.WATCH, type, null, namespace, ""),
         ctx -> reads.watch(ctx, type, request, listener));
@@ -325,6 +336,11 @@ public final class ApiServer {
    */
   public ResourceTypes preferredTypes() {
     return served.preferredTypes();
+  }
+
+  /** {@code kind} at its most preferred served version ({@link #preferredTypes()}). @throws BackendException.NotFound if not served */
+  public ResourceType preferredType(GroupKind kind) {
+    return served.preferredElsewhere(kind).orElseGet(() -> type(kind));
   }
 
   /** Whether {@code kind}'s most preferred served version is not its storage version. */

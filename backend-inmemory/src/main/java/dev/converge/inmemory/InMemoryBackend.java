@@ -1,6 +1,7 @@
 package dev.converge.inmemory;
 
 import com.google.common.collect.ImmutableList;
+import dev.converge.api.GroupKind;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
 import dev.converge.api.ResourceTypes;
@@ -57,6 +58,19 @@ public final class InMemoryBackend implements Backend {
     return new InMemoryBackend(server, other);
   }
 
+  /**
+   * A get or list is made at the kind's most preferred version; if the CRD deprecates even that one, the server
+   * warns the reader, as it warns writers ({@link ServerWarnings}), and as the Kubernetes backend reports the
+   * header of its read. Watches are not warned, here as there (the Kubernetes backend's watch connections do not
+   * read the header).
+   */
+  private void warnIfDeprecated(GroupKind kind) {
+    if (!ResourceTypes.builtins().find(kind).isPresent()) {
+      server.types().find(kind).ifPresent(storage ->
+          server.deprecationWarning(server.preferredType(kind)).ifPresent(ServerWarnings::report));
+    }
+  }
+
   /** Each kind at its most preferred served version, as the Kubernetes backend discovers it. */
   @Override
   public ResourceTypes types() {
@@ -65,6 +79,7 @@ public final class InMemoryBackend implements Backend {
 
   @Override
   public Optional<Resource> get(ResourceKey key) {
+    warnIfDeprecated(key.groupKind());
     try {
       return Optional.of(server.inPreferredVersion(server.get(identity, key)));
     } catch (BackendException.NotFound notFound) {
@@ -75,6 +90,7 @@ public final class InMemoryBackend implements Backend {
 
   @Override
   public ListResult list(ListRequest request) {
+    warnIfDeprecated(request.kind());
     ListResult result = server.list(identity, server.preferredType(request.kind()), request);
     if (!server.preferredElsewhere(request.kind())) {
       return result;

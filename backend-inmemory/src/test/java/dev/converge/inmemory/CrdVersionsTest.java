@@ -15,6 +15,7 @@ import dev.converge.api.ResourceType;
 import dev.converge.api.backend.ApplyOptions;
 import dev.converge.api.backend.BackendException;
 import dev.converge.api.backend.ListRequest;
+import dev.converge.api.backend.ServerWarnings;
 import dev.converge.api.backend.WatchRequest;
 import dev.converge.inmemory.server.ApiServer;
 import dev.converge.inmemory.server.FieldValidation;
@@ -238,5 +239,19 @@ class CrdVersionsTest {
                 + "integer. Enum string fields and strings with formats are allowed.",
             v1 + ".selectableFields[4].jsonPath: Invalid value: \".metadata.name\": is an invalid path: does not refer to a valid field",
             v1 + ".selectableFields[5].jsonPath: Required value"));
+  }
+
+  @Test
+  void theBackendSpi_warnsItsReaders_whenEvenTheMostPreferredVersionIsDeprecated() {
+    server.create(ADMIN, widget("v1", "{\"size\":1}"));
+    InMemoryBackend backend = new InMemoryBackend(server, ADMIN);
+    List<String> read = new ArrayList<>();
+    ServerWarnings.collect(read::add, () -> backend.get(KEY));
+    assertThat(read).as("v1 is not deprecated").isEmpty();
+
+    editVersions(versions -> ((ObjectNode) versions.get(2)).put("deprecated", true).put("deprecationWarning", "Widgets are retired"));
+    ServerWarnings.collect(read::add, () -> backend.get(KEY));
+    ServerWarnings.collect(read::add, () -> backend.list(ListRequest.all(WIDGET)));
+    assertThat(read).containsExactly("Widgets are retired", "Widgets are retired");
   }
 }

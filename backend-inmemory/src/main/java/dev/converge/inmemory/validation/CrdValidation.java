@@ -122,12 +122,25 @@ final class CrdValidation {
 
   private static final List<String> LIST_TYPES = List.of("atomic", "set", "map");
 
-  /** The list and map markers of {@code schema} and every schema below it, at {@code path}. */
+  /**
+   * The list and map markers of {@code schema} and every schema below it, at {@code path}: those below first, as
+   * {@code ValidateCustomResourceDefinitionOpenAPISchema} recurses before it checks a schema's own markers.
+   */
   private static void markers(JsonNode schema, String path, FieldErrors errors) {
     JsonNode listType = schema.get("x-kubernetes-list-type");
     String type = listType == null || listType.isNull() ? null : listType.asText();
     JsonNode items = schema.get("items");
     JsonNode itemSchema = items != null && items.isObject() ? items : null;
+    JsonNode additional = schema.get("additionalProperties");
+    if (additional != null && additional.isObject()) {
+      markers(additional, path + ".additionalProperties", errors);
+    }
+    for (Map.Entry<String, JsonNode> property : schema.path("properties").properties()) {
+      markers(property.getValue(), path + ".properties[" + property.getKey() + "]", errors);
+    }
+    if (itemSchema != null) {
+      markers(itemSchema, path + ".items", errors);
+    }
     String schemaType = schema.path("type").asText("");
     JsonNode mapType = schema.get("x-kubernetes-map-type");
     if (mapType != null && !mapType.isNull()) {
@@ -172,16 +185,6 @@ final class CrdValidation {
       if (type.equals("map")) {
         keysPresent(path, keys, itemSchema, errors);
       }
-    }
-    for (Map.Entry<String, JsonNode> property : schema.path("properties").properties()) {
-      markers(property.getValue(), path + ".properties[" + property.getKey() + "]", errors);
-    }
-    if (itemSchema != null) {
-      markers(itemSchema, path + ".items", errors);
-    }
-    JsonNode additional = schema.get("additionalProperties");
-    if (additional != null && additional.isObject()) {
-      markers(additional, path + ".additionalProperties", errors);
     }
   }
 

@@ -65,10 +65,7 @@ public final class InMemoryBackend implements Backend {
    * read the header).
    */
   private void warnIfDeprecated(GroupKind kind) {
-    if (!ResourceTypes.builtins().find(kind).isPresent()) {
-      server.types().find(kind).ifPresent(storage ->
-          server.deprecationWarning(server.preferredType(kind)).ifPresent(ServerWarnings::report));
-    }
+    server.preferredVersionWarning(kind).ifPresent(ServerWarnings::report);
   }
 
   /** Each kind at its most preferred served version, as the Kubernetes backend discovers it. */

@@ -171,11 +171,10 @@ public final class ApiServer {
   public Resource patch(Identity who, ResourceType type, ResourceKey key, PatchType patchType, JsonNode body,
       PatchOptions options) {
     String sub = options.subresource();
-    ResourceType storage = type(key.groupKind());
     deprecationWarning(type).ifPresent(options.warnings());
     Resource patched = serve(RequestInfo.of(who, Verb.PATCH, type, sub, scopedNamespace(type, key.namespace()), key.name()),
         options.dryRun(), ctx -> writes.patch(ctx, type, key, patchType, body, options));
-    return type.version().equals(storage.version()) ? patched : Versions.convert(patched, type.apiVersion());
+    return Versions.convert(patched, type.apiVersion()); // stored in the storage version; answered in the request's
   }
 
   /** Server-side apply of {@code object} by {@code fieldManager}: a PATCH with {@link PatchType#APPLY}. */
@@ -369,6 +368,14 @@ public final class ApiServer {
   /** Every served kind at every served version: each kind's storage version first, then a CRD's other versions. */
   public List<ResourceType> servedVersions() {
     return served.allVersions();
+  }
+
+  /**
+   * The deprecation warning of reads of {@code kind} at its most preferred served version (the Backend SPI's), if
+   * even that version is deprecated.
+   */
+  public Optional<String> preferredVersionWarning(GroupKind kind) {
+    return served.preferredWarning(kind);
   }
 
   /**

@@ -134,6 +134,13 @@ final class ServedTypes {
     return elsewhere.isEmpty() ? Optional.empty() : Optional.ofNullable(elsewhere.get(kind));
   }
 
+  /** The deprecation warning of {@code kind}'s most preferred served version, if it is deprecated. */
+  Optional<String> preferredWarning(GroupKind kind) {
+    ResourceType preferred = preferredElsewhere.get(kind);
+    return preferred == null ? Optional.ofNullable(storageWarnings.get(kind))
+        : at(kind, preferred.version()).map(ServedVersion::deprecationWarning);
+  }
+
   void serve(ResourceType type, @Nullable String deprecationWarning, List<ServedVersion> alsoServed) {
     types = types.with(type);
     others = with(type.groupKind(), ImmutableList.copyOf(alsoServed));

@@ -125,7 +125,7 @@ class CustomResourceSchemaTest {
 
   @Test
   void theCrdsListMarkers_areValidated_asApiextensionsDoes() {
-    String root = "spec.versions[0].schema.openAPIV3Schema.properties[spec].properties";
+    String root = "spec.validation.openAPIV3Schema.properties[spec].properties";
     assertThatThrownBy(() -> server.create(ADMIN, Fixtures.parse(CRD.replace("caches", "queues").replace("\"Cache\"", "\"Queue\"")
         .replace("\"x-kubernetes-list-type\":\"set\"", "\"x-kubernetes-list-type\":\"bag\"")
         .replace("\"required\":[\"name\",\"port\"]", "\"required\":[\"name\"]")

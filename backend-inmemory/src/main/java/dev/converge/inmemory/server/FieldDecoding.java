@@ -6,6 +6,7 @@ import dev.converge.api.GroupKind;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceType;
 import dev.converge.api.backend.BackendException;
+import dev.converge.inmemory.cel.ValidationRules;
 import dev.converge.inmemory.schema.FieldSchema;
 import dev.converge.inmemory.schema.SchemaCatalog;
 import dev.converge.inmemory.schema.StructuralSchemas;
@@ -40,7 +41,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Built-in kinds are checked against the bundled {@link SchemaCatalog}, the fields of their Go types;
  * custom resources against the {@code openAPIV3Schema} of the CRD's version, as structural pruning reads it.
  * A kind with neither (a CRD without a schema) keeps every field. The same schema gives a custom resource its
- * defaults and its validation ({@link #applyCustomDefaults}, {@link #validateCustom}).
+ * defaults, its validation ({@link #applyCustomDefaults}, {@link #validateCustom}) and its CEL rules ({@link #rules}).
  */
 final class FieldDecoding {
   static final GroupKind CRD = GroupKind.of("apiextensions.k8s.io", "CustomResourceDefinition");
@@ -50,7 +51,8 @@ final class FieldDecoding {
   /** Each custom kind's schema with the CRD object it was compiled from (recompiled when the CRD changes). */
   private final Map<GroupKind, Map<String, Compiled>> custom = new ConcurrentHashMap<>();
 
-  private record Compiled(Resource crd, String version, FieldSchema schema, @Nullable JsonNode openApiV3Schema) {}
+  private record Compiled(Resource crd, String version, FieldSchema schema, @Nullable JsonNode openApiV3Schema,
+      ValidationRules rules) {}
 
   FieldDecoding(ObjectStore store) {
     this.store = store;
@@ -149,6 +151,12 @@ final class FieldDecoding {
         ? List.of() : StructuralSchemas.validate(object, compiled.openApiV3Schema());
   }
 
+  /** The CEL validation rules of a custom kind's served version; {@link ValidationRules#NONE} for other kinds. */
+  ValidationRules rules(ResourceType type) {
+    Compiled compiled = custom(type);
+    return compiled == null ? ValidationRules.NONE : compiled.rules();
+  }
+
   /**
    * The {@code openAPIV3Schema} of a custom kind's served version (the same tree while its CRD is unchanged),
    * whose list and map markers decide how apply merges it; null for built-in kinds and schema-less versions.
@@ -189,9 +197,10 @@ final class FieldDecoding {
     for (JsonNode served : crd.spec().path("versions")) {
       JsonNode schema = served.path("schema").path("openAPIV3Schema");
       if (served.path("name").asText().equals(version) && schema.isObject()) {
-        return new Compiled(crd, version, FieldSchema.structural(schema, OBJECT_META), schema);
+        return new Compiled(crd, version, FieldSchema.structural(schema, OBJECT_META), schema,
+            ValidationRules.compile(schema));
       }
     }
-    return new Compiled(crd, version, FieldSchema.ANY, null);
+    return new Compiled(crd, version, FieldSchema.ANY, null, ValidationRules.NONE);
   }
 }

@@ -13,6 +13,7 @@ import dev.converge.api.ResourceType;
 import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.admission.AdmissionRequest;
 import dev.converge.inmemory.admission.Operation;
+import dev.converge.inmemory.cel.ValidationRules;
 import dev.converge.inmemory.defaults.CoreDefaults;
 import dev.converge.inmemory.defaults.Defaulting;
 import dev.converge.inmemory.defaults.WorkloadDefaults;
@@ -376,17 +377,17 @@ final class Writes {
    */
   ObjectNode admit(RequestContext ctx, Operation operation, ResourceType type, ObjectNode root, @Nullable Resource old,
       String subresource, Consumer<String> warnings) {
+    Consumer<String> sink = warning -> {
+      ctx.warn(warning);
+      warnings.accept(warning);
+    };
     if (server.admission().isEmpty()) {
-      validate(type, root, old, subresource);
+      validate(type, root, old, subresource, sink);
       return root;
     }
     Resource object = Resource.of(root);
     AdmissionRequest request = new AdmissionRequest(operation, type.groupKind(), type.plural(), subresource,
         object.namespace(), object.name(), ctx.info().identity(), object, old);
-    Consumer<String> sink = warning -> {
-      ctx.warn(warning);
-      warnings.accept(warning);
-    };
     Resource mutated = server.admission().mutate(request, sink);
     ObjectNode result = Trees.shallowCopy(mutated.json());
     if (mutated != object) {
@@ -394,19 +395,27 @@ final class Writes {
       mutated = Resource.of(result);
       result = Trees.shallowCopy(mutated.json());
     }
-    validate(type, mutated.json(), old, subresource);
+    validate(type, mutated.json(), old, subresource, sink);
     server.admission().validate(request.withObject(mutated), sink);
     return result;
   }
 
-  private void validate(ResourceType type, JsonNode object, @Nullable Resource old, String subresource) {
+  /**
+   * The 422 checks: the kind's own validation, then for a custom resource its schema's and, unless those found
+   * an error that stops them, its CEL rules, whose ratcheted failures go to {@code warnings}.
+   */
+  private void validate(ResourceType type, JsonNode object, @Nullable Resource old, String subresource,
+      Consumer<String> warnings) {
     List<String> causes = subresource.isEmpty()
         ? Validation.validate(type, object, old)
         : Validation.validateSubresource(type, object, old);
     List<String> custom = decoding.validateCustom(type, object);
-    if (!custom.isEmpty()) {
+    ValidationRules.Outcome rules = decoding.rules(type).validate(object, old == null ? null : old.json(), custom);
+    rules.warnings().forEach(warnings);
+    if (!custom.isEmpty() || !rules.errors().isEmpty()) {
       causes = new ArrayList<>(causes);
       causes.addAll(custom);
+      causes.addAll(rules.errors());
     }
     if (!causes.isEmpty()) {
       throw Errors.invalid(type, object.path("metadata").path("name").asText(), causes);

@@ -1,6 +1,7 @@
 package dev.converge.inmemory.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.converge.inmemory.cel.ValidationRules;
 import dev.converge.inmemory.schema.StructuralSchemas;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -59,6 +60,7 @@ final class CrdValidation {
     if (storage != 1) {
       errors.invalid("spec.versions", storage, "must have exactly one version marked as storage version");
     }
+    boolean shared = sharedSchema(versions);
     for (int i = 0; i < versions.size(); i++) {
       JsonNode version = versions.get(i);
       String at = "spec.versions[" + i + "]";
@@ -67,8 +69,13 @@ final class CrdValidation {
         errors.invalid(at + ".deprecationWarning", warning.asText(), "can only be set for deprecated versions");
       }
       JsonNode schema = version.path("schema").path("openAPIV3Schema");
-      if (schema.isObject()) {
-        markers(schema, at + ".schema.openAPIV3Schema", errors);
+      if (schema.isObject() && (!shared || i == 0)) {
+        String schemaPath = shared ? "spec.validation.openAPIV3Schema" : at + ".schema.openAPIV3Schema";
+        int before = errors.size();
+        markers(schema, schemaPath, errors);
+        if (errors.size() == before) {
+          ValidationRules.compile(schema).problems(schemaPath, errors);
+        }
       }
       if (!version.path("selectableFields").isEmpty()) {
         if (schema.isObject()) {
@@ -80,6 +87,24 @@ final class CrdValidation {
         }
       }
     }
+  }
+
+  /**
+   * Whether every version has the same schema, which the v1 to internal conversion then moves to {@code
+   * spec.validation} (apiextensions' {@code v1/conversion.go}), so that its causes are reported once, at {@code
+   * spec.validation.openAPIV3Schema}, as they are for a CRD with one version.
+   */
+  private static boolean sharedSchema(JsonNode versions) {
+    JsonNode first = versions.get(0).path("schema").path("openAPIV3Schema");
+    if (!first.isObject()) {
+      return false;
+    }
+    for (JsonNode version : versions) {
+      if (!version.path("schema").path("openAPIV3Schema").equals(first)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** At most this many selectable fields per version ({@code MaxSelectableFields}). */

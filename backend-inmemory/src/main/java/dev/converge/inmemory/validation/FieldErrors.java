@@ -33,6 +33,11 @@ public final class FieldErrors {
     return this;
   }
 
+  public FieldErrors internal(String path, String detail) {
+    causes.add(path + ": Internal error: " + detail);
+    return this;
+  }
+
   public FieldErrors duplicate(String path, Object value) {
     causes.add(path + ": Duplicate value: " + quote(value));
     return this;
@@ -51,6 +56,10 @@ public final class FieldErrors {
 
   public FieldErrors immutable(String path, Object value) {
     return invalid(path, value, "field is immutable");
+  }
+
+  public int size() {
+    return causes.size();
   }
 
   public boolean isEmpty() {

@@ -1,0 +1,531 @@
+package dev.converge.inmemory.cel;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cel.bundle.Cel;
+import dev.cel.bundle.CelFactory;
+import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelOptions;
+import dev.cel.common.CelValidationException;
+import dev.cel.common.types.CelType;
+import dev.cel.common.types.OptionalType;
+import dev.cel.common.types.SimpleType;
+import dev.cel.extensions.CelExtensions;
+import dev.cel.extensions.CelStringExtensions;
+import dev.cel.parser.CelStandardMacro;
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelRuntime;
+import dev.converge.inmemory.validation.FieldErrors;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The CEL validation rules ({@code x-kubernetes-validations}) of one CRD version's {@code openAPIV3Schema},
+ * compiled once, as apiextensions-apiserver compiles and runs them ({@code pkg/apiserver/schema/cel}):
+ *
+ * <ul>
+ *   <li><b>When the CRD is written</b> ({@link #problems}): each rule is type-checked against the schema below
+ *       its node ({@code self}, and {@code oldSelf} of the same type, or optional with {@code optionalOldSelf});
+ *       it must be a bool; a {@code messageExpression} must be a string; {@code message}, {@code reason}, {@code
+ *       fieldPath} and {@code optionalOldSelf} are checked, each with Kubernetes' cause.
+ *   <li><b>When a custom resource is written</b> ({@link #validate}): every rule of every node the object has is
+ *       evaluated, node first, then a list's items, a map's entries and an object's properties. A rule that is
+ *       not {@code true} is a cause at its node's path (or its {@code fieldPath}): {@code spec: Invalid value:
+ *       "object": <message>}, where the message is the {@code messageExpression}'s result, or {@code message}, or
+ *       {@code failed rule: <rule>}; {@code reason} makes it Forbidden, Required or Duplicate. An evaluation
+ *       error is {@code <error> evaluating rule: <rule>}.
+ *   <li><b>Transition rules</b> (those that use {@code oldSelf}) run on an update where the node had a value
+ *       before, found through object properties, map keys and the keys of {@code map} lists; with {@code
+ *       optionalOldSelf} they always run, {@code oldSelf} being {@code optional.none()} when there is none.
+ *   <li><b>Ratcheting</b> (CRDValidationRatcheting, on by default since 1.30): on an update, a failing rule that
+ *       does not use {@code oldSelf}, on a value equal to the one stored (or under an unchanged value that no key
+ *       correlates further), is a warning, not an error, so an object stored before a rule was added can still
+ *       be updated elsewhere.
+ * </ul>
+ *
+ * <p>The environment is Kubernetes 1.32's for new expressions: the standard macros, optional types, cel-go's
+ * strings (v2) and sets extensions, and the Kubernetes libraries ({@link KubernetesLibrary}). Not modelled: the
+ * static cost estimate that refuses rules over unbounded lists (cel-java has no estimator) and the runtime cost
+ * budget (a comprehension stops after {@link #MAX_ITERATIONS} iterations instead); order-insensitive equality of
+ * {@code set} and {@code map} lists (they compare in order here).
+ */
+public final class ValidationRules {
+  /** The schema of a version with no rules (and of a kind without a schema). */
+  public static final ValidationRules NONE = new ValidationRules(null, List.of());
+
+  /** Iterations of one comprehension before an evaluation stops (the stand-in for the per-call cost limit). */
+  static final int MAX_ITERATIONS = 1_000_000;
+
+  private static final Set<String> REASONS =
+      Set.of("FieldValueDuplicate", "FieldValueForbidden", "FieldValueInvalid", "FieldValueRequired");
+  private static final List<String> REASONS_SORTED = REASONS.stream().sorted().toList();
+  private static final Pattern LINE_BREAKS = Pattern.compile("[\n\r]+");
+  private static final String BLOCKED = "<nil>: Invalid value: \"null\": some validation rules were not checked "
+      + "because the object was invalid; correct the existing errors to complete validation";
+
+  private final @Nullable Node root;
+  /** Stands for the schema's path in the CRD in a problem's detail. */
+  private static final String SCHEMA = "\u0000schema";
+
+  /** Compile-time causes, each with its path below {@code openAPIV3Schema}. */
+  private final List<Problem> problems;
+
+  private ValidationRules(@Nullable Node root, List<Problem> problems) {
+    this.root = root;
+    this.problems = problems;
+  }
+
+  /** A compile-time problem: the path below {@code openAPIV3Schema} and the cause without it. */
+  private record Problem(String path, Kind kind, @Nullable Object value, String detail) {
+    enum Kind { REQUIRED, INVALID, UNSUPPORTED, INTERNAL }
+  }
+
+  /** Compiles every rule of {@code openAPIV3Schema}. */
+  public static ValidationRules compile(JsonNode openApiV3Schema) {
+    List<Problem> problems = new ArrayList<>();
+    Node root = compile(openApiV3Schema, true, "", null, problems);
+    return root == null && problems.isEmpty() ? NONE : new ValidationRules(root, problems);
+  }
+
+  /** Whether the schema has rules at all. */
+  public boolean isEmpty() {
+    return root == null;
+  }
+
+  /**
+   * Adds the CRD's causes for rules that do not compile or are malformed, at {@code prefix} (the schema's path,
+   * {@code spec.validation.openAPIV3Schema} or {@code spec.versions[i].schema.openAPIV3Schema}).
+   *
+   * @param prefix the path of the schema in the CRD
+   * @param errors where the causes go
+   */
+  public void problems(String prefix, FieldErrors errors) {
+    for (Problem problem : problems) {
+      String path = prefix + problem.path();
+      String detail = problem.detail().replace(SCHEMA, prefix);
+      switch (problem.kind()) {
+        case REQUIRED -> errors.required(path, detail);
+        case UNSUPPORTED -> errors.unsupported(path, String.valueOf(problem.value()), REASONS_SORTED);
+        case INTERNAL -> errors.internal(path, detail);
+        case INVALID -> errors.invalid(path, problem.value() == null ? "" : problem.value(), detail);
+      }
+    }
+  }
+
+  /** The outcome of {@link #validate}: causes of a 422, and ratcheted failures, which are warnings. */
+  public record Outcome(List<String> errors, List<String> warnings) {
+    static final Outcome NONE = new Outcome(List.of(), List.of());
+  }
+
+  /**
+   * Evaluates the rules on {@code object} (a create when {@code old} is null, else an update of {@code old}),
+   * unless {@code schemaCauses}, the causes its schema validation found, hold one of the errors that stop CEL
+   * (unsupported value, required, too long, too many, wrong type; {@code hasBlockingErr}): then the outcome is
+   * the one cause Kubernetes adds instead.
+   *
+   * @param object the custom resource being written
+   * @param old the stored object an update replaces, or null
+   * @param schemaCauses the causes of the schema validation that ran before
+   * @return the rules' errors and warnings
+   */
+  public Outcome validate(JsonNode object, @Nullable JsonNode old, List<String> schemaCauses) {
+    if (root == null) {
+      return Outcome.NONE;
+    }
+    for (String cause : schemaCauses) {
+      if (blocks(cause)) {
+        return new Outcome(List.of(BLOCKED), List.of());
+      }
+    }
+    Evaluation evaluation = new Evaluation();
+    evaluation.visit(root, object, old, null, old != null && object.equals(old));
+    return new Outcome(List.copyOf(evaluation.errors), List.copyOf(evaluation.warnings));
+  }
+
+  /** NotSupported, Required, TooLong, TooMany and TypeInvalid (printed "in body must be of type") block CEL. */
+  private static boolean blocks(String cause) {
+    return cause.contains(": Unsupported value: ") || cause.contains(": Required value")
+        || cause.contains(": Too long: ") || cause.contains(": Too many: ") || cause.contains(" in body must be of type ");
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Compilation
+
+  /** A schema node with rules, or with rules below it. */
+  private record Node(JsonNode schema, boolean resourceRoot, List<Rule> rules, Map<String, Node> properties,
+      @Nullable Node additional, @Nullable Node items) {
+    String shownType() {
+      return SchemaTypes.shownType(schema);
+    }
+  }
+
+  private record Rule(String rule, String message, String messageExpression, @Nullable String reason,
+      @Nullable String fieldPath, boolean usesOldSelf, boolean optionalOldSelf, CelRuntime.@Nullable Program program,
+      CelRuntime.@Nullable Program messageProgram) {
+    /** {@code ruleErrorString}: the trimmed message if there is one, else the trimmed rule. */
+    String errorString() {
+      return message.isEmpty() ? rule.strip() : message.strip();
+    }
+
+    /** {@code ruleMessageOrDefault}. */
+    String messageOrDefault() {
+      return message.isEmpty() ? "failed rule: " + rule.strip() : message.strip();
+    }
+  }
+
+  /**
+   * Compiles the rules of {@code schema} and below; null when there are none. {@code uncorrelatable} is the path
+   * of the highest list above whose items cannot be correlated with their old values (not a {@code map} list).
+   */
+  private static @Nullable Node compile(JsonNode schema, boolean resourceRoot, String path,
+      @Nullable String uncorrelatable, List<Problem> problems) {
+    Map<String, Node> properties = new LinkedHashMap<>();
+    boolean embedded = resourceRoot || schema.path("x-kubernetes-embedded-resource").asBoolean(false);
+    for (Map.Entry<String, JsonNode> property : schema.path("properties").properties()) {
+      if (embedded && property.getKey().equals("metadata")) {
+        continue;
+      }
+      Node child = compile(property.getValue(), false, path + ".properties[" + property.getKey() + "]",
+          uncorrelatable, problems);
+      if (child != null) {
+        properties.put(property.getKey(), child);
+      }
+    }
+    JsonNode additionalSchema = schema.path("additionalProperties");
+    Node additional = additionalSchema.isObject()
+        ? compile(additionalSchema, false, path + ".additionalProperties", uncorrelatable, problems) : null;
+    JsonNode itemSchema = schema.path("items");
+    String itemsUncorrelatable = uncorrelatable != null || schema.path("x-kubernetes-list-type").asText("").equals("map")
+        ? uncorrelatable : path;
+    Node items = itemSchema.isObject() ? compile(itemSchema, false, path + ".items", itemsUncorrelatable, problems) : null;
+    List<Rule> rules = rules(schema, resourceRoot, path, uncorrelatable, problems);
+    if (rules.isEmpty() && properties.isEmpty() && additional == null && items == null) {
+      return null;
+    }
+    return new Node(schema, resourceRoot, rules, properties, additional, items);
+  }
+
+  private static List<Rule> rules(JsonNode schema, boolean resourceRoot, String path, @Nullable String uncorrelatable,
+      List<Problem> problems) {
+    JsonNode declared = schema.path("x-kubernetes-validations");
+    if (!declared.isArray() || declared.isEmpty()) {
+      return List.of();
+    }
+    SchemaTypes types = new SchemaTypes();
+    CelType self = types.declare(schema, resourceRoot);
+    String at = path + ".x-kubernetes-validations";
+    if (self == null) {
+      problems.add(new Problem(at, Problem.Kind.INTERNAL, null, "internal error: failed to construct type "
+          + "information for x-kubernetes-validations rules: unable to convert structural schema to CEL declarations"));
+      return List.of();
+    }
+    Cel plain = environment(types, self, false);
+    @Nullable Cel optional = null;
+    List<Rule> rules = new ArrayList<>();
+    for (int i = 0; i < declared.size(); i++) {
+      JsonNode spec = declared.get(i);
+      String p = at + "[" + i + "]";
+      String rule = spec.path("rule").asText("");
+      String message = spec.path("message").asText("");
+      String messageExpression = spec.path("messageExpression").asText("");
+      @Nullable String reason = spec.path("reason").isTextual() ? spec.path("reason").asText() : null;
+      @Nullable String fieldPath = spec.path("fieldPath").isTextual() ? spec.path("fieldPath").asText() : null;
+      JsonNode optionalFlag = spec.path("optionalOldSelf");
+      boolean optionalOldSelf = optionalFlag.asBoolean(false);
+      int before = problems.size();
+      if (rule.isBlank()) {
+        problems.add(new Problem(p + ".rule", Problem.Kind.REQUIRED, null, "rule is not specified"));
+      } else if (!message.isEmpty() && message.isBlank()) {
+        problems.add(new Problem(p + ".message", Problem.Kind.INVALID, message, "message must be non-empty if specified"));
+      } else if (LINE_BREAKS.matcher(message.strip()).find()) {
+        problems.add(new Problem(p + ".message", Problem.Kind.INVALID, message, "message must not contain line breaks"));
+      } else if (LINE_BREAKS.matcher(rule.strip()).find() && message.isEmpty()) {
+        problems.add(new Problem(p + ".message", Problem.Kind.REQUIRED, null,
+            "message must be specified if rule contains line breaks"));
+      }
+      if (spec.has("messageExpression") && messageExpression.isBlank()) {
+        problems.add(new Problem(p + ".messageExpression", Problem.Kind.REQUIRED, null,
+            "messageExpression must be non-empty if specified"));
+      }
+      if (reason != null && !REASONS.contains(reason)) {
+        problems.add(new Problem(p + ".reason", Problem.Kind.UNSUPPORTED, reason, ""));
+      }
+      @Nullable String normalized = null;
+      if (fieldPath != null) {
+        if (fieldPath.isBlank()) {
+          problems.add(new Problem(p + ".fieldPath", Problem.Kind.INVALID, fieldPath, "fieldPath must be non-empty if specified"));
+        } else if (fieldPath.contains("\n")) {
+          problems.add(new Problem(p + ".fieldPath", Problem.Kind.INVALID, fieldPath, "fieldPath must not contain line breaks"));
+        } else {
+          normalized = FieldPaths.normalize(fieldPath, schema);
+          if (normalized == null) {
+            problems.add(new Problem(p + ".fieldPath", Problem.Kind.INVALID, fieldPath, "fieldPath must be a valid path"));
+          }
+        }
+      }
+      if (problems.size() > before || rule.isBlank()) {
+        continue;
+      }
+      boolean wantsOptional = optionalOldSelf;
+      Cel cel = plain;
+      if (wantsOptional) {
+        if (optional == null) {
+          optional = environment(types, self, true);
+        }
+        cel = optional;
+      }
+      CelAbstractSyntaxTree ast;
+      try {
+        ast = cel.compile(rule).getAst();
+      } catch (CelValidationException e) {
+        problems.add(new Problem(p + ".rule", Problem.Kind.INVALID, GoRule.of(spec), "compilation failed: " + e.getMessage()));
+        continue;
+      }
+      if (!ast.getResultType().equals(SimpleType.BOOL) && !ast.getResultType().equals(SimpleType.DYN)) {
+        problems.add(new Problem(p + ".rule", Problem.Kind.INVALID, GoRule.of(spec), "cel expression must evaluate to a bool"));
+        continue;
+      }
+      CelRuntime.@Nullable Program messageProgram = null;
+      if (!messageExpression.isBlank()) {
+        try {
+          CelAbstractSyntaxTree messageAst = plain.compile(messageExpression).getAst();
+          if (!messageAst.getResultType().equals(SimpleType.STRING) && !messageAst.getResultType().equals(SimpleType.DYN)) {
+            problems.add(new Problem(p + ".messageExpression", Problem.Kind.INVALID, GoRule.of(spec),
+                "messageExpression must evaluate to a string"));
+            continue;
+          }
+          messageProgram = plain.createProgram(messageAst);
+        } catch (CelValidationException e) {
+          problems.add(new Problem(p + ".messageExpression", Problem.Kind.INVALID, GoRule.of(spec),
+              "messageExpression compilation failed: " + e.getMessage()));
+          continue;
+        } catch (dev.cel.common.CelException e) {
+          problems.add(new Problem(p + ".messageExpression", Problem.Kind.INVALID, GoRule.of(spec),
+              "messageExpression instantiation failed: " + e.getMessage()));
+          continue;
+        }
+      }
+      boolean usesOldSelf = ast.getReferenceMap().values().stream().anyMatch(ref -> ref.name().equals("oldSelf"));
+      if (usesOldSelf && uncorrelatable != null) {
+        problems.add(new Problem(p + ".rule", Problem.Kind.INVALID, rule,
+            "oldSelf cannot be used on the uncorrelatable portion of the schema within " + SCHEMA + uncorrelatable));
+        continue;
+      }
+      if (!optionalFlag.isMissingNode() && !optionalFlag.isNull() && !usesOldSelf) {
+        problems.add(new Problem(p + ".optionalOldSelf", Problem.Kind.INVALID, optionalFlag.asBoolean(),
+            "may not be set if oldSelf is not used in rule"));
+        continue;
+      }
+      CelRuntime.Program program;
+      try {
+        program = cel.createProgram(ast);
+      } catch (dev.cel.common.CelException e) {
+        problems.add(new Problem(p + ".rule", Problem.Kind.INVALID, GoRule.of(spec), "program instantiation failed: " + e.getMessage()));
+        continue;
+      }
+      rules.add(new Rule(rule, message, messageExpression, reason, normalized, usesOldSelf, optionalOldSelf,
+          program, messageProgram));
+    }
+    return rules;
+  }
+
+  /** The compile environment of one node: {@code self} and {@code oldSelf} of its type ({@code oldSelf} optional). */
+  private static Cel environment(SchemaTypes types, CelType self, boolean optionalOldSelf) {
+    CelOptions options = CelOptions.current()
+        .enableOptionalSyntax(true)
+        .enableHeterogeneousNumericComparisons(true)
+        .enableHomogeneousLiterals(true)
+        .comprehensionMaxIterations(MAX_ITERATIONS)
+        .build();
+    return CelFactory.standardCelBuilder()
+        .setOptions(options)
+        .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+        .setTypeProvider(types)
+        .addCompilerLibraries(CelExtensions.optional(), STRINGS_V2, CelExtensions.sets(options))
+        .addRuntimeLibraries(CelExtensions.optional(), STRINGS_V2, CelExtensions.sets(options))
+        .addFunctionDeclarations(KubernetesLibrary.declarations())
+        .addFunctionBindings(KubernetesLibrary.bindings())
+        .addVar("self", self)
+        .addVar("oldSelf", optionalOldSelf ? OptionalType.create(self) : self)
+        .build();
+  }
+
+  /** cel-go's strings extension at version 2, as Kubernetes 1.29+ declares it: no {@code reverse} (version 3). */
+  private static final CelStringExtensions STRINGS_V2 = CelExtensions.strings(
+      CelStringExtensions.Function.CHAR_AT, CelStringExtensions.Function.INDEX_OF, CelStringExtensions.Function.JOIN,
+      CelStringExtensions.Function.LAST_INDEX_OF, CelStringExtensions.Function.LOWER_ASCII,
+      CelStringExtensions.Function.QUOTE, CelStringExtensions.Function.REPLACE, CelStringExtensions.Function.SPLIT,
+      CelStringExtensions.Function.SUBSTRING, CelStringExtensions.Function.TRIM,
+      CelStringExtensions.Function.UPPER_ASCII);
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Evaluation
+
+  /** One object's evaluation: the causes and warnings so far. */
+  private static final class Evaluation {
+    final List<String> errors = new ArrayList<>();
+    final List<String> warnings = new ArrayList<>();
+
+    /**
+     * Evaluates {@code node}'s rules on {@code value} and recurses. {@code old} is the correlated old value (null
+     * when there is none); {@code unchanged} whether the nearest correlated value at or above is unchanged.
+     */
+    void visit(Node node, JsonNode value, @Nullable JsonNode old, @Nullable String path, boolean unchanged) {
+      if (value.isNull() || value.isMissingNode()) {
+        return;
+      }
+      if (!node.rules().isEmpty()) {
+        evaluate(node, value, old, path, unchanged);
+      }
+      if (node.items() != null && value.isArray()) {
+        Map<List<JsonNode>, JsonNode> oldByKey = keyed(node.schema(), old);
+        for (int i = 0; i < value.size(); i++) {
+          JsonNode item = value.get(i);
+          JsonNode oldItem = oldByKey == null ? null : oldByKey.get(keyOf(node.schema(), item));
+          visit(node.items(), item, oldItem, index(path, i), oldItem == null ? unchanged : item.equals(oldItem));
+        }
+      }
+      if (node.additional() != null && value.isObject()) {
+        for (Map.Entry<String, JsonNode> member : value.properties()) {
+          JsonNode oldMember = old == null ? null : old.get(member.getKey());
+          visit(node.additional(), member.getValue(), oldMember, key(path, member.getKey()),
+              oldMember == null ? unchanged : member.getValue().equals(oldMember));
+        }
+      }
+      for (Map.Entry<String, Node> property : node.properties().entrySet()) {
+        JsonNode child = value.get(property.getKey());
+        if (child != null) {
+          JsonNode oldChild = old == null ? null : old.get(property.getKey());
+          visit(property.getValue(), child, oldChild, child(path, property.getKey()),
+              oldChild == null ? unchanged : child.equals(oldChild));
+        }
+      }
+    }
+
+    private void evaluate(Node node, JsonNode value, @Nullable JsonNode old, @Nullable String path, boolean unchanged) {
+      Object self;
+      Object oldSelf;
+      try {
+        self = CelValues.of(value, node.schema(), node.resourceRoot());
+        oldSelf = old == null || old.isNull() ? null : CelValues.of(old, node.schema(), node.resourceRoot());
+      } catch (CelValues.InvalidData e) {
+        for (Rule rule : node.rules()) {
+          invalid(path, node, e.getMessage() + " evaluating rule: " + rule.errorString());
+        }
+        return;
+      }
+      for (Rule rule : node.rules()) {
+        if (rule.usesOldSelf() && oldSelf == null && !rule.optionalOldSelf()) {
+          continue;
+        }
+        Map<String, Object> activation = new HashMap<>(4);
+        activation.put("self", self);
+        if (rule.optionalOldSelf()) {
+          activation.put("oldSelf", Optional.ofNullable(oldSelf));
+        } else if (oldSelf != null) {
+          activation.put("oldSelf", oldSelf);
+        }
+        Object result;
+        try {
+          result = rule.program().eval(activation);
+        } catch (CelEvaluationException e) {
+          String error = CelErrors.goText(e);
+          if (error.startsWith("no such overload")) {
+            invalid(path, node, "'" + error + "': call arguments did not match a supported operator, function or "
+                + "macro signature for rule: " + rule.errorString());
+          } else if (CelErrors.isIterationLimit(e)) {
+            invalid(path, node, "'operation cancelled: actual cost limit exceeded': no further validation rules "
+                + "will be run due to call cost exceeds limit for rule: " + rule.errorString());
+            return;
+          } else {
+            invalid(path, node, error + " evaluating rule: " + rule.errorString());
+          }
+          continue;
+        }
+        if (Boolean.TRUE.equals(result)) {
+          continue;
+        }
+        String detail = message(rule, activation);
+        String at = rule.fieldPath() == null ? path : child(path, rule.fieldPath());
+        FieldErrors error = new FieldErrors();
+        switch (rule.reason() == null ? "FieldValueInvalid" : rule.reason()) {
+          case "FieldValueForbidden" -> error.forbidden(show(at), detail);
+          case "FieldValueRequired" -> error.required(show(at), detail);
+          case "FieldValueDuplicate" -> error.duplicate(show(at), node.shownType());
+          default -> error.invalid(show(at), node.shownType(), detail);
+        }
+        if (!rule.usesOldSelf() && unchanged) {
+          warnings.addAll(error.causes());
+        } else {
+          errors.addAll(error.causes());
+        }
+      }
+    }
+
+    /** The {@code messageExpression}'s result when it is a usable one, else {@code ruleMessageOrDefault}. */
+    private static String message(Rule rule, Map<String, Object> activation) {
+      if (rule.messageProgram() != null) {
+        try {
+          Object text = rule.messageProgram().eval(activation);
+          if (text instanceof String string) {
+            String trimmed = string.strip();
+            if (!trimmed.isEmpty() && trimmed.length() <= 5 * 1024 && !LINE_BREAKS.matcher(trimmed).find()) {
+              return trimmed;
+            }
+          }
+        } catch (CelEvaluationException e) {
+          // Kubernetes logs it and falls back to the message.
+        }
+      }
+      return rule.messageOrDefault();
+    }
+
+    private void invalid(@Nullable String path, Node node, String detail) {
+      errors.addAll(new FieldErrors().invalid(show(path), node.shownType(), detail).causes());
+    }
+  }
+
+  // field.Path as apimachinery prints it; the root is a nil path, printed "<nil>".
+
+  private static String show(@Nullable String path) {
+    return path == null ? "<nil>" : path;
+  }
+
+  private static String child(@Nullable String path, String name) {
+    return path == null ? name : path + "." + name;
+  }
+
+  private static String key(@Nullable String path, String key) {
+    return show(path) + "[" + key + "]";
+  }
+
+  private static String index(@Nullable String path, int i) {
+    return show(path) + "[" + i + "]";
+  }
+
+  /** A {@code map} list's old items by their keys; null for other lists (their items do not correlate). */
+  private static @Nullable Map<List<JsonNode>, JsonNode> keyed(JsonNode listSchema, @Nullable JsonNode old) {
+    if (old == null || !old.isArray() || !listSchema.path("x-kubernetes-list-type").asText("").equals("map")) {
+      return null;
+    }
+    Map<List<JsonNode>, JsonNode> byKey = new HashMap<>();
+    for (JsonNode item : old) {
+      byKey.putIfAbsent(keyOf(listSchema, item), item);
+    }
+    return byKey;
+  }
+
+  private static List<JsonNode> keyOf(JsonNode listSchema, JsonNode item) {
+    List<JsonNode> key = new ArrayList<>(2);
+    for (JsonNode name : listSchema.path("x-kubernetes-list-map-keys")) {
+      key.add(item.path(name.asText()));
+    }
+    return key;
+  }
+}

@@ -335,7 +335,12 @@ public final class ValidationRules {
     return rules;
   }
 
-  /** The compile environment of one node: {@code self} and {@code oldSelf} of its type ({@code oldSelf} optional). */
+  /**
+   * The compile environment of one node: {@code self} and {@code oldSelf} of its type ({@code oldSelf} optional).
+   * Homogeneous aggregate literals ({@code [1, 'a']} does not compile) are an option cel-java marks deprecated in
+   * favour of an AST validator; the option still does what Kubernetes' {@code HomogeneousAggregateLiterals} does.
+   */
+  @SuppressWarnings("deprecation")
   private static Cel environment(SchemaTypes types, CelType self, boolean optionalOldSelf) {
     CelOptions options = CelOptions.current()
         .enableOptionalSyntax(true)

@@ -37,7 +37,7 @@ final class ApiHandler implements HttpHandler {
       Query query = Query.parse(exchange.getRequestURI().getRawQuery());
       route(exchange, path, query);
     } catch (BackendException e) {
-      respondFailure(exchange, StatusBody.failure(e, path.group(), path.resource(), path.name()), e.code());
+      respondFailure(exchange, StatusBody.failure(e, path.group(), detailsKind(e, path), path.name()), e.code());
     } catch (FrontException e) {
       respondFailure(exchange, StatusBody.failure(e.code(), e.reason(), e.getMessage()), e.code());
     } catch (IllegalArgumentException e) {
@@ -50,6 +50,22 @@ final class ApiHandler implements HttpHandler {
     } finally {
       exchange.close();
     }
+  }
+
+  /**
+   * The {@code details.kind} of a failure: the kind for a 422 ({@code NewInvalid} takes a {@code GroupKind}, and
+   * kubectl prints "The Deployment "web" is invalid"), the resource for the others ({@code NewNotFound}, {@code
+   * NewConflict}, {@code NewAlreadyExists} take a {@code GroupResource}).
+   */
+  private String detailsKind(BackendException error, ApiPath path) {
+    if (error instanceof BackendException.Invalid && error.code() == 422 && !path.resource().isEmpty()) {
+      try {
+        return resources.resolve(path).kind();
+      } catch (BackendException unresolved) {
+        return path.resource();
+      }
+    }
+    return path.resource();
   }
 
   private void route(HttpExchange exchange, ApiPath path, Query query) throws IOException {

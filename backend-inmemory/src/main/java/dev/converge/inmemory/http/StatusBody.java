@@ -14,8 +14,12 @@ import dev.converge.api.backend.BackendException;
 final class StatusBody {
   private StatusBody() {}
 
-  /** A failure for {@code error}, about {@code name} of {@code plural} in {@code group} (either may be empty). */
-  static ObjectNode failure(BackendException error, String group, String plural, String name) {
+  /**
+   * A failure for {@code error}, about {@code name} in {@code group} (either may be empty); {@code kind} is what
+   * {@code details.kind} holds: the resource ({@code configmaps}) for most failures, the kind ({@code ConfigMap})
+   * for a 422.
+   */
+  static ObjectNode failure(BackendException error, String group, String kind, String name) {
     ObjectNode status = base("Failure", error.getMessage(), reason(error), error.code());
     ObjectNode details = Json.object();
     if (!name.isEmpty()) {
@@ -24,8 +28,8 @@ final class StatusBody {
     if (!group.isEmpty()) {
       details.put("group", group);
     }
-    if (!plural.isEmpty()) {
-      details.put("kind", plural);
+    if (!kind.isEmpty()) {
+      details.put("kind", kind);
     }
     if (error instanceof BackendException.Invalid invalid && !invalid.causes().isEmpty()) {
       ArrayNode causes = details.putArray("causes");

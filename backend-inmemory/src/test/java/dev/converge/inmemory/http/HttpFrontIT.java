@@ -72,6 +72,11 @@ class HttpFrontIT {
     assertThat(again.statusCode()).isEqualTo(409);
     assertThat(Json.parse(again.body()).get("reason").asText()).isEqualTo("AlreadyExists");
     assertThat(Json.parse(again.body()).at("/details/kind").asText()).isEqualTo("configmaps");
+    HttpResponse<String> invalid = send("POST", "/api/v1/namespaces/default/configmaps", ADMIN,
+        "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"Not_A_Name\"}}", null);
+    assertThat(invalid.statusCode()).isEqualTo(422);
+    assertThat(Json.parse(invalid.body()).at("/details/kind").asText())
+        .as("NewInvalid names the kind, which kubectl prints: The ConfigMap \"Not_A_Name\" is invalid").isEqualTo("ConfigMap");
 
     String stale = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"cm\",\"resourceVersion\":\"1\"}}";
     HttpResponse<String> conflict = send("PUT", "/api/v1/namespaces/default/configmaps/cm", ADMIN, stale, null);

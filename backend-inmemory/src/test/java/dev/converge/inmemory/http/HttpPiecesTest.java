@@ -71,10 +71,10 @@ class HttpPiecesTest {
   void statusBodies_carryKubernetesReasonsAndCauses() {
     var invalid = new BackendException.Invalid("ConfigMap \"x\" is invalid: metadata.name: Required value",
         ImmutableList.of("metadata.name: Required value"));
-    assertThat(Json.write(StatusBody.failure(invalid, "", "configmaps", "x"))).isEqualTo("{\"kind\":\"Status\","
+    assertThat(Json.write(StatusBody.failure(invalid, "", "ConfigMap", "x"))).isEqualTo("{\"kind\":\"Status\","
         + "\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":\"ConfigMap \\\"x\\\" is invalid: "
         + "metadata.name: Required value\",\"reason\":\"Invalid\",\"code\":422,\"details\":{\"name\":\"x\",\"kind\":"
-        + "\"configmaps\",\"causes\":[{\"reason\":\"FieldValueRequired\",\"message\":\"Required value\",\"field\":"
+        + "\"ConfigMap\",\"causes\":[{\"reason\":\"FieldValueRequired\",\"message\":\"Required value\",\"field\":"
         + "\"metadata.name\"}]}}");
     var conflict = new BackendException.Conflict("Apply failed with 1 conflict",
         ImmutableList.of("kubectl: .spec.replicas"));

@@ -31,7 +31,8 @@ import org.jspecify.annotations.Nullable;
  * {@code required}, {@code minimum}/{@code maximum} (and their {@code exclusive} forms), {@code
  * minLength}/{@code maxLength}, {@code pattern}, {@code minItems}/{@code maxItems}, {@code
  * minProperties}/{@code maxProperties}. Not covered: {@code format}, {@code multipleOf}, {@code uniqueItems},
- * {@code allOf}/{@code anyOf}/{@code oneOf}/{@code not}, and CEL rules ({@code x-kubernetes-validations}).
+ * {@code allOf}/{@code anyOf}/{@code oneOf}/{@code not}. CEL rules ({@code x-kubernetes-validations}) are
+ * {@link dev.converge.inmemory.cel.ValidationRules}'.
  * {@code apiVersion}, {@code kind} and {@code metadata} at the root are the server's and are not checked here.
  */
 public final class StructuralSchemas {

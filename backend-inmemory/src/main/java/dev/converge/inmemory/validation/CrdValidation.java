@@ -18,7 +18,9 @@ import org.jspecify.annotations.Nullable;
  * ValidateCustomResourceDefinitionOpenAPISchema} and {@code validateMapListKeysMapSet}, with the rules a new
  * CRD is held to): {@code x-kubernetes-list-type} is {@code atomic}, {@code set} or {@code map}; a map list has
  * keys, object items, and keys that are scalar, distinct, declared, and required or defaulted, never nullable;
- * set and map items are not nullable, and a set's object or list items are atomic.
+ * set and map items are not nullable, and a set's object or list items are atomic; and, where those hold, that
+ * its CEL validation rules compile ({@link ValidationRules#problems}). A schema every version shares is reported
+ * once, at {@code spec.validation.openAPIV3Schema}, where the v1 to internal conversion moves it.
  */
 final class CrdValidation {
   private CrdValidation() {}

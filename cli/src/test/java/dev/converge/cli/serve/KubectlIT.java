@@ -395,6 +395,51 @@ class KubectlIT {
     assertThat(preferred.err()).isEmpty();
   }
 
+  @Test
+  @Order(17)
+  void crdValidationRules_refuseWhatTheirCelRulesRefuse_andACrdWhoseRuleDoesNotCompile() throws Exception {
+    String crd = """
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata: {name: %s.example.net}
+        spec:
+          group: example.net
+          scope: Namespaced
+          names: {kind: %s, plural: %s}
+          versions:
+            - name: v1
+              served: true
+              storage: true
+              schema:
+                openAPIV3Schema:
+                  type: object
+                  properties:
+                    spec:
+                      type: object
+                      x-kubernetes-validations: [{rule: "%s", message: "min must not exceed max"}]
+                      properties: {min: {type: integer}, max: {type: integer}}
+        """;
+    Path bad = dir.resolve("bads-crd.yaml");
+    Files.writeString(bad, crd.formatted("bads", "Bad", "bads", "self.min <= self.maximum"));
+    Result refused = kubectlAllowingFailure("apply", "-f", bad.toString());
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.err()).contains("spec.validation.openAPIV3Schema.properties[spec].x-kubernetes-validations[0].rule: "
+        + "Invalid value: apiextensions.ValidationRule{Rule:\"self.min <= self.maximum\"", "compilation failed: "
+        + "ERROR: <input>:1:17: undefined field 'maximum'");
+    Path quotas = dir.resolve("quotas-crd.yaml");
+    Files.writeString(quotas, crd.formatted("quotas", "Quota", "quotas", "self.min <= self.max"));
+    kubectl("apply", "-f", quotas.toString());
+    kubectl("wait", "--for", "condition=established", "--timeout=30s", "crd/quotas.example.net");
+    Path quota = dir.resolve("quota.yaml");
+    String object = "apiVersion: example.net/v1\nkind: Quota\nmetadata: {name: q, namespace: default}\nspec: %s\n";
+    Files.writeString(quota, object.formatted("{min: 1, max: 2}"));
+    assertThat(kubectl("apply", "-f", quota.toString()).out()).isEqualTo("quota.example.net/q created\n");
+    Files.writeString(quota, object.formatted("{min: 3, max: 2}"));
+    Result invalid = kubectlAllowingFailure("apply", "-f", quota.toString());
+    assertThat(invalid.exitCode()).isEqualTo(1);
+    assertThat(invalid.err()).contains("The Quota \"q\" is invalid: spec: Invalid value: \"object\": min must not exceed max");
+  }
+
   /** The next line mentioning {@code text}, within 20 seconds. */
   private static String next(BlockingQueue<String> lines, String text) throws InterruptedException {
     while (true) {

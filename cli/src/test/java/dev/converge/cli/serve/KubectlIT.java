@@ -313,32 +313,15 @@ class KubectlIT {
   @Order(15)
   void serverSideApply_mergesACustomResourcesKeyedList_betweenFieldManagers() throws Exception {
     Path crd = dir.resolve("routes-crd.yaml");
-    Files.writeString(crd, """
-        apiVersion: apiextensions.k8s.io/v1
-        kind: CustomResourceDefinition
-        metadata: {name: routes.example.com}
-        spec:
-          group: example.com
-          scope: Namespaced
-          names: {kind: Route, plural: routes}
-          versions:
-            - name: v1
-              served: true
-              storage: true
-              schema:
-                openAPIV3Schema:
-                  type: object
-                  properties:
-                    spec:
-                      type: object
-                      properties:
-                        backends:
-                          type: array
-                          x-kubernetes-list-type: map
-                          x-kubernetes-list-map-keys: [name]
-                          items: {type: object, required: [name], properties: {name: {type: string}, port: {type: integer}}}
-                        owners: {type: array, items: {type: string}}
-        """);
+    Files.writeString(crd, oneVersionCrd("example.com", "Route", "routes", """
+        properties:
+          backends:
+            type: array
+            x-kubernetes-list-type: map
+            x-kubernetes-list-map-keys: [name]
+            items: {type: object, required: [name], properties: {name: {type: string}, port: {type: integer}}}
+          owners: {type: array, items: {type: string}}
+        """));
     kubectl("apply", "-f", crd.toString());
     kubectl("wait", "--for", "condition=established", "--timeout=30s", "crd/routes.example.com");
     String route = "apiVersion: example.com/v1\nkind: Route\nmetadata: {name: r, namespace: default}\nspec: %s\n";
@@ -398,12 +381,42 @@ class KubectlIT {
   @Test
   @Order(17)
   void crdValidationRules_refuseWhatTheirCelRulesRefuse_andACrdWhoseRuleDoesNotCompile() throws Exception {
-    String crd = """
+    String spec = """
+        x-kubernetes-validations: [{rule: "%s", message: "min must not exceed max"}]
+        properties: {min: {type: integer}, max: {type: integer}}
+        """;
+    Path bad = dir.resolve("bads-crd.yaml");
+    Files.writeString(bad, oneVersionCrd("example.net", "Bad", "bads", spec.formatted("self.min <= self.maximum")));
+    Result refused = kubectlAllowingFailure("apply", "-f", bad.toString());
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.err()).contains("spec.validation.openAPIV3Schema.properties[spec].x-kubernetes-validations[0].rule: "
+        + "Invalid value: apiextensions.ValidationRule{Rule:\"self.min <= self.maximum\"", "compilation failed: "
+        + "ERROR: <input>:1:17: undefined field 'maximum'");
+    Path quotas = dir.resolve("quotas-crd.yaml");
+    Files.writeString(quotas, oneVersionCrd("example.net", "Quota", "quotas", spec.formatted("self.min <= self.max")));
+    kubectl("apply", "-f", quotas.toString());
+    kubectl("wait", "--for", "condition=established", "--timeout=30s", "crd/quotas.example.net");
+    Path quota = dir.resolve("quota.yaml");
+    String object = "apiVersion: example.net/v1\nkind: Quota\nmetadata: {name: q, namespace: default}\nspec: %s\n";
+    Files.writeString(quota, object.formatted("{min: 1, max: 2}"));
+    assertThat(kubectl("apply", "-f", quota.toString()).out()).isEqualTo("quota.example.net/q created\n");
+    Files.writeString(quota, object.formatted("{min: 3, max: 2}"));
+    Result invalid = kubectlAllowingFailure("apply", "-f", quota.toString());
+    assertThat(invalid.exitCode()).isEqualTo(1);
+    assertThat(invalid.err()).contains("The Quota \"q\" is invalid: spec: Invalid value: \"object\": min must not exceed max");
+  }
+
+  /**
+   * A namespaced CRD with one version, {@code v1}, whose schema has an object {@code spec} described by {@code
+   * specSchema} (YAML, as if at the top level).
+   */
+  private static String oneVersionCrd(String group, String kind, String plural, String specSchema) {
+    return """
         apiVersion: apiextensions.k8s.io/v1
         kind: CustomResourceDefinition
-        metadata: {name: %s.example.net}
+        metadata: {name: %s.%s}
         spec:
-          group: example.net
+          group: %s
           scope: Namespaced
           names: {kind: %s, plural: %s}
           versions:
@@ -416,28 +429,7 @@ class KubectlIT {
                   properties:
                     spec:
                       type: object
-                      x-kubernetes-validations: [{rule: "%s", message: "min must not exceed max"}]
-                      properties: {min: {type: integer}, max: {type: integer}}
-        """;
-    Path bad = dir.resolve("bads-crd.yaml");
-    Files.writeString(bad, crd.formatted("bads", "Bad", "bads", "self.min <= self.maximum"));
-    Result refused = kubectlAllowingFailure("apply", "-f", bad.toString());
-    assertThat(refused.exitCode()).isEqualTo(1);
-    assertThat(refused.err()).contains("spec.validation.openAPIV3Schema.properties[spec].x-kubernetes-validations[0].rule: "
-        + "Invalid value: apiextensions.ValidationRule{Rule:\"self.min <= self.maximum\"", "compilation failed: "
-        + "ERROR: <input>:1:17: undefined field 'maximum'");
-    Path quotas = dir.resolve("quotas-crd.yaml");
-    Files.writeString(quotas, crd.formatted("quotas", "Quota", "quotas", "self.min <= self.max"));
-    kubectl("apply", "-f", quotas.toString());
-    kubectl("wait", "--for", "condition=established", "--timeout=30s", "crd/quotas.example.net");
-    Path quota = dir.resolve("quota.yaml");
-    String object = "apiVersion: example.net/v1\nkind: Quota\nmetadata: {name: q, namespace: default}\nspec: %s\n";
-    Files.writeString(quota, object.formatted("{min: 1, max: 2}"));
-    assertThat(kubectl("apply", "-f", quota.toString()).out()).isEqualTo("quota.example.net/q created\n");
-    Files.writeString(quota, object.formatted("{min: 3, max: 2}"));
-    Result invalid = kubectlAllowingFailure("apply", "-f", quota.toString());
-    assertThat(invalid.exitCode()).isEqualTo(1);
-    assertThat(invalid.err()).contains("The Quota \"q\" is invalid: spec: Invalid value: \"object\": min must not exceed max");
+        """.formatted(plural, group, group, kind, plural) + specSchema.indent(14);
   }
 
   /** The next line mentioning {@code text}, within 20 seconds. */

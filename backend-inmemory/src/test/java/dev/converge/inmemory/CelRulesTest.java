@@ -213,4 +213,15 @@ class CelRulesTest {
         at + "[6].rule: Required value: rule is not specified",
         at + "[7].message: Invalid value: \"two\nlines\": message must not contain line breaks");
   }
+
+  @Test
+  void twoVariableComprehensions_areForStoredRulesOnly_soANewCrdCannotUseThem() {
+    Resource crd = server.get(ADMIN, Fixtures.parse(CRD).key());
+    assertThat(causesOf(() -> server.update(ADMIN, crd.edit(t -> ((ObjectNode) t.at("/spec/versions/0/schema/"
+        + "openAPIV3Schema/properties/spec/properties/labels")).putArray("x-kubernetes-validations").addObject()
+        .put("rule", "self.all(k, v, k.size() < 5 && v.size() < 5)")))))
+        .singleElement().asString().startsWith("spec.validation.openAPIV3Schema.properties[spec].properties[labels]"
+            + ".x-kubernetes-validations[0].rule: Invalid value: apiextensions.ValidationRule{Rule:\"self.all(k, v, "
+            + "k.size() < 5 && v.size() < 5)\"").contains("compilation failed: ERROR: <input>:1:9:");
+  }
 }

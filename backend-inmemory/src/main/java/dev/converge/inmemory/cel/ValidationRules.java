@@ -2,6 +2,7 @@ package dev.converge.inmemory.cel;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cel.bundle.Cel;
+import dev.cel.bundle.CelBuilder;
 import dev.cel.bundle.CelFactory;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelOptions;
@@ -17,11 +18,13 @@ import dev.cel.runtime.CelRuntime;
 import dev.converge.inmemory.validation.FieldErrors;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -86,11 +89,57 @@ public final class ValidationRules {
     enum Kind { REQUIRED, INVALID, UNSUPPORTED, INTERNAL }
   }
 
-  /** Compiles every rule of {@code openAPIV3Schema}. */
+  /**
+   * Compiles every rule of {@code openAPIV3Schema} in the environment of stored expressions, which is the one
+   * rules are evaluated in.
+   *
+   * @param openApiV3Schema a CRD version's schema
+   * @return its rules
+   */
   public static ValidationRules compile(JsonNode openApiV3Schema) {
+    return compile(openApiV3Schema, expression -> true);
+  }
+
+  /**
+   * Compiles every rule of {@code openAPIV3Schema} as a CRD write does: an expression that {@code preexisting}
+   * holds (it is somewhere in the CRD being replaced) in the environment of stored expressions, any other in the
+   * environment of new ones, which lacks what Kubernetes 1.32 added for the next release's clients (two-variable
+   * comprehensions: {@code all(k, v, …)}, {@code exists}, {@code existsOne}, {@code transformList}, {@code
+   * transformMap}), so that a rollback to 1.31 can still read every CRD ({@code NewExpressionsEnv} and {@code
+   * StoredExpressionsEnv}).
+   *
+   * @param openApiV3Schema a CRD version's schema
+   * @param preexisting whether a rule or message expression is already in the stored CRD
+   * @return its rules
+   */
+  public static ValidationRules compile(JsonNode openApiV3Schema, Predicate<String> preexisting) {
     List<Problem> problems = new ArrayList<>();
-    Node root = compile(openApiV3Schema, true, "", null, problems);
+    Node root = compile(openApiV3Schema, true, "", null, preexisting, problems);
     return root == null && problems.isEmpty() ? NONE : new ValidationRules(root, problems);
+  }
+
+  /** Every rule and message expression in {@code crd}'s schemas: the ones that compile as stored expressions. */
+  public static Set<String> expressions(@Nullable JsonNode crd) {
+    Set<String> found = new HashSet<>();
+    if (crd != null) {
+      for (JsonNode version : crd.path("spec").path("versions")) {
+        collect(version.path("schema").path("openAPIV3Schema"), found);
+      }
+    }
+    return found;
+  }
+
+  private static void collect(JsonNode schema, Set<String> found) {
+    if (!schema.isObject()) {
+      return;
+    }
+    for (JsonNode rule : schema.path("x-kubernetes-validations")) {
+      found.add(rule.path("rule").asText(""));
+      found.add(rule.path("messageExpression").asText(""));
+    }
+    schema.path("properties").forEach(property -> collect(property, found));
+    collect(schema.path("additionalProperties"), found);
+    collect(schema.path("items"), found);
   }
 
   /** Whether the schema has rules at all. */
@@ -184,7 +233,7 @@ public final class ValidationRules {
    * of the highest list above whose items cannot be correlated with their old values (not a {@code map} list).
    */
   private static @Nullable Node compile(JsonNode schema, boolean resourceRoot, String path,
-      @Nullable String uncorrelatable, List<Problem> problems) {
+      @Nullable String uncorrelatable, Predicate<String> preexisting, List<Problem> problems) {
     Map<String, Node> properties = new LinkedHashMap<>();
     boolean embedded = resourceRoot || schema.path("x-kubernetes-embedded-resource").asBoolean(false);
     for (Map.Entry<String, JsonNode> property : schema.path("properties").properties()) {
@@ -192,19 +241,21 @@ public final class ValidationRules {
         continue;
       }
       Node child = compile(property.getValue(), false, path + ".properties[" + property.getKey() + "]",
-          uncorrelatable, problems);
+          uncorrelatable, preexisting, problems);
       if (child != null) {
         properties.put(property.getKey(), child);
       }
     }
     JsonNode additionalSchema = schema.path("additionalProperties");
     Node additional = additionalSchema.isObject()
-        ? compile(additionalSchema, false, path + ".additionalProperties", uncorrelatable, problems) : null;
+        ? compile(additionalSchema, false, path + ".additionalProperties", uncorrelatable, preexisting, problems)
+        : null;
     JsonNode itemSchema = schema.path("items");
     String itemsUncorrelatable = uncorrelatable != null || schema.path("x-kubernetes-list-type").asText("").equals("map")
         ? uncorrelatable : path;
-    Node items = itemSchema.isObject() ? compile(itemSchema, false, path + ".items", itemsUncorrelatable, problems) : null;
-    List<Rule> rules = rules(schema, resourceRoot, path, uncorrelatable, problems);
+    Node items = itemSchema.isObject()
+        ? compile(itemSchema, false, path + ".items", itemsUncorrelatable, preexisting, problems) : null;
+    List<Rule> rules = rules(schema, resourceRoot, path, uncorrelatable, preexisting, problems);
     if (rules.isEmpty() && properties.isEmpty() && additional == null && items == null) {
       return null;
     }
@@ -212,7 +263,7 @@ public final class ValidationRules {
   }
 
   private static List<Rule> rules(JsonNode schema, boolean resourceRoot, String path, @Nullable String uncorrelatable,
-      List<Problem> problems) {
+      Predicate<String> preexisting, List<Problem> problems) {
     JsonNode declared = schema.path("x-kubernetes-validations");
     if (!declared.isArray() || declared.isEmpty()) {
       return List.of();
@@ -225,8 +276,7 @@ public final class ValidationRules {
           + "information for x-kubernetes-validations rules: unable to convert structural schema to CEL declarations"));
       return List.of();
     }
-    Cel plain = environment(types, self, false);
-    @Nullable Cel optional = null;
+    Environments environments = new Environments(types, self);
     List<Rule> rules = new ArrayList<>();
     for (int i = 0; i < declared.size(); i++) {
       JsonNode spec = declared.get(i);
@@ -272,14 +322,8 @@ public final class ValidationRules {
       if (problems.size() > before || rule.isBlank()) {
         continue;
       }
-      boolean wantsOptional = optionalOldSelf;
-      Cel cel = plain;
-      if (wantsOptional) {
-        if (optional == null) {
-          optional = environment(types, self, true);
-        }
-        cel = optional;
-      }
+      Cel cel = environments.get(optionalOldSelf, preexisting.test(rule));
+      Cel plain = environments.get(false, preexisting.test(messageExpression));
       CelAbstractSyntaxTree ast;
       try {
         ast = cel.compile(rule).getAst();
@@ -335,20 +379,41 @@ public final class ValidationRules {
     return rules;
   }
 
+  /** The environments of one node, built when first needed: stored or new, {@code oldSelf} optional or not. */
+  private static final class Environments {
+    private final SchemaTypes types;
+    private final CelType self;
+    private final Map<List<Boolean>, Cel> built = new HashMap<>(4);
+
+    Environments(SchemaTypes types, CelType self) {
+      this.types = types;
+      this.self = self;
+    }
+
+    Cel get(boolean optionalOldSelf, boolean stored) {
+      return built.computeIfAbsent(List.of(optionalOldSelf, stored), key -> environment(types, self, optionalOldSelf, stored));
+    }
+  }
+
   /**
-   * The compile environment of one node: {@code self} and {@code oldSelf} of its type ({@code oldSelf} optional).
+   * The compile environment of one node: {@code self} and {@code oldSelf} of its type ({@code oldSelf} optional);
+   * a stored expression's environment has the two-variable comprehensions too.
    * Homogeneous aggregate literals ({@code [1, 'a']} does not compile) are an option cel-java marks deprecated in
    * favour of an AST validator; the option still does what Kubernetes' {@code HomogeneousAggregateLiterals} does.
    */
   @SuppressWarnings("deprecation")
-  private static Cel environment(SchemaTypes types, CelType self, boolean optionalOldSelf) {
+  private static Cel environment(SchemaTypes types, CelType self, boolean optionalOldSelf, boolean stored) {
     CelOptions options = CelOptions.current()
         .enableOptionalSyntax(true)
         .enableHeterogeneousNumericComparisons(true)
         .enableHomogeneousLiterals(true)
         .comprehensionMaxIterations(MAX_ITERATIONS)
         .build();
-    return CelFactory.standardCelBuilder()
+    CelBuilder builder = CelFactory.standardCelBuilder();
+    if (stored) {
+      builder.addCompilerLibraries(CelExtensions.comprehensions()).addRuntimeLibraries(CelExtensions.comprehensions());
+    }
+    return builder
         .setOptions(options)
         .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
         .setTypeProvider(types)

@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
 final class CrdValidation {
   private CrdValidation() {}
 
-  static void validate(JsonNode crd, FieldErrors errors) {
+  static void validate(JsonNode crd, @Nullable JsonNode old, FieldErrors errors) {
     JsonNode spec = crd.path("spec");
     String crdName = crd.path("metadata").path("name").asText();
     String group = spec.path("group").asText("");
@@ -63,6 +63,7 @@ final class CrdValidation {
       errors.invalid("spec.versions", storage, "must have exactly one version marked as storage version");
     }
     boolean shared = sharedSchema(versions);
+    Set<String> preexisting = ValidationRules.expressions(old);
     for (int i = 0; i < versions.size(); i++) {
       JsonNode version = versions.get(i);
       String at = "spec.versions[" + i + "]";
@@ -76,7 +77,7 @@ final class CrdValidation {
         int before = errors.size();
         markers(schema, schemaPath, errors);
         if (errors.size() == before) {
-          ValidationRules.compile(schema).problems(schemaPath, errors);
+          ValidationRules.compile(schema, preexisting::contains).problems(schemaPath, errors);
         }
       }
       if (!version.path("selectableFields").isEmpty()) {

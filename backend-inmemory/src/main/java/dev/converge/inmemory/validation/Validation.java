@@ -58,7 +58,7 @@ public final class Validation {
     } else if (group.equals("rbac.authorization.k8s.io")) {
       rbac(kind, json, oldJson, errors);
     } else if (group.equals("apiextensions.k8s.io") && kind.equals("CustomResourceDefinition")) {
-      CrdValidation.validate(json, errors);
+      CrdValidation.validate(json, oldJson, errors);
     }
     return errors.causes();
   }

@@ -64,6 +64,7 @@ class KubernetesLibraryTest {
       "cidr(self.net).containsIP(self.addr) && cidr(self.net).containsIP(ip('10.9.9.9')) && !cidr(self.net).containsIP('11.0.0.1')",
       "cidr(self.net).containsCIDR('10.1.0.0/16') && !cidr('10.1.0.0/16').containsCIDR(self.net)",
       "string(cidr(self.net).masked()) == '10.0.0.0/8' && cidr(self.net).prefixLength() == 8 && string(cidr(self.net).ip()) == '10.0.0.1'",
+      "{'a': 1}.all(k, v, k == 'a' && v == 1) && [5].exists(i, v, i == 0 && v == 5) // stored rules only",
       "'ab'.lowerAscii() == 'ab' && 'a,b'.split(',') == ['a', 'b'] && sets.contains([1, 2], [1]) && self.?text.orValue('x') == self.text"})
   void everyFunction_answersAsKubernetes(String rule) {
     assertThat(errors(rule)).as(rule).isEmpty();

@@ -13,7 +13,6 @@ import dev.cel.common.types.SimpleType;
 import dev.cel.extensions.CelExtensions;
 import dev.cel.extensions.CelStringExtensions;
 import dev.cel.parser.CelStandardMacro;
-import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.converge.inmemory.validation.FieldErrors;
 import java.util.ArrayList;
@@ -22,7 +21,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -68,7 +66,7 @@ public final class ValidationRules {
   private static final Set<String> REASONS =
       Set.of("FieldValueDuplicate", "FieldValueForbidden", "FieldValueInvalid", "FieldValueRequired");
   private static final List<String> REASONS_SORTED = REASONS.stream().sorted().toList();
-  private static final Pattern LINE_BREAKS = Pattern.compile("[\n\r]+");
+  static final Pattern LINE_BREAKS = Pattern.compile("[\n\r]+");
   private static final String BLOCKED = "<nil>: Invalid value: \"null\": some validation rules were not checked "
       + "because the object was invalid; correct the existing errors to complete validation";
 
@@ -192,7 +190,7 @@ public final class ValidationRules {
         return new Outcome(List.of(BLOCKED), List.of());
       }
     }
-    Evaluation evaluation = new Evaluation();
+    RuleEvaluation evaluation = new RuleEvaluation();
     evaluation.visit(root, object, old, null, old != null && object.equals(old));
     return new Outcome(List.copyOf(evaluation.errors), List.copyOf(evaluation.warnings));
   }
@@ -207,14 +205,14 @@ public final class ValidationRules {
   // Compilation
 
   /** A schema node with rules, or with rules below it. */
-  private record Node(JsonNode schema, boolean resourceRoot, List<Rule> rules, Map<String, Node> properties,
+  record Node(JsonNode schema, boolean resourceRoot, List<Rule> rules, Map<String, Node> properties,
       @Nullable Node additional, @Nullable Node items) {
     String shownType() {
       return SchemaTypes.shownType(schema);
     }
   }
 
-  private record Rule(String rule, String message, String messageExpression, @Nullable String reason,
+  record Rule(String rule, String message, String messageExpression, @Nullable String reason,
       @Nullable String fieldPath, boolean usesOldSelf, boolean optionalOldSelf, CelRuntime.@Nullable Program program,
       CelRuntime.@Nullable Program messageProgram) {
     /** {@code ruleErrorString}: the trimmed message if there is one, else the trimmed rule. */
@@ -433,169 +431,4 @@ public final class ValidationRules {
       CelStringExtensions.Function.QUOTE, CelStringExtensions.Function.REPLACE, CelStringExtensions.Function.SPLIT,
       CelStringExtensions.Function.SUBSTRING, CelStringExtensions.Function.TRIM,
       CelStringExtensions.Function.UPPER_ASCII);
-
-  // ---------------------------------------------------------------------------------------------------------
-  // Evaluation
-
-  /** One object's evaluation: the causes and warnings so far. */
-  private static final class Evaluation {
-    final List<String> errors = new ArrayList<>();
-    final List<String> warnings = new ArrayList<>();
-
-    /**
-     * Evaluates {@code node}'s rules on {@code value} and recurses. {@code old} is the correlated old value (null
-     * when there is none); {@code unchanged} whether the nearest correlated value at or above is unchanged.
-     */
-    void visit(Node node, JsonNode value, @Nullable JsonNode old, @Nullable String path, boolean unchanged) {
-      if (value.isNull() || value.isMissingNode()) {
-        return;
-      }
-      if (!node.rules().isEmpty()) {
-        evaluate(node, value, old, path, unchanged);
-      }
-      if (node.items() != null && value.isArray()) {
-        Map<List<JsonNode>, JsonNode> oldByKey = keyed(node.schema(), old);
-        for (int i = 0; i < value.size(); i++) {
-          JsonNode item = value.get(i);
-          JsonNode oldItem = oldByKey == null ? null : oldByKey.get(keyOf(node.schema(), item));
-          visit(node.items(), item, oldItem, index(path, i), oldItem == null ? unchanged : item.equals(oldItem));
-        }
-      }
-      if (node.additional() != null && value.isObject()) {
-        for (Map.Entry<String, JsonNode> member : value.properties()) {
-          JsonNode oldMember = old == null ? null : old.get(member.getKey());
-          visit(node.additional(), member.getValue(), oldMember, key(path, member.getKey()),
-              oldMember == null ? unchanged : member.getValue().equals(oldMember));
-        }
-      }
-      for (Map.Entry<String, Node> property : node.properties().entrySet()) {
-        JsonNode child = value.get(property.getKey());
-        if (child != null) {
-          JsonNode oldChild = old == null ? null : old.get(property.getKey());
-          visit(property.getValue(), child, oldChild, child(path, property.getKey()),
-              oldChild == null ? unchanged : child.equals(oldChild));
-        }
-      }
-    }
-
-    private void evaluate(Node node, JsonNode value, @Nullable JsonNode old, @Nullable String path, boolean unchanged) {
-      Object self;
-      Object oldSelf;
-      try {
-        self = CelValues.of(value, node.schema(), node.resourceRoot());
-        oldSelf = old == null || old.isNull() ? null : CelValues.of(old, node.schema(), node.resourceRoot());
-      } catch (CelValues.InvalidData e) {
-        for (Rule rule : node.rules()) {
-          invalid(path, node, e.getMessage() + " evaluating rule: " + rule.errorString());
-        }
-        return;
-      }
-      for (Rule rule : node.rules()) {
-        if (rule.usesOldSelf() && oldSelf == null && !rule.optionalOldSelf()) {
-          continue;
-        }
-        Map<String, Object> activation = new HashMap<>(4);
-        activation.put("self", self);
-        if (rule.optionalOldSelf()) {
-          activation.put("oldSelf", Optional.ofNullable(oldSelf));
-        } else if (oldSelf != null) {
-          activation.put("oldSelf", oldSelf);
-        }
-        Object result;
-        try {
-          result = rule.program().eval(activation);
-        } catch (CelEvaluationException e) {
-          String error = CelErrors.goText(e);
-          if (error.startsWith("no such overload")) {
-            invalid(path, node, "'" + error + "': call arguments did not match a supported operator, function or "
-                + "macro signature for rule: " + rule.errorString());
-          } else if (CelErrors.isIterationLimit(e)) {
-            invalid(path, node, "'operation cancelled: actual cost limit exceeded': no further validation rules "
-                + "will be run due to call cost exceeds limit for rule: " + rule.errorString());
-            return;
-          } else {
-            invalid(path, node, error + " evaluating rule: " + rule.errorString());
-          }
-          continue;
-        }
-        if (Boolean.TRUE.equals(result)) {
-          continue;
-        }
-        String detail = message(rule, activation);
-        String at = rule.fieldPath() == null ? path : child(path, rule.fieldPath());
-        FieldErrors error = new FieldErrors();
-        switch (rule.reason() == null ? "FieldValueInvalid" : rule.reason()) {
-          case "FieldValueForbidden" -> error.forbidden(show(at), detail);
-          case "FieldValueRequired" -> error.required(show(at), detail);
-          case "FieldValueDuplicate" -> error.duplicate(show(at), node.shownType());
-          default -> error.invalid(show(at), node.shownType(), detail);
-        }
-        if (!rule.usesOldSelf() && unchanged) {
-          warnings.addAll(error.causes());
-        } else {
-          errors.addAll(error.causes());
-        }
-      }
-    }
-
-    /** The {@code messageExpression}'s result when it is a usable one, else {@code ruleMessageOrDefault}. */
-    private static String message(Rule rule, Map<String, Object> activation) {
-      if (rule.messageProgram() != null) {
-        try {
-          Object text = rule.messageProgram().eval(activation);
-          if (text instanceof String string) {
-            String trimmed = string.strip();
-            if (!trimmed.isEmpty() && trimmed.length() <= 5 * 1024 && !LINE_BREAKS.matcher(trimmed).find()) {
-              return trimmed;
-            }
-          }
-        } catch (CelEvaluationException e) {
-          // Kubernetes logs it and falls back to the message.
-        }
-      }
-      return rule.messageOrDefault();
-    }
-
-    private void invalid(@Nullable String path, Node node, String detail) {
-      errors.addAll(new FieldErrors().invalid(show(path), node.shownType(), detail).causes());
-    }
-  }
-
-  // field.Path as apimachinery prints it; the root is a nil path, printed "<nil>".
-
-  private static String show(@Nullable String path) {
-    return path == null ? "<nil>" : path;
-  }
-
-  private static String child(@Nullable String path, String name) {
-    return path == null ? name : path + "." + name;
-  }
-
-  private static String key(@Nullable String path, String key) {
-    return show(path) + "[" + key + "]";
-  }
-
-  private static String index(@Nullable String path, int i) {
-    return show(path) + "[" + i + "]";
-  }
-
-  /** A {@code map} list's old items by their keys; null for other lists (their items do not correlate). */
-  private static @Nullable Map<List<JsonNode>, JsonNode> keyed(JsonNode listSchema, @Nullable JsonNode old) {
-    if (old == null || !old.isArray() || !listSchema.path("x-kubernetes-list-type").asText("").equals("map")) {
-      return null;
-    }
-    Map<List<JsonNode>, JsonNode> byKey = new HashMap<>();
-    for (JsonNode item : old) {
-      byKey.putIfAbsent(keyOf(listSchema, item), item);
-    }
-    return byKey;
-  }
-
-  private static List<JsonNode> keyOf(JsonNode listSchema, JsonNode item) {
-    List<JsonNode> key = new ArrayList<>(2);
-    for (JsonNode name : listSchema.path("x-kubernetes-list-map-keys")) {
-      key.add(item.path(name.asText()));
-    }
-    return key;
-  }
 }

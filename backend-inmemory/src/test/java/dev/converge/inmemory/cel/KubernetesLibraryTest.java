@@ -64,6 +64,10 @@ class KubernetesLibraryTest {
       "cidr(self.net).containsIP(self.addr) && cidr(self.net).containsIP(ip('10.9.9.9')) && !cidr(self.net).containsIP('11.0.0.1')",
       "cidr(self.net).containsCIDR('10.1.0.0/16') && !cidr('10.1.0.0/16').containsCIDR(self.net)",
       "string(cidr(self.net).masked()) == '10.0.0.0/8' && cidr(self.net).prefixLength() == 8 && string(cidr(self.net).ip()) == '10.0.0.1'",
+      "!format.dns1123Label().validate('my-name').hasValue() && format.dns1123Label().validate('My_Name').value().size() == 1",
+      "format.dns1123Label().validate('a.b').value() == ['must not contain dots'] && !format.dns1123LabelPrefix().validate('web-').hasValue()",
+      "format.named('uuid').value().validate('nope') == optional.of(['does not match the UUID format']) && !format.named('bogus').hasValue()",
+      "!format.qualifiedName().validate('example.com/MyName').hasValue() && format.qualifiedName().validate('a/b/c').hasValue()",
       "{'a': 1}.all(k, v, k == 'a' && v == 1) && [5].exists(i, v, i == 0 && v == 5) // stored rules only",
       "'ab'.lowerAscii() == 'ab' && 'a,b'.split(',') == ['a', 'b'] && sets.contains([1, 2], [1]) && self.?text.orValue('x') == self.text"})
   void everyFunction_answersAsKubernetes(String rule) {
@@ -79,6 +83,18 @@ class KubernetesLibraryTest {
     assertThat(errors("quantity(self.memory).sub(quantity('1k')).asInteger() > 0 && quantity('0.5').asInteger() == 0"))
         .containsExactly("<nil>: Invalid value: \"object\": cannot convert value to integer evaluating rule: "
             + "quantity(self.memory).sub(quantity('1k')).asInteger() > 0 && quantity('0.5').asInteger() == 0");
+  }
+
+  @Test
+  void formats_sayWhatApimachinerySays() {
+    assertThat(FormatFunctions.dns1123Label("My_Name")).containsExactly("a lowercase RFC 1123 label must consist of lower "
+        + "case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  "
+        + "or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')");
+    assertThat(FormatFunctions.labelValue("-x".repeat(40))).containsExactly("must be no more than 63 characters",
+        "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start "
+            + "and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for "
+            + "validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')");
+    assertThat(FormatFunctions.qualifiedName("/x")).containsExactly("prefix part must be non-empty");
   }
 
   @Test

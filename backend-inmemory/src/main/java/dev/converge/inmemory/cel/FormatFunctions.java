@@ -1,0 +1,204 @@
+package dev.converge.inmemory.cel;
+
+import dev.cel.common.types.ListType;
+import dev.cel.common.types.OpaqueType;
+import dev.cel.common.types.OptionalType;
+import dev.cel.common.types.SimpleType;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Kubernetes' format library ({@code library/format.go}, 1.31): {@code format.named(name)} is an optional format,
+ * {@code format.dns1123Label()} and the others are formats, and {@code <format>.validate(s)} is {@code
+ * optional.none()} for a valid string or the list of apimachinery's messages ({@code
+ * k8s.io/apimachinery/pkg/util/validation}), so a rule reads {@code !format.dns1123Label().validate(self).hasValue()}.
+ */
+final class FormatFunctions {
+  static final OpaqueType FORMAT = OpaqueType.create("kubernetes.NamedFormat");
+
+  /** A named format and its validation: the messages of an invalid string, empty for a valid one. */
+  record Format(String name, Function<String, List<String>> validate) {}
+
+  private static final String DNS1123_LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+  private static final String DNS1123_SUBDOMAIN = DNS1123_LABEL + "(\\." + DNS1123_LABEL + ")*";
+  private static final String DNS1035_LABEL = "[a-z]([-a-z0-9]*[a-z0-9])?";
+  private static final String QUALIFIED_NAME = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
+  private static final String LABEL_VALUE = "(" + QUALIFIED_NAME + ")?";
+  private static final Pattern UUID =
+      Pattern.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
+
+  /** The formats by the names {@code format.named} takes, as {@code ConstantFormats} lists them. */
+  private static final Map<String, Format> FORMATS = formats();
+
+  private FormatFunctions() {}
+
+  static void register(FunctionTable table) {
+    for (Map.Entry<String, Format> format : FORMATS.entrySet()) {
+      table.global("format." + format.getKey(), "format_" + format.getKey(), FORMAT, List.of(), args -> format.getValue());
+    }
+    table.global("format.named", "format_named", OptionalType.create(FORMAT), List.of(SimpleType.STRING),
+        args -> Optional.ofNullable(FORMATS.get((String) args[0])));
+    table.member("validate", "format_validate", OptionalType.create(ListType.create(SimpleType.STRING)),
+        List.of(FORMAT, SimpleType.STRING), args -> {
+          List<String> errors = ((Format) args[0]).validate().apply((String) args[1]);
+          return errors.isEmpty() ? Optional.empty() : Optional.of(errors);
+        });
+  }
+
+  private static Map<String, Format> formats() {
+    Map<String, Format> formats = new LinkedHashMap<>();
+    add(formats, "dns1123Label", FormatFunctions::dns1123Label);
+    add(formats, "dns1123Subdomain", FormatFunctions::dns1123Subdomain);
+    add(formats, "dns1035Label", FormatFunctions::dns1035Label);
+    add(formats, "qualifiedName", FormatFunctions::qualifiedName);
+    add(formats, "dns1123LabelPrefix", s -> dns1123Label(maskTrailingDash(s)));
+    add(formats, "dns1123SubdomainPrefix", s -> dns1123Subdomain(maskTrailingDash(s)));
+    add(formats, "dns1035LabelPrefix", s -> dns1035Label(maskTrailingDash(s)));
+    add(formats, "labelValue", FormatFunctions::labelValue);
+    add(formats, "uri", s -> {
+      try {
+        TextFunctions.parseUrl(s);
+        return List.of();
+      } catch (dev.cel.runtime.CelEvaluationException e) {
+        return List.of("invalid URI");
+      }
+    });
+    add(formats, "uuid", s -> UUID.matcher(s).matches() ? List.of() : List.of("does not match the UUID format"));
+    add(formats, "byte", s -> {
+      try {
+        Base64.getDecoder().decode(s);
+        return List.of();
+      } catch (IllegalArgumentException e) {
+        return List.of("invalid base64");
+      }
+    });
+    add(formats, "date", s -> {
+      try {
+        LocalDate.parse(s);
+        return List.of();
+      } catch (DateTimeParseException e) {
+        return List.of("invalid date");
+      }
+    });
+    add(formats, "datetime", s -> {
+      try {
+        OffsetDateTime.parse(s);
+        return List.of();
+      } catch (DateTimeParseException e) {
+        return List.of("invalid datetime");
+      }
+    });
+    return formats;
+  }
+
+  private static void add(Map<String, Format> formats, String name, Function<String, List<String>> validate) {
+    formats.put(name, new Format(name, validate));
+  }
+
+  /** {@code maskTrailingDash}: a generated name's prefix may end in a dash, which the suffix then follows. */
+  private static String maskTrailingDash(String name) {
+    return name.length() > 1 && name.endsWith("-") ? name.substring(0, name.length() - 2) + "a" : name;
+  }
+
+  static List<String> dns1123Label(String value) {
+    List<String> errors = new ArrayList<>();
+    if (value.length() > 63) {
+      errors.add(maxLength(63));
+    }
+    if (!value.matches(DNS1123_LABEL)) {
+      errors.add(value.matches(DNS1123_SUBDOMAIN) ? "must not contain dots"
+          : regexError("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and "
+              + "must start and end with an alphanumeric character", DNS1123_LABEL, "my-name", "123-abc"));
+    }
+    return errors;
+  }
+
+  static List<String> dns1123Subdomain(String value) {
+    List<String> errors = new ArrayList<>();
+    if (value.length() > 253) {
+      errors.add(maxLength(253));
+    }
+    if (!value.matches(DNS1123_SUBDOMAIN)) {
+      errors.add(regexError("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' "
+          + "or '.', and must start and end with an alphanumeric character", DNS1123_SUBDOMAIN, "example.com"));
+    }
+    return errors;
+  }
+
+  static List<String> dns1035Label(String value) {
+    List<String> errors = new ArrayList<>();
+    if (value.length() > 63) {
+      errors.add(maxLength(63));
+    }
+    if (!value.matches(DNS1035_LABEL)) {
+      errors.add(regexError("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with "
+          + "an alphabetic character, and end with an alphanumeric character", DNS1035_LABEL, "my-name", "abc-123"));
+    }
+    return errors;
+  }
+
+  private static final String QUALIFIED_NAME_MESSAGE =
+      "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+
+  static List<String> qualifiedName(String value) {
+    List<String> errors = new ArrayList<>();
+    String[] parts = value.split("/", -1);
+    String name;
+    if (parts.length == 1) {
+      name = parts[0];
+    } else if (parts.length == 2) {
+      name = parts[1];
+      if (parts[0].isEmpty()) {
+        errors.add("prefix part must be non-empty");
+      } else {
+        dns1123Subdomain(parts[0]).forEach(message -> errors.add("prefix part " + message));
+      }
+    } else {
+      return List.of("a qualified name " + regexError(QUALIFIED_NAME_MESSAGE, QUALIFIED_NAME, "MyName", "my.name",
+          "123-abc") + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')");
+    }
+    if (name.isEmpty()) {
+      errors.add("name part must be non-empty");
+    } else if (name.length() > 63) {
+      errors.add("name part " + maxLength(63));
+    }
+    if (!name.matches(QUALIFIED_NAME)) {
+      errors.add("name part " + regexError(QUALIFIED_NAME_MESSAGE, QUALIFIED_NAME, "MyName", "my.name", "123-abc"));
+    }
+    return errors;
+  }
+
+  static List<String> labelValue(String value) {
+    List<String> errors = new ArrayList<>();
+    if (value.length() > 63) {
+      errors.add(maxLength(63));
+    }
+    if (!value.matches(LABEL_VALUE)) {
+      errors.add(regexError("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' "
+          + "or '.', and must start and end with an alphanumeric character", LABEL_VALUE, "MyValue", "my_value", "12345"));
+    }
+    return errors;
+  }
+
+  private static String maxLength(int length) {
+    return "must be no more than " + length + " characters";
+  }
+
+  /** apimachinery's {@code RegexError}: the message, its examples and the regex. */
+  private static String regexError(String message, String regex, String... examples) {
+    StringBuilder text = new StringBuilder(message).append(" (e.g. ");
+    for (int i = 0; i < examples.length; i++) {
+      text.append(i > 0 ? " or " : "").append('\'').append(examples[i]).append("', ");
+    }
+    return text.append("regex used for validation is '").append(regex).append("')").toString();
+  }
+}

@@ -35,7 +35,7 @@ class CelRulesTest {
             "x-kubernetes-validations":[
               {"rule":"self.minReplicas <= self.maxReplicas","message":"minReplicas must not exceed maxReplicas"},
               {"rule":"!has(self.mode) || self.mode != 'off' || self.minReplicas == 0",
-               "messageExpression":"'mode off needs 0 replicas, not ' + string(self.minReplicas)"},
+               "messageExpression":"'mode ' + self.mode + ' needs 0 replicas'"},
               {"rule":"self.x__dash__size < 100","reason":"FieldValueForbidden","fieldPath":".x-size"},
               {"rule":"!has(self.__namespace__) || self.__namespace__ != 'kube-system'","reason":"FieldValueRequired"},
               {"rule":"!has(self.mode) || self.mode != 'on' || self.limit >= 0","message":"mode on needs a limit"}],
@@ -109,7 +109,7 @@ class CelRulesTest {
          "zones":["eu-1","EU"],"labels":{"long":"123456789"},"owner":"me"}""")))).containsExactlyInAnyOrder(
         "<nil>: Invalid value: \"object\": name must start with p",
         "spec: Invalid value: \"object\": minReplicas must not exceed maxReplicas",
-        "spec: Invalid value: \"object\": mode off needs 0 replicas, not 3",
+        "spec: Invalid value: \"object\": mode off needs 0 replicas",
         "spec.x-size: Forbidden: failed rule: self.x__dash__size < 100",
         "spec: Required value: failed rule: !has(self.__namespace__) || self.__namespace__ != 'kube-system'",
         "spec.zones: Invalid value: \"array\": bad zone",
@@ -189,7 +189,7 @@ class CelRulesTest {
          "spec":{"group":"example.com","scope":"Namespaced","names":{"kind":"Bad","plural":"bads"},
           "versions":[{"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{"type":"object","properties":{
            "spec":{"type":"object","x-kubernetes-validations":RULES,"properties":{"limit":{"type":"integer"},
-             "zones":{"type":"array","items":{"type":"string",
+             "zones":{"type":"array","maxItems":10,"items":{"type":"string","maxLength":16,
                "x-kubernetes-validations":[{"rule":"self == oldSelf"}]}}}}}}}}]}}""".replace("RULES", rules);
     String at = "spec.validation.openAPIV3Schema.properties[spec].x-kubernetes-validations";
     assertThat(causesOf(() -> server.create(ADMIN, Fixtures.parse(crd)))).containsExactly(
@@ -223,5 +223,46 @@ class CelRulesTest {
         .singleElement().asString().startsWith("spec.validation.openAPIV3Schema.properties[spec].properties[labels]"
             + ".x-kubernetes-validations[0].rule: Invalid value: apiextensions.ValidationRule{Rule:\"self.all(k, v, "
             + "k.size() < 5 && v.size() < 5)\"").contains("compilation failed: ERROR: <input>:1:9:");
+  }
+
+  private static final String BUDGET = " (try simplifying the rule, or adding maxItems, maxProperties, and maxLength where "
+      + "arrays, maps, and strings are declared)";
+
+  /** A CRD of kind {@code kind} (plural: lower case, with an s) whose spec has {@code specProperties}. */
+  private Resource crdWithSpec(String kind, String specProperties) {
+    String plural = kind.toLowerCase(java.util.Locale.ROOT) + "s";
+    return Fixtures.parse("""
+        {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"%s.example.com"},
+         "spec":{"group":"example.com","scope":"Namespaced","names":{"kind":"%s","plural":"%s"},
+          "versions":[{"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{"type":"object",
+           "properties":{"spec":{"type":"object","properties":%s}}}}}]}}""".formatted(plural, kind, plural, specProperties));
+  }
+
+  @Test
+  void aRuleTooCostlyToRun_refusesItsCrd_asTheStaticCostEstimateDoes() {
+    String hosts = "{\"hosts\":{\"type\":\"array\",%s\"items\":{\"type\":\"string\",%s"
+        + "\"x-kubernetes-validations\":[{\"rule\":\"self.matches('^[a-z]+$')\"}]}}}";
+    String at = "spec.validation.openAPIV3Schema.properties[spec].properties[hosts].items.x-kubernetes-validations[0].rule";
+    assertThat(causesOf(() -> server.create(ADMIN, crdWithSpec("Unbounded", hosts.formatted("", ""))))).containsExactly(
+        at + ": Forbidden: estimated rule cost exceeds budget by factor of more than 100x" + BUDGET,
+        at + ": Forbidden: contributed to estimated rule cost total exceeding cost limit for entire OpenAPIv3 schema",
+        "spec.validation.openAPIV3Schema: Forbidden: x-kubernetes-validations estimated rule cost total for entire "
+            + "OpenAPIv3 schema exceeds budget by factor of more than 100x" + BUDGET);
+    Resource bounded = server.create(ADMIN, crdWithSpec("Bounded", hosts.formatted("\"maxItems\":100,", "\"maxLength\":63,")));
+    assertThat(bounded.name()).isEqualTo("boundeds.example.com");
+  }
+
+  @Test
+  void theCostFactor_isPrintedAsGoPrintsIt() {
+    String tags = "{\"tags\":{\"type\":\"array\",\"maxItems\":%d,\"items\":{\"type\":\"string\",\"maxLength\":16},"
+        + "\"x-kubernetes-validations\":[{\"rule\":\"self.all(x, x.contains('gpu'))\"}]}}";
+    String at = "spec.validation.openAPIV3Schema.properties[spec].properties[tags].x-kubernetes-validations[0].rule: Forbidden: "
+        + "estimated rule cost exceeds budget by factor of ";
+    // 2 + maxItems × (ceil(64 × 0.1) + 4): 909,090 items cost 9,999,992, the most a rule may.
+    assertThat(server.create(ADMIN, crdWithSpec("Fits", tags.formatted(909_090))).name()).isEqualTo("fitss.example.com");
+    assertThat(causesOf(() -> server.create(ADMIN, crdWithSpec("Over", tags.formatted(1_300_000)))))
+        .containsExactly(at + "1.430000x" + BUDGET);
+    assertThat(causesOf(() -> server.create(ADMIN, crdWithSpec("Twice", tags.formatted(2_000_000)))))
+        .containsExactly(at + "2.2x" + BUDGET);
   }
 }

@@ -15,11 +15,14 @@ import dev.cel.extensions.CelStringExtensions;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelRuntime;
 import dev.converge.inmemory.validation.FieldErrors;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -51,10 +54,10 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <p>The environment is Kubernetes 1.32's for new expressions: the standard macros, optional types, cel-go's
- * strings (v2) and sets extensions, and the Kubernetes libraries ({@link KubernetesLibrary}). Not modelled: the
- * static cost estimate that refuses rules over unbounded lists (cel-java has no estimator) and the runtime cost
- * budget (a comprehension stops after {@link #MAX_ITERATIONS} iterations instead); order-insensitive equality of
- * {@code set} and {@code map} lists (they compare in order here).
+ * strings (v2) and sets extensions, and the Kubernetes libraries ({@link KubernetesLibrary}). A CRD's rules are
+ * also held to their estimated cost ({@link CostEstimator}). Not modelled: the runtime cost budget (a comprehension
+ * stops after {@link #MAX_ITERATIONS} iterations instead); order-insensitive equality of {@code set} and {@code map}
+ * lists (they compare in order here).
  */
 public final class ValidationRules {
   /** The schema of a version with no rules (and of a kind without a schema). */
@@ -84,7 +87,7 @@ public final class ValidationRules {
 
   /** A compile-time problem: the path below {@code openAPIV3Schema} and the cause without it. */
   private record Problem(String path, Kind kind, @Nullable Object value, String detail) {
-    enum Kind { REQUIRED, INVALID, UNSUPPORTED, INTERNAL }
+    enum Kind { REQUIRED, INVALID, UNSUPPORTED, INTERNAL, FORBIDDEN }
   }
 
   /**
@@ -111,9 +114,91 @@ public final class ValidationRules {
    * @return its rules
    */
   public static ValidationRules compile(JsonNode openApiV3Schema, Predicate<String> preexisting) {
-    List<Problem> problems = new ArrayList<>();
-    Node root = compile(openApiV3Schema, true, "", null, preexisting, problems);
+    return compile(openApiV3Schema, preexisting, false);
+  }
+
+  /**
+   * As {@link #compile(JsonNode, Predicate)}, and with each rule's estimated cost checked as a CRD write checks it
+   * ({@link CostEstimator}): a rule whose cost times the most values it can run on (the product of the {@code
+   * maxItems} and {@code maxProperties} above it, or what fits in a request) exceeds 10,000,000, or a message
+   * expression whose cost does, is refused (not when {@code unchanged}, a version whose schema the write keeps);
+   * and so is a schema whose rules together exceed 100,000,000, naming its four costliest rules.
+   *
+   * @param openApiV3Schema a CRD version's schema
+   * @param preexisting whether a rule or message expression is already in the stored CRD
+   * @param unchanged whether the stored CRD has this version with this very schema
+   * @return its rules
+   */
+  public static ValidationRules compile(JsonNode openApiV3Schema, Predicate<String> preexisting, boolean unchanged) {
+    Compilation compilation = new Compilation(preexisting, unchanged);
+    Node root = compilation.node(openApiV3Schema, true, "", null, 1L);
+    compilation.checkTotal();
+    List<Problem> problems = compilation.problems;
     return root == null && problems.isEmpty() ? NONE : new ValidationRules(root, problems);
+  }
+
+  /** One schema's compilation: its settings, the problems found and the estimated cost of each expression. */
+  private static final class Compilation {
+    final Predicate<String> preexisting;
+    final boolean unchanged;
+    final List<Problem> problems = new ArrayList<>();
+    /** Each expression's path below the schema and its estimated cost, in schema order. */
+    final List<Map.Entry<String, Long>> costs = new ArrayList<>();
+
+    Compilation(Predicate<String> preexisting, boolean unchanged) {
+      this.preexisting = preexisting;
+      this.unchanged = unchanged;
+    }
+
+    @Nullable Node node(JsonNode schema, boolean resourceRoot, String path, @Nullable String uncorrelatable,
+        @Nullable Long cardinality) {
+      return ValidationRules.compile(schema, resourceRoot, path, uncorrelatable, cardinality, this);
+    }
+
+    /** Adds an expression's estimated cost, and refuses it when it is over the limit of one expression. */
+    void cost(String path, long cost, String what) {
+      costs.add(Map.entry(path, cost));
+      if (!unchanged && cost > EXPRESSION_COST_LIMIT) {
+        problems.add(new Problem(path, Problem.Kind.FORBIDDEN, null,
+            costMessage("estimated " + what + " cost", cost, EXPRESSION_COST_LIMIT)));
+      }
+    }
+
+    /** {@code StaticEstimatedCRDCostLimit}: the four costliest expressions named, then the schema. */
+    void checkTotal() {
+      long total = 0;
+      for (Map.Entry<String, Long> cost : costs) {
+        total = CostEstimator.add(total, cost.getValue());
+      }
+      if (total <= SCHEMA_COST_LIMIT) {
+        return;
+      }
+      costs.stream().filter(cost -> cost.getValue() >= SCHEMA_COST_LIMIT / 100)
+          .sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(4)
+          .forEach(cost -> problems.add(new Problem(cost.getKey(), Problem.Kind.FORBIDDEN, null,
+              "contributed to estimated rule cost total exceeding cost limit for entire OpenAPIv3 schema")));
+      problems.add(new Problem("", Problem.Kind.FORBIDDEN, null, costMessage(
+          "x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema", total, SCHEMA_COST_LIMIT)));
+    }
+  }
+
+  /** {@code StaticEstimatedCostLimit} and {@code StaticEstimatedCRDCostLimit}. */
+  static final long EXPRESSION_COST_LIMIT = 10_000_000;
+  static final long SCHEMA_COST_LIMIT = 100_000_000;
+
+  /** {@code getCostErrorMessage}. */
+  static String costMessage(String what, long cost, long limit) {
+    double factor = (double) cost / limit;
+    String shown;
+    if (factor > 100.0) {
+      shown = "more than 100x";
+    } else if (factor < 1.5) {
+      shown = String.format(Locale.ROOT, "%fx", factor);
+    } else {
+      shown = new BigDecimal(factor).setScale(1, RoundingMode.HALF_EVEN).toPlainString() + "x";
+    }
+    return what + " exceeds budget by factor of " + shown + " (try simplifying the rule, or adding maxItems, "
+        + "maxProperties, and maxLength where arrays, maps, and strings are declared)";
   }
 
   /** Every rule and message expression in {@code crd}'s schemas: the ones that compile as stored expressions. */
@@ -160,6 +245,7 @@ public final class ValidationRules {
         case REQUIRED -> errors.required(path, detail);
         case UNSUPPORTED -> errors.unsupported(path, String.valueOf(problem.value()), REASONS_SORTED);
         case INTERNAL -> errors.internal(path, detail);
+        case FORBIDDEN -> errors.forbidden(path, detail);
         case INVALID -> errors.invalid(path, problem.value() == null ? "" : problem.value(), detail);
       }
     }
@@ -231,37 +317,47 @@ public final class ValidationRules {
    * of the highest list above whose items cannot be correlated with their old values (not a {@code map} list).
    */
   private static @Nullable Node compile(JsonNode schema, boolean resourceRoot, String path,
-      @Nullable String uncorrelatable, Predicate<String> preexisting, List<Problem> problems) {
+      @Nullable String uncorrelatable, @Nullable Long cardinality, Compilation compilation) {
     Map<String, Node> properties = new LinkedHashMap<>();
     boolean embedded = resourceRoot || schema.path("x-kubernetes-embedded-resource").asBoolean(false);
     for (Map.Entry<String, JsonNode> property : schema.path("properties").properties()) {
       if (embedded && property.getKey().equals("metadata")) {
         continue;
       }
-      Node child = compile(property.getValue(), false, path + ".properties[" + property.getKey() + "]",
-          uncorrelatable, preexisting, problems);
+      Node child = compilation.node(property.getValue(), false, path + ".properties[" + property.getKey() + "]",
+          uncorrelatable, cardinality);
       if (child != null) {
         properties.put(property.getKey(), child);
       }
     }
     JsonNode additionalSchema = schema.path("additionalProperties");
     Node additional = additionalSchema.isObject()
-        ? compile(additionalSchema, false, path + ".additionalProperties", uncorrelatable, preexisting, problems)
+        ? compilation.node(additionalSchema, false, path + ".additionalProperties", uncorrelatable,
+            times(cardinality, schema, "maxProperties"))
         : null;
     JsonNode itemSchema = schema.path("items");
     String itemsUncorrelatable = uncorrelatable != null || schema.path("x-kubernetes-list-type").asText("").equals("map")
         ? uncorrelatable : path;
     Node items = itemSchema.isObject()
-        ? compile(itemSchema, false, path + ".items", itemsUncorrelatable, preexisting, problems) : null;
-    List<Rule> rules = rules(schema, resourceRoot, path, uncorrelatable, preexisting, problems);
+        ? compilation.node(itemSchema, false, path + ".items", itemsUncorrelatable, times(cardinality, schema, "maxItems"))
+        : null;
+    List<Rule> rules = rules(schema, resourceRoot, path, uncorrelatable, cardinality, compilation);
     if (rules.isEmpty() && properties.isEmpty() && additional == null && items == null) {
       return null;
     }
     return new Node(schema, resourceRoot, rules, properties, additional, items);
   }
 
+  /** The most values a child below {@code schema} can be: the bound times {@code bound}'s value, or unbounded (null). */
+  private static @Nullable Long times(@Nullable Long cardinality, JsonNode schema, String bound) {
+    return cardinality == null || !schema.has(bound) ? null
+        : CostEstimator.multiply(cardinality, Math.max(0, schema.path(bound).asLong()));
+  }
+
   private static List<Rule> rules(JsonNode schema, boolean resourceRoot, String path, @Nullable String uncorrelatable,
-      Predicate<String> preexisting, List<Problem> problems) {
+      @Nullable Long cardinality, Compilation compilation) {
+    Predicate<String> preexisting = compilation.preexisting;
+    List<Problem> problems = compilation.problems;
     JsonNode declared = schema.path("x-kubernetes-validations");
     if (!declared.isArray() || declared.isEmpty()) {
       return List.of();
@@ -275,6 +371,7 @@ public final class ValidationRules {
       return List.of();
     }
     Environments environments = new Environments(types, self);
+    DeclSizes sizes = java.util.Objects.requireNonNull(DeclSizes.of(schema, resourceRoot), "sizes of a typed schema");
     List<Rule> rules = new ArrayList<>();
     for (int i = 0; i < declared.size(); i++) {
       JsonNode spec = declared.get(i);
@@ -333,6 +430,9 @@ public final class ValidationRules {
         problems.add(new Problem(p + ".rule", Problem.Kind.INVALID, GoRule.of(spec), "cel expression must evaluate to a bool"));
         continue;
       }
+      long cost = CostEstimator.maxCost(ast, sizes);
+      compilation.cost(p + ".rule", CostEstimator.multiply(cost, cardinality != null ? cardinality
+          : DeclSizes.MAX_REQUEST_SIZE / (sizes.minSerializedSize() + 1)), "rule");
       CelRuntime.@Nullable Program messageProgram = null;
       if (!messageExpression.isBlank()) {
         try {
@@ -343,6 +443,7 @@ public final class ValidationRules {
             continue;
           }
           messageProgram = plain.createProgram(messageAst);
+          compilation.cost(p + ".messageExpression", CostEstimator.maxCost(messageAst, sizes), "messageExpression");
         } catch (CelValidationException e) {
           problems.add(new Problem(p + ".messageExpression", Problem.Kind.INVALID, GoRule.of(spec),
               "messageExpression compilation failed: " + e.getMessage()));
@@ -391,6 +492,17 @@ public final class ValidationRules {
     Cel get(boolean optionalOldSelf, boolean stored) {
       return built.computeIfAbsent(List.of(optionalOldSelf, stored), key -> environment(types, self, optionalOldSelf, stored));
     }
+  }
+
+  /** The estimated cost of {@code rule} at a node of {@code schema}, compiled as a new expression (for tests). */
+  static long estimate(JsonNode schema, boolean resourceRoot, String rule) throws CelValidationException {
+    SchemaTypes types = new SchemaTypes();
+    CelType self = types.declare(schema, resourceRoot);
+    DeclSizes sizes = DeclSizes.of(schema, resourceRoot);
+    if (self == null || sizes == null) {
+      throw new IllegalArgumentException("no CEL type for " + schema);
+    }
+    return CostEstimator.maxCost(environment(types, self, false, false).compile(rule).getAst(), sizes);
   }
 
   /**

@@ -19,11 +19,14 @@ class KubernetesLibraryTest {
   private static final JsonNode OBJECT = Json.parse("""
       {"ints":[1,2,3],"names":["a","b","b"],"text":"ab12cd345","link":"https://user@example.com:8443/a%20b?x=1&x=2&y=",
        "cpu":"1500m","memory":"1Gi","addr":"10.0.0.7","net":"10.0.0.1/8","v6":"fe80::1","empty":[]}""");
+  // Bounded, as Kubernetes' cost estimate wants them: unbounded lists of unbounded strings would refuse most rules.
   private static final String PROPERTIES = """
-      {"ints":{"type":"array","items":{"type":"integer"}},"names":{"type":"array","items":{"type":"string"}},
-       "empty":{"type":"array","items":{"type":"integer"}},
-       "text":{"type":"string"},"link":{"type":"string"},"cpu":{"type":"string"},"memory":{"type":"string"},
-       "addr":{"type":"string"},"net":{"type":"string"},"v6":{"type":"string"}}""";
+      {"ints":{"type":"array","maxItems":10,"items":{"type":"integer"}},
+       "names":{"type":"array","maxItems":10,"items":{"type":"string","maxLength":64}},
+       "empty":{"type":"array","maxItems":10,"items":{"type":"integer"}},
+       "text":{"type":"string","maxLength":64},"link":{"type":"string","maxLength":256},
+       "cpu":{"type":"string","maxLength":16},"memory":{"type":"string","maxLength":16},
+       "addr":{"type":"string","maxLength":64},"net":{"type":"string","maxLength":64},"v6":{"type":"string","maxLength":64}}""";
 
   private static ValidationRules rules(String rule) {
     ObjectNode schema = (ObjectNode) Json.parse("{\"type\":\"object\",\"properties\":" + PROPERTIES + "}");
@@ -66,7 +69,7 @@ class KubernetesLibraryTest {
       "string(cidr(self.net).masked()) == '10.0.0.0/8' && cidr(self.net).prefixLength() == 8 && string(cidr(self.net).ip()) == '10.0.0.1'",
       "!format.dns1123Label().validate('my-name').hasValue() && format.dns1123Label().validate('My_Name').value().size() == 1",
       "format.dns1123Label().validate('a.b').value() == ['must not contain dots'] && !format.dns1123LabelPrefix().validate('web-').hasValue()",
-      "format.named('uuid').value().validate('nope') == optional.of(['does not match the UUID format']) && !format.named('bogus').hasValue()",
+      "format.named('uuid').value().validate('nope').value()[0] == 'does not match the UUID format' && !format.named('bogus').hasValue()",
       "!format.qualifiedName().validate('example.com/MyName').hasValue() && format.qualifiedName().validate('a/b/c').hasValue()",
       "{'a': 1}.all(k, v, k == 'a' && v == 1) && [5].exists(i, v, i == 0 && v == 5) // stored rules only",
       "'ab'.lowerAscii() == 'ab' && 'a,b'.split(',') == ['a', 'b'] && sets.contains([1, 2], [1]) && self.?text.orValue('x') == self.text"})
@@ -78,7 +81,7 @@ class KubernetesLibraryTest {
   void errors_areKubernetesWords() {
     assertThat(errors("self.empty.min() == 0")).containsExactly(
         "<nil>: Invalid value: \"object\": min called on empty list evaluating rule: self.empty.min() == 0");
-    assertThat(errors("url('nope') == url('nope')")).singleElement().asString()
+    assertThat(errors("url('nope').getScheme() == ''")).singleElement().asString()
         .contains("URL parse error during conversion from string: parse \"nope\": invalid URI for request");
     assertThat(errors("quantity(self.memory).sub(quantity('1k')).asInteger() > 0 && quantity('0.5').asInteger() == 0"))
         .containsExactly("<nil>: Invalid value: \"object\": cannot convert value to integer evaluating rule: "

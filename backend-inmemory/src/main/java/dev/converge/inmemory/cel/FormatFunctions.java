@@ -6,7 +6,6 @@ import dev.cel.common.types.OptionalType;
 import dev.cel.common.types.SimpleType;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -64,40 +63,29 @@ final class FormatFunctions {
     add(formats, "dns1123SubdomainPrefix", s -> dns1123Subdomain(maskTrailingDash(s)));
     add(formats, "dns1035LabelPrefix", s -> dns1035Label(maskTrailingDash(s)));
     add(formats, "labelValue", FormatFunctions::labelValue);
-    add(formats, "uri", s -> {
-      try {
-        TextFunctions.parseUrl(s);
-        return List.of();
-      } catch (dev.cel.runtime.CelEvaluationException e) {
-        return List.of("invalid URI");
-      }
-    });
+    add(formats, "uri", parses(TextFunctions::parseUrl, "invalid URI"));
     add(formats, "uuid", s -> UUID.matcher(s).matches() ? List.of() : List.of("does not match the UUID format"));
-    add(formats, "byte", s -> {
-      try {
-        Base64.getDecoder().decode(s);
-        return List.of();
-      } catch (IllegalArgumentException e) {
-        return List.of("invalid base64");
-      }
-    });
-    add(formats, "date", s -> {
-      try {
-        LocalDate.parse(s);
-        return List.of();
-      } catch (DateTimeParseException e) {
-        return List.of("invalid date");
-      }
-    });
-    add(formats, "datetime", s -> {
-      try {
-        OffsetDateTime.parse(s);
-        return List.of();
-      } catch (DateTimeParseException e) {
-        return List.of("invalid datetime");
-      }
-    });
+    add(formats, "byte", parses(s -> Base64.getDecoder().decode(s), "invalid base64"));
+    add(formats, "date", parses(LocalDate::parse, "invalid date"));
+    add(formats, "datetime", parses(OffsetDateTime::parse, "invalid datetime"));
     return formats;
+  }
+
+  /** A parse that fails with a runtime or an evaluation error. */
+  private interface Parse {
+    Object run(String text) throws Exception;
+  }
+
+  /** The validation of a format that is a parse: {@code message} when it fails. */
+  private static Function<String, List<String>> parses(Parse parse, String message) {
+    return text -> {
+      try {
+        parse.run(text);
+        return List.of();
+      } catch (Exception e) {
+        return List.of(message);
+      }
+    };
   }
 
   private static void add(Map<String, Format> formats, String name, Function<String, List<String>> validate) {

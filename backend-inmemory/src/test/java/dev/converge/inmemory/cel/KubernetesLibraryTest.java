@@ -70,6 +70,9 @@ class KubernetesLibraryTest {
       "!format.dns1123Label().validate('my-name').hasValue() && format.dns1123Label().validate('My_Name').value().size() == 1",
       "format.dns1123Label().validate('a.b').value() == ['must not contain dots'] && !format.dns1123LabelPrefix().validate('web-').hasValue()",
       "format.named('uuid').value().validate('nope').value()[0] == 'does not match the UUID format' && !format.named('bogus').hasValue()",
+      "!format.date().validate('2024-02-29').hasValue() && format.date().validate('2024-02-30').hasValue()",
+      "format.byte().validate('!!').value() == ['invalid base64'] && !format.datetime().validate('2024-01-01T00:00:00Z').hasValue()",
+      "format.uri().validate('no scheme').hasValue() && !format.uri().validate('https://example.com/x').hasValue()",
       "!format.qualifiedName().validate('example.com/MyName').hasValue() && format.qualifiedName().validate('a/b/c').hasValue()",
       "{'a': 1}.all(k, v, k == 'a' && v == 1) && [5].exists(i, v, i == 0 && v == 5) // stored rules only",
       "'ab'.lowerAscii() == 'ab' && 'a,b'.split(',') == ['a', 'b'] && sets.contains([1, 2], [1]) && self.?text.orValue('x') == self.text"})

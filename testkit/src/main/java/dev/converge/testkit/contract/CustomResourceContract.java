@@ -26,8 +26,9 @@ import org.junit.jupiter.api.Test;
  * and status subresource; custom resources are stored, listed and owned like built-in objects; server-side
  * apply merges their lists as the CRD schema's {@code x-kubernetes-list-type} says; an object written at another
  * served version is the same object, read back at the kind's most preferred version, and a write at a
- * deprecated version passes the server's warning to the caller ({@link ServerWarnings}); deleting the CRD removes its objects and
- * stops serving the kind ({@code NotFound} afterwards).
+ * deprecated version passes the server's warning to the caller ({@link ServerWarnings}); the CRD's CEL validation
+ * rules refuse what they refuse, and a failure on a value the write leaves unchanged is only a warning (validation
+ * ratcheting); deleting the CRD removes its objects and stops serving the kind ({@code NotFound} afterwards).
  */
 public interface CustomResourceContract extends ContractSupport {
 
@@ -141,6 +142,51 @@ public interface CustomResourceContract extends ContractSupport {
     assertThat(warnings).as("v1 is not deprecated").hasSize(1);
     assertThat(backend().list(ListRequest.all(kind).inNamespace(ns())).items()).singleElement()
         .satisfies(only -> assertThat(only.spec().path("size").asInt()).isEqualTo(2));
+  }
+
+  @Test
+  default void validationRules_refuseWhatTheyRefuse_andAFailureOnAnUnchangedValueOnlyWarns() {
+    requires(Capability.CUSTOM_RESOURCES);
+    requires(Capability.VALIDATION);
+    requires(Capability.SERVER_SIDE_APPLY);
+    String group = ns() + ".converge.dev";
+    Resource crd = quotaCrd(group, "{\"rule\":\"self.min <= self.max\",\"message\":\"min must not exceed max\"}");
+    put(crd);
+    GroupKind kind = GroupKind.of(group, "Quota");
+    eventually("kind " + kind + " served", () -> backend().types().find(kind).isPresent());
+    backend().apply(quota(group, 1, 2, "a"), ApplyOptions.manager("alice"));
+    BackendException.Invalid refused = failure(BackendException.Invalid.class,
+        () -> backend().apply(quota(group, 3, 2, "a"), ApplyOptions.manager("alice")));
+    assertThat(refused.causes()).containsExactly("spec: Invalid value: \"object\": min must not exceed max");
+
+    // A tighter rule, which the stored object breaks: an update that leaves spec alone is a warning, not an error.
+    put(quotaCrd(group, "{\"rule\":\"self.max <= 1\",\"message\":\"max is at most 1\"}"));
+    List<String> warnings = new ArrayList<>();
+    eventually("the tighter rule in force", () -> {
+      warnings.clear();
+      Resource relabelled = ServerWarnings.collect(warnings::add,
+          () -> backend().apply(quota(group, 1, 2, "b"), ApplyOptions.manager("alice")));
+      return relabelled.labels().get("tier").equals("b") && !warnings.isEmpty();
+    });
+    assertThat(warnings).containsExactly("spec: Invalid value: \"object\": max is at most 1");
+    BackendException.Invalid changed = failure(BackendException.Invalid.class,
+        () -> backend().apply(quota(group, 1, 3, "b"), ApplyOptions.manager("alice")));
+    assertThat(changed.causes()).containsExactly("spec: Invalid value: \"object\": max is at most 1");
+  }
+
+  private Resource quotaCrd(String group, String rule) {
+    return KubeObjects.customResourceDefinition(group, "v1", "Quota", "quotas", true).edit(tree -> {
+      ObjectNode schema = (ObjectNode) tree.at("/spec/versions/0/schema/openAPIV3Schema");
+      schema.remove("x-kubernetes-preserve-unknown-fields");
+      schema.putObject("properties").set("spec", Json.parse("""
+          {"type":"object","x-kubernetes-validations":[%s],
+           "properties":{"min":{"type":"integer"},"max":{"type":"integer"}}}""".formatted(rule)));
+    });
+  }
+
+  private Resource quota(String group, int min, int max, String tier) {
+    return KubeObjects.customResource(group + "/v1", "Quota", ns(), "q", Json.object().put("min", min).put("max", max))
+        .withLabel("tier", tier);
   }
 
   private Resource gizmo(String group, String version, int size) {

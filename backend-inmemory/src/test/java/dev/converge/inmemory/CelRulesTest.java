@@ -265,4 +265,15 @@ class CelRulesTest {
     assertThat(causesOf(() -> server.create(ADMIN, crdWithSpec("Twice", tags.formatted(2_000_000)))))
         .containsExactly(at + "2.2x" + BUDGET);
   }
+
+  @Test
+  void theRulesHoldForTheSchemasDefaults_too() {
+    String at = "spec.validation.openAPIV3Schema.properties[spec].properties";
+    assertThat(causesOf(() -> server.create(ADMIN, crdWithSpec("Sized", """
+        {"size":{"type":"integer","default":0,"x-kubernetes-validations":[{"rule":"self >= 1"}]},
+         "limits":{"type":"object","default":{"cpu":"x"},"properties":{
+           "cpu":{"type":"string","maxLength":8,"x-kubernetes-validations":[{"rule":"self != 'x'"}]}}}}""")))).containsExactly(
+        at + "[size].default: Invalid value: \"integer\": failed rule: self >= 1",
+        at + "[limits].default.cpu: Invalid value: \"string\": failed rule: self != 'x'");
+  }
 }

@@ -87,7 +87,8 @@ public final class ValidationRules {
 
   /** A compile-time problem: the path below {@code openAPIV3Schema} and the cause without it. */
   private record Problem(String path, Kind kind, @Nullable Object value, String detail) {
-    enum Kind { REQUIRED, INVALID, UNSUPPORTED, INTERNAL, FORBIDDEN }
+    /** {@code CAUSE}: the detail is a whole cause, whose paths hold the schema's placeholder. */
+    enum Kind { REQUIRED, INVALID, UNSUPPORTED, INTERNAL, FORBIDDEN, CAUSE }
   }
 
   /**
@@ -133,6 +134,9 @@ public final class ValidationRules {
     Compilation compilation = new Compilation(preexisting, unchanged);
     Node root = compilation.node(openApiV3Schema, true, "", null, 1L);
     compilation.checkTotal();
+    if (root != null && compilation.problems.isEmpty()) {
+      compilation.checkDefaults(root, "");
+    }
     List<Problem> problems = compilation.problems;
     return root == null && problems.isEmpty() ? NONE : new ValidationRules(root, problems);
   }
@@ -161,6 +165,27 @@ public final class ValidationRules {
       if (!unchanged && cost > EXPRESSION_COST_LIMIT) {
         problems.add(new Problem(path, Problem.Kind.FORBIDDEN, null,
             costMessage("estimated " + what + " cost", cost, EXPRESSION_COST_LIMIT)));
+      }
+    }
+
+    /**
+     * The rules hold for the schema's {@code default}s too ({@code structuraldefaulting.ValidateDefaults} runs the
+     * CEL validator on each default, at its path): {@code <schema>.properties[size].default: Invalid value:
+     * "integer": failed rule: self >= 1}.
+     */
+    void checkDefaults(Node node, String path) {
+      JsonNode value = node.schema().get("default");
+      if (value != null && !value.isNull()) {
+        RuleEvaluation evaluation = new RuleEvaluation();
+        evaluation.visit(node, value, null, SCHEMA + path + ".default", false);
+        evaluation.errors.forEach(cause -> problems.add(new Problem("", Problem.Kind.CAUSE, null, cause)));
+      }
+      node.properties().forEach((name, child) -> checkDefaults(child, path + ".properties[" + name + "]"));
+      if (node.additional() != null) {
+        checkDefaults(node.additional(), path + ".additionalProperties");
+      }
+      if (node.items() != null) {
+        checkDefaults(node.items(), path + ".items");
       }
     }
 
@@ -246,6 +271,7 @@ public final class ValidationRules {
         case UNSUPPORTED -> errors.unsupported(path, String.valueOf(problem.value()), REASONS_SORTED);
         case INTERNAL -> errors.internal(path, detail);
         case FORBIDDEN -> errors.forbidden(path, detail);
+        case CAUSE -> errors.add(detail);
         case INVALID -> errors.invalid(path, problem.value() == null ? "" : problem.value(), detail);
       }
     }

@@ -33,6 +33,12 @@ public final class FieldErrors {
     return this;
   }
 
+  /** A cause spelled already. */
+  public FieldErrors add(String cause) {
+    causes.add(cause);
+    return this;
+  }
+
   public FieldErrors internal(String path, String detail) {
     causes.add(path + ": Internal error: " + detail);
     return this;

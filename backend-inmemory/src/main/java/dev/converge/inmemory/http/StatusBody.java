@@ -150,8 +150,14 @@ final class StatusBody {
     if (rest.startsWith("Forbidden")) {
       return "FieldValueForbidden";
     }
-    if (rest.startsWith("Too long") || rest.startsWith("Too many")) {
+    if (rest.startsWith("Too long")) {
       return "FieldValueTooLong";
+    }
+    if (rest.startsWith("Too many")) {
+      return "FieldValueTooMany";
+    }
+    if (rest.startsWith("Internal error")) {
+      return "InternalError";
     }
     return "FieldValueInvalid";
   }

@@ -76,6 +76,12 @@ class HttpPiecesTest {
         + "metadata.name: Required value\",\"reason\":\"Invalid\",\"code\":422,\"details\":{\"name\":\"x\",\"kind\":"
         + "\"ConfigMap\",\"causes\":[{\"reason\":\"FieldValueRequired\",\"message\":\"Required value\",\"field\":"
         + "\"metadata.name\"}]}}");
+    var several = new BackendException.Invalid("Quota.example.com \"q\" is invalid: […]", ImmutableList.of(
+        "spec.zones: Too many: 3: must have at most 2 items", "spec.name: Too long: may not be more than 8 bytes",
+        "spec.x-kubernetes-validations: Internal error: no type", "spec.size: Forbidden: no", "<nil>: Invalid value: \"object\": x"));
+    assertThat(StatusBody.failure(several, "example.com", "Quota", "q").at("/details/causes").findValuesAsText("reason"))
+        .as("field.ErrorType's strings").containsExactly("FieldValueTooMany", "FieldValueTooLong", "InternalError",
+            "FieldValueForbidden", "FieldValueInvalid");
     var conflict = new BackendException.Conflict("Apply failed with 1 conflict",
         ImmutableList.of("kubectl: .spec.replicas"));
     assertThat(StatusBody.failure(conflict, "apps", "deployments", "web").at("/details/causes/0").toString())

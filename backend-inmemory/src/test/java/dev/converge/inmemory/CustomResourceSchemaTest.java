@@ -4,7 +4,10 @@ import static dev.converge.inmemory.Fixtures.ADMIN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.converge.api.Json;
 import dev.converge.api.Resource;
+import dev.converge.api.backend.ListRequest;
 import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.server.ApiServer;
 import org.junit.jupiter.api.BeforeEach;
@@ -149,5 +152,20 @@ class CustomResourceSchemaTest {
                 + "x-kubernetes-list-type=set",
             root + "[routes].x-kubernetes-list-map-keys: Required value: must not be empty if x-kubernetes-list-type is map",
             root + "[routes].items.type: Invalid value: \"string\": must be object if parent array's x-kubernetes-list-type is map"));
+  }
+
+  @Test
+  void aDefaultAddedToTheCrd_showsOnObjectsStoredBeforeIt_asReadsDefaultWhatTheyDecode() {
+    Resource stored = server.create(ADMIN, cache("{\"engine\":\"redis\"}"));
+    Resource crd = server.get(ADMIN, Fixtures.parse(CRD).key());
+    server.update(ADMIN, crd.edit(t -> ((ObjectNode) t.at("/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties"))
+        .set("evictionPolicy", Json.parse("{\"type\":\"string\",\"default\":\"lru\"}"))));
+    Resource read = server.get(ADMIN, stored.key());
+    assertThat(read.spec().path("evictionPolicy").asText()).isEqualTo("lru");
+    assertThat(read.resourceVersion()).as("no write: the stored object is defaulted as it is read").isEqualTo(stored.resourceVersion());
+    assertThat(server.list(ADMIN, ListRequest.all(stored.groupKind()).inNamespace("default")).items())
+        .singleElement().satisfies(item -> assertThat(item.spec().path("evictionPolicy").asText()).isEqualTo("lru"));
+    Resource unchanged = server.get(ADMIN, stored.key());
+    assertThat(unchanged.spec().path("replicas").asInt()).as("what was stored stays").isEqualTo(1);
   }
 }

@@ -102,6 +102,53 @@ public final class StructuralSchemas {
     return changed;
   }
 
+  /**
+   * Whether {@link #applyDefaults} would fill anything into {@code root}, found without copying it: a property
+   * with a {@code default} absent (or null, not nullable) under a present parent.
+   *
+   * @param root a custom resource
+   * @param schema its kind's {@code openAPIV3Schema}
+   * @return whether a default is missing
+   */
+  public static boolean missingDefaults(JsonNode root, JsonNode schema) {
+    for (Map.Entry<String, JsonNode> property : schema.path("properties").properties()) {
+      String name = property.getKey();
+      if (!name.equals("apiVersion") && !name.equals("kind") && !name.equals("metadata")
+          && hasDefaults(property.getValue()) && missing(root.get(name), property.getValue())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean missing(@Nullable JsonNode present, JsonNode schema) {
+    if (schema.has("default") && (present == null || (present.isNull() && !schema.path("nullable").asBoolean(false)))) {
+      return true;
+    }
+    if (present instanceof ObjectNode object) {
+      for (Map.Entry<String, JsonNode> property : schema.path("properties").properties()) {
+        if (hasDefaults(property.getValue()) && missing(object.get(property.getKey()), property.getValue())) {
+          return true;
+        }
+      }
+      JsonNode additional = schema.path("additionalProperties");
+      if (additional.isObject() && hasDefaults(additional)) {
+        for (JsonNode member : object) {
+          if (missing(member, additional)) {
+            return true;
+          }
+        }
+      }
+    } else if (present instanceof ArrayNode array && schema.path("items").isObject() && hasDefaults(schema.path("items"))) {
+      for (JsonNode item : array) {
+        if (item.isObject() && missing(item, schema.path("items"))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** Whether {@code schema} (or anything below it) declares a default: most schemas do not, and are skipped. */
   public static boolean hasDefaults(JsonNode schema) {
     if (schema.has("default")) {

@@ -71,7 +71,7 @@ public final class ApiServer {
     ClusterIps ips = new ClusterIps(cidr[0], Integer.parseInt(cidr[1]));
     this.writes = new Writes(this, store, new Uids(config.seed()), ips, new EscalationCheck(rbac, store),
         config.patchEngine());
-    this.reads = new Reads(this, store, watches);
+    this.reads = new Reads(this, store, watches, writes.decoding);
     this.bookmarkIntervalNanos = config.bookmarkInterval().toNanos();
     this.lastBookmarkNanos = ticker.nanoTime();
     this.eventTtl = new EventTtl(store, config.eventTtl().toNanos(), ticker::nanoTime);

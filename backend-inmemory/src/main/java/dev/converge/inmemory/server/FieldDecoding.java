@@ -7,6 +7,7 @@ import dev.converge.api.Resource;
 import dev.converge.api.ResourceType;
 import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.cel.ValidationRules;
+import dev.converge.inmemory.json.Trees;
 import dev.converge.inmemory.schema.FieldSchema;
 import dev.converge.inmemory.schema.SchemaCatalog;
 import dev.converge.inmemory.schema.StructuralSchemas;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -52,7 +54,7 @@ final class FieldDecoding {
   private final Map<GroupKind, Map<String, Compiled>> custom = new ConcurrentHashMap<>();
 
   private record Compiled(Resource crd, String version, FieldSchema schema, @Nullable JsonNode openApiV3Schema,
-      ValidationRules rules) {}
+      ValidationRules rules, boolean hasDefaults) {}
 
   FieldDecoding(ObjectStore store) {
     this.store = store;
@@ -151,6 +153,29 @@ final class FieldDecoding {
         ? List.of() : StructuralSchemas.validate(object, compiled.openApiV3Schema());
   }
 
+  /**
+   * How a read answers the stored objects of {@code storage} (a kind at its storage version): with the defaults of
+   * that version's schema which an object lacks filled in, as kube-apiserver's storage codec defaults what it
+   * decodes from etcd, so a default added to a CRD shows on objects stored before it without a write (and
+   * without a new {@code resourceVersion}); null when there is nothing to fill in (built-in kinds, schemas
+   * without defaults).
+   */
+  @Nullable UnaryOperator<Resource> readDefaults(ResourceType storage) {
+    Compiled compiled = custom(storage);
+    if (compiled == null || !compiled.hasDefaults() || compiled.openApiV3Schema() == null) {
+      return null;
+    }
+    JsonNode schema = compiled.openApiV3Schema();
+    return stored -> {
+      if (!StructuralSchemas.missingDefaults(stored.json(), schema)) {
+        return stored;
+      }
+      ObjectNode root = Trees.shallowCopy(stored.json());
+      StructuralSchemas.applyDefaults(root, schema);
+      return Resource.of(root);
+    };
+  }
+
   /** The CEL validation rules of a custom kind's served version; {@link ValidationRules#NONE} for other kinds. */
   ValidationRules rules(ResourceType type) {
     Compiled compiled = custom(type);
@@ -198,9 +223,9 @@ final class FieldDecoding {
       JsonNode schema = served.path("schema").path("openAPIV3Schema");
       if (served.path("name").asText().equals(version) && schema.isObject()) {
         return new Compiled(crd, version, FieldSchema.structural(schema, OBJECT_META), schema,
-            ValidationRules.compile(schema));
+            ValidationRules.compile(schema), StructuralSchemas.hasDefaults(schema));
       }
     }
-    return new Compiled(crd, version, FieldSchema.ANY, null, ValidationRules.NONE);
+    return new Compiled(crd, version, FieldSchema.ANY, null, ValidationRules.NONE, false);
   }
 }

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.Map;
 import java.util.NavigableMap;
 import org.jspecify.annotations.Nullable;
@@ -52,10 +53,13 @@ final class Reads {
   private final ObjectStore store;
   private final WatchHub watches;
 
-  Reads(ApiServer server, ObjectStore store, WatchHub watches) {
+  private final FieldDecoding decoding;
+
+  Reads(ApiServer server, ObjectStore store, WatchHub watches, FieldDecoding decoding) {
     this.server = server;
     this.store = store;
     this.watches = watches;
+    this.decoding = decoding;
   }
 
   Resource get(RequestContext ctx, ResourceType type, ResourceKey key) {
@@ -65,7 +69,8 @@ final class Reads {
       throw Errors.notFound(type, key.name());
     }
     ctx.returned(1);
-    return object;
+    UnaryOperator<Resource> defaults = decoding.readDefaults(server.type(type.groupKind()));
+    return defaults == null ? object : defaults.apply(object);
   }
 
   ListResult list(RequestContext ctx, ResourceType type, ListRequest request) {
@@ -106,6 +111,10 @@ final class Reads {
     }
     ctx.scanned(scanned);
     ctx.returned(items.size());
+    UnaryOperator<Resource> defaults = decoding.readDefaults(server.type(type.groupKind()));
+    if (defaults != null) {
+      items.replaceAll(defaults);
+    }
     return new ListResult(ImmutableList.copyOf(items), Long.toString(revision), next);
   }
 

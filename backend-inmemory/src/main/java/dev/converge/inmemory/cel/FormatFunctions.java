@@ -111,27 +111,13 @@ final class FormatFunctions {
   }
 
   static List<String> dns1123Subdomain(String value) {
-    List<String> errors = new ArrayList<>();
-    if (value.length() > 253) {
-      errors.add(maxLength(253));
-    }
-    if (!value.matches(DNS1123_SUBDOMAIN)) {
-      errors.add(regexError("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' "
-          + "or '.', and must start and end with an alphanumeric character", DNS1123_SUBDOMAIN, "example.com"));
-    }
-    return errors;
+    return bounded(value, 253, DNS1123_SUBDOMAIN, "a lowercase RFC 1123 subdomain must consist of lower case "
+        + "alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character", "example.com");
   }
 
   static List<String> dns1035Label(String value) {
-    List<String> errors = new ArrayList<>();
-    if (value.length() > 63) {
-      errors.add(maxLength(63));
-    }
-    if (!value.matches(DNS1035_LABEL)) {
-      errors.add(regexError("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with "
-          + "an alphabetic character, and end with an alphanumeric character", DNS1035_LABEL, "my-name", "abc-123"));
-    }
-    return errors;
+    return bounded(value, 63, DNS1035_LABEL, "a DNS-1035 label must consist of lower case alphanumeric characters or "
+        + "'-', start with an alphabetic character, and end with an alphanumeric character", "my-name", "abc-123");
   }
 
   private static final String QUALIFIED_NAME_MESSAGE =
@@ -166,13 +152,19 @@ final class FormatFunctions {
   }
 
   static List<String> labelValue(String value) {
+    return bounded(value, 63, LABEL_VALUE, "a valid label must be an empty string or consist of alphanumeric "
+        + "characters, '-', '_' or '.', and must start and end with an alphanumeric character", "MyValue", "my_value",
+        "12345");
+  }
+
+  /** apimachinery's usual pair: at most {@code max} characters, and the regex. */
+  private static List<String> bounded(String value, int max, String regex, String message, String... examples) {
     List<String> errors = new ArrayList<>();
-    if (value.length() > 63) {
-      errors.add(maxLength(63));
+    if (value.length() > max) {
+      errors.add(maxLength(max));
     }
-    if (!value.matches(LABEL_VALUE)) {
-      errors.add(regexError("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' "
-          + "or '.', and must start and end with an alphanumeric character", LABEL_VALUE, "MyValue", "my_value", "12345"));
+    if (!value.matches(regex)) {
+      errors.add(regexError(message, regex, examples));
     }
     return errors;
   }

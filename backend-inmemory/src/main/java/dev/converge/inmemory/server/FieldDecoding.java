@@ -13,6 +13,7 @@ import dev.converge.inmemory.schema.SchemaCatalog;
 import dev.converge.inmemory.schema.StructuralSchemas;
 import dev.converge.inmemory.store.ObjectStore;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,7 +44,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Built-in kinds are checked against the bundled {@link SchemaCatalog}, the fields of their Go types;
  * custom resources against the {@code openAPIV3Schema} of the CRD's version, as structural pruning reads it.
  * A kind with neither (a CRD without a schema) keeps every field. The same schema gives a custom resource its
- * defaults, its validation ({@link #applyCustomDefaults}, {@link #validateCustom}) and its CEL rules ({@link #rules}).
+ * defaults and its validation, CEL rules included ({@link #applyCustomDefaults}, {@link #validateCustom}).
  */
 final class FieldDecoding {
   static final GroupKind CRD = GroupKind.of("apiextensions.k8s.io", "CustomResourceDefinition");
@@ -144,13 +145,25 @@ final class FieldDecoding {
   }
 
   /**
-   * The causes of a 422 for a custom resource that its CRD version's schema refuses (types, enums, bounds,
-   * required fields: {@link StructuralSchemas#validate}); empty for a valid one and for built-in kinds.
+   * The causes of a 422 for a custom resource that its CRD version refuses: its schema's (types, enums, bounds,
+   * required fields: {@link StructuralSchemas#validate}), then, unless those stop them, its CEL rules' ({@link
+   * ValidationRules#validate}, whose ratcheted failures go to {@code warnings}); empty for a valid one and for
+   * built-in kinds. {@code old} is the object an update replaces, or null.
    */
-  List<String> validateCustom(ResourceType type, JsonNode object) {
+  List<String> validateCustom(ResourceType type, JsonNode object, @Nullable JsonNode old, Consumer<String> warnings) {
     Compiled compiled = custom(type);
-    return compiled == null || compiled.openApiV3Schema() == null
-        ? List.of() : StructuralSchemas.validate(object, compiled.openApiV3Schema());
+    if (compiled == null || compiled.openApiV3Schema() == null) {
+      return List.of();
+    }
+    List<String> causes = StructuralSchemas.validate(object, compiled.openApiV3Schema());
+    ValidationRules.Outcome rules = compiled.rules().validate(object, old, causes);
+    rules.warnings().forEach(warnings);
+    if (rules.errors().isEmpty()) {
+      return causes;
+    }
+    List<String> all = new ArrayList<>(causes);
+    all.addAll(rules.errors());
+    return all;
   }
 
   /**
@@ -174,12 +187,6 @@ final class FieldDecoding {
       StructuralSchemas.applyDefaults(root, schema);
       return Resource.of(root);
     };
-  }
-
-  /** The CEL validation rules of a custom kind's served version; {@link ValidationRules#NONE} for other kinds. */
-  ValidationRules rules(ResourceType type) {
-    Compiled compiled = custom(type);
-    return compiled == null ? ValidationRules.NONE : compiled.rules();
   }
 
   /**

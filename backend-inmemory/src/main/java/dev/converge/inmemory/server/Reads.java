@@ -69,7 +69,8 @@ final class Reads {
       throw Errors.notFound(type, key.name());
     }
     ctx.returned(1);
-    UnaryOperator<Resource> defaults = decoding.readDefaults(server.type(type.groupKind()));
+    // type is the kind at its storage version here (ApiServer.get): the version whose defaults a read applies.
+    UnaryOperator<Resource> defaults = decoding.readDefaults(type);
     return defaults == null ? object : defaults.apply(object);
   }
 

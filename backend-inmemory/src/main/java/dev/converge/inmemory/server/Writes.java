@@ -13,7 +13,6 @@ import dev.converge.api.ResourceType;
 import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.admission.AdmissionRequest;
 import dev.converge.inmemory.admission.Operation;
-import dev.converge.inmemory.cel.ValidationRules;
 import dev.converge.inmemory.defaults.CoreDefaults;
 import dev.converge.inmemory.defaults.Defaulting;
 import dev.converge.inmemory.defaults.WorkloadDefaults;
@@ -409,13 +408,10 @@ final class Writes {
     List<String> causes = subresource.isEmpty()
         ? Validation.validate(type, object, old)
         : Validation.validateSubresource(type, object, old);
-    List<String> custom = decoding.validateCustom(type, object);
-    ValidationRules.Outcome rules = decoding.rules(type).validate(object, old == null ? null : old.json(), custom);
-    rules.warnings().forEach(warnings);
-    if (!custom.isEmpty() || !rules.errors().isEmpty()) {
+    List<String> custom = decoding.validateCustom(type, object, old == null ? null : old.json(), warnings);
+    if (!custom.isEmpty()) {
       causes = new ArrayList<>(causes);
       causes.addAll(custom);
-      causes.addAll(rules.errors());
     }
     if (!causes.isEmpty()) {
       throw Errors.invalid(type, object.path("metadata").path("name").asText(), causes);

@@ -3,20 +3,44 @@ package dev.converge.inmemory.admission;
 import com.google.common.collect.ImmutableList;
 import dev.converge.api.Resource;
 import dev.converge.api.backend.BackendException;
+import dev.converge.inmemory.store.ObjectCache;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
- * The registered plugins, in registration order: mutating ones run first (each sees the previous one's
- * result), then validating ones (each sees the final object). A denial fails the request with 403 and
- * {@code admission webhook "<name>" denied the request: <message>}, as kube-apiserver reports webhook
- * denials ({@code webhookerrors.ToStatusErr}).
+ * Admission, in kube-apiserver's order: the registered mutating plugins in registration order (each sees the
+ * previous one's result), then the mutating webhooks the cluster's {@code MutatingWebhookConfiguration}s
+ * configure; then, after the server's own validation, the registered validating plugins and the validating
+ * webhooks of the {@code ValidatingWebhookConfiguration}s ({@link WebhookDispatch}). A plugin's denial fails the
+ * request with 403 and {@code admission webhook "<name>" denied the request: <message>}, as kube-apiserver
+ * reports webhook denials ({@code webhookerrors.ToStatusErr}); a configured webhook's denial carries the code
+ * its answer gives.
+ *
+ * <p>Configured webhooks are answered by the {@link WebhookEndpoint}s registered with {@link #endpoints()}.
  */
 public final class AdmissionChain {
   private final List<AdmissionPlugin.Mutating> mutating = new CopyOnWriteArrayList<>();
   private final List<AdmissionPlugin.Validating> validating = new CopyOnWriteArrayList<>();
+  private final WebhookEndpoints endpoints = new WebhookEndpoints();
+  private final WebhookDispatch webhooks;
+
+  /**
+   * A chain whose configured webhooks are read from {@code cache}.
+   *
+   * @param cache the server's store, read under its lock at every request
+   * @param uids the source of each review's {@code uid}
+   */
+  public AdmissionChain(ObjectCache cache, Supplier<String> uids) {
+    this.webhooks = new WebhookDispatch(cache, endpoints, uids);
+  }
+
+  /** The in-process servers that answer the configured webhooks. */
+  public WebhookEndpoints endpoints() {
+    return endpoints;
+  }
 
   /** Adds {@code plugin} at the end of its phase. */
   public AdmissionChain register(AdmissionPlugin plugin) {
@@ -40,13 +64,12 @@ public final class AdmissionChain {
     return ImmutableList.copyOf(names);
   }
 
-  /** Whether no plugin is registered (the server then skips building admission requests). */
+  /**
+   * Whether no plugin is registered and no webhook configured (the server then skips building admission
+   * requests).
+   */
   public boolean isEmpty() {
-    return mutating.isEmpty() && validating.isEmpty();
-  }
-
-  public boolean hasMutating() {
-    return !mutating.isEmpty();
+    return mutating.isEmpty() && validating.isEmpty() && !webhooks.configured();
   }
 
   /**
@@ -57,9 +80,6 @@ public final class AdmissionChain {
    */
   public Resource mutate(AdmissionRequest request, Consumer<String> warnings) {
     Resource object = java.util.Objects.requireNonNull(request.object(), "mutating admission needs an object");
-    if (mutating.isEmpty()) {
-      return object;
-    }
     AdmissionRequest current = request;
     for (AdmissionPlugin.Mutating plugin : mutating) {
       if (!plugin.handles(current)) {
@@ -72,14 +92,28 @@ public final class AdmissionChain {
       }
       Resource patched = verdict.patched();
       if (patched != null) {
-        if (!patched.key().equals(object.key())) {
-          throw new BackendException.Unavailable(500, "Internal error occurred: admission plugin \"" + plugin.name()
-              + "\" changed the object's identity from " + object.key() + " to " + patched.key(), java.time.Duration.ZERO);
-        }
-        current = current.withObject(patched);
+        current = current.withObject(sameIdentity("admission plugin \"" + plugin.name() + "\"", object, patched));
       }
     }
-    return current.object();
+    Resource afterWebhooks = webhooks.mutate(current, warnings);
+    return afterWebhooks == null || afterWebhooks == current.object() ? current.object()
+        : sameIdentity("a mutating admission webhook", object, afterWebhooks);
+  }
+
+  private static Resource sameIdentity(String who, Resource object, Resource patched) {
+    if (!patched.key().equals(object.key())) {
+      throw new BackendException.Unavailable(500, "Internal error occurred: " + who
+          + " changed the object's identity from " + object.key() + " to " + patched.key(), java.time.Duration.ZERO);
+    }
+    return patched;
+  }
+
+  /**
+   * Mutating admission of a delete: the mutating webhooks that match it are called and may deny it (there is
+   * no object to change). Registered mutating plugins do not take part in deletes.
+   */
+  public void mutateDelete(AdmissionRequest request, Consumer<String> warnings) {
+    webhooks.mutate(request, warnings);
   }
 
   /**
@@ -98,6 +132,7 @@ public final class AdmissionChain {
         throw denied(plugin, verdict);
       }
     }
+    webhooks.validate(request, warnings);
   }
 
   private static BackendException.Forbidden denied(AdmissionPlugin plugin, Verdict verdict) {

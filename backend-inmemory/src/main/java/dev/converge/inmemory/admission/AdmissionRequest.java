@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
  * @param identity who makes the request
  * @param object the object to be stored (defaulted, and as changed by earlier mutating plugins); null for delete
  * @param oldObject the stored object for update and delete; null for create
+ * @param dryRun whether the request is a dry run ({@code dryRun=All}): admission runs, nothing is stored
  */
 public record AdmissionRequest(
     Operation operation,
@@ -27,10 +28,17 @@ public record AdmissionRequest(
     String name,
     Identity identity,
     @Nullable Resource object,
-    @Nullable Resource oldObject) {
+    @Nullable Resource oldObject,
+    boolean dryRun) {
+
+  /** A request that is not a dry run. */
+  public AdmissionRequest(Operation operation, GroupKind kind, String resource, String subresource, String namespace,
+      String name, Identity identity, @Nullable Resource object, @Nullable Resource oldObject) {
+    this(operation, kind, resource, subresource, namespace, name, identity, object, oldObject, false);
+  }
 
   /** This request with {@code replacement} as the object (the chain passes each plugin's result on). */
   public AdmissionRequest withObject(Resource replacement) {
-    return new AdmissionRequest(operation, kind, resource, subresource, namespace, name, identity, replacement, oldObject);
+    return new AdmissionRequest(operation, kind, resource, subresource, namespace, name, identity, replacement, oldObject, dryRun);
   }
 }

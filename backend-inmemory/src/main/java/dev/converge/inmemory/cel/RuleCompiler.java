@@ -364,7 +364,7 @@ final class RuleCompiler {
   }
 
   /** cel-go's strings extension at version 2, as Kubernetes 1.29+ declares it: no {@code reverse} (version 3). */
-  private static final CelStringExtensions STRINGS_V2 = CelExtensions.strings(
+  static final CelStringExtensions STRINGS_V2 = CelExtensions.strings(
       CelStringExtensions.Function.CHAR_AT, CelStringExtensions.Function.INDEX_OF, CelStringExtensions.Function.JOIN,
       CelStringExtensions.Function.LAST_INDEX_OF, CelStringExtensions.Function.LOWER_ASCII,
       CelStringExtensions.Function.QUOTE, CelStringExtensions.Function.REPLACE, CelStringExtensions.Function.SPLIT,

@@ -47,7 +47,7 @@ public final class ApiServer {
   private final ObjectStore store;
   private final WatchHub watches;
   private final RbacAuthorizer rbac;
-  private final AdmissionChain admission = new AdmissionChain();
+  private final AdmissionChain admission;
   private final RequestLog requests = new RequestLog();
   private final List<RequestInterceptor> interceptors;
   private final Writes writes;
@@ -66,6 +66,8 @@ public final class ApiServer {
     this.watches = new WatchHub(config.dispatcher());
     this.watches.setFaults(config.watchFaults());
     this.rbac = new RbacAuthorizer(store);
+    // Review uids come from their own stream, so that calling webhooks leaves the objects' uids as they were.
+    this.admission = new AdmissionChain(store, new Uids(config.seed() ^ 0x61646d697373696fL)::next);
     this.interceptors = new CopyOnWriteArrayList<>(config.interceptors());
     String[] cidr = config.serviceCidr().split("/");
     ClusterIps ips = new ClusterIps(cidr[0], Integer.parseInt(cidr[1]));

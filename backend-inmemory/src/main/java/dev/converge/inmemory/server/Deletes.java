@@ -39,8 +39,10 @@ final class Deletes {
     Resource old = writes.require(type, key);
     preconditions(type, old, params);
     if (!writes.server.admission().isEmpty()) {
-      writes.server.admission().validate(new AdmissionRequest(Operation.DELETE, type.groupKind(), type.plural(), "",
-          old.namespace(), old.name(), ctx.info().identity(), null, old), ctx::warn);
+      AdmissionRequest request = new AdmissionRequest(Operation.DELETE, type.groupKind(), type.plural(), "",
+          old.namespace(), old.name(), ctx.info().identity(), null, old, ctx.dryRun());
+      writes.server.admission().mutateDelete(request, ctx::warn);
+      writes.server.admission().validate(request, ctx::warn);
     }
     boolean namespace = type.groupKind().equals(Writes.NAMESPACE);
     if (namespace && old.isBeingDeleted()) {

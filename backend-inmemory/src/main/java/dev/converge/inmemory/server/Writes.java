@@ -386,7 +386,7 @@ final class Writes {
     }
     Resource object = Resource.of(root);
     AdmissionRequest request = new AdmissionRequest(operation, type.groupKind(), type.plural(), subresource,
-        object.namespace(), object.name(), ctx.info().identity(), object, old);
+        object.namespace(), object.name(), ctx.info().identity(), object, old, ctx.dryRun());
     Resource mutated = server.admission().mutate(request, sink);
     ObjectNode result = Trees.shallowCopy(mutated.json());
     if (mutated != object) {

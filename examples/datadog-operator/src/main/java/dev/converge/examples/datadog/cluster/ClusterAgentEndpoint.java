@@ -12,8 +12,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Where a webhook's {@code clientConfig.service} leads, read live from the server: the Service, and behind it
- * the Cluster Agent Deployment that serves the admission endpoints, or why nothing answers.
+ * The Cluster Agent behind a Service, read live from the server, when it answers.
  *
  * <p>kube-apiserver resolves a webhook Service to its cluster IP (the default {@code ClusterIPServiceResolver},
  * without {@code --enable-aggregator-routing}) and dials it; kube-proxy then forwards to a ready pod that the
@@ -22,37 +21,27 @@ import org.jspecify.annotations.Nullable;
  * selects has an available replica and runs the admission controller ({@value
  * DatadogAdmissionConfig#ENV_ENABLED}{@code =true}). What it injects comes from that Deployment's environment,
  * as the Cluster Agent reads its own configuration.
- *
- * @param mutator the Cluster Agent's answer, when it is reachable
- * @param failure why the call fails ({@code dial tcp 10.96.0.12:443: connect: connection refused}), when it is not
  */
-record ClusterAgentEndpoint(@Nullable AdmissionMutator mutator, String failure) {
-  private static final GroupKind SERVICE = GroupKind.of("", "Service");
+final class ClusterAgentEndpoint {
   private static final GroupKind DEPLOYMENT = GroupKind.of("apps", "Deployment");
 
-  /** The endpoint behind {@code serviceRef} ({@code {namespace, name, port}}) as the server holds things now. */
-  static ClusterAgentEndpoint resolve(JsonNode serviceRef, ObjectCache cache) {
-    String namespace = serviceRef.path("namespace").asText();
-    String name = serviceRef.path("name").asText();
-    Resource service = cache.get(SERVICE, namespace, name);
-    if (service == null) {
-      // The service lister's NotFound, as the resolver returns it.
-      return new ClusterAgentEndpoint(null, "service \"" + name + "\" not found");
-    }
+  private ClusterAgentEndpoint() {}
+
+  /** The Cluster Agent's admission endpoints behind {@code service}, or null when no Cluster Agent answers there. */
+  static @Nullable AdmissionMutator resolve(Resource service, ObjectCache cache) {
     LabelSelector selector = LabelSelector.matchLabels(stringMap(service.spec().path("selector")));
-    if (!selector.isEverything()) {
-      for (Resource deployment : cache.inNamespace(DEPLOYMENT, namespace).values()) {
-        Map<String, String> env = admissionEnv(deployment);
-        if (selector.matches(stringMap(deployment.at("spec.template.metadata.labels")))
-            && deployment.status().path("availableReplicas").asInt(0) > 0
-            && "true".equals(env.get(DatadogAdmissionConfig.ENV_ENABLED))) {
-          return new ClusterAgentEndpoint(new AdmissionMutator(DatadogAdmissionConfig.fromClusterAgentEnv(namespace, env)), "");
-        }
+    if (selector.isEverything()) {
+      return null;
+    }
+    for (Resource deployment : cache.inNamespace(DEPLOYMENT, service.namespace()).values()) {
+      Map<String, String> env = admissionEnv(deployment);
+      if (selector.matches(stringMap(deployment.at("spec.template.metadata.labels")))
+          && deployment.status().path("availableReplicas").asInt(0) > 0
+          && "true".equals(env.get(DatadogAdmissionConfig.ENV_ENABLED))) {
+        return new AdmissionMutator(DatadogAdmissionConfig.fromClusterAgentEnv(service.namespace(), env));
       }
     }
-    int port = serviceRef.path("port").asInt(443);
-    return new ClusterAgentEndpoint(null,
-        "dial tcp " + service.spec().path("clusterIP").asText() + ":" + port + ": connect: connection refused");
+    return null;
   }
 
   /** The literal environment of the pod template's container that runs the admission controller, if any. */

@@ -1,4 +1,4 @@
-package dev.converge.examples.datadog.cluster;
+package dev.converge.inmemory.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,10 +9,10 @@ import org.junit.jupiter.api.Test;
  * kube-apiserver's matching of a webhook rule's {@code resources} against a resource and subresource
  * ({@code k8s.io/apiserver/pkg/admission/plugin/webhook/predicates/rules}).
  */
-class WebhookMatcherTest {
+class WebhookRulesTest {
 
   private static boolean matches(String patterns, String resource, String subresource) {
-    return WebhookMatcher.resourceMatches(Json.parse(patterns), resource, subresource);
+    return WebhookRules.resourceMatches(Json.parse(patterns), resource, subresource);
   }
 
   @Test

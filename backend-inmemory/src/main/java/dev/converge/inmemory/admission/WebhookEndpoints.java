@@ -1,0 +1,115 @@
+package dev.converge.inmemory.admission;
+
+import dev.converge.api.Resource;
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The webhook servers an embedding runs in process, by the address a webhook configuration names: a Service
+ * ({@code clientConfig.service}, any port and path) or the scheme, host and port of a URL ({@code
+ * clientConfig.url}). A Service no endpoint is registered for is offered to the {@linkplain #services
+ * resolvers}, which find a server by what the Service selects, as kube-proxy forwards to the pods behind it.
+ * What nothing answers for fails as a call to an address nothing listens on fails, and the webhook's {@code
+ * failurePolicy} decides.
+ */
+public final class WebhookEndpoints {
+  /** Finds the server behind a Service, as the cluster's network would. */
+  @FunctionalInterface
+  public interface ServiceResolver {
+    /**
+     * The server that answers at {@code service}, or null when this resolver knows none there.
+     *
+     * @param service the Service a webhook names, as stored
+     * @return the endpoint, or null
+     */
+    @Nullable WebhookEndpoint resolve(Resource service);
+  }
+
+  private final Map<String, WebhookEndpoint> byAddress = new ConcurrentHashMap<>();
+  private final List<ServiceResolver> resolvers = new CopyOnWriteArrayList<>();
+
+  /** Serves the webhooks whose {@code clientConfig.service} is {@code namespace/name}, on every port and path. */
+  public WebhookEndpoints service(String namespace, String name, WebhookEndpoint endpoint) {
+    byAddress.put(serviceKey(namespace, name), endpoint);
+    return this;
+  }
+
+  /**
+   * Serves the webhooks whose {@code clientConfig.url} has the scheme, host and port of {@code url} (its path
+   * is ignored here: the endpoint gets each call's path).
+   *
+   * @throws IllegalArgumentException if {@code url} is not an absolute URL with a host
+   */
+  public WebhookEndpoints url(String url, WebhookEndpoint endpoint) {
+    String key = urlKey(url);
+    if (key == null) {
+      throw new IllegalArgumentException("not an absolute URL with a host: " + url);
+    }
+    byAddress.put(key, endpoint);
+    return this;
+  }
+
+  /**
+   * Adds a resolver, asked in the order added for Services no endpoint is registered for. Resolvers run under
+   * the server's lock and may read {@code ApiServer.cache()}.
+   */
+  public WebhookEndpoints services(ServiceResolver resolver) {
+    resolvers.add(resolver);
+    return this;
+  }
+
+  /** Stops serving {@code namespace/name}; returns whether an endpoint was registered. */
+  public boolean removeService(String namespace, String name) {
+    return byAddress.remove(serviceKey(namespace, name)) != null;
+  }
+
+  /** Stops serving the address of {@code url}; returns whether an endpoint was registered. */
+  public boolean removeUrl(String url) {
+    String key = urlKey(url);
+    return key != null && byAddress.remove(key) != null;
+  }
+
+  @Nullable WebhookEndpoint forService(Resource service) {
+    WebhookEndpoint registered = byAddress.get(serviceKey(service.namespace(), service.name()));
+    if (registered != null) {
+      return registered;
+    }
+    for (ServiceResolver resolver : resolvers) {
+      WebhookEndpoint found = resolver.resolve(service);
+      if (found != null) {
+        return found;
+      }
+    }
+    return null;
+  }
+
+  @Nullable WebhookEndpoint forUrl(String url) {
+    String key = urlKey(url);
+    return key == null ? null : byAddress.get(key);
+  }
+
+  private static String serviceKey(String namespace, String name) {
+    return "service:" + namespace + "/" + name;
+  }
+
+  /** {@code scheme://host:port}, the port made explicit; null for what is not an absolute URL with a host. */
+  static @Nullable String urlKey(String url) {
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (java.net.URISyntaxException e) {
+      return null;
+    }
+    if (uri.getScheme() == null || uri.getHost() == null) {
+      return null;
+    }
+    String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+    int port = uri.getPort() >= 0 ? uri.getPort() : scheme.equals("http") ? 80 : 443;
+    return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + ":" + port;
+  }
+}

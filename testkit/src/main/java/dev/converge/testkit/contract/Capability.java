@@ -43,5 +43,10 @@ public enum Capability {
   /** Requests as another identity, authorized by RBAC: needs {@link BackendFixture#backendAs(String)}. */
   IDENTITIES,
   /** Failing the next request with a chosen code: needs {@link BackendFixture#failNextRequest}. */
-  FAULT_INJECTION
+  FAULT_INJECTION,
+  /**
+   * Admission webhooks: the Mutating/ValidatingWebhookConfigurations stored in the cluster are called for the
+   * requests they match, and their {@code failurePolicy} decides when nothing answers.
+   */
+  ADMISSION_WEBHOOKS
 }

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Typed errors: an invalid object is {@code Invalid} (422) with a cause per field and nothing stored; a
  * request the identity may not make is {@code Forbidden} (403); a server error (500) and throttling (429, with
- * its {@code Retry-After}) are retryable {@code Unavailable}s, and the request after them succeeds.
+ * its {@code Retry-After}) are retryable {@code Unavailable}s, and the request after them succeeds; a webhook
+ * that nothing answers fails the writes it matches with 500 under {@code failurePolicy: Fail}.
  */
 public interface ErrorContract extends ContractSupport {
 
@@ -70,5 +71,40 @@ public interface ErrorContract extends ContractSupport {
     assertThat(throttled.code()).isEqualTo(429);
     assertThat(throttled.retryAfter()).isEqualTo(Duration.ofSeconds(3));
     assertThat(throttled.isRetryable()).isTrue();
+  }
+
+  /**
+   * The datadog pitfall "a leftover mutating webhook blocking all pod creation": a webhook whose server is gone
+   * (here a loopback port nothing listens on) refuses what it matches with 500 while its failure policy is
+   * {@code Fail}, and lets it through once the policy is {@code Ignore}. The webhook matches only this test's
+   * namespace, by the {@code kubernetes.io/metadata.name} label every namespace carries.
+   */
+  @Test
+  default void aWebhookNothingAnswers_failsTheWritesItMatches_underFail_andLetsThemThroughUnderIgnore() {
+    requires(Capability.ADMISSION_WEBHOOKS);
+    String name = ns() + ".contract.converge.dev";
+    Resource webhook = leftoverWebhook(name, "Fail");
+    put(webhook);
+    try {
+      BackendException.Unavailable failed = failure(BackendException.Unavailable.class, () -> put(configMap("blocked", "k", "1")));
+      assertThat(failed.code()).isEqualTo(500);
+      assertThat(failed.getMessage()).contains("Internal error occurred: failed calling webhook \"" + name + "\": "
+          + "failed to call webhook: Post \"https://127.0.0.1:1/mutate?timeout=10s\": dial tcp 127.0.0.1:1");
+      assertThat(exists(configMapKey("blocked"))).isFalse();
+      put(leftoverWebhook(name, "Ignore"));
+      assertThat(put(configMap("blocked", "k", "1")).json().path("data").path("k").asText()).isEqualTo("1");
+    } finally {
+      backend().delete(webhook.key(), dev.converge.api.backend.DeleteOptions.background());
+    }
+  }
+
+  private Resource leftoverWebhook(String name, String failurePolicy) {
+    return Resource.of(dev.converge.api.Json.parse("""
+        {"apiVersion":"admissionregistration.k8s.io/v1","kind":"MutatingWebhookConfiguration","metadata":{"name":"%s"},
+         "webhooks":[{"name":"%s","admissionReviewVersions":["v1"],"sideEffects":"None","failurePolicy":"%s",
+           "clientConfig":{"url":"https://127.0.0.1:1/mutate"},
+           "namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"%s"}},
+           "rules":[{"operations":["CREATE"],"apiGroups":[""],"apiVersions":["v1"],"resources":["configmaps"]}]}]}"""
+        .formatted(name, name, failurePolicy, ns())));
   }
 }

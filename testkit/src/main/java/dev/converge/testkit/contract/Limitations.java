@@ -41,5 +41,6 @@ public final class Limitations {
       .put(Capability.VALIDATION, "fabric8 CRUD mock: no validation; any object is stored")
       .put(Capability.IDENTITIES, "fabric8 CRUD mock: no authentication or RBAC")
       .put(Capability.FAULT_INJECTION, "fabric8 CRUD mock: cannot be told to fail a request")
+      .put(Capability.ADMISSION_WEBHOOKS, "fabric8 CRUD mock: no admission; webhook configurations are stored and never called")
       .buildOrThrow();
 }

@@ -406,6 +406,33 @@ class KubectlIT {
     assertThat(invalid.err()).contains("The Quota \"q\" is invalid: spec: Invalid value: \"object\": min must not exceed max");
   }
 
+  @Test
+  @Order(18)
+  void aLeftoverWebhook_blocksWhatItMatches_untilItIsRemoved() throws Exception {
+    kubectl("create", "namespace", "guarded");
+    Path webhook = dir.resolve("leftover-webhook.yaml");
+    Files.writeString(webhook, """
+        apiVersion: admissionregistration.k8s.io/v1
+        kind: MutatingWebhookConfiguration
+        metadata: {name: leftover}
+        webhooks:
+          - name: inject.leftover.example.com
+            admissionReviewVersions: [v1]
+            sideEffects: None
+            clientConfig: {service: {namespace: guarded, name: gone, path: /inject}}
+            namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: guarded}}
+            rules: [{operations: [CREATE], apiGroups: [""], apiVersions: [v1], resources: [configmaps]}]
+        """);
+    kubectl("apply", "-f", webhook.toString());
+    Result blocked = kubectlAllowingFailure("create", "configmap", "settings", "-n", "guarded", "--from-literal=a=1");
+    assertThat(blocked.exitCode()).isEqualTo(1);
+    assertThat(blocked.err()).contains("Internal error occurred: failed calling webhook \"inject.leftover.example.com\": "
+        + "failed to call webhook: Post \"https://gone.guarded.svc:443/inject?timeout=10s\": service \"gone\" not found");
+    kubectl("delete", "mutatingwebhookconfiguration", "leftover");
+    assertThat(kubectl("create", "configmap", "settings", "-n", "guarded", "--from-literal=a=1").out())
+        .isEqualTo("configmap/settings created\n");
+  }
+
   /**
    * A namespaced CRD with one version, {@code v1}, whose schema has an object {@code spec} described by {@code
    * specSchema} (YAML, as if at the top level).

@@ -202,21 +202,16 @@ class AdmissionWebhooksTest {
   }
 
   @Test
-  void aDryRun_isRefusedByAWebhookWithSideEffects_andSentToOneWithout() {
-    serve((path, review) -> AdmissionReviews.allow(review));
-    server.create(ADMIN, Resource.of(Json.parse("""
-        {"apiVersion":"admissionregistration.k8s.io/v1","kind":"ValidatingWebhookConfiguration","metadata":{"name":"audit"},
-         "webhooks":[{"name":"audit.example.com","admissionReviewVersions":["v1"],"sideEffects":"Some",
-           "clientConfig":{"service":{"namespace":"hooks","name":"webhooks"}},
-           "rules":[{"operations":["CREATE"],"apiGroups":[""],"apiVersions":["v1"],"resources":["configmaps"]}]}]}""")));
+  void aDryRun_reachesTheWebhooks_markedAsOne_andStoresNothing() {
+    // v1 admits only sideEffects None and NoneOnDryRun, so every stored webhook is called on dry runs too.
+    serve(labelling("seen", "yes"));
+    configure("MutatingWebhookConfiguration", "label", "/label", "");
 
-    assertThatThrownBy(() -> server.create(ADMIN, Fixtures.configMap("default", "app", "1"), WriteOptions.defaults().withDryRun(true)))
-        .isInstanceOfSatisfying(BackendException.Invalid.class, e -> assertThat(e.code()).isEqualTo(400))
-        .hasMessage("admission webhook \"audit.example.com\" does not support dry run");
-    assertThat(reviews).isEmpty();
+    Resource answer = server.create(ADMIN, Fixtures.configMap("default", "app", "1"), WriteOptions.defaults().withDryRun(true));
 
-    server.create(ADMIN, Fixtures.configMap("default", "app", "1"));
-    assertThat(reviews).singleElement().satisfies(r -> assertThat(r.path("request").path("dryRun").asBoolean()).isFalse());
+    assertThat(answer.labels()).containsEntry("seen", "yes");
+    assertThat(reviews).singleElement().satisfies(r -> assertThat(r.path("request").path("dryRun").asBoolean()).isTrue());
+    assertThat(cluster.backend().get(ResourceKey.parse("ConfigMap/default/app"))).isEmpty();
   }
 
   @Test
@@ -256,6 +251,30 @@ class AdmissionWebhooksTest {
     server.delete(ADMIN, ResourceKey.parse("admissionregistration.k8s.io/ValidatingWebhookConfiguration/everything"),
         DeleteParams.defaults());
     assertThat(server.create(ADMIN, Fixtures.configMap("default", "app", "1")).name()).isEqualTo("app");
+  }
+
+  @Test
+  void aConfigurationAClusterRefuses_isRefused_withKubeApiserversCauses() {
+    assertThatThrownBy(() -> server.create(ADMIN, Resource.of(Json.parse("""
+        {"apiVersion":"admissionregistration.k8s.io/v1","kind":"MutatingWebhookConfiguration","metadata":{"name":"sloppy"},
+         "webhooks":[{"name":"short.example","timeoutSeconds":31,"failurePolicy":"Maybe",
+           "clientConfig":{"url":"https://hooks.example.com/","service":{"namespace":"hooks","name":"webhooks"}},
+           "matchConditions":[{"name":"typo","expression":"objekt.metadata.name == 'x'"}],
+           "rules":[{"operations":["CREATE"],"apiGroups":[""],"apiVersions":["v1"],"resources":["configmaps"]}]},
+          {"name":"fine.hooks.example.com","admissionReviewVersions":["v2"],"sideEffects":"Some",
+           "clientConfig":{"url":"https://hooks.example.com/"}}]}"""))))
+        .isInstanceOfSatisfying(BackendException.Invalid.class, e -> assertThat(e.causes()).containsExactly(
+            "webhooks[0].name: Invalid value: \"short.example\": should be a domain with at least three segments separated by dots",
+            "webhooks[0].admissionReviewVersions: Required value: must specify one of v1, v1beta1",
+            "webhooks[0].sideEffects: Required value: must specify one of None, NoneOnDryRun",
+            "webhooks[0].timeoutSeconds: Invalid value: 31: the timeout value must be between 1 and 30 seconds",
+            "webhooks[0].failurePolicy: Unsupported value: \"Maybe\": supported values: \"Fail\", \"Ignore\"",
+            "webhooks[0].clientConfig: Required value: exactly one of url or service is required",
+            "webhooks[0].matchConditions[0].expression: Invalid value: \"objekt.metadata.name == 'x'\": compilation failed: "
+                + "ERROR: <input>:1:1: undeclared reference to 'objekt' (in container '')\n | objekt.metadata.name == 'x'\n | ^",
+            "webhooks[1].admissionReviewVersions: Invalid value: []string{\"v2\"}: must include at least one of v1, v1beta1",
+            "webhooks[1].sideEffects: Unsupported value: \"Some\": supported values: \"None\", \"NoneOnDryRun\""));
+    assertThat(cluster.backend().get(ResourceKey.parse("admissionregistration.k8s.io/MutatingWebhookConfiguration/sloppy"))).isEmpty();
   }
 
   @Test

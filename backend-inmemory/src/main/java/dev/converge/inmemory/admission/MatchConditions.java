@@ -1,15 +1,14 @@
 package dev.converge.inmemory.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.converge.api.Json;
-import dev.converge.api.Resource;
 import dev.converge.inmemory.cel.AdmissionExpression;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A webhook's {@code matchConditions} ({@code k8s.io/apiserver/pkg/admission/plugin/webhook/matchconditions}):
@@ -21,18 +20,19 @@ final class MatchConditions {
   private final Map<String, Object> compiled = new ConcurrentHashMap<>();
 
   /**
-   * Whether every condition holds.
+   * Whether every condition holds for the review's {@code request} (its {@code object} and {@code oldObject} are
+   * the variables of the same names, at the version the webhook asked for).
    *
    * @throws Failed when one does not compile or fails to evaluate and none is false
    */
-  boolean match(JsonNode conditions, AdmissionRequest request, String version) {
+  boolean match(JsonNode conditions, JsonNode reviewRequest) {
     if (!conditions.isArray() || conditions.isEmpty()) {
       return true;
     }
     Map<String, JsonNode> values = new HashMap<>(4);
-    values.put("object", json(request.object()));
-    values.put("oldObject", json(request.oldObject()));
-    values.put("request", requestValue(request, version));
+    values.put("object", reviewRequest.path("object"));
+    values.put("oldObject", reviewRequest.path("oldObject"));
+    values.put("request", requestVariable(reviewRequest));
     List<String> errors = new ArrayList<>();
     for (JsonNode condition : conditions) {
       String expression = condition.path("expression").asText();
@@ -75,29 +75,19 @@ final class MatchConditions {
     }
   }
 
-  private static JsonNode json(@Nullable Resource object) {
-    return object == null ? Json.nodes().nullNode() : object.json();
-  }
 
-  /** {@code request}: the review's request without the objects, as the conditions see it. */
-  private static JsonNode requestValue(AdmissionRequest request, String version) {
-    var value = Json.object();
-    value.putObject("kind").put("group", request.kind().group()).put("version", version)
-        .put("kind", request.kind().kind());
-    value.putObject("resource").put("group", request.kind().group()).put("version", version)
-        .put("resource", request.resource());
-    value.put("subResource", request.subresource());
-    value.set("requestKind", value.get("kind"));
-    value.set("requestResource", value.get("resource"));
-    value.put("requestSubResource", request.subresource());
-    value.put("name", request.name());
-    value.put("namespace", request.namespace());
-    value.put("operation", request.operation().name());
-    var user = value.putObject("userInfo");
-    user.put("username", request.identity().name());
-    var groups = user.putArray("groups");
-    request.identity().groups().forEach(groups::add);
-    value.put("dryRun", request.dryRun());
-    return value;
+  /**
+   * The review's request as {@code request}: a typed {@code kubernetes.AdmissionRequest} in Kubernetes, whose
+   * strings the JSON leaves out when empty are there, empty.
+   */
+  private static JsonNode requestVariable(JsonNode reviewRequest) {
+    ObjectNode request = Json.mutableCopy((ObjectNode) reviewRequest);
+    for (String field : List.of("name", "namespace", "subResource", "requestSubResource")) {
+      if (!request.has(field)) {
+        request.put(field, "");
+      }
+    }
+    request.remove(List.of("object", "oldObject"));
+    return request;
   }
 }

@@ -152,10 +152,20 @@ final class WebhookDispatch {
     }
     String name = webhook.path("name").asText();
     boolean ignore = webhook.path("failurePolicy").asText("Fail").equals("Ignore");
+    String reviewVersion;
+    String uid = uids.get();
+    ObjectNode review;
     try {
-      if (!conditions.match(webhook.path("matchConditions"), request, version)) {
+      reviewVersion = reviewVersion(webhook);
+      review = review(reviewVersion, uid, request, version);
+      if (!conditions.match(webhook.path("matchConditions"), review.path("request"))) {
         return null;
       }
+    } catch (CallFailed failure) {
+      if (ignore) {
+        return null;
+      }
+      throw internal("failed calling webhook \"" + name + "\": " + failure.getMessage());
     } catch (MatchConditions.Failed e) {
       if (ignore) {
         return null;
@@ -172,9 +182,6 @@ final class WebhookDispatch {
         throw new BackendException.Invalid("admission webhook \"" + name + "\" does not support dry run",
             com.google.common.collect.ImmutableList.of(), 400);
       }
-      String reviewVersion = reviewVersion(webhook);
-      String uid = uids.get();
-      ObjectNode review = review(reviewVersion, uid, request, version);
       JsonNode answer = post(webhook, review);
       JsonNode response = verified(answer, reviewVersion, uid);
       response.path("warnings").forEach(w -> warnings.accept(w.asText()));

@@ -59,6 +59,8 @@ public final class Validation {
       rbac(kind, json, oldJson, errors);
     } else if (group.equals("apiextensions.k8s.io") && kind.equals("CustomResourceDefinition")) {
       CrdValidation.validate(json, oldJson, errors);
+    } else if (group.equals("admissionregistration.k8s.io") && kind.endsWith("WebhookConfiguration")) {
+      WebhookConfigurationValidation.validate(json, kind.startsWith("Mutating"), errors);
     }
     return errors.causes();
   }

@@ -162,10 +162,7 @@ final class WebhookDispatch {
         return null;
       }
     } catch (CallFailed failure) {
-      if (ignore) {
-        return null;
-      }
-      throw internal("failed calling webhook \"" + name + "\": " + failure.getMessage());
+      return failed(name, ignore, failure);
     } catch (MatchConditions.Failed e) {
       if (ignore) {
         return null;
@@ -205,11 +202,16 @@ final class WebhookDispatch {
       }
       return patched(request, patch.asText());
     } catch (CallFailed failure) {
-      if (ignore) {
-        return null;
-      }
-      throw internal("failed calling webhook \"" + name + "\": " + failure.getMessage());
+      return failed(name, ignore, failure);
     }
+  }
+
+  /** A failed call: skipped (null) under {@code failurePolicy: Ignore}, a 500 under {@code Fail}. */
+  private static @Nullable Resource failed(String name, boolean ignore, CallFailed failure) {
+    if (ignore) {
+      return null;
+    }
+    throw internal("failed calling webhook \"" + name + "\": " + failure.getMessage());
   }
 
   /** {@code sideEffects} None and NoneOnDryRun are safe for dry runs; Some and Unknown (v1beta1) are not. */

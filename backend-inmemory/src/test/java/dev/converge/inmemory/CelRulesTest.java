@@ -211,7 +211,7 @@ class CelRulesTest {
         at + "[4].fieldPath: Invalid value: \".nope\": fieldPath must be a valid path",
         at + "[5].optionalOldSelf: Invalid value: true: may not be set if oldSelf is not used in rule",
         at + "[6].rule: Required value: rule is not specified",
-        at + "[7].message: Invalid value: \"two\nlines\": message must not contain line breaks");
+        at + "[7].message: Invalid value: \"two\\nlines\": message must not contain line breaks");
   }
 
   @Test

@@ -128,6 +128,8 @@ public final class ResourceTypes {
         ResourceType.cluster("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings").withoutStatus(),
         ResourceType.cluster("admissionregistration.k8s.io", "v1", "MutatingWebhookConfiguration", "mutatingwebhookconfigurations").withoutStatus(),
         ResourceType.cluster("admissionregistration.k8s.io", "v1", "ValidatingWebhookConfiguration", "validatingwebhookconfigurations").withoutStatus(),
+        ResourceType.cluster("admissionregistration.k8s.io", "v1", "ValidatingAdmissionPolicy", "validatingadmissionpolicies"),
+        ResourceType.cluster("admissionregistration.k8s.io", "v1", "ValidatingAdmissionPolicyBinding", "validatingadmissionpolicybindings").withoutStatus(),
         ResourceType.cluster("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", "crd", "crds"),
         ResourceType.cluster("apiregistration.k8s.io", "v1", "APIService", "apiservices"));
     ImmutableMap.Builder<GroupKind, ResourceType> table = ImmutableMap.builder();

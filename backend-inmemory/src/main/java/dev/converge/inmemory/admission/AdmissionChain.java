@@ -13,8 +13,9 @@ import java.util.function.Supplier;
 /**
  * Admission, in kube-apiserver's order: the registered mutating plugins in registration order (each sees the
  * previous one's result), then the mutating webhooks the cluster's {@code MutatingWebhookConfiguration}s
- * configure; then, after the server's own validation, the registered validating plugins and the validating
- * webhooks of the {@code ValidatingWebhookConfiguration}s ({@link WebhookDispatch}). A plugin's denial fails the
+ * configure; then, after the server's own validation, the registered validating plugins, the bound {@code
+ * ValidatingAdmissionPolicies} ({@link PolicyDispatch}) and the validating webhooks of the {@code
+ * ValidatingWebhookConfiguration}s ({@link WebhookDispatch}), as kube-apiserver orders its plugins. A plugin's denial fails the
  * request with 403 and {@code admission webhook "<name>" denied the request: <message>}, as kube-apiserver
  * reports webhook denials ({@code webhookerrors.ToStatusErr}); a configured webhook's denial carries the code
  * its answer gives.
@@ -26,6 +27,7 @@ public final class AdmissionChain {
   private final List<AdmissionPlugin.Validating> validating = new CopyOnWriteArrayList<>();
   private final WebhookEndpoints endpoints = new WebhookEndpoints();
   private final WebhookDispatch webhooks;
+  private final PolicyDispatch policies;
 
   /**
    * A chain whose configured webhooks are read from {@code cache}.
@@ -35,6 +37,7 @@ public final class AdmissionChain {
    */
   public AdmissionChain(ObjectCache cache, Supplier<String> uids) {
     this.webhooks = new WebhookDispatch(cache, endpoints, uids);
+    this.policies = new PolicyDispatch(cache);
   }
 
   /** The in-process servers that answer the configured webhooks. */
@@ -65,11 +68,11 @@ public final class AdmissionChain {
   }
 
   /**
-   * Whether no plugin is registered and no webhook configured (the server then skips building admission
-   * requests).
+   * Whether no plugin is registered and no webhook or policy binding configured (the server then skips
+   * building admission requests).
    */
   public boolean isEmpty() {
-    return mutating.isEmpty() && validating.isEmpty() && !webhooks.configured();
+    return mutating.isEmpty() && validating.isEmpty() && !webhooks.configured() && !policies.configured();
   }
 
   /**
@@ -132,6 +135,7 @@ public final class AdmissionChain {
         throw denied(plugin, verdict);
       }
     }
+    policies.validate(request, warnings);
     webhooks.validate(request, warnings);
   }
 

@@ -6,6 +6,8 @@ import dev.cel.bundle.CelFactory;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelOptions;
 import dev.cel.common.CelValidationException;
+import dev.cel.common.types.CelType;
+import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.common.values.NullValue;
 import dev.cel.extensions.CelExtensions;
@@ -17,19 +19,31 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A boolean CEL expression of admission (a webhook's {@code matchConditions}), over variables that hold JSON
- * values: {@code object}, {@code oldObject} and {@code request}, in the environment of Kubernetes 1.32's
- * expressions (standard macros, optionals, strings, sets and Kubernetes' libraries). Variables are untyped
- * ({@code dyn}); values are JSON as {@code UnstructuredToVal} presents schemaless data: integers as {@code
- * int}, other numbers as {@code double}, {@code null} as {@code null}, objects as maps. The {@code authorizer}
- * variable is not provided: an expression that uses it does not compile.
+ * A CEL expression of admission (a webhook's or a policy's {@code matchConditions}, a policy's validations,
+ * message expressions and variables), over variables that hold JSON values ({@code object}, {@code oldObject},
+ * {@code request}, {@code params}, {@code namespaceObject}), in the environment of Kubernetes 1.32's expressions
+ * (standard macros, optionals, strings, sets and Kubernetes' libraries). Variables are untyped ({@code dyn}),
+ * but for {@code variables}, a map from name to value; values are JSON as {@code UnstructuredToVal} presents
+ * schemaless data: integers as {@code int}, other numbers as {@code double}, {@code null} as {@code null},
+ * objects as maps. The {@code authorizer} variable is not provided: an expression that uses it does not compile.
  */
 public final class AdmissionExpression {
   /** The variables a match condition sees. */
   public static final List<String> MATCH_CONDITION_VARIABLES = List.of("object", "oldObject", "request");
   private static final Map<List<String>, Cel> ENVIRONMENTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** What an expression must evaluate to. */
+  public enum Result {
+    /** a bool (validations, match conditions) */
+    BOOL,
+    /** a string (message expressions) */
+    STRING,
+    /** anything (variables) */
+    ANY
+  }
 
   private final CelRuntime.Program program;
 
@@ -38,7 +52,7 @@ public final class AdmissionExpression {
   }
 
   /**
-   * Compiles {@code expression} with {@code variables} declared.
+   * Compiles a boolean {@code expression} with {@code variables} declared.
    *
    * @param expression the CEL text
    * @param variables the names the expression may use
@@ -47,6 +61,20 @@ public final class AdmissionExpression {
    *     when it does not compile or is not a bool
    */
   public static AdmissionExpression compile(String expression, List<String> variables) {
+    return compile(expression, variables, Result.BOOL);
+  }
+
+  /**
+   * Compiles {@code expression} with {@code variables} declared.
+   *
+   * @param expression the CEL text
+   * @param variables the names the expression may use
+   * @param result what it must evaluate to
+   * @return the compiled expression
+   * @throws IllegalArgumentException with Kubernetes' wording ({@code compilation failed: ERROR: <input>:1:1: …},
+   *     {@code must evaluate to bool but got int}) when it does not compile or has another type
+   */
+  public static AdmissionExpression compile(String expression, List<String> variables, Result result) {
     Cel cel = ENVIRONMENTS.computeIfAbsent(List.copyOf(variables), AdmissionExpression::environment);
     CelAbstractSyntaxTree ast;
     try {
@@ -54,8 +82,10 @@ public final class AdmissionExpression {
     } catch (CelValidationException e) {
       throw new IllegalArgumentException("compilation failed: " + e.getMessage(), e);
     }
-    if (!ast.getResultType().equals(SimpleType.BOOL) && !ast.getResultType().equals(SimpleType.DYN)) {
-      throw new IllegalArgumentException("must evaluate to bool");
+    CelType type = ast.getResultType();
+    CelType wanted = result == Result.BOOL ? SimpleType.BOOL : SimpleType.STRING;
+    if (result != Result.ANY && !type.equals(wanted) && !type.equals(SimpleType.DYN)) {
+      throw new IllegalArgumentException("must evaluate to " + wanted.name() + " but got " + type.name());
     }
     try {
       return new AdmissionExpression(cel.createProgram(ast));
@@ -86,8 +116,28 @@ public final class AdmissionExpression {
     throw new IllegalStateException("expression did not evaluate to a bool");
   }
 
-  /** Schemaless JSON as CEL values. */
-  static Object plain(JsonNode value) {
+  /**
+   * Evaluates the expression on values already in CEL's form ({@link #plain}).
+   *
+   * @param activation each variable's value
+   * @return the expression's value
+   * @throws IllegalStateException with cel-go's wording when evaluation fails
+   */
+  public Object value(Map<String, Object> activation) {
+    try {
+      return program.eval(activation);
+    } catch (CelEvaluationException e) {
+      throw new IllegalStateException(CelErrors.goText(e), e);
+    }
+  }
+
+  /**
+   * Schemaless JSON as CEL values.
+   *
+   * @param value JSON (null, missing or JSON null is CEL's {@code null})
+   * @return the CEL value
+   */
+  public static Object plain(@Nullable JsonNode value) {
     if (value == null || value.isNull() || value.isMissingNode()) {
       return NullValue.NULL_VALUE;
     }
@@ -129,7 +179,7 @@ public final class AdmissionExpression {
         .addFunctionDeclarations(KubernetesLibrary.declarations())
         .addFunctionBindings(KubernetesLibrary.bindings());
     for (String variable : variables) {
-      builder.addVar(variable, SimpleType.DYN);
+      builder.addVar(variable, variable.equals("variables") ? MapType.create(SimpleType.STRING, SimpleType.DYN) : SimpleType.DYN);
     }
     return builder.build();
   }

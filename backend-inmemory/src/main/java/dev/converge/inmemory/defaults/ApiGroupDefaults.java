@@ -3,6 +3,7 @@ package dev.converge.inmemory.defaults;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.converge.inmemory.json.Trees;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Defaults of the RBAC, admissionregistration and apiextensions kinds ({@code pkg/apis/rbac/v1/defaults.go},
@@ -57,21 +58,54 @@ public final class ApiGroupDefaults {
       if (mutating) {
         Trees.putIfAbsent(webhook, "reinvocationPolicy", "Never");
       }
-      ArrayNode rules = Trees.existingArray(webhook, "rules");
-      if (rules != null) {
-        for (int r = 0; r < rules.size(); r++) {
-          ObjectNode rule = Trees.element(rules, r);
-          if (rule != null) {
-            Trees.putIfAbsent(rule, "scope", "*");
-          }
-        }
-      }
+      ruleScopes(Trees.existingArray(webhook, "rules"));
       ObjectNode clientConfig = Trees.existingObject(webhook, "clientConfig");
       ObjectNode service = clientConfig == null ? null : Trees.existingObject(clientConfig, "service");
       if (service != null) {
         Trees.putIfAbsent(service, "port", 443);
       }
     }
+  }
+
+  /** Rules' {@code scope: "*"} ({@code SetDefaults_Rule}). */
+  private static void ruleScopes(@Nullable ArrayNode rules) {
+    if (rules == null) {
+      return;
+    }
+    for (int r = 0; r < rules.size(); r++) {
+      ObjectNode rule = Trees.element(rules, r);
+      if (rule != null) {
+        Trees.putIfAbsent(rule, "scope", "*");
+      }
+    }
+  }
+
+  /**
+   * A ValidatingAdmissionPolicy: {@code failurePolicy: Fail} and its {@code matchConstraints} defaulted; a
+   * binding: its {@code matchResources}, when given. Match resources get {@code matchPolicy: Equivalent}, empty
+   * selectors and their rules' {@code scope: "*"} ({@code SetDefaults_MatchResources}).
+   */
+  public static void admissionPolicy(ObjectNode object, boolean binding) {
+    ObjectNode spec = Trees.existingObject(object, "spec");
+    if (spec == null) {
+      return;
+    }
+    if (!binding) {
+      Trees.putIfAbsent(spec, "failurePolicy", "Fail");
+    }
+    ObjectNode match = Trees.existingObject(spec, binding ? "matchResources" : "matchConstraints");
+    if (match == null) {
+      return;
+    }
+    Trees.putIfAbsent(match, "matchPolicy", "Equivalent");
+    if (Trees.absent(match, "namespaceSelector")) {
+      match.putObject("namespaceSelector");
+    }
+    if (Trees.absent(match, "objectSelector")) {
+      match.putObject("objectSelector");
+    }
+    ruleScopes(Trees.existingArray(match, "resourceRules"));
+    ruleScopes(Trees.existingArray(match, "excludeResourceRules"));
   }
 
   /** A CustomResourceDefinition: {@code spec.conversion.strategy: None}. */

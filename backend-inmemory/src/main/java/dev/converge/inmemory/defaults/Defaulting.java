@@ -45,6 +45,8 @@ public final class Defaulting {
           ApiGroupDefaults.webhookConfiguration(object, true);
         } else if (kind.kind().equals("ValidatingWebhookConfiguration")) {
           ApiGroupDefaults.webhookConfiguration(object, false);
+        } else if (kind.kind().startsWith("ValidatingAdmissionPolicy")) {
+          ApiGroupDefaults.admissionPolicy(object, kind.kind().endsWith("Binding"));
         }
       }
       case "apiextensions.k8s.io" -> {

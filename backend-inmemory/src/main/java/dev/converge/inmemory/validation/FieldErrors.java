@@ -82,7 +82,8 @@ public final class FieldErrors {
    */
   static String quote(Object value) {
     if (value instanceof String text) {
-      return "\"" + text + "\"";
+      // Go's %q writes control characters as escapes, so a cause stays on one line.
+      return "\"" + text.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t") + "\"";
     }
     if (value instanceof List<?> list) {
       return "[]string{" + list.stream().map(e -> "\"" + e + "\"").collect(Collectors.joining(", ")) + "}";

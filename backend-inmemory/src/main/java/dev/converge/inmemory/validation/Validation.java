@@ -61,6 +61,10 @@ public final class Validation {
       CrdValidation.validate(json, oldJson, errors);
     } else if (group.equals("admissionregistration.k8s.io") && kind.endsWith("WebhookConfiguration")) {
       WebhookConfigurationValidation.validate(json, kind.startsWith("Mutating"), errors);
+    } else if (group.equals("admissionregistration.k8s.io") && kind.equals("ValidatingAdmissionPolicy")) {
+      AdmissionPolicyValidation.policy(json, errors);
+    } else if (group.equals("admissionregistration.k8s.io") && kind.equals("ValidatingAdmissionPolicyBinding")) {
+      AdmissionPolicyValidation.binding(json, errors);
     }
     return errors.causes();
   }

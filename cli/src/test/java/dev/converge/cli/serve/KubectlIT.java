@@ -112,7 +112,12 @@ class KubectlIT {
           + "spec:\n  containers: [{name: c, image: busybox}]\n");
       kubectl("apply", "-f", pod.toString());
       String line = next(lines, "watched");
-      assertThat(line.split("\\s+")).startsWith("kube-system", "watched", "0/1", "Pending", "0");
+      // The simulated kubelet may have started the pod before kubectl's watch opened (a loaded machine): then its
+      // first line already shows the next status kubectl prints for it.
+      String[] columns = line.split("\\s+");
+      assertThat(columns).startsWith("kube-system", "watched", "0/1");
+      assertThat(columns[3]).isIn("Pending", "ContainerCreating");
+      assertThat(columns[4]).isEqualTo("0");
       assertThat(kubectl("delete", "-f", pod.toString()).out()).isEqualTo("pod \"watched\" deleted\n");
       assertThat(next(lines, "watched")).startsWith("kube-system");
     } finally {
@@ -431,6 +436,38 @@ class KubectlIT {
     kubectl("delete", "mutatingwebhookconfiguration", "leftover");
     assertThat(kubectl("create", "configmap", "settings", "-n", "guarded", "--from-literal=a=1").out())
         .isEqualTo("configmap/settings created\n");
+  }
+
+  @Test
+  @Order(19)
+  void aValidatingAdmissionPolicy_refusesWhatItsBindingDenies() throws Exception {
+    kubectl("create", "namespace", "policed");
+    Path policy = dir.resolve("replicas-policy.yaml");
+    Files.writeString(policy, """
+        apiVersion: admissionregistration.k8s.io/v1
+        kind: ValidatingAdmissionPolicy
+        metadata: {name: max-replicas.example.com}
+        spec:
+          matchConstraints:
+            resourceRules: [{apiGroups: [apps], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [deployments]}]
+          validations: [{expression: "object.spec.replicas <= 5"}]
+        ---
+        apiVersion: admissionregistration.k8s.io/v1
+        kind: ValidatingAdmissionPolicyBinding
+        metadata: {name: max-replicas}
+        spec:
+          policyName: max-replicas.example.com
+          validationActions: [Deny]
+          matchResources: {namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: policed}}}
+        """);
+    kubectl("apply", "-f", policy.toString());
+    Result refused = kubectlAllowingFailure("create", "deployment", "big", "-n", "policed", "--image=nginx:1.27", "--replicas=6");
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.err()).isEqualTo("error: failed to create deployment: deployments.apps \"big\" is forbidden: "
+        + "ValidatingAdmissionPolicy 'max-replicas.example.com' with binding 'max-replicas' denied request: failed "
+        + "expression: object.spec.replicas <= 5\n");
+    assertThat(kubectl("create", "deployment", "small", "-n", "policed", "--image=nginx:1.27", "--replicas=2").out())
+        .isEqualTo("deployment.apps/small created\n");
   }
 
   /**

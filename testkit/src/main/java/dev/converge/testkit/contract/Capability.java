@@ -48,5 +48,7 @@ public enum Capability {
    * Admission webhooks: the Mutating/ValidatingWebhookConfigurations stored in the cluster are called for the
    * requests they match, and their {@code failurePolicy} decides when nothing answers.
    */
-  ADMISSION_WEBHOOKS
+  ADMISSION_WEBHOOKS,
+  /** ValidatingAdmissionPolicies: a policy bound with {@code Deny} refuses what its validations refuse (422). */
+  ADMISSION_POLICIES
 }

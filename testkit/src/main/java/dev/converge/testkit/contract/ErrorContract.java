@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * Typed errors: an invalid object is {@code Invalid} (422) with a cause per field and nothing stored; a
  * request the identity may not make is {@code Forbidden} (403); a server error (500) and throttling (429, with
  * its {@code Retry-After}) are retryable {@code Unavailable}s, and the request after them succeeds; a webhook
- * that nothing answers fails the writes it matches with 500 under {@code failurePolicy: Fail}.
+ * that nothing answers fails the writes it matches with 500 under {@code failurePolicy: Fail}; a
+ * ValidatingAdmissionPolicy bound with {@code Deny} refuses what it refuses with 422.
  */
 public interface ErrorContract extends ContractSupport {
 
@@ -95,6 +96,40 @@ public interface ErrorContract extends ContractSupport {
       assertThat(put(configMap("blocked", "k", "1")).json().path("data").path("k").asText()).isEqualTo("1");
     } finally {
       backend().delete(webhook.key(), dev.converge.api.backend.DeleteOptions.background());
+    }
+  }
+
+  /**
+   * A ValidatingAdmissionPolicy, bound with {@code Deny} to this test's namespace, refuses a ConfigMap with more
+   * than two keys with 422 and kube-apiserver's message, and lets a smaller one through.
+   */
+  @Test
+  default void aValidatingAdmissionPolicy_refusesWhatItsDenyBindingRefuses() {
+    requires(Capability.ADMISSION_POLICIES);
+    String name = ns() + ".contract.converge.dev";
+    Resource policy = Resource.of(dev.converge.api.Json.parse("""
+        {"apiVersion":"admissionregistration.k8s.io/v1","kind":"ValidatingAdmissionPolicy","metadata":{"name":"%s"},
+         "spec":{"matchConstraints":{"resourceRules":[{"apiGroups":[""],"apiVersions":["v1"],"operations":["CREATE"],
+           "resources":["configmaps"]}]},"validations":[{"expression":"!has(object.data) || size(object.data) <= 2"}]}}"""
+        .formatted(name)));
+    Resource binding = Resource.of(dev.converge.api.Json.parse("""
+        {"apiVersion":"admissionregistration.k8s.io/v1","kind":"ValidatingAdmissionPolicyBinding","metadata":{"name":"%s"},
+         "spec":{"policyName":"%s","validationActions":["Deny"],
+           "matchResources":{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"%s"}}}}}"""
+        .formatted(name, name, ns())));
+    put(policy);
+    put(binding);
+    try {
+      Resource big = configMap("big", "a", "1").edit(t -> t.withObjectProperty("data").put("b", "2").put("c", "3"));
+      BackendException.Invalid refused = failure(BackendException.Invalid.class, () -> put(big));
+      assertThat(refused.code()).isEqualTo(422);
+      assertThat(refused.getMessage()).contains("configmaps \"big\" is forbidden: ValidatingAdmissionPolicy '" + name
+          + "' with binding '" + name + "' denied request: failed expression: !has(object.data) || size(object.data) <= 2");
+      assertThat(exists(configMapKey("big"))).isFalse();
+      assertThat(put(configMap("small", "a", "1")).name()).isEqualTo("small");
+    } finally {
+      backend().delete(binding.key(), dev.converge.api.backend.DeleteOptions.background());
+      backend().delete(policy.key(), dev.converge.api.backend.DeleteOptions.background());
     }
   }
 

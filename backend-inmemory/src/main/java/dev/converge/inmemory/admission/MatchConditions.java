@@ -77,17 +77,18 @@ final class MatchConditions {
 
 
   /**
-   * The review's request as {@code request}: a typed {@code kubernetes.AdmissionRequest} in Kubernetes, whose
-   * strings the JSON leaves out when empty are there, empty.
+   * The review's request as the {@code request} variable: a typed {@code kubernetes.AdmissionRequest} in
+   * Kubernetes, without the review's {@code uid} and objects, whose strings the JSON leaves out when empty are
+   * there, empty.
    */
-  private static JsonNode requestVariable(JsonNode reviewRequest) {
+  static JsonNode requestVariable(JsonNode reviewRequest) {
     ObjectNode request = Json.mutableCopy((ObjectNode) reviewRequest);
     for (String field : List.of("name", "namespace", "subResource", "requestSubResource")) {
       if (!request.has(field)) {
         request.put(field, "");
       }
     }
-    request.remove(List.of("object", "oldObject"));
+    request.remove(List.of("uid", "object", "oldObject"));
     return request;
   }
 }

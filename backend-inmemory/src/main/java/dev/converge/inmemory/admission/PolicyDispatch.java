@@ -342,7 +342,8 @@ final class PolicyDispatch {
     Map<String, Object> activation = new HashMap<>();
     activation.put("object", AdmissionExpression.plain(request.object() == null ? null : request.object().json()));
     activation.put("oldObject", AdmissionExpression.plain(request.oldObject() == null ? null : request.oldObject().json()));
-    activation.put("request", AdmissionExpression.plain(requestValue(request, version)));
+    activation.put("request", AdmissionExpression.plain(
+        MatchConditions.requestVariable(WebhookDispatch.requestFields(request, version))));
     Resource namespace = request.namespace().isEmpty() || request.kind().equals(NAMESPACE) ? null
         : cache.get(NAMESPACE, "", request.namespace());
     activation.put("namespaceObject", AdmissionExpression.plain(namespace == null ? null : namespace.json()));
@@ -350,24 +351,6 @@ final class PolicyDispatch {
       activation.put("params", AdmissionExpression.plain(params));
     }
     return activation;
-  }
-
-  /** {@code request}: {@code kubernetes.AdmissionRequest}, with the matched version. */
-  private static JsonNode requestValue(AdmissionRequest request, String version) {
-    ObjectNode value = Json.object();
-    value.putObject("kind").put("group", request.kind().group()).put("version", version).put("kind", request.kind().kind());
-    value.putObject("resource").put("group", request.kind().group()).put("version", version)
-        .put("resource", request.resource());
-    value.put("subResource", request.subresource());
-    value.set("requestKind", value.get("kind"));
-    value.set("requestResource", value.get("resource"));
-    value.put("requestSubResource", request.subresource());
-    value.put("name", request.name()).put("namespace", request.namespace()).put("operation", request.operation().name());
-    ObjectNode user = value.putObject("userInfo");
-    user.put("username", request.identity().name());
-    request.identity().groups().forEach(user.putArray("groups")::add);
-    value.put("dryRun", request.dryRun());
-    return value;
   }
 
   /**

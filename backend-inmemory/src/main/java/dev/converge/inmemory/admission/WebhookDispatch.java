@@ -236,6 +236,25 @@ final class WebhookDispatch {
     review.put("kind", "AdmissionReview").put("apiVersion", ADMISSION + "/" + reviewVersion);
     ObjectNode body = review.putObject("request");
     body.put("uid", uid);
+    body.setAll(requestFields(request, version));
+    body.set("object", atVersion(request.object(), version));
+    body.set("oldObject", atVersion(request.oldObject(), version));
+    ObjectNode options = body.putObject("options");
+    options.put("kind", switch (request.operation()) {
+      case CREATE -> "CreateOptions";
+      case UPDATE -> "UpdateOptions";
+      case DELETE -> "DeleteOptions";
+    }).put("apiVersion", "meta.k8s.io/v1");
+    return review;
+  }
+
+  /**
+   * What an {@code AdmissionRequest} says of the request, at the matched {@code version}, as the review carries it
+   * (empty strings left out): kind, resource and subresource, as requested too, name, namespace, operation, user
+   * and {@code dryRun}.
+   */
+  static ObjectNode requestFields(AdmissionRequest request, String version) {
+    ObjectNode body = Json.object();
     ObjectNode kind = body.putObject("kind");
     kind.put("group", request.kind().group()).put("version", version).put("kind", request.kind().kind());
     ObjectNode resource = body.putObject("resource");
@@ -259,16 +278,8 @@ final class WebhookDispatch {
     user.put("username", request.identity().name());
     ArrayNode groups = user.putArray("groups");
     request.identity().groups().forEach(groups::add);
-    body.set("object", atVersion(request.object(), version));
-    body.set("oldObject", atVersion(request.oldObject(), version));
     body.put("dryRun", request.dryRun());
-    ObjectNode options = body.putObject("options");
-    options.put("kind", switch (request.operation()) {
-      case CREATE -> "CreateOptions";
-      case UPDATE -> "UpdateOptions";
-      case DELETE -> "DeleteOptions";
-    }).put("apiVersion", "meta.k8s.io/v1");
-    return review;
+    return body;
   }
 
   /** The object as the webhook asked for it: at {@code version}, which only changes its {@code apiVersion}. */

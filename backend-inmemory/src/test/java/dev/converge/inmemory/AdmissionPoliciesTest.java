@@ -148,6 +148,17 @@ class AdmissionPoliciesTest {
   }
 
   @Test
+  void auditAnnotations_areEvaluated_andOneThatFailsRefusesUnderFail_whateverTheActions() {
+    policy("annotated.example.com", "[{\"expression\":\"true\"}]", """
+        ,"auditAnnotations":[{"key":"keys","valueExpression":"'keys: ' + string(size(object.data))"},
+                             {"key":"count","valueExpression":"size(object.data)"}]""");
+    binding("annotated", "annotated.example.com", "[\"Audit\"]", "");
+    assertThatThrownBy(() -> server.create(ADMIN, configMap("audited", 1)))
+        .hasMessageEndingWith("denied request: valueExpression 'size(object.data)' resulted in unsupported return type: "
+            + "int. Return type must be either string or null.");
+  }
+
+  @Test
   void policiesAndBindingsAClusterRefuses_areRefused_withTheirCauses() {
     assertThatThrownBy(() -> policy("broken.example.com", """
         [{"expression":"object.spec.replicas <= params.max"},{"expression":"1","reason":"Unauthorized","message":"a\\nb"}]""", ""))

@@ -39,7 +39,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>the binding's {@code validationActions} decide: Deny refuses the request (the first failure is the
  *       answer, {@code configmaps "x" is forbidden: ValidatingAdmissionPolicy 'p' with binding 'b' denied request:
  *       …}), Warn adds a warning ({@code Validation failed for ValidatingAdmissionPolicy 'p' with binding 'b': …}),
- *       Audit is not recorded (there is no audit log).
+ *       Audit is not recorded (there is no audit log);
+ *   <li>{@code auditAnnotations} are evaluated but not recorded; under {@code failurePolicy: Fail} one that fails,
+ *       or gives something other than a string or null, refuses the request whatever the binding's actions.
  * </ul>
  *
  * <p>Variables are evaluated eagerly, where Kubernetes evaluates one when first used: a variable that fails is
@@ -102,9 +104,14 @@ final class PolicyDispatch {
       } catch (ConfigurationError e) {
         if (!ignore) {
           // addConfigError: denied whatever the binding's actions say.
-          throw denial(request, policy.name(), binding.name(), new Failure("failed to configure binding: " + e.getMessage(), ""));
+          throw denial(request, policy.name(), binding.name(), new Failure("failed to configure binding: " + e.getMessage(), "", true));
         }
         continue;
+      }
+      for (Failure failure : failures) {
+        if (failure.whateverTheActions()) {
+          throw denial(request, policy.name(), binding.name(), failure);
+        }
       }
       List<String> actions = new ArrayList<>();
       bindingSpec.path("validationActions").forEach(a -> actions.add(a.asText()));
@@ -121,7 +128,11 @@ final class PolicyDispatch {
   }
 
   /** One failed validation (or an error under {@code failurePolicy: Fail}): its message and reason. */
-  private record Failure(String message, String reason) {}
+  private record Failure(String message, String reason, boolean whateverTheActions) {
+    Failure(String message, String reason) {
+      this(message, reason, false);
+    }
+  }
 
   /** A binding that cannot be applied (its parameters), which the failure policy decides. */
   private static final class ConfigurationError extends RuntimeException {
@@ -289,6 +300,39 @@ final class PolicyDispatch {
         failures.add(new Failure(message(validation, withVariables, activation), validation.path("reason").asText("Invalid")));
       }
     }
+    // Audit annotations are evaluated whatever the validations gave; there is no audit log to write them to, but
+    // under failurePolicy Fail an error in one denies the request whatever the binding's actions.
+    for (JsonNode annotation : spec.path("auditAnnotations")) {
+      String expression = annotation.path("valueExpression").asText();
+      Object value = run(expression, withVariables, AdmissionExpression.Result.ANY, activation);
+      String error = value instanceof Problem problem ? problem.message()
+          : value instanceof String || value instanceof dev.cel.common.values.NullValue ? null
+          : "valueExpression '" + expression + "' resulted in unsupported return type: " + celTypeName(value)
+              + ". Return type must be either string or null.";
+      if (error != null && !ignore) {
+        failures.add(new Failure(error, "", true));
+      }
+    }
+  }
+
+  /** The CEL name of a value's type, for messages. */
+  private static String celTypeName(Object value) {
+    if (value instanceof Long) {
+      return "int";
+    }
+    if (value instanceof Double) {
+      return "double";
+    }
+    if (value instanceof Boolean) {
+      return "bool";
+    }
+    if (value instanceof List) {
+      return "list";
+    }
+    if (value instanceof Map) {
+      return "map";
+    }
+    return value.getClass().getSimpleName();
   }
 
   /** {@code messageExpression}'s string, else {@code message}, else {@code failed expression: <expression>}. */

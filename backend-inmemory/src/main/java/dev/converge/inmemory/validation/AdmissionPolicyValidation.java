@@ -80,6 +80,27 @@ final class AdmissionPolicyValidation {
       }
       oneOf(validation.path("reason"), p + ".reason", List.of("Forbidden", "Invalid", "RequestEntityTooLarge"), errors);
     }
+    JsonNode annotations = spec.path("auditAnnotations");
+    if (annotations.size() > 20) {
+      errors.invalid("spec.auditAnnotations", annotations.size(), "must not have more than 20 auditAnnotations");
+    }
+    Set<String> keys = new HashSet<>();
+    String policyName = json.path("metadata").path("name").asText("");
+    for (int i = 0; i < annotations.size(); i++) {
+      String p = "spec.auditAnnotations[" + i + "]";
+      String key = annotations.get(i).path("key").asText("");
+      if (key.isEmpty()) {
+        errors.required(p + ".key");
+      } else if (dev.converge.api.Names.checkQualifiedName(policyName + "/" + key).isPresent()) {
+        // ValidateQualifiedName of <policy name>/<key>.
+        errors.invalid(p + ".key", policyName + "/" + key,
+            dev.converge.api.Names.checkQualifiedName(policyName + "/" + key).get());
+      } else if (!keys.add(key)) {
+        errors.duplicate(p + ".key", key);
+      }
+      expression(annotations.get(i).path("valueExpression"), p + ".valueExpression", names,
+          AdmissionExpression.Result.ANY, errors, "valueExpression is not specified");
+    }
   }
 
   static void binding(JsonNode json, FieldErrors errors) {
@@ -126,9 +147,14 @@ final class AdmissionPolicyValidation {
 
   private static void expression(JsonNode value, String path, List<String> names, AdmissionExpression.Result type,
       FieldErrors errors) {
+    expression(value, path, names, type, errors, "expression is not specified");
+  }
+
+  private static void expression(JsonNode value, String path, List<String> names, AdmissionExpression.Result type,
+      FieldErrors errors, String missing) {
     String expression = value.asText("");
     if (expression.isBlank()) {
-      errors.required(path, "expression is not specified");
+      errors.required(path, missing);
       return;
     }
     try {

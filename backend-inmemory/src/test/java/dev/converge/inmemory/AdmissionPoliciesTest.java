@@ -58,7 +58,12 @@ class AdmissionPoliciesTest {
     binding("max-keys", "max-keys.example.com", "[\"Deny\"]", "");
     assertThat(server.create(ADMIN, configMap("small", 2)).name()).isEqualTo("small");
     assertThatThrownBy(() -> server.create(ADMIN, configMap("bigger", 3)))
-        .isInstanceOfSatisfying(BackendException.Invalid.class, e -> assertThat(e.code()).isEqualTo(422))
+        .isInstanceOfSatisfying(BackendException.Invalid.class, e -> {
+          assertThat(e.code()).isEqualTo(422);
+          assertThat(e.causes()).as("the refusal again, as the Status's one cause, with no field").containsExactly(
+              "ValidatingAdmissionPolicy 'max-keys.example.com' with binding 'max-keys' denied request: failed "
+                  + "expression: size(object.data) <= 2");
+        })
         .hasMessage("configmaps \"bigger\" is forbidden: ValidatingAdmissionPolicy 'max-keys.example.com' with binding "
             + "'max-keys' denied request: failed expression: size(object.data) <= 2");
     assertThat(cluster.backend().get(ResourceKey.parse("ConfigMap/default/bigger"))).isEmpty();

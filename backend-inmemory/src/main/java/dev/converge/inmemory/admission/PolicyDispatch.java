@@ -404,9 +404,11 @@ final class PolicyDispatch {
   private static BackendException denial(AdmissionRequest request, String policy, String binding, Failure failure) {
     String resource = request.kind().group().isEmpty() ? request.resource() : request.resource() + "." + request.kind().group();
     String name = request.name().isEmpty() ? "Unknown" : request.name();
-    String message = resource + " \"" + name + "\" is forbidden: ValidatingAdmissionPolicy '" + policy + "' with binding '"
-        + binding + "' denied request: " + failure.message();
+    String refusal = "ValidatingAdmissionPolicy '" + policy + "' with binding '" + binding + "' denied request: "
+        + failure.message();
+    String message = resource + " \"" + name + "\" is forbidden: " + refusal;
+    // The Status carries the refusal again as its one cause, with no field.
     return failure.reason().equals("Forbidden") ? new BackendException.Forbidden(message)
-        : new BackendException.Invalid(message, ImmutableList.of(), 422);
+        : new BackendException.Invalid(message, ImmutableList.of(refusal), 422);
   }
 }

@@ -30,6 +30,9 @@ final class ApiHandler implements HttpHandler {
     this.resources = new ResourceEndpoints(server, watches, authenticator);
   }
 
+  /** The exchange attribute holding the name of the object a create posts, for its failure's {@code details}. */
+  static final String OBJECT_NAME = "converge.objectName";
+
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     ApiPath path = ApiPath.parse(exchange.getRequestURI().getRawPath());
@@ -37,7 +40,9 @@ final class ApiHandler implements HttpHandler {
       Query query = Query.parse(exchange.getRequestURI().getRawQuery());
       route(exchange, path, query);
     } catch (BackendException e) {
-      respondFailure(exchange, StatusBody.failure(e, path.group(), detailsKind(e, path), path.name()), e.code());
+      // A create names its object in the body, not the path; kube-apiserver's errors name it either way.
+      String name = path.name().isEmpty() && exchange.getAttribute(OBJECT_NAME) instanceof String posted ? posted : path.name();
+      respondFailure(exchange, StatusBody.failure(e, path.group(), detailsKind(e, path), name), e.code());
     } catch (FrontException e) {
       respondFailure(exchange, StatusBody.failure(e.code(), e.reason(), e.getMessage()), e.code());
     } catch (IllegalArgumentException e) {
@@ -55,10 +60,12 @@ final class ApiHandler implements HttpHandler {
   /**
    * The {@code details.kind} of a failure: the kind for a 422 ({@code NewInvalid} takes a {@code GroupKind}, and
    * kubectl prints "The Deployment "web" is invalid"), the resource for the others ({@code NewNotFound}, {@code
-   * NewConflict}, {@code NewAlreadyExists} take a {@code GroupResource}).
+   * NewConflict}, {@code NewAlreadyExists} take a {@code GroupResource}) and for an admission policy's 422, which
+   * is {@code NewForbidden}'s Status with the code changed.
    */
   private String detailsKind(BackendException error, ApiPath path) {
-    if (error instanceof BackendException.Invalid && error.code() == 422 && !path.resource().isEmpty()) {
+    if (error instanceof BackendException.Invalid invalid && error.code() == 422 && !path.resource().isEmpty()
+        && !(invalid.causes().size() == 1 && StatusBody.isMessageOnly(invalid.causes().get(0)))) {
       try {
         return resources.resolve(path).kind();
       } catch (BackendException unresolved) {

@@ -220,6 +220,7 @@ final class ResourceEndpoints {
       }
       metadata.put("name", server.generateName(prefix));
     }
+    exchange.setAttribute(ApiHandler.OBJECT_NAME, metadata.path("name").asText());
     List<String> warnings = new ArrayList<>();
     Resource created = server.create(identity, Resource.of(body),
         new WriteOptions(fieldManager(exchange, query), warnings::add, dryRun, validation));

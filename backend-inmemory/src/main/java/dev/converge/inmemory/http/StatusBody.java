@@ -36,6 +36,10 @@ final class StatusBody {
       for (String cause : invalid.causes()) {
         int colon = cause.indexOf(": ");
         ObjectNode node = causes.addObject();
+        if (isMessageOnly(cause)) {
+          node.put("message", cause);
+          continue;
+        }
         node.put("reason", causeReason(cause, colon));
         node.put("message", colon < 0 ? cause : cause.substring(colon + 2));
         if (colon > 0) {
@@ -136,6 +140,16 @@ final class StatusBody {
   }
 
   /** {@code <field>: <type>: <detail>} causes name their type: {@code Required value}, {@code Invalid value}, … */
+  /**
+   * Whether {@code cause} names no field: what comes before its first {@code ": "} is words, not a path (the one
+   * cause of an admission policy's refusal, {@code ValidatingAdmissionPolicy 'p' with binding 'b' denied request:
+   * …}, which kube-apiserver sends with a message and nothing else).
+   */
+  static boolean isMessageOnly(String cause) {
+    int colon = cause.indexOf(": ");
+    return colon > 0 && cause.substring(0, colon).contains(" ");
+  }
+
   private static String causeReason(String cause, int colon) {
     String rest = colon < 0 ? cause : cause.substring(colon + 2);
     if (rest.startsWith("Required value")) {

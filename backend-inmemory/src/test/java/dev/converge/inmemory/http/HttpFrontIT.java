@@ -60,6 +60,32 @@ class HttpFrontIT {
   }
 
   @Test
+  void anAdmissionPolicysRefusal_isNewForbiddensStatus_withThePolicysReasonAndCode() throws Exception {
+    String policy = """
+        {"apiVersion":"admissionregistration.k8s.io/v1","kind":"ValidatingAdmissionPolicy","metadata":{"name":"no-data"},
+         "spec":{"matchConstraints":{"resourceRules":[{"apiGroups":[""],"apiVersions":["v1"],"operations":["CREATE"],
+           "resources":["configmaps"]}]},"validations":[{"expression":"!has(object.data)"}]}}""";
+    String binding = """
+        {"apiVersion":"admissionregistration.k8s.io/v1","kind":"ValidatingAdmissionPolicyBinding","metadata":{"name":"no-data"},
+         "spec":{"policyName":"no-data","validationActions":["Deny"]}}""";
+    assertThat(send("POST", "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies", ADMIN, policy, null)
+        .statusCode()).isEqualTo(201);
+    assertThat(send("POST", "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings", ADMIN, binding, null)
+        .statusCode()).isEqualTo(201);
+
+    HttpResponse<String> refused = send("POST", "/api/v1/namespaces/default/configmaps", ADMIN,
+        "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"cm\"},\"data\":{\"a\":\"1\"}}", null);
+    assertThat(refused.statusCode()).isEqualTo(422);
+    String refusal = "ValidatingAdmissionPolicy 'no-data' with binding 'no-data' denied request: failed expression: !has(object.data)";
+    JsonNode status = Json.parse(refused.body());
+    assertThat(status.get("message").asText()).isEqualTo("configmaps \"cm\" is forbidden: " + refusal);
+    assertThat(status.get("reason").asText()).isEqualTo("Invalid");
+    assertThat(status.at("/details/kind").asText()).as("NewForbidden names the resource").isEqualTo("configmaps");
+    assertThat(status.at("/details/name").asText()).as("the posted object's name").isEqualTo("cm");
+    assertThat(status.at("/details/causes").toString()).isEqualTo("[{\"message\":\"" + refusal + "\"}]");
+  }
+
+  @Test
   void crud_answersWithKubernetesCodesAndStatusBodies() throws Exception {
     String configMap = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"cm\"},\"data\":{\"a\":\"1\"}}";
     HttpResponse<String> created = send("POST", "/api/v1/namespaces/default/configmaps", ADMIN, configMap, null);

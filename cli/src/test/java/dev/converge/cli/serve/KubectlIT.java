@@ -468,6 +468,23 @@ class KubectlIT {
         + "expression: object.spec.replicas <= 5\n");
     assertThat(kubectl("create", "deployment", "small", "-n", "policed", "--image=nginx:1.27", "--replicas=2").out())
         .isEqualTo("deployment.apps/small created\n");
+    // kubectl apply prints the Status's cause as the Kubernetes docs show it: "The deployments "nginx" is invalid: : …".
+    Path big = dir.resolve("big-deployment.yaml");
+    Files.writeString(big, """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: big, namespace: policed}
+        spec:
+          replicas: 6
+          selector: {matchLabels: {app: big}}
+          template:
+            metadata: {labels: {app: big}}
+            spec: {containers: [{name: web, image: nginx:1.27}]}
+        """);
+    Result applied = kubectlAllowingFailure("apply", "-f", big.toString());
+    assertThat(applied.exitCode()).isEqualTo(1);
+    assertThat(applied.err()).contains("The deployments \"big\" is invalid: : ValidatingAdmissionPolicy "
+        + "'max-replicas.example.com' with binding 'max-replicas' denied request: failed expression: object.spec.replicas <= 5");
   }
 
   /**

@@ -1,13 +1,17 @@
 package dev.converge.inmemory.admission;
 
 import com.google.common.collect.ImmutableList;
+import dev.converge.api.GroupKind;
 import dev.converge.api.Resource;
+import dev.converge.api.ResourceType;
 import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.store.ObjectCache;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -33,11 +37,12 @@ public final class AdmissionChain {
    * A chain whose configured webhooks are read from {@code cache}.
    *
    * @param cache the server's store, read under its lock at every request
+   * @param served the served type of a kind (for the scope of a policy's parameters), empty if not served
    * @param uids the source of each review's {@code uid}
    */
-  public AdmissionChain(ObjectCache cache, Supplier<String> uids) {
+  public AdmissionChain(ObjectCache cache, Function<GroupKind, Optional<ResourceType>> served, Supplier<String> uids) {
     this.webhooks = new WebhookDispatch(cache, endpoints, uids);
-    this.policies = new PolicyDispatch(cache);
+    this.policies = new PolicyDispatch(cache, served);
   }
 
   /** The in-process servers that answer the configured webhooks. */

@@ -1,13 +1,11 @@
 package dev.converge.inmemory.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.collect.ImmutableList;
 import dev.converge.api.GroupKind;
-import dev.converge.api.Json;
 import dev.converge.api.LabelSelector;
 import dev.converge.api.Resource;
-import dev.converge.api.ResourceTypes;
+import dev.converge.api.ResourceType;
 import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.cel.AdmissionExpression;
 import dev.converge.inmemory.store.ObjectCache;
@@ -16,9 +14,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -51,7 +51,6 @@ import org.jspecify.annotations.Nullable;
 final class PolicyDispatch {
   static final GroupKind POLICY = GroupKind.of("admissionregistration.k8s.io", "ValidatingAdmissionPolicy");
   static final GroupKind BINDING = GroupKind.of("admissionregistration.k8s.io", "ValidatingAdmissionPolicyBinding");
-  private static final GroupKind CRD = GroupKind.of("apiextensions.k8s.io", "CustomResourceDefinition");
   private static final GroupKind NAMESPACE = GroupKind.of("", "Namespace");
   /** The resources no policy sees ({@code admissionResources} and kube-apiserver's {@code exclusion.Excluded()}). */
   private static final Set<String> EXEMPT = Set.of("admissionregistration.k8s.io/validatingadmissionpolicies",
@@ -63,10 +62,12 @@ final class PolicyDispatch {
       "authorization.k8s.io/subjectaccessreviews");
 
   private final ObjectCache cache;
+  private final Function<GroupKind, Optional<ResourceType>> served;
   private final Map<String, Object> compiled = new ConcurrentHashMap<>();
 
-  PolicyDispatch(ObjectCache cache) {
+  PolicyDispatch(ObjectCache cache, Function<GroupKind, Optional<ResourceType>> served) {
     this.cache = cache;
+    this.served = served;
   }
 
   /** Whether any binding is stored (a policy without one does nothing). */
@@ -153,39 +154,13 @@ final class PolicyDispatch {
     }
     JsonNode rules = match.path("resourceRules");
     boolean equivalent = !match.path("matchPolicy").asText("Equivalent").equals("Exact");
-    if (matchesRules(match.path("excludeResourceRules"), request, version, equivalent) != null) {
+    if (WebhookRules.matchedVersion(match.path("excludeResourceRules"), equivalent, request, version) != null) {
       return null;
     }
     if (rules.isEmpty()) {
       return binding ? version : null;
     }
-    return matchesRules(rules, request, version, equivalent);
-  }
-
-  private static @Nullable String matchesRules(JsonNode rules, AdmissionRequest request, String version, boolean equivalent) {
-    List<JsonNode> named = new ArrayList<>();
-    for (JsonNode rule : rules) {
-      JsonNode names = rule.path("resourceNames");
-      if (names.isEmpty() || contains(names, request.name())) {
-        named.add(rule);
-      }
-    }
-    if (named.isEmpty()) {
-      return null;
-    }
-    ObjectNode holder = Json.object();
-    holder.set("rules", Json.array().addAll(named));
-    holder.put("matchPolicy", equivalent ? "Equivalent" : "Exact");
-    return WebhookRules.matchedVersion(holder, request, version);
-  }
-
-  private static boolean contains(JsonNode values, String value) {
-    for (JsonNode candidate : values) {
-      if (candidate.asText().equals(value)) {
-        return true;
-      }
-    }
-    return false;
+    return WebhookRules.matchedVersion(rules, equivalent, request, version);
   }
 
   /**
@@ -240,19 +215,9 @@ final class PolicyDispatch {
     return found;
   }
 
-  /** Whether {@code kind} is namespaced: a built-in kind's scope, or its CRD's; null when it is not served. */
+  /** Whether {@code kind} is namespaced; null when it is not served. */
   private @Nullable Boolean namespaced(GroupKind kind) {
-    var builtin = ResourceTypes.builtins().find(kind);
-    if (builtin.isPresent()) {
-      return builtin.get().namespaced();
-    }
-    for (Resource crd : cache.objects(CRD).values()) {
-      JsonNode spec = crd.json().path("spec");
-      if (spec.path("group").asText().equals(kind.group()) && spec.path("names").path("kind").asText().equals(kind.kind())) {
-        return spec.path("scope").asText().equals("Namespaced");
-      }
-    }
-    return null;
+    return served.apply(kind).map(ResourceType::namespaced).orElse(null);
   }
 
   /** One policy, one parameter: match conditions, variables, validations; failures are added to {@code failures}. */

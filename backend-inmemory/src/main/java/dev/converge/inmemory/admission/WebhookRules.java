@@ -21,29 +21,49 @@ final class WebhookRules {
 
   private WebhookRules() {}
 
-  /**
-   * The version a rule of {@code webhook} matches the request at: the object's own when a rule lists it (or
-   * {@code *}), any of a matching rule's versions under {@code matchPolicy: Equivalent} (the resource is the
-   * same whatever version it is asked for in), or null when no rule matches.
-   */
+  /** The version a rule of {@code webhook} matches the request at ({@link #matchedVersion(JsonNode, boolean, AdmissionRequest, String)}). */
   static @Nullable String matchedVersion(JsonNode webhook, AdmissionRequest request, String version) {
-    String equivalent = null;
-    boolean allowEquivalent = !webhook.path("matchPolicy").asText("Equivalent").equals("Exact");
-    for (JsonNode rule : webhook.path("rules")) {
+    return matchedVersion(webhook.path("rules"), !webhook.path("matchPolicy").asText("Equivalent").equals("Exact"),
+        request, version);
+  }
+
+  /**
+   * The version one of {@code rules} matches the request at: the object's own when a rule lists it (or {@code *}),
+   * any of a matching rule's versions when {@code equivalent} ({@code matchPolicy: Equivalent}: the resource is
+   * the same whatever version it is asked for in), or null when no rule matches. A rule's {@code resourceNames}
+   * (admission policies' rules), when given, must name the request's object.
+   */
+  static @Nullable String matchedVersion(JsonNode rules, boolean equivalent, AdmissionRequest request, String version) {
+    String other = null;
+    for (JsonNode rule : rules) {
       if (!contains(rule.path("operations"), request.operation().name())
           || !contains(rule.path("apiGroups"), request.kind().group())
           || !resourceMatches(rule.path("resources"), request.resource(), request.subresource())
-          || !scopeMatches(rule.path("scope").asText("*"), request.namespace())) {
+          || !scopeMatches(rule.path("scope").asText("*"), request.namespace())
+          || !namedIn(rule.path("resourceNames"), request.name())) {
         continue;
       }
       if (contains(rule.path("apiVersions"), version)) {
         return version;
       }
-      if (allowEquivalent && equivalent == null && rule.path("apiVersions").size() > 0) {
-        equivalent = rule.path("apiVersions").get(0).asText();
+      if (equivalent && other == null && rule.path("apiVersions").size() > 0) {
+        other = rule.path("apiVersions").get(0).asText();
       }
     }
-    return equivalent;
+    return other;
+  }
+
+  /** An empty {@code resourceNames} names every object; else the name must be one of them (no wildcard). */
+  private static boolean namedIn(JsonNode names, String name) {
+    if (names.isEmpty()) {
+      return true;
+    }
+    for (JsonNode candidate : names) {
+      if (candidate.asText().equals(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -67,7 +67,8 @@ public final class ApiServer {
     this.watches.setFaults(config.watchFaults());
     this.rbac = new RbacAuthorizer(store);
     // Review uids come from their own stream, so that calling webhooks leaves the objects' uids as they were.
-    this.admission = new AdmissionChain(store, new Uids(config.seed() ^ 0x61646d697373696fL)::next);
+    this.admission = new AdmissionChain(store, kind -> served.all().find(kind),
+        new Uids(config.seed() ^ 0x61646d697373696fL)::next);
     this.interceptors = new CopyOnWriteArrayList<>(config.interceptors());
     String[] cidr = config.serviceCidr().split("/");
     ClusterIps ips = new ClusterIps(cidr[0], Integer.parseInt(cidr[1]));

@@ -9,6 +9,7 @@ import dev.converge.api.Resource;
 import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.patch.JsonPatch;
 import dev.converge.inmemory.patch.PatchException;
+import dev.converge.inmemory.admission.WebhookClient.CallFailed;
 import dev.converge.inmemory.store.ObjectCache;
 import dev.converge.inmemory.store.ObjectName;
 import java.nio.charset.StandardCharsets;
@@ -56,16 +57,15 @@ final class WebhookDispatch {
       "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "MutatingAdmissionPolicy",
       "MutatingAdmissionPolicyBinding");
   private static final String ADMISSION = "admission.k8s.io";
-  private static final GroupKind SERVICE = GroupKind.of("", "Service");
 
   private final ObjectCache cache;
-  private final WebhookEndpoints endpoints;
+  private final WebhookClient client;
   private final Supplier<String> uids;
   private final MatchConditions conditions = new MatchConditions();
 
   WebhookDispatch(ObjectCache cache, WebhookEndpoints endpoints, Supplier<String> uids) {
     this.cache = cache;
-    this.endpoints = endpoints;
+    this.client = new WebhookClient(cache, endpoints);
     this.uids = uids;
   }
 
@@ -179,7 +179,12 @@ final class WebhookDispatch {
         throw new BackendException.Invalid("admission webhook \"" + name + "\" does not support dry run",
             com.google.common.collect.ImmutableList.of(), 400);
       }
-      JsonNode answer = post(webhook, review);
+      JsonNode answer;
+      try {
+        answer = client.post(webhook.path("clientConfig"), webhook.path("timeoutSeconds").asInt(10), review);
+      } catch (CallFailed failure) {
+        throw new CallFailed("failed to call webhook: " + failure.getMessage()); // webhookutil.ErrCallingWebhook
+      }
       JsonNode response = verified(answer, reviewVersion, uid);
       response.path("warnings").forEach(w -> warnings.accept(w.asText()));
       if (!response.path("allowed").asBoolean(false)) {
@@ -296,50 +301,6 @@ final class WebhookDispatch {
     return copy;
   }
 
-  /** Posts {@code review} to where {@code clientConfig} leads. */
-  private JsonNode post(JsonNode webhook, ObjectNode review) {
-    JsonNode client = webhook.path("clientConfig");
-    String timeout = "?timeout=" + webhook.path("timeoutSeconds").asInt(10) + "s";
-    JsonNode serviceRef = client.path("service");
-    String url;
-    String path;
-    WebhookEndpoint endpoint;
-    String refused;
-    if (serviceRef.isObject()) {
-      String namespace = serviceRef.path("namespace").asText();
-      String name = serviceRef.path("name").asText();
-      int port = serviceRef.path("port").asInt(443);
-      path = serviceRef.path("path").asText("/");
-      url = "https://" + name + "." + namespace + ".svc:" + port + path + timeout;
-      Resource service = cache.get(SERVICE, namespace, name);
-      if (service == null) {
-        // The ClusterIP service resolver's lister error.
-        throw new CallFailed("failed to call webhook: Post \"" + url + "\": service \"" + name + "\" not found");
-      }
-      endpoint = endpoints.forService(service);
-      refused = "dial tcp " + service.spec().path("clusterIP").asText() + ":" + port + ": connect: connection refused";
-    } else {
-      String address = client.path("url").asText();
-      java.net.URI uri = java.net.URI.create(address);
-      path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-      url = address + (address.contains("?") ? "&" + timeout.substring(1) : timeout);
-      endpoint = endpoints.forUrl(address);
-      String key = WebhookEndpoints.urlKey(address);
-      refused = "dial tcp " + (key == null ? address : key.substring(key.indexOf("://") + 3)) + ": connect: connection refused";
-    }
-    if (endpoint == null) {
-      throw new CallFailed("failed to call webhook: Post \"" + url + "\": " + refused);
-    }
-    try {
-      return endpoint.post(path, review);
-    } catch (WebhookEndpoint.Unreachable e) {
-      throw new CallFailed("failed to call webhook: Post \"" + url + "\": " + e.getMessage());
-    } catch (WebhookEndpoint.ErrorResponse e) {
-      // The REST client's status error, which names no URL.
-      throw new CallFailed("failed to call webhook: " + e.getMessage());
-    }
-  }
-
   /** The review's {@code response}, checked as {@code VerifyAdmissionResponse} checks it. */
   private static JsonNode verified(JsonNode answer, String reviewVersion, String uid) {
     String expected = ADMISSION + "/" + reviewVersion;
@@ -400,14 +361,5 @@ final class WebhookDispatch {
 
   private static BackendException.Unavailable internal(String detail) {
     return new BackendException.Unavailable(500, "Internal error occurred: " + detail, Duration.ZERO);
-  }
-
-  /** {@code webhookutil.ErrCallingWebhook}: a call that failed, which the failure policy may ignore. */
-  static final class CallFailed extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    CallFailed(String reason) {
-      super(reason, null, false, false);
-    }
   }
 }

@@ -21,7 +21,10 @@ import dev.converge.inmemory.server.DeleteParams;
 import dev.converge.inmemory.server.Identity;
 import dev.converge.inmemory.server.PatchOptions;
 import dev.converge.inmemory.server.WriteOptions;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -134,16 +137,42 @@ public final class InMemoryBackend implements Backend {
     if (!server.preferredElsewhere(request.kind())) {
       return server.watch(identity, request, listener);
     }
-    return server.watch(identity, server.preferredType(request.kind()), request, new WatchListener() {
+    AtomicReference<@Nullable Subscription> subscription = new AtomicReference<>();
+    AtomicBoolean ended = new AtomicBoolean();
+    Subscription opened = server.watch(identity, server.preferredType(request.kind()), request, new WatchListener() {
       @Override
       public void onEvent(WatchEvent event) {
-        listener.onEvent(new WatchEvent(event.type(), server.inPreferredVersion(event.object())));
+        if (ended.get()) {
+          return;
+        }
+        Resource object;
+        try {
+          object = event.type() == WatchEvent.Type.BOOKMARK ? event.object() : server.inPreferredVersion(event.object());
+        } catch (BackendException failed) {
+          // A conversion webhook failed: the watch ends with the failure as an internal error, as kube-apiserver's
+          // storage watcher ends it.
+          end(new BackendException.Unavailable(500, "Internal error occurred: " + failed.getMessage(), Duration.ZERO));
+          return;
+        }
+        listener.onEvent(new WatchEvent(event.type(), object));
       }
 
       @Override
       public void onClose(@Nullable BackendException cause) {
-        listener.onClose(cause);
+        end(cause);
+      }
+
+      private void end(@Nullable BackendException cause) {
+        if (ended.compareAndSet(false, true)) {
+          Subscription open = subscription.get();
+          if (open != null) {
+            open.close();
+          }
+          listener.onClose(cause);
+        }
       }
     });
+    subscription.set(opened);
+    return opened;
   }
 }

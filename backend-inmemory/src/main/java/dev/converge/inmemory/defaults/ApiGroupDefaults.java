@@ -1,6 +1,7 @@
 package dev.converge.inmemory.defaults;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.converge.inmemory.json.Trees;
 import org.jspecify.annotations.Nullable;
@@ -108,9 +109,22 @@ public final class ApiGroupDefaults {
     ruleScopes(Trees.existingArray(match, "excludeResourceRules"));
   }
 
-  /** A CustomResourceDefinition: {@code spec.conversion.strategy: None}. */
+  /**
+   * A CustomResourceDefinition ({@code apiextensions/v1/defaults.go}): {@code spec.conversion} {@code {strategy:
+   * None}} when it is absent (a conversion without a strategy is left to fail validation), and port 443 for a
+   * conversion webhook's Service.
+   */
   public static void customResourceDefinition(ObjectNode object) {
     ObjectNode spec = Trees.object(object, "spec");
-    Trees.putIfAbsent(Trees.object(spec, "conversion"), "strategy", "None");
+    JsonNode conversion = spec.get("conversion");
+    if (conversion == null || conversion.isNull()) {
+      Trees.object(spec, "conversion").put("strategy", "None");
+      return;
+    }
+    JsonNode service = conversion.path("webhook").path("clientConfig").path("service");
+    if (service.isObject() && !service.has("port")) {
+      Trees.object(Trees.object(Trees.object(Trees.object(spec, "conversion"), "webhook"), "clientConfig"), "service")
+          .put("port", 443);
+    }
   }
 }

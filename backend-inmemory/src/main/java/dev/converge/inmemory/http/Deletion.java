@@ -35,7 +35,7 @@ final class Deletion {
       Query query) throws IOException {
     DeleteParams params = params(Bodies.read(exchange), query);
     DeleteResult result = server.delete(identity, ResourceEndpoints.key(type, path), params);
-    Resource object = ResourceEndpoints.inVersion(result.object(), type);
+    Resource object = ResourceEndpoints.inVersion(server, result.object(), type);
     if (!result.deleted() || (type.kind().equals("Pod") && type.group().isEmpty())) {
       Responses.json(exchange, 200, object.json());
     } else {
@@ -55,7 +55,7 @@ final class Deletion {
     List<JsonNode> deleted = new ArrayList<>();
     for (Resource object : selected.items()) {
       try {
-        deleted.add(ResourceEndpoints.inVersion(server.delete(identity, object.key(), params).object(), type).json());
+        deleted.add(ResourceEndpoints.inVersion(server, server.delete(identity, object.key(), params).object(), type).json());
       } catch (BackendException.NotFound goneMeanwhile) {
         // Deleted by someone else between the list and the delete: nothing left to do.
       }

@@ -21,7 +21,6 @@ import dev.converge.inmemory.server.PatchType;
 import dev.converge.inmemory.server.Reviews;
 import dev.converge.inmemory.server.ServedVersion;
 import dev.converge.inmemory.server.TokenIssuer;
-import dev.converge.inmemory.server.Versions;
 import dev.converge.inmemory.server.WriteOptions;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -156,7 +155,7 @@ final class ResourceEndpoints {
     ListResult result = server.list(identity, type, listRequest(type, path, query));
     switch (representation) {
       case TABLE:
-        List<Resource> rows = result.items().stream().map(item -> inVersion(item, type)).toList();
+        List<Resource> rows = result.items().stream().map(item -> inVersion(server, item, type)).toList();
         Responses.json(exchange, 200, tables.table(type, rows, result.resourceVersion(),
             result.continueToken(), query.get("includeObject", "Metadata"), true));
         return;
@@ -171,7 +170,7 @@ final class ResourceEndpoints {
       default:
         List<JsonNode> objects = new ArrayList<>(result.items().size());
         for (Resource item : result.items()) {
-          objects.add(inVersion(item, type).json());
+          objects.add(inVersion(server, item, type).json());
         }
         Responses.list(exchange, type.kind() + "List", type.apiVersion(), result.resourceVersion(),
             result.continueToken(), objects);
@@ -323,7 +322,7 @@ final class ResourceEndpoints {
     for (String warning : warnings) {
       warn(exchange, warning);
     }
-    object = inVersion(object, type);
+    object = inVersion(server, object, type);
     switch (representation) {
       case TABLE:
         Responses.json(exchange, code, tables.table(type, ImmutableList.of(object), object.resourceVersion(), null,
@@ -346,8 +345,8 @@ final class ResourceEndpoints {
    * An object of {@code type}'s kind as the request's version shows it (the server stores a custom kind in its
    * storage version; the {@code None} conversion changes only {@code apiVersion}).
    */
-  static Resource inVersion(Resource object, ResourceType type) {
-    return object.groupKind().equals(type.groupKind()) ? Versions.convert(object, type.apiVersion()) : object;
+  static Resource inVersion(ApiServer server, Resource object, ResourceType type) {
+    return object.groupKind().equals(type.groupKind()) ? server.convert(object, type.apiVersion()) : object;
   }
 
   static ResourceKey key(ResourceType type, ApiPath path) {

@@ -148,17 +148,27 @@ final class WatchStreams {
           return;
         }
         WatchEvent event = (WatchEvent) next;
-        write(event.type().name(), encode(event));
+        JsonNode encoded;
+        try {
+          encoded = encode(event);
+        } catch (BackendException failed) {
+          // A conversion webhook failed: as kube-apiserver's storage watcher, one ERROR event with the failure as
+          // an internal error (transformErrorToEvent), then the stream ends.
+          writeError(new BackendException.Unavailable(500, "Internal error occurred: " + failed.getMessage(),
+              Duration.ZERO));
+          return;
+        }
+        write(event.type().name(), encoded);
       }
     }
 
     private JsonNode encode(WatchEvent event) {
-      Resource object = ResourceEndpoints.inVersion(event.object(), type);
       if (event.type() == WatchEvent.Type.BOOKMARK) {
         ObjectNode bookmark = Json.object().put("kind", type.kind()).put("apiVersion", type.apiVersion());
-        bookmark.putObject("metadata").put("resourceVersion", object.resourceVersion());
+        bookmark.putObject("metadata").put("resourceVersion", event.object().resourceVersion());
         return bookmark;
       }
+      Resource object = ResourceEndpoints.inVersion(server, event.object(), type);
       switch (representation) {
         case TABLE:
           boolean withColumns = !columnsSent;

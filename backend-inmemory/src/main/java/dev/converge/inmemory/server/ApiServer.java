@@ -15,6 +15,7 @@ import dev.converge.api.backend.WatchListener;
 import dev.converge.api.backend.WatchRequest;
 import dev.converge.inmemory.accounting.RequestLog;
 import dev.converge.inmemory.admission.AdmissionChain;
+import dev.converge.inmemory.admission.ConversionWebhooks;
 import dev.converge.inmemory.rbac.EscalationCheck;
 import dev.converge.inmemory.rbac.RbacAuthorizer;
 import dev.converge.inmemory.store.ChangeListener;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -43,6 +45,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ApiServer {
   private final ReentrantLock lock = new ReentrantLock();
+  final Conversion conversion;
   private final Ticker ticker;
   private final ObjectStore store;
   private final WatchHub watches;
@@ -67,14 +70,16 @@ public final class ApiServer {
     this.watches.setFaults(config.watchFaults());
     this.rbac = new RbacAuthorizer(store);
     // Review uids come from their own stream, so that calling webhooks leaves the objects' uids as they were.
-    this.admission = new AdmissionChain(store, kind -> served.all().find(kind),
-        new Uids(config.seed() ^ 0x61646d697373696fL)::next);
+    Supplier<String> reviewUids = new Uids(config.seed() ^ 0x61646d697373696fL)::next;
+    this.admission = new AdmissionChain(store, kind -> served.all().find(kind), reviewUids);
     this.interceptors = new CopyOnWriteArrayList<>(config.interceptors());
     String[] cidr = config.serviceCidr().split("/");
     ClusterIps ips = new ClusterIps(cidr[0], Integer.parseInt(cidr[1]));
     this.writes = new Writes(this, store, new Uids(config.seed()), ips, new EscalationCheck(rbac, store),
         config.patchEngine());
     this.reads = new Reads(this, store, watches, writes.decoding);
+    this.conversion = new Conversion(store, served, new ConversionWebhooks(store, admission.endpoints(), reviewUids),
+        writes.decoding);
     this.bookmarkIntervalNanos = config.bookmarkInterval().toNanos();
     this.lastBookmarkNanos = ticker.nanoTime();
     this.eventTtl = new EventTtl(store, config.eventTtl().toNanos(), ticker::nanoTime);
@@ -105,8 +110,8 @@ public final class ApiServer {
   public Resource create(Identity who, Resource object, WriteOptions options) {
     ServedTypes.Versioned in = served.written(object, options.warnings());
     ResourceType type = in.type();
-    return in.answer(serve(RequestInfo.of(who, Verb.CREATE, type, null, scopedNamespace(type, object.namespace()),
-        object.name()), options.dryRun(), ctx -> writes.create(ctx, type, in.stored(), options)));
+    return convert(serve(RequestInfo.of(who, Verb.CREATE, type, null, scopedNamespace(type, object.namespace()),
+        object.name()), options.dryRun(), ctx -> writes.create(ctx, type, in.object(), options)), type.apiVersion());
   }
 
   /** {@code GET}: one object. @throws BackendException.NotFound if it (or its kind) does not exist */
@@ -139,8 +144,8 @@ public final class ApiServer {
   public Resource update(Identity who, Resource object, WriteOptions options) {
     ServedTypes.Versioned in = served.written(object, options.warnings());
     ResourceType type = in.type();
-    return in.answer(serve(RequestInfo.of(who, Verb.UPDATE, type, null, scopedNamespace(type, object.namespace()),
-        object.name()), options.dryRun(), ctx -> writes.update(ctx, type, in.stored(), options, false)));
+    return convert(serve(RequestInfo.of(who, Verb.UPDATE, type, null, scopedNamespace(type, object.namespace()),
+        object.name()), options.dryRun(), ctx -> writes.update(ctx, type, in.object(), options, false)), type.apiVersion());
   }
 
   /** {@code PUT …/status}: replaces only the status. @throws BackendException.NotFound if the kind has no status subresource */
@@ -152,13 +157,13 @@ public final class ApiServer {
   public Resource updateStatus(Identity who, Resource object, WriteOptions options) {
     ServedTypes.Versioned in = served.written(object, options.warnings());
     ResourceType type = in.type();
-    return in.answer(serve(RequestInfo.of(who, Verb.UPDATE, type, "status", scopedNamespace(type, object.namespace()),
+    return convert(serve(RequestInfo.of(who, Verb.UPDATE, type, "status", scopedNamespace(type, object.namespace()),
         object.name()), options.dryRun(), ctx -> {
           if (!type.statusSubresource()) {
             throw Errors.notServed();
           }
-          return writes.update(ctx, type, in.stored(), options, true);
-        }));
+          return writes.update(ctx, type, in.object(), options, true);
+        }), type.apiVersion());
   }
 
   /** {@code PATCH} of any {@link PatchType}; an APPLY of a missing object creates it. */
@@ -177,7 +182,7 @@ public final class ApiServer {
     deprecationWarning(type).ifPresent(options.warnings());
     Resource patched = serve(RequestInfo.of(who, Verb.PATCH, type, sub, scopedNamespace(type, key.namespace()), key.name()),
         options.dryRun(), ctx -> writes.patch(ctx, type, key, patchType, body, options));
-    return Versions.convert(patched, type.apiVersion()); // stored in the storage version; answered in the request's
+    return convert(patched, type.apiVersion()); // stored in the storage version; answered in the request's
   }
 
   /** Server-side apply of {@code object} by {@code fieldManager}: a PATCH with {@link PatchType#APPLY}. */
@@ -191,8 +196,9 @@ public final class ApiServer {
     ResourceKey key = object.key();
     ServedTypes.Versioned in = served.written(object, options.warnings());
     ResourceType type = in.type();
-    return in.answer(serve(RequestInfo.of(who, Verb.PATCH, type, options.subresource(),
-        scopedNamespace(type, key.namespace()), key.name()), ctx -> writes.apply(ctx, type, object, options)));
+    return convert(serve(RequestInfo.of(who, Verb.PATCH, type, options.subresource(),
+        scopedNamespace(type, key.namespace()), key.name()), ctx -> writes.apply(ctx, type, object, options)),
+        type.apiVersion());
   }
 
   /**
@@ -351,11 +357,31 @@ public final class ApiServer {
   }
 
   /**
+   * {@code object}, a custom resource, in {@code apiVersion}, a served version of its kind, as its CRD's {@code
+   * spec.conversion} converts it ({@code None}: only {@code apiVersion} changes; {@code Webhook}: its conversion
+   * webhook is called); itself when it is in that version.
+   *
+   * @throws BackendException.Unavailable (500) when a conversion webhook fails ({@code conversion webhook for
+   *     example.com/v1, Kind=Widget failed: …})
+   */
+  public Resource convert(Resource object, String apiVersion) {
+    if (object.apiVersion().equals(apiVersion)) {
+      return object;
+    }
+    lock.lock();
+    try {
+      return conversion.convert(object, apiVersion);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
    * {@code object} as a client reading its kind's most preferred version sees it: itself unless that is not
    * the storage version ({@link #preferredTypes()}).
    */
   public Resource inPreferredVersion(Resource object) {
-    return served.inPreferredVersion(object);
+    return served.preferredElsewhere(object.groupKind()).map(type -> convert(object, type.apiVersion())).orElse(object);
   }
 
   /** The versions of {@code kind} served besides its storage version (a CRD's other {@code served} versions). */

@@ -91,7 +91,7 @@ final class Deletes {
     if (Generations.sameIgnoringServerFields(root, old)) {
       return new DeleteResult(old, false);
     }
-    Resource stored = writes.commit(ctx, Change.Type.MODIFIED, root, old);
+    Resource stored = writes.commit(ctx, type, Change.Type.MODIFIED, root, old);
     return new DeleteResult(stored, false);
   }
 

@@ -106,6 +106,21 @@ final class FieldDecoding {
   }
 
   /**
+   * {@code object}, just converted to {@code type}'s version, without the fields that version's schema does not
+   * declare: the schema coercion apiextensions-apiserver's storage codec applies after every conversion ({@code
+   * schemaCoercingConverter}), so that what one version holds and another does not is pruned on the way to
+   * storage and back. {@code object} itself when it has no such field.
+   */
+  ObjectNode prunedAfterConversion(ResourceType type, ObjectNode object) {
+    FieldSchema schema = schema(type);
+    if (schema == null) {
+      return object;
+    }
+    FieldSchema.Decoded decoded = schema.decode(object, null, type.groupKind());
+    return decoded.clean() || decoded.typeError() != null ? object : schema.withoutUnknownFields(object);
+  }
+
+  /**
    * Refuses an applied configuration that does not fit its kind's schema, as the field manager's conversion to a
    * typed value does: fields not declared, scalars of the wrong type (structured-merge-diff's messages, one per
    * problem, several listed under "errors:"; the items of keyed lists named by their keys).

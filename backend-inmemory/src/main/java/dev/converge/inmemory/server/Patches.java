@@ -52,9 +52,10 @@ final class Patches {
       throw Errors.notFound(type, key.name());
     }
     String manager = options.asWrite().managerFor(ctx.info().identity());
-    // The patch applies to the object as the request's version shows it, and the result goes back to storage.
-    String storage = writes.server.type(type.groupKind()).apiVersion();
-    ObjectNode view = storage.equals(type.apiVersion()) ? old.json() : Versions.convert(old.json(), type.apiVersion());
+    // The patch applies to the object as the request's version shows it; the result is stored in the storage
+    // version when it is committed.
+    old = writes.view(type, old);
+    ObjectNode view = old.json();
     ObjectNode patched = switch (patchType) {
       case MERGE -> engine.mergePatch(view, body);
       case JSON -> engine.jsonPatch(view, body);
@@ -67,9 +68,6 @@ final class Patches {
           + "version (" + type.apiVersion() + ")");
     }
     patched = writes.decoding.decode(ctx, type, patched, old, options.fieldValidation(), options.warnings());
-    if (!storage.equals(type.apiVersion())) {
-      patched = Versions.convert(patched, storage);
-    }
     Resource in = parse(type, key, patched);
     checkVersion(type, in, old);
     ObjectNode root = status ? Writes.statusUpdate(type.groupKind(), old, in) : writes.mainUpdate(type, in, old);
@@ -91,10 +89,10 @@ final class Patches {
           + applied.apiVersion() + ", expected: " + type.apiVersion());
     }
     writes.decoding.checkApplied(type, applied);
-    // The configuration merges into the object as the request's version shows it; the result goes to storage.
-    String storage = writes.server.type(type.groupKind()).apiVersion();
-    boolean converted = !storage.equals(type.apiVersion());
-    ObjectNode live = old == null ? null : converted ? Versions.convert(old.json(), type.apiVersion()) : old.json();
+    // The configuration merges into the object as the request's version shows it; the result is stored in the
+    // storage version when it is committed.
+    old = writes.view(type, old);
+    ObjectNode live = old == null ? null : old.json();
     JsonNode appliedManaged = applied.metadata().path("managedFields");
     if (appliedManaged.isArray() && !appliedManaged.isEmpty()) {
       throw Errors.badRequest("metadata.managedFields must be nil");
@@ -110,7 +108,7 @@ final class Patches {
       ObjectNode merged = engine.apply(type.groupKind(), schema, null, applied.json(), manager, options.force(), null,
           type.apiVersion(), time);
       JsonNode managedFields = merged.path("metadata").path("managedFields");
-      ObjectNode root = Versions.convert(merged, storage);
+      ObjectNode root = Trees.shallowCopy(merged);
       Trees.object(root, "metadata").remove("resourceVersion");
       return writes.createPrepared(ctx, type, root, manager, options.warnings(), managedFields);
     }
@@ -118,9 +116,6 @@ final class Patches {
     ObjectNode merged = engine.apply(type.groupKind(), schema, live, applied.json(), manager, options.force(),
         status ? "status" : null, type.apiVersion(), time);
     JsonNode managedFields = merged.path("metadata").path("managedFields");
-    if (converted) {
-      merged = Versions.convert(merged, storage);
-    }
     Resource in = parse(type, key, merged);
     ObjectNode root = status ? Writes.statusUpdate(type.groupKind(), old, in) : writes.mainUpdate(type, in, old);
     return writes.updatePrepared(ctx, type, old, root, manager, options.warnings(), status ? "status" : "",

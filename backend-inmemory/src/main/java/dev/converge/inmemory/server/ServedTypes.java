@@ -83,24 +83,12 @@ final class ServedTypes {
     return preferred;
   }
 
-  /** {@code object} in its kind's most preferred served version (the {@code None} conversion). */
-  Resource inPreferredVersion(Resource object) {
-    ImmutableMap<GroupKind, ResourceType> elsewhere = preferredElsewhere;
-    ResourceType preferred = elsewhere.isEmpty() ? null : elsewhere.get(object.groupKind());
-    return preferred == null ? object : Versions.convert(object, preferred.apiVersion());
-  }
-
   /**
-   * A written object in a served version of its kind: {@code type} is the kind at that version (whose schema
-   * decodes the object and whose {@code apiVersion} its field manager's entry records), {@code stored} the object
-   * converted to the storage version (the {@code None} strategy: only {@code apiVersion} changes).
+   * A written object in a served version of its kind: {@code type} is the kind at that version, whose schema
+   * decodes, admits and validates the object, and whose {@code apiVersion} its field manager's entry records; the
+   * object is converted to the storage version when it is stored.
    */
-  record Versioned(ResourceType type, Resource stored) {
-    /** The object the server stored, answered in the version it was written in. */
-    Resource answer(Resource result) {
-      return Versions.convert(result, type.apiVersion());
-    }
-  }
+  record Versioned(ResourceType type, Resource object) {}
 
   /**
    * The served version of a written object, whose {@code apiVersion} must be a version served: the write goes to
@@ -112,12 +100,11 @@ final class ServedTypes {
    * @throws dev.converge.api.backend.BackendException.NotFound if the kind or the version is not served
    */
   Versioned written(Resource object, Consumer<String> warnings) {
-    ResourceType storage = get(object.groupKind());
     ServedVersion at = at(object.groupKind(), object.version()).orElseThrow(Errors::notServed);
     if (at.deprecationWarning() != null) {
       warnings.accept(at.deprecationWarning());
     }
-    return new Versioned(at.type(), Versions.convert(object, storage.apiVersion()));
+    return new Versioned(at.type(), object);
   }
 
   /** The versions of {@code kind} served besides its storage version. */

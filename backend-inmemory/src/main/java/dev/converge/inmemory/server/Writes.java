@@ -27,6 +27,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -134,7 +135,7 @@ final class Writes {
     } else {
       result = recordUpdate(type, null, result, manager, null);
     }
-    return commit(ctx, Change.Type.ADDED, result, null);
+    return commit(ctx, type, Change.Type.ADDED, result, null);
   }
 
   /**
@@ -182,7 +183,8 @@ final class Writes {
   /** PUT of the main resource ({@code statusOnly} false) or of the status subresource. */
   Resource update(RequestContext ctx, ResourceType type, Resource sent, WriteOptions options, boolean statusOnly) {
     // The body is decoded before a missing object is refused (a 400 before a 404), against it when it exists.
-    Resource old = store.get(type.groupKind(), type.namespaced() ? sent.namespace() : "", sent.name());
+    // The update works on the stored object as the request's version shows it.
+    Resource old = view(type, store.get(type.groupKind(), type.namespaced() ? sent.namespace() : "", sent.name()));
     ObjectNode decoded = decoding.decode(ctx, type, sent.json(), old, options.fieldValidation(), options.warnings());
     Resource in = decoded == sent.json() ? sent : Resource.of(decoded);
     if (old == null) {
@@ -216,9 +218,9 @@ final class Writes {
       result = recordUpdate(type, old, result, manager, subresource.isEmpty() ? null : subresource);
     }
     if (Deletes.shouldDeleteOnUpdate(type, result)) {
-      return ctx.dryRun() ? dryRunResult(result, old) : deletes.removeNow(Resource.of(result));
+      return ctx.dryRun() ? dryRunResult(result, old) : deletes.removeNow(Resource.of(inStorageVersion(type, result)));
     }
-    return commit(ctx, Change.Type.MODIFIED, result, old);
+    return commit(ctx, type, Change.Type.MODIFIED, result, old);
   }
 
   /**
@@ -447,10 +449,21 @@ final class Writes {
         manager, subresource, type.apiVersion(), timestamp(server.ticker().now()));
   }
 
-  /** Stamps the next revision into {@code root}, freezes it and commits the change; a dry run only freezes it. */
-  Resource commit(RequestContext ctx, Change.Type changeType, ObjectNode root, @Nullable Resource previous) {
+  /**
+   * Stamps the next revision into {@code root}, freezes it and commits the change; a dry run only freezes it.
+   * A {@code root} written at a version of {@code type}'s kind other than its storage version is converted to the
+   * storage version first ({@link Conversion}), and {@code previous}, which the write saw in its own version,
+   * is the stored object again.
+   */
+  Resource commit(RequestContext ctx, ResourceType type, Change.Type changeType, ObjectNode root,
+      @Nullable Resource previous) {
     if (ctx.dryRun()) {
       return dryRunResult(root, previous);
+    }
+    Optional<String> storage = server.conversion.storageVersionElsewhere(type);
+    if (storage.isPresent() && !root.path("apiVersion").asText().equals(storage.get())) {
+      root = server.conversion.convertTree(root, storage.get());
+      previous = previous == null ? null : store.get(previous.groupKind(), previous.namespace(), previous.name());
     }
     long revision = store.reserveRevision();
     ObjectNode metadata = Trees.object(root, "metadata");
@@ -474,6 +487,17 @@ final class Writes {
       metadata.put("resourceVersion", previous.resourceVersion());
     }
     return Resource.of(root);
+  }
+
+  /** The stored {@code object} as a request at {@code type}'s version sees it; null for null. */
+  @Nullable Resource view(ResourceType type, @Nullable Resource object) {
+    return object == null ? null : server.conversion.view(object, type);
+  }
+
+  /** {@code root}, written at {@code type}'s version, in its kind's storage version. */
+  ObjectNode inStorageVersion(ResourceType type, ObjectNode root) {
+    Optional<String> storage = server.conversion.storageVersionElsewhere(type);
+    return storage.isEmpty() ? root : server.conversion.convertTree(root, storage.get());
   }
 
   Resource require(ResourceType type, ResourceKey key) {

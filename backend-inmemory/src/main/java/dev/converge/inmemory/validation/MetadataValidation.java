@@ -39,6 +39,11 @@ final class MetadataValidation {
   }
 
   private static void labelsAndAnnotations(JsonNode metadata, FieldErrors errors) {
+    labelsAndAnnotations(metadata, "metadata.annotations", errors);
+  }
+
+  /** The labels' and annotations' keys and the labels' values, annotation causes at {@code annotationsPath}. */
+  static void labelsAndAnnotations(JsonNode metadata, String annotationsPath, FieldErrors errors) {
     for (Map.Entry<String, JsonNode> label : metadata.path("labels").properties()) {
       if (!NameChecks.qualifiedName(label.getKey())) {
         Names.checkQualifiedName(label.getKey())
@@ -53,7 +58,7 @@ final class MetadataValidation {
       String key = annotation.getKey();
       String lower = key.toLowerCase();
       if (!NameChecks.qualifiedName(lower)) {
-        Names.checkQualifiedName(lower).ifPresent(problem -> errors.invalid("metadata.annotations", key, problem));
+        Names.checkQualifiedName(lower).ifPresent(problem -> errors.invalid(annotationsPath, key, problem));
       }
     }
   }

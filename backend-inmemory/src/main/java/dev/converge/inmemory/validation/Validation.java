@@ -99,6 +99,17 @@ public final class Validation {
   }
 
   /**
+   * What a CRD conversion webhook's changed labels and annotations are checked with ({@code restoreObjectMeta}:
+   * {@code ValidateLabels} at {@code metadata.labels}, {@code ValidateAnnotations} at {@code metadata.annotation},
+   * the path as apiextensions-apiserver writes it).
+   */
+  public static ImmutableList<String> convertedMetadata(JsonNode metadata) {
+    FieldErrors errors = new FieldErrors();
+    MetadataValidation.labelsAndAnnotations(metadata, "metadata.annotation", errors);
+    return errors.causes();
+  }
+
+  /**
    * Validation of a subresource write (status, binding, finalize): the main resource's fields come from the
    * stored object, so only metadata rules apply.
    */

@@ -3,9 +3,13 @@ package dev.converge.inmemory.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.converge.api.Json;
+import dev.converge.api.Resource;
 import dev.converge.api.Ticker;
 import dev.converge.inmemory.InMemoryCluster;
+import dev.converge.inmemory.admission.ConversionReviews;
+import dev.converge.inmemory.server.ApiServer;
 import dev.converge.inmemory.server.Identity;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -259,6 +263,62 @@ class HttpFrontIT {
     assertThat(core.at("/items/0/versions/0/resources").findValuesAsText("resource")).contains("pods", "configmaps", "namespaces");
     assertThat(Json.parse(send("GET", "/apis", ADMIN, null, null).body()).path("kind").asText())
         .as("without the media type, the legacy list").isEqualTo("APIGroupList");
+  }
+
+  @Test
+  void aCustomResourceAtAVersionItIsNotStoredIn_isConvertedByItsCrdsWebhook_andAFailedConversionIsA500() throws Exception {
+    ApiServer server = cluster.server();
+    server.create(Identity.admin(), Resource.of(Json.parse("{\"apiVersion\":\"v1\",\"kind\":\"Namespace\","
+        + "\"metadata\":{\"name\":\"hooks\"}}")));
+    server.create(Identity.admin(), Resource.of(Json.parse("""
+        {"apiVersion":"v1","kind":"Service","metadata":{"name":"converter","namespace":"hooks"},
+         "spec":{"ports":[{"port":443}]}}""")));
+    server.create(Identity.admin(), Resource.of(Json.parse("""
+        {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"widgets.example.com"},
+         "spec":{"group":"example.com","scope":"Namespaced","names":{"kind":"Widget","plural":"widgets"},
+          "conversion":{"strategy":"Webhook","webhook":{"conversionReviewVersions":["v1"],
+            "clientConfig":{"service":{"namespace":"hooks","name":"converter","path":"/convert"}}}},
+          "versions":[
+           {"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{"type":"object","properties":{
+             "spec":{"type":"object","properties":{"size":{"type":"integer"}}}}}}},
+           {"name":"v2","served":true,"storage":false,"schema":{"openAPIV3Schema":{"type":"object","properties":{
+             "spec":{"type":"object","properties":{"replicas":{"type":"integer"}}}}}}}]}}""")));
+    server.admission().endpoints().service("hooks", "converter", ConversionReviews.endpoint((object, desired) -> {
+      ObjectNode spec = (ObjectNode) object.get("spec");
+      spec.set(desired.endsWith("/v2") ? "replicas" : "size", spec.remove(desired.endsWith("/v2") ? "size" : "replicas"));
+      return object.put("apiVersion", desired);
+    }));
+
+    HttpResponse<String> created = send("POST", "/apis/example.com/v2/namespaces/default/widgets", ADMIN,
+        "{\"apiVersion\":\"example.com/v2\",\"kind\":\"Widget\",\"metadata\":{\"name\":\"w\"},\"spec\":{\"replicas\":3}}", null);
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    assertThat(Json.parse(created.body()).path("spec").toString()).isEqualTo("{\"replicas\":3}");
+    assertThat(Json.parse(send("GET", "/apis/example.com/v1/namespaces/default/widgets/w", ADMIN, null, null).body())
+        .path("spec").toString()).isEqualTo("{\"size\":3}");
+    JsonNode list = Json.parse(send("GET", "/apis/example.com/v2/namespaces/default/widgets", ADMIN, null, null).body());
+    assertThat(list.at("/items/0/spec").toString()).isEqualTo("{\"replicas\":3}");
+
+    HttpResponse<InputStream> stream = client.send(request("GET", "/apis/example.com/v2/namespaces/default/widgets"
+        + "?watch=true&resourceVersion=" + server.revision(), ADMIN, null, null), HttpResponse.BodyHandlers.ofInputStream());
+    server.admission().endpoints().removeService("hooks", "converter");
+    HttpResponse<String> failed = send("GET", "/apis/example.com/v2/namespaces/default/widgets/w", ADMIN, null, null);
+    assertThat(failed.statusCode()).isEqualTo(500);
+    JsonNode status = Json.parse(failed.body());
+    assertThat(status.path("reason").asText("")).as("a plain error: no reason").isEmpty();
+    assertThat(status.path("message").asText()).startsWith("conversion webhook for example.com/v1, Kind=Widget failed: "
+        + "Post \"https://converter.hooks.svc:443/convert?timeout=30s\": dial tcp ").endsWith(":443: connect: connection refused");
+
+    server.create(Identity.admin(), Resource.of(Json.parse("{\"apiVersion\":\"example.com/v1\",\"kind\":\"Widget\","
+        + "\"metadata\":{\"name\":\"w2\",\"namespace\":\"default\"},\"spec\":{\"size\":1}}")));
+    try (BufferedReader events = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+      JsonNode error = Json.parse(events.readLine());
+      assertThat(error.get("type").asText()).isEqualTo("ERROR");
+      assertThat(error.at("/object/code").asInt()).isEqualTo(500);
+      assertThat(error.at("/object/reason").asText()).isEqualTo("InternalError");
+      assertThat(error.at("/object/message").asText()).startsWith("Internal error occurred: conversion webhook for "
+          + "example.com/v1, Kind=Widget failed: Post ");
+      assertThat(events.readLine()).as("the stream ends").isNull();
+    }
   }
 
   private static JsonNode nextChange(BufferedReader events) throws java.io.IOException {

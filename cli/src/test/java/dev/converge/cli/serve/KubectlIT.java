@@ -487,6 +487,54 @@ class KubectlIT {
         + "'max-replicas.example.com' with binding 'max-replicas' denied request: failed expression: object.spec.replicas <= 5");
   }
 
+  @Test
+  @Order(20)
+  void aConversionWebhookWhoseServiceIsGone_failsReadsAtTheOtherVersion_whileTheStorageVersionStillServes() throws Exception {
+    kubectl("create", "namespace", "converting");
+    Path crd = dir.resolve("dials-crd.yaml");
+    Files.writeString(crd, """
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata: {name: dials.example.com}
+        spec:
+          group: example.com
+          scope: Namespaced
+          names: {kind: Dial, plural: dials}
+          conversion:
+            strategy: Webhook
+            webhook:
+              conversionReviewVersions: [v1]
+              clientConfig: {service: {namespace: converting, name: converter, path: /convert}}
+          versions:
+            - name: v1
+              served: true
+              storage: true
+              schema: {openAPIV3Schema: {type: object, properties: {spec: {type: object, properties: {size: {type: integer}}}}}}
+            - name: v2
+              served: true
+              storage: false
+              schema: {openAPIV3Schema: {type: object, properties: {spec: {type: object, properties: {replicas: {type: integer}}}}}}
+        """);
+    kubectl("apply", "-f", crd.toString());
+    kubectl("wait", "--for", "condition=established", "--timeout=30s", "crd/dials.example.com");
+    Path dial = dir.resolve("dial.yaml");
+    Files.writeString(dial, """
+        apiVersion: example.com/v1
+        kind: Dial
+        metadata: {name: volume, namespace: converting}
+        spec: {size: 3}
+        """);
+    kubectl("apply", "-f", dial.toString());
+
+    // kubernetes/kubernetes#109603: "We can list the v1 but not v1beta1".
+    assertThat(kubectl("get", "dials.v1.example.com", "volume", "-n", "converting", "-o", "jsonpath={.spec.size}").out())
+        .isEqualTo("3");
+    Result failed = kubectlAllowingFailure("get", "dials.v2.example.com", "volume", "-n", "converting");
+    assertThat(failed.exitCode()).isEqualTo(1);
+    assertThat(failed.err()).isEqualTo("Error from server: conversion webhook for example.com/v1, Kind=Dial failed: Post "
+        + "\"https://converter.converting.svc:443/convert?timeout=30s\": service \"converter\" not found\n");
+  }
+
   /**
    * A namespaced CRD with one version, {@code v1}, whose schema has an object {@code spec} described by {@code
    * specSchema} (YAML, as if at the top level).

@@ -50,5 +50,10 @@ public enum Capability {
    */
   ADMISSION_WEBHOOKS,
   /** ValidatingAdmissionPolicies: a policy bound with {@code Deny} refuses what its validations refuse (422). */
-  ADMISSION_POLICIES
+  ADMISSION_POLICIES,
+  /**
+   * CRD conversion webhooks: a CRD with {@code spec.conversion.strategy: Webhook} converts its objects between
+   * versions by calling its webhook, and a conversion nothing answers fails the request with 500.
+   */
+  CONVERSION_WEBHOOKS
 }

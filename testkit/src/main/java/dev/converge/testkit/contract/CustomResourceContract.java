@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * served version is the same object, read back at the kind's most preferred version, and a write at a
  * deprecated version passes the server's warning to the caller ({@link ServerWarnings}); the CRD's CEL validation
  * rules refuse what they refuse, and a failure on a value the write leaves unchanged is only a warning (validation
- * ratcheting); deleting the CRD removes its objects and stops serving the kind ({@code NotFound} afterwards).
+ * ratcheting); a conversion webhook nothing answers fails reads at another version with 500; deleting the CRD
+ * removes its objects and stops serving the kind ({@code NotFound} afterwards).
  */
 public interface CustomResourceContract extends ContractSupport {
 
@@ -142,6 +143,44 @@ public interface CustomResourceContract extends ContractSupport {
     assertThat(warnings).as("v1 is not deprecated").hasSize(1);
     assertThat(backend().list(ListRequest.all(kind).inNamespace(ns())).items()).singleElement()
         .satisfies(only -> assertThat(only.spec().path("size").asInt()).isEqualTo(2));
+  }
+
+  /**
+   * A CRD whose conversion webhook nothing answers (a URL nothing listens on): an object written in the storage
+   * version is stored and read there, but reading it at the kind's most preferred version, another one, fails with
+   * kube-apiserver's 500 (kubernetes/kubernetes#109603); with the {@code None} strategy back, it reads again.
+   */
+  @Test
+  default void aConversionWebhookNothingAnswers_failsReadsAtAnotherVersion_with500() {
+    requires(Capability.CUSTOM_RESOURCES);
+    requires(Capability.CONVERSION_WEBHOOKS);
+    requires(Capability.SERVER_SIDE_APPLY);
+    String group = ns() + ".converge.dev";
+    Resource crd = KubeObjects.customResourceDefinition(group, "v1alpha1", "Dial", "dials", true).edit(tree -> {
+      ObjectNode spec = tree.withObjectProperty("spec");
+      ArrayNode versions = spec.withArray("versions");
+      ObjectNode newer = versions.get(0).deepCopy();
+      newer.put("name", "v1").put("storage", false);
+      versions.add(newer);
+      spec.set("conversion", Json.parse("""
+          {"strategy":"Webhook","webhook":{"conversionReviewVersions":["v1"],
+           "clientConfig":{"url":"https://127.0.0.1:1/convert"}}}"""));
+    });
+    put(crd);
+    GroupKind kind = GroupKind.of(group, "Dial");
+    eventually("kind " + kind + " served", () -> backend().types().find(kind).isPresent());
+    Resource written = backend().apply(KubeObjects.customResource(group + "/v1alpha1", "Dial", ns(), "d",
+        Json.object().put("size", 1)), ApplyOptions.manager("alice"));
+    assertThat(written.apiVersion()).as("in the storage version: nothing to convert").isEqualTo(group + "/v1alpha1");
+
+    BackendException.Unavailable failed = failure(BackendException.Unavailable.class, () -> backend().get(written.key()));
+    assertThat(failed.code()).isEqualTo(500);
+    assertThat(failed.getMessage()).contains("conversion webhook for " + group + "/v1alpha1, Kind=Dial failed: Post "
+        + "\"https://127.0.0.1:1/convert?timeout=30s\": dial tcp 127.0.0.1:1");
+
+    put(crd.edit(tree -> tree.withObjectProperty("spec").set("conversion", Json.parse("{\"strategy\":\"None\"}"))));
+    eventually("read at v1 with the None strategy", () -> backend().get(written.key())
+        .map(read -> read.apiVersion().equals(group + "/v1") && read.spec().path("size").asInt() == 1).orElse(false));
   }
 
   @Test

@@ -43,5 +43,6 @@ public final class Limitations {
       .put(Capability.FAULT_INJECTION, "fabric8 CRUD mock: cannot be told to fail a request")
       .put(Capability.ADMISSION_WEBHOOKS, "fabric8 CRUD mock: no admission; webhook configurations are stored and never called")
       .put(Capability.ADMISSION_POLICIES, "fabric8 CRUD mock: no admission; admission policies are stored and never evaluated")
+      .put(Capability.CONVERSION_WEBHOOKS, "fabric8 CRUD mock: no CRD controller and no conversion")
       .buildOrThrow();
 }

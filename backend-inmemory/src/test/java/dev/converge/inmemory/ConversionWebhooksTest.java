@@ -262,7 +262,8 @@ class ConversionWebhooksTest {
       ((ObjectNode) convert(object, desired).get("metadata")).putObject("labels").put("bad key!", "x");
       return object;
     }), FROM_V1 + " returned invalid metadata: metadata.labels: Invalid value: \"bad key!\": name part must consist "
-        + "of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character");
+        + "of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"
+        + " (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')");
     expectFailure(review -> ConversionReviews.convertEach(review, (object, desired) -> {
       throw new IllegalArgumentException("size must be even");
     }), FROM_V1 + " failed: size must be even");

@@ -85,7 +85,8 @@ class BadInputCatalogTest {
             "plan", "-f", BAD + "datadog-agent-no-name.yaml"),
         bad("a DatadogAgent with an invalid name", "error: " + BAD + "datadog-agent-bad-name.yaml: document 1: metadata.name:"
             + " 'Datadog_Agent' is invalid: a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters,"
-            + " '-' or '.', and must start and end with an alphanumeric character", "plan", "-f", BAD + "datadog-agent-bad-name.yaml"),
+            + " '-' or '.', and must start and end with an alphanumeric character"
+            + " (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')", "plan", "-f", BAD + "datadog-agent-bad-name.yaml"),
         bad("a DatadogAgent served by no CRD", "error: " + BAD + "datadog-agent-no-crd.yaml: document 1: kind: no"
             + " CustomResourceDefinition in the input defines datadoghq.com/DatadogAgent (apiVersion datadoghq.com/v2alpha1),"
             + " and the simulated cluster starts empty: add the CRD to the files",

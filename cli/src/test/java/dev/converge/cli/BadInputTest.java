@@ -37,7 +37,8 @@ class BadInputTest {
     assertRejected(converge("plan", "-f", BAD + "bad-name.yaml"),
         "error: src/test/resources/bad/bad-name.yaml: document 1: metadata.name: 'Shop_Settings' is invalid: a lowercase RFC 1123"
             + " subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an"
-            + " alphanumeric character");
+            + " alphanumeric character (e.g. 'example.com', regex used for validation is"
+            + " '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')");
   }
 
   @Test

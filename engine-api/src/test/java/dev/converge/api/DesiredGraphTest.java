@@ -38,7 +38,7 @@ class DesiredGraphTest {
             .extracting(GraphProblem::toString)
             .containsExactly(
                 "ConfigMap/prod/a: duplicate resource: ConfigMap/prod/a is already in the graph",
-                "ConfigMap/prod/Bad_Name metadata.name: metadata.name 'Bad_Name' is invalid: a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
+                "ConfigMap/prod/Bad_Name metadata.name: metadata.name 'Bad_Name' is invalid: a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
                 "ConfigMap/prod/c dependsOn: depends on ConfigMap/prod/missing, which is not in the graph"));
   }
 

@@ -4,6 +4,7 @@ import dev.cel.common.types.ListType;
 import dev.cel.common.types.OpaqueType;
 import dev.cel.common.types.OptionalType;
 import dev.cel.common.types.SimpleType;
+import dev.converge.api.Names;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -27,11 +28,6 @@ final class FormatFunctions {
   /** A named format and its validation: the messages of an invalid string, empty for a valid one. */
   record Format(String name, Function<String, List<String>> validate) {}
 
-  private static final String DNS1123_LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
-  private static final String DNS1123_SUBDOMAIN = DNS1123_LABEL + "(\\." + DNS1123_LABEL + ")*";
-  private static final String DNS1035_LABEL = "[a-z]([-a-z0-9]*[a-z0-9])?";
-  private static final String QUALIFIED_NAME = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
-  private static final String LABEL_VALUE = "(" + QUALIFIED_NAME + ")?";
   private static final Pattern UUID =
       Pattern.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
 
@@ -98,87 +94,23 @@ final class FormatFunctions {
   }
 
   static List<String> dns1123Label(String value) {
-    List<String> errors = new ArrayList<>();
-    if (value.length() > 63) {
-      errors.add(maxLength(63));
-    }
-    if (!value.matches(DNS1123_LABEL)) {
-      errors.add(value.matches(DNS1123_SUBDOMAIN) ? "must not contain dots"
-          : regexError("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and "
-              + "must start and end with an alphanumeric character", DNS1123_LABEL, "my-name", "123-abc"));
-    }
-    return errors;
+    return Names.dns1123LabelErrors(value);
   }
 
   static List<String> dns1123Subdomain(String value) {
-    return bounded(value, 253, DNS1123_SUBDOMAIN, "a lowercase RFC 1123 subdomain must consist of lower case "
-        + "alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character", "example.com");
+    return Names.dns1123SubdomainErrors(value);
   }
 
   static List<String> dns1035Label(String value) {
-    return bounded(value, 63, DNS1035_LABEL, "a DNS-1035 label must consist of lower case alphanumeric characters or "
-        + "'-', start with an alphabetic character, and end with an alphanumeric character", "my-name", "abc-123");
+    return Names.dns1035LabelErrors(value);
   }
 
-  private static final String QUALIFIED_NAME_MESSAGE =
-      "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-
   static List<String> qualifiedName(String value) {
-    List<String> errors = new ArrayList<>();
-    String[] parts = value.split("/", -1);
-    String name;
-    if (parts.length == 1) {
-      name = parts[0];
-    } else if (parts.length == 2) {
-      name = parts[1];
-      if (parts[0].isEmpty()) {
-        errors.add("prefix part must be non-empty");
-      } else {
-        dns1123Subdomain(parts[0]).forEach(message -> errors.add("prefix part " + message));
-      }
-    } else {
-      return List.of("a qualified name " + regexError(QUALIFIED_NAME_MESSAGE, QUALIFIED_NAME, "MyName", "my.name",
-          "123-abc") + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')");
-    }
-    if (name.isEmpty()) {
-      errors.add("name part must be non-empty");
-    } else if (name.length() > 63) {
-      errors.add("name part " + maxLength(63));
-    }
-    if (!name.matches(QUALIFIED_NAME)) {
-      errors.add("name part " + regexError(QUALIFIED_NAME_MESSAGE, QUALIFIED_NAME, "MyName", "my.name", "123-abc"));
-    }
-    return errors;
+    return Names.qualifiedNameErrors(value);
   }
 
   static List<String> labelValue(String value) {
-    return bounded(value, 63, LABEL_VALUE, "a valid label must be an empty string or consist of alphanumeric "
-        + "characters, '-', '_' or '.', and must start and end with an alphanumeric character", "MyValue", "my_value",
-        "12345");
+    return Names.labelValueErrors(value);
   }
 
-  /** apimachinery's usual pair: at most {@code max} characters, and the regex. */
-  private static List<String> bounded(String value, int max, String regex, String message, String... examples) {
-    List<String> errors = new ArrayList<>();
-    if (value.length() > max) {
-      errors.add(maxLength(max));
-    }
-    if (!value.matches(regex)) {
-      errors.add(regexError(message, regex, examples));
-    }
-    return errors;
-  }
-
-  private static String maxLength(int length) {
-    return "must be no more than " + length + " characters";
-  }
-
-  /** apimachinery's {@code RegexError}: the message, its examples and the regex. */
-  private static String regexError(String message, String regex, String... examples) {
-    StringBuilder text = new StringBuilder(message).append(" (e.g. ");
-    for (int i = 0; i < examples.length; i++) {
-      text.append(i > 0 ? " or " : "").append('\'').append(examples[i]).append("', ");
-    }
-    return text.append("regex used for validation is '").append(regex).append("')").toString();
-  }
 }

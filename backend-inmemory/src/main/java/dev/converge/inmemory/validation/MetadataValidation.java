@@ -28,7 +28,7 @@ final class MetadataValidation {
         errors.required("metadata.namespace");
       } else {
         if (!NameChecks.dns1123Label(namespace)) {
-          Names.checkDns1123Label(namespace).ifPresent(problem -> errors.invalid("metadata.namespace", namespace, problem));
+          Names.dns1123LabelErrors(namespace).forEach(problem -> errors.invalid("metadata.namespace", namespace, problem));
         }
       }
     } else if (!namespace.isEmpty()) {
@@ -46,19 +46,19 @@ final class MetadataValidation {
   static void labelsAndAnnotations(JsonNode metadata, String annotationsPath, FieldErrors errors) {
     for (Map.Entry<String, JsonNode> label : metadata.path("labels").properties()) {
       if (!NameChecks.qualifiedName(label.getKey())) {
-        Names.checkQualifiedName(label.getKey())
-            .ifPresent(problem -> errors.invalid("metadata.labels", label.getKey(), problem));
+        Names.qualifiedNameErrors(label.getKey())
+            .forEach(problem -> errors.invalid("metadata.labels", label.getKey(), problem));
       }
       String value = label.getValue().asText();
       if (!NameChecks.labelValue(value)) {
-        Names.checkLabelValue(value).ifPresent(problem -> errors.invalid("metadata.labels", value, problem));
+        Names.labelValueErrors(value).forEach(problem -> errors.invalid("metadata.labels", value, problem));
       }
     }
     for (Map.Entry<String, JsonNode> annotation : metadata.path("annotations").properties()) {
       String key = annotation.getKey();
       String lower = key.toLowerCase();
       if (!NameChecks.qualifiedName(lower)) {
-        Names.checkQualifiedName(lower).ifPresent(problem -> errors.invalid(annotationsPath, key, problem));
+        Names.qualifiedNameErrors(lower).forEach(problem -> errors.invalid(annotationsPath, key, problem));
       }
     }
   }

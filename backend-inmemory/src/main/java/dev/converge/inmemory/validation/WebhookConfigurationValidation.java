@@ -1,6 +1,7 @@
 package dev.converge.inmemory.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.converge.api.Names;
 import dev.converge.inmemory.cel.AdmissionExpression;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -31,9 +32,7 @@ final class WebhookConfigurationValidation {
       if (name.isEmpty()) {
         errors.required(p + ".name");
       } else if (!NameChecks.dns1123Subdomain(name)) {
-        errors.invalid(p + ".name", name, "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
-            + "characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', "
-            + "regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')");
+        Names.dns1123SubdomainErrors(name).forEach(problem -> errors.invalid(p + ".name", name, problem));
       } else if (name.split("\\.").length < 3) {
         errors.invalid(p + ".name", name, "should be a domain with at least three segments separated by dots");
       } else if (!names.add(name)) {

@@ -141,10 +141,12 @@ class ManifestReaderErrorsTest {
   void invalidName_citesTheDns1123Rule() throws IOException {
     assertThat(error("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: Agent_Config}\n"))
         .isEqualTo("bad.yaml: document 1: metadata.name: 'Agent_Config' is invalid: a lowercase RFC 1123 subdomain must consist"
-            + " of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character");
+            + " of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"
+            + " (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')");
     assertThat(error("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: Prod}\n"))
         .isEqualTo("bad.yaml: document 1: metadata.namespace: 'Prod' is invalid: a lowercase RFC 1123 label must consist"
-            + " of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character");
+            + " of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character"
+            + " (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')");
     // Services need a DNS-1035 label: a letter first.
     assertThat(error("apiVersion: v1\nkind: Service\nmetadata: {name: 1st}\n"))
         .startsWith("bad.yaml: document 1: metadata.name: '1st' is invalid: a DNS-1035 label must consist");
@@ -158,10 +160,11 @@ class ManifestReaderErrorsTest {
         .isEqualTo("bad.yaml: document 1: metadata.annotations[replicas]: must be a string, got a number: quote it (\"3\")");
     assertThat(error("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels: {\"-app\": x}\n"))
         .isEqualTo("bad.yaml: document 1: metadata.labels[-app]: invalid key: name part must consist of alphanumeric characters,"
-            + " '-', '_' or '.', and must start and end with an alphanumeric character");
+            + " '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')");
     assertThat(error("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels: {app: \"my app\"}\n"))
         .isEqualTo("bad.yaml: document 1: metadata.labels[app]: invalid value 'my app': a valid label must be an empty string"
-            + " or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character");
+            + " or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"
+            + " (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')");
     assertThat(error("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels: [app]\n"))
         .isEqualTo("bad.yaml: document 1: metadata.labels: must be a mapping of strings, got a list");
   }

@@ -257,10 +257,11 @@ class DatadogAgentDecoderTest {
   void validation_invalidLabelKeysAndValuesAreRejected() {
     assertThat(rejection(minimalAgent("  override:\n    clusterAgent:\n      labels:\n        \"bad key\": a\n")).getMessage())
         .isEqualTo("invalid label key \"bad key\": name part must consist of alphanumeric characters, '-', '_' or '.', "
-            + "and must start and end with an alphanumeric character");
+            + "and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')");
     assertThat(rejection(minimalAgent("  override:\n    clusterAgent:\n      labels:\n        team: \"-a\"\n")).getMessage())
         .isEqualTo("invalid value \"-a\" of label \"team\": a valid label must be an empty string or consist of alphanumeric "
-            + "characters, '-', '_' or '.', and must start and end with an alphanumeric character");
+            + "characters, '-', '_' or '.', and must start and end with an alphanumeric character"
+            + " (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')");
   }
 
   @Test
@@ -277,7 +278,8 @@ class DatadogAgentDecoderTest {
         .isEqualTo("\"datadog-cluster-agent\" is the name of another Service of this DatadogAgent");
     InvalidSpecException invalid = rejection(minimalAgent("  features:\n    admissionController:\n      serviceName: Admission\n"));
     assertThat(invalid.getMessage()).isEqualTo("invalid Service name \"Admission\": a DNS-1035 label must consist of lower case "
-        + "alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character");
+        + "alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character "
+        + "(e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')");
     assertThat(invalid.path()).isEqualTo("spec.features.admissionController.serviceName");
   }
 

@@ -127,7 +127,12 @@ public final class Names {
   private static final String QUALIFIED_NAME_MESSAGE =
       "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 
-  /** {@code IsDNS1123Label}: at most 63 characters; lower case alphanumerics and {@code -}; no dots. */
+  /**
+   * {@code IsDNS1123Label}: at most 63 characters; lower case alphanumerics and {@code -}; no dots.
+   *
+   * @param value the name
+   * @return apimachinery's messages, empty when {@code value} is a DNS-1123 label
+   */
   public static List<String> dns1123LabelErrors(String value) {
     List<String> errors = new ArrayList<>(1);
     if (value.length() > 63) {
@@ -141,19 +146,34 @@ public final class Names {
     return errors;
   }
 
-  /** {@code IsDNS1123Subdomain}: at most 253 characters of DNS-1123 labels joined by dots. */
+  /**
+   * {@code IsDNS1123Subdomain}: at most 253 characters of DNS-1123 labels joined by dots.
+   *
+   * @param value the name
+   * @return apimachinery's messages, empty when {@code value} is a DNS-1123 subdomain
+   */
   public static List<String> dns1123SubdomainErrors(String value) {
     return bounded(value, 253, DNS1123_SUBDOMAIN, "a lowercase RFC 1123 subdomain must consist of lower case "
         + "alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character", "example.com");
   }
 
-  /** {@code IsDNS1035Label}: at most 63 characters, a letter first. */
+  /**
+   * {@code IsDNS1035Label}: at most 63 characters, a letter first.
+   *
+   * @param value the name
+   * @return apimachinery's messages, empty when {@code value} is a DNS-1035 label
+   */
   public static List<String> dns1035LabelErrors(String value) {
     return bounded(value, 63, DNS1035_LABEL, "a DNS-1035 label must consist of lower case alphanumeric characters or "
         + "'-', start with an alphabetic character, and end with an alphanumeric character", "my-name", "abc-123");
   }
 
-  /** {@code IsQualifiedName}: a label or annotation key, {@code [prefix/]name}. */
+  /**
+   * {@code IsQualifiedName}: a label or annotation key, {@code [prefix/]name}.
+   *
+   * @param value the key
+   * @return apimachinery's messages, empty when {@code value} is a qualified name
+   */
   public static List<String> qualifiedNameErrors(String value) {
     List<String> errors = new ArrayList<>(1);
     String[] parts = value.split("/", -1);
@@ -182,7 +202,12 @@ public final class Names {
     return errors;
   }
 
-  /** {@code IsValidLabelValue}: at most 63 characters, empty or a qualified name's name part. */
+  /**
+   * {@code IsValidLabelValue}: at most 63 characters, empty or a qualified name's name part.
+   *
+   * @param value the label value
+   * @return apimachinery's messages, empty when {@code value} is a valid label value
+   */
   public static List<String> labelValueErrors(String value) {
     return bounded(value, 63, LABEL_VALUE, "a valid label must be an empty string or consist of alphanumeric "
         + "characters, '-', '_' or '.', and must start and end with an alphanumeric character", "MyValue", "my_value",

@@ -15,6 +15,7 @@ import dev.converge.api.backend.ListRequest;
 import dev.converge.api.backend.WatchEvent;
 import dev.converge.api.backend.WatchListener;
 import dev.converge.api.backend.WatchRequest;
+import dev.converge.inmemory.admission.AdmissionReviews;
 import dev.converge.inmemory.admission.ConversionReviews;
 import dev.converge.inmemory.admission.WebhookEndpoint;
 import dev.converge.inmemory.server.ApiServer;
@@ -296,6 +297,42 @@ class ConversionWebhooksTest {
     assertThat(v2.generation()).isEqualTo(1);
     assertThat(v2.uid()).isEqualTo(stored().uid());
     assertThat(v2.resourceVersion()).isEqualTo(stored().resourceVersion());
+  }
+
+  @Test
+  void anAdmissionWebhookMatchedAtAnotherVersion_seesTheObjectConvertedThere_andItsPatchComesBack() {
+    serve();
+    List<JsonNode> admitted = new ArrayList<>();
+    server.admission().endpoints().service("hooks", "admission", (path, review) -> {
+      admitted.add(review);
+      ObjectNode object = (ObjectNode) Json.parse(Json.write(review.at("/request/object")));
+      ((ObjectNode) object.get("spec")).put("size", object.at("/metadata/name").asText().equals("zero") ? 0 : 10);
+      return AdmissionReviews.patch(review, object);
+    });
+    server.create(ADMIN, Resource.of(Json.parse("""
+        {"apiVersion":"v1","kind":"Service","metadata":{"name":"admission","namespace":"hooks"},
+         "spec":{"ports":[{"port":443}]}}""")));
+    server.create(ADMIN, Resource.of(Json.parse("""
+        {"apiVersion":"admissionregistration.k8s.io/v1","kind":"MutatingWebhookConfiguration","metadata":{"name":"size"},
+         "webhooks":[{"name":"size.example.com","admissionReviewVersions":["v1"],"sideEffects":"None",
+           "matchPolicy":"Equivalent",
+           "clientConfig":{"service":{"namespace":"hooks","name":"admission"}},
+           "rules":[{"operations":["CREATE"],"apiGroups":["example.com"],"apiVersions":["v1"],"resources":["widgets"]}]}]}""")));
+
+    Resource created = server.create(ADMIN, widget("v2", "{\"replicas\":3}"));
+
+    assertThat(admitted).hasSize(1);
+    assertThat(admitted.get(0).at("/request/object/apiVersion").asText()).isEqualTo("example.com/v1");
+    assertThat(admitted.get(0).at("/request/object/spec").toString()).as("converted by the conversion webhook")
+        .isEqualTo("{\"size\":3}");
+    assertThat(admitted.get(0).at("/request/kind/version").asText()).isEqualTo("v1");
+    assertThat(created.spec().toString()).as("the patch, converted back").isEqualTo("{\"replicas\":10}");
+    assertThat(stored().spec().toString()).isEqualTo("{\"size\":10}");
+    assertThatThrownBy(() -> server.create(ADMIN, widget("v2", "{\"replicas\":3}").edit(t ->
+        ((ObjectNode) t.get("metadata")).put("name", "zero"))))
+        .as("v2's schema validates the patched object, converted back")
+        .isInstanceOfSatisfying(BackendException.Invalid.class, e -> assertThat(e.causes())
+            .containsExactly("spec.replicas: Invalid value: 0: spec.replicas in body should be greater than or equal to 1"));
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -39,9 +40,12 @@ public final class AdmissionChain {
    * @param cache the server's store, read under its lock at every request
    * @param served the served type of a kind (for the scope of a policy's parameters), empty if not served
    * @param uids the source of each review's {@code uid}
+   * @param converter converts an object to another served version of its kind, as the server converts it (the
+   *     object a webhook matched under {@code matchPolicy: Equivalent} asks for, and its patch back)
    */
-  public AdmissionChain(ObjectCache cache, Function<GroupKind, Optional<ResourceType>> served, Supplier<String> uids) {
-    this.webhooks = new WebhookDispatch(cache, endpoints, uids);
+  public AdmissionChain(ObjectCache cache, Function<GroupKind, Optional<ResourceType>> served, Supplier<String> uids,
+      BiFunction<Resource, String, Resource> converter) {
+    this.webhooks = new WebhookDispatch(cache, endpoints, uids, converter);
     this.policies = new PolicyDispatch(cache, served);
   }
 

@@ -19,6 +19,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -61,9 +62,12 @@ final class WebhookDispatch {
   private final ObjectCache cache;
   private final WebhookClient client;
   private final Supplier<String> uids;
+  private final BiFunction<Resource, String, Resource> converter;
   private final MatchConditions conditions = new MatchConditions();
 
-  WebhookDispatch(ObjectCache cache, WebhookEndpoints endpoints, Supplier<String> uids) {
+  WebhookDispatch(ObjectCache cache, WebhookEndpoints endpoints, Supplier<String> uids,
+      BiFunction<Resource, String, Resource> converter) {
+    this.converter = converter;
     this.cache = cache;
     this.client = new WebhookClient(cache, endpoints);
     this.uids = uids;
@@ -205,7 +209,7 @@ final class WebhookDispatch {
       if (!patchType.equals("JSONPatch")) {
         throw new CallFailed("unsupported patch type \"" + patchType + "\"");
       }
-      return patched(request, patch.asText());
+      return patched(request, patch.asText(), version);
     } catch (CallFailed failure) {
       return failed(name, ignore, failure);
     }
@@ -236,7 +240,7 @@ final class WebhookDispatch {
   }
 
   /** The {@code AdmissionReview} kube-apiserver posts ({@code request.CreateV1AdmissionReview}). */
-  private static ObjectNode review(String reviewVersion, String uid, AdmissionRequest request, String version) {
+  private ObjectNode review(String reviewVersion, String uid, AdmissionRequest request, String version) {
     ObjectNode review = Json.object();
     review.put("kind", "AdmissionReview").put("apiVersion", ADMISSION + "/" + reviewVersion);
     ObjectNode body = review.putObject("request");
@@ -287,19 +291,22 @@ final class WebhookDispatch {
     return body;
   }
 
-  /** The object as the webhook asked for it: at {@code version}, which only changes its {@code apiVersion}. */
-  private static JsonNode atVersion(@Nullable Resource object, String version) {
+  /**
+   * The object as the webhook asked for it: at {@code version} (under {@code matchPolicy: Equivalent}, another
+   * version of its kind), converted as the server converts it.
+   */
+  private JsonNode atVersion(@Nullable Resource object, String version) {
     if (object == null) {
       return Json.nodes().nullNode();
     }
-    if (object.version().equals(version)) {
-      return object.json();
-    }
-    ObjectNode copy = Json.mutableCopy((ObjectNode) object.json());
-    String group = object.groupKind().group();
-    copy.put("apiVersion", group.isEmpty() ? version : group + "/" + version);
-    return copy;
+    return object.version().equals(version) ? object.json() : converter.apply(object, apiVersion(object, version)).json();
   }
+
+  private static String apiVersion(Resource object, String version) {
+    String group = object.groupKind().group();
+    return group.isEmpty() ? version : group + "/" + version;
+  }
+
 
   /** The review's {@code response}, checked as {@code VerifyAdmissionResponse} checks it. */
   private static JsonNode verified(JsonNode answer, String reviewVersion, String uid) {
@@ -322,8 +329,10 @@ final class WebhookDispatch {
   }
 
   /** The object after the webhook's base64-encoded JSON patch. */
-  private static Resource patched(AdmissionRequest request, String encoded) {
+  private Resource patched(AdmissionRequest request, String encoded, String version) {
     Resource object = java.util.Objects.requireNonNull(request.object());
+    // The patch is to the object at the webhook's version; the result goes back to the request's.
+    Resource versioned = object.version().equals(version) ? object : converter.apply(object, apiVersion(object, version));
     JsonNode patch;
     try {
       patch = Json.parse(new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8));
@@ -332,11 +341,11 @@ final class WebhookDispatch {
     }
     ObjectNode result;
     try {
-      result = JsonPatch.apply(Json.mutableCopy((ObjectNode) object.json()), patch);
+      result = JsonPatch.apply(Json.mutableCopy((ObjectNode) versioned.json()), patch);
     } catch (PatchException e) {
       throw internal(e.getMessage());
     }
-    return Resource.of(result);
+    return versioned == object ? Resource.of(result) : converter.apply(Resource.of(result), object.apiVersion());
   }
 
   /** {@code webhookerrors.ToStatusErr}: the webhook's status, at least 400, with the webhook named. */

@@ -71,7 +71,8 @@ public final class ApiServer {
     this.rbac = new RbacAuthorizer(store);
     // Review uids come from their own stream, so that calling webhooks leaves the objects' uids as they were.
     Supplier<String> reviewUids = new Uids(config.seed() ^ 0x61646d697373696fL)::next;
-    this.admission = new AdmissionChain(store, kind -> served.all().find(kind), reviewUids);
+    // The chain converts under the server's lock, with the conversion built below once the decoding exists.
+    this.admission = new AdmissionChain(store, kind -> served.all().find(kind), reviewUids, this::convertLocked);
     this.interceptors = new CopyOnWriteArrayList<>(config.interceptors());
     String[] cidr = config.serviceCidr().split("/");
     ClusterIps ips = new ClusterIps(cidr[0], Integer.parseInt(cidr[1]));
@@ -354,6 +355,11 @@ public final class ApiServer {
   /** Whether {@code kind}'s most preferred served version is not its storage version. */
   public boolean preferredElsewhere(GroupKind kind) {
     return served.preferredElsewhere(kind).isPresent();
+  }
+
+  /** {@link #convert} for callers that hold the lock (the admission chain). */
+  private Resource convertLocked(Resource object, String apiVersion) {
+    return conversion.convert(object, apiVersion);
   }
 
   /**

@@ -10,7 +10,8 @@ import java.net.URI;
  * Posts a review to where a webhook's {@code clientConfig} leads, as kube-apiserver's webhook client does
  * ({@code k8s.io/apiserver/pkg/util/webhook}): a Service ({@code namespace}, {@code name}, {@code port} 443 and
  * {@code path} {@code /} unless given) or a URL, answered by the {@link WebhookEndpoint} registered for it. Shared
- * by admission webhooks and CRD conversion webhooks, whose {@code clientConfig}s have the same shape.
+ * by admission webhooks and CRD conversion webhooks, whose {@code clientConfig}s have the same shape. A URL no
+ * endpoint is registered for is called over the network when the endpoints say so ({@link NetworkCalls}).
  *
  * <p>A call that cannot be made fails with {@link CallFailed}, worded as client-go words it: {@code Post
  * "https://svc.ns.svc:443/path?timeout=10s": dial tcp 10.96.0.12:443: connect: connection refused}, or {@code
@@ -21,6 +22,7 @@ final class WebhookClient {
 
   private final ObjectCache cache;
   private final WebhookEndpoints endpoints;
+  private final NetworkCalls network = new NetworkCalls();
 
   WebhookClient(ObjectCache cache, WebhookEndpoints endpoints) {
     this.cache = cache;
@@ -59,6 +61,9 @@ final class WebhookClient {
       path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
       url = address + (address.contains("?") ? "&" + timeout.substring(1) : timeout);
       endpoint = endpoints.forUrl(address);
+      if (endpoint == null && endpoints.callsUrlsOverNetwork()) {
+        return network.post(url, clientConfig.path("caBundle").asText(""), timeoutSeconds, review);
+      }
       String key = WebhookEndpoints.urlKey(address);
       refused = "dial tcp " + (key == null ? address : key.substring(key.indexOf("://") + 3)) + ": connect: connection refused";
     }

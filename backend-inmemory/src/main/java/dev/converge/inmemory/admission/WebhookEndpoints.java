@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * clientConfig.url}). A Service no endpoint is registered for is offered to the {@linkplain #services
  * resolvers}, which find a server by what the Service selects, as kube-proxy forwards to the pods behind it.
  * What nothing answers for fails as a call to an address nothing listens on fails, and the webhook's {@code
- * failurePolicy} decides.
+ * failurePolicy} decides; or, with {@link #callUrlsOverNetwork}, a URL is called over the network.
  */
 public final class WebhookEndpoints {
   /** Finds the server behind a Service, as the cluster's network would. */
@@ -32,6 +32,7 @@ public final class WebhookEndpoints {
 
   private final Map<String, WebhookEndpoint> byAddress = new ConcurrentHashMap<>();
   private final List<ServiceResolver> resolvers = new CopyOnWriteArrayList<>();
+  private volatile boolean network;
 
   /** Serves the webhooks whose {@code clientConfig.service} is {@code namespace/name}, on every port and path. */
   public WebhookEndpoints service(String namespace, String name, WebhookEndpoint endpoint) {
@@ -61,6 +62,27 @@ public final class WebhookEndpoints {
   public WebhookEndpoints services(ServiceResolver resolver) {
     resolvers.add(resolver);
     return this;
+  }
+
+  /**
+   * Whether webhooks whose {@code clientConfig.url} no endpoint is registered for are called over the network, as
+   * kube-apiserver calls them: an HTTPS POST that trusts the configuration's {@code caBundle} (the JVM's roots when
+   * it has none), with the webhook's timeout. Off by default, so that tests stay in process and deterministic;
+   * {@code converge serve} turns it on, so that a webhook server running beside it (as envtest runs one) is called
+   * at the URL its configuration names. Calls are made under the server's lock: a slow webhook server delays every
+   * request until it answers or times out, and one that calls the API server back while it answers waits for its
+   * own timeout.
+   *
+   * @param enabled whether to call URLs over the network
+   * @return these endpoints
+   */
+  public WebhookEndpoints callUrlsOverNetwork(boolean enabled) {
+    network = enabled;
+    return this;
+  }
+
+  boolean callsUrlsOverNetwork() {
+    return network;
   }
 
   /** Stops serving {@code namespace/name}; returns whether an endpoint was registered. */

@@ -35,6 +35,9 @@ import org.jspecify.annotations.Nullable;
  * with the API server's meters at {@code /metrics} (Prometheus text) and the kubeconfig written for it. Tests and embeddings start one with {@link #start}; the command runs one
  * until interrupted.
  *
+ * <p>Admission and conversion webhooks configured with a {@code url} are called over the network (HTTPS, trusting
+ * the configuration's {@code caBundle}), so a webhook server running beside it, as envtest runs one, answers them.
+ *
  * <p>Threads: the simulation is single-threaded, so one thread ({@link WallClockPacer}) moves its clock, in short
  * slices under the API server's lock; the HTTP front's threads make requests under the same lock. A request
  * therefore never sees the simulation mid-event, and watch events it causes are delivered on the clock, as the
@@ -91,6 +94,9 @@ public final class ConvergeServer implements AutoCloseable {
     // One registry per server, never a global one: two servers in one JVM (tests) keep their counts apart.
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ApiServerMetrics.bind(sim.server(), metrics);
+    // As a cluster does, and as envtest's webhook servers are called: webhooks configured with a URL are posted to
+    // over HTTPS, trusting the configuration's caBundle.
+    sim.server().admission().endpoints().callUrlsOverNetwork(true);
     int expected = input.nodes();
     sim.start();
     sim.runUntil(() -> readyNodes(sim) >= expected, NODES_READY_LIMIT);

@@ -49,6 +49,8 @@ final class ConvergeServeFixture implements BackendFixture, AutoCloseable {
 
   ConvergeServeFixture(KubernetesBackendOptions options) {
     this.cluster = InMemoryCluster.create(Ticker.system(), 42, config -> config.interceptor(fault));
+    // As converge serve (ConvergeServer) does: webhooks at a URL are posted to over the network.
+    cluster.server().admission().endpoints().callUrlsOverNetwork(true);
     this.front = HttpFront.builder(cluster.server()).adminToken(ADMIN_TOKEN).plainHttp().start();
     this.options = options;
     this.backend = new KubernetesBackend(client(null), options, new SimpleMeterRegistry());

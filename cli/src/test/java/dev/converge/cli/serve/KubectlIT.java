@@ -3,8 +3,11 @@ package dev.converge.cli.serve;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.converge.api.Json;
 import dev.converge.examples.datadog.install.OperatorInstall;
+import dev.converge.inmemory.admission.AdmissionReviews;
+import dev.converge.testkit.LoopbackWebhookServer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -533,6 +536,38 @@ class KubectlIT {
     assertThat(failed.exitCode()).isEqualTo(1);
     assertThat(failed.err()).isEqualTo("Error from server: conversion webhook for example.com/v1, Kind=Dial failed: Post "
         + "\"https://converter.converting.svc:443/convert?timeout=30s\": service \"converter\" not found\n");
+  }
+
+  @Test
+  @Order(21)
+  void aWebhookAtAUrl_isCalledOverHttps_asEnvtestCallsAnOperatorsWebhookServer() throws Exception {
+    kubectl("create", "namespace", "webhooked");
+    try (LoopbackWebhookServer webhook = LoopbackWebhookServer.start((path, review) -> {
+      ObjectNode object = (ObjectNode) Json.parse(Json.write(review.at("/request/object")));
+      ((ObjectNode) object.get("metadata")).putObject("labels").put("injected", "over-the-network");
+      return AdmissionReviews.patch(review, object);
+    })) {
+      Path configuration = dir.resolve("network-webhook.yaml");
+      Files.writeString(configuration, """
+          apiVersion: admissionregistration.k8s.io/v1
+          kind: MutatingWebhookConfiguration
+          metadata: {name: network}
+          webhooks:
+            - name: inject.network.example.com
+              admissionReviewVersions: [v1]
+              sideEffects: None
+              clientConfig: {url: "%s", caBundle: "%s"}
+              namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: webhooked}}
+              rules: [{operations: [CREATE], apiGroups: [""], apiVersions: [v1], resources: [configmaps]}]
+          """.formatted(webhook.url("/inject"), webhook.caBundle()));
+      kubectl("apply", "-f", configuration.toString());
+      kubectl("create", "configmap", "settings", "-n", "webhooked", "--from-literal=a=1");
+
+      assertThat(kubectl("get", "configmap", "settings", "-n", "webhooked", "-o", "jsonpath={.metadata.labels.injected}")
+          .out()).isEqualTo("over-the-network");
+      assertThat(webhook.requests()).containsExactly("POST /inject?timeout=10s");
+      kubectl("delete", "mutatingwebhookconfiguration", "network");
+    }
   }
 
   /**

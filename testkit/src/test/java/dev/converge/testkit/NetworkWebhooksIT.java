@@ -1,0 +1,136 @@
+package dev.converge.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.converge.api.Json;
+import dev.converge.api.Resource;
+import dev.converge.api.ResourceKey;
+import dev.converge.api.Ticker;
+import dev.converge.api.backend.BackendException;
+import dev.converge.inmemory.InMemoryCluster;
+import dev.converge.inmemory.admission.AdmissionReviews;
+import dev.converge.inmemory.server.ApiServer;
+import dev.converge.inmemory.server.DeleteParams;
+import dev.converge.inmemory.server.Identity;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Webhooks called over the network, as kube-apiserver calls a {@code clientConfig.url} and as envtest's webhook
+ * servers are called: a {@link LoopbackWebhookServer} (real HTTPS on loopback) trusted through the configuration's
+ * {@code caBundle}. The review arrives as JSON at the URL's path with the timeout query; an untrusted certificate,
+ * an error status and a server too slow for {@code timeoutSeconds} fail the call with Go's and client-go's words;
+ * and without {@code callUrlsOverNetwork} nothing is posted.
+ */
+class NetworkWebhooksIT {
+  private static final Identity ADMIN = Identity.admin();
+
+  private final ApiServer server = InMemoryCluster.create(Ticker.system(), 31).server();
+  private LoopbackWebhookServer webhooks;
+  private LoopbackWebhookServer stranger;
+
+  @BeforeEach
+  void start() {
+    webhooks = LoopbackWebhookServer.start(exchange -> {
+      JsonNode review = Json.parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      String path = exchange.getRequestURI().getPath();
+      if (path.equals("/slow")) {
+        try {
+          Thread.sleep(2500);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      if (path.equals("/missing")) {
+        exchange.sendResponseHeaders(404, -1);
+        exchange.close();
+        return;
+      }
+      byte[] answer = Json.write(injected(review)).getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, answer.length);
+      exchange.getResponseBody().write(answer);
+      exchange.close();
+    });
+    stranger = LoopbackWebhookServer.start((path, review) -> injected(review));
+  }
+
+  private static JsonNode injected(JsonNode review) {
+    ObjectNode object = (ObjectNode) Json.parse(Json.write(review.at("/request/object")));
+    ((ObjectNode) object.get("metadata")).putObject("labels").put("injected", "over-the-network");
+    return AdmissionReviews.patch(review, object);
+  }
+
+  @AfterEach
+  void stop() {
+    webhooks.close();
+    stranger.close();
+  }
+
+  private void configure(String url, String caBundle, String extra) {
+    try {
+      server.delete(ADMIN, ResourceKey.cluster("admissionregistration.k8s.io", "MutatingWebhookConfiguration", "inject"),
+          DeleteParams.defaults());
+    } catch (BackendException.NotFound first) {
+      // none configured yet
+    }
+    server.create(ADMIN, Resource.of(Json.parse("""
+        {"apiVersion":"admissionregistration.k8s.io/v1","kind":"MutatingWebhookConfiguration","metadata":{"name":"inject"},
+         "webhooks":[{"name":"inject.example.com","admissionReviewVersions":["v1"],"sideEffects":"None",
+           "clientConfig":{"url":"%s","caBundle":"%s"},
+           "rules":[{"operations":["CREATE"],"apiGroups":[""],"apiVersions":["v1"],"resources":["configmaps"]}]%s}]}"""
+        .formatted(url, caBundle, extra))));
+  }
+
+  private Resource configMap(String name) {
+    return KubeObjects.configMap("default", name, "k", "1");
+  }
+
+  @Test
+  void aWebhookAtAUrl_isPostedTheReviewOverHttps_trustingItsCaBundle() {
+    server.admission().endpoints().callUrlsOverNetwork(true);
+    configure(stranger.url("/mutate"), stranger.caBundle(), "");
+
+    Resource created = server.create(ADMIN, configMap("app"));
+
+    assertThat(created.labels()).containsEntry("injected", "over-the-network");
+    assertThat(stranger.requests()).containsExactly("POST /mutate?timeout=10s");
+  }
+
+  @Test
+  void failedCalls_followTheFailurePolicy_withGoAndClientGosWords() {
+    server.admission().endpoints().callUrlsOverNetwork(true);
+    String failed = "Internal error occurred: failed calling webhook \"inject.example.com\": failed to call webhook: ";
+    configure(webhooks.url("/mutate"), stranger.caBundle(), "");
+    assertThatThrownBy(() -> server.create(ADMIN, configMap("untrusted")))
+        .isInstanceOfSatisfying(BackendException.Unavailable.class, e -> assertThat(e.code()).isEqualTo(500))
+        .hasMessage(failed + "Post \"" + webhooks.url("/mutate") + "?timeout=10s\": tls: failed to verify certificate: "
+            + "x509: certificate signed by unknown authority");
+
+    configure(webhooks.url("/missing"), webhooks.caBundle(), "");
+    assertThatThrownBy(() -> server.create(ADMIN, configMap("missing")))
+        .hasMessage(failed + "the server could not find the requested resource");
+
+    configure(webhooks.url("/slow"), webhooks.caBundle(), ",\"timeoutSeconds\":1");
+    assertThatThrownBy(() -> server.create(ADMIN, configMap("slow")))
+        .hasMessage(failed + "Post \"" + webhooks.url("/slow") + "?timeout=1s\": context deadline exceeded");
+
+    configure(webhooks.url("/mutate"), webhooks.caBundle(), "");
+    assertThat(server.create(ADMIN, configMap("trusted")).labels()).containsEntry("injected", "over-the-network");
+  }
+
+  @Test
+  void withoutCallsOverTheNetwork_aUrlNothingIsRegisteredFor_isRefusedWithoutAPost() {
+    configure(stranger.url("/mutate"), stranger.caBundle(), "");
+    String address = stranger.url("").substring("https://".length());
+    assertThatThrownBy(() -> server.create(ADMIN, configMap("app")))
+        .hasMessageEndingWith("Post \"" + stranger.url("/mutate") + "?timeout=10s\": dial tcp " + address
+            + ": connect: connection refused");
+    assertThat(stranger.requests()).isEmpty();
+  }
+}

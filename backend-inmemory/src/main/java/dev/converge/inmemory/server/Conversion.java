@@ -54,7 +54,7 @@ final class Conversion {
 
   /**
    * {@code tree} in {@code apiVersion}, as a new root that may be changed (its members are shared or new), without
-   * the fields that version's schema does not declare.
+   * the fields that version's schema does not declare; {@code tree} itself when it is in that version.
    */
   ObjectNode convertTree(ObjectNode tree, String apiVersion) {
     if (tree.path("apiVersion").asText().equals(apiVersion)) {

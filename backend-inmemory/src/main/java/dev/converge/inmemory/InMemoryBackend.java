@@ -173,6 +173,9 @@ public final class InMemoryBackend implements Backend {
       }
     });
     subscription.set(opened);
+    if (ended.get()) {
+      opened.close(); // it ended while replaying the objects it starts with
+    }
     return opened;
   }
 }

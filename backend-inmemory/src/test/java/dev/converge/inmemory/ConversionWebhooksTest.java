@@ -206,6 +206,7 @@ class ConversionWebhooksTest {
   @Test
   void anSpiWatch_atAVersionTheWebhookCannotConvertTo_endsWithAnInternalError() {
     InMemoryBackend backend = new InMemoryBackend(server, ADMIN);
+    int watches = server.watchCount();
     List<String> events = new ArrayList<>();
     List<@Nullable BackendException> closed = new ArrayList<>();
     backend.watch(WatchRequest.all(WIDGET), new WatchListener() {
@@ -227,6 +228,23 @@ class ConversionWebhooksTest {
     assertThat(closed).hasSize(1);
     assertThat(closed.get(0)).isInstanceOf(BackendException.Unavailable.class)
         .hasMessageStartingWith("Internal error occurred: " + FROM_V1 + " failed: Post ");
+    assertThat(server.watchCount()).as("the server's watch is closed").isEqualTo(watches);
+
+    // A watch that fails on the objects it starts with ends at once, and its server watch with it.
+    backend.watch(WatchRequest.all(WIDGET), new WatchListener() {
+      @Override
+      public void onEvent(WatchEvent event) {
+        events.add(event.type().name());
+      }
+
+      @Override
+      public void onClose(@Nullable BackendException cause) {
+        closed.add(cause);
+      }
+    });
+    assertThat(events).isEmpty();
+    assertThat(closed).hasSize(2);
+    assertThat(server.watchCount()).isEqualTo(watches);
   }
 
   @Test

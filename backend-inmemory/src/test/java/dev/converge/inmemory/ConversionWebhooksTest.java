@@ -209,7 +209,7 @@ class ConversionWebhooksTest {
     int watches = server.watchCount();
     List<String> events = new ArrayList<>();
     List<@Nullable BackendException> closed = new ArrayList<>();
-    backend.watch(WatchRequest.all(WIDGET), new WatchListener() {
+    WatchListener recorder = new WatchListener() {
       @Override
       public void onEvent(WatchEvent event) {
         events.add(event.type().name());
@@ -219,7 +219,8 @@ class ConversionWebhooksTest {
       public void onClose(@Nullable BackendException cause) {
         closed.add(cause);
       }
-    });
+    };
+    backend.watch(WatchRequest.all(WIDGET), recorder);
 
     server.create(ADMIN, widget("v1", "{\"size\":2}"));
     server.create(ADMIN, widget("v1", "{\"size\":3}").edit(t -> ((ObjectNode) t.get("metadata")).put("name", "w2")));
@@ -231,17 +232,7 @@ class ConversionWebhooksTest {
     assertThat(server.watchCount()).as("the server's watch is closed").isEqualTo(watches);
 
     // A watch that fails on the objects it starts with ends at once, and its server watch with it.
-    backend.watch(WatchRequest.all(WIDGET), new WatchListener() {
-      @Override
-      public void onEvent(WatchEvent event) {
-        events.add(event.type().name());
-      }
-
-      @Override
-      public void onClose(@Nullable BackendException cause) {
-        closed.add(cause);
-      }
-    });
+    backend.watch(WatchRequest.all(WIDGET), recorder);
     assertThat(events).isEmpty();
     assertThat(closed).hasSize(2);
     assertThat(server.watchCount()).isEqualTo(watches);

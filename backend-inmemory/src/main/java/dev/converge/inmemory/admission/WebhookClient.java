@@ -22,7 +22,6 @@ final class WebhookClient {
 
   private final ObjectCache cache;
   private final WebhookEndpoints endpoints;
-  private final NetworkCalls network = new NetworkCalls();
 
   WebhookClient(ObjectCache cache, WebhookEndpoints endpoints) {
     this.cache = cache;
@@ -61,7 +60,8 @@ final class WebhookClient {
       path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
       url = address + (address.contains("?") ? "&" + timeout.substring(1) : timeout);
       endpoint = endpoints.forUrl(address);
-      if (endpoint == null && endpoints.callsUrlsOverNetwork()) {
+      NetworkCalls network = endpoint == null ? endpoints.network() : null;
+      if (network != null) {
         return network.post(url, clientConfig.path("caBundle").asText(""), timeoutSeconds, review);
       }
       String key = WebhookEndpoints.urlKey(address);

@@ -33,6 +33,8 @@ public final class WebhookEndpoints {
   private final Map<String, WebhookEndpoint> byAddress = new ConcurrentHashMap<>();
   private final List<ServiceResolver> resolvers = new CopyOnWriteArrayList<>();
   private volatile boolean network;
+  /** The HTTPS clients of the calls made over the network, one per CA bundle, shared by every caller. */
+  private final NetworkCalls calls = new NetworkCalls();
 
   /** Serves the webhooks whose {@code clientConfig.service} is {@code namespace/name}, on every port and path. */
   public WebhookEndpoints service(String namespace, String name, WebhookEndpoint endpoint) {
@@ -81,8 +83,9 @@ public final class WebhookEndpoints {
     return this;
   }
 
-  boolean callsUrlsOverNetwork() {
-    return network;
+  /** The network, when URLs are called over it; else null. */
+  @Nullable NetworkCalls network() {
+    return network ? calls : null;
   }
 
   /** Stops serving {@code namespace/name}; returns whether an endpoint was registered. */

@@ -26,8 +26,6 @@ import org.jspecify.annotations.Nullable;
  * coercion prunes it. Callers hold the server's lock.
  */
 final class Conversion {
-  private static final GroupKind CRD = GroupKind.of("apiextensions.k8s.io", "CustomResourceDefinition");
-
   private final ObjectCache store;
   private final ServedTypes served;
   private final ConversionWebhooks webhooks;
@@ -87,7 +85,7 @@ final class Conversion {
     if (type.isEmpty() || kind.group().isEmpty()) {
       return null;
     }
-    Resource crd = store.get(CRD, "", type.get().plural() + "." + kind.group());
+    Resource crd = store.get(FieldDecoding.CRD, "", type.get().plural() + "." + kind.group());
     return crd != null && crd.spec().path("conversion").path("strategy").asText().equals("Webhook") ? crd : null;
   }
 

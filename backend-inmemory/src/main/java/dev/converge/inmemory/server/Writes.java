@@ -460,9 +460,9 @@ final class Writes {
     if (ctx.dryRun()) {
       return dryRunResult(root, previous);
     }
-    Optional<String> storage = server.conversion.storageVersionElsewhere(type);
-    if (storage.isPresent() && !root.path("apiVersion").asText().equals(storage.get())) {
-      root = server.conversion.convertTree(root, storage.get());
+    ObjectNode inStorage = inStorageVersion(type, root);
+    if (inStorage != root) {
+      root = inStorage;
       previous = previous == null ? null : store.get(previous.groupKind(), previous.namespace(), previous.name());
     }
     long revision = store.reserveRevision();
@@ -494,7 +494,7 @@ final class Writes {
     return object == null ? null : server.conversion.view(object, type);
   }
 
-  /** {@code root}, written at {@code type}'s version, in its kind's storage version. */
+  /** {@code root} in its kind's storage version: itself when it is in it (whatever {@code type}'s version). */
   ObjectNode inStorageVersion(ResourceType type, ObjectNode root) {
     Optional<String> storage = server.conversion.storageVersionElsewhere(type);
     return storage.isEmpty() ? root : server.conversion.convertTree(root, storage.get());

@@ -117,6 +117,16 @@ class BadInputCatalogTest {
             "serve", "--kubeconfig", KUBECONFIG, "--port", "abc"),
         bad("serve negative nodes", "error: --nodes -1: must be between 0 and 100000", "serve", "--kubeconfig", KUBECONFIG,
             "--nodes", "-1"),
+        bad("a webhook service without a namespace", "error: --webhook-service hooks=127.0.0.1:9443: must be"
+            + " NAMESPACE/NAME=HOST:PORT, such as system/webhook-service=127.0.0.1:9443",
+            "serve", "--kubeconfig", KUBECONFIG, "--webhook-service", "hooks=127.0.0.1:9443"),
+        bad("a webhook service without a port", "error: --webhook-service system/hooks=127.0.0.1: address \"127.0.0.1\" must"
+            + " be HOST:PORT with a port between 1 and 65535",
+            "serve", "--kubeconfig", KUBECONFIG, "--webhook-service", "system/hooks=127.0.0.1"),
+        bad("a webhook service with an invalid name", "error: --webhook-service system/Hooks=127.0.0.1:9443: Service name"
+            + " \"Hooks\": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an"
+            + " alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used"
+            + " for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')", "serve", "--kubeconfig", KUBECONFIG, "--webhook-service", "system/Hooks=127.0.0.1:9443"),
         bad("serve an invalid manifest", "error: " + BAD + "neg-replicas.yaml: document 1: spec.replicas: invalid value: -2: must"
             + " be greater than or equal to 0", "serve", "--kubeconfig", KUBECONFIG, "-f", BAD + "neg-replicas.yaml"),
         // NodePool / WorkloadProfile specs and the nodes to simulate

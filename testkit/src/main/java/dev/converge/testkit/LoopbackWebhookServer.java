@@ -25,10 +25,12 @@ import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A webhook server on 127.0.0.1 over real HTTPS, for testing webhook configurations that name a {@code url}
- * against {@code converge serve} (or an in-memory server that {@code callUrlsOverNetwork}), as envtest runs an
- * operator's webhook server: a fresh self-signed certificate for {@code 127.0.0.1} each start, made with the
- * running JDK's {@code keytool}, whose PEM is the {@link #caBundle()} a configuration trusts.
+ * A webhook server on 127.0.0.1 over real HTTPS, for testing webhook configurations against {@code converge serve}
+ * (or an in-memory server that calls webhooks over the network), as envtest runs an operator's webhook server: a
+ * configuration names its {@link #url}, or a Service routed to its {@link #address} ({@code WebhookEndpoints.serviceAt},
+ * {@code converge serve --webhook-service}). Each start makes a fresh self-signed certificate for {@code 127.0.0.1},
+ * {@code localhost} and any names asked for (a Service's {@code <name>.<namespace>.svc}), with the running JDK's
+ * {@code keytool}; its PEM is the {@link #caBundle()} a configuration trusts.
  *
  * <p>It serves a {@link WebhookEndpoint} (the review in, the review out, as JSON; an {@link
  * WebhookEndpoint.ErrorResponse} is a 500 with its message) or, for tests of what a misbehaving server does, any
@@ -56,7 +58,20 @@ public final class LoopbackWebhookServer implements AutoCloseable {
    * @throws UncheckedIOException when the certificate cannot be made or the port opened
    */
   public static LoopbackWebhookServer start(WebhookEndpoint endpoint) {
-    return start(exchange -> {
+    return start(endpoint, List.of());
+  }
+
+  /**
+   * Serves {@code endpoint} on every path, with a certificate valid for {@code dnsNames} too.
+   *
+   * @param endpoint answers each review
+   * @param dnsNames names the certificate is valid for besides {@code 127.0.0.1} and {@code localhost}, such as
+   *     {@code webhook-service.system.svc} for a Service-addressed configuration
+   * @return the running server
+   * @throws UncheckedIOException when the certificate cannot be made or the port opened
+   */
+  public static LoopbackWebhookServer start(WebhookEndpoint endpoint, List<String> dnsNames) {
+    return start(dnsNames, exchange -> {
       JsonNode review = Json.parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
       byte[] answer;
       int code;
@@ -82,13 +97,24 @@ public final class LoopbackWebhookServer implements AutoCloseable {
    * @throws UncheckedIOException when the certificate cannot be made or the port opened
    */
   public static LoopbackWebhookServer start(HttpHandler handler) {
+    return start(List.of(), handler);
+  }
+
+  private static LoopbackWebhookServer start(List<String> dnsNames, HttpHandler handler) {
+    StringBuilder names = new StringBuilder("SAN=ip:127.0.0.1,dns:localhost");
+    for (String name : dnsNames) {
+      if (!name.matches("[A-Za-z0-9*]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
+        throw new IllegalArgumentException("not a DNS name: " + name);
+      }
+      names.append(",dns:").append(name);
+    }
     @Nullable Path dir = null;
     try {
       dir = Files.createTempDirectory("converge-webhook");
       Path store = dir.resolve("webhook.p12");
       Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
       run(keytool.toString(), "-genkeypair", "-alias", "webhook", "-keyalg", "RSA", "-keysize", "2048", "-validity",
-          "2", "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-keystore", store.toString(),
+          "2", "-dname", "CN=127.0.0.1", "-ext", names.toString(), "-keystore", store.toString(),
           "-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD);
       Path pem = dir.resolve("webhook.pem");
       run(keytool.toString(), "-exportcert", "-rfc", "-alias", "webhook", "-keystore", store.toString(),
@@ -130,7 +156,12 @@ public final class LoopbackWebhookServer implements AutoCloseable {
 
   /** {@return the URL of {@code path} on this server} such as {@code https://127.0.0.1:41234/mutate} */
   public String url(String path) {
-    return "https://127.0.0.1:" + server.getAddress().getPort() + path;
+    return "https://" + address() + path;
+  }
+
+  /** {@return where the server listens, as {@code host:port}} such as {@code 127.0.0.1:41234} */
+  public String address() {
+    return "127.0.0.1:" + server.getAddress().getPort();
   }
 
   /** {@return the certificate the server presents, PEM in base64: a webhook configuration's {@code caBundle}} */

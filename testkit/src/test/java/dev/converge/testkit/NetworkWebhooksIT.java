@@ -16,6 +16,7 @@ import dev.converge.inmemory.server.ApiServer;
 import dev.converge.inmemory.server.DeleteParams;
 import dev.converge.inmemory.server.Identity;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * servers are called: a {@link LoopbackWebhookServer} (real HTTPS on loopback) trusted through the configuration's
  * {@code caBundle}. The review arrives as JSON at the URL's path with the timeout query; an untrusted certificate,
  * an error status and a server too slow for {@code timeoutSeconds} fail the call with Go's and client-go's words;
- * and without {@code callUrlsOverNetwork} nothing is posted.
+ * and without {@code callUrlsOverNetwork} nothing is posted. A {@code clientConfig.service} routed to a network
+ * address ({@code serviceAt}) is posted to there, with the certificate checked for the Service's name.
  */
 class NetworkWebhooksIT {
   private static final Identity ADMIN = Identity.admin();
@@ -73,6 +75,15 @@ class NetworkWebhooksIT {
   }
 
   private void configure(String url, String caBundle, String extra) {
+    configureClient("{\"url\":\"%s\",\"caBundle\":\"%s\"}".formatted(url, caBundle), extra);
+  }
+
+  private void configureService(String path, String caBundle) {
+    configureClient("{\"service\":{\"namespace\":\"system\",\"name\":\"hooks\",\"path\":\"%s\"},\"caBundle\":\"%s\"}"
+        .formatted(path, caBundle), "");
+  }
+
+  private void configureClient(String clientConfig, String extra) {
     try {
       server.delete(ADMIN, ResourceKey.cluster("admissionregistration.k8s.io", "MutatingWebhookConfiguration", "inject"),
           DeleteParams.defaults());
@@ -82,9 +93,9 @@ class NetworkWebhooksIT {
     server.create(ADMIN, Resource.of(Json.parse("""
         {"apiVersion":"admissionregistration.k8s.io/v1","kind":"MutatingWebhookConfiguration","metadata":{"name":"inject"},
          "webhooks":[{"name":"inject.example.com","admissionReviewVersions":["v1"],"sideEffects":"None",
-           "clientConfig":{"url":"%s","caBundle":"%s"},
+           "clientConfig":%s,
            "rules":[{"operations":["CREATE"],"apiGroups":[""],"apiVersions":["v1"],"resources":["configmaps"]}]%s}]}"""
-        .formatted(url, caBundle, extra))));
+        .formatted(clientConfig, extra))));
   }
 
   private Resource configMap(String name) {
@@ -132,5 +143,42 @@ class NetworkWebhooksIT {
         .hasMessageEndingWith("Post \"" + stranger.url("/mutate") + "?timeout=10s\": dial tcp " + address
             + ": connect: connection refused");
     assertThat(stranger.requests()).isEmpty();
+  }
+
+  @Test
+  void aWebhookAtAService_routedToAnAddress_isPostedThere_withItsCertificateCheckedForTheServiceName() {
+    String failed = "Internal error occurred: failed calling webhook \"inject.example.com\": failed to call webhook: ";
+    String url = "https://hooks.system.svc:443/mutate-v1-configmap?timeout=10s";
+    try (LoopbackWebhookServer operator = LoopbackWebhookServer.start((path, review) -> injected(review),
+        List.of("hooks.system.svc"))) {
+      server.admission().endpoints().serviceAt("system", "hooks", operator.address());
+      configureService("/mutate-v1-configmap", operator.caBundle());
+      assertThatThrownBy(() -> server.create(ADMIN, configMap("no-service")))
+          .hasMessage(failed + "Post \"" + url + "\": service \"hooks\" not found");
+
+      server.create(ADMIN, KubeObjects.namespace("system"));
+      server.create(ADMIN, KubeObjects.service("system", "hooks", 443));
+      assertThat(server.create(ADMIN, configMap("routed")).labels()).containsEntry("injected", "over-the-network");
+      assertThat(operator.requests()).containsExactly("POST /mutate-v1-configmap?timeout=10s");
+
+      // A certificate for 127.0.0.1 and localhost only: Go checks the name first, as x509.Certificate.Verify does.
+      server.admission().endpoints().serviceAt("system", "hooks", stranger.address());
+      configureService("/mutate-v1-configmap", stranger.caBundle());
+      assertThatThrownBy(() -> server.create(ADMIN, configMap("wrong-name")))
+          .hasMessage(failed + "Post \"" + url + "\": tls: failed to verify certificate: x509: certificate is valid for"
+              + " localhost, not hooks.system.svc");
+      assertThat(stranger.requests()).isEmpty();
+
+      // The routed address of a server that is gone: the dial names the address, as Go's dialer does.
+      String gone = operator.address();
+      operator.close();
+      server.admission().endpoints().serviceAt("system", "hooks", gone);
+      configureService("/mutate-v1-configmap", operator.caBundle());
+      assertThatThrownBy(() -> server.create(ADMIN, configMap("gone")))
+          .hasMessage(failed + "Post \"" + url + "\": dial tcp " + gone + ": connect: connection refused");
+    }
+    assertThat(server.admission().endpoints().removeService("system", "hooks")).isTrue();
+    assertThatThrownBy(() -> server.admission().endpoints().serviceAt("system", "hooks", "127.0.0.1"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("not host:port with a port between 1 and 65535: 127.0.0.1");
   }
 }

@@ -11,7 +11,8 @@ import java.net.URI;
  * ({@code k8s.io/apiserver/pkg/util/webhook}): a Service ({@code namespace}, {@code name}, {@code port} 443 and
  * {@code path} {@code /} unless given) or a URL, answered by the {@link WebhookEndpoint} registered for it. Shared
  * by admission webhooks and CRD conversion webhooks, whose {@code clientConfig}s have the same shape. A URL no
- * endpoint is registered for is called over the network when the endpoints say so ({@link NetworkCalls}).
+ * endpoint is registered for is called over the network when the endpoints say so, and a Service at the network
+ * address they give it ({@link NetworkCalls}).
  *
  * <p>A call that cannot be made fails with {@link CallFailed}, worded as client-go words it: {@code Post
  * "https://svc.ns.svc:443/path?timeout=10s": dial tcp 10.96.0.12:443: connect: connection refused}, or {@code
@@ -53,6 +54,11 @@ final class WebhookClient {
         throw new CallFailed("Post \"" + url + "\": service \"" + name + "\" not found");
       }
       endpoint = endpoints.forService(service);
+      String address = endpoint == null ? endpoints.serviceAddress(namespace, name) : null;
+      if (address != null) {
+        return endpoints.calls().postVia(address, url, name + "." + namespace + ".svc",
+            clientConfig.path("caBundle").asText(""), timeoutSeconds, review);
+      }
       refused = "dial tcp " + service.spec().path("clusterIP").asText() + ":" + port + ": connect: connection refused";
     } else {
       String address = clientConfig.path("url").asText();

@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * clientConfig.url}). A Service no endpoint is registered for is offered to the {@linkplain #services
  * resolvers}, which find a server by what the Service selects, as kube-proxy forwards to the pods behind it.
  * What nothing answers for fails as a call to an address nothing listens on fails, and the webhook's {@code
- * failurePolicy} decides; or, with {@link #callUrlsOverNetwork}, a URL is called over the network.
+ * failurePolicy} decides; or it is called over the network: a URL with {@link #callUrlsOverNetwork}, a Service
+ * at the address {@link #serviceAt} gives it.
  */
 public final class WebhookEndpoints {
   /** Finds the server behind a Service, as the cluster's network would. */
@@ -31,15 +32,51 @@ public final class WebhookEndpoints {
   }
 
   private final Map<String, WebhookEndpoint> byAddress = new ConcurrentHashMap<>();
+  private final Map<String, String> serviceAddresses = new ConcurrentHashMap<>();
   private final List<ServiceResolver> resolvers = new CopyOnWriteArrayList<>();
   private volatile boolean network;
-  /** The HTTPS clients of the calls made over the network, one per CA bundle, shared by every caller. */
+  /** The HTTPS clients of the calls made over the network, one per CA bundle and name, shared by every caller. */
   private final NetworkCalls calls = new NetworkCalls();
 
   /** Serves the webhooks whose {@code clientConfig.service} is {@code namespace/name}, on every port and path. */
   public WebhookEndpoints service(String namespace, String name, WebhookEndpoint endpoint) {
     byAddress.put(serviceKey(namespace, name), endpoint);
     return this;
+  }
+
+  /**
+   * Calls the webhooks whose {@code clientConfig.service} is {@code namespace/name} over the network at {@code
+   * address}, whatever port they name, as a cluster's Service network forwards a Service's connections to a pod
+   * behind it: a webhook server running beside the API server (as {@code converge serve --webhook-service} runs
+   * one) answers webhook configurations written for the cluster, unchanged. As kube-apiserver does, the Service
+   * must be stored (else {@code service "name" not found}) and the server's certificate must be valid for {@code
+   * <name>.<namespace>.svc} and signed by the configuration's {@code caBundle}. An endpoint registered in process
+   * for the Service, or found by a resolver, answers first.
+   *
+   * @param namespace the Service's namespace
+   * @param name the Service's name
+   * @param address {@code host:port}, such as {@code 127.0.0.1:9443} or {@code [::1]:9443}
+   * @return these endpoints
+   * @throws IllegalArgumentException if {@code address} is not a host and a port between 1 and 65535
+   */
+  public WebhookEndpoints serviceAt(String namespace, String name, String address) {
+    URI uri;
+    try {
+      uri = new URI("https://" + address);
+    } catch (java.net.URISyntaxException e) {
+      uri = null;
+    }
+    if (uri == null || uri.getHost() == null || uri.getPort() < 1 || uri.getPort() > 65_535 || uri.getRawPath() == null
+        || !uri.getRawPath().isEmpty() || uri.getRawQuery() != null || uri.getRawUserInfo() != null) {
+      throw new IllegalArgumentException("not host:port with a port between 1 and 65535: " + address);
+    }
+    serviceAddresses.put(serviceKey(namespace, name), address);
+    return this;
+  }
+
+  /** The network address of {@code namespace/name} given to {@link #serviceAt}, or null. */
+  @Nullable String serviceAddress(String namespace, String name) {
+    return serviceAddresses.get(serviceKey(namespace, name));
   }
 
   /**
@@ -88,9 +125,22 @@ public final class WebhookEndpoints {
     return network ? calls : null;
   }
 
-  /** Stops serving {@code namespace/name}; returns whether an endpoint was registered. */
+  /** The calls over the network, for a Service at a network address (called whatever {@link #callUrlsOverNetwork} says). */
+  NetworkCalls calls() {
+    return calls;
+  }
+
+  /**
+   * Stops serving {@code namespace/name}, in process and at a network address.
+   *
+   * @param namespace the Service's namespace
+   * @param name the Service's name
+   * @return whether an endpoint or an address was registered
+   */
   public boolean removeService(String namespace, String name) {
-    return byAddress.remove(serviceKey(namespace, name)) != null;
+    String key = serviceKey(namespace, name);
+    boolean endpoint = byAddress.remove(key) != null;
+    return serviceAddresses.remove(key) != null || endpoint;
   }
 
   /** Stops serving the address of {@code url}; returns whether an endpoint was registered. */

@@ -36,7 +36,8 @@ import org.jspecify.annotations.Nullable;
  * until interrupted.
  *
  * <p>Admission and conversion webhooks configured with a {@code url} are called over the network (HTTPS, trusting
- * the configuration's {@code caBundle}), so a webhook server running beside it, as envtest runs one, answers them.
+ * the configuration's {@code caBundle}), so a webhook server running beside it, as envtest runs one, answers them;
+ * so are those configured with a {@code service} given a network address ({@link WebhookService}).
  *
  * <p>Threads: the simulation is single-threaded, so one thread ({@link WallClockPacer}) moves its clock, in short
  * slices under the API server's lock; the HTTP front's threads make requests under the same lock. A request
@@ -82,6 +83,18 @@ public final class ConvergeServer implements AutoCloseable {
    */
   public static ConvergeServer start(@Nullable Integer nodes, List<Path> files, int port, Path kubeconfig, long seed,
       List<SimulationExtension> extensions) {
+    return start(nodes, files, port, kubeconfig, seed, extensions, List.of());
+  }
+
+  /**
+   * {@link #start(Integer, List, int, Path, long, List)}, with the webhooks of {@code webhookServices} posted to
+   * their network addresses ({@code --webhook-service}) from the start, so that the manifests of {@code files} are
+   * admitted by them too.
+   *
+   * @throws ManifestException as the other overload, and if an address is not {@code host:port}
+   */
+  public static ConvergeServer start(@Nullable Integer nodes, List<Path> files, int port, Path kubeconfig, long seed,
+      List<SimulationExtension> extensions, List<WebhookService> webhookServices) {
     UnaryOperator<ResourceTypes> types = SimulationExtension.typesOf(extensions);
     SimulationInput input = files.isEmpty()
         ? SimulationInput.nodesOnly(nodes == null ? DEFAULT_NODES : nodes, types)
@@ -97,6 +110,13 @@ public final class ConvergeServer implements AutoCloseable {
     // As a cluster does, and as envtest's webhook servers are called: webhooks configured with a URL are posted to
     // over HTTPS, trusting the configuration's caBundle.
     sim.server().admission().endpoints().callUrlsOverNetwork(true);
+    for (WebhookService service : webhookServices) {
+      try {
+        sim.server().admission().endpoints().serviceAt(service.namespace(), service.name(), service.address());
+      } catch (IllegalArgumentException e) {
+        throw ManifestException.input("--webhook-service " + service + ": " + e.getMessage());
+      }
+    }
     int expected = input.nodes();
     sim.start();
     sim.runUntil(() -> readyNodes(sim) >= expected, NODES_READY_LIMIT);

@@ -13,9 +13,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code converge serve [--nodes N] [-f FILE…] [--port P] [--kubeconfig PATH]}: starts an in-memory cluster with
- * N nodes, applies the files, serves the Kubernetes API on 127.0.0.1, writes a kubeconfig, prints how to use it
- * and runs until interrupted (Ctrl-C).
+ * {@code converge serve [--nodes N] [-f FILE…] [--port P] [--kubeconfig PATH] [--webhook-service NS/NAME=HOST:PORT…]}:
+ * starts an in-memory cluster with N nodes, applies the files, serves the Kubernetes API on 127.0.0.1, writes a
+ * kubeconfig, prints how to use it and runs until interrupted (Ctrl-C).
  */
 @Command(
     name = "serve",
@@ -44,6 +44,12 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Where to write the kubeconfig (default: ${DEFAULT-VALUE}).")
   private Path kubeconfig = Path.of("converge.kubeconfig");
 
+  @Option(names = "--webhook-service", paramLabel = "NS/NAME=HOST:PORT",
+      description = "Post the webhooks whose clientConfig.service is NS/NAME to HOST:PORT over HTTPS, as a cluster's"
+          + " Service network forwards them (the Service must exist; the certificate must be valid for"
+          + " NAME.NS.svc and signed by the configuration's caBundle). Repeatable.")
+  private List<String> webhookServices = new ArrayList<>();
+
   @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
       description = "Seed of the simulation's random draws (uids, generated names, start-up delays).")
   private long seed = 1;
@@ -66,13 +72,18 @@ public final class ServeCommand implements Callable<Integer> {
     if (port < 0 || port > 65_535) {
       throw ManifestException.input("--port " + port + ": must be between 0 and 65535 (0 picks a free port)");
     }
-    try (ConvergeServer server = ConvergeServer.start(nodes, files, port, kubeconfig, seed, extensions)) {
+    List<WebhookService> services = webhookServices.stream().map(WebhookService::parse).toList();
+    try (ConvergeServer server = ConvergeServer.start(nodes, files, port, kubeconfig, seed, extensions, services)) {
       int count = server.simulation().nodes().running();
       out.println("converge: serving " + count + " simulated node" + (count == 1 ? "" : "s")
           + (files.isEmpty() ? "" : " and " + server.applied() + " resources kept applied by the control loop")
           + " at " + server.front().url());
       out.println("converge: kubeconfig written to " + kubeconfig);
       out.println("converge: metrics at " + server.front().url() + "/metrics (Prometheus text; the kubeconfig's token)");
+      for (WebhookService service : services) {
+        out.println("converge: webhooks of Service " + service.namespace() + "/" + service.name() + " are posted to https://"
+            + service.address());
+      }
       out.println();
       out.println("  kubectl --kubeconfig " + kubeconfig + " get nodes");
       out.println("  export KUBECONFIG=" + kubeconfig.toAbsolutePath());

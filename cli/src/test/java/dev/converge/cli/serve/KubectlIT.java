@@ -3,6 +3,7 @@ package dev.converge.cli.serve;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.converge.api.Json;
 import dev.converge.examples.datadog.install.OperatorInstall;
@@ -40,11 +41,15 @@ class KubectlIT {
   private static final int NODES = 3;
   @TempDir static Path dir;
   private static ConvergeServer server;
+  /** An operator's webhook server behind Service webhook-system/webhook-service ({@code --webhook-service}). */
+  private static LoopbackWebhookServer operatorWebhooks;
 
   @BeforeAll
   static void serve() {
     assumeTrue(kubectlAvailable(), "kubectl is not on the PATH: skipping the kubectl integration tests");
-    server = ConvergeServer.start(NODES, List.of(), 0, dir.resolve("converge.kubeconfig"), 7);
+    operatorWebhooks = LoopbackWebhookServer.start(KubectlIT::injected, List.of("webhook-service.webhook-system.svc"));
+    server = ConvergeServer.start(NODES, List.of(), 0, dir.resolve("converge.kubeconfig"), 7, List.of(),
+        List.of(WebhookService.parse("webhook-system/webhook-service=" + operatorWebhooks.address())));
   }
 
   @AfterAll
@@ -52,6 +57,16 @@ class KubectlIT {
     if (server != null) {
       server.close();
     }
+    if (operatorWebhooks != null) {
+      operatorWebhooks.close();
+    }
+  }
+
+  /** A mutating webhook's answer: label {@code injected=over-the-network} added. */
+  private static JsonNode injected(String path, JsonNode review) {
+    ObjectNode object = (ObjectNode) Json.parse(Json.write(review.at("/request/object")));
+    ((ObjectNode) object.get("metadata")).putObject("labels").put("injected", "over-the-network");
+    return AdmissionReviews.patch(review, object);
   }
 
   @Test
@@ -542,11 +557,7 @@ class KubectlIT {
   @Order(21)
   void aWebhookAtAUrl_isCalledOverHttps_asEnvtestCallsAnOperatorsWebhookServer() throws Exception {
     kubectl("create", "namespace", "webhooked");
-    try (LoopbackWebhookServer webhook = LoopbackWebhookServer.start((path, review) -> {
-      ObjectNode object = (ObjectNode) Json.parse(Json.write(review.at("/request/object")));
-      ((ObjectNode) object.get("metadata")).putObject("labels").put("injected", "over-the-network");
-      return AdmissionReviews.patch(review, object);
-    })) {
+    try (LoopbackWebhookServer webhook = LoopbackWebhookServer.start(KubectlIT::injected)) {
       Path configuration = dir.resolve("network-webhook.yaml");
       Files.writeString(configuration, """
           apiVersion: admissionregistration.k8s.io/v1
@@ -568,6 +579,47 @@ class KubectlIT {
       assertThat(webhook.requests()).containsExactly("POST /inject?timeout=10s");
       kubectl("delete", "mutatingwebhookconfiguration", "network");
     }
+  }
+
+  @Test
+  @Order(22)
+  void aWebhookAtAService_isPostedToTheAddressWebhookServiceGives_withTheConfigurationWrittenForACluster()
+      throws Exception {
+    // kubebuilder's layout: the webhook configuration names Service webhook-system/webhook-service, and the
+    // certificate is made for webhook-service.webhook-system.svc.
+    Path manifests = dir.resolve("service-webhook.yaml");
+    Files.writeString(manifests, """
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: webhook-system}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: webhook-service, namespace: webhook-system}
+        spec:
+          ports: [{port: 443, targetPort: 9443}]
+          selector: {control-plane: controller-manager}
+        ---
+        apiVersion: admissionregistration.k8s.io/v1
+        kind: MutatingWebhookConfiguration
+        metadata: {name: operator}
+        webhooks:
+          - name: mconfigmap.operator.example.com
+            admissionReviewVersions: [v1]
+            sideEffects: None
+            clientConfig:
+              service: {name: webhook-service, namespace: webhook-system, path: /mutate--v1-configmap}
+              caBundle: "%s"
+            namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: webhook-system}}
+            rules: [{operations: [CREATE], apiGroups: [""], apiVersions: [v1], resources: [configmaps]}]
+        """.formatted(operatorWebhooks.caBundle()));
+    kubectl("apply", "-f", manifests.toString());
+    kubectl("create", "configmap", "settings", "-n", "webhook-system", "--from-literal=a=1");
+
+    assertThat(kubectl("get", "configmap", "settings", "-n", "webhook-system", "-o",
+        "jsonpath={.metadata.labels.injected}").out()).isEqualTo("over-the-network");
+    assertThat(operatorWebhooks.requests()).containsExactly("POST /mutate--v1-configmap?timeout=10s");
+    kubectl("delete", "mutatingwebhookconfiguration", "operator");
   }
 
   /**

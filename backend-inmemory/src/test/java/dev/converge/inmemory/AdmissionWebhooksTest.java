@@ -131,6 +131,28 @@ class AdmissionWebhooksTest {
   }
 
   @Test
+  void validatingWebhooks_areAllCalled_asKubeApiserverCallsThemInParallel_andTheFirstDenialInOrderAnswers() {
+    serve((path, review) -> {
+      ObjectNode answer = (ObjectNode) (path.equals("/allow") ? AdmissionReviews.allow(review)
+          : AdmissionReviews.deny(review, 403, "denied by " + path.substring(1)));
+      ((ObjectNode) answer.get("response")).putArray("warnings").add("seen by " + path.substring(1));
+      return answer;
+    });
+    configure("ValidatingWebhookConfiguration", "c-deny", "/second", "");
+    configure("ValidatingWebhookConfiguration", "a-deny", "/first", "");
+    configure("ValidatingWebhookConfiguration", "b-allow", "/allow", "");
+    List<String> warnings = new ArrayList<>();
+
+    assertThatThrownBy(() -> server.create(ADMIN, Fixtures.configMap("default", "app", "1"),
+        WriteOptions.defaults().withWarnings(warnings::add)))
+        .isInstanceOf(BackendException.Forbidden.class)
+        .hasMessage("admission webhook \"a-deny.example.com\" denied the request: denied by first");
+    // Every webhook saw the request, the ones after the first denial included.
+    assertThat(reviews).extracting(review -> review.path("request").path("name").asText()).hasSize(3);
+    assertThat(warnings).containsExactly("seen by first", "seen by allow", "seen by second");
+  }
+
+  @Test
   void nothingListening_failsWith500UnderFail_andIsSkippedUnderIgnore() {
     server.create(ADMIN, Fixtures.namespace("hooks"));
     Resource service = server.create(ADMIN, Resource.of(Json.parse("""

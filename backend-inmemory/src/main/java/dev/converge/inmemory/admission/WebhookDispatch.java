@@ -47,8 +47,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>warnings reach the client.
  * </ul>
  *
- * <p>Validating webhooks run one after another in the same order, where kube-apiserver runs them in parallel;
- * the first denial or failure is the answer. A call takes no simulated time.
+ * <p>Validating webhooks are all called, one after another in the same order, where kube-apiserver calls them
+ * all in parallel; the first denial or failure in that order is the answer. A call takes no simulated time.
  */
 final class WebhookDispatch {
   static final GroupKind MUTATING = GroupKind.of("admissionregistration.k8s.io", "MutatingWebhookConfiguration");
@@ -117,10 +117,26 @@ final class WebhookDispatch {
     return current.object();
   }
 
-  /** Calls the validating webhooks that match {@code request}; the first denial or failure fails it. */
+  /**
+   * Calls every validating webhook that matches {@code request}, then fails it with the first denial or failure
+   * among them. kube-apiserver calls them all in parallel and answers with the first error its channel yields
+   * ({@code validating/dispatcher.go}: "just return the first one"), so a webhook is called, side effects and
+   * warnings included, even when another one denies; here they are called in order and the first error in that
+   * order is the answer, so the answer does not depend on timing.
+   */
   void validate(AdmissionRequest request, Consumer<String> warnings) {
+    RuntimeException first = null;
     for (JsonNode webhook : webhooks(VALIDATING, request)) {
-      call(webhook, request, false, warnings);
+      try {
+        call(webhook, request, false, warnings);
+      } catch (BackendException e) {
+        if (first == null) {
+          first = e;
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
     }
   }
 

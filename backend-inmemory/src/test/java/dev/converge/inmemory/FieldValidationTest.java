@@ -183,6 +183,38 @@ class FieldValidationTest {
   }
 
   @Test
+  void bytesThatAreNotBase64_failDecoding_asGosDecoderReportsThem() {
+    // The classic mistake: a plain value under a Secret's data (stringData takes plain text).
+    Resource secret = Fixtures.parse("""
+        {"apiVersion":"v1","kind":"Secret","metadata":{"name":"db","namespace":"default"},
+         "data":{"user":"YWRtaW4=","password":"s3cr3t-not-for-production"}}""");
+    assertThatThrownBy(() -> server.create(ADMIN, secret))
+        .isInstanceOfSatisfying(BackendException.Invalid.class, e -> assertThat(e.code()).isEqualTo(400))
+        .hasMessage("Secret in version \"v1\" cannot be handled as a Secret: illegal base64 data at input byte 6");
+    Resource binary = Fixtures.parse("""
+        {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"bin","namespace":"default"},
+         "binaryData":{"blob":"YWRtaW4"}}""");
+    assertThatThrownBy(() -> server.create(ADMIN, binary))
+        .hasMessage("ConfigMap in version \"v1\" cannot be handled as a ConfigMap: illegal base64 data at input byte 4");
+    Resource numbered = Fixtures.parse("""
+        {"apiVersion":"v1","kind":"Secret","metadata":{"name":"n","namespace":"default"},"data":{"pin":1234}}""");
+    assertThatThrownBy(() -> server.create(ADMIN, numbered))
+        .hasMessageStartingWith("Secret in version \"v1\" cannot be handled as a Secret: json: cannot unmarshal number into Go"
+            + " struct field Secret.data");
+    Resource webhooks = Fixtures.parse("""
+        {"apiVersion":"admissionregistration.k8s.io/v1","kind":"ValidatingWebhookConfiguration","metadata":{"name":"v"},
+         "webhooks":[{"name":"v.example.com","admissionReviewVersions":["v1"],"sideEffects":"None",
+           "clientConfig":{"url":"https://hooks.example.com/v","caBundle":"-----BEGIN CERTIFICATE-----"}}]}""");
+    assertThatThrownBy(() -> server.create(ADMIN, webhooks)).hasMessage("ValidatingWebhookConfiguration in version \"v1\""
+        + " cannot be handled as a ValidatingWebhookConfiguration: illegal base64 data at input byte 0");
+
+    Resource valid = Fixtures.parse(secret.json().toString().replace("s3cr3t-not-for-production", "czNjcjN0"));
+    assertThat(server.create(ADMIN, valid).json().path("data").path("password").asText()).isEqualTo("czNjcjN0");
+    assertThat(server.list(ADMIN, ListRequest.all(GroupKind.of("", "Secret")).inNamespace("default")).items())
+        .extracting(Resource::name).containsExactly("db");
+  }
+
+  @Test
   void serverSideApply_refusesScalarsOfTheWrongType_inStructuredMergeDiffsWords() {
     Resource deployment = Fixtures.parse(DEPLOYMENT.replace("\"replicass\":3", "\"replicas\":\"three\"")
         .replace(",\"bogus\":1", "").replace(",\"imagee\":\"typo\"", "").replace("\"valu\"", "\"value\"")

@@ -10,7 +10,6 @@ import dev.converge.core.manifest.ManifestSet;
 import dev.converge.core.manifest.ManifestSource;
 import dev.converge.inmemory.schema.FieldSchema;
 import dev.converge.inmemory.validation.Validation;
-import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -59,14 +58,22 @@ public final class ManifestChecks {
     // A field the kind's Go type does not have: server-side apply refuses the object (500, "field not declared in
     // schema"), and a create or update drops it; either way the input is not what gets stored.
     Optional<FieldSchema> schema = FieldSchema.builtin(resource.groupKind());
-    if (schema.isPresent()) {
-      List<String> unknown = schema.get().unknownFields(resource.json());
-      if (!unknown.isEmpty()) {
-        return Optional.of(unknown.get(0) + ": unknown field");
-      }
+    FieldSchema.@Nullable Decoded decoded = schema.map(s -> s.decode(resource.json(), null, resource.groupKind())).orElse(null);
+    if (decoded != null && !decoded.unknownFields().isEmpty()) {
+      return Optional.of(decoded.unknownFields().get(0) + ": unknown field");
     }
     ImmutableList<String> causes = Validation.validate(type.orElseThrow(), resource, null);
-    return causes.isEmpty() ? Optional.empty() : Optional.of(lowerProblem(causes.get(0)));
+    if (!causes.isEmpty()) {
+      return Optional.of(lowerProblem(causes.get(0)));
+    }
+    // A value its Go field cannot decode from (the server answers 400, "cannot be handled as a Secret: …"); the
+    // validation above words the common ones better ("must be an integer").
+    if (decoded != null && decoded.typeError() != null) {
+      String hint = resource.kind().equals("Secret") && decoded.typeErrorField().startsWith("data.")
+          ? " (values under data are base64; plain text goes under stringData)" : "";
+      return Optional.of(decoded.typeErrorField() + ": " + decoded.typeError() + hint);
+    }
+    return Optional.empty();
   }
 
   /** A cause spelled as Kubernetes does ({@code spec.replicas: Invalid value: -1: must be …}) as bad input. */

@@ -127,6 +127,9 @@ class BadInputCatalogTest {
             + " \"Hooks\": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an"
             + " alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used"
             + " for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')", "serve", "--kubeconfig", KUBECONFIG, "--webhook-service", "system/Hooks=127.0.0.1:9443"),
+        bad("plain text under a Secret's data", "error: " + BAD + "secret-plain-data.yaml: document 1: data.password: illegal"
+            + " base64 data at input byte 6 (values under data are base64; plain text goes under stringData)",
+            "plan", "-f", BAD + "secret-plain-data.yaml"),
         bad("serve an invalid manifest", "error: " + BAD + "neg-replicas.yaml: document 1: spec.replicas: invalid value: -2: must"
             + " be greater than or equal to 0", "serve", "--kubeconfig", KUBECONFIG, "-f", BAD + "neg-replicas.yaml"),
         // NodePool / WorkloadProfile specs and the nodes to simulate

@@ -33,7 +33,9 @@ public final class FieldSchema {
    * Go type named in a decoding error, and the check server-side apply's typed conversion makes instead.
    */
   private enum Scalar {
-    STRING("string"), INT32("int32"), INT64("int64"), BOOL("bool"), FLOAT64("float64");
+    STRING("string"), INT32("int32"), INT64("int64"), BOOL("bool"), FLOAT64("float64"),
+    /** {@code format: byte}: a Go {@code []byte}, base64 in JSON. */
+    BYTES("[]uint8");
 
     final String goType;
     final FieldSchema node;
@@ -45,7 +47,7 @@ public final class FieldSchema {
 
     boolean accepts(JsonNode value) {
       return switch (this) {
-        case STRING -> value.isTextual();
+        case STRING, BYTES -> value.isTextual();
         case INT32, INT64 -> value.isIntegralNumber()
             || (value.isNumber() && value.asDouble() == Math.rint(value.asDouble()));
         case BOOL -> value.isBoolean();
@@ -58,7 +60,7 @@ public final class FieldSchema {
       return switch (this) {
         case INT32, INT64, FLOAT64 -> value.isIntegralNumber() || value.isNumber() ? null
             : "expected numeric (int or float), got " + goTypeOf(value);
-        case STRING -> "expected string, got &value.valueUnstructured{Value:" + StructuralSchemas.shown(value) + "}";
+        case STRING, BYTES -> "expected string, got &value.valueUnstructured{Value:" + StructuralSchemas.shown(value) + "}";
         case BOOL -> "expected boolean, got &{" + (value.isTextual() ? value.asText() : value.toString()) + "}"; // %v
       };
     }
@@ -164,10 +166,10 @@ public final class FieldSchema {
             ? "map[string]" + values.goType : "";
         return object;
       }
-      // Formats decode through their own types (Time, IntOrString, []byte), whose errors read differently.
+      // Formats decode through their own types (Time, IntOrString), whose errors read differently; []byte is base64.
       String format = schema.path("format").asText("");
       return switch (type) {
-        case "string" -> format.isEmpty() ? Scalar.STRING.node : ANY;
+        case "string" -> format.isEmpty() ? Scalar.STRING.node : format.equals("byte") ? Scalar.BYTES.node : ANY;
         case "integer" -> format.equals("int64") ? Scalar.INT64.node : Scalar.INT32.node;
         case "boolean" -> Scalar.BOOL.node;
         case "number" -> Scalar.FLOAT64.node;
@@ -260,7 +262,7 @@ public final class FieldSchema {
   public Decoded decode(JsonNode value, @Nullable JsonNode checked, GroupKind kind) {
     FieldWalk walk = new FieldWalk(false, kind);
     walk(value, checked, walk, "");
-    return new Decoded(walk.unknown, walk.decodeError, walk.applyErrors);
+    return new Decoded(walk.unknown, walk.decodeError, walk.decodeErrorField, walk.applyErrors);
   }
 
   /**
@@ -270,12 +272,16 @@ public final class FieldSchema {
    *     decoding names them: {@code spec.replicass}, {@code spec.template.spec.containers[0].imagee} (a field
    *     below an unknown one is not listed again)
    * @param typeError the first value of the wrong JSON type, as Go's decoder reports it ({@code json: cannot
-   *     unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32}), or null
+   *     unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32}; for bytes that are not
+   *     base64, {@code illegal base64 data at input byte 6}), or null
+   * @param typeErrorField where that value is, named as {@code unknownFields} are ({@code data.password}); empty
+   *     when there is none
    * @param applyErrors what server-side apply's typed conversion reports instead, in document order: {@code
    *     .spec.replicass: field not declared in schema}, {@code .spec.replicas: expected numeric (int or float),
    *     got string}
    */
-  public record Decoded(List<String> unknownFields, @Nullable String typeError, List<String> applyErrors) {
+  public record Decoded(List<String> unknownFields, @Nullable String typeError, String typeErrorField,
+      List<String> applyErrors) {
     public boolean clean() {
       return unknownFields.isEmpty() && typeError == null && applyErrors.isEmpty();
     }
@@ -311,6 +317,13 @@ public final class FieldSchema {
     if (scalar != null) {
       if (!scalar.accepts(value)) {
         mismatch(value, walk, struct, scalar.applyProblem(value));
+      } else if (scalar == Scalar.BYTES && !walk.remove && walk.decodeError == null) {
+        // encoding/json hands a []byte field's string to base64.StdEncoding, whose error it returns as it is.
+        int corrupt = GoBase64.corruptAt(value.asText());
+        if (corrupt >= 0) {
+          walk.decodeError = "illegal base64 data at input byte " + corrupt;
+          walk.decodeErrorField = walk.path();
+        }
       }
       return;
     }
@@ -375,6 +388,7 @@ public final class FieldSchema {
       walk.decodeError = "json: cannot unmarshal " + (scalar != null && value.isNumber() && !value.isIntegralNumber()
           && (scalar == Scalar.INT32 || scalar == Scalar.INT64) ? shown : jsonTypeOf(value))
           + " into Go struct field " + struct + "." + walk.goPath() + " of type " + goType;
+      walk.decodeErrorField = walk.path();
     }
     if (applyProblem != null) {
       walk.applyErrors.add(walk.applyPath() + ": " + applyProblem);

@@ -22,6 +22,8 @@ final class FieldWalk {
   /** In a pruning walk, the removals of unknown members, run once the walk is over. */
   final List<Runnable> removals = new ArrayList<>(0);
   @Nullable String decodeError;
+  /** Where {@link #decodeError} was found, as {@link #path()} names it. */
+  String decodeErrorField = "";
   /**
    * The path to the value being walked, one level per entry: a field's name, or (name null) a list index;
    * {@code member} marks a map's key, which is not a struct field. Texts are built only for a finding.

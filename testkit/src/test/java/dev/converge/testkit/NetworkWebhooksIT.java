@@ -181,4 +181,62 @@ class NetworkWebhooksIT {
     assertThatThrownBy(() -> server.admission().endpoints().serviceAt("system", "hooks", "127.0.0.1"))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("not host:port with a port between 1 and 65535: 127.0.0.1");
   }
+
+  @Test
+  void aWebhookServerMayCallTheApiServerBack_whileItAnswers_forTheLockIsLetGoDuringTheCall() {
+    server.admission().endpoints().callUrlsOverNetwork(true);
+    server.create(ADMIN, configMap("reference"));
+    try (LoopbackWebhookServer reading = LoopbackWebhookServer.start((path, review) -> {
+      // A handler with a live client, not an informer: it reads from the API server before it answers.
+      Resource reference = server.get(ADMIN, ResourceKey.namespaced("", "ConfigMap", "default", "reference"));
+      ObjectNode object = (ObjectNode) Json.parse(Json.write(review.at("/request/object")));
+      ((ObjectNode) object.get("metadata")).putObject("labels").put("copied", reference.resourceVersion());
+      return AdmissionReviews.patch(review, object);
+    })) {
+      // Held under the lock, the read would wait for the call's own 2 s timeout and the create would fail.
+      configure(reading.url("/mutate"), reading.caBundle(), ",\"timeoutSeconds\":2");
+      Resource created = server.create(ADMIN, configMap("app"));
+      assertThat(created.labels()).containsKey("copied");
+    }
+  }
+
+  @Test
+  void anObjectWrittenWhileTheLockWasLetGo_failsAStaleUpdateWith409_andAPatchStartsAgainOnIt() throws Exception {
+    server.admission().endpoints().callUrlsOverNetwork(true);
+    Resource app = server.create(ADMIN, configMap("app"));
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicReference<String> meanwhile = new java.util.concurrent.atomic.AtomicReference<>();
+    try (LoopbackWebhookServer racing = LoopbackWebhookServer.start((path, review) -> {
+      if (calls.incrementAndGet() == 1 && meanwhile.get() != null) {
+        // Another client writes the same object while the first request waits for this answer.
+        Resource current = server.get(ADMIN, ResourceKey.namespaced("", "ConfigMap", "default", "app"));
+        server.update(ADMIN, current.withLabel("written-by", meanwhile.get()));
+      }
+      return AdmissionReviews.allow(review);
+    })) {
+      server.create(ADMIN, Resource.of(Json.parse("""
+          {"apiVersion":"admissionregistration.k8s.io/v1","kind":"ValidatingWebhookConfiguration","metadata":{"name":"race"},
+           "webhooks":[{"name":"race.example.com","admissionReviewVersions":["v1"],"sideEffects":"None",
+             "clientConfig":{"url":"%s","caBundle":"%s"},
+             "rules":[{"operations":["UPDATE"],"apiGroups":[""],"apiVersions":["v1"],"resources":["configmaps"]}]}]}"""
+          .formatted(racing.url("/validate"), racing.caBundle()))));
+
+      meanwhile.set("other-client");
+      Resource stale = app.withLabel("written-by", "update");
+      assertThatThrownBy(() -> server.update(ADMIN, stale))
+          .isInstanceOfSatisfying(BackendException.Conflict.class, e -> assertThat(e.code()).isEqualTo(409))
+          .hasMessage("Operation cannot be fulfilled on configmaps \"app\": the object has been modified; please apply"
+              + " your changes to the latest version and try again");
+      assertThat(server.get(ADMIN, app.key()).labels()).containsEntry("written-by", "other-client");
+
+      calls.set(0);
+      meanwhile.set("second-client");
+      Resource patched = server.patch(ADMIN, app.key(), dev.converge.inmemory.server.PatchType.MERGE,
+          Json.parse("{\"data\":{\"k\":\"2\"}}"), dev.converge.inmemory.server.PatchOptions.defaults());
+      // Started again on what the other client stored: both changes are kept, and the webhook saw the patch twice.
+      assertThat(patched.labels()).containsEntry("written-by", "second-client");
+      assertThat(patched.json().path("data").path("k").asText()).isEqualTo("2");
+      assertThat(calls.get()).isEqualTo(3);
+    }
+  }
 }

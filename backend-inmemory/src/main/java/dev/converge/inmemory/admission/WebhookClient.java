@@ -56,8 +56,9 @@ final class WebhookClient {
       endpoint = endpoints.forService(service);
       String address = endpoint == null ? endpoints.serviceAddress(namespace, name) : null;
       if (address != null) {
-        return endpoints.calls().postVia(address, url, name + "." + namespace + ".svc",
-            clientConfig.path("caBundle").asText(""), timeoutSeconds, review);
+        String caBundle = clientConfig.path("caBundle").asText("");
+        return endpoints.overNetwork(() -> endpoints.calls().postVia(address, url, name + "." + namespace + ".svc",
+            caBundle, timeoutSeconds, review));
       }
       refused = "dial tcp " + service.spec().path("clusterIP").asText() + ":" + port + ": connect: connection refused";
     } else {
@@ -68,7 +69,9 @@ final class WebhookClient {
       endpoint = endpoints.forUrl(address);
       NetworkCalls network = endpoint == null ? endpoints.network() : null;
       if (network != null) {
-        return network.post(url, clientConfig.path("caBundle").asText(""), timeoutSeconds, review);
+        String caBundle = clientConfig.path("caBundle").asText("");
+        String posted = url;
+        return endpoints.overNetwork(() -> network.post(posted, caBundle, timeoutSeconds, review));
       }
       String key = WebhookEndpoints.urlKey(address);
       refused = "dial tcp " + (key == null ? address : key.substring(key.indexOf("://") + 3)) + ": connect: connection refused";

@@ -1,5 +1,6 @@
 package dev.converge.inmemory.admission;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.converge.api.Resource;
 import java.net.URI;
 import java.util.List;
@@ -7,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,6 +21,22 @@ import org.jspecify.annotations.Nullable;
  * at the address {@link #serviceAt} gives it.
  */
 public final class WebhookEndpoints {
+  /**
+   * Makes a call over the network on behalf of the server that owns these endpoints: the API server lets its lock
+   * go for the call's duration when it can ({@code ApiServer} sets this), so that a slow webhook server delays only
+   * the request that calls it, and a webhook server may call the API server back while it answers.
+   */
+  @FunctionalInterface
+  public interface NetworkCallRunner {
+    /**
+     * Runs {@code call}, a network call that touches nothing of the server's.
+     *
+     * @param call the call
+     * @return what it returns
+     */
+    JsonNode run(Supplier<JsonNode> call);
+  }
+
   /** Finds the server behind a Service, as the cluster's network would. */
   @FunctionalInterface
   public interface ServiceResolver {
@@ -35,6 +53,7 @@ public final class WebhookEndpoints {
   private final Map<String, String> serviceAddresses = new ConcurrentHashMap<>();
   private final List<ServiceResolver> resolvers = new CopyOnWriteArrayList<>();
   private volatile boolean network;
+  private volatile NetworkCallRunner runner = Supplier::get;
   /** The HTTPS clients of the calls made over the network, one per CA bundle and name, shared by every caller. */
   private final NetworkCalls calls = new NetworkCalls();
 
@@ -108,9 +127,9 @@ public final class WebhookEndpoints {
    * kube-apiserver calls them: an HTTPS POST that trusts the configuration's {@code caBundle} (the JVM's roots when
    * it has none), with the webhook's timeout. Off by default, so that tests stay in process and deterministic;
    * {@code converge serve} turns it on, so that a webhook server running beside it (as envtest runs one) is called
-   * at the URL its configuration names. Calls are made under the server's lock: a slow webhook server delays every
-   * request until it answers or times out, and one that calls the API server back while it answers waits for its
-   * own timeout.
+   * at the URL its configuration names. A top-level request lets the server's lock go during the call ({@link
+   * NetworkCallRunner}), so a slow webhook server delays only the request that calls it, and one may call the API
+   * server back while it answers; a call made inside another request or a controller's run keeps the lock.
    *
    * @param enabled whether to call URLs over the network
    * @return these endpoints
@@ -118,6 +137,23 @@ public final class WebhookEndpoints {
   public WebhookEndpoints callUrlsOverNetwork(boolean enabled) {
     network = enabled;
     return this;
+  }
+
+  /**
+   * Sets how calls over the network are made ({@link NetworkCallRunner}); the API server owning these endpoints sets
+   * it when it is created.
+   *
+   * @param runner runs each call
+   * @return these endpoints
+   */
+  public WebhookEndpoints networkCallRunner(NetworkCallRunner runner) {
+    this.runner = runner;
+    return this;
+  }
+
+  /** Runs a network call as the owning server wants it run. */
+  JsonNode overNetwork(Supplier<JsonNode> call) {
+    return runner.run(call);
   }
 
   /** The network, when URLs are called over it; else null. */

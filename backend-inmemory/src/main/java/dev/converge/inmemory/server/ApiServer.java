@@ -42,9 +42,20 @@ import org.jspecify.annotations.Nullable;
  * uids and watch events a pure function of the order of requests. After each top-level request the
  * post-request hook runs (the built-in controllers, run to completion by default), then queued watch events
  * are handed to the {@link WatchDispatcher}.
+ *
+ * <p>One exception: a top-level request lets the lock go while a webhook it calls over the network answers, so
+ * that a slow webhook server delays only that request and a webhook server may call the API server back. When the
+ * request then writes, it first checks that the object it read is still the stored one; if it is not, the request
+ * starts again on what is stored, as kube-apiserver's {@code GuaranteedUpdate} retries on a conflicting write
+ * (so an update with a stale {@code resourceVersion} then fails with 409), at most {@value #ATTEMPTS} times.
  */
 public final class ApiServer {
+  /** Attempts of a request whose object changed while the lock was let go ({@code maxRetryWhenPatchConflicts}). */
+  static final int ATTEMPTS = 5;
+
   private final ReentrantLock lock = new ReentrantLock();
+  /** The top-level request the current thread serves, while it holds the lock once; else none. */
+  private final ThreadLocal<RequestContext> serving = new ThreadLocal<>();
   final Conversion conversion;
   private final Ticker ticker;
   private final ObjectStore store;
@@ -73,6 +84,7 @@ public final class ApiServer {
     Supplier<String> reviewUids = new Uids(config.seed() ^ 0x61646d697373696fL)::next;
     // The chain converts under the server's lock, with the conversion built below once the decoding exists.
     this.admission = new AdmissionChain(store, kind -> served.all().find(kind), reviewUids, this::convertLocked);
+    admission.endpoints().networkCallRunner(this::outsideLock);
     this.interceptors = new CopyOnWriteArrayList<>(config.interceptors());
     String[] cidr = config.serviceCidr().split("/");
     ClusterIps ips = new ClusterIps(cidr[0], Integer.parseInt(cidr[1]));
@@ -568,6 +580,10 @@ public final class ApiServer {
       eventTtl.expire(ticker.nanoTime(), writes.deletes::removeNow);
       RequestContext ctx = new RequestContext(requests.nextSequence(), info, ticker.nanoTime());
       ctx.dryRun(dryRun);
+      boolean topLevel = lock.getHoldCount() == 1;
+      if (topLevel) {
+        serving.set(ctx);
+      }
       int code = 500;
       try {
         T result = proceed(0, ctx, handler);
@@ -577,6 +593,9 @@ public final class ApiServer {
         code = e.code();
         throw e;
       } finally {
+        if (topLevel) {
+          serving.remove();
+        }
         requests.append(ctx.toRecord(code), info.identity());
         afterRequest();
       }
@@ -590,7 +609,35 @@ public final class ApiServer {
       return interceptors.get(index).intercept(ctx, () -> proceed(index + 1, ctx, handler));
     }
     authorize(ctx.info());
-    return handler.apply(ctx);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return handler.apply(ctx);
+      } catch (Writes.ChangedMeanwhile changed) {
+        if (attempt == ATTEMPTS) {
+          throw Errors.staleVersion(changed.type(), changed.name());
+        }
+        ctx.retrying();
+      }
+    }
+  }
+
+  /**
+   * Runs a network call with the lock let go, when the current thread serves a top-level request and holds the
+   * lock once (never inside another request, a controller's run or the simulation's clock); the request is told,
+   * so that it checks its object before it writes. Otherwise the call runs under the lock.
+   */
+  private JsonNode outsideLock(Supplier<JsonNode> call) {
+    RequestContext ctx = serving.get();
+    if (ctx == null || lock.getHoldCount() != 1) {
+      return call.get();
+    }
+    ctx.markLockReleased();
+    lock.unlock();
+    try {
+      return call.get();
+    } finally {
+      lock.lock();
+    }
   }
 
   /** RBAC: a request its identity is not allowed fails with 403. */

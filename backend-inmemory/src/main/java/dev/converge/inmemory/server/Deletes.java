@@ -43,6 +43,7 @@ final class Deletes {
           old.namespace(), old.name(), ctx.info().identity(), null, old, ctx.dryRun());
       writes.server.admission().mutateDelete(request, ctx::warn);
       writes.server.admission().validate(request, ctx::warn);
+      writes.unchangedMeanwhile(ctx, type, old.namespace(), old.name(), old);
     }
     boolean namespace = type.groupKind().equals(Writes.NAMESPACE);
     if (namespace && old.isBeingDeleted()) {

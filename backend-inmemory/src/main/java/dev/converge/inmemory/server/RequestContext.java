@@ -26,6 +26,8 @@ public final class RequestContext {
   private long latencyNanos;
   private boolean created;
   private boolean dryRun;
+  /** Whether the server's lock was let go during this attempt (a webhook called over the network). */
+  private boolean lockReleased;
 
   RequestContext(long sequence, RequestInfo info, long startNanos) {
     this.sequence = sequence;
@@ -76,6 +78,21 @@ public final class RequestContext {
    * Marks the request as having created its object, so it answers 201 Created as Kubernetes does for a
    * create and for a server-side apply that creates.
    */
+  /** Records that the lock was let go: what the request read may have changed before it writes. */
+  void markLockReleased() {
+    lockReleased = true;
+  }
+
+  /** {@return whether the lock was let go since the request's current attempt began} */
+  boolean lockReleased() {
+    return lockReleased;
+  }
+
+  /** A new attempt of the request begins, on what the store holds now. */
+  void retrying() {
+    lockReleased = false;
+  }
+
   void markCreated() {
     created = true;
   }

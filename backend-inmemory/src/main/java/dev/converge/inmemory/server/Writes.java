@@ -27,6 +27,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -461,6 +462,10 @@ final class Writes {
       return dryRunResult(root, previous);
     }
     ObjectNode inStorage = inStorageVersion(type, root);
+    if (ctx.lockReleased()) {
+      JsonNode metadata = inStorage.path("metadata");
+      unchangedMeanwhile(ctx, type, metadata.path("namespace").asText(""), metadata.path("name").asText(), previous);
+    }
     if (inStorage != root) {
       root = inStorage;
       previous = previous == null ? null : store.get(previous.groupKind(), previous.namespace(), previous.name());
@@ -472,6 +477,45 @@ final class Writes {
     Resource stored = previous == null ? Resource.of(root) : previous.withJson(root);
     store.commit(new Change(revision, changeType, stored, previous));
     return stored;
+  }
+
+  /**
+   * When the lock was let go during the request (a webhook called over the network), checks that the object it read
+   * ({@code read}, or none for a create) is still the stored one, as etcd's compare-and-swap does.
+   *
+   * @throws ChangedMeanwhile when it is not: the request starts again on what is stored
+   */
+  void unchangedMeanwhile(RequestContext ctx, ResourceType type, String namespace, String name, @Nullable Resource read) {
+    if (!ctx.lockReleased()) {
+      return;
+    }
+    Resource stored = store.get(type.groupKind(), type.namespaced() ? namespace : "", name);
+    boolean same = read == null ? stored == null
+        : stored != null && Objects.equals(stored.resourceVersion(), read.resourceVersion());
+    if (!same) {
+      throw new ChangedMeanwhile(type, name);
+    }
+  }
+
+  /** The object a request read changed while the lock was let go; {@code ApiServer} runs the request again. */
+  static final class ChangedMeanwhile extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient ResourceType type;
+    private final String name;
+
+    ChangedMeanwhile(ResourceType type, String name) {
+      super(null, null, false, false);
+      this.type = type;
+      this.name = name;
+    }
+
+    ResourceType type() {
+      return type;
+    }
+
+    String name() {
+      return name;
+    }
   }
 
   /**

@@ -176,6 +176,25 @@ class AdmissionWebhooksTest {
   }
 
   @Test
+  void aCaBundleWithNoCertificate_failsTheCallWhereverTheServerIs_asTheRestClientCannotBeBuilt() {
+    serve((path, review) -> AdmissionReviews.allow(review));
+    // Encoded twice, a common slip: valid base64, but what it decodes to is base64 again, not PEM.
+    String twice = java.util.Base64.getEncoder().encodeToString("LS0tLS1CRUdJTi...".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    server.create(ADMIN, Resource.of(Json.parse("""
+        {"apiVersion":"admissionregistration.k8s.io/v1","kind":"ValidatingWebhookConfiguration","metadata":{"name":"bundle"},
+         "webhooks":[{"name":"bundle.example.com","admissionReviewVersions":["v1"],"sideEffects":"None",
+           "clientConfig":{"service":{"namespace":"hooks","name":"webhooks","path":"/v"},"caBundle":"%s"},
+           "rules":[{"operations":["CREATE"],"apiGroups":[""],"apiVersions":["v1"],"resources":["configmaps"]}]}]}"""
+        .formatted(twice))));
+
+    assertThatThrownBy(() -> server.create(ADMIN, Fixtures.configMap("default", "app", "1")))
+        .isInstanceOfSatisfying(BackendException.Unavailable.class, e -> assertThat(e.code()).isEqualTo(500))
+        .hasMessage("Internal error occurred: failed calling webhook \"bundle.example.com\": could not get REST client:"
+            + " unable to load root certificates: unable to parse bytes as PEM block");
+    assertThat(reviews).isEmpty();
+  }
+
+  @Test
   void anAnswerThatIsNotAValidReview_isAFailedCall() {
     serve((path, review) -> {
       ObjectNode answer = AdmissionReviews.allow(review);

@@ -3,7 +3,6 @@ package dev.converge.inmemory.admission;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.converge.api.Json;
 import dev.converge.inmemory.admission.WebhookClient.CallFailed;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -16,13 +15,9 @@ import java.security.GeneralSecurityException;
 import java.net.Socket;
 import java.security.KeyStore;
 import java.security.KeyStoreException;
-import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -193,12 +188,10 @@ final class NetworkCalls {
     try {
       KeyStore trusted = null;
       if (!caBundle.isEmpty()) {
-        Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
-            .generateCertificates(new ByteArrayInputStream(Base64.getMimeDecoder().decode(caBundle)));
         trusted = KeyStore.getInstance(KeyStore.getDefaultType());
         trusted.load(null, null);
         int i = 0;
-        for (Certificate certificate : certificates) {
+        for (X509Certificate certificate : CaBundles.certificates(caBundle)) {
           trusted.setCertificateEntry("ca-" + i++, certificate);
         }
       }
@@ -216,8 +209,9 @@ final class NetworkCalls {
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, new TrustManager[] {new VerifyingTrust(roots, serverName)}, null);
       return context;
-    } catch (GeneralSecurityException | IllegalArgumentException | IOException e) {
-      // kube-apiserver refuses such a bundle when the configuration is written; here the call fails instead.
+    } catch (CaBundles.Unusable e) {
+      throw new CallFailed("unable to load root certificates: " + e.getMessage());
+    } catch (GeneralSecurityException | IOException e) {
       throw new CallFailed("unable to load root certificates: " + e.getMessage());
     }
   }

@@ -199,6 +199,12 @@ final class WebhookDispatch {
         throw new BackendException.Invalid("admission webhook \"" + name + "\" does not support dry run",
             com.google.common.collect.ImmutableList.of(), 400);
       }
+      try {
+        CaBundles.certificates(webhook.path("clientConfig").path("caBundle").asText(""));
+      } catch (CaBundles.Unusable e) {
+        // The webhook's REST client cannot be built, wherever its server is (GetRESTClient, rest.TLSConfigFor).
+        throw new CallFailed("could not get REST client: unable to load root certificates: " + e.getMessage());
+      }
       JsonNode answer;
       try {
         answer = client.post(webhook.path("clientConfig"), webhook.path("timeoutSeconds").asInt(10), review);

@@ -8,11 +8,16 @@ import java.nio.charset.StandardCharsets;
  * offset its {@code CorruptInputError} reports ("illegal base64 data at input byte 4"). Padding is required, line
  * breaks are skipped, and bits left over in the last quantum are not checked (the encoding is not strict).
  */
-final class GoBase64 {
+public final class GoBase64 {
   private GoBase64() {}
 
-  /** {@return the byte offset of the first corrupt input in {@code text}'s UTF-8 bytes, or -1 when it decodes} */
-  static int corruptAt(String text) {
+  /**
+   * Where Go's decoder finds {@code text} corrupt.
+   *
+   * @param text base64, perhaps with line breaks
+   * @return the byte offset of the first corrupt input in {@code text}'s UTF-8 bytes, or -1 when it decodes
+   */
+  public static int corruptAt(String text) {
     byte[] src = text.getBytes(StandardCharsets.UTF_8);
     int si = 0;
     while (si < src.length) {

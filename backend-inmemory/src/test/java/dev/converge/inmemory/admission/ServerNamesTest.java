@@ -4,15 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,28 +78,6 @@ class ServerNamesTest {
   }
 
   private static X509Certificate certificate(String alias, String subject, String sans) throws Exception {
-    Path store = dir.resolve(alias + ".p12");
-    Path pem = dir.resolve(alias + ".pem");
-    String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-    List<String> generate = new ArrayList<>(List.of(keytool, "-genkeypair", "-alias", alias, "-keyalg", "EC",
-        "-validity", "2", "-dname", subject, "-keystore", store.toString(), "-storetype", "PKCS12",
-        "-storepass", "changeit", "-keypass", "changeit"));
-    if (sans != null) {
-      generate.addAll(List.of("-ext", sans));
-    }
-    run(generate);
-    run(List.of(keytool, "-exportcert", "-rfc", "-alias", alias, "-keystore", store.toString(), "-storepass",
-        "changeit", "-file", pem.toString()));
-    try (InputStream in = Files.newInputStream(pem)) {
-      return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-    }
-  }
-
-  private static void run(List<String> command) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (process.waitFor() != 0) {
-      throw new IOException(String.join(" ", command) + " failed: " + output);
-    }
+    return TestCertificates.make(dir, alias, subject, sans).certificate();
   }
 }

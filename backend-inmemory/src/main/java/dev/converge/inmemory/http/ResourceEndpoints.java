@@ -68,6 +68,10 @@ final class ResourceEndpoints {
           watches.serve(exchange, identity, type, path, query, representation);
         } else if (path.isObject() && path.subresource().equals("scale")) {
           Responses.json(exchange, 200, server.getScale(identity, key(type, path)));
+        } else if (path.isObject() && path.subresource().equals("log") && type.kind().equals("Pod") && type.group().isEmpty()) {
+          // A simulated container prints nothing, so ?follow=true ends at once, as a stream of an exited container does.
+          Responses.text(exchange, 200, server.podLogs(identity, key(type, path), query.get("container"),
+              query.flag("previous")));
         } else if (path.isObject()) {
           requireNoSubresource(path, "status");
           Resource object = server.get(identity, key(type, path));

@@ -255,6 +255,23 @@ public final class ApiServer {
         ctx -> writes.subresources.evict(ctx, type, pod, params));
   }
 
+  /**
+   * {@code GET pods/<name>/log} ({@code kubectl logs}): kube-apiserver's and the kubelet's checks of the container
+   * asked for, each a 400 in their words ({@code container "app" in pod "web-1" is waiting to start:
+   * ContainerCreating}); the logs themselves are empty, as simulated containers print nothing.
+   *
+   * @param who the caller, who needs {@code get} on {@code pods/log}
+   * @param pod the pod
+   * @param container the container, or null for the pod's only one
+   * @param previous whether to read the previous, terminated instance of the container
+   * @return the log text
+   */
+  public String podLogs(Identity who, ResourceKey pod, @Nullable String container, boolean previous) {
+    ResourceType type = type(Writes.POD);
+    return serve(RequestInfo.of(who, Verb.GET, type, "log", pod.namespace(), pod.name()),
+        ctx -> PodLogs.read(reads.get(ctx, type, pod), container, previous));
+  }
+
   /** {@code GET …/scale}: the {@code autoscaling/v1 Scale} of a Deployment, ReplicaSet, StatefulSet or ReplicationController. */
   public JsonNode getScale(Identity who, ResourceKey key) {
     ResourceType type = type(key.groupKind());

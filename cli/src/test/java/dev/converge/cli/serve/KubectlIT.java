@@ -622,6 +622,21 @@ class KubectlIT {
     kubectl("delete", "mutatingwebhookconfiguration", "operator");
   }
 
+  @Test
+  @Order(23)
+  void logs_ofARunningSimulatedPod_areEmpty_andAContainerThePodLacksIsRefused() throws Exception {
+    kubectl("run", "logged", "-n", "default", "--image=nginx:1.27");
+    kubectl("wait", "--for=condition=Ready", "pod/logged", "-n", "default", "--timeout=60s");
+
+    Result logs = kubectl("logs", "logged", "-n", "default");
+    assertThat(logs.out()).isEmpty();
+    // Asked of the server directly (kubectl checks the name itself first): kube-apiserver's 400.
+    Result raw = kubectlAllowingFailure("get", "--raw", "/api/v1/namespaces/default/pods/logged/log?container=nope");
+    assertThat(raw.exitCode()).isNotZero();
+    assertThat(raw.err()).contains("container nope is not valid for pod logged");
+    kubectl("delete", "pod", "logged", "-n", "default", "--wait=false");
+  }
+
   /**
    * A namespaced CRD with one version, {@code v1}, whose schema has an object {@code spec} described by {@code
    * specSchema} (YAML, as if at the top level).

@@ -50,7 +50,7 @@ final class ApiErrors {
       case 401:
         return new BackendException.Forbidden(message + " (unauthorized: the client's credentials were rejected)");
       case 403:
-        return new BackendException.Forbidden(message);
+        return new BackendException.Forbidden(message, causes(status));
       case 404:
         return new BackendException.NotFound(message);
       case 409:

@@ -89,7 +89,13 @@ class ApiErrorsTest {
   void unauthorizedAndForbidden_areForbidden() {
     assertThat(ApiErrors.fromResponse(401, null, "", HttpVerb.GET, "x")).isInstanceOf(BackendException.Forbidden.class);
     assertThat(ApiErrors.fromResponse(403, null, status(403, "Forbidden", "no", "{}"), HttpVerb.GET, "x"))
-        .isInstanceOf(BackendException.Forbidden.class);
+        .isInstanceOfSatisfying(BackendException.Forbidden.class, e -> assertThat(e.causes()).isEmpty());
+    // An admission policy's refusal repeats its message as the Status's one cause.
+    assertThat(ApiErrors.fromResponse(403, null, status(403, "Forbidden", "denied",
+        "{\"causes\":[{\"message\":\"ValidatingAdmissionPolicy 'p' with binding 'b' denied request: no\"}]}"),
+        HttpVerb.CREATE, "x"))
+        .isInstanceOfSatisfying(BackendException.Forbidden.class, e -> assertThat(e.causes())
+            .containsExactly("ValidatingAdmissionPolicy 'p' with binding 'b' denied request: no"));
   }
 
   @Test

@@ -373,7 +373,7 @@ final class PolicyDispatch {
         + failure.message();
     String message = resource + " \"" + name + "\" is forbidden: " + refusal;
     // The Status carries the refusal again as its one cause, with no field.
-    return failure.reason().equals("Forbidden") ? new BackendException.Forbidden(message)
+    return failure.reason().equals("Forbidden") ? new BackendException.Forbidden(message, ImmutableList.of(refusal))
         : new BackendException.Invalid(message, ImmutableList.of(refusal), 422);
   }
 }

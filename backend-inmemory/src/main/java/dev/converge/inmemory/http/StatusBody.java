@@ -47,6 +47,10 @@ final class StatusBody {
         }
       }
     }
+    if (error instanceof BackendException.Forbidden forbidden && !forbidden.causes().isEmpty()) {
+      ArrayNode causes = details.putArray("causes");
+      forbidden.causes().forEach(cause -> causes.addObject().put("message", cause));
+    }
     if (error instanceof BackendException.Conflict conflict && !conflict.fieldConflicts().isEmpty()) {
       ArrayNode causes = details.putArray("causes");
       for (String field : conflict.fieldConflicts()) {

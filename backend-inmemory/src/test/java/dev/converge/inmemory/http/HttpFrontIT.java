@@ -87,6 +87,17 @@ class HttpFrontIT {
     assertThat(status.at("/details/kind").asText()).as("NewForbidden names the resource").isEqualTo("configmaps");
     assertThat(status.at("/details/name").asText()).as("the posted object's name").isEqualTo("cm");
     assertThat(status.at("/details/causes").toString()).isEqualTo("[{\"message\":\"" + refusal + "\"}]");
+
+    // A validation that names reason Forbidden: 403, and the refusal is still the one cause.
+    assertThat(send("PUT", "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies/no-data", ADMIN,
+        policy.replace("\"!has(object.data)\"}", "\"!has(object.data)\",\"reason\":\"Forbidden\"}"), null).statusCode())
+        .isEqualTo(200);
+    HttpResponse<String> forbidden = send("POST", "/api/v1/namespaces/default/configmaps", ADMIN,
+        "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"cm\"},\"data\":{\"a\":\"1\"}}", null);
+    assertThat(forbidden.statusCode()).isEqualTo(403);
+    JsonNode forbiddenStatus = Json.parse(forbidden.body());
+    assertThat(forbiddenStatus.get("reason").asText()).isEqualTo("Forbidden");
+    assertThat(forbiddenStatus.at("/details/causes").toString()).isEqualTo("[{\"message\":\"" + refusal + "\"}]");
   }
 
   @Test

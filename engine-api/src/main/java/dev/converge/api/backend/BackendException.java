@@ -117,6 +117,8 @@ public abstract sealed class BackendException extends RuntimeException
   /** 403: the caller's identity is not allowed the verb on the resource, or admission denied the request. */
   public static final class Forbidden extends BackendException {
     private static final long serialVersionUID = 1L;
+    /** The messages of the Status's causes; none for an RBAC refusal. */
+    private final ImmutableList<String> causes;
 
     /**
      * Not allowed.
@@ -124,7 +126,24 @@ public abstract sealed class BackendException extends RuntimeException
      * @param message the server's message, naming the identity, the verb and the resource
      */
     public Forbidden(String message) {
+      this(message, ImmutableList.of());
+    }
+
+    /**
+     * Not allowed, with the causes the server's Status lists (an admission policy's refusal repeats its message as
+     * its one cause).
+     *
+     * @param message the server's message
+     * @param causes the messages of the causes, which name no field
+     */
+    public Forbidden(String message, ImmutableList<String> causes) {
       super(message, null);
+      this.causes = causes;
+    }
+
+    /** {@return the messages of the Status's causes; empty for an RBAC refusal} */
+    public ImmutableList<String> causes() {
+      return causes;
     }
 
     @Override

@@ -239,4 +239,34 @@ class NetworkWebhooksIT {
       assertThat(calls.get()).isEqualTo(3);
     }
   }
+
+  @Test
+  void aConversionWebhookServer_mayCallTheApiServerBack_whileItConvertsAnAnswer() {
+    server.admission().endpoints().callUrlsOverNetwork(true);
+    server.create(ADMIN, configMap("reference"));
+    try (LoopbackWebhookServer converter = LoopbackWebhookServer.start(
+        dev.converge.inmemory.admission.ConversionReviews.endpoint((object, desired) -> {
+          Resource reference = server.get(ADMIN, ResourceKey.namespaced("", "ConfigMap", "default", "reference"));
+          ((ObjectNode) object.get("spec")).put("reference", reference.resourceVersion());
+          return object.put("apiVersion", desired);
+        }))) {
+      String version = "{\"name\":\"%s\",\"served\":true,\"storage\":%s,\"schema\":{\"openAPIV3Schema\":{\"type\":\"object\","
+          + "\"properties\":{\"spec\":{\"type\":\"object\",\"x-kubernetes-preserve-unknown-fields\":true}}}}}";
+      server.create(ADMIN, Resource.of(Json.parse("""
+          {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"widgets.example.com"},
+           "spec":{"group":"example.com","scope":"Namespaced","names":{"kind":"Widget","plural":"widgets"},
+             "conversion":{"strategy":"Webhook","webhook":{"conversionReviewVersions":["v1"],
+               "clientConfig":{"url":"%s","caBundle":"%s"}}},
+             "versions":[%s,%s]}}""".formatted(converter.url("/convert"), converter.caBundle(),
+          version.formatted("v1", "true"), version.formatted("v2", "false")))));
+      Resource widget = server.create(ADMIN, Resource.of(Json.parse("""
+          {"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w","namespace":"default"},"spec":{"size":1}}""")));
+
+      // Held under the lock, the converter's read would wait out the call's 30 s timeout.
+      Resource converted = server.convert(widget, "example.com/v2");
+      assertThat(converted.apiVersion()).isEqualTo("example.com/v2");
+      assertThat(converted.spec().path("reference").asText()).isNotEmpty();
+      assertThat(converter.requests()).containsExactly("POST /convert?timeout=30s");
+    }
+  }
 }

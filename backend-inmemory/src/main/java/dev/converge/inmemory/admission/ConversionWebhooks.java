@@ -36,7 +36,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Every failure is a 500 whose message names the kind converted from ({@code conversion webhook for
  * example.com/v1, Kind=Widget failed: …}), as kube-apiserver answers a plain error: clients see no reason.
  * Calls over the network let the server's lock go as admission webhooks' do ({@link
- * WebhookEndpoints.NetworkCallRunner}); a conversion for a response or a list keeps it.
+ * WebhookEndpoints.NetworkCallRunner}), and so do those converting an answer.
  */
 public final class ConversionWebhooks {
   private static final String REVIEW_GROUP = "apiextensions.k8s.io";

@@ -56,6 +56,8 @@ public final class ApiServer {
   private final ReentrantLock lock = new ReentrantLock();
   /** The top-level request the current thread serves, while it holds the lock once; else none. */
   private final ThreadLocal<RequestContext> serving = new ThreadLocal<>();
+  /** Set while the current thread converts an answer ({@link #convert}) holding the lock once. */
+  private final ThreadLocal<Boolean> converting = new ThreadLocal<>();
   final Conversion conversion;
   private final Ticker ticker;
   private final ObjectStore store;
@@ -404,9 +406,16 @@ public final class ApiServer {
       return object;
     }
     lock.lock();
+    boolean outermost = lock.getHoldCount() == 1;
+    if (outermost) {
+      converting.set(Boolean.TRUE);
+    }
     try {
       return conversion.convert(object, apiVersion);
     } finally {
+      if (outermost) {
+        converting.remove();
+      }
       lock.unlock();
     }
   }
@@ -639,16 +648,18 @@ public final class ApiServer {
   }
 
   /**
-   * Runs a network call with the lock let go, when the current thread serves a top-level request and holds the
-   * lock once (never inside another request, a controller's run or the simulation's clock); the request is told,
-   * so that it checks its object before it writes. Otherwise the call runs under the lock.
+   * Runs a network call with the lock let go, when the current thread holds the lock once and serves a top-level
+   * request or converts an answer (never inside another request, a controller's run or the simulation's clock); a
+   * request is told, so that it checks its object before it writes. Otherwise the call runs under the lock.
    */
   private JsonNode outsideLock(Supplier<JsonNode> call) {
     RequestContext ctx = serving.get();
-    if (ctx == null || lock.getHoldCount() != 1) {
+    if ((ctx == null && converting.get() == null) || lock.getHoldCount() != 1) {
       return call.get();
     }
-    ctx.markLockReleased();
+    if (ctx != null) {
+      ctx.markLockReleased();
+    }
     lock.unlock();
     try {
       return call.get();

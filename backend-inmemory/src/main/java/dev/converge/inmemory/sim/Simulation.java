@@ -3,7 +3,9 @@ package dev.converge.inmemory.sim;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.google.common.collect.ImmutableList;
+import dev.converge.api.GroupKind;
 import dev.converge.api.Json;
 import dev.converge.api.Resource;
 import dev.converge.core.time.VirtualScheduler;
@@ -50,6 +52,7 @@ import java.util.function.Consumer;
  * <p>Single-threaded: every call must come from the thread that runs the clock.
  */
 public final class Simulation {
+  private static final GroupKind NODE = GroupKind.of("", "Node");
   private final long seed;
   private final VirtualScheduler clock;
   private final InMemoryCluster cluster;
@@ -118,6 +121,24 @@ public final class Simulation {
       clock.runNext();
     }
     return true;
+  }
+
+  /**
+   * Nodes whose {@code Ready} condition is {@code True}, read from the store: no request, so waiting for them shows
+   * in neither the request log nor the trace.
+   *
+   * @return the count
+   */
+  public int readyNodes() {
+    int ready = 0;
+    for (Resource node : cluster.server().cache().objects(NODE).values()) {
+      for (JsonNode condition : node.json().path("status").path("conditions")) {
+        if (condition.path("type").asText().equals("Ready") && condition.path("status").asText().equals("True")) {
+          ready++;
+        }
+      }
+    }
+    return ready;
   }
 
   /** Creates an object from JSON as {@code system:admin} (what {@code kubectl create} would do). */

@@ -1,7 +1,5 @@
 package dev.converge.cli.serve;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.converge.api.GroupKind;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceTypes;
 import dev.converge.cli.simulate.SimulatedCluster;
@@ -45,7 +43,6 @@ import org.jspecify.annotations.Nullable;
  * simulated components' own are.
  */
 public final class ConvergeServer implements AutoCloseable {
-  private static final GroupKind NODE = GroupKind.of("", "Node");
 
   /** Nodes when neither {@code --nodes} nor a NodePool says. */
   public static final int DEFAULT_NODES = 3;
@@ -119,7 +116,7 @@ public final class ConvergeServer implements AutoCloseable {
     }
     int expected = input.nodes();
     sim.start();
-    sim.runUntil(() -> readyNodes(sim) >= expected, NODES_READY_LIMIT);
+    sim.runUntil(() -> sim.readyNodes() >= expected, NODES_READY_LIMIT);
 
     byte[] secret = new byte[24];
     new SecureRandom().nextBytes(secret);
@@ -151,22 +148,6 @@ public final class ConvergeServer implements AutoCloseable {
         : e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null
             ? Character.toLowerCase(fs.getReason().charAt(0)) + fs.getReason().substring(1)
         : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-  }
-
-  /**
-   * Nodes whose {@code Ready} condition is {@code True}, read from the store (no request: the start-up wait must
-   * not show in the request log or the trace). Called on the thread that runs the clock, before serving starts.
-   */
-  private static int readyNodes(Simulation sim) {
-    int ready = 0;
-    for (Resource node : sim.server().cache().objects(NODE).values()) {
-      for (JsonNode condition : node.json().path("status").path("conditions")) {
-        if (condition.path("type").asText().equals("Ready") && condition.path("status").asText().equals("True")) {
-          ready++;
-        }
-      }
-    }
-    return ready;
   }
 
   public InMemoryCluster cluster() {

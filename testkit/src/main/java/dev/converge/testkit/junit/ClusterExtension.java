@@ -1,7 +1,6 @@
 package dev.converge.testkit.junit;
 
 import com.google.common.collect.ImmutableSet;
-import dev.converge.api.Resource;
 import dev.converge.api.Ticker;
 import dev.converge.api.backend.Backend;
 import dev.converge.core.time.VirtualScheduler;
@@ -9,14 +8,16 @@ import dev.converge.inmemory.InMemoryBackend;
 import dev.converge.inmemory.InMemoryCluster;
 import dev.converge.inmemory.accounting.RequestLog;
 import dev.converge.inmemory.server.ApiServer;
-import dev.converge.inmemory.server.Identity;
-import dev.converge.testkit.KubeObjects;
+import dev.converge.inmemory.sim.Simulation;
+import dev.converge.inmemory.sim.node.NodePool;
 import java.lang.reflect.AnnotatedElement;
+import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.jspecify.annotations.Nullable;
 import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
@@ -27,13 +28,15 @@ import org.junit.platform.commons.support.AnnotationSupport;
 public final class ClusterExtension implements ParameterResolver {
   private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(ClusterExtension.class);
   private static final ImmutableSet<Class<?>> INJECTED = ImmutableSet.of(InMemoryCluster.class, InMemoryBackend.class,
-      Backend.class, ApiServer.class, RequestLog.class, VirtualScheduler.class, Ticker.class);
+      Backend.class, ApiServer.class, RequestLog.class, VirtualScheduler.class, Ticker.class, Simulation.class);
+  /** How long simulated nodes may take to register and report Ready (virtual time). */
+  private static final Duration NODES_READY_LIMIT = Duration.ofMinutes(5);
 
-  /** What the annotations ask for. */
-  record Settings(int nodes, long seed) {}
+  /** What the annotations ask for: a simulated cluster ({@link SimulatedCluster}) or a plain one. */
+  record Settings(int nodes, long seed, boolean simulated) {}
 
-  /** A cluster and its clock. */
-  record World(InMemoryCluster cluster, VirtualScheduler clock) {}
+  /** A cluster, its clock, and the simulation that runs it (null for a plain cluster). */
+  record World(InMemoryCluster cluster, VirtualScheduler clock, @Nullable Simulation simulation) {}
 
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -59,6 +62,12 @@ public final class ClusterExtension implements ParameterResolver {
     if (type == VirtualScheduler.class || type == Ticker.class) {
       return world.clock();
     }
+    if (type == Simulation.class) {
+      if (world.simulation() == null) {
+        throw new ParameterResolutionException("a Simulation is injected only into @SimulatedCluster tests");
+      }
+      return world.simulation();
+    }
     throw new ParameterResolutionException("ClusterExtension cannot inject " + type.getName());
   }
 
@@ -68,34 +77,40 @@ public final class ClusterExtension implements ParameterResolver {
       if (element.isPresent()) {
         Optional<SimulatedCluster> simulated = AnnotationSupport.findAnnotation(element.get(), SimulatedCluster.class);
         if (simulated.isPresent()) {
-          return new Settings(simulated.get().nodes(), simulated.get().seed());
+          return new Settings(simulated.get().nodes(), simulated.get().seed(), true);
         }
         Optional<InMemoryClusterTest> plain = AnnotationSupport.findAnnotation(element.get(), InMemoryClusterTest.class);
         if (plain.isPresent()) {
-          return new Settings(0, plain.get().seed());
+          return new Settings(0, plain.get().seed(), false);
         }
       }
       Optional<ExtensionContext> parent = context.getParent();
       if (parent.isEmpty()) {
-        return new Settings(0, 42);
+        return new Settings(0, 42, false);
       }
       context = parent.get();
       element = context.getElement();
     }
   }
 
-  /** A cluster on a fresh virtual clock, with {@code settings.nodes()} plain Node objects, the log cleared. */
+  /**
+   * A plain cluster on a fresh virtual clock; or, for {@link SimulatedCluster}, a {@link Simulation} of {@code
+   * settings.nodes()} nodes started and run until every node is Ready. The request log is cleared either way.
+   */
   static World create(Settings settings) {
-    VirtualScheduler clock = new VirtualScheduler();
-    InMemoryCluster cluster = InMemoryCluster.create(clock, settings.seed());
-    for (int i = 1; i <= settings.nodes(); i++) {
-      Resource node = KubeObjects.node("node-" + i);
-      // A create drops the status of a kind with a status subresource, as the kubelet's registration does;
-      // the kubelet then posts the status, as this does.
-      Resource created = cluster.server().create(Identity.admin(), node);
-      cluster.server().updateStatus(Identity.admin(), created.edit(tree -> tree.set("status", node.status().deepCopy())));
+    if (!settings.simulated()) {
+      VirtualScheduler clock = new VirtualScheduler();
+      InMemoryCluster cluster = InMemoryCluster.create(clock, settings.seed());
+      cluster.requests().clear();
+      return new World(cluster, clock, null);
     }
-    cluster.requests().clear();
-    return new World(cluster, clock);
+    Simulation simulation = Simulation.builder().seed(settings.seed()).pool(NodePool.plain(settings.nodes())).build()
+        .start();
+    if (!simulation.runUntil(() -> simulation.readyNodes() >= settings.nodes(), NODES_READY_LIMIT)) {
+      throw new IllegalStateException(simulation.readyNodes() + " of " + settings.nodes() + " simulated nodes Ready after "
+          + NODES_READY_LIMIT.toMinutes() + " minutes of virtual time");
+    }
+    simulation.cluster().requests().clear();
+    return new World(simulation.cluster(), simulation.clock(), simulation);
   }
 }

@@ -9,9 +9,11 @@ import java.lang.annotation.Target;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A fresh in-memory cluster for each test, without nodes: the same injection as {@link SimulatedCluster}
- * (cluster, backend, server, request log, virtual clock) for tests of reconcilers and backends that need no
- * nodes. On a method, it overrides the class's annotation.
+ * A fresh in-memory cluster for each test, without nodes or workload controllers: the same injection as {@link
+ * SimulatedCluster} but for the {@code Simulation} (cluster, backend, server, request log, virtual clock), for tests
+ * of reconcilers and backends that need no pods to run. The API server runs its garbage collector and its
+ * namespace and CRD controllers after every request; nothing else writes. On a method, it overrides the class's
+ * annotation.
  */
 @Documented
 @Inherited

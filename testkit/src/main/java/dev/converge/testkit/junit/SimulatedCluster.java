@@ -30,7 +30,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>Nothing happens between requests until the test runs the clock ({@code sim.runFor}, {@code sim.runUntil},
  * {@code clock.runFor}): a Deployment created by the test gets its ReplicaSet and pods, and its status, as the
- * clock runs. Same seed, same run. The cluster is handed over once every node ({@code node-0} … {@code
+ * clock runs. The API server's own controllers (garbage collector, namespaces, CRDs) run on the clock too, so a new
+ * CRD serves its kind once the clock has run. The nodes never idle: run until a condition holds, with a limit. Same seed, same run. The cluster is handed over once every node ({@code node-0} … {@code
  * node-<N-1>}, 4 CPUs, 16 GiB, 110 pods) is Ready, with the request log cleared; from then on the log records
  * every component's requests (the kubelets' Lease renewals every 10 s among them), so filter it by identity.
  * {@link InMemoryClusterTest} gives a plain cluster instead, where nothing runs unless the test writes it.

@@ -27,7 +27,6 @@ import dev.converge.inmemory.watch.WatchHub;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -43,21 +42,18 @@ import org.jspecify.annotations.Nullable;
  * post-request hook runs (the built-in controllers, run to completion by default), then queued watch events
  * are handed to the {@link WatchDispatcher}.
  *
- * <p>One exception: a top-level request lets the lock go while a webhook it calls over the network answers, so
- * that a slow webhook server delays only that request and a webhook server may call the API server back. When the
- * request then writes, it first checks that the object it read is still the stored one; if it is not, the request
- * starts again on what is stored, as kube-apiserver's {@code GuaranteedUpdate} retries on a conflicting write
- * (so an update with a stale {@code resourceVersion} then fails with 409), at most {@value #ATTEMPTS} times.
+ * <p>One exception ({@link ServerLock}): a top-level request lets the lock go while a webhook it calls over the
+ * network answers, so that a slow webhook server delays only that request and a webhook server may call the API
+ * server back. When the request then writes, it first checks that the object it read is still the stored one; if
+ * it is not, the request starts again on what is stored, as kube-apiserver's {@code GuaranteedUpdate} retries on
+ * a conflicting write (so an update with a stale {@code resourceVersion} then fails with 409), at most {@value
+ * #ATTEMPTS} times.
  */
 public final class ApiServer {
   /** Attempts of a request whose object changed while the lock was let go ({@code maxRetryWhenPatchConflicts}). */
   static final int ATTEMPTS = 5;
 
-  private final ReentrantLock lock = new ReentrantLock();
-  /** The top-level request the current thread serves, while it holds the lock once; else none. */
-  private final ThreadLocal<RequestContext> serving = new ThreadLocal<>();
-  /** Set while the current thread converts an answer ({@link #convert}) holding the lock once. */
-  private final ThreadLocal<Boolean> converting = new ThreadLocal<>();
+  private final ServerLock lock = new ServerLock();
   final Conversion conversion;
   private final Ticker ticker;
   private final ObjectStore store;
@@ -86,7 +82,7 @@ public final class ApiServer {
     Supplier<String> reviewUids = new Uids(config.seed() ^ 0x61646d697373696fL)::next;
     // The chain converts under the server's lock, with the conversion built below once the decoding exists.
     this.admission = new AdmissionChain(store, kind -> served.all().find(kind), reviewUids, this::convertLocked);
-    admission.endpoints().networkCallRunner(this::outsideLock);
+    admission.endpoints().networkCallRunner(lock::outside);
     this.interceptors = new CopyOnWriteArrayList<>(config.interceptors());
     String[] cidr = config.serviceCidr().split("/");
     ClusterIps ips = new ClusterIps(cidr[0], Integer.parseInt(cidr[1]));
@@ -405,19 +401,7 @@ public final class ApiServer {
     if (object.apiVersion().equals(apiVersion)) {
       return object;
     }
-    lock.lock();
-    boolean outermost = lock.getHoldCount() == 1;
-    if (outermost) {
-      converting.set(Boolean.TRUE);
-    }
-    try {
-      return conversion.convert(object, apiVersion);
-    } finally {
-      if (outermost) {
-        converting.remove();
-      }
-      lock.unlock();
-    }
+    return lock.converting(() -> conversion.convert(object, apiVersion));
   }
 
   /**
@@ -606,10 +590,7 @@ public final class ApiServer {
       eventTtl.expire(ticker.nanoTime(), writes.deletes::removeNow);
       RequestContext ctx = new RequestContext(requests.nextSequence(), info, ticker.nanoTime());
       ctx.dryRun(dryRun);
-      boolean topLevel = lock.getHoldCount() == 1;
-      if (topLevel) {
-        serving.set(ctx);
-      }
+      boolean topLevel = lock.serving(ctx);
       int code = 500;
       try {
         T result = proceed(0, ctx, handler);
@@ -620,7 +601,7 @@ public final class ApiServer {
         throw e;
       } finally {
         if (topLevel) {
-          serving.remove();
+          lock.served();
         }
         requests.append(ctx.toRecord(code), info.identity());
         afterRequest();
@@ -644,27 +625,6 @@ public final class ApiServer {
         }
         ctx.retrying();
       }
-    }
-  }
-
-  /**
-   * Runs a network call with the lock let go, when the current thread holds the lock once and serves a top-level
-   * request or converts an answer (never inside another request, a controller's run or the simulation's clock); a
-   * request is told, so that it checks its object before it writes. Otherwise the call runs under the lock.
-   */
-  private JsonNode outsideLock(Supplier<JsonNode> call) {
-    RequestContext ctx = serving.get();
-    if ((ctx == null && converting.get() == null) || lock.getHoldCount() != 1) {
-      return call.get();
-    }
-    if (ctx != null) {
-      ctx.markLockReleased();
-    }
-    lock.unlock();
-    try {
-      return call.get();
-    } finally {
-      lock.lock();
     }
   }
 

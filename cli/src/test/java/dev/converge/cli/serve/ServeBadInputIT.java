@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The bad input of {@code converge serve} that is only found once it tries to listen or write: a port another
  * process holds, a kubeconfig path it cannot write. One line, exit code 2, nothing on stdout, nothing left
- * listening or written. (An *IT: it opens sockets. The rest of the catalog is {@code BadInputCatalogTest}.)
+ * listening or written. (An *IT: it opens sockets. The rest of the catalog is {@code BadInputCatalogTest}.) And
+ * one good start: a {@code --webhook-service} is announced.
  */
 class ServeBadInputIT {
   @TempDir Path dir;
@@ -52,6 +53,14 @@ class ServeBadInputIT {
     Run run = serve("--kubeconfig", directory.toString());
     assertThat(run.err).isEqualTo("error: --kubeconfig " + directory + ": cannot write: is a directory" + System.lineSeparator());
     assertThat(run.code).isEqualTo(2);
+  }
+
+  @Test
+  void aWebhookService_isRoutedFromTheStart_andAnnounced() {
+    Run run = serve("--kubeconfig", dir.resolve("kubeconfig").toString(), "--nodes", "1",
+        "--webhook-service", "system/webhook-service=127.0.0.1:9443");
+    assertThat(run.code).as(run.err).isZero();
+    assertThat(run.out).contains("converge: webhooks of Service system/webhook-service are posted to https://127.0.0.1:9443");
   }
 
   private static Run serve(String... args) {

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Gives each test a fresh simulated cluster on a virtual clock: the in-memory API server with {@link #nodes()}
  * simulated nodes (kubelets that register, renew their Leases and run the pods bound to them), the scheduler, and
- * kube-controller-manager's controllers (Deployment, ReplicaSet, DaemonSet, disruption, node lifecycle, garbage
- * collection, namespaces) — the cluster {@code converge simulate} runs. Injected as parameters of the test and its
+ * kube-controller-manager's controllers (Deployment, ReplicaSet, DaemonSet, StatefulSet, disruption, node
+ * lifecycle, garbage collection, namespaces) — the cluster {@code converge simulate} runs. Injected as parameters of the test and its
  * {@code @BeforeEach}/{@code @AfterEach} methods: {@code Simulation}, {@code InMemoryCluster}, {@code
  * InMemoryBackend} or {@code Backend} (as {@code system:admin}), {@code ApiServer}, {@code RequestLog}, and the
  * clock as {@code VirtualScheduler} or {@code Ticker}.

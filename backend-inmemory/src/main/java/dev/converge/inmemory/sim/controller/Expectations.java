@@ -53,6 +53,15 @@ final class Expectations {
     }
   }
 
+  /** {@code RaiseExpectations}: more creations and deletions on top of those set. */
+  void raise(String key, long add, long del) {
+    Entry entry = entries.get(key);
+    if (entry != null) {
+      entry.add += add;
+      entry.del += del;
+    }
+  }
+
   /** {@code LowerExpectations}: creations and deletions that will not be attempted. */
   void lower(String key, long add, long del) {
     Entry entry = entries.get(key);

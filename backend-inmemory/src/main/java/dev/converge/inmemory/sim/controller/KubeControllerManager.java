@@ -16,10 +16,10 @@ import dev.converge.inmemory.sim.runtime.ThrottleFactory;
 /**
  * kube-controller-manager: one client ({@code system:kube-controller-manager}) whose client-side throttle every
  * controller shares (20 qps, burst 30 by default), one set of shared informers (pods, nodes, node Leases,
- * DaemonSets, ControllerRevisions, ReplicaSets, Deployments, PodDisruptionBudgets: one LIST and one WATCH each),
- * and the controllers that matter for fan-out: DaemonSet, ReplicaSet, Deployment, disruption (the budgets'
- * status), node lifecycle, taint eviction, pod GC, and the built-in garbage collector and namespace controller
- * stepped on the virtual clock.
+ * DaemonSets, ControllerRevisions, ReplicaSets, Deployments, StatefulSets, PersistentVolumeClaims,
+ * PodDisruptionBudgets: one LIST and one WATCH each), and the controllers that matter for fan-out: DaemonSet,
+ * ReplicaSet, Deployment, StatefulSet, disruption (the budgets' status), node lifecycle, taint eviction, pod GC, and
+ * the built-in garbage collector and namespace controller stepped on the virtual clock.
  */
 public final class KubeControllerManager {
   public static final Identity IDENTITY = Identity.user("system:kube-controller-manager");
@@ -28,6 +28,7 @@ public final class KubeControllerManager {
   private final DaemonSetController daemonSets;
   private final ReplicaSetController replicaSets;
   private final DeploymentController deployments;
+  private final StatefulSetController statefulSets;
   private final DisruptionController disruption;
   private final NodeLifecycleController nodeLifecycle;
   private final TaintEvictionController taintEviction;
@@ -47,6 +48,7 @@ public final class KubeControllerManager {
     this.daemonSets = new DaemonSetController(ctx, client, informers, nodes, pods);
     this.replicaSets = new ReplicaSetController(ctx, client, informers, pods);
     this.deployments = new DeploymentController(ctx, client, informers, pods);
+    this.statefulSets = new StatefulSetController(ctx, client, informers, pods);
     this.disruption = new DisruptionController(ctx, client, informers);
     this.builtins = new ClockedBuiltins(cluster, ctx.clock(), throttle);
   }
@@ -79,6 +81,10 @@ public final class KubeControllerManager {
     return deployments;
   }
 
+  public StatefulSetController statefulSets() {
+    return statefulSets;
+  }
+
   public DisruptionController disruption() {
     return disruption;
   }
@@ -101,6 +107,7 @@ public final class KubeControllerManager {
 
   /** Whether the workload controllers have nothing queued or in flight. */
   public boolean isIdle() {
-    return daemonSets.isIdle() && replicaSets.isIdle() && deployments.isIdle() && disruption.isIdle();
+    return daemonSets.isIdle() && replicaSets.isIdle() && deployments.isIdle() && statefulSets.isIdle()
+        && disruption.isIdle();
   }
 }

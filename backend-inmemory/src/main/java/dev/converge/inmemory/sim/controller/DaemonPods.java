@@ -7,7 +7,6 @@ import dev.converge.api.Json;
 import dev.converge.api.Resource;
 import dev.converge.inmemory.json.Trees;
 import dev.converge.inmemory.sim.scheduling.Toleration;
-import java.util.Map;
 
 /**
  * The pods the DaemonSet controller creates ({@code util.CreatePodTemplate},
@@ -22,26 +21,13 @@ final class DaemonPods {
   static Resource pod(DaemonSetView view, String name, String node, String hash) {
     Resource ds = view.ds;
     JsonNode template = ds.spec().path("template");
-    ObjectNode root = Json.object();
-    root.put("apiVersion", "v1");
-    root.put("kind", "Pod");
-    ObjectNode metadata = root.putObject("metadata");
-    metadata.put("name", name);
-    metadata.put("namespace", ds.namespace());
-    ObjectNode labels = metadata.putObject("labels");
-    for (Map.Entry<String, JsonNode> label : template.path("metadata").path("labels").properties()) {
-      labels.set(label.getKey(), label.getValue());
-    }
+    ObjectNode root = PodTemplates.pod(ds, template, name);
+    ObjectNode labels = PodTemplates.labels(root);
     String generation = ds.annotations().get("deprecated.daemonset.template.generation");
     if (generation != null) {
       labels.put("pod-template-generation", generation);
     }
     labels.put(Revisions.HASH_LABEL, hash);
-    JsonNode annotations = template.path("metadata").path("annotations");
-    if (annotations.isObject() && !annotations.isEmpty()) {
-      metadata.set("annotations", annotations);
-    }
-    metadata.putArray("ownerReferences").add(Revisions.controllerRef(ds));
     ObjectNode spec = Trees.shallowCopy(template.path("spec"));
     ArrayNode tolerations = Trees.existingArray(spec, "tolerations");
     if (tolerations == null) {

@@ -7,7 +7,6 @@ import dev.converge.api.GroupKind;
 import dev.converge.api.Json;
 import dev.converge.api.OwnerReference;
 import dev.converge.api.Resource;
-import dev.converge.api.ResourceKey;
 import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.json.Trees;
 import dev.converge.inmemory.server.DeleteParams;
@@ -317,24 +316,11 @@ public final class StatefulSetController {
   /** {@code newStatefulSetPod}: the template's pod with the set's identity, storage and revision. */
   static Resource pod(Resource set, JsonNode template, String revisionName, int ordinal) {
     String name = set.name() + "-" + ordinal;
-    ObjectNode root = Json.object();
-    root.put("apiVersion", "v1");
-    root.put("kind", "Pod");
-    ObjectNode metadata = root.putObject("metadata");
-    metadata.put("name", name);
-    metadata.put("namespace", set.namespace());
-    ObjectNode labels = metadata.putObject("labels");
-    for (Map.Entry<String, JsonNode> label : template.path("metadata").path("labels").properties()) {
-      labels.set(label.getKey(), label.getValue());
-    }
+    ObjectNode root = PodTemplates.pod(set, template, name);
+    ObjectNode labels = PodTemplates.labels(root);
     labels.put(POD_NAME_LABEL, name);
     labels.put(POD_INDEX_LABEL, Integer.toString(ordinal));
     labels.put(Revisions.HASH_LABEL, revisionName);
-    JsonNode annotations = template.path("metadata").path("annotations");
-    if (annotations.isObject() && !annotations.isEmpty()) {
-      metadata.set("annotations", annotations);
-    }
-    metadata.putArray("ownerReferences").add(Revisions.controllerRef(set));
     ObjectNode spec = Json.mutableCopy((ObjectNode) template.path("spec"));
     spec.put("hostname", name);
     String serviceName = set.spec().path("serviceName").asText("");
@@ -512,10 +498,5 @@ public final class StatefulSetController {
         then.accept(first);
       }
     }
-  }
-
-  /** The key of a pod's claim for a volume, for tests. */
-  static ResourceKey claimKey(Resource set, String volume, int ordinal) {
-    return ResourceKey.namespaced("", "PersistentVolumeClaim", set.namespace(), volume + "-" + set.name() + "-" + ordinal);
   }
 }

@@ -9,6 +9,8 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -25,6 +27,9 @@ final class CaBundles {
   /** A PEM block: its type line, optional {@code Key: value} headers, base64 lines, its end line. */
   private static final Pattern BLOCK = Pattern.compile(
       "-----BEGIN ([^\\r\\n]*?)-----\\r?\\n((?:[^\\r\\n:]+:[^\\r\\n]*\\r?\\n)*)\\r?\\n?([\\s\\S]*?)\\r?\\n?-----END \\1-----[ \\t]*(?:\\r?\\n|$)");
+
+  private static final int MAX_READ = 256;
+  private static final Map<String, Read> READ = new ConcurrentHashMap<>();
 
   private CaBundles() {}
 
@@ -48,6 +53,34 @@ final class CaBundles {
     if (caBundle.isEmpty()) {
       return List.of();
     }
+    // Every call of a webhook reads its bundle: read each bundle once (a server sees few; the memo starts over if
+    // it ever holds many).
+    Read read = READ.get(caBundle);
+    if (read == null) {
+      if (READ.size() >= MAX_READ) {
+        READ.clear();
+      }
+      read = read(caBundle);
+      READ.put(caBundle, read);
+    }
+    if (read.problem() != null) {
+      throw new Unusable(read.problem());
+    }
+    return read.certificates();
+  }
+
+  /** What reading one bundle gave: its certificates, or client-go's reason none loaded. */
+  private record Read(List<X509Certificate> certificates, @Nullable String problem) {}
+
+  private static Read read(String caBundle) {
+    try {
+      return new Read(List.copyOf(load(caBundle)), null);
+    } catch (Unusable e) {
+      return new Read(List.of(), e.getMessage());
+    }
+  }
+
+  private static List<X509Certificate> load(String caBundle) throws Unusable {
     String pem;
     try {
       pem = new String(Base64.getMimeDecoder().decode(caBundle), StandardCharsets.ISO_8859_1);

@@ -16,16 +16,8 @@ final class PodTemplates {
 
   /** The pod's root; its {@code metadata.labels} is a mutable object the caller may add to. */
   static ObjectNode pod(Resource owner, JsonNode template, String name) {
-    ObjectNode root = Json.object();
-    root.put("apiVersion", "v1");
-    root.put("kind", "Pod");
-    ObjectNode metadata = root.putObject("metadata");
-    metadata.put("name", name);
-    metadata.put("namespace", owner.namespace());
-    ObjectNode labels = metadata.putObject("labels");
-    for (Map.Entry<String, JsonNode> label : template.path("metadata").path("labels").properties()) {
-      labels.set(label.getKey(), label.getValue());
-    }
+    ObjectNode root = root("Pod", owner, name, template.path("metadata").path("labels"));
+    ObjectNode metadata = (ObjectNode) root.get("metadata");
     JsonNode annotations = template.path("metadata").path("annotations");
     if (annotations.isObject() && !annotations.isEmpty()) {
       metadata.set("annotations", annotations);
@@ -34,7 +26,27 @@ final class PodTemplates {
     return root;
   }
 
-  /** The labels of a root {@link #pod} made. */
+  /**
+   * A core ({@code v1}) object of {@code kind} named {@code name} in {@code owner}'s namespace, labelled with every
+   * label of {@code labelSources}, later ones winning.
+   */
+  static ObjectNode root(String kind, Resource owner, String name, JsonNode... labelSources) {
+    ObjectNode root = Json.object();
+    root.put("apiVersion", "v1");
+    root.put("kind", kind);
+    ObjectNode metadata = root.putObject("metadata");
+    metadata.put("name", name);
+    metadata.put("namespace", owner.namespace());
+    ObjectNode labels = metadata.putObject("labels");
+    for (JsonNode source : labelSources) {
+      for (Map.Entry<String, JsonNode> label : source.properties()) {
+        labels.set(label.getKey(), label.getValue());
+      }
+    }
+    return root;
+  }
+
+  /** The labels of a root {@link #pod} or {@link #root} made. */
   static ObjectNode labels(ObjectNode pod) {
     return (ObjectNode) pod.get("metadata").get("labels");
   }

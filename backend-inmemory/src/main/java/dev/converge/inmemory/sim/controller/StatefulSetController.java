@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -350,19 +349,8 @@ public final class StatefulSetController {
 
   /** {@code getPersistentVolumeClaims}: the claim template, named for the pod, labelled with the set's selector. */
   static Resource claim(Resource set, JsonNode claimTemplate, String name) {
-    ObjectNode root = Json.object();
-    root.put("apiVersion", "v1");
-    root.put("kind", "PersistentVolumeClaim");
-    ObjectNode metadata = root.putObject("metadata");
-    metadata.put("name", name);
-    metadata.put("namespace", set.namespace());
-    ObjectNode labels = metadata.putObject("labels");
-    for (Map.Entry<String, JsonNode> label : claimTemplate.path("metadata").path("labels").properties()) {
-      labels.set(label.getKey(), label.getValue());
-    }
-    for (Map.Entry<String, JsonNode> label : set.spec().path("selector").path("matchLabels").properties()) {
-      labels.set(label.getKey(), label.getValue());
-    }
+    ObjectNode root = PodTemplates.root("PersistentVolumeClaim", set, name, claimTemplate.path("metadata").path("labels"),
+        set.spec().path("selector").path("matchLabels"));
     root.set("spec", claimTemplate.path("spec"));
     return Resource.of(root);
   }

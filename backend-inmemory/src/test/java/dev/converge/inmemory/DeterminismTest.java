@@ -10,6 +10,7 @@ import dev.converge.api.backend.ListRequest;
 import dev.converge.inmemory.accounting.RequestRecord;
 import dev.converge.inmemory.server.ApiServer;
 import dev.converge.inmemory.server.DeleteParams;
+import dev.converge.inmemory.server.WriteOptions;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,9 @@ class DeterminismTest {
         {"apiVersion":"v1","kind":"Service","metadata":{"name":"svc","namespace":"apps"},"spec":{"ports":[{"port":80}]}}"""));
     server.delete(ADMIN, owner.key(), DeleteParams.of(Propagation.FOREGROUND));
     List<String> out = new ArrayList<>();
-    out.add(server.generateName("web-"));
+    out.add(server.post(ADMIN, dev.converge.api.Json.parse("""
+        {"apiVersion":"v1","kind":"ConfigMap","metadata":{"generateName":"web-","namespace":"apps"}}"""),
+        WriteOptions.defaults()).name());
     for (GroupKind kind : List.of(GroupKind.of("", "ConfigMap"), GroupKind.of("", "Service"), GroupKind.of("", "Namespace"))) {
       server.list(ADMIN, ListRequest.all(kind)).items().forEach(item -> out.add(item.json().toString()));
     }

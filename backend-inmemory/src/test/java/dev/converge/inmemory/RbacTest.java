@@ -74,6 +74,31 @@ class RbacTest {
   }
 
   @Test
+  void createIsAuthorizedWithoutAName_soResourceNamesCannotAllowIt() {
+    // The Kubernetes RBAC docs: "You cannot restrict create or deletecollection requests by their resource name."
+    role("default", "named-creator", "[{\"apiGroups\":[\"\"],\"resources\":[\"configmaps\"],"
+        + "\"resourceNames\":[\"c\"],\"verbs\":[\"create\",\"get\"]}]");
+    bind("default", "named-creator", "Role", "named-creator", "[{\"kind\":\"User\",\"name\":\"alice\"}]");
+    assertThatThrownBy(() -> server.create(alice, Fixtures.configMap("default", "c", "1")))
+        .isInstanceOf(BackendException.Forbidden.class)
+        .hasMessage("configmaps is forbidden: User \"alice\" cannot create resource \"configmaps\" in API group \"\" "
+            + "in the namespace \"default\"");
+    server.create(ADMIN, Fixtures.configMap("default", "c", "1"));
+    assertThat(server.get(alice, Fixtures.cm("default", "c")).name()).isEqualTo("c");
+    // A create of a subresource names its object in the URL, so resourceNames do apply to it.
+    role("default", "binder", "[{\"apiGroups\":[\"\"],\"resources\":[\"pods/binding\"],"
+        + "\"resourceNames\":[\"p\"],\"verbs\":[\"create\"]}]");
+    bind("default", "binder", "Role", "binder", "[{\"kind\":\"User\",\"name\":\"alice\"}]");
+    server.create(ADMIN, Fixtures.pod("default", "p", ""));
+    server.create(ADMIN, Fixtures.pod("default", "q", ""));
+    assertThat(server.bind(alice, ResourceKey.namespaced("", "Pod", "default", "p"), "n1").spec()
+        .path("nodeName").asText()).isEqualTo("n1");
+    assertThatThrownBy(() -> server.bind(alice, ResourceKey.namespaced("", "Pod", "default", "q"), "n1"))
+        .hasMessage("pods \"q\" is forbidden: User \"alice\" cannot create resource \"pods/binding\" in API group "
+            + "\"\" in the namespace \"default\"");
+  }
+
+  @Test
   void newBinding_takesEffectAtOnce_andItsRemovalToo() {
     Resource cm = server.create(ADMIN, Fixtures.configMap("default", "c", "1"));
     assertThatThrownBy(() -> server.get(alice, cm.key())).isInstanceOf(BackendException.Forbidden.class);

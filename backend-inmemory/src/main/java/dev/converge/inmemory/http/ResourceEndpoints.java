@@ -215,17 +215,10 @@ final class ResourceEndpoints {
     FieldValidation validation = fieldValidation(query.get("fieldValidation"), exchange.getRequestMethod());
     ObjectNode body = Bodies.readObject(exchange);
     ObjectNode metadata = ObjectBodies.prepare(body, type, path);
-    if (metadata.path("name").asText("").isEmpty()) {
-      String prefix = metadata.path("generateName").asText("");
-      if (prefix.isEmpty()) {
-        throw new BackendException.Invalid(type.kind() + " \"\" is invalid: metadata.name: Required value: name or "
-            + "generateName is required", ImmutableList.of("metadata.name: Required value: name or generateName is required"));
-      }
-      metadata.put("name", server.generateName(prefix));
-    }
-    exchange.setAttribute(ApiHandler.OBJECT_NAME, metadata.path("name").asText());
+    exchange.setAttribute(ApiHandler.OBJECT_NAME, metadata.path("name").asText(""));
     List<String> warnings = new ArrayList<>();
-    Resource created = server.create(identity, Resource.of(body),
+    // The server names an object sent with generateName only (and draws again when the name is taken).
+    Resource created = server.post(identity, body,
         new WriteOptions(fieldManager(exchange, query), warnings::add, dryRun, validation));
     respondObject(exchange, 201, type, created, representation, warnings);
   }

@@ -1,7 +1,10 @@
 package dev.converge.inmemory.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.converge.api.ApiVersions;
 import dev.converge.api.GroupKind;
+import dev.converge.api.Json;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
 import dev.converge.api.ResourceType;
@@ -16,6 +19,7 @@ import dev.converge.api.backend.WatchRequest;
 import dev.converge.inmemory.accounting.RequestLog;
 import dev.converge.inmemory.admission.AdmissionChain;
 import dev.converge.inmemory.admission.ConversionWebhooks;
+import dev.converge.inmemory.json.Trees;
 import dev.converge.inmemory.rbac.EscalationCheck;
 import dev.converge.inmemory.rbac.RbacAuthorizer;
 import dev.converge.inmemory.store.ChangeListener;
@@ -52,6 +56,10 @@ import org.jspecify.annotations.Nullable;
 public final class ApiServer {
   /** Attempts of a request whose object changed while the lock was let go ({@code maxRetryWhenPatchConflicts}). */
   static final int ATTEMPTS = 5;
+  /** Names drawn for one create by {@code generateName} ({@code maxNameGenerationCreateAttempts}). */
+  static final int NAME_ATTEMPTS = 8;
+  /** {@code generateName}'s prefix is cut to 63 − 5 characters ({@code names.maxGeneratedNameLength}). */
+  private static final int MAX_GENERATED_PREFIX = 58;
 
   private final ServerLock lock = new ServerLock();
   final Conversion conversion;
@@ -123,6 +131,58 @@ public final class ApiServer {
     ResourceType type = in.type();
     return convert(serve(RequestInfo.of(who, Verb.CREATE, type, null, scopedNamespace(type, object.namespace()),
         object.name()), options.dryRun(), ctx -> writes.create(ctx, type, in.object(), options)), type.apiVersion());
+  }
+
+  /**
+   * {@code POST} of the object a client sent, which may have no name but a {@code metadata.generateName}: the server
+   * then names it, as kube-apiserver 1.32 does. The name is the prefix (cut to 58 characters) and five random
+   * characters from the seeded generator ({@code names.SimpleNameGenerator}); a name already taken is drawn again,
+   * up to 8 attempts in all ({@code maxNameGenerationCreateAttempts} in {@code registry/generic/registry/store.go};
+   * {@code RetryGenerateName}, GA in 1.32), after which the last attempt's 409 answers. It is one request,
+   * authorized without a name and recorded under the name drawn last. An object with a name is created under it,
+   * as {@link #create(Identity, Resource, WriteOptions)} does.
+   *
+   * <p>Mutating admission sees the drawn name here, where kube-apiserver calls it before the name is drawn.
+   *
+   * @throws BackendException.Invalid if the object has neither a name nor a {@code generateName}
+   */
+  public Resource post(Identity who, JsonNode object, WriteOptions options) {
+    JsonNode metadata = object.path("metadata");
+    String apiVersion = object.path("apiVersion").asText("");
+    String kindName = object.path("kind").asText("");
+    if (!metadata.path("name").asText("").isEmpty() || apiVersion.isEmpty() || kindName.isEmpty()
+        || !metadata.isObject()) {
+      // Named, or malformed: Resource.of names what is missing.
+      return create(who, Resource.of(object), options);
+    }
+    ResourceType type = served.written(GroupKind.of(ApiVersions.group(apiVersion), kindName),
+        ApiVersions.version(apiVersion), options.warnings());
+    String prefix = metadata.path("generateName").asText("");
+    if (prefix.isEmpty()) {
+      throw Errors.invalid(type, "", List.of("metadata.name: Required value: name or generateName is required"));
+    }
+    String namespace = metadata.path("namespace").asText("");
+    return convert(serve(RequestInfo.of(who, Verb.CREATE, type, null, scopedNamespace(type, namespace), ""),
+        options.dryRun(), ctx -> {
+          ObjectNode named = Trees.shallowCopy(object);
+          // The name first, where kube-apiserver's ObjectMeta has it.
+          ObjectNode namedMetadata = Json.object();
+          namedMetadata.put("name", "");
+          namedMetadata.setAll((ObjectNode) metadata);
+          named.set("metadata", namedMetadata);
+          for (int attempt = 1; ; attempt++) {
+            String name = generatedName(prefix);
+            namedMetadata.put("name", name);
+            ctx.generatedName(name);
+            try {
+              return writes.create(ctx, type, Resource.of(named), options);
+            } catch (BackendException.AlreadyExists taken) {
+              if (attempt == NAME_ATTEMPTS) {
+                throw taken;
+              }
+            }
+          }
+        }), type.apiVersion());
   }
 
   /** {@code GET}: one object. @throws BackendException.NotFound if it (or its kind) does not exist */
@@ -341,19 +401,10 @@ public final class ApiServer {
 
   // ---------------------------------------------------------------- administration
 
-  /**
-   * A name for {@code metadata.generateName}: the prefix and five random characters from the seeded
-   * generator ({@code names.SimpleNameGenerator}). {@code Resource} needs a name, so clients (the HTTP front,
-   * the simulated controllers) resolve {@code generateName} with this before they create.
-   */
-  public String generateName(String prefix) {
-    lock.lock();
-    try {
-      String base = prefix.length() > 58 ? prefix.substring(0, 58) : prefix;
-      return base + writes.uids.nameSuffix();
-    } finally {
-      lock.unlock();
-    }
+  /** A name for {@code metadata.generateName} {@code prefix}, as {@link #post} draws it (under the lock). */
+  private String generatedName(String prefix) {
+    String base = prefix.length() > MAX_GENERATED_PREFIX ? prefix.substring(0, MAX_GENERATED_PREFIX) : prefix;
+    return base + writes.uids.nameSuffix();
   }
 
   /** The kinds served now (built-ins plus established CRDs). */
@@ -629,7 +680,8 @@ public final class ApiServer {
   }
 
   /** RBAC: a request its identity is not allowed fails with 403. */
-  void authorize(RequestInfo info) {
+  void authorize(RequestInfo request) {
+    RequestInfo info = request.authorized();
     if (!rbac.authorize(info.identity(), info.verb().wireName(), info.group(), info.resource(), info.subresource(),
         info.namespace(), info.name())) {
       throw Errors.forbidden(info);

@@ -28,6 +28,8 @@ public final class RequestContext {
   private boolean dryRun;
   /** Whether the server's lock was let go during this attempt (a webhook called over the network). */
   private boolean lockReleased;
+  /** The name the server gave the object of a create by {@code generateName}, recorded instead of the request's. */
+  private @Nullable String generatedName;
 
   RequestContext(long sequence, RequestInfo info, long startNanos) {
     this.sequence = sequence;
@@ -41,6 +43,11 @@ public final class RequestContext {
 
   public RequestInfo info() {
     return info;
+  }
+
+  /** Records the request under {@code name}, the name the server drew for the object it creates. */
+  void generatedName(String name) {
+    generatedName = name;
   }
 
   /** Whether this request is a dry run ({@code dryRun=All}): it answers what it would store and stores nothing. */
@@ -146,7 +153,7 @@ public final class RequestContext {
 
   RequestRecord toRecord(int code) {
     return new RequestRecord(sequence, info.identity().name(), info.verb().wireName(), info.group(), info.resource(),
-        info.subresource(), info.namespace(), info.name(), info.scope(), scanned, returned, code,
+        info.subresource(), info.namespace(), generatedName == null ? info.name() : generatedName, info.scope(), scanned, returned, code,
         info.verb().isMutating(), startNanos, latencyNanos, warnings(),
         attributes());
   }

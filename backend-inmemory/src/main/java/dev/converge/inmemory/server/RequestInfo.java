@@ -48,6 +48,17 @@ public record RequestInfo(
     return new RequestInfo(identity, other, type, subresource, namespace, name);
   }
 
+  /**
+   * {@return what RBAC is asked about this request} A create of an object is asked about without a name, since the
+   * name is in the body, not the URL ({@code RequestInfoFactory} leaves {@code Name} empty for a {@code POST} to a
+   * collection): RBAC cannot restrict creates by {@code resourceNames}, as the Kubernetes docs say, and a denial
+   * names no object. A create of a subresource ({@code pods/binding}) names its object in the URL.
+   */
+  RequestInfo authorized() {
+    return verb == Verb.CREATE && subresource.isEmpty() && !name.isEmpty()
+        ? new RequestInfo(identity, verb, type, subresource, namespace, "") : this;
+  }
+
   static RequestInfo of(
       Identity identity, Verb verb, ResourceType type, @Nullable String subresource, String namespace, String name) {
     return new RequestInfo(identity, verb, type, subresource == null ? "" : subresource, namespace, name);

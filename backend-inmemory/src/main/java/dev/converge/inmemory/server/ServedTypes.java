@@ -100,11 +100,16 @@ final class ServedTypes {
    * @throws dev.converge.api.backend.BackendException.NotFound if the kind or the version is not served
    */
   Versioned written(Resource object, Consumer<String> warnings) {
-    ServedVersion at = at(object.groupKind(), object.version()).orElseThrow(Errors::notServed);
+    return new Versioned(written(object.groupKind(), object.version(), warnings), object);
+  }
+
+  /** The served version an object of {@code kind} at {@code version} is written at, as {@link #written(Resource, Consumer)}. */
+  ResourceType written(GroupKind kind, String version, Consumer<String> warnings) {
+    ServedVersion at = at(kind, version).orElseThrow(Errors::notServed);
     if (at.deprecationWarning() != null) {
       warnings.accept(at.deprecationWarning());
     }
-    return new Versioned(at.type(), object);
+    return at.type();
   }
 
   /** The versions of {@code kind} served besides its storage version. */

@@ -22,6 +22,11 @@ final class MetadataValidation {
     JsonNode metadata = object.path("metadata");
     String name = metadata.path("name").asText("");
     String namespace = metadata.path("namespace").asText("");
+    String generateName = metadata.path("generateName").asText("");
+    if (!generateName.isEmpty()) {
+      prefixRule(type.groupKind(), generateName)
+          .ifPresent(problem -> errors.invalid("metadata.generateName", generateName, problem));
+    }
     nameRule(type.groupKind(), name).ifPresent(problem -> errors.invalid("metadata.name", name, problem));
     if (type.namespaced()) {
       if (namespace.isEmpty()) {
@@ -114,6 +119,21 @@ final class MetadataValidation {
         }
       }
     }
+  }
+
+  /**
+   * The rule for a {@code generateName}, the name functions' {@code prefix} case: the kind's name rule after
+   * {@code maskTrailingDash} (which, as written in apimachinery, replaces the last two characters of a prefix that
+   * ends in a dash with an {@code a}); an RBAC prefix may only not contain {@code /} or {@code %}
+   * ({@code IsValidPathSegmentPrefix}).
+   */
+  static Optional<String> prefixRule(GroupKind kind, String prefix) {
+    if (kind.group().equals("rbac.authorization.k8s.io")) {
+      return prefix.indexOf('/') >= 0 || prefix.indexOf('%') >= 0
+          ? Optional.of("may not contain '/' or '%'") : Optional.empty();
+    }
+    boolean dash = prefix.length() > 1 && prefix.endsWith("-");
+    return nameRule(kind, dash ? prefix.substring(0, prefix.length() - 2) + "a" : prefix);
   }
 
   /** The name rule of each kind: namespaces are DNS-1123 labels, services DNS-1035 labels, RBAC path segments. */

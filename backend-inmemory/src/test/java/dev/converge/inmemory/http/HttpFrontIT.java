@@ -101,6 +101,24 @@ class HttpFrontIT {
   }
 
   @Test
+  void post_withGenerateName_isNamedByTheServer_andWithNeither_is422() throws Exception {
+    HttpResponse<String> created = send("POST", "/api/v1/namespaces/default/configmaps", ADMIN,
+        "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"generateName\":\"job-\"}}", null);
+    assertThat(created.statusCode()).isEqualTo(201);
+    JsonNode object = Json.parse(created.body());
+    assertThat(object.at("/metadata/name").asText()).matches("job-[bcdfghjklmnpqrstvwxz2456789]{5}");
+    assertThat(object.at("/metadata/generateName").asText()).isEqualTo("job-");
+    assertThat(send("GET", "/api/v1/namespaces/default/configmaps/" + object.at("/metadata/name").asText(), ADMIN,
+        null, null).statusCode()).isEqualTo(200);
+
+    HttpResponse<String> unnamed = send("POST", "/api/v1/namespaces/default/configmaps", ADMIN,
+        "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{}}", null);
+    assertThat(unnamed.statusCode()).isEqualTo(422);
+    assertThat(Json.parse(unnamed.body()).get("message").asText())
+        .isEqualTo("ConfigMap \"\" is invalid: metadata.name: Required value: name or generateName is required");
+  }
+
+  @Test
   void crud_answersWithKubernetesCodesAndStatusBodies() throws Exception {
     String configMap = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"cm\"},\"data\":{\"a\":\"1\"}}";
     HttpResponse<String> created = send("POST", "/api/v1/namespaces/default/configmaps", ADMIN, configMap, null);

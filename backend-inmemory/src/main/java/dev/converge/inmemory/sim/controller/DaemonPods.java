@@ -18,10 +18,10 @@ import dev.converge.inmemory.sim.scheduling.Toleration;
 final class DaemonPods {
   private DaemonPods() {}
 
-  static Resource pod(DaemonSetView view, String name, String node, String hash) {
+  static ObjectNode pod(DaemonSetView view, String node, String hash) {
     Resource ds = view.ds;
     JsonNode template = ds.spec().path("template");
-    ObjectNode root = PodTemplates.pod(ds, template, name);
+    ObjectNode root = PodTemplates.generatedPod(ds, template);
     ObjectNode labels = PodTemplates.labels(root);
     String generation = ds.annotations().get("deprecated.daemonset.template.generation");
     if (generation != null) {
@@ -49,7 +49,7 @@ final class DaemonPods {
     field.putArray("values").add(node);
     nodeAffinity.set("requiredDuringSchedulingIgnoredDuringExecution", required);
     root.set("spec", spec);
-    return Resource.of(root);
+    return root;
   }
 
   private static boolean contains(ArrayNode tolerations, Toleration wanted) {

@@ -8,6 +8,7 @@ import dev.converge.api.ResourceKey;
 import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.json.Trees;
 import dev.converge.inmemory.server.DeleteParams;
+import dev.converge.inmemory.server.WriteOptions;
 import dev.converge.inmemory.sim.runtime.EventRecorder;
 import dev.converge.inmemory.sim.runtime.Informer;
 import dev.converge.inmemory.sim.runtime.SharedInformers;
@@ -192,8 +193,8 @@ public final class DaemonSetController {
     Throwable[] firstError = new Throwable[1];
     SlowStart.run(createDiff, (index, finished) -> {
       String node = plan.nodesNeedingPods().get(index);
-      client.send((server, who) -> server.create(who,
-          DaemonPods.pod(view, server.generateName(view.ds.name() + "-"), node, hash)), response -> {
+      client.send((server, who) -> server.post(who, DaemonPods.pod(view, node, hash), WriteOptions.defaults()),
+          response -> {
             events.created(view.ds, response);
             if (!response.ok()) {
               expectations.creationObserved(view.key);

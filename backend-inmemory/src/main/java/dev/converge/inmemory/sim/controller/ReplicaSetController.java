@@ -9,6 +9,7 @@ import dev.converge.api.Resource;
 import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.json.Trees;
 import dev.converge.inmemory.server.DeleteParams;
+import dev.converge.inmemory.server.WriteOptions;
 import dev.converge.inmemory.sim.runtime.EventRecorder;
 import dev.converge.inmemory.sim.runtime.Informer;
 import dev.converge.inmemory.sim.runtime.SharedInformers;
@@ -117,8 +118,8 @@ public final class ReplicaSetController {
       int creates = Math.min(-diff, BURST_REPLICAS);
       expectations.set(key, creates, 0);
       Throwable[] firstError = new Throwable[1];
-      SlowStart.run(creates, (index, finished) -> client.send((server, who) -> server.create(who,
-          podFromTemplate(rs, server.generateName(rs.name() + "-"))), response -> {
+      SlowStart.run(creates, (index, finished) -> client.send((server, who) -> server.post(who,
+          podFromTemplate(rs), WriteOptions.defaults()), response -> {
             events.created(rs, response);
             if (!response.ok()) {
               expectations.creationObserved(key);
@@ -183,13 +184,13 @@ public final class ReplicaSetController {
   }
 
   /** A pod of the template, owned by {@code rs} ({@code GetPodFromTemplate}). */
-  static Resource podFromTemplate(Resource rs, String name) {
+  static ObjectNode podFromTemplate(Resource rs) {
     JsonNode template = rs.spec().path("template");
     ObjectNode root = Json.object();
     root.put("apiVersion", "v1");
     root.put("kind", "Pod");
     ObjectNode metadata = root.putObject("metadata");
-    metadata.put("name", name);
+    metadata.put("generateName", PodTemplates.generateName(rs));
     metadata.put("namespace", rs.namespace());
     JsonNode labels = template.path("metadata").path("labels");
     if (labels.isObject()) {
@@ -201,7 +202,7 @@ public final class ReplicaSetController {
     }
     metadata.putArray("ownerReferences").add(Revisions.controllerRef(rs));
     root.set("spec", template.path("spec"));
-    return Resource.of(root);
+    return root;
   }
 
   private int ready(List<Resource> active) {

@@ -87,6 +87,24 @@ public final class CoreDefaults {
     toleration.put("tolerationSeconds", 300);
   }
 
+  /** {@code SetDefaults_Endpoints}: every subset's ports get {@code protocol: TCP}. */
+  public static void endpoints(ObjectNode object) {
+    ArrayNode subsets = Trees.existingArray(object, "subsets");
+    if (subsets == null) {
+      return;
+    }
+    for (int i = 0; i < subsets.size(); i++) {
+      ObjectNode subset = Trees.element(subsets, i);
+      ArrayNode ports = subset == null ? null : Trees.existingArray(subset, "ports");
+      for (int j = 0; ports != null && j < ports.size(); j++) {
+        ObjectNode port = Trees.element(ports, j);
+        if (port != null) {
+          Trees.putIfAbsent(port, "protocol", "TCP");
+        }
+      }
+    }
+  }
+
   /**
    * A Service's static defaults ({@code SetDefaults_Service}): {@code type: ClusterIP},
    * {@code sessionAffinity: None}, ports {@code protocol: TCP} and {@code targetPort} = {@code port},

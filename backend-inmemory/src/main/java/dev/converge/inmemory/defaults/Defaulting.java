@@ -66,13 +66,14 @@ public final class Defaulting {
       case "Service" -> CoreDefaults.service(object);
       case "Secret" -> CoreDefaults.secret(object);
       case "Namespace" -> CoreDefaults.namespace(object);
+      case "Endpoints" -> CoreDefaults.endpoints(object);
       case "ReplicationController" -> {
         ObjectNode spec = dev.converge.inmemory.json.Trees.object(object, "spec");
         dev.converge.inmemory.json.Trees.putIfAbsent(spec, "replicas", 1);
         WorkloadDefaults.template(spec);
       }
       default -> {
-        // ConfigMap, ServiceAccount, Endpoints, …: nothing to default
+        // ConfigMap, ServiceAccount, …: nothing to default
       }
     }
   }

@@ -51,7 +51,7 @@ class SimulateCommandTest {
          {"kind":"Deployment","namespace":"telemetry","name":"collector-proxy","desired":2,"available":2,"availableAtSeconds":8.949}]
         """).toString());
     JsonNode api = json.path("apiServer");
-    assertThat(api.path("requestsTotal").asLong()).isEqualTo(191);
+    assertThat(api.path("requestsTotal").asLong()).isEqualTo(195);
     assertThat(api.path("rejectedTotal").asLong()).isZero();
     List<String> identities = new ArrayList<>();
     api.path("byIdentity").forEach(row -> identities.add(row.path("identity").asText() + " " + row.path("requests").asLong()
@@ -61,7 +61,7 @@ class SimulateCommandTest {
     // waits on watch events.
     assertThat(identities).containsExactly(
         "system:node:* 93 46.5 10.0 0",
-        "system:kube-controller-manager 51 25.5 10.0 0",
+        "system:kube-controller-manager 55 27.5 10.0 0",
         "converge 22 11.0 10.0 0",
         "system:kube-scheduler 18 9.0 10.0 0",
         "system:serviceaccount:telemetry:collector-proxy 6 3.0 0.0 0",

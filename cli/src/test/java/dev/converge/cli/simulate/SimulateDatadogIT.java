@@ -39,21 +39,21 @@ class SimulateDatadogIT {
 
     double withRate = perMinute(with, NODE_AGENTS);
     double withoutRate = perMinute(without, NODE_AGENTS);
-    // With the Cluster Agent: no node-agent row at all (zero requests); their 154,447 reads went to the Cluster
+    // With the Cluster Agent: no node-agent row at all (zero requests); their 153,432 reads went to the Cluster
     // Agent (none while it was not running yet), which itself opened four watches (0.4 per minute over 10 minutes).
     assertThat(row(with, NODE_AGENTS)).isNull();
     JsonNode proxied = with.path("proxied").path("byProxy").get(0);
     assertThat(proxied.path("identity").asText()).isEqualTo(NODE_AGENTS);
-    assertThat(proxied.path("requests").asLong()).isEqualTo(154_447);
+    assertThat(proxied.path("requests").asLong()).isEqualTo(153_432);
     assertThat(proxied.path("unavailable").asLong()).isZero();
     assertThat(row(with, CLUSTER_AGENT).path("requestsByVerb").toString()).isEqualTo("{\"watch\":4}");
-    // Without it: 5,000 agents × 4 reads per 60 s = 20,000 per minute once all run; 15,448.3 per minute over the
+    // Without it: 5,000 agents × 4 reads per 60 s = 20,000 per minute once all run; 15,367.5 per minute over the
     // run, which includes the rollout.
     JsonNode direct = row(without, NODE_AGENTS);
-    assertThat(direct.path("requests").asLong()).isEqualTo(154_483);
-    assertThat(withoutRate).isEqualTo(15_448.3);
+    assertThat(direct.path("requests").asLong()).isEqualTo(153_675);
+    assertThat(withoutRate).isEqualTo(15_367.5);
     assertThat(direct.path("requestsByResource").toString()).isEqualTo(
-        "{\"get nodes\":38614,\"list namespaces\":38681,\"list pods\":38600,\"list services\":38588}");
+        "{\"get nodes\":38410,\"list namespaces\":38447,\"list pods\":38370,\"list services\":38448}");
     JsonNode series = direct.path("requestsPerMinuteOverTime");
     assertThat(series.get(series.size() - 1).asLong()).isEqualTo(20_000);
     assertThat(direct.path("rejected").asLong()).isZero();

@@ -17,9 +17,10 @@ import dev.converge.inmemory.sim.runtime.ThrottleFactory;
  * kube-controller-manager: one client ({@code system:kube-controller-manager}) whose client-side throttle every
  * controller shares (20 qps, burst 30 by default), one set of shared informers (pods, nodes, node Leases,
  * DaemonSets, ControllerRevisions, ReplicaSets, Deployments, StatefulSets, PersistentVolumeClaims,
- * PodDisruptionBudgets: one LIST and one WATCH each), and the controllers that matter for fan-out: DaemonSet,
- * ReplicaSet, Deployment, StatefulSet, disruption (the budgets' status), node lifecycle, taint eviction, pod GC, and
- * the built-in garbage collector and namespace controller stepped on the virtual clock.
+ * PodDisruptionBudgets, Services, Endpoints: one LIST and one WATCH each), and the controllers that matter for
+ * fan-out: DaemonSet, ReplicaSet, Deployment, StatefulSet, disruption (the budgets' status), endpoints (each
+ * Service's {@code v1} Endpoints), node lifecycle, taint eviction, pod GC, and the built-in garbage collector and
+ * namespace controller stepped on the virtual clock.
  */
 public final class KubeControllerManager {
   public static final Identity IDENTITY = Identity.user("system:kube-controller-manager");
@@ -30,6 +31,7 @@ public final class KubeControllerManager {
   private final DeploymentController deployments;
   private final StatefulSetController statefulSets;
   private final DisruptionController disruption;
+  private final EndpointsController endpoints;
   private final NodeLifecycleController nodeLifecycle;
   private final TaintEvictionController taintEviction;
   private final PodGarbageCollector podGc;
@@ -50,6 +52,7 @@ public final class KubeControllerManager {
     this.deployments = new DeploymentController(ctx, client, informers, pods);
     this.statefulSets = new StatefulSetController(ctx, client, informers, pods);
     this.disruption = new DisruptionController(ctx, client, informers);
+    this.endpoints = new EndpointsController(ctx, client, informers);
     this.builtins = new ClockedBuiltins(cluster, ctx.clock(), throttle);
   }
 
@@ -89,6 +92,10 @@ public final class KubeControllerManager {
     return disruption;
   }
 
+  public EndpointsController endpoints() {
+    return endpoints;
+  }
+
   public NodeLifecycleController nodeLifecycle() {
     return nodeLifecycle;
   }
@@ -108,6 +115,6 @@ public final class KubeControllerManager {
   /** Whether the workload controllers have nothing queued or in flight. */
   public boolean isIdle() {
     return daemonSets.isIdle() && replicaSets.isIdle() && deployments.isIdle() && statefulSets.isIdle()
-        && disruption.isIdle();
+        && disruption.isIdle() && endpoints.isIdle();
   }
 }

@@ -18,17 +18,12 @@ public final class ApiGroupDefaults {
    * {@code rbac.authorization.k8s.io}, a ServiceAccount's to the core group ({@code ""}).
    */
   public static void binding(ObjectNode object) {
-    ArrayNode subjects = Trees.existingArray(object, "subjects");
-    if (subjects == null) {
-      return;
-    }
-    for (int i = 0; i < subjects.size(); i++) {
-      ObjectNode subject = Trees.element(subjects, i);
-      if (subject != null && Trees.absent(subject, "apiGroup")) {
+    Trees.forEachObject(object, "subjects", subject -> {
+      if (Trees.absent(subject, "apiGroup")) {
         String kind = subject.path("kind").asText();
         subject.put("apiGroup", kind.equals("ServiceAccount") ? "" : "rbac.authorization.k8s.io");
       }
-    }
+    });
   }
 
   /**

@@ -89,20 +89,8 @@ public final class CoreDefaults {
 
   /** {@code SetDefaults_Endpoints}: every subset's ports get {@code protocol: TCP}. */
   public static void endpoints(ObjectNode object) {
-    ArrayNode subsets = Trees.existingArray(object, "subsets");
-    if (subsets == null) {
-      return;
-    }
-    for (int i = 0; i < subsets.size(); i++) {
-      ObjectNode subset = Trees.element(subsets, i);
-      ArrayNode ports = subset == null ? null : Trees.existingArray(subset, "ports");
-      for (int j = 0; ports != null && j < ports.size(); j++) {
-        ObjectNode port = Trees.element(ports, j);
-        if (port != null) {
-          Trees.putIfAbsent(port, "protocol", "TCP");
-        }
-      }
-    }
+    Trees.forEachObject(object, "subsets",
+        subset -> Trees.forEachObject(subset, "ports", port -> Trees.putIfAbsent(port, "protocol", "TCP")));
   }
 
   /**
@@ -120,18 +108,12 @@ public final class CoreDefaults {
       return;
     }
     Trees.putIfAbsent(spec, "sessionAffinity", "None");
-    ArrayNode ports = Trees.existingArray(spec, "ports");
-    if (ports != null) {
-      for (int i = 0; i < ports.size(); i++) {
-        ObjectNode port = Trees.element(ports, i);
-        if (port != null) {
-          Trees.putIfAbsent(port, "protocol", "TCP");
-          if (Trees.absent(port, "targetPort") && port.has("port")) {
-            port.set("targetPort", port.get("port"));
-          }
-        }
+    Trees.forEachObject(spec, "ports", port -> {
+      Trees.putIfAbsent(port, "protocol", "TCP");
+      if (Trees.absent(port, "targetPort") && port.has("port")) {
+        port.set("targetPort", port.get("port"));
       }
-    }
+    });
     Trees.putIfAbsent(spec, "internalTrafficPolicy", "Cluster");
     if (type.equals("NodePort") || type.equals("LoadBalancer")) {
       Trees.putIfAbsent(spec, "externalTrafficPolicy", "Cluster");

@@ -65,15 +65,7 @@ public final class PodSpecDefaults {
     if (Trees.absent(container, "resources")) {
       container.putObject("resources");
     }
-    ArrayNode ports = Trees.existingArray(container, "ports");
-    if (ports != null) {
-      for (int i = 0; i < ports.size(); i++) {
-        ObjectNode port = Trees.element(ports, i);
-        if (port != null) {
-          Trees.putIfAbsent(port, "protocol", "TCP");
-        }
-      }
-    }
+    Trees.forEachObject(container, "ports", port -> Trees.putIfAbsent(port, "protocol", "TCP"));
     ArrayNode env = Trees.existingArray(container, "env");
     if (env != null) {
       for (int i = 0; i < env.size(); i++) {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -137,6 +138,21 @@ public final class Trees {
     ArrayNode copy = shallowCopyArray(child);
     parent.set(field, copy);
     return copy;
+  }
+
+  /**
+   * Calls {@code action} with each object element of the array {@code field}, each made mutable (as
+   * {@link #existingArray} and {@link #element} make them); nothing when the field is absent or not an array, and
+   * elements that are not objects are skipped.
+   */
+  public static void forEachObject(ObjectNode parent, String field, Consumer<ObjectNode> action) {
+    ArrayNode array = existingArray(parent, field);
+    for (int i = 0; array != null && i < array.size(); i++) {
+      ObjectNode element = element(array, i);
+      if (element != null) {
+        action.accept(element);
+      }
+    }
   }
 
   /** Element {@code index} of a mutable array made mutable, or null when it is not an object. */

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  *   <li>{@link Trees#equal} answers exactly what {@link JsonNode#equals} answers, for frozen and mutable trees,
  *       members in another order, number types that differ, arrays of other lengths;
  *   <li>{@link Trees#shallowCopy} keeps the members, their order and their (frozen) values;
- *   <li>{@link Trees#sizeWithout} counts the members but the excluded names.
+ *   <li>{@link Trees#sizeWithout} counts the members but the excluded names;
+ *   <li>{@link Trees#forEachObject} visits the object elements, made mutable in place, and nothing else.
  * </ul>
  */
 class TreesTest {
@@ -50,6 +51,25 @@ class TreesTest {
     assertThat(Trees.equal(a, longValue)).isFalse();
     assertThat(Trees.equal(a, null)).isFalse();
     assertThat(Trees.equal(null, null)).isTrue();
+  }
+
+  @Test
+  void forEachObject_visitsObjectElementsMadeMutable_andLeavesTheOriginalAlone() {
+    JsonNode frozen = Json.freeze(Json.parse("{\"ports\":[{\"port\":80},7,{\"port\":443}],\"n\":1}"));
+    ObjectNode parent = Trees.shallowCopy(frozen);
+    List<Integer> seen = new ArrayList<>();
+
+    Trees.forEachObject(parent, "ports", port -> {
+      seen.add(port.path("port").asInt());
+      port.put("protocol", "TCP");
+    });
+    Trees.forEachObject(parent, "n", port -> seen.add(-1));
+    Trees.forEachObject(parent, "absent", port -> seen.add(-2));
+
+    assertThat(seen).containsExactly(80, 443);
+    assertThat(parent.get("ports")).isEqualTo(
+        Json.parse("[{\"port\":80,\"protocol\":\"TCP\"},7,{\"port\":443,\"protocol\":\"TCP\"}]"));
+    assertThat(frozen.get("ports")).isEqualTo(Json.parse("[{\"port\":80},7,{\"port\":443}]"));
   }
 
   @Test

@@ -149,6 +149,16 @@ class EndpointsScenarioTest {
 
     sim.server().delete(Identity.admin(), ResourceKey.namespaced("", "Service", "default", "web"), DeleteParams.defaults());
     assertThat(sim.runUntil(() -> endpoints(sim, "web") == null, Duration.ofSeconds(30))).isTrue();
+    sim.runFor(Duration.ofSeconds(30));
+    // As syncService: one DELETE for the Service's deletion, one more (404) for the Endpoints' own deletion event.
+    List<Integer> deletes = new ArrayList<>();
+    for (RequestRecord r : sim.cluster().requests().records()) {
+      if (r.identity().equals(KubeControllerManager.IDENTITY.name()) && r.resource().equals("endpoints")
+          && r.verb().equals("delete")) {
+        deletes.add(r.code());
+      }
+    }
+    assertThat(deletes).containsExactly(200, 404);
   }
 
   @Test

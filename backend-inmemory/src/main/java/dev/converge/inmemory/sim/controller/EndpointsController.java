@@ -43,8 +43,8 @@ import org.jspecify.annotations.Nullable;
  *       has the pod's IP of the Service's family, its node, a {@code targetRef} to it, and its {@code hostname}
  *       when its {@code subdomain} is the Service's name.
  *   <li>Each Service port is resolved against the pod ({@code FindPort}): a number as is, a name through the
- *       containers' ports of that name and protocol; a pod without the named port is left out of that port. A
- *       headless Service without ports lists its addresses without ports.
+ *       containers' ports of that name and protocol, then the sidecars'; a pod without the named port is left out
+ *       of that port. A headless Service without ports lists its addresses without ports.
  *   <li>Addresses are grouped into subsets of ports that have the same addresses ({@code RepackSubsets}), sorted by
  *       IP. Subsets and ports come in the Service's port order, where Kubernetes sorts them by a hash of their Go
  *       dump: the same content, another order.
@@ -206,12 +206,10 @@ public final class EndpointsController {
       return;
     }
     if (service == null) {
+      // As syncService does: the DELETE is sent whether or not the informer holds the Endpoints, so the sync that
+      // follows the deletion of the Endpoints themselves costs one more request, answered 404.
       triggerTimes.remove(key);
       replaced.remove(key);
-      if (current == null) {
-        done.done(null);
-        return;
-      }
       client.delete(ResourceKey.namespaced("", "Endpoints", namespace, name), DeleteParams.defaults(),
           response -> done.done(response.ok() || response.error() instanceof BackendException.NotFound
               ? null : response.error()));
@@ -420,7 +418,8 @@ public final class EndpointsController {
 
   /**
    * {@code podutil.FindPort}: a numeric target port as is; a named one through the containers' ports of that name
-   * and the Service port's protocol (kube-proxy's view too); null when the pod has none.
+   * and the Service port's protocol, then the sidecars' (init containers with {@code restartPolicy: Always}); null
+   * when the pod has none.
    */
   static @Nullable Integer findPort(Resource pod, JsonNode servicePort) {
     JsonNode target = servicePort.path("targetPort");
@@ -432,7 +431,16 @@ public final class EndpointsController {
     }
     String name = target.asText();
     String protocol = servicePort.path("protocol").asText("TCP");
-    for (JsonNode container : pod.spec().path("containers")) {
+    Integer found = namedPort(pod.spec().path("containers"), name, protocol, false);
+    return found != null ? found : namedPort(pod.spec().path("initContainers"), name, protocol, true);
+  }
+
+  /** The port of that name and protocol among the containers (only sidecars, {@code restartPolicy: Always}, if asked). */
+  private static @Nullable Integer namedPort(JsonNode containers, String name, String protocol, boolean sidecarsOnly) {
+    for (JsonNode container : containers) {
+      if (sidecarsOnly && !container.path("restartPolicy").asText("").equals("Always")) {
+        continue;
+      }
       for (JsonNode port : container.path("ports")) {
         if (port.path("name").asText("").equals(name) && port.path("protocol").asText("TCP").equals(protocol)) {
           return port.path("containerPort").asInt();

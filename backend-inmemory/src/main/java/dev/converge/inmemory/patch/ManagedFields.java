@@ -85,6 +85,47 @@ public final class ManagedFields {
     return managers.encode(memo);
   }
 
+  /**
+   * Why {@code managedFields} cannot be decoded, or null when it can: what {@code DecodeManagedFields} in
+   * k8s.io/apimachinery {@code util/managedfields/internal/managedfields.go} refuses — an operation other than
+   * {@code Apply} or {@code Update}, an empty {@code apiVersion}, a missing or unknown {@code fieldsType}, a
+   * {@code fieldsV1} that is not a field set. Null (absent) is valid.
+   */
+  public static @Nullable String problem(@Nullable JsonNode managedFields) {
+    if (managedFields == null || managedFields.isNull()) {
+      return null;
+    }
+    if (!managedFields.isArray()) {
+      return "managedFields must be a list";
+    }
+    for (int i = 0; i < managedFields.size(); i++) {
+      JsonNode entry = managedFields.get(i);
+      String operation = entry.path("operation").asText("");
+      if (!operation.equals("Apply") && !operation.equals("Update")) {
+        return "operation must be `Apply` or `Update`";
+      }
+      if (entry.path("apiVersion").asText("").isEmpty()) {
+        return "apiVersion must not be empty";
+      }
+      String fieldsType = entry.path("fieldsType").asText("");
+      if (fieldsType.isEmpty()) {
+        return "missing fieldsType in managed fields entry " + i;
+      }
+      if (!fieldsType.equals("FieldsV1")) {
+        return "invalid fieldsType \"" + fieldsType + "\" in managed fields entry " + i;
+      }
+      JsonNode fieldsV1 = entry.get("fieldsV1");
+      if (fieldsV1 != null) {
+        try {
+          FieldSet.fromFieldsV1(fieldsV1);
+        } catch (IllegalArgumentException e) {
+          return "error decoding versioned set from managed fields entry " + i + ": " + e.getMessage();
+        }
+      }
+    }
+    return null;
+  }
+
   private static FieldManagers startingManagers(@Nullable ObjectNode before, ObjectNode after, @Nullable String subresource,
       FieldSetMemo memo) {
     JsonNode supplied = after.path("metadata").get("managedFields");

@@ -17,6 +17,7 @@ import dev.converge.inmemory.defaults.CoreDefaults;
 import dev.converge.inmemory.defaults.Defaulting;
 import dev.converge.inmemory.defaults.WorkloadDefaults;
 import dev.converge.inmemory.json.Trees;
+import dev.converge.inmemory.patch.ManagedFields;
 import dev.converge.inmemory.rbac.EscalationCheck;
 import dev.converge.inmemory.store.Change;
 import dev.converge.inmemory.store.ObjectStore;
@@ -105,19 +106,17 @@ final class Writes {
       throw Errors.alreadyExists(type, name);
     }
     metadata.remove(SERVER_METADATA);
-    statusOnCreate(type, root);
     Defaulting.apply(kind, root);
     decoding.applyCustomDefaults(type, root);
-    String uid = uids.next();
-    metadata.set("uid", Json.uniqueText(uid));
-    metadata.put("creationTimestamp", timestamp(server.ticker().now()));
-    if (Generations.tracked(type)) {
-      metadata.put("generation", 1L);
+    // The field manager runs before mutating admission (createHandler), so what a mutating plugin adds is
+    // owned by no one; the registry's BeforeCreate runs after it, so the plugins see no uid, creation time,
+    // generation or reset status yet.
+    if (appliedManagedFields != null) {
+      metadata.set("managedFields", appliedManagedFields);
+    } else {
+      root = recordUpdate(type, null, root, manager, null);
     }
-    if (kind.group().equals("batch") && kind.kind().equals("Job")) {
-      WorkloadDefaults.jobSelector(root, uid);
-    }
-    ObjectNode result = admit(ctx, Operation.CREATE, type, root, null, "", warnings);
+    ObjectNode result = admit(ctx, Operation.CREATE, type, root, null, "", warnings, this::beforeCreate);
     checkEscalation(ctx, type, result, null);
     if (kind.equals(SERVICE)) {
       String serviceKey = type.key(namespace, name).toString();
@@ -131,18 +130,38 @@ final class Writes {
         ips.release(serviceKey);
       }
     }
-    if (appliedManagedFields != null) {
-      Trees.object(result, "metadata").set("managedFields", appliedManagedFields);
-    } else {
-      result = recordUpdate(type, null, result, manager, null);
-    }
     return commit(ctx, type, Change.Type.ADDED, result, null);
+  }
+
+  /**
+   * The registry's {@code BeforeCreate} after mutating admission: the strategy's {@code PrepareForCreate}
+   * (status, generation 1, a Job's selector) and {@code FillObjectMetaSystemFields} (uid, creation time).
+   */
+  private void beforeCreate(ResourceType type, ObjectNode root) {
+    statusOnCreate(type, root);
+    ObjectNode metadata = Trees.object(root, "metadata");
+    String uid = uids.next();
+    metadata.set("uid", Json.uniqueText(uid));
+    metadata.put("creationTimestamp", timestamp(server.ticker().now()));
+    if (Generations.tracked(type)) {
+      metadata.put("generation", 1L);
+    }
+    JsonNode managedFields = metadata.remove("managedFields");
+    if (managedFields != null) {
+      metadata.set("managedFields", managedFields); // after the system fields, where a stored object has them
+    }
+    GroupKind kind = type.groupKind();
+    if (kind.group().equals("batch") && kind.kind().equals("Job")) {
+      WorkloadDefaults.jobSelector(root, uid);
+    }
   }
 
   /**
    * What each registry strategy's {@code PrepareForCreate} does to status: a kind with a status subresource
    * starts with an empty status (a custom resource with none), except nodes, which register with theirs;
-   * pods start Pending.
+   * pods start Pending, namespaces Active, and a service's status holds the empty {@code loadBalancer} its Go
+   * type always serializes. It runs after defaulting and mutating admission, as {@code BeforeCreate} does, so a
+   * pod's QoS class is computed from its defaulted, admitted resources.
    */
   private static void statusOnCreate(ResourceType type, ObjectNode root) {
     if (!type.statusSubresource()) {
@@ -154,6 +173,10 @@ final class Writes {
     }
     if (kind.equals(POD)) {
       CoreDefaults.podStatusOnCreate(root);
+    } else if (kind.equals(NAMESPACE)) {
+      root.putObject("status").put("phase", "Active");
+    } else if (kind.equals(SERVICE)) {
+      root.putObject("status").putObject("loadBalancer");
     } else if (ResourceTypesInfo.isBuiltin(kind)) {
       root.putObject("status");
     } else {
@@ -203,20 +226,27 @@ final class Writes {
    */
   Resource updatePrepared(RequestContext ctx, ResourceType type, Resource old, ObjectNode root, String manager,
       Consumer<String> warnings, String subresource, @Nullable JsonNode appliedManagedFields) {
+    @Nullable String scope = subresource.isEmpty() ? null : subresource;
+    // The field manager runs before mutating admission (update.go's transformers), so what a mutating plugin
+    // changes is owned by no one. Without plugins the order is the same, and the fields are recorded only
+    // for a write that is not a no-op.
+    boolean recorded = appliedManagedFields != null || !server.admission().isEmpty();
+    if (appliedManagedFields != null) {
+      Trees.object(root, "metadata").set("managedFields", appliedManagedFields);
+    } else if (recorded) {
+      root = recordUpdate(type, old, root, manager, scope);
+    }
     ObjectNode result = admit(ctx, Operation.UPDATE, type, root, old, subresource, warnings);
     if (subresource.isEmpty()) {
       checkEscalation(ctx, type, result, old);
-    }
-    if (appliedManagedFields != null) {
-      Trees.object(result, "metadata").set("managedFields", appliedManagedFields);
     }
     if (Generations.sameIgnoringServerFields(result, old)) {
       // An update that changes nothing is not written: no new resourceVersion, no watch event
       // (GuaranteedUpdate skips the write when the new bytes equal the old).
       return old;
     }
-    if (appliedManagedFields == null) {
-      result = recordUpdate(type, old, result, manager, subresource.isEmpty() ? null : subresource);
+    if (!recorded) {
+      result = recordUpdate(type, old, result, manager, scope);
     }
     if (Deletes.shouldDeleteOnUpdate(type, result)) {
       return ctx.dryRun() ? dryRunResult(result, old) : deletes.removeNow(Resource.of(inStorageVersion(type, result)));
@@ -371,19 +401,29 @@ final class Writes {
 
   // ---------------------------------------------------------------- shared steps
 
+  /** What the registry does to an object between mutating admission and validation ({@code BeforeCreate}). */
+  @FunctionalInterface
+  interface Preparation {
+    void prepare(ResourceType type, ObjectNode root);
+
+    Preparation NONE = (type, root) -> {};
+  }
+
   /**
-   * Mutating admission, re-defaulting if it changed the object, validation (422), then validating admission,
-   * as kube-apiserver orders them. Works on the mutable {@code root} and returns the tree to store: {@code
-   * root} itself when no plugin is registered (no intermediate freeze), else a mutable copy of what the
-   * plugins produced.
+   * Mutating admission, re-defaulting if it changed the object, {@code prepare}, validation (422), then validating
+   * admission, as kube-apiserver orders them. Works on the mutable {@code root} and returns the tree to store:
+   * {@code root} itself when no plugin is registered (no intermediate freeze), else a mutable copy of what the
+   * plugins produced. Managed fields a mutating plugin leaves invalid are put back as they were before it, with a
+   * warning ({@code fieldmanager.NewManagedFieldsValidatingAdmissionController}).
    */
   ObjectNode admit(RequestContext ctx, Operation operation, ResourceType type, ObjectNode root, @Nullable Resource old,
-      String subresource, Consumer<String> warnings) {
+      String subresource, Consumer<String> warnings, Preparation prepare) {
     Consumer<String> sink = warning -> {
       ctx.warn(warning);
       warnings.accept(warning);
     };
     if (server.admission().isEmpty()) {
+      prepare.prepare(type, root);
       validate(type, root, old, subresource, sink);
       return root;
     }
@@ -392,14 +432,47 @@ final class Writes {
         object.namespace(), object.name(), ctx.info().identity(), object, old, ctx.dryRun());
     Resource mutated = server.admission().mutate(request, sink);
     ObjectNode result = Trees.shallowCopy(mutated.json());
-    if (mutated != object) {
+    boolean changed = mutated != object;
+    if (changed) {
       Defaulting.apply(type.groupKind(), result);
+      keepValidManagedFields(result, object.metadata().get("managedFields"), sink);
+    }
+    if (prepare != Preparation.NONE) {
+      prepare.prepare(type, result);
+      changed = true;
+    }
+    if (changed) {
       mutated = Resource.of(result);
       result = Trees.shallowCopy(mutated.json());
     }
     validate(type, mutated.json(), old, subresource, sink);
     server.admission().validate(request.withObject(mutated), sink);
     return result;
+  }
+
+  /** {@link #admit} with nothing to prepare (an update: its strategy's work is done before admission here). */
+  ObjectNode admit(RequestContext ctx, Operation operation, ResourceType type, ObjectNode root, @Nullable Resource old,
+      String subresource, Consumer<String> warnings) {
+    return admit(ctx, operation, type, root, old, subresource, warnings, Preparation.NONE);
+  }
+
+  private static void keepValidManagedFields(ObjectNode mutated, @Nullable JsonNode before, Consumer<String> warnings) {
+    ObjectNode metadata = Trees.object(mutated, "metadata");
+    JsonNode after = metadata.get("managedFields");
+    if (Objects.equals(after, before)) {
+      return;
+    }
+    String problem = ManagedFields.problem(after);
+    if (problem == null) {
+      return;
+    }
+    if (before == null) {
+      metadata.remove("managedFields");
+    } else {
+      metadata.set("managedFields", before);
+    }
+    warnings.accept(".metadata.managedFields was in an invalid state after admission; this could be caused by an"
+        + " outdated mutating admission controller; please fix your requests: " + problem);
   }
 
   /**

@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
  * Where admission sits among the server's own steps, as kube-apiserver 1.32 orders them: the field manager
  * records the writer's fields before mutating admission ({@code createHandler}, {@code update.go}'s transformers),
  * so what a mutating plugin adds is owned by no one; the registry's {@code BeforeCreate} (uid, creation time,
- * generation, the strategy's {@code PrepareForCreate}) runs after mutating admission and before validation; and
- * managed fields a plugin leaves undecodable are put back, with a warning
+ * generation, the strategy's {@code PrepareForCreate}) runs after mutating admission and before validation, and
+ * so does an update's {@code PrepareForUpdate} (the stored status kept, the generation bumped for a spec a plugin
+ * changed); managed fields a plugin leaves undecodable are put back, with a warning
  * ({@code NewManagedFieldsValidatingAdmissionController}).
  */
 class AdmissionOrderTest {
@@ -177,5 +178,35 @@ class AdmissionOrderTest {
 
     assertThat(fieldsOf(created, "injector").path("f:metadata").path("f:labels").has("f:injected")).isTrue();
     assertThat(fieldsOf(created, "writer").path("f:metadata").has("f:labels")).isFalse();
+  }
+
+  @Test
+  void update_aSpecChangeMadeByAPlugin_bumpsTheGeneration() {
+    Resource created = server.create(ADMIN, Fixtures.deployment("default", "web", "nginx:1.27"));
+    mutating(deployment -> {
+      ObjectNode tree = mutable(deployment);
+      ((ObjectNode) tree.path("spec")).put("replicas", 3);
+      return Resource.of(tree);
+    });
+    // The writer changes only a label: without the plugin the generation would stay 1.
+    Resource updated = server.update(ADMIN, created.withLabel("team", "a"));
+
+    assertThat(updated.json().path("spec").path("replicas").asInt()).isEqualTo(3);
+    assertThat(updated.generation()).isEqualTo(2);
+    assertThat(validatingSaw.get(0).generation()).isEqualTo(2);
+  }
+
+  @Test
+  void update_aStatusWrittenByAPluginThroughTheMainResource_isDropped() {
+    Resource created = server.create(ADMIN, Fixtures.deployment("default", "web", "nginx:1.27"));
+    mutating(deployment -> {
+      ObjectNode tree = mutable(deployment);
+      tree.putObject("status").put("replicas", 7);
+      return Resource.of(tree);
+    });
+    Resource updated = server.update(ADMIN, created.withLabel("team", "a"));
+
+    assertThat(updated.status()).isEqualTo(created.status());
+    assertThat(updated.generation()).isEqualTo(1);
   }
 }

@@ -236,7 +236,8 @@ final class Writes {
     } else if (recorded) {
       root = recordUpdate(type, old, root, manager, scope);
     }
-    ObjectNode result = admit(ctx, Operation.UPDATE, type, root, old, subresource, warnings);
+    Preparation prepare = subresource.isEmpty() ? (t, prepared) -> beforeUpdate(t, prepared, old) : Preparation.NONE;
+    ObjectNode result = admit(ctx, Operation.UPDATE, type, root, old, subresource, warnings, prepare);
     if (subresource.isEmpty()) {
       checkEscalation(ctx, type, result, old);
     }
@@ -257,8 +258,8 @@ final class Writes {
   /**
    * The main resource's new state: the caller's object with the server-owned metadata of the stored one
    * ({@code uid}, {@code creationTimestamp}, deletion fields, managed fields), the stored status for kinds
-   * with a status subresource (strategy {@code PrepareForUpdate}), defaults, and the generation bumped when
-   * the spec changed.
+   * with a status subresource (strategy {@code PrepareForUpdate}), defaults, and the stored generation, which
+   * {@link #beforeUpdate} bumps after mutating admission when the spec changed.
    */
   ObjectNode mainUpdate(ResourceType type, Resource in, Resource old) {
     ObjectNode root = Trees.shallowCopy(in.json());
@@ -287,10 +288,31 @@ final class Writes {
     }
     decoding.applyCustomDefaults(type, root);
     if (Generations.tracked(type)) {
-      long generation = old.generation();
-      metadata.put("generation", Generations.specChanged(type, old.json(), root) ? generation + 1 : generation);
+      // Where the generation goes; beforeUpdate decides it, after mutating admission.
+      metadata.put("generation", old.generation());
     }
     return root;
+  }
+
+  /**
+   * The strategy's {@code PrepareForUpdate} after mutating admission: the stored status again for a kind with a
+   * status subresource (a mutating plugin cannot write it through the main resource), and the generation bumped
+   * when the spec changed, by the writer or by a plugin.
+   */
+  private static void beforeUpdate(ResourceType type, ObjectNode root, Resource old) {
+    if (type.statusSubresource()) {
+      JsonNode status = old.json().get("status");
+      if (status == null) {
+        root.remove("status");
+      } else if (root.get("status") != status) {
+        root.set("status", status);
+      }
+    }
+    if (Generations.tracked(type)) {
+      long generation = old.generation();
+      Trees.object(root, "metadata").put("generation",
+          Generations.specChanged(type, old.json(), root) ? generation + 1 : generation);
+    }
   }
 
   /**
@@ -448,12 +470,6 @@ final class Writes {
     validate(type, mutated.json(), old, subresource, sink);
     server.admission().validate(request.withObject(mutated), sink);
     return result;
-  }
-
-  /** {@link #admit} with nothing to prepare (an update: its strategy's work is done before admission here). */
-  ObjectNode admit(RequestContext ctx, Operation operation, ResourceType type, ObjectNode root, @Nullable Resource old,
-      String subresource, Consumer<String> warnings) {
-    return admit(ctx, operation, type, root, old, subresource, warnings, Preparation.NONE);
   }
 
   private static void keepValidManagedFields(ObjectNode mutated, @Nullable JsonNode before, Consumer<String> warnings) {

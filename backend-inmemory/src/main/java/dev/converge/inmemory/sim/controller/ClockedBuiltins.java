@@ -8,9 +8,10 @@ import dev.converge.inmemory.sim.runtime.ClientThrottle;
 /**
  * The in-memory cluster's built-in garbage collector, namespace controller and CRD controller, driven on the
  * virtual clock instead of run to completion after every request: after a request leaves them work, one step
- * of each runs as a scheduler event, and the requests a step made are charged to kube-controller-manager's
- * shared client-side throttle, which delays the next step accordingly ("pay after": a step's requests are
- * only known once it ran). Their requests keep the identities the controllers use with
+ * of each runs as a scheduler event, and the requests a step made are charged to a client-side throttle of
+ * kube-controller-manager's, which delays the next step accordingly ("pay after": a step's requests are only
+ * known once it ran). The three share that one throttle, where each has its own client in
+ * kube-controller-manager: their steps are charged together. Their requests keep the identities the controllers use with
  * {@code --use-service-account-credentials} ({@code generic-garbage-collector}, {@code namespace-controller}).
  */
 public final class ClockedBuiltins {

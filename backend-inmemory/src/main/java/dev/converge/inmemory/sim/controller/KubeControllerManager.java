@@ -7,20 +7,27 @@ import dev.converge.inmemory.sim.node.NodeLifecycleConfig;
 import dev.converge.inmemory.sim.node.NodeLifecycleController;
 import dev.converge.inmemory.sim.node.PodGarbageCollector;
 import dev.converge.inmemory.sim.node.TaintEvictionController;
-import dev.converge.inmemory.sim.runtime.ClientThrottle;
 import dev.converge.inmemory.sim.runtime.SharedInformers;
 import dev.converge.inmemory.sim.runtime.SimClient;
 import dev.converge.inmemory.sim.runtime.SimContext;
 import dev.converge.inmemory.sim.runtime.ThrottleFactory;
 
 /**
- * kube-controller-manager: one client ({@code system:kube-controller-manager}) whose client-side throttle every
- * controller shares (20 qps, burst 30 by default), one set of shared informers (pods, nodes, node Leases,
- * DaemonSets, ControllerRevisions, ReplicaSets, Deployments, StatefulSets, PersistentVolumeClaims,
- * PodDisruptionBudgets, Services, Endpoints: one LIST and one WATCH each), and the controllers that matter for
- * fan-out: DaemonSet, ReplicaSet, Deployment, StatefulSet, disruption (the budgets' status), endpoints (each
- * Service's {@code v1} Endpoints), node lifecycle, taint eviction, pod GC, and the built-in garbage collector and
- * namespace controller stepped on the virtual clock.
+ * kube-controller-manager, acting as {@code system:kube-controller-manager}: one set of shared informers (pods,
+ * nodes, node Leases, DaemonSets, ControllerRevisions, ReplicaSets, Deployments, StatefulSets,
+ * PersistentVolumeClaims, PodDisruptionBudgets, Services, Endpoints: one LIST and one WATCH each), and the
+ * controllers that matter for fan-out: DaemonSet, ReplicaSet, Deployment, StatefulSet, disruption (the budgets'
+ * status), endpoints (each Service's {@code v1} Endpoints), node lifecycle, taint eviction, pod GC, and the
+ * built-in garbage collector and namespace controller stepped on the virtual clock.
+ *
+ * <p>Each controller has a client of its own, and so a client-side throttle of its own (20 qps, burst 30 by
+ * default), as do the shared informers: kube-controller-manager builds every controller's client with {@code
+ * ClientBuilder.ClientOrDie(name)}, which copies the rest config and calls {@code clientset.NewForConfig}, and
+ * {@code NewForConfig} makes a new token bucket for a config without a {@code RateLimiter}
+ * (k8s.io/controller-manager {@code pkg/clientbuilder}, k8s.io/client-go {@code kubernetes/clientset.go}). A
+ * controller's Events are written through its own client. All of them keep the one identity: the credentials
+ * are the same unless {@code --use-service-account-credentials} is set, which this simulation does not model
+ * for these controllers.
  */
 public final class KubeControllerManager {
   public static final Identity IDENTITY = Identity.user("system:kube-controller-manager");
@@ -39,21 +46,26 @@ public final class KubeControllerManager {
   private final SimClient client;
 
   public KubeControllerManager(SimContext ctx, InMemoryCluster cluster, NodeLifecycleConfig nodeConfig) {
-    ClientThrottle throttle = ctx.throttle(ThrottleFactory.CONTROLLER_MANAGER, IDENTITY);
-    this.client = ctx.client(IDENTITY, throttle);
+    this.client = controllerClient(ctx);
     this.informers = new SharedInformers(client);
     NodeCache nodes = new NodeCache(informers.of(GroupKind.of("", "Node")));
     OwnedPods pods = new OwnedPods(informers.of(GroupKind.of("", "Pod")));
-    this.nodeLifecycle = new NodeLifecycleController(ctx, client, informers, nodeConfig);
-    this.taintEviction = new TaintEvictionController(ctx, client, informers);
-    this.podGc = new PodGarbageCollector(ctx, client, informers, nodeConfig);
-    this.daemonSets = new DaemonSetController(ctx, client, informers, nodes, pods);
-    this.replicaSets = new ReplicaSetController(ctx, client, informers, pods);
-    this.deployments = new DeploymentController(ctx, client, informers, pods);
-    this.statefulSets = new StatefulSetController(ctx, client, informers, pods);
-    this.disruption = new DisruptionController(ctx, client, informers);
-    this.endpoints = new EndpointsController(ctx, client, informers);
-    this.builtins = new ClockedBuiltins(cluster, ctx.clock(), throttle);
+    this.nodeLifecycle = new NodeLifecycleController(ctx, controllerClient(ctx), informers, nodeConfig);
+    this.taintEviction = new TaintEvictionController(ctx, controllerClient(ctx), informers);
+    this.podGc = new PodGarbageCollector(ctx, controllerClient(ctx), informers, nodeConfig);
+    this.daemonSets = new DaemonSetController(ctx, controllerClient(ctx), informers, nodes, pods);
+    this.replicaSets = new ReplicaSetController(ctx, controllerClient(ctx), informers, pods);
+    this.deployments = new DeploymentController(ctx, controllerClient(ctx), informers, pods);
+    this.statefulSets = new StatefulSetController(ctx, controllerClient(ctx), informers, pods);
+    this.disruption = new DisruptionController(ctx, controllerClient(ctx), informers);
+    this.endpoints = new EndpointsController(ctx, controllerClient(ctx), informers);
+    this.builtins = new ClockedBuiltins(cluster, ctx.clock(),
+        ctx.throttle(ThrottleFactory.CONTROLLER_MANAGER, IDENTITY));
+  }
+
+  /** A client of kube-controller-manager's with a throttle of its own ({@code ClientBuilder.ClientOrDie}). */
+  private static SimClient controllerClient(SimContext ctx) {
+    return ctx.client(ThrottleFactory.CONTROLLER_MANAGER, IDENTITY);
   }
 
   /** Starts the informers and the periodic controllers, and puts the built-ins on the clock. */
@@ -64,6 +76,7 @@ public final class KubeControllerManager {
     podGc.start(informers);
   }
 
+  /** The shared informers' client ({@code ClientOrDie("shared-informers")}). */
   public SimClient client() {
     return client;
   }

@@ -3,9 +3,10 @@ package dev.converge.inmemory.sim.runtime;
 import dev.converge.inmemory.server.Identity;
 
 /**
- * Chooses the client-side throttle of each simulated client process. Called once per process: every request
- * of that process then shares the throttle (kube-controller-manager's controllers share one, as K8S-FACTS.md
- * says; each kubelet has its own). The load model replaces the defaults through this seam.
+ * Chooses the client-side throttle of each simulated client. Called once per client: every request of that
+ * client then shares the throttle (each of kube-controller-manager's controllers has its own client, as
+ * {@code ClientBuilder.ClientOrDie} builds them; each kubelet has its own). The load model replaces the
+ * defaults through this seam.
  */
 @FunctionalInterface
 public interface ThrottleFactory {

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.converge.api.Json;
 import dev.converge.api.Resource;
 import dev.converge.inmemory.admission.AdmissionPlugin;
-import dev.converge.inmemory.admission.AdmissionRequest;
 import dev.converge.inmemory.admission.Operation;
 import dev.converge.inmemory.admission.Verdict;
 import dev.converge.inmemory.server.ApiServer;
@@ -34,40 +32,19 @@ class AdmissionOrderTest {
   private final List<Resource> validatingSaw = new ArrayList<>();
 
   private void mutating(UnaryOperator<Resource> change) {
-    server.admission().register(new AdmissionPlugin.Mutating() {
-      @Override
-      public String name() {
-        return "inject.example.com";
-      }
-
-      @Override
-      public Verdict mutate(AdmissionRequest request) {
-        if (request.operation() == Operation.DELETE) {
-          return Verdict.allow();
-        }
-        mutatingSaw.add(request.object());
-        return Verdict.patch(change.apply(request.object()));
-      }
-    });
-    server.admission().register(new AdmissionPlugin.Validating() {
-      @Override
-      public String name() {
-        return "observe.example.com";
-      }
-
-      @Override
-      public Verdict validate(AdmissionRequest request) {
-        if (request.operation() != Operation.DELETE) {
-          validatingSaw.add(request.object());
-        }
+    server.admission().register(AdmissionPlugin.mutating("inject.example.com", request -> {
+      if (request.operation() == Operation.DELETE) {
         return Verdict.allow();
       }
-    });
-  }
-
-  /** A plugin's working copy of what it was given, mutable all the way down. */
-  private static ObjectNode mutable(Resource object) {
-    return (ObjectNode) Json.parse(Json.write(object.json()));
+      mutatingSaw.add(request.object());
+      return Verdict.patch(change.apply(request.object()));
+    }));
+    server.admission().register(AdmissionPlugin.validating("observe.example.com", request -> {
+      if (request.operation() != Operation.DELETE) {
+        validatingSaw.add(request.object());
+      }
+      return Verdict.allow();
+    }));
   }
 
   /** The FieldsV1 of {@code manager}'s entry (operation Update) in {@code object}'s managed fields. */
@@ -116,12 +93,8 @@ class AdmissionOrderTest {
 
   @Test
   void create_podStatusIsPreparedAfterMutation_soInjectedResourcesSetTheQosClass() {
-    mutating(pod -> {
-      ObjectNode tree = mutable(pod);
-      ObjectNode resources = ((ObjectNode) tree.path("spec").path("containers").get(0)).putObject("resources");
-      resources.putObject("limits").put("cpu", "1").put("memory", "1Gi");
-      return Resource.of(tree);
-    });
+    mutating(pod -> pod.edit(tree -> ((ObjectNode) tree.path("spec").path("containers").get(0))
+        .putObject("resources").putObject("limits").put("cpu", "1").put("memory", "1Gi")));
     Resource pod = server.create(ADMIN, Fixtures.pod("default", "p", ""));
 
     assertThat(mutatingSaw.get(0).json().has("status")).isFalse();
@@ -146,13 +119,11 @@ class AdmissionOrderTest {
 
   @Test
   void managedFieldsAPluginLeavesInvalid_arePutBack_withAWarning() {
-    mutating(object -> {
-      ObjectNode tree = mutable(object);
+    mutating(object -> object.edit(tree -> {
       ObjectNode entry = ((ObjectNode) tree.path("metadata")).putArray("managedFields").addObject();
       entry.put("manager", "rogue").put("operation", "Delete").put("apiVersion", "v1").put("fieldsType", "FieldsV1");
       entry.putObject("fieldsV1");
-      return Resource.of(tree);
-    });
+    }));
     List<String> warnings = new ArrayList<>();
     Resource created = server.create(ADMIN, Fixtures.configMap("default", "c", "1"),
         WriteOptions.manager("writer").withWarnings(warnings::add));
@@ -166,14 +137,12 @@ class AdmissionOrderTest {
 
   @Test
   void validManagedFieldsFromAPlugin_areKept() {
-    mutating(object -> {
-      ObjectNode tree = mutable(object);
+    mutating(object -> object.edit(tree -> {
       ObjectNode entry = ((ObjectNode) tree.path("metadata")).withArray("managedFields").addObject();
       entry.put("manager", "injector").put("operation", "Update").put("apiVersion", "v1").put("fieldsType", "FieldsV1");
       entry.putObject("fieldsV1").putObject("f:metadata").putObject("f:labels").putObject("f:injected");
       ((ObjectNode) tree.path("metadata")).putObject("labels").put("injected", "yes");
-      return Resource.of(tree);
-    });
+    }));
     Resource created = server.create(ADMIN, Fixtures.configMap("default", "c", "1"), WriteOptions.manager("writer"));
 
     assertThat(fieldsOf(created, "injector").path("f:metadata").path("f:labels").has("f:injected")).isTrue();
@@ -183,11 +152,7 @@ class AdmissionOrderTest {
   @Test
   void update_aSpecChangeMadeByAPlugin_bumpsTheGeneration() {
     Resource created = server.create(ADMIN, Fixtures.deployment("default", "web", "nginx:1.27"));
-    mutating(deployment -> {
-      ObjectNode tree = mutable(deployment);
-      ((ObjectNode) tree.path("spec")).put("replicas", 3);
-      return Resource.of(tree);
-    });
+    mutating(deployment -> deployment.edit(tree -> ((ObjectNode) tree.path("spec")).put("replicas", 3)));
     // The writer changes only a label: without the plugin the generation would stay 1.
     Resource updated = server.update(ADMIN, created.withLabel("team", "a"));
 
@@ -199,11 +164,7 @@ class AdmissionOrderTest {
   @Test
   void update_aStatusWrittenByAPluginThroughTheMainResource_isDropped() {
     Resource created = server.create(ADMIN, Fixtures.deployment("default", "web", "nginx:1.27"));
-    mutating(deployment -> {
-      ObjectNode tree = mutable(deployment);
-      tree.putObject("status").put("replicas", 7);
-      return Resource.of(tree);
-    });
+    mutating(deployment -> deployment.edit(tree -> tree.putObject("status").put("replicas", 7)));
     Resource updated = server.update(ADMIN, created.withLabel("team", "a"));
 
     assertThat(updated.status()).isEqualTo(created.status());

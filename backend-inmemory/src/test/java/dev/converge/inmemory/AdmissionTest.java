@@ -28,34 +28,18 @@ class AdmissionTest {
   private final List<String> transcript = new ArrayList<>();
 
   private AdmissionPlugin.Mutating labeller(String name, String value) {
-    return new AdmissionPlugin.Mutating() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public Verdict mutate(AdmissionRequest request) {
-        transcript.add(name + " saw " + request.object().labels().getOrDefault("step", "-"));
-        return Verdict.patch(request.object().withLabel("step", value));
-      }
-    };
+    return AdmissionPlugin.mutating(name, request -> {
+      transcript.add(name + " saw " + request.object().labels().getOrDefault("step", "-"));
+      return Verdict.patch(request.object().withLabel("step", value));
+    });
   }
 
   private AdmissionPlugin.Validating validator(String name, boolean allow) {
-    return new AdmissionPlugin.Validating() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public Verdict validate(AdmissionRequest request) {
-        Resource object = request.operation() == Operation.DELETE ? request.oldObject() : request.object();
-        transcript.add(name + " saw " + request.operation() + " " + object.labels().getOrDefault("step", "-"));
-        return allow ? Verdict.allow().withWarning(name + " looked") : Verdict.deny("no " + object.name() + " today");
-      }
-    };
+    return AdmissionPlugin.validating(name, request -> {
+      Resource object = request.operation() == Operation.DELETE ? request.oldObject() : request.object();
+      transcript.add(name + " saw " + request.operation() + " " + object.labels().getOrDefault("step", "-"));
+      return allow ? Verdict.allow().withWarning(name + " looked") : Verdict.deny("no " + object.name() + " today");
+    });
   }
 
   @Test
@@ -84,18 +68,9 @@ class AdmissionTest {
 
   @Test
   void mutationsAreDefaulted_likeWebhookPatchesAre() {
-    server.admission().register(new AdmissionPlugin.Mutating() {
-      @Override
-      public String name() {
-        return "sidecar.example.com";
-      }
-
-      @Override
-      public Verdict mutate(AdmissionRequest request) {
-        return Verdict.patch(request.object().edit(t ->
-            t.with("spec").withArray("containers").addObject().put("name", "sidecar").put("image", "agent:latest")));
-      }
-    });
+    server.admission().register(AdmissionPlugin.mutating("sidecar.example.com", request ->
+        Verdict.patch(request.object().edit(t ->
+            t.with("spec").withArray("containers").addObject().put("name", "sidecar").put("image", "agent:latest")))));
     Resource pod = server.create(ADMIN, Fixtures.pod("default", "p", ""));
     assertThat(pod.spec().path("containers").get(1).path("imagePullPolicy").asText()).isEqualTo("Always");
     assertThat(pod.spec().path("containers").get(1).path("terminationMessagePath").asText()).isEqualTo("/dev/termination-log");

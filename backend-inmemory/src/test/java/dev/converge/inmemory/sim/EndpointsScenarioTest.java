@@ -13,6 +13,9 @@ import dev.converge.api.ReadyGates;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
 import dev.converge.inmemory.accounting.RequestRecord;
+import dev.converge.inmemory.admission.AdmissionPlugin;
+import dev.converge.inmemory.admission.Operation;
+import dev.converge.inmemory.admission.Verdict;
 import dev.converge.inmemory.server.DeleteParams;
 import dev.converge.inmemory.server.Identity;
 import dev.converge.inmemory.sim.controller.KubeControllerManager;
@@ -159,6 +162,42 @@ class EndpointsScenarioTest {
       }
     }
     assertThat(deletes).containsExactly(200, 404);
+  }
+
+  @Test
+  void endpointsThatCannotBeWritten_areRetriedFifteenTimes_thenTheServiceIsDropped_untilItChanges() {
+    Simulation sim = start();
+    sim.server().admission().register(AdmissionPlugin.validating("no-endpoints.example.com", request ->
+        request.kind().equals(ENDPOINTS) && request.operation() == Operation.CREATE
+            ? Verdict.deny("not today") : Verdict.allow()));
+    sim.create("""
+        {"apiVersion":"v1","kind":"Service","metadata":{"name":"web","namespace":"default"},
+         "spec":{"selector":{"app":"web"},"ports":[{"port":80,"targetPort":8080}]}}""");
+    // The first sync and 15 retries, 5 ms doubling to 82 s apart (164 s in all); the next failure drops it.
+    sim.runFor(Duration.ofMinutes(10));
+    assertThat(endpointCreates(sim)).containsOnly(403).hasSize(16);
+    assertThat(sim.controllerManager().endpoints().dropped()).isEqualTo(1);
+    sim.runFor(Duration.ofMinutes(30));
+    assertThat(endpointCreates(sim)).hasSize(16);
+
+    // A change to the Service queues it again, and its retries start over.
+    Resource service = sim.server().cache().get(GroupKind.of("", "Service"), "default", "web");
+    sim.server().update(Identity.admin(), service.withLabel("tier", "front"));
+    sim.runFor(Duration.ofMinutes(10));
+    assertThat(endpointCreates(sim)).hasSize(32);
+    assertThat(endpoints(sim, "web")).isNull();
+  }
+
+  /** The codes of kube-controller-manager's Endpoints creates, in order. */
+  private static List<Integer> endpointCreates(Simulation sim) {
+    List<Integer> codes = new ArrayList<>();
+    for (RequestRecord r : sim.cluster().requests().records()) {
+      if (r.identity().equals(KubeControllerManager.IDENTITY.name()) && r.resource().equals("endpoints")
+          && r.verb().equals("create")) {
+        codes.add(r.code());
+      }
+    }
+    return codes;
   }
 
   @Test

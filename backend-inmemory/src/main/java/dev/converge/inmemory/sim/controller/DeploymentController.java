@@ -35,6 +35,8 @@ import org.jspecify.annotations.Nullable;
 public final class DeploymentController {
   /** {@code --concurrent-deployment-syncs} default. */
   public static final int WORKERS = 5;
+  /** {@code maxRetries} in {@code deployment_controller.go}: a Deployment whose sync failed 15 times in a row is dropped. */
+  static final int MAX_RETRIES = 15;
   static final GroupKind DEPLOYMENT = GroupKind.of("apps", "Deployment");
 
   private final SimContext ctx;
@@ -52,7 +54,7 @@ public final class DeploymentController {
     this.deployments = informers.of(DEPLOYMENT);
     this.replicaSets = informers.of(ReplicaSetController.REPLICA_SET);
     this.pods = pods;
-    this.queue = new SyncQueue<>(ctx.clock(), WORKERS, this::sync);
+    this.queue = new SyncQueue<>(ctx.clock(), WORKERS, this::sync, MAX_RETRIES);
     deployments.addHandler(new Informer.Handler() {
       @Override
       public void onAdd(Resource d) {

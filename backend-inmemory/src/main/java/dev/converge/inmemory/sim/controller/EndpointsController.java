@@ -60,7 +60,8 @@ import org.jspecify.annotations.Nullable;
  * A Service is synced when it changes, when its Endpoints are deleted, and when a pod it selects (or selected) is
  * added, deleted, or changes its readiness, IPs, deletion, labels, hostname or subdomain
  * ({@code GetServicesToUpdateOnPodChange}); five workers ({@code --concurrent-endpoint-syncs}), no batching period
- * ({@code --endpoint-updates-batch-period} 0). A failed write is retried with the controller backoff and recorded
+ * ({@code --endpoint-updates-batch-period} 0). A failed write is retried with the controller backoff, up to 15
+ * times in a row ({@code maxRetries}; the Service is then dropped until it or a pod of it changes), and recorded
  * as a Warning Event ({@code FailedToCreateEndpoint}, {@code FailedToUpdateEndpoint}).
  */
 public final class EndpointsController {
@@ -73,6 +74,8 @@ public final class EndpointsController {
   static final String HEADLESS = "service.kubernetes.io/headless";
   /** {@code --concurrent-endpoint-syncs}'s default. */
   static final int WORKERS = 5;
+  /** {@code maxRetries} in {@code endpoints_controller.go}: a Service whose sync failed 15 times in a row is dropped. */
+  static final int MAX_RETRIES = 15;
 
   private final SimClient client;
   private final Informer services;
@@ -95,7 +98,7 @@ public final class EndpointsController {
     this.pods = informers.of(GroupKind.of("", "Pod"));
     this.endpoints = informers.of(ENDPOINTS);
     this.events = new EventRecorder(client, "endpoint-controller", "");
-    this.queue = new SyncQueue<>(ctx.clock(), WORKERS, this::sync);
+    this.queue = new SyncQueue<>(ctx.clock(), WORKERS, this::sync, MAX_RETRIES);
     services.addHandler(Informer.Handler.of(service -> queue.add(key(service)), service -> queue.add(key(service))));
     endpoints.addHandler(new Informer.Handler() {
       @Override
@@ -128,6 +131,11 @@ public final class EndpointsController {
   /** Syncs started so far. */
   public long syncs() {
     return queue.syncs();
+  }
+
+  /** Services dropped after {@link #MAX_RETRIES} failed retries in a row. */
+  public long dropped() {
+    return queue.dropped();
   }
 
   private static String key(Resource object) {

@@ -16,7 +16,9 @@ import org.jspecify.annotations.Nullable;
  * ("processing"), and a key added while it is being synced is synced again afterwards. A sync is
  * asynchronous — it issues requests and reports when their answers are in — so a worker stays busy with its key
  * for the virtual time its requests take. Failed syncs are retried after the
- * {@link RateLimiter#defaultController default controller rate limiter}'s delay.
+ * {@link RateLimiter#defaultController default controller rate limiter}'s delay, without limit or, for the
+ * controllers that cap them ({@code maxRetries}), until a key has been retried that many times in a row: its
+ * next failure drops it ({@code queue.Forget}) until it is added again.
  *
  * @param <K> the key type
  */
@@ -37,19 +39,33 @@ public final class SyncQueue<K> {
   private final int workers;
   private final Sync<K> sync;
   private final RateLimiter<K> limiter;
+  private final int maxRetries;
   private final ArrayDeque<K> queue = new ArrayDeque<>();
   private final Set<K> dirty = new HashSet<>();
   private final Set<K> processing = new HashSet<>();
   private boolean pumpScheduled;
   private long syncs;
   private long failures;
+  private long dropped;
 
+  /** A queue whose failed keys are retried without limit (the DaemonSet, ReplicaSet and StatefulSet controllers). */
   public SyncQueue(VirtualScheduler clock, int workers, Sync<K> sync) {
+    this(clock, workers, sync, Integer.MAX_VALUE);
+  }
+
+  /**
+   * A queue that retries a failed key while it has been retried fewer than {@code maxRetries} times since its
+   * last success, and drops it on the next failure, as a controller's {@code handleErr} does with {@code
+   * queue.NumRequeues(key) < maxRetries} (15 in the Deployment and endpoints controllers).
+   */
+  public SyncQueue(VirtualScheduler clock, int workers, Sync<K> sync, int maxRetries) {
     checkArgument(workers > 0, "workers must be positive");
+    checkArgument(maxRetries >= 0, "maxRetries must not be negative");
     this.clock = clock;
     this.workers = workers;
     this.sync = sync;
     this.limiter = RateLimiter.defaultController(clock);
+    this.maxRetries = maxRetries;
   }
 
   /** Queues {@code key} (once, however often it is added before a worker takes it). */
@@ -80,6 +96,11 @@ public final class SyncQueue<K> {
   /** Syncs that reported an error. */
   public long failures() {
     return failures;
+  }
+
+  /** Failed keys dropped after {@code maxRetries} retries. */
+  public long dropped() {
+    return dropped;
   }
 
   /** Whether nothing is queued or being synced. */
@@ -117,7 +138,12 @@ public final class SyncQueue<K> {
     processing.remove(key);
     if (error != null) {
       failures++;
-      addAfter(key, limiter.when(key));
+      if (limiter.numRequeues(key) < maxRetries) {
+        addAfter(key, limiter.when(key));
+      } else {
+        dropped++;
+        limiter.forget(key);
+      }
     } else {
       limiter.forget(key);
     }

@@ -117,4 +117,27 @@ class RuntimeTest {
     assertThat(starts).containsExactly(0L, 5_000_000L, 15_000_000L);
     assertThat(queue.failures()).isEqualTo(2);
   }
+
+  @Test
+  void syncQueue_dropsAKeyOnTheFailureAfterItsLastRetry_untilItIsAddedAgain() {
+    VirtualScheduler clock = new VirtualScheduler();
+    List<Long> starts = new ArrayList<>();
+    SyncQueue<String> queue = new SyncQueue<>(clock, 1, (key, done) -> {
+      starts.add(clock.nanoTime());
+      done.done(new IllegalStateException("fail"));
+    }, 3);
+    queue.add("k");
+    clock.runUntilIdle();
+    // The first sync and three retries (5, 10, 20 ms apart): the fourth failure drops the key.
+    assertThat(starts).containsExactly(0L, 5_000_000L, 15_000_000L, 35_000_000L);
+    assertThat(queue.failures()).isEqualTo(4);
+    assertThat(queue.dropped()).isEqualTo(1);
+    assertThat(queue.isIdle()).isTrue();
+
+    // Added again (an event for it), it starts over from the first delay: it was forgotten.
+    queue.add("k");
+    clock.runUntilIdle();
+    assertThat(starts.subList(4, 8)).containsExactly(35_000_000L, 40_000_000L, 50_000_000L, 70_000_000L);
+    assertThat(queue.dropped()).isEqualTo(2);
+  }
 }

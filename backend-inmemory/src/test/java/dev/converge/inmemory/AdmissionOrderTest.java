@@ -83,7 +83,8 @@ class AdmissionOrderTest {
     assertThat(seen.has("generation")).isFalse();
     JsonNode validated = validatingSaw.get(0).metadata();
     assertThat(validated.path("uid").asText()).isEqualTo(created.uid());
-    assertThat(validated.path("creationTimestamp").asText()).isEqualTo(created.metadata().path("creationTimestamp").asText());
+    assertThat(validated.path("creationTimestamp").asText())
+        .isEqualTo(created.metadata().path("creationTimestamp").asText());
     assertThat(validated.path("generation").asLong()).isEqualTo(1);
     // A stored object's metadata keeps its order: system fields, then managed fields, then the version.
     List<String> names = new ArrayList<>();
@@ -130,9 +131,9 @@ class AdmissionOrderTest {
 
     assertThat(created.metadata().path("managedFields")).hasSize(1);
     assertThat(fieldsOf(created, "writer").path("f:data").has("f:key")).isTrue();
-    assertThat(warnings).containsExactly(".metadata.managedFields was in an invalid state after admission; this could be"
-        + " caused by an outdated mutating admission controller; please fix your requests: operation must be `Apply`"
-        + " or `Update`");
+    assertThat(warnings).containsExactly(".metadata.managedFields was in an invalid state after admission; this"
+        + " could be caused by an outdated mutating admission controller; please fix your requests: operation must"
+        + " be `Apply` or `Update`");
   }
 
   @Test

@@ -263,14 +263,7 @@ final class Writes {
    */
   ObjectNode mainUpdate(ResourceType type, Resource in, Resource old) {
     ObjectNode root = Trees.shallowCopy(in.json());
-    if (type.statusSubresource()) {
-      JsonNode status = old.json().get("status");
-      if (status == null) {
-        root.remove("status");
-      } else {
-        root.set("status", status);
-      }
-    }
+    keepStoredStatus(type, root, old);
     ObjectNode metadata = updatedMetadata(root.get("metadata"), old.metadata());
     root.set("metadata", metadata);
     if (type.groupKind().equals(NAMESPACE)) {
@@ -300,18 +293,24 @@ final class Writes {
    * when the spec changed, by the writer or by a plugin.
    */
   private static void beforeUpdate(ResourceType type, ObjectNode root, Resource old) {
-    if (type.statusSubresource()) {
-      JsonNode status = old.json().get("status");
-      if (status == null) {
-        root.remove("status");
-      } else if (root.get("status") != status) {
-        root.set("status", status);
-      }
-    }
+    keepStoredStatus(type, root, old);
     if (Generations.tracked(type)) {
       long generation = old.generation();
       Trees.object(root, "metadata").put("generation",
           Generations.specChanged(type, old.json(), root) ? generation + 1 : generation);
+    }
+  }
+
+  /** For a kind with a status subresource, the stored status in {@code root} ({@code PrepareForUpdate}). */
+  private static void keepStoredStatus(ResourceType type, ObjectNode root, Resource old) {
+    if (!type.statusSubresource()) {
+      return;
+    }
+    JsonNode status = old.json().get("status");
+    if (status == null) {
+      root.remove("status");
+    } else if (root.get("status") != status) {
+      root.set("status", status);
     }
   }
 

@@ -11,7 +11,8 @@ import dev.converge.inmemory.sim.runtime.ClientThrottle;
  * of each runs as a scheduler event, and the requests a step made are charged to a client-side throttle of
  * kube-controller-manager's, which delays the next step accordingly ("pay after": a step's requests are only
  * known once it ran). The three share that one throttle, where each has its own client in
- * kube-controller-manager: their steps are charged together. Their requests keep the identities the controllers use with
+ * kube-controller-manager: their steps are charged together. Their requests keep the identities the controllers
+ * use with
  * {@code --use-service-account-credentials} ({@code generic-garbage-collector}, {@code namespace-controller}).
  */
 public final class ClockedBuiltins {

@@ -35,7 +35,7 @@ import org.jspecify.annotations.Nullable;
 public final class DeploymentController {
   /** {@code --concurrent-deployment-syncs} default. */
   public static final int WORKERS = 5;
-  /** {@code maxRetries} in {@code deployment_controller.go}: a Deployment whose sync failed 15 times in a row is dropped. */
+  /** {@code maxRetries} in {@code deployment_controller.go}: a Deployment failing 15 retries in a row is dropped. */
   static final int MAX_RETRIES = 15;
   static final GroupKind DEPLOYMENT = GroupKind.of("apps", "Deployment");
 

@@ -74,7 +74,7 @@ public final class EndpointsController {
   static final String HEADLESS = "service.kubernetes.io/headless";
   /** {@code --concurrent-endpoint-syncs}'s default. */
   static final int WORKERS = 5;
-  /** {@code maxRetries} in {@code endpoints_controller.go}: a Service whose sync failed 15 times in a row is dropped. */
+  /** {@code maxRetries} in {@code endpoints_controller.go}: a Service failing 15 retries in a row is dropped. */
   static final int MAX_RETRIES = 15;
 
   private final SimClient client;

@@ -3,7 +3,8 @@ package dev.converge.inmemory.sim.runtime;
 /**
  * A client-side rate limit: how long a request must wait before it may be sent, as client-go's
  * {@code flowcontrol.RateLimiter.Wait} (a token bucket in {@code rest.Config}). One throttle is shared by every
- * request of one client — each of kube-controller-manager's controllers has its own, as each kubelet has. The load model may plug its own implementation in through the simulation's builder.
+ * request of one client — each of kube-controller-manager's controllers has its own, as each kubelet has. The
+ * load model may plug its own implementation in through the simulation's builder.
  *
  * <p>Asked once per attempt (client-go throttles each retry too), on the simulation's thread.
  */

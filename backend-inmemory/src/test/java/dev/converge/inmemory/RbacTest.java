@@ -178,4 +178,26 @@ class RbacTest {
     assertThat(server.get(alice, cm.key()).name()).isEqualTo("c");
     assertThat(server.rbac().authorize(aliceAgain, "get", "", "configmaps", "", "default", "c")).isTrue();
   }
+
+  @Test
+  void identitiesBoundToTheSameRoles_followAChangeOfThoseRoles_andKeepTheirOwnBindings() {
+    Identity bob = Identity.user("bob", "devs");
+    role("default", "reader", "[{\"apiGroups\":[\"\"],\"resources\":[\"configmaps\"],\"verbs\":[\"get\"]}]");
+    role("default", "lister", "[{\"apiGroups\":[\"\"],\"resources\":[\"configmaps\"],\"verbs\":[\"list\"]}]");
+    bind("default", "devs", "Role", "reader", "[{\"kind\":\"Group\",\"name\":\"devs\"}]");
+    bind("default", "bob", "Role", "lister", "[{\"kind\":\"User\",\"name\":\"bob\"}]");
+    var rbac = server.rbac();
+    assertThat(rbac.authorize(alice, "get", "", "configmaps", "", "default", "c")).isTrue();
+    assertThat(rbac.authorize(bob, "get", "", "configmaps", "", "default", "c")).isTrue();
+    assertThat(rbac.authorize(alice, "list", "", "configmaps", "", "default", "")).isFalse();
+    assertThat(rbac.authorize(bob, "list", "", "configmaps", "", "default", "")).isTrue();
+
+    Resource reader = server.get(ADMIN, ResourceKey.namespaced("rbac.authorization.k8s.io", "Role", "default", "reader"));
+    server.update(ADMIN, reader.edit(t -> ((com.fasterxml.jackson.databind.node.ObjectNode) t.withArray("rules").get(0)).withArray("verbs").add("watch")));
+    assertThat(rbac.authorize(alice, "watch", "", "configmaps", "", "default", "")).isTrue();
+    assertThat(rbac.authorize(bob, "watch", "", "configmaps", "", "default", "")).isTrue();
+    // Both hold the bootstrap roles of system:authenticated and the devs' reader; bob has his lister too.
+    var alices = rbac.rulesFor(alice, "default");
+    assertThat(rbac.rulesFor(bob, "default")).containsAll(alices).hasSize(alices.size() + 1);
+  }
 }

@@ -95,6 +95,12 @@ final class FieldManagers {
       this.applied = applied;
     }
 
+    /** Writes this entry's set as {@code fieldsV1}, a frozen encoding of exactly that set. */
+    void encodedAs(JsonNode fieldsV1) {
+      this.encoded = fieldsV1;
+      this.storedEntry = null;
+    }
+
     /** Writes this entry's set as {@code other} had it stored, when the two sets are the same. */
     void reuseEncodingOf(Entry other) {
       this.encoded = other.encoded;

@@ -1,9 +1,11 @@
 package dev.converge.inmemory.patch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.collect.MapMaker;
 import dev.converge.api.Json;
 import dev.converge.inmemory.patch.SchemaWalk.Scope;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.jspecify.annotations.Nullable;
 
@@ -22,6 +24,11 @@ import org.jspecify.annotations.Nullable;
  * applied configuration (with and without the server-managed fields) and the FieldsV1 encoding of the
  * latter, keyed weakly by the configuration's frozen tree. They are pure functions of that tree and the
  * schema they were computed with (no server state), so they are shared by every server of the process.
+ *
+ * <p>The last memo is per server: what a create records for an object of a given {@link CreatedShape} (its
+ * field set and that set's FieldsV1), so that the Events a simulated cluster creates by the hundred thousand,
+ * in a few shapes, share one FieldsV1 tree instead of each comparing and encoding its own. It holds at most
+ * {@link #MAX_CREATED_SHAPES} shapes and starts over when full.
  */
 public final class FieldSetMemo {
   /** Remembers nothing: for callers that keep no state between writes. */
@@ -29,6 +36,10 @@ public final class FieldSetMemo {
 
   private final @Nullable ConcurrentMap<JsonNode, FieldSet> sets;
   private final @Nullable ConcurrentMap<JsonNode, Applied> applied;
+  private final @Nullable ConcurrentMap<CreatedShape, Created> created;
+
+  /** Create shapes kept at most: a cluster's creates come in a few shapes per kind. */
+  static final int MAX_CREATED_SHAPES = 4096;
 
   private static final ConcurrentMap<JsonNode, Applied> APPLIED = new MapMaker().weakKeys().makeMap();
 
@@ -73,6 +84,7 @@ public final class FieldSetMemo {
   private FieldSetMemo(boolean enabled) {
     this.sets = enabled ? new MapMaker().weakKeys().makeMap() : null;
     this.applied = enabled ? APPLIED : null;
+    this.created = enabled ? new ConcurrentHashMap<>() : null;
   }
 
   /** A new, empty memo. */
@@ -107,6 +119,32 @@ public final class FieldSetMemo {
   void rememberApplied(JsonNode config, Applied fields) {
     if (applied != null && Json.isFrozen(config)) {
       applied.put(config, fields);
+    }
+  }
+
+  /**
+   * The fields a create of an object of this shape records and their FieldsV1, as one entry of its writer
+   * (a pure function of the shape, see {@link CreatedShape}).
+   */
+  record Created(FieldSet owned, JsonNode fieldsV1) {}
+
+  /** The shape of objects whose creates are remembered, or null when this memo remembers nothing. */
+  @Nullable CreatedShape createdShape(MergeSchema schema, Scope scope, ObjectNode object) {
+    return created == null ? null : CreatedShape.of(schema, scope, object);
+  }
+
+  @Nullable Created created(CreatedShape shape) {
+    return created == null ? null : created.get(shape);
+  }
+
+  /** Remembers what a create of {@code shape} records; the memo starts over past {@link #MAX_CREATED_SHAPES}. */
+  void rememberCreated(CreatedShape shape, FieldSet owned, JsonNode fieldsV1) {
+    if (created != null && Json.isFrozen(fieldsV1)) {
+      if (created.size() >= MAX_CREATED_SHAPES) {
+        created.clear();
+      }
+      created.put(shape, new Created(owned, fieldsV1));
+      remember(fieldsV1, owned);
     }
   }
 

@@ -64,6 +64,17 @@ public final class ManagedFields {
   public static @Nullable JsonNode afterUpdate(MergeSchema schema, @Nullable ObjectNode before, ObjectNode after,
       String manager, @Nullable String subresource, String apiVersion, String time, FieldSetMemo memo) {
     Scope scope = Scope.of(subresource);
+    CreatedShape shape = before == null && !suppliesManagedFields(after) ? memo.createdShape(schema, scope, after) : null;
+    if (shape != null) {
+      FieldSetMemo.Created known = memo.created(shape);
+      if (known != null) {
+        FieldManagers managers = new FieldManagers();
+        Entry entry = new Entry(known.owned(), apiVersion, time);
+        entry.encodedAs(known.fieldsV1());
+        managers.entries.put(Identity.update(manager.isEmpty() ? "unknown" : manager, apiVersion, subresource), entry);
+        return managers.encode(memo);
+      }
+    }
     FieldManagers managers = startingManagers(before, after, subresource, memo);
     Comparison comparison = Comparison.of(schema, scope, before, after);
     FieldSet changed = comparison.changed();
@@ -82,7 +93,17 @@ public final class ManagedFields {
       }
       managers.capUpdateManagers();
     }
-    return managers.encode(memo);
+    JsonNode encoded = managers.encode(memo);
+    if (shape != null && encoded != null) {
+      memo.rememberCreated(shape, mine, encoded.get(0).get("fieldsV1"));
+    }
+    return encoded;
+  }
+
+  /** Whether a write carries a {@code managedFields} list of its own (a create then starts from it). */
+  private static boolean suppliesManagedFields(ObjectNode after) {
+    JsonNode supplied = after.path("metadata").get("managedFields");
+    return supplied != null && !(supplied.isArray() && supplied.isEmpty());
   }
 
   /**

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.converge.api.GroupKind;
 import dev.converge.api.Json;
+import dev.converge.inmemory.patch.SchemaWalk.Scope;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -108,6 +110,103 @@ class FieldSetMemoTest {
     assertThat(remembered.sameAs(FieldSet.fromFieldsV1(fieldsV1))).isTrue();
     assertThat(memo.recall(fieldsV1.deepCopy())).isNull(); // mutable trees are never answered for
     assertThat(FieldManagers.of(created, memo).entries.values().iterator().next().fields()).isSameAs(remembered);
+  }
+
+  /**
+   * Creates of objects of one shape share the field set and FieldsV1 of the first: seeded objects whose values,
+   * optional members, empty objects (an implicit empty struct of the tables records nothing), nulls, empty and
+   * non-empty lists vary, created in either scope, some carrying managedFields of their own, give the same
+   * objects byte for byte with a memo as without.
+   */
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10})
+  void createsOfOneShape_equalCreatesWithout(long seed) {
+    Random random = new Random(seed);
+    FieldSetMemo memo = FieldSetMemo.create();
+    for (GroupKind kind : List.of(EVENT, DEPLOYMENT)) {
+      MergeSchema schema = MergeSchema.of(kind);
+      for (int i = 0; i < 40; i++) {
+        ObjectNode object = randomCreate(random, kind);
+        String subresource = random.nextInt(4) == 0 ? "status" : null;
+        String manager = random.nextBoolean() ? "kubelet" : "";
+        String time = TIMES.get(i % TIMES.size());
+        JsonNode plain = ManagedFields.afterUpdate(kind, null, object, manager, subresource, "v1", time);
+        JsonNode memoized = ManagedFields.afterUpdate(schema, null, Json.freezeObject(object.deepCopy()), manager, subresource,
+            "v1", time, memo);
+        assertThat(String.valueOf(memoized)).as("seed %s %s %s: %s", seed, kind, i, object).isEqualTo(String.valueOf(plain));
+      }
+    }
+  }
+
+  @Test
+  void twoEventsOfOneShape_shareOneFieldsV1Tree_andAListMakesTheShapeUnknown() {
+    FieldSetMemo memo = FieldSetMemo.create();
+    MergeSchema schema = MergeSchema.of(EVENT);
+    ObjectNode first = Json.freezeObject(event("a", "Pulled", 1));
+    ObjectNode second = Json.freezeObject(event("b", "Started", 7));
+    JsonNode one = ManagedFields.afterUpdate(schema, null, first, "kubelet", null, "v1", TIMES.get(0), memo);
+    JsonNode two = ManagedFields.afterUpdate(schema, null, second, "kubelet", null, "v1", TIMES.get(1), memo);
+    assertThat(two.get(0).get("fieldsV1")).isSameAs(one.get(0).get("fieldsV1"));
+    assertThat(two.get(0).get("time").asText()).isEqualTo(TIMES.get(1));
+    assertThat(memo.recall(two.get(0).get("fieldsV1"))).isNotNull();
+
+    ObjectNode listed = event("c", "Killing", 1);
+    listed.putArray("related").addObject().put("kind", "Pod");
+    ObjectNode withList = Json.freezeObject(listed);
+    assertThat(memo.createdShape(schema, Scope.MAIN, withList)).isNull();
+    JsonNode three = ManagedFields.afterUpdate(schema, null, withList, "kubelet", null, "v1", TIMES.get(2), memo);
+    assertThat(three.get(0).get("fieldsV1").has("f:related")).isTrue();
+  }
+
+  private static final GroupKind EVENT = GroupKind.of("", "Event");
+
+  private static ObjectNode event(String name, String reason, int count) {
+    ObjectNode event = Json.object().put("apiVersion", "v1").put("kind", "Event");
+    event.putObject("metadata").put("name", name).put("namespace", "default");
+    event.putObject("involvedObject").put("kind", "Pod").put("name", name).put("uid", "u-" + name);
+    event.put("reason", reason).put("message", reason + " " + name).put("count", count).put("type", "Normal");
+    event.putObject("source").put("component", "kubelet").put("host", "node-" + name);
+    return event;
+  }
+
+  /** An object of a few shapes and many values, with the members a create's comparison treats specially. */
+  private static ObjectNode randomCreate(Random random, GroupKind kind) {
+    ObjectNode object = event("e" + random.nextInt(1000), "R" + random.nextInt(3), random.nextInt(9));
+    object.put("kind", kind.kind());
+    ObjectNode metadata = (ObjectNode) object.get("metadata");
+    if (random.nextBoolean()) {
+      metadata.putObject("labels").put("app", "x" + random.nextInt(3));
+    } else if (random.nextBoolean()) {
+      metadata.putObject("labels");
+    }
+    if (random.nextInt(5) == 0) {
+      metadata.putArray("managedFields");
+    }
+    if (random.nextInt(7) == 0) {
+      metadata.putArray("managedFields").addObject();
+    }
+    switch (random.nextInt(5)) {
+      case 0 -> object.putObject("spec");
+      case 1 -> object.putObject("spec").putObject("template");
+      case 2 -> object.putObject("spec").putObject("template").putObject("spec").put("hostNetwork", random.nextBoolean());
+      case 3 -> object.put("spec", random.nextBoolean() ? "scalar" : null);
+      default -> { }
+    }
+    switch (random.nextInt(4)) {
+      case 0 -> object.putObject("status").put("phase", "P" + random.nextInt(2));
+      case 1 -> object.putObject("status");
+      default -> { }
+    }
+    if (random.nextInt(4) == 0) {
+      object.putArray("finalizers");
+    }
+    if (random.nextInt(6) == 0) {
+      object.putArray("items").add("i" + random.nextInt(2));
+    }
+    if (random.nextBoolean()) {
+      object.putNull("note");
+    }
+    return object;
   }
 
   /** {@code edited}'s content over {@code stored}'s own managedFields, as the server passes an update. */

@@ -327,11 +327,9 @@ final class FieldManagers {
       return null;
     }
     List<Map.Entry<Identity, Entry>> sorted = new ArrayList<>(entries.entrySet());
-    sorted.sort(Comparator.<Map.Entry<Identity, Entry>, String>comparing(e -> e.getKey().operation())
-        .thenComparingLong(e -> e.getValue().seconds())
-        .thenComparing(e -> e.getKey().manager())
-        .thenComparing(e -> e.getValue().apiVersion)
-        .thenComparing(e -> e.getKey().subresource()));
+    if (sorted.size() > 1) {
+      sorted.sort(ENCODING_ORDER);
+    }
     // Built frozen, bottom-up: the stored object holds this list as it is.
     ArrayList<JsonNode> list = new ArrayList<>(sorted.size());
     for (Map.Entry<Identity, Entry> e : sorted) {
@@ -356,6 +354,14 @@ final class FieldManagers {
     }
     return Json.frozenArray(list);
   }
+
+  /** The order of the entries Kubernetes writes: operation, time (seconds), manager, API version, subresource. */
+  private static final Comparator<Map.Entry<Identity, Entry>> ENCODING_ORDER =
+      Comparator.<Map.Entry<Identity, Entry>, String>comparing(e -> e.getKey().operation())
+          .thenComparingLong(e -> e.getValue().seconds())
+          .thenComparing(e -> e.getKey().manager())
+          .thenComparing(e -> e.getValue().apiVersion)
+          .thenComparing(e -> e.getKey().subresource());
 
   private static final TextNode FIELDS_V1 = TextNode.valueOf("FieldsV1");
   private static final TextNode UPDATE_TEXT = TextNode.valueOf(UPDATE);

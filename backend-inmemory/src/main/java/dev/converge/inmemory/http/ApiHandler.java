@@ -125,6 +125,12 @@ final class ApiHandler implements HttpHandler {
   }
 
   private static void respondFailure(HttpExchange exchange, ObjectNode status, int code) {
+    // responsewriters.ErrorNegotiated: a Status whose details carry retryAfterSeconds is sent with that Retry-After
+    // header, which is what client-go reads to retry a 429 or a 5xx (rest.checkWait); the body alone is not.
+    int retryAfter = status.path("details").path("retryAfterSeconds").asInt(0);
+    if (retryAfter > 0) {
+      exchange.getResponseHeaders().set("Retry-After", Integer.toString(retryAfter));
+    }
     try {
       Responses.json(exchange, code, status);
     } catch (IOException | RuntimeException alreadyResponding) {

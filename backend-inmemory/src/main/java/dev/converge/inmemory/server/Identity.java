@@ -42,6 +42,8 @@ public final class Identity {
   private final String name;
   private final ImmutableList<String> groups;
   private final int hash;
+  /** Whether {@link #groups} holds {@link #MASTERS}: asked on every request, so answered once. */
+  private final boolean master;
   /** Owner, value, owner, value, …; replaced (never changed in place) so that readers need no lock. */
   private volatile Object[] attachments = NONE;
 
@@ -55,6 +57,7 @@ public final class Identity {
     this.groups = java.util.Objects.requireNonNull(groups, "groups");
     // What the record's generated hashCode computed: 31 * hash(name) + hash(groups).
     this.hash = 31 * name.hashCode() + groups.hashCode();
+    this.master = groups.contains(MASTERS);
   }
 
   /** {@return the user name} */
@@ -144,7 +147,7 @@ public final class Identity {
 
   /** Whether this identity belongs to {@code system:masters} and so bypasses RBAC. */
   public boolean isMaster() {
-    return groups.contains(MASTERS);
+    return master;
   }
 
   public boolean isServiceAccount() {

@@ -78,7 +78,9 @@ class GenerateNameTest {
         // The eighth name taken: the last attempt's 409 answers, and it is still one request.
         assertThatThrownBy(() -> post(server, generated("web-")))
             .isInstanceOf(BackendException.AlreadyExists.class)
-            .hasMessage("configmaps \"" + drawn.get(7) + "\" already exists");
+            .hasMessage("configmaps \"" + drawn.get(7) + "\" already exists, the server was not able to generate a unique"
+                + " name for the object")
+            .satisfies(e -> assertThat(((BackendException.AlreadyExists) e).retryAfter()).hasSeconds(1));
         assertThat(cluster.requests().records()).singleElement()
             .satisfies(r -> assertThat(r.code()).isEqualTo(409))
             .satisfies(r -> assertThat(r.name()).isEqualTo(drawn.get(7)));

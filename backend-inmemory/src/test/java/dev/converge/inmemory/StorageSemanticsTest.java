@@ -6,8 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.converge.api.Resource;
 import dev.converge.api.backend.BackendException;
+import dev.converge.inmemory.server.DeleteParams;
+import dev.converge.inmemory.admission.AdmissionPlugin;
+import dev.converge.inmemory.admission.Verdict;
 import dev.converge.inmemory.server.ApiServer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -107,6 +112,53 @@ class StorageSemanticsTest {
     assertThatThrownBy(() -> server.create(ADMIN, Fixtures.deployment("default", "web", "nginx")))
         .isInstanceOf(BackendException.AlreadyExists.class)
         .hasMessage("deployments.apps \"web\" already exists");
+  }
+
+  @Test
+  void create_ofATakenName_isFoundTakenWhereEtcdFindsIt_afterAdmissionAndValidation() {
+    server.create(ADMIN, Fixtures.configMap("default", "settings", "1"));
+    List<String> calls = new ArrayList<>();
+    server.admission().register(AdmissionPlugin.mutating("count.example.com", request -> {
+      calls.add("mutating " + request.operation() + " " + request.name());
+      return Verdict.allow();
+    }));
+    server.admission().register(AdmissionPlugin.validating("observe.example.com", request -> {
+      calls.add("validating " + request.operation() + " " + request.name() + " uid=" + !request.object().uid().isEmpty());
+      return Verdict.allow();
+    }));
+    // registry.Store.create: BeforeCreate (uid, strategy validation) and the validating webhooks come before
+    // etcd's "key exists", so the webhooks see the create, and an invalid object is a 422 whatever its name.
+    assertThatThrownBy(() -> server.create(ADMIN, Fixtures.configMap("default", "settings", "2")))
+        .isInstanceOf(BackendException.AlreadyExists.class)
+        .hasMessage("configmaps \"settings\" already exists")
+        .satisfies(e -> assertThat(((BackendException.AlreadyExists) e).retryAfter()).isZero());
+    assertThat(calls).containsExactly("mutating CREATE settings", "validating CREATE settings uid=true");
+    Resource invalid = Fixtures.configMap("default", "settings", "3").edit(t -> t.with("data").put("bad key!", "x"));
+    assertThatThrownBy(() -> server.create(ADMIN, invalid))
+        .isInstanceOf(BackendException.Invalid.class)
+        .hasMessageStartingWith("ConfigMap \"settings\" is invalid: data: Invalid value: \"bad key!\"");
+    assertThat(server.get(ADMIN, Fixtures.cm("default", "settings")).json().at("/data/key").asText()).isEqualTo("1");
+  }
+
+  @Test
+  void create_ofANameHeldByAnObjectBeingDeleted_saysSo() {
+    server.create(ADMIN, Fixtures.configMap("default", "held", "1").edit(t -> t.with("metadata").putArray("finalizers").add("example.com/hold")));
+    server.delete(ADMIN, Fixtures.cm("default", "held"), DeleteParams.defaults());
+    assertThatThrownBy(() -> server.create(ADMIN, Fixtures.configMap("default", "held", "2")))
+        .isInstanceOf(BackendException.AlreadyExists.class)
+        .hasMessage("object is being deleted: configmaps \"held\" already exists");
+  }
+
+  @Test
+  void create_withANameAndAGenerateName_thatIsTaken_isAGenerateNameConflict() {
+    server.create(ADMIN, Fixtures.configMap("default", "web-abcde", "1"));
+    // rest.CheckGeneratedNameError looks at generateName only: the name given wins, and its conflict is reported as
+    // the server's failure to generate one (errors.NewGenerateNameConflict, retry after 1 s).
+    Resource both = Fixtures.configMap("default", "web-abcde", "2").edit(t -> t.with("metadata").put("generateName", "web-"));
+    assertThatThrownBy(() -> server.create(ADMIN, both))
+        .isInstanceOf(BackendException.AlreadyExists.class)
+        .hasMessage("configmaps \"web-abcde\" already exists, the server was not able to generate a unique name for the object")
+        .satisfies(e -> assertThat(((BackendException.AlreadyExists) e).retryAfter()).isEqualTo(Duration.ofSeconds(1)));
   }
 
   @Test

@@ -55,7 +55,8 @@ final class ApiErrors {
         return new BackendException.NotFound(message);
       case 409:
         if (verb == HttpVerb.CREATE || reason.equals("AlreadyExists")) {
-          return new BackendException.AlreadyExists(message);
+          // A name the server generated and found taken carries Retry-After 1 (errors.NewGenerateNameConflict).
+          return new BackendException.AlreadyExists(message, retryAfter(retryAfterHeader, status));
         }
         return new BackendException.Conflict(message, fieldConflicts(status));
       case 410:

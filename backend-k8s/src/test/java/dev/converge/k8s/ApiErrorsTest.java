@@ -54,6 +54,18 @@ class ApiErrorsTest {
   }
 
   @Test
+  void aGenerateNameConflict_keepsItsRetryAfter_andAPlainOneHasNone() {
+    String message = "configmaps \\\"web-abcde\\\" already exists, the server was not able to generate a unique name for the object";
+    BackendException generated = ApiErrors.fromResponse(409, "1",
+        status(409, "AlreadyExists", message, "{\"name\":\"web-abcde\",\"kind\":\"configmaps\",\"retryAfterSeconds\":1}"),
+        HttpVerb.CREATE, "ConfigMap/default/web-abcde");
+    assertThat(generated).isInstanceOf(BackendException.AlreadyExists.class);
+    assertThat(((BackendException.AlreadyExists) generated).retryAfter()).hasSeconds(1);
+    BackendException plain = ApiErrors.fromResponse(409, null, status(409, "AlreadyExists", "exists", "{}"), HttpVerb.CREATE, "x");
+    assertThat(((BackendException.AlreadyExists) plain).retryAfter()).isZero();
+  }
+
+  @Test
   void reasonAlreadyExists_isAlreadyExists_forAnyVerb() {
     assertThat(ApiErrors.fromResponse(409, null, status(409, "AlreadyExists", "exists", "{}"), HttpVerb.APPLY, "x"))
         .isInstanceOf(BackendException.AlreadyExists.class);

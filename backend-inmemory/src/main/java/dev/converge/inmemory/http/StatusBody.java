@@ -64,6 +64,9 @@ final class StatusBody {
     if (error instanceof BackendException.Unavailable unavailable && !unavailable.retryAfter().isZero()) {
       details.put("retryAfterSeconds", Math.max(1, unavailable.retryAfter().toSeconds()));
     }
+    if (error instanceof BackendException.AlreadyExists taken && !taken.retryAfter().isZero()) {
+      details.put("retryAfterSeconds", Math.max(1, taken.retryAfter().toSeconds()));
+    }
     if (!details.isEmpty()) {
       status.set("details", details);
     }

@@ -41,6 +41,24 @@ public final class Errors {
     return new BackendException.AlreadyExists(qualified(type) + " \"" + name + "\" already exists");
   }
 
+  /**
+   * A create whose name is taken, as {@code registry.Store.create} answers it: {@code errors.NewGenerateNameConflict}
+   * (the message says the server could not generate a unique name, retry after one second) when the object has a
+   * {@code generateName} ({@code rest.CheckGeneratedNameError}), and "object is being deleted: " before the message
+   * when the object holding the name has a deletion timestamp.
+   */
+  public static BackendException.AlreadyExists nameTaken(ResourceType type, String name, boolean generated,
+      boolean holderBeingDeleted) {
+    String message = qualified(type) + " \"" + name + "\" already exists";
+    if (generated) {
+      message += ", the server was not able to generate a unique name for the object";
+    }
+    if (holderBeingDeleted) {
+      message = "object is being deleted: " + message;
+    }
+    return new BackendException.AlreadyExists(message, generated ? Duration.ofSeconds(1) : Duration.ZERO);
+  }
+
   /** {@code Operation cannot be fulfilled on <resource> "<name>": <detail>}. */
   public static BackendException.Conflict conflict(ResourceType type, String name, String detail) {
     return new BackendException.Conflict("Operation cannot be fulfilled on " + qualified(type) + " \"" + name + "\": " + detail);

@@ -102,9 +102,6 @@ final class Writes {
       throw Errors.forbidden(type, name, "create not allowed while custom resource definition is terminating");
     }
     checkNamespaceOpen(type, namespace, name);
-    if (store.get(kind, namespace, name) != null) {
-      throw Errors.alreadyExists(type, name);
-    }
     metadata.remove(SERVER_METADATA);
     Defaulting.apply(kind, root);
     decoding.applyCustomDefaults(type, root);
@@ -118,6 +115,16 @@ final class Writes {
     }
     ObjectNode result = admit(ctx, Operation.CREATE, type, root, null, "", warnings, this::beforeCreate);
     checkEscalation(ctx, type, result, null);
+    // The name is found taken where etcd finds it: after mutating admission, BeforeCreate, validation and
+    // validating admission (registry.Store.create), so an invalid object is a 422 even when its name is taken,
+    // and the webhooks are called for a create that then fails.
+    JsonNode stored = result.path("metadata");
+    String storedName = stored.path("name").asText();
+    Resource holder = store.get(kind, stored.path("namespace").asText(""), storedName);
+    if (holder != null) {
+      boolean generated = !stored.path("generateName").asText("").isEmpty();
+      throw Errors.nameTaken(type, storedName, generated, holder.isBeingDeleted());
+    }
     if (kind.equals(SERVICE)) {
       String serviceKey = type.key(namespace, name).toString();
       String problem = ips.allocate(result, serviceKey);

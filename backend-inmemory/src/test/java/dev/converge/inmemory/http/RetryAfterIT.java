@@ -50,6 +50,28 @@ class RetryAfterIT {
   }
 
   @Test
+  void aGenerateNameConflict_isA409WithRetryAfterOne() throws Exception {
+    InMemoryCluster cluster = InMemoryCluster.create(Ticker.system(), 1);
+    cluster.create("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"web-abcde\",\"namespace\":\"default\"}}");
+    try (HttpFront front = HttpFront.builder(cluster.server()).plainHttp().adminToken(ADMIN).start()) {
+      String body = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"web-abcde\","
+          + "\"generateName\":\"web-\",\"namespace\":\"default\"}}";
+      HttpResponse<String> response = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create(front.url() + "/api/v1/namespaces/default/configmaps"))
+              .header("Authorization", "Bearer " + ADMIN).header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(409);
+      assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
+      var status = Json.parse(response.body());
+      assertThat(status.path("reason").asText()).isEqualTo("AlreadyExists");
+      assertThat(status.path("message").asText())
+          .isEqualTo("configmaps \"web-abcde\" already exists, the server was not able to generate a unique name for the object");
+      assertThat(status.at("/details/retryAfterSeconds").asInt()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void a404_hasNoRetryAfter() throws Exception {
     InMemoryCluster cluster = InMemoryCluster.create(Ticker.system(), 1);
     try (HttpFront front = HttpFront.builder(cluster.server()).plainHttp().adminToken(ADMIN).start()) {

@@ -66,14 +66,14 @@ class SimulateScenarioIT {
     // Each LIST walks up to 5,000 pods: 37 seats of workload-low's 245 for over 100 ms. The agents' one flow
     // keeps its queues growing (the length limit only bites while every seat is taken) until requests reach
     // the 15 s wait limit: 429, sent again a second later, and again.
-    assertThat(api.path("rejectedTotal").asLong()).isEqualTo(641_928);
+    assertThat(api.path("rejectedTotal").asLong()).isEqualTo(642_252);
     JsonNode agents = identity(report, AGENT);
-    assertThat(agents.path("requestsByVerb").path("list").asLong()).isEqualTo(674_763);
-    assertThat(agents.path("rejected").asLong()).isEqualTo(641_928);
+    assertThat(agents.path("requestsByVerb").path("list").asLong()).isEqualTo(675_087);
+    assertThat(agents.path("rejected").asLong()).isEqualTo(642_252);
     assertThat(agents.path("p99Ms").asDouble()).isEqualTo(15_111.999);
     JsonNode workloadLow = level(api, "workload-low");
     assertThat(workloadLow.path("dispatched").asLong()).isEqualTo(32_835);
-    assertThat(workloadLow.path("timedOut").asLong()).isEqualTo(636_031);
+    assertThat(workloadLow.path("timedOut").asLong()).isEqualTo(636_355);
     // Priority and fairness isolates the rest: the rollout takes as long as (a)'s, which has no agents (257.122 s).
     assertThat(report.path("rollout").get(0).path("availableAtSeconds").asDouble()).isEqualTo(257.122);
   }

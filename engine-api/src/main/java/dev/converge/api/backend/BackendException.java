@@ -80,13 +80,33 @@ public abstract sealed class BackendException extends RuntimeException
   public static final class AlreadyExists extends BackendException {
     private static final long serialVersionUID = 1L;
 
+    /** The server's {@code Retry-After}, zero when it gave none. */
+    private final Duration retryAfter;
+
     /**
      * The name is taken.
      *
      * @param message the server's message
      */
     public AlreadyExists(String message) {
+      this(message, Duration.ZERO);
+    }
+
+    /**
+     * The name is taken, and the server suggests when to try again: a name it generated was taken
+     * ({@code errors.NewGenerateNameConflict} answers with one second), so another attempt draws another.
+     *
+     * @param message the server's message
+     * @param retryAfter the server's {@code Retry-After}, or zero
+     */
+    public AlreadyExists(String message, Duration retryAfter) {
       super(message, null);
+      this.retryAfter = retryAfter;
+    }
+
+    /** {@return the server's {@code Retry-After}: zero unless the name taken was one the server generated} */
+    public Duration retryAfter() {
+      return retryAfter;
     }
 
     @Override

@@ -1,38 +1,27 @@
 package dev.converge.inmemory.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.converge.api.Json;
 import dev.converge.api.Ticker;
-import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.InMemoryCluster;
 import dev.converge.inmemory.faults.FaultInjector;
-import dev.converge.inmemory.server.RequestInterceptor;
-import dev.converge.inmemory.server.Verb;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A throttled request is answered with a {@code Retry-After} header as well as the Status body's {@code
  * retryAfterSeconds}, as kube-apiserver's {@code responsewriters.ErrorNegotiated} writes it: client-go retries a
- * 429 or a 5xx only when the header is there ({@code rest.checkWait}), so the machine's {@code kubectl} gets its
- * list after one throttled attempt instead of failing with {@code TooManyRequests}.
+ * 429 or a 5xx only when the header is there ({@code rest.checkWait}); testkit's {@code KubectlIT} shows the
+ * machine's {@code kubectl} retrying. A create whose generated name is taken is a 409 with {@code Retry-After: 1}
+ * ({@code errors.NewGenerateNameConflict}).
  */
 class RetryAfterIT {
   private static final String ADMIN = "admin-token";
-  @TempDir Path dir;
 
   @Test
   void a429_carriesItsRetryAfter_inTheHeaderAndTheStatus() throws Exception {
@@ -81,46 +70,6 @@ class RetryAfterIT {
           HttpResponse.BodyHandlers.ofString());
       assertThat(response.statusCode()).isEqualTo(404);
       assertThat(response.headers().firstValue("Retry-After")).isEmpty();
-    }
-  }
-
-  @Test
-  void kubectl_retriesAThrottledList_afterItsRetryAfter() throws Exception {
-    assumeTrue(kubectlAvailable(), "kubectl is not on the PATH: skipping");
-    AtomicInteger lists = new AtomicInteger();
-    RequestInterceptor throttleTheFirstList = new RequestInterceptor() {
-      @Override
-      public <T> T intercept(dev.converge.inmemory.server.RequestContext request, Chain<T> next) {
-        if (request.info().verb() == Verb.LIST && request.info().resource().equals("configmaps")
-            && lists.incrementAndGet() == 1) {
-          throw new BackendException.Unavailable(429, "Too many requests, please try again later.", Duration.ofSeconds(1));
-        }
-        return next.proceed();
-      }
-    };
-    InMemoryCluster cluster = InMemoryCluster.create(Ticker.system(), 1, b -> b.interceptor(throttleTheFirstList));
-    cluster.create("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"settings\",\"namespace\":\"default\"}}");
-    try (HttpFront front = HttpFront.builder(cluster.server()).adminToken(ADMIN).start()) {
-      Path kubeconfig = dir.resolve("kubeconfig");
-      Files.writeString(kubeconfig, front.kubeconfig(ADMIN), StandardCharsets.UTF_8);
-      Process kubectl = new ProcessBuilder("kubectl", "--kubeconfig", kubeconfig.toString(), "--cache-dir",
-          dir.resolve("cache").toString(), "get", "configmaps", "-n", "default", "-o", "name")
-          .redirectErrorStream(true).start();
-      String out = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(kubectl.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      assertThat(kubectl.exitValue()).as(out).isZero();
-      assertThat(out).contains("configmap/settings").doesNotContain("TooManyRequests");
-      assertThat(lists.get()).as("lists: the throttled one and its retry").isEqualTo(2);
-    }
-  }
-
-  private static boolean kubectlAvailable() {
-    try {
-      Process process = new ProcessBuilder("kubectl", "version", "--client").redirectErrorStream(true).start();
-      process.getInputStream().readAllBytes();
-      return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
-    } catch (IOException | InterruptedException e) {
-      return false;
     }
   }
 }

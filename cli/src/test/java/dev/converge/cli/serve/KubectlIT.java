@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.converge.api.Json;
 import dev.converge.examples.datadog.install.OperatorInstall;
 import dev.converge.inmemory.admission.AdmissionReviews;
+import dev.converge.testkit.Kubectl;
+import dev.converge.testkit.Kubectl.Result;
 import dev.converge.testkit.LoopbackWebhookServer;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -15,7 +17,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -46,7 +47,7 @@ class KubectlIT {
 
   @BeforeAll
   static void serve() {
-    assumeTrue(kubectlAvailable(), "kubectl is not on the PATH: skipping the kubectl integration tests");
+    assumeTrue(Kubectl.available(), "kubectl is not on the PATH: skipping the kubectl integration tests");
     operatorWebhooks = LoopbackWebhookServer.start(KubectlIT::injected, List.of("webhook-service.webhook-system.svc"));
     server = ConvergeServer.start(NODES, List.of(), 0, dir.resolve("converge.kubeconfig"), 7, List.of(),
         List.of(WebhookService.parse("webhook-system/webhook-service=" + operatorWebhooks.address())));
@@ -674,40 +675,21 @@ class KubectlIT {
     }
   }
 
-  private record Result(int exitCode, String out, String err) {}
-
-  private static Result kubectl(String... args) throws Exception {
+  private static Result kubectl(String... args) {
     Result result = kubectlAllowingFailure(args);
     assertThat(result.exitCode()).as("kubectl " + String.join(" ", args) + "\n" + result.err()).isZero();
     return result;
   }
 
-  private static Result kubectlAllowingFailure(String... args) throws Exception {
-    Path out = Files.createTempFile(dir, "out", ".txt");
-    Path err = Files.createTempFile(dir, "err", ".txt");
-    Process process = new ProcessBuilder(command(args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("kubectl finished").isTrue();
-    return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+  private static Result kubectlAllowingFailure(String... args) {
+    return Kubectl.of(server.kubeconfig(), dir).run(args);
   }
 
   private static List<String> command(String... args) {
-    List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", server.kubeconfig().toString(),
-        "--cache-dir", dir.resolve("cache").toString(), "--request-timeout", "30s"));
-    command.addAll(List.of(args));
-    return command;
+    return Kubectl.of(server.kubeconfig(), dir).command(args);
   }
 
   private static Path resource(String name) throws Exception {
     return Path.of(KubectlIT.class.getResource("/examples/" + name).toURI());
-  }
-
-  private static boolean kubectlAvailable() {
-    try {
-      Process process = new ProcessBuilder("kubectl", "version", "--client").redirectErrorStream(true).start();
-      process.getInputStream().readAllBytes();
-      return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
-    } catch (IOException | InterruptedException e) {
-      return false;
-    }
   }
 }

@@ -10,8 +10,12 @@ import dev.converge.api.ResourceKey;
 import dev.converge.api.backend.BackendException;
 import dev.converge.api.backend.ListRequest;
 import dev.converge.api.backend.WatchRequest;
+import dev.converge.inmemory.admission.AdmissionPlugin;
+import dev.converge.inmemory.admission.Verdict;
 import dev.converge.inmemory.server.ApiServer;
 import dev.converge.inmemory.server.Identity;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -129,6 +133,28 @@ class RbacTest {
             + "\"system:authenticated\"]) is attempting to grant RBAC permissions not currently held:\n"
             + "{APIGroups:[\"\"], Resources:[\"configmaps\"], Verbs:[\"list\"]}\n"
             + "{APIGroups:[\"\"], Resources:[\"secrets\"], Verbs:[\"get\" \"list\"]}");
+  }
+
+  @Test
+  void theEscalationCheck_comesBeforeValidationAndValidatingAdmission() {
+    role("default", "role-writer", "[{\"apiGroups\":[\"rbac.authorization.k8s.io\"],\"resources\":[\"roles\"],\"verbs\":[\"create\"]}]");
+    bind("default", "role-writer", "Role", "role-writer", "[{\"kind\":\"User\",\"name\":\"alice\"}]");
+    List<String> validated = new ArrayList<>();
+    server.admission().register(AdmissionPlugin.validating("observe.example.com", request -> {
+      validated.add(request.name());
+      return Verdict.allow();
+    }));
+    // policybased.Storage.Create checks escalation before the standard store's BeforeCreate, validation and
+    // validating admission: a Role that both escalates and is invalid (a rule without verbs) is a 403.
+    Resource escalatingAndInvalid = Fixtures.parse("{\"apiVersion\":\"rbac.authorization.k8s.io/v1\",\"kind\":\"Role\","
+        + "\"metadata\":{\"name\":\"more\",\"namespace\":\"default\"},\"rules\":[{\"apiGroups\":[\"\"],"
+        + "\"resources\":[\"secrets\"],\"verbs\":[\"get\"]},{\"apiGroups\":[\"\"],\"resources\":[\"pods\"]}]}");
+    assertThatThrownBy(() -> server.create(alice, escalatingAndInvalid))
+        .isInstanceOf(BackendException.Forbidden.class)
+        .hasMessageStartingWith("roles.rbac.authorization.k8s.io \"more\" is forbidden: user \"alice\"");
+    assertThat(validated).isEmpty();
+    // The same invalid Role from an administrator, who holds every permission, is a 422.
+    assertThatThrownBy(() -> server.create(ADMIN, escalatingAndInvalid)).isInstanceOf(BackendException.Invalid.class);
   }
 
   @Test

@@ -113,8 +113,12 @@ final class Writes {
     } else {
       root = recordUpdate(type, null, root, manager, null);
     }
-    ObjectNode result = admit(ctx, Operation.CREATE, type, root, null, "", warnings, this::beforeCreate);
-    checkEscalation(ctx, type, result, null);
+    // The RBAC storage's escalation check runs after mutating admission and before BeforeCreate and validation
+    // (policybased.Storage.Create wraps the standard store), so an escalating Role is a 403 even when invalid.
+    ObjectNode result = admit(ctx, Operation.CREATE, type, root, null, "", warnings, (t, prepared) -> {
+      checkEscalation(ctx, t, prepared, null);
+      beforeCreate(t, prepared);
+    });
     // The name is found taken where etcd finds it: after mutating admission, BeforeCreate, validation and
     // validating admission (registry.Store.create), so an invalid object is a 422 even when its name is taken,
     // and the webhooks are called for a create that then fails.
@@ -243,11 +247,13 @@ final class Writes {
     } else if (recorded) {
       root = recordUpdate(type, old, root, manager, scope);
     }
-    Preparation prepare = subresource.isEmpty() ? (t, prepared) -> beforeUpdate(t, prepared, old) : Preparation.NONE;
+    // As for a create, the escalation check wraps the update's object info: after mutating admission, before
+    // PrepareForUpdate and validation.
+    Preparation prepare = subresource.isEmpty() ? (t, prepared) -> {
+      checkEscalation(ctx, t, prepared, old);
+      beforeUpdate(t, prepared, old);
+    } : Preparation.NONE;
     ObjectNode result = admit(ctx, Operation.UPDATE, type, root, old, subresource, warnings, prepare);
-    if (subresource.isEmpty()) {
-      checkEscalation(ctx, type, result, old);
-    }
     if (Generations.sameIgnoringServerFields(result, old)) {
       // An update that changes nothing is not written: no new resourceVersion, no watch event
       // (GuaranteedUpdate skips the write when the new bytes equal the old).

@@ -9,6 +9,8 @@ import dev.converge.api.Json;
 import dev.converge.api.Resource;
 import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.accounting.RequestRecord;
+import dev.converge.inmemory.admission.AdmissionPlugin;
+import dev.converge.inmemory.admission.Verdict;
 import dev.converge.inmemory.server.ApiServer;
 import dev.converge.inmemory.server.WriteOptions;
 import java.util.ArrayList;
@@ -87,6 +89,36 @@ class GenerateNameTest {
       }
     }
     assertThat(drawn).hasSize(8).doesNotHaveDuplicates().allMatch(name -> name.startsWith("web-"));
+  }
+
+  @Test
+  void aTakenName_isDrawnAgain_afterOneMutatingAdmission_andValidatingAdmissionPerAttempt() {
+    // The first name this seed draws after one named create, found with a placeholder in that create's place.
+    InMemoryCluster probe = InMemoryCluster.create(new TestTicker(), SEED);
+    probe.server().create(ADMIN, Fixtures.configMap("default", "placeholder", "x"));
+    String first = post(probe.server(), generated("web-")).name();
+
+    InMemoryCluster cluster = InMemoryCluster.create(new TestTicker(), SEED);
+    ApiServer server = cluster.server();
+    server.create(ADMIN, Fixtures.configMap("default", first, "x"));
+    List<String> calls = new ArrayList<>();
+    server.admission().register(AdmissionPlugin.mutating("count.example.com", request -> {
+      calls.add("mutating " + request.object().name());
+      return Verdict.allow();
+    }));
+    server.admission().register(AdmissionPlugin.validating("observe.example.com", request -> {
+      calls.add("validating " + request.object().name());
+      return Verdict.allow();
+    }));
+    cluster.requests().clear();
+    Resource created = post(server, generated("web-"));
+    // Store.createWithGenerateNameRetry calls Store.create again after the handler's one mutating admission:
+    // BeforeCreate draws the uid, validation and validating admission run for each name drawn.
+    assertThat(created.name()).isNotEqualTo(first).startsWith("web-");
+    assertThat(calls).containsExactly("mutating " + first, "validating " + first, "validating " + created.name());
+    assertThat(cluster.requests().records()).singleElement()
+        .satisfies(r -> assertThat(r.code()).isEqualTo(201))
+        .satisfies(r -> assertThat(r.name()).isEqualTo(created.name()));
   }
 
   @Test

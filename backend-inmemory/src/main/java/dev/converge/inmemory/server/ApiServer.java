@@ -142,7 +142,9 @@ public final class ApiServer {
    * authorized without a name and recorded under the name drawn last. An object with a name is created under it,
    * as {@link #create(Identity, Resource, WriteOptions)} does.
    *
-   * <p>Mutating admission sees the drawn name here, where kube-apiserver calls it before the name is drawn.
+   * <p>Mutating admission runs once and each attempt runs {@code BeforeCreate}, validation and validating admission
+   * again, as in kube-apiserver; but mutating admission sees the first name drawn here, where kube-apiserver calls
+   * it before any name is drawn (an admission request's object always has a name).
    *
    * @throws BackendException.Invalid if the object has neither a name nor a {@code generateName}
    */
@@ -170,18 +172,19 @@ public final class ApiServer {
           namedMetadata.put("name", "");
           namedMetadata.setAll((ObjectNode) metadata);
           named.set("metadata", namedMetadata);
-          for (int attempt = 1; ; attempt++) {
-            String name = generatedName(prefix);
-            namedMetadata.put("name", name);
-            ctx.generatedName(name);
-            try {
-              return writes.create(ctx, type, Resource.of(named), options);
-            } catch (BackendException.AlreadyExists taken) {
-              if (attempt == NAME_ATTEMPTS) {
-                throw taken;
-              }
+          String first = generatedName(prefix);
+          namedMetadata.put("name", first);
+          ctx.generatedName(first);
+          int[] attempts = {1};
+          return writes.create(ctx, type, Resource.of(named), options, () -> {
+            if (attempts[0] == NAME_ATTEMPTS) {
+              return null;
             }
-          }
+            attempts[0]++;
+            String next = generatedName(prefix);
+            ctx.generatedName(next);
+            return next;
+          });
         }), type.apiVersion());
   }
 

@@ -78,6 +78,15 @@ final class Writes {
   // ---------------------------------------------------------------- create
 
   Resource create(RequestContext ctx, ResourceType type, Resource in, WriteOptions options) {
+    return create(ctx, type, in, options, null);
+  }
+
+  /**
+   * {@link #create(RequestContext, ResourceType, Resource, WriteOptions)} of an object whose name the server drew
+   * from its {@code generateName}: {@code redraw} draws another when it is found taken.
+   */
+  Resource create(RequestContext ctx, ResourceType type, Resource in, WriteOptions options,
+      @Nullable NameDraw redraw) {
     String resourceVersion = in.resourceVersion();
     if (resourceVersion != null && !resourceVersion.isEmpty()) {
       // etcd3 store.Create refuses objects that carry a version.
@@ -85,7 +94,13 @@ final class Writes {
     }
     ObjectNode root = decoding.decode(ctx, type, Trees.shallowCopy(in.json()), null, options.fieldValidation(),
         options.warnings());
-    return createPrepared(ctx, type, root, options.managerFor(ctx.info().identity()), options.warnings(), null);
+    return createPrepared(ctx, type, root, options.managerFor(ctx.info().identity()), options.warnings(), null, redraw);
+  }
+
+  /** Draws the next name for an object whose {@code generateName}d name was taken; null after the last attempt. */
+  @FunctionalInterface
+  interface NameDraw {
+    @Nullable String next();
   }
 
   /**
@@ -94,6 +109,17 @@ final class Writes {
    */
   Resource createPrepared(RequestContext ctx, ResourceType type, ObjectNode root, String manager,
       Consumer<String> warnings, @Nullable JsonNode appliedManagedFields) {
+    return createPrepared(ctx, type, root, manager, warnings, appliedManagedFields, null);
+  }
+
+  /**
+   * {@link #createPrepared(RequestContext, ResourceType, ObjectNode, String, Consumer, JsonNode)}, drawing another
+   * name with {@code redraw} while the one drawn is taken. Mutating admission runs once; each attempt runs
+   * BeforeCreate, validation and validating admission again, as {@code Store.createWithGenerateNameRetry} calls
+   * {@code Store.create} after the handler's mutating admission.
+   */
+  private Resource createPrepared(RequestContext ctx, ResourceType type, ObjectNode root, String manager,
+      Consumer<String> warnings, @Nullable JsonNode appliedManagedFields, @Nullable NameDraw redraw) {
     GroupKind kind = type.groupKind();
     ObjectNode metadata = Trees.object(root, "metadata");
     String name = metadata.path("name").asText();
@@ -113,24 +139,40 @@ final class Writes {
     } else {
       root = recordUpdate(type, null, root, manager, null);
     }
-    // The RBAC storage's escalation check runs after mutating admission and before BeforeCreate and validation
-    // (policybased.Storage.Create wraps the standard store), so an escalating Role is a 403 even when invalid.
-    ObjectNode result = admit(ctx, Operation.CREATE, type, root, null, "", warnings, (t, prepared) -> {
-      checkEscalation(ctx, t, prepared, null);
-      beforeCreate(t, prepared);
-    });
-    // The name is found taken where etcd finds it: after mutating admission, BeforeCreate, validation and
-    // validating admission (registry.Store.create), so an invalid object is a 422 even when its name is taken,
-    // and the webhooks are called for a create that then fails.
-    JsonNode stored = result.path("metadata");
-    String storedName = stored.path("name").asText();
-    Resource holder = store.get(kind, stored.path("namespace").asText(""), storedName);
-    if (holder != null) {
-      boolean generated = !stored.path("generateName").asText("").isEmpty();
-      throw Errors.nameTaken(type, storedName, generated, holder.isBeingDeleted());
+    Consumer<String> sink = sink(ctx, warnings);
+    Mutated mutated = mutate(ctx, Operation.CREATE, type, root, null, "", sink);
+    // Each attempt prepares a copy of what mutating admission produced (frozen once, only when a name may be drawn
+    // again).
+    ObjectNode pristine = redraw == null ? null : Json.freezeObject(mutated.tree());
+    ObjectNode result;
+    String storedName;
+    while (true) {
+      // The RBAC storage's escalation check runs after mutating admission and before BeforeCreate and validation
+      // (policybased.Storage.Create wraps the standard store), so an escalating Role is a 403 even when invalid.
+      result = validateMutated(ctx, Operation.CREATE, type, mutated, null, "", sink, (t, prepared) -> {
+        checkEscalation(ctx, t, prepared, null);
+        beforeCreate(t, prepared);
+      });
+      // The name is found taken where etcd finds it: after mutating admission, BeforeCreate, validation and
+      // validating admission (registry.Store.create), so an invalid object is a 422 even when its name is taken,
+      // and the webhooks are called for a create that then fails.
+      JsonNode stored = result.path("metadata");
+      storedName = stored.path("name").asText();
+      Resource holder = store.get(kind, stored.path("namespace").asText(""), storedName);
+      if (holder == null) {
+        break;
+      }
+      String next = pristine == null ? null : redraw.next();
+      if (next == null) {
+        boolean generated = !stored.path("generateName").asText("").isEmpty();
+        throw Errors.nameTaken(type, storedName, generated, holder.isBeingDeleted());
+      }
+      ObjectNode again = Trees.shallowCopy(pristine);
+      Trees.object(again, "metadata").put("name", next);
+      mutated = new Mutated(again, null, mutated.plugins());
     }
     if (kind.equals(SERVICE)) {
-      String serviceKey = type.key(namespace, name).toString();
+      String serviceKey = type.key(namespace, storedName).toString();
       String problem = ips.allocate(result, serviceKey);
       if (problem != null) {
         throw Errors.invalid(type, name, ImmutableList.of("spec.clusterIPs: Invalid value: []string{\""
@@ -452,35 +494,64 @@ final class Writes {
    */
   ObjectNode admit(RequestContext ctx, Operation operation, ResourceType type, ObjectNode root, @Nullable Resource old,
       String subresource, Consumer<String> warnings, Preparation prepare) {
-    Consumer<String> sink = warning -> {
+    Consumer<String> sink = sink(ctx, warnings);
+    Mutated mutated = mutate(ctx, operation, type, root, old, subresource, sink);
+    return validateMutated(ctx, operation, type, mutated, old, subresource, sink, prepare);
+  }
+
+  private static Consumer<String> sink(RequestContext ctx, Consumer<String> warnings) {
+    return warning -> {
       ctx.warn(warning);
       warnings.accept(warning);
     };
+  }
+
+  /**
+   * What mutating admission made of a write: the mutable tree to go on with; the plugins' frozen result when it
+   * is that tree's content unchanged (no copy needed to validate it); whether any plugin is registered.
+   */
+  private record Mutated(ObjectNode tree, @Nullable Resource frozen, boolean plugins) {}
+
+  /** Mutating admission, and re-defaulting if it changed the object ({@link #admit}'s first half). */
+  private Mutated mutate(RequestContext ctx, Operation operation, ResourceType type, ObjectNode root,
+      @Nullable Resource old, String subresource, Consumer<String> sink) {
     if (server.admission().isEmpty()) {
-      prepare.prepare(type, root);
-      validate(type, root, old, subresource, sink);
-      return root;
+      return new Mutated(root, null, false);
     }
     Resource object = Resource.of(root);
     AdmissionRequest request = new AdmissionRequest(operation, type.groupKind(), type.plural(), subresource,
         object.namespace(), object.name(), ctx.info().identity(), object, old, ctx.dryRun());
     Resource mutated = server.admission().mutate(request, sink);
     ObjectNode result = Trees.shallowCopy(mutated.json());
-    boolean changed = mutated != object;
-    if (changed) {
-      Defaulting.apply(type.groupKind(), result);
-      keepValidManagedFields(result, object.metadata().get("managedFields"), sink);
+    if (mutated == object) {
+      return new Mutated(result, mutated, true);
     }
+    Defaulting.apply(type.groupKind(), result);
+    keepValidManagedFields(result, object.metadata().get("managedFields"), sink);
+    return new Mutated(result, null, true);
+  }
+
+  /** {@code prepare}, validation (422), then validating admission ({@link #admit}'s second half). */
+  private ObjectNode validateMutated(RequestContext ctx, Operation operation, ResourceType type, Mutated mutated,
+      @Nullable Resource old, String subresource, Consumer<String> sink, Preparation prepare) {
+    ObjectNode result = mutated.tree();
+    if (!mutated.plugins()) {
+      prepare.prepare(type, result);
+      validate(type, result, old, subresource, sink);
+      return result;
+    }
+    Resource frozen = mutated.frozen();
     if (prepare != Preparation.NONE) {
       prepare.prepare(type, result);
-      changed = true;
+      frozen = null;
     }
-    if (changed) {
-      mutated = Resource.of(result);
-      result = Trees.shallowCopy(mutated.json());
+    if (frozen == null) {
+      frozen = Resource.of(result);
+      result = Trees.shallowCopy(frozen.json());
     }
-    validate(type, mutated.json(), old, subresource, sink);
-    server.admission().validate(request.withObject(mutated), sink);
+    validate(type, frozen.json(), old, subresource, sink);
+    server.admission().validate(new AdmissionRequest(operation, type.groupKind(), type.plural(), subresource,
+        frozen.namespace(), frozen.name(), ctx.info().identity(), frozen, old, ctx.dryRun()), sink);
     return result;
   }
 

@@ -136,6 +136,18 @@ class NetworkWebhooksIT {
   }
 
   @Test
+  void aServerThatHangsUpWithoutAnswering_isAnEof_asGosClientSaysIt() {
+    server.admission().endpoints().callUrlsOverNetwork(true);
+    try (LoopbackWebhookServer hangUp = LoopbackWebhookServer.start(exchange -> exchange.close())) {
+      configure(hangUp.url("/mutate"), hangUp.caBundle(), "");
+      assertThatThrownBy(() -> server.create(ADMIN, configMap("hung-up")))
+          .isInstanceOfSatisfying(BackendException.Unavailable.class, e -> assertThat(e.code()).isEqualTo(500))
+          .hasMessage("Internal error occurred: failed calling webhook \"inject.example.com\": failed to call webhook: "
+              + "Post \"" + hangUp.url("/mutate") + "?timeout=10s\": EOF");
+    }
+  }
+
+  @Test
   void withoutCallsOverTheNetwork_aUrlNothingIsRegisteredFor_isRefusedWithoutAPost() {
     configure(stranger.url("/mutate"), stranger.caBundle(), "");
     String address = stranger.url("").substring("https://".length());

@@ -96,7 +96,7 @@ final class NetworkCalls {
         .build();
     HttpResponse<String> response;
     try {
-      response = client(caBundle, serverName).send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      response = send(client(caBundle, serverName), request);
     } catch (HttpTimeoutException e) {
       throw new CallFailed(post + "context deadline exceeded");
     } catch (ConnectException e) {
@@ -105,7 +105,8 @@ final class NetworkCalls {
     } catch (SSLHandshakeException e) {
       throw new CallFailed(post + "tls: failed to verify certificate: " + verificationFailure(e));
     } catch (IOException e) {
-      throw new CallFailed(post + e.getMessage());
+      // A server that closes the connection without answering is an EOF to Go's client.
+      throw new CallFailed(post + (closedBeforeAnswering(e) ? "EOF" : e.getMessage()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CallFailed(post + "context canceled");
@@ -118,6 +119,31 @@ final class NetworkCalls {
     } catch (RuntimeException e) {
       throw new CallFailed("couldn't get version/kind; json parse error: " + firstLine(e.getMessage()));
     }
+  }
+
+  /**
+   * Sends once more, on a new connection, a request whose pooled keep-alive connection the server had closed: the
+   * peer closed before answering a single byte. Go's transport watches its idle connections and drops one the
+   * server closes before reusing it, so a webhook server that went away is dialed afresh there ("connection
+   * refused"), where the JDK client may still pick the dead connection from its pool.
+   */
+  private static HttpResponse<String> send(HttpClient client, HttpRequest request)
+      throws IOException, InterruptedException {
+    try {
+      return client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      if (e instanceof HttpTimeoutException || e instanceof ConnectException || e instanceof SSLHandshakeException
+          || !closedBeforeAnswering(e)) {
+        throw e;
+      }
+      return client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** Whether the JDK client saw the connection end before any byte of the response (Go: {@code io.EOF}). */
+  private static boolean closedBeforeAnswering(IOException e) {
+    String message = String.valueOf(e.getMessage());
+    return message.contains("header parser received no bytes") || e instanceof java.io.EOFException;
   }
 
   /** Go's words for why the certificate was refused: a name it is not valid for, else an unknown authority. */

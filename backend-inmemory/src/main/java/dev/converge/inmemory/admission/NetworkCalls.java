@@ -3,6 +3,7 @@ package dev.converge.inmemory.admission;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.converge.api.Json;
 import dev.converge.inmemory.admission.WebhookClient.CallFailed;
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -132,8 +133,7 @@ final class NetworkCalls {
     try {
       return client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (IOException e) {
-      if (e instanceof HttpTimeoutException || e instanceof ConnectException || e instanceof SSLHandshakeException
-          || !closedBeforeAnswering(e)) {
+      if (!closedBeforeAnswering(e)) {
         throw e;
       }
       return client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
@@ -143,7 +143,7 @@ final class NetworkCalls {
   /** Whether the JDK client saw the connection end before any byte of the response (Go: {@code io.EOF}). */
   private static boolean closedBeforeAnswering(IOException e) {
     String message = String.valueOf(e.getMessage());
-    return message.contains("header parser received no bytes") || e instanceof java.io.EOFException;
+    return e instanceof EOFException || message.contains("header parser received no bytes");
   }
 
   /** Go's words for why the certificate was refused: a name it is not valid for, else an unknown authority. */

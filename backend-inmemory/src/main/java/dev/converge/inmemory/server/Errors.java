@@ -37,10 +37,6 @@ public final class Errors {
     return new BackendException.NotFound("the server could not find the requested resource");
   }
 
-  public static BackendException.AlreadyExists alreadyExists(ResourceType type, String name) {
-    return new BackendException.AlreadyExists(qualified(type) + " \"" + name + "\" already exists");
-  }
-
   /**
    * A create whose name is taken, as {@code registry.Store.create} answers it: {@code errors.NewGenerateNameConflict}
    * (the message says the server could not generate a unique name, retry after one second) when the object has a

@@ -141,9 +141,12 @@ final class Writes {
     }
     Consumer<String> sink = sink(ctx, warnings);
     Mutated mutated = mutate(ctx, Operation.CREATE, type, root, null, "", sink);
-    // Each attempt prepares a copy of what mutating admission produced (frozen once, only when a name may be drawn
-    // again).
+    // When a name may be drawn again, what mutating admission produced is frozen once and each attempt prepares a
+    // copy-on-write copy of it: the commit then finds those subtrees frozen already, so nothing is frozen twice.
     ObjectNode pristine = redraw == null ? null : Json.freezeObject(mutated.tree());
+    if (pristine != null) {
+      mutated = new Mutated(Trees.shallowCopy(pristine), null, mutated.plugins());
+    }
     ObjectNode result;
     String storedName;
     while (true) {

@@ -11,8 +11,9 @@ import dev.converge.inmemory.server.Identity;
  * {@code system:kube-controller-manager} bound to their users, {@code system:node} bound to the group
  * {@code system:nodes} (Kubernetes authorizes kubelets with the Node authorizer instead; the rules here are the
  * ones it would allow a kubelet), and {@code system:cloud-controller-manager}. kube-controller-manager's role
- * is the union of its controllers' roles, which comes to every resource, since the simulation runs all
- * controllers as one identity.
+ * is the union of its controllers' roles, which comes to every resource, as the simulation runs all controllers
+ * as that identity unless they use their service accounts ({@link
+ * dev.converge.inmemory.sim.controller.ControllerRoles}).
  */
 final class ComponentRoles {
   private ComponentRoles() {}

@@ -15,7 +15,9 @@ import dev.converge.inmemory.accounting.RequestRecord;
 import dev.converge.inmemory.server.ApiServer;
 import dev.converge.inmemory.server.RequestInterceptor;
 import dev.converge.inmemory.server.ServerConfig;
+import dev.converge.inmemory.sim.controller.ControllerRoles;
 import dev.converge.inmemory.sim.controller.KubeControllerManager;
+import dev.converge.inmemory.sim.controller.KubeControllerManager.Credentials;
 import dev.converge.inmemory.sim.node.KubeletConfig;
 import dev.converge.inmemory.sim.node.NodeFleet;
 import dev.converge.inmemory.sim.node.NodeLifecycleConfig;
@@ -30,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -72,13 +75,16 @@ public final class Simulation {
       builder.server.forEach(customizer -> customizer.accept(config));
     });
     ComponentRoles.install(cluster.server());
+    if (builder.controllerCredentials == Credentials.SERVICE_ACCOUNTS) {
+      ControllerRoles.install(cluster.server());
+    }
     builder.interceptors.forEach(cluster.server()::addInterceptor);
     cluster.requests().clear();
     cluster.requests().retainRecords(builder.retainRequests);
     this.trace = new Trace(clock).keep(builder.keepTrace);
     cluster.requests().subscribe(this::traceRequest);
     this.ctx = new SimContext(clock, cluster.server(), new Randoms(seed), trace, builder.throttles);
-    this.controllerManager = new KubeControllerManager(ctx, cluster, builder.nodeLifecycle);
+    this.controllerManager = new KubeControllerManager(ctx, cluster, builder.nodeLifecycle, builder.controllerCredentials);
     this.scheduler = new KubeScheduler(ctx, builder.schedulerCycle);
     this.nodes = new NodeFleet(ctx, builder.kubelet, builder.pools);
   }
@@ -210,6 +216,7 @@ public final class Simulation {
     private final List<NodePool> pools = new ArrayList<>();
     private KubeletConfig kubelet = KubeletConfig.defaults();
     private NodeLifecycleConfig nodeLifecycle = NodeLifecycleConfig.defaults();
+    private Credentials controllerCredentials = Credentials.SHARED;
     private ThrottleFactory throttles = ThrottleFactory.kubernetesDefaults();
     private Duration watchLatency = Duration.ofMillis(10);
     private Duration schedulerCycle = Duration.ofMillis(1);
@@ -255,6 +262,16 @@ public final class Simulation {
     /** Node lifecycle controller and pod GC settings. */
     public Builder nodeLifecycle(NodeLifecycleConfig value) {
       this.nodeLifecycle = value;
+      return this;
+    }
+
+    /**
+     * Whose credentials kube-controller-manager's controllers use (default {@link Credentials#SHARED}, the
+     * {@code --use-service-account-credentials} flag's default; {@link Credentials#SERVICE_ACCOUNTS} is what
+     * kubeadm and kind set: one identity per controller, each authorized by its bootstrap role).
+     */
+    public Builder controllerCredentials(Credentials value) {
+      this.controllerCredentials = Objects.requireNonNull(value, "controllerCredentials");
       return this;
     }
 

@@ -3,6 +3,7 @@ package dev.converge.cli.simulate;
 import dev.converge.api.ResourceTypes;
 import dev.converge.cli.OutputFormat;
 import dev.converge.core.manifest.ManifestException;
+import dev.converge.inmemory.sim.controller.KubeControllerManager.Credentials;
 import dev.converge.inmemory.sim.workload.SimManifests;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code converge simulate -f FILE… [--nodes N] [--duration D] [--seed S] [--set KIND/NAME:PATH=VALUE]…
- * [--compare KIND/NAME:PATH=VALUE] [--no-examples] [-o text|json] [--report FILE.html]}: applies the manifests
+ * [--compare KIND/NAME:PATH=VALUE] [--no-examples] [--use-service-account-credentials] [-o text|json]
+ * [--report FILE.html]}: applies the manifests
  * through the engine's control loop on a simulated cluster — nodes from {@code --nodes} or the input's {@code
  * NodePool}s, workloads from its
  * {@code WorkloadProfile}s — for the simulated duration, and prints the plan, the rollout timeline, the
@@ -66,6 +68,12 @@ public final class SimulateCommand implements Callable<Integer> {
       description = "Leave out the repository's example operators (the DatadogAgent operator and its kind).")
   private boolean noExamples;
 
+  @Option(names = "--use-service-account-credentials",
+      description = "Run each kube-controller-manager controller as its service account in kube-system, authorized by"
+          + " its system:controller: ClusterRole, as kubeadm and kind set it up (default: every controller acts as"
+          + " system:kube-controller-manager, the flag's default).")
+  private boolean serviceAccountCredentials;
+
   @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
       description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   private OutputFormat output = OutputFormat.text;
@@ -102,7 +110,8 @@ public final class SimulateCommand implements Callable<Integer> {
     List<SimulationExtension> active = extensions.stream().filter(e -> !(noExamples && e.example())).toList();
     UnaryOperator<ResourceTypes> types = SimulationExtension.typesOf(active);
     SimulationInput given = SimulationInput.read(files, nodes, edits, types);
-    SimulationRunner runner = new SimulationRunner(active, new ProgressBar(err, terminal));
+    SimulationRunner runner = new SimulationRunner(active, new ProgressBar(err, terminal),
+        serviceAccountCredentials ? Credentials.SERVICE_ACCOUNTS : Credentials.SHARED);
     String rendered;
     String html;
     if (compare == null) {

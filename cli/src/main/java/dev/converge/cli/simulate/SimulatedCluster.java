@@ -20,6 +20,7 @@ import dev.converge.inmemory.InMemoryBackend;
 import dev.converge.inmemory.server.ApiServer;
 import dev.converge.inmemory.server.Identity;
 import dev.converge.inmemory.sim.Simulation;
+import dev.converge.inmemory.sim.controller.KubeControllerManager.Credentials;
 import dev.converge.inmemory.sim.load.LoadModel;
 import dev.converge.inmemory.sim.workload.WorkloadDriver;
 import java.time.Instant;
@@ -64,7 +65,17 @@ public final class SimulatedCluster {
    * @throws ManifestException if the manifests' dependencies form a cycle
    */
   public static SimulatedCluster create(SimulationInput input, long seed, Instant epoch, List<SimulationExtension> extensions) {
-    Simulation sim = Simulation.builder().seed(seed).epoch(epoch).pools(input.spec().pools()).build();
+    return create(input, seed, epoch, extensions, Credentials.SHARED);
+  }
+
+  /**
+   * As {@link #create(SimulationInput, long, Instant, List)}, with kube-controller-manager's controllers acting
+   * with {@code credentials} ({@code --use-service-account-credentials}).
+   */
+  public static SimulatedCluster create(SimulationInput input, long seed, Instant epoch, List<SimulationExtension> extensions,
+      Credentials credentials) {
+    Simulation sim = Simulation.builder().seed(seed).epoch(epoch).pools(input.spec().pools())
+        .controllerCredentials(credentials).build();
     boolean manifests = !input.spec().resources().isEmpty();
     Plan plan = Plan.empty();
     if (manifests) {

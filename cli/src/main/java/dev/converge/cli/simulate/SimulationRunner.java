@@ -10,6 +10,7 @@ import dev.converge.core.plan.PlanPrinter;
 import dev.converge.core.time.VirtualScheduler;
 import dev.converge.inmemory.server.ApiServer;
 import dev.converge.inmemory.sim.Simulation;
+import dev.converge.inmemory.sim.controller.KubeControllerManager.Credentials;
 import java.time.Duration;
 import java.util.List;
 
@@ -23,15 +24,17 @@ final class SimulationRunner {
 
   private final List<SimulationExtension> extensions;
   private final ProgressBar progress;
+  private final Credentials credentials;
 
-  SimulationRunner(List<SimulationExtension> extensions, ProgressBar progress) {
+  SimulationRunner(List<SimulationExtension> extensions, ProgressBar progress, Credentials credentials) {
     this.extensions = List.copyOf(extensions);
     this.progress = progress;
+    this.credentials = credentials;
   }
 
   SimulationResult run(SimulationInput input, long seed, Duration duration, String label) {
     long wallStart = System.nanoTime();
-    SimulatedCluster cluster = SimulatedCluster.create(input, seed, VirtualScheduler.DEFAULT_EPOCH, extensions);
+    SimulatedCluster cluster = SimulatedCluster.create(input, seed, VirtualScheduler.DEFAULT_EPOCH, extensions, credentials);
     Simulation sim = cluster.simulation();
     sim.start();
     cluster.rollouts().sample();

@@ -25,12 +25,28 @@ import dev.converge.inmemory.sim.runtime.ThrottleFactory;
  * ClientBuilder.ClientOrDie(name)}, which copies the rest config and calls {@code clientset.NewForConfig}, and
  * {@code NewForConfig} makes a new token bucket for a config without a {@code RateLimiter}
  * (k8s.io/controller-manager {@code pkg/clientbuilder}, k8s.io/client-go {@code kubernetes/clientset.go}). A
- * controller's Events are written through its own client. All of them keep the one identity: the credentials
- * are the same unless {@code --use-service-account-credentials} is set, which this simulation does not model
- * for these controllers.
+ * controller's Events are written through its own client.
+ *
+ * <p>Identities, as {@code --use-service-account-credentials} sets them ({@link Credentials}): with {@link
+ * Credentials#SHARED} (the flag's default) every client acts as {@code system:kube-controller-manager}; with
+ * {@link Credentials#SERVICE_ACCOUNTS} (what kubeadm and kind set) each controller's client acts as its service
+ * account in {@code kube-system} ({@code ClientBuilder.ClientOrDie(name)} with the {@code SAControllerClientBuilder}),
+ * authorized by its {@code system:controller:<name>} ClusterRole ({@link ControllerRoles}), while the shared
+ * informers keep the manager's own credentials ({@code rootClientBuilder.ClientOrDie("shared-informers")}). The
+ * taint eviction controller uses {@code node-controller}'s account, as {@code startTaintEvictionController} does
+ * (k8s.io/kubernetes {@code cmd/kube-controller-manager/app}). The built-in garbage collector and namespace
+ * controller act as their service accounts in both modes.
  */
 public final class KubeControllerManager {
   public static final Identity IDENTITY = Identity.user("system:kube-controller-manager");
+
+  /** Whose credentials the controllers' clients carry ({@code --use-service-account-credentials}). */
+  public enum Credentials {
+    /** Every controller acts as {@code system:kube-controller-manager} (the flag unset, its default). */
+    SHARED,
+    /** Each controller acts as its service account in {@code kube-system} (the flag set, as kubeadm and kind do). */
+    SERVICE_ACCOUNTS
+  }
 
   private final SharedInformers informers;
   private final DaemonSetController daemonSets;
@@ -44,28 +60,53 @@ public final class KubeControllerManager {
   private final PodGarbageCollector podGc;
   private final ClockedBuiltins builtins;
   private final SimClient client;
+  private final Credentials credentials;
 
+  /** kube-controller-manager with the flag's default: every controller acts as {@link #IDENTITY}. */
   public KubeControllerManager(SimContext ctx, InMemoryCluster cluster, NodeLifecycleConfig nodeConfig) {
-    this.client = controllerClient(ctx);
+    this(ctx, cluster, nodeConfig, Credentials.SHARED);
+  }
+
+  public KubeControllerManager(SimContext ctx, InMemoryCluster cluster, NodeLifecycleConfig nodeConfig,
+      Credentials credentials) {
+    this.credentials = credentials;
+    this.client = ctx.client(ThrottleFactory.CONTROLLER_MANAGER, IDENTITY);
     this.informers = new SharedInformers(client);
     NodeCache nodes = new NodeCache(informers.of(GroupKind.of("", "Node")));
     OwnedPods pods = new OwnedPods(informers.of(GroupKind.of("", "Pod")));
-    this.nodeLifecycle = new NodeLifecycleController(ctx, controllerClient(ctx), informers, nodeConfig);
-    this.taintEviction = new TaintEvictionController(ctx, controllerClient(ctx), informers);
-    this.podGc = new PodGarbageCollector(ctx, controllerClient(ctx), informers, nodeConfig);
-    this.daemonSets = new DaemonSetController(ctx, controllerClient(ctx), informers, nodes, pods);
-    this.replicaSets = new ReplicaSetController(ctx, controllerClient(ctx), informers, pods);
-    this.deployments = new DeploymentController(ctx, controllerClient(ctx), informers, pods);
-    this.statefulSets = new StatefulSetController(ctx, controllerClient(ctx), informers, pods);
-    this.disruption = new DisruptionController(ctx, controllerClient(ctx), informers);
-    this.endpoints = new EndpointsController(ctx, controllerClient(ctx), informers);
+    this.nodeLifecycle = new NodeLifecycleController(ctx, controllerClient(ctx, ControllerRoles.NODE), informers,
+        nodeConfig);
+    this.taintEviction = new TaintEvictionController(ctx, controllerClient(ctx, ControllerRoles.NODE), informers);
+    this.podGc = new PodGarbageCollector(ctx, controllerClient(ctx, ControllerRoles.POD_GC), informers, nodeConfig);
+    this.daemonSets = new DaemonSetController(ctx, controllerClient(ctx, ControllerRoles.DAEMON_SET), informers,
+        nodes, pods);
+    this.replicaSets = new ReplicaSetController(ctx, controllerClient(ctx, ControllerRoles.REPLICA_SET), informers,
+        pods);
+    this.deployments = new DeploymentController(ctx, controllerClient(ctx, ControllerRoles.DEPLOYMENT), informers,
+        pods);
+    this.statefulSets = new StatefulSetController(ctx, controllerClient(ctx, ControllerRoles.STATEFUL_SET),
+        informers, pods);
+    this.disruption = new DisruptionController(ctx, controllerClient(ctx, ControllerRoles.DISRUPTION), informers);
+    this.endpoints = new EndpointsController(ctx, controllerClient(ctx, ControllerRoles.ENDPOINT), informers);
     this.builtins = new ClockedBuiltins(cluster, ctx.clock(),
         ctx.throttle(ThrottleFactory.CONTROLLER_MANAGER, IDENTITY));
   }
 
+  /**
+   * The identity of the controller whose service account is {@code account} ({@code ClientOrDie(account)}):
+   * that account with {@link Credentials#SERVICE_ACCOUNTS}, else {@link #IDENTITY}.
+   */
+  public Identity identityOf(String account) {
+    return credentials == Credentials.SERVICE_ACCOUNTS ? ControllerRoles.serviceAccount(account) : IDENTITY;
+  }
+
+  public Credentials credentials() {
+    return credentials;
+  }
+
   /** A client of kube-controller-manager's with a throttle of its own ({@code ClientBuilder.ClientOrDie}). */
-  private static SimClient controllerClient(SimContext ctx) {
-    return ctx.client(ThrottleFactory.CONTROLLER_MANAGER, IDENTITY);
+  private SimClient controllerClient(SimContext ctx, String account) {
+    return ctx.client(ThrottleFactory.CONTROLLER_MANAGER, identityOf(account));
   }
 
   /** Starts the informers and the periodic controllers, and puts the built-ins on the clock. */

@@ -10,6 +10,7 @@ import dev.converge.inmemory.InMemoryCluster;
 import dev.converge.inmemory.accounting.ApiServerMetrics;
 import dev.converge.inmemory.http.HttpFront;
 import dev.converge.inmemory.sim.Simulation;
+import dev.converge.inmemory.sim.controller.KubeControllerManager.Credentials;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -92,6 +93,15 @@ public final class ConvergeServer implements AutoCloseable {
    */
   public static ConvergeServer start(@Nullable Integer nodes, List<Path> files, int port, Path kubeconfig, long seed,
       List<SimulationExtension> extensions, List<WebhookService> webhookServices) {
+    return start(nodes, files, port, kubeconfig, seed, extensions, webhookServices, Credentials.SHARED);
+  }
+
+  /**
+   * {@link #start(Integer, List, int, Path, long, List, List)}, with kube-controller-manager's controllers acting
+   * with {@code credentials} ({@code --use-service-account-credentials}).
+   */
+  public static ConvergeServer start(@Nullable Integer nodes, List<Path> files, int port, Path kubeconfig, long seed,
+      List<SimulationExtension> extensions, List<WebhookService> webhookServices, Credentials credentials) {
     UnaryOperator<ResourceTypes> types = SimulationExtension.typesOf(extensions);
     SimulationInput input = files.isEmpty()
         ? SimulationInput.nodesOnly(nodes == null ? DEFAULT_NODES : nodes, types)
@@ -99,7 +109,7 @@ public final class ConvergeServer implements AutoCloseable {
     // The clock starts at the wall clock's now (whole milliseconds, as timestamps carry), so that the
     // creation timestamps and ages kubectl shows read true.
     Instant epoch = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    SimulatedCluster simulated = SimulatedCluster.create(input, seed, epoch, extensions);
+    SimulatedCluster simulated = SimulatedCluster.create(input, seed, epoch, extensions, credentials);
     Simulation sim = simulated.simulation();
     // One registry per server, never a global one: two servers in one JVM (tests) keep their counts apart.
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -2,6 +2,7 @@ package dev.converge.cli.serve;
 
 import dev.converge.cli.simulate.SimulationExtension;
 import dev.converge.core.manifest.ManifestException;
+import dev.converge.inmemory.sim.controller.KubeControllerManager.Credentials;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,6 +55,12 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Seed of the simulation's random draws (uids, generated names, start-up delays).")
   private long seed = 1;
 
+  @Option(names = "--use-service-account-credentials",
+      description = "Run each kube-controller-manager controller as its service account in kube-system, authorized by"
+          + " its system:controller: ClusterRole, as kubeadm and kind set it up (default: every controller acts as"
+          + " system:kube-controller-manager, the flag's default).")
+  private boolean serviceAccountCredentials;
+
   /**
    * A command that runs until {@code stop} counts down (the process's shutdown, or a test), with {@code
    * extensions} installed in the served simulation.
@@ -73,7 +80,8 @@ public final class ServeCommand implements Callable<Integer> {
       throw ManifestException.input("--port " + port + ": must be between 0 and 65535 (0 picks a free port)");
     }
     List<WebhookService> services = webhookServices.stream().map(WebhookService::parse).toList();
-    try (ConvergeServer server = ConvergeServer.start(nodes, files, port, kubeconfig, seed, extensions, services)) {
+    try (ConvergeServer server = ConvergeServer.start(nodes, files, port, kubeconfig, seed, extensions, services,
+        serviceAccountCredentials ? Credentials.SERVICE_ACCOUNTS : Credentials.SHARED)) {
       int count = server.simulation().nodes().running();
       out.println("converge: serving " + count + " simulated node" + (count == 1 ? "" : "s")
           + (files.isEmpty() ? "" : " and " + server.applied() + " resources kept applied by the control loop")

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.converge.api.Json;
+import dev.converge.inmemory.json.Rfc3339;
 import dev.converge.inmemory.json.Trees;
-import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -385,7 +385,7 @@ final class FieldManagers {
       return 0;
     }
     try {
-      return Instant.parse(time).getEpochSecond();
+      return Rfc3339.epochSeconds(time);
     } catch (DateTimeParseException e) {
       return 0;
     }

@@ -3,6 +3,7 @@ package dev.converge.inmemory.sim.controller;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.converge.api.OwnerReference;
 import dev.converge.api.Resource;
+import dev.converge.inmemory.json.Rfc3339;
 import dev.converge.inmemory.server.Pods;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
@@ -36,7 +37,7 @@ final class PodConditions {
     if (since.isEmpty()) {
       return false;
     }
-    return Instant.parse(since).plusSeconds(minReadySeconds).isBefore(now);
+    return Rfc3339.parse(since).plusSeconds(minReadySeconds).isBefore(now);
   }
 
   static String phase(Resource pod) {

@@ -2,6 +2,7 @@ package dev.converge.inmemory.sim.controller;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.converge.api.Resource;
+import dev.converge.inmemory.json.Rfc3339;
 import dev.converge.inmemory.store.ObjectName;
 import java.time.Instant;
 import java.util.Comparator;
@@ -35,7 +36,7 @@ record PodFacts(Resource pod, @Nullable String targetNode, @Nullable String hash
       if (condition.path("type").asText().equals("Ready")) {
         ready = condition.path("status").asText().equals("True");
         String text = condition.path("lastTransitionTime").asText("");
-        since = text.isEmpty() ? null : Instant.parse(text);
+        since = text.isEmpty() ? null : Rfc3339.parse(text);
         break;
       }
     }

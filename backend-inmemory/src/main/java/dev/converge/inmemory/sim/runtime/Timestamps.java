@@ -1,5 +1,6 @@
 package dev.converge.inmemory.sim.runtime;
 
+import dev.converge.inmemory.json.Rfc3339;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -33,7 +34,7 @@ public final class Timestamps {
 
   /** Parses either form back to an instant. */
   public static Instant parse(String text) {
-    return Instant.parse(text);
+    return Rfc3339.parse(text);
   }
 
   private String secondText(long second) {

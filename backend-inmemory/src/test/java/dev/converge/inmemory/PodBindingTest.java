@@ -32,6 +32,16 @@ class PodBindingTest {
   }
 
   @Test
+  void bind_leavesTheManagedFieldsAsTheyWere() {
+    Resource pod = server.create(ADMIN, Fixtures.pod("default", "p", ""));
+    Resource bound = server.bind(ADMIN, pod.key(), "node-7");
+    // BindingREST writes the pod with the storage's GuaranteedUpdate, past the field manager: no entry for the
+    // binder, and what it set (spec.nodeName, the PodScheduled condition) is owned by no one.
+    assertThat(bound.metadata().get("managedFields")).isEqualTo(pod.metadata().get("managedFields"));
+    assertThat(bound.resourceVersion()).isNotEqualTo(pod.resourceVersion());
+  }
+
+  @Test
   void podSpec_isImmutableButForImages() {
     Resource pod = server.create(ADMIN, Fixtures.pod("default", "p", ""));
     Resource newImage = server.update(ADMIN, pod.edit(t ->

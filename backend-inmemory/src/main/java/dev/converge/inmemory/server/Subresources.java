@@ -270,7 +270,9 @@ final class Subresources {
   /**
    * {@code POST pods/<name>/binding} ({@code pkg/registry/core/pod/storage.BindingREST}): sets
    * {@code spec.nodeName} of an unbound pod and its {@code PodScheduled} condition; a bound or terminating pod
-   * is a conflict.
+   * is a conflict. The pod's managed fields stay as they were: {@code setPodNodeAndMetadata} writes it with the
+   * storage's {@code GuaranteedUpdate}, past the field manager, which only sees the Binding (so what the binding
+   * sets is owned by no one). A pod stored without managed fields gets the binder's entry, as before.
    */
   Resource bind(RequestContext ctx, ResourceType type, ResourceKey key, String nodeName) {
     Resource old = writes.require(type, key);
@@ -294,6 +296,7 @@ final class Subresources {
     scheduled.put("status", "True");
     scheduled.putNull("lastProbeTime");
     scheduled.put("lastTransitionTime", writes.timestamp(writes.server.ticker().now()));
-    return writes.updatePrepared(ctx, type, old, root, ctx.info().identity().name(), w -> {}, "binding", null);
+    return writes.updatePrepared(ctx, type, old, root, ctx.info().identity().name(), w -> {}, "binding",
+        old.metadata().get("managedFields"));
   }
 }

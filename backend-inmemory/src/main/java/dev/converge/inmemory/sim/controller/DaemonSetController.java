@@ -8,7 +8,6 @@ import dev.converge.api.ResourceKey;
 import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.json.Trees;
 import dev.converge.inmemory.server.DeleteParams;
-import dev.converge.inmemory.server.WriteOptions;
 import dev.converge.inmemory.sim.runtime.EventRecorder;
 import dev.converge.inmemory.sim.runtime.Informer;
 import dev.converge.inmemory.sim.runtime.SharedInformers;
@@ -193,7 +192,7 @@ public final class DaemonSetController {
     Throwable[] firstError = new Throwable[1];
     SlowStart.run(createDiff, (index, finished) -> {
       String node = plan.nodesNeedingPods().get(index);
-      client.send((server, who) -> server.post(who, DaemonPods.pod(view, node, hash), WriteOptions.defaults()),
+      client.send((server, who) -> server.post(who, DaemonPods.pod(view, node, hash), client.writeOptions()),
           response -> {
             events.created(view.ds, response);
             if (!response.ok()) {

@@ -9,7 +9,6 @@ import dev.converge.api.Resource;
 import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.json.Trees;
 import dev.converge.inmemory.server.DeleteParams;
-import dev.converge.inmemory.server.WriteOptions;
 import dev.converge.inmemory.sim.runtime.EventRecorder;
 import dev.converge.inmemory.sim.runtime.Informer;
 import dev.converge.inmemory.sim.runtime.SharedInformers;
@@ -119,7 +118,7 @@ public final class ReplicaSetController {
       expectations.set(key, creates, 0);
       Throwable[] firstError = new Throwable[1];
       SlowStart.run(creates, (index, finished) -> client.send((server, who) -> server.post(who,
-          podFromTemplate(rs), WriteOptions.defaults()), response -> {
+          podFromTemplate(rs), client.writeOptions()), response -> {
             events.created(rs, response);
             if (!response.ok()) {
               expectations.creationObserved(key);

@@ -16,6 +16,7 @@ import dev.converge.inmemory.server.Identity;
 import dev.converge.inmemory.server.PatchOptions;
 import dev.converge.inmemory.server.PatchType;
 import dev.converge.inmemory.server.Verb;
+import dev.converge.inmemory.server.WriteOptions;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,10 +28,10 @@ import org.jspecify.annotations.Nullable;
  * @param <T> what the server answers
  */
 public final class ApiCall<T> implements SimClient.Call<T> {
-  /** How the call runs on the server, as one identity. */
+  /** How the call runs on the server, as one identity, its writes recorded under {@code manager} (or the default). */
   @FunctionalInterface
   private interface Invocation<T> {
-    T invoke(ApiServer server, Identity identity);
+    T invoke(ApiServer server, Identity identity, @Nullable String manager);
   }
 
   private final Verb verb;
@@ -55,44 +56,46 @@ public final class ApiCall<T> implements SimClient.Call<T> {
   /** {@code GET} one object. */
   public static ApiCall<Resource> get(ResourceKey key) {
     return new ApiCall<>(Verb.GET, key.groupKind(), key.namespace(), key.name(), "", null,
-        (server, who) -> server.get(who, key));
+        (server, who, manager) -> server.get(who, key));
   }
 
   /** {@code LIST} objects of a kind (namespace, selectors and paging from the request). */
   public static ApiCall<ListResult> list(ListRequest request) {
     String ns = request.namespace() == null ? "" : request.namespace();
-    return new ApiCall<>(Verb.LIST, request.kind(), ns, "", "", request, (server, who) -> server.list(who, request));
+    return new ApiCall<>(Verb.LIST, request.kind(), ns, "", "", request, (server, who, manager) -> server.list(who, request));
   }
 
   /** {@code WATCH} a kind; the subscription is the answer. Watches are long-running: no seat, no queue. */
   public static ApiCall<Subscription> watch(WatchRequest request, WatchListener listener) {
     String ns = request.namespace() == null ? "" : request.namespace();
     return new ApiCall<>(Verb.WATCH, request.kind(), ns, "", "", null,
-        (server, who) -> server.watch(who, request, listener));
+        (server, who, manager) -> server.watch(who, request, listener));
   }
 
   /** {@code POST}: creates {@code object}. */
   public static ApiCall<Resource> create(Resource object) {
     return new ApiCall<>(Verb.CREATE, object.groupKind(), object.namespace(), object.name(), "", null,
-        (server, who) -> server.create(who, object));
+        (server, who, manager) -> server.create(who, object, options(manager)));
   }
 
   /** {@code PUT}: replaces {@code object} (optimistic concurrency on its resourceVersion). */
   public static ApiCall<Resource> update(Resource object) {
     return new ApiCall<>(Verb.UPDATE, object.groupKind(), object.namespace(), object.name(), "", null,
-        (server, who) -> server.update(who, object));
+        (server, who, manager) -> server.update(who, object, options(manager)));
   }
 
   /** {@code PUT …/status}: replaces {@code object}'s status. */
   public static ApiCall<Resource> updateStatus(Resource object) {
     return new ApiCall<>(Verb.UPDATE, object.groupKind(), object.namespace(), object.name(), "status", null,
-        (server, who) -> server.updateStatus(who, object));
+        (server, who, manager) -> server.updateStatus(who, object, options(manager)));
   }
 
   /** {@code PATCH} of any type. */
   public static ApiCall<Resource> patch(ResourceKey key, PatchType type, JsonNode body, PatchOptions options) {
     return new ApiCall<>(Verb.PATCH, key.groupKind(), key.namespace(), key.name(), options.subresource() == null ? ""
-        : options.subresource(), null, (server, who) -> server.patch(who, key, type, body, options));
+        : options.subresource(), null, (server, who, manager) -> server.patch(who, key, type, body,
+        manager == null || options.fieldManager() != null ? options : new PatchOptions(manager, options.force(),
+            options.subresource(), options.warnings(), options.dryRun(), options.fieldValidation())));
   }
 
   /** Server-side apply of {@code object} by {@code fieldManager}. */
@@ -103,13 +106,13 @@ public final class ApiCall<T> implements SimClient.Call<T> {
   /** {@code DELETE} one object. */
   public static ApiCall<DeleteResult> delete(ResourceKey key, DeleteParams params) {
     return new ApiCall<>(Verb.DELETE, key.groupKind(), key.namespace(), key.name(), "", null,
-        (server, who) -> server.delete(who, key, params));
+        (server, who, manager) -> server.delete(who, key, params));
   }
 
   /** {@code POST pods/<name>/binding}: the scheduler's bind. */
   public static ApiCall<Resource> bind(ResourceKey pod, String node) {
     return new ApiCall<>(Verb.CREATE, pod.groupKind(), pod.namespace(), pod.name(), "binding", null,
-        (server, who) -> server.bind(who, pod, node));
+        (server, who, manager) -> server.bind(who, pod, node));
   }
 
   public Verb verb() {
@@ -140,7 +143,16 @@ public final class ApiCall<T> implements SimClient.Call<T> {
 
   @Override
   public T call(ApiServer server, Identity identity) {
-    return invocation.invoke(server, identity);
+    return invocation.invoke(server, identity, null);
+  }
+
+  @Override
+  public T call(ApiServer server, Identity identity, @Nullable String fieldManager) {
+    return invocation.invoke(server, identity, fieldManager);
+  }
+
+  private static WriteOptions options(@Nullable String manager) {
+    return manager == null ? WriteOptions.defaults() : WriteOptions.manager(manager);
   }
 
   @Override

@@ -14,6 +14,7 @@ import dev.converge.inmemory.server.ApiServer;
 import dev.converge.inmemory.server.DeleteParams;
 import dev.converge.inmemory.server.DeleteResult;
 import dev.converge.inmemory.server.Identity;
+import dev.converge.inmemory.server.WriteOptions;
 import dev.converge.inmemory.server.PatchOptions;
 import dev.converge.inmemory.server.PatchType;
 import java.util.function.Consumer;
@@ -42,21 +43,47 @@ public final class SimClient {
   @FunctionalInterface
   public interface Call<T> {
     @Nullable T call(ApiServer server, Identity identity);
+
+    /**
+     * The request sent by a client whose writes name {@code fieldManager} as their manager when they name none
+     * themselves (null: the server's default, the identity's name); {@link #call(ApiServer, Identity)} unless
+     * the call writes.
+     */
+    default @Nullable T call(ApiServer server, Identity identity, @Nullable String fieldManager) {
+      return call(server, identity);
+    }
   }
 
   private final SimContext runtime;
   private final Identity identity;
   private final ClientThrottle throttle;
+  private final @Nullable String fieldManager;
   private long sent;
 
-  SimClient(SimContext runtime, Identity identity, ClientThrottle throttle) {
+  SimClient(SimContext runtime, Identity identity, ClientThrottle throttle, @Nullable String fieldManager) {
     this.runtime = runtime;
     this.identity = identity;
     this.throttle = throttle;
+    this.fieldManager = fieldManager;
   }
 
   public Identity identity() {
     return identity;
+  }
+
+  /**
+   * The manager this client's writes record in {@code managedFields}: what kube-apiserver takes from a request's
+   * {@code User-Agent} when it names no {@code fieldManager} (the part before the first {@code /}: {@code
+   * kubelet}, {@code kube-scheduler}, {@code kube-controller-manager}); null for a client with no known user agent,
+   * whose writes are recorded under its identity's name.
+   */
+  public @Nullable String fieldManager() {
+    return fieldManager;
+  }
+
+  /** Write options naming {@link #fieldManager()} (the defaults when there is none). */
+  public WriteOptions writeOptions() {
+    return fieldManager == null ? WriteOptions.defaults() : WriteOptions.manager(fieldManager);
   }
 
   /** The simulation's clock (for components that schedule their own work). */
@@ -122,7 +149,7 @@ public final class SimClient {
     T value = null;
     BackendException error = null;
     try {
-      value = call.call(server, identity);
+      value = call.call(server, identity, fieldManager);
     } catch (BackendException e) {
       error = e;
     }

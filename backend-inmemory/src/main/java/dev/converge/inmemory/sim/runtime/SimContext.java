@@ -74,7 +74,24 @@ public final class SimContext {
 
   /** A new client process of {@code component} acting as {@code identity}, with the factory's throttle. */
   public SimClient client(String component, Identity identity) {
-    return new SimClient(this, identity, throttles.throttleFor(component, identity));
+    return new SimClient(this, identity, throttles.throttleFor(component, identity), fieldManagerOf(component));
+  }
+
+  /**
+   * The field manager of {@code component}'s writes: the name its binary gives client-go's user agent ({@code
+   * rest.DefaultKubernetesUserAgent}: {@code os.Args[0]}), which kube-apiserver keeps up to the first {@code /}
+   * when a write names no manager ({@code managerOrUserAgent}); kube-controller-manager appends each controller's
+   * name after a {@code /}, so all of its controllers are {@code kube-controller-manager}. Null for other
+   * components (a pod's client: its binary is not known), whose writes go under their identity's name.
+   */
+  static @Nullable String fieldManagerOf(String component) {
+    return switch (component) {
+      case ThrottleFactory.KUBELET, ThrottleFactory.KUBELET_EVENTS -> "kubelet";
+      case ThrottleFactory.SCHEDULER -> "kube-scheduler";
+      case ThrottleFactory.CONTROLLER_MANAGER -> "kube-controller-manager";
+      case "cloud-controller-manager" -> "cloud-controller-manager";
+      default -> null;
+    };
   }
 
   /** The throttle the factory gives a new client process of {@code component} acting as {@code identity}. */
@@ -84,7 +101,7 @@ public final class SimContext {
 
   /** A new client process with an explicit throttle (share one throttle between clients of one process). */
   public SimClient client(Identity identity, ClientThrottle throttle) {
-    return new SimClient(this, identity, throttle);
+    return new SimClient(this, identity, throttle, null);
   }
 
   /** When requests that reached the server may run (the load model's priority and fairness replaces the default). */

@@ -166,18 +166,7 @@ class KubectlIT {
   @Test
   @Order(7)
   void daemonSet_appliedWithKubectl_runsOnEveryNode_becauseTheSimulationKeepsRunning() throws Exception {
-    Path daemonSet = dir.resolve("daemonset.yaml");
-    Files.writeString(daemonSet, """
-        apiVersion: apps/v1
-        kind: DaemonSet
-        metadata: {name: agent, namespace: default}
-        spec:
-          selector: {matchLabels: {app: agent}}
-          template:
-            metadata: {labels: {app: agent}}
-            spec:
-              containers: [{name: agent, image: datadog/agent:7}]
-        """);
+    Path daemonSet = agentDaemonSet(dir);
     kubectl("apply", "-f", daemonSet.toString());
     // kube-controller-manager's DaemonSet controller creates a pod per node, the scheduler binds them and each
     // kubelet pulls the image and starts the container: seconds of virtual time, which follows the wall clock.
@@ -665,6 +654,21 @@ class KubectlIT {
   }
 
   /** The next line mentioning {@code text}, within 20 seconds. */
+  /** Writes DaemonSet {@code default/agent} (label {@code app=agent}, image {@code datadog/agent:7}) into {@code dir}. */
+  static Path agentDaemonSet(Path dir) throws IOException {
+    return Files.writeString(dir.resolve("daemonset.yaml"), """
+        apiVersion: apps/v1
+        kind: DaemonSet
+        metadata: {name: agent, namespace: default}
+        spec:
+          selector: {matchLabels: {app: agent}}
+          template:
+            metadata: {labels: {app: agent}}
+            spec:
+              containers: [{name: agent, image: datadog/agent:7}]
+        """);
+  }
+
   private static String next(BlockingQueue<String> lines, String text) throws InterruptedException {
     while (true) {
       String line = lines.poll(20, TimeUnit.SECONDS);

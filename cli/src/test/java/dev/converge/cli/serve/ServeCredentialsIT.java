@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.converge.inmemory.accounting.RequestRecord;
 import dev.converge.inmemory.sim.controller.KubeControllerManager.Credentials;
 import dev.converge.testkit.Kubectl;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -49,17 +48,7 @@ class ServeCredentialsIT {
     // The served cluster keeps counts, not records: the records from here on are collected as they come.
     List<RequestRecord> records = new CopyOnWriteArrayList<>();
     server.simulation().cluster().requests().subscribe(records::add);
-    Path daemonSet = dir.resolve("agent.yaml");
-    Files.writeString(daemonSet, """
-        apiVersion: apps/v1
-        kind: DaemonSet
-        metadata: {name: agent, namespace: default}
-        spec:
-          selector: {matchLabels: {app: agent}}
-          template:
-            metadata: {labels: {app: agent}}
-            spec: {containers: [{name: main, image: "agent:1"}]}
-        """);
+    Path daemonSet = KubectlIT.agentDaemonSet(dir);
     assertThat(kubectl.run("apply", "-f", daemonSet.toString()).out()).isEqualTo("daemonset.apps/agent created\n");
     assertThat(kubectl.run("rollout", "status", "daemonset/agent", "--timeout=60s").out())
         .contains("successfully rolled out");

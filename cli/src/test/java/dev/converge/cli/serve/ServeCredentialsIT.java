@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code converge serve --use-service-account-credentials} seen through the machine's kubectl: the controllers'
- * service accounts and bootstrap roles are there, and a DaemonSet applied with kubectl rolls out with its pods
+ * service accounts and bootstrap roles are there, {@code auth can-i --as} answers by them, and a DaemonSet applied with kubectl rolls out with its pods
  * created by {@code daemon-set-controller}'s account. Skipped, with a message, where kubectl is absent.
  */
 class ServeCredentialsIT {
@@ -44,6 +44,9 @@ class ServeCredentialsIT {
     assertThat(kubectl.run("get", "clusterrole", "system:controller:daemon-set-controller", "-o",
         "jsonpath={.rules[4].resources[0]}:{.rules[4].verbs}").out())
         .isEqualTo("pods:[\"list\",\"watch\",\"create\",\"delete\",\"patch\"]");
+    // kubectl auth can-i --as: the RBAC authorizer answers for the account as for the controller's requests.
+    assertThat(kubectl.run("auth", "can-i", "create", "pods", "--as", DAEMON_SETS).out()).isEqualTo("yes\n");
+    assertThat(kubectl.run("auth", "can-i", "update", "pods", "--as", DAEMON_SETS).out()).isEqualTo("no\n");
 
     // The served cluster keeps counts, not records: the records from here on are collected as they come.
     List<RequestRecord> records = new CopyOnWriteArrayList<>();

@@ -33,6 +33,7 @@ public final class ClusterRoleAggregationController extends KeyedController<Stri
   private final ApiServer server;
 
   public ClusterRoleAggregationController(ApiServer server) {
+    super(IDENTITY);
     this.server = server;
     server.addChangeListener(this);
   }
@@ -84,6 +85,6 @@ public final class ClusterRoleAggregationController extends KeyedController<Stri
     apply.put("kind", "ClusterRole");
     apply.putObject("metadata").put("name", name);
     apply.set("rules", aggregated);
-    server.patch(IDENTITY, role.key(), PatchType.APPLY, apply, PatchOptions.apply(FIELD_MANAGER, true));
+    server.patch(identity(), role.key(), PatchType.APPLY, apply, PatchOptions.apply(FIELD_MANAGER, true));
   }
 }

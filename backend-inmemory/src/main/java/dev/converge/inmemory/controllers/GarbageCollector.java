@@ -47,6 +47,7 @@ public final class GarbageCollector extends KeyedController<GarbageCollector.Tas
   record Task(boolean owner, ResourceKey key) {}
 
   public GarbageCollector(ApiServer server) {
+    super(IDENTITY);
     this.server = server;
     server.addChangeListener(this);
   }
@@ -166,7 +167,7 @@ public final class GarbageCollector extends KeyedController<GarbageCollector.Tas
         Set<String> remove = new LinkedHashSet<>();
         dangling.forEach(ref -> remove.add(ref.uid()));
         waiting.forEach(ref -> remove.add(ref.uid()));
-        server.update(IDENTITY, withoutOwners(item, remove));
+        server.update(identity(), withoutOwners(item, remove));
       }
       return;
     }
@@ -180,7 +181,7 @@ public final class GarbageCollector extends KeyedController<GarbageCollector.Tas
     } else {
       policy = Propagation.BACKGROUND;
     }
-    server.delete(IDENTITY, key, DeleteParams.of(policy).withUid(item.uid()));
+    server.delete(identity(), key, DeleteParams.of(policy).withUid(item.uid()));
   }
 
   private void processDeletingOwner(ResourceKey key) {
@@ -193,10 +194,10 @@ public final class GarbageCollector extends KeyedController<GarbageCollector.Tas
       for (ResourceKey dependentKey : List.copyOf(dependents.getOrDefault(uid, Set.of()))) {
         Resource dependent = live(dependentKey);
         if (dependent != null) {
-          server.update(IDENTITY, withoutOwners(dependent, Set.of(uid)));
+          server.update(identity(), withoutOwners(dependent, Set.of(uid)));
         }
       }
-      server.update(IDENTITY, withoutFinalizer(live(key), ORPHAN));
+      server.update(identity(), withoutFinalizer(live(key), ORPHAN));
       return;
     }
     if (owner.finalizers().contains(FOREGROUND)) {
@@ -216,7 +217,7 @@ public final class GarbageCollector extends KeyedController<GarbageCollector.Tas
         }
       }
       if (!blocked) {
-        server.update(IDENTITY, withoutFinalizer(owner, FOREGROUND));
+        server.update(identity(), withoutFinalizer(owner, FOREGROUND));
       }
     }
   }

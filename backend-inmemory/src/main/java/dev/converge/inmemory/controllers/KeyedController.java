@@ -1,6 +1,8 @@
 package dev.converge.inmemory.controllers;
 
 import dev.converge.api.backend.BackendException;
+import dev.converge.inmemory.server.Identity;
+import java.util.Objects;
 
 /**
  * A built-in controller whose work is one queue of keys, each handled on its own by {@link #sync}: a key whose
@@ -11,6 +13,25 @@ import dev.converge.api.backend.BackendException;
  */
 abstract class KeyedController<K> implements Controller {
   final ControllerQueue<K> queue = new ControllerQueue<>();
+  private Identity identity;
+
+  KeyedController(Identity identity) {
+    this.identity = identity;
+  }
+
+  /**
+   * Makes this controller's requests as {@code who} from now on (default: the service account kube-controller-manager
+   * gives it with {@code --use-service-account-credentials}); a simulated kube-controller-manager without that
+   * flag runs every controller as itself. Set before the controller runs.
+   */
+  public final void actAs(Identity who) {
+    this.identity = Objects.requireNonNull(who, "who");
+  }
+
+  /** Who this controller's requests are made as. */
+  public final Identity identity() {
+    return identity;
+  }
 
   @Override
   public final boolean hasWork() {

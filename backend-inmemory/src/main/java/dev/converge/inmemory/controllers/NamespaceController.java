@@ -31,6 +31,7 @@ public final class NamespaceController extends KeyedController<String> implement
   private int terminating;
 
   public NamespaceController(ApiServer server) {
+    super(IDENTITY);
     this.server = server;
     server.addChangeListener(this);
   }
@@ -75,7 +76,7 @@ public final class NamespaceController extends KeyedController<String> implement
       for (Resource object : objects) {
         remaining++;
         if (!object.isBeingDeleted()) {
-          server.delete(IDENTITY, object.key(), DeleteParams.of(Propagation.BACKGROUND).withUid(object.uid()));
+          server.delete(identity(), object.key(), DeleteParams.of(Propagation.BACKGROUND).withUid(object.uid()));
         }
       }
     }
@@ -86,7 +87,7 @@ public final class NamespaceController extends KeyedController<String> implement
     if (current == null) {
       return;
     }
-    server.finalizeNamespace(IDENTITY, current.edit(tree -> {
+    server.finalizeNamespace(identity(), current.edit(tree -> {
       ObjectNode spec = (ObjectNode) tree.get("spec");
       ArrayNode kept = spec.arrayNode();
       for (JsonNode finalizer : spec.path("finalizers")) {

@@ -12,6 +12,8 @@ import dev.converge.api.Propagation;
 import dev.converge.api.ResourceKey;
 import dev.converge.inmemory.server.DeleteParams;
 import dev.converge.inmemory.server.Identity;
+import dev.converge.inmemory.sim.controller.KubeControllerManager;
+import dev.converge.inmemory.sim.controller.KubeControllerManager.Credentials;
 import dev.converge.inmemory.sim.node.NodePool;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -23,9 +25,14 @@ import org.junit.jupiter.api.Test;
  */
 class GarbageAndNamespaceScenarioTest {
 
-  @Test
-  void deletingADaemonSet_theGarbageCollectorDeletesItsPods_onTheClock() {
-    Simulation sim = Simulation.builder().seed(2).kubelet(fixedKubelet()).pool(NodePool.plain(3)).build().start();
+  private static final String GC_ACCOUNT = "system:serviceaccount:kube-system:generic-garbage-collector";
+  private static final String NAMESPACE_ACCOUNT = "system:serviceaccount:kube-system:namespace-controller";
+  private static final String MANAGER = KubeControllerManager.IDENTITY.name();
+
+  /** Deletes DaemonSet {@code agent} of 3 pods and lets the collector delete them; returns the simulation. */
+  private static Simulation collectDaemonSetPods(Credentials credentials) {
+    Simulation sim = Simulation.builder().seed(2).kubelet(fixedKubelet()).pool(NodePool.plain(3))
+        .controllerCredentials(credentials).build().start();
     sim.create(daemonSet("agent", "", ""));
     sim.runFor(Duration.ofSeconds(30));
     assertThat(podsOf(sim, "DaemonSet", "agent")).hasSize(3);
@@ -39,14 +46,26 @@ class GarbageAndNamespaceScenarioTest {
     sim.runFor(Duration.ofSeconds(5));
 
     assertThat(podsOf(sim, "DaemonSet", "agent")).isEmpty();
-    assertThat(sim.cluster().requests().count("system:serviceaccount:kube-system:generic-garbage-collector", "delete"))
-        .isEqualTo(4);
     assertThat(sim.controllerManager().builtins().steps()).isPositive();
+    return sim;
+  }
+
+  @Test
+  void deletingADaemonSet_theGarbageCollectorDeletesItsPods_onTheClock() {
+    // Without --use-service-account-credentials the collector acts as kube-controller-manager itself, with it as
+    // its account: the ControllerRevision and the three pods either way.
+    Simulation shared = collectDaemonSetPods(Credentials.SHARED);
+    assertThat(shared.cluster().requests().count(MANAGER, "delete")).isEqualTo(4);
+    assertThat(shared.cluster().requests().count(GC_ACCOUNT, "delete")).isZero();
+    Simulation accounts = collectDaemonSetPods(Credentials.SERVICE_ACCOUNTS);
+    assertThat(accounts.cluster().requests().count(GC_ACCOUNT, "delete")).isEqualTo(4);
+    assertThat(accounts.cluster().requests().count(MANAGER, "delete")).isZero();
   }
 
   @Test
   void deletingANamespace_removesEverythingInIt_thenTheNamespace() {
-    Simulation sim = Simulation.builder().seed(2).kubelet(fixedKubelet()).pool(NodePool.plain(2)).build().start();
+    Simulation sim = Simulation.builder().seed(2).kubelet(fixedKubelet()).pool(NodePool.plain(2))
+        .controllerCredentials(Credentials.SERVICE_ACCOUNTS).build().start();
     sim.create("{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"shop\"}}");
     sim.create(deployment("web", 3, "nginx:1").replace("\"namespace\":\"default\"", "\"namespace\":\"shop\""));
     sim.runFor(Duration.ofSeconds(30));
@@ -59,5 +78,8 @@ class GarbageAndNamespaceScenarioTest {
     assertThat(sim.server().cache().inNamespace(POD, "shop")).isEmpty();
     assertThat(sim.server().cache().inNamespace(GroupKind.of("apps", "Deployment"), "shop")).isEmpty();
     assertThat(sim.server().cache().get(GroupKind.of("", "Namespace"), "", "shop")).isNull();
+    // The namespace controller emptied it and removed its finalizer as its own account.
+    assertThat(sim.cluster().requests().count(NAMESPACE_ACCOUNT, "delete")).isPositive();
+    assertThat(sim.cluster().requests().count(NAMESPACE_ACCOUNT, "update")).isEqualTo(1);
   }
 }

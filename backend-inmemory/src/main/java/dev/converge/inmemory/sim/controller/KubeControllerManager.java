@@ -34,8 +34,8 @@ import dev.converge.inmemory.sim.runtime.ThrottleFactory;
  * authorized by its {@code system:controller:<name>} ClusterRole ({@link ControllerRoles}), while the shared
  * informers keep the manager's own credentials ({@code rootClientBuilder.ClientOrDie("shared-informers")}). The
  * taint eviction controller uses {@code node-controller}'s account, as {@code startTaintEvictionController} does
- * (k8s.io/kubernetes {@code cmd/kube-controller-manager/app}). The built-in garbage collector and namespace
- * controller act as their service accounts in both modes.
+ * (k8s.io/kubernetes {@code cmd/kube-controller-manager/app}). The built-in garbage collector, namespace
+ * controller and ClusterRole aggregation controller ({@link ClockedBuiltins}) follow the same rule.
  */
 public final class KubeControllerManager {
   public static final Identity IDENTITY = Identity.user("system:kube-controller-manager");
@@ -89,7 +89,7 @@ public final class KubeControllerManager {
     this.disruption = new DisruptionController(ctx, controllerClient(ctx, ControllerRoles.DISRUPTION), informers);
     this.endpoints = new EndpointsController(ctx, controllerClient(ctx, ControllerRoles.ENDPOINT), informers);
     this.builtins = new ClockedBuiltins(cluster, ctx.clock(),
-        ctx.throttle(ThrottleFactory.CONTROLLER_MANAGER, IDENTITY));
+        ctx.throttle(ThrottleFactory.CONTROLLER_MANAGER, IDENTITY), this::identityOf);
   }
 
   /**

@@ -2,6 +2,8 @@ package dev.converge.inmemory.json;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.Month;
+import java.time.Year;
 import java.time.format.DateTimeParseException;
 
 /**
@@ -51,9 +53,6 @@ public final class Rfc3339 {
     if (length > 20 && (text.charAt(19) != '.' || length == 21 || !digits(text, 20, length - 1))) {
       return NOT_FAST;
     }
-    if (length == 20 && text.charAt(19) != 'Z') {
-      return NOT_FAST;
-    }
     int year = number(text, 0, 4);
     int month = number(text, 5, 7);
     int day = number(text, 8, 10);
@@ -61,7 +60,7 @@ public final class Rfc3339 {
     int minute = number(text, 14, 16);
     int second = number(text, 17, 19);
     if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
-        || second < 0 || second > 59 || day > LocalDate.of(year, month, 1).lengthOfMonth()) {
+        || second < 0 || second > 59 || day > Month.of(month).length(Year.isLeap(year))) {
       return NOT_FAST;
     }
     return LocalDate.of(year, month, day).toEpochDay() * 86_400L + hour * 3_600L + minute * 60L + second;

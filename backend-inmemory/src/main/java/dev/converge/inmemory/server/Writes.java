@@ -165,7 +165,7 @@ final class Writes {
       if (holder == null) {
         break;
       }
-      String next = pristine == null ? null : redraw.next();
+      String next = redraw == null || pristine == null ? null : redraw.next();
       if (next == null) {
         boolean generated = !stored.path("generateName").asText("").isEmpty();
         throw Errors.nameTaken(type, storedName, generated, holder.isBeingDeleted());
@@ -178,7 +178,7 @@ final class Writes {
       String serviceKey = type.key(namespace, storedName).toString();
       String problem = ips.allocate(result, serviceKey);
       if (problem != null) {
-        throw Errors.invalid(type, name, ImmutableList.of("spec.clusterIPs: Invalid value: []string{\""
+        throw Errors.invalid(type, storedName, ImmutableList.of("spec.clusterIPs: Invalid value: []string{\""
             + result.path("spec").path("clusterIP").asText("") + "\"}: " + problem));
       }
       if (ctx.dryRun()) {

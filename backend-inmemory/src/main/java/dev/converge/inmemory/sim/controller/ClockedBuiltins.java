@@ -7,9 +7,8 @@ import dev.converge.inmemory.controllers.Controller;
 import dev.converge.inmemory.controllers.ControllerManager;
 import dev.converge.inmemory.controllers.GarbageCollector;
 import dev.converge.inmemory.controllers.NamespaceController;
-import dev.converge.inmemory.server.Identity;
+import dev.converge.inmemory.sim.controller.KubeControllerManager.Credentials;
 import dev.converge.inmemory.sim.runtime.ClientThrottle;
-import java.util.function.Function;
 
 /**
  * The in-memory cluster's built-in garbage collector, namespace controller and CRD controller, driven on the
@@ -18,27 +17,24 @@ import java.util.function.Function;
  * kube-controller-manager's, which delays the next step accordingly ("pay after": a step's requests are only
  * known once it ran). The three share that one throttle, where each has its own client in
  * kube-controller-manager: their steps are charged together. The garbage collector, the namespace controller and
- * the ClusterRole aggregation controller act as kube-controller-manager's credentials give them ({@code
- * identityOf}: their service accounts with {@code --use-service-account-credentials}, the manager's own identity
- * without); the CRD controller is kube-apiserver's and keeps its identity.
+ * the ClusterRole aggregation controller act as kube-controller-manager's credentials give them: their service
+ * accounts (their default) with {@code --use-service-account-credentials}, the manager's own identity without;
+ * the CRD controller is kube-apiserver's and keeps its identity.
  */
 public final class ClockedBuiltins {
   private final InMemoryCluster cluster;
   private final VirtualScheduler clock;
   private final ClientThrottle throttle;
-  private final Function<String, Identity> identityOf;
+  private final Credentials credentials;
   private boolean scheduled;
   private long steps;
 
-  /**
-   * @param identityOf who kube-controller-manager's controller with service account {@code account} acts as
-   */
   public ClockedBuiltins(InMemoryCluster cluster, VirtualScheduler clock, ClientThrottle throttle,
-      Function<String, Identity> identityOf) {
+      Credentials credentials) {
     this.cluster = cluster;
     this.clock = clock;
     this.throttle = throttle;
-    this.identityOf = identityOf;
+    this.credentials = credentials;
   }
 
   /**
@@ -46,13 +42,15 @@ public final class ClockedBuiltins {
    * steps them from the server's post-request hook.
    */
   public void install() {
-    for (Controller controller : cluster.controllers().controllers()) {
-      if (controller instanceof GarbageCollector gc) {
-        gc.actAs(identityOf.apply("generic-garbage-collector"));
-      } else if (controller instanceof NamespaceController namespaces) {
-        namespaces.actAs(identityOf.apply("namespace-controller"));
-      } else if (controller instanceof ClusterRoleAggregationController aggregation) {
-        aggregation.actAs(identityOf.apply("clusterrole-aggregation-controller"));
+    if (credentials == Credentials.SHARED) {
+      for (Controller controller : cluster.controllers().controllers()) {
+        if (controller instanceof GarbageCollector gc) {
+          gc.actAs(KubeControllerManager.IDENTITY);
+        } else if (controller instanceof NamespaceController namespaces) {
+          namespaces.actAs(KubeControllerManager.IDENTITY);
+        } else if (controller instanceof ClusterRoleAggregationController aggregation) {
+          aggregation.actAs(KubeControllerManager.IDENTITY);
+        }
       }
     }
     cluster.controllers().setMode(ControllerManager.Mode.MANUAL);

@@ -130,8 +130,6 @@ public final class ControllerRoles {
       account.put("apiVersion", "v1").put("kind", "ServiceAccount");
       account.putObject("metadata").put("name", entry.getKey()).put("namespace", "kube-system");
       server.create(admin, Resource.of(account));
-    }
-    for (Map.Entry<String, ImmutableList<Rule>> entry : RULES.entrySet()) {
       String name = "system:controller:" + entry.getKey();
       ObjectNode role = header("ClusterRole", name);
       ArrayNode rules = role.putArray("rules");

@@ -89,7 +89,7 @@ public final class KubeControllerManager {
     this.disruption = new DisruptionController(ctx, controllerClient(ctx, ControllerRoles.DISRUPTION), informers);
     this.endpoints = new EndpointsController(ctx, controllerClient(ctx, ControllerRoles.ENDPOINT), informers);
     this.builtins = new ClockedBuiltins(cluster, ctx.clock(),
-        ctx.throttle(ThrottleFactory.CONTROLLER_MANAGER, IDENTITY), this::identityOf);
+        ctx.throttle(ThrottleFactory.CONTROLLER_MANAGER, IDENTITY), credentials);
   }
 
   /**

@@ -41,7 +41,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * it, and falls back as above.
  */
 final class OpenApi {
-  static final String V2_PROTOBUF = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
+  /**
+   * The media type of the protobuf answer. kubectl asks for the deprecated {@code …spec.v2@v1.0+protobuf}; kube-openapi's
+   * handler ({@code pkg/handler/handler.go}, {@code ReturnedContentType}) answers either form with this one, which Go's
+   * {@code mime.ParseMediaType} accepts ("@" is not a token character: answered with the requested form, kubectl fails
+   * with "mime: unexpected content after media subtype").
+   */
+  static final String V2_PROTOBUF = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
   private static final GroupKind CRD = GroupKind.of("apiextensions.k8s.io", "CustomResourceDefinition");
   private static final String PATCH_SCHEMA = "io.k8s.apimachinery.pkg.apis.meta.v1.Patch";
 

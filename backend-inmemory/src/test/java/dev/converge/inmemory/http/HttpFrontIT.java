@@ -260,6 +260,20 @@ class HttpFrontIT {
   }
 
   @Test
+  void openApiV2_inProtobuf_isAnsweredWithTheMediaTypeKubeOpenApiReturns_whicheverFormKubectlAsksFor() throws Exception {
+    for (String asked : new String[] {"application/com.github.proto-openapi.spec.v2@v1.0+protobuf",
+        "application/com.github.proto-openapi.spec.v2.v1.0+protobuf"}) {
+      HttpResponse<byte[]> v2 = client.send(HttpRequest.newBuilder(uri("/openapi/v2")).header("Authorization", "Bearer " + ADMIN)
+          .header("Accept", asked).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(v2.statusCode()).isEqualTo(200);
+      // Go's mime.ParseMediaType (kubectl's validator) refuses a subtype with "@", which is no token character.
+      assertThat(v2.headers().firstValue("Content-Type")).as(asked)
+          .hasValue("application/com.github.proto-openapi.spec.v2.v1.0+protobuf");
+      assertThat(v2.body()).as("openapi_v2.Document{swagger: \"2.0\", …}").startsWith(0x0a, 0x03, '2', '.', '0');
+    }
+  }
+
+  @Test
   void aggregatedDiscovery_listsEveryGroupVersionAndResource_inOneAnswer() throws Exception {
     HttpResponse<String> apis = client.send(HttpRequest.newBuilder(uri("/apis")).header("Authorization", "Bearer " + ADMIN)
         .header("Accept", Discovery.AGGREGATED + ",application/json").GET().build(), HttpResponse.BodyHandlers.ofString());

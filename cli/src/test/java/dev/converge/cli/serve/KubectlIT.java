@@ -93,6 +93,12 @@ class KubectlIT {
   @Order(3)
   void datadogAgent_appliesOnceItsCrdIsInstalled_andListsWithPrinterColumns() throws Exception {
     Path agent = resource("datadog-agent.yaml");
+    // Before the CRD, kubectl's validator falls back to /openapi/v2 (protobuf) and then reports the missing kind as it
+    // does against a real cluster; with a media type Go cannot parse, it failed with "mime: unexpected content".
+    Result early = kubectlAllowingFailure("apply", "-f", agent.toString());
+    assertThat(early.exitCode()).isEqualTo(1);
+    assertThat(early.err()).contains("no matches for kind \"DatadogAgent\" in version \"datadoghq.com/v2alpha1\"",
+        "ensure CRDs are installed first");
     Path crd = dir.resolve("crd.json");
     Files.writeString(crd, Json.write(OperatorInstall.crd().json()));
     assertThat(kubectl("apply", "-f", crd.toString()).out())

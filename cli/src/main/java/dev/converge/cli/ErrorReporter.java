@@ -1,5 +1,6 @@
 package dev.converge.cli;
 
+import dev.converge.api.OwnershipConflictException;
 import dev.converge.api.backend.BackendException;
 import dev.converge.core.manifest.ManifestException;
 import java.io.PrintWriter;
@@ -14,7 +15,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * Turns failures into one line on stderr and an exit code. Bad input (manifests, files, options) is exit
  * code 2 with {@code error: <file>: document <n>: <field>: <problem>}; a cluster that refuses or fails a request
  * (a {@code BackendException} outside the executor, which reports its own) is exit code 3 with {@code error:
- * cluster: <what it said>}; anything else is a bug, exit code 1.
+ * cluster: <what it said>}; a plan that would take objects from their owner ({@code OwnershipConflictException}) is
+ * exit code 3 too, naming each object and its owner, with nothing applied; anything else is a bug, exit code 1.
  * {@code --verbose} adds the stack trace. Commands compute their whole output before printing, so a failure
  * leaves stdout empty.
  */
@@ -33,6 +35,10 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
     if (e instanceof ManifestException) {
       err.println("error: " + e.getMessage());
       code = ConvergeCommand.BAD_INPUT;
+    } else if (e instanceof OwnershipConflictException) {
+      // Nothing was applied: the files want objects another owner (another --owner set, an operator's primary) holds.
+      err.println("error: " + e.getMessage());
+      code = ConvergeCommand.INCOMPLETE;
     } else if (e instanceof BackendException) {
       // The cluster answered with an error or not at all (discovery, a read): say what it said.
       err.println("error: cluster: " + e.getMessage());

@@ -28,6 +28,24 @@ public interface Reconciler<P> {
   ImmutableSet<GroupKind> ownedKinds();
 
   /**
+   * Whether this reconciler manages {@code primary}, an object of {@link #primaryKind()}; by default every one.
+   * The loop leaves the others alone entirely: no finalizer, no status, no pass, nothing applied or pruned in
+   * their name, as controller-runtime's predicates and the Java Operator SDK's label selector do. Narrow it when
+   * the primary kind is a shared one (a ConfigMap standing for an install) or when several operators divide the
+   * objects of one kind among them.
+   *
+   * <p>It must be a pure function of the object, and stable over a primary's life: a primary that stops being
+   * managed keeps the loop's finalizer, and its deletion waits until the finalizer is removed by hand or the
+   * primary is managed again.
+   *
+   * @param primary the primary as the server returned it
+   * @return whether the loop reconciles it
+   */
+  default boolean manages(Resource primary) {
+    return true;
+  }
+
+  /**
    * Reads the primary into its typed form, applying defaults to a copy.
    *
    * @param primary the primary as the server returned it

@@ -41,6 +41,15 @@ final class ManifestReconciler implements Reconciler<ImmutableList<DesiredResour
     return PRIMARY.groupKind();
   }
 
+  /**
+   * Only the install's stand-in: every other ConfigMap (the manifests' own, a user's, an operator's) is no install,
+   * and taking one on would apply the manifests again as owned by it and delete them all with it.
+   */
+  @Override
+  public boolean manages(Resource primary) {
+    return primary.key().equals(PRIMARY);
+  }
+
   @Override
   public ImmutableSet<GroupKind> ownedKinds() {
     return kinds;

@@ -205,6 +205,35 @@ class ApplyKubeconfigIT {
 
   @Test
   @Order(7)
+  void anotherSetsObjects_areNotTakenOver_exitCode3_andNothingIsApplied() throws Exception {
+    Path other = Files.createDirectories(dir.resolve("other"));
+    Files.writeString(other.resolve("a.yaml"), """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: fresh, namespace: tools}
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: keep, namespace: tools}
+        data: {k: "other"}
+        """);
+    String before = live(ResourceKey.namespaced("", "ConfigMap", "tools", "keep")).resourceVersion();
+
+    Run taken = converge("apply", "-f", other.toString(), "--kubeconfig", kubeconfig.toString(), "--owner", "other");
+    Run ownerless = converge("apply", "-f", other.toString(), "--kubeconfig", kubeconfig.toString());
+
+    assertThat(taken.exitCode()).isEqualTo(3);
+    assertThat(taken.out()).isEmpty();
+    assertThat(taken.err()).endsWith("error: ConfigMap/tools/keep metadata.annotations.converge.dev/owner-key: owned by"
+        + " converge.dev/ManifestSet/tools, not converge.dev/ManifestSet/other\n");
+    assertThat(ownerless.exitCode()).isEqualTo(3);
+    assertThat(ownerless.err()).contains("owned by converge.dev/ManifestSet/tools; applied without an owner here");
+    assertThat(live(ResourceKey.namespaced("", "ConfigMap", "tools", "keep")).resourceVersion()).isEqualTo(before);
+    assertThat(server.cluster().backend().get(ResourceKey.namespaced("", "ConfigMap", "tools", "fresh"))).isEmpty();
+  }
+
+  @Test
+  @Order(8)
   void unreachableCluster_isExitCode3_sayingWhatTheClientSaw() throws Exception {
     Path nowhere = dir.resolve("nowhere.kubeconfig");
     Files.writeString(nowhere, """

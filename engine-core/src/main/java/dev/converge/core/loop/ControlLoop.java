@@ -9,6 +9,7 @@ import dev.converge.api.DependencyCycleException;
 import dev.converge.api.DesiredGraph;
 import dev.converge.api.GroupKind;
 import dev.converge.api.InvalidGraphException;
+import dev.converge.api.OwnershipConflictException;
 import dev.converge.api.InvalidResourceException;
 import dev.converge.api.InvalidSpecException;
 import dev.converge.api.LabelSelector;
@@ -47,7 +48,8 @@ import org.jspecify.annotations.Nullable;
  * <p>A pass over {@code primary}:
  *
  * <ol>
- *   <li>reads it; absent → nothing ({@link PassResult.Phase#ABSENT});
+ *   <li>reads it; absent → nothing ({@link PassResult.Phase#ABSENT}); not {@link Reconciler#manages managed} by
+ *       the reconciler → nothing either ({@link PassResult.Phase#IGNORED}), not even its deletion;
  *   <li>being deleted → plans the teardown of everything it owns (deletes in reverse order), executes it and,
  *       once nothing owned is left, removes the finalizer {@value #FINALIZER} — the pattern of every
  *       Kubernetes controller that cleans up cluster-scoped or cross-namespace children, which owner references
@@ -184,7 +186,7 @@ public final class ControlLoop<P> {
    * started. The router starts and closes the cache.
    */
   public EventRouter events(WatchCache cache, Consumer<ResourceKey> sink) {
-    return new EventRouter(cache, primaryKind(), backend.types().isNamespaced(primaryKind()), sink);
+    return new EventRouter(cache, primaryKind(), backend.types().isNamespaced(primaryKind()), reconciler::manages, sink);
   }
 
   /**
@@ -230,6 +232,9 @@ public final class ControlLoop<P> {
       return simple(key, PassResult.Phase.ABSENT, ExecutionReport.empty(Observed.empty()), pass, Requeue.none());
     }
     Resource primary = found.get();
+    if (!reconciler.manages(primary)) {
+      return simple(key, PassResult.Phase.IGNORED, ExecutionReport.empty(Observed.empty()), pass, Requeue.none());
+    }
     if (primary.isBeingDeleted()) {
       return cleanUp(primary, pass);
     }
@@ -254,10 +259,10 @@ public final class ControlLoop<P> {
       plan = planner.plan(graph, observed);
     } catch (InvalidSpecException invalid) {
       return invalid(primary, invalid, pass);
-    } catch (InvalidGraphException | DependencyCycleException | InvalidResourceException badGraph) {
+    } catch (InvalidGraphException | DependencyCycleException | InvalidResourceException | OwnershipConflictException badGraph) {
       // The reconciler built a graph the engine cannot carry out (a cycle, a dependency outside the graph, a
-      // malformed object): nothing is applied, since a plan is validated whole before its first action runs.
-      // Not something time fixes, but a new spec or a new reconciler version may: back off.
+      // malformed object, objects another owner holds): nothing is applied, since a plan is validated whole before
+      // its first action runs. A new spec, a new reconciler version or the other owner letting go may fix it: back off.
       Outcome failed = new Outcome.Failed(ImmutableList.of(String.valueOf(badGraph.getMessage())));
       boolean written = writeStatus(primary, decoded, observed, failed, pass);
       return new PassResult(key, PassResult.Phase.RECONCILED, failed, ExecutionReport.empty(observed), pass.writes, written,

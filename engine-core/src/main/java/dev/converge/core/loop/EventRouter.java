@@ -11,6 +11,7 @@ import dev.converge.api.backend.WatchEvent;
 import dev.converge.core.cache.WatchCache;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Turns the changes a {@link WatchCache} takes in into primary keys for the work queue, as controller-runtime's
@@ -25,21 +26,27 @@ import java.util.function.Consumer;
  * version seen (nothing is replayed), a {@code 410 Gone} re-lists and tells of every object again, which
  * enqueues every primary.
  *
- * <p>The known primaries (for resync) are the cache's primaries, as an informer's resync replays its store.
+ * <p>Primaries the reconciler does not {@link dev.converge.api.Reconciler#manages manage} are never enqueued, nor are
+ * the owned objects that name them, as a controller-runtime predicate filters events before the queue.
+ *
+ * <p>The known primaries (for resync) are the cache's managed primaries, as an informer's resync replays its store.
  * The router owns the cache's lifecycle: {@link #start()} starts it, {@link #close()} closes it.
  */
 public final class EventRouter implements AutoCloseable {
   private final WatchCache cache;
   private final GroupKind primaryKind;
   private final boolean primaryNamespaced;
+  private final Predicate<Resource> managed;
   private final Consumer<ResourceKey> sink;
   private boolean started;
   private volatile boolean closed;
 
-  EventRouter(WatchCache cache, GroupKind primaryKind, boolean primaryNamespaced, Consumer<ResourceKey> sink) {
+  EventRouter(WatchCache cache, GroupKind primaryKind, boolean primaryNamespaced, Predicate<Resource> managed,
+      Consumer<ResourceKey> sink) {
     this.cache = cache;
     this.primaryKind = primaryKind;
     this.primaryNamespaced = primaryNamespaced;
+    this.managed = managed;
     this.sink = sink;
   }
 
@@ -58,9 +65,16 @@ public final class EventRouter implements AutoCloseable {
     cache.start();
   }
 
-  /** The primaries the cache holds (seen and not deleted), in key order. */
+  /** The managed primaries the cache holds (seen and not deleted), in key order. */
   public ImmutableSortedSet<ResourceKey> knownPrimaries() {
-    return cache.keys(primaryKind);
+    ImmutableSortedSet<ResourceKey> all = cache.keys(primaryKind);
+    ImmutableSortedSet.Builder<ResourceKey> known = ImmutableSortedSet.naturalOrder();
+    for (ResourceKey key : all) {
+      if (isManaged(key)) {
+        known.add(key);
+      }
+    }
+    return known.build();
   }
 
   /** The cache this router listens to. */
@@ -110,9 +124,16 @@ public final class EventRouter implements AutoCloseable {
     }
     Resource object = event.object();
     if (object.groupKind().equals(primaryKind)) {
-      sink.accept(object.key());
+      if (managed.test(object)) {
+        sink.accept(object.key());
+      }
     } else {
-      primaryOf(object, primaryKind, primaryNamespaced).ifPresent(sink);
+      primaryOf(object, primaryKind, primaryNamespaced).filter(this::isManaged).ifPresent(sink);
     }
+  }
+
+  /** Whether the cache's primary {@code key} is managed; an unseen one is enqueued, and its pass finds out. */
+  private boolean isManaged(ResourceKey key) {
+    return cache.get(key).map(managed::test).orElse(true);
   }
 }

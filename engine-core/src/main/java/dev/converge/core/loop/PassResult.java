@@ -32,6 +32,8 @@ public record PassResult(
   public enum Phase {
     /** The primary does not exist: nothing to do. */
     ABSENT,
+    /** The primary exists, but the reconciler does not {@link dev.converge.api.Reconciler#manages manage} it: nothing done. */
+    IGNORED,
     /** The primary exists and was reconciled (including an invalid spec, reported in status). */
     RECONCILED,
     /** The primary is being deleted; owned objects are still being removed. */

@@ -6,9 +6,11 @@ import dev.converge.api.DeleteReason;
 import dev.converge.api.DesiredGraph;
 import dev.converge.api.DesiredResource;
 import dev.converge.api.Diff;
+import dev.converge.api.GraphProblem;
 import dev.converge.api.GroupKind;
 import dev.converge.api.Observed;
 import dev.converge.api.Ownership;
+import dev.converge.api.OwnershipConflictException;
 import dev.converge.api.Plan;
 import dev.converge.api.ReadyGate;
 import dev.converge.api.ReadyGates;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
@@ -39,6 +42,9 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>Pruning</b>: an actual object that is not desired is deleted only if it carries both ownership marks
  *       of the graph's owner ({@link Ownership#isOwnedBy}); a graph without an owner prunes nothing. Objects
  *       already being deleted are left to finish.
+ *   <li><b>Ownership</b>: an apply never changes an owner. A live object carrying ownership marks that its desired
+ *       object (as its graph stamps it) would change or drop belongs to someone else, and the whole plan is refused
+ *       ({@link OwnershipConflictException}); an object without marks is adopted.
  *   <li><b>Order</b> ({@link Ordering}): steps are the layers of the hard edges with the kind order inside
  *       them. Deletes of webhook configurations and APIServices come first (a dangling webhook must not block
  *       the applies), then every apply (replaces included), then the other deletes in reverse order.
@@ -89,11 +95,14 @@ public final class Planner {
    *
    * @throws dev.converge.api.DependencyCycleException if the hard edges of the desired graph, implicit ones
    *     included, form a cycle; the message names every member and each edge's rule
+   * @throws OwnershipConflictException if applying would change the ownership marks of live objects that another
+   *     owner holds; the message names each object and its owner
    */
   public Plan plan(DesiredGraph desired, Observed actual) {
     List<DesiredResource> entries = desired.resources().values().asList();
     Pending[] applies = new Pending[entries.size()];
     List<Pending> deletes = new ArrayList<>();
+    List<GraphProblem> takenFromOthers = new ArrayList<>(0);
     boolean anyApply = false;
     TreeDiff differ = new TreeDiff(normalizers, listTypes(entries, actual));
     ResourceKey owner = desired.owner().orElse(null);
@@ -111,6 +120,10 @@ public final class Planner {
         order = next == null ? 1 : next.key().compareTo(key);
       }
       if (order == 0) {
+        GraphProblem taken = ownershipTaken(want, next);
+        if (taken != null) {
+          takenFromOthers.add(taken);
+        }
         applies[i] = compare(differ, want, next);
         next = live.hasNext() ? live.next() : null;
       } else {
@@ -121,6 +134,9 @@ public final class Planner {
     while (next != null) {
       prune(next, owner, deletes);
       next = live.hasNext() ? live.next() : null;
+    }
+    if (!takenFromOthers.isEmpty()) {
+      throw new OwnershipConflictException(ImmutableList.copyOf(takenFromOthers));
     }
     List<Step> applySteps = Ordering.applies(entries, applies, desired.hasExplicitDependencies(), types);
     if (!anyApply && deletes.isEmpty()) {
@@ -176,6 +192,28 @@ public final class Planner {
 
   private static boolean isCrd(Resource object) {
     return object.kind().equals("CustomResourceDefinition") && object.group().equals("apiextensions.k8s.io");
+  }
+
+  /**
+   * The conflict of applying {@code want} over {@code live} when {@code live} carries an ownership mark that {@code
+   * want} (stamped by its graph) would change or drop; null when they agree or {@code live} has no mark.
+   */
+  private static @Nullable GraphProblem ownershipTaken(Resource want, Resource live) {
+    String liveKey = live.annotations().get(Ownership.OWNER_ANNOTATION);
+    String liveLabel = live.labels().get(Ownership.OWNER_LABEL);
+    if (liveKey == null && liveLabel == null) {
+      return null;
+    }
+    String wantKey = want.annotations().get(Ownership.OWNER_ANNOTATION);
+    if (Objects.equals(liveKey, wantKey) && Objects.equals(liveLabel, want.labels().get(Ownership.OWNER_LABEL))) {
+      return null;
+    }
+    String holder = liveKey != null ? liveKey : "the owner labelled " + Ownership.OWNER_LABEL + "=" + liveLabel;
+    String field = liveKey != null ? "metadata.annotations." + Ownership.OWNER_ANNOTATION : "metadata.labels." + Ownership.OWNER_LABEL;
+    String message = wantKey == null
+        ? "owned by " + holder + "; applied without an owner here, it would lose its owner's marks"
+        : "owned by " + holder + ", not " + wantKey;
+    return new GraphProblem(live.key(), field, message);
   }
 
   private static @Nullable Pending compare(TreeDiff differ, Resource want, Resource live) {

@@ -7,6 +7,7 @@ import com.google.common.collect.ImmutableList;
 import dev.converge.api.Condition;
 import dev.converge.api.Conditions;
 import dev.converge.api.DesiredGraph;
+import dev.converge.api.Json;
 import dev.converge.api.LabelSelector;
 import dev.converge.api.Observed;
 import dev.converge.api.Outcome;
@@ -89,6 +90,33 @@ class ControlLoopTest {
     assertThat(Ownership.isOwnedBy(role, APP)).isTrue();
     assertThat(role.ownerReferences()).isEmpty(); // cluster-scoped child of a namespaced primary: label only
     assertThat(backend.peek(DEPLOYMENT).orElseThrow().ownerReferences()).extracting(r -> r.name()).containsExactly("web");
+  }
+
+  @Test
+  void aPrimaryTheReconcilerDoesNotManage_isLeftAlone_evenWhenItIsDeleted() {
+    ControlLoop<AppReconciler.App> teamA = ControlLoop.builder(backend,
+        AppReconciler.managing(primary -> primary.labels().containsKey("team-a")), clock).build();
+    backend.put(app("shop", "web", "shop:1"));
+
+    PassResult ignored = teamA.reconcile(APP);
+
+    assertThat(ignored.phase()).isEqualTo(PassResult.Phase.IGNORED);
+    assertThat(ignored.tag()).isEqualTo("ignored");
+    assertThat(backend.writes()).isEmpty();
+    assertThat(backend.peek(APP).orElseThrow().finalizers()).isEmpty();
+
+    // Managed, it is reconciled as usual; a primary being deleted that it does not manage is not torn down.
+    backend.put(backend.peek(APP).orElseThrow().withLabel("team-a", "true"));
+    assertThat(teamA.reconcile(APP).phase()).isEqualTo(PassResult.Phase.RECONCILED);
+    assertThat(backend.peek(DEPLOYMENT)).isPresent();
+    backend.put(backend.peek(APP).orElseThrow().edit(tree -> tree.withObjectProperty("metadata").remove("labels")));
+    backend.clearTranscript();
+    backend.deleteAsUser(APP);
+
+    assertThat(teamA.reconcile(APP).phase()).isEqualTo(PassResult.Phase.IGNORED);
+    assertThat(backend.writes()).isEmpty();
+    assertThat(backend.peek(DEPLOYMENT)).isPresent();
+    assertThat(backend.peek(APP).orElseThrow().finalizers()).containsExactly(ControlLoop.FINALIZER);
   }
 
   @Test
@@ -178,6 +206,25 @@ class ControlLoopTest {
     assertThat(result.requeue()).isEqualTo(Requeue.backoff(Duration.ZERO));
     assertThat(ready().reason()).isEqualTo("Failed");
     assertThat(ready().message()).contains("Namespace/nowhere");
+  }
+
+  @Test
+  void anObjectAnotherPrimaryOwns_isNotTakenOver_thePassAppliesNothing_andSaysWhoOwnsIt() {
+    ResourceKey api = AppReconciler.key("shop", "api");
+    Resource theirs = TestResources.object("v1", "ConfigMap", "shop", "web-config", "data", Json.object().put("token", "api's"))
+        .withLabel(Ownership.OWNER_LABEL, Ownership.labelValue(api)).withAnnotation(Ownership.OWNER_ANNOTATION, api.toString());
+    backend.put(theirs);
+    backend.put(app("shop", "web", "shop:1"));
+
+    PassResult result = loop.reconcile(APP);
+
+    assertThat(backend.writes()).containsExactly("update example.dev/App/shop/web", "updateStatus example.dev/App/shop/web");
+    assertThat(result.tag()).isEqualTo("failed");
+    assertThat(result.requeue()).isEqualTo(Requeue.backoff(Duration.ZERO));
+    assertThat(ready().message()).isEqualTo("ConfigMap/shop/web-config metadata.annotations.converge.dev/owner-key:"
+        + " owned by example.dev/App/shop/api, not example.dev/App/shop/web");
+    assertThat(backend.peek(CONFIG).orElseThrow().annotations()).containsEntry(Ownership.OWNER_ANNOTATION, api.toString());
+    assertThat(backend.peek(DEPLOYMENT)).isEmpty();
   }
 
   @Test

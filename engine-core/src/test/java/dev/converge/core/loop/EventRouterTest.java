@@ -57,6 +57,25 @@ class EventRouterTest {
   }
 
   @Test
+  void primariesTheReconcilerDoesNotManage_andTheirOwnedObjects_areNeverEnqueued_norKnown() {
+    ControlLoop<AppReconciler.App> teamA = ControlLoop.builder(backend,
+        AppReconciler.managing(primary -> primary.labels().containsKey("team-a")), clock).build();
+    EventRouter filtered = teamA.events(enqueued::add, clock, Duration.ofSeconds(1));
+    backend.put(app("shop", "web", "a:1").withLabel("team-a", "true"));
+    backend.put(app("shop", "api", "a:1"));
+
+    filtered.start();
+    backend.put(app("shop", "api", "a:2"));
+    backend.put(ownedBy(TestResources.configMap("shop", "api-config"), API));
+    backend.put(ownedBy(TestResources.configMap("shop", "web-config"), WEB));
+    backend.deleteAsUser(API);
+
+    assertThat(enqueued).containsExactly(WEB, WEB);
+    assertThat(filtered.knownPrimaries()).containsExactly(WEB);
+    filtered.close();
+  }
+
+  @Test
   void ownedEvents_mapToThePrimaryNamedByTheOwnerAnnotation() {
     router.start();
 

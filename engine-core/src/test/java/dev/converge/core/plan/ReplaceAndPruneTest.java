@@ -1,11 +1,15 @@
 package dev.converge.core.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.converge.api.Action;
 import dev.converge.api.DeleteReason;
 import dev.converge.api.DesiredGraph;
+import dev.converge.api.DesiredResource;
+import dev.converge.api.GraphProblem;
 import dev.converge.api.Observed;
+import dev.converge.api.OwnershipConflictException;
 import dev.converge.api.Plan;
 import dev.converge.api.Propagation;
 import dev.converge.api.Resource;
@@ -147,6 +151,56 @@ class ReplaceAndPruneTest {
         .extracting(Object::toString)
         .containsExactly("after example.com/Widget/p/w: custom resource of this CRD",
             "after Service/p/hook: default kind order (Service before CustomResourceDefinition)");
+  }
+
+  @Test
+  void applyingAnotherOwnersObject_refusesTheWholePlan_namingEachObjectAndItsOwner() {
+    ResourceKey other = ResourceKey.parse("example.com/App/p/other");
+    DesiredGraph.Builder theirs = DesiredGraph.builder().owner(other);
+    theirs.add(Manifests.yaml("{apiVersion: v1, kind: ConfigMap, metadata: {name: shared, namespace: p}, data: {k: theirs}}"));
+    List<Resource> live = new ArrayList<>(GoldenPlanTest.applied(theirs.build()));
+    live.add(ServerView.of(Manifests.yaml("{apiVersion: v1, kind: ConfigMap, metadata: {name: adopted, namespace: p}}"), 9));
+    DesiredGraph mine = owned("""
+        {apiVersion: v1, kind: ConfigMap, metadata: {name: adopted, namespace: p}, data: {k: mine}}
+        ---
+        {apiVersion: v1, kind: ConfigMap, metadata: {name: new, namespace: p}}
+        ---
+        {apiVersion: v1, kind: ConfigMap, metadata: {name: shared, namespace: p}, data: {k: mine}}
+        """);
+
+    assertThatThrownBy(() -> PLANNER.plan(mine, Observed.of(live)))
+        .isInstanceOfSatisfying(OwnershipConflictException.class, e -> assertThat(e.conflicts()).containsExactly(
+            new GraphProblem(ResourceKey.parse("ConfigMap/p/shared"), "metadata.annotations.converge.dev/owner-key",
+                "owned by example.com/App/p/other, not example.com/App/p/app")))
+        .hasMessage("ConfigMap/p/shared metadata.annotations.converge.dev/owner-key: owned by example.com/App/p/other,"
+            + " not example.com/App/p/app");
+    // Without the other owner's object, an unmarked one is adopted and the rest planned as usual.
+    assertThat(PLANNER.plan(mine, Observed.of(live.subList(1, 2))).actions()).extracting(a -> a.verb() + " " + a.key())
+        .containsExactly("update ConfigMap/p/adopted", "create ConfigMap/p/new", "create ConfigMap/p/shared");
+    // Its own objects are no conflict.
+    assertThat(PLANNER.plan(theirs.build(), Observed.of(live.subList(0, 1))).isEmpty()).isTrue();
+  }
+
+  @Test
+  void applyingAnOwnedObjectWithoutAnOwner_orUnowned_wouldDropItsMarks_andIsRefusedToo() {
+    List<Resource> live = GoldenPlanTest.applied(owned("{apiVersion: v1, kind: Namespace, metadata: {name: shop}}"));
+    Resource namespace = Manifests.yaml("{apiVersion: v1, kind: Namespace, metadata: {name: shop}}");
+    String expected = "Namespace/shop metadata.annotations.converge.dev/owner-key: owned by example.com/App/p/app;"
+        + " applied without an owner here, it would lose its owner's marks";
+
+    assertThatThrownBy(() -> PLANNER.plan(DesiredGraph.builder().add(namespace).build(), Observed.of(live)))
+        .isInstanceOf(OwnershipConflictException.class).hasMessage(expected);
+    DesiredGraph unowned = DesiredGraph.builder().owner(ResourceKey.parse("example.com/App/p/other"))
+        .add(DesiredResource.of(namespace).unowned()).build();
+    assertThatThrownBy(() -> PLANNER.plan(unowned, Observed.of(live))).isInstanceOf(OwnershipConflictException.class)
+        .hasMessage(expected);
+    // A label alone (written by hand, or by a hash of another key) is another owner's mark as well.
+    Resource labelled = ServerView.of(Manifests.yaml(
+        "{apiVersion: v1, kind: Namespace, metadata: {name: shop, labels: {converge.dev/owner: 0123456789abcdef0123}}}"), 3);
+    assertThatThrownBy(() -> PLANNER.plan(owned("{apiVersion: v1, kind: Namespace, metadata: {name: shop}}"),
+        Observed.of(List.of(labelled)))).isInstanceOf(OwnershipConflictException.class)
+        .hasMessage("Namespace/shop metadata.labels.converge.dev/owner: owned by the owner labelled"
+            + " converge.dev/owner=0123456789abcdef0123, not example.com/App/p/app");
   }
 
   @Test

@@ -15,6 +15,7 @@ import dev.converge.api.Reconciler;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
 import dev.converge.api.StatusContext;
+import java.util.function.Predicate;
 
 /**
  * A small reconciler for loop and driver tests: an {@code example.dev/App} owns a ServiceAccount, a ConfigMap
@@ -41,6 +42,27 @@ public final class AppReconciler implements Reconciler<AppReconciler.App> {
 
   public static ResourceKey key(String namespace, String name) {
     return ResourceKey.of(KIND, namespace, name);
+  }
+
+  private final Predicate<Resource> manages;
+
+  /** Manages every App. */
+  public AppReconciler() {
+    this(primary -> true);
+  }
+
+  private AppReconciler(Predicate<Resource> manages) {
+    this.manages = manages;
+  }
+
+  /** Manages only the Apps {@code manages} accepts. */
+  public static AppReconciler managing(Predicate<Resource> manages) {
+    return new AppReconciler(manages);
+  }
+
+  @Override
+  public boolean manages(Resource primary) {
+    return manages.test(primary);
   }
 
   @Override

@@ -127,6 +127,7 @@ public final class ConvergeServer implements AutoCloseable {
     int expected = input.nodes();
     sim.start();
     sim.runUntil(() -> sim.readyNodes() >= expected, NODES_READY_LIMIT);
+    waitForTheWallClock(sim);
 
     byte[] secret = new byte[24];
     new SecureRandom().nextBytes(secret);
@@ -150,6 +151,26 @@ public final class ConvergeServer implements AutoCloseable {
     }
     WallClockPacer pacer = WallClockPacer.start(sim);
     return new ConvergeServer(simulated, front, kubeconfig, pacer, metrics);
+  }
+
+  /**
+   * The nodes registered in virtual time, faster than the wall clock, so the virtual clock is now ahead of it (about
+   * five seconds for a few nodes). Wait until the wall clock has caught up before anyone can connect: from then on the
+   * pacer keeps the two together, and no timestamp the server hands out lies in the future. kubectl and client
+   * libraries compare them with their own clocks ({@code kubectl describe}'s event ages, a Lease's renew time,
+   * {@code kubectl delete}'s wait), as they would against a real cluster's.
+   */
+  private static void waitForTheWallClock(Simulation sim) {
+    long aheadMillis = Duration.between(Instant.now(), sim.clock().now()).toMillis();
+    if (aheadMillis <= 0) {
+      return;
+    }
+    try {
+      Thread.sleep(aheadMillis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the wall clock caught up with the simulation", e);
+    }
   }
 
   private static String ioReason(IOException e) {

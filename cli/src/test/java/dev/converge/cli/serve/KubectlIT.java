@@ -17,6 +17,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -68,6 +69,16 @@ class KubectlIT {
     ObjectNode object = (ObjectNode) Json.parse(Json.write(review.at("/request/object")));
     ((ObjectNode) object.get("metadata")).putObject("labels").put("injected", "over-the-network");
     return AdmissionReviews.patch(review, object);
+  }
+
+  @Test
+  @Order(1)
+  void timestamps_neverLieInTheFuture_thoughTheNodesRegisteredFasterThanTheWallClock() throws Exception {
+    // The server opens once the wall clock has caught up with the virtual registration; before, a new object's
+    // creationTimestamp was about five seconds ahead of the wall clock.
+    Result created = kubectl("create", "configmap", "clock", "-o", "jsonpath={.metadata.creationTimestamp}");
+    assertThat(Instant.parse(created.out())).isBeforeOrEqualTo(Instant.now());
+    kubectl("delete", "configmap", "clock");
   }
 
   @Test

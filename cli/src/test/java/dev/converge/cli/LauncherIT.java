@@ -3,10 +3,13 @@ package dev.converge.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +73,7 @@ class LauncherIT {
 
     assertThat(run.exitCode()).isZero();
     assertThat(Files.readString(buildLog)).isEqualTo(root + " -B -q -DskipTests -pl cli -am package\n");
-    assertThat(run.out()).isEqualTo("java -XX:+UseParallelGC -jar " + jar + " plan -f x.yaml\n");
+    assertThat(run.out()).isEqualTo("java -XX:+UseParallelGC -jar " + runJar() + " plan -f x.yaml\n");
     assertThat(run.err()).isEqualTo(
         "converge: building cli/target/converge.jar (mvn -B -q -DskipTests -pl cli -am package)...\nmaven says hello on stdout\n");
   }
@@ -81,7 +84,7 @@ class LauncherIT {
 
     Run run = launch(Map.of(), "plan", "-o", "json", "-f", "a b.yaml");
 
-    assertThat(run).isEqualTo(new Run(0, "java -XX:+UseParallelGC -jar " + jar + " plan -o json -f a b.yaml\n", ""));
+    assertThat(run).isEqualTo(new Run(0, "java -XX:+UseParallelGC -jar " + runJar() + " plan -o json -f a b.yaml\n", ""));
     assertThat(buildLog).doesNotExist();
   }
 
@@ -92,8 +95,8 @@ class LauncherIT {
     Run chosen = launch(Map.of("CONVERGE_JAVA_OPTS", "-Xmx512m -XX:+UseSerialGC"), "simulate", "--nodes", "5");
     Run none = launch(Map.of("CONVERGE_JAVA_OPTS", " "), "plan");
 
-    assertThat(chosen).isEqualTo(new Run(0, "java -Xmx512m -XX:+UseSerialGC -jar " + jar + " simulate --nodes 5\n", ""));
-    assertThat(none).isEqualTo(new Run(0, "java -jar " + jar + " plan\n", ""));
+    assertThat(chosen).isEqualTo(new Run(0, "java -Xmx512m -XX:+UseSerialGC -jar " + runJar() + " simulate --nodes 5\n", ""));
+    assertThat(none).isEqualTo(new Run(0, "java -jar " + runJar() + " plan\n", ""));
   }
 
   @Test
@@ -155,6 +158,30 @@ class LauncherIT {
     assertThat(run.err()).isEmpty();
     assertThat(run.exitCode()).isZero();
     assertThat(run.out()).isEqualTo(Files.readString(Path.of("src/test/resources/golden/shop-plan.txt")));
+  }
+
+  @Test
+  void aRebuild_replacesTheRunCopyByRename_soAJvmStillRunningFromTheOldCopyKeepsReadingIt() throws Exception {
+    Files.createDirectories(jar.getParent());
+    Files.writeString(jar, "first build");
+    touch(jar, JAR_TIME);
+    assertThat(launch(Map.of(), "serve").exitCode()).isZero();
+    try (FileChannel serving = FileChannel.open(runJar())) { // a `converge serve` running from the first build
+      Files.writeString(jar, "the second build, rewritten in place"); // as the shade plugin writes the jar
+      Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(60)));
+
+      Run plan = launch(Map.of(), "plan");
+
+      assertThat(plan.out()).isEqualTo("java -XX:+UseParallelGC -jar " + runJar() + " plan\n");
+      assertThat(Files.readString(runJar())).isEqualTo("the second build, rewritten in place");
+      ByteBuffer first = ByteBuffer.allocate(64);
+      serving.read(first, 0);
+      assertThat(new String(first.array(), 0, first.position(), StandardCharsets.UTF_8)).isEqualTo("first build");
+    }
+  }
+
+  private Path runJar() {
+    return root.resolve("cli/target/run/converge.jar");
   }
 
   private Run launch(Map<String, String> env, String... args) throws Exception {

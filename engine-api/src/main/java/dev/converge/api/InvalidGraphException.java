@@ -14,9 +14,7 @@ public final class InvalidGraphException extends IllegalArgumentException {
    * @param problems every problem found, at least one
    */
   public InvalidGraphException(ImmutableList<GraphProblem> problems) {
-    super(problems.size() == 1
-        ? problems.get(0).toString()
-        : problems.size() + " problems: " + String.join("; ", problems.stream().map(GraphProblem::toString).toList()));
+    super(GraphProblem.summary(problems, "problems"));
     this.problems = problems;
   }
 

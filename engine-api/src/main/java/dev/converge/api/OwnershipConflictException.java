@@ -22,10 +22,7 @@ public final class OwnershipConflictException extends IllegalStateException {
    * @param conflicts every object the plan would take, at least one
    */
   public OwnershipConflictException(ImmutableList<GraphProblem> conflicts) {
-    super(conflicts.size() == 1
-        ? conflicts.get(0).toString()
-        : conflicts.size() + " objects belong to another owner: "
-            + String.join("; ", conflicts.stream().map(GraphProblem::toString).toList()));
+    super(GraphProblem.summary(conflicts, "objects belong to another owner"));
     this.conflicts = conflicts;
   }
 

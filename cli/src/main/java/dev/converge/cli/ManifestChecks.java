@@ -23,6 +23,9 @@ import org.jspecify.annotations.Nullable;
  * against the fields of their Go types (a misspelled field is bad input, as the server would refuse or drop it).
  */
 public final class ManifestChecks {
+  /** The end of {@link #requireKnownKinds}'s message for a live cluster. */
+  public static final String NOT_SERVED = "and the cluster does not serve it: install the CRD first, or add it to the files";
+
   private ManifestChecks() {}
 
   /**
@@ -44,6 +47,26 @@ public final class ManifestChecks {
       }
     }
     CustomResourceSchemas.validate(entries);
+  }
+
+  /**
+   * Requires every object's kind to be one {@code types} knows: built in or served by the cluster, or defined by a
+   * CustomResourceDefinition among the manifests. An object of any other kind could never be created (kubectl answers
+   * "no matches for kind … ensure CRDs are installed first"), so the whole input is refused before anything is
+   * applied.
+   *
+   * @param unknownBecause why the kind cannot come from elsewhere and what to do, ending the message ({@code "and the
+   *     simulated cluster starts empty: add the CRD to the files"})
+   * @throws ManifestException for the first such object, naming its file, document and kind
+   */
+  public static void requireKnownKinds(Iterable<ManifestEntry> entries, ResourceTypes types, String unknownBecause) {
+    for (ManifestEntry entry : entries) {
+      if (types.find(entry.key().groupKind()).isEmpty()) {
+        throw ManifestException.document(entry.source(), "kind", "no CustomResourceDefinition in the input defines "
+            + entry.key().groupKind() + " (apiVersion " + entry.desired().resource().json().path("apiVersion").asText()
+            + "), " + unknownBecause);
+      }
+    }
   }
 
   /**

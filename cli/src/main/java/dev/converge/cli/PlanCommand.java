@@ -71,6 +71,8 @@ final class PlanCommand implements Callable<Integer> {
     } else {
       try (Cluster live = Cluster.of(context.get())) {
         ManifestSet desired = manifests.read(live.types());
+        ManifestChecks.requireKnownKinds(desired.entries(), desired.types(),
+            ManifestChecks.NOT_SERVED);
         DesiredGraph graph = ownership.graph(desired, parsed);
         Observed actual = LiveObjects.observe(live.backend(), ownership.selection(graph, live.types()),
             warning -> err.println("converge: warning: " + warning));

@@ -91,6 +91,10 @@ class BadInputCatalogTest {
             + " CustomResourceDefinition in the input defines datadoghq.com/DatadogAgent (apiVersion datadoghq.com/v2alpha1),"
             + " and the simulated cluster starts empty: add the CRD to the files",
             "serve", "--kubeconfig", KUBECONFIG, "-f", BAD + "datadog-agent-no-crd.yaml"),
+        bad("a DatadogAgent applied without its CRD", "error: " + BAD + "datadog-agent-no-crd.yaml: document 1: kind: no"
+            + " CustomResourceDefinition in the input defines datadoghq.com/DatadogAgent (apiVersion datadoghq.com/v2alpha1),"
+            + " and the in-memory cluster starts empty: add the CRD to the files",
+            "apply", "-f", BAD + "datadog-agent-no-crd.yaml"),
         // flags
         bad("an unknown option", "error: unknown option: '--frobnicate' (see 'converge plan --help')",
             "plan", "--frobnicate", "-f", BAD + "no-name.yaml"),

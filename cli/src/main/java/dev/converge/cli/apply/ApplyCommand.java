@@ -4,6 +4,7 @@ import dev.converge.api.DesiredGraph;
 import dev.converge.api.Ticker;
 import dev.converge.api.backend.ApplyOptions;
 import dev.converge.cli.ConvergeCommand;
+import dev.converge.cli.ManifestChecks;
 import dev.converge.cli.ManifestOptions;
 import dev.converge.cli.cluster.Cluster;
 import dev.converge.cli.cluster.ClusterOptions;
@@ -74,6 +75,9 @@ public final class ApplyCommand implements Callable<Integer> {
     ownership.owner(parsed); // option errors before any file or cluster is read
     try (Cluster target = context.map(Cluster::of).orElseGet(() -> Cluster.inMemory(1))) {
       ManifestSet desired = manifests.read(target.types());
+      ManifestChecks.requireKnownKinds(desired.entries(), desired.types(), target.isInMemory()
+          ? "and the in-memory cluster starts empty: add the CRD to the files"
+          : ManifestChecks.NOT_SERVED);
       DesiredGraph graph = ownership.graph(desired, parsed);
       err.println("converge: applying " + desired.size() + " resource" + (desired.size() == 1 ? "" : "s") + " to "
           + target.describe());

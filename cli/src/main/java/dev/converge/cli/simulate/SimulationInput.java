@@ -89,12 +89,8 @@ public record SimulationInput(SimSpec spec, DesiredGraph graph, ResourceTypes ty
       apply(edit, entries);
     }
     ManifestChecks.validate(entries);
-    for (ManifestEntry entry : entries) {
-      if (definedKindsOnly && set.types().find(entry.key().groupKind()).isEmpty()) {
-        throw ManifestException.document(entry.source(), "kind", "no CustomResourceDefinition in the input defines "
-            + entry.key().groupKind() + " (apiVersion " + entry.desired().resource().json().path("apiVersion").asText()
-            + "), and the simulated cluster starts empty: add the CRD to the files");
-      }
+    if (definedKindsOnly) {
+      ManifestChecks.requireKnownKinds(entries, set.types(), "and the simulated cluster starts empty: add the CRD to the files");
     }
     SimSpec spec = SimManifests.read(entries, set.types());
     if (nodes != null) {

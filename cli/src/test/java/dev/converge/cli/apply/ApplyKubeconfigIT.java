@@ -234,6 +234,32 @@ class ApplyKubeconfigIT {
 
   @Test
   @Order(8)
+  void aCustomResourceWhoseKindTheClusterDoesNotServe_isBadInput_andNothingIsApplied() throws Exception {
+    Path files = Files.createDirectories(dir.resolve("gadgets"));
+    Files.writeString(files.resolve("a.yaml"), """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: gadget-settings, namespace: default}
+        ---
+        apiVersion: example.com/v1
+        kind: Gadget
+        metadata: {name: g, namespace: default}
+        """);
+    String expected = "error: " + files.resolve("a.yaml") + ": document 2: kind: no CustomResourceDefinition in the input"
+        + " defines example.com/Gadget (apiVersion example.com/v1), and the cluster does not serve it: install the CRD"
+        + " first, or add it to the files\n";
+
+    Run apply = converge("apply", "-f", files.toString(), "--kubeconfig", kubeconfig.toString());
+    Run plan = converge("plan", "-f", files.toString(), "--kubeconfig", kubeconfig.toString());
+
+    assertThat(apply).isEqualTo(new Run(2, "", expected));
+    assertThat(plan).isEqualTo(new Run(2, "", expected));
+    assertThat(server.cluster().backend().get(ResourceKey.namespaced("", "ConfigMap", "default", "gadget-settings")))
+        .isEmpty();
+  }
+
+  @Test
+  @Order(9)
   void unreachableCluster_isExitCode3_sayingWhatTheClientSaw() throws Exception {
     Path nowhere = dir.resolve("nowhere.kubeconfig");
     Files.writeString(nowhere, """

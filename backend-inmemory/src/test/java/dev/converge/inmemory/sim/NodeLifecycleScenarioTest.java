@@ -78,6 +78,7 @@ class NodeLifecycleScenarioTest {
     sim.runFor(Duration.ofSeconds(35));
 
     assertThat(ready(sim, "node-1")).isEqualTo("Unknown");
+    assertThat(sim.readyNodes()).isEqualTo(2);
     assertThat(taints(sim, "node-1")).containsExactlyInAnyOrder("node.kubernetes.io/unreachable:NoSchedule",
         "node.kubernetes.io/unreachable:NoExecute");
     Resource agentOnNode1 = podsOf(sim, "DaemonSet", "agent").stream()
@@ -112,6 +113,7 @@ class NodeLifecycleScenarioTest {
     assertThat(events(sim, "node-1")).contains("Starting: Starting kubelet. (2)",
         "NodeNotReady: Node node-1 status is now: NodeNotReady (1)");
     assertThat(ready(sim, "node-1")).isEqualTo("True");
+    assertThat(sim.readyNodes()).isEqualTo(3);
     assertThat(taints(sim, "node-1")).isEmpty();
     assertThat(dsStatus(sim, "agent").path("numberReady").asInt()).isEqualTo(3);
     assertThat(dsStatus(sim, "agent").path("numberMisscheduled").asInt()).isZero();
@@ -157,6 +159,9 @@ class NodeLifecycleScenarioTest {
     assertThat(sim.nodes().joins()).isEqualTo(9);
     assertThat(sim.nodes().leaves()).isEqualTo(10);
     assertThat(nodes).isEqualTo(10 + 9 - 10);
+    // Kept by the store's changes through every join and leave: the count a scan of the nodes gives.
+    assertThat(sim.readyNodes()).isEqualTo(nodes).isEqualTo((int) sim.server().cache().objects(NODE).values().stream()
+        .filter(node -> node.json().path("status").path("conditions").findValuesAsText("status").contains("True")).count());
     assertThat(dsStatus(sim, "agent").path("desiredNumberScheduled").asInt()).isEqualTo(nodes);
     assertThat(dsStatus(sim, "agent").path("numberAvailable").asInt()).isEqualTo(nodes);
     // Pods of nodes that left are collected by the pod GC once the node has been gone 40 s.

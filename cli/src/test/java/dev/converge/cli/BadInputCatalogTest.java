@@ -119,6 +119,10 @@ class BadInputCatalogTest {
             "serve", "--kubeconfig", KUBECONFIG, "--port", "70000"),
         bad("serve on port abc", "error: invalid value for option '--port': 'abc' is not an int (see 'converge serve --help')",
             "serve", "--kubeconfig", KUBECONFIG, "--port", "abc"),
+        bad("serve at no speed", "error: --speed 0: must be above 0 and at most 1000", "serve", "--kubeconfig", KUBECONFIG,
+            "--speed", "0"),
+        bad("serve too fast", "error: --speed 1500.5: must be above 0 and at most 1000", "serve", "--kubeconfig", KUBECONFIG,
+            "--speed", "1500.5"),
         bad("serve negative nodes", "error: --nodes -1: must be between 0 and 100000", "serve", "--kubeconfig", KUBECONFIG,
             "--nodes", "-1"),
         bad("a webhook service without a namespace", "error: --webhook-service hooks=127.0.0.1:9443: must be"

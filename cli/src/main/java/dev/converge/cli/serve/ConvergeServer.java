@@ -190,6 +190,15 @@ public final class ConvergeServer implements AutoCloseable {
     return simulated.simulation();
   }
 
+  /**
+   * Runs the simulation at {@code speed} virtual seconds per wall second from now on (1 at the start).
+   *
+   * @throws IllegalArgumentException unless {@code 0 < speed <= 1000}
+   */
+  public void speed(double speed) {
+    pacer.speed(speed);
+  }
+
   public HttpFront front() {
     return front;
   }

@@ -55,6 +55,12 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Seed of the simulation's random draws (uids, generated names, start-up delays).")
   private long seed = 1;
 
+  @Option(names = "--speed", paramLabel = "X", defaultValue = "1",
+      description = "Virtual seconds per wall second, above 0 and up to 1000 (default: ${DEFAULT-VALUE}: the cluster's"
+          + " clock is the wall clock). At 16, a rollout paced over four simulated minutes takes fifteen seconds;"
+          + " timestamps then run ahead of the wall clock.")
+  private double speed = 1;
+
   @Option(names = "--use-service-account-credentials",
       description = "Run each kube-controller-manager controller as its service account in kube-system, authorized by"
           + " its system:controller: ClusterRole, as kubeadm and kind set it up (default: every controller acts as"
@@ -71,6 +77,16 @@ public final class ServeCommand implements Callable<Integer> {
     this.extensions = List.copyOf(extensions);
   }
 
+  /** {@code 16×}, {@code 0.5×}. */
+  private static String times(double speed) {
+    return number(speed) + "×";
+  }
+
+  /** {@code 16}, {@code 0.5}. */
+  private static String number(double value) {
+    return value == Math.rint(value) && !Double.isInfinite(value) ? String.valueOf((long) value) : String.valueOf(value);
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     if (nodes != null && (nodes < 0 || nodes > 100_000)) {
@@ -79,13 +95,17 @@ public final class ServeCommand implements Callable<Integer> {
     if (port < 0 || port > 65_535) {
       throw ManifestException.input("--port " + port + ": must be between 0 and 65535 (0 picks a free port)");
     }
+    if (!(speed > 0 && speed <= WallClockPacer.MAX_SPEED)) {
+      throw ManifestException.input("--speed " + number(speed) + ": must be above 0 and at most " + number(WallClockPacer.MAX_SPEED));
+    }
     List<WebhookService> services = webhookServices.stream().map(WebhookService::parse).toList();
     try (ConvergeServer server = ConvergeServer.start(nodes, files, port, kubeconfig, seed, extensions, services,
         serviceAccountCredentials ? Credentials.SERVICE_ACCOUNTS : Credentials.SHARED)) {
+      server.speed(speed);
       int count = server.simulation().nodes().running();
       out.println("converge: serving " + count + " simulated node" + (count == 1 ? "" : "s")
           + (files.isEmpty() ? "" : " and " + server.applied() + " resources kept applied by the control loop")
-          + " at " + server.front().url());
+          + " at " + server.front().url() + (speed == 1 ? "" : ", its clock at " + times(speed) + " the wall clock's pace"));
       out.println("converge: kubeconfig written to " + kubeconfig);
       out.println("converge: metrics at " + server.front().url() + "/metrics (Prometheus text; the kubeconfig's token)");
       for (WebhookService service : services) {

@@ -13,18 +13,38 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>An event that throws stops the clock: the failure is kept ({@link #failure()}) and printed once on
  * standard error, and the server keeps answering requests about the cluster as it stood.
+ *
+ * <p>At a {@link #speed speed} other than 1 the virtual clock runs that many times as fast as the wall clock (or as
+ * slow): a 5,000-node rollout paced by kube-controller-manager's 20 requests a second takes four simulated minutes,
+ * and fifteen wall seconds at speed 16. Timestamps then drift from the wall clock by design.
  */
 final class WallClockPacer implements AutoCloseable {
   private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
   private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+  /** The fastest pace: beyond it a busy simulation could not keep up anyway. */
+  static final double MAX_SPEED = 1000;
+
+  /** Where the virtual clock should stand at a given wall time: {@code virtual + (wallNow - wall) * speed}. */
+  record Anchor(long wallNanos, long virtualNanos, double speed) {
+    long target(long wallNow) {
+      return virtualNanos + (long) ((wallNow - wallNanos) * speed);
+    }
+
+    /** The same line from {@code wallNow} on, at {@code newSpeed}: the clock neither jumps nor goes back. */
+    Anchor at(long wallNow, double newSpeed) {
+      return new Anchor(wallNow, target(wallNow), newSpeed);
+    }
+  }
 
   private final Simulation sim;
+  private volatile Anchor anchor;
   private final Thread thread;
   private volatile boolean stopped;
   private volatile @Nullable Throwable failure;
 
   private WallClockPacer(Simulation sim) {
     this.sim = sim;
+    this.anchor = new Anchor(System.nanoTime(), sim.clock().nanoTime(), 1);
     this.thread = new Thread(this::run, "converge-serve-clock");
     this.thread.setDaemon(true);
   }
@@ -35,12 +55,22 @@ final class WallClockPacer implements AutoCloseable {
     return pacer;
   }
 
+  /**
+   * From now on, {@code speed} virtual seconds per wall second.
+   *
+   * @throws IllegalArgumentException unless {@code 0 < speed <= 1000}
+   */
+  void speed(double speed) {
+    if (!(speed > 0 && speed <= MAX_SPEED)) {
+      throw new IllegalArgumentException("speed " + speed + " is not in (0, " + (int) MAX_SPEED + "]");
+    }
+    anchor = anchor.at(System.nanoTime(), speed);
+  }
+
   private void run() {
-    long wallStart = System.nanoTime();
-    long virtualStart = sim.clock().nanoTime();
     try {
       while (!stopped) {
-        long target = virtualStart + (System.nanoTime() - wallStart);
+        long target = anchor.target(System.nanoTime());
         sim.server().locked(() -> sim.clock().runUntil(Math.min(target, sim.clock().nanoTime() + SLICE_NANOS)));
         if (sim.clock().nanoTime() >= target) {
           LockSupport.parkNanos(IDLE_NANOS);

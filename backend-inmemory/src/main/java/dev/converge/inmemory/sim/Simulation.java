@@ -154,7 +154,7 @@ public final class Simulation {
     @Override
     public void onChange(Change change) {
       Resource object = change.object();
-      if (!object.kind().equals(NODE.kind()) || !object.group().equals(NODE.group())) {
+      if (!object.groupKind().equals(NODE)) {
         return;
       }
       Resource before = change.previous() != null ? change.previous()

@@ -161,7 +161,7 @@ class NodeLifecycleScenarioTest {
     assertThat(nodes).isEqualTo(10 + 9 - 10);
     // Kept by the store's changes through every join and leave: the count a scan of the nodes gives.
     assertThat(sim.readyNodes()).isEqualTo(nodes).isEqualTo((int) sim.server().cache().objects(NODE).values().stream()
-        .filter(node -> node.json().path("status").path("conditions").findValuesAsText("status").contains("True")).count());
+        .filter(node -> ready(sim, node.name()).equals("True")).count());
     assertThat(dsStatus(sim, "agent").path("desiredNumberScheduled").asInt()).isEqualTo(nodes);
     assertThat(dsStatus(sim, "agent").path("numberAvailable").asInt()).isEqualTo(nodes);
     // Pods of nodes that left are collected by the pod GC once the node has been gone 40 s.

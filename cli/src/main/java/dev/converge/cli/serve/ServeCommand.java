@@ -95,7 +95,7 @@ public final class ServeCommand implements Callable<Integer> {
     if (port < 0 || port > 65_535) {
       throw ManifestException.input("--port " + port + ": must be between 0 and 65535 (0 picks a free port)");
     }
-    if (!(speed > 0 && speed <= WallClockPacer.MAX_SPEED)) {
+    if (!WallClockPacer.isValidSpeed(speed)) {
       throw ManifestException.input("--speed " + number(speed) + ": must be above 0 and at most " + number(WallClockPacer.MAX_SPEED));
     }
     List<WebhookService> services = webhookServices.stream().map(WebhookService::parse).toList();

@@ -61,10 +61,15 @@ final class WallClockPacer implements AutoCloseable {
    * @throws IllegalArgumentException unless {@code 0 < speed <= 1000}
    */
   void speed(double speed) {
-    if (!(speed > 0 && speed <= MAX_SPEED)) {
-      throw new IllegalArgumentException("speed " + speed + " is not in (0, " + (int) MAX_SPEED + "]");
+    if (!isValidSpeed(speed)) {
+      throw new IllegalArgumentException("speed " + speed + " is not in (0, " + (long) MAX_SPEED + "]");
     }
     anchor = anchor.at(System.nanoTime(), speed);
+  }
+
+  /** Whether the pacer can run at {@code speed}: above 0 and at most {@link #MAX_SPEED}. */
+  static boolean isValidSpeed(double speed) {
+    return speed > 0 && speed <= MAX_SPEED;
   }
 
   private void run() {

@@ -67,9 +67,8 @@ public final class EventRouter implements AutoCloseable {
 
   /** The managed primaries the cache holds (seen and not deleted), in key order. */
   public ImmutableSortedSet<ResourceKey> knownPrimaries() {
-    ImmutableSortedSet<ResourceKey> all = cache.keys(primaryKind);
     ImmutableSortedSet.Builder<ResourceKey> known = ImmutableSortedSet.naturalOrder();
-    for (ResourceKey key : all) {
+    for (ResourceKey key : cache.keys(primaryKind)) {
       if (isManaged(key)) {
         known.add(key);
       }

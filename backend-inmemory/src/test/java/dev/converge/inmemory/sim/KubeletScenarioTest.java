@@ -140,6 +140,102 @@ class KubeletScenarioTest {
     assertThat(phase(sim, "once")).isEqualTo("Failed");
   }
 
+  private static String withPolicy(String pod, String policy) {
+    return pod.replace("\"containers\"", "\"restartPolicy\":\"" + policy + "\",\"containers\"");
+  }
+
+  private static String annotated(String name, String annotations) {
+    return pod(name, "job:1", ",\"annotations\":{" + annotations + "}");
+  }
+
+  @Test
+  void runToCompletionPod_succeedsAfterItsRunTime_withATerminatedStateAndPodCompletedConditions() {
+    Simulation sim = oneNode(fixed().withRun(DelayRange.fixed(Duration.ofSeconds(5))));
+    sim.create(withPolicy(pod("once", "job:1", ""), "Never"));
+
+    // Up at 4 s (pull 3 s, start 1 s), exits 0 five seconds later.
+    assertThat(timeline(sim, "once", Duration.ofSeconds(2), 5))
+        .containsExactly("Pending", "Running+Ready", "Running+Ready", "Running+Ready", "Succeeded");
+    JsonNode status = get(sim, "once").status();
+    JsonNode terminated = status.at("/containerStatuses/0/state/terminated");
+    assertThat(terminated.path("exitCode").asInt(-1)).isZero();
+    assertThat(terminated.path("reason").asText()).isEqualTo("Completed");
+    assertThat(terminated.path("containerID").asText()).startsWith("containerd://");
+    assertThat(terminated.path("startedAt").asText()).isNotEmpty().isNotEqualTo(terminated.path("finishedAt").asText());
+    assertThat(status.at("/containerStatuses/0/ready").asBoolean(true)).isFalse();
+    for (JsonNode condition : status.path("conditions")) {
+      if (condition.path("type").asText().endsWith("Ready")) {
+        assertThat(condition.path("status").asText()).isEqualTo("False");
+        assertThat(condition.path("reason").asText()).isEqualTo("PodCompleted");
+      }
+    }
+    // A pod that always restarts is not run to completion: no run time applies.
+    sim.create(pod("server", "job:1", ""));
+    sim.runFor(Duration.ofMinutes(5));
+    assertThat(phase(sim, "server")).isEqualTo("Running+Ready");
+  }
+
+  @Test
+  void exitCodeAnnotation_failsANeverPod_andRestartsAnOnFailurePodUntilItSucceeds() {
+    Simulation sim = oneNode(fixed());
+    sim.create(withPolicy(annotated("bad", "\"sim.converge.dev/run-for\":\"2s\",\"sim.converge.dev/exit-code\":\"3\""),
+        "Never"));
+    sim.create(withPolicy(annotated("retry", "\"sim.converge.dev/crash-after\":\"2s\""), "OnFailure"));
+    sim.runFor(Duration.ofSeconds(10));
+
+    assertThat(phase(sim, "bad")).isEqualTo("Failed");
+    assertThat(get(sim, "bad").status().at("/containerStatuses/0/state/terminated/exitCode").asInt()).isEqualTo(3);
+    assertThat(get(sim, "bad").status().at("/containerStatuses/0/state/terminated/reason").asText())
+        .isEqualTo("Error");
+    // retry shares bad's pull: up at 4 s, exits 1 at 6 s; OnFailure restarts it after 10 s of back-off, counting
+    // the restart and keeping the exit in lastState.
+    Resource retry = get(sim, "retry");
+    assertThat(retry.status().path("phase").asText()).isEqualTo("Running");
+    assertThat(retry.status().at("/containerStatuses/0/restartCount").asInt()).isEqualTo(1);
+    assertThat(retry.status().at("/containerStatuses/0/lastState/terminated/exitCode").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void alwaysPod_thatExitsZero_isRestartedWithTheBackoff_andShowsCompletedInItsLastState() {
+    Simulation sim = oneNode(fixed());
+    sim.create(annotated("short", "\"sim.converge.dev/run-for\":\"2s\""));
+    sim.runFor(Duration.ofMillis(6500));
+    // Up at 4 s, exits 0 at 6 s: Always restarts it, after 10 s of back-off.
+    Resource pod = get(sim, "short");
+    assertThat(pod.status().path("phase").asText()).isEqualTo("Running");
+    assertThat(pod.status().at("/containerStatuses/0/state/waiting/reason").asText()).isEqualTo("CrashLoopBackOff");
+    assertThat(pod.status().at("/containerStatuses/0/lastState/terminated/reason").asText()).isEqualTo("Completed");
+    assertThat(pod.status().at("/containerStatuses/0/lastState/terminated/exitCode").asInt(-1)).isZero();
+    sim.runFor(Duration.ofSeconds(12));
+    assertThat(phase(sim, "short")).isEqualTo("Running+Ready");
+  }
+
+  @Test
+  void runForNever_keepsARunToCompletionPodRunning() {
+    Simulation sim = oneNode(fixed().withRun(DelayRange.fixed(Duration.ofSeconds(5))));
+    sim.create(withPolicy(annotated("daemon", "\"sim.converge.dev/run-for\":\"never\""), "Never"));
+    sim.runFor(Duration.ofMinutes(10));
+    assertThat(phase(sim, "daemon")).isEqualTo("Running+Ready");
+  }
+
+  @Test
+  void anAnnotationThatDoesNotParse_isACreateContainerConfigError_namedInAnEvent() {
+    Simulation sim = oneNode(fixed());
+    sim.create(withPolicy(annotated("typo", "\"sim.converge.dev/run-for\":\"5 minutes\""), "Never"));
+    sim.create(annotated("code", "\"sim.converge.dev/crash-after\":\"5s\",\"sim.converge.dev/exit-code\":\"300\""));
+    sim.runFor(Duration.ofSeconds(30));
+
+    JsonNode waiting = get(sim, "typo").status().at("/containerStatuses/0/state/waiting");
+    assertThat(waiting.path("reason").asText()).isEqualTo("CreateContainerConfigError");
+    assertThat(waiting.path("message").asText())
+        .isEqualTo("sim.converge.dev/run-for: not a duration (like 30s, 2m, 500ms): 5 minutes");
+    assertThat(phase(sim, "typo")).isEqualTo("Pending");
+    assertThat(SimTesting.events(sim, "typo"))
+        .contains("Failed: Error: sim.converge.dev/run-for: not a duration (like 30s, 2m, 500ms): 5 minutes (1)");
+    assertThat(get(sim, "code").status().at("/containerStatuses/0/state/waiting/message").asText())
+        .isEqualTo("sim.converge.dev/exit-code: not an exit code from 0 to 255: 300");
+  }
+
   @Test
   void delete_stopsTheContainers_thenTheKubeletRemovesThePod_withinTheGracePeriod() {
     Simulation sim = oneNode(fixed());

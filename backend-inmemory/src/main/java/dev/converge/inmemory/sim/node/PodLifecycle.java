@@ -9,7 +9,6 @@ import dev.converge.inmemory.server.Pods;
 import dev.converge.inmemory.sim.runtime.EventRecorder;
 import dev.converge.inmemory.sim.runtime.Informer;
 import dev.converge.inmemory.sim.runtime.SimContext;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,9 +19,9 @@ import org.jspecify.annotations.Nullable;
  * The pods of one kubelet, from the pod watch to their end: a pod bound to the node is reported Pending
  * ({@code ContainerCreating}) at once, Running once its images are present (pulled once per node, one pull at a
  * time) and its containers started, and Ready then — or, with a readiness probe, after the probe's initial
- * delay and a first period. A crash-looping pod exits after its run time, reports {@code CrashLoopBackOff} and
- * restarts after the kubelet's back-off (10 s doubling to 5 min), unless its restart policy is Never, which
- * fails it. A pod marked for deletion is stopped within its grace period and then deleted with grace 0 and a
+ * delay and a first period. Containers exit as {@link ContainerExit} says (a crash loop, a run-to-completion
+ * pod's run time, a pod's annotations): the pod then ends Succeeded or Failed if its restart policy says so, or
+ * reports {@code CrashLoopBackOff} and restarts after the kubelet's back-off (10 s doubling to 5 min). A pod marked for deletion is stopped within its grace period and then deleted with grace 0 and a
  * uid precondition, as the kubelet's status manager does.
  *
  * <p>The kubelet's Events about each container ({@code kubelet/events/event.go}, with the messages of
@@ -113,11 +112,12 @@ final class PodLifecycle implements Informer.Handler {
     String hostIp = NodeObjects.nodeIp(kubelet.ordinal());
     boolean hostNetwork = pod.spec().path("hostNetwork").asBoolean(false);
     String podIp = hostNetwork ? hostIp : NodeObjects.podIp(kubelet.ordinal(), nextIp++);
-    Duration crashAfter = CrashLoop.fromAnnotation(pod);
-    for (CrashLoop rule : crashLoops) {
-      if (crashAfter == null && rule.matches(pod)) {
-        crashAfter = rule.runFor();
-      }
+    ContainerExit exit = null;
+    String configError = null;
+    try {
+      exit = ContainerExit.of(pod, crashLoops, kubelet.config().startup(), kubelet.random());
+    } catch (IllegalArgumentException e) {
+      configError = e.getMessage();
     }
     long probeDelay = -1;
     for (JsonNode container : pod.spec().path("containers")) {
@@ -128,7 +128,9 @@ final class PodLifecycle implements Informer.Handler {
         probeDelay = Math.max(probeDelay, initial + kubelet.random().nextLong(period));
       }
     }
-    return new PodRun(pod, podIp, hostIp, kubelet.now(), crashAfter, Math.max(probeDelay, 0), probeDelay >= 0);
+    PodRun run = new PodRun(pod, podIp, hostIp, kubelet.now(), exit, Math.max(probeDelay, 0), probeDelay >= 0);
+    run.configError = configError;
+    return run;
   }
 
   /** A pod the kubelet finds already running after a restart: report it Ready again if it is not. */
@@ -145,7 +147,7 @@ final class PodLifecycle implements Informer.Handler {
     } else {
       run.ready = true;
     }
-    scheduleCrash(run);
+    scheduleExit(run);
   }
 
   private void begin(PodRun run) {
@@ -165,10 +167,28 @@ final class PodLifecycle implements Informer.Handler {
     long startAt = imagesAt + startup.containerStart().sampleNanos(kubelet.random());
     int current = kubelet.epoch();
     run.task = kubelet.ctx().clock().scheduleAt(startAt, () -> {
-      if (current == kubelet.epoch()) {
+      if (current != kubelet.epoch()) {
+        return;
+      }
+      if (run.configError != null) {
+        configFailed(run);
+      } else {
         started(run);
       }
     });
+  }
+
+  /**
+   * A pod whose simulation annotations do not parse is not started: it waits in {@code CreateContainerConfigError}
+   * with a {@code Failed} Warning, as the kubelet treats a container whose configuration it cannot build.
+   */
+  private void configFailed(PodRun run) {
+    run.task = null;
+    run.waitingReason = "CreateContainerConfigError";
+    run.waitingMessage = run.configError;
+    eachContainer(run.pod, (ref, name, container) -> kubelet.events().warning(ref, "Failed",
+        "Error: " + run.configError));
+    report(run);
   }
 
   /**
@@ -241,7 +261,7 @@ final class PodLifecycle implements Informer.Handler {
     run.ready = true;
     run.readyTransition = kubelet.now();
     report(run);
-    scheduleCrash(run);
+    scheduleExit(run);
   }
 
   private void becameReady(PodRun run) {
@@ -249,36 +269,42 @@ final class PodLifecycle implements Informer.Handler {
     run.ready = true;
     run.readyTransition = kubelet.now();
     report(run);
-    scheduleCrash(run);
+    scheduleExit(run);
   }
 
-  private void scheduleCrash(PodRun run) {
-    if (run.crashAfter == null) {
+  private void scheduleExit(PodRun run) {
+    if (run.exit == null) {
       return;
     }
     int current = kubelet.epoch();
-    run.task = kubelet.ctx().clock().schedule(run.crashAfter, () -> {
+    run.task = kubelet.ctx().clock().schedule(run.exit.after(), () -> {
       if (current == kubelet.epoch()) {
-        crashed(run);
+        exited(run);
       }
     });
   }
 
-  private void crashed(PodRun run) {
+  /**
+   * The containers exited ({@link ContainerExit}): the pod ends Succeeded or Failed if its restart policy says so,
+   * else the kubelet restarts them after its back-off ({@code CrashLoopBackOff}).
+   */
+  private void exited(PodRun run) {
     run.task = null;
-    kubelet.ctx().event("kubelet/" + kubelet.name(), "crash", "pods/" + run.pod.namespace() + "/" + run.pod.name());
+    ContainerExit exit = java.util.Objects.requireNonNull(run.exit);
+    kubelet.ctx().event("kubelet/" + kubelet.name(), exit.code() == 0 ? "exit" : "crash",
+        "pods/" + run.pod.namespace() + "/" + run.pod.name());
     boolean wasReady = run.ready;
-    run.lastStartedAt = run.runningSince;
-    run.lastFinishedAt = kubelet.now();
+    run.previousExit = run.lastExit;
+    run.lastExit = new PodRun.Exit(run.runningSince, kubelet.now(), exit.code());
     run.running = false;
     run.ready = false;
     run.runningSince = null;
     if (wasReady) {
       run.readyTransition = kubelet.now();
     }
-    if (run.pod.spec().path("restartPolicy").asText("Always").equals("Never")) {
-      run.phase = "Failed";
-      run.waitingReason = "Error";
+    if (exit.endsPod(run.pod)) {
+      run.finished = true;
+      run.phase = exit.code() == 0 ? "Succeeded" : "Failed";
       report(run);
       return;
     }

@@ -6,12 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.converge.api.Json;
 import dev.converge.api.Resource;
 import dev.converge.core.time.ScheduledTask;
-import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One pod as its kubelet runs it: where it is in its life (creating, running, ready, crashed and backing off,
- * terminating) and the status the kubelet reports for it ({@code kubelet_pods.go} {@code generateAPIPodStatus}:
+ * One pod as its kubelet runs it: where it is in its life (creating, running, ready, exited and backing off,
+ * finished, terminating) and the status the kubelet reports for it ({@code kubelet_pods.go} {@code generateAPIPodStatus}:
  * phase, the Initialized/Ready/ContainersReady/PodScheduled conditions, IPs, start time and one container
  * status per container).
  */
@@ -21,7 +20,8 @@ final class PodRun {
   final String podIp;
   final String hostIp;
   final String startTime;
-  final @Nullable Duration crashAfter;
+  /** How its containers exit, or null if they run until the pod is deleted. */
+  final @Nullable ContainerExit exit;
   final long probeDelayNanos;
   final boolean hasProbe;
   String phase = "Pending";
@@ -29,14 +29,21 @@ final class PodRun {
   boolean ready;
   int restarts;
   String waitingReason = "ContainerCreating";
+  /** Why the containers cannot be started (an annotation that does not parse), or null. */
+  @Nullable String configError;
+  /** The waiting state's message ({@code CreateContainerConfigError}'s), or null. */
+  @Nullable String waitingMessage;
   @Nullable String runningSince;
-  @Nullable String lastStartedAt;
-  @Nullable String lastFinishedAt;
+  /** The containers' last exit, and the one before it. */
+  @Nullable Exit lastExit;
+  @Nullable Exit previousExit;
+  /** The containers exited and will not restart: the pod is Succeeded or Failed. */
+  boolean finished;
   String readyTransition;
   @Nullable ScheduledTask task;
   boolean terminating;
 
-  PodRun(Resource pod, String podIp, String hostIp, String now, @Nullable Duration crashAfter, long probeDelayNanos,
+  PodRun(Resource pod, String podIp, String hostIp, String now, @Nullable ContainerExit exit, long probeDelayNanos,
       boolean hasProbe) {
     this.uid = pod.uid() == null ? pod.name() : pod.uid();
     this.pod = pod;
@@ -44,7 +51,7 @@ final class PodRun {
     this.hostIp = hostIp;
     this.startTime = now;
     this.readyTransition = now;
-    this.crashAfter = crashAfter;
+    this.exit = exit;
     this.probeDelayNanos = probeDelayNanos;
     this.hasProbe = hasProbe;
   }
@@ -62,9 +69,11 @@ final class PodRun {
     ObjectNode status = patch.putObject("status");
     status.put("phase", phase);
     ArrayNode conditions = status.putArray("conditions");
-    condition(conditions, "Initialized", true, startTime);
-    condition(conditions, "Ready", ready, readyTransition);
-    condition(conditions, "ContainersReady", ready, readyTransition);
+    // generatePodReadyCondition: a finished pod's containers are not ready because the pod completed.
+    String notReady = finished ? "PodCompleted" : "ContainersNotReady";
+    condition(conditions, "Initialized", true, startTime, "");
+    condition(conditions, "Ready", ready, readyTransition, notReady);
+    condition(conditions, "ContainersReady", ready, readyTransition, notReady);
     JsonNode scheduled = scheduledCondition();
     if (scheduled != null) {
       conditions.add(scheduled);
@@ -81,8 +90,9 @@ final class PodRun {
       cs.put("name", container.path("name").asText());
       cs.put("image", container.path("image").asText());
       cs.put("imageID", "");
-      if (running || restarts > 0) {
-        cs.put("containerID", "containerd://" + uid + "-" + index + "-" + restarts);
+      String containerId = "containerd://" + uid + "-" + index + "-" + restarts;
+      if (running || restarts > 0 || finished) {
+        cs.put("containerID", containerId);
       }
       cs.put("ready", ready);
       cs.put("started", running);
@@ -90,22 +100,37 @@ final class PodRun {
       ObjectNode state = cs.putObject("state");
       if (running && runningSince != null) {
         state.putObject("running").put("startedAt", runningSince);
+      } else if (finished && lastExit != null) {
+        lastExit.write(state, containerId);
       } else {
-        state.putObject("waiting").put("reason", waitingReason);
+        ObjectNode waiting = state.putObject("waiting").put("reason", waitingReason);
+        if (waitingMessage != null) {
+          waiting.put("message", waitingMessage);
+        }
       }
       ObjectNode last = cs.putObject("lastState");
-      if (lastFinishedAt != null) {
-        ObjectNode terminated = last.putObject("terminated");
-        terminated.put("exitCode", 1);
-        terminated.put("reason", "Error");
-        if (lastStartedAt != null) {
-          terminated.put("startedAt", lastStartedAt);
-        }
-        terminated.put("finishedAt", lastFinishedAt);
+      Exit before = finished ? previousExit : lastExit;
+      if (before != null) {
+        before.write(last, "containerd://" + uid + "-" + index + "-" + (restarts - 1));
       }
       index++;
     }
     return patch;
+  }
+
+  /** One exit of the containers: when they had started and when they ended, and the code. */
+  record Exit(@Nullable String startedAt, String finishedAt, int code) {
+    /** Writes the {@code terminated} state of this exit under {@code state}. */
+    void write(ObjectNode state, String containerId) {
+      ObjectNode terminated = state.putObject("terminated");
+      terminated.put("exitCode", code);
+      terminated.put("reason", code == 0 ? "Completed" : "Error");
+      if (startedAt != null) {
+        terminated.put("startedAt", startedAt);
+      }
+      terminated.put("finishedAt", finishedAt);
+      terminated.put("containerID", containerId);
+    }
   }
 
   private @Nullable JsonNode scheduledCondition() {
@@ -117,14 +142,15 @@ final class PodRun {
     return null;
   }
 
-  private static void condition(ArrayNode conditions, String type, boolean value, String transition) {
+  private static void condition(ArrayNode conditions, String type, boolean value, String transition,
+      String falseReason) {
     ObjectNode condition = conditions.addObject();
     condition.put("type", type);
     condition.put("status", value ? "True" : "False");
     condition.putNull("lastProbeTime");
     condition.put("lastTransitionTime", transition);
-    if (!value && !type.equals("Initialized")) {
-      condition.put("reason", "ContainersNotReady");
+    if (!value && !falseReason.isEmpty()) {
+      condition.put("reason", falseReason);
     }
   }
 }

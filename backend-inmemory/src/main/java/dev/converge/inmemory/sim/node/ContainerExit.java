@@ -1,0 +1,117 @@
+package dev.converge.inmemory.sim.node;
+
+import dev.converge.api.Resource;
+import java.time.Duration;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * When a simulated pod's containers exit, and with what code: a simulated container has no process, so how long
+ * it runs is part of the model. All containers of a pod exit together. What the kubelet then does depends on the
+ * pod's {@code restartPolicy}, as in {@code kuberuntime_manager.go} {@code computePodActions}: {@code Always}
+ * restarts after the back-off whatever the code; {@code OnFailure} restarts after a non-zero code and ends the
+ * pod {@code Succeeded} after a zero; {@code Never} ends it {@code Succeeded} or {@code Failed}.
+ *
+ * <p>The first of these that applies decides:
+ * <ol>
+ *   <li>the pod's annotation {@value #CRASH_AFTER} (a duration): the containers exit with {@value #EXIT_CODE}, or 1,
+ *       that long after each start;
+ *   <li>the annotation {@value #RUN_FOR}: a duration after which they exit with {@value #EXIT_CODE}, or 0; or
+ *       {@code never};
+ *   <li>a {@link CrashLoop} rule of the simulation that matches the pod: exit code {@value #EXIT_CODE}, or 1;
+ *   <li>a run-to-completion pod ({@code restartPolicy} {@code Never} or {@code OnFailure}, as a Job's pods are):
+ *       it exits 0 after a run time drawn from {@link PodStartup#run()};
+ *   <li>otherwise the containers run until the pod is deleted.
+ * </ol>
+ *
+ * @param after how long the containers run after each start
+ * @param code their exit code
+ */
+public record ContainerExit(Duration after, int code) {
+  /** The pod annotation that makes its containers exit after a duration, with code 1 unless {@value #EXIT_CODE}. */
+  public static final String CRASH_AFTER = CrashLoop.ANNOTATION;
+  /** The pod annotation that sets how long its containers run: a duration, or {@code never}. */
+  public static final String RUN_FOR = "sim.converge.dev/run-for";
+  /** The pod annotation with the exit code of its containers (an integer from 0 to 255). */
+  public static final String EXIT_CODE = "sim.converge.dev/exit-code";
+
+  public ContainerExit {
+    if (after.isNegative()) {
+      throw new IllegalArgumentException("a run time must not be negative: " + after);
+    }
+    if (code < 0 || code > 255) {
+      throw new IllegalArgumentException("an exit code is between 0 and 255: " + code);
+    }
+  }
+
+  /** Whether the pod is done after this exit, rather than restarted: the pod's restart policy decides. */
+  public boolean endsPod(Resource pod) {
+    return switch (restartPolicy(pod)) {
+      case "Never" -> true;
+      case "OnFailure" -> code == 0;
+      default -> false;
+    };
+  }
+
+  /** The container's {@code state.terminated.reason} for this exit: {@code Completed} for 0, else {@code Error}. */
+  public String reason() {
+    return code == 0 ? "Completed" : "Error";
+  }
+
+  /** The pod's {@code spec.restartPolicy}, {@code Always} when absent as the API server defaults it. */
+  static String restartPolicy(Resource pod) {
+    return pod.spec().path("restartPolicy").asText("Always");
+  }
+
+  /**
+   * How {@code pod}'s containers exit, by the rules above; null if they run until deleted. A random draw is taken
+   * only for a run-to-completion pod without annotation.
+   *
+   * @throws IllegalArgumentException naming the annotation, if one of the pod's annotations is not valid
+   */
+  static @Nullable ContainerExit of(Resource pod, List<CrashLoop> rules, PodStartup startup,
+      SplittableRandom random) {
+    String crashAfter = pod.annotations().get(CRASH_AFTER);
+    if (crashAfter != null) {
+      return new ContainerExit(duration(CRASH_AFTER, crashAfter), exitCode(pod, 1));
+    }
+    String runFor = pod.annotations().get(RUN_FOR);
+    if (runFor != null) {
+      return runFor.trim().equals("never") ? null : new ContainerExit(duration(RUN_FOR, runFor), exitCode(pod, 0));
+    }
+    for (CrashLoop rule : rules) {
+      if (rule.matches(pod)) {
+        return new ContainerExit(rule.runFor(), exitCode(pod, 1));
+      }
+    }
+    if (!restartPolicy(pod).equals("Always")) {
+      return new ContainerExit(Duration.ofNanos(startup.run().sampleNanos(random)), exitCode(pod, 0));
+    }
+    return null;
+  }
+
+  private static Duration duration(String annotation, String value) {
+    try {
+      return CrashLoop.parseDuration(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(annotation + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static int exitCode(Resource pod, int fallback) {
+    String value = pod.annotations().get(EXIT_CODE);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      int code = Integer.parseInt(value.trim());
+      if (code >= 0 && code <= 255) {
+        return code;
+      }
+    } catch (NumberFormatException e) {
+      // the message below
+    }
+    throw new IllegalArgumentException(EXIT_CODE + ": not an exit code from 0 to 255: " + value);
+  }
+}

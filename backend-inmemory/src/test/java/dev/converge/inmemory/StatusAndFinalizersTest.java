@@ -51,6 +51,21 @@ class StatusAndFinalizersTest {
   }
 
   @Test
+  void removingTheLastFinalizer_orLabel_leavesNoEmptyListOrMapStored_asGoOmitsThem() {
+    server.create(ADMIN, Fixtures.parse("""
+        {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"held","namespace":"default",
+         "labels":{"a":"b"},"finalizers":["example.com/hold"]}}"""));
+    Resource patched = server.patch(ADMIN, dev.converge.api.ResourceKey.namespaced("", "ConfigMap", "default", "held"),
+        PatchType.STRATEGIC, Json.parse("""
+            {"metadata":{"$deleteFromPrimitiveList/finalizers":["example.com/hold"],"labels":{"a":null}}}"""),
+        PatchOptions.defaults());
+    assertThat(patched.metadata().has("finalizers")).isFalse();
+    assertThat(patched.metadata().has("labels")).isFalse();
+    Resource updated = server.update(ADMIN, patched.edit(t -> t.with("metadata").putArray("ownerReferences")));
+    assertThat(updated.metadata().has("ownerReferences")).isFalse();
+  }
+
+  @Test
   void statusWrites_keepTheCallersMetadata_asEachKindsStatusStrategyDoes() {
     // Deployment: spec and labels reset, annotations (the controller's revision) kept.
     Resource d = server.create(ADMIN, Fixtures.deployment("default", "web", "nginx:1"));

@@ -68,6 +68,32 @@ public final class ReadyGates {
   }
 
   /**
+   * A Job that has completed: its {@code Complete} condition is {@code True}, as {@code kubectl wait
+   * --for=condition=complete} and Helm's {@code --wait-for-jobs} require. A Job whose {@code Failed} condition is
+   * True never will; the reason says so, with the condition's reason and message.
+   *
+   * @return the gate
+   */
+  public static ReadyGate jobComplete() {
+    return gate("Job complete", (live, cluster) -> {
+      if (conditionIsTrue(live, "Complete")) {
+        return Readiness.ready();
+      }
+      for (JsonNode condition : live.status().path("conditions")) {
+        if (condition.path("type").asText().equals("Failed") && condition.path("status").asText().equals("True")) {
+          return Readiness.notReady("failed: " + condition.path("reason").asText() + ": "
+              + condition.path("message").asText());
+        }
+      }
+      JsonNode status = live.status();
+      JsonNode completions = live.spec().path("completions");
+      return Readiness.notReady(status.path("succeeded").asLong(0)
+          + (completions.isNumber() ? "/" + completions.asText() : "") + " succeeded, "
+          + status.path("active").asLong(0) + " active, " + status.path("failed").asLong(0) + " failed");
+    });
+  }
+
+  /**
    * {@return the gate of a Service with at least one ready endpoint address (from its {@code Endpoints}
    * object)}
    */

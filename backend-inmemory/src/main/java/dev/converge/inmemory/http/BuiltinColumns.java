@@ -5,7 +5,10 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import dev.converge.api.GroupKind;
 import dev.converge.api.Json;
+import dev.converge.api.ReadyGates;
 import dev.converge.api.Resource;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -137,11 +140,11 @@ final class BuiltinColumns {
         Column.text("ServiceAccounts", 1, "The service accounts bound.", (o, now) -> text(subjects(o, "ServiceAccount"))));
     table.put(GroupKind.of("rbac.authorization.k8s.io", "RoleBinding"), binding);
     table.put(GroupKind.of("rbac.authorization.k8s.io", "ClusterRoleBinding"), binding);
-    table.put(GroupKind.of("batch", "Job"), ImmutableList.of(Column.nameColumn(),
-        Column.text("Status", 0, "The status of the job.", (o, now) -> text(jobStatus(o))),
+    table.put(GroupKind.of("batch", "Job"), workload(ImmutableList.of(
+        Column.text("Status", 0, "Status of the job.", (o, now) -> text(jobStatus(o))),
         Column.text("Completions", 0, "Successful pods out of the desired completions.",
-            (o, now) -> text(o.at("status.succeeded").asLong(0) + "/" + o.at("spec.completions").asLong(1))),
-        Column.ageColumn()));
+            (o, now) -> text(jobCompletions(o))),
+        Column.text("Duration", 0, "Time required to complete the job.", (o, now) -> text(jobDuration(o, now))))));
     return table.buildOrThrow();
   }
 
@@ -352,16 +355,48 @@ final class BuiltinColumns {
     return String.join(", ", names);
   }
 
+  /**
+   * {@code printJob}'s status: Complete, Failed, Terminating, Suspended, FailureTarget, SuccessCriteriaMet, in
+   * that order, else Running (k8s.io/kubernetes {@code pkg/printers/internalversion/printers.go}).
+   */
   private static String jobStatus(Resource job) {
-    for (JsonNode condition : job.at("status.conditions")) {
-      if (condition.path("status").asText("").equals("True")) {
-        String type = condition.path("type").asText("");
-        if (type.equals("Complete") || type.equals("Failed") || type.equals("Suspended")) {
-          return type;
-        }
+    if (ReadyGates.conditionIsTrue(job, "Complete")) {
+      return "Complete";
+    }
+    if (ReadyGates.conditionIsTrue(job, "Failed")) {
+      return "Failed";
+    }
+    if (job.isBeingDeleted()) {
+      return "Terminating";
+    }
+    for (String type : new String[] {"Suspended", "FailureTarget", "SuccessCriteriaMet"}) {
+      if (ReadyGates.conditionIsTrue(job, type)) {
+        return type;
       }
     }
     return "Running";
+  }
+
+  /** {@code printJob}'s completions: {@code 2/3}; a work queue's {@code 0/1}, or {@code 0/1 of 4} in parallel. */
+  private static String jobCompletions(Resource job) {
+    long succeeded = job.at("status.succeeded").asLong(0);
+    JsonNode completions = job.at("spec.completions");
+    if (completions.isNumber()) {
+      return succeeded + "/" + completions.asLong();
+    }
+    long parallelism = job.at("spec.parallelism").asLong(0);
+    return succeeded + "/1" + (parallelism > 1 ? " of " + parallelism : "");
+  }
+
+  /** From {@code startTime} to {@code completionTime}, or to now while it runs; empty before it starts. */
+  private static String jobDuration(Resource job, Instant now) {
+    JsonNode start = job.at("status.startTime");
+    if (!start.isTextual()) {
+      return "";
+    }
+    JsonNode end = job.at("status.completionTime");
+    Instant until = end.isTextual() ? Instant.parse(end.asText()) : now;
+    return Ages.human(Duration.between(Instant.parse(start.asText()), until));
   }
 
   /** An int-or-string as kubectl prints it, or {@code N/A} when unset. */

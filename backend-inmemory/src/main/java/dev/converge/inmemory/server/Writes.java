@@ -647,11 +647,29 @@ final class Writes {
     }
     long revision = store.reserveRevision();
     ObjectNode metadata = Trees.object(root, "metadata");
+    dropEmptyMetadata(metadata);
     metadata.set("resourceVersion", Json.uniqueText(Long.toString(revision)));
     // Freezing copies only the mutable spine of the write's tree; members frozen already are taken as they are.
     Resource stored = previous == null ? Resource.of(root) : previous.withJson(root);
     store.commit(new Change(revision, changeType, stored, previous));
     return stored;
+  }
+
+  /** ObjectMeta's lists and maps, all {@code omitempty}: an empty one is not stored. */
+  private static final List<String> OMIT_EMPTY_METADATA = List.of("labels", "annotations", "ownerReferences",
+      "finalizers", "managedFields");
+
+  /**
+   * Drops ObjectMeta's empty lists and maps, as kube-apiserver stores what its Go types serialize: a patch that
+   * removes the last finalizer leaves no {@code finalizers: []} behind.
+   */
+  private static void dropEmptyMetadata(ObjectNode metadata) {
+    for (String field : OMIT_EMPTY_METADATA) {
+      JsonNode value = metadata.get(field);
+      if (value != null && value.isContainerNode() && value.isEmpty()) {
+        metadata.remove(field);
+      }
+    }
   }
 
   /**

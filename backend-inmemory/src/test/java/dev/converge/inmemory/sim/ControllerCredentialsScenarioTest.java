@@ -43,7 +43,8 @@ class ControllerCredentialsScenarioTest {
 
   /**
    * A workload that puts every modelled controller to work: a DaemonSet, a Deployment rolled to a new image, a
-   * StatefulSet with a claim template, a budget and a Service over the Deployment's pods; then a node that stops
+   * StatefulSet with a claim template, a budget and a Service over the Deployment's pods, a Job deleted a minute
+   * after it completes; then a node that stops
    * (NotReady, tainted, its pods evicted after their 300 s toleration) and is deleted (its pods collected).
    */
   private static void run(Simulation sim) {
@@ -63,6 +64,11 @@ class ControllerCredentialsScenarioTest {
     sim.create("""
         {"apiVersion":"v1","kind":"Service","metadata":{"name":"web","namespace":"default"},
          "spec":{"selector":{"app":"web"},"ports":[{"port":80}]}}""");
+    sim.create("""
+        {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"migrate","namespace":"default"},
+         "spec":{"ttlSecondsAfterFinished":60,"template":{
+           "metadata":{"annotations":{"sim.converge.dev/run-for":"10s"}},
+           "spec":{"restartPolicy":"Never","containers":[{"name":"main","image":"migrate:1"}]}}}}""");
     sim.runFor(Duration.ofMinutes(2));
     Resource web = SimTesting.get(sim, SimTesting.DEPLOYMENT, "default", "web");
     sim.server().update(Identity.admin(), web.edit(tree -> ((ObjectNode) tree.at("/spec/template/spec/containers/0"))
@@ -116,6 +122,9 @@ class ControllerCredentialsScenarioTest {
     assertThat(byIdentity.get(account(ControllerRoles.NODE))).contains("delete pods");
     assertThat(byIdentity.get(account(ControllerRoles.NODE))).anyMatch(r -> r.endsWith(" nodes/status"));
     assertThat(byIdentity.get(account(ControllerRoles.POD_GC))).contains("delete pods");
+    assertThat(byIdentity.get(account(ControllerRoles.JOB)))
+        .contains("create pods", "patch pods", "update jobs/status", "create events");
+    assertThat(byIdentity.get(account(ControllerRoles.TTL_AFTER_FINISHED))).contains("get jobs", "delete jobs");
     assertThat(podsOf(sim, "DaemonSet", "agent")).extracting(p -> p.spec().path("nodeName").asText())
         .containsExactlyInAnyOrder("node-0", "node-2");
   }

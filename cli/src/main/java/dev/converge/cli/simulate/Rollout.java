@@ -4,13 +4,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * When one workload of the input became fully available: all its desired pods updated and available, as its
- * controller's status reports.
+ * controller's status reports; for a Job, when it completed.
  *
- * @param kind DaemonSet, Deployment, StatefulSet or ReplicaSet
+ * @param kind DaemonSet, Deployment, StatefulSet, ReplicaSet or Job
  * @param namespace its namespace
  * @param name its name
- * @param desired desired pods at the end of the run ({@code desiredNumberScheduled} or {@code spec.replicas})
- * @param available available pods at the end of the run
+ * @param desired desired pods at the end of the run ({@code desiredNumberScheduled} or {@code spec.replicas}; a
+ *     Job's {@code completions})
+ * @param available available pods at the end of the run (a Job's succeeded pods)
  * @param availableAtSeconds simulated seconds from the start until it (last) became fully available, or null if
  *     it is not fully available at the end of the run
  */

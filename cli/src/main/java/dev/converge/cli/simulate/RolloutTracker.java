@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import dev.converge.api.GroupKind;
+import dev.converge.api.ReadyGates;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
 import dev.converge.api.Ticker;
@@ -21,13 +22,16 @@ import org.jspecify.annotations.Nullable;
  * available: for a DaemonSet, {@code updatedNumberScheduled == numberAvailable == desiredNumberScheduled > 0}
  * (a DaemonSet no node is eligible for, or that no node has registered for yet, is not "available"); for a
  * Deployment, StatefulSet or ReplicaSet, updated and available replicas equal to {@code spec.replicas} with no
- * others left; in both cases once the status observed the current generation. The time reported is the last
- * time it became fully available, so that nodes joining later, or a new revision, move it. {@link #sample()}
+ * others left; in both cases once the status observed the current generation. A Job is done when its {@code
+ * Complete} condition is True: desired is its {@code completions} (1 for a work queue), available its succeeded
+ * pods; a failed Job never is. The time reported is the last time it became fully available (or complete), so
+ * that nodes joining later, or a new revision, move it. {@link #sample()}
  * notes desired and available pods of each at the current instant, for the report's chart over time.
  */
 final class RolloutTracker implements ChangeListener {
   static final Set<GroupKind> WORKLOADS = ImmutableSet.of(GroupKind.of("apps", "DaemonSet"),
-      GroupKind.of("apps", "Deployment"), GroupKind.of("apps", "StatefulSet"), GroupKind.of("apps", "ReplicaSet"));
+      GroupKind.of("apps", "Deployment"), GroupKind.of("apps", "StatefulSet"), GroupKind.of("apps", "ReplicaSet"),
+      GroupKind.of("batch", "Job"));
 
   private final Ticker ticker;
   private final long startNanos;
@@ -76,6 +80,16 @@ final class RolloutTracker implements ChangeListener {
       return;
     }
     JsonNode status = object.json().path("status");
+    if (object.groupKind().kind().equals("Job")) {
+      state.desired = object.json().path("spec").path("completions").asInt(1);
+      state.available = status.path("succeeded").asInt(0);
+      if (!ReadyGates.conditionIsTrue(object, "Complete")) {
+        state.availableAt = null;
+      } else if (state.availableAt == null) {
+        state.availableAt = ticker.nanoTime();
+      }
+      return;
+    }
     boolean daemonSet = object.groupKind().kind().equals("DaemonSet");
     int desired = daemonSet ? status.path("desiredNumberScheduled").asInt(0)
         : object.json().path("spec").path("replicas").asInt(1);

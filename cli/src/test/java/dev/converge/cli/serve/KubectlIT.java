@@ -644,6 +644,34 @@ class KubectlIT {
     kubectl("delete", "pod", "logged", "-n", "default", "--wait=false");
   }
 
+  @Test
+  @Order(24)
+  void job_runsToCompletion_andKubectlWaitsForIt() throws Exception {
+    Path job = Files.writeString(dir.resolve("job.yaml"), """
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: migrate, namespace: default}
+        spec:
+          completions: 2
+          template:
+            metadata: {annotations: {sim.converge.dev/run-for: 1s}}
+            spec:
+              restartPolicy: Never
+              containers: [{name: migrate, image: busybox:1.36}]
+        """);
+    kubectl("apply", "-f", job.toString());
+    // Each pod pulls, runs 1 s and exits 0; the Job controller counts it and creates the next: seconds of the
+    // wall clock, which the virtual one follows.
+    assertThat(kubectl("wait", "--for=condition=complete", "job/migrate", "-n", "default", "--timeout=60s").out())
+        .contains("job.batch/migrate condition met");
+    assertThat(kubectl("get", "job", "migrate", "-n", "default", "--no-headers").out())
+        .matches("migrate\\s+Complete\\s+2/2\\s+\\d+s\\s+\\d+s\\s*");
+    assertThat(kubectl("get", "pods", "-n", "default", "-l", "batch.kubernetes.io/job-name=migrate", "--no-headers",
+        "-o", "custom-columns=PHASE:.status.phase,FINALIZERS:.metadata.finalizers").out().lines())
+        .containsExactly("Succeeded   <none>", "Succeeded   <none>");
+    kubectl("delete", "job", "migrate", "-n", "default");
+  }
+
   /**
    * A namespaced CRD with one version, {@code v1}, whose schema has an object {@code spec} described by {@code
    * specSchema} (YAML, as if at the top level).
@@ -670,7 +698,6 @@ class KubectlIT {
         """.formatted(plural, group, group, kind, plural) + specSchema.indent(14);
   }
 
-  /** The next line mentioning {@code text}, within 20 seconds. */
   /** Writes DaemonSet {@code default/agent} (label {@code app=agent}, image {@code datadog/agent:7}) into {@code dir}. */
   static Path agentDaemonSet(Path dir) throws IOException {
     return Files.writeString(dir.resolve("daemonset.yaml"), """
@@ -686,6 +713,7 @@ class KubectlIT {
         """);
   }
 
+  /** The next line mentioning {@code text}, within 20 seconds. */
   private static String next(BlockingQueue<String> lines, String text) throws InterruptedException {
     while (true) {
       String line = lines.poll(20, TimeUnit.SECONDS);

@@ -98,6 +98,11 @@ public final class ClusterAssert extends AbstractAssert<ClusterAssert, InMemoryC
     return workload(key, "DaemonSet", ReadyGates.daemonSetRolledOut());
   }
 
+  /** Checks on the Job at {@code key}, which must exist: ready means complete. */
+  public WorkloadAssert job(String key) {
+    return workload(key, "Job", ReadyGates.jobComplete());
+  }
+
   private WorkloadAssert workload(String key, String kind, ReadyGate gate) {
     has(key);
     Resource live = peek(actual, ResourceKey.parse(key)).orElseThrow();

@@ -28,6 +28,11 @@ public final class WorkloadAssert extends AbstractAssert<WorkloadAssert, Resourc
     return ready();
   }
 
+  /** The Job has completed: its {@code Complete} condition is True. */
+  public WorkloadAssert isComplete() {
+    return ready();
+  }
+
   /** The workload is not ready yet; {@link Readiness#reason()} contains {@code why}. */
   public WorkloadAssert isNotReadyBecause(String why) {
     if (readiness.isReady() || !readiness.reason().contains(why)) {

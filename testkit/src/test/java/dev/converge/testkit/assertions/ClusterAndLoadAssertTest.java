@@ -57,6 +57,21 @@ class ClusterAndLoadAssertTest {
   }
 
   @Test
+  void jobAssertions_readTheJobsConditions(InMemoryCluster cluster, InMemoryBackend admin) {
+    admin.apply(dev.converge.api.Resource.of(dev.converge.api.Json.parse("""
+        {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"migrate","namespace":"default"},
+         "spec":{"completions":2,"template":{"spec":{"restartPolicy":"Never",
+           "containers":[{"name":"main","image":"migrate:1"}]}}}}""")), ApplyOptions.defaults());
+
+    // No Job controller in a plain in-memory cluster: nothing runs, and the assertion says so.
+    assertThat(cluster).job("batch/Job/default/migrate").isNotReadyBecause("0/2 succeeded, 0 active, 0 failed");
+    assertThatThrownBy(() -> assertThat(cluster).job("batch/Job/default/migrate").isComplete())
+        .hasMessageContaining("to pass \"Job complete\" but it does not");
+    assertThatThrownBy(() -> assertThat(cluster).job("batch/Job/default/other"))
+        .hasMessageContaining("batch/Job/default/other");
+  }
+
+  @Test
   void loadAssertions_countTheSelectedRequests_andRatesOverTickerTime(InMemoryCluster cluster, VirtualScheduler clock) {
     InMemoryBackend admin = cluster.backend();
     admin.apply(KubeObjects.parse("""

@@ -27,6 +27,8 @@ public final class ControllerRoles {
   public static final String STATEFUL_SET = "statefulset-controller";
   public static final String DISRUPTION = "disruption-controller";
   public static final String ENDPOINT = "endpoint-controller";
+  public static final String JOB = "job-controller";
+  public static final String TTL_AFTER_FINISHED = "ttl-after-finished-controller";
   /** The node lifecycle controller's account, which the taint eviction controller uses too. */
   public static final String NODE = "node-controller";
   public static final String POD_GC = "pod-garbage-collector";
@@ -35,6 +37,7 @@ public final class ControllerRoles {
   private static final String APPS = "apps";
   private static final String EXTENSIONS = "extensions";
   private static final String POLICY = "policy";
+  private static final String BATCH = "batch";
 
   /** One rule: verbs on resources of API groups. */
   private record Rule(List<String> verbs, List<String> groups, List<String> resources) {}
@@ -78,6 +81,12 @@ public final class ControllerRoles {
           rule("get,list,watch,create,update,delete", List.of(CORE), "endpoints"),
           rule("create", List.of(CORE), "endpoints/restricted"),
           EVENTS))
+      .put(JOB, ImmutableList.of(
+          rule("get,list,watch,update,patch", List.of(BATCH), "jobs"),
+          rule("update", List.of(BATCH), "jobs/status"),
+          rule("update", List.of(BATCH), "jobs/finalizers"),
+          rule("list,watch,create,delete,patch", List.of(CORE), "pods"),
+          EVENTS))
       .put(NODE, ImmutableList.of(
           rule("get,list,watch,update,delete,patch", List.of(CORE), "nodes"),
           rule("patch,update", List.of(CORE), "nodes/status"),
@@ -104,6 +113,9 @@ public final class ControllerRoles {
           rule("get,create,list,watch", List.of(CORE), "persistentvolumeclaims"),
           rule("update,delete", List.of(CORE), "persistentvolumeclaims"),
           rule("update", List.of(CORE), "pods/finalizers"),
+          EVENTS))
+      .put(TTL_AFTER_FINISHED, ImmutableList.of(
+          rule("delete,get,list,watch", List.of(BATCH), "jobs"),
           EVENTS))
       .build();
 

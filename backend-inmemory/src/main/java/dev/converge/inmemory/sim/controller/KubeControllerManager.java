@@ -15,9 +15,10 @@ import dev.converge.inmemory.sim.runtime.ThrottleFactory;
 /**
  * kube-controller-manager, acting as {@code system:kube-controller-manager}: one set of shared informers (pods,
  * nodes, node Leases, DaemonSets, ControllerRevisions, ReplicaSets, Deployments, StatefulSets,
- * PersistentVolumeClaims, PodDisruptionBudgets, Services, Endpoints: one LIST and one WATCH each), and the
+ * PersistentVolumeClaims, PodDisruptionBudgets, Services, Endpoints, Jobs: one LIST and one WATCH each), and the
  * controllers that matter for fan-out: DaemonSet, ReplicaSet, Deployment, StatefulSet, disruption (the budgets'
- * status), endpoints (each Service's {@code v1} Endpoints), node lifecycle, taint eviction, pod GC, and the
+ * status), endpoints (each Service's {@code v1} Endpoints), Job, TTL-after-finished, node lifecycle, taint
+ * eviction, pod GC, and the
  * built-in garbage collector and namespace controller stepped on the virtual clock.
  *
  * <p>Each controller has a client of its own, and so a client-side throttle of its own (20 qps, burst 30 by
@@ -55,6 +56,8 @@ public final class KubeControllerManager {
   private final StatefulSetController statefulSets;
   private final DisruptionController disruption;
   private final EndpointsController endpoints;
+  private final JobController jobs;
+  private final TtlAfterFinishedController ttlAfterFinished;
   private final NodeLifecycleController nodeLifecycle;
   private final TaintEvictionController taintEviction;
   private final PodGarbageCollector podGc;
@@ -88,6 +91,9 @@ public final class KubeControllerManager {
         informers, pods);
     this.disruption = new DisruptionController(ctx, controllerClient(ctx, ControllerRoles.DISRUPTION), informers);
     this.endpoints = new EndpointsController(ctx, controllerClient(ctx, ControllerRoles.ENDPOINT), informers);
+    this.jobs = new JobController(ctx, controllerClient(ctx, ControllerRoles.JOB), informers, pods);
+    this.ttlAfterFinished = new TtlAfterFinishedController(ctx,
+        controllerClient(ctx, ControllerRoles.TTL_AFTER_FINISHED), informers);
     this.builtins = new ClockedBuiltins(cluster, ctx.clock(),
         ctx.throttle(ThrottleFactory.CONTROLLER_MANAGER, IDENTITY), credentials);
   }
@@ -150,6 +156,14 @@ public final class KubeControllerManager {
     return endpoints;
   }
 
+  public JobController jobs() {
+    return jobs;
+  }
+
+  public TtlAfterFinishedController ttlAfterFinished() {
+    return ttlAfterFinished;
+  }
+
   public NodeLifecycleController nodeLifecycle() {
     return nodeLifecycle;
   }
@@ -169,6 +183,6 @@ public final class KubeControllerManager {
   /** Whether the workload controllers have nothing queued or in flight. */
   public boolean isIdle() {
     return daemonSets.isIdle() && replicaSets.isIdle() && deployments.isIdle() && statefulSets.isIdle()
-        && disruption.isIdle() && endpoints.isIdle();
+        && disruption.isIdle() && endpoints.isIdle() && jobs.isIdle() && ttlAfterFinished.isIdle();
   }
 }

@@ -32,6 +32,9 @@ import org.jspecify.annotations.Nullable;
  * crashed container waits to restart; {@code Killing} when it is stopped.
  */
 final class PodLifecycle implements Informer.Handler {
+  /** 128 + SIGTERM: the exit code of a container stopped by the kubelet. */
+  static final int SIGTERM_EXIT = 143;
+
   private final Kubelet kubelet;
   private final List<CrashLoop> crashLoops;
   private final Map<String, PodRun> runs = new HashMap<>();
@@ -352,6 +355,7 @@ final class PodLifecycle implements Informer.Handler {
         return;
       }
       stopping.task = null;
+      reportStopped(stopping);
       DeleteParams params = DeleteParams.defaults().withGracePeriod(0).withUid(stopping.uid);
       kubelet.client().delete(stopping.pod.key(), params, response -> {
         if (!response.ok() && !response.failedWith(BackendException.NotFound.class)
@@ -360,6 +364,27 @@ final class PodLifecycle implements Informer.Handler {
         }
       });
     });
+  }
+
+  /**
+   * The kubelet reports a stopped pod's terminal phase before its final delete (Kubernetes 1.27 and later):
+   * {@code Failed}, its containers terminated by the stop signal (exit code 143). The simulation sends that status
+   * only for a pod with finalizers, the one kind whose status outlives the delete (a Job's pods keep theirs until
+   * the Job controller has counted them); for others it would be one more request per deleted pod, which the
+   * load figures leave out.
+   */
+  private void reportStopped(PodRun run) {
+    if (run.finished || run.pod.metadata().path("finalizers").isEmpty()) {
+      return;
+    }
+    run.previousExit = run.lastExit;
+    run.lastExit = new PodRun.Exit(run.runningSince, kubelet.now(), SIGTERM_EXIT);
+    run.running = false;
+    run.ready = false;
+    run.runningSince = null;
+    run.finished = true;
+    run.phase = "Failed";
+    report(run);
   }
 
   /** What is recorded about one container: its reference ({@code spec.containers{name}}), name and spec. */

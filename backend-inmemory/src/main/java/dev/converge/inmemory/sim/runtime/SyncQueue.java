@@ -59,12 +59,21 @@ public final class SyncQueue<K> {
    * queue.NumRequeues(key) < maxRetries} (15 in the Deployment and endpoints controllers).
    */
   public SyncQueue(VirtualScheduler clock, int workers, Sync<K> sync, int maxRetries) {
+    this(clock, workers, sync, RateLimiter.defaultController(clock), maxRetries);
+  }
+
+  /** A queue that retries failed keys without limit after {@code limiter}'s delays (the Job controller's). */
+  public SyncQueue(VirtualScheduler clock, int workers, Sync<K> sync, RateLimiter<K> limiter) {
+    this(clock, workers, sync, limiter, Integer.MAX_VALUE);
+  }
+
+  private SyncQueue(VirtualScheduler clock, int workers, Sync<K> sync, RateLimiter<K> limiter, int maxRetries) {
     checkArgument(workers > 0, "workers must be positive");
     checkArgument(maxRetries >= 0, "maxRetries must not be negative");
     this.clock = clock;
     this.workers = workers;
     this.sync = sync;
-    this.limiter = RateLimiter.defaultController(clock);
+    this.limiter = limiter;
     this.maxRetries = maxRetries;
   }
 

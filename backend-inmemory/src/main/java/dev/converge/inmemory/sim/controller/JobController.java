@@ -1,0 +1,1054 @@
+package dev.converge.inmemory.sim.controller;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.converge.api.GroupKind;
+import dev.converge.api.Json;
+import dev.converge.api.OwnerReference;
+import dev.converge.api.Resource;
+import dev.converge.api.backend.BackendException;
+import dev.converge.core.loop.RateLimiter;
+import dev.converge.inmemory.json.Trees;
+import dev.converge.inmemory.server.DeleteParams;
+import dev.converge.inmemory.server.PatchOptions;
+import dev.converge.inmemory.server.PatchType;
+import dev.converge.inmemory.sim.runtime.ApiCall;
+import dev.converge.inmemory.sim.runtime.EventRecorder;
+import dev.converge.inmemory.sim.runtime.Informer;
+import dev.converge.inmemory.sim.runtime.SharedInformers;
+import dev.converge.inmemory.sim.runtime.SimClient;
+import dev.converge.inmemory.sim.runtime.SimContext;
+import dev.converge.inmemory.sim.runtime.SyncQueue;
+import dev.converge.inmemory.sim.runtime.Timestamps;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.IntConsumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The Job controller of Kubernetes 1.32 ({@code pkg/controller/job/job_controller.go}, with its default feature
+ * gates: pod replacement policy, success policy and managed-by on).
+ *
+ * <p>It keeps {@code min(parallelism, completions − succeeded)} pods active (with {@code completions} unset, a
+ * work queue: {@code parallelism} until one pod succeeds), creating at most 500 per sync in slow-start batches.
+ * Each pod carries the {@value #TRACKING_FINALIZER} finalizer until the controller has counted it: a finished pod's
+ * uid goes into {@code status.uncountedTerminatedPods} (one status update), its finalizer is removed (a patch per
+ * pod), and the uid moves into {@code succeeded} or {@code failed} (a second status update). Failed pods are
+ * replaced after a back-off of 10 s doubling to 10 min since the last failure.
+ *
+ * <p>The Job fails when more than {@code backoffLimit} pods failed (with {@code restartPolicy: OnFailure}, when
+ * the active pods' container restarts reach it), when it has been active longer than {@code
+ * activeDeadlineSeconds}, or when a failed pod matches a {@code FailJob} rule of its pod failure policy; it
+ * succeeds when {@code completions} pods (or indexes) succeeded. Either way it first gets the interim condition
+ * ({@code FailureTarget} or {@code SuccessCriteriaMet}), deletes its remaining active pods, and gets the terminal
+ * one ({@code Failed} or {@code Complete}, with {@code completionTime}) only once no pod is terminating and every
+ * pod is counted. Indexed Jobs give each pod a completion index (annotation, label, hostname and {@code
+ * JOB_COMPLETION_INDEX}) and track {@code completedIndexes}. A suspended Job's active pods are deleted, and it has
+ * the {@code Suspended} condition until resumed, which restarts its deadline.
+ *
+ * <p>Not modelled: {@code backoffLimitPerIndex} and {@code FailIndex} rules, {@code successPolicy}, and the
+ * adoption of orphan pods by selector; a Job whose {@code spec.managedBy} names another controller is left alone,
+ * as in Kubernetes.
+ */
+public final class JobController {
+  static final GroupKind JOB = GroupKind.of("batch", "Job");
+  private static final GroupKind POD = GroupKind.of("", "Pod");
+  /** The finalizer a Job's pods carry until the controller has counted them. */
+  public static final String TRACKING_FINALIZER = "batch.kubernetes.io/job-tracking";
+  /** {@code JobControllerName}: the value of {@code spec.managedBy} that means this controller. */
+  static final String CONTROLLER_NAME = "kubernetes.io/job-controller";
+  /** {@code MaxPodCreateDeletePerSync}. */
+  static final int MAX_POD_CREATE_DELETE_PER_SYNC = 500;
+  /** {@code MaxUncountedPods}. */
+  static final int MAX_UNCOUNTED_PODS = 500;
+  /** {@code --concurrent-job-syncs} default. */
+  static final int WORKERS = 5;
+  /** {@code syncJobBatchPeriod}: pod events sync their Job once a second at most. */
+  static final Duration SYNC_BATCH_PERIOD = Duration.ofSeconds(1);
+
+  private final SimContext ctx;
+  private final SimClient client;
+  private final Informer jobs;
+  private final OwnedPods pods;
+  private final Expectations expectations;
+  /** Per Job, the uids of pods whose finalizer removal was sent and not yet seen ({@code finalizerExpectations}). */
+  private final Map<String, Set<String>> removing = new HashMap<>();
+  private final Map<String, JobFailures.Backoff> backoffs = new HashMap<>();
+  /** Uids of orphan pods whose finalizer removal was sent. */
+  private final Set<String> orphansReleasing = new HashSet<>();
+  private final SyncQueue<String> queue;
+  private final PodControlEvents events;
+
+  public JobController(SimContext ctx, SimClient client, SharedInformers informers, OwnedPods pods) {
+    this.ctx = ctx;
+    this.client = client;
+    this.events = new PodControlEvents(new EventRecorder(client, "job-controller", ""));
+    this.jobs = informers.of(JOB);
+    this.pods = pods;
+    this.expectations = new Expectations(ctx.clock());
+    // DefaultJobApiBackOff and MaxJobApiBackOff: failed syncs are retried after 1 s doubling to 1 min.
+    this.queue = new SyncQueue<>(ctx.clock(), WORKERS, this::sync,
+        RateLimiter.exponential(Duration.ofSeconds(1), Duration.ofMinutes(1)));
+    wire();
+    informers.of(POD).addHandler(new Informer.Handler() {
+      @Override
+      public void onAdd(Resource pod) {
+        releaseIfOrphan(pod);
+      }
+
+      @Override
+      public void onUpdate(Resource old, Resource current) {
+        if (hasFinalizer(old) && !hasFinalizer(current)) {
+          forget(current);
+        }
+        releaseIfOrphan(current);
+      }
+
+      @Override
+      public void onDelete(Resource last) {
+        forget(last);
+      }
+    });
+  }
+
+  public long syncs() {
+    return queue.syncs();
+  }
+
+  public boolean isIdle() {
+    return queue.isIdle();
+  }
+
+  /** {@code addJob}/{@code updateJob} sync at once; {@code addPod}/{@code updatePod}/{@code deletePod} batched. */
+  private void wire() {
+    jobs.addHandler(new Informer.Handler() {
+      @Override
+      public void onAdd(Resource job) {
+        queue.add(PodOwnerEvents.key(job));
+      }
+
+      @Override
+      public void onUpdate(Resource old, Resource current) {
+        queue.add(PodOwnerEvents.key(current));
+      }
+
+      @Override
+      public void onDelete(Resource last) {
+        String key = PodOwnerEvents.key(last);
+        expectations.delete(key);
+        removing.remove(key);
+        backoffs.remove(key);
+        queue.add(key);
+      }
+    });
+    pods.addListener(JOB.kind(), new OwnedPods.Listener() {
+      @Override
+      public void created(String ownerKey) {
+        expectations.creationObserved(ownerKey);
+        queue.addAfter(ownerKey, SYNC_BATCH_PERIOD);
+      }
+
+      @Override
+      public void deleted(String ownerKey) {
+        expectations.deletionObserved(ownerKey);
+        queue.addAfter(ownerKey, SYNC_BATCH_PERIOD);
+      }
+
+      @Override
+      public void changed(String ownerKey, Resource old, Resource current) {
+        queue.addAfter(ownerKey, SYNC_BATCH_PERIOD);
+      }
+    });
+  }
+
+  /** The finalizer removal of {@code pod} was observed (it lost the finalizer, or is gone). */
+  private void forget(Resource pod) {
+    OwnerReference ref = PodConditions.controllerOf(pod);
+    if (ref == null || !ref.kind().equals(JOB.kind())) {
+      return;
+    }
+    String key = pod.namespace() + "/" + ref.name();
+    Set<String> uids = removing.get(key);
+    if (uids != null) {
+      uids.remove(pod.uid());
+      if (uids.isEmpty()) {
+        removing.remove(key);
+      }
+    }
+    orphansReleasing.remove(pod.uid());
+  }
+
+  /**
+   * {@code handleOrphanPod}: a pod with the tracking finalizer whose Job is gone (another object of the name
+   * does not count) or finished loses the finalizer, so that it can be deleted.
+   */
+  private void releaseIfOrphan(Resource pod) {
+    OwnerReference ref = PodConditions.controllerOf(pod);
+    if (ref == null || !ref.kind().equals(JOB.kind()) || !hasFinalizer(pod) || orphansReleasing.contains(pod.uid())) {
+      return;
+    }
+    Resource job = jobs.get(pod.namespace(), ref.name());
+    if (job != null && ref.uid().equals(job.uid()) && !isFinished(job)) {
+      return;
+    }
+    orphansReleasing.add(pod.uid());
+    ObjectNode patch = Json.object();
+    patch.putObject("metadata").putArray("$deleteFromPrimitiveList/finalizers").add(TRACKING_FINALIZER);
+    client.send(ApiCall.patch(pod.key(), PatchType.STRATEGIC, patch, PatchOptions.defaults()), response -> {
+      if (!response.ok()) {
+        orphansReleasing.remove(pod.uid());
+      }
+    });
+  }
+
+  static boolean hasFinalizer(Resource pod) {
+    for (JsonNode finalizer : pod.metadata().path("finalizers")) {
+      if (finalizer.asText().equals(TRACKING_FINALIZER)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The state of one sync ({@code syncJobCtx}). */
+  private final class Pass {
+    final String key;
+    Resource job;
+    final List<Resource> all;
+    final List<Resource> active = new ArrayList<>();
+    final boolean indexed;
+    final boolean onlyReplaceFailed;
+    final int completions;
+    final boolean hasCompletions;
+    final Set<String> uncountedSucceeded = new LinkedHashSet<>();
+    final Set<String> uncountedFailed = new LinkedHashSet<>();
+    final List<Resource> newSucceeded = new ArrayList<>();
+    final List<Resource> newFailed = new ArrayList<>();
+    BitSet succeededIndexes = new BitSet();
+    int succeeded;
+    int failed;
+    int ready;
+    int terminating;
+    @Nullable String startTime;
+    /** FailureTarget or SuccessCriteriaMet, with reason and message, or null. */
+    @Nullable Condition finished;
+    boolean suspendChanged;
+    JobFailures.Backoff backoff = JobFailures.Backoff.NONE;
+
+    Pass(String key, Resource job) {
+      this.key = key;
+      this.job = job;
+      JsonNode spec = job.spec();
+      this.indexed = spec.path("completionMode").asText("NonIndexed").equals("Indexed");
+      this.onlyReplaceFailed = spec.path("podReplacementPolicy").asText("").equals("Failed")
+          || spec.path("podFailurePolicy").isObject();
+      this.hasCompletions = spec.path("completions").isNumber();
+      this.completions = spec.path("completions").asInt(0);
+      this.all = new ArrayList<>(pods.ownedBy(job.uid() == null ? "" : job.uid()));
+      this.startTime = job.status().path("startTime").isTextual() ? job.status().path("startTime").asText() : null;
+    }
+
+    JsonNode spec() {
+      return job.spec();
+    }
+  }
+
+  /** A Job condition: {@code type}, {@code status} True, and reason and message (empty ones are left out). */
+  private record Condition(String type, String reason, String message) {}
+
+  private void sync(String key, SyncQueue.Done done) {
+    int slash = key.indexOf('/');
+    Resource job = jobs.get(key.substring(0, slash), key.substring(slash + 1));
+    if (job == null) {
+      expectations.delete(key);
+      removing.remove(key);
+      backoffs.remove(key);
+      done.done(null);
+      return;
+    }
+    String managedBy = job.spec().path("managedBy").asText(CONTROLLER_NAME);
+    if (!managedBy.equals(CONTROLLER_NAME)) {
+      done.done(null);
+      return;
+    }
+    if (isFinished(job)) {
+      backoffs.remove(key);
+      releaseFinishedPods(job, done);
+      return;
+    }
+    String mode = job.spec().path("completionMode").asText("NonIndexed");
+    if (!mode.equals("NonIndexed") && !mode.equals("Indexed")) {
+      events.recorder().warning(job, "UnknownCompletionMode", "Skipped Job sync because completion mode is unknown");
+      done.done(null);
+      return;
+    }
+    boolean satisfied = expectations.satisfied(key);
+    Pass pass = new Pass(key, job);
+    count(pass);
+    if (pass.startTime == null && !suspended(job)) {
+      pass.startTime = timestamp(now());
+    }
+    pass.backoff = backoffs.getOrDefault(key, JobFailures.Backoff.NONE).next(pass.newSucceeded, pass.newFailed);
+    pass.finished = finishedCondition(pass);
+    if (pass.finished != null) {
+      deleteActive(pass, deleted -> {
+        if (deleted != pass.active.size() || !satisfied) {
+          pass.finished = null;
+        }
+        pass.terminating += deleted;
+        track(pass, true, done);
+      });
+      return;
+    }
+    if (!satisfied || job.isBeingDeleted()) {
+      afterManage(pass, false, done);
+      return;
+    }
+    manage(pass, () -> afterManage(pass, true, done));
+  }
+
+  /** The active, ready and terminating pods, the finished ones not yet counted, and the counters so far. */
+  private void count(Pass pass) {
+    JsonNode status = pass.job.status();
+    for (JsonNode uid : status.path("uncountedTerminatedPods").path("succeeded")) {
+      pass.uncountedSucceeded.add(uid.asText());
+    }
+    for (JsonNode uid : status.path("uncountedTerminatedPods").path("failed")) {
+      pass.uncountedFailed.add(uid.asText());
+    }
+    Set<String> pending = removing.getOrDefault(pass.key, Set.of());
+    int ignored = 0;
+    for (Resource pod : pass.all) {
+      boolean terminal = PodConditions.isTerminal(pod);
+      if (!terminal && !pod.isBeingDeleted()) {
+        pass.active.add(pod);
+        if (PodConditions.isReady(pod)) {
+          pass.ready++;
+        }
+      } else if (!terminal) {
+        pass.terminating++;
+      }
+      String uid = pod.uid();
+      if (!hasFinalizer(pod) || pending.contains(uid) || pass.uncountedSucceeded.contains(uid)
+          || pass.uncountedFailed.contains(uid)) {
+        continue;
+      }
+      if (PodConditions.phase(pod).equals("Succeeded")) {
+        pass.newSucceeded.add(pod);
+      } else if (isFailed(pass, pod)) {
+        pass.newFailed.add(pod);
+        if (ignoredByPolicy(pass, pod)) {
+          ignored++;
+        }
+      }
+    }
+    pass.succeeded = status.path("succeeded").asInt(0) + pass.newSucceeded.size() + pass.uncountedSucceeded.size();
+    pass.failed = status.path("failed").asInt(0) + pass.newFailed.size() - ignored + pass.uncountedFailed.size();
+    if (pass.indexed) {
+      pass.succeededIndexes = JobIndexes.parse(status.path("completedIndexes").asText(""), pass.completions);
+      for (Resource pod : pass.newSucceeded) {
+        int index = JobIndexes.of(pod);
+        if (index >= 0 && index < pass.completions) {
+          pass.succeededIndexes.set(index);
+        }
+      }
+      pass.succeeded = pass.succeededIndexes.cardinality();
+    }
+  }
+
+  /**
+   * {@code isPodFailed}: Failed, or — unless only failed pods are replaced — being deleted without having
+   * succeeded.
+   */
+  private static boolean isFailed(Pass pass, Resource pod) {
+    String phase = PodConditions.phase(pod);
+    if (phase.equals("Failed")) {
+      return true;
+    }
+    return !pass.onlyReplaceFailed && pod.isBeingDeleted() && !phase.equals("Succeeded");
+  }
+
+  private static boolean ignoredByPolicy(Pass pass, Resource pod) {
+    JsonNode policy = pass.spec().path("podFailurePolicy");
+    if (!policy.isObject()) {
+      return false;
+    }
+    JobFailures.Match match = JobFailures.match(policy, pod);
+    return match != null && match.action() == JobFailures.Action.IGNORE;
+  }
+
+  /** The failure or success the Job has reached, in {@code syncJob}'s order of precedence, or null. */
+  private @Nullable Condition finishedCondition(Pass pass) {
+    Resource job = pass.job;
+    JsonNode met = condition(job, "SuccessCriteriaMet");
+    if (met != null && met.path("status").asText().equals("True")) {
+      return new Condition("SuccessCriteriaMet", met.path("reason").asText(""), met.path("message").asText(""));
+    }
+    JsonNode target = condition(job, "FailureTarget");
+    if (target != null && target.path("status").asText().equals("True")) {
+      return new Condition("FailureTarget", target.path("reason").asText(""), target.path("message").asText(""));
+    }
+    JsonNode policy = job.spec().path("podFailurePolicy");
+    if (policy.isObject()) {
+      for (Resource pod : pass.all) {
+        if (isFailed(pass, pod)) {
+          JobFailures.Match match = JobFailures.match(policy, pod);
+          if (match != null && match.action() == JobFailures.Action.FAIL_JOB) {
+            return new Condition("FailureTarget", "PodFailurePolicy", match.message());
+          }
+        }
+      }
+    }
+    if (pass.failed > job.spec().path("backoffLimit").asInt(6) || pastBackoffLimitOnFailure(pass)) {
+      return new Condition("FailureTarget", "BackoffLimitExceeded", "Job has reached the specified backoff limit");
+    }
+    JsonNode deadline = job.spec().path("activeDeadlineSeconds");
+    if (deadline.isNumber() && pass.startTime != null && !suspended(job)) {
+      Duration allowed = Duration.ofSeconds(deadline.asLong());
+      Duration active = Duration.between(Timestamps.parse(pass.startTime), now());
+      if (active.compareTo(allowed) >= 0) {
+        return new Condition("FailureTarget", "DeadlineExceeded", "Job was active longer than specified deadline");
+      }
+      queue.addAfter(pass.key, allowed.minus(active));
+    }
+    return null;
+  }
+
+  /**
+   * {@code pastBackoffLimitOnFailure}: with {@code restartPolicy: OnFailure} failures are container restarts,
+   * summed over the pods still Pending or Running.
+   */
+  private static boolean pastBackoffLimitOnFailure(Pass pass) {
+    JsonNode spec = pass.spec();
+    if (!spec.path("template").path("spec").path("restartPolicy").asText().equals("OnFailure")) {
+      return false;
+    }
+    long restarts = 0;
+    for (Resource pod : pass.all) {
+      String phase = PodConditions.phase(pod);
+      if (phase.equals("Running") || phase.equals("Pending")) {
+        for (String statuses : new String[] {"initContainerStatuses", "containerStatuses"}) {
+          for (JsonNode status : pod.status().path(statuses)) {
+            restarts += status.path("restartCount").asLong(0);
+          }
+        }
+      }
+    }
+    int limit = spec.path("backoffLimit").asInt(6);
+    return limit == 0 ? restarts > 0 : restarts >= limit;
+  }
+
+  /** {@code deleteActivePods}: deletes every active pod, keeping its finalizer; reports how many went. */
+  private void deleteActive(Pass pass, IntConsumer then) {
+    if (pass.active.isEmpty()) {
+      then.accept(0);
+      return;
+    }
+    int[] pending = {pass.active.size()};
+    int[] deleted = {0};
+    for (Resource pod : pass.active) {
+      client.delete(pod.key(), DeleteParams.defaults(), response -> {
+        events.deleted(pass.job, pod.name(), response);
+        if (response.ok() || response.failedWith(BackendException.NotFound.class)) {
+          deleted[0]++;
+          if (PodConditions.isReady(pod)) {
+            pass.ready--;
+          }
+        }
+        if (--pending[0] == 0) {
+          pass.active.clear();
+          then.accept(deleted[0]);
+        }
+      });
+    }
+  }
+
+  /** After {@code manageJob} (or instead of it): the success check, the Suspended condition, then the status. */
+  private void afterManage(Pass pass, boolean managed, SyncQueue.Done done) {
+    int active = pass.active.size();
+    boolean complete = pass.hasCompletions
+        ? pass.succeeded >= pass.completions && active == 0
+        : pass.succeeded > 0 && active == 0;
+    if (complete) {
+      pass.finished = new Condition("SuccessCriteriaMet", "", "");
+    } else if (managed) {
+      suspendCondition(pass);
+    }
+    track(pass, pass.suspendChanged, done);
+  }
+
+  /** {@code Suspended} True while suspended; False ("Job resumed") once resumed, which restarts the deadline. */
+  private void suspendCondition(Pass pass) {
+    Resource job = pass.job;
+    JsonNode current = condition(job, "Suspended");
+    if (suspended(job)) {
+      if (current == null || !current.path("status").asText().equals("True")) {
+        pass.suspendChanged = true;
+        events.recorder().normal(job, "Suspended", "Job suspended");
+      }
+    } else if (current != null && current.path("status").asText().equals("True")) {
+      pass.suspendChanged = true;
+      pass.startTime = timestamp(now());
+      events.recorder().normal(job, "Resumed", "Job resumed");
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ manageJob
+
+  /** {@code manageJob}: deletes the pods a suspended or shrunk Job has too many, or creates those it lacks. */
+  private void manage(Pass pass, Runnable then) {
+    if (suspended(pass.job)) {
+      List<Resource> victims = new ArrayList<>(pass.active);
+      removeAndDelete(pass, victims, then);
+      return;
+    }
+    int want = wantActive(pass);
+    int excess = pass.active.size() - want;
+    if (excess > 0) {
+      removeAndDelete(pass, victims(pass, excess), then);
+      return;
+    }
+    int diff = want - pass.active.size() - (pass.onlyReplaceFailed ? pass.terminating : 0);
+    if (diff <= 0) {
+      then.run();
+      return;
+    }
+    Duration wait = pass.backoff.remaining(now());
+    if (!wait.isZero()) {
+      queue.addAfter(pass.key, wait.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : wait);
+      // manageJob returns 0 here, and syncJob reports that as status.active for this sync (Kubernetes 1.32).
+      pass.active.clear();
+      then.run();
+      return;
+    }
+    diff = Math.min(diff, MAX_POD_CREATE_DELETE_PER_SYNC);
+    List<Integer> indexes = new ArrayList<>();
+    if (pass.indexed) {
+      indexes = pendingIndexes(pass, diff);
+      diff = indexes.size();
+      if (diff == 0) {
+        then.run();
+        return;
+      }
+    }
+    create(pass, diff, indexes, then);
+  }
+
+  /** {@code wantActive}: how many pods should run now. */
+  private static int wantActive(Pass pass) {
+    int parallelism = pass.spec().path("parallelism").asInt(1);
+    if (!pass.hasCompletions) {
+      return pass.succeeded > 0 ? pass.active.size() : parallelism;
+    }
+    return Math.max(0, Math.min(pass.completions - pass.succeeded, parallelism));
+  }
+
+  /**
+   * {@code activePodsForRemoval}: an Indexed Job's pods without a valid index or duplicating another's first, then
+   * the least valuable ({@link ReplicaSetController#DELETE_FIRST}); at most 500.
+   */
+  private static List<Resource> victims(Pass pass, int count) {
+    List<Resource> out = new ArrayList<>();
+    List<Resource> rest = new ArrayList<>(pass.active);
+    if (pass.indexed) {
+      rest.sort(ReplicaSetController.DELETE_FIRST.reversed());
+      Set<Integer> kept = new HashSet<>();
+      List<Resource> valid = new ArrayList<>();
+      for (Resource pod : rest) {
+        int index = JobIndexes.of(pod);
+        if (index < 0 || index >= pass.completions || !kept.add(index)) {
+          out.add(pod);
+        } else {
+          valid.add(pod);
+        }
+      }
+      rest = valid;
+    }
+    rest.sort(ReplicaSetController.DELETE_FIRST);
+    for (Resource pod : rest) {
+      if (out.size() >= count) {
+        break;
+      }
+      out.add(pod);
+    }
+    return out.subList(0, Math.min(Math.min(out.size(), count), MAX_POD_CREATE_DELETE_PER_SYNC));
+  }
+
+  /**
+   * {@code deleteJobPods}: each pod loses its finalizer first, so that it is never counted as failed, then is
+   * deleted.
+   */
+  private void removeAndDelete(Pass pass, List<Resource> victims, Runnable then) {
+    if (victims.isEmpty()) {
+      then.run();
+      return;
+    }
+    expectations.set(pass.key, 0, victims.size());
+    int[] pending = {victims.size()};
+    for (Resource pod : victims) {
+      Runnable finished = () -> {
+        if (--pending[0] == 0) {
+          then.run();
+        }
+      };
+      Runnable delete = () -> client.delete(pod.key(), DeleteParams.defaults(), response -> {
+        events.deleted(pass.job, pod.name(), response);
+        if (response.ok()) {
+          pass.active.remove(pod);
+          pass.terminating++;
+        } else {
+          expectations.deletionObserved(pass.key);
+        }
+        finished.run();
+      });
+      if (hasFinalizer(pod)) {
+        removeFinalizer(pass, pod, ok -> {
+          if (ok) {
+            delete.run();
+          } else {
+            expectations.deletionObserved(pass.key);
+            finished.run();
+          }
+        });
+      } else {
+        delete.run();
+      }
+    }
+  }
+
+  /** {@code firstPendingIndexes}: the lowest indexes neither succeeded nor active (nor terminating, if waited for). */
+  private static List<Integer> pendingIndexes(Pass pass, int count) {
+    BitSet taken = (BitSet) pass.succeededIndexes.clone();
+    for (Resource pod : pass.active) {
+      int index = JobIndexes.of(pod);
+      if (index >= 0) {
+        taken.set(index);
+      }
+    }
+    if (pass.onlyReplaceFailed) {
+      for (Resource pod : pass.all) {
+        if (pod.isBeingDeleted() && !PodConditions.isTerminal(pod) && JobIndexes.of(pod) >= 0) {
+          taken.set(JobIndexes.of(pod));
+        }
+      }
+    }
+    List<Integer> out = new ArrayList<>();
+    for (int i = taken.nextClearBit(0); i < pass.completions && out.size() < count; i = taken.nextClearBit(i + 1)) {
+      out.add(i);
+    }
+    return out;
+  }
+
+  /** Creates {@code count} pods in slow-start batches (with {@code indexes}, one per index). */
+  private void create(Pass pass, int count, List<Integer> indexes, Runnable then) {
+    expectations.set(pass.key, count, 0);
+    List<Resource> created = new ArrayList<>();
+    SlowStart.run(count, (i, finished) -> {
+      ObjectNode pod = podFromTemplate(pass.job, pass.indexed ? indexes.get(i) : -1);
+      client.send((server, who) -> server.post(who, pod, client.writeOptions()), response -> {
+        events.created(pass.job, response);
+        if (response.ok()) {
+          created.add(response.get());
+        } else {
+          expectations.creationObserved(pass.key);
+        }
+        finished.accept(response.ok());
+      });
+    }, outcome -> {
+      if (outcome.skipped() > 0) {
+        expectations.lower(pass.key, outcome.skipped(), 0);
+      }
+      pass.active.addAll(created);
+      then.run();
+    });
+  }
+
+  /**
+   * {@code GetPodFromTemplate} with the Job's additions: the tracking finalizer and, for an Indexed Job, the
+   * index as annotation and label, the hostname {@code <job>-<index>}, and {@code JOB_COMPLETION_INDEX} in every
+   * container's environment.
+   */
+  static ObjectNode podFromTemplate(Resource job, int index) {
+    JsonNode template = job.spec().path("template");
+    ObjectNode root = PodTemplates.generatedPod(job, template);
+    ObjectNode metadata = (ObjectNode) root.get("metadata");
+    metadata.putArray("finalizers").add(TRACKING_FINALIZER);
+    ObjectNode spec = template.path("spec").isObject() ? ((ObjectNode) template.path("spec")).deepCopy()
+        : Json.object();
+    if (index >= 0) {
+      String value = Integer.toString(index);
+      metadata.put("generateName", JobIndexes.generateName(job.name(), index));
+      ObjectNode annotations = metadata.path("annotations").isObject()
+          ? ((ObjectNode) metadata.get("annotations")).deepCopy() : Json.object();
+      annotations.put(JobIndexes.ANNOTATION, value);
+      metadata.set("annotations", annotations);
+      PodTemplates.labels(root).put(JobIndexes.ANNOTATION, value);
+      spec.put("hostname", job.name() + "-" + value);
+      for (String section : new String[] {"initContainers", "containers"}) {
+        for (JsonNode container : spec.path(section)) {
+          ArrayNode env = Trees.existingArray((ObjectNode) container, "env");
+          if (env == null) {
+            env = ((ObjectNode) container).putArray("env");
+          }
+          ObjectNode variable = env.addObject();
+          variable.put("name", "JOB_COMPLETION_INDEX");
+          variable.putObject("valueFrom").putObject("fieldRef")
+              .put("fieldPath", "metadata.labels['" + JobIndexes.ANNOTATION + "']");
+        }
+      }
+    }
+    root.set("spec", spec);
+    return root;
+  }
+
+  // ------------------------------------------------------------------- trackJobStatusAndRemoveFinalizers
+
+  /**
+   * {@code trackJobStatusAndRemoveFinalizers}: finished pods go into {@code uncountedTerminatedPods} (a status
+   * update), lose their finalizer (a patch each), and are counted (a second status update, with the terminal
+   * condition once every pod is counted and none is terminating).
+   */
+  private void track(Pass pass, boolean needsUpdate, SyncQueue.Done done) {
+    Resource job = pass.job;
+    ObjectNode root = Trees.shallowCopy(job.json());
+    ObjectNode status = Trees.object(root, "status");
+    boolean changed = needsUpdate || pass.active.size() != status.path("active").asInt(0)
+        || pass.ready != status.path("ready").asInt(-1) || pass.terminating != status.path("terminating").asInt(-1);
+    int[] counters = {status.path("succeeded").asInt(0), status.path("failed").asInt(0)};
+    Set<String> withFinalizer = new HashSet<>();
+    for (Resource pod : pass.all) {
+      if (hasFinalizer(pod)) {
+        withFinalizer.add(pod.uid());
+      }
+    }
+    changed |= cleanUncounted(pass, withFinalizer, counters);
+    Set<String> pending = removing.getOrDefault(pass.key, Set.of());
+    List<Resource> toRelease = new ArrayList<>();
+    BitSet newIndexes = new BitSet();
+    boolean reachedMax = false;
+    boolean failing = pass.finished != null && !pass.finished.type().equals("SuccessCriteriaMet");
+    for (Resource pod : pass.all) {
+      String uid = pod.uid();
+      if (!hasFinalizer(pod) || pending.contains(uid) || pass.uncountedSucceeded.contains(uid)
+          || pass.uncountedFailed.contains(uid)) {
+        continue;
+      }
+      boolean succeededPod = PodConditions.phase(pod).equals("Succeeded");
+      boolean failedPod = isFailed(pass, pod);
+      if (!job.isBeingDeleted() && pass.finished == null && !succeededPod && !failedPod) {
+        continue;
+      }
+      if (succeededPod) {
+        if (pass.indexed) {
+          int index = JobIndexes.of(pod);
+          if (index >= 0 && index < pass.completions) {
+            newIndexes.set(index);
+          }
+        } else {
+          pass.uncountedSucceeded.add(uid);
+        }
+      } else if (failedPod || failing) {
+        if (!ignoredByPolicy(pass, pod)) {
+          pass.uncountedFailed.add(uid);
+        }
+      }
+      toRelease.add(pod);
+      changed = true;
+      if (pass.uncountedSucceeded.size() + pass.uncountedFailed.size() + newIndexes.cardinality()
+          >= MAX_UNCOUNTED_PODS) {
+        reachedMax = true;
+        break;
+      }
+    }
+    if (pass.indexed) {
+      BitSet indexes = JobIndexes.parse(status.path("completedIndexes").asText(""), pass.completions);
+      indexes.or(newIndexes);
+      String text = JobIndexes.format(indexes);
+      if (!text.equals(status.path("completedIndexes").asText(""))) {
+        changed = true;
+      }
+      counters[0] = indexes.cardinality();
+      if (text.isEmpty()) {
+        status.remove("completedIndexes");
+      } else {
+        status.put("completedIndexes", text);
+      }
+    }
+    Condition terminal = null;
+    if (pass.finished != null) {
+      changed |= ensureCondition(status, pass.finished, now());
+      terminal = pass.finished.type().equals("SuccessCriteriaMet")
+          ? new Condition("Complete", pass.finished.reason(), pass.finished.message())
+          : new Condition("Failed", pass.finished.reason(), pass.finished.message());
+    }
+    if (pass.startTime != null && !pass.startTime.equals(status.path("startTime").asText(null))) {
+      status.put("startTime", pass.startTime);
+    }
+    suspendedCondition(pass, status);
+    writeCounts(pass, status, counters);
+    boolean flush = changed;
+    Condition finishing = terminal;
+    boolean capped = reachedMax;
+    Runnable release = () -> release(pass, toRelease, withFinalizer, counters, failures -> {
+      ObjectNode next = Trees.shallowCopy(pass.job.json());
+      ObjectNode nextStatus = Trees.object(next, "status");
+      writeCounts(pass, nextStatus, counters);
+      boolean finishedNow = false;
+      if (failures == 0 && finishing != null && !capped && pass.uncountedSucceeded.isEmpty()
+          && pass.uncountedFailed.isEmpty() && pass.terminating == 0) {
+        Instant at = now();
+        ensureCondition(nextStatus, finishing, at);
+        if (finishing.type().equals("Complete")) {
+          nextStatus.put("completionTime", timestamp(at));
+        }
+        finishedNow = true;
+      }
+      if (toRelease.isEmpty() && !finishedNow) {
+        done.done(null);
+        return;
+      }
+      boolean recordFinish = finishedNow;
+      client.updateStatus(Resource.of(next), response -> {
+        if (response.ok() && recordFinish) {
+          recordFinished(pass, finishing);
+        }
+        done.done(response.ok() && failures > 0
+            ? new IllegalStateException(failures + " finalizer removals failed") : response.error());
+      });
+    });
+    if (!flush) {
+      release.run();
+      return;
+    }
+    client.updateStatus(Resource.of(root), response -> {
+      if (!response.ok()) {
+        done.done(response.error());
+        return;
+      }
+      pass.job = response.get();
+      backoffs.put(pass.key, pass.backoff);
+      release.run();
+    });
+  }
+
+  /** {@code cleanUncountedPodsWithoutFinalizers}: uids whose pod no longer has the finalizer are counted. */
+  private static boolean cleanUncounted(Pass pass, Set<String> withFinalizer, int[] counters) {
+    boolean changed = false;
+    for (var it = pass.uncountedSucceeded.iterator(); it.hasNext();) {
+      if (!withFinalizer.contains(it.next())) {
+        it.remove();
+        if (!pass.indexed) {
+          counters[0]++;
+        }
+        changed = true;
+      }
+    }
+    for (var it = pass.uncountedFailed.iterator(); it.hasNext();) {
+      if (!withFinalizer.contains(it.next())) {
+        it.remove();
+        counters[1]++;
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  /** {@code active}, {@code ready}, {@code terminating}, the counters and {@code uncountedTerminatedPods}. */
+  private static void writeCounts(Pass pass, ObjectNode status, int[] counters) {
+    putOrRemove(status, "active", pass.active.size());
+    putOrRemove(status, "succeeded", counters[0]);
+    putOrRemove(status, "failed", counters[1]);
+    status.put("ready", Math.max(0, pass.ready));
+    status.put("terminating", pass.terminating);
+    ObjectNode uncounted = status.putObject("uncountedTerminatedPods");
+    if (!pass.uncountedSucceeded.isEmpty()) {
+      ArrayNode uids = uncounted.putArray("succeeded");
+      pass.uncountedSucceeded.forEach(uids::add);
+    }
+    if (!pass.uncountedFailed.isEmpty()) {
+      ArrayNode uids = uncounted.putArray("failed");
+      pass.uncountedFailed.forEach(uids::add);
+    }
+  }
+
+  private static void putOrRemove(ObjectNode node, String field, int value) {
+    if (value == 0) {
+      node.remove(field);
+    } else {
+      node.put(field, value);
+    }
+  }
+
+  /**
+   * The finalizer removals ({@code removeTrackingFinalizerFromPods}), then the uids whose removal went through
+   * counted; {@code then} gets the number of removals that failed.
+   */
+  private void release(Pass pass, List<Resource> pods, Set<String> withFinalizer, int[] counters,
+      IntConsumer then) {
+    if (pods.isEmpty()) {
+      then.accept(0);
+      return;
+    }
+    int[] pending = {pods.size()};
+    int[] failures = {0};
+    for (Resource pod : pods) {
+      removeFinalizer(pass, pod, ok -> {
+        if (ok) {
+          withFinalizer.remove(pod.uid());
+        } else {
+          failures[0]++;
+        }
+        if (--pending[0] == 0) {
+          cleanUncounted(pass, withFinalizer, counters);
+          then.accept(failures[0]);
+        }
+      });
+    }
+  }
+
+  /** The strategic merge patch that removes the tracking finalizer; a pod already gone counts as done. */
+  private void removeFinalizer(Pass pass, Resource pod, java.util.function.Consumer<Boolean> then) {
+    removing.computeIfAbsent(pass.key, k -> new HashSet<>()).add(pod.uid());
+    ObjectNode patch = Json.object();
+    patch.putObject("metadata").putArray("$deleteFromPrimitiveList/finalizers").add(TRACKING_FINALIZER);
+    client.send(ApiCall.patch(pod.key(), PatchType.STRATEGIC, patch, PatchOptions.defaults()), response -> {
+      boolean ok = response.ok() || response.failedWith(BackendException.NotFound.class);
+      if (!ok || response.failedWith(BackendException.NotFound.class)) {
+        Set<String> uids = removing.get(pass.key);
+        if (uids != null) {
+          uids.remove(pod.uid());
+        }
+      }
+      then.accept(ok);
+    });
+  }
+
+  /** A finished Job's pods that still carry the finalizer lose it, as orphans do. */
+  private void releaseFinishedPods(Resource job, SyncQueue.Done done) {
+    for (Resource pod : pods.ownedBy(job.uid() == null ? "" : job.uid())) {
+      releaseIfOrphan(pod);
+    }
+    done.done(null);
+  }
+
+  /** {@code recordJobFinished}: Completed, or the failure's reason and message as a Warning. */
+  private void recordFinished(Pass pass, Condition terminal) {
+    if (terminal.type().equals("Complete")) {
+      events.recorder().normal(pass.job, "Completed", "Job completed");
+      if (pass.hasCompletions && pass.succeeded > pass.completions) {
+        events.recorder().warning(pass.job, "TooManySucceededPods",
+            "Too many succeeded pods running after completion count reached");
+      }
+    } else {
+      events.recorder().warning(pass.job, terminal.reason(), terminal.message());
+    }
+  }
+
+  /** Writes the Suspended condition {@link #suspendCondition} decided on. */
+  private void suspendedCondition(Pass pass, ObjectNode status) {
+    if (!pass.suspendChanged) {
+      return;
+    }
+    if (suspended(pass.job)) {
+      ensureCondition(status, new Condition("Suspended", "JobSuspended", "Job suspended"), now());
+    } else {
+      replaceCondition(status, "Suspended", "False", "JobResumed", "Job resumed", now());
+    }
+  }
+
+  /**
+   * {@code ensureJobConditionStatus} for a True condition: appended if missing, replaced (with new times) if its
+   * status, reason or message differ; returns whether it changed.
+   */
+  private boolean ensureCondition(ObjectNode status, Condition condition, Instant at) {
+    return replaceCondition(status, condition.type(), "True", condition.reason(), condition.message(), at);
+  }
+
+  private boolean replaceCondition(ObjectNode status, String type, String value, String reason, String message,
+      Instant at) {
+    ArrayNode conditions = Trees.existingArray(status, "conditions");
+    ArrayNode out = Json.array();
+    boolean found = false;
+    boolean changed = false;
+    if (conditions != null) {
+      for (JsonNode existing : conditions) {
+        if (existing.path("type").asText().equals(type)) {
+          found = true;
+          if (existing.path("status").asText().equals(value) && existing.path("reason").asText("").equals(reason)
+              && existing.path("message").asText("").equals(message)) {
+            out.add(existing);
+          } else {
+            out.add(condition(type, value, reason, message, at));
+            changed = true;
+          }
+        } else {
+          out.add(existing);
+        }
+      }
+    }
+    if (!found && !value.equals("False")) {
+      out.add(condition(type, value, reason, message, at));
+      changed = true;
+    }
+    if (changed) {
+      status.set("conditions", out);
+    }
+    return changed;
+  }
+
+  private ObjectNode condition(String type, String value, String reason, String message, Instant at) {
+    ObjectNode condition = Json.object();
+    condition.put("type", type);
+    condition.put("status", value);
+    condition.put("lastProbeTime", timestamp(at));
+    condition.put("lastTransitionTime", timestamp(at));
+    if (!reason.isEmpty()) {
+      condition.put("reason", reason);
+    }
+    if (!message.isEmpty()) {
+      condition.put("message", message);
+    }
+    return condition;
+  }
+
+  private static @Nullable JsonNode condition(Resource job, String type) {
+    for (JsonNode condition : job.status().path("conditions")) {
+      if (condition.path("type").asText().equals(type)) {
+        return condition;
+      }
+    }
+    return null;
+  }
+
+  /** {@code IsJobFinished}: a Complete or Failed condition that is True. */
+  static boolean isFinished(Resource job) {
+    for (JsonNode condition : job.status().path("conditions")) {
+      String type = condition.path("type").asText();
+      if ((type.equals("Complete") || type.equals("Failed")) && condition.path("status").asText().equals("True")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean suspended(Resource job) {
+    return job.spec().path("suspend").asBoolean(false);
+  }
+
+  private Instant now() {
+    return ctx.clock().now();
+  }
+
+  private String timestamp(Instant at) {
+    return ctx.timestamps().seconds(at);
+  }
+}

@@ -145,6 +145,25 @@ final class BuiltinColumns {
         Column.text("Completions", 0, "Successful pods out of the desired completions.",
             (o, now) -> text(jobCompletions(o))),
         Column.text("Duration", 0, "Time required to complete the job.", (o, now) -> text(jobDuration(o, now))))));
+    // printCronJob: the job template's containers and selector in the wide columns.
+    table.put(GroupKind.of("batch", "CronJob"), ImmutableList.of(Column.nameColumn(),
+        Column.text("Schedule", 0, "The schedule in Cron format.", (o, now) -> text(o.at("spec.schedule").asText(""))),
+        Column.text("Timezone", 0, "The time zone name for the given schedule.",
+            (o, now) -> text(o.at("spec.timeZone").asText(NONE))),
+        new Column("Suspend", "boolean", "", "This flag tells the controller to suspend subsequent executions.", 0,
+            (o, now) -> text(boolPointer(o.at("spec.suspend")))),
+        Column.integer("Active", 0, "A list of pointers to currently running jobs.",
+            (o, now) -> number(o.at("status.active").size())),
+        Column.text("Last Schedule", 0, "Information when was the last time the job was successfully scheduled.",
+            (o, now) -> text(o.at("status.lastScheduleTime").isTextual()
+                ? Ages.since(o.at("status.lastScheduleTime").asText(), now) : NONE)),
+        Column.ageColumn(),
+        Column.text("Containers", 1, "Names of each container in the template.",
+            (o, now) -> text(containers(o, "spec.jobTemplate.spec.template.spec.containers", "name"))),
+        Column.text("Images", 1, "Images referenced by each container in the template.",
+            (o, now) -> text(containers(o, "spec.jobTemplate.spec.template.spec.containers", "image"))),
+        Column.text("Selector", 1, "Label selector for pods.",
+            (o, now) -> text(selector(o.at("spec.jobTemplate.spec.selector.matchLabels"))))));
     return table.buildOrThrow();
   }
 
@@ -324,8 +343,17 @@ final class BuiltinColumns {
   }
 
   private static String containers(Resource workload, String field) {
+    return containers(workload, "spec.template.spec.containers", field);
+  }
+
+  /** {@code printBoolPtr}: True, False, or {@code <unset>}. */
+  private static String boolPointer(JsonNode value) {
+    return value.isBoolean() ? (value.asBoolean() ? "True" : "False") : "<unset>";
+  }
+
+  private static String containers(Resource workload, String path, String field) {
     List<String> values = new ArrayList<>();
-    for (JsonNode container : workload.at("spec.template.spec.containers")) {
+    for (JsonNode container : workload.at(path)) {
       values.add(container.path(field).asText(""));
     }
     return String.join(",", values);

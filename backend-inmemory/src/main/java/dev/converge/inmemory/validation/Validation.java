@@ -53,6 +53,8 @@ public final class Validation {
       WorkloadValidation.selectorAndTemplate(json, oldJson, kind.toLowerCase(), errors);
     } else if (group.equals("batch") && kind.equals("Job")) {
       WorkloadValidation.job(json, errors);
+    } else if (group.equals("batch") && kind.equals("CronJob")) {
+      WorkloadValidation.cronJob(json, errors);
     } else if (group.isEmpty()) {
       core(kind, json, oldJson, errors);
     } else if (group.equals("rbac.authorization.k8s.io")) {

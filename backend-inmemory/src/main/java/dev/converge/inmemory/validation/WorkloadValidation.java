@@ -3,6 +3,7 @@ package dev.converge.inmemory.validation;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.converge.api.LabelSelector;
 import dev.converge.api.Names;
+import dev.converge.inmemory.batch.CronSchedule;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -66,16 +67,78 @@ final class WorkloadValidation {
 
   /** A Job's template must restart OnFailure or Never. */
   static void job(JsonNode object, FieldErrors errors) {
-    JsonNode template = object.path("spec").path("template");
+    jobSpec(object.path("spec"), "spec", errors);
+  }
+
+  private static void jobSpec(JsonNode spec, String path, FieldErrors errors) {
+    JsonNode template = spec.path("template");
     if (!template.isObject()) {
-      errors.required("spec.template");
+      errors.required(path + ".template");
       return;
     }
-    podSpec(template.path("spec"), "spec.template.spec", errors);
+    podSpec(template.path("spec"), path + ".template.spec", errors);
     String restart = template.path("spec").path("restartPolicy").asText("");
     if (!restart.equals("OnFailure") && !restart.equals("Never")) {
-      errors.required("spec.template.spec.restartPolicy", "valid values: \"OnFailure\", \"Never\"");
+      errors.required(path + ".template.spec.restartPolicy", "valid values: \"OnFailure\", \"Never\"");
     }
+  }
+
+  /** {@code CronJob.name} at most 52 characters: its Jobs add {@code -} and up to 10 digits of minutes. */
+  static final int CRON_JOB_NAME_MAX = 52;
+  private static final List<String> CONCURRENCY_POLICIES = List.of("Allow", "Forbid", "Replace");
+
+  /**
+   * {@code ValidateCronJobCreate} and {@code ValidateCronJobSpec} (k8s.io/kubernetes {@code
+   * pkg/apis/batch/validation}): the name's length, a schedule that parses, no {@code TZ=} in it, a time zone
+   * that exists, the concurrency policy, non-negative deadline and history limits, and the job template.
+   */
+  static void cronJob(JsonNode object, FieldErrors errors) {
+    String name = object.path("metadata").path("name").asText("");
+    if (name.length() > CRON_JOB_NAME_MAX) {
+      errors.invalid("metadata.name", name, "must be no more than " + CRON_JOB_NAME_MAX + " characters");
+    }
+    JsonNode spec = object.path("spec");
+    JsonNode timeZone = spec.path("timeZone");
+    String schedule = spec.path("schedule").asText("");
+    if (schedule.isEmpty()) {
+      errors.required("spec.schedule");
+    } else if (schedule.contains("TZ")) {
+      errors.invalid("spec.schedule", schedule, timeZone.isTextual()
+          ? "cannot use both timeZone field and TZ or CRON_TZ in schedule"
+          : "cannot use TZ or CRON_TZ in schedule, use timeZone field instead");
+    } else {
+      try {
+        CronSchedule.parse(schedule);
+      } catch (IllegalArgumentException e) {
+        errors.invalid("spec.schedule", schedule, e.getMessage());
+      }
+    }
+    if (timeZone.isTextual()) {
+      String zone = timeZone.asText();
+      if (zone.isEmpty()) {
+        errors.invalid("spec.timeZone", zone, "timeZone must be nil or non-empty string");
+      } else if (zone.equalsIgnoreCase("Local")) {
+        errors.invalid("spec.timeZone", zone,
+            "timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones");
+      } else {
+        try {
+          CronSchedule.zone(zone);
+        } catch (IllegalArgumentException e) {
+          errors.invalid("spec.timeZone", zone, e.getMessage());
+        }
+      }
+    }
+    String policy = spec.path("concurrencyPolicy").asText("Allow");
+    if (!CONCURRENCY_POLICIES.contains(policy)) {
+      errors.unsupported("spec.concurrencyPolicy", policy, CONCURRENCY_POLICIES);
+    }
+    for (String field : List.of("startingDeadlineSeconds", "successfulJobsHistoryLimit", "failedJobsHistoryLimit")) {
+      JsonNode value = spec.path(field);
+      if (value.isNumber() && value.asLong() < 0) {
+        errors.invalid("spec." + field, value.asLong(), "must be greater than or equal to 0");
+      }
+    }
+    jobSpec(spec.path("jobTemplate").path("spec"), "spec.jobTemplate.spec", errors);
   }
 
   /** {@code ValidatePodSpec}, the parts that reject what clients commonly get wrong. */

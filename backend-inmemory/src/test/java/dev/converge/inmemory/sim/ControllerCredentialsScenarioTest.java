@@ -44,7 +44,7 @@ class ControllerCredentialsScenarioTest {
   /**
    * A workload that puts every modelled controller to work: a DaemonSet, a Deployment rolled to a new image, a
    * StatefulSet with a claim template, a budget and a Service over the Deployment's pods, a Job deleted a minute
-   * after it completes; then a node that stops
+   * after it completes, a CronJob every five minutes keeping one finished Job; then a node that stops
    * (NotReady, tainted, its pods evicted after their 300 s toleration) and is deleted (its pods collected).
    */
   private static void run(Simulation sim) {
@@ -69,6 +69,11 @@ class ControllerCredentialsScenarioTest {
          "spec":{"ttlSecondsAfterFinished":60,"template":{
            "metadata":{"annotations":{"sim.converge.dev/run-for":"10s"}},
            "spec":{"restartPolicy":"Never","containers":[{"name":"main","image":"migrate:1"}]}}}}""");
+    sim.create("""
+        {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"report","namespace":"default"},
+         "spec":{"schedule":"*/5 * * * *","successfulJobsHistoryLimit":1,"jobTemplate":{"spec":{"template":{
+           "metadata":{"annotations":{"sim.converge.dev/run-for":"10s"}},
+           "spec":{"restartPolicy":"Never","containers":[{"name":"main","image":"report:1"}]}}}}}}""");
     sim.runFor(Duration.ofMinutes(2));
     Resource web = SimTesting.get(sim, SimTesting.DEPLOYMENT, "default", "web");
     sim.server().update(Identity.admin(), web.edit(tree -> ((ObjectNode) tree.at("/spec/template/spec/containers/0"))
@@ -125,6 +130,8 @@ class ControllerCredentialsScenarioTest {
     assertThat(byIdentity.get(account(ControllerRoles.JOB)))
         .contains("create pods", "patch pods", "update jobs/status", "create events");
     assertThat(byIdentity.get(account(ControllerRoles.TTL_AFTER_FINISHED))).contains("get jobs", "delete jobs");
+    assertThat(byIdentity.get(account(ControllerRoles.CRON_JOB)))
+        .contains("create jobs", "delete jobs", "update cronjobs/status", "create events");
     assertThat(podsOf(sim, "DaemonSet", "agent")).extracting(p -> p.spec().path("nodeName").asText())
         .containsExactlyInAnyOrder("node-0", "node-2");
   }

@@ -672,6 +672,32 @@ class KubectlIT {
     kubectl("delete", "job", "migrate", "-n", "default");
   }
 
+  @Test
+  @Order(25)
+  void cronJob_listsWithItsColumns_refusesABadSchedule_andAJobFromItIsUnexpected() throws Exception {
+    kubectl("create", "cronjob", "nightly", "-n", "default", "--image=busybox:1.36", "--schedule=0 3 * * *");
+    assertThat(kubectl("get", "cronjob", "nightly", "-n", "default", "--no-headers").out())
+        .matches("nightly\\s+0 3 \\* \\* \\*\\s+<none>\\s+False\\s+0\\s+<none>\\s+\\d+s\\s*");
+    Result bad = kubectlAllowingFailure("create", "cronjob", "bad", "-n", "default", "--image=busybox:1.36",
+        "--schedule=61 * * * *");
+    assertThat(bad.exitCode()).isNotZero();
+    assertThat(bad.err()).contains("spec.schedule: Invalid value: \"61 * * * *\"");
+
+    // kubectl create job --from makes the CronJob the Job's controller; the CronJob controller did not create it.
+    kubectl("create", "job", "manual", "-n", "default", "--from=cronjob/nightly");
+    assertThat(kubectl("get", "job", "manual", "-n", "default", "-o",
+        "jsonpath={.metadata.ownerReferences[0].kind}/{.metadata.annotations.cronjob\\.kubernetes\\.io/instantiate}")
+        .out()).isEqualTo("CronJob/manual");
+    String reasons = "";
+    for (int i = 0; i < 40 && !reasons.contains("UnexpectedJob"); i++) {
+      Thread.sleep(250);
+      reasons = kubectl("get", "events", "-n", "default", "--field-selector", "involvedObject.name=nightly",
+          "-o", "jsonpath={.items[*].reason}").out();
+    }
+    assertThat(reasons).contains("UnexpectedJob");
+    kubectl("delete", "cronjob", "nightly", "-n", "default");
+  }
+
   /**
    * A namespaced CRD with one version, {@code v1}, whose schema has an object {@code spec} described by {@code
    * specSchema} (YAML, as if at the top level).

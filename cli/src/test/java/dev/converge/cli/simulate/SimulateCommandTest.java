@@ -51,7 +51,7 @@ class SimulateCommandTest {
          {"kind":"Deployment","namespace":"telemetry","name":"collector-proxy","desired":2,"available":2,"availableAtSeconds":8.949}]
         """).toString());
     JsonNode api = json.path("apiServer");
-    assertThat(api.path("requestsTotal").asLong()).isEqualTo(197);
+    assertThat(api.path("requestsTotal").asLong()).isEqualTo(199);
     assertThat(api.path("rejectedTotal").asLong()).isZero();
     List<String> identities = new ArrayList<>();
     api.path("byIdentity").forEach(row -> identities.add(row.path("identity").asText() + " " + row.path("requests").asLong()
@@ -61,7 +61,7 @@ class SimulateCommandTest {
     // waits on watch events.
     assertThat(identities).containsExactly(
         "system:node:* 93 46.5 10.0 0",
-        "system:kube-controller-manager 57 28.5 10.0 0",
+        "system:kube-controller-manager 59 29.5 10.0 0",
         "converge 22 11.0 10.0 0",
         "system:kube-scheduler 18 9.0 10.0 0",
         "system:serviceaccount:telemetry:collector-proxy 6 3.0 0.0 0",
@@ -77,15 +77,15 @@ class SimulateCommandTest {
         "--use-service-account-credentials");
     assertThat(run.code).isZero();
     JsonNode api = Json.parse(run.out).path("apiServer");
-    assertThat(api.path("requestsTotal").asLong()).isEqualTo(196);
+    assertThat(api.path("requestsTotal").asLong()).isEqualTo(198);
     List<String> identities = new ArrayList<>();
     api.path("byIdentity").forEach(row -> identities.add(row.path("identity").asText() + " " + row.path("requests").asLong()));
-    // The 57 requests of the manager's row without the flag: its shared informers' lists and watches stay its
+    // The 59 requests of the manager's row without the flag: its shared informers' lists and watches stay its
     // own, each controller's writes (and Events) are its service account's. (The accounts' objects drawn at the
     // start shift the seeded draws after them: the collector's first read falls after the two minutes here.)
     assertThat(identities).containsExactly(
         "system:node:* 93",
-        "system:kube-controller-manager 26",
+        "system:kube-controller-manager 28",
         "converge 22",
         "system:kube-scheduler 18",
         "system:serviceaccount:kube-system:daemon-set-controller 14",

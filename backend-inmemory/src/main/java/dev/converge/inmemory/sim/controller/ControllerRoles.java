@@ -21,6 +21,7 @@ import java.util.Map;
  * cluster already.
  */
 public final class ControllerRoles {
+  public static final String CRON_JOB = "cronjob-controller";
   public static final String DAEMON_SET = "daemon-set-controller";
   public static final String REPLICA_SET = "replicaset-controller";
   public static final String DEPLOYMENT = "deployment-controller";
@@ -50,6 +51,13 @@ public final class ControllerRoles {
 
   /** The roles' rules by account, in controller_policy.go's order. */
   private static final ImmutableMap<String, ImmutableList<Rule>> RULES = ImmutableMap.<String, ImmutableList<Rule>>builder()
+      .put(CRON_JOB, ImmutableList.of(
+          rule("get,list,watch,update", List.of(BATCH), "cronjobs"),
+          rule("get,list,watch,create,update,delete,patch", List.of(BATCH), "jobs"),
+          rule("update", List.of(BATCH), "cronjobs/status"),
+          rule("update", List.of(BATCH), "cronjobs/finalizers"),
+          rule("list,delete", List.of(CORE), "pods"),
+          EVENTS))
       .put(DAEMON_SET, ImmutableList.of(
           rule("get,list,watch", List.of(EXTENSIONS, APPS), "daemonsets"),
           rule("update", List.of(EXTENSIONS, APPS), "daemonsets/status"),

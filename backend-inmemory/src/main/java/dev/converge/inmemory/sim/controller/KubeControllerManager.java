@@ -15,9 +15,9 @@ import dev.converge.inmemory.sim.runtime.ThrottleFactory;
 /**
  * kube-controller-manager, acting as {@code system:kube-controller-manager}: one set of shared informers (pods,
  * nodes, node Leases, DaemonSets, ControllerRevisions, ReplicaSets, Deployments, StatefulSets,
- * PersistentVolumeClaims, PodDisruptionBudgets, Services, Endpoints, Jobs: one LIST and one WATCH each), and the
+ * PersistentVolumeClaims, PodDisruptionBudgets, Services, Endpoints, Jobs, CronJobs: one LIST and one WATCH each), and the
  * controllers that matter for fan-out: DaemonSet, ReplicaSet, Deployment, StatefulSet, disruption (the budgets'
- * status), endpoints (each Service's {@code v1} Endpoints), Job, TTL-after-finished, node lifecycle, taint
+ * status), endpoints (each Service's {@code v1} Endpoints), Job, TTL-after-finished, CronJob, node lifecycle, taint
  * eviction, pod GC, and the
  * built-in garbage collector and namespace controller stepped on the virtual clock.
  *
@@ -58,6 +58,7 @@ public final class KubeControllerManager {
   private final EndpointsController endpoints;
   private final JobController jobs;
   private final TtlAfterFinishedController ttlAfterFinished;
+  private final CronJobController cronJobs;
   private final NodeLifecycleController nodeLifecycle;
   private final TaintEvictionController taintEviction;
   private final PodGarbageCollector podGc;
@@ -94,6 +95,7 @@ public final class KubeControllerManager {
     this.jobs = new JobController(ctx, controllerClient(ctx, ControllerRoles.JOB), informers, pods);
     this.ttlAfterFinished = new TtlAfterFinishedController(ctx,
         controllerClient(ctx, ControllerRoles.TTL_AFTER_FINISHED), informers);
+    this.cronJobs = new CronJobController(ctx, controllerClient(ctx, ControllerRoles.CRON_JOB), informers);
     this.builtins = new ClockedBuiltins(cluster, ctx.clock(),
         ctx.throttle(ThrottleFactory.CONTROLLER_MANAGER, IDENTITY), credentials);
   }
@@ -160,6 +162,10 @@ public final class KubeControllerManager {
     return jobs;
   }
 
+  public CronJobController cronJobs() {
+    return cronJobs;
+  }
+
   public TtlAfterFinishedController ttlAfterFinished() {
     return ttlAfterFinished;
   }
@@ -183,6 +189,7 @@ public final class KubeControllerManager {
   /** Whether the workload controllers have nothing queued or in flight. */
   public boolean isIdle() {
     return daemonSets.isIdle() && replicaSets.isIdle() && deployments.isIdle() && statefulSets.isIdle()
-        && disruption.isIdle() && endpoints.isIdle() && jobs.isIdle() && ttlAfterFinished.isIdle();
+        && disruption.isIdle() && endpoints.isIdle() && jobs.isIdle() && ttlAfterFinished.isIdle()
+        && cronJobs.isIdle();
   }
 }

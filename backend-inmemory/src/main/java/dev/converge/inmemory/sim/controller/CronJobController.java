@@ -291,7 +291,7 @@ public final class CronJobController {
       }
       List<Resource> finished = new ArrayList<>();
       for (Resource job : children) {
-        if (limit[1].equals(finishedCondition(job))) {
+        if (limit[1].equals(JobController.finishedCondition(job))) {
           finished.add(job);
         }
       }
@@ -371,7 +371,7 @@ public final class CronJobController {
     while (children.hasNext()) {
       Resource job = children.next();
       boolean found = status.inActive(job.uid());
-      String finished = finishedCondition(job);
+      String finished = JobController.finishedCondition(job);
       if (!found && finished == null) {
         client.get(cronJob.key(), response -> {
           if (!response.ok()) {
@@ -680,17 +680,6 @@ public final class CronJobController {
   private static @Nullable Instant next(CronSchedule schedule, Instant after, ZoneId zone) {
     ZonedDateTime next = schedule.next(after.atZone(zone));
     return next == null ? null : next.toInstant();
-  }
-
-  /** {@code getFinishedStatus}: Complete or Failed if that condition is True, else null. */
-  private static @Nullable String finishedCondition(Resource job) {
-    for (JsonNode condition : job.status().path("conditions")) {
-      String type = condition.path("type").asText();
-      if ((type.equals("Complete") || type.equals("Failed")) && condition.path("status").asText().equals("True")) {
-        return type;
-      }
-    }
-    return null;
   }
 
   private static String message(@Nullable Throwable error) {

@@ -201,9 +201,7 @@ public final class JobController {
       return;
     }
     orphansReleasing.add(pod.uid());
-    ObjectNode patch = Json.object();
-    patch.putObject("metadata").putArray("$deleteFromPrimitiveList/finalizers").add(TRACKING_FINALIZER);
-    client.send(ApiCall.patch(pod.key(), PatchType.STRATEGIC, patch, PatchOptions.defaults()), response -> {
+    client.send(finalizerRemoval(pod), response -> {
       if (!response.ok()) {
         orphansReleasing.remove(pod.uid());
       }
@@ -918,9 +916,7 @@ public final class JobController {
   /** The strategic merge patch that removes the tracking finalizer; a pod already gone counts as done. */
   private void removeFinalizer(Pass pass, Resource pod, java.util.function.Consumer<Boolean> then) {
     removing.computeIfAbsent(pass.key, k -> new HashSet<>()).add(pod.uid());
-    ObjectNode patch = Json.object();
-    patch.putObject("metadata").putArray("$deleteFromPrimitiveList/finalizers").add(TRACKING_FINALIZER);
-    client.send(ApiCall.patch(pod.key(), PatchType.STRATEGIC, patch, PatchOptions.defaults()), response -> {
+    client.send(finalizerRemoval(pod), response -> {
       boolean ok = response.ok() || response.failedWith(BackendException.NotFound.class);
       if (!ok || response.failedWith(BackendException.NotFound.class)) {
         Set<String> uids = removing.get(pass.key);
@@ -1029,15 +1025,30 @@ public final class JobController {
     return null;
   }
 
+  /**
+   * {@code removeTrackingFinalizerPatch}: the strategic merge patch {@code
+   * {"metadata":{"$deleteFromPrimitiveList/finalizers":["batch.kubernetes.io/job-tracking"]}}}.
+   */
+  private static ApiCall<Resource> finalizerRemoval(Resource pod) {
+    ObjectNode patch = Json.object();
+    patch.putObject("metadata").putArray("$deleteFromPrimitiveList/finalizers").add(TRACKING_FINALIZER);
+    return ApiCall.patch(pod.key(), PatchType.STRATEGIC, patch, PatchOptions.defaults());
+  }
+
   /** {@code IsJobFinished}: a Complete or Failed condition that is True. */
   static boolean isFinished(Resource job) {
+    return finishedCondition(job) != null;
+  }
+
+  /** {@code FinishedCondition}: the type of the Job's True Complete or Failed condition, or null. */
+  static @Nullable String finishedCondition(Resource job) {
     for (JsonNode condition : job.status().path("conditions")) {
       String type = condition.path("type").asText();
       if ((type.equals("Complete") || type.equals("Failed")) && condition.path("status").asText().equals("True")) {
-        return true;
+        return type;
       }
     }
-    return false;
+    return null;
   }
 
   private static boolean suspended(Resource job) {

@@ -150,6 +150,20 @@ class DefaultingTest {
     assertThat(job.spec().path("selector").path("matchLabels").path("batch.kubernetes.io/controller-uid").asText())
         .isEqualTo(job.uid());
     assertThat(job.spec().path("template").path("metadata").path("labels").path("job-name").asText()).isEqualTo("once");
+    // Without template labels the Job keeps none; with them and none of its own it takes them, generated ones too
+    // (SetDefaults_Job hands it the template's map, to which generateSelector then adds).
+    assertThat(job.metadata().has("labels")).isFalse();
+    Resource labelled = create("""
+        {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"labelled","namespace":"default"},
+         "spec":{"template":{"metadata":{"labels":{"app":"migrate"}},
+                 "spec":{"restartPolicy":"Never","containers":[{"name":"c","image":"busybox:1"}]}}}}""");
+    assertThat(labelled.labels()).containsEntry("app", "migrate").containsEntry("job-name", "labelled")
+        .containsEntry("batch.kubernetes.io/controller-uid", labelled.uid());
+    Resource own = create("""
+        {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"own","namespace":"default","labels":{"team":"a"}},
+         "spec":{"template":{"metadata":{"labels":{"app":"migrate"}},
+                 "spec":{"restartPolicy":"Never","containers":[{"name":"c","image":"busybox:1"}]}}}}""");
+    assertThat(own.labels()).containsExactly(java.util.Map.entry("team", "a"));
     Resource cron = create("""
         {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"often","namespace":"default"},
          "spec":{"schedule":"*/5 * * * *","jobTemplate":{"spec":{"template":{"spec":{"restartPolicy":"OnFailure",

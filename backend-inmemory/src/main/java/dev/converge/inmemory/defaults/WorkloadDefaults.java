@@ -1,5 +1,6 @@
 package dev.converge.inmemory.defaults;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.converge.inmemory.json.Trees;
 
@@ -81,7 +82,14 @@ public final class WorkloadDefaults {
    * job strategy's {@code PrepareForCreate} and need the uid: see {@link #jobSelector(ObjectNode, String)}.
    */
   public static void job(ObjectNode object) {
-    jobSpec(Trees.object(object, "spec"));
+    ObjectNode spec = Trees.object(object, "spec");
+    jobSpec(spec);
+    // SetDefaults_Job: a Job without labels takes its template's (when the template has a labels map).
+    JsonNode templateLabels = spec.path("template").path("metadata").path("labels");
+    JsonNode labels = object.path("metadata").path("labels");
+    if (templateLabels.isObject() && (!labels.isObject() || labels.isEmpty())) {
+      Trees.object(object, "metadata").set("labels", templateLabels.deepCopy());
+    }
   }
 
   private static void jobSpec(ObjectNode spec) {
@@ -109,11 +117,18 @@ public final class WorkloadDefaults {
       return;
     }
     String name = object.path("metadata").path("name").asText();
-    ObjectNode labels = Trees.object(Trees.object(Trees.object(spec, "template"), "metadata"), "labels");
+    ObjectNode templateMetadata = Trees.object(Trees.object(spec, "template"), "metadata");
+    // Defaulting gave a Job without labels its template's map itself, in Go: the generated labels land in both.
+    boolean shared = templateMetadata.path("labels").isObject()
+        && templateMetadata.path("labels").equals(object.path("metadata").path("labels"));
+    ObjectNode labels = Trees.object(templateMetadata, "labels");
     labels.put("batch.kubernetes.io/controller-uid", uid);
     labels.put("batch.kubernetes.io/job-name", name);
     labels.put("controller-uid", uid);
     labels.put("job-name", name);
+    if (shared) {
+      Trees.object(object, "metadata").set("labels", labels.deepCopy());
+    }
     ObjectNode selector = Trees.object(spec, "selector");
     Trees.object(selector, "matchLabels").put("batch.kubernetes.io/controller-uid", uid);
   }

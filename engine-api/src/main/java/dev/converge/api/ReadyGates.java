@@ -111,26 +111,14 @@ public final class ReadyGates {
     });
   }
 
-  private static final ReadyGate CRD_ESTABLISHED = crdEstablished();
-  private static final ReadyGate JOB_COMPLETE = jobComplete();
-
   /**
-   * {@return the gate Converge applies by default to {@code kind}, if any: CRDs must be Established, Jobs
-   * complete}
-   *
-   * <p>A gate holds only what depends on the object by a reference or an explicit {@code dependsOn}, never what
-   * merely follows it in the default kind order. No reference leads to a Job, so the Job gate holds exactly what
-   * names the Job as a dependency: a Deployment that {@code converge.dev/depends-on} its migration Job starts once
-   * the migration has run, as a Helm hook or an Argo CD sync wave would have it.
+   * {@return the gate Converge applies by default to {@code kind}, if any: CRDs must be Established}
    *
    * @param kind the kind
    */
   public static Optional<ReadyGate> defaultFor(GroupKind kind) {
     if (kind.group().equals("apiextensions.k8s.io") && kind.kind().equals("CustomResourceDefinition")) {
-      return Optional.of(CRD_ESTABLISHED);
-    }
-    if (kind.group().equals("batch") && kind.kind().equals("Job")) {
-      return Optional.of(JOB_COMPLETE);
+      return Optional.of(crdEstablished());
     }
     return Optional.empty();
   }

@@ -29,15 +29,6 @@ class ReadyGatesTest {
   }
 
   @Test
-  void byDefault_crdsAreGatedOnEstablished_andJobsOnComplete_andNothingElse() {
-    assertThat(ReadyGates.defaultFor(GroupKind.of("batch", "Job")).map(ReadyGate::describe)).hasValue("Job complete");
-    assertThat(ReadyGates.defaultFor(GroupKind.of("apiextensions.k8s.io", "CustomResourceDefinition"))
-        .map(ReadyGate::describe)).hasValue("CRD Established");
-    assertThat(ReadyGates.defaultFor(GroupKind.of("apps", "Deployment"))).isEmpty();
-    assertThat(ReadyGates.defaultFor(GroupKind.of("batch", "CronJob"))).isEmpty();
-  }
-
-  @Test
   void jobComplete_namesTheFailure_ofAFailedJob() {
     assertThat(job("{\"completions\":1}", """
         {"failed":7,"conditions":[{"type":"Failed","status":"True","reason":"BackoffLimitExceeded",

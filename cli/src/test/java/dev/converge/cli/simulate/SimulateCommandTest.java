@@ -185,26 +185,6 @@ class SimulateCommandTest {
     assertThat(job.path("availableAtSeconds").asDouble()).isBetween(40.0, 60.0);
   }
 
-  @Test
-  void aDeploymentThatDependsOnAJob_startsOnceTheJobHasCompleted() {
-    Run run = simulate("-f", INPUT, "-f", "src/test/resources/simulate/migrate-then-api.yaml", "--nodes", "3",
-        "--duration", "3m", "--seed", "7", "-o", "json");
-    assertThat(run.code).as(run.err).isZero();
-    double job = -1;
-    double api = -1;
-    for (JsonNode rollout : Json.parse(run.out).path("rollout")) {
-      if (rollout.path("name").asText().equals("migrate")) {
-        job = rollout.path("availableAtSeconds").asDouble();
-      } else if (rollout.path("name").asText().equals("api")) {
-        api = rollout.path("availableAtSeconds").asDouble();
-      }
-    }
-    // The Job runs 30 s after its pull and start; the Deployment is created after it completes, then rolls out.
-    assertThat(job).isBetween(30.0, 50.0);
-    assertThat(api).isGreaterThan(job);
-    assertThat(Json.parse(run.out).path("plan").toString()).contains("batch/Job/telemetry/migrate");
-  }
-
   private static void assertBad(Run run, String message) {
     assertThat(run.code).as(message).isEqualTo(2);
     assertThat(run.out).as(message).isEmpty();

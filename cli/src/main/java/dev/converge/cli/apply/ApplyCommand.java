@@ -1,6 +1,8 @@
 package dev.converge.cli.apply;
 
 import dev.converge.api.DesiredGraph;
+import dev.converge.api.DesiredResource;
+import dev.converge.api.ReadyGates;
 import dev.converge.api.Ticker;
 import dev.converge.api.backend.ApplyOptions;
 import dev.converge.cli.ConvergeCommand;
@@ -57,6 +59,11 @@ public final class ApplyCommand implements Callable<Integer> {
           + "(kubectl apply --server-side --force-conflicts).")
   private boolean forceConflicts;
 
+  @Option(names = "--wait-for-jobs",
+      description = "Hold what depends on a Job (converge.dev/depends-on) until the Job has completed, as "
+          + "helm install --wait-for-jobs waits for its Jobs; a failed Job holds it until --timeout.")
+  private boolean waitForJobs;
+
   @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "60s", converter = Durations.class,
       description = "How long to keep applying while changes wait for a prerequisite to be ready, such as a CRD "
           + "to be Established (default: ${DEFAULT-VALUE}; 0 for one pass).")
@@ -79,6 +86,9 @@ public final class ApplyCommand implements Callable<Integer> {
           ? "and the in-memory cluster starts empty: add the CRD to the files"
           : ManifestChecks.NOT_SERVED);
       DesiredGraph graph = ownership.graph(desired, parsed);
+      if (waitForJobs) {
+        graph = gateJobs(graph);
+      }
       err.println("converge: applying " + desired.size() + " resource" + (desired.size() == 1 ? "" : "s") + " to "
           + target.describe());
       err.flush();
@@ -90,6 +100,17 @@ public final class ApplyCommand implements Callable<Integer> {
       out.flush();
       return report.isComplete() ? ConvergeCommand.OK : ConvergeCommand.INCOMPLETE;
     }
+  }
+
+  /** {@code graph} with every Job gated on Complete ({@link ReadyGates#jobComplete()}) unless it has a gate. */
+  static DesiredGraph gateJobs(DesiredGraph graph) {
+    DesiredGraph.Builder gated = DesiredGraph.builder();
+    graph.owner().ifPresent(gated::owner);
+    for (DesiredResource entry : graph.resources().values()) {
+      boolean job = entry.key().group().equals("batch") && entry.key().kind().equals("Job");
+      gated.add(job && entry.readyWhen() == null ? entry.readyWhen(ReadyGates.jobComplete()) : entry);
+    }
+    return gated.build();
   }
 
   /** {@code 90s}, {@code 2m}, {@code 500ms}, or a number of seconds. */

@@ -31,6 +31,22 @@ class ApplyCommandTest {
   }
 
   @Test
+  void waitForJobs_holdsWhatDependsOnAJob_untilItCompletes_andAPlainInMemoryClusterRunsNoJobs() {
+    Run run = converge("apply", "-f", SHOP, "--wait-for-jobs", "--timeout", "0");
+
+    // The in-memory cluster of a plain apply has no Job controller: the migration never completes, so the API
+    // Deployment that depends on it waits, and one pass (--timeout 0) ends the run incomplete.
+    assertThat(run.exitCode()).isEqualTo(3);
+    assertThat(run.out()).startsWith("Apply incomplete: 8 applied, 0 deleted, 1 waiting, 0 skipped, 0 failed")
+        .contains("create batch/Job/shop/migrate APPLIED")
+        .contains("create apps/Deployment/shop/api WAITING: waiting for batch/Job/shop/migrate: Job complete: "
+            + "0/1 succeeded, 0 active, 0 failed")
+        .endsWith("Gave up waiting after 0s (--timeout); run apply again to continue.\n");
+    // Without the flag the dependency orders creation only.
+    assertThat(converge("apply", "-f", SHOP, "--timeout", "0").exitCode()).isZero();
+  }
+
+  @Test
   void apply_withoutKubeconfig_appliesToANewInMemoryCluster_inPlanOrder() {
     Run run = converge("apply", "-f", SHOP);
 

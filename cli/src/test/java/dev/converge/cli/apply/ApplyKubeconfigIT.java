@@ -283,4 +283,45 @@ class ApplyKubeconfigIT {
     assertThat(run.out()).isEmpty();
     assertThat(run.err()).startsWith("error: cluster: discovery ").contains("no answer from the API server");
   }
+  @Test
+  @Order(10)
+  void waitForJobs_appliesWhatDependsOnAJob_onceTheServedClusterHasRunIt() throws Exception {
+    Path files = Files.createDirectories(dir.resolve("migrations"));
+    Files.writeString(files.resolve("app.yaml"), """
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: migrate, namespace: default}
+        spec:
+          template:
+            metadata:
+              annotations: {sim.converge.dev/run-for: 1s}
+            spec:
+              restartPolicy: Never
+              containers: [{name: migrate, image: migrate:1}]
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: api
+          namespace: default
+          annotations: {converge.dev/depends-on: batch/Job/default/migrate}
+        spec:
+          selector: {matchLabels: {app: api}}
+          template:
+            metadata: {labels: {app: api}}
+            spec:
+              containers: [{name: api, image: api:1}]
+        """);
+
+    Run run = converge("apply", "-f", files.toString(), "--kubeconfig", kubeconfig.toString(), "--wait-for-jobs");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.err()).contains("converge: waiting: waiting for batch/Job/default/migrate: Job complete: ");
+    // The served cluster ran the Job (its kubelet and Job controller on the wall clock); the Deployment came after.
+    Resource job = live(ResourceKey.namespaced("batch", "Job", "default", "migrate"));
+    Resource api = live(ResourceKey.namespaced("apps", "Deployment", "default", "api"));
+    java.time.Instant completed = java.time.Instant.parse(job.status().path("completionTime").asText());
+    java.time.Instant created = java.time.Instant.parse(api.metadata().path("creationTimestamp").asText());
+    assertThat(created).isAfterOrEqualTo(completed);
+  }
 }

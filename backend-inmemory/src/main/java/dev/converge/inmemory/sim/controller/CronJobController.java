@@ -291,7 +291,7 @@ public final class CronJobController {
       }
       List<Resource> finished = new ArrayList<>();
       for (Resource job : children) {
-        if (limit[1].equals(JobController.finishedCondition(job))) {
+        if (limit[1].equals(JobConditions.finished(job))) {
           finished.add(job);
         }
       }
@@ -371,7 +371,7 @@ public final class CronJobController {
     while (children.hasNext()) {
       Resource job = children.next();
       boolean found = status.inActive(job.uid());
-      String finished = JobController.finishedCondition(job);
+      String finished = JobConditions.finished(job);
       if (!found && finished == null) {
         client.get(cronJob.key(), response -> {
           if (!response.ok()) {

@@ -197,7 +197,7 @@ public final class JobController {
       return;
     }
     Resource job = jobs.get(pod.namespace(), ref.name());
-    if (job != null && ref.uid().equals(job.uid()) && !isFinished(job)) {
+    if (job != null && ref.uid().equals(job.uid()) && !JobConditions.isFinished(job)) {
       return;
     }
     orphansReleasing.add(pod.uid());
@@ -278,7 +278,7 @@ public final class JobController {
       done.done(null);
       return;
     }
-    if (isFinished(job)) {
+    if (JobConditions.isFinished(job)) {
       backoffs.remove(key);
       releaseFinishedPods(job, done);
       return;
@@ -387,11 +387,11 @@ public final class JobController {
   /** The failure or success the Job has reached, in {@code syncJob}'s order of precedence, or null. */
   private @Nullable Condition finishedCondition(Pass pass) {
     Resource job = pass.job;
-    JsonNode met = condition(job, "SuccessCriteriaMet");
+    JsonNode met = JobConditions.find(job, "SuccessCriteriaMet");
     if (met != null && met.path("status").asText().equals("True")) {
       return new Condition("SuccessCriteriaMet", met.path("reason").asText(""), met.path("message").asText(""));
     }
-    JsonNode target = condition(job, "FailureTarget");
+    JsonNode target = JobConditions.find(job, "FailureTarget");
     if (target != null && target.path("status").asText().equals("True")) {
       return new Condition("FailureTarget", target.path("reason").asText(""), target.path("message").asText(""));
     }
@@ -487,7 +487,7 @@ public final class JobController {
   /** {@code Suspended} True while suspended; False ("Job resumed") once resumed, which restarts the deadline. */
   private void suspendCondition(Pass pass) {
     Resource job = pass.job;
-    JsonNode current = condition(job, "Suspended");
+    JsonNode current = JobConditions.find(job, "Suspended");
     if (suspended(job)) {
       if (current == null || !current.path("status").asText().equals("True")) {
         pass.suspendChanged = true;
@@ -957,72 +957,14 @@ public final class JobController {
     if (suspended(pass.job)) {
       ensureCondition(status, new Condition("Suspended", "JobSuspended", "Job suspended"), now());
     } else {
-      replaceCondition(status, "Suspended", "False", "JobResumed", "Job resumed", now());
+      JobConditions.ensure(status, "Suspended", "False", "JobResumed", "Job resumed", timestamp(now()));
     }
   }
 
-  /**
-   * {@code ensureJobConditionStatus} for a True condition: appended if missing, replaced (with new times) if its
-   * status, reason or message differ; returns whether it changed.
-   */
+  /** {@code ensureJobConditionStatus} for a True condition; returns whether it changed. */
   private boolean ensureCondition(ObjectNode status, Condition condition, Instant at) {
-    return replaceCondition(status, condition.type(), "True", condition.reason(), condition.message(), at);
-  }
-
-  private boolean replaceCondition(ObjectNode status, String type, String value, String reason, String message,
-      Instant at) {
-    ArrayNode conditions = Trees.existingArray(status, "conditions");
-    ArrayNode out = Json.array();
-    boolean found = false;
-    boolean changed = false;
-    if (conditions != null) {
-      for (JsonNode existing : conditions) {
-        if (existing.path("type").asText().equals(type)) {
-          found = true;
-          if (existing.path("status").asText().equals(value) && existing.path("reason").asText("").equals(reason)
-              && existing.path("message").asText("").equals(message)) {
-            out.add(existing);
-          } else {
-            out.add(condition(type, value, reason, message, at));
-            changed = true;
-          }
-        } else {
-          out.add(existing);
-        }
-      }
-    }
-    if (!found && !value.equals("False")) {
-      out.add(condition(type, value, reason, message, at));
-      changed = true;
-    }
-    if (changed) {
-      status.set("conditions", out);
-    }
-    return changed;
-  }
-
-  private ObjectNode condition(String type, String value, String reason, String message, Instant at) {
-    ObjectNode condition = Json.object();
-    condition.put("type", type);
-    condition.put("status", value);
-    condition.put("lastProbeTime", timestamp(at));
-    condition.put("lastTransitionTime", timestamp(at));
-    if (!reason.isEmpty()) {
-      condition.put("reason", reason);
-    }
-    if (!message.isEmpty()) {
-      condition.put("message", message);
-    }
-    return condition;
-  }
-
-  private static @Nullable JsonNode condition(Resource job, String type) {
-    for (JsonNode condition : job.status().path("conditions")) {
-      if (condition.path("type").asText().equals(type)) {
-        return condition;
-      }
-    }
-    return null;
+    return JobConditions.ensure(status, condition.type(), "True", condition.reason(), condition.message(),
+        timestamp(at));
   }
 
   /**
@@ -1033,22 +975,6 @@ public final class JobController {
     ObjectNode patch = Json.object();
     patch.putObject("metadata").putArray("$deleteFromPrimitiveList/finalizers").add(TRACKING_FINALIZER);
     return ApiCall.patch(pod.key(), PatchType.STRATEGIC, patch, PatchOptions.defaults());
-  }
-
-  /** {@code IsJobFinished}: a Complete or Failed condition that is True. */
-  static boolean isFinished(Resource job) {
-    return finishedCondition(job) != null;
-  }
-
-  /** {@code FinishedCondition}: the type of the Job's True Complete or Failed condition, or null. */
-  static @Nullable String finishedCondition(Resource job) {
-    for (JsonNode condition : job.status().path("conditions")) {
-      String type = condition.path("type").asText();
-      if ((type.equals("Complete") || type.equals("Failed")) && condition.path("status").asText().equals("True")) {
-        return type;
-      }
-    }
-    return null;
   }
 
   private static boolean suspended(Resource job) {

@@ -70,12 +70,9 @@ public final class TtlAfterFinishedController {
     if (!ttl.isNumber()) {
       return null;
     }
-    for (JsonNode condition : job.status().path("conditions")) {
-      String type = condition.path("type").asText();
-      if ((type.equals("Complete") || type.equals("Failed")) && condition.path("status").asText().equals("True")
-          && condition.path("lastTransitionTime").isTextual()) {
-        return Timestamps.parse(condition.path("lastTransitionTime").asText()).plusSeconds(ttl.asLong());
-      }
+    JsonNode finished = JobConditions.terminal(job);
+    if (finished != null && finished.path("lastTransitionTime").isTextual()) {
+      return Timestamps.parse(finished.path("lastTransitionTime").asText()).plusSeconds(ttl.asLong());
     }
     return null;
   }

@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
+import java.lang.ref.WeakReference;
 import java.util.Arrays;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -23,6 +24,12 @@ import org.jspecify.annotations.Nullable;
  * reference comparison instead of hashing identity strings into maps of thousands of entries. An attachment is
  * only a cache of what its owner keeps itself (keyed by identity), so instances that are equal but distinct,
  * or an attachment evicted because too many owners use one instance, cost a lookup, never a different result.
+ *
+ * <p>Attachments hold their owner and their value weakly. Identities outlive servers: a constant such as an
+ * embedding's own identity is used with every cluster a process makes, and an attachment held strongly kept
+ * its owner (an authorizer, a request log) and through it a whole cluster alive after the embedding had
+ * dropped it — up to {@link #MAX_ATTACHMENTS} dead clusters per constant, each of them gigabytes at 10,000
+ * nodes. The owner keeps the value itself, so a weak value lives exactly as long as it is the owner's.
  */
 public final class Identity {
   /** At most this many owners keep an attachment on one instance (the oldest is dropped first). */
@@ -44,7 +51,10 @@ public final class Identity {
   private final int hash;
   /** Whether {@link #groups} holds {@link #MASTERS}: asked on every request, so answered once. */
   private final boolean master;
-  /** Owner, value, owner, value, …; replaced (never changed in place) so that readers need no lock. */
+  /**
+   * {@code WeakReference}s to owner, value, owner, value, …; replaced (never changed in place) so that readers
+   * need no lock.
+   */
   private volatile Object[] attachments = NONE;
 
   /**
@@ -77,8 +87,8 @@ public final class Identity {
   public @Nullable Object attachment(Object owner) {
     Object[] current = attachments;
     for (int i = 0; i < current.length; i += 2) {
-      if (current[i] == owner) {
-        return current[i + 1];
+      if (referent(current[i]) == owner) {
+        return referent(current[i + 1]);
       }
     }
     return null;
@@ -86,28 +96,31 @@ public final class Identity {
 
   /**
    * Attaches {@code value} for {@code owner}, replacing what it attached before; when {@link #MAX_ATTACHMENTS}
-   * owners have attachments already, the oldest one's is dropped.
+   * owners have attachments already, the oldest one's is dropped. Entries whose owner or value the collector
+   * has taken are dropped first.
    */
   public synchronized void attach(Object owner, Object value) {
     Object[] current = attachments;
-    for (int i = 0; i < current.length; i += 2) {
-      if (current[i] == owner) {
-        Object[] next = current.clone();
-        next[i + 1] = value;
-        attachments = next;
-        return;
+    Object[] next = new Object[Math.min(current.length + 2, 2 * MAX_ATTACHMENTS)];
+    int slot = next.length - 2;
+    for (int i = current.length - 2; i >= 0 && slot > 0; i -= 2) {
+      Object theirs = referent(current[i]);
+      if (theirs != null && theirs != owner && referent(current[i + 1]) != null) {
+        slot -= 2;
+        next[slot] = current[i];
+        next[slot + 1] = current[i + 1];
       }
     }
-    Object[] next;
-    if (current.length < 2 * MAX_ATTACHMENTS) {
-      next = Arrays.copyOf(current, current.length + 2);
-    } else {
-      next = new Object[current.length];
-      System.arraycopy(current, 2, next, 0, current.length - 2);
+    if (slot > 0) {
+      next = Arrays.copyOfRange(next, slot, next.length);
     }
-    next[next.length - 2] = owner;
-    next[next.length - 1] = value;
+    next[next.length - 2] = new WeakReference<>(owner);
+    next[next.length - 1] = new WeakReference<>(value);
     attachments = next;
+  }
+
+  private static @Nullable Object referent(Object reference) {
+    return ((WeakReference<?>) reference).get();
   }
 
   /**

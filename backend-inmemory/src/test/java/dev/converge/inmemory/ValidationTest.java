@@ -82,4 +82,61 @@ class ValidationTest {
         .isInstanceOf(BackendException.Invalid.class)
         .hasMessageContaining("spec.template.spec.restartPolicy: Required value: valid values: \"OnFailure\", \"Never\"");
   }
+
+  @Test
+  void jobPerIndexLimits_failIndexRules_andSuccessPolicies_areChecked_asKubeApiserverDoes() {
+    assertThatThrownBy(() -> server.create(ADMIN, Fixtures.parse("""
+        {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"plain","namespace":"default"},
+         "spec":{"backoffLimitPerIndex":1,"maxFailedIndexes":1,
+                 "podFailurePolicy":{"rules":[{"action":"FailIndex","onExitCodes":{"operator":"In","values":[3]}},
+                                              {"action":"Retry","onExitCodes":{"operator":"In","values":[4]}}]},
+                 "successPolicy":{"rules":[{"succeededCount":1}]},
+                 "template":{"spec":{"restartPolicy":"OnFailure","containers":[{"name":"c","image":"busybox"}]}}}}""")))
+        .isInstanceOf(BackendException.Invalid.class)
+        .hasMessageContaining("spec.backoffLimitPerIndex: Invalid value: 1: requires indexed completion mode")
+        .hasMessageContaining("spec.maxFailedIndexes: Invalid value: 1: requires indexed completion mode")
+        .hasMessageContaining("spec.podFailurePolicy.rules[1].action: Unsupported value: \"Retry\": supported values: "
+            + "\"Count\", \"FailIndex\", \"FailJob\", \"Ignore\"")
+        .hasMessageContaining("spec.successPolicy: Invalid value: ")
+        .hasMessageContaining("requires indexed completion mode")
+        .hasMessageContaining("spec.template.spec.restartPolicy: Invalid value: \"OnFailure\": only \"Never\" is supported "
+            + "when podFailurePolicy is specified");
+    assertThatThrownBy(() -> server.create(ADMIN, Fixtures.parse("""
+        {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"indexed","namespace":"default"},
+         "spec":{"completionMode":"Indexed","completions":3,"maxFailedIndexes":4,
+                 "podFailurePolicy":{"rules":[{"action":"FailIndex","onExitCodes":{"operator":"In","values":[3]}}]},
+                 "successPolicy":{"rules":[{"succeededIndexes":"0,2-2"},{"succeededIndexes":"1","succeededCount":2},{}]},
+                 "template":{"spec":{"restartPolicy":"Never","containers":[{"name":"c","image":"busybox"}]}}}}""")))
+        .isInstanceOf(BackendException.Invalid.class)
+        .hasMessageContaining("spec.backoffLimitPerIndex: Required value: when maxFailedIndexes is specified")
+        .hasMessageContaining("spec.maxFailedIndexes: Invalid value: 4: must be less than or equal to completions")
+        .hasMessageContaining("spec.podFailurePolicy.rules[0].action: Invalid value: \"FailIndex\": requires the "
+            + "backoffLimitPerIndex to be set")
+        .hasMessageContaining("spec.successPolicy.rules[0].succeededIndexes: Invalid value: \"0,2-2\": error parsing "
+            + "succeededIndexes: non-increasing order, previous: 2, current: 2")
+        .hasMessageContaining("spec.successPolicy.rules[1].succeededCount: Invalid value: 2: must be less than or equal to 1 "
+            + "(the number of indexes in the specified succeededIndexes field)")
+        .hasMessageContaining("spec.successPolicy.rules[2]: Required value: at least one of succeededCount or "
+            + "succeededIndexes must be specified");
+  }
+
+  @Test
+  void jobUpdate_keepsThePerIndexLimitAndTheTemplate_butMayChangeMaxFailedIndexes() {
+    Resource job = server.create(ADMIN, Fixtures.parse("""
+        {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"j","namespace":"default"},
+         "spec":{"completionMode":"Indexed","completions":3,"backoffLimitPerIndex":1,"maxFailedIndexes":1,
+                 "template":{"spec":{"restartPolicy":"Never","containers":[{"name":"c","image":"busybox"}]}}}}"""));
+    assertThat(job.spec().path("backoffLimit").asInt()).isEqualTo(Integer.MAX_VALUE);
+
+    Resource moreFailures = server.update(ADMIN, job.edit(t -> t.with("spec").put("maxFailedIndexes", 2)));
+    assertThat(moreFailures.spec().path("maxFailedIndexes").asInt()).isEqualTo(2);
+    assertThatThrownBy(() -> server.update(ADMIN, moreFailures.edit(t -> t.with("spec").put("backoffLimitPerIndex", 2))))
+        .isInstanceOf(BackendException.Invalid.class)
+        .hasMessageContaining("spec.backoffLimitPerIndex: Invalid value: 2: field is immutable");
+    assertThatThrownBy(() -> server.update(ADMIN, moreFailures.edit(t -> t.with("spec").with("template").with("spec")
+        .withArray("containers").addObject().put("name", "d").put("image", "busybox"))))
+        .isInstanceOf(BackendException.Invalid.class)
+        .hasMessageContaining("spec.template: Invalid value: ")
+        .hasMessageContaining("field is immutable");
+  }
 }

@@ -76,9 +76,10 @@ public final class WorkloadDefaults {
   }
 
   /**
-   * {@code SetDefaults_Job}: {@code completions} and {@code parallelism} 1, {@code backoffLimit: 6},
-   * {@code completionMode: NonIndexed}, {@code suspend: false}, {@code podReplacementPolicy:
-   * TerminatingOrFailed}, {@code manualSelector} unset. The generated selector and template labels are the
+   * {@code SetDefaults_Job}: {@code completions} and {@code parallelism} 1, {@code backoffLimit: 6} (2147483647
+   * with {@code backoffLimitPerIndex}), {@code completionMode: NonIndexed}, {@code suspend: false}, {@code
+   * podReplacementPolicy: TerminatingOrFailed} ({@code Failed} with a {@code podFailurePolicy}), {@code
+   * manualSelector} unset. The generated selector and template labels are the
    * job strategy's {@code PrepareForCreate} and need the uid: see {@link #jobSelector(ObjectNode, String)}.
    */
   public static void job(ObjectNode object) {
@@ -99,10 +100,12 @@ public final class WorkloadDefaults {
       spec.put("parallelism", 1);
     }
     Trees.putIfAbsent(spec, "parallelism", 1);
-    Trees.putIfAbsent(spec, "backoffLimit", 6);
+    // With a per-index limit the global one is MaxInt32 (inert) unless given.
+    Trees.putIfAbsent(spec, "backoffLimit", Trees.absent(spec, "backoffLimitPerIndex") ? 6 : Integer.MAX_VALUE);
     Trees.putIfAbsent(spec, "completionMode", "NonIndexed");
     Trees.putIfAbsent(spec, "suspend", false);
-    Trees.putIfAbsent(spec, "podReplacementPolicy", "TerminatingOrFailed");
+    Trees.putIfAbsent(spec, "podReplacementPolicy",
+        Trees.absent(spec, "podFailurePolicy") ? "TerminatingOrFailed" : "Failed");
     template(spec);
   }
 

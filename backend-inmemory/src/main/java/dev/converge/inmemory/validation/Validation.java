@@ -52,7 +52,7 @@ public final class Validation {
     if (group.equals("apps") && !kind.equals("ControllerRevision")) {
       WorkloadValidation.selectorAndTemplate(json, oldJson, kind.toLowerCase(), errors);
     } else if (group.equals("batch") && kind.equals("Job")) {
-      WorkloadValidation.job(json, errors);
+      JobValidation.job(json, oldJson, errors);
     } else if (group.equals("batch") && kind.equals("CronJob")) {
       WorkloadValidation.cronJob(json, errors);
     } else if (group.isEmpty()) {

@@ -65,24 +65,6 @@ final class WorkloadValidation {
     }
   }
 
-  /** A Job's template must restart OnFailure or Never. */
-  static void job(JsonNode object, FieldErrors errors) {
-    jobSpec(object.path("spec"), "spec", errors);
-  }
-
-  private static void jobSpec(JsonNode spec, String path, FieldErrors errors) {
-    JsonNode template = spec.path("template");
-    if (!template.isObject()) {
-      errors.required(path + ".template");
-      return;
-    }
-    podSpec(template.path("spec"), path + ".template.spec", errors);
-    String restart = template.path("spec").path("restartPolicy").asText("");
-    if (!restart.equals("OnFailure") && !restart.equals("Never")) {
-      errors.required(path + ".template.spec.restartPolicy", "valid values: \"OnFailure\", \"Never\"");
-    }
-  }
-
   /** {@code CronJob.name} at most 52 characters: its Jobs add {@code -} and up to 10 digits of minutes. */
   static final int CRON_JOB_NAME_MAX = 52;
   private static final List<String> CONCURRENCY_POLICIES = List.of("Allow", "Forbid", "Replace");
@@ -138,7 +120,7 @@ final class WorkloadValidation {
         errors.invalid("spec." + field, value.asLong(), "must be greater than or equal to 0");
       }
     }
-    jobSpec(spec.path("jobTemplate").path("spec"), "spec.jobTemplate.spec", errors);
+    JobValidation.spec(spec.path("jobTemplate").path("spec"), "spec.jobTemplate.spec", errors);
   }
 
   /** {@code ValidatePodSpec}, the parts that reject what clients commonly get wrong. */

@@ -231,6 +231,95 @@ class JobScenarioTest {
   }
 
   @Test
+  void backoffLimitPerIndex_failsAnIndexForGood_afterItsOwnRetries_andTheJobOnceEveryIndexIsDone() {
+    Simulation sim = cluster();
+    sim.create(job("sweep", """
+        ,"completionMode":"Indexed","completions":4,"parallelism":4,"backoffLimitPerIndex":1""",
+        "\"sim.converge.dev/run-for\":\"5s\",\"sim.converge.dev/failing-indexes\":\"1\"", "Never"));
+    assertThat(job(sim, "sweep").spec().path("backoffLimit").asInt()).as("defaulted inert").isEqualTo(Integer.MAX_VALUE);
+    runUntil(sim, () -> finished(sim, "sweep"), Duration.ofMinutes(5));
+
+    Resource failed = job(sim, "sweep");
+    assertThat(conditions(failed)).containsExactly("FailureTarget=True FailedIndexes", "Failed=True FailedIndexes");
+    assertThat(failed.status().path("failedIndexes").asText()).isEqualTo("1");
+    assertThat(failed.status().path("completedIndexes").asText()).isEqualTo("0,2,3");
+    assertThat(failed.status().path("succeeded").asInt()).isEqualTo(3);
+    assertThat(failed.status().path("failed").asInt()).as("pods, not indexes").isEqualTo(2);
+    List<Resource> pods = pods(sim, "sweep");
+    List<String> indexOne = new ArrayList<>();
+    List<Long> created = new ArrayList<>();
+    for (Resource pod : pods) {
+      assertThat(pod.annotations()).containsKey("batch.kubernetes.io/job-index-failure-count");
+      if (pod.annotations().get("batch.kubernetes.io/job-completion-index").equals("1")) {
+        indexOne.add(pod.annotations().get("batch.kubernetes.io/job-index-failure-count") + " "
+            + pod.status().path("phase").asText());
+        created.add(java.time.Instant.parse(pod.metadata().path("creationTimestamp").asText()).getEpochSecond());
+      }
+    }
+    assertThat(pods).hasSize(5);
+    assertThat(indexOne).containsExactlyInAnyOrder("0 Failed", "1 Failed");
+    created.sort(null);
+    // The first pod is up at 4 s (pull 3 s, start 1 s) and fails at 9 s; its replacement waits 10 s after that.
+    assertThat(created.get(1) - created.get(0)).isEqualTo(19);
+    assertThat(SimTesting.events(sim, "sweep")).contains("FailedIndexes: Job has failed indexes (1)");
+  }
+
+  @Test
+  void maxFailedIndexes_failsTheJobAtTheFirstIndexPastIt_andStopsTheOthers() {
+    Simulation sim = cluster();
+    sim.create(job("capped", """
+        ,"completionMode":"Indexed","completions":3,"parallelism":1,"backoffLimitPerIndex":0,"maxFailedIndexes":0""",
+        "\"sim.converge.dev/run-for\":\"5s\",\"sim.converge.dev/failing-indexes\":\"1\"", "Never"));
+    runUntil(sim, () -> finished(sim, "capped"), Duration.ofMinutes(5));
+
+    Resource failed = job(sim, "capped");
+    assertThat(conditions(failed)).containsExactly("FailureTarget=True MaxFailedIndexesExceeded",
+        "Failed=True MaxFailedIndexesExceeded");
+    assertThat(failed.status().path("completedIndexes").asText()).isEqualTo("0");
+    assertThat(failed.status().path("failedIndexes").asText()).isEqualTo("1");
+    assertThat(pods(sim, "capped")).as("index 2 never ran").hasSize(2);
+    assertThat(SimTesting.events(sim, "capped")).contains(
+        "MaxFailedIndexesExceeded: Job has exceeded the specified maximal number of failed indexes (1)");
+  }
+
+  @Test
+  void failIndexRule_failsTheIndexAtOnce_whileTheOtherIndexesComplete() {
+    Simulation sim = cluster();
+    sim.create(job("picky", """
+        ,"completionMode":"Indexed","completions":2,"parallelism":2,"backoffLimitPerIndex":3,
+        "podFailurePolicy":{"rules":[{"action":"FailIndex","onExitCodes":{"operator":"In","values":[42]}}]}""",
+        "\"sim.converge.dev/run-for\":\"5s\",\"sim.converge.dev/failing-indexes\":\"0\","
+            + "\"sim.converge.dev/exit-code\":\"42\"", "Never"));
+    assertThat(job(sim, "picky").spec().path("podReplacementPolicy").asText()).isEqualTo("Failed");
+    runUntil(sim, () -> finished(sim, "picky"), Duration.ofMinutes(5));
+
+    Resource failed = job(sim, "picky");
+    assertThat(conditions(failed)).containsExactly("FailureTarget=True FailedIndexes", "Failed=True FailedIndexes");
+    assertThat(failed.status().path("failedIndexes").asText()).isEqualTo("0");
+    assertThat(failed.status().path("completedIndexes").asText()).isEqualTo("1");
+    assertThat(pods(sim, "picky")).as("no retry of index 0 within its limit of 3").hasSize(2);
+  }
+
+  @Test
+  void successPolicy_completesTheJobOnceItsIndexesSucceeded_deletingTheRunningPodsUncounted() {
+    Simulation sim = cluster();
+    sim.create(job("leader", """
+        ,"completionMode":"Indexed","completions":3,"parallelism":2,
+        "successPolicy":{"rules":[{"succeededIndexes":"0"}]}""",
+        "\"sim.converge.dev/run-for\":\"5s\",\"sim.converge.dev/failing-indexes\":\"1\"", "OnFailure"));
+    runUntil(sim, () -> finished(sim, "leader"), Duration.ofMinutes(5));
+
+    Resource done = job(sim, "leader");
+    assertThat(conditions(done)).containsExactly("SuccessCriteriaMet=True SuccessPolicy", "Complete=True SuccessPolicy");
+    assertThat(done.status().path("conditions").get(1).path("message").asText()).isEqualTo("Matched rules at index 0");
+    assertThat(done.status().path("completedIndexes").asText()).isEqualTo("0");
+    assertThat(done.status().path("succeeded").asInt()).isEqualTo(1);
+    assertThat(done.status().has("failed")).as("the deleted worker is not a failure").isFalse();
+    assertThat(done.status().path("completionTime").isTextual()).isTrue();
+    assertThat(pods(sim, "leader")).as("index 2 never ran; index 1 was deleted").hasSize(1);
+  }
+
+  @Test
   void ttlAfterFinished_deletesTheJobAndItsPods_thatLongAfterItFinished() {
     Simulation sim = cluster();
     sim.create(job("once", ",\"ttlSecondsAfterFinished\":60", "\"sim.converge.dev/run-for\":\"5s\"", "Never"));

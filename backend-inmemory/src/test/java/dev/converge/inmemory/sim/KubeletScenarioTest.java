@@ -223,6 +223,7 @@ class KubeletScenarioTest {
     Simulation sim = oneNode(fixed());
     sim.create(withPolicy(annotated("typo", "\"sim.converge.dev/run-for\":\"5 minutes\""), "Never"));
     sim.create(annotated("code", "\"sim.converge.dev/crash-after\":\"5s\",\"sim.converge.dev/exit-code\":\"300\""));
+    sim.create(withPolicy(annotated("indexes", "\"sim.converge.dev/failing-indexes\":\"2-1\""), "Never"));
     sim.runFor(Duration.ofSeconds(30));
 
     JsonNode waiting = get(sim, "typo").status().at("/containerStatuses/0/state/waiting");
@@ -234,6 +235,8 @@ class KubeletScenarioTest {
         .contains("Failed: Error: sim.converge.dev/run-for: not a duration (like 30s, 2m, 500ms): 5 minutes (1)");
     assertThat(get(sim, "code").status().at("/containerStatuses/0/state/waiting/message").asText())
         .isEqualTo("sim.converge.dev/exit-code: not an exit code from 0 to 255: 300");
+    assertThat(get(sim, "indexes").status().at("/containerStatuses/0/state/waiting/message").asText())
+        .isEqualTo("sim.converge.dev/failing-indexes: not a list of indexes such as 1,3-5: 2-1");
   }
 
   @Test

@@ -58,8 +58,13 @@ final class ImmutableFields {
     }
     // ValidateJobSpecUpdate: spec.selector and spec.template are immutable (apart from scheduling directives
     // of a suspended job, which a declarative plan cannot rely on).
-    rules.add(new Rule(GroupKind.of("batch", "Job"), "spec.selector", "", ALWAYS));
-    rules.add(new Rule(GroupKind.of("batch", "Job"), "spec.template", "", ALWAYS));
+    // Also the completion mode, the pod failure and success policies, the per-index back-off limit and
+    // managedBy; completions too, but for elastic Indexed Jobs (changed in tandem with parallelism), which the
+    // server's answer decides.
+    for (String field : new String[] {"spec.selector", "spec.template", "spec.completionMode", "spec.podFailurePolicy",
+        "spec.backoffLimitPerIndex", "spec.successPolicy", "spec.managedBy"}) {
+      rules.add(new Rule(GroupKind.of("batch", "Job"), field, "", ALWAYS));
+    }
     // ValidateServiceUpdate: spec.clusterIP may not change once allocated (only "" -> allocated, or to and
     // from type ExternalName); an empty desired clusterIP keeps the old one (see BuiltinNormalizers).
     rules.add(new Rule(GroupKind.of("", "Service"), "spec.clusterIP", "", (change, live) -> {

@@ -55,9 +55,18 @@ import org.jspecify.annotations.Nullable;
  * JOB_COMPLETION_INDEX}) and track {@code completedIndexes}. A suspended Job's active pods are deleted, and it has
  * the {@code Suspended} condition until resumed, which restarts its deadline.
  *
- * <p>Not modelled: {@code backoffLimitPerIndex} and {@code FailIndex} rules, {@code successPolicy}, and the
- * adoption of orphan pods by selector; a Job whose {@code spec.managedBy} names another controller is left alone,
- * as in Kubernetes.
+ * <p>With {@code backoffLimitPerIndex} an Indexed Job counts failures per index instead: each pod carries the
+ * failures of its index so far ({@value JobIndexes#FAILURE_COUNT}), an index whose pod fails past the limit (or
+ * matches a {@code FailIndex} rule) is failed for good ({@code status.failedIndexes}) and never run again, a
+ * failed index's replacement waits 10 s doubling to 10 min after its own failures, and the index's failed pod
+ * keeps its finalizer (and stays uncounted) until the replacement runs. The Job fails when more than {@code
+ * maxFailedIndexes} indexes failed ({@code MaxFailedIndexesExceeded}), or once every index succeeded or failed
+ * with some failed ({@code FailedIndexes}). A {@code successPolicy} ends an Indexed Job early when its succeeded
+ * indexes match a rule ({@code SuccessCriteriaMet}, reason {@code SuccessPolicy}): its running pods are deleted
+ * and not counted as failed.
+ *
+ * <p>Not modelled: the adoption of orphan pods by selector; a Job whose {@code spec.managedBy} names another
+ * controller is left alone, as in Kubernetes.
  */
 public final class JobController {
   static final GroupKind JOB = GroupKind.of("batch", "Job");
@@ -227,6 +236,12 @@ public final class JobController {
     final boolean onlyReplaceFailed;
     final int completions;
     final boolean hasCompletions;
+    /** {@code backoffLimitPerIndex} of an Indexed Job, or -1. */
+    final int perIndex;
+    /** With a per-index limit: {@code status.failedIndexes} and the indexes failed since. */
+    BitSet failedIndexes = new BitSet();
+    /** Per index, its failed pod kept (with its finalizer) until the replacement runs. */
+    Map<Integer, Resource> delayed = Map.of();
     final Set<String> uncountedSucceeded = new LinkedHashSet<>();
     final Set<String> uncountedFailed = new LinkedHashSet<>();
     final List<Resource> newSucceeded = new ArrayList<>();
@@ -251,6 +266,8 @@ public final class JobController {
           || spec.path("podFailurePolicy").isObject();
       this.hasCompletions = spec.path("completions").isNumber();
       this.completions = spec.path("completions").asInt(0);
+      this.perIndex = indexed && spec.path("backoffLimitPerIndex").isNumber()
+          ? spec.path("backoffLimitPerIndex").asInt() : -1;
       this.all = new ArrayList<>(pods.ownedBy(job.uid() == null ? "" : job.uid()));
       this.startTime = job.status().path("startTime").isTextual() ? job.status().path("startTime").asText() : null;
     }
@@ -289,7 +306,8 @@ public final class JobController {
       done.done(null);
       return;
     }
-    boolean satisfied = expectations.satisfied(key);
+    // satisfiedExpectations: no pod creation or deletion, and no finalizer removal, is still unobserved.
+    boolean satisfied = expectations.satisfied(key) && removing.getOrDefault(key, Set.of()).isEmpty();
     Pass pass = new Pass(key, job);
     count(pass);
     if (pass.startTime == null && !suspended(job)) {
@@ -298,8 +316,9 @@ public final class JobController {
     pass.backoff = backoffs.getOrDefault(key, JobFailures.Backoff.NONE).next(pass.newSucceeded, pass.newFailed);
     pass.finished = finishedCondition(pass);
     if (pass.finished != null) {
+      int active = pass.active.size();
       deleteActive(pass, deleted -> {
-        if (deleted != pass.active.size() || !satisfied) {
+        if (deleted != active || !satisfied) {
           pass.finished = null;
         }
         pass.terminating += deleted;
@@ -352,10 +371,12 @@ public final class JobController {
     pass.succeeded = status.path("succeeded").asInt(0) + pass.newSucceeded.size() + pass.uncountedSucceeded.size();
     pass.failed = status.path("failed").asInt(0) + pass.newFailed.size() - ignored + pass.uncountedFailed.size();
     if (pass.indexed) {
+      // calculateSucceededIndexes: every succeeded pod not counted yet, its finalizer's removal pending or not.
       pass.succeededIndexes = JobIndexes.parse(status.path("completedIndexes").asText(""), pass.completions);
-      for (Resource pod : pass.newSucceeded) {
+      for (Resource pod : pass.all) {
         int index = JobIndexes.of(pod);
-        if (index >= 0 && index < pass.completions) {
+        if (index >= 0 && index < pass.completions && hasFinalizer(pod)
+            && PodConditions.phase(pod).equals("Succeeded")) {
           pass.succeededIndexes.set(index);
         }
       }
@@ -384,8 +405,35 @@ public final class JobController {
     return match != null && match.action() == JobFailures.Action.IGNORE;
   }
 
-  /** The failure or success the Job has reached, in {@code syncJob}'s order of precedence, or null. */
+  /**
+   * The failure or success the Job has reached, in {@code syncJob}'s order of precedence, or null: a condition
+   * it has already, a {@code FailJob} pod, the back-off limit, the deadline; then for an Indexed Job its failed
+   * indexes and its success policy.
+   */
   private @Nullable Condition finishedCondition(Pass pass) {
+    Condition found = failureCondition(pass);
+    if (!pass.indexed) {
+      return found;
+    }
+    if (pass.perIndex >= 0) {
+      pass.failedIndexes = failedIndexes(pass);
+      int failed = pass.failedIndexes.cardinality();
+      JsonNode max = pass.spec().path("maxFailedIndexes");
+      if (found != null) {
+        // kept
+      } else if (max.isNumber() && failed > max.asInt()) {
+        found = new Condition("FailureTarget", "MaxFailedIndexesExceeded",
+            "Job has exceeded the specified maximal number of failed indexes");
+      } else if (failed > 0 && failed + pass.succeededIndexes.cardinality() >= pass.completions) {
+        found = new Condition("FailureTarget", "FailedIndexes", "Job has failed indexes");
+      }
+      pass.delayed = delayedDeletions(pass);
+    }
+    return found != null ? found : successPolicy(pass);
+  }
+
+  /** The conditions every Job can reach, in {@code syncJob}'s order, or null. */
+  private @Nullable Condition failureCondition(Pass pass) {
     Resource job = pass.job;
     JsonNode met = JobConditions.find(job, "SuccessCriteriaMet");
     if (met != null && met.path("status").asText().equals("True")) {
@@ -417,6 +465,115 @@ public final class JobController {
         return new Condition("FailureTarget", "DeadlineExceeded", "Job was active longer than specified deadline");
       }
       queue.addAfter(pass.key, allowed.minus(active));
+    }
+    return null;
+  }
+
+  /**
+   * {@code calculateFailedIndexes}: {@code status.failedIndexes} and the index of every counted pod whose
+   * failure fails its index.
+   */
+  private BitSet failedIndexes(Pass pass) {
+    BitSet out = JobIndexes.parse(pass.job.status().path("failedIndexes").asText(""), pass.completions);
+    Set<String> pending = removing.getOrDefault(pass.key, Set.of());
+    for (Resource pod : pass.all) {
+      int index = JobIndexes.of(pod);
+      if (index >= 0 && index < pass.completions && hasFinalizer(pod) && !pending.contains(pod.uid())
+          && failsIndex(pass, pod)) {
+        out.set(index);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * {@code isIndexFailed}: a failed pod that matches a {@code FailIndex} rule, or whose counted failure is past
+   * the limit (its own {@value JobIndexes#FAILURE_COUNT}, the failures before it, reached it).
+   */
+  private static boolean failsIndex(Pass pass, Resource pod) {
+    if (!isFailed(pass, pod)) {
+      return false;
+    }
+    JsonNode policy = pass.spec().path("podFailurePolicy");
+    if (policy.isObject()) {
+      JobFailures.Match match = JobFailures.match(policy, pod);
+      if (match != null && match.action() == JobFailures.Action.FAIL_INDEX) {
+        return true;
+      }
+      if (match != null && match.action() == JobFailures.Action.IGNORE) {
+        return false;
+      }
+    }
+    return JobIndexes.failureCount(pod) >= pass.perIndex;
+  }
+
+  /**
+   * {@code getPodsWithDelayedDeletionPerIndex}: per index that is neither done nor running, its latest failed
+   * pod with the most failures, which keeps its finalizer until its replacement runs.
+   */
+  private Map<Integer, Resource> delayedDeletions(Pass pass) {
+    Map<Integer, Resource> out = new HashMap<>();
+    BitSet running = new BitSet();
+    for (Resource pod : pass.active) {
+      int index = JobIndexes.of(pod);
+      if (index >= 0) {
+        running.set(index);
+      }
+    }
+    Set<String> pending = removing.getOrDefault(pass.key, Set.of());
+    for (Resource pod : pass.all) {
+      int index = JobIndexes.of(pod);
+      if (index < 0 || index >= pass.completions || !hasFinalizer(pod) || pending.contains(pod.uid())
+          || !isFailed(pass, pod) || pass.succeededIndexes.get(index) || pass.failedIndexes.get(index)
+          || running.get(index)) {
+        continue;
+      }
+      Resource kept = out.get(index);
+      if (kept == null || absoluteFailures(kept) <= absoluteFailures(pod)
+          && !JobFailures.finishTime(pod).isBefore(JobFailures.finishTime(kept))) {
+        out.put(index, pod);
+      }
+    }
+    return out;
+  }
+
+  private static int absoluteFailures(Resource pod) {
+    return JobIndexes.failureCount(pod) + JobIndexes.ignoredFailureCount(pod);
+  }
+
+  /** Whether {@code pod} is the failed pod its index keeps until the replacement runs. */
+  private static boolean isDelayed(Pass pass, Resource pod) {
+    Resource kept = pass.delayed.get(JobIndexes.of(pod));
+    return kept != null && kept.uid() != null && kept.uid().equals(pod.uid());
+  }
+
+  /**
+   * {@code matchSuccessPolicy}: the first rule the succeeded indexes satisfy — all of its {@code
+   * succeededIndexes}, or {@code succeededCount} of them, or with indexes unset {@code succeededCount} of all.
+   */
+  private static @Nullable Condition successPolicy(Pass pass) {
+    JsonNode rules = pass.spec().path("successPolicy").path("rules");
+    if (!rules.isArray() || pass.succeededIndexes.isEmpty()) {
+      return null;
+    }
+    for (int i = 0; i < rules.size(); i++) {
+      JsonNode rule = rules.get(i);
+      JsonNode count = rule.path("succeededCount");
+      boolean matched = false;
+      if (rule.path("succeededIndexes").isTextual()) {
+        BitSet required = JobIndexes.parse(rule.path("succeededIndexes").asText(), pass.completions);
+        if (!required.isEmpty()) {
+          BitSet done = (BitSet) required.clone();
+          done.and(pass.succeededIndexes);
+          matched = done.cardinality() == required.cardinality()
+              || count.isNumber() && done.cardinality() >= count.asInt();
+        }
+      } else if (count.isNumber()) {
+        matched = pass.succeededIndexes.cardinality() >= count.asInt();
+      }
+      if (matched) {
+        return new Condition("SuccessCriteriaMet", "SuccessPolicy", "Matched rules at index " + i);
+      }
     }
     return null;
   }
@@ -520,7 +677,8 @@ public final class JobController {
       then.run();
       return;
     }
-    Duration wait = pass.backoff.remaining(now());
+    // With a per-index limit each index waits for itself (below).
+    Duration wait = pass.perIndex >= 0 ? Duration.ZERO : pass.backoff.remaining(now());
     if (!wait.isZero()) {
       queue.addAfter(pass.key, wait.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : wait);
       // manageJob returns 0 here, and syncJob reports that as status.active for this sync (Kubernetes 1.32).
@@ -532,6 +690,14 @@ public final class JobController {
     List<Integer> indexes = new ArrayList<>();
     if (pass.indexed) {
       indexes = pendingIndexes(pass, diff);
+      if (pass.perIndex >= 0 && !indexes.isEmpty()) {
+        indexes = readyIndexes(pass, indexes);
+        if (indexes.isEmpty()) {
+          pass.active.clear(); // as above: status.active is 0 for this sync
+          then.run();
+          return;
+        }
+      }
       diff = indexes.size();
       if (diff == 0) {
         then.run();
@@ -539,6 +705,27 @@ public final class JobController {
       }
     }
     create(pass, diff, indexes, then);
+  }
+
+  /**
+   * {@code getPodCreationInfoForIndependentIndexes}: those of {@code indexes} whose back-off is over; when none
+   * is, the sync is queued for the soonest.
+   */
+  private List<Integer> readyIndexes(Pass pass, List<Integer> indexes) {
+    List<Integer> ready = new ArrayList<>();
+    Duration soonest = null;
+    for (int index : indexes) {
+      Duration left = JobFailures.remainingForIndex(pass.delayed.get(index), now());
+      if (left.isZero()) {
+        ready.add(index);
+      } else if (soonest == null || left.compareTo(soonest) < 0) {
+        soonest = left;
+      }
+    }
+    if (ready.isEmpty() && soonest != null) {
+      queue.addAfter(pass.key, soonest.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : soonest);
+    }
+    return ready;
   }
 
   /** {@code wantActive}: how many pods should run now. */
@@ -623,9 +810,13 @@ public final class JobController {
     }
   }
 
-  /** {@code firstPendingIndexes}: the lowest indexes neither succeeded nor active (nor terminating, if waited for). */
+  /**
+   * {@code firstPendingIndexes}: the lowest indexes neither succeeded, failed nor active (nor terminating, if
+   * waited for).
+   */
   private static List<Integer> pendingIndexes(Pass pass, int count) {
     BitSet taken = (BitSet) pass.succeededIndexes.clone();
+    taken.or(pass.failedIndexes);
     for (Resource pod : pass.active) {
       int index = JobIndexes.of(pod);
       if (index >= 0) {
@@ -651,7 +842,11 @@ public final class JobController {
     expectations.set(pass.key, count, 0);
     List<Resource> created = new ArrayList<>();
     SlowStart.run(count, (i, finished) -> {
-      ObjectNode pod = podFromTemplate(pass.job, pass.indexed ? indexes.get(i) : -1);
+      int index = pass.indexed ? indexes.get(i) : -1;
+      ObjectNode pod = podFromTemplate(pass.job, index);
+      if (pass.perIndex >= 0) {
+        failureCounts(pass, pod, pass.delayed.get(index));
+      }
       client.send((server, who) -> server.post(who, pod, client.writeOptions()), response -> {
         events.created(pass.job, response);
         if (response.ok()) {
@@ -708,6 +903,32 @@ public final class JobController {
     return root;
   }
 
+  /**
+   * {@code addIndexFailureCountAnnotation} with {@code getNewIndexFailureCounts}: the failures of the index
+   * before this pod, the {@code replaced} pod's and its own (counted, or ignored by the pod failure policy);
+   * both start again at 0 when no failed pod was kept.
+   */
+  private static void failureCounts(Pass pass, ObjectNode pod, @Nullable Resource replaced) {
+    int failures = 0;
+    int ignored = 0;
+    if (replaced != null) {
+      failures = JobIndexes.failureCount(replaced);
+      ignored = JobIndexes.ignoredFailureCount(replaced);
+      JsonNode policy = pass.spec().path("podFailurePolicy");
+      JobFailures.Match match = policy.isObject() ? JobFailures.match(policy, replaced) : null;
+      if (match != null && match.action() == JobFailures.Action.IGNORE) {
+        ignored++;
+      } else {
+        failures++;
+      }
+    }
+    ObjectNode annotations = (ObjectNode) pod.path("metadata").path("annotations");
+    annotations.put(JobIndexes.FAILURE_COUNT, Integer.toString(failures));
+    if (ignored > 0) {
+      annotations.put(JobIndexes.IGNORED_FAILURE_COUNT, Integer.toString(ignored));
+    }
+  }
+
   // ------------------------------------------------------------------- trackJobStatusAndRemoveFinalizers
 
   /**
@@ -742,8 +963,9 @@ public final class JobController {
       }
       boolean succeededPod = PodConditions.phase(pod).equals("Succeeded");
       boolean failedPod = isFailed(pass, pod);
-      if (!job.isBeingDeleted() && pass.finished == null && !succeededPod && !failedPod) {
-        continue;
+      if (!job.isBeingDeleted() && pass.finished == null && (!succeededPod && !failedPod
+          || failedPod && isDelayed(pass, pod))) {
+        continue; // running, or the failed pod its index keeps until the replacement runs
       }
       if (succeededPod) {
         if (pass.indexed) {
@@ -779,6 +1001,13 @@ public final class JobController {
         status.remove("completedIndexes");
       } else {
         status.put("completedIndexes", text);
+      }
+      if (pass.perIndex >= 0) {
+        String failed = JobIndexes.format(pass.failedIndexes);
+        if (!status.path("failedIndexes").isTextual() || !failed.equals(status.path("failedIndexes").asText())) {
+          status.put("failedIndexes", failed);
+          changed = true;
+        }
       }
     }
     Condition terminal = null;

@@ -112,9 +112,22 @@ final class JobFailures {
     return Timestamps.parse(pod.metadata().path("creationTimestamp").asText("1970-01-01T00:00:00Z"));
   }
 
+  /**
+   * {@code getRemainingTimePerIndex}: how long the replacement of {@code lastFailed}, the index's failed pod kept
+   * for it, must still wait at {@code now}: 10 s doubled once per earlier failure of the index (ignored ones
+   * included), at most 10 min, from when it finished. Zero without such a pod.
+   */
+  static Duration remainingForIndex(@Nullable Resource lastFailed, Instant now) {
+    if (lastFailed == null) {
+      return Duration.ZERO;
+    }
+    int failures = JobIndexes.failureCount(lastFailed) + JobIndexes.ignoredFailureCount(lastFailed) + 1;
+    return new Backoff(failures, finishTime(lastFailed)).remaining(now);
+  }
+
   /** What a failed pod's matching pod failure policy rule says. */
   enum Action {
-    FAIL_JOB, IGNORE, COUNT
+    FAIL_JOB, FAIL_INDEX, IGNORE, COUNT
   }
 
   /** The rule that matched, its action, and for {@code FailJob} the Job's failure message. */
@@ -122,8 +135,7 @@ final class JobFailures {
 
   /**
    * {@code matchPodFailurePolicy}: the first rule of {@code policy} that matches the failed {@code pod}, or null.
-   * {@code FailIndex} rules need a per-index backoff limit, which the simulation does not model; they are skipped,
-   * as the controller skips them when that feature is off.
+   * ({@code FailIndex} rules are valid only with a per-index back-off limit.)
    */
   static @Nullable Match match(JsonNode policy, Resource pod) {
     int index = 0;
@@ -151,8 +163,10 @@ final class JobFailures {
             return new Match(Action.IGNORE, null);
           case "Count":
             return new Match(Action.COUNT, null);
+          case "FailIndex":
+            return new Match(Action.FAIL_INDEX, null);
           default:
-            break; // FailIndex, or an action this version does not know: the next rule
+            break; // an action this version does not know: the next rule
         }
       }
       index++;

@@ -11,6 +11,10 @@ import java.util.BitSet;
 final class JobIndexes {
   /** The annotation, and since PodIndexLabel (GA in 1.32) also the label, with a pod's completion index. */
   static final String ANNOTATION = "batch.kubernetes.io/job-completion-index";
+  /** Counted failures of the pod's index before this pod ({@code JobIndexFailureCountAnnotation}). */
+  static final String FAILURE_COUNT = "batch.kubernetes.io/job-index-failure-count";
+  /** Failures of the index that the pod failure policy ignored ({@code JobIndexIgnoredFailureCountAnnotation}). */
+  static final String IGNORED_FAILURE_COUNT = "batch.kubernetes.io/job-index-ignored-failure-count";
   /** {@code names.MaxGeneratedNameLength}: the longest generateName prefix the API server keeps whole. */
   static final int MAX_GENERATED_NAME_LENGTH = 58;
 
@@ -30,7 +34,32 @@ final class JobIndexes {
     }
   }
 
-  /** {@code parseIndexesFromString}: the indexes below {@code completions} that {@code text} lists. */
+  /** {@code getIndexFailureCount}: the pod's {@value #FAILURE_COUNT}, 0 when absent or not a valid count. */
+  static int failureCount(Resource pod) {
+    return count(pod, FAILURE_COUNT);
+  }
+
+  /** The pod's {@value #IGNORED_FAILURE_COUNT}, 0 when absent or not a valid count. */
+  static int ignoredFailureCount(Resource pod) {
+    return count(pod, IGNORED_FAILURE_COUNT);
+  }
+
+  private static int count(Resource pod, String annotation) {
+    String value = pod.annotations().get(annotation);
+    if (value == null) {
+      return 0;
+    }
+    try {
+      return Math.max(0, Integer.parseInt(value));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /**
+   * {@code parseIndexesFromString}: the indexes below {@code completions} that {@code text} lists; an interval
+   * that cannot be read is skipped, and one starting at {@code completions} or above ends the list.
+   */
   static BitSet parse(String text, int completions) {
     BitSet out = new BitSet();
     if (text.isEmpty()) {
@@ -41,6 +70,9 @@ final class JobIndexes {
       try {
         int first = Integer.parseInt(dash < 0 ? part : part.substring(0, dash));
         int last = dash < 0 ? first : Integer.parseInt(part.substring(dash + 1));
+        if (first >= completions) {
+          break;
+        }
         if (first >= 0 && first <= last) {
           out.set(first, Math.min(last, completions - 1) + 1);
         }

@@ -18,10 +18,11 @@ import org.jspecify.annotations.Nullable;
  *   <li>the pod's annotation {@value #CRASH_AFTER} (a duration): the containers exit with {@value #EXIT_CODE}, or 1,
  *       that long after each start;
  *   <li>the annotation {@value #RUN_FOR}: a duration after which they exit with {@value #EXIT_CODE}, or 0; or
- *       {@code never};
+ *       {@code never} ({@value #FAILING_INDEXES} may make the code depend on the pod's completion index);
  *   <li>a {@link CrashLoop} rule of the simulation that matches the pod: exit code {@value #EXIT_CODE}, or 1;
  *   <li>a run-to-completion pod ({@code restartPolicy} {@code Never} or {@code OnFailure}, as a Job's pods are):
- *       it exits 0 after a run time drawn from {@link PodStartup#run()};
+ *       it exits 0 (or as {@value #EXIT_CODE} and {@value #FAILING_INDEXES} say) after a run time drawn from
+ *       {@link PodStartup#run()};
  *   <li>otherwise the containers run until the pod is deleted.
  * </ol>
  *
@@ -35,6 +36,14 @@ public record ContainerExit(Duration after, int code) {
   public static final String RUN_FOR = "sim.converge.dev/run-for";
   /** The pod annotation with the exit code of its containers (an integer from 0 to 255). */
   public static final String EXIT_CODE = "sim.converge.dev/exit-code";
+  /**
+   * The pod annotation that lists Indexed Job completion indexes ({@code 1,3-5}) whose pods fail: they exit with
+   * {@value #EXIT_CODE}, or 1, where the pods of other indexes exit 0 (a script that fails on some values of
+   * {@code JOB_COMPLETION_INDEX}).
+   */
+  public static final String FAILING_INDEXES = "sim.converge.dev/failing-indexes";
+  /** The annotation with a Job pod's completion index. */
+  private static final String COMPLETION_INDEX = "batch.kubernetes.io/job-completion-index";
 
   public ContainerExit {
     if (after.isNegative()) {
@@ -78,7 +87,7 @@ public record ContainerExit(Duration after, int code) {
     }
     String runFor = pod.annotations().get(RUN_FOR);
     if (runFor != null) {
-      return runFor.trim().equals("never") ? null : new ContainerExit(duration(RUN_FOR, runFor), exitCode(pod, 0));
+      return runFor.trim().equals("never") ? null : new ContainerExit(duration(RUN_FOR, runFor), completionCode(pod));
     }
     for (CrashLoop rule : rules) {
       if (rule.matches(pod)) {
@@ -86,7 +95,7 @@ public record ContainerExit(Duration after, int code) {
       }
     }
     if (!restartPolicy(pod).equals("Always")) {
-      return new ContainerExit(Duration.ofNanos(startup.run().sampleNanos(random)), exitCode(pod, 0));
+      return new ContainerExit(Duration.ofNanos(startup.run().sampleNanos(random)), completionCode(pod));
     }
     return null;
   }
@@ -97,6 +106,41 @@ public record ContainerExit(Duration after, int code) {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(annotation + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The code of a run to completion: {@value #EXIT_CODE} or 0, unless {@value #FAILING_INDEXES} decides. */
+  private static int completionCode(Resource pod) {
+    String failing = pod.annotations().get(FAILING_INDEXES);
+    if (failing == null) {
+      return exitCode(pod, 0);
+    }
+    boolean listed = listed(failing, pod.annotations().get(COMPLETION_INDEX));
+    return listed ? exitCode(pod, 1) : 0;
+  }
+
+  /** Whether {@code index} is among {@code indexes} ({@code 1,3-5}); a pod without an index is not. */
+  private static boolean listed(String indexes, @Nullable String index) {
+    long wanted = -1;
+    try {
+      wanted = index == null ? -1 : Long.parseLong(index);
+    } catch (NumberFormatException e) {
+      // a pod without a valid index fails on none
+    }
+    boolean found = false;
+    for (String part : indexes.split(",", -1)) {
+      String[] limits = part.trim().split("-", -1);
+      try {
+        long first = Long.parseLong(limits[0].trim());
+        long last = limits.length == 2 ? Long.parseLong(limits[1].trim()) : first;
+        if (limits.length > 2 || first < 0 || last < first) {
+          throw new NumberFormatException();
+        }
+        found |= wanted >= first && wanted <= last;
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(FAILING_INDEXES + ": not a list of indexes such as 1,3-5: " + indexes, e);
+      }
+    }
+    return found;
   }
 
   private static int exitCode(Resource pod, int fallback) {

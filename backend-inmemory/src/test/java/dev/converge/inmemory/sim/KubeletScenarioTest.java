@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.converge.api.LabelSelector;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
+import dev.converge.api.backend.WatchRequest;
 import dev.converge.inmemory.server.DeleteParams;
 import dev.converge.inmemory.server.Identity;
 import dev.converge.inmemory.sim.node.CrashLoop;
@@ -249,13 +250,26 @@ class KubeletScenarioTest {
     sim.server().delete(Identity.admin(), ResourceKey.namespaced("", "Pod", "default", "a"), DeleteParams.defaults());
     sim.server().delete(Identity.admin(), ResourceKey.namespaced("", "Pod", "default", "b"), DeleteParams.defaults());
     assertThat(get(sim, "a").isBeingDeleted()).isTrue();
-    // a stops in 2 s (within its 30 s grace), b is cut short at its 1 s grace.
+    // a stops in 2 s (within its 30 s grace), b is cut short at its 1 s grace. Each is reported Failed, its
+    // container terminated by the stop signal, before its final delete (kubelets since 1.27): what a watcher sees.
+    List<String> seen = new ArrayList<>();
+    sim.server().watch(Identity.admin(), WatchRequest.all(POD).inNamespace("default"),
+        event -> seen.add(event.type() + " " + event.object().name() + " " + terminal(event.object())));
     sim.runFor(Duration.ofMillis(1500));
     assertThat(phase(sim, "b")).isEqualTo("gone");
     assertThat(phase(sim, "a")).isNotEqualTo("gone");
     sim.runFor(Duration.ofSeconds(1));
     assertThat(phase(sim, "a")).isEqualTo("gone");
+    assertThat(seen).containsSubsequence("MODIFIED b Failed 143 Error", "DELETED b Failed 143 Error",
+        "MODIFIED a Failed 143 Error", "DELETED a Failed 143 Error");
     assertThat(sim.cluster().requests().count(r -> r.identity().equals("system:node:node-0")
         && r.verb().equals("delete"))).isEqualTo(2);
+  }
+
+  /** The pod's phase, and once terminated its container's exit code and reason. */
+  private static String terminal(Resource pod) {
+    JsonNode terminated = pod.status().at("/containerStatuses/0/state/terminated");
+    return pod.status().path("phase").asText() + (terminated.isObject()
+        ? " " + terminated.path("exitCode").asInt() + " " + terminated.path("reason").asText() : "");
   }
 }

@@ -367,14 +367,13 @@ final class PodLifecycle implements Informer.Handler {
   }
 
   /**
-   * The kubelet reports a stopped pod's terminal phase before its final delete (Kubernetes 1.27 and later):
-   * {@code Failed}, its containers terminated by the stop signal (exit code 143). The simulation sends that status
-   * only for a pod with finalizers, the one kind whose status outlives the delete (a Job's pods keep theirs until
-   * the Job controller has counted them); for others it would be one more request per deleted pod, which the
-   * load figures leave out.
+   * The kubelet reports a stopped pod's terminal phase before its final delete, as kubelets do since Kubernetes
+   * 1.27 (the Job docs: "Since the 1.27 version Kubelet transitions deleted pods to a terminal phase"): {@code
+   * Failed}, its containers terminated by the stop signal (exit code 143). One status patch per deleted pod that
+   * had not ended already; watchers (a Job's controller, endpoints) see the pod stop before it goes.
    */
   private void reportStopped(PodRun run) {
-    if (run.finished || run.pod.metadata().path("finalizers").isEmpty()) {
+    if (run.finished) {
       return;
     }
     run.previousExit = run.lastExit;

@@ -1,11 +1,10 @@
 package dev.converge.cli.apply;
 
 import dev.converge.api.DesiredGraph;
-import dev.converge.api.DesiredResource;
-import dev.converge.api.ReadyGates;
 import dev.converge.api.Ticker;
 import dev.converge.api.backend.ApplyOptions;
 import dev.converge.cli.ConvergeCommand;
+import dev.converge.cli.JobGates;
 import dev.converge.cli.ManifestChecks;
 import dev.converge.cli.ManifestOptions;
 import dev.converge.cli.cluster.Cluster;
@@ -87,7 +86,7 @@ public final class ApplyCommand implements Callable<Integer> {
           : ManifestChecks.NOT_SERVED);
       DesiredGraph graph = ownership.graph(desired, parsed);
       if (waitForJobs) {
-        graph = gateJobs(graph);
+        graph = JobGates.gate(graph);
       }
       err.println("converge: applying " + desired.size() + " resource" + (desired.size() == 1 ? "" : "s") + " to "
           + target.describe());
@@ -100,17 +99,6 @@ public final class ApplyCommand implements Callable<Integer> {
       out.flush();
       return report.isComplete() ? ConvergeCommand.OK : ConvergeCommand.INCOMPLETE;
     }
-  }
-
-  /** {@code graph} with every Job gated on Complete ({@link ReadyGates#jobComplete()}) unless it has a gate. */
-  static DesiredGraph gateJobs(DesiredGraph graph) {
-    DesiredGraph.Builder gated = DesiredGraph.builder();
-    graph.owner().ifPresent(gated::owner);
-    for (DesiredResource entry : graph.resources().values()) {
-      boolean job = entry.key().group().equals("batch") && entry.key().kind().equals("Job");
-      gated.add(job && entry.readyWhen() == null ? entry.readyWhen(ReadyGates.jobComplete()) : entry);
-    }
-    return gated.build();
   }
 
   /** {@code 90s}, {@code 2m}, {@code 500ms}, or a number of seconds. */

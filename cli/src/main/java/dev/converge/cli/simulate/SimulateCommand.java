@@ -74,6 +74,12 @@ public final class SimulateCommand implements Callable<Integer> {
           + " system:kube-controller-manager, the flag's default).")
   private boolean serviceAccountCredentials;
 
+  @Option(names = "--wait-for-jobs",
+      description = "Hold what depends on a Job (converge.dev/depends-on) until the Job has completed in the simulated"
+          + " cluster, as converge apply --wait-for-jobs and helm install --wait-for-jobs do (default: a dependency"
+          + " orders creation only).")
+  private boolean waitForJobs;
+
   @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
       description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   private OutputFormat output = OutputFormat.text;
@@ -109,7 +115,7 @@ public final class SimulateCommand implements Callable<Integer> {
     checkReportPath();
     List<SimulationExtension> active = extensions.stream().filter(e -> !(noExamples && e.example())).toList();
     UnaryOperator<ResourceTypes> types = SimulationExtension.typesOf(active);
-    SimulationInput given = SimulationInput.read(files, nodes, edits, types);
+    SimulationInput given = gated(SimulationInput.read(files, nodes, edits, types));
     SimulationRunner runner = new SimulationRunner(active, new ProgressBar(err, terminal),
         serviceAccountCredentials ? Credentials.SERVICE_ACCOUNTS : Credentials.SHARED);
     String rendered;
@@ -122,7 +128,7 @@ public final class SimulateCommand implements Callable<Integer> {
       FieldEdit change = FieldEdit.parse("--compare", compare);
       List<FieldEdit> changedEdits = new ArrayList<>(edits);
       changedEdits.add(change);
-      SimulationInput changedInput = SimulationInput.read(files, nodes, changedEdits, types);
+      SimulationInput changedInput = gated(SimulationInput.read(files, nodes, changedEdits, types));
       SimulationResult asGiven = runner.run(given, seed, simulated, "as given     ");
       SimulationResult changed = runner.run(changedInput, seed, simulated, "with change  ");
       rendered = output == OutputFormat.json ? CompareReport.json(asGiven, changed, change.toString())
@@ -134,6 +140,10 @@ public final class SimulateCommand implements Callable<Integer> {
     out.print(rendered);
     out.flush();
     return 0;
+  }
+
+  private SimulationInput gated(SimulationInput input) {
+    return waitForJobs ? input.withJobsGated() : input;
   }
 
   /** A report that cannot be written fails before the run, not after an hour of simulation. */

@@ -8,6 +8,7 @@ import dev.converge.api.InvalidGraphException;
 import dev.converge.api.InvalidResourceException;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceTypes;
+import dev.converge.cli.JobGates;
 import dev.converge.cli.ManifestChecks;
 import dev.converge.core.manifest.ManifestEntry;
 import dev.converge.core.manifest.ManifestException;
@@ -113,6 +114,17 @@ public record SimulationInput(SimSpec spec, DesiredGraph graph, ResourceTypes ty
       throw ManifestException.input("after " + describe(edits) + ": " + e.getMessage());
     }
     return new SimulationInput(spec, graph, set.types(), ImmutableList.copyOf(edits));
+  }
+
+  /**
+   * This input with its Jobs gated on Complete ({@code --wait-for-jobs}, {@link JobGates}): what depends on a Job
+   * is applied once the Job has completed in the simulated cluster.
+   */
+  public SimulationInput withJobsGated() {
+    ImmutableList<DesiredResource> gated = spec.resources().stream().map(JobGates::gate)
+        .collect(ImmutableList.toImmutableList());
+    SimSpec next = new SimSpec(spec.pools(), spec.profiles(), gated);
+    return new SimulationInput(next, JobGates.gate(graph), types, edits);
   }
 
   /** No manifests: {@code nodes} plain nodes and nothing else ({@code converge serve} without {@code -f}). */

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -183,6 +184,35 @@ class SimulateCommandTest {
     assertThat(job.path("available").asInt()).isEqualTo(4);
     // Two rounds of 20 s runs after the pulls and starts, the pods counted in batched syncs (seed 7).
     assertThat(job.path("availableAtSeconds").asDouble()).isEqualTo(54.827);
+  }
+
+  @Test
+  void withWaitForJobs_aDeploymentThatDependsOnAJob_startsOnceTheJobHasCompleted() {
+    String[] args = {"-f", INPUT, "-f", "src/test/resources/simulate/migrate-then-api.yaml", "--nodes", "3",
+        "--duration", "3m", "--seed", "7", "-o", "json"};
+    Map<String, Double> ordered = rolloutTimes(simulate(concat(args, "--wait-for-jobs")));
+    Map<String, Double> unordered = rolloutTimes(simulate(args));
+    // The Job runs 30 s after its pull and start; gated, the Deployment is created after it completes.
+    assertThat(ordered.get("migrate")).isBetween(30.0, 50.0);
+    assertThat(ordered.get("api")).isGreaterThan(ordered.get("migrate"));
+    // Without the flag the dependency orders creation only: the Deployment is available before the Job completes.
+    assertThat(unordered.get("api")).isLessThan(unordered.get("migrate"));
+  }
+
+  /** Each rollout's {@code availableAtSeconds} by name, from a successful JSON run. */
+  private static Map<String, Double> rolloutTimes(Run run) {
+    assertThat(run.code).as(run.err).isZero();
+    Map<String, Double> out = new java.util.HashMap<>();
+    for (JsonNode rollout : Json.parse(run.out).path("rollout")) {
+      out.put(rollout.path("name").asText(), rollout.path("availableAtSeconds").asDouble());
+    }
+    return out;
+  }
+
+  private static String[] concat(String[] args, String... more) {
+    String[] out = java.util.Arrays.copyOf(args, args.length + more.length);
+    System.arraycopy(more, 0, out, args.length, more.length);
+    return out;
   }
 
   private static void assertBad(Run run, String message) {

@@ -121,6 +121,44 @@ class ValidationTest {
   }
 
   @Test
+  void podFailurePolicyRules_needOneRequirement_ofKnownContainers_orderedExitCodes_andQualifiedConditionTypes() {
+    assertThatThrownBy(() -> server.create(ADMIN, Fixtures.parse("""
+        {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"p","namespace":"default"},
+         "spec":{"podFailurePolicy":{"rules":[
+                   {"action":"FailJob"},
+                   {"action":"Ignore","onExitCodes":{"operator":"In","values":[1]},"onPodConditions":[{"type":"DisruptionTarget"}]},
+                   {"action":"FailJob","onExitCodes":{"containerName":"sidecar","operator":"Between","values":[3,0,3]}},
+                   {"action":"Count","onExitCodes":{"operator":"In","values":[0]}},
+                   {"action":"Ignore","onPodConditions":[{"type":"bad type","status":"Maybe"}]}]},
+                 "template":{"spec":{"restartPolicy":"Never","containers":[{"name":"main","image":"busybox"}]}}}}""")))
+        .isInstanceOf(BackendException.Invalid.class)
+        .hasMessageContaining("spec.podFailurePolicy.rules[0]: Invalid value: specifying one of OnExitCodes and "
+            + "OnPodConditions is required")
+        .hasMessageContaining("spec.podFailurePolicy.rules[1]: Invalid value: specifying both OnExitCodes and "
+            + "OnPodConditions is not supported")
+        .hasMessageContaining("spec.podFailurePolicy.rules[2].onExitCodes.containerName: Invalid value: \"sidecar\": "
+            + "must be one of the container or initContainer names in the pod template")
+        .hasMessageContaining("spec.podFailurePolicy.rules[2].onExitCodes.operator: Unsupported value: \"Between\": "
+            + "supported values: \"In\", \"NotIn\"")
+        .hasMessageContaining("spec.podFailurePolicy.rules[2].onExitCodes.values[2]: Duplicate value: 3")
+        .hasMessageContaining("spec.podFailurePolicy.rules[2].onExitCodes.values: Invalid value: []int32{3, 0, 3}: "
+            + "must be ordered")
+        .hasMessageContaining("spec.podFailurePolicy.rules[3].onExitCodes.values[0]: Invalid value: 0: must not be 0 "
+            + "for the In operator")
+        .hasMessageContaining("spec.podFailurePolicy.rules[4].onPodConditions[0].type: Invalid value: \"bad type\": "
+            + "name part must consist of alphanumeric characters")
+        .hasMessageContaining("spec.podFailurePolicy.rules[4].onPodConditions[0].status: Unsupported value: \"Maybe\": "
+            + "supported values: \"False\", \"True\", \"Unknown\"");
+
+    Resource job = server.create(ADMIN, Fixtures.parse("""
+        {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"q","namespace":"default"},
+         "spec":{"podFailurePolicy":{"rules":[{"action":"Ignore","onPodConditions":[{"type":"DisruptionTarget"}]}]},
+                 "template":{"spec":{"restartPolicy":"Never","containers":[{"name":"main","image":"busybox"}]}}}}"""));
+    assertThat(job.spec().at("/podFailurePolicy/rules/0/onPodConditions/0/status").asText()).isEqualTo("True");
+    assertThat(job.spec().path("podReplacementPolicy").asText()).isEqualTo("Failed");
+  }
+
+  @Test
   void jobUpdate_keepsThePerIndexLimitAndTheTemplate_butMayChangeMaxFailedIndexes() {
     Resource job = server.create(ADMIN, Fixtures.parse("""
         {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"j","namespace":"default"},

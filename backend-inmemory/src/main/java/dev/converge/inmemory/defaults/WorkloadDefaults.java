@@ -106,6 +106,17 @@ public final class WorkloadDefaults {
     Trees.putIfAbsent(spec, "suspend", false);
     Trees.putIfAbsent(spec, "podReplacementPolicy",
         Trees.absent(spec, "podFailurePolicy") ? "TerminatingOrFailed" : "Failed");
+    // A pod failure policy's condition pattern matches status True unless it says otherwise.
+    boolean statusless = false;
+    for (JsonNode rule : spec.path("podFailurePolicy").path("rules")) {
+      for (JsonNode pattern : rule.path("onPodConditions")) {
+        statusless |= pattern.isObject() && Trees.absent(pattern, "status");
+      }
+    }
+    if (statusless) {
+      Trees.forEachObject(Trees.object(spec, "podFailurePolicy"), "rules", rule ->
+          Trees.forEachObject(rule, "onPodConditions", pattern -> Trees.putIfAbsent(pattern, "status", "True")));
+    }
     template(spec);
   }
 

@@ -23,7 +23,15 @@ final class JobValidation {
   static final int MAX_SUCCESS_POLICY_RULES = 20;
   /** {@code maxJobSuccessPolicySucceededIndexesLimit}: 64 KiB. */
   static final int MAX_SUCCEEDED_INDEXES_BYTES = 64 * 1024;
+  /** {@code maxPodFailurePolicyRules}. */
+  static final int MAX_POLICY_RULES = 20;
+  /** {@code maxPodFailurePolicyOnExitCodesValues}. */
+  static final int MAX_EXIT_CODES = 255;
+  /** {@code maxPodFailurePolicyOnPodConditionsPatterns}. */
+  static final int MAX_CONDITION_PATTERNS = 20;
   private static final List<String> ACTIONS = List.of("Count", "FailIndex", "FailJob", "Ignore");
+  private static final List<String> OPERATORS = List.of("In", "NotIn");
+  private static final List<String> STATUSES = List.of("False", "True", "Unknown");
   private static final List<String> REPLACEMENT_POLICIES = List.of("TerminatingOrFailed", "Failed");
   /** The template fields a suspended Job that never started may change ({@code JobMutableSchedulingDirectives}). */
   private static final Set<String> SCHEDULING_DIRECTIVES = Set.of("nodeSelector", "affinity", "tolerations",
@@ -97,7 +105,8 @@ final class JobValidation {
     }
     JsonNode failurePolicy = spec.path("podFailurePolicy");
     if (failurePolicy.isObject()) {
-      podFailurePolicy(failurePolicy, perIndex.isNumber(), path + ".podFailurePolicy", errors);
+      podFailurePolicy(failurePolicy, perIndex.isNumber(), spec.path("template").path("spec"),
+          path + ".podFailurePolicy", errors);
     }
     JsonNode successPolicy = spec.path("successPolicy");
     if (successPolicy.isObject()) {
@@ -129,18 +138,104 @@ final class JobValidation {
     }
   }
 
-  /** The rules' actions ({@code validatePodFailurePolicyRule}): known, and {@code FailIndex} only with a per-index limit. */
-  private static void podFailurePolicy(JsonNode policy, boolean perIndex, String path, FieldErrors errors) {
-    int i = 0;
-    for (JsonNode rule : policy.path("rules")) {
-      String at = path + ".rules[" + i++ + "].action";
+  /**
+   * {@code validatePodFailurePolicy}: at most 20 rules, each with a known action ({@code FailIndex} only with a
+   * per-index limit) and one requirement: exit codes of a template container ({@code In} or {@code NotIn}, 1 to
+   * 255 ordered distinct values, no 0 with {@code In}), or at most 20 pod condition patterns (a qualified type,
+   * status True, False or Unknown).
+   */
+  private static void podFailurePolicy(JsonNode policy, boolean perIndex, JsonNode podSpec, String path,
+      FieldErrors errors) {
+    JsonNode rules = policy.path("rules");
+    if (rules.size() > MAX_POLICY_RULES) {
+      errors.tooMany(path + ".rules", rules.size(), MAX_POLICY_RULES);
+    }
+    Set<String> containers = new java.util.HashSet<>();
+    for (String section : List.of("containers", "initContainers")) {
+      podSpec.path(section).forEach(container -> containers.add(container.path("name").asText()));
+    }
+    for (int i = 0; i < rules.size(); i++) {
+      JsonNode rule = rules.get(i);
+      String at = path + ".rules[" + i + "]";
       String action = rule.path("action").asText("");
       if (action.isEmpty()) {
-        errors.required(at, "valid values: [\"Count\" \"FailIndex\" \"FailJob\" \"Ignore\"]");
+        errors.required(at + ".action", "valid values: [\"Count\" \"FailIndex\" \"FailJob\" \"Ignore\"]");
       } else if (!ACTIONS.contains(action)) {
-        errors.unsupported(at, action, ACTIONS);
+        errors.unsupported(at + ".action", action, ACTIONS);
       } else if (action.equals("FailIndex") && !perIndex) {
-        errors.invalid(at, action, "requires the backoffLimitPerIndex to be set");
+        errors.invalid(at + ".action", action, "requires the backoffLimitPerIndex to be set");
+      }
+      JsonNode exitCodes = rule.path("onExitCodes");
+      boolean conditions = rule.path("onPodConditions").size() > 0;
+      if (exitCodes.isObject() && conditions) {
+        errors.add(at + ": Invalid value: specifying both OnExitCodes and OnPodConditions is not supported");
+      } else if (!exitCodes.isObject() && !conditions) {
+        errors.add(at + ": Invalid value: specifying one of OnExitCodes and OnPodConditions is required");
+      } else if (exitCodes.isObject()) {
+        onExitCodes(exitCodes, containers, at + ".onExitCodes", errors);
+      } else {
+        onPodConditions(rule.path("onPodConditions"), at + ".onPodConditions", errors);
+      }
+    }
+  }
+
+  private static void onExitCodes(JsonNode requirement, Set<String> containers, String path, FieldErrors errors) {
+    JsonNode container = requirement.path("containerName");
+    if (container.isTextual() && !containers.contains(container.asText())) {
+      errors.invalid(path + ".containerName", container.asText(),
+          "must be one of the container or initContainer names in the pod template");
+    }
+    String operator = requirement.path("operator").asText("");
+    if (operator.isEmpty()) {
+      errors.required(path + ".operator", "valid values: [\"In\" \"NotIn\"]");
+    } else if (!OPERATORS.contains(operator)) {
+      errors.unsupported(path + ".operator", operator, OPERATORS);
+    }
+    JsonNode values = requirement.path("values");
+    List<Long> codes = new java.util.ArrayList<>();
+    values.forEach(value -> codes.add(value.asLong()));
+    // Go prints the []int32 with %#v.
+    String shown = (values.isArray() ? "[]int32{" : "[]int32(nil") + codes.stream().map(String::valueOf)
+        .collect(java.util.stream.Collectors.joining(", ")) + (values.isArray() ? "}" : ")");
+    if (codes.isEmpty()) {
+      errors.add(path + ".values: Invalid value: " + shown + ": at least one value is required");
+    }
+    if (codes.size() > MAX_EXIT_CODES) {
+      errors.tooMany(path + ".values", codes.size(), MAX_EXIT_CODES);
+    }
+    boolean ordered = true;
+    Set<Long> seen = new java.util.HashSet<>();
+    for (int j = 0; j < codes.size(); j++) {
+      long code = codes.get(j);
+      if (operator.equals("In") && code == 0) {
+        errors.invalid(path + ".values[" + j + "]", code, "must not be 0 for the In operator");
+      }
+      if (!seen.add(code)) {
+        errors.duplicate(path + ".values[" + j + "]", code);
+      }
+      if (j > 0 && codes.get(j - 1) > code) {
+        ordered = false;
+      }
+    }
+    if (!ordered) {
+      errors.add(path + ".values: Invalid value: " + shown + ": must be ordered");
+    }
+  }
+
+  private static void onPodConditions(JsonNode patterns, String path, FieldErrors errors) {
+    if (patterns.size() > MAX_CONDITION_PATTERNS) {
+      errors.tooMany(path, patterns.size(), MAX_CONDITION_PATTERNS);
+    }
+    for (int j = 0; j < patterns.size(); j++) {
+      JsonNode pattern = patterns.get(j);
+      String at = path + "[" + j + "]";
+      String type = pattern.path("type").asText("");
+      dev.converge.api.Names.qualifiedNameErrors(type).forEach(problem -> errors.invalid(at + ".type", type, problem));
+      String status = pattern.path("status").asText("");
+      if (status.isEmpty()) {
+        errors.required(at + ".status", "valid values: [\"False\" \"True\" \"Unknown\"]");
+      } else if (!STATUSES.contains(status)) {
+        errors.unsupported(at + ".status", status, STATUSES);
       }
     }
   }

@@ -1,5 +1,6 @@
 package dev.converge.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.collect.ImmutableList;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceType;
@@ -8,6 +9,7 @@ import dev.converge.core.manifest.ManifestEntry;
 import dev.converge.core.manifest.ManifestException;
 import dev.converge.core.manifest.ManifestSet;
 import dev.converge.core.manifest.ManifestSource;
+import dev.converge.inmemory.defaults.Defaulting;
 import dev.converge.inmemory.schema.FieldSchema;
 import dev.converge.inmemory.validation.Validation;
 import java.util.Optional;
@@ -85,7 +87,11 @@ public final class ManifestChecks {
     if (decoded != null && !decoded.unknownFields().isEmpty()) {
       return Optional.of(decoded.unknownFields().get(0) + ": unknown field");
     }
-    ImmutableList<String> causes = Validation.validate(type.orElseThrow(), resource, null);
+    // The server validates what its defaulting made of the body (a Job's pod failure policy pattern gets status
+    // True, an Indexed Job without completions or parallelism gets 1 of each), so the check does too.
+    ObjectNode defaulted = resource.json().deepCopy();
+    Defaulting.apply(resource.groupKind(), defaulted);
+    ImmutableList<String> causes = Validation.validate(type.orElseThrow(), defaulted, null);
     if (!causes.isEmpty()) {
       return Optional.of(lowerProblem(causes.get(0)));
     }

@@ -42,6 +42,17 @@ class BadInputTest {
   }
 
   @Test
+  void aJobSpecTheApiServerRefuses_isRejectedBeforeAnythingRuns_butItsDefaultsCount() {
+    assertRejected(converge("plan", "-f", BAD + "job-fail-index.yaml"),
+        "error: src/test/resources/bad/job-fail-index.yaml: document 1: spec.podFailurePolicy.rules[0].action: invalid"
+            + " value: \"FailIndex\": requires the backoffLimitPerIndex to be set");
+    // Valid as the server defaults it (a pattern's status True; completions and parallelism 1).
+    CliRun defaulted = converge("plan", "-f", "src/test/resources/jobs/defaulted-indexed.yaml");
+    assertThat(defaulted.exitCode()).as(defaulted.err()).isZero();
+    assertThat(defaulted.out()).contains("batch/Job/default/sweep");
+  }
+
+  @Test
   void duplicateResource_acrossFiles() {
     assertRejected(converge("plan", "-f", "src/test/resources/fixtures/shop", "-f", BAD + "duplicate.yaml"),
         "error: src/test/resources/bad/duplicate.yaml: document 1: metadata.name: duplicate resource ConfigMap/shop/api-settings:"

@@ -1,8 +1,13 @@
 package dev.converge.inmemory.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.converge.api.Names;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -150,7 +155,7 @@ final class JobValidation {
     if (rules.size() > MAX_POLICY_RULES) {
       errors.tooMany(path + ".rules", rules.size(), MAX_POLICY_RULES);
     }
-    Set<String> containers = new java.util.HashSet<>();
+    Set<String> containers = new HashSet<>();
     for (String section : List.of("containers", "initContainers")) {
       podSpec.path(section).forEach(container -> containers.add(container.path("name").asText()));
     }
@@ -192,11 +197,11 @@ final class JobValidation {
       errors.unsupported(path + ".operator", operator, OPERATORS);
     }
     JsonNode values = requirement.path("values");
-    List<Long> codes = new java.util.ArrayList<>();
+    List<Long> codes = new ArrayList<>();
     values.forEach(value -> codes.add(value.asLong()));
     // Go prints the []int32 with %#v.
     String shown = (values.isArray() ? "[]int32{" : "[]int32(nil") + codes.stream().map(String::valueOf)
-        .collect(java.util.stream.Collectors.joining(", ")) + (values.isArray() ? "}" : ")");
+        .collect(Collectors.joining(", ")) + (values.isArray() ? "}" : ")");
     if (codes.isEmpty()) {
       errors.add(path + ".values: Invalid value: " + shown + ": at least one value is required");
     }
@@ -204,7 +209,7 @@ final class JobValidation {
       errors.tooMany(path + ".values", codes.size(), MAX_EXIT_CODES);
     }
     boolean ordered = true;
-    Set<Long> seen = new java.util.HashSet<>();
+    Set<Long> seen = new HashSet<>();
     for (int j = 0; j < codes.size(); j++) {
       long code = codes.get(j);
       if (operator.equals("In") && code == 0) {
@@ -230,7 +235,7 @@ final class JobValidation {
       JsonNode pattern = patterns.get(j);
       String at = path + "[" + j + "]";
       String type = pattern.path("type").asText("");
-      dev.converge.api.Names.qualifiedNameErrors(type).forEach(problem -> errors.invalid(at + ".type", type, problem));
+      Names.qualifiedNameErrors(type).forEach(problem -> errors.invalid(at + ".type", type, problem));
       String status = pattern.path("status").asText("");
       if (status.isEmpty()) {
         errors.required(at + ".status", "valid values: [\"False\" \"True\" \"Unknown\"]");
@@ -385,7 +390,7 @@ final class JobValidation {
   private static boolean onlySchedulingChanged(JsonNode template, JsonNode old) {
     JsonNode metadata = template.path("metadata");
     JsonNode oldMetadata = old.path("metadata");
-    var names = new java.util.TreeSet<String>();
+    Set<String> names = new TreeSet<>();
     metadata.fieldNames().forEachRemaining(names::add);
     oldMetadata.fieldNames().forEachRemaining(names::add);
     for (String name : names) {

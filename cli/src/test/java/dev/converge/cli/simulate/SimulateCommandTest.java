@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -202,7 +204,7 @@ class SimulateCommandTest {
   /** Each rollout's {@code availableAtSeconds} by name, from a successful JSON run. */
   private static Map<String, Double> rolloutTimes(Run run) {
     assertThat(run.code).as(run.err).isZero();
-    Map<String, Double> out = new java.util.HashMap<>();
+    Map<String, Double> out = new HashMap<>();
     for (JsonNode rollout : Json.parse(run.out).path("rollout")) {
       out.put(rollout.path("name").asText(), rollout.path("availableAtSeconds").asDouble());
     }
@@ -210,7 +212,7 @@ class SimulateCommandTest {
   }
 
   private static String[] concat(String[] args, String... more) {
-    String[] out = java.util.Arrays.copyOf(args, args.length + more.length);
+    String[] out = Arrays.copyOf(args, args.length + more.length);
     System.arraycopy(more, 0, out, args.length, more.length);
     return out;
   }

@@ -2,6 +2,7 @@ package dev.converge.inmemory.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.converge.api.Names;
+import dev.converge.inmemory.batch.IndexIntervals;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -268,7 +269,7 @@ final class JobValidation {
           errors.add(at + ".succeededIndexes: Too long: may not be more than " + MAX_SUCCEEDED_INDEXES_BYTES + " bytes");
         } else {
           try {
-            total = indexTotal(indexes.asText(), completions);
+            total = IndexIntervals.count(indexes.asText(), completions);
           } catch (IllegalArgumentException e) {
             errors.invalid(at + ".succeededIndexes", indexes.asText(), "error parsing succeededIndexes: " + e.getMessage());
           }
@@ -289,55 +290,6 @@ final class JobValidation {
         }
       }
     }
-  }
-
-  /**
-   * {@code validateIndexesFormat}: how many indexes {@code text} lists, which must be ascending intervals
-   * {@code a} or {@code a-b} (a &lt; b) below {@code completions}.
-   */
-  static long indexTotal(String text, int completions) {
-    if (text.isEmpty()) {
-      return 0;
-    }
-    long total = 0;
-    long previous = -1;
-    for (String fragment : text.split(",", -1)) {
-      String[] limits = fragment.split("-", -1);
-      if (limits.length > 2) {
-        throw new IllegalArgumentException("the fragment \"" + fragment
-            + "\" violates the requirement that an index interval can have at most two parts separated by '-'");
-      }
-      long first = index(limits[0], completions);
-      if (first <= previous) {
-        throw new IllegalArgumentException("non-increasing order, previous: " + previous + ", current: " + first);
-      }
-      long last = first;
-      if (limits.length == 2) {
-        last = index(limits[1], completions);
-        if (last <= first) {
-          throw new IllegalArgumentException("non-increasing order, previous: " + first + ", current: " + last);
-        }
-      }
-      total += last - first + 1;
-      previous = last;
-    }
-    return total;
-  }
-
-  private static long index(String text, int completions) {
-    long value;
-    try {
-      value = Integer.parseInt(text);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("cannot convert string to integer for index: \"" + text + "\"");
-    }
-    if (value >= completions) {
-      throw new IllegalArgumentException("too large index: \"" + text + "\"");
-    }
-    if (value < 0) {
-      throw new IllegalArgumentException("cannot convert string to integer for index: \"" + text + "\"");
-    }
-    return value;
   }
 
   /**

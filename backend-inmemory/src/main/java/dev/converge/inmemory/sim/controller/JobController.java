@@ -9,6 +9,7 @@ import dev.converge.api.OwnerReference;
 import dev.converge.api.Resource;
 import dev.converge.api.backend.BackendException;
 import dev.converge.core.loop.RateLimiter;
+import dev.converge.inmemory.batch.IndexIntervals;
 import dev.converge.inmemory.json.Trees;
 import dev.converge.inmemory.server.DeleteParams;
 import dev.converge.inmemory.server.PatchOptions;
@@ -372,7 +373,7 @@ public final class JobController {
     pass.failed = status.path("failed").asInt(0) + pass.newFailed.size() - ignored + pass.uncountedFailed.size();
     if (pass.indexed) {
       // calculateSucceededIndexes: every succeeded pod not counted yet, its finalizer's removal pending or not.
-      pass.succeededIndexes = JobIndexes.parse(status.path("completedIndexes").asText(""), pass.completions);
+      pass.succeededIndexes = IndexIntervals.parse(status.path("completedIndexes").asText(""), pass.completions);
       for (Resource pod : pass.all) {
         int index = JobIndexes.of(pod);
         if (index >= 0 && index < pass.completions && hasFinalizer(pod)
@@ -474,7 +475,7 @@ public final class JobController {
    * failure fails its index.
    */
   private BitSet failedIndexes(Pass pass) {
-    BitSet out = JobIndexes.parse(pass.job.status().path("failedIndexes").asText(""), pass.completions);
+    BitSet out = IndexIntervals.parse(pass.job.status().path("failedIndexes").asText(""), pass.completions);
     Set<String> pending = removing.getOrDefault(pass.key, Set.of());
     for (Resource pod : pass.all) {
       int index = JobIndexes.of(pod);
@@ -561,7 +562,7 @@ public final class JobController {
       JsonNode count = rule.path("succeededCount");
       boolean matched = false;
       if (rule.path("succeededIndexes").isTextual()) {
-        BitSet required = JobIndexes.parse(rule.path("succeededIndexes").asText(), pass.completions);
+        BitSet required = IndexIntervals.parse(rule.path("succeededIndexes").asText(), pass.completions);
         if (!required.isEmpty()) {
           BitSet done = (BitSet) required.clone();
           done.and(pass.succeededIndexes);
@@ -990,9 +991,9 @@ public final class JobController {
       }
     }
     if (pass.indexed) {
-      BitSet indexes = JobIndexes.parse(status.path("completedIndexes").asText(""), pass.completions);
+      BitSet indexes = IndexIntervals.parse(status.path("completedIndexes").asText(""), pass.completions);
       indexes.or(newIndexes);
-      String text = JobIndexes.format(indexes);
+      String text = IndexIntervals.format(indexes);
       if (!text.equals(status.path("completedIndexes").asText(""))) {
         changed = true;
       }
@@ -1003,7 +1004,7 @@ public final class JobController {
         status.put("completedIndexes", text);
       }
       if (pass.perIndex >= 0) {
-        String failed = JobIndexes.format(pass.failedIndexes);
+        String failed = IndexIntervals.format(pass.failedIndexes);
         if (!status.path("failedIndexes").isTextual() || !failed.equals(status.path("failedIndexes").asText())) {
           status.put("failedIndexes", failed);
           changed = true;

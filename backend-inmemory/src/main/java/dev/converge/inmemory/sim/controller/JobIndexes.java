@@ -1,12 +1,11 @@
 package dev.converge.inmemory.sim.controller;
 
 import dev.converge.api.Resource;
-import java.util.BitSet;
 
 /**
- * The completion indexes of an Indexed Job ({@code pkg/controller/job/indexed_job_utils.go}): a pod's index from
- * its {@value #ANNOTATION} annotation, and the {@code status.completedIndexes} form, ascending ranges with
- * consecutive runs of three or more written {@code a-b} ({@code "1,3-5,7"}; two consecutive ones {@code "1,2"}).
+ * The completion indexes of an Indexed Job's pods ({@code pkg/controller/job/indexed_job_utils.go}): a pod's index
+ * from its {@value #ANNOTATION} annotation, its index's failure counts, and its generated name. Lists of indexes
+ * are {@link dev.converge.inmemory.batch.IndexIntervals}.
  */
 final class JobIndexes {
   /** The annotation, and since PodIndexLabel (GA in 1.32) also the label, with a pod's completion index. */
@@ -54,53 +53,6 @@ final class JobIndexes {
     } catch (NumberFormatException e) {
       return 0;
     }
-  }
-
-  /**
-   * {@code parseIndexesFromString}: the indexes below {@code completions} that {@code text} lists; an interval
-   * that cannot be read is skipped, and one starting at {@code completions} or above ends the list.
-   */
-  static BitSet parse(String text, int completions) {
-    BitSet out = new BitSet();
-    if (text.isEmpty()) {
-      return out;
-    }
-    for (String part : text.split(",")) {
-      int dash = part.indexOf('-');
-      try {
-        int first = Integer.parseInt(dash < 0 ? part : part.substring(0, dash));
-        int last = dash < 0 ? first : Integer.parseInt(part.substring(dash + 1));
-        if (first >= completions) {
-          break;
-        }
-        if (first >= 0 && first <= last) {
-          out.set(first, Math.min(last, completions - 1) + 1);
-        }
-      } catch (NumberFormatException e) {
-        // the controller skips what it cannot read
-      }
-    }
-    return out;
-  }
-
-  /** {@code orderedIntervals.String}. */
-  static String format(BitSet indexes) {
-    StringBuilder out = new StringBuilder();
-    int start = indexes.nextSetBit(0);
-    while (start >= 0) {
-      int end = indexes.nextClearBit(start) - 1;
-      if (out.length() > 0) {
-        out.append(',');
-      }
-      out.append(start);
-      if (end == start + 1) {
-        out.append(',').append(end);
-      } else if (end > start + 1) {
-        out.append('-').append(end);
-      }
-      start = indexes.nextSetBit(end + 1);
-    }
-    return out.toString();
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.converge.inmemory.sim.node;
 
 import dev.converge.api.Resource;
+import dev.converge.inmemory.batch.IndexIntervals;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -118,29 +119,23 @@ public record ContainerExit(Duration after, int code) {
     return listed ? exitCode(pod, 1) : 0;
   }
 
-  /** Whether {@code index} is among {@code indexes} ({@code 1,3-5}); a pod without an index is not. */
+  /**
+   * Whether {@code index} is among {@code indexes} ({@code 1,3-5}, written as {@code succeededIndexes} is); a pod
+   * without an index is not.
+   */
   private static boolean listed(String indexes, @Nullable String index) {
-    long wanted = -1;
     try {
-      wanted = index == null ? -1 : Long.parseLong(index);
+      IndexIntervals.count(indexes, Integer.MAX_VALUE);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(FAILING_INDEXES + ": not a list of indexes such as 1,3-5: " + indexes, e);
+    }
+    int wanted;
+    try {
+      wanted = index == null ? -1 : Integer.parseInt(index);
     } catch (NumberFormatException e) {
-      // a pod without a valid index fails on none
+      return false;
     }
-    boolean found = false;
-    for (String part : indexes.split(",", -1)) {
-      String[] limits = part.trim().split("-", -1);
-      try {
-        long first = Long.parseLong(limits[0].trim());
-        long last = limits.length == 2 ? Long.parseLong(limits[1].trim()) : first;
-        if (limits.length > 2 || first < 0 || last < first) {
-          throw new NumberFormatException();
-        }
-        found |= wanted >= first && wanted <= last;
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(FAILING_INDEXES + ": not a list of indexes such as 1,3-5: " + indexes, e);
-      }
-    }
-    return found;
+    return wanted >= 0 && wanted < Integer.MAX_VALUE && IndexIntervals.parse(indexes, wanted + 1).get(wanted);
   }
 
   private static int exitCode(Resource pod, int fallback) {

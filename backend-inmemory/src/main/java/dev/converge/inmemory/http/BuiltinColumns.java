@@ -1,6 +1,7 @@
 package dev.converge.inmemory.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import dev.converge.api.GroupKind;
@@ -85,6 +86,13 @@ final class BuiltinColumns {
         Column.ageColumn()));
     table.put(core("Endpoints"), ImmutableList.of(Column.nameColumn(),
         Column.text("Endpoints", 0, "The endpoints.", (o, now) -> text(endpoints(o))), Column.ageColumn()));
+    table.put(GroupKind.of("discovery.k8s.io", "EndpointSlice"), ImmutableList.of(Column.nameColumn(),
+        Column.text("AddressType", 0, "The type of address carried by this EndpointSlice.",
+            (o, now) -> text(o.json().path("addressType").asText(""))),
+        Column.text("Ports", 0, "The network ports exposed by each endpoint in this slice.",
+            (o, now) -> text(slicePorts(o))),
+        Column.text("Endpoints", 0, "A list of unique endpoints in this slice.", (o, now) -> text(sliceEndpoints(o))),
+        Column.ageColumn()));
     table.put(core("Event"), ImmutableList.of(
         Column.text("Last Seen", 0, "Time since the last occurrence.", (o, now) -> text(Ages.since(
             firstText(o, "lastTimestamp", "eventTime", "metadata.creationTimestamp"), now))),
@@ -359,16 +367,76 @@ final class BuiltinColumns {
     return String.join(",", values);
   }
 
+  /** The most addresses or ports a cell lists before {@code + N more...} ({@code formatEndpoints}'s {@code max}). */
+  private static final int LISTED = 3;
+
+  /**
+   * {@code formatEndpoints}: {@code ip:port} for each port and address of each subset (the addresses alone for a
+   * subset without ports), at most three then {@code + N more...}; {@code <none>} without subsets.
+   */
   private static String endpoints(Resource endpoints) {
+    JsonNode subsets = endpoints.json().path("subsets");
+    if (subsets.isEmpty()) {
+      return NONE;
+    }
     List<String> values = new ArrayList<>();
-    for (JsonNode subset : endpoints.json().path("subsets")) {
-      for (JsonNode address : subset.path("addresses")) {
-        for (JsonNode port : subset.path("ports")) {
-          values.add(address.path("ip").asText() + ":" + port.path("port").asInt());
+    int count = 0;
+    for (JsonNode subset : subsets) {
+      JsonNode ports = subset.path("ports");
+      for (JsonNode port : ports.isEmpty() ? List.<JsonNode>of(MissingNode.getInstance()) : ports) {
+        for (JsonNode address : subset.path("addresses")) {
+          String ip = address.path("ip").asText();
+          if (values.size() < LISTED) {
+            values.add(port.isMissingNode() ? ip : hostPort(ip, port.path("port").asInt()));
+          }
+          count++;
         }
       }
     }
-    return values.isEmpty() ? NONE : String.join(",", values);
+    return withMore(values, count, "");
+  }
+
+  /** {@code net.JoinHostPort}: an IPv6 address in brackets. */
+  private static String hostPort(String ip, int port) {
+    return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + port;
+  }
+
+  /** {@code formatDiscoveryPorts}: each port's number (else its name, else {@code *}), at most three. */
+  private static String slicePorts(Resource slice) {
+    List<String> values = new ArrayList<>();
+    int count = 0;
+    for (JsonNode port : slice.json().path("ports")) {
+      if (values.size() < LISTED) {
+        values.add(port.hasNonNull("port") ? port.path("port").asText()
+            : port.hasNonNull("name") ? port.path("name").asText() : "*");
+      }
+      count++;
+    }
+    return withMore(values, count, "<unset>");
+  }
+
+  /** {@code formatDiscoveryEndpoints}: the endpoints' addresses, at most three. */
+  private static String sliceEndpoints(Resource slice) {
+    List<String> values = new ArrayList<>();
+    int count = 0;
+    for (JsonNode endpoint : slice.json().path("endpoints")) {
+      for (JsonNode address : endpoint.path("addresses")) {
+        if (values.size() < LISTED) {
+          values.add(address.asText());
+        }
+        count++;
+      }
+    }
+    return withMore(values, count, "<unset>");
+  }
+
+  /** {@code listWithMoreString}: the values, {@code + N more...} for those left out, {@code empty} for none. */
+  private static String withMore(List<String> values, int count, String empty) {
+    String joined = String.join(",", values);
+    if (count > LISTED) {
+      return joined + " + " + (count - LISTED) + " more...";
+    }
+    return joined.isEmpty() && !empty.isEmpty() ? empty : joined;
   }
 
   private static String subjects(Resource binding, String kind) {

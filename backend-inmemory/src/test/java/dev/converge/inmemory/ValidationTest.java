@@ -36,6 +36,47 @@ class ValidationTest {
   }
 
   @Test
+  void endpointSlices_areDefaulted_validated_andTheirAddressTypeIsImmutable() {
+    Resource slice = server.create(ADMIN, Fixtures.parse("""
+        {"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"name":"web-1","namespace":"default"},
+         "addressType":"IPv4","endpoints":[{"addresses":["10.1.0.5"],"nodeName":"node-0"}],"ports":[{"port":80}]}"""));
+    // SetDefaults_EndpointPort; generation 1, as endpointSliceStrategy.PrepareForCreate sets it.
+    assertThat(slice.json().path("ports").toString()).isEqualTo("[{\"port\":80,\"name\":\"\",\"protocol\":\"TCP\"}]");
+    assertThat(slice.generation()).isEqualTo(1);
+    // A label change moves the generation (the EndpointSlice controller tracks the generations it wrote).
+    assertThat(server.update(ADMIN, slice.withLabel("tier", "front")).generation()).isEqualTo(2);
+
+    assertThatThrownBy(() -> server.update(ADMIN, server.get(ADMIN, slice.key())
+        .edit(t -> t.put("addressType", "IPv6"))))
+        .isInstanceOf(BackendException.Invalid.class)
+        .satisfies(e -> assertThat(((BackendException.Invalid) e).causes()).contains(
+            "addressType: Invalid value: \"IPv6\": field is immutable",
+            "endpoints[0].addresses[0]: Invalid value: \"10.1.0.5\": must be a valid IPv6 address"));
+    assertThatThrownBy(() -> server.create(ADMIN, Fixtures.parse("""
+        {"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"name":"web-2","namespace":"default"},
+         "addressType":"IP","endpoints":[{"addresses":[]},{"addresses":["127.0.0.1"],"hostname":"A"}],
+         "ports":[{"name":"http","port":80,"protocol":"HTTP"},{"name":"http","port":81}]}""")))
+        .isInstanceOf(BackendException.Invalid.class)
+        .satisfies(e -> assertThat(((BackendException.Invalid) e).causes()).containsExactly(
+            "addressType: Unsupported value: \"IP\": supported values: \"IPv4\", \"IPv6\", \"FQDN\"",
+            "endpoints[0].addresses: Required value: must contain at least 1 address",
+            "endpoints[1].hostname: Invalid value: \"A\": a lowercase RFC 1123 label must consist of lower case"
+                + " alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g."
+                + " 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
+            "ports[0].protocol: Unsupported value: \"HTTP\": supported values: \"SCTP\", \"TCP\", \"UDP\"",
+            "ports[1].name: Duplicate value: \"http\""));
+    assertThatThrownBy(() -> server.create(ADMIN, Fixtures.parse("""
+        {"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"name":"web-3","namespace":"default"},
+         "addressType":"IPv4","endpoints":[{"addresses":["127.0.0.1"]},{"addresses":["169.254.169.254"]}]}""")))
+        .isInstanceOf(BackendException.Invalid.class)
+        .satisfies(e -> assertThat(((BackendException.Invalid) e).causes()).containsExactly(
+            "endpoints[0].addresses[0]: Invalid value: \"127.0.0.1\": may not be in the loopback range"
+                + " (127.0.0.0/8, ::1/128)",
+            "endpoints[1].addresses[0]: Invalid value: \"169.254.169.254\": may not be in the link-local range"
+                + " (169.254.0.0/16, fe80::/10)"));
+  }
+
+  @Test
   void invalidName_isRejected() {
     assertThatThrownBy(() -> server.create(ADMIN, Fixtures.configMap("default", "Bad_Name", "1")))
         .isInstanceOf(BackendException.Invalid.class)

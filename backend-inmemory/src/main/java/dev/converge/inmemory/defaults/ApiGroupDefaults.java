@@ -7,8 +7,9 @@ import dev.converge.inmemory.json.Trees;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Defaults of the RBAC, admissionregistration and apiextensions kinds ({@code pkg/apis/rbac/v1/defaults.go},
- * {@code pkg/apis/admissionregistration/v1/defaults.go}, {@code apiextensions-apiserver/.../v1/defaults.go}).
+ * Defaults of the RBAC, admissionregistration, discovery and apiextensions kinds ({@code
+ * pkg/apis/rbac/v1/defaults.go}, {@code pkg/apis/admissionregistration/v1/defaults.go}, {@code
+ * pkg/apis/discovery/v1/defaults.go}, {@code apiextensions-apiserver/.../v1/defaults.go}).
  */
 public final class ApiGroupDefaults {
   private ApiGroupDefaults() {}
@@ -23,6 +24,14 @@ public final class ApiGroupDefaults {
         String kind = subject.path("kind").asText();
         subject.put("apiGroup", kind.equals("ServiceAccount") ? "" : "rbac.authorization.k8s.io");
       }
+    });
+  }
+
+  /** {@code SetDefaults_EndpointPort}: each port of an EndpointSlice gets {@code name: ""} and {@code protocol: TCP}. */
+  public static void endpointSlice(ObjectNode object) {
+    Trees.forEachObject(object, "ports", port -> {
+      Trees.putIfAbsent(port, "name", "");
+      Trees.putIfAbsent(port, "protocol", "TCP");
     });
   }
 

@@ -49,6 +49,11 @@ public final class Defaulting {
           ApiGroupDefaults.admissionPolicy(object, kind.kind().endsWith("Binding"));
         }
       }
+      case "discovery.k8s.io" -> {
+        if (kind.kind().equals("EndpointSlice")) {
+          ApiGroupDefaults.endpointSlice(object);
+        }
+      }
       case "apiextensions.k8s.io" -> {
         if (kind.kind().equals("CustomResourceDefinition")) {
           ApiGroupDefaults.customResourceDefinition(object);

@@ -31,11 +31,13 @@ final class Generations {
       GroupKind.of("autoscaling", "HorizontalPodAutoscaler"),
       GroupKind.of("networking.k8s.io", "Ingress"),
       GroupKind.of("networking.k8s.io", "NetworkPolicy"),
+      GroupKind.of("discovery.k8s.io", "EndpointSlice"),
       GroupKind.of("admissionregistration.k8s.io", "MutatingWebhookConfiguration"),
       GroupKind.of("admissionregistration.k8s.io", "ValidatingWebhookConfiguration"),
       GroupKind.of("apiextensions.k8s.io", "CustomResourceDefinition"));
 
   private static final GroupKind DEPLOYMENT = GroupKind.of("apps", "Deployment");
+  private static final GroupKind ENDPOINT_SLICE = GroupKind.of("discovery.k8s.io", "EndpointSlice");
 
   private Generations() {}
 
@@ -46,17 +48,20 @@ final class Generations {
   /**
    * Whether anything the generation tracks differs: every top-level field but metadata (and status, when it is a
    * subresource); for a Deployment, its annotations too ({@code deploymentStrategy.PrepareForUpdate}: "annotation
-   * updates bump the generation because annotations are copied from deployments to their replica sets").
+   * updates bump the generation because annotations are copied from deployments to their replica sets"); for an
+   * EndpointSlice, its labels too ({@code endpointSliceStrategy.PrepareForUpdate}: the EndpointSlice controller
+   * tracks the generations it wrote, and its label updates must move them).
    */
   static boolean specChanged(ResourceType type, JsonNode old, JsonNode now) {
     return !sameTopLevel(old, now, type.statusSubresource())
-        || type.groupKind().equals(DEPLOYMENT) && annotationsChanged(old, now);
+        || type.groupKind().equals(DEPLOYMENT) && mapChanged(old, now, "annotations")
+        || type.groupKind().equals(ENDPOINT_SLICE) && mapChanged(old, now, "labels");
   }
 
-  /** Semantic equality, as {@code apiequality.Semantic.DeepEqual}: no annotations and empty ones are the same. */
-  private static boolean annotationsChanged(JsonNode old, JsonNode now) {
-    JsonNode before = old.path("metadata").path("annotations");
-    JsonNode after = now.path("metadata").path("annotations");
+  /** Semantic equality, as {@code apiequality.Semantic.DeepEqual}: no map and an empty one are the same. */
+  private static boolean mapChanged(JsonNode old, JsonNode now, String field) {
+    JsonNode before = old.path("metadata").path(field);
+    JsonNode after = now.path("metadata").path(field);
     return !(before.isEmpty() && after.isEmpty()) && !Trees.equal(before, after);
   }
 

@@ -57,6 +57,8 @@ public final class Validation {
       WorkloadValidation.cronJob(json, errors);
     } else if (group.isEmpty()) {
       core(kind, json, oldJson, errors);
+    } else if (group.equals("discovery.k8s.io") && kind.equals("EndpointSlice")) {
+      EndpointSliceValidation.validate(json, oldJson, errors);
     } else if (group.equals("rbac.authorization.k8s.io")) {
       rbac(kind, json, oldJson, errors);
     } else if (group.equals("apiextensions.k8s.io") && kind.equals("CustomResourceDefinition")) {

@@ -54,7 +54,7 @@ class HtmlReportTest {
   @Test
   void data_isTheRunsAccounting_exactly() throws IOException {
     JsonNode variant = data(report("--nodes", "3", "--duration", "2m", "--seed", "7")).path("variants").get(0);
-    assertThat(variant.path("requestsTotal").asLong()).isEqualTo(199);
+    assertThat(variant.path("requestsTotal").asLong()).isEqualTo(201);
     assertThat(variant.path("rejectedTotal").asLong()).isZero();
     assertThat(variant.path("bucketSeconds").asDouble()).isEqualTo(60.0);
     assertThat(variant.path("buckets").asInt()).isEqualTo(2);
@@ -64,7 +64,7 @@ class HtmlReportTest {
     // Events in the first minute, then renew leases; the agents' first read waits for their pods.
     assertThat(requests).containsExactly(
         "system:node:* [75,18]",
-        "system:kube-controller-manager [59]",
+        "system:kube-controller-manager [61]",
         "converge [22]",
         "system:kube-scheduler [18]",
         "system:serviceaccount:telemetry:collector-proxy [6]",

@@ -28,6 +28,7 @@ public final class ControllerRoles {
   public static final String STATEFUL_SET = "statefulset-controller";
   public static final String DISRUPTION = "disruption-controller";
   public static final String ENDPOINT = "endpoint-controller";
+  public static final String ENDPOINT_SLICE = "endpointslice-controller";
   public static final String JOB = "job-controller";
   public static final String TTL_AFTER_FINISHED = "ttl-after-finished-controller";
   /** The node lifecycle controller's account, which the taint eviction controller uses too. */
@@ -88,6 +89,12 @@ public final class ControllerRoles {
           rule("get,list,watch", List.of(CORE), "services,pods"),
           rule("get,list,watch,create,update,delete", List.of(CORE), "endpoints"),
           rule("create", List.of(CORE), "endpoints/restricted"),
+          EVENTS))
+      .put(ENDPOINT_SLICE, ImmutableList.of(
+          rule("get,list,watch", List.of(CORE), "services,pods,nodes"),
+          // blockOwnerDeletion on the slices' owner reference needs update on the Service's finalizers.
+          rule("update", List.of(CORE), "services/finalizers"),
+          rule("get,list,watch,create,update,delete", List.of("discovery.k8s.io"), "endpointslices"),
           EVENTS))
       .put(JOB, ImmutableList.of(
           rule("get,list,watch,update,patch", List.of(BATCH), "jobs"),

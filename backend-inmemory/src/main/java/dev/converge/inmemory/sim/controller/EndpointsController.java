@@ -20,11 +20,8 @@ import dev.converge.inmemory.sim.runtime.SimContext;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -83,8 +80,8 @@ public final class EndpointsController {
   private final Informer endpoints;
   private final EventRecorder events;
   private final SyncQueue<String> queue;
-  /** Per Service key: the Ready transition time last seen of each pod ({@code TriggerTimeTracker}). */
-  private final Map<String, Map<String, String>> triggerTimes = new HashMap<>();
+  private final ServicePods servicePods;
+  private final TriggerTimes triggerTimes = new TriggerTimes();
   /**
    * Per Service key: the resourceVersion of the Endpoints this controller last replaced ({@code
    * staleEndpointsTracker}). While the informer still holds that version, a sync would write over a state it has
@@ -97,29 +94,30 @@ public final class EndpointsController {
     this.services = informers.of(SERVICE);
     this.pods = informers.of(GroupKind.of("", "Pod"));
     this.endpoints = informers.of(ENDPOINTS);
+    this.servicePods = new ServicePods(services);
     this.events = new EventRecorder(client, "endpoint-controller", "");
     this.queue = new SyncQueue<>(ctx.clock(), WORKERS, this::sync, MAX_RETRIES);
-    services.addHandler(Informer.Handler.of(service -> queue.add(key(service)), service -> queue.add(key(service))));
+    services.addHandler(Informer.Handler.of(service -> queue.add(ServicePods.key(service)), service -> queue.add(ServicePods.key(service))));
     endpoints.addHandler(new Informer.Handler() {
       @Override
       public void onDelete(Resource last) {
-        queue.add(key(last));
+        queue.add(ServicePods.key(last));
       }
     });
     pods.addHandler(new Informer.Handler() {
       @Override
       public void onAdd(Resource pod) {
-        memberships(pod).forEach(queue::add);
+        servicePods.memberships(pod).forEach(queue::add);
       }
 
       @Override
       public void onUpdate(Resource old, Resource current) {
-        servicesToUpdate(old, current).forEach(queue::add);
+        servicePods.servicesToUpdate(old, current).forEach(queue::add);
       }
 
       @Override
       public void onDelete(Resource last) {
-        memberships(last).forEach(queue::add);
+        servicePods.memberships(last).forEach(queue::add);
       }
     });
   }
@@ -136,70 +134,6 @@ public final class EndpointsController {
   /** Services dropped after {@link #MAX_RETRIES} failed retries in a row. */
   public long dropped() {
     return queue.dropped();
-  }
-
-  private static String key(Resource object) {
-    return object.namespace() + "/" + object.name();
-  }
-
-  /** {@code GetPodServiceMemberships}: the keys of the Services in the pod's namespace whose selector matches it. */
-  private Set<String> memberships(Resource pod) {
-    Set<String> keys = new LinkedHashSet<>();
-    for (Resource service : services.inNamespace(pod.namespace()).values()) {
-      JsonNode selector = selector(service);
-      if (selector != null && matches(selector, pod)) {
-        keys.add(key(service));
-      }
-    }
-    return keys;
-  }
-
-  /** {@code GetServicesToUpdateOnPodChange}. */
-  private Set<String> servicesToUpdate(Resource old, Resource current) {
-    if (Objects.equals(old.resourceVersion(), current.resourceVersion())) {
-      return Set.of();
-    }
-    boolean podChanged = old.isBeingDeleted() != current.isBeingDeleted()
-        || !Objects.equals(old.metadata().get("deletionTimestamp"), current.metadata().get("deletionTimestamp"))
-        || PodConditions.isReady(old) != PodConditions.isReady(current)
-        || !old.status().path("podIPs").equals(current.status().path("podIPs"));
-    boolean labelsChanged = !old.labels().equals(current.labels())
-        || !old.spec().path("hostname").equals(current.spec().path("hostname"))
-        || !old.spec().path("subdomain").equals(current.spec().path("subdomain"));
-    if (!podChanged && !labelsChanged) {
-      return Set.of();
-    }
-    Set<String> now = memberships(current);
-    if (!labelsChanged) {
-      return now;
-    }
-    Set<String> before = memberships(old);
-    Set<String> out = new LinkedHashSet<>();
-    if (podChanged) {
-      out.addAll(before);
-      out.addAll(now);
-      return out;
-    }
-    // Only the labels changed: the Services the pod joined or left.
-    now.stream().filter(k -> !before.contains(k)).forEach(out::add);
-    before.stream().filter(k -> !now.contains(k)).forEach(out::add);
-    return out;
-  }
-
-  /** The Service's selector, or null when it has none (missing or empty). */
-  private static @Nullable JsonNode selector(Resource service) {
-    JsonNode selector = service.spec().get("selector");
-    return selector != null && selector.isObject() && !selector.isEmpty() ? selector : null;
-  }
-
-  private static boolean matches(JsonNode selector, Resource pod) {
-    Map<String, String> labels = pod.labels();
-    for (Map.Entry<String, JsonNode> entry : selector.properties()) {
-      if (!entry.getValue().asText().equals(labels.get(entry.getKey()))) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private void sync(String key, SyncQueue.Done done) {
@@ -223,22 +157,17 @@ public final class EndpointsController {
               ? null : response.error()));
       return;
     }
-    JsonNode selector = selector(service);
+    JsonNode selector = ServicePods.selector(service);
     if (service.spec().path("type").asText("").equals("ExternalName") || selector == null) {
       done.done(null);
       return;
     }
     Subsets wanted = new Subsets();
     boolean publishNotReady = service.spec().path("publishNotReadyAddresses").asBoolean(false);
-    List<Resource> selected = new ArrayList<>();
-    for (Resource pod : pods.inNamespace(namespace).values()) {
-      if (matches(selector, pod)) {
-        selected.add(pod);
-        addPod(wanted, service, pod, publishNotReady);
-      }
-    }
+    List<Resource> selected = ServicePods.selected(selector, pods.inNamespace(namespace).values());
+    selected.forEach(pod -> addPod(wanted, service, pod, publishNotReady));
     ArrayNode subsets = wanted.repack();
-    String triggerTime = triggerTime(key, service, selected);
+    String triggerTime = triggerTimes.compute(key, service, selected);
     ObjectNode labels = labels(service);
     JsonNode stored = current == null ? null : current.json().get("subsets");
     if (current != null && Trees.equal(subsets, stored == null ? Json.array() : stored)
@@ -309,7 +238,7 @@ public final class EndpointsController {
     return labels;
   }
 
-  private static boolean hasClusterIp(Resource service) {
+  static boolean hasClusterIp(Resource service) {
     String ip = service.spec().path("clusterIP").asText("");
     return !ip.isEmpty() && !ip.equals("None");
   }
@@ -327,36 +256,6 @@ public final class EndpointsController {
       addresses += subset.path("addresses").size() + subset.path("notReadyAddresses").size();
     }
     return addresses <= MAX_CAPACITY && !current.annotations().containsKey(OVER_CAPACITY);
-  }
-
-  /** {@code TriggerTimeTracker.ComputeEndpointLastChangeTriggerTime}, or null when nothing changed. */
-  private @Nullable String triggerTime(String key, Resource service, List<Resource> selected) {
-    Map<String, String> previous = triggerTimes.get(key);
-    Map<String, String> now = new HashMap<>();
-    String earliest = previous == null ? service.metadata().path("creationTimestamp").asText(null) : null;
-    for (Resource pod : selected) {
-      String time = readyTransition(pod);
-      if (time == null) {
-        continue;
-      }
-      now.put(pod.name(), time);
-      // RFC 3339 times in UTC with second precision compare as text.
-      if (!time.equals(previous == null ? null : previous.get(pod.name()))
-          && (earliest == null || time.compareTo(earliest) < 0)) {
-        earliest = time;
-      }
-    }
-    triggerTimes.put(key, now);
-    return earliest;
-  }
-
-  private static @Nullable String readyTransition(Resource pod) {
-    for (JsonNode condition : pod.status().path("conditions")) {
-      if (condition.path("type").asText().equals("Ready")) {
-        return condition.path("lastTransitionTime").asText(null);
-      }
-    }
-    return null;
   }
 
   /** {@code addEndpointSubset} for each of the Service's ports the pod has. */

@@ -15,9 +15,10 @@ import dev.converge.inmemory.sim.runtime.ThrottleFactory;
 /**
  * kube-controller-manager, acting as {@code system:kube-controller-manager}: one set of shared informers (pods,
  * nodes, node Leases, DaemonSets, ControllerRevisions, ReplicaSets, Deployments, StatefulSets,
- * PersistentVolumeClaims, PodDisruptionBudgets, Services, Endpoints, Jobs, CronJobs: one LIST and one WATCH each), and the
- * controllers that matter for fan-out: DaemonSet, ReplicaSet, Deployment, StatefulSet, disruption (the budgets'
- * status), endpoints (each Service's {@code v1} Endpoints), Job, TTL-after-finished, CronJob, node lifecycle, taint
+ * PersistentVolumeClaims, PodDisruptionBudgets, Services, Endpoints, EndpointSlices, Jobs, CronJobs: one LIST and one
+ * WATCH each), and the controllers that matter for fan-out: DaemonSet, ReplicaSet, Deployment, StatefulSet,
+ * disruption (the budgets' status), endpoints (each Service's {@code v1} Endpoints), EndpointSlice (each Service's
+ * {@code discovery.k8s.io/v1} EndpointSlices), Job, TTL-after-finished, CronJob, node lifecycle, taint
  * eviction, pod GC, and the
  * built-in garbage collector and namespace controller stepped on the virtual clock.
  *
@@ -56,6 +57,7 @@ public final class KubeControllerManager {
   private final StatefulSetController statefulSets;
   private final DisruptionController disruption;
   private final EndpointsController endpoints;
+  private final EndpointSliceController endpointSlices;
   private final JobController jobs;
   private final TtlAfterFinishedController ttlAfterFinished;
   private final CronJobController cronJobs;
@@ -92,6 +94,8 @@ public final class KubeControllerManager {
         informers, pods);
     this.disruption = new DisruptionController(ctx, controllerClient(ctx, ControllerRoles.DISRUPTION), informers);
     this.endpoints = new EndpointsController(ctx, controllerClient(ctx, ControllerRoles.ENDPOINT), informers);
+    this.endpointSlices = new EndpointSliceController(ctx, controllerClient(ctx, ControllerRoles.ENDPOINT_SLICE),
+        informers);
     this.jobs = new JobController(ctx, controllerClient(ctx, ControllerRoles.JOB), informers, pods);
     this.ttlAfterFinished = new TtlAfterFinishedController(ctx,
         controllerClient(ctx, ControllerRoles.TTL_AFTER_FINISHED), informers);
@@ -158,6 +162,10 @@ public final class KubeControllerManager {
     return endpoints;
   }
 
+  public EndpointSliceController endpointSlices() {
+    return endpointSlices;
+  }
+
   public JobController jobs() {
     return jobs;
   }
@@ -189,7 +197,7 @@ public final class KubeControllerManager {
   /** Whether the workload controllers have nothing queued or in flight. */
   public boolean isIdle() {
     return daemonSets.isIdle() && replicaSets.isIdle() && deployments.isIdle() && statefulSets.isIdle()
-        && disruption.isIdle() && endpoints.isIdle() && jobs.isIdle() && ttlAfterFinished.isIdle()
+        && disruption.isIdle() && endpoints.isIdle() && endpointSlices.isIdle() && jobs.isIdle() && ttlAfterFinished.isIdle()
         && cronJobs.isIdle();
   }
 }

@@ -67,7 +67,11 @@ public final class SyncQueue<K> {
     this(clock, workers, sync, limiter, Integer.MAX_VALUE);
   }
 
-  private SyncQueue(VirtualScheduler clock, int workers, Sync<K> sync, RateLimiter<K> limiter, int maxRetries) {
+  /**
+   * A queue with {@code limiter}'s delays that drops a key failing more than {@code maxRetries} times in a row
+   * (the EndpointSlice controller's: its own limiter, 15 retries).
+   */
+  public SyncQueue(VirtualScheduler clock, int workers, Sync<K> sync, RateLimiter<K> limiter, int maxRetries) {
     checkArgument(workers > 0, "workers must be positive");
     checkArgument(maxRetries >= 0, "maxRetries must not be negative");
     this.clock = clock;

@@ -80,7 +80,7 @@ public final class EndpointSliceController {
   private long nodeEpoch;
   private long nodeAdditions;
   /** Per Service key: what its last sync computed. */
-  private final Map<String, EndpointSliceReconciler.Memo> memos = new HashMap<>();
+  private final Map<String, EndpointSliceMemo> memos = new HashMap<>();
 
   public EndpointSliceController(SimContext ctx, SimClient client, SharedInformers informers) {
     this.client = client;
@@ -220,7 +220,7 @@ public final class EndpointSliceController {
    */
   private void changed(Resource pod, Set<String> services) {
     for (String service : services) {
-      EndpointSliceReconciler.Memo memo = memos.get(service);
+      EndpointSliceMemo memo = memos.get(service);
       if (memo != null) {
         memo.dirty(pod.name());
       }
@@ -267,7 +267,7 @@ public final class EndpointSliceController {
       done.done(new IllegalStateException("EndpointSlice informer cache is out of date"));
       return;
     }
-    EndpointSliceReconciler.Memo memo = memos.computeIfAbsent(key, k -> new EndpointSliceReconciler.Memo());
+    EndpointSliceMemo memo = memos.computeIfAbsent(key, k -> new EndpointSliceMemo());
     Selected selected = new Selected(namespace, selector, memo.takeDirty());
     Changes changes = reconciler.reconcile(service, selected, existing, nodeView, memo);
     // Only the changed pods can have a new Ready transition when the sync started from the last one's slices.
@@ -321,13 +321,13 @@ public final class EndpointSliceController {
     private final List<Resource> delete;
     private final List<String> errors;
     private final @Nullable String triggerTime;
-    private final EndpointSliceReconciler.Memo memo;
+    private final EndpointSliceMemo memo;
     private final SyncQueue.Done done;
     /** The Service's slices as the writes leave them, by uid, in name order at the end. */
     private final Map<String, Resource> after = new LinkedHashMap<>();
 
     Writes(Resource service, List<Resource> existing, Changes changes, @Nullable String triggerTime,
-        EndpointSliceReconciler.Memo memo, SyncQueue.Done done) {
+        EndpointSliceMemo memo, SyncQueue.Done done) {
       this.service = service;
       this.memo = memo;
       existing.forEach(slice -> after.put(slice.uid(), slice));

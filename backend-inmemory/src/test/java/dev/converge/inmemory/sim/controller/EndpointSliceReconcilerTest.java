@@ -238,7 +238,7 @@ class EndpointSliceReconcilerTest {
       Resource pod = pod(i, "node-" + (i % 3));
       pods.put(pod.name(), pod);
     }
-    EndpointSliceReconciler.Memo memo = new EndpointSliceReconciler.Memo();
+    EndpointSliceMemo memo = new EndpointSliceMemo();
     java.util.TreeMap<String, Resource> slices = new java.util.TreeMap<>();
     int[] created = {0};
     int patched = 0;
@@ -266,7 +266,7 @@ class EndpointSliceReconcilerTest {
       Changes incremental = RECONCILER.reconcile(SERVICE, source, existing, view, memo);
       patched += memo.patched() ? 1 : 0;
       Changes scratch = RECONCILER.reconcile(SERVICE, EndpointSliceReconciler.SelectedPods.of(selected), existing,
-          view, new EndpointSliceReconciler.Memo());
+          view, new EndpointSliceMemo());
       assertThat(render(incremental)).as("step %d", step).isEqualTo(render(scratch));
       // The server: creates named and numbered, every write a new version.
       for (ObjectNode slice : incremental.create()) {

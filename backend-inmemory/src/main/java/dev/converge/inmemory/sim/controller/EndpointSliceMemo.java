@@ -135,8 +135,14 @@ final class EndpointSliceMemo {
     usedSlices = 0;
   }
 
-  /** Ends a sync: entries it did not use go once they outnumber the used ones. */
+  /**
+   * Ends a sync: after one from scratch (which used every live pod and slice), entries it did not use go once they
+   * outnumber the used ones. A patch uses only what changed, so it sweeps nothing.
+   */
   void end() {
+    if (pendingPatch != null) {
+      return;
+    }
     int total = 0;
     for (Map<String, PodEntry> ofType : pods.values()) {
       total += ofType.size();

@@ -157,8 +157,12 @@ public final class EndpointSliceController {
       @Override
       public void onUpdate(Resource old, Resource current) {
         if (!memos.isEmpty()) {
-          Set<String> services = new HashSet<>(servicePods.memberships(old));
-          services.addAll(servicePods.memberships(current));
+          // Selection depends on labels alone: the Services of the old version matter only when they changed.
+          Set<String> services = servicePods.memberships(current);
+          if (!old.labels().equals(current.labels())) {
+            services = new HashSet<>(services);
+            services.addAll(servicePods.memberships(old));
+          }
           changed(current, services);
         }
         servicePods.servicesToUpdate(old, current).forEach(queue::add);
@@ -253,6 +257,7 @@ public final class EndpointSliceController {
     }
     JsonNode selector = ServicePods.selector(service);
     if (service.spec().path("type").asText("").equals("ExternalName") || selector == null) {
+      memos.remove(key);
       done.done(null);
       return;
     }
@@ -342,7 +347,7 @@ public final class EndpointSliceController {
         Resource doomed = delete.get(i);
         ObjectNode last = create.get(create.size() - 1);
         if (doomed.json().path("addressType").asText("").equals(last.path("addressType").asText())
-            && ownedByService(doomed)) {
+            && EndpointSliceReconciler.ownedBy(doomed, service)) {
           ObjectNode metadata = Trees.object(last, "metadata");
           metadata.remove("generateName");
           metadata.put("name", doomed.name());
@@ -356,11 +361,6 @@ public final class EndpointSliceController {
       if (service.isBeingDeleted()) {
         create.clear();
       }
-    }
-
-    private boolean ownedByService(Resource slice) {
-      return slice.ownerReferences().stream().anyMatch(ref -> Objects.equals(ref.uid(), service.uid())
-          && ref.kind().equals("Service") && ref.apiVersion().equals("v1"));
     }
 
     private String serviceName() {

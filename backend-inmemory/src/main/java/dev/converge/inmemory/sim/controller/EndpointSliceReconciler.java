@@ -538,7 +538,7 @@ final class EndpointSliceReconciler {
   }
 
   /** {@code ownedBy}: an owner reference to this Service ({@code v1}, by uid). */
-  private static boolean ownedBy(Resource slice, Resource service) {
+  static boolean ownedBy(Resource slice, Resource service) {
     for (OwnerReference ref : slice.ownerReferences()) {
       if (Objects.equals(ref.uid(), service.uid()) && ref.kind().equals("Service") && ref.apiVersion().equals("v1")) {
         return true;

@@ -153,4 +153,23 @@ class PatchAndApplyTest {
     assertThat(operator.apply(Fixtures.configMap("default", "c", "1"), ApplyOptions.manager("op").forced())
         .json().path("data").path("key").asText()).isEqualTo("1");
   }
+
+  @Test
+  void aPatchOrApplyCarryingAnotherUid_isRefusedAsImmutable_andTheSameUidIsAccepted() {
+    Resource created = backend.apply(Fixtures.deployment("default", "web", "nginx:1"), ApplyOptions.defaults());
+    String refused = "Deployment.apps \"web\" is invalid: metadata.uid: Invalid value: \"other\": field is immutable";
+    assertThatThrownBy(() -> server.patch(ADMIN, web, PatchType.STRATEGIC,
+        Json.parse("{\"metadata\":{\"uid\":\"other\",\"labels\":{\"a\":\"b\"}}}"), PatchOptions.defaults()))
+        .isInstanceOf(BackendException.Invalid.class).hasMessage(refused);
+    assertThatThrownBy(() -> backend.apply(Fixtures.deployment("default", "web", "nginx:2")
+        .edit(tree -> ((com.fasterxml.jackson.databind.node.ObjectNode) tree.path("metadata")).put("uid", "other")),
+        ApplyOptions.defaults()))
+        .isInstanceOf(BackendException.Invalid.class).hasMessage(refused);
+    assertThat(Fixtures.get(server, web).resourceVersion()).isEqualTo(created.resourceVersion());
+
+    Resource patched = server.patch(ADMIN, web, PatchType.MERGE,
+        Json.parse("{\"metadata\":{\"uid\":\"" + created.uid() + "\",\"labels\":{\"a\":\"b\"}}}"),
+        PatchOptions.defaults());
+    assertThat(patched.labels()).containsEntry("a", "b");
+  }
 }

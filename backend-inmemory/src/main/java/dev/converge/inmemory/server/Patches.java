@@ -8,6 +8,7 @@ import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
 import dev.converge.api.ResourceType;
 import dev.converge.inmemory.json.Trees;
+import dev.converge.inmemory.validation.FieldErrors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -149,7 +150,18 @@ final class Patches {
   }
 
   /** A {@code resourceVersion} in the patch is a precondition. */
+  /**
+   * A patch's or an apply's own preconditions: a {@code resourceVersion} it carries must be the stored one (409),
+   * and a {@code uid} it carries must be the object's (422 {@code field is immutable}: the patch handler builds
+   * no UID precondition, so the change reaches {@code ValidateObjectMetaUpdate}). Controllers rely on the
+   * latter: an adoption patch names the pod's uid, so a pod deleted and recreated under the same name is not
+   * adopted by mistake ({@code controller_ref_manager.go}).
+   */
   private static void checkVersion(ResourceType type, Resource in, Resource old) {
+    String uid = in.uid();
+    if (uid != null && !uid.isEmpty() && !uid.equals(old.uid())) {
+      throw Errors.invalid(type, in.name(), new FieldErrors().immutable("metadata.uid", uid).causes());
+    }
     String version = in.resourceVersion();
     if (version != null && !version.isEmpty() && !version.equals(old.resourceVersion())) {
       throw Errors.staleVersion(type, in.name());

@@ -16,8 +16,10 @@ import dev.converge.inmemory.sim.runtime.SimContext;
 import dev.converge.inmemory.sim.runtime.SyncQueue;
 import dev.converge.inmemory.sim.scheduling.NodeInfo;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -71,6 +73,15 @@ public final class DaemonSetController {
     });
     // "Add a second to avoid milliseconds skew in AddAfter" (updatePod).
     PodOwnerEvents.wire(daemonSets, pods, DAEMON_SET.kind(), expectations, queue, Duration.ofSeconds(1));
+    // addPod/updatePod of an orphan: every DaemonSet that selects it may adopt it (getDaemonSetsForPod).
+    pods.addOrphanListener(pod -> {
+      for (Resource ds : daemonSets.inNamespace(pod.namespace()).values()) {
+        DaemonSetView view = view(ds);
+        if (!view.selectsAll && view.selector.matches(pod)) {
+          queue.add(key(ds));
+        }
+      }
+    });
     nodes.addListener((old, current) -> {
       for (Resource ds : daemonSets.items().values()) {
         DaemonSetView view = view(ds);
@@ -96,7 +107,7 @@ public final class DaemonSetController {
     return PodOwnerEvents.key(ds);
   }
 
-  private final java.util.Map<String, DaemonSetView> views = new java.util.HashMap<>();
+  private final Map<String, DaemonSetView> views = new HashMap<>();
 
   private DaemonSetView view(Resource ds) {
     DaemonSetView cached = views.get(key(ds));
@@ -123,7 +134,7 @@ public final class DaemonSetController {
       done.done(null);
       return;
     }
-    history.construct(view, (hash, old) -> {
+    history.construct(view, (hash, old) -> claim(view, done, () -> {
       if (!expectations.satisfied(key)) {
         updateStatus(view, hash, false, done::done);
         return;
@@ -137,7 +148,13 @@ public final class DaemonSetController {
         DaemonSetPlan rollout = DaemonSetPlan.rollingUpdate(snapshot(view, hash));
         syncNodes(view, rollout, hash, rolloutError -> finish(view, hash, old, rolloutError, done));
       });
-    }, error -> done.done(error));
+    }), error -> done.done(error));
+  }
+
+  /** {@code getDaemonPods}' claim: the DaemonSet's pods and its namespace's orphans, by its selector. */
+  private void claim(DaemonSetView view, SyncQueue.Done done, Runnable proceed) {
+    new ControllerRefManager(client, view.ds, view.selector::matches, List.of())
+        .claimPods(pods, pod -> true, done, proceed);
   }
 
   private void finish(DaemonSetView view, String hash, List<Resource> old, @Nullable Throwable error,

@@ -1,6 +1,5 @@
 package dev.converge.inmemory.sim.controller;
 
-import dev.converge.api.OwnerReference;
 import dev.converge.api.Resource;
 import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.server.DeleteParams;
@@ -28,26 +27,28 @@ final class DaemonSetHistory {
     this.revisions = revisions;
   }
 
-  /** The revisions controlled by {@code view}'s DaemonSet. */
-  List<Resource> owned(DaemonSetView view) {
-    List<Resource> out = new ArrayList<>();
-    for (Resource revision : revisions.inNamespace(view.ds.namespace()).values()) {
-      OwnerReference ref = PodConditions.controllerOf(revision);
-      if (ref != null && ref.uid().equals(view.uid)) {
-        out.add(revision);
-      }
-    }
-    return out;
-  }
-
   /**
    * Calls {@code then} with the current revision's hash and the old revisions, creating or renumbering the
-   * current revision first if need be; {@code failed} gets the error of a failed request.
+   * current revision first if need be; {@code failed} gets the error of a failed request. The revisions are
+   * the DaemonSet's after a claim of its namespace's ({@code controlledHistories}): orphans its selector
+   * matches are adopted, and its own that the selector no longer matches are released.
    */
-  void construct(DaemonSetView view, BiConsumer<String, List<Resource>> then, Consumer<BackendException> failed) {
+  void construct(DaemonSetView view, BiConsumer<String, List<Resource>> then, Consumer<Throwable> failed) {
+    List<Resource> candidates = List.copyOf(revisions.inNamespace(view.ds.namespace()).values());
+    new ControllerRefManager(client, view.ds, view.selector::matches, List.of()).claim(candidates, claim -> {
+      if (claim.error() != null) {
+        failed.accept(claim.error());
+      } else {
+        construct(view, claim.claimed(), then, failed);
+      }
+    });
+  }
+
+  private void construct(DaemonSetView view, List<Resource> owned, BiConsumer<String, List<Resource>> then,
+      Consumer<Throwable> failed) {
     List<Resource> current = new ArrayList<>();
     List<Resource> old = new ArrayList<>();
-    for (Resource revision : owned(view)) {
+    for (Resource revision : owned) {
       (Revisions.matches(view.ds, revision) ? current : old).add(revision);
     }
     long next = maxRevision(old) + 1;

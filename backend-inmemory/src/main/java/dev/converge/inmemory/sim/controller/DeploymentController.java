@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.converge.api.GroupKind;
 import dev.converge.api.Json;
+import dev.converge.api.LabelSelector;
 import dev.converge.api.OwnerReference;
 import dev.converge.api.Resource;
 import dev.converge.api.backend.BackendException;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -92,7 +94,46 @@ public final class DeploymentController {
       @Override
       public void changed(String ownerKey, Resource old, Resource current) {}
     });
-    replicaSets.addHandler(Informer.Handler.of(this::enqueueOwner, this::enqueueOwner));
+    replicaSets.addHandler(new Informer.Handler() {
+      @Override
+      public void onAdd(Resource rs) {
+        if (PodConditions.controllerOf(rs) == null && !rs.isBeingDeleted()) {
+          enqueueSelecting(rs);
+        } else {
+          enqueueOwner(rs);
+        }
+      }
+
+      @Override
+      public void onUpdate(Resource old, Resource current) {
+        OwnerReference before = PodConditions.controllerOf(old);
+        OwnerReference after = PodConditions.controllerOf(current);
+        boolean refChanged = !Objects.equals(before, after);
+        if (refChanged && before != null) {
+          enqueueOwner(old);
+        }
+        if (after != null) {
+          enqueueOwner(current);
+        } else if (refChanged || !old.labels().equals(current.labels())) {
+          enqueueSelecting(current);
+        }
+      }
+
+      @Override
+      public void onDelete(Resource last) {
+        enqueueOwner(last);
+      }
+    });
+  }
+
+  /** An orphan ReplicaSet: every Deployment that selects it may adopt it ({@code getDeploymentsForReplicaSet}). */
+  private void enqueueSelecting(Resource rs) {
+    for (Resource d : deployments.inNamespace(rs.namespace()).values()) {
+      LabelSelector selector = ControllerRefManager.selector(d);
+      if (selector != null && selector.matches(rs)) {
+        queue.add(key(d));
+      }
+    }
   }
 
   public long syncs() {
@@ -121,12 +162,26 @@ public final class DeploymentController {
       done.done(null);
       return;
     }
-    JsonNode selector = d.spec().path("selector");
-    if (selector.path("matchLabels").isEmpty() && selector.path("matchExpressions").isEmpty()) {
+    LabelSelector selector = ControllerRefManager.selector(d);
+    if (selector == null) {
       done.done(null);
       return;
     }
-    List<Resource> owned = owned(d);
+    // getReplicaSetsForDeployment: adopt the orphans the selector matches, release what it no longer matches.
+    List<Resource> candidates = List.copyOf(replicaSets.inNamespace(d.namespace()).values());
+    new ControllerRefManager(client, d, selector::matches, List.of()).claim(candidates, claim -> {
+      if (claim.error() != null || claim.wrote()) {
+        // The rest waits for the informer to show the adoptions and releases: their events queue the
+        // Deployment again (upstream goes on with the claimed ReplicaSets in the same sync).
+        done.done(claim.error());
+        return;
+      }
+      sync(d, claim.claimed(), done);
+    });
+  }
+
+  private void sync(Resource d, List<Resource> owned, SyncQueue.Done done) {
+    String key = key(d);
     Resource found = DeploymentMath.findNew(d, owned);
     if (d.isBeingDeleted()) {
       syncStatus(d, owned, found, false, done);
@@ -208,17 +263,6 @@ public final class DeploymentController {
         done.done(response.error());
       }
     });
-  }
-
-  private List<Resource> owned(Resource d) {
-    List<Resource> out = new ArrayList<>();
-    for (Resource rs : replicaSets.inNamespace(d.namespace()).values()) {
-      OwnerReference ref = PodConditions.controllerOf(rs);
-      if (ref != null && ref.uid().equals(d.uid())) {
-        out.add(rs);
-      }
-    }
-    return out;
   }
 
   private void roll(Resource d, List<Resource> all, @Nullable Resource newRs, boolean createdNew, SyncQueue.Done done) {

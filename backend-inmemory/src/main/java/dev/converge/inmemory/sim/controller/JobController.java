@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.converge.api.GroupKind;
 import dev.converge.api.Json;
+import dev.converge.api.LabelSelector;
 import dev.converge.api.OwnerReference;
 import dev.converge.api.Resource;
 import dev.converge.api.backend.BackendException;
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.IntConsumer;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -158,6 +160,15 @@ public final class JobController {
         removing.remove(key);
         backoffs.remove(key);
         queue.add(key);
+      }
+    });
+    // addPod/updatePod of an orphan: every Job that selects it may adopt it (getPodJobs).
+    pods.addOrphanListener(pod -> {
+      for (Resource job : jobs.inNamespace(pod.namespace()).values()) {
+        LabelSelector selector = ControllerRefManager.selector(job);
+        if (selector != null && selector.matches(pod)) {
+          queue.addAfter(PodOwnerEvents.key(job), SYNC_BATCH_PERIOD);
+        }
       }
     });
     pods.addListener(JOB.kind(), new OwnedPods.Listener() {
@@ -307,6 +318,15 @@ public final class JobController {
       done.done(null);
       return;
     }
+    // getPodsForJob: the Job's pods and its namespace's orphans, claimed by the selector; an adoption adds the
+    // tracking finalizer and a release removes it.
+    LabelSelector selector = ControllerRefManager.selector(job);
+    Predicate<Resource> match = selector == null ? pod -> false : selector::matches;
+    new ControllerRefManager(client, job, match, List.of(TRACKING_FINALIZER))
+        .claimPods(pods, pod -> true, done, () -> syncPods(key, job, done));
+  }
+
+  private void syncPods(String key, Resource job, SyncQueue.Done done) {
     // satisfiedExpectations: no pod creation or deletion, and no finalizer removal, is still unobserved.
     boolean satisfied = expectations.satisfied(key) && removing.getOrDefault(key, Set.of()).isEmpty();
     Pass pass = new Pass(key, job);

@@ -55,6 +55,15 @@ public final class ReplicaSetController {
     this.expectations = new Expectations(ctx.clock());
     this.queue = new SyncQueue<>(ctx.clock(), WORKERS, this::sync);
     PodOwnerEvents.wire(replicaSets, pods, REPLICA_SET.kind(), expectations, queue, Duration.ZERO);
+    // addPod/updatePod of an orphan: every ReplicaSet that selects it may adopt it (getPodReplicaSets).
+    pods.addOrphanListener(pod -> {
+      for (Resource rs : replicaSets.inNamespace(pod.namespace()).values()) {
+        LabelSelector selector = ControllerRefManager.selector(rs);
+        if (selector != null && selector.matches(pod)) {
+          queue.add(key(rs));
+        }
+      }
+    });
   }
 
   public long syncs() {
@@ -77,7 +86,18 @@ public final class ReplicaSetController {
       done.done(null);
       return;
     }
+    LabelSelector selector = ControllerRefManager.selector(rs);
+    if (selector == null) {
+      done.done(null);
+      return;
+    }
     boolean needsSync = expectations.satisfied(key);
+    // FilterActivePods, then claimPods: only active pods are adopted or released.
+    new ControllerRefManager(client, rs, selector::matches, List.of())
+        .claimPods(pods, ReplicaSetController::isActive, done, () -> manageAndUpdateStatus(rs, key, needsSync, done));
+  }
+
+  private void manageAndUpdateStatus(Resource rs, String key, boolean needsSync, SyncQueue.Done done) {
     List<Resource> active = activePods(rs);
     Consumer<@Nullable Throwable> afterManage = manageError -> {
       List<Resource> current = activePods(rs);
@@ -103,11 +123,15 @@ public final class ReplicaSetController {
     List<Resource> out = new ArrayList<>();
     String uid = rs.uid() == null ? "" : rs.uid();
     for (Resource pod : pods.ownedBy(uid)) {
-      if (!PodConditions.isTerminal(pod) && !pod.isBeingDeleted()) {
+      if (isActive(pod)) {
         out.add(pod);
       }
     }
     return out;
+  }
+
+  private static boolean isActive(Resource pod) {
+    return !PodConditions.isTerminal(pod) && !pod.isBeingDeleted();
   }
 
   /** {@code manageReplicas}. */

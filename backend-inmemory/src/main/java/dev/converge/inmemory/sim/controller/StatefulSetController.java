@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.converge.api.GroupKind;
 import dev.converge.api.Json;
+import dev.converge.api.LabelSelector;
 import dev.converge.api.OwnerReference;
 import dev.converge.api.Resource;
 import dev.converge.api.backend.BackendException;
@@ -20,7 +21,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -81,6 +86,15 @@ public final class StatefulSetController {
     this.expectations = new Expectations(ctx.clock());
     this.queue = new SyncQueue<>(ctx.clock(), WORKERS, this::sync);
     PodOwnerEvents.wire(sets, pods, STATEFUL_SET.kind(), expectations, queue, Duration.ZERO);
+    // addPod/updatePod of an orphan: every set that selects it may adopt it (getPodStatefulSets).
+    pods.addOrphanListener(pod -> {
+      for (Resource set : sets.inNamespace(pod.namespace()).values()) {
+        LabelSelector selector = ControllerRefManager.selector(set);
+        if (selector != null && selector.matches(pod)) {
+          queue.add(PodOwnerEvents.key(set));
+        }
+      }
+    });
   }
 
   public long syncs() {
@@ -107,7 +121,61 @@ public final class StatefulSetController {
       done.done(null);
       return;
     }
-    updateRevision(set, (updateRevision, failure) -> {
+    LabelSelector selector = ControllerRefManager.selector(set);
+    if (selector == null) {
+      done.done(null);
+      return;
+    }
+    adoptOrphanRevisions(set, selector, adopted -> claimPods(set, selector, done,
+        () -> sync(set, key, adopted, done)), done);
+  }
+
+  /**
+   * {@code adoptOrphanRevisions}: the namespace's ControllerRevisions without a controller that the selector
+   * matches are adopted (after the set is read again, as {@link ControllerRefManager} does); {@code then} gets
+   * them as adopted, since the informer may not show it yet. Revisions are never released.
+   */
+  private void adoptOrphanRevisions(Resource set, LabelSelector selector, Consumer<List<Resource>> then,
+      SyncQueue.Done done) {
+    List<Resource> orphans = new ArrayList<>();
+    for (Resource revision : revisions.inNamespace(set.namespace()).values()) {
+      if (PodConditions.controllerOf(revision) == null) {
+        orphans.add(revision);
+      }
+    }
+    if (orphans.isEmpty()) {
+      then.accept(List.of());
+      return;
+    }
+    new ControllerRefManager(client, set, selector::matches, List.of()).claim(orphans, claim -> {
+      if (claim.error() != null) {
+        done.done(new IllegalStateException("can't adopt ControllerRevisions: " + claim.error().getMessage(),
+            claim.error()));
+      } else {
+        then.accept(claim.claimed());
+      }
+    });
+  }
+
+  /**
+   * {@code getPodsForStatefulSet}: the set's pods and its namespace's orphans, claimed by the selector and
+   * {@code isMemberOf} (a pod named {@code <set>-<ordinal>}).
+   */
+  private void claimPods(Resource set, LabelSelector selector, SyncQueue.Done done, Runnable proceed) {
+    new ControllerRefManager(client, set, pod -> selector.matches(pod) && isMemberOf(set, pod), List.of())
+        .claimPods(pods, pod -> true, done, proceed);
+  }
+
+  /** {@code isMemberOf}: the pod's name is {@code <set name>-<digits>} ({@code getParentNameAndOrdinal}). */
+  static boolean isMemberOf(Resource set, Resource pod) {
+    Matcher parts = PARENT_AND_ORDINAL.matcher(pod.name());
+    return parts.matches() && parts.group(1).equals(set.name());
+  }
+
+  private static final Pattern PARENT_AND_ORDINAL = Pattern.compile("(.*)-([0-9]+)$");
+
+  private void sync(Resource set, String key, List<Resource> adoptedRevisions, SyncQueue.Done done) {
+    updateRevision(set, adoptedRevisions, (updateRevision, failure) -> {
       if (failure != null) {
         done.done(failure);
         return;
@@ -359,14 +427,21 @@ public final class StatefulSetController {
    * The ControllerRevision of the set's template, created when missing ({@code getStatefulSetRevisions}); {@code
    * then} gets its name, or the error of a failed create.
    */
-  private void updateRevision(Resource set, java.util.function.BiConsumer<String, @Nullable Throwable> then) {
+  private void updateRevision(Resource set, List<Resource> adopted,
+      java.util.function.BiConsumer<String, @Nullable Throwable> then) {
     long highest = 0;
     Resource match = null;
+    Map<String, Resource> owned = new TreeMap<>();
     for (Resource revision : revisions.inNamespace(set.namespace()).values()) {
       OwnerReference ref = PodConditions.controllerOf(revision);
-      if (ref == null || !ref.uid().equals(set.uid())) {
-        continue;
+      if (ref != null && ref.uid().equals(set.uid())) {
+        owned.put(revision.name(), revision);
       }
+    }
+    for (Resource revision : adopted) {
+      owned.put(revision.name(), revision);
+    }
+    for (Resource revision : owned.values()) {
       highest = Math.max(highest, revision.json().path("revision").asLong(0));
       if (Revisions.matches(set, revision) && (match == null
           || revision.json().path("revision").asLong(0) > match.json().path("revision").asLong(0))) {

@@ -179,23 +179,14 @@ final class ControllerRefManager {
     }
 
     private void release(Resource candidate) {
-      ObjectNode patch = Json.object();
-      ObjectNode metadata = patch.putObject("metadata");
-      metadata.putArray("ownerReferences").addObject().put("$patch", "delete").put("uid", controller.uid());
-      if (!adoptionFinalizers.isEmpty()) {
-        ArrayNode finalizers = metadata.putArray("$deleteFromPrimitiveList/finalizers");
-        adoptionFinalizers.forEach(finalizers::add);
-      }
-      metadata.put("uid", candidate.uid());
-      client.send(ApiCall.patch(candidate.key(), PatchType.STRATEGIC, patch, PatchOptions.defaults()),
-          (Response<Resource> response) -> {
-            if (response.ok()) {
-              released++;
-            } else if (!response.failedWith(BackendException.NotFound.class) && !unprocessable(response)) {
-              fail(response.error());
-            }
-            next();
-          });
+      ObjectNode reference = Json.object().put("$patch", "delete").put("uid", controller.uid());
+      patch(candidate, reference, "$deleteFromPrimitiveList/finalizers", response -> {
+        if (response.ok()) {
+          released++;
+        } else if (!response.failedWith(BackendException.NotFound.class) && !unprocessable(response)) {
+          fail(response.error());
+        }
+      });
     }
 
     private void adopt(Resource candidate) {
@@ -213,22 +204,33 @@ final class ControllerRefManager {
         next();
         return;
       }
+      patch(candidate, Revisions.controllerRef(controller), "finalizers", response -> {
+        if (response.ok()) {
+          adopted++;
+          claimed.add(response.get());
+        } else if (!response.failedWith(BackendException.NotFound.class)) {
+          fail(response.error());
+        }
+      });
+    }
+
+    /**
+     * Sends {@code {"metadata":{"ownerReferences":[reference],<finalizersField>:[…],"uid":<candidate's>}}}
+     * (the finalizers only when there are some), then goes on with the next candidate.
+     */
+    private void patch(Resource candidate, ObjectNode reference, String finalizersField,
+        Consumer<Response<Resource>> onResponse) {
       ObjectNode patch = Json.object();
       ObjectNode metadata = patch.putObject("metadata");
-      metadata.putArray("ownerReferences").add(Revisions.controllerRef(controller));
+      metadata.putArray("ownerReferences").add(reference);
       if (!adoptionFinalizers.isEmpty()) {
-        ArrayNode finalizers = metadata.putArray("finalizers");
+        ArrayNode finalizers = metadata.putArray(finalizersField);
         adoptionFinalizers.forEach(finalizers::add);
       }
       metadata.put("uid", candidate.uid());
       client.send(ApiCall.patch(candidate.key(), PatchType.STRATEGIC, patch, PatchOptions.defaults()),
           (Response<Resource> response) -> {
-            if (response.ok()) {
-              adopted++;
-              claimed.add(response.get());
-            } else if (!response.failedWith(BackendException.NotFound.class)) {
-              fail(response.error());
-            }
+            onResponse.accept(response);
             next();
           });
     }

@@ -14,7 +14,11 @@ import java.util.Map;
  */
 final class NodeObjects {
   static final String LEASE_NAMESPACE = "kube-node-lease";
-  static final String KUBELET_VERSION = "v1.31.0";
+  /**
+   * What the simulated kubelets report in {@code nodeInfo}: they behave as Kubernetes 1.32's do (the version the
+   * API server and kube-controller-manager here follow), so they say so.
+   */
+  static final String KUBELET_VERSION = "v1.32.0";
   private static final String[] CONDITIONS = {"MemoryPressure", "DiskPressure", "PIDPressure", "Ready"};
 
   private NodeObjects() {}

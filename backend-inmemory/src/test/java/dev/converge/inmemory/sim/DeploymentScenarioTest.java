@@ -10,8 +10,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.converge.api.Json;
 import dev.converge.api.Resource;
 import dev.converge.inmemory.server.Identity;
+import dev.converge.inmemory.server.PatchOptions;
+import dev.converge.inmemory.server.PatchType;
 import dev.converge.inmemory.sim.node.NodePool;
 import java.time.Duration;
 import java.util.List;
@@ -162,5 +165,76 @@ class DeploymentScenarioTest {
 
     assertThat(mixed[0]).isFalse();
     assertThat(deploymentPods(sim, "web")).hasSize(4).allMatch(SimTesting::isReady);
+  }
+
+  private static void patch(Simulation sim, String name, String mergePatch) {
+    Resource d = SimTesting.get(sim, DEPLOYMENT, "default", name);
+    sim.server().patch(Identity.admin(), d.key(), PatchType.MERGE, Json.parse(mergePatch), PatchOptions.defaults());
+  }
+
+  /** The sizes of the Deployment's ReplicaSets, by revision: {@code "1:8"}, {@code "2:5"}. */
+  private static List<String> sizes(Simulation sim) {
+    return replicaSets(sim).stream().map(rs -> rs.annotations().get("deployment.kubernetes.io/revision") + ":"
+        + rs.spec().path("replicas").asInt()).sorted().toList();
+  }
+
+  @Test
+  void paused_holdsTemplateChanges_stillScales_andRollsOutOnResume() {
+    Simulation sim = withWeb(4);
+    patch(sim, "web", "{\"spec\":{\"paused\":true}}");
+    sim.runFor(Duration.ofSeconds(5));
+    assertThat(condition(SimTesting.get(sim, DEPLOYMENT, "default", "web"), "Progressing"))
+        .isEqualTo("Unknown/DeploymentPaused");
+
+    patch(sim, "web", "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"main\",\"image\":\"nginx:1.28\"}]}}}}");
+    sim.runFor(Duration.ofMinutes(1));
+    assertThat(sizes(sim)).as("no new ReplicaSet while paused").containsExactly("1:4");
+    patch(sim, "web", "{\"spec\":{\"replicas\":6}}");
+    sim.runFor(Duration.ofMinutes(1));
+    Resource paused = SimTesting.get(sim, DEPLOYMENT, "default", "web");
+    assertThat(sizes(sim)).as("a paused Deployment still scales").containsExactly("1:6");
+    assertThat(deploymentPods(sim, "web")).hasSize(6)
+        .allMatch(p -> p.spec().at("/containers/0/image").asText().equals("nginx:1.27"));
+    assertThat(paused.status().path("observedGeneration").asLong()).isEqualTo(paused.generation());
+    assertThat(paused.status().path("updatedReplicas").asInt()).as("no ReplicaSet has the new template").isZero();
+    assertThat(condition(paused, "Progressing")).isEqualTo("Unknown/DeploymentPaused");
+    assertThat(condition(paused, "Available")).isEqualTo("True/MinimumReplicasAvailable");
+
+    patch(sim, "web", "{\"spec\":{\"paused\":false}}");
+    sim.runFor(Duration.ofMinutes(3));
+    Resource resumed = SimTesting.get(sim, DEPLOYMENT, "default", "web");
+    assertThat(sizes(sim)).containsExactly("1:0", "2:6");
+    assertThat(deploymentPods(sim, "web")).hasSize(6)
+        .allMatch(p -> p.spec().at("/containers/0/image").asText().equals("nginx:1.28"));
+    assertThat(condition(resumed, "Progressing")).isEqualTo("True/NewReplicaSetAvailable");
+    assertThat(SimTesting.events(sim, "web")).contains("ScalingReplicaSet: Scaled up replica set "
+        + replicaSets(sim).stream().filter(rs -> rs.spec().path("replicas").asInt() == 6).findFirst().orElseThrow().name()
+        + " from 0 to 2 (1)");
+  }
+
+  @Test
+  void scalingDuringAStuckRollout_addsReplicasInProportion_asTheKubernetesDocsShow() {
+    // The example of "Proportional scaling" in the Deployment documentation: 10 replicas, maxSurge 3,
+    // maxUnavailable 2, an update whose pods never become ready (here: a run-time annotation that does not
+    // parse), then a scale to 15.
+    Simulation sim = Simulation.builder().seed(11).kubelet(fixedKubelet()).pool(NodePool.plain(4)).build().start();
+    sim.create("""
+        {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"default"},
+         "spec":{"replicas":10,"selector":{"matchLabels":{"app":"web"}},
+                 "strategy":{"rollingUpdate":{"maxSurge":3,"maxUnavailable":2}},
+                 "template":{"metadata":{"labels":{"app":"web"}},
+                             "spec":{"containers":[{"name":"main","image":"nginx:1.27"}]}}}}""");
+    sim.runFor(Duration.ofMinutes(1));
+    patch(sim, "web", "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"sim.converge.dev/run-for\":\"broken\"}}}}}");
+    sim.runFor(Duration.ofMinutes(1));
+    assertThat(sizes(sim)).as("the rollout is stuck: 5 new pods never ready, 8 old kept available")
+        .containsExactly("1:8", "2:5");
+
+    patch(sim, "web", "{\"spec\":{\"replicas\":15}}");
+    sim.runFor(Duration.ofMinutes(1));
+
+    assertThat(sizes(sim)).as("3 more to the old ReplicaSet, 2 to the new").containsExactly("1:11", "2:7");
+    assertThat(replicaSets(sim)).allMatch(rs -> rs.annotations().get("deployment.kubernetes.io/desired-replicas").equals("15")
+        && rs.annotations().get("deployment.kubernetes.io/max-replicas").equals("18"));
   }
 }

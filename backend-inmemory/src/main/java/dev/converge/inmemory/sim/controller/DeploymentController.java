@@ -10,6 +10,7 @@ import dev.converge.api.Resource;
 import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.json.Trees;
 import dev.converge.inmemory.server.DeleteParams;
+import dev.converge.inmemory.sim.controller.DeploymentMath.Scale;
 import dev.converge.inmemory.sim.runtime.EventRecorder;
 import dev.converge.inmemory.sim.runtime.Informer;
 import dev.converge.inmemory.sim.runtime.SharedInformers;
@@ -32,7 +33,11 @@ import org.jspecify.annotations.Nullable;
  * {@code replicas − maxUnavailable} available pods allow; Recreate scales every old ReplicaSet to zero, waits
  * for their pods to be gone, and then scales the new one up. Status and the Available/Progressing conditions
  * follow the ReplicaSets' status ({@link DeploymentStatus}); old ReplicaSets beyond
- * {@code revisionHistoryLimit} are deleted once the rollout is complete.
+ * {@code revisionHistoryLimit} are deleted once the rollout is complete. A paused Deployment, and a change of
+ * {@code replicas} alone (a scaling event), only resize the ReplicaSets ({@link DeploymentMath#scale}:
+ * proportionally during a rollout) and write the status without estimating progress; pausing and resuming are
+ * recorded in the Progressing condition. Before all this the Deployment claims its ReplicaSets
+ * ({@link ControllerRefManager}).
  */
 public final class DeploymentController {
   /** {@code --concurrent-deployment-syncs} default. */
@@ -181,12 +186,67 @@ public final class DeploymentController {
   }
 
   private void sync(Resource d, List<Resource> owned, SyncQueue.Done done) {
-    String key = key(d);
     Resource found = DeploymentMath.findNew(d, owned);
     if (d.isBeingDeleted()) {
-      syncStatus(d, owned, found, false, done);
+      // syncStatusOnly: the totals and availability; the rollout is not estimated.
+      writeStatus(d, DeploymentStatus.afterScaling(d, owned, found, now()), done);
       return;
     }
+    checkPausedConditions(d, done, current -> {
+      if (current.spec().path("paused").asBoolean(false) || DeploymentMath.scalingEvent(current, owned)) {
+        scaleOnly(current, owned, found, done);
+      } else {
+        rollout(current, owned, found, done);
+      }
+    });
+  }
+
+  /**
+   * {@code checkPausedConditions}: a Deployment just paused or resumed records it in its Progressing condition
+   * ({@link DeploymentStatus#pausedConditions}) before anything else; the sync goes on with the written object.
+   * (Upstream goes on with its copy of the old version, so its next status write of that sync meets a 409.)
+   */
+  private void checkPausedConditions(Resource d, SyncQueue.Done done, Consumer<Resource> then) {
+    ObjectNode status = DeploymentStatus.pausedConditions(d, now());
+    if (status == null) {
+      then.accept(d);
+      return;
+    }
+    ObjectNode root = Trees.shallowCopy(d.json());
+    root.set("status", status);
+    client.updateStatus(Resource.of(root), response -> {
+      if (response.ok()) {
+        then.accept(response.get());
+      } else {
+        done.done(response.error());
+      }
+    });
+  }
+
+  /**
+   * {@code sync}, for a scaling event or a paused Deployment: no new ReplicaSet and no rolling; the ReplicaSets
+   * are resized ({@link DeploymentMath#scale}), a paused Deployment's old empty ones beyond the history limit are
+   * deleted, and the status is written without estimating progress.
+   */
+  private void scaleOnly(Resource d, List<Resource> owned, @Nullable Resource newRs, SyncQueue.Done done) {
+    List<Resource> old = newRs == null ? owned : others(owned, newRs);
+    apply(DeploymentMath.scale(d, newRs, old), 0, d, error -> {
+      if (error != null) {
+        done.done(error);
+        return;
+      }
+      Runnable status = () -> writeStatus(d, DeploymentStatus.afterScaling(d, owned, newRs, now()), done);
+      if (d.spec().path("paused").asBoolean(false)) {
+        cleanup(d, old, status);
+      } else {
+        status.run();
+      }
+    });
+  }
+
+  /** {@code rolloutRolling} and {@code rolloutRecreate}, after finding or creating the new ReplicaSet. */
+  private void rollout(Resource d, List<Resource> owned, @Nullable Resource found, SyncQueue.Done done) {
+    String key = key(d);
     boolean recreate = DeploymentMath.recreate(d);
     if (found != null && DeploymentMath.revision(found) <= DeploymentMath.maxRevision(others(owned, found))) {
       // Rolling back to an old template: that ReplicaSet becomes the newest revision first.
@@ -288,9 +348,6 @@ public final class DeploymentController {
     }
     syncStatus(d, all, newRs, createdNew, done);
   }
-
-  /** One ReplicaSet resize. */
-  private record Scale(Resource rs, int replicas) {}
 
   /**
    * {@code rolloutRolling}: first {@code reconcileNewReplicaSet}; if that changes nothing,
@@ -493,6 +550,11 @@ public final class DeploymentController {
     if (!DeploymentStatus.complete(d, status) && d.spec().path("progressDeadlineSeconds").isNumber()) {
       queue.addAfter(key(d), Duration.ofSeconds(d.spec().path("progressDeadlineSeconds").asLong() + 1));
     }
+    writeStatus(d, status, done);
+  }
+
+  /** Writes {@code status} unless it is the stored one. */
+  private void writeStatus(Resource d, ObjectNode status, SyncQueue.Done done) {
     if (status.equals(d.status())) {
       done.done(null);
       return;

@@ -27,9 +27,25 @@ final class DeploymentStatus {
         && status.path("observedGeneration").asLong(0) >= deployment.generation();
   }
 
-  /** The new status; {@code createdNew} when this sync created the new ReplicaSet. */
+  /**
+   * The status after a rollout step ({@code syncRolloutStatus}); {@code createdNew} when this sync created the new
+   * ReplicaSet.
+   */
   static ObjectNode compute(Resource deployment, List<Resource> all, @Nullable Resource newRs, boolean createdNew,
       String now, Instant instant) {
+    return compute(deployment, all, newRs, createdNew, now, instant, true);
+  }
+
+  /**
+   * The status after a scaling event or a sync of a paused Deployment ({@code syncDeploymentStatus} over {@code
+   * calculateStatus}): the totals and the Available condition; the Progressing condition is left as it is.
+   */
+  static ObjectNode afterScaling(Resource deployment, List<Resource> all, @Nullable Resource newRs, String now) {
+    return compute(deployment, all, newRs, false, now, Instant.EPOCH, false);
+  }
+
+  private static ObjectNode compute(Resource deployment, List<Resource> all, @Nullable Resource newRs,
+      boolean createdNew, String now, Instant instant, boolean rollout) {
     JsonNode old = deployment.status();
     ObjectNode status = Json.object();
     int replicas = DeploymentMath.replicas(deployment);
@@ -51,6 +67,9 @@ final class DeploymentStatus {
       set(conditions, "Available", "False", "MinimumReplicasUnavailable",
           "Deployment does not have minimum availability.", now, false);
     }
+    if (!rollout) {
+      return status;
+    }
     String rsName = newRs == null ? null : newRs.name();
     if (createdNew && rsName != null) {
       set(conditions, "Progressing", "True", "NewReplicaSetCreated", "Created new replica set \"" + rsName + "\"", now,
@@ -58,6 +77,13 @@ final class DeploymentStatus {
     } else if (rsName != null && progressingCondition(conditions) == null) {
       set(conditions, "Progressing", "True", "FoundNewReplicaSet", "Found new replica set \"" + rsName + "\"", now,
           false);
+    }
+    // isCompleteDeployment: a Deployment that completed its rollout and runs only its new ReplicaSet is not
+    // estimated again (a scale-up after completion leaves NewReplicaSetAvailable as it is).
+    boolean completed = progressingReason(old).equals("NewReplicaSetAvailable")
+        && status.path("replicas").asInt(0) == status.path("updatedReplicas").asInt(0);
+    if (completed) {
+      return status;
     }
     if (complete(deployment, status)) {
       set(conditions, "Progressing", "True", "NewReplicaSetAvailable",
@@ -71,6 +97,35 @@ final class DeploymentStatus {
           "ReplicaSet \"" + rsName + "\" has timed out progressing.", now, false);
     }
     return status;
+  }
+
+  /**
+   * {@code checkPausedConditions}: the status to write when the Deployment was just paused (Progressing Unknown,
+   * {@code DeploymentPaused}, "Deployment is paused") or resumed (Unknown, {@code DeploymentResumed}, "Deployment
+   * is resumed"), or null when there is nothing to record — no progress deadline, a deadline already exceeded
+   * (which a pause does not hide), or a condition that already says so.
+   */
+  static @Nullable ObjectNode pausedConditions(Resource deployment, String now) {
+    JsonNode deadline = deployment.spec().path("progressDeadlineSeconds");
+    if (!deadline.isNumber() || deadline.asLong() == Integer.MAX_VALUE) {
+      return null;
+    }
+    String reason = progressingReason(deployment.status());
+    if (reason.equals("ProgressDeadlineExceeded")) {
+      return null;
+    }
+    boolean paused = deployment.spec().path("paused").asBoolean(false);
+    ObjectNode status = deployment.status().isObject() ? deployment.status().deepCopy() : Json.object();
+    ArrayNode conditions = status.get("conditions") instanceof ArrayNode list ? list : status.putArray("conditions");
+    if (paused && !reason.equals("DeploymentPaused")) {
+      set(conditions, "Progressing", "Unknown", "DeploymentPaused", "Deployment is paused", now, false);
+      return status;
+    }
+    if (!paused && reason.equals("DeploymentPaused")) {
+      set(conditions, "Progressing", "Unknown", "DeploymentResumed", "Deployment is resumed", now, false);
+      return status;
+    }
+    return null;
   }
 
   /** {@code DeploymentProgressing}: more updated, fewer old, more ready or more available replicas. */
@@ -95,6 +150,16 @@ final class DeploymentStatus {
     }
     String updated = progressing.path("lastUpdateTime").asText("");
     return !updated.isEmpty() && Instant.parse(updated).plusSeconds(deadline.asLong()).isBefore(now);
+  }
+
+  /** The reason of the Progressing condition in {@code status}, or "". */
+  private static String progressingReason(JsonNode status) {
+    for (JsonNode condition : status.path("conditions")) {
+      if (condition.path("type").asText().equals("Progressing")) {
+        return condition.path("reason").asText("");
+      }
+    }
+    return "";
   }
 
   private static @Nullable ObjectNode progressingCondition(ArrayNode conditions) {

@@ -4,12 +4,15 @@ import static dev.converge.inmemory.sim.SimTesting.POD;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.converge.api.Json;
 import dev.converge.api.LabelSelector;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
 import dev.converge.api.backend.WatchRequest;
 import dev.converge.inmemory.server.DeleteParams;
 import dev.converge.inmemory.server.Identity;
+import dev.converge.inmemory.server.PatchOptions;
+import dev.converge.inmemory.server.PatchType;
 import dev.converge.inmemory.sim.node.CrashLoop;
 import dev.converge.inmemory.sim.node.DelayRange;
 import dev.converge.inmemory.sim.node.KubeletConfig;
@@ -174,6 +177,44 @@ class KubeletScenarioTest {
     sim.create(pod("server", "job:1", ""));
     sim.runFor(Duration.ofMinutes(5));
     assertThat(phase(sim, "server")).isEqualTo("Running+Ready");
+  }
+
+  @Test
+  void activeDeadlineSeconds_failsAPodThatRunsTooLong_withDeadlineExceeded_andStopsItsContainers() {
+    Simulation sim = oneNode(fixed());
+    sim.create(pod("bounded", "server:1", "").replace("\"nodeName\"", "\"activeDeadlineSeconds\":30,\"nodeName\""));
+    sim.create(pod("open", "server:1", ""));
+
+    // Up at 4 s; the deadline counts from the start time (0 s), so the pod fails at 30 s, however long it ran.
+    assertThat(timeline(sim, "bounded", Duration.ofSeconds(10), 4))
+        .containsExactly("Running+Ready", "Running+Ready", "Failed", "Failed");
+    JsonNode status = get(sim, "bounded").status();
+    assertThat(status.path("reason").asText()).isEqualTo("DeadlineExceeded");
+    assertThat(status.path("message").asText()).isEqualTo("Pod was active on the node longer than the specified deadline");
+    assertThat(status.at("/containerStatuses/0/state/terminated/exitCode").asInt()).isEqualTo(143);
+    for (JsonNode condition : status.path("conditions")) {
+      if (condition.path("type").asText().endsWith("Ready")) {
+        assertThat(condition.path("status").asText() + "/" + condition.path("reason").asText()).isEqualTo("False/PodFailed");
+      }
+    }
+    assertThat(SimTesting.events(sim, "bounded")).contains(
+        "DeadlineExceeded: Pod was active on the node longer than the specified deadline (1)",
+        "Killing: Stopping container main (1)");
+    assertThat(get(sim, "bounded").isBeingDeleted()).as("failed, not deleted").isFalse();
+    assertThat(phase(sim, "open")).isEqualTo("Running+Ready");
+  }
+
+  @Test
+  void aShorterActiveDeadline_setLater_moves_theCheck() {
+    Simulation sim = oneNode(fixed());
+    sim.create(pod("bounded", "server:1", "").replace("\"nodeName\"", "\"activeDeadlineSeconds\":600,\"nodeName\""));
+    sim.runFor(Duration.ofSeconds(20));
+    sim.server().patch(Identity.admin(), get(sim, "bounded").key(), PatchType.MERGE,
+        Json.parse("{\"spec\":{\"activeDeadlineSeconds\":25}}"), PatchOptions.defaults());
+    sim.runFor(Duration.ofSeconds(4));
+    assertThat(phase(sim, "bounded")).isEqualTo("Running+Ready");
+    sim.runFor(Duration.ofSeconds(2));
+    assertThat(phase(sim, "bounded")).isEqualTo("Failed");
   }
 
   @Test

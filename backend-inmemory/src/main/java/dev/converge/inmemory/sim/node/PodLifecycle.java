@@ -9,6 +9,8 @@ import dev.converge.inmemory.server.Pods;
 import dev.converge.inmemory.sim.runtime.EventRecorder;
 import dev.converge.inmemory.sim.runtime.Informer;
 import dev.converge.inmemory.sim.runtime.SimContext;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -98,7 +100,11 @@ final class PodLifecycle implements Informer.Handler {
       return;
     }
     String phase = pod.status().path("phase").asText("Pending");
-    if (run != null || phase.equals("Succeeded") || phase.equals("Failed")) {
+    if (run != null) {
+      armDeadline(run);
+      return;
+    }
+    if (phase.equals("Succeeded") || phase.equals("Failed")) {
       return;
     }
     run = newRun(pod);
@@ -108,6 +114,76 @@ final class PodLifecycle implements Informer.Handler {
     } else {
       begin(run);
     }
+    armDeadline(run);
+  }
+
+  /**
+   * {@code activeDeadlineHandler}: a pod with {@code spec.activeDeadlineSeconds} fails once that long has passed
+   * since its {@code status.startTime} (the kubelet checks every second; here it is on the second). A later,
+   * shorter deadline (the only change the API server allows) moves the check.
+   */
+  private void armDeadline(PodRun run) {
+    JsonNode seconds = run.pod.spec().path("activeDeadlineSeconds");
+    long value = seconds.isIntegralNumber() ? seconds.asLong() : -1;
+    if (value == run.deadlineSeconds || run.finished || run.terminating) {
+      return;
+    }
+    run.deadlineSeconds = value;
+    if (run.deadline != null) {
+      run.deadline.cancel();
+      run.deadline = null;
+    }
+    if (value < 0) {
+      return;
+    }
+    String started = run.pod.status().path("startTime").asText(run.startTime);
+    Duration left = Duration.between(kubelet.ctx().clock().now(), Instant.parse(started).plusSeconds(value));
+    int current = kubelet.epoch();
+    run.deadline = kubelet.ctx().clock().schedule(left.isNegative() ? Duration.ZERO : left, () -> {
+      if (current == kubelet.epoch()) {
+        run.deadline = null;
+        deadlineExceeded(run);
+      }
+    });
+  }
+
+  /**
+   * The pod's active deadline passed ({@code ShouldEvict}): a {@code DeadlineExceeded} Event, the pod reported
+   * {@code Failed} with reason {@code DeadlineExceeded} and message "Pod was active on the node longer than the
+   * specified deadline" at once, its containers stopped within its {@code terminationGracePeriodSeconds} and
+   * reported terminated (exit code 143). The pod is not deleted; its controller decides (a Job counts a failure).
+   */
+  private void deadlineExceeded(PodRun run) {
+    if (run.finished || run.terminating) {
+      return;
+    }
+    String message = "Pod was active on the node longer than the specified deadline";
+    kubelet.events().normal(EventRecorder.Ref.to(run.pod), "DeadlineExceeded", message);
+    if (run.task != null) {
+      run.task.cancel();
+      run.task = null;
+    }
+    if (run.running) {
+      eachContainer(run.pod, (ref, name, container) -> kubelet.events().normal(ref, "Killing", "Stopping container "
+          + name));
+    }
+    run.reason = "DeadlineExceeded";
+    run.message = message;
+    run.phase = "Failed";
+    if (run.ready) {
+      run.ready = false;
+      run.readyTransition = kubelet.now();
+    }
+    report(run);
+    long grace = run.pod.spec().path("terminationGracePeriodSeconds").asLong(30) * 1_000_000_000L;
+    long stop = Math.min(grace, kubelet.config().startup().stop().sampleNanos(kubelet.random()));
+    int current = kubelet.epoch();
+    run.task = kubelet.ctx().clock().scheduleAt(kubelet.ctx().clock().nanoTime() + stop, () -> {
+      if (current == kubelet.epoch()) {
+        run.task = null;
+        reportStopped(run);
+      }
+    });
   }
 
   private PodRun newRun(Resource pod) {

@@ -42,6 +42,12 @@ final class PodRun {
   String readyTransition;
   @Nullable ScheduledTask task;
   boolean terminating;
+  /** Why the pod failed and what happened ({@code status.reason}, {@code status.message}), or null. */
+  @Nullable String reason;
+  @Nullable String message;
+  /** The {@code activeDeadlineSeconds} the deadline task was set for (-1: none), and that task. */
+  long deadlineSeconds = -1;
+  @Nullable ScheduledTask deadline;
 
   PodRun(Resource pod, String podIp, String hostIp, String now, @Nullable ContainerExit exit, long probeDelayNanos,
       boolean hasProbe) {
@@ -61,6 +67,10 @@ final class PodRun {
       task.cancel();
       task = null;
     }
+    if (deadline != null) {
+      deadline.cancel();
+      deadline = null;
+    }
   }
 
   /** The merge patch {@code {"status": …}} that reports this run. */
@@ -68,9 +78,13 @@ final class PodRun {
     ObjectNode patch = Json.object();
     ObjectNode status = patch.putObject("status");
     status.put("phase", phase);
+    if (reason != null) {
+      status.put("reason", reason);
+      status.put("message", message);
+    }
     ArrayNode conditions = status.putArray("conditions");
-    // generatePodReadyCondition: a finished pod's containers are not ready because the pod completed.
-    String notReady = finished ? "PodCompleted" : "ContainersNotReady";
+    // generateContainersReadyConditionForTerminalPhase: a pod that ended says why its containers are not ready.
+    String notReady = phase.equals("Failed") ? "PodFailed" : finished ? "PodCompleted" : "ContainersNotReady";
     condition(conditions, "Initialized", true, startTime, "");
     condition(conditions, "Ready", ready, readyTransition, notReady);
     condition(conditions, "ContainersReady", ready, readyTransition, notReady);

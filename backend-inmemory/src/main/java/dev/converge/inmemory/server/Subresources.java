@@ -164,7 +164,7 @@ final class Subresources {
     Resource pod = writes.require(podType, key);
     String phase = pod.status().path("phase").asText("Pending");
     if (phase.equals("Pending") || phase.equals("Succeeded") || phase.equals("Failed") || pod.isBeingDeleted()) {
-      return writes.delete(ctx, podType, key, params);
+      return markAndDelete(ctx, podType, pod, params);
     }
     List<Resource> budgets = new ArrayList<>();
     for (Resource pdb : writes.store.inNamespace(PDB, pod.namespace()).values()) {
@@ -178,7 +178,7 @@ final class Subresources {
       throw Errors.internal("This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.");
     }
     if (budgets.isEmpty()) {
-      return writes.delete(ctx, podType, key, params);
+      return markAndDelete(ctx, podType, pod, params);
     }
     Resource pdb = budgets.get(0);
     JsonNode status = pdb.status();
@@ -186,7 +186,7 @@ final class Subresources {
       boolean alwaysAllow = pdb.spec().path("unhealthyPodEvictionPolicy").asText("IfHealthyBudget").equals("AlwaysAllow");
       long desired = status.path("desiredHealthy").asLong(0);
       if (alwaysAllow || (desired > 0 && status.path("currentHealthy").asLong(0) >= desired)) {
-        return writes.delete(ctx, podType, key, params);
+        return markAndDelete(ctx, podType, pod, params);
       }
     }
     if (status.path("observedGeneration").asLong(0) < pdb.generation()) {
@@ -204,7 +204,39 @@ final class Subresources {
     budget.put("disruptionsAllowed", allowed - 1);
     Trees.object(budget, "disruptedPods").put(pod.name(), writes.timestamp(writes.server.ticker().now()));
     writes.updatePrepared(ctx, pdbType, pdb, root, "system:apiserver", w -> {}, "status", null);
-    return writes.delete(ctx, podType, key, params);
+    return markAndDelete(ctx, podType, pod, params);
+  }
+
+  /**
+   * {@code addConditionAndDeletePod}: an evicted pod first gets the condition {@code DisruptionTarget} True,
+   * reason {@code EvictionByEvictionAPI}, message "Eviction API: evicting" in its status (PodDisruptionConditions,
+   * on by default since 1.26 and GA in 1.31; not in a dry run), so that its controller — a Job's
+   * {@code podFailurePolicy} — can tell an eviction from a failure; then it is deleted. The delete's
+   * resourceVersion precondition, if any, moves to the version the condition wrote, as upstream's does.
+   */
+  private DeleteResult markAndDelete(RequestContext ctx, ResourceType podType, Resource pod, DeleteParams params) {
+    DeleteParams delete = params;
+    if (!params.dryRun()) {
+      if (params.uid() != null && !params.uid().isEmpty() && !params.uid().equals(pod.uid())) {
+        throw Errors.conflict(podType, pod.name(), "Precondition failed: UID in precondition: " + params.uid()
+            + ", UID in object meta: " + pod.uid());
+      }
+      if (params.resourceVersion() != null && !params.resourceVersion().isEmpty()
+          && !params.resourceVersion().equals(pod.resourceVersion())) {
+        throw Errors.conflict(podType, pod.name(), "Precondition failed: ResourceVersion in precondition: "
+            + params.resourceVersion() + ", ResourceVersion in object meta: " + pod.resourceVersion());
+      }
+      ObjectNode root = Trees.shallowCopy(pod.json());
+      if (Pods.setCondition(Trees.object(root, "status"), "DisruptionTarget", "True", "EvictionByEvictionAPI",
+          "Eviction API: evicting", writes.timestamp(writes.server.ticker().now()))) {
+        Trees.object(root, "metadata").remove("resourceVersion");
+        Resource marked = writes.updatePrepared(ctx, podType, pod, root, "system:apiserver", w -> {}, "status", null);
+        if (params.resourceVersion() != null && !params.resourceVersion().isEmpty()) {
+          delete = params.withResourceVersion(marked.resourceVersion());
+        }
+      }
+    }
+    return writes.delete(ctx, podType, pod.key(), delete);
   }
 
   /** 429 with {@code Retry-After} unset, as kube-apiserver answers an eviction its budget refuses. */

@@ -104,4 +104,37 @@ class DisruptionScenarioTest {
     evict(sim, SimTesting.get(sim, GroupKind.of("", "Pod"), "default", "loose"));
     assertThat(SimTesting.get(sim, GroupKind.of("", "Pod"), "default", "loose")).isNull();
   }
+
+  private static String disruption(Resource pod) {
+    for (JsonNode condition : pod.status().path("conditions")) {
+      if (condition.path("type").asText().equals("DisruptionTarget")) {
+        return condition.path("status").asText() + "/" + condition.path("reason").asText() + "/"
+            + condition.path("message").asText();
+      }
+    }
+    return "";
+  }
+
+  @Test
+  void anEvictedPod_isMarkedDisruptionTarget_beforeItIsDeleted() {
+    Simulation sim = withBudget("\"maxUnavailable\":1");
+    Resource victim = deploymentPods(sim, "web").get(0);
+    evict(sim, victim);
+
+    Resource terminating = SimTesting.get(sim, SimTesting.POD, "default", victim.name());
+    assertThat(terminating.isBeingDeleted()).isTrue();
+    assertThat(disruption(terminating)).isEqualTo("True/EvictionByEvictionAPI/Eviction API: evicting");
+    sim.runFor(Duration.ofSeconds(5));
+    assertThat(SimTesting.get(sim, SimTesting.POD, "default", victim.name())).isNull();
+  }
+
+  @Test
+  void aDryRunEviction_writesNothing() {
+    Simulation sim = withBudget("\"maxUnavailable\":1");
+    Resource victim = deploymentPods(sim, "web").get(0);
+    long revision = sim.server().revision();
+    sim.server().evict(Identity.admin(), victim.key(), DeleteParams.defaults().withDryRun(true));
+    assertThat(sim.server().revision()).isEqualTo(revision);
+    assertThat(disruption(SimTesting.get(sim, SimTesting.POD, "default", victim.name()))).isEmpty();
+  }
 }

@@ -360,4 +360,25 @@ class JobScenarioTest {
     assertThat(done.status().path("succeeded").asInt()).isEqualTo(1);
     assertThat(pods(sim, "keep")).extracting(Resource::name).doesNotContain(first.name());
   }
+
+  @Test
+  void anEvictedPod_isIgnoredByAPodFailurePolicyOnDisruptionTarget_butFailsAJobWithoutOne() {
+    // The Job documentation's example: ignore pod disruptions (an eviction marks the pod DisruptionTarget).
+    Simulation sim = cluster();
+    String run = "\"sim.converge.dev/run-for\":\"60s\"";
+    sim.create(job("tolerant", ",\"backoffLimit\":0,\"podFailurePolicy\":{\"rules\":[{\"action\":\"Ignore\","
+        + "\"onPodConditions\":[{\"type\":\"DisruptionTarget\"}]}]}", run, "Never"));
+    sim.create(job("strict", ",\"backoffLimit\":0", run, "Never"));
+    sim.runFor(Duration.ofSeconds(10));
+    for (String name : List.of("tolerant", "strict")) {
+      sim.server().evict(Identity.admin(), pods(sim, name).get(0).key(), DeleteParams.defaults());
+    }
+
+    runUntil(sim, () -> finished(sim, "tolerant") && finished(sim, "strict"), Duration.ofMinutes(5));
+
+    assertThat(conditions(job(sim, "tolerant"))).contains("Complete=True");
+    assertThat(job(sim, "tolerant").status().path("failed").asInt()).as("the evicted pod is not counted").isZero();
+    assertThat(job(sim, "tolerant").status().path("succeeded").asInt()).isEqualTo(1);
+    assertThat(conditions(job(sim, "strict"))).contains("Failed=True BackoffLimitExceeded");
+  }
 }

@@ -96,6 +96,11 @@ class NodeLifecycleScenarioTest {
     assertThat(sim.controllerManager().taintEviction().evictions()).isEqualTo(webOnNode1.size());
     assertThat(deploymentPods(sim, "web")).filteredOn(p -> !p.isBeingDeleted()).hasSize(3)
         .allMatch(p -> !p.spec().path("nodeName").asText().equals("node-1")).allMatch(SimTesting::isReady);
+    // Each was marked before its deletion (addConditionAndDeletePod).
+    assertThat(deploymentPods(sim, "web")).filteredOn(Resource::isBeingDeleted).hasSize(webOnNode1.size())
+        .allSatisfy(p -> assertThat(p.status().path("conditions").toString()).contains(
+            "\"type\":\"DisruptionTarget\",\"status\":\"True\"",
+            "\"reason\":\"DeletionByTaintManager\",\"message\":\"Taint manager: deleting due to NoExecute taint\""));
 
     long mark = sim.cluster().requests().mark();
     sim.nodes().recover("node-1");

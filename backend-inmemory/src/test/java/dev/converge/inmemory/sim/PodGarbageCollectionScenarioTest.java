@@ -35,6 +35,12 @@ class PodGarbageCollectionScenarioTest {
     sim.runFor(Duration.ofSeconds(90));
 
     assertThat(gc.collected()).isEqualTo(1);
+    // markFailedAndDeletePodWithCondition: the orphan was applied Failed (with DisruptionTarget
+    // DeletionByPodGC) by the PodGC field manager, then deleted with grace 0.
+    assertThat(sim.cluster().requests().records()).filteredOn(r -> r.resource().equals("pods")
+            && r.identity().equals("system:kube-controller-manager") && r.verb().matches("patch|delete"))
+        .extracting(r -> r.verb() + " " + r.resourceWithSubresource() + " " + r.code())
+        .containsExactly("patch pods/status 200", "delete pods 200");
     assertThat(podsOf(sim, "DaemonSet", "agent")).extracting(p -> p.spec().path("nodeName").asText())
         .containsExactlyInAnyOrder("node-0", "node-2");
     sim.runFor(Duration.ofMinutes(1));

@@ -1,8 +1,15 @@
 package dev.converge.inmemory.sim.node;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.converge.api.Json;
 import dev.converge.api.Resource;
 import dev.converge.inmemory.server.DeleteParams;
+import dev.converge.inmemory.server.PatchOptions;
+import dev.converge.inmemory.server.PatchType;
+import dev.converge.inmemory.server.Pods;
+import dev.converge.inmemory.sim.runtime.ApiCall;
 import dev.converge.inmemory.sim.runtime.Informer;
+import dev.converge.inmemory.sim.runtime.Response;
 import dev.converge.inmemory.sim.runtime.SharedInformers;
 import dev.converge.inmemory.sim.runtime.SimClient;
 import dev.converge.inmemory.sim.runtime.SimContext;
@@ -12,7 +19,8 @@ import java.util.Map;
 /**
  * The pod garbage collector ({@code pkg/controller/podgc}), every {@code gcCheckPeriod}: pods bound to a node
  * that has been gone for the quarantine time are force-deleted ({@code gcOrphaned}), and so are unbound pods
- * marked for deletion ({@code gcUnscheduledTerminating}) — no kubelet will ever finish them.
+ * marked for deletion ({@code gcUnscheduledTerminating}) — no kubelet will ever finish them. Each is first
+ * applied {@code Failed} unless it ended already, an orphan with the {@code DisruptionTarget} condition.
  */
 public final class PodGarbageCollector {
   private final SimContext ctx;
@@ -70,7 +78,7 @@ public final class PodGarbageCollector {
       String node = pod.spec().path("nodeName").asText("");
       if (node.isEmpty()) {
         if (pod.isBeingDeleted()) {
-          forceDelete(pod);
+          forceDelete(pod, false);
         }
         continue;
       }
@@ -80,7 +88,7 @@ public final class PodGarbageCollector {
       long since = missingSince.getOrDefault(node, now);
       stillMissing.put(node, since);
       if (now - since >= config.podGcQuarantine().toNanos()) {
-        forceDelete(pod);
+        forceDelete(pod, true);
       }
     }
     missingSince.clear();
@@ -89,8 +97,33 @@ public final class PodGarbageCollector {
     ctx.clock().schedule(config.podGcPeriod(), this::collect);
   }
 
-  private void forceDelete(Resource pod) {
+  /**
+   * {@code markFailedAndDeletePodWithCondition}: a pod not yet Succeeded or Failed is first applied {@code Failed}
+   * (server-side apply of the status, manager {@code PodGC}, forced) — no kubelet will ever report its end — with,
+   * for an orphan of a deleted node, the condition {@code DisruptionTarget} True, {@code DeletionByPodGC}, "PodGC:
+   * node no longer exists"; then it is deleted with grace 0. A failed apply leaves the pod for the next scan.
+   */
+  private void forceDelete(Resource pod, boolean orphaned) {
     collected++;
-    client.delete(pod.key(), DeleteParams.defaults().withGracePeriod(0).withUid(pod.uid()), null);
+    Runnable delete = () -> client.delete(pod.key(), DeleteParams.defaults().withGracePeriod(0).withUid(pod.uid()),
+        null);
+    String phase = pod.status().path("phase").asText("");
+    if (phase.equals("Succeeded") || phase.equals("Failed")) {
+      delete.run();
+      return;
+    }
+    ObjectNode apply = Json.object().put("apiVersion", "v1").put("kind", "Pod");
+    apply.putObject("metadata").put("name", pod.name()).put("namespace", pod.namespace());
+    ObjectNode status = apply.putObject("status").put("phase", "Failed");
+    if (orphaned) {
+      status.putArray("conditions").add(Pods.condition("DisruptionTarget", "True", "DeletionByPodGC",
+          "PodGC: node no longer exists", ctx.timestamps().seconds(ctx.clock().now())));
+    }
+    client.send(ApiCall.patch(pod.key(), PatchType.APPLY, apply, PatchOptions.apply("PodGC", true).onStatus()),
+        (Response<Resource> applied) -> {
+          if (applied.ok()) {
+            delete.run();
+          }
+        });
   }
 }

@@ -15,6 +15,10 @@ import org.jspecify.annotations.Nullable;
  * status per container).
  */
 final class PodRun {
+  /** The conditions the kubelet writes itself; it reports the others as the API server holds them. */
+  private static final java.util.Set<String> KUBELET_CONDITIONS = java.util.Set.of("Initialized", "Ready",
+      "ContainersReady");
+
   final String uid;
   Resource pod;
   final String podIp;
@@ -88,9 +92,12 @@ final class PodRun {
     condition(conditions, "Initialized", true, startTime, "");
     condition(conditions, "Ready", ready, readyTransition, notReady);
     condition(conditions, "ContainersReady", ready, readyTransition, notReady);
-    JsonNode scheduled = scheduledCondition();
-    if (scheduled != null) {
-      conditions.add(scheduled);
+    // The status manager keeps the conditions the kubelet does not own (PodScheduled, DisruptionTarget, a
+    // readiness gate's) as the API server has them: its patch carries the whole list.
+    for (JsonNode condition : pod.status().path("conditions")) {
+      if (!KUBELET_CONDITIONS.contains(condition.path("type").asText())) {
+        conditions.add(condition);
+      }
     }
     status.put("hostIP", hostIp);
     status.putArray("hostIPs").addObject().put("ip", hostIp);
@@ -145,15 +152,6 @@ final class PodRun {
       terminated.put("finishedAt", finishedAt);
       terminated.put("containerID", containerId);
     }
-  }
-
-  private @Nullable JsonNode scheduledCondition() {
-    for (JsonNode condition : pod.status().path("conditions")) {
-      if (condition.path("type").asText().equals("PodScheduled")) {
-        return condition;
-      }
-    }
-    return null;
   }
 
   private static void condition(ArrayNode conditions, String type, boolean value, String transition,

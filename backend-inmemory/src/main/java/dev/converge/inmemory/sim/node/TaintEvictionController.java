@@ -1,10 +1,17 @@
 package dev.converge.inmemory.sim.node;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.converge.api.Json;
 import dev.converge.api.Resource;
 import dev.converge.core.time.ScheduledTask;
 import dev.converge.inmemory.server.DeleteParams;
+import dev.converge.inmemory.server.PatchOptions;
+import dev.converge.inmemory.server.PatchType;
+import dev.converge.inmemory.server.Pods;
+import dev.converge.inmemory.sim.runtime.ApiCall;
 import dev.converge.inmemory.sim.runtime.EventRecorder;
 import dev.converge.inmemory.sim.runtime.Informer;
+import dev.converge.inmemory.sim.runtime.Response;
 import dev.converge.inmemory.sim.runtime.SharedInformers;
 import dev.converge.inmemory.sim.runtime.SimClient;
 import dev.converge.inmemory.sim.runtime.SimContext;
@@ -24,7 +31,8 @@ import java.util.Map;
  * DaemonSet pod tolerates not-ready and unreachable) stays. When the taints go, pending evictions are
  * cancelled. Ordinary pods get 300-second tolerations from the DefaultTolerationSeconds admission defaults.
  * Each deletion is announced by a {@code TaintManagerEviction} Event ("Marking for deletion Pod ns/name",
- * source {@code taint-eviction-controller}).
+ * source {@code taint-eviction-controller}), and the pod is first marked with the {@code DisruptionTarget}
+ * condition ({@code DeletionByTaintManager}).
  */
 public final class TaintEvictionController {
   private final SimContext ctx;
@@ -129,7 +137,31 @@ public final class TaintEvictionController {
     ctx.event("taint-eviction-controller", "evict", "pods/" + name);
     events.normal(new EventRecorder.Ref("Pod", "v1", name.namespace(), name.name(), "", "", ""),
         "TaintManagerEviction", "Marking for deletion Pod " + name.namespace() + "/" + name.name());
-    client.delete(pod.key(), DeleteParams.defaults().withUid(pod.uid()), null);
+    // addConditionAndDeletePod: read the pod, mark it DisruptionTarget (a status patch carrying its uid) unless
+    // it says so already, then delete it.
+    client.get(pod.key(), fresh -> {
+      if (!fresh.ok()) {
+        return;
+      }
+      Resource current = fresh.get();
+      ObjectNode status = current.status().isObject() ? current.status().deepCopy() : Json.object();
+      String now = ctx.timestamps().seconds(ctx.clock().now());
+      if (!Pods.setCondition(status, "DisruptionTarget", "True", "DeletionByTaintManager",
+          "Taint manager: deleting due to NoExecute taint", now)) {
+        client.delete(pod.key(), DeleteParams.defaults().withUid(current.uid()), null);
+        return;
+      }
+      ObjectNode patch = Json.object();
+      patch.putObject("metadata").put("uid", current.uid());
+      patch.putObject("status").putArray("conditions").add(Pods.condition("DisruptionTarget", "True",
+          "DeletionByTaintManager", "Taint manager: deleting due to NoExecute taint", now));
+      client.send(ApiCall.patch(pod.key(), PatchType.STRATEGIC, patch, PatchOptions.defaults().onStatus()),
+          (Response<Resource> marked) -> {
+            if (marked.ok()) {
+              client.delete(pod.key(), DeleteParams.defaults().withUid(current.uid()), null);
+            }
+          });
+    });
   }
 
   private void cancel(ObjectName name) {

@@ -77,6 +77,26 @@ class AdoptionScenarioTest {
         && r.resourceWithSubresource().equals(resource));
   }
 
+  /**
+   * Deletes {@code owner} with {@code propagationPolicy: Orphan}, lets the garbage collector orphan what it
+   * owned, clears the request log, creates {@code json} again and runs a minute.
+   */
+  private static void deleteOrphaningAndCreateAgain(Simulation sim, Resource owner, String json) {
+    sim.server().delete(Identity.admin(), owner.key(), DeleteParams.of(Propagation.ORPHAN));
+    sim.runFor(Duration.ofSeconds(30));
+    sim.cluster().requests().clear();
+    sim.create(json);
+    sim.runFor(Duration.ofMinutes(1));
+  }
+
+  /** Asserts that the namespace holds one ControllerRevision, controlled by {@code owner}, and returns it. */
+  private static Resource onlyRevisionOf(Simulation sim, Resource owner) {
+    List<Resource> revisions = List.copyOf(sim.server().cache().inNamespace(REVISION, "default").values());
+    assertThat(revisions).hasSize(1);
+    assertThat(controllerOf(revisions.get(0)).uid()).isEqualTo(owner.uid());
+    return revisions.get(0);
+  }
+
   private static Set<String> uids(List<Resource> objects) {
     return objects.stream().map(Resource::uid).collect(Collectors.toSet());
   }
@@ -190,22 +210,13 @@ class AdoptionScenarioTest {
     sim.runFor(Duration.ofMinutes(1));
     List<Resource> before = SimTesting.podsOf(sim, "DaemonSet", "agent");
     assertThat(before).hasSize(3);
-    Resource old = get(sim, DAEMON_SET, "agent");
 
-    sim.server().delete(Identity.admin(), old.key(), DeleteParams.of(Propagation.ORPHAN));
-    sim.runFor(Duration.ofSeconds(30));
-    assertThat(pods(sim, "agent")).hasSize(3).allMatch(p -> p.ownerReferences().isEmpty());
-    sim.cluster().requests().clear();
-
-    sim.create(daemonSet("agent", "", ""));
-    sim.runFor(Duration.ofMinutes(1));
+    deleteOrphaningAndCreateAgain(sim, get(sim, DAEMON_SET, "agent"), daemonSet("agent", "", ""));
 
     Resource ds = get(sim, DAEMON_SET, "agent");
     assertThat(uids(SimTesting.podsOf(sim, "DaemonSet", "agent"))).isEqualTo(uids(before));
-    List<Resource> revisions = List.copyOf(sim.server().cache().inNamespace(REVISION, "default").values());
-    assertThat(revisions).hasSize(1);
-    assertThat(controllerOf(revisions.get(0)).uid()).isEqualTo(ds.uid());
-    assertThat(kcm(sim, "patch", "pods")).isEqualTo(3);
+    onlyRevisionOf(sim, ds);
+    assertThat(kcm(sim, "patch", "pods")).as("three orphans adopted").isEqualTo(3);
     assertThat(kcm(sim, "patch", "controllerrevisions")).isEqualTo(1);
     assertThat(kcm(sim, "create", "pods")).isZero();
     assertThat(kcm(sim, "create", "controllerrevisions")).isZero();
@@ -225,27 +236,20 @@ class AdoptionScenarioTest {
     sim.runFor(Duration.ofMinutes(1));
     List<Resource> before = SimTesting.podsOf(sim, "StatefulSet", "db");
     assertThat(before).extracting(Resource::name).containsExactly("db-0", "db-1");
-    Resource old = get(sim, STATEFUL_SET, "db");
-    sim.server().delete(Identity.admin(), old.key(), DeleteParams.of(Propagation.ORPHAN));
     sim.create(pod("cache-0", "db", ""));
-    sim.runFor(Duration.ofSeconds(30));
-    sim.cluster().requests().clear();
 
-    sim.create(set);
-    sim.runFor(Duration.ofMinutes(1));
+    deleteOrphaningAndCreateAgain(sim, get(sim, STATEFUL_SET, "db"), set);
 
     Resource recreated = get(sim, STATEFUL_SET, "db");
     assertThat(uids(SimTesting.podsOf(sim, "StatefulSet", "db"))).isEqualTo(uids(before));
     assertThat(get(sim, POD, "cache-0").ownerReferences()).as("not named db-<ordinal>: not a member").isEmpty();
-    List<Resource> revisions = List.copyOf(sim.server().cache().inNamespace(REVISION, "default").values());
-    assertThat(revisions).hasSize(1);
-    assertThat(controllerOf(revisions.get(0)).uid()).isEqualTo(recreated.uid());
+    Resource revision = onlyRevisionOf(sim, recreated);
     assertThat(kcm(sim, "patch", "pods")).isEqualTo(2);
     assertThat(kcm(sim, "patch", "controllerrevisions")).isEqualTo(1);
     assertThat(kcm(sim, "create", "pods")).isZero();
     assertThat(kcm(sim, "create", "controllerrevisions")).isZero();
     assertThat(recreated.status().path("availableReplicas").asInt()).isEqualTo(2);
-    assertThat(recreated.status().path("currentRevision").asText()).isEqualTo(revisions.get(0).name());
+    assertThat(recreated.status().path("currentRevision").asText()).isEqualTo(revision.name());
   }
 
   @Test

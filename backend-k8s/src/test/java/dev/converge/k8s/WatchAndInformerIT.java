@@ -51,6 +51,20 @@ class WatchAndInformerIT {
     return registry.find(BackendMetrics.REQUESTS).counters().stream().mapToDouble(c -> c.count()).sum();
   }
 
+  /**
+   * Waits until the informer's watch has connected (its request counted). An observation returns once the
+   * informer's first list is in; the watch opens after it, on the informer's thread, and on a busy machine it
+   * can be counted after a baseline taken right after the observation.
+   */
+  private void awaitWatchConnected() throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (registry.find(BackendMetrics.REQUESTS).tag("verb", "watch").counters().stream()
+        .mapToDouble(c -> c.count()).sum() < 1) {
+      assertThat(System.nanoTime()).as("the informer's watch connects within %s", WAIT).isLessThan(deadline);
+      Thread.sleep(10);
+    }
+  }
+
   @Test
   void watch_deliversAddedModifiedDeletedInOrder_andClosesCleanly() throws Exception {
     backend.apply(KubernetesBackendIT.configMap("before", "0"), ApplyOptions.defaults());
@@ -98,13 +112,14 @@ class WatchAndInformerIT {
   }
 
   @Test
-  void observe_fromInformer_seesOwnWritesAtOnce_andThenMakesNoRequests() {
+  void observe_fromInformer_seesOwnWritesAtOnce_andThenMakesNoRequests() throws Exception {
     backend.apply(KubernetesBackendIT.configMap("old", "1", "owner", "me"), ApplyOptions.defaults());
     Selection owned = new Selection(ImmutableSet.of(ResourceKey.parse("ConfigMap/ns/solo")), ImmutableSet.of(CONFIG_MAP),
         LabelSelector.equal("owner", "me"));
 
     Observed first = backend.observe(owned); // starts the informer, waits for its first list
     assertThat(first.objects().keySet()).extracting(ResourceKey::toString).containsExactly("ConfigMap/ns/old");
+    awaitWatchConnected();
 
     Resource written = backend.apply(KubernetesBackendIT.configMap("new", "1", "owner", "me"), ApplyOptions.defaults());
     Resource solo = backend.apply(KubernetesBackendIT.configMap("solo", "1"), ApplyOptions.defaults());

@@ -169,7 +169,7 @@ final class Deletes {
     return grace;
   }
 
-  private static void preconditions(ResourceType type, Resource old, DeleteParams params) {
+  static void preconditions(ResourceType type, Resource old, DeleteParams params) {
     // rest.BeforeDelete reports precondition failures against the kind, not the resource.
     String subject = type.group().isEmpty() ? type.kind() : type.kind() + "." + type.group();
     if (params.uid() != null && !params.uid().equals(old.uid())) {

@@ -217,15 +217,8 @@ final class Subresources {
   private DeleteResult markAndDelete(RequestContext ctx, ResourceType podType, Resource pod, DeleteParams params) {
     DeleteParams delete = params;
     if (!params.dryRun()) {
-      if (params.uid() != null && !params.uid().isEmpty() && !params.uid().equals(pod.uid())) {
-        throw Errors.conflict(podType, pod.name(), "Precondition failed: UID in precondition: " + params.uid()
-            + ", UID in object meta: " + pod.uid());
-      }
-      if (params.resourceVersion() != null && !params.resourceVersion().isEmpty()
-          && !params.resourceVersion().equals(pod.resourceVersion())) {
-        throw Errors.conflict(podType, pod.name(), "Precondition failed: ResourceVersion in precondition: "
-            + params.resourceVersion() + ", ResourceVersion in object meta: " + pod.resourceVersion());
-      }
+      // getLatestPod: the delete's preconditions hold before the pod is marked.
+      Deletes.preconditions(podType, pod, params);
       ObjectNode root = Trees.shallowCopy(pod.json());
       if (Pods.setCondition(Trees.object(root, "status"), "DisruptionTarget", "True", "EvictionByEvictionAPI",
           "Eviction API: evicting", writes.timestamp(writes.server.ticker().now()))) {

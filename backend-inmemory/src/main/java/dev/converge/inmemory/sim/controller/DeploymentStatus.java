@@ -115,17 +115,17 @@ final class DeploymentStatus {
       return null;
     }
     boolean paused = deployment.spec().path("paused").asBoolean(false);
+    if (paused == reason.equals("DeploymentPaused")) {
+      return null;
+    }
     ObjectNode status = deployment.status().isObject() ? deployment.status().deepCopy() : Json.object();
     ArrayNode conditions = status.get("conditions") instanceof ArrayNode list ? list : status.putArray("conditions");
-    if (paused && !reason.equals("DeploymentPaused")) {
+    if (paused) {
       set(conditions, "Progressing", "Unknown", "DeploymentPaused", "Deployment is paused", now, false);
-      return status;
-    }
-    if (!paused && reason.equals("DeploymentPaused")) {
+    } else {
       set(conditions, "Progressing", "Unknown", "DeploymentResumed", "Deployment is resumed", now, false);
-      return status;
     }
-    return null;
+    return status;
   }
 
   /** {@code DeploymentProgressing}: more updated, fewer old, more ready or more available replicas. */

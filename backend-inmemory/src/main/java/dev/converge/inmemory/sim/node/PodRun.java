@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.converge.api.Json;
 import dev.converge.api.Resource;
 import dev.converge.core.time.ScheduledTask;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class PodRun {
   /** The conditions the kubelet writes itself; it reports the others as the API server holds them. */
-  private static final java.util.Set<String> KUBELET_CONDITIONS = java.util.Set.of("Initialized", "Ready",
+  private static final Set<String> KUBELET_CONDITIONS = Set.of("Initialized", "Ready",
       "ContainersReady");
 
   final String uid;

@@ -17,11 +17,10 @@ import dev.converge.inmemory.sim.runtime.SharedInformers;
 import dev.converge.inmemory.sim.runtime.SimClient;
 import dev.converge.inmemory.sim.runtime.SyncQueue;
 import dev.converge.inmemory.sim.runtime.SimContext;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -88,6 +87,8 @@ public final class EndpointsController {
    * itself replaced; it fails instead and is retried with backoff, and sends nothing.
    */
   private final Map<String, String> replaced = new HashMap<>();
+  /** Per Service key: the addresses its last sync built, kept up to date pod by pod. */
+  private final Map<String, EndpointsMemo> memos = new HashMap<>();
 
   public EndpointsController(SimContext ctx, SimClient client, SharedInformers informers) {
     this.client = client;
@@ -152,6 +153,7 @@ public final class EndpointsController {
       // follows the deletion of the Endpoints themselves costs one more request, answered 404.
       triggerTimes.remove(key);
       replaced.remove(key);
+      memos.remove(key);
       client.delete(ResourceKey.namespaced("", "Endpoints", namespace, name), DeleteParams.defaults(),
           response -> done.done(response.ok() || response.error() instanceof BackendException.NotFound
               ? null : response.error()));
@@ -159,14 +161,19 @@ public final class EndpointsController {
     }
     JsonNode selector = ServicePods.selector(service);
     if (service.spec().path("type").asText("").equals("ExternalName") || selector == null) {
+      memos.remove(key);
       done.done(null);
       return;
     }
-    Subsets wanted = new Subsets();
     boolean publishNotReady = service.spec().path("publishNotReadyAddresses").asBoolean(false);
     List<Resource> selected = ServicePods.selected(selector, pods.inNamespace(namespace).values());
-    selected.forEach(pod -> addPod(wanted, service, pod, publishNotReady));
-    ArrayNode subsets = wanted.repack();
+    EndpointsMemo memo = memos.get(key);
+    if (memo == null || !memo.isFor(service)) {
+      memo = new EndpointsMemo(service);
+      memos.put(key, memo);
+    }
+    memo.update(selected, pod -> contribution(service, pod, publishNotReady));
+    ArrayNode subsets = memo.subsets();
     String triggerTime = triggerTimes.compute(key, service, selected);
     ObjectNode labels = labels(service);
     JsonNode stored = current == null ? null : current.json().get("subsets");
@@ -258,14 +265,18 @@ public final class EndpointsController {
     return addresses <= MAX_CAPACITY && !current.annotations().containsKey(OVER_CAPACITY);
   }
 
-  /** {@code addEndpointSubset} for each of the Service's ports the pod has. */
-  private static void addPod(Subsets wanted, Resource service, Resource pod, boolean publishNotReady) {
+  /**
+   * {@code addEndpointSubset} for each of the Service's ports the pod has: the pod's address and, per port, whether
+   * it is ready; null when the pod has no address in the Service (terminal, being deleted, no IP of its family, or
+   * a Service with ports none of which the pod has).
+   */
+  static EndpointsMemo.@Nullable Built contribution(Resource service, Resource pod, boolean publishNotReady) {
     if (PodConditions.isTerminal(pod) || (!publishNotReady && pod.isBeingDeleted())) {
-      return;
+      return null;
     }
     String ip = podIp(service, pod);
     if (ip == null) {
-      return;
+      return null;
     }
     ObjectNode address = Json.object();
     address.put("ip", ip);
@@ -279,15 +290,17 @@ public final class EndpointsController {
     ref.put("namespace", pod.namespace());
     ref.put("name", pod.name());
     ref.put("uid", pod.uid());
-    boolean ready = publishNotReady || PodConditions.isReady(pod);
-    JsonNode ports = service.spec().path("ports");
-    if (ports.isEmpty()) {
+    EndpointsMemo.Address entry = new EndpointsMemo.Address(Json.freeze(address),
+        publishNotReady || PodConditions.isReady(pod));
+    Map<EndpointsMemo.PortKey, EndpointsMemo.Address> ports = new TreeMap<>(EndpointsMemo.PortKey.ORDER);
+    JsonNode servicePorts = service.spec().path("ports");
+    if (servicePorts.isEmpty()) {
       if (service.spec().path("clusterIP").asText("").equals("None")) {
-        wanted.add(null, ip + "/" + pod.uid(), address, ready);
+        ports.put(new EndpointsMemo.PortKey(-1, 0, null), entry);
       }
-      return;
     }
-    for (JsonNode servicePort : ports) {
+    for (int i = 0; i < servicePorts.size(); i++) {
+      JsonNode servicePort = servicePorts.get(i);
       Integer number = findPort(pod, servicePort);
       if (number == null) {
         continue;
@@ -301,8 +314,9 @@ public final class EndpointsController {
       if (servicePort.hasNonNull("appProtocol")) {
         port.set("appProtocol", servicePort.get("appProtocol"));
       }
-      wanted.add(port, ip + "/" + pod.uid(), address, ready);
+      ports.put(new EndpointsMemo.PortKey(i, number, Json.freeze(port)), entry);
     }
+    return ports.isEmpty() ? null : new EndpointsMemo.Built(new EndpointsMemo.AddressKey(ip, pod.uid()), ports);
   }
 
   /**
@@ -396,62 +410,5 @@ public final class EndpointsController {
       subsets.set(i, subset);
     }
     return true;
-  }
-
-  /** {@code RepackSubsets}: per port, each address once (not-ready winning); ports with the same addresses together. */
-  private static final class Subsets {
-    /** Port (null: none, a headless Service without ports) → address key → address and readiness. */
-    private final Map<@Nullable JsonNode, Map<String, Entry>> byPort = new LinkedHashMap<>();
-
-    private record Entry(ObjectNode address, boolean ready) {}
-
-    void add(@Nullable JsonNode port, String addressKey, ObjectNode address, boolean ready) {
-      Map<String, Entry> addresses = byPort.computeIfAbsent(port, p -> new HashMap<>());
-      Entry previous = addresses.get(addressKey);
-      if (previous == null || previous.ready()) {
-        addresses.put(addressKey, new Entry(address, ready));
-      }
-    }
-
-    ArrayNode repack() {
-      Map<List<String>, ObjectNode> bySignature = new LinkedHashMap<>();
-      ArrayNode out = Json.array();
-      for (Map.Entry<@Nullable JsonNode, Map<String, Entry>> port : byPort.entrySet()) {
-        List<Map.Entry<String, Entry>> sorted = new ArrayList<>(port.getValue().entrySet());
-        sorted.sort(Map.Entry.comparingByKey(EndpointsController::compareAddressKeys));
-        List<String> signature = new ArrayList<>();
-        sorted.forEach(e -> signature.add(e.getKey() + (e.getValue().ready() ? "+" : "-")));
-        ObjectNode subset = bySignature.get(signature);
-        if (subset == null) {
-          subset = Json.object();
-          ArrayNode ready = Json.array();
-          ArrayNode notReady = Json.array();
-          for (Map.Entry<String, Entry> e : sorted) {
-            (e.getValue().ready() ? ready : notReady).add(e.getValue().address());
-          }
-          if (!ready.isEmpty()) {
-            subset.set("addresses", ready);
-          }
-          if (!notReady.isEmpty()) {
-            subset.set("notReadyAddresses", notReady);
-          }
-          bySignature.put(signature, subset);
-          out.add(subset);
-        }
-        if (port.getKey() != null) {
-          JsonNode ports = subset.get("ports");
-          (ports == null ? subset.putArray("ports") : (ArrayNode) ports).add(port.getKey());
-        }
-      }
-      return out;
-    }
-  }
-
-  /** {@code LessEndpointAddress}: by IP as text, then by the target's uid (keys are {@code ip/uid}). */
-  private static int compareAddressKeys(String a, String b) {
-    int slashA = a.indexOf('/');
-    int slashB = b.indexOf('/');
-    int byIp = a.substring(0, slashA).compareTo(b.substring(0, slashB));
-    return byIp != 0 ? byIp : a.substring(slashA + 1).compareTo(b.substring(slashB + 1));
   }
 }

@@ -307,6 +307,41 @@ class KubeletScenarioTest {
         && r.verb().equals("delete"))).isEqualTo(2);
   }
 
+  @Test
+  void containersThatWereNotRunning_whenThePodEnds_areReportedContainerStatusUnknown() {
+    Simulation sim = oneNode(fixed());
+    // Its deadline passes during the 3 s pull: the container never started.
+    sim.create(pod("slow", "big:1", "").replace("\"nodeName\"", "\"activeDeadlineSeconds\":2,\"nodeName\""));
+    // Crashes 5 s after its start at 4 s and waits out a 10 s back-off: deleted at 12 s, it is not running.
+    sim.nodes().crashLoop(new CrashLoop("default", LabelSelector.equal("app", "flaky"), Duration.ofSeconds(5)));
+    sim.create(pod("flaky", "flaky:1", ""));
+    sim.runFor(Duration.ofSeconds(12));
+    sim.server().delete(Identity.admin(), ResourceKey.namespaced("", "Pod", "default", "flaky"), DeleteParams.defaults());
+    List<String> seen = new ArrayList<>();
+    List<Resource> last = new ArrayList<>();
+    sim.server().watch(Identity.admin(), WatchRequest.all(POD).inNamespace("default"), event -> {
+      if (event.object().name().equals("flaky")) {
+        seen.add(event.type() + " " + terminal(event.object()));
+        last.add(event.object());
+      }
+    });
+    sim.runFor(Duration.ofSeconds(5));
+
+    // status_manager.go TerminatePod: not terminated in an initialized pod → ContainerStatusUnknown, 137.
+    JsonNode container = get(sim, "slow").status().at("/containerStatuses/0");
+    assertThat(get(sim, "slow").status().path("phase").asText()).isEqualTo("Failed");
+    assertThat(container.at("/state/terminated").toString()).isEqualTo("{\"exitCode\":137,\"reason\":"
+        + "\"ContainerStatusUnknown\",\"message\":\"The container could not be located when the pod was terminated\"}");
+    assertThat(container.has("containerID")).as("never created").isFalse();
+    assertThat(container.path("started").asBoolean()).isFalse();
+    // The crash-looping pod: its last state keeps the crash it was backing off from.
+    assertThat(seen).containsSubsequence("MODIFIED Failed 137 ContainerStatusUnknown",
+        "DELETED Failed 137 ContainerStatusUnknown");
+    JsonNode flaky = last.get(last.size() - 1).status().at("/containerStatuses/0");
+    assertThat(flaky.at("/lastState/terminated/reason").asText()).isEqualTo("Error");
+    assertThat(flaky.path("restartCount").asInt()).isEqualTo(1);
+  }
+
   /** The pod's phase, and once terminated its container's exit code and reason. */
   private static String terminal(Resource pod) {
     JsonNode terminated = pod.status().at("/containerStatuses/0/state/terminated");

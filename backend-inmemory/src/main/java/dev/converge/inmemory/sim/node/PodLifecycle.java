@@ -151,7 +151,7 @@ final class PodLifecycle implements Informer.Handler {
    * The pod's active deadline passed ({@code ShouldEvict}): a {@code DeadlineExceeded} Event, the pod reported
    * {@code Failed} with reason {@code DeadlineExceeded} and message "Pod was active on the node longer than the
    * specified deadline" at once, its containers stopped within its {@code terminationGracePeriodSeconds} and
-   * reported terminated (exit code 143). The pod is not deleted; its controller decides (a Job counts a failure).
+   * reported terminated (as {@link #reportStopped} does). The pod is not deleted; its controller decides (a Job counts a failure).
    */
   private void deadlineExceeded(PodRun run) {
     if (run.finished || run.terminating) {
@@ -445,7 +445,8 @@ final class PodLifecycle implements Informer.Handler {
   /**
    * The kubelet reports a stopped pod's terminal phase before its final delete, as kubelets do since Kubernetes
    * 1.27 (the Job docs: "Since the 1.27 version Kubelet transitions deleted pods to a terminal phase"): {@code
-   * Failed}, its containers terminated by the stop signal (exit code 143). One status patch per deleted pod that
+   * Failed}, its running containers terminated by the stop signal (exit code 143), the others {@code
+   * ContainerStatusUnknown} (exit code 137). One status patch per deleted pod that
    * had not ended already; watchers (a Job's controller, endpoints) see the pod stop before it goes.
    */
   private void reportStopped(PodRun run) {
@@ -453,7 +454,9 @@ final class PodLifecycle implements Informer.Handler {
       return;
     }
     run.previousExit = run.lastExit;
-    run.lastExit = new PodRun.Exit(run.runningSince, kubelet.now(), SIGTERM_EXIT);
+    // Containers that were not running (still pulling, or waiting out a crash loop's backoff) are not found
+    // terminated: the status manager's TerminatePod reports them ContainerStatusUnknown.
+    run.lastExit = run.running ? new PodRun.Exit(run.runningSince, kubelet.now(), SIGTERM_EXIT) : PodRun.Exit.NOT_LOCATED;
     run.running = false;
     run.ready = false;
     run.runningSince = null;

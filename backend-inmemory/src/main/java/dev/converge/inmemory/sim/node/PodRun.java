@@ -113,7 +113,7 @@ final class PodRun {
       cs.put("image", container.path("image").asText());
       cs.put("imageID", "");
       String containerId = "containerd://" + uid + "-" + index + "-" + restarts;
-      if (running || restarts > 0 || finished) {
+      if (running || restarts > 0 || (finished && lastExit != null && lastExit.located())) {
         cs.put("containerID", containerId);
       }
       cs.put("ready", ready);
@@ -140,12 +140,32 @@ final class PodRun {
     return patch;
   }
 
-  /** One exit of the containers: when they had started and when they ended, and the code. */
-  record Exit(@Nullable String startedAt, String finishedAt, int code) {
+  /**
+   * One exit of the containers: when they had started and when they ended, and the code; or {@link #NOT_LOCATED},
+   * containers that never started in a pod that ended.
+   */
+  record Exit(@Nullable String startedAt, @Nullable String finishedAt, int code) {
+    /**
+     * The state the status manager's {@code TerminatePod} gives a container of an initialized pod that is not
+     * terminated when the pod ends, such as one still waiting for its image: {@code ContainerStatusUnknown}, exit
+     * code 137, with no times and no container ID.
+     */
+    static final Exit NOT_LOCATED = new Exit(null, null, 137);
+
+    /** Whether the containers ran: they have an ID and times. */
+    boolean located() {
+      return finishedAt != null;
+    }
+
     /** Writes the {@code terminated} state of this exit under {@code state}. */
     void write(ObjectNode state, String containerId) {
       ObjectNode terminated = state.putObject("terminated");
       terminated.put("exitCode", code);
+      if (!located()) {
+        terminated.put("reason", "ContainerStatusUnknown");
+        terminated.put("message", "The container could not be located when the pod was terminated");
+        return;
+      }
       terminated.put("reason", code == 0 ? "Completed" : "Error");
       if (startedAt != null) {
         terminated.put("startedAt", startedAt);

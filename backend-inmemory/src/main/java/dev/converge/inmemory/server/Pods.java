@@ -41,7 +41,8 @@ public final class Pods {
       boolean sameStatus = old.path("status").asText().equals(value);
       String transition = sameStatus ? old.path("lastTransitionTime").asText(now) : now;
       if (sameStatus && old.path("reason").asText().equals(reason) && old.path("message").asText().equals(message)
-          && old.path("lastProbeTime").isNull()) {
+          && (old.path("lastProbeTime").isNull() || old.path("lastProbeTime").isMissingNode())) {
+        // A zero lastProbeTime is null, or absent once a patch's null removed it.
         return false;
       }
       conditions.set(i, condition(type, value, reason, message, transition));

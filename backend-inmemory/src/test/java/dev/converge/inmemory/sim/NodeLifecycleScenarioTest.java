@@ -11,7 +11,16 @@ import static dev.converge.inmemory.sim.SimTesting.podsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.converge.api.Json;
 import dev.converge.api.Resource;
+import dev.converge.api.ResourceKey;
+import dev.converge.inmemory.admission.AdmissionPlugin;
+import dev.converge.inmemory.admission.Operation;
+import dev.converge.inmemory.admission.Verdict;
+import dev.converge.inmemory.server.Identity;
+import dev.converge.inmemory.server.PatchOptions;
+import dev.converge.inmemory.server.PatchType;
+import dev.converge.inmemory.sim.controller.KubeControllerManager;
 import dev.converge.inmemory.sim.node.NodeChurn;
 import dev.converge.inmemory.sim.node.NodePool;
 import java.time.Duration;
@@ -139,6 +148,72 @@ class NodeLifecycleScenarioTest {
     // 4 of 20 not ready is a healthy zone: 0.1 nodes per second, one token to start with.
     assertThat(noExecute).isEqualTo(1);
     assertThat(countNoExecute(sim)).isEqualTo(4);
+  }
+
+  @Test
+  void taintEviction_retriesAFailedDeletion_fiveTimesAtMost() {
+    Simulation sim = Simulation.builder().seed(5).kubelet(fixedKubelet()).pool(NodePool.plain(2)).build().start();
+    int[] refusals = {3, Integer.MAX_VALUE};
+    // node-0's pod: its first three deletions are refused; node-1's: all of them.
+    sim.server().admission().register(AdmissionPlugin.validating("no-deletes.example.com", request -> {
+      if (request.operation() != Operation.DELETE || !request.kind().equals(SimTesting.POD)) {
+        return Verdict.allow();
+      }
+      int index = request.name().equals("on-0") ? 0 : 1;
+      return refusals[index]-- > 0 ? Verdict.deny("not yet") : Verdict.allow();
+    }));
+    for (int i = 0; i < 2; i++) {
+      sim.create("""
+          {"apiVersion":"v1","kind":"Pod","metadata":{"name":"on-%d","namespace":"default"},
+           "spec":{"nodeName":"node-%d","containers":[{"name":"main","image":"nginx:1"}]}}""".formatted(i, i));
+    }
+    sim.runFor(Duration.ofSeconds(10));
+    long mark = sim.cluster().requests().mark();
+    for (int i = 0; i < 2; i++) {
+      taint(sim, "node-" + i, "[{\"key\":\"example.com/drain\",\"effect\":\"NoExecute\"}]");
+    }
+    sim.runFor(Duration.ofSeconds(5));
+
+    // deletePodHandler: up to 5 attempts of addConditionAndDeletePod, 10 ms apart. The condition is patched
+    // once; later attempts find it set and only read and delete.
+    List<String> calls = new ArrayList<>();
+    sim.cluster().requests().since(mark).stream().filter(r -> r.identity().equals(KubeControllerManager.IDENTITY.name())
+        && r.resource().equals("pods")).forEach(r -> calls.add(r.name() + " " + r.verb() + " " + r.code()));
+    assertThat(calls).filteredOn(c -> c.startsWith("on-0")).containsExactly("on-0 get 200", "on-0 patch 200",
+        "on-0 delete 403", "on-0 get 200", "on-0 delete 403", "on-0 get 200", "on-0 delete 403", "on-0 get 200",
+        "on-0 delete 200");
+    assertThat(calls).filteredOn(c -> c.equals("on-1 delete 403")).hasSize(5);
+    assertThat(calls).filteredOn(c -> c.startsWith("on-1")).hasSize(11);
+    // on-0 is stopped and removed by its kubelet; on-1 keeps running, marked, the work given up.
+    assertThat(SimTesting.get(sim, SimTesting.POD, "default", "on-0")).isNull();
+    assertThat(SimTesting.get(sim, SimTesting.POD, "default", "on-1").isBeingDeleted()).isFalse();
+    assertThat(events(sim, "on-1")).filteredOn(e -> e.startsWith("TaintManagerEviction"))
+        .containsExactly("TaintManagerEviction: Marking for deletion Pod default/on-1 (1)");
+  }
+
+  @Test
+  void taintEviction_scheduledForATolerationPeriod_isCancelledWithAnEvent_whenTheTaintGoes() {
+    Simulation sim = Simulation.builder().seed(5).kubelet(fixedKubelet()).pool(NodePool.plain(1)).build().start();
+    sim.create("""
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"patient","namespace":"default"},
+         "spec":{"nodeName":"node-0","containers":[{"name":"main","image":"nginx:1"}],
+                 "tolerations":[{"key":"example.com/drain","effect":"NoExecute","tolerationSeconds":60}]}}""");
+    sim.runFor(Duration.ofSeconds(10));
+    taint(sim, "node-0", "[{\"key\":\"example.com/drain\",\"effect\":\"NoExecute\"}]");
+    // Status reports of the pod in the meantime change neither its node nor its tolerations: nothing rescheduled.
+    sim.runFor(Duration.ofSeconds(30));
+    taint(sim, "node-0", "null");
+    sim.runFor(Duration.ofSeconds(60));
+
+    assertThat(SimTesting.get(sim, SimTesting.POD, "default", "patient").isBeingDeleted()).isFalse();
+    assertThat(sim.controllerManager().taintEviction().evictions()).isZero();
+    assertThat(events(sim, "patient")).filteredOn(e -> e.startsWith("TaintManagerEviction"))
+        .containsExactly("TaintManagerEviction: Cancelling deletion of Pod default/patient (1)");
+  }
+
+  private static void taint(Simulation sim, String node, String taints) {
+    sim.server().patch(Identity.admin(), ResourceKey.cluster("", "Node", node), PatchType.MERGE,
+        Json.parse("{\"spec\":{\"taints\":" + taints + "}}"), PatchOptions.defaults());
   }
 
   private static long countNoExecute(Simulation sim) {

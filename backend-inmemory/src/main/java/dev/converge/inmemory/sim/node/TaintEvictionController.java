@@ -3,6 +3,7 @@ package dev.converge.inmemory.sim.node;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.converge.api.Json;
 import dev.converge.api.Resource;
+import dev.converge.api.ResourceKey;
 import dev.converge.core.time.ScheduledTask;
 import dev.converge.inmemory.server.DeleteParams;
 import dev.converge.inmemory.server.PatchOptions;
@@ -23,24 +24,41 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Taint-based eviction ({@code pkg/controller/tainteviction}, formerly the NoExecute taint manager): a pod on a
  * node with NoExecute taints is deleted at once if it does not tolerate one of them, or when the shortest
  * {@code tolerationSeconds} of the tolerations it uses has passed; a pod that tolerates them for ever (every
  * DaemonSet pod tolerates not-ready and unreachable) stays. When the taints go, pending evictions are
- * cancelled. Ordinary pods get 300-second tolerations from the DefaultTolerationSeconds admission defaults.
- * Each deletion is announced by a {@code TaintManagerEviction} Event ("Marking for deletion Pod ns/name",
+ * cancelled, with a {@code TaintManagerEviction} Event "Cancelling deletion of Pod ns/name". Ordinary pods get
+ * 300-second tolerations from the DefaultTolerationSeconds admission defaults. A pod's updates are looked at
+ * only when they change its node or its tolerations ({@code PodUpdated}), so its own status reports do not
+ * reschedule its eviction.
+ *
+ * <p>Each deletion is announced by a {@code TaintManagerEviction} Event ("Marking for deletion Pod ns/name",
  * source {@code taint-eviction-controller}), and the pod is first marked with the {@code DisruptionTarget}
- * condition ({@code DeletionByTaintManager}).
+ * condition ({@code DeletionByTaintManager}): a GET, a status patch unless the condition is there already, then
+ * a DELETE without preconditions. A failing step fails the attempt; up to 5 attempts are made, 10 ms apart
+ * ({@code deletePodHandler}), after which the eviction is given up until the pod or its node changes again.
  */
 public final class TaintEvictionController {
+  /** {@code retries} in {@code taint_eviction.go}: attempts at marking and deleting one pod. */
+  static final int ATTEMPTS = 5;
+  /** The pause between two attempts ({@code time.Sleep(10 * time.Millisecond)}). */
+  static final Duration RETRY_PAUSE = Duration.ofMillis(10);
   private final SimContext ctx;
   private final SimClient client;
   private final EventRecorder events;
   private final Informer nodes;
   private final Informer pods;
-  private final Map<ObjectName, ScheduledTask> pending = new HashMap<>();
+  /**
+   * The timed work queue ({@code TimedWorkerQueue}): a pod's eviction from when it is scheduled until it is
+   * cancelled. Work that deleted its pod stays (as upstream's nil worker) so that the pod's later updates do not
+   * schedule it again; work that failed every attempt goes.
+   */
+  private final Map<ObjectName, Work> work = new HashMap<>();
   private final Map<String, List<Taint>> noExecute = new HashMap<>();
   private long evictions;
 
@@ -51,7 +69,26 @@ public final class TaintEvictionController {
     this.nodes = informers.of(Kubelet.NODE);
     this.pods = informers.of(Kubelet.POD);
     nodes.addHandler(Informer.Handler.of(this::nodeChanged, last -> noExecute.remove(last.name())));
-    pods.addHandler(Informer.Handler.of(this::podChanged, last -> cancel(name(last))));
+    pods.addHandler(new Informer.Handler() {
+      @Override
+      public void onAdd(Resource pod) {
+        podChanged(pod);
+      }
+
+      @Override
+      public void onUpdate(Resource old, Resource current) {
+        // PodUpdated: only a change of node or of tolerations is looked at.
+        if (!old.spec().path("nodeName").equals(current.spec().path("nodeName"))
+            || !old.spec().path("tolerations").equals(current.spec().path("tolerations"))) {
+          podChanged(current);
+        }
+      }
+
+      @Override
+      public void onDelete(Resource last) {
+        cancel(last);
+      }
+    });
   }
 
   /** Pods deleted by this controller so far. */
@@ -88,7 +125,7 @@ public final class TaintEvictionController {
       return;
     }
     List<Taint> taints = noExecute.get(node);
-    if (taints != null || pending.containsKey(name(pod))) {
+    if (taints != null || work.containsKey(name(pod))) {
       evaluate(pod, taints == null ? List.of() : taints);
     }
   }
@@ -96,11 +133,8 @@ public final class TaintEvictionController {
   /** {@code processPodOnNode}: evict now, later, or never. */
   private void evaluate(Resource pod, List<Taint> taints) {
     ObjectName name = name(pod);
-    if (taints.isEmpty() || pod.isBeingDeleted()) {
-      cancel(name);
-      return;
-    }
-    if (pending.containsKey(name)) {
+    if (taints.isEmpty()) {
+      cancel(pod);
       return;
     }
     List<Toleration> tolerations = Toleration.listOf(pod.spec().path("tolerations"));
@@ -117,58 +151,138 @@ public final class TaintEvictionController {
         }
       }
       if (!tolerated) {
-        minSeconds = 0;
-        break;
+        // Not all taints tolerated: whatever was scheduled goes, and the pod is deleted right away.
+        cancel(pod);
+        add(name, ctx.clock().nanoTime(), 0);
+        return;
       }
     }
     if (minSeconds == Long.MAX_VALUE) {
+      // Tolerated for ever.
+      cancel(pod);
       return;
     }
-    pending.put(name, ctx.clock().schedule(Duration.ofSeconds(minSeconds), () -> evict(name)));
+    long start = ctx.clock().nanoTime();
+    long wait = minSeconds * 1_000_000_000L;
+    Work scheduled = work.get(name);
+    if (scheduled != null && scheduled.timer != null) {
+      // Scheduled already: kept if it fires earlier, else replaced, counting from when it was scheduled.
+      if (scheduled.createdAt + wait < start + wait) {
+        return;
+      }
+      start = scheduled.createdAt;
+      cancel(pod);
+    }
+    add(name, start, Math.max(0, start + wait - ctx.clock().nanoTime()));
   }
 
-  private void evict(ObjectName name) {
-    pending.remove(name);
-    Resource pod = pods.get(name.namespace(), name.name());
-    if (pod == null || pod.isBeingDeleted()) {
+  /** {@code AddWork}: schedules the eviction unless work for the pod exists (scheduled, running or done). */
+  private void add(ObjectName name, long createdAt, long delayNanos) {
+    if (work.containsKey(name)) {
       return;
     }
+    Work added = new Work(createdAt);
+    work.put(name, added);
+    added.timer = ctx.clock().schedule(Duration.ofNanos(delayNanos), () -> {
+      added.timer = null;
+      evict(name, added);
+    });
+  }
+
+  /** One pod's eviction in the work queue. */
+  private static final class Work {
+    final long createdAt;
+    /** The timer until it fires; null once it has (the eviction running or done). */
+    @Nullable ScheduledTask timer;
+    /** Whether it fired and has not finished yet: a cancellation then announces itself. */
+    boolean running;
+
+    Work(long createdAt) {
+      this.createdAt = createdAt;
+    }
+  }
+
+  private void evict(ObjectName name, Work current) {
+    Resource pod = pods.get(name.namespace(), name.name());
+    if (pod == null) {
+      work.remove(name);
+      return;
+    }
+    current.running = true;
     evictions++;
     ctx.event("taint-eviction-controller", "evict", "pods/" + name);
-    events.normal(new EventRecorder.Ref("Pod", "v1", name.namespace(), name.name(), "", "", ""),
-        "TaintManagerEviction", "Marking for deletion Pod " + name.namespace() + "/" + name.name());
-    // addConditionAndDeletePod: read the pod, mark it DisruptionTarget (a status patch carrying its uid) unless
-    // it says so already, then delete it.
-    client.get(pod.key(), fresh -> {
+    events.normal(ref(name), "TaintManagerEviction", "Marking for deletion Pod " + name.namespace() + "/" + name.name());
+    attempt(pod.key(), 1, error -> {
+      current.running = false;
+      if (error != null && work.get(name) == current) {
+        // Failed every attempt: the work goes, so that the pod's next relevant update schedules it again.
+        work.remove(name);
+      }
+    });
+  }
+
+  /**
+   * {@code addConditionAndDeletePod}: read the pod, mark it DisruptionTarget (a status patch carrying its uid)
+   * unless it says so already, then delete it. Any failing step fails the attempt; {@code deletePodHandler} makes
+   * {@link #ATTEMPTS} of them, {@link #RETRY_PAUSE} apart, then gives up (the timed worker only logs the error).
+   */
+  private void attempt(ResourceKey key, int attempt, Consumer<@Nullable Throwable> done) {
+    Consumer<@Nullable Throwable> outcome = error -> {
+      if (error != null && attempt < ATTEMPTS) {
+        ctx.clock().schedule(RETRY_PAUSE, () -> attempt(key, attempt + 1, done));
+      } else {
+        done.accept(error);
+      }
+    };
+    client.get(key, fresh -> {
       if (!fresh.ok()) {
+        outcome.accept(fresh.error());
         return;
       }
       Resource current = fresh.get();
       ObjectNode status = current.status().isObject() ? current.status().deepCopy() : Json.object();
       String now = ctx.timestamps().seconds(ctx.clock().now());
+      // As upstream, the delete carries no preconditions.
+      Runnable delete = () -> client.delete(key, DeleteParams.defaults(), deleted -> outcome.accept(deleted.error()));
       if (!Pods.setCondition(status, "DisruptionTarget", "True", "DeletionByTaintManager",
           "Taint manager: deleting due to NoExecute taint", now)) {
-        client.delete(pod.key(), DeleteParams.defaults().withUid(current.uid()), null);
+        delete.run();
         return;
       }
       ObjectNode patch = Json.object();
       patch.putObject("metadata").put("uid", current.uid());
       patch.putObject("status").putArray("conditions").add(Pods.condition("DisruptionTarget", "True",
           "DeletionByTaintManager", "Taint manager: deleting due to NoExecute taint", now));
-      client.send(ApiCall.patch(pod.key(), PatchType.STRATEGIC, patch, PatchOptions.defaults().onStatus()),
+      client.send(ApiCall.patch(key, PatchType.STRATEGIC, patch, PatchOptions.defaults().onStatus()),
           (Response<Resource> marked) -> {
             if (marked.ok()) {
-              client.delete(pod.key(), DeleteParams.defaults().withUid(current.uid()), null);
+              delete.run();
+            } else {
+              outcome.accept(marked.error());
             }
           });
     });
   }
 
-  private void cancel(ObjectName name) {
-    ScheduledTask task = pending.remove(name);
-    if (task != null) {
-      task.cancel();
+  /**
+   * {@code cancelWorkWithEvent}: drops the pod's work; work that was still to fire, or firing, is announced
+   * ("Cancelling deletion of Pod").
+   */
+  private void cancel(Resource pod) {
+    ObjectName name = name(pod);
+    Work cancelled = work.remove(name);
+    if (cancelled == null || (cancelled.timer == null && !cancelled.running)) {
+      return;
     }
+    if (cancelled.timer != null) {
+      cancelled.timer.cancel();
+    }
+    events.normal(ref(name), "TaintManagerEviction", "Cancelling deletion of Pod " + name.namespace() + "/"
+        + name.name());
+  }
+
+  private static EventRecorder.Ref ref(ObjectName name) {
+    return new EventRecorder.Ref("Pod", "v1", name.namespace(), name.name(), "", "", "");
   }
 
   private static ObjectName name(Resource pod) {

@@ -62,6 +62,26 @@ class RbacTest {
   }
 
   @Test
+  void podConnections_needCreate_andAWebSocketUpgradeNeedsGetToo() {
+    server.create(ADMIN, Fixtures.pod("default", "web", "node-1"));
+    ResourceKey web = ResourceKey.namespaced("", "Pod", "default", "web");
+    role("default", "exec-get", "[{\"apiGroups\":[\"\"],\"resources\":[\"pods/exec\"],\"verbs\":[\"get\"]}]");
+    bind("default", "exec-get", "Role", "exec-get", "[{\"kind\":\"User\",\"name\":\"alice\"}]");
+    // get alone: the upgrade's second check (create, since 1.31) refuses it, and SPDY's create is refused outright.
+    assertThatThrownBy(() -> server.connect(alice, web, "exec", null, true))
+        .isInstanceOf(BackendException.Forbidden.class)
+        .hasMessage("pods \"web\" is forbidden: User \"alice\" cannot create resource \"pods/exec\" in API group \"\" "
+            + "in the namespace \"default\"");
+    assertThatThrownBy(() -> server.connect(alice, web, "exec", null, false)).isInstanceOf(BackendException.Forbidden.class);
+    role("default", "exec-create", "[{\"apiGroups\":[\"\"],\"resources\":[\"pods/exec\"],\"verbs\":[\"create\"]}]");
+    bind("default", "exec-create", "Role", "exec-create", "[{\"kind\":\"User\",\"name\":\"alice\"}]");
+    // Allowed now: past authorization to the pod's checks and the refusal.
+    assertThatThrownBy(() -> server.connect(alice, web, "exec", null, true)).isInstanceOf(BackendException.Invalid.class);
+    assertThatThrownBy(() -> server.connect(alice, web, "attach", null, false))
+        .isInstanceOf(BackendException.Forbidden.class).hasMessageContaining("cannot create resource \"pods/attach\"");
+  }
+
+  @Test
   void groupsResourceNamesAndSubresources_areMatched() {
     role("default", "pods-status", "[{\"apiGroups\":[\"\"],\"resources\":[\"pods/status\"],\"verbs\":[\"update\"]},"
         + "{\"apiGroups\":[\"\"],\"resources\":[\"pods\"],\"resourceNames\":[\"p\"],\"verbs\":[\"get\"]}]");

@@ -72,6 +72,8 @@ final class ResourceEndpoints {
           // A simulated container prints nothing, so ?follow=true ends at once, as a stream of an exited container does.
           Responses.text(exchange, 200, server.podLogs(identity, key(type, path), query.get("container"),
               query.flag("previous")));
+        } else if (path.isObject() && ApiServer.isPodConnection(type.groupKind(), path.subresource())) {
+          server.connect(identity, key(type, path), path.subresource(), query.get("container"), true);
         } else if (path.isObject()) {
           requireNoSubresource(path, "status");
           Resource object = server.get(identity, key(type, path));
@@ -227,6 +229,10 @@ final class ResourceEndpoints {
       throws IOException {
     if (path.subresource().equals("eviction") && type.kind().equals("Pod") && type.group().isEmpty()) {
       evict(exchange, identity, type, path, query);
+      return;
+    }
+    if (ApiServer.isPodConnection(type.groupKind(), path.subresource())) {
+      server.connect(identity, key(type, path), path.subresource(), query.get("container"), false);
       return;
     }
     if (path.subresource().equals("token") && type.kind().equals("ServiceAccount") && type.group().isEmpty()) {

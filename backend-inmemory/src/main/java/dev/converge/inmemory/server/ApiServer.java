@@ -333,6 +333,31 @@ public final class ApiServer {
         ctx -> PodLogs.read(reads.get(ctx, type, pod), container, previous));
   }
 
+  /** Whether {@code subresource} of a core Pod is one a client connects to: {@code exec}, {@code attach}, {@code portforward}. */
+  public static boolean isPodConnection(GroupKind kind, String subresource) {
+    return kind.equals(Writes.POD) && PodConnect.SUBRESOURCES.contains(subresource);
+  }
+
+  /**
+   * A connection to {@code pods/<name>/exec}, {@code attach} or {@code portforward}: a {@code POST} (SPDY) is
+   * authorized as a {@code create} of the subresource; a {@code GET} (a WebSocket upgrade) as a {@code get}, then
+   * as a {@code create} too, as kube-apiserver does since 1.31 ({@code AuthorizePodWebsocketUpgradeCreatePermission},
+   * KEP-4006). Then the pod is read and checked ({@link PodConnect}), and the connection refused: the simulated
+   * kubelets serve no streams.
+   *
+   * @throws BackendException always: 403, 404, or 400 naming the problem or saying why no stream can be opened
+   */
+  public void connect(Identity who, ResourceKey pod, String subresource, @Nullable String container, boolean upgrade) {
+    ResourceType type = type(Writes.POD);
+    RequestInfo info = RequestInfo.of(who, upgrade ? Verb.GET : Verb.CREATE, type, subresource, pod.namespace(), pod.name());
+    serve(info, ctx -> {
+      if (upgrade) {
+        authorize(info.withVerb(Verb.CREATE));
+      }
+      throw PodConnect.refuse(reads.get(ctx, type, pod), subresource, container);
+    });
+  }
+
   /** {@code GET …/scale}: the {@code autoscaling/v1 Scale} of a Deployment, ReplicaSet, StatefulSet or ReplicationController. */
   public JsonNode getScale(Identity who, ResourceKey key) {
     ResourceType type = type(key.groupKind());

@@ -25,7 +25,7 @@ final class PodLogs {
    */
   static String read(Resource pod, @Nullable String container, boolean previous) {
     String name = pod.name();
-    String chosen = container(pod, container);
+    String chosen = validateContainer(pod, container);
     if (pod.spec().path("nodeName").asText("").isEmpty()) {
       return "";
     }
@@ -64,8 +64,11 @@ final class PodLogs {
     return "";
   }
 
-  /** {@code validateContainer}: the container named, or the only one. */
-  private static String container(Resource pod, @Nullable String container) {
+  /**
+   * {@code validateContainer}: the container named, which must be one of the pod's (init and ephemeral ones
+   * included), or the only one; a 400 otherwise.
+   */
+  static String validateContainer(Resource pod, @Nullable String container) {
     JsonNode spec = pod.spec();
     List<String> names = new ArrayList<>();
     for (String list : List.of("initContainers", "containers", "ephemeralContainers")) {

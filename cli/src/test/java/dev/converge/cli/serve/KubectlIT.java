@@ -631,7 +631,7 @@ class KubectlIT {
 
   @Test
   @Order(23)
-  void logs_ofARunningSimulatedPod_areEmpty_andAContainerThePodLacksIsRefused() throws Exception {
+  void logs_ofARunningSimulatedPod_areEmpty_aContainerThePodLacksIsRefused_andExecSaysWhyItCannot() throws Exception {
     kubectl("run", "logged", "-n", "default", "--image=nginx:1.27");
     kubectl("wait", "--for=condition=Ready", "pod/logged", "-n", "default", "--timeout=60s");
 
@@ -641,6 +641,11 @@ class KubectlIT {
     Result raw = kubectlAllowingFailure("get", "--raw", "/api/v1/namespaces/default/pods/logged/log?container=nope");
     assertThat(raw.exitCode()).isNotZero();
     assertThat(raw.err()).contains("container nope is not valid for pod logged");
+    // kubectl exec tries a WebSocket, then SPDY: both reach the pod's checks, then a refusal that says why.
+    Result exec = kubectlAllowingFailure("exec", "logged", "-n", "default", "--", "ls");
+    assertThat(exec.exitCode()).isNotZero();
+    assertThat(exec.err()).contains("Error from server (BadRequest): cannot exec into container \"logged\" of pod "
+        + "\"logged\"", "the kubelets of the in-memory cluster run no container processes");
     kubectl("delete", "pod", "logged", "-n", "default", "--wait=false");
   }
 

@@ -190,7 +190,8 @@ final class Reads {
 
   /**
    * Field selectors are served per kind ({@code GetAttrs}/{@code AddFieldLabelConversionFunc}): every kind
-   * supports {@code metadata.name} and {@code metadata.namespace}; pods a few spec and status fields; a custom
+   * supports {@code metadata.name} and {@code metadata.namespace}; pods a few spec and status fields; Services
+   * {@code spec.clusterIP} and {@code spec.type}; a custom
    * resource the fields its CRD version lists in {@code selectableFields} (GA in 1.32); any other label is a 400.
    */
   private void checkFields(ResourceType type, FieldSelector fields) {
@@ -202,6 +203,9 @@ final class Reads {
           || (type.groupKind().equals(Writes.NAMESPACE) && field.equals("status.phase"))
           || (type.groupKind().equals(GroupKind.of("", "Secret")) && field.equals("type"))
           || (type.groupKind().equals(GroupKind.of("", "Node")) && field.equals("spec.unschedulable"))
+          // Since 1.30, for the kubelet's Service informer (spec.clusterIP!=None, kubernetes#122394).
+          || (type.groupKind().equals(GroupKind.of("", "Service"))
+              && (field.equals("spec.clusterIP") || field.equals("spec.type")))
           || (type.groupKind().equals(GroupKind.of("", "Event"))
               && (field.startsWith("involvedObject.") || field.equals("reason") || field.equals("type")
                   || field.equals("source") || field.equals("reportingComponent")));

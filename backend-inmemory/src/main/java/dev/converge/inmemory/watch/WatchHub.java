@@ -1,5 +1,6 @@
 package dev.converge.inmemory.watch;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.converge.api.FieldSelector;
 import dev.converge.api.GroupKind;
@@ -30,17 +31,23 @@ import org.jspecify.annotations.Nullable;
  * {@link #drain()} once the request that caused them has finished. Not thread-safe: the server calls it under
  * its lock.
  *
- * <p>Pod watches that select one node ({@code spec.nodeName=<node>}, every kubelet's) are indexed by that node,
- * as the watch cache's pod trigger function indexes them ({@code pkg/registry/core/pod.NodeNameTriggerFunc}): a
- * pod's change is matched against the watches of its node (before and after) and the unindexed ones, not
- * against every kubelet's. Watches of one change receive it in the order they were opened, as before.
+ * <p>Watches that select one value of their kind's trigger field are indexed by that value, as the watch cache's
+ * trigger functions index them: pod watches by node ({@code spec.nodeName=<node>}, every kubelet's; {@code
+ * pod.NodeNameTriggerFunc}), and watches of a Node, Secret or ConfigMap by name ({@code metadata.name=<name>}:
+ * every kubelet's watch of its own Node and of the Secrets and ConfigMaps its pods use). A change is matched
+ * against the watches of its value (before and after) and the unindexed ones, not against every kubelet's.
+ * Watches of one change receive it in the order they were opened, as before.
  */
 public final class WatchHub implements ChangeListener {
   /** The name bookmark objects carry: {@code Resource} needs one, and no real object can have it. */
   public static final String BOOKMARK_NAME = "~bookmark";
 
-  private static final GroupKind POD = GroupKind.of("", "Pod");
-  private static final String NODE_FIELD = "spec.nodeName";
+  /** Per kind, the field its watches are indexed by. */
+  private static final Map<GroupKind, String> TRIGGERS = Map.of(
+      GroupKind.of("", "Pod"), "spec.nodeName",
+      GroupKind.of("", "Node"), "metadata.name",
+      GroupKind.of("", "Secret"), "metadata.name",
+      GroupKind.of("", "ConfigMap"), "metadata.name");
 
   private final Map<GroupKind, KindWatchers> watchers = new HashMap<>();
   private final ArrayDeque<Delivery> pending = new ArrayDeque<>();
@@ -77,7 +84,7 @@ public final class WatchHub implements ChangeListener {
         enqueue(watcher, event);
       }
     }
-    watchers.computeIfAbsent(type.groupKind(), k -> new KindWatchers()).add(watcher);
+    watchers.computeIfAbsent(type.groupKind(), k -> new KindWatchers(TRIGGERS.get(k))).add(watcher);
     return watcher;
   }
 
@@ -198,35 +205,44 @@ public final class WatchHub implements ChangeListener {
   }
 
   /**
-   * The open watches of one kind: those a node's pods can reach through the index, and the others, each list
-   * in the order the watches were opened.
+   * The open watches of one kind: those that select one value of the kind's trigger field, by that value, and the
+   * others, each list in the order the watches were opened.
    */
   private static final class KindWatchers {
+    /** The trigger field ({@code spec.nodeName}), or null when the kind's watches are not indexed. */
+    private final @Nullable String field;
+    /** The field's path segments ({@code spec}, {@code nodeName}). */
+    private final String[] path;
     private final List<Watcher> unindexed = new ArrayList<>();
-    private final Map<String, List<Watcher>> byNode = new HashMap<>();
+    private final Map<String, List<Watcher>> byValue = new HashMap<>();
     private int indexed;
 
+    KindWatchers(@Nullable String field) {
+      this.field = field;
+      this.path = field == null ? new String[0] : field.split("\\.");
+    }
+
     void add(Watcher watcher) {
-      String node = nodeOf(watcher);
-      if (node == null) {
+      String value = valueOf(watcher);
+      if (value == null) {
         unindexed.add(watcher);
       } else {
-        byNode.computeIfAbsent(node, n -> new ArrayList<>()).add(watcher);
+        byValue.computeIfAbsent(value, n -> new ArrayList<>()).add(watcher);
         indexed++;
       }
     }
 
     void remove(Watcher watcher) {
-      String node = nodeOf(watcher);
-      if (node == null) {
+      String value = valueOf(watcher);
+      if (value == null) {
         unindexed.remove(watcher);
         return;
       }
-      List<Watcher> onNode = byNode.get(node);
-      if (onNode != null && onNode.remove(watcher)) {
+      List<Watcher> watching = byValue.get(value);
+      if (watching != null && watching.remove(watcher)) {
         indexed--;
-        if (onNode.isEmpty()) {
-          byNode.remove(node);
+        if (watching.isEmpty()) {
+          byValue.remove(value);
         }
       }
     }
@@ -237,16 +253,16 @@ public final class WatchHub implements ChangeListener {
 
     /** The watches {@code change} may concern, as a copy (a fault may close one meanwhile), in opening order. */
     List<Watcher> candidates(Change change) {
-      if (indexed == 0) {
+      if (indexed == 0 || field == null) {
         return List.copyOf(unindexed);
       }
       List<Watcher> out = new ArrayList<>(unindexed);
-      String now = podNode(change.object());
-      addAll(out, byNode.get(now));
+      String now = valueOf(change.object());
+      addAll(out, byValue.get(now));
       if (change.previous() != null) {
-        String before = podNode(change.previous());
+        String before = valueOf(change.previous());
         if (!before.equals(now)) {
-          addAll(out, byNode.get(before));
+          addAll(out, byValue.get(before));
         }
       }
       if (out.size() > unindexed.size() && !unindexed.isEmpty()) {
@@ -258,7 +274,7 @@ public final class WatchHub implements ChangeListener {
     /** Every watch of the kind, in opening order. */
     List<Watcher> all() {
       List<Watcher> out = new ArrayList<>(unindexed);
-      byNode.values().forEach(out::addAll);
+      byValue.values().forEach(out::addAll);
       out.sort(java.util.Comparator.comparingLong(Watcher::id));
       return out;
     }
@@ -269,16 +285,18 @@ public final class WatchHub implements ChangeListener {
       }
     }
 
-    /** The node a pod watch selects by {@code spec.nodeName=<node>}, or null for other watches. */
-    private static @Nullable String nodeOf(Watcher watcher) {
-      if (!watcher.type().groupKind().equals(POD)) {
-        return null;
+    /** The object's value of the trigger field; empty when it has none. */
+    private String valueOf(Resource object) {
+      JsonNode node = object.json();
+      for (String segment : path) {
+        node = node.path(segment);
       }
-      return watcher.fields().requiredValue(NODE_FIELD).orElse(null);
+      return node.asText("");
     }
 
-    private static String podNode(Resource pod) {
-      return pod.json().path("spec").path(NODE_FIELD.substring(5)).asText("");
+    /** The value of the trigger field a watch selects ({@code spec.nodeName=<node>}), or null. */
+    private @Nullable String valueOf(Watcher watcher) {
+      return field == null ? null : watcher.fields().requiredValue(field).orElse(null);
     }
   }
 }

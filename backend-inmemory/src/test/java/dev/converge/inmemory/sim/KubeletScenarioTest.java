@@ -9,12 +9,14 @@ import dev.converge.api.LabelSelector;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
 import dev.converge.api.backend.WatchRequest;
+import dev.converge.inmemory.accounting.RequestRecord;
 import dev.converge.inmemory.server.DeleteParams;
 import dev.converge.inmemory.server.Identity;
 import dev.converge.inmemory.server.PatchOptions;
 import dev.converge.inmemory.server.PatchType;
 import dev.converge.inmemory.sim.node.CrashLoop;
 import dev.converge.inmemory.sim.node.DelayRange;
+import dev.converge.inmemory.sim.node.Kubelet;
 import dev.converge.inmemory.sim.node.KubeletConfig;
 import dev.converge.inmemory.sim.node.NodePool;
 import dev.converge.inmemory.sim.node.PodStartup;
@@ -340,6 +342,45 @@ class KubeletScenarioTest {
     JsonNode flaky = last.get(last.size() - 1).status().at("/containerStatuses/0");
     assertThat(flaky.at("/lastState/terminated/reason").asText()).isEqualTo("Error");
     assertThat(flaky.path("restartCount").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void theKubelet_watchesItsNode_theServices_andEachSecretOrConfigMapItsPodsUse_onceEach() {
+    Simulation sim = oneNode(fixed());
+    sim.runFor(Duration.ofSeconds(5));
+    Kubelet kubelet = sim.nodes().kubelet("node-0");
+    assertThat(kubelet.openWatches()).as("pods, its Node, the Services").isEqualTo(3);
+    sim.create("""
+        {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"frozen","namespace":"default"},"immutable":true,
+         "data":{"a":"1"}}""");
+    String uses = """
+        "containers":[{"name":"main","image":"agent:1","env":[{"name":"KEY","valueFrom":{"secretKeyRef":
+          {"name":"api-key","key":"key"}}}],"envFrom":[{"configMapRef":{"name":"settings"}}]}],
+        "volumes":[{"name":"c","configMap":{"name":"frozen"}},
+                   {"name":"p","projected":{"sources":[{"secret":{"name":"api-key"}},{"configMap":{"name":"ca"}}]}}]""";
+    sim.create(pod("a", "agent:1", "").replaceFirst("\"containers\":\\[.*\\]", uses));
+    sim.create(pod("b", "agent:1", "").replaceFirst("\"containers\":\\[.*\\]", uses));
+    sim.runFor(Duration.ofSeconds(5));
+
+    // api-key, settings and ca, once each for both pods; frozen is immutable: listed, then no longer watched.
+    assertThat(kubelet.openWatches()).isEqualTo(6);
+    List<String> reads = new ArrayList<>();
+    for (RequestRecord r : sim.cluster().requests().records()) {
+      if (r.identity().equals("system:node:node-0") && (r.verb().equals("list") || r.verb().equals("watch"))) {
+        reads.add(r.verb() + " " + r.resource() + (r.namespace().isEmpty() ? "" : " " + r.namespace()));
+      }
+    }
+    assertThat(reads).containsExactlyInAnyOrder("list nodes", "watch nodes", "list services", "watch services",
+        "list pods", "watch pods", "list secrets default", "watch secrets default", "list configmaps default",
+        "watch configmaps default", "list configmaps default", "watch configmaps default", "list configmaps default",
+        "watch configmaps default");
+
+    sim.server().delete(Identity.admin(), ResourceKey.namespaced("", "Pod", "default", "a"), DeleteParams.defaults());
+    sim.runFor(Duration.ofSeconds(5));
+    assertThat(kubelet.openWatches()).as("b still uses them").isEqualTo(6);
+    sim.server().delete(Identity.admin(), ResourceKey.namespaced("", "Pod", "default", "b"), DeleteParams.defaults());
+    sim.runFor(Duration.ofSeconds(5));
+    assertThat(kubelet.openWatches()).isEqualTo(3);
   }
 
   /** The pod's phase, and once terminated its container's exit code and reason. */

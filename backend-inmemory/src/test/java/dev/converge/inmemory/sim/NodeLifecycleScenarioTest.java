@@ -114,12 +114,14 @@ class NodeLifecycleScenarioTest {
     long mark = sim.cluster().requests().mark();
     sim.nodes().recover("node-1");
     sim.runFor(Duration.ofSeconds(30));
-    // The returning kubelet finds its Node and Lease, reports its status, re-reports its running pod Ready,
-    // and finishes deleting the pods evicted while it was away.
+    // The returning kubelet lists and watches its Node and the Services again, finds its Node and Lease,
+    // reports its status, re-reports its running pod Ready, and finishes deleting the pods evicted while it was
+    // away.
     assertThat(sim.cluster().requests().since(mark)).filteredOn(r -> r.identity().equals("system:node:node-1"))
         .filteredOn(r -> !r.resource().equals("events"))
         .extracting(r -> r.verb() + " " + r.resourceWithSubresource() + " " + r.code())
-        .startsWith("create nodes 409", "get nodes 200", "create leases 409");
+        .startsWith("list nodes 200", "list services 200", "create nodes 409", "watch nodes 200",
+            "watch services 200", "get nodes 200", "create leases 409", "list pods 200");
     // Its Events repeat the first start's, so its event client patches their counts instead of creating more.
     assertThat(sim.cluster().requests().since(mark)).filteredOn(r -> r.identity().equals("system:node:node-1"))
         .filteredOn(r -> r.resource().equals("events")).extracting(r -> r.verb())

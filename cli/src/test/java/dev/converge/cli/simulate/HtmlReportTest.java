@@ -54,16 +54,16 @@ class HtmlReportTest {
   @Test
   void data_isTheRunsAccounting_exactly() throws IOException {
     JsonNode variant = data(report("--nodes", "3", "--duration", "2m", "--seed", "7")).path("variants").get(0);
-    assertThat(variant.path("requestsTotal").asLong()).isEqualTo(201);
+    assertThat(variant.path("requestsTotal").asLong()).isEqualTo(213);
     assertThat(variant.path("rejectedTotal").asLong()).isZero();
     assertThat(variant.path("bucketSeconds").asDouble()).isEqualTo(60.0);
     assertThat(variant.path("buckets").asInt()).isEqualTo(2);
     List<String> requests = new ArrayList<>();
     variant.path("requests").forEach(row -> requests.add(row.path("name").asText() + " " + row.path("values")));
-    // The JSON report's byIdentity totals, split by minute: kubelets register, start pods and record their
-    // Events in the first minute, then renew leases; the agents' first read waits for their pods.
+    // The JSON report's byIdentity totals, split by minute: kubelets register, open their watches, start pods and
+    // record their Events in the first minute, then renew leases; the agents' first read waits for their pods.
     assertThat(requests).containsExactly(
-        "system:node:* [75,18]",
+        "system:node:* [87,18]",
         "system:kube-controller-manager [61]",
         "converge [22]",
         "system:kube-scheduler [18]",

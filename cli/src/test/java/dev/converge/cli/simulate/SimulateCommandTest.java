@@ -54,16 +54,17 @@ class SimulateCommandTest {
          {"kind":"Deployment","namespace":"telemetry","name":"collector-proxy","desired":2,"available":2,"availableAtSeconds":8.949}]
         """).toString());
     JsonNode api = json.path("apiServer");
-    assertThat(api.path("requestsTotal").asLong()).isEqualTo(201);
+    assertThat(api.path("requestsTotal").asLong()).isEqualTo(213);
     assertThat(api.path("rejectedTotal").asLong()).isZero();
     List<String> identities = new ArrayList<>();
     api.path("byIdentity").forEach(row -> identities.add(row.path("identity").asText() + " " + row.path("requests").asLong()
         + " " + row.path("perMinute").asDouble() + " " + row.path("p99Ms").asDouble() + " " + row.path("rejected").asLong()));
-    // Kubelets renew leases every 10 s once registered and record their nodes' and pods' Events; the engine
+    // Kubelets renew leases every 10 s once registered, list and watch their pods, their Node and the Services,
+    // and record their nodes' and pods' Events; the engine
     // (user converge) reads through its watch cache (one LIST and WATCH per kind), so after its writes it mostly
     // waits on watch events.
     assertThat(identities).containsExactly(
-        "system:node:* 93 46.5 10.0 0",
+        "system:node:* 105 52.5 10.0 0",
         "system:kube-controller-manager 61 30.5 10.0 0",
         "converge 22 11.0 10.0 0",
         "system:kube-scheduler 18 9.0 10.0 0",
@@ -80,14 +81,14 @@ class SimulateCommandTest {
         "--use-service-account-credentials");
     assertThat(run.code).isZero();
     JsonNode api = Json.parse(run.out).path("apiServer");
-    assertThat(api.path("requestsTotal").asLong()).isEqualTo(202);
+    assertThat(api.path("requestsTotal").asLong()).isEqualTo(214);
     List<String> identities = new ArrayList<>();
     api.path("byIdentity").forEach(row -> identities.add(row.path("identity").asText() + " " + row.path("requests").asLong()));
     // The 61 requests of the manager's row without the flag: its shared informers' lists and watches stay its
     // own, each controller's writes (and Events) are its service account's. (The accounts' objects drawn at the
     // start shift the seeded draws after them: the collector reads at other times than without the flag.)
     assertThat(identities).containsExactly(
-        "system:node:* 93",
+        "system:node:* 105",
         "system:kube-controller-manager 30",
         "converge 22",
         "system:kube-scheduler 18",

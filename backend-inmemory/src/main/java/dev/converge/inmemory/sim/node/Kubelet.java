@@ -30,7 +30,8 @@ import org.jspecify.annotations.Nullable;
  * throttle. It registers its Node, creates and renews its Lease in {@code kube-node-lease} every renew interval
  * (with the nodelease controller's jitter), posts its NodeStatus every status report period, and runs the pods
  * bound to it, which it learns about through a watch with the field selector {@code spec.nodeName=<name>}
- * (served by the pod index). The pods' lives are in {@link PodLifecycle}.
+ * (served by the pod index). The pods' lives are in {@link PodLifecycle}. It also watches its Node, the
+ * Services, and the Secrets and ConfigMaps its pods use ({@link KubeletWatches}).
  *
  * <p>It records Events as a kubelet does, through a second client with its own throttle (the event client):
  * {@code Starting} when it starts; the node's condition transitions ({@code NodeHasSufficientMemory},
@@ -57,6 +58,7 @@ public final class Kubelet {
   private final SplittableRandom random;
   private final PodLifecycle pods;
   private final EventRecorder events;
+  private final KubeletWatches watches;
   private @Nullable Informer informer;
   private @Nullable Resource lease;
   private @Nullable String nodeUid;
@@ -76,6 +78,7 @@ public final class Kubelet {
     this.client = ctx.client(ThrottleFactory.KUBELET, identity(name));
     this.random = ctx.random("kubelet/" + name);
     this.pods = new PodLifecycle(this, crashLoops);
+    this.watches = new KubeletWatches(client, name);
     this.events = new EventRecorder(ctx.client(ThrottleFactory.KUBELET_EVENTS, identity(name)), "kubelet", name);
   }
 
@@ -151,6 +154,7 @@ public final class Kubelet {
     events.normal(EventRecorder.Ref.node(name), "Starting", "Starting kubelet.");
     String now = now();
     readySince = now;
+    watches.start();
     client.create(NodeObjects.node(name, ordinal, pool, now), response -> {
       if (current != epoch) {
         return;
@@ -184,6 +188,7 @@ public final class Kubelet {
       informer.stop();
       informer = null;
     }
+    watches.stop();
     pods.stopAll();
   }
 
@@ -212,6 +217,7 @@ public final class Kubelet {
     Informer podInformer = new Informer(client, POD, null, LabelSelector.everything(),
         FieldSelector.equal("spec.nodeName", name));
     podInformer.addHandler(pods);
+    podInformer.addHandler(watches);
     informer = podInformer;
     podInformer.start();
     scheduleStatus();
@@ -286,6 +292,14 @@ public final class Kubelet {
     if (task != null) {
       task.cancel();
     }
+  }
+
+  /**
+   * The watches the kubelet keeps open: its pods', its Node's, the Services', and one per Secret or ConfigMap its
+   * pods use and that is not immutable.
+   */
+  public int openWatches() {
+    return (informer == null ? 0 : 1) + watches.open();
   }
 
   /** Pod names by phase, for diagnostics. */

@@ -90,6 +90,26 @@ class SelectorsAndPagingTest {
   }
 
   @Test
+  void listByName_inANamespace_orOfAClusterScopedKind_readsThatOneKey() {
+    for (int i = 0; i < 10; i++) {
+      server.create(ADMIN, Fixtures.pod("default", "p" + i, "node-" + (i % 5)));
+    }
+    cluster.requests().clear();
+    // MatchesSingle: the registry reads the key (a kubelet's watch of one Secret, of its own Node).
+    FieldSelector p3 = FieldSelector.parse("metadata.name=p3");
+    assertThat(server.list(ADMIN, ListRequest.all(POD).inNamespace("default").withFields(p3)).items())
+        .extracting(Resource::name).containsExactly("p3");
+    assertThat(server.list(ADMIN, ListRequest.all(POD).inNamespace("kube-system").withFields(p3)).items()).isEmpty();
+    // Further terms still filter the one object.
+    assertThat(server.list(ADMIN, ListRequest.all(POD).inNamespace("default")
+        .withFields(FieldSelector.parse("metadata.name=p3,spec.nodeName=node-1"))).items()).isEmpty();
+    // Across namespaces the key is not known: every pod is looked at.
+    assertThat(server.list(ADMIN, ListRequest.all(POD).withFields(p3)).items()).extracting(Resource::name)
+        .containsExactly("p3");
+    assertThat(cluster.requests().records()).extracting(RequestRecord::scanned).containsExactly(1, 0, 1, 10);
+  }
+
+  @Test
   void paging_returnsAConsistentSnapshot_acrossPages() {
     ListResult first = server.list(ADMIN, ListRequest.all(CONFIG_MAP).inNamespace("default").page(2, null));
     assertThat(first.items()).extracting(Resource::name).containsExactly("a", "b");

@@ -88,8 +88,7 @@ final class Reads {
       revision = token.revision;
       startAfter = token.after;
     }
-    NavigableMap<ObjectName, Resource> source = source(table, type.groupKind(), namespace, request.fields(), revision,
-        startAfter);
+    NavigableMap<ObjectName, Resource> source = source(table, type, namespace, request.fields(), revision, startAfter);
     List<Resource> items = new ArrayList<>();
     int scanned = 0;
     String next = null;
@@ -120,11 +119,20 @@ final class Reads {
   }
 
   /**
-   * The objects a list walks: the namespace's range, or — for pods selected by {@code spec.nodeName} on the
-   * current revision — the node index, as the watch cache serves per-node pod lists without scanning.
+   * The objects a list walks: the namespace's range; the one object a {@code metadata.name} selector names, when
+   * its key is known (a cluster-scoped kind, or a namespace given), since the registry then reads that key
+   * instead of listing ({@code MatchesSingle} in {@code Store.ListPredicate}); or — for pods selected by {@code
+   * spec.nodeName} on the current revision — the node index, as the watch cache serves per-node pod lists
+   * without scanning.
    */
-  private static NavigableMap<ObjectName, Resource> source(KindTable table, GroupKind kind, String namespace,
+  private static NavigableMap<ObjectName, Resource> source(KindTable table, ResourceType type, String namespace,
       FieldSelector fields, long revision, @Nullable ObjectName startAfter) {
+    var single = fields.requiredValue("metadata.name");
+    if (single.isPresent() && startAfter == null && (!type.namespaced() || !namespace.isEmpty())) {
+      ObjectName key = new ObjectName(namespace, single.get());
+      NavigableMap<ObjectName, Resource> view = table.viewAt(revision, null);
+      return view.containsKey(key) ? view.subMap(key, true, key, true) : java.util.Collections.emptyNavigableMap();
+    }
     if (table.indexField() != null && startAfter == null) {
       var node = fields.requiredValue(table.indexField());
       if (node.isPresent()) {

@@ -43,6 +43,18 @@ final class ComponentRoles {
          {"apiGroups":[""],"resources":["nodes/status"],"verbs":["patch","update"]}]""");
   }
 
+  /**
+   * The bootstrap {@code system:node-proxier} ClusterRole and its binding to the user {@code system:kube-proxy}
+   * ({@code plugin/pkg/auth/authorizer/rbac/bootstrappolicy}), for simulated kube-proxies.
+   */
+  static void installNodeProxier(ApiServer server) {
+    role(server, "system:node-proxier", "User", "system:kube-proxy", """
+        [{"apiGroups":[""],"resources":["endpoints","services"],"verbs":["list","watch"]},
+         {"apiGroups":[""],"resources":["nodes"],"verbs":["get","list","watch"]},
+         {"apiGroups":["","events.k8s.io"],"resources":["events"],"verbs":["create","patch","update"]},
+         {"apiGroups":["discovery.k8s.io"],"resources":["endpointslices"],"verbs":["list","watch"]}]""");
+  }
+
   private static void role(ApiServer server, String name, String subjectKind, String subject, String rules) {
     Identity admin = Identity.admin();
     server.create(admin, Resource.of(Json.parse("{\"apiVersion\":\"rbac.authorization.k8s.io/v1\","

@@ -82,6 +82,9 @@ public final class Simulation {
     if (builder.controllerCredentials == Credentials.SERVICE_ACCOUNTS) {
       ControllerRoles.install(cluster.server());
     }
+    if (builder.kubeProxy) {
+      ComponentRoles.installNodeProxier(cluster.server());
+    }
     builder.interceptors.forEach(cluster.server()::addInterceptor);
     cluster.requests().clear();
     cluster.requests().retainRecords(builder.retainRequests);
@@ -90,7 +93,7 @@ public final class Simulation {
     this.ctx = new SimContext(clock, cluster.server(), new Randoms(seed), trace, builder.throttles);
     this.controllerManager = new KubeControllerManager(ctx, cluster, builder.nodeLifecycle, builder.controllerCredentials);
     this.scheduler = new KubeScheduler(ctx, builder.schedulerCycle);
-    this.nodes = new NodeFleet(ctx, builder.kubelet, builder.pools);
+    this.nodes = new NodeFleet(ctx, builder.kubelet, builder.pools, builder.kubeProxy);
   }
 
   public static Builder builder() {
@@ -246,6 +249,7 @@ public final class Simulation {
     private KubeletConfig kubelet = KubeletConfig.defaults();
     private NodeLifecycleConfig nodeLifecycle = NodeLifecycleConfig.defaults();
     private Credentials controllerCredentials = Credentials.SHARED;
+    private boolean kubeProxy;
     private ThrottleFactory throttles = ThrottleFactory.kubernetesDefaults();
     private Duration watchLatency = Duration.ofMillis(10);
     private Duration schedulerCycle = Duration.ofMillis(1);
@@ -285,6 +289,17 @@ public final class Simulation {
     /** Kubelet timings and the pod start-up model. */
     public Builder kubelet(KubeletConfig value) {
       this.kubelet = value;
+      return this;
+    }
+
+    /**
+     * Whether every node also runs kube-proxy (default false): its watches of all proxied Services and
+     * EndpointSlices and of its own Node, as {@code system:kube-proxy}, which the bootstrap {@code
+     * system:node-proxier} ClusterRole is then installed and bound for. Off, the cluster has no service proxy (as
+     * with a CNI that replaces it); on, every EndpointSlice change reaches every node.
+     */
+    public Builder kubeProxy(boolean value) {
+      this.kubeProxy = value;
       return this;
     }
 

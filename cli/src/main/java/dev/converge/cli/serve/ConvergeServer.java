@@ -109,7 +109,8 @@ public final class ConvergeServer implements AutoCloseable {
     // The clock starts at the wall clock's now (whole milliseconds, as timestamps carry), so that the
     // creation timestamps and ages kubectl shows read true.
     Instant epoch = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    SimulatedCluster simulated = SimulatedCluster.create(input, seed, epoch, extensions, credentials);
+    SimulatedCluster simulated = SimulatedCluster.create(input, seed, epoch, extensions,
+        cluster -> cluster.controllerCredentials(credentials));
     Simulation sim = simulated.simulation();
     // One registry per server, never a global one: two servers in one JVM (tests) keep their counts apart.
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code converge simulate -f FILE… [--nodes N] [--duration D] [--seed S] [--set KIND/NAME:PATH=VALUE]…
- * [--compare KIND/NAME:PATH=VALUE] [--no-examples] [--use-service-account-credentials] [-o text|json]
+ * [--compare KIND/NAME:PATH=VALUE] [--no-examples] [--use-service-account-credentials] [--kube-proxy] [-o text|json]
  * [--report FILE.html]}: applies the manifests
  * through the engine's control loop on a simulated cluster — nodes from {@code --nodes} or the input's {@code
  * NodePool}s, workloads from its
@@ -74,6 +74,11 @@ public final class SimulateCommand implements Callable<Integer> {
           + " system:kube-controller-manager, the flag's default).")
   private boolean serviceAccountCredentials;
 
+  @Option(names = "--kube-proxy",
+      description = "Run kube-proxy on every node: its watches of every proxied Service and EndpointSlice and of its"
+          + " node, as system:kube-proxy (default: no service proxy, as with a CNI that replaces it).")
+  private boolean kubeProxy;
+
   @Option(names = "--wait-for-jobs",
       description = "Hold what depends on a Job (converge.dev/depends-on) until the Job has completed in the simulated"
           + " cluster, as converge apply --wait-for-jobs and helm install --wait-for-jobs do (default: a dependency"
@@ -116,8 +121,9 @@ public final class SimulateCommand implements Callable<Integer> {
     List<SimulationExtension> active = extensions.stream().filter(e -> !(noExamples && e.example())).toList();
     UnaryOperator<ResourceTypes> types = SimulationExtension.typesOf(active);
     SimulationInput given = gated(SimulationInput.read(files, nodes, edits, types));
-    SimulationRunner runner = new SimulationRunner(active, new ProgressBar(err, terminal),
-        serviceAccountCredentials ? Credentials.SERVICE_ACCOUNTS : Credentials.SHARED);
+    SimulationRunner runner = new SimulationRunner(active, new ProgressBar(err, terminal), cluster -> cluster
+        .controllerCredentials(serviceAccountCredentials ? Credentials.SERVICE_ACCOUNTS : Credentials.SHARED)
+        .kubeProxy(kubeProxy));
     String rendered;
     String html;
     if (compare == null) {

@@ -20,12 +20,12 @@ import dev.converge.inmemory.InMemoryBackend;
 import dev.converge.inmemory.server.ApiServer;
 import dev.converge.inmemory.server.Identity;
 import dev.converge.inmemory.sim.Simulation;
-import dev.converge.inmemory.sim.controller.KubeControllerManager.Credentials;
 import dev.converge.inmemory.sim.load.LoadModel;
 import dev.converge.inmemory.sim.workload.WorkloadDriver;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.Set;
 
 /**
@@ -65,17 +65,17 @@ public final class SimulatedCluster {
    * @throws ManifestException if the manifests' dependencies form a cycle
    */
   public static SimulatedCluster create(SimulationInput input, long seed, Instant epoch, List<SimulationExtension> extensions) {
-    return create(input, seed, epoch, extensions, Credentials.SHARED);
+    return create(input, seed, epoch, extensions, UnaryOperator.identity());
   }
 
   /**
-   * As {@link #create(SimulationInput, long, Instant, List)}, with kube-controller-manager's controllers acting
-   * with {@code credentials} ({@code --use-service-account-credentials}).
+   * As {@link #create(SimulationInput, long, Instant, List)}, with the cluster's options set by {@code cluster} on
+   * the simulation's builder: whose credentials kube-controller-manager's controllers use ({@code
+   * --use-service-account-credentials}), whether nodes run kube-proxy ({@code --kube-proxy}).
    */
   public static SimulatedCluster create(SimulationInput input, long seed, Instant epoch, List<SimulationExtension> extensions,
-      Credentials credentials) {
-    Simulation sim = Simulation.builder().seed(seed).epoch(epoch).pools(input.spec().pools())
-        .controllerCredentials(credentials).build();
+      UnaryOperator<Simulation.Builder> cluster) {
+    Simulation sim = cluster.apply(Simulation.builder().seed(seed).epoch(epoch).pools(input.spec().pools())).build();
     boolean manifests = !input.spec().resources().isEmpty();
     Plan plan = Plan.empty();
     if (manifests) {

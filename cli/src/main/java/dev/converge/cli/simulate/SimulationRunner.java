@@ -10,9 +10,9 @@ import dev.converge.core.plan.PlanPrinter;
 import dev.converge.core.time.VirtualScheduler;
 import dev.converge.inmemory.server.ApiServer;
 import dev.converge.inmemory.sim.Simulation;
-import dev.converge.inmemory.sim.controller.KubeControllerManager.Credentials;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * One simulation run: a {@link SimulatedCluster} of the input (every {@link SimulationExtension}, then the
@@ -24,39 +24,40 @@ final class SimulationRunner {
 
   private final List<SimulationExtension> extensions;
   private final ProgressBar progress;
-  private final Credentials credentials;
+  /** The cluster's options, set on the simulation's builder. */
+  private final UnaryOperator<Simulation.Builder> cluster;
 
-  SimulationRunner(List<SimulationExtension> extensions, ProgressBar progress, Credentials credentials) {
+  SimulationRunner(List<SimulationExtension> extensions, ProgressBar progress, UnaryOperator<Simulation.Builder> cluster) {
     this.extensions = List.copyOf(extensions);
     this.progress = progress;
-    this.credentials = credentials;
+    this.cluster = cluster;
   }
 
   SimulationResult run(SimulationInput input, long seed, Duration duration, String label) {
     long wallStart = System.nanoTime();
-    SimulatedCluster cluster = SimulatedCluster.create(input, seed, VirtualScheduler.DEFAULT_EPOCH, extensions, credentials);
-    Simulation sim = cluster.simulation();
+    SimulatedCluster simulated = SimulatedCluster.create(input, seed, VirtualScheduler.DEFAULT_EPOCH, extensions, cluster);
+    Simulation sim = simulated.simulation();
     sim.start();
-    cluster.rollouts().sample();
+    simulated.rollouts().sample();
 
     long step = Math.max(1, duration.toNanos() / PROGRESS_STEPS);
     long end = sim.clock().nanoTime() + duration.toNanos();
     while (sim.clock().nanoTime() < end) {
       sim.clock().runUntil(Math.min(end, sim.clock().nanoTime() + step));
-      cluster.rollouts().sample();
+      simulated.rollouts().sample();
       progress.show(label, duration.toNanos() / 1e9 - (end - sim.clock().nanoTime()) / 1e9, duration.toNanos() / 1e9);
     }
     progress.done();
     ImmutableList.Builder<String> notes = ImmutableList.builder();
     for (SimulationExtension extension : extensions) {
-      notes.addAll(extension.notes(cluster.context()));
+      notes.addAll(extension.notes(simulated.context()));
     }
     long wallMillis = (System.nanoTime() - wallStart) / 1_000_000;
-    Plan plan = cluster.plan();
+    Plan plan = simulated.plan();
     return new SimulationResult(input.nodes(), seed, sim.traceHash(), duration.toNanos() / 1e9, wallMillis,
-        PlanPrinter.text(plan), PlanPrinter.json(plan), cluster.rollouts().rollouts(), cluster.load().report(),
+        PlanPrinter.text(plan), PlanPrinter.json(plan), simulated.rollouts().rollouts(), simulated.load().report(),
         input.edits().stream().map(FieldEdit::toString).collect(ImmutableList.toImmutableList()),
-        primaries(sim.server(), cluster.primaryKinds()), notes.build(), cluster.rollouts().overTime());
+        primaries(sim.server(), simulated.primaryKinds()), notes.build(), simulated.rollouts().overTime());
   }
 
   /** Every object of {@code kinds} as stored at the end, with its conditions; read from the store, no request. */

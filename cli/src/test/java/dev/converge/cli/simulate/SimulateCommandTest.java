@@ -104,6 +104,19 @@ class SimulateCommandTest {
   }
 
   @Test
+  void kubeProxy_addsItsWatchesOnEveryNode_asOneRow() {
+    Run run = simulate("-f", INPUT, "--nodes", "3", "--duration", "2m", "--seed", "7", "-o", "json", "--kube-proxy");
+    assertThat(run.code).isZero();
+    JsonNode api = Json.parse(run.out).path("apiServer");
+    List<String> identities = new ArrayList<>();
+    api.path("byIdentity").forEach(row -> identities.add(row.path("identity").asText() + " " + row.path("requests").asLong()));
+    // A list and a watch of the Services, the EndpointSlices and its own Node on each of the 3 nodes; nothing else
+    // changes hands (213 requests without it).
+    assertThat(identities).contains("system:kube-proxy 18");
+    assertThat(api.path("requestsTotal").asLong()).isEqualTo(213 + 18);
+  }
+
+  @Test
   void theSameSeed_printsTheSameReport_andAnotherSeedAnotherTrace() {
     String first = masked(simulate("-f", INPUT, "--nodes", "3", "--duration", "1m", "--seed", "7").out);
     String second = masked(simulate("-f", INPUT, "--nodes", "3", "--duration", "1m", "--seed", "7").out);

@@ -59,6 +59,8 @@ public final class Kubelet {
   private final PodLifecycle pods;
   private final EventRecorder events;
   private final KubeletWatches watches;
+  /** The node's kube-proxy, which lives and dies with the kubelet, or null when the cluster runs none. */
+  private final @Nullable KubeProxy proxy;
   private @Nullable Informer informer;
   private @Nullable Resource lease;
   private @Nullable String nodeUid;
@@ -69,7 +71,8 @@ public final class Kubelet {
   private @Nullable ScheduledTask statusTask;
   private long renewals;
 
-  Kubelet(SimContext ctx, KubeletConfig config, List<CrashLoop> crashLoops, String name, NodePool pool, int ordinal) {
+  Kubelet(SimContext ctx, KubeletConfig config, List<CrashLoop> crashLoops, String name, NodePool pool, int ordinal,
+      @Nullable KubeProxy proxy) {
     this.ctx = ctx;
     this.config = config;
     this.name = name;
@@ -79,6 +82,7 @@ public final class Kubelet {
     this.random = ctx.random("kubelet/" + name);
     this.pods = new PodLifecycle(this, crashLoops);
     this.watches = new KubeletWatches(client, name);
+    this.proxy = proxy;
     this.events = new EventRecorder(ctx.client(ThrottleFactory.KUBELET_EVENTS, identity(name)), "kubelet", name);
   }
 
@@ -155,6 +159,9 @@ public final class Kubelet {
     String now = now();
     readySince = now;
     watches.start();
+    if (proxy != null) {
+      proxy.start();
+    }
     client.create(NodeObjects.node(name, ordinal, pool, now), response -> {
       if (current != epoch) {
         return;
@@ -189,6 +196,9 @@ public final class Kubelet {
       informer = null;
     }
     watches.stop();
+    if (proxy != null) {
+      proxy.stop();
+    }
     pods.stopAll();
   }
 
@@ -300,6 +310,11 @@ public final class Kubelet {
    */
   public int openWatches() {
     return (informer == null ? 0 : 1) + watches.open();
+  }
+
+  /** The watches the node's kube-proxy keeps open: 0 without one. */
+  public int proxyWatches() {
+    return proxy == null ? 0 : proxy.openWatches();
   }
 
   /** Pod names by phase, for diagnostics. */

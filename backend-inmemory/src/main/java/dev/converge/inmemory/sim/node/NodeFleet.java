@@ -34,6 +34,8 @@ public final class NodeFleet {
   private final Map<String, Kubelet> kubelets = new LinkedHashMap<>();
   private final Map<String, Integer> nextIndex = new LinkedHashMap<>();
   private final List<CrashLoop> crashLoops = new CopyOnWriteArrayList<>();
+  /** Whether every node also runs a {@link KubeProxy}. */
+  private final boolean kubeProxy;
   private final SimClient cloud;
   private final SplittableRandom random;
   private int nextOrdinal;
@@ -42,7 +44,13 @@ public final class NodeFleet {
   private boolean started;
 
   public NodeFleet(SimContext ctx, KubeletConfig config, List<NodePool> pools) {
+    this(ctx, config, pools, false);
+  }
+
+  /** A fleet whose nodes also run kube-proxy when {@code kubeProxy}. */
+  public NodeFleet(SimContext ctx, KubeletConfig config, List<NodePool> pools, boolean kubeProxy) {
     this.ctx = ctx;
+    this.kubeProxy = kubeProxy;
     this.config = config;
     this.pools = ImmutableList.copyOf(pools);
     this.cloud = ctx.client("cloud-controller-manager", CLOUD);
@@ -154,7 +162,8 @@ public final class NodeFleet {
   private Kubelet add(NodePool pool) {
     int index = nextIndex.merge(pool.name(), 1, Integer::sum) - 1;
     String name = pool.nodeName(index);
-    Kubelet kubelet = new Kubelet(ctx, config, crashLoops, name, pool, nextOrdinal++);
+    Kubelet kubelet = new Kubelet(ctx, config, crashLoops, name, pool, nextOrdinal++,
+        kubeProxy ? new KubeProxy(ctx, name) : null);
     kubelets.put(name, kubelet);
     return kubelet;
   }

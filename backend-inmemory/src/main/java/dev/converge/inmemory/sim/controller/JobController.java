@@ -22,14 +22,13 @@ import dev.converge.inmemory.sim.runtime.SharedInformers;
 import dev.converge.inmemory.sim.runtime.SimClient;
 import dev.converge.inmemory.sim.runtime.SimContext;
 import dev.converge.inmemory.sim.runtime.SyncQueue;
-import dev.converge.inmemory.sim.runtime.Timestamps;
+import dev.converge.inmemory.sim.controller.JobSync.Condition;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -68,8 +67,10 @@ import org.jspecify.annotations.Nullable;
  * indexes match a rule ({@code SuccessCriteriaMet}, reason {@code SuccessPolicy}): its running pods are deleted
  * and not counted as failed.
  *
- * <p>Not modelled: the adoption of orphan pods by selector; a Job whose {@code spec.managedBy} names another
- * controller is left alone, as in Kubernetes.
+ * <p>Orphan pods its selector matches are adopted (with the tracking finalizer) and pods it no longer selects
+ * released ({@link ControllerRefManager}); a Job whose {@code spec.managedBy} names another controller is left
+ * alone, as in Kubernetes. What the Job has reached is {@link JobOutcome}'s to say; one sync's state is a {@link
+ * JobSync}.
  */
 public final class JobController {
   static final GroupKind JOB = GroupKind.of("batch", "Job");
@@ -238,60 +239,6 @@ public final class JobController {
     return false;
   }
 
-  /** The state of one sync ({@code syncJobCtx}). */
-  private final class Pass {
-    final String key;
-    Resource job;
-    final List<Resource> all;
-    final List<Resource> active = new ArrayList<>();
-    final boolean indexed;
-    final boolean onlyReplaceFailed;
-    final int completions;
-    final boolean hasCompletions;
-    /** {@code backoffLimitPerIndex} of an Indexed Job, or -1. */
-    final int perIndex;
-    /** With a per-index limit: {@code status.failedIndexes} and the indexes failed since. */
-    BitSet failedIndexes = new BitSet();
-    /** Per index, its failed pod kept (with its finalizer) until the replacement runs. */
-    Map<Integer, Resource> delayed = Map.of();
-    final Set<String> uncountedSucceeded = new LinkedHashSet<>();
-    final Set<String> uncountedFailed = new LinkedHashSet<>();
-    final List<Resource> newSucceeded = new ArrayList<>();
-    final List<Resource> newFailed = new ArrayList<>();
-    BitSet succeededIndexes = new BitSet();
-    int succeeded;
-    int failed;
-    int ready;
-    int terminating;
-    @Nullable String startTime;
-    /** FailureTarget or SuccessCriteriaMet, with reason and message, or null. */
-    @Nullable Condition finished;
-    boolean suspendChanged;
-    JobFailures.Backoff backoff = JobFailures.Backoff.NONE;
-
-    Pass(String key, Resource job) {
-      this.key = key;
-      this.job = job;
-      JsonNode spec = job.spec();
-      this.indexed = spec.path("completionMode").asText("NonIndexed").equals("Indexed");
-      this.onlyReplaceFailed = spec.path("podReplacementPolicy").asText("").equals("Failed")
-          || spec.path("podFailurePolicy").isObject();
-      this.hasCompletions = spec.path("completions").isNumber();
-      this.completions = spec.path("completions").asInt(0);
-      this.perIndex = indexed && spec.path("backoffLimitPerIndex").isNumber()
-          ? spec.path("backoffLimitPerIndex").asInt() : -1;
-      this.all = new ArrayList<>(pods.ownedBy(job.uid() == null ? "" : job.uid()));
-      this.startTime = job.status().path("startTime").isTextual() ? job.status().path("startTime").asText() : null;
-    }
-
-    JsonNode spec() {
-      return job.spec();
-    }
-  }
-
-  /** A Job condition: {@code type}, {@code status} True, and reason and message (empty ones are left out). */
-  private record Condition(String type, String reason, String message) {}
-
   private void sync(String key, SyncQueue.Done done) {
     int slash = key.indexOf('/');
     Resource job = jobs.get(key.substring(0, slash), key.substring(slash + 1));
@@ -329,13 +276,14 @@ public final class JobController {
   private void syncPods(String key, Resource job, SyncQueue.Done done) {
     // satisfiedExpectations: no pod creation or deletion, and no finalizer removal, is still unobserved.
     boolean satisfied = expectations.satisfied(key) && removing.getOrDefault(key, Set.of()).isEmpty();
-    Pass pass = new Pass(key, job);
+    JobSync pass = new JobSync(key, job, pods.ownedBy(job.uid() == null ? "" : job.uid()));
     count(pass);
     if (pass.startTime == null && !suspended(job)) {
       pass.startTime = timestamp(now());
     }
     pass.backoff = backoffs.getOrDefault(key, JobFailures.Backoff.NONE).next(pass.newSucceeded, pass.newFailed);
-    pass.finished = finishedCondition(pass);
+    pass.finished = JobOutcome.finishedCondition(pass, removing.getOrDefault(pass.key, Set.of()), now(),
+        after -> queue.addAfter(pass.key, after));
     if (pass.finished != null) {
       int active = pass.active.size();
       deleteActive(pass, deleted -> {
@@ -355,7 +303,7 @@ public final class JobController {
   }
 
   /** The active, ready and terminating pods, the finished ones not yet counted, and the counters so far. */
-  private void count(Pass pass) {
+  private void count(JobSync pass) {
     JsonNode status = pass.job.status();
     for (JsonNode uid : status.path("uncountedTerminatedPods").path("succeeded")) {
       pass.uncountedSucceeded.add(uid.asText());
@@ -382,9 +330,9 @@ public final class JobController {
       }
       if (PodConditions.phase(pod).equals("Succeeded")) {
         pass.newSucceeded.add(pod);
-      } else if (isFailed(pass, pod)) {
+      } else if (JobOutcome.isFailed(pass, pod)) {
         pass.newFailed.add(pod);
-        if (ignoredByPolicy(pass, pod)) {
+        if (JobOutcome.ignoredByPolicy(pass, pod)) {
           ignored++;
         }
       }
@@ -405,226 +353,8 @@ public final class JobController {
     }
   }
 
-  /**
-   * {@code isPodFailed}: Failed, or — unless only failed pods are replaced — being deleted without having
-   * succeeded.
-   */
-  private static boolean isFailed(Pass pass, Resource pod) {
-    String phase = PodConditions.phase(pod);
-    if (phase.equals("Failed")) {
-      return true;
-    }
-    return !pass.onlyReplaceFailed && pod.isBeingDeleted() && !phase.equals("Succeeded");
-  }
-
-  private static boolean ignoredByPolicy(Pass pass, Resource pod) {
-    JsonNode policy = pass.spec().path("podFailurePolicy");
-    if (!policy.isObject()) {
-      return false;
-    }
-    JobFailures.Match match = JobFailures.match(policy, pod);
-    return match != null && match.action() == JobFailures.Action.IGNORE;
-  }
-
-  /**
-   * The failure or success the Job has reached, in {@code syncJob}'s order of precedence, or null: a condition
-   * it has already, a {@code FailJob} pod, the back-off limit, the deadline; then for an Indexed Job its failed
-   * indexes and its success policy.
-   */
-  private @Nullable Condition finishedCondition(Pass pass) {
-    Condition found = failureCondition(pass);
-    if (!pass.indexed) {
-      return found;
-    }
-    if (pass.perIndex >= 0) {
-      pass.failedIndexes = failedIndexes(pass);
-      int failed = pass.failedIndexes.cardinality();
-      JsonNode max = pass.spec().path("maxFailedIndexes");
-      if (found != null) {
-        // kept
-      } else if (max.isNumber() && failed > max.asInt()) {
-        found = new Condition("FailureTarget", "MaxFailedIndexesExceeded",
-            "Job has exceeded the specified maximal number of failed indexes");
-      } else if (failed > 0 && failed + pass.succeededIndexes.cardinality() >= pass.completions) {
-        found = new Condition("FailureTarget", "FailedIndexes", "Job has failed indexes");
-      }
-      pass.delayed = delayedDeletions(pass);
-    }
-    return found != null ? found : successPolicy(pass);
-  }
-
-  /** The conditions every Job can reach, in {@code syncJob}'s order, or null. */
-  private @Nullable Condition failureCondition(Pass pass) {
-    Resource job = pass.job;
-    JsonNode met = JobConditions.find(job, "SuccessCriteriaMet");
-    if (met != null && met.path("status").asText().equals("True")) {
-      return new Condition("SuccessCriteriaMet", met.path("reason").asText(""), met.path("message").asText(""));
-    }
-    JsonNode target = JobConditions.find(job, "FailureTarget");
-    if (target != null && target.path("status").asText().equals("True")) {
-      return new Condition("FailureTarget", target.path("reason").asText(""), target.path("message").asText(""));
-    }
-    JsonNode policy = job.spec().path("podFailurePolicy");
-    if (policy.isObject()) {
-      for (Resource pod : pass.all) {
-        if (isFailed(pass, pod)) {
-          JobFailures.Match match = JobFailures.match(policy, pod);
-          if (match != null && match.action() == JobFailures.Action.FAIL_JOB) {
-            return new Condition("FailureTarget", "PodFailurePolicy", match.message());
-          }
-        }
-      }
-    }
-    if (pass.failed > job.spec().path("backoffLimit").asInt(6) || pastBackoffLimitOnFailure(pass)) {
-      return new Condition("FailureTarget", "BackoffLimitExceeded", "Job has reached the specified backoff limit");
-    }
-    JsonNode deadline = job.spec().path("activeDeadlineSeconds");
-    if (deadline.isNumber() && pass.startTime != null && !suspended(job)) {
-      Duration allowed = Duration.ofSeconds(deadline.asLong());
-      Duration active = Duration.between(Timestamps.parse(pass.startTime), now());
-      if (active.compareTo(allowed) >= 0) {
-        return new Condition("FailureTarget", "DeadlineExceeded", "Job was active longer than specified deadline");
-      }
-      queue.addAfter(pass.key, allowed.minus(active));
-    }
-    return null;
-  }
-
-  /**
-   * {@code calculateFailedIndexes}: {@code status.failedIndexes} and the index of every counted pod whose
-   * failure fails its index.
-   */
-  private BitSet failedIndexes(Pass pass) {
-    BitSet out = IndexIntervals.parse(pass.job.status().path("failedIndexes").asText(""), pass.completions);
-    Set<String> pending = removing.getOrDefault(pass.key, Set.of());
-    for (Resource pod : pass.all) {
-      int index = JobIndexes.of(pod);
-      if (index >= 0 && index < pass.completions && hasFinalizer(pod) && !pending.contains(pod.uid())
-          && failsIndex(pass, pod)) {
-        out.set(index);
-      }
-    }
-    return out;
-  }
-
-  /**
-   * {@code isIndexFailed}: a failed pod that matches a {@code FailIndex} rule, or whose counted failure is past
-   * the limit (its own {@value JobIndexes#FAILURE_COUNT}, the failures before it, reached it).
-   */
-  private static boolean failsIndex(Pass pass, Resource pod) {
-    if (!isFailed(pass, pod)) {
-      return false;
-    }
-    JsonNode policy = pass.spec().path("podFailurePolicy");
-    if (policy.isObject()) {
-      JobFailures.Match match = JobFailures.match(policy, pod);
-      if (match != null && match.action() == JobFailures.Action.FAIL_INDEX) {
-        return true;
-      }
-      if (match != null && match.action() == JobFailures.Action.IGNORE) {
-        return false;
-      }
-    }
-    return JobIndexes.failureCount(pod) >= pass.perIndex;
-  }
-
-  /**
-   * {@code getPodsWithDelayedDeletionPerIndex}: per index that is neither done nor running, its latest failed
-   * pod with the most failures, which keeps its finalizer until its replacement runs.
-   */
-  private Map<Integer, Resource> delayedDeletions(Pass pass) {
-    Map<Integer, Resource> out = new HashMap<>();
-    BitSet running = new BitSet();
-    for (Resource pod : pass.active) {
-      int index = JobIndexes.of(pod);
-      if (index >= 0) {
-        running.set(index);
-      }
-    }
-    Set<String> pending = removing.getOrDefault(pass.key, Set.of());
-    for (Resource pod : pass.all) {
-      int index = JobIndexes.of(pod);
-      if (index < 0 || index >= pass.completions || !hasFinalizer(pod) || pending.contains(pod.uid())
-          || !isFailed(pass, pod) || pass.succeededIndexes.get(index) || pass.failedIndexes.get(index)
-          || running.get(index)) {
-        continue;
-      }
-      Resource kept = out.get(index);
-      if (kept == null || absoluteFailures(kept) <= absoluteFailures(pod)
-          && !JobFailures.finishTime(pod).isBefore(JobFailures.finishTime(kept))) {
-        out.put(index, pod);
-      }
-    }
-    return out;
-  }
-
-  private static int absoluteFailures(Resource pod) {
-    return JobIndexes.failureCount(pod) + JobIndexes.ignoredFailureCount(pod);
-  }
-
-  /** Whether {@code pod} is the failed pod its index keeps until the replacement runs. */
-  private static boolean isDelayed(Pass pass, Resource pod) {
-    Resource kept = pass.delayed.get(JobIndexes.of(pod));
-    return kept != null && kept.uid() != null && kept.uid().equals(pod.uid());
-  }
-
-  /**
-   * {@code matchSuccessPolicy}: the first rule the succeeded indexes satisfy — all of its {@code
-   * succeededIndexes}, or {@code succeededCount} of them, or with indexes unset {@code succeededCount} of all.
-   */
-  private static @Nullable Condition successPolicy(Pass pass) {
-    JsonNode rules = pass.spec().path("successPolicy").path("rules");
-    if (!rules.isArray() || pass.succeededIndexes.isEmpty()) {
-      return null;
-    }
-    for (int i = 0; i < rules.size(); i++) {
-      JsonNode rule = rules.get(i);
-      JsonNode count = rule.path("succeededCount");
-      boolean matched = false;
-      if (rule.path("succeededIndexes").isTextual()) {
-        BitSet required = IndexIntervals.parse(rule.path("succeededIndexes").asText(), pass.completions);
-        if (!required.isEmpty()) {
-          BitSet done = (BitSet) required.clone();
-          done.and(pass.succeededIndexes);
-          matched = done.cardinality() == required.cardinality()
-              || count.isNumber() && done.cardinality() >= count.asInt();
-        }
-      } else if (count.isNumber()) {
-        matched = pass.succeededIndexes.cardinality() >= count.asInt();
-      }
-      if (matched) {
-        return new Condition("SuccessCriteriaMet", "SuccessPolicy", "Matched rules at index " + i);
-      }
-    }
-    return null;
-  }
-
-  /**
-   * {@code pastBackoffLimitOnFailure}: with {@code restartPolicy: OnFailure} failures are container restarts,
-   * summed over the pods still Pending or Running.
-   */
-  private static boolean pastBackoffLimitOnFailure(Pass pass) {
-    JsonNode spec = pass.spec();
-    if (!spec.path("template").path("spec").path("restartPolicy").asText().equals("OnFailure")) {
-      return false;
-    }
-    long restarts = 0;
-    for (Resource pod : pass.all) {
-      String phase = PodConditions.phase(pod);
-      if (phase.equals("Running") || phase.equals("Pending")) {
-        for (String statuses : new String[] {"initContainerStatuses", "containerStatuses"}) {
-          for (JsonNode status : pod.status().path(statuses)) {
-            restarts += status.path("restartCount").asLong(0);
-          }
-        }
-      }
-    }
-    int limit = spec.path("backoffLimit").asInt(6);
-    return limit == 0 ? restarts > 0 : restarts >= limit;
-  }
-
   /** {@code deleteActivePods}: deletes every active pod, keeping its finalizer; reports how many went. */
-  private void deleteActive(Pass pass, IntConsumer then) {
+  private void deleteActive(JobSync pass, IntConsumer then) {
     if (pass.active.isEmpty()) {
       then.accept(0);
       return;
@@ -649,7 +379,7 @@ public final class JobController {
   }
 
   /** After {@code manageJob} (or instead of it): the success check, the Suspended condition, then the status. */
-  private void afterManage(Pass pass, boolean managed, SyncQueue.Done done) {
+  private void afterManage(JobSync pass, boolean managed, SyncQueue.Done done) {
     int active = pass.active.size();
     boolean complete = pass.hasCompletions
         ? pass.succeeded >= pass.completions && active == 0
@@ -663,7 +393,7 @@ public final class JobController {
   }
 
   /** {@code Suspended} True while suspended; False ("Job resumed") once resumed, which restarts the deadline. */
-  private void suspendCondition(Pass pass) {
+  private void suspendCondition(JobSync pass) {
     Resource job = pass.job;
     JsonNode current = JobConditions.find(job, "Suspended");
     if (suspended(job)) {
@@ -681,7 +411,7 @@ public final class JobController {
   // ------------------------------------------------------------------------------------------------ manageJob
 
   /** {@code manageJob}: deletes the pods a suspended or shrunk Job has too many, or creates those it lacks. */
-  private void manage(Pass pass, Runnable then) {
+  private void manage(JobSync pass, Runnable then) {
     if (suspended(pass.job)) {
       List<Resource> victims = new ArrayList<>(pass.active);
       removeAndDelete(pass, victims, then);
@@ -732,7 +462,7 @@ public final class JobController {
    * {@code getPodCreationInfoForIndependentIndexes}: those of {@code indexes} whose back-off is over; when none
    * is, the sync is queued for the soonest.
    */
-  private List<Integer> readyIndexes(Pass pass, List<Integer> indexes) {
+  private List<Integer> readyIndexes(JobSync pass, List<Integer> indexes) {
     List<Integer> ready = new ArrayList<>();
     Duration soonest = null;
     for (int index : indexes) {
@@ -750,7 +480,7 @@ public final class JobController {
   }
 
   /** {@code wantActive}: how many pods should run now. */
-  private static int wantActive(Pass pass) {
+  private static int wantActive(JobSync pass) {
     int parallelism = pass.spec().path("parallelism").asInt(1);
     if (!pass.hasCompletions) {
       return pass.succeeded > 0 ? pass.active.size() : parallelism;
@@ -762,7 +492,7 @@ public final class JobController {
    * {@code activePodsForRemoval}: an Indexed Job's pods without a valid index or duplicating another's first, then
    * the least valuable ({@link ReplicaSetController#DELETE_FIRST}); at most 500.
    */
-  private static List<Resource> victims(Pass pass, int count) {
+  private static List<Resource> victims(JobSync pass, int count) {
     List<Resource> out = new ArrayList<>();
     List<Resource> rest = new ArrayList<>(pass.active);
     if (pass.indexed) {
@@ -793,7 +523,7 @@ public final class JobController {
    * {@code deleteJobPods}: each pod loses its finalizer first, so that it is never counted as failed, then is
    * deleted.
    */
-  private void removeAndDelete(Pass pass, List<Resource> victims, Runnable then) {
+  private void removeAndDelete(JobSync pass, List<Resource> victims, Runnable then) {
     if (victims.isEmpty()) {
       then.run();
       return;
@@ -835,7 +565,7 @@ public final class JobController {
    * {@code firstPendingIndexes}: the lowest indexes neither succeeded, failed nor active (nor terminating, if
    * waited for).
    */
-  private static List<Integer> pendingIndexes(Pass pass, int count) {
+  private static List<Integer> pendingIndexes(JobSync pass, int count) {
     BitSet taken = (BitSet) pass.succeededIndexes.clone();
     taken.or(pass.failedIndexes);
     for (Resource pod : pass.active) {
@@ -859,7 +589,7 @@ public final class JobController {
   }
 
   /** Creates {@code count} pods in slow-start batches (with {@code indexes}, one per index). */
-  private void create(Pass pass, int count, List<Integer> indexes, Runnable then) {
+  private void create(JobSync pass, int count, List<Integer> indexes, Runnable then) {
     expectations.set(pass.key, count, 0);
     List<Resource> created = new ArrayList<>();
     SlowStart.run(count, (i, finished) -> {
@@ -929,7 +659,7 @@ public final class JobController {
    * before this pod, the {@code replaced} pod's and its own (counted, or ignored by the pod failure policy);
    * both start again at 0 when no failed pod was kept.
    */
-  private static void failureCounts(Pass pass, ObjectNode pod, @Nullable Resource replaced) {
+  private static void failureCounts(JobSync pass, ObjectNode pod, @Nullable Resource replaced) {
     int failures = 0;
     int ignored = 0;
     if (replaced != null) {
@@ -957,7 +687,7 @@ public final class JobController {
    * update), lose their finalizer (a patch each), and are counted (a second status update, with the terminal
    * condition once every pod is counted and none is terminating).
    */
-  private void track(Pass pass, boolean needsUpdate, SyncQueue.Done done) {
+  private void track(JobSync pass, boolean needsUpdate, SyncQueue.Done done) {
     Resource job = pass.job;
     ObjectNode root = Trees.shallowCopy(job.json());
     ObjectNode status = Trees.object(root, "status");
@@ -983,9 +713,9 @@ public final class JobController {
         continue;
       }
       boolean succeededPod = PodConditions.phase(pod).equals("Succeeded");
-      boolean failedPod = isFailed(pass, pod);
+      boolean failedPod = JobOutcome.isFailed(pass, pod);
       if (!job.isBeingDeleted() && pass.finished == null && (!succeededPod && !failedPod
-          || failedPod && isDelayed(pass, pod))) {
+          || failedPod && JobOutcome.isDelayed(pass, pod))) {
         continue; // running, or the failed pod its index keeps until the replacement runs
       }
       if (succeededPod) {
@@ -998,7 +728,7 @@ public final class JobController {
           pass.uncountedSucceeded.add(uid);
         }
       } else if (failedPod || failing) {
-        if (!ignoredByPolicy(pass, pod)) {
+        if (!JobOutcome.ignoredByPolicy(pass, pod)) {
           pass.uncountedFailed.add(uid);
         }
       }
@@ -1089,7 +819,7 @@ public final class JobController {
   }
 
   /** {@code cleanUncountedPodsWithoutFinalizers}: uids whose pod no longer has the finalizer are counted. */
-  private static boolean cleanUncounted(Pass pass, Set<String> withFinalizer, int[] counters) {
+  private static boolean cleanUncounted(JobSync pass, Set<String> withFinalizer, int[] counters) {
     boolean changed = false;
     for (var it = pass.uncountedSucceeded.iterator(); it.hasNext();) {
       if (!withFinalizer.contains(it.next())) {
@@ -1111,7 +841,7 @@ public final class JobController {
   }
 
   /** {@code active}, {@code ready}, {@code terminating}, the counters and {@code uncountedTerminatedPods}. */
-  private static void writeCounts(Pass pass, ObjectNode status, int[] counters) {
+  private static void writeCounts(JobSync pass, ObjectNode status, int[] counters) {
     putOrRemove(status, "active", pass.active.size());
     putOrRemove(status, "succeeded", counters[0]);
     putOrRemove(status, "failed", counters[1]);
@@ -1140,7 +870,7 @@ public final class JobController {
    * The finalizer removals ({@code removeTrackingFinalizerFromPods}), then the uids whose removal went through
    * counted; {@code then} gets the number of removals that failed.
    */
-  private void release(Pass pass, List<Resource> pods, Set<String> withFinalizer, int[] counters,
+  private void release(JobSync pass, List<Resource> pods, Set<String> withFinalizer, int[] counters,
       IntConsumer then) {
     if (pods.isEmpty()) {
       then.accept(0);
@@ -1164,7 +894,7 @@ public final class JobController {
   }
 
   /** The strategic merge patch that removes the tracking finalizer; a pod already gone counts as done. */
-  private void removeFinalizer(Pass pass, Resource pod, java.util.function.Consumer<Boolean> then) {
+  private void removeFinalizer(JobSync pass, Resource pod, java.util.function.Consumer<Boolean> then) {
     removing.computeIfAbsent(pass.key, k -> new HashSet<>()).add(pod.uid());
     client.send(finalizerRemoval(pod), response -> {
       boolean ok = response.ok() || response.failedWith(BackendException.NotFound.class);
@@ -1187,7 +917,7 @@ public final class JobController {
   }
 
   /** {@code recordJobFinished}: Completed, or the failure's reason and message as a Warning. */
-  private void recordFinished(Pass pass, Condition terminal) {
+  private void recordFinished(JobSync pass, Condition terminal) {
     if (terminal.type().equals("Complete")) {
       events.recorder().normal(pass.job, "Completed", "Job completed");
       if (pass.hasCompletions && pass.succeeded > pass.completions) {
@@ -1200,7 +930,7 @@ public final class JobController {
   }
 
   /** Writes the Suspended condition {@link #suspendCondition} decided on. */
-  private void suspendedCondition(Pass pass, ObjectNode status) {
+  private void suspendedCondition(JobSync pass, ObjectNode status) {
     if (!pass.suspendChanged) {
       return;
     }
@@ -1227,7 +957,7 @@ public final class JobController {
     return ApiCall.patch(pod.key(), PatchType.STRATEGIC, patch, PatchOptions.defaults());
   }
 
-  private static boolean suspended(Resource job) {
+  static boolean suspended(Resource job) {
     return job.spec().path("suspend").asBoolean(false);
   }
 

@@ -383,6 +383,54 @@ class KubeletScenarioTest {
     assertThat(kubelet.openWatches()).isEqualTo(3);
   }
 
+  @Test
+  void aMissingSecretVolume_holdsThePodInContainerCreating_withFailedMount_untilTheSecretExists() {
+    Simulation sim = oneNode(fixed());
+    sim.create(pod("mounted", "nginx:1", "").replace("\"containers\"",
+        "\"volumes\":[{\"name\":\"creds\",\"secret\":{\"secretName\":\"creds\"}},"
+            + "{\"name\":\"extra\",\"configMap\":{\"name\":\"extra\",\"optional\":true}}],\"containers\""));
+    sim.runFor(Duration.ofSeconds(30));
+
+    Resource pod = get(sim, "mounted");
+    assertThat(pod.status().path("phase").asText()).isEqualTo("Pending");
+    assertThat(pod.status().at("/containerStatuses/0/state/waiting/reason").asText()).isEqualTo("ContainerCreating");
+    // Tried at 0 s, then after 0.5, 1, 2, 4 and 8 s: six failures by 30 s, one Event counting them; the optional
+    // ConfigMap is not waited for; no image is pulled before the volumes are set up.
+    assertThat(SimTesting.events(sim, "mounted")).containsExactly(
+        "FailedMount: MountVolume.SetUp failed for volume \"creds\" : secret \"creds\" not found (6)");
+
+    sim.create("""
+        {"apiVersion":"v1","kind":"Secret","metadata":{"name":"creds","namespace":"default"},"data":{"k":"dg=="}}""");
+    // The next try, 16 s after the last (31.5 s), finds it; then the 3 s pull and the 1 s start: up at 35.5 s.
+    assertThat(timeline(sim, "mounted", Duration.ofSeconds(5), 2)).containsExactly("Pending", "Running+Ready");
+  }
+
+  @Test
+  void aMissingSecretKeyOrVariableSource_isACreateContainerConfigError_retriedOnThePodWorkersBackOff() {
+    Simulation sim = oneNode(fixed());
+    sim.create(pod("configured", "nginx:1", "").replace("\"image\":\"nginx:1\"",
+        "\"image\":\"nginx:1\",\"env\":[{\"name\":\"KEY\",\"valueFrom\":{\"secretKeyRef\":"
+            + "{\"name\":\"api\",\"key\":\"key\"}}},{\"name\":\"OPT\",\"valueFrom\":{\"configMapKeyRef\":"
+            + "{\"name\":\"none\",\"key\":\"x\",\"optional\":true}}}]"));
+    sim.runFor(Duration.ofSeconds(10));
+    Resource pod = get(sim, "configured");
+    assertThat(pod.status().at("/containerStatuses/0/state/waiting").toString())
+        .isEqualTo("{\"reason\":\"CreateContainerConfigError\",\"message\":\"secret \\\"api\\\" not found\"}");
+    assertThat(SimTesting.events(sim, "configured")).contains("Failed: Error: secret \"api\" not found (1)");
+
+    sim.create("""
+        {"apiVersion":"v1","kind":"Secret","metadata":{"name":"api","namespace":"default"},"data":{"other":"dg=="}}""");
+    sim.runFor(Duration.ofSeconds(20));
+    assertThat(get(sim, "configured").status().at("/containerStatuses/0/state/waiting/message").asText())
+        .isEqualTo("couldn't find key key in Secret default/api");
+    assertThat(phase(sim, "configured")).isEqualTo("Pending");
+
+    Resource secret = SimTesting.get(sim, dev.converge.api.GroupKind.of("", "Secret"), "default", "api");
+    sim.server().update(Identity.admin(), secret.edit(t -> t.with("data").put("key", "dg==")));
+    sim.runFor(Duration.ofSeconds(16));
+    assertThat(phase(sim, "configured")).isEqualTo("Running+Ready");
+  }
+
   /** The pod's phase, and once terminated its container's exit code and reason. */
   private static String terminal(Resource pod) {
     JsonNode terminated = pod.status().at("/containerStatuses/0/state/terminated");

@@ -131,6 +131,11 @@ public final class Kubelet {
     return events;
   }
 
+  /** The watches of the Secrets and ConfigMaps its pods use, which their volumes and variables are read from. */
+  KubeletWatches watches() {
+    return watches;
+  }
+
   SplittableRandom random() {
     return random;
   }

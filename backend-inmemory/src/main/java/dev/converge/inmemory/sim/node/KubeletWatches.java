@@ -56,6 +56,8 @@ final class KubeletWatches implements Informer.Handler {
   private static final class Watch {
     int pods;
     @Nullable Informer informer;
+    /** The object once seen immutable (its watch then stopped), which the kubelet keeps using. */
+    @Nullable Resource immutable;
   }
 
   KubeletWatches(SimClient client, String node) {
@@ -146,8 +148,9 @@ final class KubeletWatches implements Informer.Handler {
     Informer informer = new Informer(client, referenced.kind(), referenced.name().namespace(),
         LabelSelector.everything(), FieldSelector.equal("metadata.name", referenced.name().name()));
     informer.addHandler(Informer.Handler.of(object -> {
-      // An immutable object cannot change: the manager stops watching it.
+      // An immutable object cannot change: the manager stops watching it and keeps what it saw.
       if (object.json().path("immutable").asBoolean(false) && watch.informer != null) {
+        watch.immutable = object;
         watch.informer.stop();
         watch.informer = null;
       }
@@ -165,6 +168,49 @@ final class KubeletWatches implements Informer.Handler {
     if (watch.informer != null) {
       watch.informer.stop();
     }
+  }
+
+  /**
+   * Registers {@code pod} (its informer event may come after the pod's own handling) and runs {@code action} once
+   * the watch of every object in {@code needed} (objects the pod refers to) has its first list: at once when they
+   * all have.
+   */
+  void whenSynced(Resource pod, Set<Referenced> needed, Runnable action) {
+    register(pod);
+    List<Informer> pending = new ArrayList<>();
+    for (Referenced referenced : needed) {
+      Watch watch = watches.get(referenced);
+      if (watch != null && watch.informer != null && !watch.informer.hasSynced()) {
+        pending.add(watch.informer);
+      }
+    }
+    if (pending.isEmpty()) {
+      action.run();
+      return;
+    }
+    int[] left = {pending.size()};
+    for (Informer informer : pending) {
+      informer.whenSynced(() -> {
+        if (--left[0] == 0) {
+          action.run();
+        }
+      });
+    }
+  }
+
+  /**
+   * The Secret or ConfigMap as the kubelet's watch of it has it, or null when it does not exist (or the pods that
+   * referred to it are gone).
+   */
+  @Nullable Resource get(GroupKind kind, String namespace, String name) {
+    Watch watch = watches.get(new Referenced(kind, new ObjectName(namespace, name)));
+    if (watch == null) {
+      return null;
+    }
+    if (watch.immutable != null) {
+      return watch.immutable;
+    }
+    return watch.informer == null ? null : watch.informer.get(namespace, name);
   }
 
   /** The Secrets and ConfigMaps {@code pod} refers to, in its spec's order. */
@@ -194,6 +240,38 @@ final class KubeletWatches implements Informer.Handler {
       for (JsonNode source : volume.path("projected").path("sources")) {
         add(out, SECRET, namespace, source.path("secret").path("name"));
         add(out, CONFIG_MAP, namespace, source.path("configMap").path("name"));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * What each of {@code pod}'s Secret and ConfigMap volumes (and projected sources) needs to be mounted: by volume
+   * name, the objects that must exist (an {@code optional} one need not).
+   */
+  static Map<String, List<Referenced>> volumeSources(Resource pod) {
+    Map<String, List<Referenced>> out = new java.util.LinkedHashMap<>();
+    String namespace = pod.namespace();
+    for (JsonNode volume : pod.spec().path("volumes")) {
+      Set<Referenced> needed = new LinkedHashSet<>();
+      JsonNode secret = volume.path("secret");
+      if (!secret.path("optional").asBoolean(false)) {
+        add(needed, SECRET, namespace, secret.path("secretName"));
+      }
+      JsonNode configMap = volume.path("configMap");
+      if (!configMap.path("optional").asBoolean(false)) {
+        add(needed, CONFIG_MAP, namespace, configMap.path("name"));
+      }
+      for (JsonNode source : volume.path("projected").path("sources")) {
+        if (!source.path("secret").path("optional").asBoolean(false)) {
+          add(needed, SECRET, namespace, source.path("secret").path("name"));
+        }
+        if (!source.path("configMap").path("optional").asBoolean(false)) {
+          add(needed, CONFIG_MAP, namespace, source.path("configMap").path("name"));
+        }
+      }
+      if (!needed.isEmpty()) {
+        out.put(volume.path("name").asText(), List.copyOf(needed));
       }
     }
     return out;

@@ -1,6 +1,7 @@
 package dev.converge.inmemory.sim.node;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.converge.api.GroupKind;
 import dev.converge.api.Resource;
 import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.server.DeleteParams;
@@ -9,12 +10,15 @@ import dev.converge.inmemory.server.Pods;
 import dev.converge.inmemory.sim.runtime.EventRecorder;
 import dev.converge.inmemory.sim.runtime.Informer;
 import dev.converge.inmemory.sim.runtime.SimContext;
+import dev.converge.inmemory.store.ObjectName;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,6 +40,12 @@ import org.jspecify.annotations.Nullable;
 final class PodLifecycle implements Informer.Handler {
   /** 128 + SIGTERM: the exit code of a container stopped by the kubelet. */
   static final int SIGTERM_EXIT = 143;
+  /** The operation executor's first retry of a failed mount ({@code initialDurationBeforeRetry}). */
+  private static final long MOUNT_RETRY_FIRST_NANOS = 500_000_000L;
+  /** Its longest ({@code maxDurationBeforeRetry}: 2m2s). */
+  private static final long MOUNT_RETRY_MAX_NANOS = 122_000_000_000L;
+  /** The pod worker's back-off after a failed sync ({@code backOffPeriod}), jittered by up to half. */
+  private static final long WORKER_BACKOFF_NANOS = 10_000_000_000L;
 
   private final Kubelet kubelet;
   private final List<CrashLoop> crashLoops;
@@ -231,6 +241,62 @@ final class PodLifecycle implements Informer.Handler {
 
   private void begin(PodRun run) {
     report(run);
+    Map<String, List<KubeletWatches.Referenced>> volumes = KubeletWatches.volumeSources(run.pod);
+    Set<KubeletWatches.Referenced> needed = new LinkedHashSet<>();
+    volumes.values().forEach(needed::addAll);
+    int current = kubelet.epoch();
+    kubelet.watches().whenSynced(run.pod, needed, () -> {
+      if (current == kubelet.epoch() && isCurrent(run)) {
+        mount(run, volumes, 0);
+      }
+    });
+  }
+
+  /** Whether {@code run} is still the one the kubelet runs for its pod, not stopping. */
+  private boolean isCurrent(PodRun run) {
+    return runs.get(uid(run.pod)) == run && !run.terminating && !run.finished;
+  }
+
+  /**
+   * {@code WaitForAttachAndMount}: the pod's Secret and ConfigMap volumes are set up from the kubelet's watches of
+   * them before any image is pulled. While one's object is missing the pod stays {@code ContainerCreating} with a
+   * {@code FailedMount} Warning ({@code MountVolume.SetUp failed for volume "v" : secret "s" not found}), and the
+   * mount is tried again after 500 ms doubling to 2m2s (the operation executor's exponential back-off).
+   */
+  private void mount(PodRun run, Map<String, List<KubeletWatches.Referenced>> volumes, int failures) {
+    boolean missing = false;
+    for (Map.Entry<String, List<KubeletWatches.Referenced>> volume : volumes.entrySet()) {
+      for (KubeletWatches.Referenced source : volume.getValue()) {
+        if (kubelet.watches().get(source.kind(), source.name().namespace(), source.name().name()) == null) {
+          missing = true;
+          kubelet.events().warning(EventRecorder.Ref.to(run.pod), "FailedMount", "MountVolume.SetUp failed for volume \""
+              + volume.getKey() + "\" : " + notFound(source));
+          break;
+        }
+      }
+    }
+    if (!missing) {
+      pull(run);
+      return;
+    }
+    long backoff = Math.min(MOUNT_RETRY_FIRST_NANOS << Math.min(failures, 20), MOUNT_RETRY_MAX_NANOS);
+    int current = kubelet.epoch();
+    run.task = kubelet.ctx().clock().schedule(Duration.ofNanos(backoff), () -> {
+      if (current == kubelet.epoch() && isCurrent(run)) {
+        run.task = null;
+        mount(run, volumes, failures + 1);
+      }
+    });
+  }
+
+  /** {@code secret "name" not found}, {@code configmap "name" not found}: the kubelet's managers' words. */
+  private static String notFound(KubeletWatches.Referenced source) {
+    return (source.kind().equals(KubeletWatches.SECRET) ? "secret" : "configmap") + " \"" + source.name().name()
+        + "\" not found";
+  }
+
+  /** Pulls the pod's images, then starts its containers. */
+  private void pull(PodRun run) {
     long now = kubelet.ctx().clock().nanoTime();
     long imagesAt = now;
     PodStartup startup = kubelet.config().startup();
@@ -252,9 +318,85 @@ final class PodLifecycle implements Informer.Handler {
       if (run.configError != null) {
         configFailed(run);
       } else {
-        started(run);
+        create(run);
       }
     });
+  }
+
+  /**
+   * Creates the containers: their environment is resolved from the kubelet's watches of the Secrets and
+   * ConfigMaps it names ({@code makeEnvironmentVariables}). One that is missing, or lacks the key, and is not
+   * {@code optional} leaves the pod in {@code CreateContainerConfigError} with a {@code Failed} Warning ("Error:
+   * secret "s" not found", "Error: couldn't find key k in Secret ns/s"), tried again after the pod worker's back-off
+   * (10 s, plus up to half of it). No container starts while one cannot be created.
+   */
+  private void create(PodRun run) {
+    run.task = null;
+    Map<String, String> errors = new java.util.LinkedHashMap<>();
+    eachContainer(run.pod, (ref, name, container) -> {
+      String error = environmentError(run.pod, container);
+      if (error != null) {
+        errors.put(name, error);
+      }
+    });
+    if (errors.isEmpty()) {
+      started(run);
+      return;
+    }
+    String first = errors.values().iterator().next();
+    boolean changed = !"CreateContainerConfigError".equals(run.waitingReason) || !first.equals(run.waitingMessage);
+    run.waitingReason = "CreateContainerConfigError";
+    run.waitingMessage = first;
+    EventRecorder.Ref ref = EventRecorder.Ref.to(run.pod);
+    errors.forEach((name, error) -> kubelet.events().warning(ref.container(name), "Failed", "Error: " + error));
+    if (changed) {
+      report(run);
+    }
+    long backoff = WORKER_BACKOFF_NANOS + (long) (WORKER_BACKOFF_NANOS * 0.5 * kubelet.random().nextDouble());
+    int current = kubelet.epoch();
+    run.task = kubelet.ctx().clock().schedule(Duration.ofNanos(backoff), () -> {
+      if (current == kubelet.epoch() && isCurrent(run)) {
+        create(run);
+      }
+    });
+  }
+
+  /** The first error resolving {@code container}'s environment, or null. */
+  private @Nullable String environmentError(Resource pod, JsonNode container) {
+    String namespace = pod.namespace();
+    for (JsonNode from : container.path("envFrom")) {
+      for (String field : new String[] {"secretRef", "configMapRef"}) {
+        JsonNode ref = from.path(field);
+        if (ref.isObject() && !ref.path("optional").asBoolean(false)) {
+          GroupKind kind = field.equals("secretRef") ? KubeletWatches.SECRET : KubeletWatches.CONFIG_MAP;
+          String name = ref.path("name").asText("");
+          if (kubelet.watches().get(kind, namespace, name) == null) {
+            return notFound(new KubeletWatches.Referenced(kind, new ObjectName(namespace, name)));
+          }
+        }
+      }
+    }
+    for (JsonNode env : container.path("env")) {
+      for (String field : new String[] {"secretKeyRef", "configMapKeyRef"}) {
+        JsonNode ref = env.path("valueFrom").path(field);
+        if (!ref.isObject() || ref.path("optional").asBoolean(false)) {
+          continue;
+        }
+        boolean secret = field.equals("secretKeyRef");
+        GroupKind kind = secret ? KubeletWatches.SECRET : KubeletWatches.CONFIG_MAP;
+        String name = ref.path("name").asText("");
+        Resource object = kubelet.watches().get(kind, namespace, name);
+        if (object == null) {
+          return notFound(new KubeletWatches.Referenced(kind, new ObjectName(namespace, name)));
+        }
+        String key = ref.path("key").asText("");
+        boolean has = object.json().path("data").has(key) || !secret && object.json().path("binaryData").has(key);
+        if (!has) {
+          return "couldn't find key " + key + " in " + (secret ? "Secret " : "ConfigMap ") + namespace + "/" + name;
+        }
+      }
+    }
+    return null;
   }
 
   /**

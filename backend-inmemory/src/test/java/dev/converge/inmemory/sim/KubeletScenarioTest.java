@@ -406,6 +406,20 @@ class KubeletScenarioTest {
   }
 
   @Test
+  void aMissingImagePullSecret_isAWarning_andThePullGoesOn() {
+    Simulation sim = oneNode(fixed());
+    sim.create("""
+        {"apiVersion":"v1","kind":"Secret","metadata":{"name":"registry","namespace":"default"},
+         "type":"kubernetes.io/dockerconfigjson","data":{".dockerconfigjson":"e30="}}""");
+    sim.create(pod("pulled", "nginx:1", "").replace("\"containers\"",
+        "\"imagePullSecrets\":[{\"name\":\"registry\"},{\"name\":\"gone\"},{\"name\":\"lost\"}],\"containers\""));
+    sim.runFor(Duration.ofSeconds(5));
+    assertThat(phase(sim, "pulled")).isEqualTo("Running+Ready");
+    assertThat(SimTesting.events(sim, "pulled")).contains("FailedToRetrieveImagePullSecret: Unable to retrieve some "
+        + "image pull secrets (gone, lost); attempting to pull the image may not succeed. (1)");
+  }
+
+  @Test
   void aMissingSecretKeyOrVariableSource_isACreateContainerConfigError_retriedOnThePodWorkersBackOff() {
     Simulation sim = oneNode(fixed());
     sim.create(pod("configured", "nginx:1", "").replace("\"image\":\"nginx:1\"",

@@ -244,6 +244,10 @@ final class PodLifecycle implements Informer.Handler {
     Map<String, List<KubeletWatches.Referenced>> volumes = KubeletWatches.volumeSources(run.pod);
     Set<KubeletWatches.Referenced> needed = new LinkedHashSet<>();
     volumes.values().forEach(needed::addAll);
+    // The image pull secrets are read before the first pull, through the same watches.
+    List<String> pullSecrets = pullSecrets(run.pod);
+    pullSecrets.forEach(name -> needed.add(new KubeletWatches.Referenced(KubeletWatches.SECRET,
+        new ObjectName(run.pod.namespace(), name))));
     int current = kubelet.epoch();
     kubelet.watches().whenSynced(run.pod, needed, () -> {
       if (current == kubelet.epoch() && isCurrent(run)) {
@@ -295,8 +299,35 @@ final class PodLifecycle implements Informer.Handler {
         + "\" not found";
   }
 
-  /** Pulls the pod's images, then starts its containers. */
+  /** The names in {@code spec.imagePullSecrets}, in order. */
+  private static List<String> pullSecrets(Resource pod) {
+    List<String> names = new ArrayList<>();
+    for (JsonNode secret : pod.spec().path("imagePullSecrets")) {
+      String name = secret.path("name").asText("");
+      if (!name.isEmpty()) {
+        names.add(name);
+      }
+    }
+    return names;
+  }
+
+  /**
+   * Pulls the pod's images, then starts its containers. Image pull secrets that do not exist are reported first
+   * ({@code getPullSecretsForPod}: a {@code FailedToRetrieveImagePullSecret} Warning), and the pull goes on
+   * without them: simulated registries need no credentials.
+   */
   private void pull(PodRun run) {
+    List<String> failed = new ArrayList<>();
+    for (String name : pullSecrets(run.pod)) {
+      if (kubelet.watches().get(KubeletWatches.SECRET, run.pod.namespace(), name) == null) {
+        failed.add(name);
+      }
+    }
+    if (!failed.isEmpty()) {
+      kubelet.events().warning(EventRecorder.Ref.to(run.pod), "FailedToRetrieveImagePullSecret",
+          "Unable to retrieve some image pull secrets (" + String.join(", ", failed)
+              + "); attempting to pull the image may not succeed.");
+    }
     long now = kubelet.ctx().clock().nanoTime();
     long imagesAt = now;
     PodStartup startup = kubelet.config().startup();

@@ -53,7 +53,7 @@ final class EndpointsMemo {
   record Address(JsonNode address, boolean ready) {}
 
   /** What a pod adds to the Service, and the pod it was built from. */
-  private record Contribution(Resource pod, AddressKey key, Map<PortKey, Address> ports) {}
+  private record Contribution(Resource pod, Built built) {}
 
   private final Resource service;
   private final Map<String, Contribution> byPod = new HashMap<>();
@@ -90,7 +90,7 @@ final class EndpointsMemo {
       }
       Built built = build.apply(pod);
       if (built != null) {
-        byPod.put(pod.name(), new Contribution(pod, built.key(), built.ports()));
+        byPod.put(pod.name(), new Contribution(pod, built));
         built.ports().forEach((port, address) ->
             byPort.computeIfAbsent(port, p -> new TreeMap<>()).put(built.key(), address));
         contributing++;
@@ -113,9 +113,9 @@ final class EndpointsMemo {
   record Built(AddressKey key, Map<PortKey, Address> ports) {}
 
   private void withdraw(Contribution contribution) {
-    contribution.ports().forEach((port, address) -> {
+    contribution.built().ports().forEach((port, address) -> {
       TreeMap<AddressKey, Address> addresses = byPort.get(port);
-      addresses.remove(contribution.key());
+      addresses.remove(contribution.built().key());
       if (addresses.isEmpty()) {
         byPort.remove(port);
       }

@@ -1,6 +1,5 @@
 package dev.converge.inmemory.sim.node;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.converge.api.FieldSelector;
 import dev.converge.api.GroupKind;
 import dev.converge.api.LabelSelector;
@@ -27,18 +26,14 @@ import org.jspecify.annotations.Nullable;
  *   <li>each Secret and ConfigMap its pods refer to ({@code metadata.name=<name>} in the pod's namespace: the
  *       default {@code Watch} change-detection strategy's {@code watch_based_manager}): one watch per object while
  *       a pod of the node refers to it, however many do; none more once the object is seen {@code immutable}.
- *       Referred to are a pod's image pull secrets, {@code env[].valueFrom} and {@code envFrom} of its
- *       containers, init and ephemeral containers, and its {@code secret}, {@code configMap} and {@code projected}
- *       volumes ({@code VisitPodSecretNames}, {@code VisitPodConfigmapNames}).
+ *       Referred to is each of its {@link PodSources}.
  * </ul>
  *
  * Each watch is an informer on the kubelet's own client (a LIST, then a WATCH), restarted as informers restart.
- * The kubelet uses none of what they deliver: containers do not run, so nothing reads a Secret or a Service's
- * variables.
+ * What the Secret and ConfigMap watches deliver decides whether a pod's volumes mount and its containers can be
+ * created ({@link #problem}); nothing reads the Services, as no container runs.
  */
 final class KubeletWatches implements Informer.Handler {
-  static final GroupKind SECRET = GroupKind.of("", "Secret");
-  static final GroupKind CONFIG_MAP = GroupKind.of("", "ConfigMap");
   static final GroupKind SERVICE = GroupKind.of("", "Service");
 
   private final SimClient client;
@@ -51,7 +46,11 @@ final class KubeletWatches implements Informer.Handler {
   private boolean running;
 
   /** A Secret or ConfigMap a pod refers to. */
-  record Referenced(GroupKind kind, ObjectName name) {}
+  record Referenced(GroupKind kind, ObjectName name) {
+    static Referenced of(String namespace, PodSources.Source source) {
+      return new Referenced(source.kind(), new ObjectName(namespace, source.name()));
+    }
+  }
 
   private static final class Watch {
     int pods;
@@ -108,7 +107,10 @@ final class KubeletWatches implements Informer.Handler {
 
   @Override
   public void onUpdate(Resource old, Resource current) {
-    register(current);
+    // A status report shares the stored spec: only a new spec can change what the pod refers to.
+    if (old.spec() != current.spec()) {
+      register(current);
+    }
   }
 
   @Override
@@ -172,14 +174,14 @@ final class KubeletWatches implements Informer.Handler {
 
   /**
    * Registers {@code pod} (its informer event may come after the pod's own handling) and runs {@code action} once
-   * the watch of every object in {@code needed} (objects the pod refers to) has its first list: at once when they
-   * all have.
+   * the watch of every object in {@code needed} (sources of the pod) has its first list: at once when they all
+   * have.
    */
-  void whenSynced(Resource pod, Set<Referenced> needed, Runnable action) {
+  void whenSynced(Resource pod, List<PodSources.Source> needed, Runnable action) {
     register(pod);
-    List<Informer> pending = new ArrayList<>();
-    for (Referenced referenced : needed) {
-      Watch watch = watches.get(referenced);
+    Set<Informer> pending = new LinkedHashSet<>();
+    for (PodSources.Source source : needed) {
+      Watch watch = watches.get(Referenced.of(pod.namespace(), source));
       if (watch != null && watch.informer != null && !watch.informer.hasSynced()) {
         pending.add(watch.informer);
       }
@@ -199,10 +201,32 @@ final class KubeletWatches implements Informer.Handler {
   }
 
   /**
+   * What keeps {@code source} of a pod in {@code namespace} from being used, in the kubelet's words: {@code secret
+   * "s" not found}, {@code couldn't find key k in Secret ns/s}; null when it can be used (or is optional).
+   */
+  @Nullable String problem(String namespace, PodSources.Source source) {
+    if (source.optional()) {
+      return null;
+    }
+    Resource object = get(source.kind(), namespace, source.name());
+    if (object == null) {
+      return source.notFound();
+    }
+    String key = source.key();
+    if (key == null) {
+      return null;
+    }
+    boolean secret = source.kind().equals(PodSources.SECRET);
+    boolean has = object.json().path("data").has(key) || !secret && object.json().path("binaryData").has(key);
+    return has ? null : "couldn't find key " + key + " in " + (secret ? "Secret " : "ConfigMap ") + namespace + "/"
+        + source.name();
+  }
+
+  /**
    * The Secret or ConfigMap as the kubelet's watch of it has it, or null when it does not exist (or the pods that
    * referred to it are gone).
    */
-  @Nullable Resource get(GroupKind kind, String namespace, String name) {
+  private @Nullable Resource get(GroupKind kind, String namespace, String name) {
     Watch watch = watches.get(new Referenced(kind, new ObjectName(namespace, name)));
     if (watch == null) {
       return null;
@@ -213,75 +237,13 @@ final class KubeletWatches implements Informer.Handler {
     return watch.informer == null ? null : watch.informer.get(namespace, name);
   }
 
-  /** The Secrets and ConfigMaps {@code pod} refers to, in its spec's order. */
-  static Set<Referenced> referencedBy(Resource pod) {
+  /** The Secrets and ConfigMaps {@code pod} refers to, each once, in its spec's order. */
+  private static Set<Referenced> referencedBy(Resource pod) {
     Set<Referenced> out = new LinkedHashSet<>();
-    String namespace = pod.namespace();
-    JsonNode spec = pod.spec();
-    for (JsonNode pullSecret : spec.path("imagePullSecrets")) {
-      add(out, SECRET, namespace, pullSecret.path("name"));
-    }
-    for (String list : new String[] {"initContainers", "containers", "ephemeralContainers"}) {
-      for (JsonNode container : spec.path(list)) {
-        for (JsonNode from : container.path("envFrom")) {
-          add(out, SECRET, namespace, from.path("secretRef").path("name"));
-          add(out, CONFIG_MAP, namespace, from.path("configMapRef").path("name"));
-        }
-        for (JsonNode env : container.path("env")) {
-          JsonNode valueFrom = env.path("valueFrom");
-          add(out, SECRET, namespace, valueFrom.path("secretKeyRef").path("name"));
-          add(out, CONFIG_MAP, namespace, valueFrom.path("configMapKeyRef").path("name"));
-        }
-      }
-    }
-    for (JsonNode volume : spec.path("volumes")) {
-      add(out, SECRET, namespace, volume.path("secret").path("secretName"));
-      add(out, CONFIG_MAP, namespace, volume.path("configMap").path("name"));
-      for (JsonNode source : volume.path("projected").path("sources")) {
-        add(out, SECRET, namespace, source.path("secret").path("name"));
-        add(out, CONFIG_MAP, namespace, source.path("configMap").path("name"));
-      }
+    for (PodSources.Source source : PodSources.of(pod)) {
+      out.add(Referenced.of(pod.namespace(), source));
     }
     return out;
-  }
-
-  /**
-   * What each of {@code pod}'s Secret and ConfigMap volumes (and projected sources) needs to be mounted: by volume
-   * name, the objects that must exist (an {@code optional} one need not).
-   */
-  static Map<String, List<Referenced>> volumeSources(Resource pod) {
-    Map<String, List<Referenced>> out = new java.util.LinkedHashMap<>();
-    String namespace = pod.namespace();
-    for (JsonNode volume : pod.spec().path("volumes")) {
-      Set<Referenced> needed = new LinkedHashSet<>();
-      JsonNode secret = volume.path("secret");
-      if (!secret.path("optional").asBoolean(false)) {
-        add(needed, SECRET, namespace, secret.path("secretName"));
-      }
-      JsonNode configMap = volume.path("configMap");
-      if (!configMap.path("optional").asBoolean(false)) {
-        add(needed, CONFIG_MAP, namespace, configMap.path("name"));
-      }
-      for (JsonNode source : volume.path("projected").path("sources")) {
-        if (!source.path("secret").path("optional").asBoolean(false)) {
-          add(needed, SECRET, namespace, source.path("secret").path("name"));
-        }
-        if (!source.path("configMap").path("optional").asBoolean(false)) {
-          add(needed, CONFIG_MAP, namespace, source.path("configMap").path("name"));
-        }
-      }
-      if (!needed.isEmpty()) {
-        out.put(volume.path("name").asText(), List.copyOf(needed));
-      }
-    }
-    return out;
-  }
-
-  private static void add(Set<Referenced> out, GroupKind kind, String namespace, JsonNode name) {
-    String text = name.asText("");
-    if (!text.isEmpty()) {
-      out.add(new Referenced(kind, new ObjectName(namespace, text)));
-    }
   }
 
   private static String uid(Resource pod) {

@@ -1,7 +1,6 @@
 package dev.converge.inmemory.sim.node;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.converge.api.GroupKind;
 import dev.converge.api.Resource;
 import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.server.DeleteParams;
@@ -10,12 +9,12 @@ import dev.converge.inmemory.server.Pods;
 import dev.converge.inmemory.sim.runtime.EventRecorder;
 import dev.converge.inmemory.sim.runtime.Informer;
 import dev.converge.inmemory.sim.runtime.SimContext;
-import dev.converge.inmemory.store.ObjectName;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -241,17 +240,18 @@ final class PodLifecycle implements Informer.Handler {
 
   private void begin(PodRun run) {
     report(run);
-    Map<String, List<KubeletWatches.Referenced>> volumes = KubeletWatches.volumeSources(run.pod);
-    Set<KubeletWatches.Referenced> needed = new LinkedHashSet<>();
-    volumes.values().forEach(needed::addAll);
-    // The image pull secrets are read before the first pull, through the same watches.
-    List<String> pullSecrets = pullSecrets(run.pod);
-    pullSecrets.forEach(name -> needed.add(new KubeletWatches.Referenced(KubeletWatches.SECRET,
-        new ObjectName(run.pod.namespace(), name))));
+    // The volumes are mounted, and the image pull secrets read, from the watches of their objects: wait for the
+    // first list of each.
+    List<PodSources.Source> needed = new ArrayList<>();
+    for (PodSources.Source source : PodSources.of(run.pod)) {
+      if (source.use() != PodSources.Use.ENVIRONMENT) {
+        needed.add(source);
+      }
+    }
     int current = kubelet.epoch();
     kubelet.watches().whenSynced(run.pod, needed, () -> {
       if (current == kubelet.epoch() && isCurrent(run)) {
-        mount(run, volumes, 0);
+        mount(run, needed, 0);
       }
     });
   }
@@ -267,20 +267,19 @@ final class PodLifecycle implements Informer.Handler {
    * {@code FailedMount} Warning ({@code MountVolume.SetUp failed for volume "v" : secret "s" not found}), and the
    * mount is tried again after 500 ms doubling to 2m2s (the operation executor's exponential back-off).
    */
-  private void mount(PodRun run, Map<String, List<KubeletWatches.Referenced>> volumes, int failures) {
-    boolean missing = false;
-    for (Map.Entry<String, List<KubeletWatches.Referenced>> volume : volumes.entrySet()) {
-      for (KubeletWatches.Referenced source : volume.getValue()) {
-        if (kubelet.watches().get(source.kind(), source.name().namespace(), source.name().name()) == null) {
-          missing = true;
-          kubelet.events().warning(EventRecorder.Ref.to(run.pod), "FailedMount", "MountVolume.SetUp failed for volume \""
-              + volume.getKey() + "\" : " + notFound(source));
-          break;
-        }
+  private void mount(PodRun run, List<PodSources.Source> sources, int failures) {
+    Set<String> failed = new HashSet<>();
+    for (PodSources.Source source : sources) {
+      String problem = source.use() == PodSources.Use.VOLUME && !failed.contains(source.where())
+          ? kubelet.watches().problem(run.pod.namespace(), source) : null;
+      if (problem != null) {
+        failed.add(source.where());
+        kubelet.events().warning(EventRecorder.Ref.to(run.pod), "FailedMount", "MountVolume.SetUp failed for volume \""
+            + source.where() + "\" : " + problem);
       }
     }
-    if (!missing) {
-      pull(run);
+    if (failed.isEmpty()) {
+      pull(run, sources);
       return;
     }
     long backoff = Math.min(MOUNT_RETRY_FIRST_NANOS << Math.min(failures, 20), MOUNT_RETRY_MAX_NANOS);
@@ -288,27 +287,9 @@ final class PodLifecycle implements Informer.Handler {
     run.task = kubelet.ctx().clock().schedule(Duration.ofNanos(backoff), () -> {
       if (current == kubelet.epoch() && isCurrent(run)) {
         run.task = null;
-        mount(run, volumes, failures + 1);
+        mount(run, sources, failures + 1);
       }
     });
-  }
-
-  /** {@code secret "name" not found}, {@code configmap "name" not found}: the kubelet's managers' words. */
-  private static String notFound(KubeletWatches.Referenced source) {
-    return (source.kind().equals(KubeletWatches.SECRET) ? "secret" : "configmap") + " \"" + source.name().name()
-        + "\" not found";
-  }
-
-  /** The names in {@code spec.imagePullSecrets}, in order. */
-  private static List<String> pullSecrets(Resource pod) {
-    List<String> names = new ArrayList<>();
-    for (JsonNode secret : pod.spec().path("imagePullSecrets")) {
-      String name = secret.path("name").asText("");
-      if (!name.isEmpty()) {
-        names.add(name);
-      }
-    }
-    return names;
   }
 
   /**
@@ -316,11 +297,11 @@ final class PodLifecycle implements Informer.Handler {
    * ({@code getPullSecretsForPod}: a {@code FailedToRetrieveImagePullSecret} Warning), and the pull goes on
    * without them: simulated registries need no credentials.
    */
-  private void pull(PodRun run) {
+  private void pull(PodRun run, List<PodSources.Source> sources) {
     List<String> failed = new ArrayList<>();
-    for (String name : pullSecrets(run.pod)) {
-      if (kubelet.watches().get(KubeletWatches.SECRET, run.pod.namespace(), name) == null) {
-        failed.add(name);
+    for (PodSources.Source source : sources) {
+      if (source.use() == PodSources.Use.PULL_SECRET && kubelet.watches().problem(run.pod.namespace(), source) != null) {
+        failed.add(source.name());
       }
     }
     if (!failed.isEmpty()) {
@@ -363,13 +344,17 @@ final class PodLifecycle implements Informer.Handler {
    */
   private void create(PodRun run) {
     run.task = null;
-    Map<String, String> errors = new java.util.LinkedHashMap<>();
-    eachContainer(run.pod, (ref, name, container) -> {
-      String error = environmentError(run.pod, container);
-      if (error != null) {
-        errors.put(name, error);
+    // Per container, the first source its environment cannot be built from.
+    Map<String, String> errors = new LinkedHashMap<>();
+    for (PodSources.Source source : PodSources.of(run.pod)) {
+      if (source.use() == PodSources.Use.ENVIRONMENT && isContainer(run.pod, source.where())
+          && !errors.containsKey(source.where())) {
+        String problem = kubelet.watches().problem(run.pod.namespace(), source);
+        if (problem != null) {
+          errors.put(source.where(), problem);
+        }
       }
-    });
+    }
     if (errors.isEmpty()) {
       started(run);
       return;
@@ -392,42 +377,14 @@ final class PodLifecycle implements Informer.Handler {
     });
   }
 
-  /** The first error resolving {@code container}'s environment, or null. */
-  private @Nullable String environmentError(Resource pod, JsonNode container) {
-    String namespace = pod.namespace();
-    for (JsonNode from : container.path("envFrom")) {
-      for (String field : new String[] {"secretRef", "configMapRef"}) {
-        JsonNode ref = from.path(field);
-        if (ref.isObject() && !ref.path("optional").asBoolean(false)) {
-          GroupKind kind = field.equals("secretRef") ? KubeletWatches.SECRET : KubeletWatches.CONFIG_MAP;
-          String name = ref.path("name").asText("");
-          if (kubelet.watches().get(kind, namespace, name) == null) {
-            return notFound(new KubeletWatches.Referenced(kind, new ObjectName(namespace, name)));
-          }
-        }
+  /** Whether {@code name} is one of the pod's regular containers (the ones this model starts). */
+  private static boolean isContainer(Resource pod, String name) {
+    for (JsonNode container : pod.spec().path("containers")) {
+      if (container.path("name").asText().equals(name)) {
+        return true;
       }
     }
-    for (JsonNode env : container.path("env")) {
-      for (String field : new String[] {"secretKeyRef", "configMapKeyRef"}) {
-        JsonNode ref = env.path("valueFrom").path(field);
-        if (!ref.isObject() || ref.path("optional").asBoolean(false)) {
-          continue;
-        }
-        boolean secret = field.equals("secretKeyRef");
-        GroupKind kind = secret ? KubeletWatches.SECRET : KubeletWatches.CONFIG_MAP;
-        String name = ref.path("name").asText("");
-        Resource object = kubelet.watches().get(kind, namespace, name);
-        if (object == null) {
-          return notFound(new KubeletWatches.Referenced(kind, new ObjectName(namespace, name)));
-        }
-        String key = ref.path("key").asText("");
-        boolean has = object.json().path("data").has(key) || !secret && object.json().path("binaryData").has(key);
-        if (!has) {
-          return "couldn't find key " + key + " in " + (secret ? "Secret " : "ConfigMap ") + namespace + "/" + name;
-        }
-      }
-    }
-    return null;
+    return false;
   }
 
   /**

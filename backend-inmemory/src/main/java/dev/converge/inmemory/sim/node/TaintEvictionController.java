@@ -166,8 +166,9 @@ public final class TaintEvictionController {
     long wait = minSeconds * 1_000_000_000L;
     Work scheduled = work.get(name);
     if (scheduled != null && scheduled.timer != null) {
-      // Scheduled already: kept if it fires earlier, else replaced, counting from when it was scheduled.
-      if (scheduled.createdAt + wait < start + wait) {
+      // Scheduled already: kept when its start plus the toleration is before now plus it (upstream compares the
+      // two trigger times, so any work scheduled before this instant is kept), else replaced from its start.
+      if (scheduled.createdAt < start) {
         return;
       }
       start = scheduled.createdAt;

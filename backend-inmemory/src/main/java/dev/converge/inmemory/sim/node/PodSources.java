@@ -1,0 +1,86 @@
+package dev.converge.inmemory.sim.node;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.converge.api.GroupKind;
+import dev.converge.api.Resource;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The Secrets and ConfigMaps a pod uses, and where ({@code VisitPodSecretNames}, {@code VisitPodConfigmapNames}): its
+ * image pull secrets; each init, regular and ephemeral container's {@code envFrom} sources, then its {@code
+ * env[].valueFrom} key references; its {@code secret}, {@code configMap} and {@code projected} volumes. The kubelet
+ * watches all of them ({@link KubeletWatches}) and needs the ones that are not {@code optional} before it mounts,
+ * pulls or creates ({@link PodLifecycle}).
+ */
+final class PodSources {
+  static final GroupKind SECRET = GroupKind.of("", "Secret");
+  static final GroupKind CONFIG_MAP = GroupKind.of("", "ConfigMap");
+
+  private PodSources() {}
+
+  /** What a source is for. */
+  enum Use {
+    PULL_SECRET,
+    ENVIRONMENT,
+    VOLUME
+  }
+
+  /**
+   * One use of a Secret or ConfigMap.
+   *
+   * @param where the container's name for an {@code ENVIRONMENT} use, the volume's for a {@code VOLUME} use, empty
+   *     for a pull secret
+   * @param key the key an {@code env[].valueFrom} reference reads, or null
+   */
+  record Source(Use use, String where, GroupKind kind, String name, boolean optional, @Nullable String key) {
+    /** {@code secret "name" not found}, {@code configmap "name" not found}: the kubelet's managers' words. */
+    String notFound() {
+      return (kind.equals(SECRET) ? "secret" : "configmap") + " \"" + name + "\" not found";
+    }
+  }
+
+  /** Every use of a Secret or ConfigMap in {@code pod}'s spec, in the spec's order. */
+  static List<Source> of(Resource pod) {
+    List<Source> out = new ArrayList<>();
+    JsonNode spec = pod.spec();
+    for (JsonNode pullSecret : spec.path("imagePullSecrets")) {
+      add(out, Use.PULL_SECRET, "", SECRET, pullSecret, "name", null);
+    }
+    for (String list : new String[] {"initContainers", "containers", "ephemeralContainers"}) {
+      for (JsonNode container : spec.path(list)) {
+        String name = container.path("name").asText();
+        for (JsonNode from : container.path("envFrom")) {
+          add(out, Use.ENVIRONMENT, name, SECRET, from.path("secretRef"), "name", null);
+          add(out, Use.ENVIRONMENT, name, CONFIG_MAP, from.path("configMapRef"), "name", null);
+        }
+        for (JsonNode env : container.path("env")) {
+          for (String field : new String[] {"secretKeyRef", "configMapKeyRef"}) {
+            JsonNode ref = env.path("valueFrom").path(field);
+            add(out, Use.ENVIRONMENT, name, field.equals("secretKeyRef") ? SECRET : CONFIG_MAP, ref, "name",
+                ref.path("key").asText(""));
+          }
+        }
+      }
+    }
+    for (JsonNode volume : spec.path("volumes")) {
+      String name = volume.path("name").asText();
+      add(out, Use.VOLUME, name, SECRET, volume.path("secret"), "secretName", null);
+      add(out, Use.VOLUME, name, CONFIG_MAP, volume.path("configMap"), "name", null);
+      for (JsonNode source : volume.path("projected").path("sources")) {
+        add(out, Use.VOLUME, name, SECRET, source.path("secret"), "name", null);
+        add(out, Use.VOLUME, name, CONFIG_MAP, source.path("configMap"), "name", null);
+      }
+    }
+    return out;
+  }
+
+  private static void add(List<Source> out, Use use, String where, GroupKind kind, JsonNode reference,
+      String nameField, @Nullable String key) {
+    String name = reference.path(nameField).asText("");
+    if (!name.isEmpty()) {
+      out.add(new Source(use, where, kind, name, reference.path("optional").asBoolean(false), key));
+    }
+  }
+}

@@ -12,16 +12,14 @@ import org.jspecify.annotations.Nullable;
  * What a freshly installed cluster holds before anyone uses it: the system namespaces, the bootstrap RBAC
  * policy that matters here ({@code plugin/pkg/auth/authorizer/rbac/bootstrappolicy}: {@code cluster-admin}
  * bound to {@code system:masters}, and the roles of the controllers this server runs), and the
- * {@code kubernetes} Service in {@code default} (the first service IP).
+ * {@code kubernetes} Service in {@code default} (the first service IP). The controllers give each namespace its
+ * {@code default} ServiceAccount and {@code kube-root-ca.crt} ConfigMap.
  */
 final class Bootstrap {
   private Bootstrap() {}
 
   static void apply(ApiServer server) {
     Identity admin = Identity.admin();
-    for (String namespace : new String[] {"default", "kube-system", "kube-public", "kube-node-lease"}) {
-      server.create(admin, json("{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + namespace + "\"}}"));
-    }
     server.create(admin, json("""
         {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole",
          "metadata":{"name":"cluster-admin","labels":{"kubernetes.io/bootstrapping":"rbac-defaults"}},
@@ -39,6 +37,14 @@ final class Bootstrap {
         "[{\"apiGroups\":[\"*\"],\"resources\":[\"*\"],\"verbs\":[\"delete\",\"deletecollection\",\"get\",\"list\"]},"
             + "{\"apiGroups\":[\"\"],\"resources\":[\"namespaces\"],\"verbs\":[\"delete\",\"get\",\"list\",\"watch\"]},"
             + "{\"apiGroups\":[\"\"],\"resources\":[\"namespaces/finalize\",\"namespaces/status\"],\"verbs\":[\"update\"]}]");
+    controllerRole(server, "service-account-controller",
+        "[" + rule("create", "", "serviceaccounts") + "," + EVENTS + "]");
+    controllerRole(server, "root-ca-cert-publisher",
+        "[" + rule("create,update", "", "configmaps") + "," + EVENTS + "]");
+    // After the controllers' roles: the service account controller and the root CA publisher fill each namespace.
+    for (String namespace : new String[] {"default", "kube-system", "kube-public", "kube-node-lease"}) {
+      server.create(admin, json("{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + namespace + "\"}}"));
+    }
     server.create(admin, json("""
         {"apiVersion":"v1","kind":"Service",
          "metadata":{"name":"kubernetes","namespace":"default",
@@ -62,6 +68,9 @@ final class Bootstrap {
     userFacingRoles(server);
   }
 
+  /** The bootstrap policy's {@code eventsRule()}. */
+  private static final String EVENTS =
+      "{\"apiGroups\":[\"\",\"events.k8s.io\"],\"resources\":[\"events\"],\"verbs\":[\"create\",\"update\",\"patch\"]}";
   private static final String READ = "get,list,watch";
   private static final String WRITE = "create,update,patch,delete,deletecollection";
   private static final String READ_WRITE = READ + "," + WRITE;

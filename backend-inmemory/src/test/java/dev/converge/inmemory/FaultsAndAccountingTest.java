@@ -48,8 +48,9 @@ class FaultsAndAccountingTest {
         "system:admin create configmaps default RESOURCE scanned=0 returned=0 201",
         "system:admin create configmaps kube-system RESOURCE scanned=0 returned=0 201",
         "system:admin get configmaps default RESOURCE scanned=1 returned=1 200",
-        "system:admin list configmaps default NAMESPACE scanned=1 returned=1 200",
-        "system:admin list configmaps  CLUSTER scanned=2 returned=2 200",
+        // with the kube-root-ca.crt of each of the four namespaces
+        "system:admin list configmaps default NAMESPACE scanned=2 returned=2 200",
+        "system:admin list configmaps  CLUSTER scanned=6 returned=6 200",
         "system:serviceaccount:default:agent get configmaps default RESOURCE scanned=0 returned=0 403",
         "system:admin get configmaps default RESOURCE scanned=1 returned=0 404");
     assertThat(cluster.requests().count("system:admin", "list")).isEqualTo(2);

@@ -45,11 +45,12 @@ class SelectorsAndPagingTest {
   @Test
   void labelSelectors_everyOperator() {
     assertThat(names("env=prod")).containsExactly("a");
-    assertThat(names("env!=prod")).containsExactly("b", "c", "d");
+    // Every namespace holds the root CA publisher's kube-root-ca.crt, which has no labels.
+    assertThat(names("env!=prod")).containsExactly("b", "c", "d", "kube-root-ca.crt");
     assertThat(names("env in (prod,staging)")).containsExactly("a", "b");
-    assertThat(names("env notin (prod,staging)")).containsExactly("c", "d");
+    assertThat(names("env notin (prod,staging)")).containsExactly("c", "d", "kube-root-ca.crt");
     assertThat(names("tier")).containsExactly("a", "b");
-    assertThat(names("!tier")).containsExactly("c", "d");
+    assertThat(names("!tier")).containsExactly("c", "d", "kube-root-ca.crt");
     assertThat(names("env,!legacy,tier=web")).containsExactly("a");
   }
 
@@ -123,7 +124,9 @@ class SelectorsAndPagingTest {
     assertThat(second.items()).extracting(Resource::name).containsExactly("c", "d");
     assertThat(second.items().get(0).json().path("data").path("key").asText()).isEqualTo("1");
     assertThat(second.resourceVersion()).isEqualTo(first.resourceVersion());
-    assertThat(second.continueToken()).isNull();
+    ListResult third = server.list(ADMIN, ListRequest.all(CONFIG_MAP).inNamespace("default").page(2, second.continueToken()));
+    assertThat(third.items()).extracting(Resource::name).containsExactly("kube-root-ca.crt");
+    assertThat(third.continueToken()).isNull();
   }
 
   @Test
@@ -131,7 +134,9 @@ class SelectorsAndPagingTest {
     ListResult first = server.list(ADMIN, ListRequest.all(CONFIG_MAP).inNamespace("default").page(2, null));
     ListResult second = server.list(ADMIN, ListRequest.all(CONFIG_MAP).inNamespace("default").page(2, first.continueToken()));
     assertThat(second.items()).extracting(Resource::name).containsExactly("c", "d");
-    assertThat(second.continueToken()).isNull();
+    ListResult third = server.list(ADMIN, ListRequest.all(CONFIG_MAP).inNamespace("default").page(2, second.continueToken()));
+    assertThat(third.items()).extracting(Resource::name).containsExactly("kube-root-ca.crt");
+    assertThat(third.continueToken()).isNull();
   }
 
   @Test
@@ -146,8 +151,9 @@ class SelectorsAndPagingTest {
 
   @Test
   void lastFullPage_withNothingAfter_hasNoToken() {
-    ListResult all = server.list(ADMIN, ListRequest.all(CONFIG_MAP).inNamespace("default").page(4, null));
-    assertThat(all.items()).hasSize(4);
+    // a, b, c, d and the namespace's kube-root-ca.crt
+    ListResult all = server.list(ADMIN, ListRequest.all(CONFIG_MAP).inNamespace("default").page(5, null));
+    assertThat(all.items()).hasSize(5);
     assertThat(all.continueToken()).isNull();
   }
 }

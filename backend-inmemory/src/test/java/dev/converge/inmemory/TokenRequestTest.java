@@ -53,4 +53,26 @@ class TokenRequestTest {
         Json.parse("{}"), issuer)).isInstanceOf(BackendException.NotFound.class);
     assertThat(expiries).hasSize(1);
   }
+
+  @Test
+  void aBoundToken_needsItsObject_withTheUidItNames() {
+    server.create(ADMIN, Resource.of(Json.parse(
+        "{\"apiVersion\":\"v1\",\"kind\":\"ServiceAccount\",\"metadata\":{\"name\":\"robot\",\"namespace\":\"default\"}}")));
+    Resource pod = server.create(ADMIN, Fixtures.pod("default", "web", "node-1"));
+    String bound = "{\"spec\":{\"boundObjectRef\":{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"name\":\"%s\",\"uid\":\"%s\"}}}";
+    JsonNode answer = server.requestToken(ADMIN, robot, Json.parse(bound.formatted("web", pod.uid())), issuer);
+    assertThat(answer.at("/spec/boundObjectRef/uid").asText()).isEqualTo(pod.uid());
+
+    assertThatThrownBy(() -> server.requestToken(ADMIN, robot, Json.parse(bound.formatted("gone", "")), issuer))
+        .isInstanceOf(BackendException.NotFound.class).hasMessage("pods \"gone\" not found");
+    assertThatThrownBy(() -> server.requestToken(ADMIN, robot, Json.parse(bound.formatted("web", "0000")), issuer))
+        .isInstanceOf(BackendException.Conflict.class)
+        .hasMessage("Operation cannot be fulfilled on Pod \"web\": the UID in the bound object reference (0000) does"
+            + " not match the UID in record. The object might have been deleted and then recreated");
+    assertThatThrownBy(() -> server.requestToken(ADMIN, robot, Json.parse(
+        "{\"spec\":{\"boundObjectRef\":{\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\",\"name\":\"x\"}}}"), issuer))
+        .isInstanceOf(BackendException.Invalid.class)
+        .hasMessage("cannot bind token for serviceaccount \"robot\" to object of type /v1, Kind=ConfigMap");
+    assertThat(expiries).hasSize(1);
+  }
 }

@@ -57,8 +57,11 @@ class WatchTest {
     server.watch(ADMIN, WatchRequest.all(CONFIG_MAP).inNamespace("default"), transcript);
     Resource b = server.create(ADMIN, Fixtures.configMap("default", "b", "1"));
     Resource deleted = server.delete(ADMIN, a.key(), DeleteParams.defaults()).object();
+    // Every namespace holds the root CA publisher's kube-root-ca.crt.
+    String rootCa = Fixtures.get(server, Fixtures.cm("default", "kube-root-ca.crt")).resourceVersion();
     assertThat(transcript.events).containsExactly(
         "ADDED a " + a.resourceVersion(),
+        "ADDED kube-root-ca.crt " + rootCa,
         "ADDED b " + b.resourceVersion(),
         "DELETED a " + deleted.resourceVersion());
   }
@@ -114,6 +117,7 @@ class WatchTest {
   void closedWatch_getsNoMoreEvents_andIsToldOnce() {
     Transcript transcript = new Transcript();
     Subscription subscription = server.watch(ADMIN, WatchRequest.all(CONFIG_MAP).from("0"), transcript);
+    transcript.events.clear(); // the kube-root-ca.crt of each namespace
     subscription.close();
     subscription.close();
     server.create(ADMIN, Fixtures.configMap("default", "a", "1"));

@@ -171,7 +171,10 @@ class NetworkWebhooksIT {
       server.create(ADMIN, KubeObjects.namespace("system"));
       server.create(ADMIN, KubeObjects.service("system", "hooks", 443));
       assertThat(server.create(ADMIN, configMap("routed")).labels()).containsEntry("injected", "over-the-network");
-      assertThat(operator.requests()).containsExactly("POST /mutate-v1-configmap?timeout=10s");
+      // The webhook sees every ConfigMap created: the root CA publisher's kube-root-ca.crt in the new namespace
+      // (refused while the Service was missing, made once it exists), then this one.
+      assertThat(operator.requests()).containsExactly("POST /mutate-v1-configmap?timeout=10s",
+          "POST /mutate-v1-configmap?timeout=10s");
 
       // A certificate for 127.0.0.1 and localhost only: Go checks the name first, as x509.Certificate.Verify does.
       server.admission().endpoints().serviceAt("system", "hooks", stranger.address());

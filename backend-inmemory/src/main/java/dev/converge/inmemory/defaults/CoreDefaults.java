@@ -21,15 +21,13 @@ public final class CoreDefaults {
   private CoreDefaults() {}
 
   /**
-   * A Pod: its spec's defaults, {@code enableServiceLinks: true}, {@code serviceAccountName: default} (the
-   * ServiceAccount admission plugin), {@code priority: 0}, the DefaultTolerationSeconds plugin's
+   * A Pod: its spec's defaults, {@code enableServiceLinks: true}, {@code priority: 0}, the DefaultTolerationSeconds plugin's
    * {@code not-ready}/{@code unreachable} NoExecute tolerations for 300 s, and {@code status.phase: Pending}.
    */
   public static void pod(ObjectNode object) {
     ObjectNode spec = Trees.object(object, "spec");
     PodSpecDefaults.apply(spec);
     Trees.putIfAbsent(spec, "enableServiceLinks", true);
-    Trees.putIfAbsent(spec, "serviceAccountName", "default");
     Trees.putIfAbsent(spec, "priority", 0);
     Trees.putIfAbsent(spec, "preemptionPolicy", "PreemptLowerPriority");
     ArrayNode tolerations = Trees.existingArray(spec, "tolerations");

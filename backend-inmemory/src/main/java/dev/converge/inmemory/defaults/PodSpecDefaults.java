@@ -11,7 +11,9 @@ import org.jspecify.annotations.Nullable;
  * {@code pkg/apis/core/v1/defaults.go}: {@code SetDefaults_PodSpec}, {@code SetDefaults_Container},
  * {@code SetDefaults_ContainerPort}, {@code SetDefaults_ObjectFieldSelector}, {@code SetDefaults_Probe},
  * {@code SetDefaults_SecretVolumeSource}/{@code ConfigMapVolumeSource} and the {@code resources: {}} and
- * {@code securityContext: {}} that the API returns for empty structs.
+ * {@code securityContext: {}} that the API returns for empty structs; and the v1 conversion's alias of
+ * {@code serviceAccountName}, the deprecated {@code serviceAccount}: read when the name is not given, and written back
+ * as the name ({@code Convert_v1_PodSpec_To_core_PodSpec} and back).
  */
 public final class PodSpecDefaults {
   /** {@code corev1.TerminationMessagePathDefault}. */
@@ -27,6 +29,7 @@ public final class PodSpecDefaults {
     Trees.putIfAbsent(spec, "dnsPolicy", "ClusterFirst");
     Trees.putIfAbsent(spec, "schedulerName", "default-scheduler");
     Trees.putIfAbsent(spec, "terminationGracePeriodSeconds", TERMINATION_GRACE_PERIOD_SECONDS);
+    serviceAccountAlias(spec);
     if (Trees.absent(spec, "securityContext")) {
       spec.putObject("securityContext");
     }
@@ -40,6 +43,21 @@ public final class PodSpecDefaults {
           volume(volume);
         }
       }
+    }
+  }
+
+  private static void serviceAccountAlias(ObjectNode spec) {
+    String name = spec.path("serviceAccountName").asText("");
+    if (name.isEmpty()) {
+      name = spec.path("serviceAccount").asText("");
+      if (!name.isEmpty()) {
+        spec.put("serviceAccountName", name);
+      }
+    }
+    if (name.isEmpty()) {
+      spec.remove("serviceAccount");
+    } else if (!spec.path("serviceAccount").asText("").equals(name)) {
+      spec.put("serviceAccount", name);
     }
   }
 

@@ -273,6 +273,7 @@ final class Subresources {
       throw new BackendException.Invalid("TokenRequest.authentication.k8s.io \"" + key.name() + "\" is invalid: "
           + cause, ImmutableList.of(cause));
     }
+    checkBoundObject(key, request.path("spec").path("boundObjectRef"));
     Instant expires = writes.server.ticker().now().plusSeconds(seconds);
     ObjectNode answer = request.isObject() ? ((ObjectNode) request).deepCopy() : Json.object();
     answer.put("kind", "TokenRequest");
@@ -290,6 +291,37 @@ final class Subresources {
     status.put("token", issuer.issue(account, expires));
     status.put("expirationTimestamp", writes.timestamp(expires));
     return answer;
+  }
+
+  /**
+   * The object a token is bound to ({@code spec.boundObjectRef}), as {@code token.go} checks it: a Pod or a Secret
+   * in the service account's namespace, or a Node, which must exist (404) and have the reference's uid when it
+   * names one (409: the object was deleted and made again); any other kind is a 400.
+   */
+  private void checkBoundObject(ResourceKey account, JsonNode ref) {
+    if (!ref.isObject()) {
+      return;
+    }
+    String apiVersion = ref.path("apiVersion").asText("");
+    String kind = ref.path("kind").asText("");
+    int slash = apiVersion.indexOf('/');
+    String group = slash < 0 ? "" : apiVersion.substring(0, slash);
+    if (!group.isEmpty() || !(kind.equals("Pod") || kind.equals("Secret") || kind.equals("Node"))) {
+      throw Errors.badRequest("cannot bind token for serviceaccount \"" + account.name() + "\" to object of type "
+          + group + "/" + (slash < 0 ? apiVersion : apiVersion.substring(slash + 1)) + ", Kind=" + kind);
+    }
+    ResourceType type = writes.server.type(GroupKind.of("", kind));
+    String name = ref.path("name").asText("");
+    Resource bound = writes.store.get(type.groupKind(), type.namespaced() ? account.namespace() : "", name);
+    if (bound == null) {
+      throw Errors.notFound(type, name);
+    }
+    String uid = ref.path("uid").asText("");
+    if (!uid.isEmpty() && !uid.equals(bound.uid())) {
+      throw new BackendException.Conflict("Operation cannot be fulfilled on " + kind + " \"" + name + "\": the UID in"
+          + " the bound object reference (" + uid + ") does not match the UID in record. The object might have been"
+          + " deleted and then recreated");
+    }
   }
 
   /**

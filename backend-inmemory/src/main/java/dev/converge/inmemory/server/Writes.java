@@ -52,6 +52,7 @@ final class Writes {
   final ApiServer server;
   final ObjectStore store;
   final Uids uids;
+  private final ServiceAccountAdmission serviceAccounts;
   final ClusterIps ips;
   final EscalationCheck escalation;
   final @Nullable PatchEngine patches;
@@ -66,6 +67,7 @@ final class Writes {
     this.server = server;
     this.store = store;
     this.uids = uids;
+    this.serviceAccounts = new ServiceAccountAdmission(store, uids::nameSuffix);
     this.ips = ips;
     this.escalation = escalation;
     this.patches = patches;
@@ -138,6 +140,10 @@ final class Writes {
       metadata.set("managedFields", appliedManagedFields);
     } else {
       root = recordUpdate(type, null, root, manager, null);
+    }
+    if (kind.equals(POD)) {
+      // Before the name is drawn, the plugin names a generated pod by its prefix.
+      serviceAccounts.admit(type, root, redraw != null ? metadata.path("generateName").asText(name) : name);
     }
     Consumer<String> sink = sink(ctx, warnings);
     Mutated mutated = mutate(ctx, Operation.CREATE, type, root, null, "", sink);

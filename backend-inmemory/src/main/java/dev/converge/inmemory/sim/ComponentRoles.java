@@ -35,6 +35,7 @@ final class ComponentRoles {
          {"apiGroups":[""],"resources":["pods"],"verbs":["create","delete","get","list","watch"]},
          {"apiGroups":[""],"resources":["pods/status"],"verbs":["patch","update"]},
          {"apiGroups":[""],"resources":["configmaps","secrets","services","endpoints"],"verbs":["get","list","watch"]},
+         {"apiGroups":[""],"resources":["serviceaccounts/token"],"verbs":["create"]},
          {"apiGroups":["","events.k8s.io"],"resources":["events"],"verbs":["create","patch","update"]},
          {"apiGroups":["coordination.k8s.io"],"resources":["leases"],
           "verbs":["create","delete","get","patch","update"]}]""");

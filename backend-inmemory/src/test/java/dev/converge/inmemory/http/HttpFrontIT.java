@@ -178,11 +178,12 @@ class HttpFrontIT {
     assertThat(first.get("kind").asText()).isEqualTo("ConfigMapList");
     assertThat(names(first)).isEqualTo("cm-0,cm-1");
     String token = first.at("/metadata/continue").asText();
-    String secondBody = send("GET", "/api/v1/namespaces/default/configmaps?limit=3&continue=" + token, ADMIN, null, null)
+    String secondBody = send("GET", "/api/v1/namespaces/default/configmaps?limit=4&continue=" + token, ADMIN, null, null)
         .body();
     JsonNode second = Json.parse(secondBody);
     assertThat(second.has("items")).as(secondBody).isTrue();
-    assertThat(names(second)).isEqualTo("cm-2,cm-3,cm-4");
+    // and the namespace's kube-root-ca.crt, which the root CA publisher puts in every namespace
+    assertThat(names(second)).isEqualTo("cm-2,cm-3,cm-4,kube-root-ca.crt");
     assertThat(second.at("/metadata/continue").isMissingNode()).isTrue();
     JsonNode even = Json.parse(send("GET", "/api/v1/namespaces/default/configmaps?labelSelector=even%3Dtrue", ADMIN,
         null, null).body());
@@ -229,7 +230,9 @@ class HttpFrontIT {
     JsonNode table = Json.parse(response.body());
     assertThat(table.get("kind").asText()).isEqualTo("Table");
     assertThat(table.get("columnDefinitions").findValuesAsText("name")).containsExactly("Name", "Data", "Age");
-    JsonNode row = table.at("/rows/0");
+    // Rows in name order: the namespace's kube-root-ca.crt, then t.
+    assertThat(table.at("/rows/0/cells/0").asText()).isEqualTo("kube-root-ca.crt");
+    JsonNode row = table.at("/rows/1");
     assertThat(row.at("/cells/0").asText()).isEqualTo("t");
     assertThat(row.at("/cells/1").asInt()).isEqualTo(1);
     assertThat(row.at("/object/kind").asText()).isEqualTo("PartialObjectMetadata");

@@ -65,6 +65,28 @@ class DaemonSetScenarioTest {
   }
 
   @Test
+  void aServiceAccountMadeAfterTheDaemonSet_failsItsCreates_untilItExists() {
+    Simulation sim = cluster();
+    sim.runFor(Duration.ofSeconds(1));
+    sim.create(daemonSet("agent", "", ",\"serviceAccountName\":\"agent\",\"nodeSelector\":{\"kind\":\"general\"}"));
+    sim.runFor(Duration.ofSeconds(10));
+    // The ServiceAccount admission plugin refuses every pod; the controller says so and tries again.
+    assertThat(podsOf(sim, "DaemonSet", "agent")).isEmpty();
+    assertThat(SimTesting.events(sim, "agent")).anyMatch(event -> event.startsWith("FailedCreate: Error creating: "
+        + "pods \"agent-\" is forbidden: error looking up service account default/agent: serviceaccount \"agent\" "
+        + "not found"));
+
+    sim.create("""
+        {"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"agent","namespace":"default"}}""");
+    boolean done = sim.runUntil(() -> dsStatus(sim, "agent").path("numberAvailable").asInt() == 4,
+        Duration.ofMinutes(2));
+    assertThat(done).isTrue();
+    assertThat(podsOf(sim, "DaemonSet", "agent")).allMatch(pod ->
+        pod.spec().path("serviceAccountName").asText().equals("agent")
+            && pod.spec().at("/volumes/0/name").asText().startsWith("kube-api-access-"));
+  }
+
+  @Test
   void rollout_withFixedDelays_takesTheSumOfItsSteps() {
     Simulation sim = cluster();
     sim.runFor(Duration.ofSeconds(1));

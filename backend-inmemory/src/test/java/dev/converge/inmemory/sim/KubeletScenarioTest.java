@@ -362,8 +362,9 @@ class KubeletScenarioTest {
     sim.create(pod("b", "agent:1", "").replaceFirst("\"containers\":\\[.*\\]", uses));
     sim.runFor(Duration.ofSeconds(5));
 
-    // api-key, settings and ca, once each for both pods; frozen is immutable: listed, then no longer watched.
-    assertThat(kubelet.openWatches()).isEqualTo(6);
+    // api-key, settings, ca and the token volume's kube-root-ca.crt, once each for both pods; frozen is immutable:
+    // listed, then no longer watched.
+    assertThat(kubelet.openWatches()).isEqualTo(7);
     List<String> reads = new ArrayList<>();
     for (RequestRecord r : sim.cluster().requests().records()) {
       if (r.identity().equals("system:node:node-0") && (r.verb().equals("list") || r.verb().equals("watch"))) {
@@ -373,11 +374,11 @@ class KubeletScenarioTest {
     assertThat(reads).containsExactlyInAnyOrder("list nodes", "watch nodes", "list services", "watch services",
         "list pods", "watch pods", "list secrets default", "watch secrets default", "list configmaps default",
         "watch configmaps default", "list configmaps default", "watch configmaps default", "list configmaps default",
-        "watch configmaps default");
+        "watch configmaps default", "list configmaps default", "watch configmaps default");
 
     sim.server().delete(Identity.admin(), ResourceKey.namespaced("", "Pod", "default", "a"), DeleteParams.defaults());
     sim.runFor(Duration.ofSeconds(5));
-    assertThat(kubelet.openWatches()).as("b still uses them").isEqualTo(6);
+    assertThat(kubelet.openWatches()).as("b still uses them").isEqualTo(7);
     sim.server().delete(Identity.admin(), ResourceKey.namespaced("", "Pod", "default", "b"), DeleteParams.defaults());
     sim.runFor(Duration.ofSeconds(5));
     assertThat(kubelet.openWatches()).isEqualTo(3);
@@ -403,6 +404,53 @@ class KubeletScenarioTest {
         {"apiVersion":"v1","kind":"Secret","metadata":{"name":"creds","namespace":"default"},"data":{"k":"dg=="}}""");
     // The next try, 16 s after the last (31.5 s), finds it; then the 3 s pull and the 1 s start: up at 35.5 s.
     assertThat(timeline(sim, "mounted", Duration.ofSeconds(5), 2)).containsExactly("Pending", "Running+Ready");
+  }
+
+  @Test
+  void aPodsToken_isAskedForBoundToThePod_andRefreshedAtFourFifthsOfItsLife() {
+    Simulation sim = oneNode(fixed());
+    sim.create(pod("web", "nginx:1", ""));
+    sim.runFor(Duration.ofSeconds(10));
+    assertThat(phase(sim, "web")).isEqualTo("Running+Ready");
+    List<RequestRecord> first = tokenRequests(sim);
+    assertThat(first).extracting(r -> r.identity() + " " + r.verb() + " " + r.resourceWithSubresource() + " "
+        + r.namespace() + "/" + r.name() + " " + r.code())
+        .containsExactly("system:node:node-0 create serviceaccounts/token default/default 201");
+
+    // 3607 s, less a fifth (721 s) and up to 10 s of jitter, then the first pod sync after that (60 to 90 s apart).
+    sim.runFor(Duration.ofMinutes(60));
+    List<RequestRecord> all = tokenRequests(sim);
+    assertThat(all).hasSize(2);
+    double seconds = (all.get(1).startNanos() - all.get(0).startNanos()) / 1e9;
+    assertThat(seconds).isBetween(2886.0 - 10, 2886.0 + 90);
+    assertThat(SimTesting.events(sim, "web")).noneMatch(event -> event.startsWith("FailedMount"));
+  }
+
+  @Test
+  void aTokenRefused_holdsThePodWithFailedMount_untilItsAccountExists() {
+    Simulation sim = oneNode(fixed());
+    sim.create("""
+        {"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"robot","namespace":"default"}}""");
+    sim.create(pod("web", "nginx:1", "").replace("\"containers\"", "\"serviceAccountName\":\"robot\",\"containers\""));
+    // Deleted after the pod was admitted, before the kubelet asks for its token.
+    sim.server().delete(Identity.admin(), ResourceKey.namespaced("", "ServiceAccount", "default", "robot"),
+        DeleteParams.defaults());
+    sim.runFor(Duration.ofSeconds(20));
+    assertThat(get(sim, "web").status().at("/containerStatuses/0/state/waiting/reason").asText())
+        .isEqualTo("ContainerCreating");
+    assertThat(SimTesting.events(sim, "web")).hasSize(1).allMatch(event -> event.matches(
+        "FailedMount: MountVolume.SetUp failed for volume \"kube-api-access-[a-z0-9]{5}\" : failed to fetch token: "
+            + "serviceaccounts \"robot\" not found \\(\\d\\)"));
+
+    sim.create("""
+        {"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"robot","namespace":"default"}}""");
+    sim.runFor(Duration.ofSeconds(30));
+    assertThat(phase(sim, "web")).isEqualTo("Running+Ready");
+    assertThat(tokenRequests(sim)).extracting(RequestRecord::code).endsWith(201);
+  }
+
+  private static List<RequestRecord> tokenRequests(Simulation sim) {
+    return sim.cluster().requests().records().stream().filter(r -> r.subresource().equals("token")).toList();
   }
 
   @Test

@@ -81,15 +81,7 @@ final class HtmlReport {
       item.put("thresholdMs", series.slo().threshold().toMillis());
       item.put("p99Ms", Units.millis(whole.p99Nanos()));
       item.put("breached", whole.breached());
-      ArrayNode values = item.putArray("values");
-      for (int i = 0; i < series.p99NanosPerBucket().size(); i++) {
-        // A bucket without requests of the class has no p99: a gap in the line, not a zero.
-        if (series.requestsPerBucket().get(i) == 0) {
-          values.addNull();
-        } else {
-          values.add(Units.millis(series.p99NanosPerBucket().get(i)));
-        }
-      }
+      item.set("values", p99Values(series));
     }
     // What extensions report (the DatadogAgent operator's status strings, …) and the custom resources they ran.
     ArrayNode notes = node.putArray("notes");
@@ -136,5 +128,18 @@ final class HtmlReport {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** A class's p99 per bucket, in milliseconds; a bucket without requests of the class has none: a gap (null), not a zero. */
+  static ArrayNode p99Values(SloSeries series) {
+    ArrayNode values = Json.array();
+    for (int i = 0; i < series.p99NanosPerBucket().size(); i++) {
+      if (series.requestsPerBucket().get(i) == 0) {
+        values.addNull();
+      } else {
+        values.add(Units.millis(series.p99NanosPerBucket().get(i)));
+      }
+    }
+    return values;
   }
 }

@@ -3,9 +3,12 @@ package dev.converge.cli.simulate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.common.collect.ImmutableList;
 import dev.converge.api.Json;
 import dev.converge.cli.ActualState;
 import dev.converge.cli.Converge;
+import dev.converge.inmemory.sim.load.SloClass;
+import dev.converge.inmemory.sim.load.SloSeries;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -54,7 +57,7 @@ class HtmlReportTest {
   @Test
   void data_isTheRunsAccounting_exactly() throws IOException {
     JsonNode variant = data(report("--nodes", "3", "--duration", "2m", "--seed", "7")).path("variants").get(0);
-    assertThat(variant.path("requestsTotal").asLong()).isEqualTo(213);
+    assertThat(variant.path("requestsTotal").asLong()).isEqualTo(227);
     assertThat(variant.path("rejectedTotal").asLong()).isZero();
     assertThat(variant.path("bucketSeconds").asDouble()).isEqualTo(60.0);
     assertThat(variant.path("buckets").asInt()).isEqualTo(2);
@@ -63,23 +66,25 @@ class HtmlReportTest {
     // The JSON report's byIdentity totals, split by minute: kubelets register, open their watches, start pods and
     // record their Events in the first minute, then renew leases; the agents' first read waits for their pods.
     assertThat(requests).containsExactly(
-        "system:node:* [87,18]",
-        "system:kube-controller-manager [61]",
+        "system:node:* [98,18]",
+        "system:kube-controller-manager [63]",
         "converge [22]",
         "system:kube-scheduler [18]",
         "system:serviceaccount:telemetry:collector-proxy [6]",
-        "system:serviceaccount:telemetry:collector [0,1]");
+        "system:serviceaccount:telemetry:collector [1,1]");
     assertThat(variant.path("rejected")).isEmpty();
     List<String> slos = new ArrayList<>();
     variant.path("slos").forEach(slo -> slos.add(slo.path("name").asText() + " " + slo.path("thresholdMs").asLong()));
     assertThat(slos).containsExactly("mutating 1000", "read-resource 1000", "read-namespace 5000", "read-cluster 30000");
-    // A minute without requests of a class is a gap (null), not a zero latency: the agents' one GET of their
-    // node comes in the second minute.
-    assertThat(variant.path("slos").get(1).path("values").toString()).isEqualTo("[null,1.022]");
+    // The agents' GETs of their node, one in each minute.
+    assertThat(variant.path("slos").get(1).path("values").toString()).isEqualTo("[1.022,1.022]");
+    // A minute without requests of a class is a gap (null), not a zero latency.
+    assertThat(HtmlReport.p99Values(new SloSeries(SloClass.READ_RESOURCE, ImmutableList.of(0L, 1L),
+        ImmutableList.of(0L, 1_022_000L))).toString()).isEqualTo("[null,1.022]");
     assertThat(variant.path("slos").get(0).path("values").toString()).isEqualTo("[10.0,10.0]");
     JsonNode daemonSet = variant.path("rollouts").get(0);
     assertThat(daemonSet.path("name").asText()).isEqualTo("DaemonSet telemetry/collector");
-    assertThat(daemonSet.path("availableAtSeconds").asDouble()).isEqualTo(14.31);
+    assertThat(daemonSet.path("availableAtSeconds").asDouble()).isEqualTo(11.048);
     // One sample at the start and one after each of the run's 100 steps.
     assertThat(daemonSet.path("seconds")).hasSize(101);
     assertThat(daemonSet.path("seconds").get(0).asDouble()).isEqualTo(0.0);

@@ -30,8 +30,8 @@ class SimulateDatadogTest {
   void json_rolloutHasTheAgentsAndPrimariesTheDatadogAgentsFinalConditions() {
     JsonNode json = Json.parse(simulate("-o", "json").out);
     assertThat(json.path("rollout").toString()).isEqualTo(Json.parse("""
-        [{"kind":"DaemonSet","namespace":"default","name":"datadog-agent","desired":20,"available":20,"availableAtSeconds":13.525},
-         {"kind":"Deployment","namespace":"default","name":"datadog-cluster-agent","desired":1,"available":1,"availableAtSeconds":10.34}]
+        [{"kind":"DaemonSet","namespace":"default","name":"datadog-agent","desired":20,"available":20,"availableAtSeconds":16.514},
+         {"kind":"Deployment","namespace":"default","name":"datadog-cluster-agent","desired":1,"available":1,"availableAtSeconds":9.703}]
         """).toString());
     assertThat(json.path("primaries").toString()).isEqualTo(Json.parse("""
         [{"kind":"DatadogAgent","namespace":"default","name":"datadog","conditions":[
@@ -46,9 +46,10 @@ class SimulateDatadogTest {
          "  services: default/datadog-admission-controller, default/datadog-agent, default/datadog-cluster-agent",
          "  a pod created in datadog with admission.datadoghq.com/enabled=true and tags.datadoghq.com/*: gets DD_ENV, DD_SERVICE, DD_VERSION, DD_AGENT_HOST, DD_ENTITY_ID"]
         """).toString());
-    // Of these, 160 are the 20 kubelets' lists and watches of their Node, the Services and the two Secrets the
-    // agent pods read keys from (the API key's and the Cluster Agent token's).
-    assertThat(json.path("apiServer").path("requestsTotal").asLong()).isEqualTo(1391);
+    // Of these, 200 are the 20 kubelets' lists and watches of their Node, the Services, the two Secrets the agent
+    // pods read keys from (the API key's and the Cluster Agent token's) and the kube-root-ca.crt their token volumes
+    // project; and 21 their requests of the pods' tokens.
+    assertThat(json.path("apiServer").path("requestsTotal").asLong()).isEqualTo(1456);
     // The operator acts as its ServiceAccount; the node agents read through the Cluster Agent, never the API server.
     assertThat(identities(json)).contains("system:serviceaccount:datadog:datadog-operator",
         "system:serviceaccount:default:datadog-cluster-agent").doesNotContain("system:serviceaccount:default:datadog-agent");

@@ -7,19 +7,21 @@ import dev.converge.inmemory.controllers.Controller;
 import dev.converge.inmemory.controllers.ControllerManager;
 import dev.converge.inmemory.controllers.GarbageCollector;
 import dev.converge.inmemory.controllers.NamespaceController;
+import dev.converge.inmemory.controllers.RootCaPublisher;
+import dev.converge.inmemory.controllers.ServiceAccountsController;
 import dev.converge.inmemory.sim.controller.KubeControllerManager.Credentials;
 import dev.converge.inmemory.sim.runtime.ClientThrottle;
 
 /**
- * The in-memory cluster's built-in garbage collector, namespace controller and CRD controller, driven on the
+ * The in-memory cluster's built-in controllers (garbage collector, namespace, ClusterRole aggregation, service
+ * account and CRD controllers, root CA publisher), driven on the
  * virtual clock instead of run to completion after every request: after a request leaves them work, one step
  * of each runs as a scheduler event, and the requests a step made are charged to a client-side throttle of
  * kube-controller-manager's, which delays the next step accordingly ("pay after": a step's requests are only
- * known once it ran). The three share that one throttle, where each has its own client in
- * kube-controller-manager: their steps are charged together. The garbage collector, the namespace controller and
- * the ClusterRole aggregation controller act as kube-controller-manager's credentials give them: their service
- * accounts (their default) with {@code --use-service-account-credentials}, the manager's own identity without;
- * the CRD controller is kube-apiserver's and keeps its identity.
+ * known once it ran). They share that one throttle, where each has its own client in kube-controller-manager:
+ * their steps are charged together. kube-controller-manager's controllers act as its credentials give them: their
+ * service accounts (their default) with {@code --use-service-account-credentials}, the manager's own identity
+ * without; the CRD controller is kube-apiserver's and keeps its identity.
  */
 public final class ClockedBuiltins {
   private final InMemoryCluster cluster;
@@ -50,6 +52,10 @@ public final class ClockedBuiltins {
           namespaces.actAs(KubeControllerManager.IDENTITY);
         } else if (controller instanceof ClusterRoleAggregationController aggregation) {
           aggregation.actAs(KubeControllerManager.IDENTITY);
+        } else if (controller instanceof ServiceAccountsController accounts) {
+          accounts.actAs(KubeControllerManager.IDENTITY);
+        } else if (controller instanceof RootCaPublisher publisher) {
+          publisher.actAs(KubeControllerManager.IDENTITY);
         }
       }
     }

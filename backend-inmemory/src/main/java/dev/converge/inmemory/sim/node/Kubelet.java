@@ -59,6 +59,7 @@ public final class Kubelet {
   private final PodLifecycle pods;
   private final EventRecorder events;
   private final KubeletWatches watches;
+  private final KubeletTokens tokens;
   /** The node's kube-proxy, which lives and dies with the kubelet, or null when the cluster runs none. */
   private final @Nullable KubeProxy proxy;
   private @Nullable Informer informer;
@@ -82,6 +83,7 @@ public final class Kubelet {
     this.random = ctx.random("kubelet/" + name);
     this.pods = new PodLifecycle(this, crashLoops);
     this.watches = new KubeletWatches(client, name);
+    this.tokens = new KubeletTokens(this);
     this.proxy = proxy;
     this.events = new EventRecorder(ctx.client(ThrottleFactory.KUBELET_EVENTS, identity(name)), "kubelet", name);
   }
@@ -134,6 +136,11 @@ public final class Kubelet {
   /** The watches of the Secrets and ConfigMaps its pods use, which their volumes and variables are read from. */
   KubeletWatches watches() {
     return watches;
+  }
+
+  /** The service account tokens of its pods' projected volumes. */
+  KubeletTokens tokens() {
+    return tokens;
   }
 
   SplittableRandom random() {
@@ -205,6 +212,7 @@ public final class Kubelet {
       proxy.stop();
     }
     pods.stopAll();
+    tokens.clear();
   }
 
   private void registered(Resource node, int current) {

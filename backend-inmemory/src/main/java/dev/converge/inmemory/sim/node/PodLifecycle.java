@@ -91,6 +91,7 @@ final class PodLifecycle implements Informer.Handler {
     if (run != null) {
       run.cancel();
     }
+    kubelet.tokens().forget(uid(last));
   }
 
   private void sync(Resource pod) {
@@ -223,6 +224,14 @@ final class PodLifecycle implements Informer.Handler {
 
   /** A pod the kubelet finds already running after a restart: report it Ready again if it is not. */
   private void adopt(PodRun run) {
+    // A restarted kubelet sets the running pod's volumes up again, and so asks for its tokens again.
+    int current = kubelet.epoch();
+    kubelet.tokens().fetch(run.pod, problems -> {
+      if (current == kubelet.epoch() && isCurrent(run)) {
+        problems.forEach((volume, problem) -> failedMount(run, volume, problem));
+        refreshTokens(run);
+      }
+    });
     run.phase = "Running";
     run.running = true;
     run.waitingReason = "";
@@ -263,22 +272,36 @@ final class PodLifecycle implements Informer.Handler {
 
   /**
    * {@code WaitForAttachAndMount}: the pod's Secret and ConfigMap volumes are set up from the kubelet's watches of
-   * them before any image is pulled. While one's object is missing the pod stays {@code ContainerCreating} with a
-   * {@code FailedMount} Warning ({@code MountVolume.SetUp failed for volume "v" : secret "s" not found}), and the
-   * mount is tried again after 500 ms doubling to 2m2s (the operation executor's exponential back-off).
+   * them, and its projected service account tokens asked for ({@link KubeletTokens}), before any image is pulled.
+   * While one's object is missing or its token refused, the pod stays {@code ContainerCreating} with a {@code
+   * FailedMount} Warning ({@code MountVolume.SetUp failed for volume "v" : secret "s" not found}), and the mount is
+   * tried again after 500 ms doubling to 2m2s (the operation executor's exponential back-off).
    */
   private void mount(PodRun run, List<PodSources.Source> sources, int failures) {
+    int current = kubelet.epoch();
+    kubelet.tokens().fetch(run.pod, tokenProblems -> {
+      if (current == kubelet.epoch() && isCurrent(run)) {
+        mount(run, sources, failures, tokenProblems);
+      }
+    });
+  }
+
+  private void mount(PodRun run, List<PodSources.Source> sources, int failures, Map<String, String> tokenProblems) {
     Set<String> failed = new HashSet<>();
+    tokenProblems.forEach((volume, problem) -> {
+      failed.add(volume);
+      failedMount(run, volume, problem);
+    });
     for (PodSources.Source source : sources) {
       String problem = source.use() == PodSources.Use.VOLUME && !failed.contains(source.where())
           ? kubelet.watches().problem(run.pod.namespace(), source) : null;
       if (problem != null) {
         failed.add(source.where());
-        kubelet.events().warning(EventRecorder.Ref.to(run.pod), "FailedMount", "MountVolume.SetUp failed for volume \""
-            + source.where() + "\" : " + problem);
+        failedMount(run, source.where(), problem);
       }
     }
     if (failed.isEmpty()) {
+      refreshTokens(run);
       pull(run, sources);
       return;
     }
@@ -290,6 +313,20 @@ final class PodLifecycle implements Informer.Handler {
         mount(run, sources, failures + 1);
       }
     });
+  }
+
+  private void failedMount(PodRun run, String volume, String problem) {
+    kubelet.events().warning(EventRecorder.Ref.to(run.pod), "FailedMount", "MountVolume.SetUp failed for volume \""
+        + volume + "\" : " + problem);
+  }
+
+  /**
+   * Keeps the pod's service account tokens fresh while it runs here ({@link KubeletTokens#planRefresh}); a refresh
+   * that leaves a volume without a valid token is a {@code FailedMount} Warning, as a failed remount is.
+   */
+  private void refreshTokens(PodRun run) {
+    kubelet.tokens().planRefresh(run.pod, () -> isCurrent(run),
+        problems -> problems.forEach((volume, problem) -> failedMount(run, volume, problem)));
   }
 
   /**

@@ -15,6 +15,7 @@ import dev.converge.inmemory.server.DeleteResult;
 import dev.converge.inmemory.server.Identity;
 import dev.converge.inmemory.server.PatchOptions;
 import dev.converge.inmemory.server.PatchType;
+import dev.converge.inmemory.server.TokenIssuer;
 import dev.converge.inmemory.server.Verb;
 import dev.converge.inmemory.server.WriteOptions;
 import org.jspecify.annotations.Nullable;
@@ -113,6 +114,12 @@ public final class ApiCall<T> implements SimClient.Call<T> {
   public static ApiCall<Resource> bind(ResourceKey pod, String node) {
     return new ApiCall<>(Verb.CREATE, pod.groupKind(), pod.namespace(), pod.name(), "binding", null,
         (server, who, manager) -> server.bind(who, pod, node));
+  }
+
+  /** {@code POST serviceaccounts/<name>/token}: a {@code TokenRequest}, answered with a token from {@code issuer}. */
+  public static ApiCall<JsonNode> requestToken(ResourceKey serviceAccount, JsonNode request, TokenIssuer issuer) {
+    return new ApiCall<>(Verb.CREATE, serviceAccount.groupKind(), serviceAccount.namespace(), serviceAccount.name(),
+        "token", null, (server, who, manager) -> server.requestToken(who, serviceAccount, request, issuer));
   }
 
   public Verb verb() {

@@ -88,9 +88,11 @@ class InformerCacheTest {
 
     assertThat(events).containsExactly(
         "update a/cm-0=r", "update b/cm-0=r", "delete a/cm-0", "add a/cm-0=new", "update b/cm-0=last");
-    assertThat(informer.size()).isEqualTo(2 * names.length);
+    // and the kube-root-ca.crt of each of the six namespaces
+    int rootCas = 6;
+    assertThat(informer.size()).isEqualTo(2 * names.length + rootCas);
     assertThat(informer.get("a", names[0]).json().path("data").path("v").asText()).isEqualTo("new");
     assertThat(informer.get("b", names[0]).json().path("data").path("v").asText()).isEqualTo("last");
-    assertThat(informer.items()).hasSize(2 * names.length);
+    assertThat(informer.items()).hasSize(2 * names.length + rootCas);
   }
 }

@@ -89,6 +89,10 @@ class NodeAgentScenarioTest {
          "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"node-reader"},
          "subjects":[{"apiGroup":"rbac.authorization.k8s.io","kind":"Group","name":"system:serviceaccounts"}]}""");
     create(server, "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"telemetry\"}}");
+    for (String account : new String[] {"collector", "collector-proxy"}) {
+      create(server, "{\"apiVersion\":\"v1\",\"kind\":\"ServiceAccount\",\"metadata\":{\"name\":\"" + account
+          + "\",\"namespace\":\"telemetry\"}}");
+    }
     for (int i = 0; i < nodes; i++) {
       create(server, "{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"node-" + i + "\"}}");
       running(server, "collector-" + i, "collector", "node-" + i);

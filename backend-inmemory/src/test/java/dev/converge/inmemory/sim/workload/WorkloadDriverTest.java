@@ -106,6 +106,10 @@ class WorkloadDriverTest {
          "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"cluster-admin"},
          "subjects":[{"apiGroup":"rbac.authorization.k8s.io","kind":"Group","name":"system:authenticated"}]}"""));
     server.create(Identity.admin(), parse("{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"telemetry\"}}"));
+    for (String account : new String[] {"collector", "collector-proxy"}) {
+      server.create(Identity.admin(), parse("{\"apiVersion\":\"v1\",\"kind\":\"ServiceAccount\",\"metadata\":{\"name\":\""
+          + account + "\",\"namespace\":\"telemetry\"}}"));
+    }
     for (int i = 1; i <= 3; i++) {
       server.create(Identity.admin(), parse("{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"n" + i + "\"}}"));
       pod("agent-" + i, "collector", "collector", "n" + i, true);

@@ -111,10 +111,17 @@ class ClusterAgentWebhooksTest {
         "{\"name\":\"DD_TRACE_AGENT_URL\",\"value\":\"unix:///var/run/datadog/apm.socket\"}",
         "{\"name\":\"DD_DOGSTATSD_URL\",\"value\":\"unix:///var/run/datadog/dsd.socket\"}",
         ENTITY_ID);
-    assertThat(pod.at("spec.containers").get(0).path("volumeMounts")).isEqualTo(Json.parse(
-        "[{\"name\":\"datadog\",\"mountPath\":\"/var/run/datadog\",\"readOnly\":true}]"));
-    assertThat(pod.at("spec.volumes")).isEqualTo(Json.parse(
-        "[{\"name\":\"datadog\",\"hostPath\":{\"path\":\"/var/run/datadog\",\"type\":\"DirectoryOrCreate\"}}]"));
+    // After the ServiceAccount admission plugin's token volume, which kube-apiserver mounts before any webhook runs.
+    JsonNode mounts = pod.at("spec.containers").get(0).path("volumeMounts");
+    assertThat(mounts).hasSize(2);
+    assertThat(mounts.get(0).path("mountPath").asText()).isEqualTo("/var/run/secrets/kubernetes.io/serviceaccount");
+    assertThat(mounts.get(1)).isEqualTo(Json.parse(
+        "{\"name\":\"datadog\",\"mountPath\":\"/var/run/datadog\",\"readOnly\":true}"));
+    JsonNode volumes = pod.at("spec.volumes");
+    assertThat(volumes).hasSize(2);
+    assertThat(volumes.get(0).path("name").asText()).startsWith("kube-api-access-");
+    assertThat(volumes.get(1)).isEqualTo(Json.parse(
+        "{\"name\":\"datadog\",\"hostPath\":{\"path\":\"/var/run/datadog\",\"type\":\"DirectoryOrCreate\"}}"));
   }
 
   @Test

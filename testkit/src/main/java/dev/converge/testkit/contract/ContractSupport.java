@@ -9,9 +9,11 @@ import dev.converge.api.ResourceKey;
 import dev.converge.api.backend.ApplyOptions;
 import dev.converge.api.backend.Backend;
 import dev.converge.api.backend.BackendException;
+import dev.converge.api.backend.WatchEvent;
 import dev.converge.api.backend.WatchRequest;
 import dev.converge.testkit.KubeObjects;
 import dev.converge.testkit.WatchRecorder;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -104,9 +106,21 @@ public interface ContractSupport {
     return WatchRequest.all(CONFIG_MAP).inNamespace(ns()).from(version);
   }
 
-  /** Waits until {@code recorder} holds at least {@code count} changes. */
+  /**
+   * Waits until {@code recorder} holds at least {@code count} changes of the test's own objects: the ConfigMap
+   * {@value #ROOT_CA} that the root CA publisher keeps in every namespace of a cluster is not counted, so that a wait
+   * for the test's events does not end on it.
+   */
   default void awaitChanges(WatchRecorder recorder, int count) {
-    eventually(count + " watch events", () -> recorder.changeCount() >= count);
+    eventually(count + " watch events", () -> ownChanges(recorder).size() >= count);
+  }
+
+  /** The name of the ConfigMap every namespace of a cluster holds ({@code kube-root-ca.crt}). */
+  String ROOT_CA = "kube-root-ca.crt";
+
+  /** {@code recorder}'s changes but those of {@value #ROOT_CA}. */
+  default List<WatchEvent> ownChanges(WatchRecorder recorder) {
+    return recorder.changes().stream().filter(e -> !e.object().name().equals(ROOT_CA)).toList();
   }
 
   /** The version as a number, for order checks (every Kubernetes server uses etcd's revision). */

@@ -13,6 +13,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -106,6 +107,52 @@ class HttpPiecesTest {
         + "\"namespace\":\"d\"},\"status\":{\"phase\":\"Running\",\"containerStatuses\":[{\"state\":{\"waiting\":"
         + "{\"reason\":\"CrashLoopBackOff\"}}}]}}"));
     assertThat(BuiltinColumns.podStatus(pod)).isEqualTo("CrashLoopBackOff");
+  }
+
+  /** A pod with init containers {@code a} and {@code b} (a sidecar when asked) and the container {@code main}. */
+  private static Resource initPod(boolean sidecar, String status, String more) {
+    return Resource.of(Json.parse("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\","
+        + "\"namespace\":\"d\"" + more + "},\"spec\":{\"initContainers\":[{\"name\":\"a\"" + (sidecar ? ",\"restartPolicy\":"
+        + "\"Always\"" : "") + "},{\"name\":\"b\"}],\"containers\":[{\"name\":\"main\"}]},\"status\":" + status + "}"));
+  }
+
+  @Test
+  void podRows_followPrintPod_throughInitialization() {
+    String done = "{\"name\":\"a\",\"state\":{\"terminated\":{\"exitCode\":0,\"reason\":\"Completed\"}}}";
+    String waiting = "{\"name\":\"b\",\"state\":{\"waiting\":{\"reason\":\"PodInitializing\"}}}";
+    String mainWaiting = ",\"containerStatuses\":[{\"name\":\"main\",\"state\":{\"waiting\":{\"reason\":\"PodInitializing\"}}}]";
+    Resource second = initPod(false, "{\"phase\":\"Pending\",\"initContainerStatuses\":[" + done + "," + waiting + "]"
+        + mainWaiting + "}", "");
+    assertThat(BuiltinColumns.PodRow.of(second).reason()).isEqualTo("Init:1/2");
+    assertThat(BuiltinColumns.PodRow.of(second).ready()).isEqualTo("0/1");
+
+    String looping = "{\"name\":\"b\",\"restartCount\":3,\"state\":{\"waiting\":{\"reason\":\"CrashLoopBackOff\"}},"
+        + "\"lastState\":{\"terminated\":{\"exitCode\":1,\"reason\":\"Error\",\"finishedAt\":\"2026-01-01T00:00:10Z\"}}}";
+    BuiltinColumns.PodRow crashing = BuiltinColumns.PodRow.of(initPod(false, "{\"phase\":\"Pending\","
+        + "\"initContainerStatuses\":[" + done + "," + looping + "]" + mainWaiting + "}", ""));
+    assertThat(crashing.reason()).isEqualTo("Init:CrashLoopBackOff");
+    assertThat(crashing.restarts(Instant.parse("2026-01-01T00:01:10Z"))).isEqualTo("3 (60s ago)");
+    String failed = "{\"name\":\"b\",\"state\":{\"terminated\":{\"exitCode\":2,\"reason\":\"Error\"}}}";
+    assertThat(BuiltinColumns.podStatus(initPod(false, "{\"phase\":\"Failed\",\"initContainerStatuses\":[" + done
+        + "," + failed + "]" + mainWaiting + "}", ""))).isEqualTo("Init:Error");
+
+    // A started sidecar is done, and counts among the containers; a Completed pod with one running says Running.
+    String sidecar = "{\"name\":\"a\",\"started\":true,\"ready\":true,\"state\":{\"running\":{}}}";
+    String running = ",\"containerStatuses\":[{\"name\":\"main\",\"ready\":true,\"state\":{\"running\":{}}}]";
+    BuiltinColumns.PodRow up = BuiltinColumns.PodRow.of(initPod(true, "{\"phase\":\"Running\",\"conditions\":["
+        + "{\"type\":\"Initialized\",\"status\":\"True\"}],\"initContainerStatuses\":[" + sidecar + ","
+        + done.replace("\"a\"", "\"b\"") + "]" + running + "}", ""));
+    assertThat(up.reason()).isEqualTo("Running");
+    assertThat(up.ready()).isEqualTo("2/2");
+    assertThat(up.restarts(Instant.EPOCH)).isEqualTo("0");
+
+    // Deleted: Terminating until it ended; Unknown when its node was lost.
+    String deleted = ",\"deletionTimestamp\":\"2026-01-01T00:00:00Z\"";
+    assertThat(BuiltinColumns.podStatus(initPod(true, "{\"phase\":\"Running\"" + running + "}", deleted)))
+        .isEqualTo("Terminating");
+    assertThat(BuiltinColumns.podStatus(initPod(true, "{\"phase\":\"Failed\"}", deleted))).isEqualTo("Failed");
+    assertThat(BuiltinColumns.podStatus(initPod(true, "{\"phase\":\"Running\",\"reason\":\"NodeLost\"}", deleted)))
+        .isEqualTo("Unknown");
   }
 
   @Test

@@ -86,6 +86,112 @@ class KubeletScenarioTest {
     assertThat(status.at("/containerStatuses/0/state/running").isObject()).isTrue();
   }
 
+  /** A pod whose spec has {@code initContainers} (JSON, without the brackets) before its one container. */
+  private static String withInits(String name, String annotations, String inits, String restartPolicy) {
+    return """
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"%s","namespace":"default","annotations":{%s}},
+         "spec":{"nodeName":"node-0","restartPolicy":"%s","initContainers":[%s],
+                 "containers":[{"name":"main","image":"nginx:1"}]}}"""
+        .formatted(name, annotations, restartPolicy, inits);
+  }
+
+  private static String waiting(JsonNode containerStatus) {
+    return containerStatus.at("/state/waiting/reason").asText();
+  }
+
+  @Test
+  void initContainers_runOneAtATime_beforeTheContainers_reportedAsTheKubeletReportsThem() {
+    Simulation sim = oneNode(fixed());
+    sim.create(withInits("web", "\"sim.converge.dev/init-run-for\":\"2s\"",
+        "{\"name\":\"init-a\",\"image\":\"busybox:1\"},{\"name\":\"init-b\",\"image\":\"busybox:1\"}", "Always"));
+    // init-a: pull 0–3 s, start 4 s, exits 0 at 6 s; init-b: image present, start 7 s, exits at 9 s; then nginx:
+    // pull 9–12 s, start 13 s.
+    sim.runFor(Duration.ofSeconds(5));
+    JsonNode status = get(sim, "web").status();
+    assertThat(status.path("phase").asText()).isEqualTo("Pending");
+    assertThat(status.at("/conditions/0").toString()).contains("\"type\":\"Initialized\",\"status\":\"False\"",
+        "\"reason\":\"ContainersNotInitialized\",\"message\":\"containers with incomplete status: [init-a init-b]\"");
+    assertThat(status.at("/initContainerStatuses/0/state/running").isObject()).isTrue();
+    assertThat(status.at("/initContainerStatuses/0/started").asBoolean()).isTrue();
+    assertThat(waiting(status.at("/initContainerStatuses/1"))).isEqualTo("PodInitializing");
+    assertThat(waiting(status.at("/containerStatuses/0"))).isEqualTo("PodInitializing");
+
+    sim.runFor(Duration.ofSeconds(3));
+    status = get(sim, "web").status();
+    JsonNode first = status.at("/initContainerStatuses/0");
+    assertThat(first.at("/state/terminated/reason").asText()).isEqualTo("Completed");
+    assertThat(first.at("/state/terminated/exitCode").asInt()).isZero();
+    assertThat(first.path("ready").asBoolean()).isTrue();
+    assertThat(first.path("started").asBoolean()).isFalse();
+    assertThat(status.at("/initContainerStatuses/1/state/running").isObject()).isTrue();
+    assertThat(status.at("/conditions/0/message").asText()).isEqualTo("containers with incomplete status: [init-b]");
+
+    assertThat(timeline(sim, "web", Duration.ofSeconds(1), 6)).containsExactly("Pending", "Pending", "Pending",
+        "Pending", "Running+Ready", "Running+Ready");
+    status = get(sim, "web").status();
+    assertThat(status.at("/conditions/0/status").asText()).isEqualTo("True");
+    assertThat(status.at("/initContainerStatuses/1/state/terminated/reason").asText()).isEqualTo("Completed");
+    assertThat(SimTesting.events(sim, "web")).containsSubsequence(
+        "Pulling: Pulling image \"busybox:1\" (1)", "Created: Created container: init-a (1)",
+        "Started: Started container init-a (1)", "Pulled: Container image \"busybox:1\" already present on machine (1)",
+        "Created: Created container: init-b (1)", "Pulling: Pulling image \"nginx:1\" (1)",
+        "Created: Created container: main (1)");
+  }
+
+  @Test
+  void aFailingInitContainer_isRestartedOnTheCrashBackOff_orFailsAPodThatIsNeverRestarted() {
+    Simulation sim = oneNode(fixed());
+    String failing = "\"sim.converge.dev/init-run-for\":\"1s\",\"sim.converge.dev/init-exit-code\":\"2\"";
+    sim.create(withInits("looping", failing, "{\"name\":\"init\",\"image\":\"busybox:1\"}", "Always"));
+    sim.create(withInits("once", failing, "{\"name\":\"init\",\"image\":\"busybox:1\"}", "Never"));
+    sim.runFor(Duration.ofSeconds(40));
+
+    JsonNode looping = get(sim, "looping").status();
+    assertThat(looping.path("phase").asText()).isEqualTo("Pending");
+    JsonNode init = looping.at("/initContainerStatuses/0");
+    // Exits at 5 s; back-off 10 s, start 1 s: runs again 16–17 s; back-off 20 s, start 1 s: 38–39 s; now waiting.
+    assertThat(init.path("restartCount").asInt()).isEqualTo(3);
+    assertThat(waiting(init)).isEqualTo("CrashLoopBackOff");
+    assertThat(init.at("/lastState/terminated/exitCode").asInt()).isEqualTo(2);
+    assertThat(init.at("/lastState/terminated/reason").asText()).isEqualTo("Error");
+    assertThat(waiting(looping.at("/containerStatuses/0"))).isEqualTo("PodInitializing");
+    assertThat(SimTesting.events(sim, "looping")).anyMatch(event -> event.startsWith(
+        "BackOff: Back-off restarting failed container init in pod looping_default("));
+
+    JsonNode once = get(sim, "once").status();
+    assertThat(once.path("phase").asText()).isEqualTo("Failed");
+    assertThat(once.at("/initContainerStatuses/0/state/terminated/exitCode").asInt()).isEqualTo(2);
+    assertThat(once.at("/initContainerStatuses/0/restartCount").asInt()).isZero();
+    assertThat(waiting(once.at("/containerStatuses/0"))).isEqualTo("PodInitializing");
+    assertThat(SimTesting.events(sim, "once")).noneMatch(event -> event.contains("main"));
+  }
+
+  @Test
+  void aSidecar_onlyHasToStart_andRunsBesideTheContainers_untilThePodStops() {
+    Simulation sim = oneNode(fixed());
+    sim.create(withInits("proxied", "", "{\"name\":\"proxy\",\"image\":\"envoy:1\",\"restartPolicy\":\"Always\"}",
+        "Always"));
+    // envoy: pull 0–3 s, start 4 s; nginx: pull 4–7 s, start 8 s.
+    assertThat(timeline(sim, "proxied", Duration.ofSeconds(1), 9)).containsExactly("Pending", "Pending", "Pending",
+        "Pending", "Pending", "Pending", "Pending", "Running+Ready", "Running+Ready");
+    JsonNode proxy = get(sim, "proxied").status().at("/initContainerStatuses/0");
+    assertThat(proxy.at("/state/running").isObject()).isTrue();
+    assertThat(proxy.path("ready").asBoolean()).isTrue();
+    assertThat(proxy.path("started").asBoolean()).isTrue();
+
+    List<Resource> last = new ArrayList<>();
+    sim.server().watch(Identity.admin(), WatchRequest.all(POD).inNamespace("default"), event -> last.add(event.object()));
+    sim.server().delete(Identity.admin(), ResourceKey.namespaced("", "Pod", "default", "proxied"), DeleteParams.defaults());
+    sim.runFor(Duration.ofSeconds(5));
+    // Its final status before the delete: the sidecar stopped with the containers, by SIGTERM.
+    JsonNode stopped = last.stream().filter(p -> p.status().path("phase").asText().equals("Failed")).findFirst()
+        .orElseThrow().status();
+    assertThat(stopped.at("/initContainerStatuses/0/state/terminated/exitCode").asInt()).isEqualTo(143);
+    assertThat(stopped.at("/containerStatuses/0/state/terminated/exitCode").asInt()).isEqualTo(143);
+    assertThat(SimTesting.events(sim, "proxied")).contains("Killing: Stopping container proxy (1)",
+        "Killing: Stopping container main (1)");
+  }
+
   @Test
   void anImagePulledOnce_isCachedOnTheNode_andPullsRunOneAtATime() {
     Simulation sim = oneNode(fixed());

@@ -22,8 +22,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The pods of one kubelet, from the pod watch to their end: a pod bound to the node is reported Pending
- * ({@code ContainerCreating}) at once, Running once its images are present (pulled once per node, one pull at a
- * time) and its containers started, and Ready then — or, with a readiness probe, after the probe's initial
+ * ({@code ContainerCreating}) at once, runs its init containers one at a time ({@link InitContainers}), and is
+ * Running once its images are present (pulled once per node, one pull at a time) and its containers started, and Ready then — or, with a readiness probe, after the probe's initial
  * delay and a first period. Containers exit as {@link ContainerExit} says (a crash loop, a run-to-completion
  * pod's run time, a pod's annotations): the pod then ends Succeeded or Failed if its restart policy says so, or
  * reports {@code CrashLoopBackOff} and restarts after the kubelet's back-off (10 s doubling to 5 min). A pod marked for deletion is stopped within its grace period and then deleted with grace 0 and a
@@ -47,6 +47,7 @@ final class PodLifecycle implements Informer.Handler {
   private static final long WORKER_BACKOFF_NANOS = 10_000_000_000L;
 
   private final Kubelet kubelet;
+  private final InitContainers initContainers;
   private final List<CrashLoop> crashLoops;
   private final Map<String, PodRun> runs = new HashMap<>();
   private final Map<String, Long> imageReadyAt = new HashMap<>();
@@ -55,6 +56,7 @@ final class PodLifecycle implements Informer.Handler {
 
   PodLifecycle(Kubelet kubelet, List<CrashLoop> crashLoops) {
     this.kubelet = kubelet;
+    this.initContainers = new InitContainers(kubelet, this);
     this.crashLoops = crashLoops;
   }
 
@@ -205,6 +207,7 @@ final class PodLifecycle implements Informer.Handler {
     String configError = null;
     try {
       exit = ContainerExit.of(pod, crashLoops, kubelet.config().startup(), kubelet.random());
+      InitContainers.check(pod);
     } catch (IllegalArgumentException e) {
       configError = e.getMessage();
     }
@@ -237,6 +240,7 @@ final class PodLifecycle implements Informer.Handler {
     run.waitingReason = "";
     run.runningSince = kubelet.now();
     run.restarts = restartCount(run.pod);
+    InitContainers.adopt(run, kubelet.now());
     if (!Pods.isReady(run.pod)) {
       run.ready = true;
       run.readyTransition = kubelet.now();
@@ -266,7 +270,7 @@ final class PodLifecycle implements Informer.Handler {
   }
 
   /** Whether {@code run} is still the one the kubelet runs for its pod, not stopping. */
-  private boolean isCurrent(PodRun run) {
+  boolean isCurrent(PodRun run) {
     return runs.get(uid(run.pod)) == run && !run.terminating && !run.finished;
   }
 
@@ -346,17 +350,24 @@ final class PodLifecycle implements Informer.Handler {
           "Unable to retrieve some image pull secrets (" + String.join(", ", failed)
               + "); attempting to pull the image may not succeed.");
     }
+    if (run.initializedAt == null && run.configError == null) {
+      initContainers.next(run);
+      return;
+    }
+    pullContainers(run);
+  }
+
+  /** Pulls the images of the pod's containers, then starts them (once its init containers are done). */
+  void pullContainers(PodRun run) {
     long now = kubelet.ctx().clock().nanoTime();
     long imagesAt = now;
     PodStartup startup = kubelet.config().startup();
     EventRecorder.Ref pod = EventRecorder.Ref.to(run.pod);
-    for (String section : new String[] {"initContainers", "containers"}) {
-      for (JsonNode container : run.pod.spec().path(section)) {
-        String image = container.path("image").asText();
-        EventRecorder.Ref ref = pod.at("spec." + section + "{" + container.path("name").asText() + "}");
-        imagesAt = Math.max(imagesAt, imageReady(image, container.path("imagePullPolicy").asText("IfNotPresent"),
-            startup, now, ref));
-      }
+    for (JsonNode container : run.pod.spec().path("containers")) {
+      String image = container.path("image").asText();
+      EventRecorder.Ref ref = pod.at("spec.containers{" + container.path("name").asText() + "}");
+      imagesAt = Math.max(imagesAt, imageReady(image, container.path("imagePullPolicy").asText("IfNotPresent"),
+          startup, now, ref));
     }
     long startAt = imagesAt + startup.containerStart().sampleNanos(kubelet.random());
     int current = kubelet.epoch();
@@ -383,13 +394,11 @@ final class PodLifecycle implements Informer.Handler {
     run.task = null;
     // Per container, the first source its environment cannot be built from.
     Map<String, String> errors = new LinkedHashMap<>();
-    for (PodSources.Source source : PodSources.of(run.pod)) {
-      if (source.use() == PodSources.Use.ENVIRONMENT && isContainer(run.pod, source.where())
-          && !errors.containsKey(source.where())) {
-        String problem = kubelet.watches().problem(run.pod.namespace(), source);
-        if (problem != null) {
-          errors.put(source.where(), problem);
-        }
+    for (JsonNode container : run.pod.spec().path("containers")) {
+      String name = container.path("name").asText();
+      String problem = environmentProblem(run.pod, name);
+      if (problem != null) {
+        errors.put(name, problem);
       }
     }
     if (errors.isEmpty()) {
@@ -405,7 +414,7 @@ final class PodLifecycle implements Informer.Handler {
     if (changed) {
       report(run);
     }
-    long backoff = WORKER_BACKOFF_NANOS + (long) (WORKER_BACKOFF_NANOS * 0.5 * kubelet.random().nextDouble());
+    long backoff = workerBackoffNanos();
     int current = kubelet.epoch();
     run.task = kubelet.ctx().clock().schedule(Duration.ofNanos(backoff), () -> {
       if (current == kubelet.epoch() && isCurrent(run)) {
@@ -414,14 +423,40 @@ final class PodLifecycle implements Informer.Handler {
     });
   }
 
-  /** Whether {@code name} is one of the pod's regular containers (the ones this model starts). */
-  private static boolean isContainer(Resource pod, String name) {
-    for (JsonNode container : pod.spec().path("containers")) {
-      if (container.path("name").asText().equals(name)) {
-        return true;
+  /**
+   * The first Secret or ConfigMap (or key) the environment of {@code pod}'s container (or init container) {@code name}
+   * names that the kubelet's watches do not have, in the kubelet's words; null when it can be built.
+   */
+  @Nullable String environmentProblem(Resource pod, String name) {
+    for (PodSources.Source source : PodSources.of(pod)) {
+      if (source.use() == PodSources.Use.ENVIRONMENT && source.where().equals(name)) {
+        String problem = kubelet.watches().problem(pod.namespace(), source);
+        if (problem != null) {
+          return problem;
+        }
       }
     }
-    return false;
+    return null;
+  }
+
+  /** The pod worker's back-off after a failed sync: 10 s, plus up to half of it. */
+  long workerBackoffNanos() {
+    return WORKER_BACKOFF_NANOS + (long) (WORKER_BACKOFF_NANOS * 0.5 * kubelet.random().nextDouble());
+  }
+
+  /**
+   * An init container failed in a pod that is never restarted ({@code restartPolicy: Never}): the pod is {@code
+   * Failed}; its containers never ran and still wait, its sidecars are stopped.
+   */
+  void initFailed(PodRun run) {
+    InitContainers.stopRunning(run, kubelet.now(), SIGTERM_EXIT);
+    run.finished = true;
+    run.phase = "Failed";
+    if (run.ready) {
+      run.ready = false;
+      run.readyTransition = kubelet.now();
+    }
+    report(run);
   }
 
   /**
@@ -441,7 +476,7 @@ final class PodLifecycle implements Informer.Handler {
    * When {@code image} is present on the node: now if cached, else after this node's queued pulls. Records the
    * container's image Events ({@code ref}), the {@code Pulled} one when the pull ends.
    */
-  private long imageReady(String image, String policy, PodStartup startup, long now, EventRecorder.Ref ref) {
+  long imageReady(String image, String policy, PodStartup startup, long now, EventRecorder.Ref ref) {
     Long ready = imageReadyAt.get(image);
     EventRecorder events = kubelet.events();
     if (ready != null && ready > now) {
@@ -549,6 +584,8 @@ final class PodLifecycle implements Informer.Handler {
       run.readyTransition = kubelet.now();
     }
     if (exit.endsPod(run.pod)) {
+      // Its sidecars are stopped once its containers are done.
+      InitContainers.stopRunning(run, kubelet.now(), SIGTERM_EXIT);
       run.finished = true;
       run.phase = exit.code() == 0 ? "Succeeded" : "Failed";
       report(run);
@@ -589,6 +626,12 @@ final class PodLifecycle implements Informer.Handler {
       eachContainer(pod, (ref, name, container) -> kubelet.events().normal(ref, "Killing", "Stopping container "
           + name));
     }
+    for (PodRun.InitRun init : run.inits) {
+      if (init.running) {
+        kubelet.events().normal(EventRecorder.Ref.to(pod).at("spec.initContainers{" + init.name + "}"), "Killing",
+            "Stopping container " + init.name);
+      }
+    }
     long grace = pod.metadata().path("deletionGracePeriodSeconds").asLong(30) * 1_000_000_000L;
     long stop = Math.min(grace, kubelet.config().startup().stop().sampleNanos(kubelet.random()));
     int current = kubelet.epoch();
@@ -624,6 +667,7 @@ final class PodLifecycle implements Informer.Handler {
     // Containers that were not running (still pulling, or waiting out a crash loop's backoff) are not found
     // terminated: the status manager's TerminatePod reports them ContainerStatusUnknown.
     run.lastExit = run.running ? new PodRun.Exit(run.runningSince, kubelet.now(), SIGTERM_EXIT) : PodRun.Exit.NOT_LOCATED;
+    InitContainers.stopped(run, kubelet.now(), SIGTERM_EXIT);
     run.running = false;
     run.ready = false;
     run.runningSince = null;
@@ -647,7 +691,7 @@ final class PodLifecycle implements Informer.Handler {
     }
   }
 
-  private void report(PodRun run) {
+  void report(PodRun run) {
     kubelet.client().mergePatchStatus(run.pod.key(), run.statusPatch(), null);
   }
 

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.converge.api.Json;
 import dev.converge.api.Resource;
 import dev.converge.core.time.ScheduledTask;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -13,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * One pod as its kubelet runs it: where it is in its life (creating, running, ready, exited and backing off,
  * finished, terminating) and the status the kubelet reports for it ({@code kubelet_pods.go} {@code generateAPIPodStatus}:
  * phase, the Initialized/Ready/ContainersReady/PodScheduled conditions, IPs, start time and one container
- * status per container).
+ * status per container and per init container).
  */
 final class PodRun {
   /** The conditions the kubelet writes itself; it reports the others as the API server holds them. */
@@ -53,6 +55,10 @@ final class PodRun {
   /** The {@code activeDeadlineSeconds} the deadline task was set for (-1: none), and that task. */
   long deadlineSeconds = -1;
   @Nullable ScheduledTask deadline;
+  /** Its init containers, in the spec's order ({@link InitContainers}); empty without any. */
+  final List<InitRun> inits = new ArrayList<>();
+  /** When every init container had completed and every sidecar started; null before. */
+  @Nullable String initializedAt;
 
   PodRun(Resource pod, String podIp, String hostIp, String now, @Nullable ContainerExit exit, long probeDelayNanos,
       boolean hasProbe) {
@@ -65,6 +71,56 @@ final class PodRun {
     this.exit = exit;
     this.probeDelayNanos = probeDelayNanos;
     this.hasProbe = hasProbe;
+    for (JsonNode container : pod.spec().path("initContainers")) {
+      inits.add(new InitRun(container.path("name").asText(), container.path("image").asText(),
+          container.path("restartPolicy").asText("").equals("Always")));
+    }
+    if (!inits.isEmpty()) {
+      // kubelet_pods.go: a container not created yet waits PodInitializing in a pod with init containers.
+      waitingReason = "PodInitializing";
+    } else {
+      initializedAt = now;
+    }
+  }
+
+  /**
+   * One init container as its kubelet runs it: waiting, running, completed (exit 0; a sidecar, one with {@code
+   * restartPolicy: Always}, is never completed: it is done once started), or exited and backing off.
+   */
+  static final class InitRun {
+    final String name;
+    final String image;
+    final boolean sidecar;
+    boolean running;
+    boolean completed;
+    int restarts;
+    String waitingReason = "PodInitializing";
+    @Nullable String waitingMessage;
+    @Nullable String runningSince;
+    @Nullable Exit lastExit;
+    @Nullable Exit previousExit;
+
+    InitRun(String name, String image, boolean sidecar) {
+      this.name = name;
+      this.image = image;
+      this.sidecar = sidecar;
+    }
+
+    /** Whether the pod may go on past it: completed, or a sidecar that is running. */
+    boolean done() {
+      return completed || sidecar && running;
+    }
+  }
+
+  /** The init containers the pod still waits for ({@code Initialized}'s message lists them), by name. */
+  List<String> incompleteInits() {
+    List<String> names = new ArrayList<>();
+    for (InitRun init : inits) {
+      if (!init.done()) {
+        names.add(init.name);
+      }
+    }
+    return names;
   }
 
   void cancel() {
@@ -90,9 +146,15 @@ final class PodRun {
     ArrayNode conditions = status.putArray("conditions");
     // generateContainersReadyConditionForTerminalPhase: a pod that ended says why its containers are not ready.
     String notReady = phase.equals("Failed") ? "PodFailed" : finished ? "PodCompleted" : "ContainersNotReady";
-    condition(conditions, "Initialized", true, startTime, "");
-    condition(conditions, "Ready", ready, readyTransition, notReady);
-    condition(conditions, "ContainersReady", ready, readyTransition, notReady);
+    if (initializedAt != null) {
+      condition(conditions, "Initialized", true, initializedAt, "", "");
+    } else {
+      // status.go GeneratePodInitializedCondition: "containers with incomplete status: [a b]", as Go prints a slice.
+      condition(conditions, "Initialized", false, startTime, "ContainersNotInitialized",
+          "containers with incomplete status: [" + String.join(" ", incompleteInits()) + "]");
+    }
+    condition(conditions, "Ready", ready, readyTransition, notReady, "");
+    condition(conditions, "ContainersReady", ready, readyTransition, notReady, "");
     // The status manager keeps the conditions the kubelet does not own (PodScheduled, DisruptionTarget, a
     // readiness gate's) as the API server has them: its patch carries the whole list.
     for (JsonNode condition : pod.status().path("conditions")) {
@@ -105,6 +167,13 @@ final class PodRun {
     status.put("podIP", podIp);
     status.putArray("podIPs").addObject().put("ip", podIp);
     status.put("startTime", startTime);
+    if (!inits.isEmpty()) {
+      ArrayNode initStatuses = status.putArray("initContainerStatuses");
+      int at = 0;
+      for (InitRun init : inits) {
+        initStatus(initStatuses.addObject(), init, "containerd://" + uid + "-init-" + at++ + "-");
+      }
+    }
     ArrayNode containers = status.putArray("containerStatuses");
     int index = 0;
     for (JsonNode container : pod.spec().path("containers")) {
@@ -175,8 +244,43 @@ final class PodRun {
     }
   }
 
+  /**
+   * One init container's status: running, terminated (its last exit, when completed or when the pod ended), or
+   * waiting; ready once completed, or while a sidecar runs; {@code started} while it runs.
+   */
+  private void initStatus(ObjectNode cs, InitRun init, String idPrefix) {
+    cs.put("name", init.name);
+    cs.put("image", init.image);
+    cs.put("imageID", "");
+    String containerId = idPrefix + init.restarts;
+    boolean located = init.lastExit != null && init.lastExit.located();
+    if (init.running || init.restarts > 0 || located) {
+      cs.put("containerID", containerId);
+    }
+    cs.put("ready", init.sidecar ? init.running : init.completed);
+    cs.put("started", init.running);
+    cs.put("restartCount", init.restarts);
+    ObjectNode state = cs.putObject("state");
+    boolean over = init.completed || finished;
+    if (init.running && init.runningSince != null) {
+      state.putObject("running").put("startedAt", init.runningSince);
+    } else if (over && init.lastExit != null) {
+      init.lastExit.write(state, containerId);
+    } else {
+      ObjectNode waiting = state.putObject("waiting").put("reason", init.waitingReason);
+      if (init.waitingMessage != null) {
+        waiting.put("message", init.waitingMessage);
+      }
+    }
+    ObjectNode last = cs.putObject("lastState");
+    Exit before = over ? init.previousExit : init.lastExit;
+    if (before != null) {
+      before.write(last, idPrefix + (init.restarts - 1));
+    }
+  }
+
   private static void condition(ArrayNode conditions, String type, boolean value, String transition,
-      String falseReason) {
+      String falseReason, String falseMessage) {
     ObjectNode condition = conditions.addObject();
     condition.put("type", type);
     condition.put("status", value ? "True" : "False");
@@ -184,6 +288,9 @@ final class PodRun {
     condition.put("lastTransitionTime", transition);
     if (!value && !falseReason.isEmpty()) {
       condition.put("reason", falseReason);
+    }
+    if (!value && !falseMessage.isEmpty()) {
+      condition.put("message", falseMessage);
     }
   }
 }

@@ -20,45 +20,60 @@ import java.util.Map;
  * @param stop from a delete to the containers' exit (capped by the grace period)
  * @param run how long the containers of a run-to-completion pod ({@code restartPolicy} {@code Never} or
  *     {@code OnFailure}) run before they exit 0, unless the pod says otherwise ({@link ContainerExit})
+ * @param initRun how long each init container runs before it exits, unless the pod says otherwise ({@link
+ *     InitContainers})
  * @param crashBackoffInitial the first restart delay of a crashing container (kubelet: 10 s)
  * @param crashBackoffMax the longest restart delay (kubelet: 5 min)
  */
 public record PodStartup(DelayRange pull, ImmutableMap<String, DelayRange> pullByImage, DelayRange resolve,
-    DelayRange containerStart, DelayRange stop, DelayRange run, Duration crashBackoffInitial, Duration crashBackoffMax) {
+    DelayRange containerStart, DelayRange stop, DelayRange run, DelayRange initRun, Duration crashBackoffInitial,
+    Duration crashBackoffMax) {
 
   /**
    * Defaults: pulls of 2–6 s, containers up 0.3–1.2 s after their images, stops of 0.2–1 s, run-to-completion
-   * containers done after 10–30 s, crash back-off 10 s doubling to 5 min.
+   * containers done after 10–30 s, init containers after 1–5 s (a model's choice: Kubernetes has no such figure;
+   * init containers that copy files or wait briefly are common), crash back-off 10 s doubling to 5 min.
    */
   public static PodStartup defaults() {
     return new PodStartup(DelayRange.between(Duration.ofSeconds(2), Duration.ofSeconds(6)), ImmutableMap.of(),
         DelayRange.between(Duration.ofMillis(100), Duration.ofMillis(300)),
         DelayRange.between(Duration.ofMillis(300), Duration.ofMillis(1200)),
         DelayRange.between(Duration.ofMillis(200), Duration.ofMillis(1000)),
-        DelayRange.between(Duration.ofSeconds(10), Duration.ofSeconds(30)), Duration.ofSeconds(10), Duration.ofMinutes(5));
+        DelayRange.between(Duration.ofSeconds(10), Duration.ofSeconds(30)),
+        DelayRange.between(Duration.ofSeconds(1), Duration.ofSeconds(5)), Duration.ofSeconds(10), Duration.ofMinutes(5));
   }
 
   /** These settings with a pull time for one image or repository. */
   public PodStartup withPull(String image, DelayRange time) {
     return new PodStartup(pull, ImmutableMap.<String, DelayRange>builder().putAll(pullByImage).put(image, time)
-        .buildKeepingLast(), resolve, containerStart, stop, run, crashBackoffInitial, crashBackoffMax);
+        .buildKeepingLast(), resolve, containerStart, stop, run, initRun, crashBackoffInitial,
+        crashBackoffMax);
   }
 
   public PodStartup withDefaultPull(DelayRange time) {
-    return new PodStartup(time, pullByImage, resolve, containerStart, stop, run, crashBackoffInitial, crashBackoffMax);
+    return new PodStartup(time, pullByImage, resolve, containerStart, stop, run, initRun, crashBackoffInitial,
+        crashBackoffMax);
   }
 
   public PodStartup withContainerStart(DelayRange time) {
-    return new PodStartup(pull, pullByImage, resolve, time, stop, run, crashBackoffInitial, crashBackoffMax);
+    return new PodStartup(pull, pullByImage, resolve, time, stop, run, initRun, crashBackoffInitial, crashBackoffMax);
   }
 
   public PodStartup withStop(DelayRange time) {
-    return new PodStartup(pull, pullByImage, resolve, containerStart, time, run, crashBackoffInitial, crashBackoffMax);
+    return new PodStartup(pull, pullByImage, resolve, containerStart, time, run, initRun, crashBackoffInitial,
+        crashBackoffMax);
   }
 
   /** These settings with {@code time} as the run time of run-to-completion containers. */
   public PodStartup withRun(DelayRange time) {
-    return new PodStartup(pull, pullByImage, resolve, containerStart, stop, time, crashBackoffInitial, crashBackoffMax);
+    return new PodStartup(pull, pullByImage, resolve, containerStart, stop, time, initRun, crashBackoffInitial,
+        crashBackoffMax);
+  }
+
+  /** These settings with {@code time} as the run time of init containers. */
+  public PodStartup withInitRun(DelayRange time) {
+    return new PodStartup(pull, pullByImage, resolve, containerStart, stop, run, time, crashBackoffInitial,
+        crashBackoffMax);
   }
 
   /** The pull time range of {@code image}. */

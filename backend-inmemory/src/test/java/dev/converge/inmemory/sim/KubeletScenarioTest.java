@@ -109,7 +109,10 @@ class KubeletScenarioTest {
     sim.runFor(Duration.ofSeconds(5));
     JsonNode status = get(sim, "web").status();
     assertThat(status.path("phase").asText()).isEqualTo("Pending");
-    assertThat(status.at("/conditions/0").toString()).contains("\"type\":\"Initialized\",\"status\":\"False\"",
+    // Its sandbox is up (its volumes were set up at once): the first condition the kubelet writes, since 1.29.
+    assertThat(status.at("/conditions/0/type").asText()).isEqualTo("PodReadyToStartContainers");
+    assertThat(status.at("/conditions/0/status").asText()).isEqualTo("True");
+    assertThat(status.at("/conditions/1").toString()).contains("\"type\":\"Initialized\",\"status\":\"False\"",
         "\"reason\":\"ContainersNotInitialized\",\"message\":\"containers with incomplete status: [init-a init-b]\"");
     assertThat(status.at("/initContainerStatuses/0/state/running").isObject()).isTrue();
     assertThat(status.at("/initContainerStatuses/0/started").asBoolean()).isTrue();
@@ -124,12 +127,12 @@ class KubeletScenarioTest {
     assertThat(first.path("ready").asBoolean()).isTrue();
     assertThat(first.path("started").asBoolean()).isFalse();
     assertThat(status.at("/initContainerStatuses/1/state/running").isObject()).isTrue();
-    assertThat(status.at("/conditions/0/message").asText()).isEqualTo("containers with incomplete status: [init-b]");
+    assertThat(status.at("/conditions/1/message").asText()).isEqualTo("containers with incomplete status: [init-b]");
 
     assertThat(timeline(sim, "web", Duration.ofSeconds(1), 6)).containsExactly("Pending", "Pending", "Pending",
         "Pending", "Running+Ready", "Running+Ready");
     status = get(sim, "web").status();
-    assertThat(status.at("/conditions/0/status").asText()).isEqualTo("True");
+    assertThat(status.at("/conditions/1/status").asText()).isEqualTo("True");
     assertThat(status.at("/initContainerStatuses/1/state/terminated/reason").asText()).isEqualTo("Completed");
     assertThat(SimTesting.events(sim, "web")).containsSubsequence(
         "Pulling: Pulling image \"busybox:1\" (1)", "Created: Created container: init-a (1)",
@@ -187,6 +190,7 @@ class KubeletScenarioTest {
     JsonNode stopped = last.stream().filter(p -> p.status().path("phase").asText().equals("Failed")).findFirst()
         .orElseThrow().status();
     assertThat(stopped.at("/initContainerStatuses/0/state/terminated/exitCode").asInt()).isEqualTo(143);
+    assertThat(stopped.at("/conditions/0/status").asText()).as("its sandbox gone").isEqualTo("False");
     assertThat(stopped.at("/containerStatuses/0/state/terminated/exitCode").asInt()).isEqualTo(143);
     assertThat(SimTesting.events(sim, "proxied")).contains("Killing: Stopping container proxy (1)",
         "Killing: Stopping container main (1)");
@@ -500,6 +504,9 @@ class KubeletScenarioTest {
 
     Resource pod = get(sim, "mounted");
     assertThat(pod.status().path("phase").asText()).isEqualTo("Pending");
+    // No sandbox before the volumes are set up.
+    assertThat(pod.status().at("/conditions/0").toString()).startsWith(
+        "{\"type\":\"PodReadyToStartContainers\",\"status\":\"False\"");
     assertThat(pod.status().at("/containerStatuses/0/state/waiting/reason").asText()).isEqualTo("ContainerCreating");
     // Tried at 0 s, then after 0.5, 1, 2, 4 and 8 s: six failures by 30 s, one Event counting them; the optional
     // ConfigMap is not waited for; no image is pulled before the volumes are set up.

@@ -241,6 +241,7 @@ final class PodLifecycle implements Informer.Handler {
     run.runningSince = kubelet.now();
     run.restarts = restartCount(run.pod);
     InitContainers.adopt(run, kubelet.now());
+    run.sandboxReady(conditionSince(run.pod, "PodReadyToStartContainers", kubelet.now()));
     if (!Pods.isReady(run.pod)) {
       run.ready = true;
       run.readyTransition = kubelet.now();
@@ -305,6 +306,7 @@ final class PodLifecycle implements Informer.Handler {
       }
     }
     if (failed.isEmpty()) {
+      run.sandboxReady(kubelet.now());
       refreshTokens(run);
       pull(run, sources);
       return;
@@ -450,7 +452,7 @@ final class PodLifecycle implements Informer.Handler {
    */
   void initFailed(PodRun run) {
     InitContainers.stopRunning(run, kubelet.now(), SIGTERM_EXIT);
-    run.finished = true;
+    run.finish(kubelet.now());
     run.phase = "Failed";
     if (run.ready) {
       run.ready = false;
@@ -586,7 +588,7 @@ final class PodLifecycle implements Informer.Handler {
     if (exit.endsPod(run.pod)) {
       // Its sidecars are stopped once its containers are done.
       InitContainers.stopRunning(run, kubelet.now(), SIGTERM_EXIT);
-      run.finished = true;
+      run.finish(kubelet.now());
       run.phase = exit.code() == 0 ? "Succeeded" : "Failed";
       report(run);
       return;
@@ -671,7 +673,7 @@ final class PodLifecycle implements Informer.Handler {
     run.running = false;
     run.ready = false;
     run.runningSince = null;
-    run.finished = true;
+    run.finish(kubelet.now());
     run.phase = "Failed";
     report(run);
   }
@@ -702,6 +704,16 @@ final class PodLifecycle implements Informer.Handler {
       }
     }
     return false;
+  }
+
+  /** When {@code pod}'s condition {@code type} became True, as it reports it, or {@code otherwise}. */
+  private static String conditionSince(Resource pod, String type, String otherwise) {
+    for (JsonNode condition : pod.status().path("conditions")) {
+      if (condition.path("type").asText().equals(type) && condition.path("status").asText().equals("True")) {
+        return condition.path("lastTransitionTime").asText(otherwise);
+      }
+    }
+    return otherwise;
   }
 
   private static int restartCount(Resource pod) {

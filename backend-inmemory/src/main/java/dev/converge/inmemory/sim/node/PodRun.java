@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class PodRun {
   /** The conditions the kubelet writes itself; it reports the others as the API server holds them. */
-  private static final Set<String> KUBELET_CONDITIONS = Set.of("Initialized", "Ready",
+  private static final Set<String> KUBELET_CONDITIONS = Set.of("PodReadyToStartContainers", "Initialized", "Ready",
       "ContainersReady");
 
   final String uid;
@@ -46,6 +46,9 @@ final class PodRun {
   @Nullable Exit previousExit;
   /** The containers exited and will not restart: the pod is Succeeded or Failed. */
   boolean finished;
+  /** Whether the pod's sandbox is up (its volumes set up, until the pod ends), and since when it is or is not. */
+  boolean sandbox;
+  String sandboxTransition;
   String readyTransition;
   @Nullable ScheduledTask task;
   boolean terminating;
@@ -68,6 +71,7 @@ final class PodRun {
     this.hostIp = hostIp;
     this.startTime = now;
     this.readyTransition = now;
+    this.sandboxTransition = now;
     this.exit = exit;
     this.probeDelayNanos = probeDelayNanos;
     this.hasProbe = hasProbe;
@@ -123,6 +127,23 @@ final class PodRun {
     return names;
   }
 
+  /** The pod's sandbox is created: its volumes are set up, so its containers can be started. */
+  void sandboxReady(String now) {
+    if (!sandbox) {
+      sandbox = true;
+      sandboxTransition = now;
+    }
+  }
+
+  /** The containers exited and will not restart, or the pod was stopped: it ends, and its sandbox goes. */
+  void finish(String now) {
+    finished = true;
+    if (sandbox) {
+      sandbox = false;
+      sandboxTransition = now;
+    }
+  }
+
   void cancel() {
     if (task != null) {
       task.cancel();
@@ -144,6 +165,8 @@ final class PodRun {
       status.put("message", message);
     }
     ArrayNode conditions = status.putArray("conditions");
+    // GeneratePodReadyToStartContainersCondition (beta, on by default since 1.29): True while the sandbox is up.
+    condition(conditions, "PodReadyToStartContainers", sandbox, sandboxTransition, "", "");
     // generateContainersReadyConditionForTerminalPhase: a pod that ended says why its containers are not ready.
     String notReady = phase.equals("Failed") ? "PodFailed" : finished ? "PodCompleted" : "ContainersNotReady";
     if (initializedAt != null) {

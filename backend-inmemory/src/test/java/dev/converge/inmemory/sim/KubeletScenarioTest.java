@@ -581,6 +581,34 @@ class KubeletScenarioTest {
   }
 
   @Test
+  void aContainerThatCannotBeCreated_waits_whileTheOthersRun_andThePodIsNotReady() {
+    Simulation sim = oneNode(fixed());
+    sim.create(pod("two", "nginx:1", "").replace("\"containers\":[", "\"containers\":[{\"name\":\"side\","
+        + "\"image\":\"nginx:1\",\"env\":[{\"name\":\"KEY\",\"valueFrom\":{\"secretKeyRef\":{\"name\":\"api\","
+        + "\"key\":\"key\"}}}]},"));
+    sim.runFor(Duration.ofSeconds(6));
+    Resource pod = get(sim, "two");
+    assertThat(pod.status().path("phase").asText()).isEqualTo("Running");
+    assertThat(SimTesting.isReady(pod)).isFalse();
+    assertThat(pod.status().at("/containerStatuses/0/state/waiting").toString())
+        .isEqualTo("{\"reason\":\"CreateContainerConfigError\",\"message\":\"secret \\\"api\\\" not found\"}");
+    assertThat(pod.status().at("/containerStatuses/0/started").asBoolean()).isFalse();
+    assertThat(pod.status().at("/containerStatuses/1/state/running").isObject()).isTrue();
+    assertThat(pod.status().at("/containerStatuses/1/ready").asBoolean()).isTrue();
+    assertThat(SimTesting.events(sim, "two")).contains("Failed: Error: secret \"api\" not found (1)",
+        "Started: Started container main (1)").noneMatch(event -> event.equals("Started: Started container side (1)"));
+
+    sim.create("""
+        {"apiVersion":"v1","kind":"Secret","metadata":{"name":"api","namespace":"default"},"data":{"key":"dg=="}}""");
+    // The next try, 10 to 15 s after the first, creates it.
+    sim.runFor(Duration.ofSeconds(15));
+    pod = get(sim, "two");
+    assertThat(SimTesting.isReady(pod)).isTrue();
+    assertThat(pod.status().at("/containerStatuses/0/state/running").isObject()).isTrue();
+    assertThat(SimTesting.events(sim, "two")).contains("Started: Started container side (1)");
+  }
+
+  @Test
   void aMissingSecretKeyOrVariableSource_isACreateContainerConfigError_retriedOnThePodWorkersBackOff() {
     Simulation sim = oneNode(fixed());
     sim.create(pod("configured", "nginx:1", "").replace("\"image\":\"nginx:1\"",

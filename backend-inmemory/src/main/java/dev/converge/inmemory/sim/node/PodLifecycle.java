@@ -176,15 +176,17 @@ final class PodLifecycle implements Informer.Handler {
       run.task = null;
     }
     if (run.running) {
-      eachContainer(run.pod, (ref, name, container) -> kubelet.events().normal(ref, "Killing", "Stopping container "
+      eachCreated(run, (ref, name, container) -> kubelet.events().normal(ref, "Killing", "Stopping container "
           + name));
     }
     run.reason = "DeadlineExceeded";
     run.message = message;
     run.phase = "Failed";
     if (run.ready) {
+      if (run.podReady()) {
+        run.readyTransition = kubelet.now();
+      }
       run.ready = false;
-      run.readyTransition = kubelet.now();
     }
     report(run);
     long grace = run.pod.spec().path("terminationGracePeriodSeconds").asLong(30) * 1_000_000_000L;
@@ -387,10 +389,11 @@ final class PodLifecycle implements Informer.Handler {
 
   /**
    * Creates the containers: their environment is resolved from the kubelet's watches of the Secrets and
-   * ConfigMaps it names ({@code makeEnvironmentVariables}). One that is missing, or lacks the key, and is not
-   * {@code optional} leaves the pod in {@code CreateContainerConfigError} with a {@code Failed} Warning ("Error:
-   * secret "s" not found", "Error: couldn't find key k in Secret ns/s"), tried again after the pod worker's back-off
-   * (10 s, plus up to half of it). No container starts while one cannot be created.
+   * ConfigMaps it names ({@code makeEnvironmentVariables}). A container whose source is missing, or lacks the key,
+   * and is not {@code optional} waits in {@code CreateContainerConfigError} with a {@code Failed} Warning ("Error:
+   * secret "s" not found", "Error: couldn't find key k in Secret ns/s") and is tried again after the pod worker's
+   * back-off (10 s, plus up to half of it); the others start, as {@code SyncPod} starts each container on its own, and
+   * the pod is Running but not Ready until every container runs.
    */
   private void create(PodRun run) {
     run.task = null;
@@ -407,6 +410,14 @@ final class PodLifecycle implements Informer.Handler {
       started(run);
       return;
     }
+    if (errors.size() < run.pod.spec().path("containers").size()) {
+      run.configErrors.putAll(errors);
+      EventRecorder.Ref ref = EventRecorder.Ref.to(run.pod);
+      errors.forEach((name, error) -> kubelet.events().warning(ref.container(name), "Failed", "Error: " + error));
+      started(run);
+      retryConfig(run);
+      return;
+    }
     String first = errors.values().iterator().next();
     boolean changed = !"CreateContainerConfigError".equals(run.waitingReason) || !first.equals(run.waitingMessage);
     run.waitingReason = "CreateContainerConfigError";
@@ -421,6 +432,43 @@ final class PodLifecycle implements Informer.Handler {
     run.task = kubelet.ctx().clock().schedule(Duration.ofNanos(backoff), () -> {
       if (current == kubelet.epoch() && isCurrent(run)) {
         create(run);
+      }
+    });
+  }
+
+  /**
+   * Tries again, after the pod worker's back-off, to create the containers that could not be created while the
+   * others run: each that can is created and started; once none is left the pod is Ready (with its others).
+   */
+  private void retryConfig(PodRun run) {
+    int current = kubelet.epoch();
+    run.configRetry = kubelet.ctx().clock().schedule(Duration.ofNanos(workerBackoffNanos()), () -> {
+      if (current != kubelet.epoch() || !isCurrent(run)) {
+        return;
+      }
+      run.configRetry = null;
+      EventRecorder.Ref ref = EventRecorder.Ref.to(run.pod);
+      boolean changed = false;
+      for (String name : List.copyOf(run.configErrors.keySet())) {
+        String problem = environmentProblem(run.pod, name);
+        if (problem == null) {
+          run.configErrors.remove(name);
+          kubelet.events().normal(ref.container(name), "Created", "Created container: " + name);
+          kubelet.events().normal(ref.container(name), "Started", "Started container " + name);
+          changed = true;
+        } else {
+          changed |= !problem.equals(run.configErrors.put(name, problem));
+          kubelet.events().warning(ref.container(name), "Failed", "Error: " + problem);
+        }
+      }
+      if (run.configErrors.isEmpty() && run.ready) {
+        run.readyTransition = kubelet.now();
+      }
+      if (changed) {
+        report(run);
+      }
+      if (!run.configErrors.isEmpty()) {
+        retryConfig(run);
       }
     });
   }
@@ -455,8 +503,10 @@ final class PodLifecycle implements Informer.Handler {
     run.finish(kubelet.now());
     run.phase = "Failed";
     if (run.ready) {
+      if (run.podReady()) {
+        run.readyTransition = kubelet.now();
+      }
       run.ready = false;
-      run.readyTransition = kubelet.now();
     }
     report(run);
   }
@@ -522,7 +572,7 @@ final class PodLifecycle implements Informer.Handler {
 
   private void started(PodRun run) {
     run.task = null;
-    eachContainer(run.pod, (ref, name, container) -> {
+    eachCreated(run, (ref, name, container) -> {
       kubelet.events().normal(ref, "Created", "Created container: " + name);
       kubelet.events().normal(ref, "Started", "Started container " + name);
     });
@@ -542,7 +592,9 @@ final class PodLifecycle implements Informer.Handler {
       return;
     }
     run.ready = true;
-    run.readyTransition = kubelet.now();
+    if (run.podReady()) {
+      run.readyTransition = kubelet.now();
+    }
     report(run);
     scheduleExit(run);
   }
@@ -550,7 +602,9 @@ final class PodLifecycle implements Informer.Handler {
   private void becameReady(PodRun run) {
     run.task = null;
     run.ready = true;
-    run.readyTransition = kubelet.now();
+    if (run.podReady()) {
+      run.readyTransition = kubelet.now();
+    }
     report(run);
     scheduleExit(run);
   }
@@ -576,7 +630,7 @@ final class PodLifecycle implements Informer.Handler {
     ContainerExit exit = java.util.Objects.requireNonNull(run.exit);
     kubelet.ctx().event("kubelet/" + kubelet.name(), exit.code() == 0 ? "exit" : "crash",
         "pods/" + run.pod.namespace() + "/" + run.pod.name());
-    boolean wasReady = run.ready;
+    boolean wasReady = run.podReady();
     run.previousExit = run.lastExit;
     run.lastExit = new PodRun.Exit(run.runningSince, kubelet.now(), exit.code());
     run.running = false;
@@ -596,7 +650,7 @@ final class PodLifecycle implements Informer.Handler {
     run.restarts++;
     run.waitingReason = "CrashLoopBackOff";
     report(run);
-    eachContainer(run.pod, (ref, name, container) -> kubelet.events().warning(ref, "BackOff",
+    eachCreated(run, (ref, name, container) -> kubelet.events().warning(ref, "BackOff",
         "Back-off restarting failed container " + name + " in pod " + run.pod.name() + "_" + run.pod.namespace()
             + "(" + run.uid + ")"));
     long backoff = kubelet.config().startup().backoffNanos(run.restarts);
@@ -605,7 +659,7 @@ final class PodLifecycle implements Informer.Handler {
     int current = kubelet.epoch();
     run.task = kubelet.ctx().clock().scheduleAt(restartAt, () -> {
       if (current == kubelet.epoch()) {
-        eachContainer(run.pod, (ref, name, container) -> kubelet.events().normal(ref, "Pulled",
+        eachCreated(run, (ref, name, container) -> kubelet.events().normal(ref, "Pulled",
             "Container image \"" + container.path("image").asText() + "\" already present on machine"));
         started(run);
       }
@@ -625,7 +679,7 @@ final class PodLifecycle implements Informer.Handler {
     run.cancel();
     run.terminating = true;
     if (run.running) {
-      eachContainer(pod, (ref, name, container) -> kubelet.events().normal(ref, "Killing", "Stopping container "
+      eachCreated(run, (ref, name, container) -> kubelet.events().normal(ref, "Killing", "Stopping container "
           + name));
     }
     for (PodRun.InitRun init : run.inits) {
@@ -682,6 +736,15 @@ final class PodLifecycle implements Informer.Handler {
   @FunctionalInterface
   private interface ContainerEvent {
     void record(EventRecorder.Ref ref, String name, JsonNode container);
+  }
+
+  /** Records {@code event} about each of {@code run}'s containers that were created (all but its configuration errors). */
+  private static void eachCreated(PodRun run, ContainerEvent event) {
+    eachContainer(run.pod, (ref, name, container) -> {
+      if (!run.configErrors.containsKey(name)) {
+        event.record(ref, name, container);
+      }
+    });
   }
 
   /** Records {@code event} about each of {@code pod}'s containers. */

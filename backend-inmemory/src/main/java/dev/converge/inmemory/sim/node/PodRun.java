@@ -7,7 +7,9 @@ import dev.converge.api.Json;
 import dev.converge.api.Resource;
 import dev.converge.core.time.ScheduledTask;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -40,6 +42,12 @@ final class PodRun {
   @Nullable String configError;
   /** The waiting state's message ({@code CreateContainerConfigError}'s), or null. */
   @Nullable String waitingMessage;
+  /**
+   * Containers that could not be created while the others run ({@code CreateContainerConfigError}), by name, with
+   * why; and the retry of their creation.
+   */
+  final Map<String, String> configErrors = new LinkedHashMap<>();
+  @Nullable ScheduledTask configRetry;
   @Nullable String runningSince;
   /** The containers' last exit, and the one before it. */
   @Nullable Exit lastExit;
@@ -144,10 +152,19 @@ final class PodRun {
     }
   }
 
+  /** Whether the pod is ready: its running containers are, and none is missing. */
+  boolean podReady() {
+    return ready && configErrors.isEmpty();
+  }
+
   void cancel() {
     if (task != null) {
       task.cancel();
       task = null;
+    }
+    if (configRetry != null) {
+      configRetry.cancel();
+      configRetry = null;
     }
     if (deadline != null) {
       deadline.cancel();
@@ -176,8 +193,8 @@ final class PodRun {
       condition(conditions, "Initialized", false, startTime, "ContainersNotInitialized",
           "containers with incomplete status: [" + String.join(" ", incompleteInits()) + "]");
     }
-    condition(conditions, "Ready", ready, readyTransition, notReady, "");
-    condition(conditions, "ContainersReady", ready, readyTransition, notReady, "");
+    condition(conditions, "Ready", podReady(), readyTransition, notReady, "");
+    condition(conditions, "ContainersReady", podReady(), readyTransition, notReady, "");
     // The status manager keeps the conditions the kubelet does not own (PodScheduled, DisruptionTarget, a
     // readiness gate's) as the API server has them: its patch carries the whole list.
     for (JsonNode condition : pod.status().path("conditions")) {
@@ -204,6 +221,12 @@ final class PodRun {
       cs.put("name", container.path("name").asText());
       cs.put("image", container.path("image").asText());
       cs.put("imageID", "");
+      String configError = configErrors.get(container.path("name").asText());
+      if (configError != null) {
+        notCreated(cs, configError);
+        index++;
+        continue;
+      }
       String containerId = "containerd://" + uid + "-" + index + "-" + restarts;
       if (running || restarts > 0 || (finished && lastExit != null && lastExit.located())) {
         cs.put("containerID", containerId);
@@ -265,6 +288,20 @@ final class PodRun {
       terminated.put("finishedAt", finishedAt);
       terminated.put("containerID", containerId);
     }
+  }
+
+  /** A container that was never created while the others ran: it waits, or was never found once the pod ended. */
+  private void notCreated(ObjectNode cs, String configError) {
+    cs.put("ready", false);
+    cs.put("started", false);
+    cs.put("restartCount", 0);
+    ObjectNode state = cs.putObject("state");
+    if (finished) {
+      Exit.NOT_LOCATED.write(state, "");
+    } else {
+      state.putObject("waiting").put("reason", "CreateContainerConfigError").put("message", configError);
+    }
+    cs.putObject("lastState");
   }
 
   /**

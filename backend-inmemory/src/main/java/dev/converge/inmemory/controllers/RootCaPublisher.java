@@ -1,5 +1,6 @@
 package dev.converge.inmemory.controllers;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.converge.api.GroupKind;
 import dev.converge.api.Json;
@@ -86,9 +87,9 @@ public final class RootCaPublisher extends KeyedController<String> implements Ch
       }
       return;
     }
-    boolean dataKept = current.json().path("data").size() == 1
-        && current.json().path("data").path("ca.crt").asText("").equals(rootCa)
-        && current.json().path("data").path("ca.crt").isTextual();
+    // reflect.DeepEqual(cm.Data, {"ca.crt": rootCA}): that one key, with that value.
+    JsonNode data = current.json().path("data");
+    boolean dataKept = data.size() == 1 && data.path("ca.crt").isTextual() && data.path("ca.crt").asText().equals(rootCa);
     boolean described = !current.annotations().getOrDefault(DESCRIPTION_ANNOTATION, "").isEmpty();
     if (dataKept && described) {
       return;

@@ -33,6 +33,7 @@ import dev.converge.inmemory.store.ChangeListener;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
@@ -93,7 +94,8 @@ public final class Simulation {
     this.ctx = new SimContext(clock, cluster.server(), new Randoms(seed), trace, builder.throttles);
     this.controllerManager = new KubeControllerManager(ctx, cluster, builder.nodeLifecycle, builder.controllerCredentials);
     this.scheduler = new KubeScheduler(ctx, builder.schedulerCycle);
-    this.nodes = new NodeFleet(ctx, builder.kubelet, builder.pools, builder.kubeProxy);
+    KubeletConfig kubelet = builder.kubelet.withStartup(builder.kubelet.startup().withMissing(builder.missingImages));
+    this.nodes = new NodeFleet(ctx, kubelet, builder.pools, builder.kubeProxy);
   }
 
   public static Builder builder() {
@@ -247,6 +249,7 @@ public final class Simulation {
     private Instant epoch = VirtualScheduler.DEFAULT_EPOCH;
     private final List<NodePool> pools = new ArrayList<>();
     private KubeletConfig kubelet = KubeletConfig.defaults();
+    private final List<String> missingImages = new ArrayList<>();
     private NodeLifecycleConfig nodeLifecycle = NodeLifecycleConfig.defaults();
     private Credentials controllerCredentials = Credentials.SHARED;
     private boolean kubeProxy;
@@ -289,6 +292,16 @@ public final class Simulation {
     /** Kubelet timings and the pod start-up model. */
     public Builder kubelet(KubeletConfig value) {
       this.kubelet = value;
+      return this;
+    }
+
+    /**
+     * Images (references such as {@code collector:2.1}, or repositories: every tag) that the simulated registry does
+     * not have, added to the kubelet's start-up model ({@link dev.converge.inmemory.sim.node.PodStartup#withMissing}):
+     * every pull of them fails, {@code ErrImagePull} then {@code ImagePullBackOff}, as for a mistyped tag.
+     */
+    public Builder missingImages(Collection<String> images) {
+      this.missingImages.addAll(images);
       return this;
     }
 

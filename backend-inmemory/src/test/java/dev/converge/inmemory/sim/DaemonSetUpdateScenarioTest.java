@@ -55,6 +55,27 @@ class DaemonSetUpdateScenarioTest {
   }
 
   @Test
+  void anImageTheRegistryDoesNotHave_stallsTheRollout_atMaxUnavailable() {
+    int nodes = 20;
+    Simulation sim = Simulation.builder().seed(7).kubelet(fixedKubelet()).missingImages(List.of("agent:2-typo"))
+        .pool(NodePool.plain(nodes)).build().start();
+    sim.create(daemonSet("agent", ",\"updateStrategy\":{\"type\":\"RollingUpdate\",\"rollingUpdate\":"
+        + "{\"maxUnavailable\":\"10%\"}}", ""));
+    sim.runUntil(() -> dsStatus(sim, "agent").path("numberAvailable").asInt() == nodes, Duration.ofMinutes(10));
+    changeImage(sim, "agent:2-typo");
+    sim.runFor(Duration.ofMinutes(10));
+
+    // ⌈0.1 × 20⌉ = 2 old pods replaced by pods that never start; the controller goes no further.
+    assertThat(dsStatus(sim, "agent").path("updatedNumberScheduled").asInt()).isEqualTo(2);
+    assertThat(dsStatus(sim, "agent").path("numberUnavailable").asInt()).isEqualTo(2);
+    assertThat(dsStatus(sim, "agent").path("numberAvailable").asInt()).isEqualTo(nodes - 2);
+    List<Resource> stuck = podsOf(sim, "DaemonSet", "agent").stream()
+        .filter(p -> p.spec().at("/containers/0/image").asText().equals("agent:2-typo")).toList();
+    assertThat(stuck).hasSize(2).allMatch(p -> p.status().path("phase").asText().equals("Pending")
+        && p.status().at("/containerStatuses/0/state/waiting/reason").asText().matches("ErrImagePull|ImagePullBackOff"));
+  }
+
+  @Test
   void tenPercentMaxUnavailable_neverMoreThanTheCeilingUnavailable_atAnyEvent() {
     int nodes = 45;
     Simulation sim = rolledOut(nodes, "{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"maxUnavailable\":\"10%\"}}");

@@ -609,6 +609,36 @@ class KubeletScenarioTest {
   }
 
   @Test
+  void anImageTheRegistryDoesNotHave_isErrImagePull_thenImagePullBackOff_whileTheOtherContainersRun() {
+    Simulation sim = oneNode(fixed().withMissing(List.of("agent:2")));
+    sim.create(pod("two", "nginx:1", "").replace("\"containers\":[",
+        "\"containers\":[{\"name\":\"side\",\"image\":\"agent:2\"},"));
+    sim.runFor(Duration.ofSeconds(6));
+    Resource pod = get(sim, "two");
+    assertThat(pod.status().path("phase").asText()).isEqualTo("Running");
+    assertThat(SimTesting.isReady(pod)).isFalse();
+    String notFound = "rpc error: code = NotFound desc = failed to pull and unpack image \"docker.io/library/agent:2\": "
+        + "failed to resolve reference \"docker.io/library/agent:2\": docker.io/library/agent:2: not found";
+    assertThat(pod.status().at("/containerStatuses/0/state/waiting/reason").asText()).isEqualTo("ErrImagePull");
+    assertThat(pod.status().at("/containerStatuses/0/state/waiting/message").asText()).isEqualTo(notFound);
+    assertThat(pod.status().at("/containerStatuses/1/state/running").isObject()).isTrue();
+    assertThat(SimTesting.events(sim, "two")).contains("Failed: Failed to pull image \"agent:2\": " + notFound + " (1)",
+        "Failed: Error: ErrImagePull (1)", "Started: Started container main (1)");
+
+    // The pod worker's next sync (10-15 s on) finds the image in its 10 s back-off, or not: either way it goes on
+    // alternating, the pulls further apart each time (10 s doubling to 5 min).
+    sim.runFor(Duration.ofMinutes(10));
+    List<String> events = SimTesting.events(sim, "two");
+    assertThat(events).anyMatch(e -> e.startsWith("BackOff: Back-off pulling image \"agent:2\" ("))
+        .anyMatch(e -> e.startsWith("Failed: Error: ImagePullBackOff ("));
+    int pulls = events.stream().filter(e -> e.startsWith("Pulling: Pulling image \"agent:2\""))
+        .mapToInt(e -> Integer.parseInt(e.replaceAll(".*\\((\\d+)\\)$", "$1"))).sum();
+    // 10, 20, 40, 80, 160, 300 s back-offs: at most 7 pulls in 10 minutes and some (more than 3).
+    assertThat(pulls).isBetween(4, 7);
+    assertThat(SimTesting.isReady(get(sim, "two"))).isFalse();
+  }
+
+  @Test
   void aMissingSecretKeyOrVariableSource_isACreateContainerConfigError_retriedOnThePodWorkersBackOff() {
     Simulation sim = oneNode(fixed());
     sim.create(pod("configured", "nginx:1", "").replace("\"image\":\"nginx:1\"",

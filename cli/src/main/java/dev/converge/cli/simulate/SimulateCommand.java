@@ -79,6 +79,11 @@ public final class SimulateCommand implements Callable<Integer> {
           + " node, as system:kube-proxy (default: no service proxy, as with a CNI that replaces it).")
   private boolean kubeProxy;
 
+  @Option(names = "--missing-image", paramLabel = "IMAGE",
+      description = "An image the simulated registry does not have (a reference such as collector:2.1, or a repository:"
+          + " every tag): its pulls fail, ErrImagePull then ImagePullBackOff, as for a mistyped tag. Repeatable.")
+  private List<String> missingImages = new ArrayList<>();
+
   @Option(names = "--wait-for-jobs",
       description = "Hold what depends on a Job (converge.dev/depends-on) until the Job has completed in the simulated"
           + " cluster, as converge apply --wait-for-jobs and helm install --wait-for-jobs do (default: a dependency"
@@ -123,7 +128,8 @@ public final class SimulateCommand implements Callable<Integer> {
     SimulationInput given = gated(SimulationInput.read(files, nodes, edits, types));
     SimulationRunner runner = new SimulationRunner(active, new ProgressBar(err, terminal), cluster -> cluster
         .controllerCredentials(serviceAccountCredentials ? Credentials.SERVICE_ACCOUNTS : Credentials.SHARED)
-        .kubeProxy(kubeProxy));
+        .kubeProxy(kubeProxy)
+        .missingImages(missingImages));
     String rendered;
     String html;
     if (compare == null) {

@@ -108,6 +108,18 @@ class SimulateCommandTest {
   }
 
   @Test
+  void aMissingImage_leavesItsWorkloadUnavailable_withTheKubeletsPullFailures() {
+    Run run = simulate("-f", INPUT, "--nodes", "3", "--duration", "2m", "--seed", "7", "-o", "json",
+        "--missing-image", "example.com/collector:1.0");
+    assertThat(run.code).as(run.err).isZero();
+    JsonNode json = Json.parse(run.out);
+    assertThat(json.path("rollout").toString()).isEqualTo(Json.parse("""
+        [{"kind":"DaemonSet","namespace":"telemetry","name":"collector","desired":3,"available":0,"availableAtSeconds":null},
+         {"kind":"Deployment","namespace":"telemetry","name":"collector-proxy","desired":2,"available":2,"availableAtSeconds":9.202}]
+        """).toString());
+  }
+
+  @Test
   void kubeProxy_addsItsWatchesOnEveryNode_asOneRow() {
     Run run = simulate("-f", INPUT, "--nodes", "3", "--duration", "2m", "--seed", "7", "-o", "json", "--kube-proxy");
     assertThat(run.code).isZero();

@@ -64,9 +64,18 @@ final class InitContainers {
 
   private void pullAndStart(PodRun run, int index) {
     JsonNode container = run.pod.spec().path("initContainers").get(index);
-    EventRecorder.Ref ref = ref(run, run.inits.get(index));
+    InitRun init = run.inits.get(index);
+    EventRecorder.Ref ref = ref(run, init);
     long now = kubelet.ctx().clock().nanoTime();
     PodStartup startup = kubelet.config().startup();
+    if (startup.isMissing(init.image)) {
+      // The pod goes no further while its pulls fail.
+      lifecycle.imagePulls().start(run, "init:" + init.name, ref, init.image, (reason, message) -> {
+        init.waitingReason = reason;
+        init.waitingMessage = message;
+      });
+      return;
+    }
     long imageAt = lifecycle.imageReady(container.path("image").asText(),
         container.path("imagePullPolicy").asText("IfNotPresent"), startup, now, ref);
     long startAt = imageAt + startup.containerStart().sampleNanos(kubelet.random());

@@ -8,6 +8,7 @@ import dev.converge.api.ResourceKey;
 import dev.converge.core.time.ScheduledTask;
 import dev.converge.inmemory.server.TokenIssuer;
 import dev.converge.inmemory.sim.runtime.ApiCall;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +16,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -112,7 +114,7 @@ final class KubeletTokens {
    * Plans the next refresh of {@code pod}'s tokens: at the first periodic sync after the earliest is due, where
    * {@code stillRunning} decides whether the pod is still set up (then {@code refreshed} is told the outcome).
    */
-  void planRefresh(Resource pod, java.util.function.BooleanSupplier stillRunning,
+  void planRefresh(Resource pod, BooleanSupplier stillRunning,
       Consumer<Map<String, String>> refreshed) {
     cancelRefresh(pod.uid());
     long earliest = Long.MAX_VALUE;
@@ -194,7 +196,7 @@ final class KubeletTokens {
       if (response.ok()) {
         long now = kubelet.ctx().clock().nanoTime();
         Instant expires = Instant.parse(response.get().path("status").path("expirationTimestamp").asText());
-        long left = java.time.Duration.between(kubelet.ctx().clock().now(), expires).toNanos();
+        long left = Duration.between(kubelet.ctx().clock().now(), expires).toNanos();
         cache.put(key, new Token(now + left, source.expirationSeconds() * 1_000_000_000L));
         answered.accept(null);
       } else if (cached != null && cached.expiresAtNanos() > kubelet.ctx().clock().nanoTime()) {

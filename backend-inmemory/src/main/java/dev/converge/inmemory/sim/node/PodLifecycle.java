@@ -48,6 +48,7 @@ final class PodLifecycle implements Informer.Handler {
 
   private final Kubelet kubelet;
   private final InitContainers initContainers;
+  private final ImagePullFailures imagePulls;
   private final List<CrashLoop> crashLoops;
   private final Map<String, PodRun> runs = new HashMap<>();
   private final Map<String, Long> imageReadyAt = new HashMap<>();
@@ -57,6 +58,7 @@ final class PodLifecycle implements Informer.Handler {
   PodLifecycle(Kubelet kubelet, List<CrashLoop> crashLoops) {
     this.kubelet = kubelet;
     this.initContainers = new InitContainers(kubelet, this);
+    this.imagePulls = new ImagePullFailures(kubelet, this);
     this.crashLoops = crashLoops;
   }
 
@@ -369,7 +371,15 @@ final class PodLifecycle implements Informer.Handler {
     EventRecorder.Ref pod = EventRecorder.Ref.to(run.pod);
     for (JsonNode container : run.pod.spec().path("containers")) {
       String image = container.path("image").asText();
-      EventRecorder.Ref ref = pod.at("spec.containers{" + container.path("name").asText() + "}");
+      String name = container.path("name").asText();
+      EventRecorder.Ref ref = pod.at("spec.containers{" + name + "}");
+      if (startup.isMissing(image)) {
+        // Not created while its pulls fail; the others are.
+        run.notCreated.put(name, new PodRun.Waiting("ContainerCreating", ""));
+        imagePulls.start(run, name, ref, image, (reason, message) -> run.notCreated.put(name,
+            new PodRun.Waiting(reason, message)));
+        continue;
+      }
       imagesAt = Math.max(imagesAt, imageReady(image, container.path("imagePullPolicy").asText("IfNotPresent"),
           startup, now, ref));
     }
@@ -399,19 +409,27 @@ final class PodLifecycle implements Informer.Handler {
     run.task = null;
     // Per container, the first source its environment cannot be built from.
     Map<String, String> errors = new LinkedHashMap<>();
+    int creatable = 0;
     for (JsonNode container : run.pod.spec().path("containers")) {
       String name = container.path("name").asText();
+      if (run.notCreated.containsKey(name)) {
+        continue; // its image could not be pulled
+      }
+      creatable++;
       String problem = environmentProblem(run.pod, name);
       if (problem != null) {
         errors.put(name, problem);
       }
     }
+    if (creatable == 0) {
+      return;
+    }
     if (errors.isEmpty()) {
       started(run);
       return;
     }
-    if (errors.size() < run.pod.spec().path("containers").size()) {
-      run.configErrors.putAll(errors);
+    if (errors.size() < creatable) {
+      errors.forEach((name, error) -> run.notCreated.put(name, new PodRun.Waiting(PodRun.Waiting.CONFIG_ERROR, error)));
       EventRecorder.Ref ref = EventRecorder.Ref.to(run.pod);
       errors.forEach((name, error) -> kubelet.events().warning(ref.container(name), "Failed", "Error: " + error));
       started(run);
@@ -449,25 +467,32 @@ final class PodLifecycle implements Informer.Handler {
       run.configRetry = null;
       EventRecorder.Ref ref = EventRecorder.Ref.to(run.pod);
       boolean changed = false;
-      for (String name : List.copyOf(run.configErrors.keySet())) {
+      boolean left = false;
+      for (Map.Entry<String, PodRun.Waiting> entry : List.copyOf(run.notCreated.entrySet())) {
+        if (!entry.getValue().reason().equals(PodRun.Waiting.CONFIG_ERROR)) {
+          continue;
+        }
+        String name = entry.getKey();
         String problem = environmentProblem(run.pod, name);
         if (problem == null) {
-          run.configErrors.remove(name);
+          run.notCreated.remove(name);
           kubelet.events().normal(ref.container(name), "Created", "Created container: " + name);
           kubelet.events().normal(ref.container(name), "Started", "Started container " + name);
           changed = true;
         } else {
-          changed |= !problem.equals(run.configErrors.put(name, problem));
+          changed |= !problem.equals(entry.getValue().message());
+          run.notCreated.put(name, new PodRun.Waiting(PodRun.Waiting.CONFIG_ERROR, problem));
           kubelet.events().warning(ref.container(name), "Failed", "Error: " + problem);
+          left = true;
         }
       }
-      if (run.configErrors.isEmpty() && run.ready) {
+      if (run.podReady() && changed) {
         run.readyTransition = kubelet.now();
       }
       if (changed) {
         report(run);
       }
-      if (!run.configErrors.isEmpty()) {
+      if (left) {
         retryConfig(run);
       }
     });
@@ -551,6 +576,19 @@ final class PodLifecycle implements Informer.Handler {
     events.normal(ref, "Pulling", "Pulling image \"" + image + "\"");
     pulled(ref, image, duration, end - now, end);
     return end;
+  }
+
+  /** When a pull that fails, started now, ends: a registry round trip on the node's one-at-a-time puller. */
+  long failedPullEnds() {
+    long end = Math.max(kubelet.ctx().clock().nanoTime(), pullBusyUntil)
+        + kubelet.config().startup().resolve().sampleNanos(kubelet.random());
+    pullBusyUntil = end;
+    return end;
+  }
+
+  /** The pulls of images the registry does not have. */
+  ImagePullFailures imagePulls() {
+    return imagePulls;
   }
 
   /** {@code Duration.Truncate(time.Millisecond)}, as the image manager writes its durations. */
@@ -741,7 +779,7 @@ final class PodLifecycle implements Informer.Handler {
   /** Records {@code event} about each of {@code run}'s containers that were created (all but its configuration errors). */
   private static void eachCreated(PodRun run, ContainerEvent event) {
     eachContainer(run.pod, (ref, name, container) -> {
-      if (!run.configErrors.containsKey(name)) {
+      if (!run.notCreated.containsKey(name)) {
         event.record(ref, name, container);
       }
     });

@@ -7,6 +7,7 @@ import dev.converge.api.Json;
 import dev.converge.api.Resource;
 import dev.converge.core.time.ScheduledTask;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,11 +44,18 @@ final class PodRun {
   /** The waiting state's message ({@code CreateContainerConfigError}'s), or null. */
   @Nullable String waitingMessage;
   /**
-   * Containers that could not be created while the others run ({@code CreateContainerConfigError}), by name, with
-   * why; and the retry of their creation.
+   * Containers that could not be created while the others run, by name, with why they wait: {@code
+   * CreateContainerConfigError}, {@code ErrImagePull}, {@code ImagePullBackOff}; the retry of the configuration
+   * errors, and each failing image pull's next step.
    */
-  final Map<String, String> configErrors = new LinkedHashMap<>();
+  final Map<String, Waiting> notCreated = new LinkedHashMap<>();
   @Nullable ScheduledTask configRetry;
+  final Map<String, ScheduledTask> pullTasks = new HashMap<>();
+
+  /** Why a container waits ({@code state.waiting}). */
+  record Waiting(String reason, String message) {
+    static final String CONFIG_ERROR = "CreateContainerConfigError";
+  }
   @Nullable String runningSince;
   /** The containers' last exit, and the one before it. */
   @Nullable Exit lastExit;
@@ -154,7 +162,7 @@ final class PodRun {
 
   /** Whether the pod is ready: its running containers are, and none is missing. */
   boolean podReady() {
-    return ready && configErrors.isEmpty();
+    return ready && notCreated.isEmpty();
   }
 
   void cancel() {
@@ -166,6 +174,8 @@ final class PodRun {
       configRetry.cancel();
       configRetry = null;
     }
+    pullTasks.values().forEach(ScheduledTask::cancel);
+    pullTasks.clear();
     if (deadline != null) {
       deadline.cancel();
       deadline = null;
@@ -221,9 +231,9 @@ final class PodRun {
       cs.put("name", container.path("name").asText());
       cs.put("image", container.path("image").asText());
       cs.put("imageID", "");
-      String configError = configErrors.get(container.path("name").asText());
-      if (configError != null) {
-        notCreated(cs, configError);
+      Waiting why = notCreated.get(container.path("name").asText());
+      if (why != null) {
+        notCreated(cs, why);
         index++;
         continue;
       }
@@ -291,7 +301,7 @@ final class PodRun {
   }
 
   /** A container that was never created while the others ran: it waits, or was never found once the pod ended. */
-  private void notCreated(ObjectNode cs, String configError) {
+  private void notCreated(ObjectNode cs, Waiting why) {
     cs.put("ready", false);
     cs.put("started", false);
     cs.put("restartCount", 0);
@@ -299,7 +309,10 @@ final class PodRun {
     if (finished) {
       Exit.NOT_LOCATED.write(state, "");
     } else {
-      state.putObject("waiting").put("reason", "CreateContainerConfigError").put("message", configError);
+      ObjectNode waiting = state.putObject("waiting").put("reason", why.reason());
+      if (!why.message().isEmpty()) {
+        waiting.put("message", why.message());
+      }
     }
     cs.putObject("lastState");
   }

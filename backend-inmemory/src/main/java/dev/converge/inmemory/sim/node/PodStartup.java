@@ -1,6 +1,7 @@
 package dev.converge.inmemory.sim.node;
 
 import com.google.common.collect.ImmutableMap;
+import com.google.common.collect.ImmutableSet;
 import java.time.Duration;
 import java.util.Map;
 
@@ -22,12 +23,14 @@ import java.util.Map;
  *     {@code OnFailure}) run before they exit 0, unless the pod says otherwise ({@link ContainerExit})
  * @param initRun how long each init container runs before it exits, unless the pod says otherwise ({@link
  *     InitContainers})
+ * @param missing images, or repositories (every tag), that the registry does not have: every pull of them fails
+ *     ({@link ImagePullFailures}), as for a mistyped tag
  * @param crashBackoffInitial the first restart delay of a crashing container (kubelet: 10 s)
  * @param crashBackoffMax the longest restart delay (kubelet: 5 min)
  */
 public record PodStartup(DelayRange pull, ImmutableMap<String, DelayRange> pullByImage, DelayRange resolve,
     DelayRange containerStart, DelayRange stop, DelayRange run, DelayRange initRun, Duration crashBackoffInitial,
-    Duration crashBackoffMax) {
+    Duration crashBackoffMax, ImmutableSet<String> missing) {
 
   /**
    * Defaults: pulls of 2–6 s, containers up 0.3–1.2 s after their images, stops of 0.2–1 s, run-to-completion
@@ -40,40 +43,52 @@ public record PodStartup(DelayRange pull, ImmutableMap<String, DelayRange> pullB
         DelayRange.between(Duration.ofMillis(300), Duration.ofMillis(1200)),
         DelayRange.between(Duration.ofMillis(200), Duration.ofMillis(1000)),
         DelayRange.between(Duration.ofSeconds(10), Duration.ofSeconds(30)),
-        DelayRange.between(Duration.ofSeconds(1), Duration.ofSeconds(5)), Duration.ofSeconds(10), Duration.ofMinutes(5));
+        DelayRange.between(Duration.ofSeconds(1), Duration.ofSeconds(5)), Duration.ofSeconds(10), Duration.ofMinutes(5),
+        ImmutableSet.of());
   }
 
   /** These settings with a pull time for one image or repository. */
   public PodStartup withPull(String image, DelayRange time) {
     return new PodStartup(pull, ImmutableMap.<String, DelayRange>builder().putAll(pullByImage).put(image, time)
         .buildKeepingLast(), resolve, containerStart, stop, run, initRun, crashBackoffInitial,
-        crashBackoffMax);
+        crashBackoffMax, missing);
   }
 
   public PodStartup withDefaultPull(DelayRange time) {
     return new PodStartup(time, pullByImage, resolve, containerStart, stop, run, initRun, crashBackoffInitial,
-        crashBackoffMax);
+        crashBackoffMax, missing);
   }
 
   public PodStartup withContainerStart(DelayRange time) {
-    return new PodStartup(pull, pullByImage, resolve, time, stop, run, initRun, crashBackoffInitial, crashBackoffMax);
+    return new PodStartup(pull, pullByImage, resolve, time, stop, run, initRun, crashBackoffInitial, crashBackoffMax, missing);
   }
 
   public PodStartup withStop(DelayRange time) {
     return new PodStartup(pull, pullByImage, resolve, containerStart, time, run, initRun, crashBackoffInitial,
-        crashBackoffMax);
+        crashBackoffMax, missing);
   }
 
   /** These settings with {@code time} as the run time of run-to-completion containers. */
   public PodStartup withRun(DelayRange time) {
     return new PodStartup(pull, pullByImage, resolve, containerStart, stop, time, initRun, crashBackoffInitial,
-        crashBackoffMax);
+        crashBackoffMax, missing);
   }
 
   /** These settings with {@code time} as the run time of init containers. */
   public PodStartup withInitRun(DelayRange time) {
     return new PodStartup(pull, pullByImage, resolve, containerStart, stop, run, time, crashBackoffInitial,
-        crashBackoffMax);
+        crashBackoffMax, missing);
+  }
+
+  /** These settings with {@code images} (references or repositories) missing from the registry. */
+  public PodStartup withMissing(Iterable<String> images) {
+    return new PodStartup(pull, pullByImage, resolve, containerStart, stop, run, initRun, crashBackoffInitial,
+        crashBackoffMax, ImmutableSet.<String>builder().addAll(missing).addAll(images).build());
+  }
+
+  /** Whether pulls of {@code image} fail: it, or its repository, is missing from the registry. */
+  public boolean isMissing(String image) {
+    return !missing.isEmpty() && (missing.contains(image) || missing.contains(repository(image)));
   }
 
   /** The pull time range of {@code image}. */

@@ -43,7 +43,7 @@ final class ImagePullFailures {
 
   private void attempt(PodRun run, String key, EventRecorder.Ref ref, String image, Target target, int[] failures) {
     kubelet.events().normal(ref, "Pulling", "Pulling image \"" + image + "\"");
-    schedule(run, key, lifecycle.failedPullEnds(), () -> {
+    schedule(run, key, lifecycle.images().failedPullEnds(), () -> {
       String error = notFound(image);
       kubelet.events().warning(ref, "Failed", "Failed to pull image \"" + image + "\": " + error);
       kubelet.events().warning(ref, "Failed", "Error: ErrImagePull");

@@ -76,7 +76,7 @@ final class InitContainers {
       });
       return;
     }
-    long imageAt = lifecycle.imageReady(container.path("image").asText(),
+    long imageAt = lifecycle.images().imageReady(container.path("image").asText(),
         container.path("imagePullPolicy").asText("IfNotPresent"), startup, now, ref);
     long startAt = imageAt + startup.containerStart().sampleNanos(kubelet.random());
     schedule(run, startAt, () -> create(run, index));

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.converge.api.Resource;
 import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.server.DeleteParams;
-import dev.converge.inmemory.json.GoDurations;
 import dev.converge.inmemory.server.Pods;
 import dev.converge.inmemory.sim.runtime.EventRecorder;
 import dev.converge.inmemory.sim.runtime.Informer;
@@ -49,16 +48,16 @@ final class PodLifecycle implements Informer.Handler {
   private final Kubelet kubelet;
   private final InitContainers initContainers;
   private final ImagePullFailures imagePulls;
+  private final NodeImages images;
   private final List<CrashLoop> crashLoops;
   private final Map<String, PodRun> runs = new HashMap<>();
-  private final Map<String, Long> imageReadyAt = new HashMap<>();
-  private long pullBusyUntil;
   private int nextIp;
 
   PodLifecycle(Kubelet kubelet, List<CrashLoop> crashLoops) {
     this.kubelet = kubelet;
     this.initContainers = new InitContainers(kubelet, this);
     this.imagePulls = new ImagePullFailures(kubelet, this);
+    this.images = new NodeImages(kubelet);
     this.crashLoops = crashLoops;
   }
 
@@ -380,7 +379,7 @@ final class PodLifecycle implements Informer.Handler {
             new PodRun.Waiting(reason, message)));
         continue;
       }
-      imagesAt = Math.max(imagesAt, imageReady(image, container.path("imagePullPolicy").asText("IfNotPresent"),
+      imagesAt = Math.max(imagesAt, images.imageReady(image, container.path("imagePullPolicy").asText("IfNotPresent"),
           startup, now, ref));
     }
     long startAt = imagesAt + startup.containerStart().sampleNanos(kubelet.random());
@@ -549,63 +548,14 @@ final class PodLifecycle implements Informer.Handler {
     report(run);
   }
 
-  /**
-   * When {@code image} is present on the node: now if cached, else after this node's queued pulls. Records the
-   * container's image Events ({@code ref}), the {@code Pulled} one when the pull ends.
-   */
-  long imageReady(String image, String policy, PodStartup startup, long now, EventRecorder.Ref ref) {
-    Long ready = imageReadyAt.get(image);
-    EventRecorder events = kubelet.events();
-    if (ready != null && ready > now) {
-      events.normal(ref, "Pulling", "Pulling image \"" + image + "\"");
-      pulled(ref, image, ready - now, ready - now, ready);
-      return ready;
-    }
-    if (ready != null && !policy.equals("Always")) {
-      events.normal(ref, "Pulled", "Container image \"" + image + "\" already present on machine");
-      return now;
-    }
-    long duration = ready != null
-        ? startup.resolve().sampleNanos(kubelet.random())
-        : startup.pullOf(image).sampleNanos(kubelet.random());
-    long end = Math.max(now, pullBusyUntil) + duration;
-    pullBusyUntil = end;
-    if (ready == null) {
-      imageReadyAt.put(image, end);
-    }
-    events.normal(ref, "Pulling", "Pulling image \"" + image + "\"");
-    pulled(ref, image, duration, end - now, end);
-    return end;
-  }
-
-  /** When a pull that fails, started now, ends: a registry round trip on the node's one-at-a-time puller. */
-  long failedPullEnds() {
-    long end = Math.max(kubelet.ctx().clock().nanoTime(), pullBusyUntil)
-        + kubelet.config().startup().resolve().sampleNanos(kubelet.random());
-    pullBusyUntil = end;
-    return end;
-  }
-
   /** The pulls of images the registry does not have. */
   ImagePullFailures imagePulls() {
     return imagePulls;
   }
 
-  /** {@code Duration.Truncate(time.Millisecond)}, as the image manager writes its durations. */
-  private static long toMillis(long nanos) {
-    return nanos - nanos % 1_000_000L;
-  }
-
-  /** The {@code Pulled} Event of a pull that ends at {@code end}, after {@code waited} in all. */
-  private void pulled(EventRecorder.Ref ref, String image, long pulling, long waited, long end) {
-    int current = kubelet.epoch();
-    kubelet.ctx().clock().scheduleAt(end, () -> {
-      if (current == kubelet.epoch()) {
-        kubelet.events().normal(ref, "Pulled", "Successfully pulled image \"" + image + "\" in "
-            + GoDurations.format(toMillis(pulling)) + " (" + GoDurations.format(toMillis(waited))
-            + " including waiting)");
-      }
-    });
+  /** The node's images and its puller. */
+  NodeImages images() {
+    return images;
   }
 
   private void started(PodRun run) {

@@ -102,6 +102,17 @@ public final class ConvergeServer implements AutoCloseable {
    */
   public static ConvergeServer start(@Nullable Integer nodes, List<Path> files, int port, Path kubeconfig, long seed,
       List<SimulationExtension> extensions, List<WebhookService> webhookServices, Credentials credentials) {
+    return start(nodes, files, port, kubeconfig, seed, extensions, webhookServices,
+        cluster -> cluster.controllerCredentials(credentials));
+  }
+
+  /**
+   * {@link #start(Integer, List, int, Path, long, List, List)}, with the simulated cluster's options set by {@code
+   * cluster} (kube-controller-manager's credentials, kube-proxy, images the registry lacks, …).
+   */
+  public static ConvergeServer start(@Nullable Integer nodes, List<Path> files, int port, Path kubeconfig, long seed,
+      List<SimulationExtension> extensions, List<WebhookService> webhookServices,
+      UnaryOperator<Simulation.Builder> cluster) {
     UnaryOperator<ResourceTypes> types = SimulationExtension.typesOf(extensions);
     SimulationInput input = files.isEmpty()
         ? SimulationInput.nodesOnly(nodes == null ? DEFAULT_NODES : nodes, types)
@@ -109,8 +120,7 @@ public final class ConvergeServer implements AutoCloseable {
     // The clock starts at the wall clock's now (whole milliseconds, as timestamps carry), so that the
     // creation timestamps and ages kubectl shows read true.
     Instant epoch = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    SimulatedCluster simulated = SimulatedCluster.create(input, seed, epoch, extensions,
-        cluster -> cluster.controllerCredentials(credentials));
+    SimulatedCluster simulated = SimulatedCluster.create(input, seed, epoch, extensions, cluster);
     Simulation sim = simulated.simulation();
     // One registry per server, never a global one: two servers in one JVM (tests) keep their counts apart.
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -67,6 +67,16 @@ public final class ServeCommand implements Callable<Integer> {
           + " system:kube-controller-manager, the flag's default).")
   private boolean serviceAccountCredentials;
 
+  @Option(names = "--kube-proxy",
+      description = "Run kube-proxy on every node: its watches of every proxied Service and EndpointSlice and of its"
+          + " node, as system:kube-proxy (default: no service proxy, as with a CNI that replaces it).")
+  private boolean kubeProxy;
+
+  @Option(names = "--missing-image", paramLabel = "IMAGE",
+      description = "An image the simulated registry does not have (a reference such as collector:2.1, or a repository:"
+          + " every tag): its pulls fail, ErrImagePull then ImagePullBackOff, as for a mistyped tag. Repeatable.")
+  private List<String> missingImages = new ArrayList<>();
+
   /**
    * A command that runs until {@code stop} counts down (the process's shutdown, or a test), with {@code
    * extensions} installed in the served simulation.
@@ -100,7 +110,8 @@ public final class ServeCommand implements Callable<Integer> {
     }
     List<WebhookService> services = webhookServices.stream().map(WebhookService::parse).toList();
     try (ConvergeServer server = ConvergeServer.start(nodes, files, port, kubeconfig, seed, extensions, services,
-        serviceAccountCredentials ? Credentials.SERVICE_ACCOUNTS : Credentials.SHARED)) {
+        cluster -> cluster.controllerCredentials(serviceAccountCredentials ? Credentials.SERVICE_ACCOUNTS
+            : Credentials.SHARED).kubeProxy(kubeProxy).missingImages(missingImages))) {
       server.speed(speed);
       int count = server.simulation().nodes().running();
       out.println("converge: serving " + count + " simulated node" + (count == 1 ? "" : "s")

@@ -43,6 +43,8 @@ class KubectlIT {
   private static final int NODES = 3;
   @TempDir static Path dir;
   private static ConvergeServer server;
+  /** An image the simulated registry does not have ({@code --missing-image}). */
+  private static final String MISSING_IMAGE = "example.com/missing:1.0";
   /** An operator's webhook server behind Service webhook-system/webhook-service ({@code --webhook-service}). */
   private static LoopbackWebhookServer operatorWebhooks;
 
@@ -51,7 +53,8 @@ class KubectlIT {
     assumeTrue(Kubectl.available(), "kubectl is not on the PATH: skipping the kubectl integration tests");
     operatorWebhooks = LoopbackWebhookServer.start(KubectlIT::injected, List.of("webhook-service.webhook-system.svc"));
     server = ConvergeServer.start(NODES, List.of(), 0, dir.resolve("converge.kubeconfig"), 7, List.of(),
-        List.of(WebhookService.parse("webhook-system/webhook-service=" + operatorWebhooks.address())));
+        List.of(WebhookService.parse("webhook-system/webhook-service=" + operatorWebhooks.address())),
+        cluster -> cluster.missingImages(List.of(MISSING_IMAGE)));
   }
 
   @AfterAll
@@ -753,6 +756,19 @@ class KubectlIT {
         return line;
       }
     }
+  }
+
+  @Test
+  @Order(26)
+  void aPodWhoseImageTheRegistryLacks_showsErrImagePull_withContainerdsNotFound() throws Exception {
+    kubectl("run", "typo", "-n", "default", "--image=" + MISSING_IMAGE);
+    kubectl("wait", "--for=jsonpath={.status.containerStatuses[0].state.waiting.reason}=ErrImagePull", "pod/typo",
+        "-n", "default", "--timeout=60s");
+    String row = kubectl("get", "pod", "typo", "-n", "default", "--no-headers").out();
+    assertThat(row).containsPattern("typo\\s+0/1\\s+ErrImagePull\\s+0");
+    assertThat(kubectl("get", "events", "-n", "default", "--field-selector", "involvedObject.name=typo").out())
+        .contains("Failed to pull image \"" + MISSING_IMAGE + "\": rpc error: code = NotFound");
+    kubectl("delete", "pod", "typo", "-n", "default", "--wait=false");
   }
 
   private static Result kubectl(String... args) {

@@ -123,12 +123,12 @@ class HttpPiecesTest {
     String mainWaiting = ",\"containerStatuses\":[{\"name\":\"main\",\"state\":{\"waiting\":{\"reason\":\"PodInitializing\"}}}]";
     Resource second = initPod(false, "{\"phase\":\"Pending\",\"initContainerStatuses\":[" + done + "," + waiting + "]"
         + mainWaiting + "}", "");
-    assertThat(BuiltinColumns.PodRow.of(second).reason()).isEqualTo("Init:1/2");
-    assertThat(BuiltinColumns.PodRow.of(second).ready()).isEqualTo("0/1");
+    assertThat(PodRow.of(second).reason()).isEqualTo("Init:1/2");
+    assertThat(PodRow.of(second).ready()).isEqualTo("0/1");
 
     String looping = "{\"name\":\"b\",\"restartCount\":3,\"state\":{\"waiting\":{\"reason\":\"CrashLoopBackOff\"}},"
         + "\"lastState\":{\"terminated\":{\"exitCode\":1,\"reason\":\"Error\",\"finishedAt\":\"2026-01-01T00:00:10Z\"}}}";
-    BuiltinColumns.PodRow crashing = BuiltinColumns.PodRow.of(initPod(false, "{\"phase\":\"Pending\","
+    PodRow crashing = PodRow.of(initPod(false, "{\"phase\":\"Pending\","
         + "\"initContainerStatuses\":[" + done + "," + looping + "]" + mainWaiting + "}", ""));
     assertThat(crashing.reason()).isEqualTo("Init:CrashLoopBackOff");
     assertThat(crashing.restarts(Instant.parse("2026-01-01T00:01:10Z"))).isEqualTo("3 (60s ago)");
@@ -139,7 +139,7 @@ class HttpPiecesTest {
     // A started sidecar is done, and counts among the containers; a Completed pod with one running says Running.
     String sidecar = "{\"name\":\"a\",\"started\":true,\"ready\":true,\"state\":{\"running\":{}}}";
     String running = ",\"containerStatuses\":[{\"name\":\"main\",\"ready\":true,\"state\":{\"running\":{}}}]";
-    BuiltinColumns.PodRow up = BuiltinColumns.PodRow.of(initPod(true, "{\"phase\":\"Running\",\"conditions\":["
+    PodRow up = PodRow.of(initPod(true, "{\"phase\":\"Running\",\"conditions\":["
         + "{\"type\":\"Initialized\",\"status\":\"True\"}],\"initContainerStatuses\":[" + sidecar + ","
         + done.replace("\"a\"", "\"b\"") + "]" + running + "}", ""));
     assertThat(up.reason()).isEqualTo("Running");

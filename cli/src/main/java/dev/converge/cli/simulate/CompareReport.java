@@ -71,8 +71,13 @@ final class CompareReport {
     if (rollout == null) {
       return "-";
     }
-    return rollout.availableAtSeconds() == null ? "never (" + rollout.available() + "/" + rollout.desired() + ")"
-        : Units.seconds(rollout.availableAtSeconds());
+    if (rollout.availableAtSeconds() != null) {
+      return Units.seconds(rollout.availableAtSeconds());
+    }
+    // The largest group of pods not ready says most of why: "never (0/3, 3 ImagePullBackOff)".
+    String why = rollout.notReady().isEmpty() ? ""
+        : ", " + rollout.notReady().get(0).pods() + " " + rollout.notReady().get(0).status();
+    return "never (" + rollout.available() + "/" + rollout.desired() + why + ")";
   }
 
   private static String perMinute(SimulationResult result, String identity) {

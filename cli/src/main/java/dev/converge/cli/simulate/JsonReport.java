@@ -46,6 +46,13 @@ final class JsonReport {
       } else {
         item.put("availableAtSeconds", Units.round3(r.availableAtSeconds()));
       }
+      if (!r.notReady().isEmpty()) {
+        ArrayNode groups = item.putArray("notReady");
+        for (StuckPods.Group group : r.notReady()) {
+          groups.addObject().put("status", group.status()).put("pods", group.pods()).put("example", group.example())
+              .put("message", group.message());
+        }
+      }
     }
     ArrayNode primaries = root.putArray("primaries");
     for (Primary primary : result.primaries()) {

@@ -1,5 +1,6 @@
 package dev.converge.cli.simulate;
 
+import com.google.common.collect.ImmutableList;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,6 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param available available pods at the end of the run (a Job's succeeded pods)
  * @param availableAtSeconds simulated seconds from the start until it (last) became fully available, or null if
  *     it is not fully available at the end of the run
+ * @param notReady when it is not fully available at the end, its pods that are not Ready (and the ones it lacks),
+ *     grouped by what {@code kubectl get pods} shows ({@link StuckPods}); else empty
  */
 public record Rollout(String kind, String namespace, String name, int desired, int available,
-    @Nullable Double availableAtSeconds) {}
+    @Nullable Double availableAtSeconds, ImmutableList<StuckPods.Group> notReady) {}

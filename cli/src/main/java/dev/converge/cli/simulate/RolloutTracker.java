@@ -10,6 +10,7 @@ import dev.converge.api.ResourceKey;
 import dev.converge.api.Ticker;
 import dev.converge.inmemory.store.Change;
 import dev.converge.inmemory.store.ChangeListener;
+import dev.converge.inmemory.store.ObjectCache;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -127,10 +128,12 @@ final class RolloutTracker implements ChangeListener {
     return out.build();
   }
 
-  ImmutableList<Rollout> rollouts() {
+  /** Each tracked workload's outcome; why one is not available is read from {@code cache} ({@link StuckPods}). */
+  ImmutableList<Rollout> rollouts(ObjectCache cache) {
     ImmutableList.Builder<Rollout> out = ImmutableList.builder();
     tracked.forEach((key, state) -> out.add(new Rollout(key.kind(), key.namespace(), key.name(), state.desired,
-        state.available, state.availableAt == null ? null : (state.availableAt - startNanos) / 1e9)));
+        state.available, state.availableAt == null ? null : (state.availableAt - startNanos) / 1e9,
+        state.availableAt == null ? StuckPods.of(cache, key, state.desired) : ImmutableList.of())));
     return out.build();
   }
 

@@ -55,7 +55,7 @@ final class SimulationRunner {
     long wallMillis = (System.nanoTime() - wallStart) / 1_000_000;
     Plan plan = simulated.plan();
     return new SimulationResult(input.nodes(), seed, sim.traceHash(), duration.toNanos() / 1e9, wallMillis,
-        PlanPrinter.text(plan), PlanPrinter.json(plan), simulated.rollouts().rollouts(), simulated.load().report(),
+        PlanPrinter.text(plan), PlanPrinter.json(plan), simulated.rollouts().rollouts(sim.server().cache()), simulated.load().report(),
         input.edits().stream().map(FieldEdit::toString).collect(ImmutableList.toImmutableList()),
         primaries(sim.server(), simulated.primaryKinds()), notes.build(), simulated.rollouts().overTime());
   }

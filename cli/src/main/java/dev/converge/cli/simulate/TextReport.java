@@ -53,7 +53,25 @@ final class TextReport {
       table.row(rollout.kind(), rollout.namespace(), rollout.name(), rollout.available() + "/" + rollout.desired(),
           rollout.availableAtSeconds() == null ? "never" : Units.seconds(rollout.availableAtSeconds()));
     }
-    return out.append(table.render("  ")).toString();
+    out.append(table.render("  "));
+    boolean any = result.rollout().stream().anyMatch(r -> !r.notReady().isEmpty());
+    if (any) {
+      out.append("\nNot available at the end (kubectl get pods' STATUS)\n");
+      for (Rollout rollout : result.rollout()) {
+        if (rollout.notReady().isEmpty()) {
+          continue;
+        }
+        out.append("  ").append(rollout.kind()).append(' ').append(rollout.namespace()).append('/')
+            .append(rollout.name()).append('\n');
+        Table stuck = new Table("STATUS", "PODS", "FOR EXAMPLE", "MESSAGE");
+        for (StuckPods.Group group : rollout.notReady()) {
+          stuck.row(group.status(), Integer.toString(group.pods()), group.example().isEmpty() ? "-" : group.example(),
+              group.message().isEmpty() ? "-" : group.message());
+        }
+        out.append(stuck.render("    "));
+      }
+    }
+    return out.toString();
   }
 
   /** The final conditions of every custom resource extensions reconciled, one row per condition. */

@@ -108,15 +108,42 @@ class SimulateCommandTest {
   }
 
   @Test
-  void aMissingImage_leavesItsWorkloadUnavailable_withTheKubeletsPullFailures() {
+  void aMissingImage_leavesItsWorkloadUnavailable_andTheReportSaysWhy() {
     Run run = simulate("-f", INPUT, "--nodes", "3", "--duration", "2m", "--seed", "7", "-o", "json",
         "--missing-image", "example.com/collector:1.0");
     assertThat(run.code).as(run.err).isZero();
     JsonNode json = Json.parse(run.out);
     assertThat(json.path("rollout").toString()).isEqualTo(Json.parse("""
-        [{"kind":"DaemonSet","namespace":"telemetry","name":"collector","desired":3,"available":0,"availableAtSeconds":null},
+        [{"kind":"DaemonSet","namespace":"telemetry","name":"collector","desired":3,"available":0,"availableAtSeconds":null,
+          "notReady":[{"status":"ImagePullBackOff","pods":3,"example":"collector-dmlvb",
+                       "message":"Back-off pulling image \\"example.com/collector:1.0\\""}]},
          {"kind":"Deployment","namespace":"telemetry","name":"collector-proxy","desired":2,"available":2,"availableAtSeconds":9.202}]
         """).toString());
+    // The text report says the same under the rollout.
+    Run text = simulate("-f", INPUT, "--nodes", "3", "--duration", "2m", "--seed", "7", "--missing-image",
+        "example.com/collector:1.0");
+    assertThat(text.out).contains("""
+        Not available at the end (kubectl get pods' STATUS)
+          DaemonSet telemetry/collector
+            STATUS            PODS  FOR EXAMPLE      MESSAGE
+            ImagePullBackOff     3  collector-dmlvb  Back-off pulling image "example.com/collector:1.0"
+        """);
+  }
+
+  @Test
+  void podsThatCannotBeCreated_areReportedWithTheControllersFailedCreate() {
+    Run run = simulate("-f", INPUT, "--nodes", "3", "--duration", "2m", "--seed", "7", "-o", "json",
+        "--set", "DaemonSet/collector:spec.template.spec.serviceAccountName=nope");
+    assertThat(run.code).as(run.err).isZero();
+    JsonNode collector = Json.parse(run.out).path("rollout").get(0);
+    assertThat(collector.path("availableAtSeconds").isNull()).isTrue();
+    assertThat(collector.path("notReady").toString()).isEqualTo(Json.parse("""
+        [{"status":"NotCreated","pods":3,"example":"","message":"Error creating: pods \\"collector-\\" is forbidden: error \
+        looking up service account telemetry/nope: serviceaccount \\"nope\\" not found"}]""").toString());
+    // Side by side, the largest group says why.
+    Run compared = simulate("-f", INPUT, "--nodes", "3", "--duration", "2m", "--seed", "7", "--compare",
+        "DaemonSet/collector:spec.template.spec.serviceAccountName=nope");
+    assertThat(compared.out).containsPattern("DaemonSet telemetry/collector available at\\s+11\\.0s\\s+never \\(0/3, 3 NotCreated\\)");
   }
 
   @Test

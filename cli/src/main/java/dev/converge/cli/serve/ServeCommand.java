@@ -1,8 +1,8 @@
 package dev.converge.cli.serve;
 
+import dev.converge.cli.simulate.ClusterOptions;
 import dev.converge.cli.simulate.SimulationExtension;
 import dev.converge.core.manifest.ManifestException;
-import dev.converge.inmemory.sim.controller.KubeControllerManager.Credentials;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -61,21 +62,7 @@ public final class ServeCommand implements Callable<Integer> {
           + " timestamps then run ahead of the wall clock.")
   private double speed = 1;
 
-  @Option(names = "--use-service-account-credentials",
-      description = "Run each kube-controller-manager controller as its service account in kube-system, authorized by"
-          + " its system:controller: ClusterRole, as kubeadm and kind set it up (default: every controller acts as"
-          + " system:kube-controller-manager, the flag's default).")
-  private boolean serviceAccountCredentials;
-
-  @Option(names = "--kube-proxy",
-      description = "Run kube-proxy on every node: its watches of every proxied Service and EndpointSlice and of its"
-          + " node, as system:kube-proxy (default: no service proxy, as with a CNI that replaces it).")
-  private boolean kubeProxy;
-
-  @Option(names = "--missing-image", paramLabel = "IMAGE",
-      description = "An image the simulated registry does not have (a reference such as collector:2.1, or a repository:"
-          + " every tag): its pulls fail, ErrImagePull then ImagePullBackOff, as for a mistyped tag. Repeatable.")
-  private List<String> missingImages = new ArrayList<>();
+  @Mixin private ClusterOptions clusterOptions = new ClusterOptions();
 
   /**
    * A command that runs until {@code stop} counts down (the process's shutdown, or a test), with {@code
@@ -110,8 +97,7 @@ public final class ServeCommand implements Callable<Integer> {
     }
     List<WebhookService> services = webhookServices.stream().map(WebhookService::parse).toList();
     try (ConvergeServer server = ConvergeServer.start(nodes, files, port, kubeconfig, seed, extensions, services,
-        cluster -> cluster.controllerCredentials(serviceAccountCredentials ? Credentials.SERVICE_ACCOUNTS
-            : Credentials.SHARED).kubeProxy(kubeProxy).missingImages(missingImages))) {
+        clusterOptions.customizer())) {
       server.speed(speed);
       int count = server.simulation().nodes().running();
       out.println("converge: serving " + count + " simulated node" + (count == 1 ? "" : "s")

@@ -3,7 +3,6 @@ package dev.converge.cli.simulate;
 import dev.converge.api.ResourceTypes;
 import dev.converge.cli.OutputFormat;
 import dev.converge.core.manifest.ManifestException;
-import dev.converge.inmemory.sim.controller.KubeControllerManager.Credentials;
 import dev.converge.inmemory.sim.workload.SimManifests;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -17,6 +16,7 @@ import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -68,21 +68,7 @@ public final class SimulateCommand implements Callable<Integer> {
       description = "Leave out the repository's example operators (the DatadogAgent operator and its kind).")
   private boolean noExamples;
 
-  @Option(names = "--use-service-account-credentials",
-      description = "Run each kube-controller-manager controller as its service account in kube-system, authorized by"
-          + " its system:controller: ClusterRole, as kubeadm and kind set it up (default: every controller acts as"
-          + " system:kube-controller-manager, the flag's default).")
-  private boolean serviceAccountCredentials;
-
-  @Option(names = "--kube-proxy",
-      description = "Run kube-proxy on every node: its watches of every proxied Service and EndpointSlice and of its"
-          + " node, as system:kube-proxy (default: no service proxy, as with a CNI that replaces it).")
-  private boolean kubeProxy;
-
-  @Option(names = "--missing-image", paramLabel = "IMAGE",
-      description = "An image the simulated registry does not have (a reference such as collector:2.1, or a repository:"
-          + " every tag): its pulls fail, ErrImagePull then ImagePullBackOff, as for a mistyped tag. Repeatable.")
-  private List<String> missingImages = new ArrayList<>();
+  @Mixin private ClusterOptions clusterOptions = new ClusterOptions();
 
   @Option(names = "--wait-for-jobs",
       description = "Hold what depends on a Job (converge.dev/depends-on) until the Job has completed in the simulated"
@@ -126,10 +112,7 @@ public final class SimulateCommand implements Callable<Integer> {
     List<SimulationExtension> active = extensions.stream().filter(e -> !(noExamples && e.example())).toList();
     UnaryOperator<ResourceTypes> types = SimulationExtension.typesOf(active);
     SimulationInput given = gated(SimulationInput.read(files, nodes, edits, types));
-    SimulationRunner runner = new SimulationRunner(active, new ProgressBar(err, terminal), cluster -> cluster
-        .controllerCredentials(serviceAccountCredentials ? Credentials.SERVICE_ACCOUNTS : Credentials.SHARED)
-        .kubeProxy(kubeProxy)
-        .missingImages(missingImages));
+    SimulationRunner runner = new SimulationRunner(active, new ProgressBar(err, terminal), clusterOptions.customizer());
     String rendered;
     String html;
     if (compare == null) {

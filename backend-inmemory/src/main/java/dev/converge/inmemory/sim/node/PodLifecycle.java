@@ -183,12 +183,7 @@ final class PodLifecycle implements Informer.Handler {
     run.reason = "DeadlineExceeded";
     run.message = message;
     run.phase = "Failed";
-    if (run.ready) {
-      if (run.podReady()) {
-        run.readyTransition = kubelet.now();
-      }
-      run.ready = false;
-    }
+    run.notReady(kubelet.now());
     report(run);
     long grace = run.pod.spec().path("terminationGracePeriodSeconds").asLong(30) * 1_000_000_000L;
     long stop = Math.min(grace, kubelet.config().startup().stop().sampleNanos(kubelet.random()));
@@ -526,12 +521,7 @@ final class PodLifecycle implements Informer.Handler {
     InitContainers.stopRunning(run, kubelet.now(), SIGTERM_EXIT);
     run.finish(kubelet.now());
     run.phase = "Failed";
-    if (run.ready) {
-      if (run.podReady()) {
-        run.readyTransition = kubelet.now();
-      }
-      run.ready = false;
-    }
+    run.notReady(kubelet.now());
     report(run);
   }
 
@@ -618,15 +608,11 @@ final class PodLifecycle implements Informer.Handler {
     ContainerExit exit = java.util.Objects.requireNonNull(run.exit);
     kubelet.ctx().event("kubelet/" + kubelet.name(), exit.code() == 0 ? "exit" : "crash",
         "pods/" + run.pod.namespace() + "/" + run.pod.name());
-    boolean wasReady = run.podReady();
     run.previousExit = run.lastExit;
     run.lastExit = new PodRun.Exit(run.runningSince, kubelet.now(), exit.code());
     run.running = false;
-    run.ready = false;
+    run.notReady(kubelet.now());
     run.runningSince = null;
-    if (wasReady) {
-      run.readyTransition = kubelet.now();
-    }
     if (exit.endsPod(run.pod)) {
       // Its sidecars are stopped once its containers are done.
       InitContainers.stopRunning(run, kubelet.now(), SIGTERM_EXIT);

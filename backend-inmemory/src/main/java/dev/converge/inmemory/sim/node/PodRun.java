@@ -160,6 +160,14 @@ final class PodRun {
     }
   }
 
+  /** Its containers are no longer ready; the pod's Ready condition changes now if it was True. */
+  void notReady(String now) {
+    if (podReady()) {
+      readyTransition = now;
+    }
+    ready = false;
+  }
+
   /** Whether the pod is ready: its running containers are, and none is missing. */
   boolean podReady() {
     return ready && notCreated.isEmpty();

@@ -103,6 +103,8 @@ final class HtmlReport {
       } else {
         item.put("availableAtSeconds", Units.round3(rollout.availableAtSeconds()));
       }
+      // Why it is not available at the end, as the JSON report says it.
+      item.set("notReady", StuckPods.json(rollout.notReady()));
       ArrayNode seconds = item.putArray("seconds");
       series.seconds().forEach(s -> seconds.add(Units.round3(s)));
       ArrayNode desired = item.putArray("desired");

@@ -47,11 +47,7 @@ final class JsonReport {
         item.put("availableAtSeconds", Units.round3(r.availableAtSeconds()));
       }
       if (!r.notReady().isEmpty()) {
-        ArrayNode groups = item.putArray("notReady");
-        for (StuckPods.Group group : r.notReady()) {
-          groups.addObject().put("status", group.status()).put("pods", group.pods()).put("example", group.example())
-              .put("message", group.message());
-        }
+        item.set("notReady", StuckPods.json(r.notReady()));
       }
     }
     ArrayNode primaries = root.putArray("primaries");

@@ -1,8 +1,10 @@
 package dev.converge.cli.simulate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.google.common.collect.ImmutableList;
 import dev.converge.api.GroupKind;
+import dev.converge.api.Json;
 import dev.converge.api.ReadyGates;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
@@ -38,6 +40,16 @@ final class StuckPods {
    * @param message why, in the words of the component that knows (may be empty)
    */
   record Group(String status, int pods, String example, String message) {}
+
+  /** {@code groups} as the reports write them: {@code [{status, pods, example, message}]}. */
+  static ArrayNode json(List<Group> groups) {
+    ArrayNode out = Json.array();
+    for (Group group : groups) {
+      out.addObject().put("status", group.status()).put("pods", group.pods()).put("example", group.example())
+          .put("message", group.message());
+    }
+    return out;
+  }
 
   /** The groups of {@code workload}'s pods that are not Ready, largest first; {@code desired} pods are expected. */
   static ImmutableList<Group> of(ObjectCache cache, ResourceKey workload, int desired) {

@@ -207,6 +207,11 @@
       row(r.name + ' available at', function (td, v) {
         var w = v.rollouts[i];
         td.textContent = !w || w.availableAtSeconds === null ? 'not available' : fmt(w.availableAtSeconds) + ' s';
+        // Why not, as kubectl get pods would say it: "not available: 3 ImagePullBackOff"; the message on hover.
+        if (w && w.availableAtSeconds === null && w.notReady && w.notReady.length) {
+          td.textContent += ': ' + w.notReady.map(function (g) { return g.pods + ' ' + g.status; }).join(', ');
+          td.title = w.notReady[0].message;
+        }
       });
     });
     variants[0].slos.forEach(function (slo, i) {

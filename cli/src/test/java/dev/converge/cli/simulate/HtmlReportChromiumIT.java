@@ -133,6 +133,18 @@ class HtmlReportChromiumIT {
   }
 
   @Test
+  void aRolloutThatNeverFinishes_saysWhyInTheSummary() throws Exception {
+    Path stuck = OUT.resolve("stuck.html");
+    int code = Converge.run(ActualState.emptyCluster(), new PrintWriter(new StringWriter(), true),
+        new PrintWriter(new StringWriter(), true), "simulate", "-f", INPUT, "--nodes", "3", "--duration", "2m",
+        "--seed", "7", "--missing-image", "example.com/collector:1.0", "--report", stuck.toString());
+    assertThat(code).isZero();
+    String dom = chromium("stuck", "--dump-dom", stuck.toUri().toString());
+    assertThat(dom).contains("title=\"Back-off pulling image &quot;example.com/collector:1.0&quot;\">not available: 3 "
+        + "ImagePullBackOff</td>");
+  }
+
+  @Test
   void screenshot_isAPictureOfTheCharts() throws Exception {
     Path png = OUT.resolve("report.png");
     Files.deleteIfExists(png);

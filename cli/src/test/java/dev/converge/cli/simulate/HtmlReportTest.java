@@ -55,6 +55,15 @@ class HtmlReportTest {
   }
 
   @Test
+  void aRolloutThatNeverFinishes_carriesWhy() throws IOException {
+    JsonNode daemonSet = data(report("--nodes", "3", "--duration", "2m", "--seed", "7", "--missing-image",
+        "example.com/collector:1.0")).path("variants").get(0).path("rollouts").get(0);
+    assertThat(daemonSet.path("availableAtSeconds").isNull()).isTrue();
+    assertThat(daemonSet.path("notReady").toString()).isEqualTo("[{\"status\":\"ImagePullBackOff\",\"pods\":3,"
+        + "\"example\":\"collector-dmlvb\",\"message\":\"Back-off pulling image \\\"example.com/collector:1.0\\\"\"}]");
+  }
+
+  @Test
   void data_isTheRunsAccounting_exactly() throws IOException {
     JsonNode variant = data(report("--nodes", "3", "--duration", "2m", "--seed", "7")).path("variants").get(0);
     assertThat(variant.path("requestsTotal").asLong()).isEqualTo(227);

@@ -32,7 +32,6 @@ public final class RootCaPublisher extends KeyedController<String> implements Ch
   public static final String DESCRIPTION = "Contains a CA bundle that can be used to verify the kube-apiserver when"
       + " using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is"
       + " guaranteed across distributions of Kubernetes clusters.";
-  private static final GroupKind NAMESPACE = GroupKind.of("", "Namespace");
   private static final GroupKind CONFIG_MAP = GroupKind.of("", "ConfigMap");
   private static final WriteOptions WRITES = WriteOptions.manager("kube-controller-manager");
 
@@ -55,7 +54,7 @@ public final class RootCaPublisher extends KeyedController<String> implements Ch
   @Override
   public void onChange(Change change) {
     Resource object = change.object();
-    if (object.groupKind().equals(NAMESPACE)) {
+    if (object.groupKind().equals(Namespaces.NAMESPACE)) {
       if (change.type() == Change.Type.ADDED
           || change.type() == Change.Type.MODIFIED && object.status().path("phase").asText("").equals("Active")) {
         queue.add(object.name());

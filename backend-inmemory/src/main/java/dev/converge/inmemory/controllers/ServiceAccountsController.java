@@ -20,7 +20,6 @@ public final class ServiceAccountsController extends KeyedController<String> imp
   public static final Identity IDENTITY = Identity.serviceAccount("kube-system", "service-account-controller");
   /** The one account it keeps in every namespace ({@code DefaultServiceAccountsControllerOptions}). */
   public static final String DEFAULT_ACCOUNT = "default";
-  private static final GroupKind NAMESPACE = GroupKind.of("", "Namespace");
   private static final GroupKind SERVICE_ACCOUNT = GroupKind.of("", "ServiceAccount");
   private static final WriteOptions WRITES = WriteOptions.manager("kube-controller-manager");
 
@@ -40,7 +39,7 @@ public final class ServiceAccountsController extends KeyedController<String> imp
   @Override
   public void onChange(Change change) {
     Resource object = change.object();
-    if (object.groupKind().equals(NAMESPACE) && change.type() != Change.Type.DELETED) {
+    if (object.groupKind().equals(Namespaces.NAMESPACE) && change.type() != Change.Type.DELETED) {
       queue.add(object.name());
     } else if (object.groupKind().equals(SERVICE_ACCOUNT) && change.type() == Change.Type.DELETED
         && object.name().equals(DEFAULT_ACCOUNT)) {
@@ -50,7 +49,7 @@ public final class ServiceAccountsController extends KeyedController<String> imp
 
   @Override
   void sync(String namespace) {
-    Resource ns = server.cache().get(NAMESPACE, "", namespace);
+    Resource ns = server.cache().get(Namespaces.NAMESPACE, "", namespace);
     if (ns == null || !ns.status().path("phase").asText("").equals("Active") || ns.isBeingDeleted()
         || server.cache().get(SERVICE_ACCOUNT, namespace, DEFAULT_ACCOUNT) != null) {
       return;

@@ -38,29 +38,34 @@ final class ImagePullFailures {
    * which go on until the pod stops; {@code target} is told why the container waits after each step.
    */
   void start(PodRun run, String key, EventRecorder.Ref ref, String image, Target target) {
-    attempt(run, key, ref, image, target, new int[1]);
+    attempt(run, key, ref, image, target, new Failures());
   }
 
-  private void attempt(PodRun run, String key, EventRecorder.Ref ref, String image, Target target, int[] failures) {
+  /** The failed pulls of one image for one pod so far, and when the last one failed. */
+  private static final class Failures {
+    int count;
+    long lastAt;
+  }
+
+  private void attempt(PodRun run, String key, EventRecorder.Ref ref, String image, Target target, Failures failures) {
     kubelet.events().normal(ref, "Pulling", "Pulling image \"" + image + "\"");
     schedule(run, key, lifecycle.images().failedPullEnds(), () -> {
       String error = notFound(image);
       kubelet.events().warning(ref, "Failed", "Failed to pull image \"" + image + "\": " + error);
       kubelet.events().warning(ref, "Failed", "Error: ErrImagePull");
-      failures[0]++;
-      long failedAt = kubelet.ctx().clock().nanoTime();
+      failures.count++;
+      failures.lastAt = kubelet.ctx().clock().nanoTime();
       target.waiting("ErrImagePull", error);
       lifecycle.report(run);
-      sync(run, key, ref, image, target, failures, failedAt);
+      sync(run, key, ref, image, target, failures);
     });
   }
 
   /** The pod worker's next sync: still in the image's back-off, or a new attempt. */
-  private void sync(PodRun run, String key, EventRecorder.Ref ref, String image, Target target, int[] failures,
-      long failedAt) {
+  private void sync(PodRun run, String key, EventRecorder.Ref ref, String image, Target target, Failures failures) {
     schedule(run, key, kubelet.ctx().clock().nanoTime() + lifecycle.workerBackoffNanos(), () -> {
-      long backoff = Math.min(FIRST_NANOS << Math.min(failures[0] - 1, 10), MAX_NANOS);
-      if (kubelet.ctx().clock().nanoTime() - failedAt >= backoff) {
+      long backoff = Math.min(FIRST_NANOS << Math.min(failures.count - 1, 10), MAX_NANOS);
+      if (kubelet.ctx().clock().nanoTime() - failures.lastAt >= backoff) {
         attempt(run, key, ref, image, target, failures);
         return;
       }
@@ -69,7 +74,7 @@ final class ImagePullFailures {
       kubelet.events().warning(ref, "Failed", "Error: ImagePullBackOff");
       target.waiting("ImagePullBackOff", message);
       lifecycle.report(run);
-      sync(run, key, ref, image, target, failures, failedAt);
+      sync(run, key, ref, image, target, failures);
     });
   }
 

@@ -1,5 +1,6 @@
 package dev.converge.inmemory.sim.node;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.converge.api.Resource;
 import dev.converge.inmemory.batch.IndexIntervals;
 import java.time.Duration;
@@ -8,13 +9,17 @@ import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
 
 /**
- * When a simulated pod's containers exit, and with what code: a simulated container has no process, so how long
- * it runs is part of the model. All containers of a pod exit together. What the kubelet then does depends on the
- * pod's {@code restartPolicy}, as in {@code kuberuntime_manager.go} {@code computePodActions}: {@code Always}
- * restarts after the back-off whatever the code; {@code OnFailure} restarts after a non-zero code and ends the
- * pod {@code Succeeded} after a zero; {@code Never} ends it {@code Succeeded} or {@code Failed}.
+ * When a simulated container exits, and with what code: a simulated container has no process, so how long it
+ * runs is part of the model. What the kubelet then does depends on the pod's {@code restartPolicy}, as in {@code
+ * kuberuntime_manager.go} {@code computePodActions}: {@code Always} restarts the container after its back-off
+ * whatever the code; {@code OnFailure} restarts it after a non-zero code and leaves it terminated after a zero;
+ * {@code Never} leaves it terminated. Once every container is terminated the pod is {@code Succeeded} (all exited
+ * 0) or {@code Failed}.
  *
- * <p>The first of these that applies decides:
+ * <p>For one container, its own annotations come first: {@value #CONTAINER_CRASH_AFTER}{@code <name>} and {@value
+ * #CONTAINER_RUN_FOR}{@code <name>} as the pod's below, and {@value #CONTAINER_EXIT_CODE}{@code <name>}, its exit code
+ * (per-container keys in the form of {@code container.apparmor.security.beta.kubernetes.io/<name>}). Then, for every
+ * container of the pod, the first of these that applies decides:
  * <ol>
  *   <li>the pod's annotation {@value #CRASH_AFTER} (a duration): the containers exit with {@value #EXIT_CODE}, or 1,
  *       that long after each start;
@@ -43,6 +48,12 @@ public record ContainerExit(Duration after, int code) {
    * {@code JOB_COMPLETION_INDEX}).
    */
   public static final String FAILING_INDEXES = "sim.converge.dev/failing-indexes";
+  /** The prefix of the pod annotation that makes one container exit with an error after a duration. */
+  public static final String CONTAINER_CRASH_AFTER = "crash-after.sim.converge.dev/";
+  /** The prefix of the pod annotation that sets how long one container runs: a duration, or {@code never}. */
+  public static final String CONTAINER_RUN_FOR = "run-for.sim.converge.dev/";
+  /** The prefix of the pod annotation with one container's exit code. */
+  public static final String CONTAINER_EXIT_CODE = "exit-code.sim.converge.dev/";
   /** The annotation with a Job pod's completion index. */
   private static final String COMPLETION_INDEX = "batch.kubernetes.io/job-completion-index";
 
@@ -82,6 +93,7 @@ public record ContainerExit(Duration after, int code) {
    */
   static @Nullable ContainerExit of(Resource pod, List<CrashLoop> rules, PodStartup startup,
       SplittableRandom random) {
+    checkContainerAnnotations(pod);
     String crashAfter = pod.annotations().get(CRASH_AFTER);
     if (crashAfter != null) {
       return new ContainerExit(duration(CRASH_AFTER, crashAfter), exitCode(pod, 1));
@@ -99,6 +111,48 @@ public record ContainerExit(Duration after, int code) {
       return new ContainerExit(Duration.ofNanos(startup.run().sampleNanos(random)), completionCode(pod));
     }
     return null;
+  }
+
+  /**
+   * How {@code pod}'s container {@code name} exits: as its own annotations say, else as {@code podWide} (the pod's,
+   * from {@link #of}), with its own exit code if it has one.
+   *
+   * @throws IllegalArgumentException naming the annotation, if one of the container's does not parse
+   */
+  static @Nullable ContainerExit forContainer(Resource pod, String name, @Nullable ContainerExit podWide) {
+    String crashAfter = pod.annotations().get(CONTAINER_CRASH_AFTER + name);
+    String runFor = pod.annotations().get(CONTAINER_RUN_FOR + name);
+    String code = pod.annotations().get(CONTAINER_EXIT_CODE + name);
+    Integer own = code == null ? null : parseCode(CONTAINER_EXIT_CODE + name, code);
+    if (crashAfter != null) {
+      int crashCode = own != null ? own : exitCode(pod, 1);
+      return new ContainerExit(duration(CONTAINER_CRASH_AFTER + name, crashAfter), crashCode);
+    }
+    if (runFor != null) {
+      return runFor.trim().equals("never") ? null
+          : new ContainerExit(duration(CONTAINER_RUN_FOR + name, runFor), own != null ? own : completionCode(pod));
+    }
+    return own != null && podWide != null ? new ContainerExit(podWide.after(), own) : podWide;
+  }
+
+  /** Every per-container annotation must name one of the pod's containers: a typo would be ignored otherwise. */
+  private static void checkContainerAnnotations(Resource pod) {
+    for (String key : pod.annotations().keySet()) {
+      for (String prefix : List.of(CONTAINER_CRASH_AFTER, CONTAINER_RUN_FOR, CONTAINER_EXIT_CODE)) {
+        if (key.startsWith(prefix) && !hasContainer(pod, key.substring(prefix.length()))) {
+          throw new IllegalArgumentException(key + ": the pod has no container " + key.substring(prefix.length()));
+        }
+      }
+    }
+  }
+
+  private static boolean hasContainer(Resource pod, String name) {
+    for (JsonNode container : pod.spec().path("containers")) {
+      if (container.path("name").asText().equals(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Duration duration(String annotation, String value) {
@@ -140,9 +194,10 @@ public record ContainerExit(Duration after, int code) {
 
   private static int exitCode(Resource pod, int fallback) {
     String value = pod.annotations().get(EXIT_CODE);
-    if (value == null) {
-      return fallback;
-    }
+    return value == null ? fallback : parseCode(EXIT_CODE, value);
+  }
+
+  private static int parseCode(String annotation, String value) {
     try {
       int code = Integer.parseInt(value.trim());
       if (code >= 0 && code <= 255) {
@@ -151,6 +206,6 @@ public record ContainerExit(Duration after, int code) {
     } catch (NumberFormatException e) {
       // the message below
     }
-    throw new IllegalArgumentException(EXIT_CODE + ": not an exit code from 0 to 255: " + value);
+    throw new IllegalArgumentException(annotation + ": not an exit code from 0 to 255: " + value);
   }
 }

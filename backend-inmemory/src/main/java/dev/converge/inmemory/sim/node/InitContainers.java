@@ -79,7 +79,7 @@ final class InitContainers {
     long imageAt = lifecycle.images().imageReady(container.path("image").asText(),
         container.path("imagePullPolicy").asText("IfNotPresent"), startup, now, ref);
     long startAt = imageAt + startup.containerStart().sampleNanos(kubelet.random());
-    schedule(run, startAt, () -> create(run, index));
+    lifecycle.schedule(run, startAt, () -> create(run, index));
   }
 
   /** Creates the container: its environment must resolve, as a regular container's must ({@link PodLifecycle}). */
@@ -94,7 +94,8 @@ final class InitContainers {
       if (changed) {
         lifecycle.report(run);
       }
-      schedule(run, kubelet.ctx().clock().nanoTime() + lifecycle.workerBackoffNanos(), () -> create(run, index));
+      long retryAt = kubelet.ctx().clock().nanoTime() + lifecycle.workerBackoffNanos();
+      lifecycle.schedule(run, retryAt, () -> create(run, index));
       return;
     }
     started(run, index);
@@ -117,7 +118,7 @@ final class InitContainers {
     long runFor = run.pod.annotations().containsKey(RUN_FOR)
         ? runFor(run.pod.annotations().get(RUN_FOR)).toNanos()
         : kubelet.config().startup().initRun().sampleNanos(kubelet.random());
-    schedule(run, kubelet.ctx().clock().nanoTime() + runFor, () -> exited(run, index));
+    lifecycle.schedule(run, kubelet.ctx().clock().nanoTime() + runFor, () -> exited(run, index));
   }
 
   private void exited(PodRun run, int index) {
@@ -140,15 +141,15 @@ final class InitContainers {
     }
     init.restarts++;
     long backoff = kubelet.config().startup().backoffNanos(init.restarts);
-    init.waitingReason = "CrashLoopBackOff";
-    init.waitingMessage = "back-off " + Duration.ofNanos(backoff).toSeconds() + "s restarting failed container="
-        + init.name + " pod=" + run.pod.name() + "_" + run.pod.namespace() + "(" + run.uid + ")";
+    PodRun.Waiting waiting = Containers.backOff(run, init.name, backoff);
+    init.waitingReason = waiting.reason();
+    init.waitingMessage = waiting.message();
     lifecycle.report(run);
     kubelet.events().warning(ref(run, init), "BackOff", "Back-off restarting failed container " + init.name
-        + " in pod " + run.pod.name() + "_" + run.pod.namespace() + "(" + run.uid + ")");
+        + " in pod " + run.describe());
     long restartAt = kubelet.ctx().clock().nanoTime() + backoff
         + kubelet.config().startup().containerStart().sampleNanos(kubelet.random());
-    schedule(run, restartAt, () -> {
+    lifecycle.schedule(run, restartAt, () -> {
       kubelet.events().normal(ref(run, init), "Pulled", "Container image \"" + init.image
           + "\" already present on machine");
       create(run, index);
@@ -210,16 +211,6 @@ final class InitContainers {
     if (run.initializedAt == null) {
       run.initializedAt = now;
     }
-  }
-
-  private void schedule(PodRun run, long at, Runnable step) {
-    int current = kubelet.epoch();
-    run.task = kubelet.ctx().clock().scheduleAt(at, () -> {
-      if (current == kubelet.epoch() && lifecycle.isCurrent(run)) {
-        run.task = null;
-        step.run();
-      }
-    });
   }
 
   private static EventRecorder.Ref ref(PodRun run, InitRun init) {

@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,12 +20,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The pods of one kubelet, from the pod watch to their end: a pod bound to the node is reported Pending
- * ({@code ContainerCreating}) at once, runs its init containers one at a time ({@link InitContainers}), and is
- * Running once its images are present (pulled once per node, one pull at a time) and its containers started, and Ready then — or, with a readiness probe, after the probe's initial
- * delay and a first period. Containers exit as {@link ContainerExit} says (a crash loop, a run-to-completion
- * pod's run time, a pod's annotations): the pod then ends Succeeded or Failed if its restart policy says so, or
- * reports {@code CrashLoopBackOff} and restarts after the kubelet's back-off (10 s doubling to 5 min). A pod marked for deletion is stopped within its grace period and then deleted with grace 0 and a
- * uid precondition, as the kubelet's status manager does.
+ * ({@code ContainerCreating}) at once, its volumes are set up, it runs its init containers one at a time ({@link
+ * InitContainers}), then its containers ({@link Containers}: each started once its image is on the node, ready once
+ * its probes pass, restarted or left terminated after it exits as its restart policy says). A pod marked for
+ * deletion is stopped within its grace period and then deleted with grace 0 and a uid precondition, as the
+ * kubelet's status manager does.
  *
  * <p>The kubelet's Events about each container ({@code kubelet/events/event.go}, with the messages of
  * {@code images/image_manager.go} and {@code kuberuntime_container.go}): {@code Pulling} when it asks for an
@@ -47,6 +45,7 @@ final class PodLifecycle implements Informer.Handler {
 
   private final Kubelet kubelet;
   private final InitContainers initContainers;
+  private final Containers containers;
   private final ImagePullFailures imagePulls;
   private final NodeImages images;
   private final List<CrashLoop> crashLoops;
@@ -56,6 +55,7 @@ final class PodLifecycle implements Informer.Handler {
   PodLifecycle(Kubelet kubelet, List<CrashLoop> crashLoops) {
     this.kubelet = kubelet;
     this.initContainers = new InitContainers(kubelet, this);
+    this.containers = new Containers(kubelet, this);
     this.imagePulls = new ImagePullFailures(kubelet, this);
     this.images = new NodeImages(kubelet);
     this.crashLoops = crashLoops;
@@ -115,6 +115,10 @@ final class PodLifecycle implements Informer.Handler {
     String phase = pod.status().path("phase").asText("Pending");
     if (run != null) {
       armDeadline(run);
+      // A readiness gate's condition set by its controller: the status manager's next sync reports Ready again.
+      if (!pod.spec().path("readinessGates").isEmpty() && isCurrent(run) && run.readyChanged()) {
+        report(run);
+      }
       return;
     }
     if (phase.equals("Succeeded") || phase.equals("Failed")) {
@@ -172,18 +176,12 @@ final class PodLifecycle implements Informer.Handler {
     }
     String message = "Pod was active on the node longer than the specified deadline";
     kubelet.events().normal(EventRecorder.Ref.to(run.pod), "DeadlineExceeded", message);
-    if (run.task != null) {
-      run.task.cancel();
-      run.task = null;
-    }
-    if (run.running) {
-      eachCreated(run, (ref, name, container) -> kubelet.events().normal(ref, "Killing", "Stopping container "
-          + name));
-    }
+    run.cancel();
+    containers.eachRunning(run, "Killing", "Stopping container ");
     run.reason = "DeadlineExceeded";
     run.message = message;
-    run.phase = "Failed";
-    run.notReady(kubelet.now());
+    run.terminalPhase = "Failed";
+    run.containers.forEach(container -> container.ready = false);
     report(run);
     long grace = run.pod.spec().path("terminationGracePeriodSeconds").asLong(30) * 1_000_000_000L;
     long stop = Math.min(grace, kubelet.config().startup().stop().sampleNanos(kubelet.random()));
@@ -201,24 +199,26 @@ final class PodLifecycle implements Informer.Handler {
     String hostIp = NodeObjects.nodeIp(kubelet.ordinal());
     boolean hostNetwork = pod.spec().path("hostNetwork").asBoolean(false);
     String podIp = hostNetwork ? hostIp : NodeObjects.podIp(kubelet.ordinal(), nextIp++);
-    ContainerExit exit = null;
     String configError = null;
+    List<@Nullable ContainerExit> exits = new ArrayList<>();
     try {
-      exit = ContainerExit.of(pod, crashLoops, kubelet.config().startup(), kubelet.random());
+      ContainerExit podWide = ContainerExit.of(pod, crashLoops, kubelet.config().startup(), kubelet.random());
+      for (JsonNode container : pod.spec().path("containers")) {
+        exits.add(ContainerExit.forContainer(pod, container.path("name").asText(), podWide));
+      }
       InitContainers.check(pod);
     } catch (IllegalArgumentException e) {
       configError = e.getMessage();
+      exits.clear();
     }
-    long probeDelay = -1;
+    List<Containers.ProbeTimes> probes = new ArrayList<>();
     for (JsonNode container : pod.spec().path("containers")) {
-      JsonNode probe = container.path("readinessProbe");
-      if (probe.isObject()) {
-        long initial = probe.path("initialDelaySeconds").asLong(0) * 1_000_000_000L;
-        long period = Math.max(1, probe.path("periodSeconds").asLong(10)) * 1_000_000_000L;
-        probeDelay = Math.max(probeDelay, initial + kubelet.random().nextLong(period));
+      if (exits.size() < probes.size() + 1) {
+        exits.add(null);
       }
+      probes.add(Containers.ProbeTimes.of(container, kubelet.random()));
     }
-    PodRun run = new PodRun(pod, podIp, hostIp, kubelet.now(), exit, Math.max(probeDelay, 0), probeDelay >= 0);
+    PodRun run = new PodRun(pod, podIp, hostIp, kubelet.now(), exits, probes);
     run.configError = configError;
     return run;
   }
@@ -233,21 +233,24 @@ final class PodLifecycle implements Informer.Handler {
         refreshTokens(run);
       }
     });
-    run.phase = "Running";
-    run.running = true;
-    run.waitingReason = "";
-    run.runningSince = kubelet.now();
-    run.restarts = restartCount(run.pod);
-    InitContainers.adopt(run, kubelet.now());
-    run.sandboxReady(conditionSince(run.pod, "PodReadyToStartContainers", kubelet.now()));
-    if (!Pods.isReady(run.pod)) {
-      run.ready = true;
-      run.readyTransition = kubelet.now();
-      report(run);
-    } else {
-      run.ready = true;
+    String now = kubelet.now();
+    JsonNode statuses = run.pod.status().path("containerStatuses");
+    for (ContainerRun container : run.containers) {
+      // As far as it knows, each container runs, started and ready, since the restart.
+      container.restarts = statusOf(statuses, container.name).path("restartCount").asInt(0);
+      container.start(now);
+      container.started = true;
+      container.ready = true;
     }
-    scheduleExit(run);
+    InitContainers.adopt(run, now);
+    run.sandboxReady(conditionSince(run.pod, "PodReadyToStartContainers", now));
+    boolean wasReady = Pods.isReady(run.pod);
+    run.reported(wasReady, conditionSince(run.pod, "Ready", now), isTrue(run.pod, "ContainersReady"),
+        conditionSince(run.pod, "ContainersReady", now));
+    if (!wasReady) {
+      report(run);
+    }
+    containers.scheduleExits(run);
   }
 
   private void begin(PodRun run) {
@@ -264,6 +267,20 @@ final class PodLifecycle implements Informer.Handler {
     kubelet.watches().whenSynced(run.pod, needed, () -> {
       if (current == kubelet.epoch() && isCurrent(run)) {
         mount(run, needed, 0);
+      }
+    });
+  }
+
+  /**
+   * Schedules {@code step} as {@code run}'s pod-level task at {@code at} (virtual nanoseconds); it is dropped if the
+   * kubelet restarted or the pod stopped meanwhile.
+   */
+  void schedule(PodRun run, long at, Runnable step) {
+    int current = kubelet.epoch();
+    run.task = kubelet.ctx().clock().scheduleAt(at, () -> {
+      if (current == kubelet.epoch() && isCurrent(run)) {
+        run.task = null;
+        step.run();
       }
     });
   }
@@ -359,137 +376,7 @@ final class PodLifecycle implements Informer.Handler {
 
   /** Pulls the images of the pod's containers, then starts them (once its init containers are done). */
   void pullContainers(PodRun run) {
-    long now = kubelet.ctx().clock().nanoTime();
-    long imagesAt = now;
-    PodStartup startup = kubelet.config().startup();
-    EventRecorder.Ref pod = EventRecorder.Ref.to(run.pod);
-    for (JsonNode container : run.pod.spec().path("containers")) {
-      String image = container.path("image").asText();
-      String name = container.path("name").asText();
-      EventRecorder.Ref ref = pod.at("spec.containers{" + name + "}");
-      if (startup.isMissing(image)) {
-        // Not created while its pulls fail; the others are.
-        run.notCreated.put(name, new PodRun.Waiting("ContainerCreating", ""));
-        imagePulls.start(run, name, ref, image, (reason, message) -> run.notCreated.put(name,
-            new PodRun.Waiting(reason, message)));
-        continue;
-      }
-      imagesAt = Math.max(imagesAt, images.imageReady(image, container.path("imagePullPolicy").asText("IfNotPresent"),
-          startup, now, ref));
-    }
-    long startAt = imagesAt + startup.containerStart().sampleNanos(kubelet.random());
-    int current = kubelet.epoch();
-    run.task = kubelet.ctx().clock().scheduleAt(startAt, () -> {
-      if (current != kubelet.epoch()) {
-        return;
-      }
-      if (run.configError != null) {
-        configFailed(run);
-      } else {
-        create(run);
-      }
-    });
-  }
-
-  /**
-   * Creates the containers: their environment is resolved from the kubelet's watches of the Secrets and
-   * ConfigMaps it names ({@code makeEnvironmentVariables}). A container whose source is missing, or lacks the key,
-   * and is not {@code optional} waits in {@code CreateContainerConfigError} with a {@code Failed} Warning ("Error:
-   * secret "s" not found", "Error: couldn't find key k in Secret ns/s") and is tried again after the pod worker's
-   * back-off (10 s, plus up to half of it); the others start, as {@code SyncPod} starts each container on its own, and
-   * the pod is Running but not Ready until every container runs.
-   */
-  private void create(PodRun run) {
-    run.task = null;
-    // Per container, the first source its environment cannot be built from.
-    Map<String, String> errors = new LinkedHashMap<>();
-    int creatable = 0;
-    for (JsonNode container : run.pod.spec().path("containers")) {
-      String name = container.path("name").asText();
-      if (run.notCreated.containsKey(name)) {
-        continue; // its image could not be pulled
-      }
-      creatable++;
-      String problem = environmentProblem(run.pod, name);
-      if (problem != null) {
-        errors.put(name, problem);
-      }
-    }
-    if (creatable == 0) {
-      return;
-    }
-    if (errors.isEmpty()) {
-      started(run);
-      return;
-    }
-    if (errors.size() < creatable) {
-      errors.forEach((name, error) -> run.notCreated.put(name, new PodRun.Waiting(PodRun.Waiting.CONFIG_ERROR, error)));
-      EventRecorder.Ref ref = EventRecorder.Ref.to(run.pod);
-      errors.forEach((name, error) -> kubelet.events().warning(ref.container(name), "Failed", "Error: " + error));
-      started(run);
-      retryConfig(run);
-      return;
-    }
-    String first = errors.values().iterator().next();
-    boolean changed = !"CreateContainerConfigError".equals(run.waitingReason) || !first.equals(run.waitingMessage);
-    run.waitingReason = "CreateContainerConfigError";
-    run.waitingMessage = first;
-    EventRecorder.Ref ref = EventRecorder.Ref.to(run.pod);
-    errors.forEach((name, error) -> kubelet.events().warning(ref.container(name), "Failed", "Error: " + error));
-    if (changed) {
-      report(run);
-    }
-    long backoff = workerBackoffNanos();
-    int current = kubelet.epoch();
-    run.task = kubelet.ctx().clock().schedule(Duration.ofNanos(backoff), () -> {
-      if (current == kubelet.epoch() && isCurrent(run)) {
-        create(run);
-      }
-    });
-  }
-
-  /**
-   * Tries again, after the pod worker's back-off, to create the containers that could not be created while the
-   * others run: each that can is created and started; once none is left the pod is Ready (with its others).
-   */
-  private void retryConfig(PodRun run) {
-    int current = kubelet.epoch();
-    run.configRetry = kubelet.ctx().clock().schedule(Duration.ofNanos(workerBackoffNanos()), () -> {
-      if (current != kubelet.epoch() || !isCurrent(run)) {
-        return;
-      }
-      run.configRetry = null;
-      EventRecorder.Ref ref = EventRecorder.Ref.to(run.pod);
-      boolean changed = false;
-      boolean left = false;
-      for (Map.Entry<String, PodRun.Waiting> entry : List.copyOf(run.notCreated.entrySet())) {
-        if (!entry.getValue().reason().equals(PodRun.Waiting.CONFIG_ERROR)) {
-          continue;
-        }
-        String name = entry.getKey();
-        String problem = environmentProblem(run.pod, name);
-        if (problem == null) {
-          run.notCreated.remove(name);
-          kubelet.events().normal(ref.container(name), "Created", "Created container: " + name);
-          kubelet.events().normal(ref.container(name), "Started", "Started container " + name);
-          changed = true;
-        } else {
-          changed |= !problem.equals(entry.getValue().message());
-          run.notCreated.put(name, new PodRun.Waiting(PodRun.Waiting.CONFIG_ERROR, problem));
-          kubelet.events().warning(ref.container(name), "Failed", "Error: " + problem);
-          left = true;
-        }
-      }
-      if (run.podReady() && changed) {
-        run.readyTransition = kubelet.now();
-      }
-      if (changed) {
-        report(run);
-      }
-      if (left) {
-        retryConfig(run);
-      }
-    });
+    containers.pull(run);
   }
 
   /**
@@ -520,21 +407,7 @@ final class PodLifecycle implements Informer.Handler {
   void initFailed(PodRun run) {
     InitContainers.stopRunning(run, kubelet.now(), SIGTERM_EXIT);
     run.finish(kubelet.now());
-    run.phase = "Failed";
-    run.notReady(kubelet.now());
-    report(run);
-  }
-
-  /**
-   * A pod whose simulation annotations do not parse is not started: it waits in {@code CreateContainerConfigError}
-   * with a {@code Failed} Warning, as the kubelet treats a container whose configuration it cannot build.
-   */
-  private void configFailed(PodRun run) {
-    run.task = null;
-    run.waitingReason = "CreateContainerConfigError";
-    run.waitingMessage = run.configError;
-    eachContainer(run.pod, (ref, name, container) -> kubelet.events().warning(ref, "Failed",
-        "Error: " + run.configError));
+    run.terminalPhase = "Failed";
     report(run);
   }
 
@@ -546,98 +419,6 @@ final class PodLifecycle implements Informer.Handler {
   /** The node's images and its puller. */
   NodeImages images() {
     return images;
-  }
-
-  private void started(PodRun run) {
-    run.task = null;
-    eachCreated(run, (ref, name, container) -> {
-      kubelet.events().normal(ref, "Created", "Created container: " + name);
-      kubelet.events().normal(ref, "Started", "Started container " + name);
-    });
-    run.phase = "Running";
-    run.running = true;
-    run.waitingReason = "";
-    run.runningSince = kubelet.now();
-    if (run.hasProbe && run.probeDelayNanos > 0) {
-      run.ready = false;
-      report(run);
-      int current = kubelet.epoch();
-      run.task = kubelet.ctx().clock().scheduleAt(kubelet.ctx().clock().nanoTime() + run.probeDelayNanos, () -> {
-        if (current == kubelet.epoch()) {
-          becameReady(run);
-        }
-      });
-      return;
-    }
-    run.ready = true;
-    if (run.podReady()) {
-      run.readyTransition = kubelet.now();
-    }
-    report(run);
-    scheduleExit(run);
-  }
-
-  private void becameReady(PodRun run) {
-    run.task = null;
-    run.ready = true;
-    if (run.podReady()) {
-      run.readyTransition = kubelet.now();
-    }
-    report(run);
-    scheduleExit(run);
-  }
-
-  private void scheduleExit(PodRun run) {
-    if (run.exit == null) {
-      return;
-    }
-    int current = kubelet.epoch();
-    run.task = kubelet.ctx().clock().schedule(run.exit.after(), () -> {
-      if (current == kubelet.epoch()) {
-        exited(run);
-      }
-    });
-  }
-
-  /**
-   * The containers exited ({@link ContainerExit}): the pod ends Succeeded or Failed if its restart policy says so,
-   * else the kubelet restarts them after its back-off ({@code CrashLoopBackOff}).
-   */
-  private void exited(PodRun run) {
-    run.task = null;
-    ContainerExit exit = java.util.Objects.requireNonNull(run.exit);
-    kubelet.ctx().event("kubelet/" + kubelet.name(), exit.code() == 0 ? "exit" : "crash",
-        "pods/" + run.pod.namespace() + "/" + run.pod.name());
-    run.previousExit = run.lastExit;
-    run.lastExit = new PodRun.Exit(run.runningSince, kubelet.now(), exit.code());
-    run.running = false;
-    run.notReady(kubelet.now());
-    run.runningSince = null;
-    if (exit.endsPod(run.pod)) {
-      // Its sidecars are stopped once its containers are done.
-      InitContainers.stopRunning(run, kubelet.now(), SIGTERM_EXIT);
-      run.finish(kubelet.now());
-      run.phase = exit.code() == 0 ? "Succeeded" : "Failed";
-      report(run);
-      return;
-    }
-    run.restarts++;
-    run.waitingReason = "CrashLoopBackOff";
-    report(run);
-    eachCreated(run, (ref, name, container) -> kubelet.events().warning(ref, "BackOff",
-        "Back-off restarting failed container " + name + " in pod " + run.pod.name() + "_" + run.pod.namespace()
-            + "(" + run.uid + ")"));
-    long backoff = kubelet.config().startup().backoffNanos(run.restarts);
-    long restartAt = kubelet.ctx().clock().nanoTime() + backoff
-        + kubelet.config().startup().containerStart().sampleNanos(kubelet.random());
-    int current = kubelet.epoch();
-    run.task = kubelet.ctx().clock().scheduleAt(restartAt, () -> {
-      if (current == kubelet.epoch()) {
-        eachCreated(run, (ref, name, container) -> kubelet.events().normal(ref, "Pulled",
-            "Container image \"" + container.path("image").asText() + "\" already present on machine"));
-        started(run);
-      }
-    });
   }
 
   /**
@@ -652,10 +433,7 @@ final class PodLifecycle implements Informer.Handler {
     }
     run.cancel();
     run.terminating = true;
-    if (run.running) {
-      eachCreated(run, (ref, name, container) -> kubelet.events().normal(ref, "Killing", "Stopping container "
-          + name));
-    }
+    containers.eachRunning(run, "Killing", "Stopping container ");
     for (PodRun.InitRun init : run.inits) {
       if (init.running) {
         kubelet.events().normal(EventRecorder.Ref.to(pod).at("spec.initContainers{" + init.name + "}"), "Killing",
@@ -693,45 +471,19 @@ final class PodLifecycle implements Informer.Handler {
     if (run.finished) {
       return;
     }
-    run.previousExit = run.lastExit;
     // Containers that were not running (still pulling, or waiting out a crash loop's backoff) are not found
     // terminated: the status manager's TerminatePod reports them ContainerStatusUnknown.
-    run.lastExit = run.running ? new PodRun.Exit(run.runningSince, kubelet.now(), SIGTERM_EXIT) : PodRun.Exit.NOT_LOCATED;
+    for (ContainerRun container : run.containers) {
+      container.podStopped(kubelet.now(), SIGTERM_EXIT);
+    }
     InitContainers.stopped(run, kubelet.now(), SIGTERM_EXIT);
-    run.running = false;
-    run.ready = false;
-    run.runningSince = null;
     run.finish(kubelet.now());
-    run.phase = "Failed";
+    run.terminalPhase = "Failed";
     report(run);
   }
 
-  /** What is recorded about one container: its reference ({@code spec.containers{name}}), name and spec. */
-  @FunctionalInterface
-  private interface ContainerEvent {
-    void record(EventRecorder.Ref ref, String name, JsonNode container);
-  }
-
-  /** Records {@code event} about each of {@code run}'s containers that were created (all but its configuration errors). */
-  private static void eachCreated(PodRun run, ContainerEvent event) {
-    eachContainer(run.pod, (ref, name, container) -> {
-      if (!run.notCreated.containsKey(name)) {
-        event.record(ref, name, container);
-      }
-    });
-  }
-
-  /** Records {@code event} about each of {@code pod}'s containers. */
-  private static void eachContainer(Resource pod, ContainerEvent event) {
-    EventRecorder.Ref ref = EventRecorder.Ref.to(pod);
-    for (JsonNode container : pod.spec().path("containers")) {
-      String name = container.path("name").asText();
-      event.record(ref.container(name), name, container);
-    }
-  }
-
   void report(PodRun run) {
-    kubelet.client().mergePatchStatus(run.pod.key(), run.statusPatch(), null);
+    kubelet.client().mergePatchStatus(run.pod.key(), run.statusPatch(kubelet.now()), null);
   }
 
   private static boolean containersStarted(Resource pod) {
@@ -753,12 +505,23 @@ final class PodLifecycle implements Informer.Handler {
     return otherwise;
   }
 
-  private static int restartCount(Resource pod) {
-    int max = 0;
-    for (JsonNode status : pod.status().path("containerStatuses")) {
-      max = Math.max(max, status.path("restartCount").asInt(0));
+  private static boolean isTrue(Resource pod, String type) {
+    for (JsonNode condition : pod.status().path("conditions")) {
+      if (condition.path("type").asText().equals(type)) {
+        return condition.path("status").asText().equals("True");
+      }
     }
-    return max;
+    return false;
+  }
+
+  /** The status of {@code pod}'s container {@code name}, or a missing node. */
+  private static JsonNode statusOf(JsonNode statuses, String name) {
+    for (JsonNode status : statuses) {
+      if (status.path("name").asText().equals(name)) {
+        return status;
+      }
+    }
+    return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
   }
 
   private static String uid(Resource pod) {

@@ -8,7 +8,6 @@ import dev.converge.api.Resource;
 import dev.converge.core.time.ScheduledTask;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,42 +29,31 @@ final class PodRun {
   final String podIp;
   final String hostIp;
   final String startTime;
-  /** How its containers exit, or null if they run until the pod is deleted. */
-  final @Nullable ContainerExit exit;
-  final long probeDelayNanos;
-  final boolean hasProbe;
-  String phase = "Pending";
-  boolean running;
-  boolean ready;
-  int restarts;
-  String waitingReason = "ContainerCreating";
+  /** Its containers, in the spec's order. */
+  final List<ContainerRun> containers = new ArrayList<>();
   /** Why the containers cannot be started (an annotation that does not parse), or null. */
   @Nullable String configError;
-  /** The waiting state's message ({@code CreateContainerConfigError}'s), or null. */
-  @Nullable String waitingMessage;
-  /**
-   * Containers that could not be created while the others run, by name, with why they wait: {@code
-   * CreateContainerConfigError}, {@code ErrImagePull}, {@code ImagePullBackOff}; the retry of the configuration
-   * errors, and each failing image pull's next step.
-   */
-  final Map<String, Waiting> notCreated = new LinkedHashMap<>();
   @Nullable ScheduledTask configRetry;
+  /** Each failing image pull's next step, by container. */
   final Map<String, ScheduledTask> pullTasks = new HashMap<>();
 
-  /** Why a container waits ({@code state.waiting}). */
+  /** Why a container waits ({@code state.waiting}); an empty message is left out. */
   record Waiting(String reason, String message) {
     static final String CONFIG_ERROR = "CreateContainerConfigError";
   }
-  @Nullable String runningSince;
-  /** The containers' last exit, and the one before it. */
-  @Nullable Exit lastExit;
-  @Nullable Exit previousExit;
-  /** The containers exited and will not restart: the pod is Succeeded or Failed. */
+  /** The phase the pod ended in, or null while {@link #phase()} follows its containers. */
+  @Nullable String terminalPhase;
+  /** The containers exited and will not restart, or the pod was stopped: it is Succeeded or Failed. */
   boolean finished;
   /** Whether the pod's sandbox is up (its volumes set up, until the pod ends), and since when it is or is not. */
   boolean sandbox;
   String sandboxTransition;
-  String readyTransition;
+  /** The Ready condition and the ContainersReady value last reported, and since when. */
+  private Readiness readyReported = new Readiness(false, "", "");
+  private boolean containersReadyReported;
+  private String readyTransition;
+  private String containersReadyTransition;
+  /** Its pod-level step: the mount retry, the containers' start, the stop. */
   @Nullable ScheduledTask task;
   boolean terminating;
   /** Why the pod failed and what happened ({@code status.reason}, {@code status.message}), or null. */
@@ -79,27 +67,34 @@ final class PodRun {
   /** When every init container had completed and every sidecar started; null before. */
   @Nullable String initializedAt;
 
-  PodRun(Resource pod, String podIp, String hostIp, String now, @Nullable ContainerExit exit, long probeDelayNanos,
-      boolean hasProbe) {
+  /**
+   * A run of {@code pod}, with how each container exits and when its probes first pass ({@code exits}, {@code
+   * probes}, by container, in the spec's order).
+   */
+  PodRun(Resource pod, String podIp, String hostIp, String now, List<@Nullable ContainerExit> exits,
+      List<Containers.ProbeTimes> probes) {
     this.uid = pod.uid() == null ? pod.name() : pod.uid();
     this.pod = pod;
     this.podIp = podIp;
     this.hostIp = hostIp;
     this.startTime = now;
     this.readyTransition = now;
+    this.containersReadyTransition = now;
     this.sandboxTransition = now;
-    this.exit = exit;
-    this.probeDelayNanos = probeDelayNanos;
-    this.hasProbe = hasProbe;
     for (JsonNode container : pod.spec().path("initContainers")) {
       inits.add(new InitRun(container.path("name").asText(), container.path("image").asText(),
           container.path("restartPolicy").asText("").equals("Always")));
     }
-    if (!inits.isEmpty()) {
-      // kubelet_pods.go: a container not created yet waits PodInitializing in a pod with init containers.
-      waitingReason = "PodInitializing";
-    } else {
+    // kubelet_pods.go: a container not created yet waits PodInitializing in a pod with init containers.
+    Waiting waiting = new Waiting(inits.isEmpty() ? "ContainerCreating" : "PodInitializing", "");
+    if (inits.isEmpty()) {
       initializedAt = now;
+    }
+    int index = 0;
+    for (JsonNode container : pod.spec().path("containers")) {
+      containers.add(new ContainerRun(container.path("name").asText(), container.path("image").asText(), index,
+          exits.get(index), probes.get(index).startedAfterNanos(), probes.get(index).readyAfterNanos(), waiting));
+      index++;
     }
   }
 
@@ -132,6 +127,11 @@ final class PodRun {
     }
   }
 
+  /** The pod as the kubelet names it in its messages ({@code format.Pod}): {@code name_namespace(uid)}. */
+  String describe() {
+    return pod.name() + "_" + pod.namespace() + "(" + uid + ")";
+  }
+
   /** The init containers the pod still waits for ({@code Initialized}'s message lists them), by name. */
   List<String> incompleteInits() {
     List<String> names = new ArrayList<>();
@@ -160,17 +160,165 @@ final class PodRun {
     }
   }
 
-  /** Its containers are no longer ready; the pod's Ready condition changes now if it was True. */
-  void notReady(String now) {
-    if (podReady()) {
-      readyTransition = now;
+  /**
+   * The pod's phase from its containers' states, as {@code kubelet_pods.go} {@code getPhase} derives it: Pending
+   * while initializing (unless a container has run) or while a container waits that has never run; Running while
+   * one runs, or while all have stopped and one will restart; Succeeded or Failed once all have stopped for good.
+   * A pod that ended keeps the phase it ended in.
+   */
+  String phase() {
+    if (terminalPhase != null) {
+      return terminalPhase;
     }
-    ready = false;
+    int running = 0;
+    int waiting = 0;
+    int stopped = 0;
+    int succeeded = 0;
+    boolean anyStarted = false;
+    for (ContainerRun container : containers) {
+      anyStarted |= container.created();
+      if (container.running) {
+        running++;
+      } else if (container.terminated) {
+        stopped++;
+        if (container.lastExit != null && container.lastExit.code() == 0) {
+          succeeded++;
+        }
+      } else if (container.lastExit != null) {
+        stopped++;
+      } else {
+        waiting++;
+      }
+    }
+    if (initializedAt == null && !anyStarted || waiting > 0) {
+      return "Pending";
+    }
+    if (running > 0) {
+      return "Running";
+    }
+    if (stopped == 0) {
+      return "Pending";
+    }
+    String policy = ContainerExit.restartPolicy(pod);
+    if (policy.equals("Always")) {
+      return "Running";
+    }
+    if (stopped == succeeded) {
+      return "Succeeded";
+    }
+    return policy.equals("Never") ? "Failed" : "Running";
   }
 
-  /** Whether the pod is ready: its running containers are, and none is missing. */
+  /** Whether every container has stopped for good, so the pod is done. */
+  boolean allTerminated() {
+    for (ContainerRun container : containers) {
+      if (!container.terminated) {
+        return false;
+      }
+    }
+    return !containers.isEmpty();
+  }
+
+  /** The container named {@code name}, or null. */
+  @Nullable ContainerRun container(String name) {
+    for (ContainerRun container : containers) {
+      if (container.name.equals(name)) {
+        return container;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The sidecars and containers that are not ready, by name, sidecars first ({@code status.go} {@code
+   * GenerateContainersReadyCondition}).
+   */
+  List<String> unready() {
+    List<String> names = new ArrayList<>();
+    for (InitRun init : inits) {
+      if (init.sidecar && !init.running) {
+        names.add(init.name);
+      }
+    }
+    for (ContainerRun container : containers) {
+      if (!container.ready) {
+        names.add(container.name);
+      }
+    }
+    return names;
+  }
+
+  /**
+   * Why the pod's readiness gates hold it back, as {@code GeneratePodReadyCondition} words it: a gate whose
+   * condition the pod does not have, or has with another status than True. Empty when every gate is met.
+   */
+  List<String> unmetGates() {
+    List<String> unmet = new ArrayList<>();
+    for (JsonNode gate : pod.spec().path("readinessGates")) {
+      String type = gate.path("conditionType").asText();
+      JsonNode found = null;
+      for (JsonNode condition : pod.status().path("conditions")) {
+        if (condition.path("type").asText().equals(type)) {
+          found = condition;
+          break;
+        }
+      }
+      if (found == null) {
+        unmet.add("corresponding condition of pod readiness gate \"" + type + "\" does not exist.");
+      } else if (!found.path("status").asText().equals("True")) {
+        unmet.add("the status of pod readiness gate \"" + type + "\" is not \"True\", but "
+            + found.path("status").asText());
+      }
+    }
+    return unmet;
+  }
+
+  /** Whether the pod is Ready: its containers are, and its readiness gates are met. */
   boolean podReady() {
-    return ready && notCreated.isEmpty();
+    return readyCondition().ready();
+  }
+
+  /** The Ready condition's value, reason and message. */
+  private record Readiness(boolean ready, String reason, String message) {}
+
+  /**
+   * The pod's Ready condition, as {@code GeneratePodReadyCondition} words it: its containers' readiness
+   * (ContainersReady's reason and message: {@code ContainersNotReady} "containers with unready status: [a b]", or
+   * {@code PodCompleted}, {@code PodFailed} once it ended), then its readiness gates ({@code ReadinessGatesNotReady}).
+   */
+  private Readiness readyCondition() {
+    String phase = phase();
+    // generateContainersReadyConditionForTerminalPhase: a pod that ended says why its containers are not ready.
+    if (phase.equals("Failed")) {
+      return new Readiness(false, "PodFailed", "");
+    }
+    if (finished || phase.equals("Succeeded")) {
+      return new Readiness(false, "PodCompleted", "");
+    }
+    List<String> unready = unready();
+    if (!unready.isEmpty()) {
+      return new Readiness(false, "ContainersNotReady", "containers with unready status: [" + String.join(" ", unready)
+          + "]");
+    }
+    List<String> gates = unmetGates();
+    return gates.isEmpty() ? new Readiness(true, "", "")
+        : new Readiness(false, "ReadinessGatesNotReady", String.join(", ", gates));
+  }
+
+  /** Whether the Ready condition differs from the one last reported (a readiness gate's condition changed). */
+  boolean readyChanged() {
+    return !readyCondition().equals(readyReported);
+  }
+
+  /**
+   * A restarted kubelet takes over a pod that was already reported: the Ready and ContainersReady values and
+   * transition times it had.
+   */
+  void reported(boolean ready, String readySince, boolean containersReady, String containersReadySince) {
+    readyReported = ready ? new Readiness(true, "", "") : readyCondition();
+    readyTransition = readySince;
+    containersReadyReported = containersReady;
+    containersReadyTransition = containersReadySince;
   }
 
   void cancel() {
@@ -188,12 +336,18 @@ final class PodRun {
       deadline.cancel();
       deadline = null;
     }
+    containers.forEach(ContainerRun::cancel);
   }
 
-  /** The merge patch {@code {"status": …}} that reports this run. */
-  ObjectNode statusPatch() {
+  /**
+   * The merge patch {@code {"status": …}} that reports this run at {@code now}; a Ready or ContainersReady value
+   * that differs from the last one reported takes {@code now} as its transition time, as the status manager's
+   * {@code updateLastTransitionTime} does.
+   */
+  ObjectNode statusPatch(String now) {
     ObjectNode patch = Json.object();
     ObjectNode status = patch.putObject("status");
+    String phase = phase();
     status.put("phase", phase);
     if (reason != null) {
       status.put("reason", reason);
@@ -202,8 +356,6 @@ final class PodRun {
     ArrayNode conditions = status.putArray("conditions");
     // GeneratePodReadyToStartContainersCondition (beta, on by default since 1.29): True while the sandbox is up.
     condition(conditions, "PodReadyToStartContainers", sandbox, sandboxTransition, "", "");
-    // generateContainersReadyConditionForTerminalPhase: a pod that ended says why its containers are not ready.
-    String notReady = phase.equals("Failed") ? "PodFailed" : finished ? "PodCompleted" : "ContainersNotReady";
     if (initializedAt != null) {
       condition(conditions, "Initialized", true, initializedAt, "", "");
     } else {
@@ -211,8 +363,23 @@ final class PodRun {
       condition(conditions, "Initialized", false, startTime, "ContainersNotInitialized",
           "containers with incomplete status: [" + String.join(" ", incompleteInits()) + "]");
     }
-    condition(conditions, "Ready", podReady(), readyTransition, notReady, "");
-    condition(conditions, "ContainersReady", podReady(), readyTransition, notReady, "");
+    Readiness ready = readyCondition();
+    boolean containersReady = ready.ready() || ready.reason().equals("ReadinessGatesNotReady");
+    if (ready.ready() != readyReported.ready()) {
+      readyTransition = now;
+    }
+    readyReported = ready;
+    if (containersReady != containersReadyReported) {
+      containersReadyReported = containersReady;
+      containersReadyTransition = now;
+    }
+    condition(conditions, "Ready", ready.ready(), readyTransition, ready.reason(), ready.message());
+    // GenerateContainersReadyCondition: the same, before the readiness gates.
+    if (containersReady) {
+      condition(conditions, "ContainersReady", true, containersReadyTransition, "", "");
+    } else {
+      condition(conditions, "ContainersReady", false, containersReadyTransition, ready.reason(), ready.message());
+    }
     // The status manager keeps the conditions the kubelet does not own (PodScheduled, DisruptionTarget, a
     // readiness gate's) as the API server has them: its patch carries the whole list.
     for (JsonNode condition : pod.status().path("conditions")) {
@@ -232,43 +399,9 @@ final class PodRun {
         initStatus(initStatuses.addObject(), init, "containerd://" + uid + "-init-" + at++ + "-");
       }
     }
-    ArrayNode containers = status.putArray("containerStatuses");
-    int index = 0;
-    for (JsonNode container : pod.spec().path("containers")) {
-      ObjectNode cs = containers.addObject();
-      cs.put("name", container.path("name").asText());
-      cs.put("image", container.path("image").asText());
-      cs.put("imageID", "");
-      Waiting why = notCreated.get(container.path("name").asText());
-      if (why != null) {
-        notCreated(cs, why);
-        index++;
-        continue;
-      }
-      String containerId = "containerd://" + uid + "-" + index + "-" + restarts;
-      if (running || restarts > 0 || (finished && lastExit != null && lastExit.located())) {
-        cs.put("containerID", containerId);
-      }
-      cs.put("ready", ready);
-      cs.put("started", running);
-      cs.put("restartCount", restarts);
-      ObjectNode state = cs.putObject("state");
-      if (running && runningSince != null) {
-        state.putObject("running").put("startedAt", runningSince);
-      } else if (finished && lastExit != null) {
-        lastExit.write(state, containerId);
-      } else {
-        ObjectNode waiting = state.putObject("waiting").put("reason", waitingReason);
-        if (waitingMessage != null) {
-          waiting.put("message", waitingMessage);
-        }
-      }
-      ObjectNode last = cs.putObject("lastState");
-      Exit before = finished ? previousExit : lastExit;
-      if (before != null) {
-        before.write(last, "containerd://" + uid + "-" + index + "-" + (restarts - 1));
-      }
-      index++;
+    ArrayNode statuses = status.putArray("containerStatuses");
+    for (ContainerRun container : containers) {
+      container.writeStatus(statuses.addObject(), uid, finished);
     }
     return patch;
   }
@@ -306,23 +439,6 @@ final class PodRun {
       terminated.put("finishedAt", finishedAt);
       terminated.put("containerID", containerId);
     }
-  }
-
-  /** A container that was never created while the others ran: it waits, or was never found once the pod ended. */
-  private void notCreated(ObjectNode cs, Waiting why) {
-    cs.put("ready", false);
-    cs.put("started", false);
-    cs.put("restartCount", 0);
-    ObjectNode state = cs.putObject("state");
-    if (finished) {
-      Exit.NOT_LOCATED.write(state, "");
-    } else {
-      ObjectNode waiting = state.putObject("waiting").put("reason", why.reason());
-      if (!why.message().isEmpty()) {
-        waiting.put("message", why.message());
-      }
-    }
-    cs.putObject("lastState");
   }
 
   /**

@@ -1,0 +1,262 @@
+package dev.converge.inmemory.sim.node;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.converge.core.time.ScheduledTask;
+import dev.converge.inmemory.sim.node.PodRun.Waiting;
+import dev.converge.inmemory.sim.runtime.EventRecorder;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.SplittableRandom;
+
+/**
+ * A pod's regular containers, once its init containers are done, as the kubelet runs each of them ({@code
+ * kuberuntime_manager.go} {@code SyncPod}, {@code prober/worker.go}): their images pulled, then each created and
+ * started; its startup probe, then its readiness probe, passing after their initial delays ({@link ProbeTimes}); its
+ * exits ({@link ContainerExit}), after which the pod's restart policy decides whether the kubelet starts it again,
+ * after its own crash back-off (10 s doubling to 5 min), or leaves it terminated. The pod ends once every container
+ * has stopped for good.
+ *
+ * <p>Each container goes its own way: one whose environment names a missing Secret waits in {@code
+ * CreateContainerConfigError}, tried again on the pod worker's back-off, one whose image the registry lacks in
+ * {@code ErrImagePull}, one that crashes in {@code CrashLoopBackOff}, while the others run. The pod is Pending while
+ * a container has never run ({@code getPhase}), and Ready only when every container is.
+ *
+ * <p>One simplification: the containers are started together once all their images are on the node, where {@code
+ * SyncPod} pulls and starts them one after the other; the pulls are serialized on the node's puller either way, so
+ * the last container starts when it would.
+ */
+final class Containers {
+  private final Kubelet kubelet;
+  private final PodLifecycle lifecycle;
+
+  Containers(Kubelet kubelet, PodLifecycle lifecycle) {
+    this.kubelet = kubelet;
+    this.lifecycle = lifecycle;
+  }
+
+  /**
+   * When a container's probes first pass after each start ({@code prober/worker.go}): its startup probe after its
+   * {@code initialDelaySeconds} and a part of its period (where the worker's ticks fall), then its readiness probe
+   * the same way, but not before the startup probe passed (the kubelet probes readiness at once then), and {@code
+   * successThreshold} periods in all. Without a startup probe the container is started when it runs; without a
+   * readiness probe it is ready once started. A simulated probe never fails.
+   */
+  record ProbeTimes(long startedAfterNanos, long readyAfterNanos) {
+    static final ProbeTimes NONE = new ProbeTimes(0, 0);
+
+    /** Draws one container's times: its readiness probe's tick, then its startup probe's. */
+    static ProbeTimes of(JsonNode container, SplittableRandom random) {
+      JsonNode readiness = container.path("readinessProbe");
+      JsonNode startup = container.path("startupProbe");
+      if (!readiness.isObject() && !startup.isObject()) {
+        return NONE;
+      }
+      long ready = readiness.isObject() ? initialNanos(readiness) + random.nextLong(periodNanos(readiness)) : 0;
+      long started = startup.isObject() ? initialNanos(startup) + random.nextLong(periodNanos(startup)) : 0;
+      if (!readiness.isObject()) {
+        return new ProbeTimes(started, started);
+      }
+      long successes = Math.max(1, readiness.path("successThreshold").asLong(1));
+      return new ProbeTimes(started, Math.max(ready, started) + (successes - 1) * periodNanos(readiness));
+    }
+
+    private static long initialNanos(JsonNode probe) {
+      return Math.max(0, probe.path("initialDelaySeconds").asLong(0)) * 1_000_000_000L;
+    }
+
+    private static long periodNanos(JsonNode probe) {
+      return Math.max(1, probe.path("periodSeconds").asLong(10)) * 1_000_000_000L;
+    }
+  }
+
+  /** Pulls the images of the pod's containers, then creates and starts them. */
+  void pull(PodRun run) {
+    long now = kubelet.ctx().clock().nanoTime();
+    long imagesAt = now;
+    PodStartup startup = kubelet.config().startup();
+    EventRecorder.Ref pod = EventRecorder.Ref.to(run.pod);
+    for (JsonNode spec : run.pod.spec().path("containers")) {
+      String image = spec.path("image").asText();
+      ContainerRun container = Objects.requireNonNull(run.container(spec.path("name").asText()));
+      EventRecorder.Ref ref = pod.at("spec.containers{" + container.name + "}");
+      if (startup.isMissing(image)) {
+        // Not created while its pulls fail; the others are.
+        lifecycle.imagePulls().start(run, container.name, ref, image,
+            (reason, message) -> container.waiting = new Waiting(reason, message));
+        continue;
+      }
+      imagesAt = Math.max(imagesAt, lifecycle.images().imageReady(image,
+          spec.path("imagePullPolicy").asText("IfNotPresent"), startup, now, ref));
+    }
+    long startAt = imagesAt + startup.containerStart().sampleNanos(kubelet.random());
+    lifecycle.schedule(run, startAt, () -> {
+      if (run.configError != null) {
+        configFailed(run);
+      } else {
+        create(run);
+      }
+    });
+  }
+
+  /**
+   * Creates and starts each container whose environment can be built from the kubelet's watches of the Secrets and
+   * ConfigMaps it names ({@code makeEnvironmentVariables}); one whose source is missing, or lacks the key, and is
+   * not {@code optional}, waits in {@code CreateContainerConfigError} with a {@code Failed} Warning ("Error: secret
+   * "s" not found", "Error: couldn't find key k in Secret ns/s") and is tried again after the pod worker's back-off.
+   */
+  private void create(PodRun run) {
+    PodStartup startup = kubelet.config().startup();
+    boolean changed = false;
+    boolean left = false;
+    for (ContainerRun container : run.containers) {
+      if (container.created() || startup.isMissing(container.image)) {
+        continue;
+      }
+      String problem = lifecycle.environmentProblem(run.pod, container.name);
+      if (problem == null) {
+        start(run, container);
+        changed = true;
+        continue;
+      }
+      changed |= !container.waiting.equals(new Waiting(Waiting.CONFIG_ERROR, problem));
+      container.waiting = new Waiting(Waiting.CONFIG_ERROR, problem);
+      kubelet.events().warning(ref(run, container), "Failed", "Error: " + problem);
+      left = true;
+    }
+    if (changed) {
+      lifecycle.report(run);
+    }
+    if (left) {
+      int current = kubelet.epoch();
+      run.configRetry = kubelet.ctx().clock().schedule(Duration.ofNanos(lifecycle.workerBackoffNanos()), () -> {
+        if (current == kubelet.epoch() && lifecycle.isCurrent(run)) {
+          run.configRetry = null;
+          create(run);
+        }
+      });
+    }
+  }
+
+  /**
+   * A pod whose simulation annotations do not parse is not started: its containers wait in {@code
+   * CreateContainerConfigError} with a {@code Failed} Warning, as the kubelet treats a container whose configuration
+   * it cannot build.
+   */
+  private void configFailed(PodRun run) {
+    Waiting waiting = new Waiting(Waiting.CONFIG_ERROR, Objects.requireNonNull(run.configError));
+    for (ContainerRun container : run.containers) {
+      container.waiting = waiting;
+      kubelet.events().warning(ref(run, container), "Failed", "Error: " + run.configError);
+    }
+    lifecycle.report(run);
+  }
+
+  /** Starts one container ({@code Created}, {@code Started}); its probes and its exit count from now. */
+  private void start(PodRun run, ContainerRun container) {
+    EventRecorder.Ref ref = ref(run, container);
+    kubelet.events().normal(ref, "Created", "Created container: " + container.name);
+    kubelet.events().normal(ref, "Started", "Started container " + container.name);
+    container.start(kubelet.now());
+    long now = kubelet.ctx().clock().nanoTime();
+    if (!container.started) {
+      container.probe = at(run, now + container.startedAfterNanos, () -> {
+        container.started = true;
+        container.ready = container.readyAfterNanos <= container.startedAfterNanos;
+        if (!container.ready) {
+          container.probe = at(run, now + container.readyAfterNanos, () -> becameReady(run, container));
+        }
+        lifecycle.report(run);
+      });
+    } else if (!container.ready) {
+      container.probe = at(run, now + container.readyAfterNanos, () -> becameReady(run, container));
+    }
+    if (container.exit != null) {
+      container.task = at(run, now + container.exit.after().toNanos(), () -> exited(run, container));
+    }
+  }
+
+  /** A restarted kubelet took the running containers over: each exits as it would after a start now. */
+  void scheduleExits(PodRun run) {
+    long now = kubelet.ctx().clock().nanoTime();
+    for (ContainerRun container : run.containers) {
+      if (container.exit != null) {
+        container.task = at(run, now + container.exit.after().toNanos(), () -> exited(run, container));
+      }
+    }
+  }
+
+  private void becameReady(PodRun run, ContainerRun container) {
+    container.probe = null;
+    container.ready = true;
+    lifecycle.report(run);
+  }
+
+  /**
+   * The container exited ({@link ContainerExit}): the pod's restart policy says whether it is started again after
+   * its crash back-off ({@code CrashLoopBackOff}, a {@code BackOff} Warning) or stays terminated; once every
+   * container has stopped for good the pod ends Succeeded or Failed, and its sidecars are stopped.
+   */
+  private void exited(PodRun run, ContainerRun container) {
+    container.task = null;
+    ContainerExit exit = Objects.requireNonNull(container.exit);
+    kubelet.ctx().event("kubelet/" + kubelet.name(), exit.code() == 0 ? "exit" : "crash",
+        "pods/" + run.pod.namespace() + "/" + run.pod.name());
+    if (exit.endsPod(run.pod)) {
+      container.exited(kubelet.now(), exit.code(), null);
+      if (run.allTerminated()) {
+        String phase = run.phase();
+        InitContainers.stopRunning(run, kubelet.now(), PodLifecycle.SIGTERM_EXIT);
+        run.finish(kubelet.now());
+        run.terminalPhase = phase;
+      }
+      lifecycle.report(run);
+      return;
+    }
+    long backoff = kubelet.config().startup().backoffNanos(container.restarts + 1);
+    container.exited(kubelet.now(), exit.code(), backOff(run, container.name, backoff));
+    lifecycle.report(run);
+    EventRecorder.Ref ref = ref(run, container);
+    kubelet.events().warning(ref, "BackOff", "Back-off restarting failed container " + container.name + " in pod "
+        + run.describe());
+    long restartAt = kubelet.ctx().clock().nanoTime() + backoff
+        + kubelet.config().startup().containerStart().sampleNanos(kubelet.random());
+    container.task = at(run, restartAt, () -> {
+      container.task = null;
+      kubelet.events().normal(ref, "Pulled", "Container image \"" + container.image + "\" already present on machine");
+      start(run, container);
+      lifecycle.report(run);
+    });
+  }
+
+  /**
+   * How a crashed container of {@code run} waits to restart ({@code kuberuntime_manager.go} {@code doBackOff}):
+   * {@code CrashLoopBackOff}, "back-off 10s restarting failed container=c pod=p_ns(uid)".
+   */
+  static Waiting backOff(PodRun run, String container, long backoffNanos) {
+    return new Waiting("CrashLoopBackOff", "back-off " + Duration.ofNanos(backoffNanos).toSeconds()
+        + "s restarting failed container=" + container + " pod=" + run.describe());
+  }
+
+  /** Records {@code reason} and {@code message} about each container that is running. */
+  void eachRunning(PodRun run, String reason, String message) {
+    for (ContainerRun container : run.containers) {
+      if (container.running) {
+        kubelet.events().normal(ref(run, container), reason, message + container.name);
+      }
+    }
+  }
+
+  static EventRecorder.Ref ref(PodRun run, ContainerRun container) {
+    return EventRecorder.Ref.to(run.pod).container(container.name);
+  }
+
+  /** A step of one container, dropped if the kubelet restarted or the pod stopped meanwhile. */
+  private ScheduledTask at(PodRun run, long at, Runnable step) {
+    int current = kubelet.epoch();
+    return kubelet.ctx().clock().scheduleAt(at, () -> {
+      if (current == kubelet.epoch() && lifecycle.isCurrent(run)) {
+        step.run();
+      }
+    });
+  }
+}

@@ -79,6 +79,10 @@ class ContainerScenarioTest {
     assertThat(describe(pod, "ContainersReady"))
         .isEqualTo("False ContainersNotReady: containers with unready status: [side]");
     assertThat(PodRow.of(pod).ready()).isEqualTo("1/2");
+    // SyncPod pulls the image for main and finds it present for side.
+    assertThat(SimTesting.events(sim, "web")).filteredOn(event -> event.startsWith("Pulling:")).hasSize(1);
+    assertThat(SimTesting.events(sim, "web"))
+        .contains("Pulled: Container image \"nginx:1\" already present on machine (1)");
 
     // Its probe passes 10 s after its start at 4 s, at the next of its 1 s ticks.
     sim.runFor(Duration.ofSeconds(9));

@@ -658,6 +658,9 @@ class KubeletScenarioTest {
     assertThat(get(sim, "configured").status().at("/containerStatuses/0/state/waiting/message").asText())
         .isEqualTo("couldn't find key key in Secret default/api");
     assertThat(phase(sim, "configured")).isEqualTo("Pending");
+    // Each try makes sure of the image first, as SyncPod does.
+    assertThat(SimTesting.events(sim, "configured"))
+        .anyMatch(event -> event.startsWith("Pulled: Container image \"nginx:1\" already present on machine ("));
 
     Resource secret = SimTesting.get(sim, dev.converge.api.GroupKind.of("", "Secret"), "default", "api");
     sim.server().update(Identity.admin(), secret.edit(t -> t.with("data").put("key", "dg==")));

@@ -49,7 +49,7 @@ class SimulateDatadogTest {
     // Of these, 200 are the 20 kubelets' lists and watches of their Node, the Services, the two Secrets the agent
     // pods read keys from (the API key's and the Cluster Agent token's) and the kube-root-ca.crt their token volumes
     // project; and 21 their requests of the pods' tokens.
-    assertThat(json.path("apiServer").path("requestsTotal").asLong()).isEqualTo(1456);
+    assertThat(json.path("apiServer").path("requestsTotal").asLong()).isEqualTo(1416);
     // The operator acts as its ServiceAccount; the node agents read through the Cluster Agent, never the API server.
     assertThat(identities(json)).contains("system:serviceaccount:datadog:datadog-operator",
         "system:serviceaccount:default:datadog-cluster-agent").doesNotContain("system:serviceaccount:default:datadog-agent");

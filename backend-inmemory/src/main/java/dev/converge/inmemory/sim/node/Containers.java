@@ -5,7 +5,9 @@ import dev.converge.core.time.ScheduledTask;
 import dev.converge.inmemory.sim.node.PodRun.Waiting;
 import dev.converge.inmemory.sim.runtime.EventRecorder;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -75,10 +77,15 @@ final class Containers {
     long imagesAt = now;
     PodStartup startup = kubelet.config().startup();
     EventRecorder.Ref pod = EventRecorder.Ref.to(run.pod);
+    Set<String> pulled = new HashSet<>();
     for (JsonNode spec : run.pod.spec().path("containers")) {
       String image = spec.path("image").asText();
       ContainerRun container = Objects.requireNonNull(run.container(spec.path("name").asText()));
       EventRecorder.Ref ref = pod.at("spec.containers{" + container.name + "}");
+      if (!startup.isMissing(image) && !pulled.add(image)) {
+        // An earlier container's pull brought it: SyncPod finds it present when this container's turn comes.
+        continue;
+      }
       if (startup.isMissing(image)) {
         // Not created while its pulls fail; the others are.
         lifecycle.imagePulls().start(run, container.name, ref, image,
@@ -93,7 +100,7 @@ final class Containers {
       if (run.configError != null) {
         configFailed(run);
       } else {
-        create(run);
+        create(run, true);
       }
     });
   }
@@ -103,14 +110,23 @@ final class Containers {
    * ConfigMaps it names ({@code makeEnvironmentVariables}); one whose source is missing, or lacks the key, and is
    * not {@code optional}, waits in {@code CreateContainerConfigError} with a {@code Failed} Warning ("Error: secret
    * "s" not found", "Error: couldn't find key k in Secret ns/s") and is tried again after the pod worker's back-off.
+   * Each try makes sure of the image first ({@code EnsureImageExists}): a container whose image an earlier one
+   * pulled, and every container tried again, gets a {@code Pulled} Event "Container image "x" already present on
+   * machine", as {@code SyncPod} records it.
    */
-  private void create(PodRun run) {
+  private void create(PodRun run, boolean first) {
     PodStartup startup = kubelet.config().startup();
     boolean changed = false;
     boolean left = false;
+    Set<String> images = new HashSet<>();
     for (ContainerRun container : run.containers) {
+      boolean seen = !images.add(container.image);
       if (container.created() || startup.isMissing(container.image)) {
         continue;
+      }
+      if (seen || !first) {
+        kubelet.events().normal(ref(run, container), "Pulled", "Container image \"" + container.image
+            + "\" already present on machine");
       }
       String problem = lifecycle.environmentProblem(run.pod, container.name);
       if (problem == null) {
@@ -131,7 +147,7 @@ final class Containers {
       run.configRetry = kubelet.ctx().clock().schedule(Duration.ofNanos(lifecycle.workerBackoffNanos()), () -> {
         if (current == kubelet.epoch() && lifecycle.isCurrent(run)) {
           run.configRetry = null;
-          create(run);
+          create(run, false);
         }
       });
     }

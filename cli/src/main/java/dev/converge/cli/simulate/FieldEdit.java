@@ -19,7 +19,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * One {@code --set KIND/NAME:PATH=VALUE}: the object ({@code KIND/NAME}, or {@code KIND/NAMESPACE/NAME} when
  * the name alone is ambiguous), a dotted path from the object's root ({@code spec.updateStrategy.type}, list
- * items as {@code containers[0]}), and a value parsed as YAML ({@code 10%} is a string, {@code 3} a number,
+ * items as {@code containers[0]}, a dot within a field name escaped as Helm's {@code --set} takes it: {@code
+ * metadata.annotations.crash-after\.sim\.converge\.dev/agent}), and a value parsed as YAML ({@code 10%} is a string, {@code 3} a number,
  * {@code {a: b}} an object). Missing objects on the path are created; the object's identity ({@code
  * apiVersion}, {@code kind}, {@code metadata.name}, {@code metadata.namespace}) cannot be changed.
  *
@@ -34,7 +35,10 @@ import org.jspecify.annotations.Nullable;
 public record FieldEdit(String option, String text, String kind, @Nullable String namespace, String name, ImmutableList<Object> path,
     JsonNode value) {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private static final Pattern SEGMENT = Pattern.compile("([^.\\[\\]]+)((?:\\[\\d+])*)");
+  /** A field name (a dot in it escaped as {@code \\.}) and its list indexes. */
+  private static final Pattern SEGMENT = Pattern.compile("((?:[^.\\[\\]\\\\]|\\\\\\.)+)((?:\\[\\d+])*)");
+  /** A dot that separates two fields: one not escaped. */
+  private static final Pattern SEPARATOR = Pattern.compile("(?<!\\\\)\\.");
   private static final Set<String> IDENTITY = Set.of("apiVersion", "kind", "metadata.name", "metadata.namespace");
 
   /**
@@ -126,7 +130,7 @@ public record FieldEdit(String option, String text, String kind, @Nullable Strin
       if (segment instanceof Integer index) {
         out.append('[').append(index).append(']');
       } else {
-        out.append(out.length() == 0 ? "" : ".").append(segment);
+        out.append(out.length() == 0 ? "" : ".").append(((String) segment).replace(".", "\\."));
       }
     }
     return out.length() == 0 ? "the object" : out.toString();
@@ -140,12 +144,13 @@ public record FieldEdit(String option, String text, String kind, @Nullable Strin
 
   private static ImmutableList<Object> path(String option, String text, String pathText) {
     List<Object> segments = new ArrayList<>();
-    for (String part : pathText.split("\\.", -1)) {
+    for (String part : SEPARATOR.split(pathText, -1)) {
       Matcher matcher = SEGMENT.matcher(part);
       if (!matcher.matches()) {
-        throw bad(option, text, "PATH '" + pathText + "' is not a dotted path (spec.template.spec.containers[0].image)");
+        throw bad(option, text, "PATH '" + pathText + "' is not a dotted path (spec.template.spec.containers[0].image;"
+            + " a dot in a field name as \\., metadata.annotations.example\\.com/key)");
       }
-      segments.add(matcher.group(1));
+      segments.add(matcher.group(1).replace("\\.", "."));
       Matcher index = Pattern.compile("\\[(\\d+)]").matcher(matcher.group(2));
       while (index.find()) {
         segments.add(Integer.parseInt(index.group(1)));

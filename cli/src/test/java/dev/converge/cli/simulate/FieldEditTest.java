@@ -31,6 +31,17 @@ class FieldEditTest {
   }
 
   @Test
+  void aDotInAFieldName_isEscaped_asHelmTakesIt() {
+    Resource edited = FieldEdit.parse("--set",
+        "DaemonSet/collector:spec.template.metadata.annotations.crash-after\\.sim\\.converge\\.dev/agent=30s")
+        .apply(DAEMON_SET);
+    assertThat(edited.json().at("/spec/template/metadata/annotations").toString())
+        .isEqualTo("{\"crash-after.sim.converge.dev/agent\":\"30s\"}");
+    assertThatThrownBy(() -> FieldEdit.parse("--set", "DaemonSet/collector:spec.a\\.b[7].c=1").apply(DAEMON_SET))
+        .hasMessageContaining("spec.a\\.b");
+  }
+
+  @Test
   void aTarget_matchesKindName_andNamespaceWhenGiven() {
     assertThat(FieldEdit.parse("--set", "DaemonSet/collector:spec.x=1").matches(DAEMON_SET)).isTrue();
     assertThat(FieldEdit.parse("--set", "DaemonSet/telemetry/collector:spec.x=1").matches(DAEMON_SET)).isTrue();
@@ -45,7 +56,8 @@ class FieldEditTest {
         .hasMessage("--compare collector:spec.x=1: expected KIND/NAME or KIND/NAMESPACE/NAME before ':'");
     assertThatThrownBy(() -> FieldEdit.parse("--set", "DaemonSet/collector:spec..x=1"))
         .hasMessage("--set DaemonSet/collector:spec..x=1: PATH 'spec..x' is not a dotted path "
-            + "(spec.template.spec.containers[0].image)");
+            + "(spec.template.spec.containers[0].image; a dot in a field name as \\., "
+            + "metadata.annotations.example\\.com/key)");
     assertThatThrownBy(() -> FieldEdit.parse("--set", "DaemonSet/collector:spec.template.spec.containers[3].image=x")
         .apply(DAEMON_SET))
         .hasMessage("--set DaemonSet/collector:spec.template.spec.containers[3].image=x: spec.template.spec.containers "

@@ -44,7 +44,7 @@ public final class SimManifests {
   private static final Set<String> TOP = Set.of("apiVersion", "kind", "metadata", "spec");
   private static final Set<String> POOL_SPEC = Set.of("count", "labels", "taints", "capacity");
   private static final Set<String> TAINT = Set.of("key", "value", "effect");
-  private static final Set<String> PROFILE_SPEC = Set.of("selector", "identity", "requests", "proxy");
+  private static final Set<String> PROFILE_SPEC = Set.of("selector", "identity", "requests", "proxy", "container");
   private static final Set<String> REQUEST = Set.of("verb", "resource", "scope", "every", "via");
   private static final Set<String> VERBS = Set.of("get", "list", "watch", "create", "update", "patch");
   private static final Set<String> SCOPES = Set.of("cluster", "namespace", "node");
@@ -168,6 +168,10 @@ public final class SimManifests {
       if (identity != null && identity.isEmpty()) {
         throw spec.field("identity").error("must not be empty (leave it out for the pods' service accounts)");
       }
+      String container = spec.field("container").optionalString();
+      if (container != null && container.isEmpty()) {
+        throw spec.field("container").error("must not be empty (leave it out for each pod's default container)");
+      }
       ImmutableList.Builder<RequestSpec> requests = ImmutableList.builder();
       SpecFields list = spec.field("requests");
       for (int i = 0; i < list.size(); i++) {
@@ -178,7 +182,7 @@ public final class SimManifests {
       if (built.isEmpty() && proxy.isEmpty()) {
         throw spec.error("needs requests, a proxy, or both");
       }
-      out.add(new WorkloadProfileSpec(namespace, entry.key().name(), selector, identity, built, proxy));
+      out.add(new WorkloadProfileSpec(namespace, entry.key().name(), selector, identity, built, proxy, container));
     }
     return out.build();
   }

@@ -1,6 +1,6 @@
 package dev.converge.inmemory.sim.workload;
 
-import dev.converge.inmemory.server.Kinds;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSortedMap;
 import dev.converge.api.GroupKind;
@@ -9,6 +9,7 @@ import dev.converge.api.ResourceKey;
 import dev.converge.core.time.VirtualScheduler;
 import dev.converge.inmemory.server.ApiServer;
 import dev.converge.inmemory.server.Identity;
+import dev.converge.inmemory.server.Kinds;
 import dev.converge.inmemory.sim.load.LoadModel;
 import dev.converge.inmemory.sim.runtime.SimContext;
 import dev.converge.inmemory.store.Change;
@@ -23,9 +24,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Drives the workload models: every pod a {@link WorkloadProfileSpec} selects (same namespace, labels
- * matching) becomes a client of the API server as soon as it is Running — a client of its own, as each pod
- * has its own connection and client-side limit even when pods share a service account — and stops when it
- * stops running, changes labels or is deleted. Proxy pods open their watches and answer other pods' {@code via} requests; those are counted apart ({@code
+ * matching) becomes a client of the API server as soon as the profile's container runs in it — a client of its
+ * own, as each pod has its own connection and client-side limit even when pods share a service account — and
+ * stops when that container stops (a crash: the process is gone while it waits out its back-off, and its restart
+ * is a new client, which opens its watches again), the pod changes labels or is deleted. Proxy pods open their watches and answer other pods' {@code via} requests; those are counted apart ({@code
  * LoadAccounting.recordProxied}), and count as unavailable while the proxy has no running pod.
  *
  * <p>It learns about pods from the store's change feed (as the simulation's own bookkeeping, not as an API
@@ -98,10 +100,9 @@ public final class WorkloadDriver implements ChangeListener {
     if (profiles == null) {
       return;
     }
-    boolean running = exists && isRunning(pod);
     for (WorkloadProfileSpec profile : profiles) {
       String key = pod.namespace() + "/" + pod.name() + "\0" + profile.name();
-      boolean wanted = running && profile.selector().matches(pod);
+      boolean wanted = exists && profile.selector().matches(pod) && isRunning(pod, profile.container());
       PodClient client = clients.get(key);
       if (wanted && client == null) {
         start(key, profile, pod);
@@ -162,9 +163,32 @@ public final class WorkloadDriver implements ChangeListener {
     return Identity.user(name);
   }
 
-  private static boolean isRunning(Resource pod) {
-    return pod.json().path("status").path("phase").asText("").equals("Running")
-        && pod.json().path("metadata").path("deletionTimestamp").isMissingNode();
+  /**
+   * Whether {@code container} (null: the pod's default container) runs in {@code pod}, as its status says; a pod
+   * whose status has no container statuses at all (written by hand, not by a kubelet) counts as running in phase
+   * Running. A pod being deleted does not.
+   */
+  private static boolean isRunning(Resource pod, @Nullable String container) {
+    if (!pod.json().path("metadata").path("deletionTimestamp").isMissingNode()) {
+      return false;
+    }
+    JsonNode statuses = pod.status().path("containerStatuses");
+    if (statuses.isEmpty()) {
+      return pod.status().path("phase").asText("").equals("Running");
+    }
+    String name = container != null ? container : defaultContainer(pod);
+    for (JsonNode status : statuses) {
+      if (status.path("name").asText().equals(name)) {
+        return status.path("state").has("running");
+      }
+    }
+    return false;
+  }
+
+  /** kubectl's default container: the pod's {@value WorkloadProfileSpec#DEFAULT_CONTAINER}, else its first. */
+  private static String defaultContainer(Resource pod) {
+    String named = pod.annotations().get(WorkloadProfileSpec.DEFAULT_CONTAINER);
+    return named != null ? named : pod.spec().path("containers").path(0).path("name").asText();
   }
 
   /** The profiles it drives. */

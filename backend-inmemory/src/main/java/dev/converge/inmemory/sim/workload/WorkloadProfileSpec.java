@@ -16,9 +16,19 @@ import org.jspecify.annotations.Nullable;
  * @param identity the user its pods act as, or null for each pod's service account
  * @param requests what each pod asks, periodically or once (watches)
  * @param proxyWatch what each pod watches to serve as a proxy; empty if the profile is no proxy
+ * @param container the container whose process makes the requests, or null for the pod's default container (its
+ *     {@value #DEFAULT_CONTAINER} annotation, else its first container, as kubectl picks it)
  */
 public record WorkloadProfileSpec(String namespace, String name, LabelSelector selector, @Nullable String identity,
-    ImmutableList<RequestSpec> requests, ImmutableList<ResourceType> proxyWatch) {
+    ImmutableList<RequestSpec> requests, ImmutableList<ResourceType> proxyWatch, @Nullable String container) {
+  /** The pod annotation naming its default container, which kubectl's {@code logs} and {@code exec} use. */
+  public static final String DEFAULT_CONTAINER = "kubectl.kubernetes.io/default-container";
+
+  /** A profile whose requests come from each pod's default container. */
+  public WorkloadProfileSpec(String namespace, String name, LabelSelector selector, @Nullable String identity,
+      ImmutableList<RequestSpec> requests, ImmutableList<ResourceType> proxyWatch) {
+    this(namespace, name, selector, identity, requests, proxyWatch, null);
+  }
 
   public boolean isProxy() {
     return !proxyWatch.isEmpty();

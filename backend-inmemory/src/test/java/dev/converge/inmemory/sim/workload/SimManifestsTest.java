@@ -61,10 +61,19 @@ class SimManifestsTest {
     WorkloadProfileSpec collector = spec.profiles().get(1);
     assertThat(collector.selector()).isEqualTo(LabelSelector.equal("app", "collector"));
     assertThat(collector.identity()).isNull();
+    assertThat(collector.container()).isNull();
     assertThat(collector.requests()).extracting(RequestSpec::toString).containsExactly(
         "list pods scope=node every=PT1M via=collector-proxy", "get nodes scope=node every=PT5M");
     assertThat(collector.requests().get(0).verb()).isEqualTo(Verb.LIST);
     assertThat(collector.requests().get(0).scope()).isEqualTo(Scope.NODE);
+  }
+
+  @Test
+  void aProfile_namesTheContainerWhoseProcessMakesTheRequests() throws IOException {
+    SimSpec spec = read(EXAMPLE.replace("selector: {matchLabels: {app: collector}}\n",
+        "selector: {matchLabels: {app: collector}}\n  container: trace-agent\n"));
+    assertThat(spec.profiles().get(1).container()).isEqualTo("trace-agent");
+    assertThat(spec.profiles().get(0).container()).isNull();
   }
 
   @Test
@@ -166,6 +175,12 @@ class SimManifestsTest {
         metadata: {name: p, namespace: telemetry}
         spec: {selector: {matchLabels: {app: x}}}
         """, "spec: needs requests, a proxy, or both");
+    cases.put("""
+        apiVersion: sim.converge.dev/v1alpha1
+        kind: WorkloadProfile
+        metadata: {name: p, namespace: telemetry}
+        spec: {selector: {matchLabels: {app: x}}, container: "", proxy: {watch: [pods]}}
+        """, "spec.container: must not be empty (leave it out for each pod's default container)");
     int n = 0;
     for (Map.Entry<String, String> c : cases.entrySet()) {
       Path file = dir.resolve("case" + (n++) + ".yaml");

@@ -88,6 +88,67 @@ class WorkloadDriverTest {
   }
 
   @Test
+  void aCrashOfThePodsContainer_stopsItsClient_andTheRestartIsANewClient_thatWatchesAgain() {
+    setUp(true);
+    SimContext context = new SimContext(scheduler, server, new Randoms(42), new Trace(scheduler),
+        ThrottleFactory.kubernetesDefaults());
+    LoadModel load = LoadModel.install(context, LoadConfig.defaults());
+    WorkloadDriver driver = WorkloadDriver.install(context, load, ImmutableList.of(proxy, collector));
+    scheduler.runUntil(Duration.ofMinutes(1).toNanos());
+    containerState("agent-1", "main", "{\"waiting\":{\"reason\":\"CrashLoopBackOff\"}}");
+    scheduler.runUntil(Duration.ofMinutes(2).toNanos());
+    // While it waits out its back-off the process is gone: no client, its watch closed.
+    assertThat(driver.running()).containsEntry("telemetry/collector", 2);
+    assertThat(server.watchCount()).isEqualTo(4);
+    long watchesBefore = load.report().identity(AGENT).orElseThrow().byResource().get("watch pods");
+
+    containerState("agent-1", "main", "{\"running\":{\"startedAt\":\"2026-01-01T00:02:00Z\"}}");
+    scheduler.runUntil(Duration.ofMinutes(3).toNanos());
+    assertThat(driver.running()).containsEntry("telemetry/collector", 3);
+    assertThat(server.watchCount()).isEqualTo(5);
+    assertThat(load.report().identity(AGENT).orElseThrow().byResource().get("watch pods")).isEqualTo(watchesBefore + 1);
+  }
+
+  @Test
+  void theRequestsComeFromTheProfilesContainer_orThePodsDefaultContainer() {
+    setUp(true);
+    WorkloadProfileSpec sidecar = new WorkloadProfileSpec("telemetry", "collector", LabelSelector.equal("app",
+        "collector"), null, collector.requests(), ImmutableList.of(), "sidecar");
+    SimContext context = new SimContext(scheduler, server, new Randoms(42), new Trace(scheduler),
+        ThrottleFactory.kubernetesDefaults());
+    LoadModel load = LoadModel.install(context, LoadConfig.defaults());
+    WorkloadDriver driver = WorkloadDriver.install(context, load, ImmutableList.of(proxy, sidecar));
+    // The pods' statuses name only "main": no sidecar runs anywhere yet.
+    containerState("agent-1", "main", "{\"running\":{}}");
+    assertThat(driver.running()).containsEntry("telemetry/collector", 2);
+    containerState("agent-1", "sidecar", "{\"running\":{}}");
+    assertThat(driver.running()).containsEntry("telemetry/collector", 3);
+
+    // Without a container named, kubectl's default: the annotation, else the first container.
+    WorkloadDriver byDefault = WorkloadDriver.install(context, load, ImmutableList.of(collector));
+    assertThat(byDefault.running()).containsEntry("telemetry/collector", 3);
+    Resource pod = server.cache().get(dev.converge.api.GroupKind.of("", "Pod"), "telemetry", "agent-1");
+    server.update(Identity.admin(), pod.edit(tree -> tree.with("metadata").with("annotations")
+        .put(WorkloadProfileSpec.DEFAULT_CONTAINER, "sidecar")));
+    containerState("agent-1", "sidecar", "{\"waiting\":{\"reason\":\"CrashLoopBackOff\"}}");
+    assertThat(byDefault.running()).containsEntry("telemetry/collector", 2);
+  }
+
+  /** Sets the state of one container in the pod's status, keeping the others, as a kubelet reports it. */
+  private void containerState(String pod, String container, String state) {
+    Resource current = server.cache().get(dev.converge.api.GroupKind.of("", "Pod"), "telemetry", pod);
+    server.updateStatus(Identity.admin(), current.edit(tree -> {
+      com.fasterxml.jackson.databind.node.ArrayNode statuses = tree.with("status").withArray("containerStatuses");
+      for (int i = statuses.size() - 1; i >= 0; i--) {
+        if (statuses.get(i).path("name").asText().equals(container)) {
+          statuses.remove(i);
+        }
+      }
+      statuses.addObject().put("name", container).set("state", Json.parse(state));
+    }));
+  }
+
+  @Test
   void readsViaAProxyWithoutRunningPods_areCountedUnavailable() {
     setUp(false);
     SimContext context = new SimContext(scheduler, server, new Randoms(42), new Trace(scheduler),

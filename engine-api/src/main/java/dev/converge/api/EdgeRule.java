@@ -21,6 +21,8 @@ public enum EdgeRule {
   PERSISTENT_VOLUME_CLAIM("referenced persistent volume claim"),
   /** A RoleBinding or ClusterRoleBinding after the Role or ClusterRole it binds, and the subject's ServiceAccount. */
   ROLE("bound role"),
+  /** A pod template names a RuntimeClass ({@code runtimeClassName}), which admission requires to exist. */
+  RUNTIME_CLASS("referenced runtime class"),
   /** A webhook configuration or APIService after the Service it points at. */
   SERVICE("service it calls"),
   /** The default kind order (Helm's install order) between resources no other rule relates. */

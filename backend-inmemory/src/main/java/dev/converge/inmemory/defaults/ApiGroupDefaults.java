@@ -27,6 +27,25 @@ public final class ApiGroupDefaults {
     });
   }
 
+  /**
+   * {@code SetDefaults_CSIDriver} ({@code pkg/apis/storage/v1/defaults.go}, 1.32): {@code attachRequired: true},
+   * {@code podInfoOnMount}, {@code storageCapacity}, {@code requiresRepublish} and {@code seLinuxMount} false
+   * ({@code SELinuxMountReadWriteOncePod} is beta and on), {@code fsGroupPolicy: ReadWriteOnceWithFSType}, and
+   * {@code volumeLifecycleModes: [Persistent]} when empty.
+   */
+  public static void csiDriver(ObjectNode object) {
+    ObjectNode spec = Trees.object(object, "spec");
+    Trees.putIfAbsent(spec, "attachRequired", true);
+    Trees.putIfAbsent(spec, "podInfoOnMount", false);
+    Trees.putIfAbsent(spec, "storageCapacity", false);
+    Trees.putIfAbsent(spec, "fsGroupPolicy", "ReadWriteOnceWithFSType");
+    Trees.putIfAbsent(spec, "requiresRepublish", false);
+    Trees.putIfAbsent(spec, "seLinuxMount", false);
+    if (spec.path("volumeLifecycleModes").isEmpty()) {
+      spec.putArray("volumeLifecycleModes").add("Persistent");
+    }
+  }
+
   /** {@code SetDefaults_EndpointPort}: each port of an EndpointSlice gets {@code name: ""} and {@code protocol: TCP}. */
   public static void endpointSlice(ObjectNode object) {
     Trees.forEachObject(object, "ports", port -> {

@@ -59,6 +59,11 @@ public final class Defaulting {
           ApiGroupDefaults.customResourceDefinition(object);
         }
       }
+      case "storage.k8s.io" -> {
+        if (kind.kind().equals("CSIDriver")) {
+          ApiGroupDefaults.csiDriver(object);
+        }
+      }
       default -> {
         // custom resources and other groups: no built-in defaults
       }

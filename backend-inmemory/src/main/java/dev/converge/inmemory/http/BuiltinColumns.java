@@ -174,7 +174,52 @@ final class BuiltinColumns {
             (o, now) -> text(containers(o, "spec.jobTemplate.spec.template.spec.containers", "image"))),
         Column.text("Selector", 1, "Label selector for pods.",
             (o, now) -> text(selector(o.at("spec.jobTemplate.spec.selector.matchLabels"))))));
+    table.put(GroupKind.of("storage.k8s.io", "CSIDriver"), ImmutableList.of(Column.nameColumn(),
+        bool("AttachRequired", "Whether the driver needs an attach operation before a mount.", "spec.attachRequired", true),
+        bool("PodInfoOnMount", "Whether the driver is passed the pod's information on mount.", "spec.podInfoOnMount",
+            false),
+        bool("StorageCapacity", "Whether the driver reports storage capacity for the scheduler.",
+            "spec.storageCapacity", false),
+        Column.text("TokenRequests", 0, "The audiences of the service account tokens the driver is passed.",
+            (o, now) -> text(tokenAudiences(o))),
+        bool("RequiresRepublish", "Whether the driver's NodePublishVolume is called periodically.",
+            "spec.requiresRepublish", false),
+        Column.text("Modes", 0, "The volume lifecycle modes the driver supports.",
+            (o, now) -> text(joined(o.at("spec.volumeLifecycleModes")))),
+        Column.ageColumn()));
+    table.put(GroupKind.of("storage.k8s.io", "CSINode"), ImmutableList.of(Column.nameColumn(),
+        Column.integer("Drivers", 0, "The CSI drivers installed on the node.", (o, now) -> number(o.at("spec.drivers").size())),
+        Column.ageColumn()));
+    table.put(GroupKind.of("node.k8s.io", "RuntimeClass"), ImmutableList.of(Column.nameColumn(),
+        Column.text("Handler", 0, "", (o, now) -> text(o.json().path("handler").asText(""))),
+        Column.ageColumn()));
     return table.buildOrThrow();
+  }
+
+  /** A boolean column of {@code path}, {@code otherwise} when unset ({@code printCSIDriver}). */
+  private static Column bool(String name, String description, String path, boolean otherwise) {
+    return new Column(name, "boolean", "", description, 0, (o, now) -> {
+      JsonNode value = o.at(path);
+      return Json.nodes().booleanNode(value.isBoolean() ? value.asBoolean() : otherwise);
+    });
+  }
+
+  /** A CSIDriver's token request audiences, or {@code <unset>} without any. */
+  private static String tokenAudiences(Resource driver) {
+    JsonNode requests = driver.at("spec.tokenRequests");
+    if (!requests.isArray()) {
+      return "<unset>";
+    }
+    List<String> audiences = new ArrayList<>();
+    requests.forEach(request -> audiences.add(request.path("audience").asText("")));
+    return String.join(",", audiences);
+  }
+
+  /** The strings of {@code list} joined by commas, or {@code <none>}. */
+  private static String joined(JsonNode list) {
+    List<String> items = new ArrayList<>();
+    list.forEach(item -> items.add(item.asText()));
+    return items.isEmpty() ? NONE : String.join(",", items);
   }
 
   /** A workload's columns: name, its own, age; wide: containers, images, selector. */

@@ -53,6 +53,7 @@ final class Writes {
   final ObjectStore store;
   final Uids uids;
   private final ServiceAccountAdmission serviceAccounts;
+  private final RuntimeClassAdmission runtimeClasses;
   final ClusterIps ips;
   final EscalationCheck escalation;
   final @Nullable PatchEngine patches;
@@ -68,6 +69,7 @@ final class Writes {
     this.store = store;
     this.uids = uids;
     this.serviceAccounts = new ServiceAccountAdmission(store, uids::nameSuffix);
+    this.runtimeClasses = new RuntimeClassAdmission(store);
     this.ips = ips;
     this.escalation = escalation;
     this.patches = patches;
@@ -142,8 +144,10 @@ final class Writes {
       root = recordUpdate(type, null, root, manager, null);
     }
     if (kind.equals(POD)) {
-      // Before the name is drawn, the plugin names a generated pod by its prefix.
-      serviceAccounts.admit(type, root, redraw != null ? metadata.path("generateName").asText(name) : name);
+      // Before the name is drawn, the plugins name a generated pod by its prefix.
+      String shownName = redraw != null ? metadata.path("generateName").asText(name) : name;
+      serviceAccounts.admit(type, root, shownName);
+      runtimeClasses.admit(type, root, shownName);
     }
     Consumer<String> sink = sink(ctx, warnings);
     Mutated mutated = mutate(ctx, Operation.CREATE, type, root, null, "", sink);

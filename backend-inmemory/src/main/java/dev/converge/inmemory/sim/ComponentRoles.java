@@ -38,7 +38,10 @@ final class ComponentRoles {
          {"apiGroups":[""],"resources":["serviceaccounts/token"],"verbs":["create"]},
          {"apiGroups":["","events.k8s.io"],"resources":["events"],"verbs":["create","patch","update"]},
          {"apiGroups":["coordination.k8s.io"],"resources":["leases"],
-          "verbs":["create","delete","get","patch","update"]}]""");
+          "verbs":["create","delete","get","patch","update"]},
+         {"apiGroups":["node.k8s.io"],"resources":["runtimeclasses"],"verbs":["get","list","watch"]},
+         {"apiGroups":["storage.k8s.io"],"resources":["csidrivers"],"verbs":["get","list","watch"]},
+         {"apiGroups":["storage.k8s.io"],"resources":["csinodes"],"verbs":["create","delete","get","patch","update"]}]""");
     role(server, "system:cloud-controller-manager", "User", "system:cloud-controller-manager", """
         [{"apiGroups":[""],"resources":["nodes"],"verbs":["delete","get","list","patch","update","watch"]},
          {"apiGroups":[""],"resources":["nodes/status"],"verbs":["patch","update"]}]""");

@@ -57,6 +57,12 @@ public final class Validation {
       WorkloadValidation.cronJob(json, errors);
     } else if (group.isEmpty()) {
       core(kind, json, oldJson, errors);
+    } else if (group.equals("node.k8s.io") && kind.equals("RuntimeClass")) {
+      NodeStorageValidation.runtimeClass(json, oldJson, errors);
+    } else if (group.equals("storage.k8s.io") && kind.equals("CSIDriver")) {
+      NodeStorageValidation.csiDriver(json, oldJson, errors);
+    } else if (group.equals("storage.k8s.io") && kind.equals("CSINode")) {
+      NodeStorageValidation.csiNode(json, oldJson, errors);
     } else if (group.equals("discovery.k8s.io") && kind.equals("EndpointSlice")) {
       EndpointSliceValidation.validate(json, oldJson, errors);
     } else if (group.equals("rbac.authorization.k8s.io")) {

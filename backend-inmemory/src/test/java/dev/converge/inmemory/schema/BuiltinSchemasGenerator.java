@@ -53,6 +53,7 @@ final class BuiltinSchemasGenerator {
       Map.entry("autoscaling", "io.k8s.api.autoscaling"), Map.entry("policy", "io.k8s.api.policy"),
       Map.entry("coordination.k8s.io", "io.k8s.api.coordination"), Map.entry("discovery.k8s.io", "io.k8s.api.discovery"),
       Map.entry("networking.k8s.io", "io.k8s.api.networking"), Map.entry("storage.k8s.io", "io.k8s.api.storage"),
+      Map.entry("node.k8s.io", "io.k8s.api.node"),
       Map.entry("scheduling.k8s.io", "io.k8s.api.scheduling"), Map.entry("rbac.authorization.k8s.io", "io.k8s.api.rbac"),
       Map.entry("admissionregistration.k8s.io", "io.k8s.api.admissionregistration"),
       Map.entry("apiextensions.k8s.io", "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions"),

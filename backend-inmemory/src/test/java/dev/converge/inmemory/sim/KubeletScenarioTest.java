@@ -455,11 +455,11 @@ class KubeletScenarioTest {
   }
 
   @Test
-  void theKubelet_watchesItsNode_theServices_andEachSecretOrConfigMapItsPodsUse_onceEach() {
+  void theKubelet_watchesItsNode_theServices_runtimeClassesAndCsiDrivers_andEachSecretOrConfigMapItsPodsUse_once() {
     Simulation sim = oneNode(fixed());
     sim.runFor(Duration.ofSeconds(5));
     Kubelet kubelet = sim.nodes().kubelet("node-0");
-    assertThat(kubelet.openWatches()).as("pods, its Node, the Services").isEqualTo(3);
+    assertThat(kubelet.openWatches()).as("pods, its Node, the Services, RuntimeClasses, CSIDrivers").isEqualTo(5);
     sim.create("""
         {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"frozen","namespace":"default"},"immutable":true,
          "data":{"a":"1"}}""");
@@ -474,7 +474,7 @@ class KubeletScenarioTest {
 
     // api-key, settings, ca and the token volume's kube-root-ca.crt, once each for both pods; frozen is immutable:
     // listed, then no longer watched.
-    assertThat(kubelet.openWatches()).isEqualTo(7);
+    assertThat(kubelet.openWatches()).isEqualTo(9);
     List<String> reads = new ArrayList<>();
     for (RequestRecord r : sim.cluster().requests().records()) {
       if (r.identity().equals("system:node:node-0") && (r.verb().equals("list") || r.verb().equals("watch"))) {
@@ -482,16 +482,40 @@ class KubeletScenarioTest {
       }
     }
     assertThat(reads).containsExactlyInAnyOrder("list nodes", "watch nodes", "list services", "watch services",
-        "list pods", "watch pods", "list secrets default", "watch secrets default", "list configmaps default",
+        "list runtimeclasses", "watch runtimeclasses", "list csidrivers", "watch csidrivers", "list pods", "watch pods", "list secrets default", "watch secrets default", "list configmaps default",
         "watch configmaps default", "list configmaps default", "watch configmaps default", "list configmaps default",
         "watch configmaps default", "list configmaps default", "watch configmaps default");
 
     sim.server().delete(Identity.admin(), ResourceKey.namespaced("", "Pod", "default", "a"), DeleteParams.defaults());
     sim.runFor(Duration.ofSeconds(5));
-    assertThat(kubelet.openWatches()).as("b still uses them").isEqualTo(7);
+    assertThat(kubelet.openWatches()).as("b still uses them").isEqualTo(9);
     sim.server().delete(Identity.admin(), ResourceKey.namespaced("", "Pod", "default", "b"), DeleteParams.defaults());
     sim.runFor(Duration.ofSeconds(5));
-    assertThat(kubelet.openWatches()).isEqualTo(3);
+    assertThat(kubelet.openWatches()).isEqualTo(5);
+  }
+
+  @Test
+  void theKubelet_createsItsCsiNode_ownedByItsNode_withTheMigratedPlugins() {
+    Simulation sim = oneNode(fixed());
+    sim.runFor(Duration.ofSeconds(5));
+    Resource node = SimTesting.get(sim, SimTesting.NODE, "", "node-0");
+    Resource csiNode = SimTesting.get(sim, dev.converge.api.GroupKind.of("storage.k8s.io", "CSINode"), "", "node-0");
+    assertThat(csiNode.annotations()).containsEntry("storage.alpha.kubernetes.io/migrated-plugins",
+        "kubernetes.io/aws-ebs,kubernetes.io/azure-disk,kubernetes.io/azure-file,kubernetes.io/cinder,"
+            + "kubernetes.io/gce-pd,kubernetes.io/portworx-volume,kubernetes.io/vsphere-volume");
+    assertThat(csiNode.ownerReferences()).singleElement().satisfies(owner -> {
+      assertThat(owner.kind()).isEqualTo("Node");
+      assertThat(owner.uid()).isEqualTo(node.uid());
+    });
+    assertThat(csiNode.spec().path("drivers").isEmpty()).isTrue();
+    List<String> calls = new ArrayList<>();
+    for (RequestRecord r : sim.cluster().requests().records()) {
+      if (r.identity().equals("system:node:node-0") && r.resource().equals("csinodes")) {
+        calls.add(r.verb() + " " + r.code());
+      }
+    }
+    // Is the API server up (404 says yes), is the CSINode there, then, after reading its Node, the create.
+    assertThat(calls).containsExactly("get 404", "get 404", "create 201");
   }
 
   @Test

@@ -120,8 +120,14 @@ class NodeLifecycleScenarioTest {
     assertThat(sim.cluster().requests().since(mark)).filteredOn(r -> r.identity().equals("system:node:node-1"))
         .filteredOn(r -> !r.resource().equals("events"))
         .extracting(r -> r.verb() + " " + r.resourceWithSubresource() + " " + r.code())
-        .startsWith("list nodes 200", "list services 200", "create nodes 409", "watch nodes 200",
-            "watch services 200", "get nodes 200", "create leases 409", "list pods 200");
+        .startsWith("list nodes 200", "list services 200", "list runtimeclasses 200", "list csidrivers 200",
+            "create nodes 409", "watch nodes 200", "watch services 200", "watch runtimeclasses 200",
+            "watch csidrivers 200", "get nodes 200", "create leases 409", "list pods 200");
+    // Its CSINode is there: it reads it twice (is the API server up, is it there) and writes nothing.
+    assertThat(sim.cluster().requests().since(mark)).filteredOn(r -> r.identity().equals("system:node:node-1"))
+        .filteredOn(r -> r.resource().equals("csinodes"))
+        .extracting(r -> r.verb() + " " + r.resource() + " " + r.code())
+        .containsExactly("get csinodes 200", "get csinodes 200");
     // Its Events repeat the first start's, so its event client patches their counts instead of creating more.
     assertThat(sim.cluster().requests().since(mark)).filteredOn(r -> r.identity().equals("system:node:node-1"))
         .filteredOn(r -> r.resource().equals("events")).extracting(r -> r.verb())

@@ -46,10 +46,10 @@ class SimulateDatadogTest {
          "  services: default/datadog-admission-controller, default/datadog-agent, default/datadog-cluster-agent",
          "  a pod created in datadog with admission.datadoghq.com/enabled=true and tags.datadoghq.com/*: gets DD_ENV, DD_SERVICE, DD_VERSION, DD_AGENT_HOST, DD_ENTITY_ID"]
         """).toString());
-    // Of these, 200 are the 20 kubelets' lists and watches of their Node, the Services, the two Secrets the agent
-    // pods read keys from (the API key's and the Cluster Agent token's) and the kube-root-ca.crt their token volumes
-    // project; and 21 their requests of the pods' tokens.
-    assertThat(json.path("apiServer").path("requestsTotal").asLong()).isEqualTo(1416);
+    // Of these, 280 are the 20 kubelets' lists and watches of their Node, the Services, the RuntimeClasses, the
+    // CSIDrivers, the two Secrets the agent pods read keys from (the API key's and the Cluster Agent token's) and the
+    // kube-root-ca.crt their token volumes project; 80 make their CSINodes; and 21 ask for the pods' tokens.
+    assertThat(json.path("apiServer").path("requestsTotal").asLong()).isEqualTo(1576);
     // The operator acts as its ServiceAccount; the node agents read through the Cluster Agent, never the API server.
     assertThat(identities(json)).contains("system:serviceaccount:datadog:datadog-operator",
         "system:serviceaccount:default:datadog-cluster-agent").doesNotContain("system:serviceaccount:default:datadog-agent");

@@ -145,6 +145,13 @@ final class EdgeFinder {
     if (!spec.has("serviceAccountName")) {
       named(spec, "serviceAccount", "ServiceAccount", EdgeRule.SERVICE_ACCOUNT);
     }
+    JsonNode runtimeClass = spec.get("runtimeClassName");
+    if (runtimeClass != null && runtimeClass.isTextual()) {
+      // Cluster-scoped: the RuntimeClass admission plugin refuses a pod whose class does not exist yet.
+      trail.pushField("runtimeClassName");
+      emit(index.find("node.k8s.io", "RuntimeClass", "", runtimeClass.textValue()), EdgeRule.RUNTIME_CLASS);
+      trail.pop();
+    }
     containers(spec, "initContainers");
     containers(spec, "containers");
     containers(spec, "ephemeralContainers");

@@ -47,6 +47,8 @@ final class KeyIndex {
         return kind.equals("Role") || kind.equals("ClusterRole");
       case CRD_GROUP:
         return kind.equals(CRD_KIND);
+      case "node.k8s.io":
+        return kind.equals("RuntimeClass");
       default:
         return false;
     }

@@ -115,6 +115,27 @@ class EdgeRulesTest {
   }
 
   @Test
+  void aRuntimeClassName_ordersTheWorkloadAfterTheClusterScopedRuntimeClass() {
+    Plan plan = planFromEmpty("""
+        apiVersion: node.k8s.io/v1
+        kind: RuntimeClass
+        metadata: {name: gvisor}
+        handler: runsc
+        ---
+        apiVersion: apps/v1
+        kind: DaemonSet
+        metadata: {name: sandboxed, namespace: default}
+        spec:
+          template:
+            spec:
+              runtimeClassName: gvisor
+              containers: [{name: app, image: app}]
+        """);
+    assertThat(hardEdges(plan, "apps/DaemonSet/default/sandboxed")).containsExactly(
+        "after node.k8s.io/RuntimeClass/gvisor: referenced runtime class (spec.template.spec.runtimeClassName)");
+  }
+
+  @Test
   void podTemplateReferences_orderWorkloadsAfterWhatTheyUse() {
     Plan plan = planFromEmpty(REFERENCED + """
         apiVersion: apps/v1

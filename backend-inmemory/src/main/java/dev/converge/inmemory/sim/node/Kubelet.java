@@ -244,6 +244,7 @@ public final class Kubelet {
     informer = podInformer;
     podInformer.start();
     scheduleStatus();
+    KubeletCsiNode.initialize(client, name, () -> current == epoch);
   }
 
   private void scheduleRenew() {

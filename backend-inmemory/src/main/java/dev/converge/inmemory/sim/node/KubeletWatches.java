@@ -23,6 +23,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>its own Node ({@code metadata.name=<node>}: {@code NewMainKubelet}'s node informer);
  *   <li>every Service with a cluster IP ({@code spec.clusterIP!=None}, all namespaces: the informer behind
  *       service environment variables, which has left headless Services out since 1.30, kubernetes#122394);
+ *   <li>every RuntimeClass (the runtime class manager's informer, {@code runtimeclass.NewManager}) and every
+ *       CSIDriver (the volume plugin manager's, {@code NewInitializedVolumePluginMgr}), cluster-wide;
  *   <li>each Secret and ConfigMap its pods refer to ({@code metadata.name=<name>} in the pod's namespace: the
  *       default {@code Watch} change-detection strategy's {@code watch_based_manager}): one watch per object while
  *       a pod of the node refers to it, however many do; none more once the object is seen {@code immutable}.
@@ -35,6 +37,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class KubeletWatches implements Informer.Handler {
   static final GroupKind SERVICE = GroupKind.of("", "Service");
+  static final GroupKind RUNTIME_CLASS = GroupKind.of("node.k8s.io", "RuntimeClass");
+  static final GroupKind CSI_DRIVER = GroupKind.of("storage.k8s.io", "CSIDriver");
 
   private final SimClient client;
   private final String node;
@@ -74,6 +78,8 @@ final class KubeletWatches implements Informer.Handler {
         FieldSelector.equal("metadata.name", node)));
     standing.add(new Informer(client, SERVICE, null, LabelSelector.everything(),
         FieldSelector.parse("spec.clusterIP!=None")));
+    standing.add(new Informer(client, RUNTIME_CLASS, null, LabelSelector.everything(), FieldSelector.everything()));
+    standing.add(new Informer(client, CSI_DRIVER, null, LabelSelector.everything(), FieldSelector.everything()));
     standing.forEach(Informer::start);
   }
 

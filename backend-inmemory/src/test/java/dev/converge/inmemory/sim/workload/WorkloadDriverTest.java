@@ -52,8 +52,7 @@ class WorkloadDriverTest {
   @Test
   void runningPods_requestOnTheirPeriod_andReadThroughTheProxy() {
     setUp(true);
-    SimContext context = new SimContext(scheduler, server, new Randoms(42), new Trace(scheduler),
-        ThrottleFactory.kubernetesDefaults());
+    SimContext context = context();
     LoadModel load = LoadModel.install(context, LoadConfig.defaults());
     WorkloadDriver driver = WorkloadDriver.install(context, load, ImmutableList.of(proxy, collector));
     scheduler.runUntil(Duration.ofMinutes(10).toNanos());
@@ -75,8 +74,7 @@ class WorkloadDriverTest {
   @Test
   void podsThatStopRunning_stopTheirRequests_andCloseTheirWatches() {
     setUp(true);
-    SimContext context = new SimContext(scheduler, server, new Randoms(42), new Trace(scheduler),
-        ThrottleFactory.kubernetesDefaults());
+    SimContext context = context();
     LoadModel load = LoadModel.install(context, LoadConfig.defaults());
     WorkloadDriver driver = WorkloadDriver.install(context, load, ImmutableList.of(proxy, collector));
     scheduler.runUntil(Duration.ofMinutes(1).toNanos());
@@ -90,8 +88,7 @@ class WorkloadDriverTest {
   @Test
   void aCrashOfThePodsContainer_stopsItsClient_andTheRestartIsANewClient_thatWatchesAgain() {
     setUp(true);
-    SimContext context = new SimContext(scheduler, server, new Randoms(42), new Trace(scheduler),
-        ThrottleFactory.kubernetesDefaults());
+    SimContext context = context();
     LoadModel load = LoadModel.install(context, LoadConfig.defaults());
     WorkloadDriver driver = WorkloadDriver.install(context, load, ImmutableList.of(proxy, collector));
     scheduler.runUntil(Duration.ofMinutes(1).toNanos());
@@ -114,8 +111,7 @@ class WorkloadDriverTest {
     setUp(true);
     WorkloadProfileSpec sidecar = new WorkloadProfileSpec("telemetry", "collector", LabelSelector.equal("app",
         "collector"), null, collector.requests(), ImmutableList.of(), "sidecar");
-    SimContext context = new SimContext(scheduler, server, new Randoms(42), new Trace(scheduler),
-        ThrottleFactory.kubernetesDefaults());
+    SimContext context = context();
     LoadModel load = LoadModel.install(context, LoadConfig.defaults());
     WorkloadDriver driver = WorkloadDriver.install(context, load, ImmutableList.of(proxy, sidecar));
     // The pods' statuses name only "main": no sidecar runs anywhere yet.
@@ -151,13 +147,17 @@ class WorkloadDriverTest {
   @Test
   void readsViaAProxyWithoutRunningPods_areCountedUnavailable() {
     setUp(false);
-    SimContext context = new SimContext(scheduler, server, new Randoms(42), new Trace(scheduler),
-        ThrottleFactory.kubernetesDefaults());
+    SimContext context = context();
     LoadModel load = LoadModel.install(context, LoadConfig.defaults());
     WorkloadDriver.install(context, load, ImmutableList.of(proxy, collector));
     scheduler.runUntil(Duration.ofMinutes(2).toNanos());
     assertThat(load.report().proxied()).singleElement()
         .satisfies(row -> assertThat(row.unavailable()).isEqualTo(row.requests()).isEqualTo(6));
+  }
+
+  /** The simulation's context over this test's scheduler and server, seed 42, Kubernetes' client limits. */
+  private SimContext context() {
+    return new SimContext(scheduler, server, new Randoms(42), new Trace(scheduler), ThrottleFactory.kubernetesDefaults());
   }
 
   /** Nodes n1..n3; agents 1..3 running on them, agent-4 pending; the proxy running when asked; RBAC open. */

@@ -8,7 +8,8 @@ import com.google.common.collect.ImmutableSortedMap;
  * one row, {@code system:node:*}, with the number of nodes as {@code clients}.
  *
  * @param identity the user name (or {@code system:node:*})
- * @param clients how many identities the row folds (nodes for {@code system:node:*}, else 1)
+ * @param clients how many clients the row counts, each with its own connection and rate limit: the nodes for {@code
+ *     system:node:*}, the most pods a WorkloadProfile drove at once under a pod identity, else 1
  * @param requests requests answered, rejected ones included
  * @param perMinute requests per minute over the run
  * @param byVerb requests per verb

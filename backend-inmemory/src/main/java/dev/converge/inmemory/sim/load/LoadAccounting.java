@@ -36,6 +36,8 @@ public final class LoadAccounting {
   /** Per SLO class, one histogram per rate bucket: the p99 over time that the report charts. */
   private final EnumMap<SloClass, List<LatencyHistogram>> sloBuckets = new EnumMap<>(SloClass.class);
   private final Map<String, ProxyRow> proxied = new TreeMap<>();
+  /** The most pods a workload drove at once under each identity: each pod is a client of its own. */
+  private final Map<String, Integer> peakPodClients = new HashMap<>();
   private long total;
   private long rejected;
 
@@ -117,12 +119,20 @@ public final class LoadAccounting {
     }
   }
 
+  /**
+   * {@code running} pods now act as {@code identity}, each with a client of its own (a WorkloadProfile's pods);
+   * the identity's row counts the most there were at once as its clients.
+   */
+  public void podClients(String identity, int running) {
+    peakPodClients.merge(identity, running, Math::max);
+  }
+
   /** The load from the start until {@code nowNanos}. */
   public LoadReport report(long nowNanos, List<LevelStats> levels) {
     double minutes = Math.max(1e-9, (nowNanos - startNanos) / 60e9);
     List<IdentityLoad> identities = new ArrayList<>();
     for (Row row : rows.values()) {
-      identities.add(row.toLoad(minutes));
+      identities.add(row.toLoad(minutes, peakPodClients.getOrDefault(row.identity, 0)));
     }
     identities.sort(Comparator.comparingLong(IdentityLoad::requests).reversed().thenComparing(IdentityLoad::identity));
     ImmutableList.Builder<SloResult> results = ImmutableList.builder();
@@ -207,14 +217,14 @@ public final class LoadAccounting {
       return count;
     }
 
-    IdentityLoad toLoad(double minutes) {
+    IdentityLoad toLoad(double minutes, int podClients) {
       TreeMap<String, Long> verbs = new TreeMap<>();
       TreeMap<String, Long> resources = new TreeMap<>();
       byVerb.forEach((verb, byResource) -> byResource.forEach((resource, bySub) -> bySub.forEach((sub, count) -> {
         verbs.merge(verb, count[0], Long::sum);
         resources.put(verb + " " + resource + (sub.isEmpty() ? "" : "/" + sub), count[0]);
       })));
-      return new IdentityLoad(identity, Math.max(1, members.size()), requests, requests / minutes,
+      return new IdentityLoad(identity, Math.max(1, Math.max(members.size(), podClients)), requests, requests / minutes,
           ImmutableSortedMap.copyOf(verbs), ImmutableSortedMap.copyOf(resources), rejected, errors,
           latency.quantile(0.99), trimmed(buckets), trimmed(rejectedBuckets));
     }

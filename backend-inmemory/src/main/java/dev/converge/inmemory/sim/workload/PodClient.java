@@ -61,6 +61,11 @@ final class PodClient {
   }
 
   /** Schedules everything the pod does; called from a change listener, so it only schedules. */
+  /** The user its pod acts as. */
+  String identity() {
+    return client.identity().name();
+  }
+
   void start() {
     VirtualScheduler scheduler = driver.scheduler();
     for (ResourceType type : profile.proxyWatch()) {

@@ -50,6 +50,8 @@ public final class WorkloadDriver implements ChangeListener {
   private final Map<String, PodClient> clients = new HashMap<>();
   private final Map<String, TreeSet<String>> proxyPods = new HashMap<>();
   private final Map<String, int[]> perProfile = new TreeMap<>();
+  /** The pods driven now under each identity, which the load's rows count as their clients. */
+  private final Map<String, Integer> perIdentity = new HashMap<>();
 
   private WorkloadDriver(SimContext context, LoadModel load, List<WorkloadProfileSpec> profiles) {
     this.context = context;
@@ -110,6 +112,7 @@ public final class WorkloadDriver implements ChangeListener {
         clients.remove(key);
         client.stop();
         perProfile.get(profile.key())[0]--;
+        perIdentity.merge(client.identity(), -1, Integer::sum);
         if (profile.isProxy()) {
           proxyPods.get(profile.key()).remove(pod.name());
         }
@@ -123,6 +126,7 @@ public final class WorkloadDriver implements ChangeListener {
         pod.name(), node, context.random(COMPONENT + "/" + key.replace('\0', '/')));
     clients.put(key, client);
     perProfile.get(profile.key())[0]++;
+    load.accounting().podClients(client.identity(), perIdentity.merge(client.identity(), 1, Integer::sum));
     if (profile.isProxy()) {
       proxyPods.computeIfAbsent(profile.key(), k -> new TreeSet<>()).add(pod.name());
     }

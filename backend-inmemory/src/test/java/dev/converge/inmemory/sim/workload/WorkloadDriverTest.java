@@ -65,6 +65,8 @@ class WorkloadDriverTest {
         com.google.common.collect.ImmutableSortedMap.of("list", 30L), 0));
     IdentityLoad agent = report.identity(AGENT).orElseThrow();
     assertThat(agent.byResource()).containsExactly(Map.entry("get nodes", 6L), Map.entry("watch pods", 3L));
+    // One row for the service account the agents share, counting each running pod's client.
+    assertThat(agent.clients()).isEqualTo(3);
     assertThat(agent.errors()).isZero();
     assertThat(report.identity("system:serviceaccount:telemetry:collector-proxy").orElseThrow().byResource())
         .containsExactly(Map.entry("watch nodes", 1L), Map.entry("watch pods", 1L));

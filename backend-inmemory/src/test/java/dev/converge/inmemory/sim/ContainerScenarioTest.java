@@ -193,6 +193,40 @@ class ContainerScenarioTest {
   }
 
   @Test
+  void aFailingLivenessProbe_isReportedThresholdTimes_thenTheContainerIsKilledAndRestarted() {
+    Simulation sim = oneNode();
+    sim.create(pod("sick", "\"liveness-fails-after.sim.converge.dev/main\":\"20s\"",
+        ",\"livenessProbe\":{\"httpGet\":{\"path\":\"/live\",\"port\":8080},\"periodSeconds\":5}", "", ""));
+
+    // Started at 4 s; the probe fails from 20 s on, at its 5 s ticks: three failures, the kill 10 s after the
+    // first, the stop (1 s), then the crash back-off of 10 s.
+    sim.runFor(Duration.ofSeconds(23));
+    assertThat(SimTesting.events(sim, "sick")).noneMatch(event -> event.startsWith("Unhealthy"));
+    sim.runFor(Duration.ofSeconds(15));
+    Resource pod = get(sim, "sick");
+    assertThat(SimTesting.events(sim, "sick")).contains(
+        "Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500 (3)",
+        "Killing: Container main failed liveness probe, will be restarted (1)");
+    assertThat(container(pod, 0).path("restartCount").asInt()).isEqualTo(1);
+    assertThat(container(pod, 0).at("/lastState/terminated/exitCode").asInt()).isEqualTo(143);
+    assertThat(container(pod, 0).at("/state/waiting/reason").asText()).isEqualTo("CrashLoopBackOff");
+    assertThat(container(pod, 1).path("restartCount").asInt()).isZero();
+    assertThat(container(pod, 1).at("/state/running").isObject()).isTrue();
+
+    sim.runFor(Duration.ofSeconds(12));
+    assertThat(container(get(sim, "sick"), 0).at("/state/running").isObject()).isTrue();
+  }
+
+  @Test
+  void aLivenessFailureForAContainerWithoutAProbe_isAConfigurationError() {
+    Simulation sim = oneNode();
+    sim.create(pod("noprobe", "\"liveness-fails-after.sim.converge.dev/main\":\"20s\"", "", "", ""));
+    sim.runFor(Duration.ofSeconds(6));
+    assertThat(container(get(sim, "noprobe"), 0).at("/state/waiting/message").asText())
+        .isEqualTo("liveness-fails-after.sim.converge.dev/main: the container has no livenessProbe to fail");
+  }
+
+  @Test
   void aContainerAnnotationThatNamesNoContainer_isAConfigurationError_notIgnored() {
     Simulation sim = oneNode();
     sim.create(pod("typo", "\"crash-after.sim.converge.dev/sidecar\":\"5s\"", "", "", ""));

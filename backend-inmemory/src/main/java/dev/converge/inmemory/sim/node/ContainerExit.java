@@ -68,6 +68,11 @@ public record ContainerExit(Duration after, int code) {
 
   /** Whether the pod is done after this exit, rather than restarted: the pod's restart policy decides. */
   public boolean endsPod(Resource pod) {
+    return endsPod(pod, code);
+  }
+
+  /** Whether an exit with {@code code} leaves a container of {@code pod} terminated, by its restart policy. */
+  static boolean endsPod(Resource pod, int code) {
     return switch (restartPolicy(pod)) {
       case "Never" -> true;
       case "OnFailure" -> code == 0;
@@ -138,7 +143,8 @@ public record ContainerExit(Duration after, int code) {
   /** Every per-container annotation must name one of the pod's containers: a typo would be ignored otherwise. */
   private static void checkContainerAnnotations(Resource pod) {
     for (String key : pod.annotations().keySet()) {
-      for (String prefix : List.of(CONTAINER_CRASH_AFTER, CONTAINER_RUN_FOR, CONTAINER_EXIT_CODE)) {
+      for (String prefix : List.of(CONTAINER_CRASH_AFTER, CONTAINER_RUN_FOR, CONTAINER_EXIT_CODE,
+          LivenessFailure.ANNOTATION)) {
         if (key.startsWith(prefix) && !hasContainer(pod, key.substring(prefix.length()))) {
           throw new IllegalArgumentException(key + ": the pod has no container " + key.substring(prefix.length()));
         }

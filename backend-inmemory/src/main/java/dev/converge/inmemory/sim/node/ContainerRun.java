@@ -33,9 +33,13 @@ final class ContainerRun {
   @Nullable String runningSince;
   @Nullable Exit lastExit;
   @Nullable Exit previousExit;
+  /** Its liveness probe's failure on demand, or null. */
+  @Nullable LivenessFailure liveness;
   /** Its next probe result, and its exit or restart. */
   @Nullable ScheduledTask probe;
   @Nullable ScheduledTask task;
+  /** Its next failing liveness probe, or its kill. */
+  @Nullable ScheduledTask livenessCheck;
 
   ContainerRun(String name, String image, int index, @Nullable ContainerExit exit, long startedAfterNanos,
       long readyAfterNanos, Waiting waiting) {
@@ -108,6 +112,10 @@ final class ContainerRun {
     if (task != null) {
       task.cancel();
       task = null;
+    }
+    if (livenessCheck != null) {
+      livenessCheck.cancel();
+      livenessCheck = null;
     }
   }
 

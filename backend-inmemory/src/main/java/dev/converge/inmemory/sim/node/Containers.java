@@ -189,6 +189,39 @@ final class Containers {
     if (container.exit != null) {
       container.task = at(run, now + container.exit.after().toNanos(), () -> exited(run, container));
     }
+    LivenessFailure liveness = container.liveness;
+    if (liveness != null) {
+      container.livenessCheck = at(run, now + liveness.firstFailureNanos(), () -> livenessFailed(run, container, 1));
+    }
+  }
+
+  /**
+   * The {@code failures}-th failing liveness probe in a row ({@link LivenessFailure}): an {@code Unhealthy} Warning,
+   * and at the threshold the kill ("Container c failed liveness probe, will be restarted"), the container stopped
+   * within its pod's grace period (exit code 143) and then restarted, or not, as after an exit.
+   */
+  private void livenessFailed(PodRun run, ContainerRun container, int failures) {
+    LivenessFailure liveness = Objects.requireNonNull(container.liveness);
+    EventRecorder.Ref ref = ref(run, container);
+    kubelet.events().warning(ref, "Unhealthy", liveness.message());
+    long now = kubelet.ctx().clock().nanoTime();
+    if (failures < liveness.failureThreshold()) {
+      long next = now + liveness.periodNanos();
+      container.livenessCheck = at(run, next, () -> livenessFailed(run, container, failures + 1));
+      return;
+    }
+    kubelet.events().normal(ref, "Killing", "Container " + container.name
+        + " failed liveness probe, will be restarted");
+    if (container.task != null) {
+      container.task.cancel();
+      container.task = null;
+    }
+    long grace = run.pod.spec().path("terminationGracePeriodSeconds").asLong(30) * 1_000_000_000L;
+    long stop = Math.min(grace, kubelet.config().startup().stop().sampleNanos(kubelet.random()));
+    container.livenessCheck = at(run, now + stop, () -> {
+      container.livenessCheck = null;
+      exited(run, container, PodLifecycle.SIGTERM_EXIT);
+    });
   }
 
   /** A restarted kubelet took the running containers over: each exits as it would after a start now. */
@@ -214,11 +247,18 @@ final class Containers {
    */
   private void exited(PodRun run, ContainerRun container) {
     container.task = null;
-    ContainerExit exit = Objects.requireNonNull(container.exit);
-    kubelet.ctx().event("kubelet/" + kubelet.name(), exit.code() == 0 ? "exit" : "crash",
+    exited(run, container, Objects.requireNonNull(container.exit).code());
+  }
+
+  private void exited(PodRun run, ContainerRun container, int code) {
+    if (container.livenessCheck != null) {
+      container.livenessCheck.cancel();
+      container.livenessCheck = null;
+    }
+    kubelet.ctx().event("kubelet/" + kubelet.name(), code == 0 ? "exit" : "crash",
         "pods/" + run.pod.namespace() + "/" + run.pod.name());
-    if (exit.endsPod(run.pod)) {
-      container.exited(kubelet.now(), exit.code(), null);
+    if (ContainerExit.endsPod(run.pod, code)) {
+      container.exited(kubelet.now(), code, null);
       if (run.allTerminated()) {
         String phase = run.phase();
         InitContainers.stopRunning(run, kubelet.now(), PodLifecycle.SIGTERM_EXIT);
@@ -229,7 +269,7 @@ final class Containers {
       return;
     }
     long backoff = kubelet.config().startup().backoffNanos(container.restarts + 1);
-    container.exited(kubelet.now(), exit.code(), backOff(run, container.name, backoff));
+    container.exited(kubelet.now(), code, backOff(run, container.name, backoff));
     lifecycle.report(run);
     EventRecorder.Ref ref = ref(run, container);
     kubelet.events().warning(ref, "BackOff", "Back-off restarting failed container " + container.name + " in pod "

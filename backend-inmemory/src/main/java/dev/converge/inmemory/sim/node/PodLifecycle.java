@@ -219,6 +219,18 @@ final class PodLifecycle implements Informer.Handler {
       probes.add(Containers.ProbeTimes.of(container, kubelet.random()));
     }
     PodRun run = new PodRun(pod, podIp, hostIp, kubelet.now(), exits, probes);
+    if (configError == null) {
+      try {
+        int index = 0;
+        for (JsonNode container : pod.spec().path("containers")) {
+          run.containers.get(index).liveness = LivenessFailure.of(pod, container, podIp,
+              probes.get(index).startedAfterNanos(), kubelet.random());
+          index++;
+        }
+      } catch (IllegalArgumentException e) {
+        configError = e.getMessage();
+      }
+    }
     run.configError = configError;
     return run;
   }

@@ -218,6 +218,24 @@ class ContainerScenarioTest {
   }
 
   @Test
+  void aKubeletThatRestarts_takesTheContainersOver_andTheirLivenessProbeFailsAgain() {
+    Simulation sim = oneNode();
+    sim.create(pod("sick", "\"liveness-fails-after.sim.converge.dev/main\":\"20s\"",
+        ",\"livenessProbe\":{\"tcpSocket\":{\"port\":8080},\"periodSeconds\":5}", "", ""));
+    sim.runFor(Duration.ofSeconds(10));
+    sim.nodes().fail("node-0");
+    sim.runFor(Duration.ofSeconds(5));
+    sim.nodes().recover("node-0");
+    // Taken over at 15 s as if started then: the probe fails from 35 s on, so nothing has failed at 34 s.
+    sim.runFor(Duration.ofSeconds(19));
+    assertThat(SimTesting.events(sim, "sick")).noneMatch(event -> event.startsWith("Unhealthy"));
+    sim.runFor(Duration.ofSeconds(20));
+    assertThat(SimTesting.events(sim, "sick")).anyMatch(event -> event.matches(
+        "Unhealthy: Liveness probe failed: dial tcp 100\\.64\\.0\\.\\d+:8080: connect: connection refused \\(3\\)"))
+        .contains("Killing: Container main failed liveness probe, will be restarted (1)");
+  }
+
+  @Test
   void aLivenessFailureForAContainerWithoutAProbe_isAConfigurationError() {
     Simulation sim = oneNode();
     sim.create(pod("noprobe", "\"liveness-fails-after.sim.converge.dev/main\":\"20s\"", "", "", ""));

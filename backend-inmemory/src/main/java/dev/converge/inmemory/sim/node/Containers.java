@@ -186,13 +186,7 @@ final class Containers {
     } else if (!container.ready) {
       container.probe = at(run, now + container.readyAfterNanos, () -> becameReady(run, container));
     }
-    if (container.exit != null) {
-      container.task = at(run, now + container.exit.after().toNanos(), () -> exited(run, container));
-    }
-    LivenessFailure liveness = container.liveness;
-    if (liveness != null) {
-      container.livenessCheck = at(run, now + liveness.firstFailureNanos(), () -> livenessFailed(run, container, 1));
-    }
+    scheduleEnd(run, container);
   }
 
   /**
@@ -224,13 +218,25 @@ final class Containers {
     });
   }
 
-  /** A restarted kubelet took the running containers over: each exits as it would after a start now. */
+  /**
+   * A restarted kubelet took the running containers over: each exits, and its liveness probe fails, as they would
+   * after a start now.
+   */
   void scheduleExits(PodRun run) {
-    long now = kubelet.ctx().clock().nanoTime();
     for (ContainerRun container : run.containers) {
-      if (container.exit != null) {
-        container.task = at(run, now + container.exit.after().toNanos(), () -> exited(run, container));
-      }
+      scheduleEnd(run, container);
+    }
+  }
+
+  /** Schedules how {@code container}, started now, ends: its exit, and its liveness probe's failure. */
+  private void scheduleEnd(PodRun run, ContainerRun container) {
+    long now = kubelet.ctx().clock().nanoTime();
+    if (container.exit != null) {
+      container.task = at(run, now + container.exit.after().toNanos(), () -> exited(run, container));
+    }
+    LivenessFailure liveness = container.liveness;
+    if (liveness != null) {
+      container.livenessCheck = at(run, now + liveness.firstFailureNanos(), () -> livenessFailed(run, container, 1));
     }
   }
 

@@ -236,6 +236,33 @@ class ContainerScenarioTest {
   }
 
   @Test
+  void aFlappingReadinessProbe_makesTheContainerUnready_onlyAfterItsFailureThreshold_thenReadyAgain() {
+    Simulation sim = oneNode();
+    String probe = ",\"readinessProbe\":{\"httpGet\":{\"path\":\"/ready\",\"port\":8080},\"periodSeconds\":5}";
+    sim.create(pod("flapping", "\"readiness-flaps.sim.converge.dev/main\":\"30s/20s\"", probe, "", ""));
+    sim.create(pod("blip", "\"readiness-flaps.sim.converge.dev/main\":\"30s/5s\"", probe, "", ""));
+
+    // Ready at r, 4 to 9 s in; failing from r + 30 s at 5 s ticks; not ready at the third failure (r + 40 s), ready
+    // again once the probe passes at r + 50 s.
+    sim.runFor(Duration.ofSeconds(30));
+    assertThat(SimTesting.isReady(get(sim, "flapping"))).isTrue();
+    sim.runFor(Duration.ofSeconds(20));
+    Resource pod = get(sim, "flapping");
+    assertThat(describe(pod, "Ready")).isEqualTo("False ContainersNotReady: containers with unready status: [main]");
+    assertThat(container(pod, 0).at("/state/running").isObject()).isTrue();
+    assertThat(container(pod, 0).path("restartCount").asInt()).isZero();
+    // A failure shorter than the threshold's three periods only warns.
+    assertThat(SimTesting.isReady(get(sim, "blip"))).isTrue();
+    assertThat(SimTesting.events(sim, "blip"))
+        .contains("Unhealthy: Readiness probe failed: HTTP probe failed with statuscode: 503 (1)");
+
+    sim.runFor(Duration.ofSeconds(10));
+    assertThat(SimTesting.isReady(get(sim, "flapping"))).isTrue();
+    assertThat(SimTesting.events(sim, "flapping"))
+        .contains("Unhealthy: Readiness probe failed: HTTP probe failed with statuscode: 503 (4)");
+  }
+
+  @Test
   void aLivenessFailureForAContainerWithoutAProbe_isAConfigurationError() {
     Simulation sim = oneNode();
     sim.create(pod("noprobe", "\"liveness-fails-after.sim.converge.dev/main\":\"20s\"", "", "", ""));

@@ -35,11 +35,15 @@ final class ContainerRun {
   @Nullable Exit previousExit;
   /** Its liveness probe's failure on demand, or null. */
   @Nullable LivenessFailure liveness;
+  /** Its readiness flapping on demand, or null. */
+  @Nullable ReadinessFlap flap;
   /** Its next probe result, and its exit or restart. */
   @Nullable ScheduledTask probe;
   @Nullable ScheduledTask task;
   /** Its next failing liveness probe, or its kill. */
   @Nullable ScheduledTask livenessCheck;
+  /** Its readiness probe's next failure or recovery while it flaps. */
+  @Nullable ScheduledTask flapCheck;
 
   ContainerRun(String name, String image, int index, @Nullable ContainerExit exit, long startedAfterNanos,
       long readyAfterNanos, Waiting waiting) {
@@ -116,6 +120,10 @@ final class ContainerRun {
     if (livenessCheck != null) {
       livenessCheck.cancel();
       livenessCheck = null;
+    }
+    if (flapCheck != null) {
+      flapCheck.cancel();
+      flapCheck = null;
     }
   }
 

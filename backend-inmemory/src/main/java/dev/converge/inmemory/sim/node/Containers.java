@@ -180,13 +180,58 @@ final class Containers {
         container.ready = container.readyAfterNanos <= container.startedAfterNanos;
         if (!container.ready) {
           container.probe = at(run, now + container.readyAfterNanos, () -> becameReady(run, container));
+        } else {
+          flap(run, container);
         }
         lifecycle.report(run);
       });
     } else if (!container.ready) {
       container.probe = at(run, now + container.readyAfterNanos, () -> becameReady(run, container));
+    } else {
+      flap(run, container);
     }
     scheduleEnd(run, container);
+  }
+
+  /**
+   * The container became ready: if its readiness flaps ({@link ReadinessFlap}), its probe starts failing once the
+   * up time has passed.
+   */
+  private void flap(PodRun run, ContainerRun container) {
+    ReadinessFlap flap = container.flap;
+    if (flap == null) {
+      return;
+    }
+    long failingFrom = kubelet.ctx().clock().nanoTime() + flap.upNanos();
+    long until = failingFrom + flap.downNanos();
+    container.flapCheck = at(run, failingFrom, () -> readinessFailed(run, container, 1, until));
+  }
+
+  /**
+   * The {@code failures}-th failing readiness probe in a row: an {@code Unhealthy} Warning; not ready at the
+   * threshold; probed again a period later while the failure lasts ({@code until}), then ready again after the
+   * success threshold's probes.
+   */
+  private void readinessFailed(PodRun run, ContainerRun container, int failures, long until) {
+    ReadinessFlap flap = Objects.requireNonNull(container.flap);
+    kubelet.events().warning(ref(run, container), "Unhealthy", flap.message());
+    if (failures == flap.failureThreshold() && container.ready) {
+      container.ready = false;
+      lifecycle.report(run);
+    }
+    long next = kubelet.ctx().clock().nanoTime() + flap.periodNanos();
+    if (next < until) {
+      container.flapCheck = at(run, next, () -> readinessFailed(run, container, failures + 1, until));
+      return;
+    }
+    container.flapCheck = at(run, next + (flap.successThreshold() - 1) * flap.periodNanos(), () -> {
+      container.flapCheck = null;
+      if (!container.ready) {
+        container.ready = true;
+        lifecycle.report(run);
+      }
+      flap(run, container);
+    });
   }
 
   /**
@@ -244,6 +289,7 @@ final class Containers {
     container.probe = null;
     container.ready = true;
     lifecycle.report(run);
+    flap(run, container);
   }
 
   /**

@@ -225,6 +225,7 @@ final class PodLifecycle implements Informer.Handler {
         for (JsonNode container : pod.spec().path("containers")) {
           run.containers.get(index).liveness = LivenessFailure.of(pod, container, podIp,
               probes.get(index).startedAfterNanos(), kubelet.random());
+          run.containers.get(index).flap = ReadinessFlap.of(pod, container, podIp);
           index++;
         }
       } catch (IllegalArgumentException e) {

@@ -1,0 +1,84 @@
+package dev.converge.inmemory.sim.node;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.converge.api.Resource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A container whose readiness flaps, on demand: the pod annotation {@value #ANNOTATION}{@code <container>} with
+ * {@code UP/DOWN} (two durations, {@code 60s/30s}) makes the container's {@code readinessProbe} pass for {@code UP}
+ * once the container is ready, then fail for {@code DOWN}, again and again while it runs. Each failing probe,
+ * every {@code periodSeconds} (10), is an {@code Unhealthy} Warning ("Readiness probe failed: HTTP probe failed with
+ * statuscode: 503"); the kubelet marks the container not ready after {@code failureThreshold} (3) failures in a row
+ * and ready again after {@code successThreshold} (1) successes ({@code prober/worker.go}), so a window shorter than
+ * the threshold's periods only warns. Every change of readiness is a pod status update, and so an EndpointSlice
+ * update that reaches every watcher of the Service's slices.
+ *
+ * @param upNanos how long the probe passes each time
+ * @param downNanos how long it then fails
+ * @param periodNanos the probe's period
+ * @param failureThreshold failures in a row that make the container not ready
+ * @param successThreshold successes in a row that make it ready again
+ * @param message the {@code Unhealthy} Event's message
+ */
+record ReadinessFlap(long upNanos, long downNanos, long periodNanos, int failureThreshold, int successThreshold,
+    String message) {
+  /** The prefix of the pod annotation that makes one container's readiness flap. */
+  static final String ANNOTATION = "readiness-flaps.sim.converge.dev/";
+
+  /**
+   * The flapping {@code pod}'s annotations ask of its container {@code spec}, or null.
+   *
+   * @throws IllegalArgumentException naming the annotation, if it does not parse or the container has no readiness
+   *     probe
+   */
+  static @Nullable ReadinessFlap of(Resource pod, JsonNode spec, String podIp) {
+    String name = spec.path("name").asText();
+    String key = ANNOTATION + name;
+    String value = pod.annotations().get(key);
+    if (value == null) {
+      return null;
+    }
+    String[] parts = value.split("/", -1);
+    if (parts.length != 2) {
+      throw new IllegalArgumentException(key + ": not UP/DOWN durations (like 60s/30s): " + value);
+    }
+    long up;
+    long down;
+    try {
+      up = CrashLoop.parseDuration(parts[0]).toNanos();
+      down = CrashLoop.parseDuration(parts[1]).toNanos();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+    }
+    if (up <= 0 || down <= 0) {
+      throw new IllegalArgumentException(key + ": both durations must be positive: " + value);
+    }
+    JsonNode probe = spec.path("readinessProbe");
+    if (!probe.isObject()) {
+      throw new IllegalArgumentException(key + ": the container has no readinessProbe to fail");
+    }
+    long period = Math.max(1, probe.path("periodSeconds").asLong(10)) * 1_000_000_000L;
+    int failures = (int) Math.max(1, probe.path("failureThreshold").asLong(3));
+    int successes = (int) Math.max(1, probe.path("successThreshold").asLong(1));
+    return new ReadinessFlap(up, down, period, failures, successes, "Readiness probe failed: " + failure(probe, podIp));
+  }
+
+  /**
+   * How the probe's handler fails while the application is not ready: a 503 for HTTP, a refused connection, a gRPC
+   * {@code NOT_SERVING}; an exec probe's message is its command's output, which a simulated command does not have.
+   */
+  private static String failure(JsonNode probe, String podIp) {
+    if (probe.has("httpGet")) {
+      return "HTTP probe failed with statuscode: 503";
+    }
+    if (probe.has("tcpSocket")) {
+      String port = probe.path("tcpSocket").path("port").asText();
+      return "dial tcp " + podIp + ":" + port + ": connect: connection refused";
+    }
+    if (probe.has("grpc")) {
+      return "service unhealthy (responded with \"NOT_SERVING\")";
+    }
+    return "";
+  }
+}

@@ -161,7 +161,8 @@ public record ContainerExit(Duration after, int code) {
     return false;
   }
 
-  private static Duration duration(String annotation, String value) {
+  /** The duration {@code value} of {@code annotation}; an error names the annotation. */
+  static Duration duration(String annotation, String value) {
     try {
       return CrashLoop.parseDuration(value);
     } catch (IllegalArgumentException e) {

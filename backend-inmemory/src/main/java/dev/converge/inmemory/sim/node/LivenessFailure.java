@@ -38,12 +38,7 @@ record LivenessFailure(long firstFailureNanos, long periodNanos, int failureThre
     if (value == null) {
       return null;
     }
-    long failsAfter;
-    try {
-      failsAfter = CrashLoop.parseDuration(value).toNanos();
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(ANNOTATION + name + ": " + e.getMessage(), e);
-    }
+    long failsAfter = ContainerExit.duration(ANNOTATION + name, value).toNanos();
     JsonNode probe = spec.path("livenessProbe");
     if (!probe.isObject()) {
       throw new IllegalArgumentException(ANNOTATION + name + ": the container has no livenessProbe to fail");
@@ -58,17 +53,17 @@ record LivenessFailure(long firstFailureNanos, long periodNanos, int failureThre
     if (tick < from) {
       tick += (from - tick + period - 1) / period * period;
     }
-    return new LivenessFailure(tick, period, threshold, "Liveness probe failed: " + failure(probe, podIp));
+    return new LivenessFailure(tick, period, threshold, "Liveness probe failed: " + failure(probe, podIp, 500));
   }
 
   /**
-   * How the probe's handler fails, as the prober words it: an HTTP 500, a refused connection to the pod's IP, a
-   * gRPC {@code NOT_SERVING}; an exec probe's message is its command's output, which a simulated command does not
-   * have.
+   * How a probe's handler fails, as the prober words it: an HTTP {@code httpStatus}, a refused connection to the
+   * pod's IP, a gRPC {@code NOT_SERVING}; an exec probe's message is its command's output, which a simulated command
+   * does not have.
    */
-  private static String failure(JsonNode probe, String podIp) {
+  static String failure(JsonNode probe, String podIp, int httpStatus) {
     if (probe.has("httpGet")) {
-      return "HTTP probe failed with statuscode: 500";
+      return "HTTP probe failed with statuscode: " + httpStatus;
     }
     if (probe.has("tcpSocket")) {
       String port = probe.path("tcpSocket").path("port").asText();

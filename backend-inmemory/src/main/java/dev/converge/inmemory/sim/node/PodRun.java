@@ -287,7 +287,10 @@ final class PodRun {
    * {@code PodCompleted}, {@code PodFailed} once it ended), then its readiness gates ({@code ReadinessGatesNotReady}).
    */
   private Readiness readyCondition() {
-    String phase = phase();
+    return readyCondition(phase());
+  }
+
+  private Readiness readyCondition(String phase) {
     // generateContainersReadyConditionForTerminalPhase: a pod that ended says why its containers are not ready.
     if (phase.equals("Failed")) {
       return new Readiness(false, "PodFailed", "");
@@ -363,7 +366,7 @@ final class PodRun {
       condition(conditions, "Initialized", false, startTime, "ContainersNotInitialized",
           "containers with incomplete status: [" + String.join(" ", incompleteInits()) + "]");
     }
-    Readiness ready = readyCondition();
+    Readiness ready = readyCondition(phase);
     boolean containersReady = ready.ready() || ready.reason().equals("ReadinessGatesNotReady");
     if (ready.ready() != readyReported.ready()) {
       readyTransition = now;

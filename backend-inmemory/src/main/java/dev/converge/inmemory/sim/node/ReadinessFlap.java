@@ -43,14 +43,8 @@ record ReadinessFlap(long upNanos, long downNanos, long periodNanos, int failure
     if (parts.length != 2) {
       throw new IllegalArgumentException(key + ": not UP/DOWN durations (like 60s/30s): " + value);
     }
-    long up;
-    long down;
-    try {
-      up = CrashLoop.parseDuration(parts[0]).toNanos();
-      down = CrashLoop.parseDuration(parts[1]).toNanos();
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
-    }
+    long up = ContainerExit.duration(key, parts[0]).toNanos();
+    long down = ContainerExit.duration(key, parts[1]).toNanos();
     if (up <= 0 || down <= 0) {
       throw new IllegalArgumentException(key + ": both durations must be positive: " + value);
     }
@@ -61,24 +55,7 @@ record ReadinessFlap(long upNanos, long downNanos, long periodNanos, int failure
     long period = Math.max(1, probe.path("periodSeconds").asLong(10)) * 1_000_000_000L;
     int failures = (int) Math.max(1, probe.path("failureThreshold").asLong(3));
     int successes = (int) Math.max(1, probe.path("successThreshold").asLong(1));
-    return new ReadinessFlap(up, down, period, failures, successes, "Readiness probe failed: " + failure(probe, podIp));
-  }
-
-  /**
-   * How the probe's handler fails while the application is not ready: a 503 for HTTP, a refused connection, a gRPC
-   * {@code NOT_SERVING}; an exec probe's message is its command's output, which a simulated command does not have.
-   */
-  private static String failure(JsonNode probe, String podIp) {
-    if (probe.has("httpGet")) {
-      return "HTTP probe failed with statuscode: 503";
-    }
-    if (probe.has("tcpSocket")) {
-      String port = probe.path("tcpSocket").path("port").asText();
-      return "dial tcp " + podIp + ":" + port + ": connect: connection refused";
-    }
-    if (probe.has("grpc")) {
-      return "service unhealthy (responded with \"NOT_SERVING\")";
-    }
-    return "";
+    return new ReadinessFlap(up, down, period, failures, successes, "Readiness probe failed: "
+        + LivenessFailure.failure(probe, podIp, 503));
   }
 }

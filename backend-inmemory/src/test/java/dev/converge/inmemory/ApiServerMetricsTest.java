@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.common.collect.ImmutableList;
+import dev.converge.api.GroupKind;
 import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.accounting.ApiServerMetrics;
 import dev.converge.inmemory.server.ApiServer;
@@ -74,5 +75,22 @@ class ApiServerMetricsTest {
 
   private double count(String name, String... tags) {
     return registry.get(name).tags(tags).counter().count();
+  }
+
+  @Test
+  void watchEvents_areCountedByWatchingIdentityAndResource_fromTheInitialEventsOn() {
+    server.create(Fixtures.ADMIN, Fixtures.configMap("default", "before", "1"));
+    ApiServerMetrics.bind(server, registry);
+    // A kubelet's name (this cluster has no binding for the system:nodes group, so it is a master here).
+    Identity kubelet = new Identity("system:node:n1", ImmutableList.of(Identity.MASTERS, Identity.AUTHENTICATED));
+    server.watch(Fixtures.ADMIN, dev.converge.api.backend.WatchRequest.all(GroupKind.of("", "ConfigMap"))
+        .inNamespace("default"), event -> { });
+    server.watch(kubelet, dev.converge.api.backend.WatchRequest.all(GroupKind.of("", "ConfigMap"))
+        .inNamespace("default").withFields(dev.converge.api.FieldSelector.equal("metadata.name", "after")), event -> { });
+    server.create(Fixtures.ADMIN, Fixtures.configMap("default", "after", "1"));
+
+    // The admin's watch: before and the namespace's kube-root-ca.crt (initial ADDED), then after.
+    assertThat(count(ApiServerMetrics.WATCH_EVENTS, "identity", "system:admin", "resource", "configmaps")).isEqualTo(3.0);
+    assertThat(count(ApiServerMetrics.WATCH_EVENTS, "identity", "system:node:*", "resource", "configmaps")).isEqualTo(1.0);
   }
 }

@@ -19,7 +19,10 @@ import java.util.concurrent.TimeUnit;
  *       or {@code forbidden} (403 from RBAC or admission);
  *   <li>{@value #LATENCY} (timer) — request latency, by {@code identity} and {@code verb}, watches left out (they
  *       last as long as the client wants): the load model's simulated latency when one is installed, else the
- *       server ticker's time from arrival to answer.
+ *       server ticker's time from arrival to answer;
+ *   <li>{@value #WATCH_EVENTS} (counter) — events sent to watches, BOOKMARKs included, by the watching {@code
+ *       identity} and the watched {@code resource}, as kube-apiserver's {@code apiserver_watch_events_total} (which
+ *       has no identity label); watches opened before {@link #bind} are not counted.
  * </ul>
  *
  * Kubelets ({@code system:node:<name>}) share one {@code identity} tag value, {@code system:node:*}, so that a
@@ -30,6 +33,8 @@ public final class ApiServerMetrics {
   public static final String REQUESTS = "converge.apiserver.requests";
   /** Requests refused with 429 or 403. */
   public static final String REJECTIONS = "converge.apiserver.rejections";
+  /** Events sent to watches. */
+  public static final String WATCH_EVENTS = "converge.apiserver.watch.events";
   /** Request latency. */
   public static final String LATENCY = "converge.apiserver.latency";
   private static final String NODE_PREFIX = "system:node:";
@@ -46,12 +51,25 @@ public final class ApiServerMetrics {
   public static ApiServerMetrics bind(ApiServer server, MeterRegistry registry) {
     ApiServerMetrics metrics = new ApiServerMetrics(registry, server.ticker());
     server.requests().subscribe(metrics::record);
+    server.addWatchEventCounter(watcher -> {
+      Counter events = Counter.builder(WATCH_EVENTS)
+          .description("Events sent to watches, BOOKMARKs included, by watching identity and watched resource")
+          .tag("identity", tagged(watcher.identity().name()))
+          .tag("resource", watcher.type().plural())
+          .register(registry);
+      return type -> events.increment();
+    });
     return metrics;
+  }
+
+  /** The {@code identity} tag value: kubelets share one. */
+  private static String tagged(String identity) {
+    return identity.startsWith(NODE_PREFIX) ? NODE_PREFIX + "*" : identity;
   }
 
   /** Counts one answered request; called on the thread that made it, right after it was answered. */
   void record(RequestRecord record) {
-    String identity = record.identity().startsWith(NODE_PREFIX) ? NODE_PREFIX + "*" : record.identity();
+    String identity = tagged(record.identity());
     Counter.builder(REQUESTS)
         .description("API requests answered, by identity, verb, resource and HTTP code")
         .tag("identity", identity)

@@ -27,6 +27,7 @@ import dev.converge.inmemory.store.ObjectCache;
 import dev.converge.inmemory.store.ObjectStore;
 import dev.converge.inmemory.watch.WatchDispatcher;
 import dev.converge.inmemory.watch.WatchFaults;
+import dev.converge.inmemory.watch.WatchEventCounter;
 import dev.converge.inmemory.watch.WatchHub;
 import java.util.List;
 import java.util.Optional;
@@ -591,6 +592,11 @@ public final class ApiServer {
   /** Listens to every committed change, under the lock; listeners must not call the server. */
   public void addChangeListener(ChangeListener listener) {
     locked(() -> store.addListener(listener));
+  }
+
+  /** Counts the events sent to every watch opened from now on (see {@link WatchEventCounter}). */
+  public void addWatchEventCounter(WatchEventCounter counter) {
+    locked(() -> watches.addEventCounter(counter));
   }
 
   /** Adds an interceptor inside the existing ones. */

@@ -51,6 +51,7 @@ public final class WatchHub implements ChangeListener {
 
   private final Map<GroupKind, KindWatchers> watchers = new HashMap<>();
   private final ArrayDeque<Delivery> pending = new ArrayDeque<>();
+  private final List<WatchEventCounter> counters = new ArrayList<>();
   private WatchDispatcher dispatcher;
   private WatchFaults faults = WatchFaults.NONE;
   private long nextId;
@@ -68,6 +69,11 @@ public final class WatchHub implements ChangeListener {
     this.faults = faults;
   }
 
+  /** Counts the events sent to every watch opened from now on. */
+  public void addEventCounter(WatchEventCounter counter) {
+    counters.add(counter);
+  }
+
   /**
    * Opens a watch: synthetic ADDED events for {@code added} (a watch without a version), then the replay of
    * {@code replay} (a watch from a version), queued before any later change.
@@ -75,6 +81,13 @@ public final class WatchHub implements ChangeListener {
   public Watcher open(Identity identity, ResourceType type, @Nullable String namespace, LabelSelector labels,
       FieldSelector fields, boolean bookmarks, WatchListener listener, List<Resource> added, List<Change> replay) {
     Watcher watcher = new Watcher(++nextId, identity, type, namespace, labels, fields, bookmarks, listener);
+    if (!counters.isEmpty()) {
+      WatchEventCounter.Tally[] tallies = new WatchEventCounter.Tally[counters.size()];
+      for (int i = 0; i < tallies.length; i++) {
+        tallies[i] = counters.get(i).counterFor(watcher);
+      }
+      watcher.tallies(tallies);
+    }
     for (Resource object : added) {
       enqueue(watcher, new WatchEvent(WatchEvent.Type.ADDED, object));
     }
@@ -184,7 +197,7 @@ public final class WatchHub implements ChangeListener {
   }
 
   private void enqueue(Watcher watcher, WatchEvent event) {
-    watcher.countDelivered();
+    watcher.countDelivered(event.type());
     pending.add(Delivery.event(watcher, event));
   }
 

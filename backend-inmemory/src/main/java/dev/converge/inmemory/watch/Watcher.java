@@ -4,6 +4,7 @@ import dev.converge.api.FieldSelector;
 import dev.converge.api.LabelSelector;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceType;
+import dev.converge.api.backend.WatchEvent;
 import dev.converge.api.backend.WatchListener;
 import dev.converge.inmemory.server.Identity;
 import org.jspecify.annotations.Nullable;
@@ -20,6 +21,9 @@ public final class Watcher {
   private final WatchListener listener;
   private volatile boolean closed;
   private long delivered;
+  /** The tallies of the server's {@link WatchEventCounter}s, fixed when the watch opened. */
+  private WatchEventCounter.Tally[] tallies = NO_TALLIES;
+  private static final WatchEventCounter.Tally[] NO_TALLIES = new WatchEventCounter.Tally[0];
 
   Watcher(long id, Identity identity, ResourceType type, @Nullable String namespace, LabelSelector labels,
       FieldSelector fields, boolean bookmarks, WatchListener listener) {
@@ -75,8 +79,15 @@ public final class Watcher {
     closed = true;
   }
 
-  void countDelivered() {
+  void countDelivered(WatchEvent.Type type) {
     delivered++;
+    for (WatchEventCounter.Tally tally : tallies) {
+      tally.sent(type);
+    }
+  }
+
+  void tallies(WatchEventCounter.Tally[] tallies) {
+    this.tallies = tallies;
   }
 
   /** Whether {@code object} is in this watch's namespace and matches its selectors. */

@@ -31,6 +31,8 @@ final class CompareReport {
     conditions.forEach((row, cells) -> table.row(row, cells[0] == null ? "-" : cells[0], cells[1] == null ? "-" : cells[1]));
     table.row("API requests", Long.toString(given.load().requestsTotal()), Long.toString(changed.load().requestsTotal()));
     table.row("rejected (429)", Long.toString(given.load().rejectedTotal()), Long.toString(changed.load().rejectedTotal()));
+    table.row("watch events sent", Long.toString(given.load().watchEventsTotal()),
+        Long.toString(changed.load().watchEventsTotal()));
     Set<String> identities = new LinkedHashSet<>();
     given.load().identities().forEach(row -> identities.add(row.identity()));
     changed.load().identities().forEach(row -> identities.add(row.identity()));

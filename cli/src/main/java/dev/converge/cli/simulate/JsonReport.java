@@ -79,6 +79,8 @@ final class JsonReport {
     node.put("requestsTotal", load.requestsTotal());
     node.put("rejectedTotal", load.rejectedTotal());
     node.put("perMinute", Units.round3(load.requestsTotal() / Math.max(load.minutes(), 1e-9)));
+    node.put("watchEventsTotal", load.watchEventsTotal());
+    node.put("watchEventsPerMinute", Units.round3(load.watchEventsPerMinute()));
     ArrayNode identities = node.putArray("byIdentity");
     for (IdentityLoad row : load.identities()) {
       ObjectNode item = identities.addObject();
@@ -97,6 +99,11 @@ final class JsonReport {
       item.put("p99Ms", Units.millis(row.p99Nanos()));
       item.put("rejected", row.rejected());
       item.put("errors", row.errors());
+      item.put("watchEvents", row.watchEvents());
+      item.put("watchEventsPerMinute", Units.round3(row.watchEventsPerMinute()));
+      item.put("watchBookmarks", row.watchBookmarks());
+      ObjectNode events = item.putObject("watchEventsByResource");
+      row.watchEventsByResource().forEach(events::put);
     }
     ArrayNode slos = node.putArray("slos");
     load.slos().forEach(slo -> slos.add(slo(slo)));

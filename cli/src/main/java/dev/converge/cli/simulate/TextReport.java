@@ -6,12 +6,16 @@ import dev.converge.inmemory.sim.load.LoadReport;
 import dev.converge.inmemory.sim.load.ProxyLoad;
 import dev.converge.inmemory.sim.load.SloResult;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The text report of one run: header, plan, rollout timeline, API-server load per identity (requests per
- * minute in total and by verb, p99, 429s), reads answered by proxies, SLOs, trace hash.
+ * minute in total and by verb, p99, 429s), the events sent to its watches, reads answered by proxies, SLOs,
+ * trace hash.
  */
 final class TextReport {
   static final List<String> VERBS = List.of("get", "list", "watch", "create", "update", "patch", "delete");
@@ -109,6 +113,7 @@ final class TextReport {
       table.row(cells);
     }
     out.append(table.render("  "));
+    out.append(watchEvents(load));
     if (!load.proxied().isEmpty()) {
       out.append(String.format(Locale.ROOT, "\nAnswered by proxies instead of the API server: %d requests\n",
           load.proxiedTotal()));
@@ -119,6 +124,34 @@ final class TextReport {
       out.append(proxies.render("  "));
     }
     return out.toString();
+  }
+
+  /**
+   * The events the API server sent to each identity's watches ({@code apiserver_watch_events_total} by watcher), busiest
+   * first, with the three resources that sent the most; empty when none were sent.
+   */
+  static String watchEvents(LoadReport load) {
+    List<IdentityLoad> rows = load.identities().stream().filter(row -> row.watchEvents() > 0)
+        .sorted(Comparator.comparingLong(IdentityLoad::watchEvents).reversed().thenComparing(IdentityLoad::identity))
+        .toList();
+    if (rows.isEmpty()) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
+        "\nWatch events sent: %d (%s/min), BOOKMARKs included\n", load.watchEventsTotal(),
+        Units.rate(load.watchEventsPerMinute())));
+    Table table = new Table("IDENTITY", "EVENTS/MIN", "BOOKMARKS/MIN", "MOST EVENTS, PER MINUTE");
+    for (IdentityLoad row : rows) {
+      double perEvent = row.watchEventsPerMinute() / row.watchEvents();
+      String busiest = row.watchEventsByResource().entrySet().stream()
+          .filter(e -> e.getValue() > 0)
+          .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+          .limit(3)
+          .map(e -> e.getKey() + " " + Units.rate(e.getValue() * perEvent))
+          .collect(Collectors.joining(", "));
+      table.row(row.identity(), Units.rate(row.watchEventsPerMinute()), Units.rate(row.watchBookmarks() * perEvent), busiest);
+    }
+    return out.append(table.render("  ")).toString();
   }
 
   static String slos(LoadReport load) {

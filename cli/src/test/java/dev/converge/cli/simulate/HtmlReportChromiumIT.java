@@ -176,15 +176,16 @@ class HtmlReportChromiumIT {
     ImmutableList<Long> none = ImmutableList.of();
     IdentityLoad agents = new IdentityLoad("system:serviceaccount:telemetry:collector", 1, 900, 300, ImmutableSortedMap.of(
         "list", 900L), ImmutableSortedMap.of("list pods", 900L), 500, 0, 15_000_000_000L, ImmutableList.of(100L, 400L, 400L),
-        ImmutableList.of(0L, 250L, 250L));
+        ImmutableList.of(0L, 250L, 250L), 0, 0, 0, ImmutableSortedMap.of());
     IdentityLoad poller = new IdentityLoad("poller", 1, 60, 20, ImmutableSortedMap.of("get", 60L),
-        ImmutableSortedMap.of("get nodes", 60L), 6, 0, 2_000_000L, ImmutableList.of(20L, 20L, 20L), ImmutableList.of(0L, 6L));
+        ImmutableSortedMap.of("get nodes", 60L), 6, 0, 2_000_000L, ImmutableList.of(20L, 20L, 20L), ImmutableList.of(0L, 6L),
+        0, 0, 0, ImmutableSortedMap.of());
     ImmutableList<SloSeries> series = ImmutableList.copyOf(java.util.Arrays.stream(SloClass.values())
         .map(slo -> new SloSeries(slo, none, none)).toList());
     ImmutableList<SloResult> slos = ImmutableList.copyOf(java.util.Arrays.stream(SloClass.values())
         .map(slo -> new SloResult(slo, 0, 0, false)).toList());
     LoadReport load = new LoadReport(0, 180_000_000_000L, 60_000_000_000L, 960, 506, ImmutableList.of(agents, poller), slos,
-        series, ImmutableList.of(), ImmutableList.of());
+        series, ImmutableList.of(), ImmutableList.of(), 0);
     SimulationResult result = new SimulationResult(5000, 42, "0".repeat(64), 180, 1, "", "{}", ImmutableList.of(), load,
         ImmutableList.of());
     Path throttled = OUT.resolve("throttled.html");

@@ -21,10 +21,16 @@ import com.google.common.collect.ImmutableSortedMap;
  * @param perBucket requests per bucket of the rates over time (a minute by default), from the start of the run
  *     (trailing empty buckets left out)
  * @param rejectedPerBucket of those, the requests answered 429, per bucket (trailing empty buckets left out)
+ * @param watchEvents events the server sent to its watches, BOOKMARKs included ({@code
+ *     apiserver_watch_events_total}, by watcher)
+ * @param watchEventsPerMinute those per minute over the run
+ * @param watchBookmarks of those, the BOOKMARKs
+ * @param watchEventsByResource events sent per watched resource
  */
 public record IdentityLoad(String identity, int clients, long requests, double perMinute,
     ImmutableSortedMap<String, Long> byVerb, ImmutableSortedMap<String, Long> byResource, long rejected, long errors,
-    long p99Nanos, ImmutableList<Long> perBucket, ImmutableList<Long> rejectedPerBucket) {
+    long p99Nanos, ImmutableList<Long> perBucket, ImmutableList<Long> rejectedPerBucket,
+    long watchEvents, double watchEventsPerMinute, long watchBookmarks, ImmutableSortedMap<String, Long> watchEventsByResource) {
 
   /** Requests per minute with {@code verb}. */
   public double perMinute(String verb) {

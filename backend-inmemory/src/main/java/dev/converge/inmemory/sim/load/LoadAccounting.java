@@ -4,7 +4,10 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSortedMap;
 import com.google.common.primitives.Longs;
 import dev.converge.inmemory.accounting.RequestRecord;
+import dev.converge.api.backend.WatchEvent;
 import dev.converge.inmemory.server.Identity;
+import dev.converge.inmemory.watch.WatchEventCounter;
+import dev.converge.inmemory.watch.Watcher;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -17,8 +20,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Accounting over time, fed with every record the server writes ({@code RequestLog.subscribe}) and with the
- * requests proxies answer: per identity, verb and resource; per rate bucket; a latency histogram per identity
+ * Accounting over time, fed with every record the server writes ({@code RequestLog.subscribe}), with the events
+ * it sends to watches ({@code ApiServer.addWatchEventCounter}) and with the requests proxies answer: per identity, verb and resource; per rate bucket; a latency histogram per identity
  * and per SLO class; rejections. Constant memory per identity, whatever the number of requests. Kubelets are
  * folded into one row ({@code system:node:*}): a 5,000-node cluster has one kubelet line, not 5,000.
  */
@@ -40,6 +43,7 @@ public final class LoadAccounting {
   private final Map<String, Integer> peakPodClients = new HashMap<>();
   private long total;
   private long rejected;
+  private long watchEvents;
 
   LoadAccounting(long startNanos, long bucketNanos) {
     this.startNanos = startNanos;
@@ -107,6 +111,23 @@ public final class LoadAccounting {
   }
 
   /**
+   * The tally of the events the server sends to {@code watcher}, on its identity's row by the watched resource
+   * ({@link dev.converge.inmemory.watch.WatchEventCounter}).
+   */
+  public WatchEventCounter.Tally watchEvents(Watcher watcher) {
+    Row row = rowOf(watcher.identity().name());
+    long[] count = row.watchEventsByResource.computeIfAbsent(watcher.type().plural(), r -> new long[1]);
+    return type -> {
+      watchEvents++;
+      row.watchEvents++;
+      count[0]++;
+      if (type == WatchEvent.Type.BOOKMARK) {
+        row.watchBookmarks++;
+      }
+    };
+  }
+
+  /**
    * Counts one request a proxy answered for {@code identity}, or could not ({@code served} false: no proxy
    * pod was running).
    */
@@ -156,7 +177,7 @@ public final class LoadAccounting {
           ImmutableSortedMap.copyOf(row.byVerb), row.unavailable));
     }
     return new LoadReport(startNanos, nowNanos, bucketNanos, total, rejected, ImmutableList.copyOf(identities),
-        results.build(), overTime.build(), ImmutableList.copyOf(levels), proxies.build());
+        results.build(), overTime.build(), ImmutableList.copyOf(levels), proxies.build(), watchEvents);
   }
 
   private static long[] countIn(long[] buckets, int bucket) {
@@ -192,6 +213,10 @@ public final class LoadAccounting {
     private int nextRecent;
     long[] buckets = new long[0];
     long[] rejectedBuckets = new long[0];
+    /** Watched resource → events sent to this identity's watches of it. */
+    final Map<String, long[]> watchEventsByResource = new TreeMap<>();
+    long watchEvents;
+    long watchBookmarks;
     long requests;
     long rejected;
     long errors;
@@ -226,7 +251,9 @@ public final class LoadAccounting {
       })));
       return new IdentityLoad(identity, Math.max(1, Math.max(members.size(), podClients)), requests, requests / minutes,
           ImmutableSortedMap.copyOf(verbs), ImmutableSortedMap.copyOf(resources), rejected, errors,
-          latency.quantile(0.99), trimmed(buckets), trimmed(rejectedBuckets));
+          latency.quantile(0.99), trimmed(buckets), trimmed(rejectedBuckets), watchEvents, watchEvents / minutes,
+          watchBookmarks, watchEventsByResource.entrySet().stream().collect(ImmutableSortedMap.toImmutableSortedMap(
+              Comparator.naturalOrder(), Map.Entry::getKey, e -> e.getValue()[0])));
     }
   }
 

@@ -8,8 +8,8 @@ import dev.converge.inmemory.sim.runtime.SimContext;
  * The load model of one simulated cluster, installed on its {@link SimContext}: {@link PriorityAndFairness}
  * as the server's request interceptor and as the admission of every {@code SimClient} request (which then
  * waits in its queue on the virtual clock), with the latency model; the object counts its LIST estimates
- * read; and the {@link LoadAccounting} fed by the request log. Client-side limits are the context's
- * throttles.
+ * read; and the {@link LoadAccounting} fed by the request log and by the events sent to watches. Client-side
+ * limits are the context's throttles.
  *
  * <pre>{@code
  * Simulation sim = Simulation.builder().seed(42).pool(NodePool.plain(5000)).build();
@@ -51,6 +51,7 @@ public final class LoadModel {
     context.admission(model.flowControl);
     server.requests().retainRecords(config.retainRecords());
     server.requests().subscribeWithIdentity(model.accounting::record);
+    server.addWatchEventCounter(model.accounting::watchEvents);
     return model;
   }
 

@@ -17,11 +17,12 @@ import java.util.Optional;
  * @param slosOverTime per SLO class, in {@link SloClass} order, its p99 in each rate bucket
  * @param levels per priority level
  * @param proxied requests answered by proxies, by proxy then identity
+ * @param watchEventsTotal events the API server sent to watches, BOOKMARKs included
  */
 public record LoadReport(long startNanos, long endNanos, long bucketNanos, long requestsTotal, long rejectedTotal,
     ImmutableList<IdentityLoad> identities, ImmutableList<SloResult> slos, ImmutableList<SloSeries> slosOverTime,
     ImmutableList<LevelStats> levels,
-    ImmutableList<ProxyLoad> proxied) {
+    ImmutableList<ProxyLoad> proxied, long watchEventsTotal) {
 
   /** How many rate buckets the accounted time spans (the last one possibly partial). */
   public int buckets() {
@@ -31,6 +32,11 @@ public record LoadReport(long startNanos, long endNanos, long bucketNanos, long 
   /** The accounted time in minutes. */
   public double minutes() {
     return (endNanos - startNanos) / 60e9;
+  }
+
+  /** Watch events sent per minute. */
+  public double watchEventsPerMinute() {
+    return watchEventsTotal / Math.max(minutes(), 1e-9);
   }
 
   /** The SLO classes whose p99 exceeded their threshold. */

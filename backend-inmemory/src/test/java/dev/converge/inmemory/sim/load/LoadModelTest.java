@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.common.collect.ImmutableList;
 import dev.converge.api.FieldSelector;
 import dev.converge.api.GroupKind;
+import dev.converge.api.LabelSelector;
 import dev.converge.api.ResourceKey;
 import dev.converge.api.backend.ListRequest;
+import dev.converge.api.backend.WatchListener;
+import dev.converge.api.backend.WatchRequest;
 import dev.converge.inmemory.accounting.RequestRecord;
 import dev.converge.inmemory.server.Identity;
 import dev.converge.inmemory.sim.runtime.ApiCall;
@@ -149,5 +152,50 @@ class LoadModelTest {
     assertThat(mutating.requestsPerBucket()).containsExactly(1L);
     assertThat(mutating.p99NanosPerBucket()).containsExactly(10_000_000L);
     assertThat(report.slosOverTime().get(SloClass.READ_RESOURCE.ordinal()).requestsPerBucket()).isEmpty();
+  }
+
+  /**
+   * Watch events are counted for the identity that watches, by resource, as they are queued: the synthetic
+   * ADDED events of a watch without a version, the changes its selector lets through (a kubelet's watch of its
+   * node's pods sees none of the other node's) and BOOKMARKs; kubelets' events fold into their row.
+   */
+  @Test
+  void report_countsTheEventsSentToEachIdentitysWatches_byResource() {
+    f.server.create(Identity.admin(), LoadFixture.pod("default", "before", "n1"));
+    LoadModel load = LoadModel.install(context);
+    Identity n1 = new Identity("system:node:n1", ImmutableList.of("system:nodes", Identity.AUTHENTICATED));
+    Identity n2 = new Identity("system:node:n2", ImmutableList.of("system:nodes", Identity.AUTHENTICATED));
+    WatchListener ignore = event -> { };
+    context.client(ThrottleFactory.KUBELET, n1).send(ApiCall.watch(WatchRequest.all(POD)
+        .withFields(FieldSelector.equal("spec.nodeName", "n1")), ignore));
+    context.client(ThrottleFactory.KUBELET, n2).send(ApiCall.watch(WatchRequest.all(POD)
+        .withFields(FieldSelector.equal("spec.nodeName", "n2")), ignore));
+    SimClient agent = context.client("workload", AGENT);
+    agent.send(ApiCall.watch(new WatchRequest(POD, null, LabelSelector.everything(), FieldSelector.everything(), null, true),
+        ignore));
+    agent.send(ApiCall.watch(WatchRequest.all(GroupKind.of("", "ConfigMap")), ignore));
+    f.scheduler.runUntilIdle();
+    f.server.create(Identity.admin(), LoadFixture.pod("default", "a", "n1"));
+    f.server.create(Identity.admin(), LoadFixture.pod("default", "b", "n2"));
+    f.server.delete(Identity.admin(), ResourceKey.namespaced("", "Pod", "default", "a"),
+        dev.converge.inmemory.server.DeleteParams.defaults());
+    // A minute on, the next request brings the bookmark the agent's pod watch asked for.
+    f.scheduler.runUntil(60_000_000_000L);
+    f.server.create(Identity.admin(), LoadFixture.configMap("default", "later"));
+    f.scheduler.runUntilIdle();
+
+    LoadReport report = load.report();
+    IdentityLoad nodes = report.identity(LoadAccounting.NODES_ROW).orElseThrow();
+    // n1: ADDED before (initial), ADDED a, a deleted (graceful: MODIFIED); n2: ADDED b.
+    assertThat(nodes.watchEvents()).isEqualTo(4);
+    assertThat(nodes.watchEventsByResource()).containsExactly(java.util.Map.entry("pods", 4L));
+    IdentityLoad agentLoad = report.identity(AGENT.name()).orElseThrow();
+    // pods: before, a, b, a deleted and one BOOKMARK; configmaps: the kube-root-ca.crt of each of the four
+    // namespaces a cluster starts with (initial ADDED events), then later.
+    assertThat(agentLoad.watchEventsByResource()).containsExactly(java.util.Map.entry("configmaps", 5L),
+        java.util.Map.entry("pods", 5L));
+    assertThat(agentLoad.watchBookmarks()).isEqualTo(1);
+    assertThat(agentLoad.watchEventsPerMinute()).isEqualTo(10.0);
+    assertThat(report.watchEventsTotal()).isEqualTo(14);
   }
 }

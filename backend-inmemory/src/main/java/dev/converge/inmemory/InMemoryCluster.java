@@ -35,7 +35,7 @@ public final class InMemoryCluster {
   private InMemoryCluster(ServerConfig config) {
     // Bootstrap without interceptors or watch faults: a cluster is installed before anyone injects faults.
     this.server = ApiServer.create(new ServerConfig(config.ticker(), config.seed(), config.historyLimit(),
-        config.bookmarkInterval(), config.serviceCidr(), config.types(), config.dispatcher(), WatchFaults.NONE,
+        config.historyFreshness(), config.bookmarkInterval(), config.serviceCidr(), config.types(), config.dispatcher(), WatchFaults.NONE,
         ImmutableList.of(), config.patchEngine() != null ? config.patchEngine() : Patching.engine(),
         config.eventTtl()));
     controllers.add(new CrdController(server));

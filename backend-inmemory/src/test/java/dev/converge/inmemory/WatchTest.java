@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class WatchTest {
   private static final GroupKind CONFIG_MAP = GroupKind.of("", "ConfigMap");
   private final TestTicker ticker = new TestTicker();
-  private final InMemoryCluster cluster = InMemoryCluster.create(ticker, 11, b -> b.historyLimit(5));
+  private final InMemoryCluster cluster = InMemoryCluster.create(ticker, 11, b -> b.historyLimit(5).historyFreshness(java.time.Duration.ZERO));
   private final ApiServer server = cluster.server();
 
   /** Records events as short tokens: {@code ADDED a 12}. */

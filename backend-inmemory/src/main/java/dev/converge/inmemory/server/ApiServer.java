@@ -82,7 +82,7 @@ public final class ApiServer {
 
   private ApiServer(ServerConfig config) {
     this.ticker = config.ticker();
-    this.store = new ObjectStore(config.historyLimit());
+    this.store = new ObjectStore(config.historyLimit(), config.historyFreshness().toNanos(), ticker::nanoTime);
     this.served = new ServedTypes(config.types());
     this.watches = new WatchHub(config.dispatcher());
     this.watches.setFaults(config.watchFaults());

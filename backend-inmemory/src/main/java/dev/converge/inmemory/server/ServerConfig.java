@@ -10,6 +10,7 @@ import dev.converge.inmemory.watch.WatchFaults;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import dev.converge.inmemory.store.ObjectStore;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,7 +18,14 @@ import org.jspecify.annotations.Nullable;
  *
  * @param ticker the source of time ({@code creationTimestamp}, deletion timestamps, bookmarks)
  * @param seed feeds every random draw (uids, generated names)
- * @param historyLimit changes kept per kind for watches and list continuations (the watch-cache window)
+ * @param historyLimit changes kept per kind for watches and list continuations (the watch-cache window), at
+ *     least: a change younger than {@code historyFreshness} is kept past it
+ * @param historyFreshness how long a change is kept past {@code historyLimit}, up to {@link
+ *     ObjectStore#HISTORY_UPPER_BOUND} changes of the kind: kube-apiserver's watch cache doubles its window (up to 100 ×
+ *     1,024 events) while its oldest event is younger than 75 s ({@code watch_cache.go}: {@code
+ *     eventFreshDuration}, {@code upperBoundCapacity}), so that a watch resumed from a resourceVersion a minute
+ *     old, a reflector's after its watch timed out, is served and not answered 410 Gone; {@link Duration#ZERO}
+ *     keeps {@code historyLimit} changes and no more
  * @param bookmarkInterval how often watches that asked for bookmarks get one (ticker time; Kubernetes sends
  *     them about once a minute)
  * @param serviceCidr the service IP range, {@code 10.96.0.0/12} by default (kubeadm's default)
@@ -33,6 +41,7 @@ public record ServerConfig(
     Ticker ticker,
     long seed,
     int historyLimit,
+    Duration historyFreshness,
     Duration bookmarkInterval,
     String serviceCidr,
     ResourceTypes types,
@@ -42,9 +51,13 @@ public record ServerConfig(
     @Nullable PatchEngine patchEngine,
     Duration eventTtl) {
 
+  /** The watch cache's {@code eventFreshDuration} (kube-apiserver 1.32: {@code DefaultEventFreshDuration}). */
+  public static final Duration DEFAULT_HISTORY_FRESHNESS = Duration.ofSeconds(75);
+
   public ServerConfig {
     checkArgument(eventTtl.compareTo(Duration.ofSeconds(1)) >= 0, "eventTtl must be at least one second: %s", eventTtl);
     checkArgument(historyLimit > 0, "historyLimit must be positive");
+    checkArgument(!historyFreshness.isNegative(), "historyFreshness must not be negative: %s", historyFreshness);
     checkArgument(serviceCidr.matches("\\d+\\.\\d+\\.\\d+\\.\\d+/\\d+"), "serviceCidr must be an IPv4 CIDR: %s", serviceCidr);
   }
 
@@ -57,6 +70,7 @@ public record ServerConfig(
     private final Ticker ticker;
     private long seed = 1;
     private int historyLimit = 10_000;
+    private Duration historyFreshness = DEFAULT_HISTORY_FRESHNESS;
     private Duration bookmarkInterval = Duration.ofMinutes(1);
     private String serviceCidr = "10.96.0.0/12";
     private ResourceTypes types = ResourceTypes.builtins();
@@ -77,6 +91,12 @@ public record ServerConfig(
 
     public Builder historyLimit(int value) {
       this.historyLimit = value;
+      return this;
+    }
+
+    /** How long a change is kept past {@link #historyLimit}; {@link Duration#ZERO} to keep only that many. */
+    public Builder historyFreshness(Duration value) {
+      this.historyFreshness = value;
       return this;
     }
 
@@ -122,7 +142,7 @@ public record ServerConfig(
     }
 
     public ServerConfig build() {
-      return new ServerConfig(ticker, seed, historyLimit, bookmarkInterval, serviceCidr, types, dispatcher,
+      return new ServerConfig(ticker, seed, historyLimit, historyFreshness, bookmarkInterval, serviceCidr, types, dispatcher,
           watchFaults, ImmutableList.copyOf(interceptors), patchEngine, eventTtl);
     }
   }

@@ -14,6 +14,8 @@ import java.util.function.Consumer;
 final class ChangeLog {
   private Change[] changes = new Change[16];
   private long[] revisions = new long[16];
+  /** When each change was committed (nanoseconds of the server's ticker). */
+  private long[] nanos = new long[16];
   /** The slot of the oldest change. */
   private int head;
   private int size;
@@ -26,13 +28,14 @@ final class ChangeLog {
     return size == 0;
   }
 
-  void addLast(Change change) {
+  void addLast(Change change, long committedNanos) {
     if (size == changes.length) {
       grow();
     }
     int slot = (head + size) & (changes.length - 1);
     changes[slot] = change;
     revisions[slot] = change.revision();
+    nanos[slot] = committedNanos;
     size++;
   }
 
@@ -55,11 +58,24 @@ final class ChangeLog {
     return revisions[head];
   }
 
+  /** When the oldest change was committed. */
+  long firstNanos() {
+    if (size == 0) {
+      throw new NoSuchElementException();
+    }
+    return nanos[head];
+  }
+
   long lastRevision() {
     if (size == 0) {
       throw new NoSuchElementException();
     }
     return revisions[(head + size - 1) & (changes.length - 1)];
+  }
+
+  /** How many changes are after {@code revision}. */
+  int countAfter(long revision) {
+    return size - firstAfter(revision);
   }
 
   /** The changes after {@code revision}, oldest first. */
@@ -99,13 +115,16 @@ final class ChangeLog {
   private void grow() {
     Change[] moved = new Change[changes.length * 2];
     long[] movedRevisions = new long[moved.length];
+    long[] movedNanos = new long[moved.length];
     for (int i = 0; i < size; i++) {
       int slot = (head + i) & (changes.length - 1);
       moved[i] = changes[slot];
       movedRevisions[i] = revisions[slot];
+      movedNanos[i] = nanos[slot];
     }
     changes = moved;
     revisions = movedRevisions;
+    nanos = movedNanos;
     head = 0;
   }
 }

@@ -30,13 +30,16 @@ public final class KindTable {
       Collections.unmodifiableNavigableMap(Maps.transformValues(sorted, box -> box.value));
   private final ChangeLog history = new ChangeLog();
   private final int historyLimit;
+  /** How long a change is kept past {@link #historyLimit}, up to {@link ObjectStore#HISTORY_UPPER_BOUND}. */
+  private final long freshNanos;
   private final @Nullable String indexField;
   private final Map<String, TreeMap<ObjectName, Resource>> index = new HashMap<>();
   private long compactedThrough;
 
-  KindTable(GroupKind kind, int historyLimit, @Nullable String indexField) {
+  KindTable(GroupKind kind, int historyLimit, long freshNanos, @Nullable String indexField) {
     this.kind = kind;
     this.historyLimit = historyLimit;
+    this.freshNanos = freshNanos;
     this.indexField = indexField;
   }
 
@@ -96,6 +99,11 @@ public final class KindTable {
     return history.after(revision);
   }
 
+  /** How many changes of the kind are after {@code revision}. */
+  public int countChangesAfter(long revision) {
+    return history.countAfter(revision);
+  }
+
   /**
    * The objects after {@code startAfter} (or all, when null) as they were at {@code revision}: the live map
    * with every later change undone. Served without copying when nothing changed since.
@@ -121,7 +129,8 @@ public final class KindTable {
     return Collections.unmodifiableNavigableMap(view);
   }
 
-  void apply(Change change) {
+  /** Applies {@code change}, committed at {@code nowNanos} (0 when the table keeps no change past its limit). */
+  void apply(Change change, long nowNanos) {
     ObjectName name = change.objectName();
     Resource previous = change.previous();
     if (change.type() == Change.Type.DELETED) {
@@ -147,8 +156,10 @@ public final class KindTable {
         index.computeIfAbsent(after, k -> new TreeMap<>()).put(name, change.object());
       }
     }
-    history.addLast(change);
-    while (history.size() > historyLimit) {
+    history.addLast(change, nowNanos);
+    // Past the limit, the oldest change goes once it is stale, or once the kind keeps the most changes it may.
+    while (history.size() > historyLimit && (freshNanos == 0 || history.size() > Math.max(historyLimit,
+        ObjectStore.HISTORY_UPPER_BOUND) || nowNanos - history.firstNanos() >= freshNanos)) {
       compactedThrough = history.removeFirst();
     }
   }

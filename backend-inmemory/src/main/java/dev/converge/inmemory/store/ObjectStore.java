@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.NavigableMap;
 import java.util.HashMap;
 import org.jspecify.annotations.Nullable;
@@ -18,8 +19,10 @@ import org.jspecify.annotations.Nullable;
  * {@code resourceVersion} is monotonic across the whole cluster as with etcd. Not thread-safe: the API server
  * serializes access under its lock.
  *
- * <p>Each kind keeps its last {@code historyLimit} changes (kube-apiserver's watch cache keeps a window per
- * resource); older revisions are compacted and watches or list continuations that need them get 410 Gone.
+ * <p>Each kind keeps its last {@code historyLimit} changes, and past that those younger than the freshness, up
+ * to {@link #HISTORY_UPPER_BOUND} (kube-apiserver's watch cache keeps a window per resource, at least 75 s of
+ * events while it can); older revisions are compacted and watches or list continuations that need them get 410
+ * Gone.
  */
 public final class ObjectStore implements ObjectCache {
   /** The field indexed for core Pods, as the watch cache's {@code spec.nodeName} index. */
@@ -27,15 +30,31 @@ public final class ObjectStore implements ObjectCache {
 
   private final Map<GroupKind, KindTable> tables = new HashMap<>();
   private final List<ChangeListener> listeners = new ArrayList<>();
+  /** The most changes of one kind kept however fresh they are: the watch cache's {@code upperBoundCapacity}. */
+  public static final int HISTORY_UPPER_BOUND = 100 * 1024;
+
   private final int historyLimit;
+  private final long freshNanos;
+  private final LongSupplier clock;
   private long revision;
 
-  /**
-   * @param historyLimit how many changes of each kind are kept for watches and list continuations
-   */
+  /** A store that keeps the last {@code historyLimit} changes of each kind and no more. */
   public ObjectStore(int historyLimit) {
+    this(historyLimit, 0, () -> 0);
+  }
+
+  /**
+   * @param historyLimit how many changes of each kind are kept for watches and list continuations, at least
+   * @param freshNanos how long a change is kept past {@code historyLimit} (up to {@link #HISTORY_UPPER_BOUND}
+   *     changes of the kind); 0 for none
+   * @param clock the time a change is committed at, in nanoseconds
+   */
+  public ObjectStore(int historyLimit, long freshNanos, LongSupplier clock) {
     checkArgument(historyLimit > 0, "historyLimit must be positive");
+    checkArgument(freshNanos >= 0, "freshNanos must not be negative");
     this.historyLimit = historyLimit;
+    this.freshNanos = freshNanos;
+    this.clock = clock;
   }
 
   /** The revision of the last write (0 before the first). */
@@ -55,7 +74,7 @@ public final class ObjectStore implements ObjectCache {
 
   /** The table of {@code kind}, created empty on first use. */
   public KindTable table(GroupKind kind) {
-    return tables.computeIfAbsent(kind, k -> new KindTable(k, historyLimit,
+    return tables.computeIfAbsent(kind, k -> new KindTable(k, historyLimit, freshNanos,
         k.isCore() && k.kind().equals("Pod") ? POD_NODE_INDEX : null));
   }
 
@@ -94,7 +113,7 @@ public final class ObjectStore implements ObjectCache {
    */
   public Change commit(Change change) {
     checkState(change.revision() == revision, "commit of revision %s while the store is at %s", change.revision(), revision);
-    table(change.object().groupKind()).apply(change);
+    table(change.object().groupKind()).apply(change, freshNanos == 0 ? 0 : clock.getAsLong());
     for (ChangeListener listener : listeners) {
       listener.onChange(change);
     }

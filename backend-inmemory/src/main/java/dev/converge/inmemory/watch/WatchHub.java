@@ -91,13 +91,21 @@ public final class WatchHub implements ChangeListener {
     for (Resource object : added) {
       enqueue(watcher, new WatchEvent(WatchEvent.Type.ADDED, object));
     }
+    KindWatchers ofKind = watchers.computeIfAbsent(type.groupKind(), k -> new KindWatchers(TRIGGERS.get(k)));
+    // A watch of one trigger value (a kubelet's of its own Node, resumed every few minutes) skips the changes of
+    // other values by that value alone, before its selectors are evaluated: the same events, far less work.
+    String value = ofKind.valueOf(watcher);
     for (Change change : replay) {
+      if (value != null && !value.equals(ofKind.valueOf(change.object()))
+          && (change.previous() == null || !value.equals(ofKind.valueOf(change.previous())))) {
+        continue;
+      }
       WatchEvent event = convert(watcher, change);
       if (event != null) {
         enqueue(watcher, event);
       }
     }
-    watchers.computeIfAbsent(type.groupKind(), k -> new KindWatchers(TRIGGERS.get(k))).add(watcher);
+    ofKind.add(watcher);
     return watcher;
   }
 
@@ -176,10 +184,14 @@ public final class WatchHub implements ChangeListener {
 
   /** Queues a BOOKMARK carrying {@code revision} for every watch that asked for bookmarks. */
   public void bookmark(long revision) {
+    // One event per resource type, shared by its watches: a BOOKMARK carries nothing else, and every informer of
+    // a simulated cluster asks for them.
+    Map<ResourceType, WatchEvent> events = new HashMap<>();
     for (KindWatchers ofKind : watchers.values()) {
       for (Watcher watcher : ofKind.all()) {
         if (watcher.wantsBookmarks()) {
-          enqueue(watcher, new WatchEvent(WatchEvent.Type.BOOKMARK, bookmarkObject(watcher.type(), revision)));
+          enqueue(watcher, events.computeIfAbsent(watcher.type(),
+              type -> new WatchEvent(WatchEvent.Type.BOOKMARK, bookmarkObject(type, revision))));
         }
       }
     }
@@ -226,6 +238,8 @@ public final class WatchHub implements ChangeListener {
     private final @Nullable String field;
     /** The field's path segments ({@code spec}, {@code nodeName}). */
     private final String[] path;
+    /** Whether the field is {@code metadata.name}, which every object carries as its name. */
+    private final boolean byName;
     private final List<Watcher> unindexed = new ArrayList<>();
     private final Map<String, List<Watcher>> byValue = new HashMap<>();
     private int indexed;
@@ -233,6 +247,7 @@ public final class WatchHub implements ChangeListener {
     KindWatchers(@Nullable String field) {
       this.field = field;
       this.path = field == null ? new String[0] : field.split("\\.");
+      this.byName = "metadata.name".equals(field);
     }
 
     void add(Watcher watcher) {
@@ -300,6 +315,9 @@ public final class WatchHub implements ChangeListener {
 
     /** The object's value of the trigger field; empty when it has none. */
     private String valueOf(Resource object) {
+      if (byName) {
+        return object.name();
+      }
       JsonNode node = object.json();
       for (String segment : path) {
         node = node.path(segment);

@@ -25,7 +25,7 @@ class ChangeLogTest {
     for (int round = 0; round < 500; round++) {
       revision += 1 + round % 3;
       Change change = new Change(revision, Change.Type.MODIFIED, OBJECT, OBJECT);
-      log.addLast(change);
+      log.addLast(change, 0);
       model.addLast(change);
       // A window that grows to 40 and then holds, so the ring wraps around many times after growing.
       while (model.size() > Math.min(40, 5 + round / 4)) {

@@ -41,13 +41,14 @@ class SimulateDatadogIT {
     double withoutRate = perMinute(without, NODE_AGENTS);
     // With the Cluster Agent: no node-agent row at all (zero requests); their 156,608 reads went to the Cluster
     // Agent (with seed 42, 3 found it not running yet: agents polling before the Cluster Agent's pod runs), which
-    // itself opened four watches (0.4 per minute over 10 minutes).
+    // itself keeps four watches, each opened again when the server ends it 5 to 10 minutes after it opened: eight
+    // WATCH requests in 10 minutes (0.8 per minute).
     assertThat(row(with, NODE_AGENTS)).isNull();
     JsonNode proxied = with.path("proxied").path("byProxy").get(0);
     assertThat(proxied.path("identity").asText()).isEqualTo(NODE_AGENTS);
     assertThat(proxied.path("requests").asLong()).isEqualTo(156_608);
     assertThat(proxied.path("unavailable").asLong()).isEqualTo(3);
-    assertThat(row(with, CLUSTER_AGENT).path("requestsByVerb").toString()).isEqualTo("{\"watch\":4}");
+    assertThat(row(with, CLUSTER_AGENT).path("requestsByVerb").toString()).isEqualTo("{\"watch\":8}");
     // Without it: 5,000 agents × 4 reads per 60 s = 20,000 per minute once all run; 15,659.0 per minute over the
     // run, which includes the rollout.
     JsonNode direct = row(without, NODE_AGENTS);

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -32,12 +33,20 @@ import org.jspecify.annotations.Nullable;
  * that turns the difference into add, update and delete notifications, as {@code Reflector.ListAndWatch} and
  * {@code DeltaFIFO.Replace} do.
  *
+ * <p>Each watch asks for BOOKMARKs and lasts {@code timeoutSeconds}, drawn from the seed between {@link
+ * #MIN_WATCH_TIMEOUT} and twice that, as {@code Reflector.watch} asks the server ({@code minWatchTimeout * (1 +
+ * rand.Float64())}, whole seconds): then the server ends it and the informer watches again from the last
+ * resourceVersion it saw, an event's or a BOOKMARK's, without a relist. So every informer makes a WATCH request
+ * every 5 to 10 minutes for as long as it runs, and one whose version the server no longer keeps (410) relists.
+ *
  * <p>Iteration order of {@link #items()} is namespace, then name, so that controllers walking the cache make
  * their requests in a reproducible order.
  */
 public final class Informer {
   /** The reflector's back-off before a relist (client-go starts at 800 ms; a round second here). */
   public static final Duration RELIST_DELAY = Duration.ofSeconds(1);
+  /** client-go's {@code minWatchTimeout}: a watch lasts between this and twice this. */
+  public static final Duration MIN_WATCH_TIMEOUT = Duration.ofMinutes(5);
 
   /** Notifications of cache changes, after the cache has changed. */
   public interface Handler {
@@ -104,6 +113,11 @@ public final class Informer {
    */
   private @Nullable NameInstanceCache<Box> byNameInstance;
   private @Nullable Subscription subscription;
+  /** The last resourceVersion seen, of the list, an event or a BOOKMARK: where the next watch starts. */
+  private String lastResourceVersion = "";
+  /** Draws each watch's timeout; made on the first watch. */
+  private @Nullable SplittableRandom timeouts;
+  private long watches;
   private boolean synced;
   private boolean stopped;
   private long generation;
@@ -185,6 +199,11 @@ public final class Informer {
     return lists;
   }
 
+  /** How many WATCHes this informer has opened (one more every 5 to 10 minutes, and after each relist). */
+  public long watches() {
+    return watches;
+  }
+
   private void relist() {
     if (stopped) {
       return;
@@ -201,16 +220,32 @@ public final class Informer {
         return;
       }
       replace(response.get());
-      watchFrom(response.get().resourceVersion(), current);
+      lastResourceVersion = response.get().resourceVersion();
+      watchFrom(current);
     });
   }
 
-  private void watchFrom(String resourceVersion, long current) {
-    WatchRequest request = new WatchRequest(kind, namespace, labels, fields, resourceVersion, false);
+  /** The server ended the watch at its timeout: watch again from the last version seen, with no relist. */
+  private void watchEnded(long ended) {
+    if (ended != generation || stopped) {
+      return;
+    }
+    long current = ++generation;
+    if (subscription != null) {
+      subscription.close();
+      subscription = null;
+    }
+    watchFrom(current);
+  }
+
+  private void watchFrom(long current) {
+    watches++;
+    WatchRequest request = new WatchRequest(kind, namespace, labels, fields, lastResourceVersion, true);
     client.watch(request, new WatchListener() {
       @Override
       public void onEvent(WatchEvent event) {
         if (current == generation) {
+          lastResourceVersion = event.object().resourceVersion();
           apply(event);
         }
       }
@@ -231,10 +266,27 @@ public final class Informer {
       }
       if (response.ok()) {
         subscription = response.get();
+        client.clock().schedule(watchTimeout(), () -> watchEnded(current));
       } else {
         client.clock().schedule(RELIST_DELAY, this::relist);
       }
     });
+  }
+
+  private Duration watchTimeout() {
+    if (timeouts == null) {
+      timeouts = client.context().random("reflector " + client.identity().name() + " " + kind + " " + namespace + " "
+          + labels + " " + fields);
+    }
+    return watchTimeout(timeouts);
+  }
+
+  /**
+   * A reflector's watch {@code timeoutSeconds}: {@link #MIN_WATCH_TIMEOUT} times one plus a fraction drawn from
+   * {@code random}, whole seconds ({@code Reflector.watch}: {@code minWatchTimeout * (rand.Float64() + 1.0)}).
+   */
+  public static Duration watchTimeout(SplittableRandom random) {
+    return Duration.ofSeconds((long) (MIN_WATCH_TIMEOUT.toSeconds() * (random.nextDouble() + 1.0)));
   }
 
   private void replace(ListResult list) {

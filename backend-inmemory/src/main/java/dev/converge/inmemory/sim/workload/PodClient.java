@@ -6,15 +6,16 @@ import dev.converge.api.Json;
 import dev.converge.api.Resource;
 import dev.converge.api.ResourceKey;
 import dev.converge.api.ResourceType;
+import dev.converge.api.backend.BackendException;
 import dev.converge.api.backend.ListRequest;
 import dev.converge.api.backend.Subscription;
-import dev.converge.api.backend.WatchListener;
 import dev.converge.api.backend.WatchRequest;
 import dev.converge.core.time.ScheduledTask;
 import dev.converge.core.time.VirtualScheduler;
 import dev.converge.inmemory.server.PatchOptions;
 import dev.converge.inmemory.server.PatchType;
 import dev.converge.inmemory.sim.runtime.ApiCall;
+import dev.converge.inmemory.sim.runtime.Informer;
 import dev.converge.inmemory.sim.runtime.SimClient;
 import dev.converge.inmemory.sim.workload.RequestSpec.Scope;
 import java.util.ArrayList;
@@ -23,13 +24,13 @@ import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One running pod driven by one profile: it opens its watches once, makes each periodic request on its period
+ * One running pod driven by one profile: it opens its watches when it starts and again each time the server ends
+ * one (every 5 to 10 minutes, as a client-go reflector's), makes each periodic request on its period
  * from a seeded random phase (so that 5,000 agents do not all fire in the same nanosecond), sends reads with
  * {@code via} to a proxy pod instead of the API server, and stops — closing its watches — when the pod stops
  * running. A proxy pod also opens one cluster-wide watch per resource it serves.
  */
 final class PodClient {
-  private static final WatchListener IGNORE = event -> { };
 
   private final WorkloadDriver driver;
   private final WorkloadProfileSpec profile;
@@ -142,19 +143,53 @@ final class PodClient {
   }
 
   private void watch(WatchRequest request) {
+    watch(request, null);
+  }
+
+  /**
+   * Opens a watch as client-go's reflector does (BOOKMARKs asked for, ended by the server after 5 to 10 minutes,
+   * {@link Informer#watchTimeout}) and, when it ends, opens it again from the last resourceVersion it carried;
+   * from scratch if the server no longer keeps that version (410), as after a relist.
+   */
+  private void watch(WatchRequest base, @Nullable String fromVersion) {
     if (stopped) {
       return;
     }
-    client.send(ApiCall.watch(request, IGNORE), response -> {
+    String[] last = {fromVersion};
+    WatchRequest request = new WatchRequest(base.kind(), base.namespace(), base.labels(), base.fields(), fromVersion,
+        true);
+    client.send(ApiCall.watch(request, event -> last[0] = event.object().resourceVersion()), response -> {
       if (!response.ok()) {
+        if (fromVersion != null && response.failedWith(BackendException.Gone.class)) {
+          later(Informer.RELIST_DELAY, () -> watch(base, null));
+        }
         return;
       }
+      Subscription subscription = response.get();
       if (stopped) {
-        response.get().close();
-      } else {
-        watches.add(response.get());
+        subscription.close();
+        return;
+      }
+      watches.add(subscription);
+      later(Informer.watchTimeout(random), () -> {
+        if (watches.remove(subscription)) {
+          subscription.close();
+          watch(base, last[0]);
+        }
+      });
+    });
+  }
+
+  /** Runs {@code action} after {@code delay} unless the pod stops first. */
+  private void later(java.time.Duration delay, Runnable action) {
+    ScheduledTask[] task = new ScheduledTask[1];
+    task[0] = driver.scheduler().schedule(delay, () -> {
+      opening.remove(task[0]);
+      if (!stopped) {
+        action.run();
       }
     });
+    opening.add(task[0]);
   }
 
   private ListRequest listRequest(RequestSpec request) {

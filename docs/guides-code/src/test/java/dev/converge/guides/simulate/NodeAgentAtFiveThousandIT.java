@@ -23,8 +23,8 @@ class NodeAgentAtFiveThousandIT {
     String out = NodeAgentRuns.simulate("-f", NodeAgentRuns.INPUT, "--duration", "10m", "--seed", "42",
         "--report", report.toString());
     NodeAgentRuns.matchesTheGuide("node-agent-5000.txt", out);
-    // The page charts the same run: 548,852 requests, the rollout of 4,900 pods, no 429s.
+    // The page charts the same run: 576,452 requests, the rollout of 4,900 pods, no 429s.
     String html = Files.readString(report, StandardCharsets.UTF_8);
-    assertThat(html).contains("\"requestsTotal\":548852", "\"rejectedTotal\":0", "\"name\":\"DaemonSet monitoring/node-agent\"");
+    assertThat(html).contains("\"requestsTotal\":576452", "\"rejectedTotal\":0", "\"name\":\"DaemonSet monitoring/node-agent\"");
   }
 }

@@ -68,6 +68,7 @@ public final class ApiServer {
   private final ObjectStore store;
   private final WatchHub watches;
   private final RbacAuthorizer rbac;
+  private final NodeAuthorizer nodes;
   private final AdmissionChain admission;
   private final RequestLog requests = new RequestLog();
   private final List<RequestInterceptor> interceptors;
@@ -87,6 +88,7 @@ public final class ApiServer {
     this.watches = new WatchHub(config.dispatcher());
     this.watches.setFaults(config.watchFaults());
     this.rbac = new RbacAuthorizer(store);
+    this.nodes = new NodeAuthorizer(store);
     // Review uids come from their own stream, so that calling webhooks leaves the objects' uids as they were.
     Supplier<String> reviewUids = new Uids(config.seed() ^ 0x61646d697373696fL)::next;
     // The chain converts under the server's lock, with the conversion built below once the decoding exists.
@@ -207,7 +209,8 @@ public final class ApiServer {
    */
   public ListResult list(Identity who, ResourceType type, ListRequest request) {
     String namespace = request.namespace() == null ? "" : scopedNamespace(type, request.namespace());
-    return serve(RequestInfo.of(who, Verb.LIST, type, null, namespace, ""), ctx -> reads.list(ctx, type, request));
+    return serve(RequestInfo.collection(who, Verb.LIST, type, namespace, request.fields()),
+        ctx -> reads.list(ctx, type, request));
   }
 
   /** {@code PUT}: replaces the main resource (status is kept for kinds with a status subresource). */
@@ -424,7 +427,7 @@ public final class ApiServer {
   /** {@code WATCH} at {@code type}, a served version of the request's kind, as {@link #list(Identity, ResourceType, ListRequest)}. */
   public Subscription watch(Identity who, ResourceType type, WatchRequest request, WatchListener listener) {
     String namespace = request.namespace() == null ? "" : scopedNamespace(type, request.namespace());
-    return serve(RequestInfo.of(who, Verb.WATCH, type, null, namespace, ""),
+    return serve(RequestInfo.collection(who, Verb.WATCH, type, namespace, request.fields()),
         ctx -> reads.watch(ctx, type, request, listener));
   }
 
@@ -713,12 +716,21 @@ public final class ApiServer {
     }
   }
 
-  /** RBAC: a request its identity is not allowed fails with 403. */
+  /**
+   * {@code --authorization-mode=Node,RBAC}: the {@link NodeAuthorizer} allows a kubelet's request or has no
+   * opinion, then RBAC decides; a request neither allows fails with 403, with the Node authorizer's reason. Runs
+   * under the lock (within {@link #serve}).
+   */
   void authorize(RequestInfo request) {
     RequestInfo info = request.authorized();
+    NodeAuthorizer.Decision node = NodeAuthorizer.nodeOf(info.identity()) == null ? NodeAuthorizer.Decision.NO_OPINION
+        : nodes.authorize(info);
+    if (node.allowed()) {
+      return;
+    }
     if (!rbac.authorize(info.identity(), info.verb().wireName(), info.group(), info.resource(), info.subresource(),
         info.namespace(), info.name())) {
-      throw Errors.forbidden(info);
+      throw node.reason().isEmpty() ? Errors.forbidden(info) : Errors.forbidden(info, node.reason());
     }
   }
 

@@ -82,6 +82,11 @@ public final class Errors {
         + info.group() + "\" " + where);
   }
 
+  /** A denial with the authorizers' reason after it, as {@code responsewriters.Forbidden} appends it. */
+  public static BackendException.Forbidden forbidden(RequestInfo info, String reason) {
+    return new BackendException.Forbidden(forbidden(info).getMessage() + ": " + reason);
+  }
+
   /**
    * {@code <Kind>.<group> "<name>" is invalid: <causes>} ({@code errors.NewInvalid}): one cause as is, several
    * in brackets, each {@code <field>: <type>: <detail>}.

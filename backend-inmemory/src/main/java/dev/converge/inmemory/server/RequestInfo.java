@@ -1,5 +1,6 @@
 package dev.converge.inmemory.server;
 
+import dev.converge.api.FieldSelector;
 import dev.converge.api.ResourceType;
 import dev.converge.inmemory.accounting.Scope;
 import org.jspecify.annotations.Nullable;
@@ -13,10 +14,18 @@ import org.jspecify.annotations.Nullable;
  * @param type the kind's type (group, plural, scope)
  * @param subresource {@code status}, {@code finalize}, … or empty
  * @param namespace the namespace, empty for cluster-scoped requests and for lists across namespaces
- * @param name the object's name, empty for lists, watches and creates without one
+ * @param name the object's name, empty for creates without one and for lists and watches unless their field
+ *     selector requires one {@code metadata.name} ({@code RequestInfoFactory} takes that as the name, so that RBAC's
+ *     {@code resourceNames} and the Node authorizer can allow the read of one object)
+ * @param fields a list's or watch's field selector (the Node authorizer reads a pod watch's {@code spec.nodeName}),
+ *     everything for other verbs
  */
-public record RequestInfo(
-    Identity identity, Verb verb, ResourceType type, String subresource, String namespace, String name) {
+public record RequestInfo(Identity identity, Verb verb, ResourceType type, String subresource, String namespace,
+    String name, FieldSelector fields) {
+
+  public RequestInfo(Identity identity, Verb verb, ResourceType type, String subresource, String namespace, String name) {
+    this(identity, verb, type, subresource, namespace, name, FieldSelector.everything());
+  }
 
   public String group() {
     return type.group();
@@ -45,7 +54,7 @@ public record RequestInfo(
 
   /** This request for another verb (authorizing the create of an apply that creates). */
   public RequestInfo withVerb(Verb other) {
-    return new RequestInfo(identity, other, type, subresource, namespace, name);
+    return new RequestInfo(identity, other, type, subresource, namespace, name, fields);
   }
 
   /**
@@ -56,11 +65,16 @@ public record RequestInfo(
    */
   RequestInfo authorized() {
     return verb == Verb.CREATE && subresource.isEmpty() && !name.isEmpty()
-        ? new RequestInfo(identity, verb, type, subresource, namespace, "") : this;
+        ? new RequestInfo(identity, verb, type, subresource, namespace, "", fields) : this;
   }
 
   static RequestInfo of(
       Identity identity, Verb verb, ResourceType type, @Nullable String subresource, String namespace, String name) {
     return new RequestInfo(identity, verb, type, subresource == null ? "" : subresource, namespace, name);
+  }
+
+  /** A LIST or WATCH: named after the one {@code metadata.name} its field selector requires, if it does. */
+  static RequestInfo collection(Identity identity, Verb verb, ResourceType type, String namespace, FieldSelector fields) {
+    return new RequestInfo(identity, verb, type, "", namespace, fields.requiredValue("metadata.name").orElse(""), fields);
   }
 }

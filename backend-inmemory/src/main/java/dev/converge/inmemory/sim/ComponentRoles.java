@@ -4,13 +4,15 @@ import dev.converge.api.Json;
 import dev.converge.api.Resource;
 import dev.converge.inmemory.server.ApiServer;
 import dev.converge.inmemory.server.Identity;
+import dev.converge.inmemory.server.NodeAuthorizer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The RBAC the simulated components need, created at start as a cluster's bootstrap policy would have it
  * ({@code plugin/pkg/auth/authorizer/rbac/bootstrappolicy}): {@code system:kube-scheduler} and
- * {@code system:kube-controller-manager} bound to their users, {@code system:node} bound to the group
- * {@code system:nodes} (Kubernetes authorizes kubelets with the Node authorizer instead; the rules here are the
- * ones it would allow a kubelet), and {@code system:cloud-controller-manager}. kube-controller-manager's role
+ * {@code system:kube-controller-manager} bound to their users, {@code system:node} bound to no one (kubelets
+ * are authorized by the API server's {@link NodeAuthorizer}, whose static rules the role holds), and {@code
+ * system:cloud-controller-manager}. kube-controller-manager's role
  * is the union of its controllers' roles, which comes to every resource, as the simulation runs all controllers
  * as that identity unless they use their service accounts ({@link
  * dev.converge.inmemory.sim.controller.ControllerRoles}).
@@ -29,19 +31,9 @@ final class ComponentRoles {
           "verbs":["get","list","watch"]},
          {"apiGroups":["","events.k8s.io"],"resources":["events"],"verbs":["create","patch","update"]},
          {"apiGroups":["coordination.k8s.io"],"resources":["leases"],"verbs":["create","get","update"]}]""");
-    role(server, "system:node", "Group", "system:nodes", """
-        [{"apiGroups":[""],"resources":["nodes"],"verbs":["create","delete","get","list","patch","update","watch"]},
-         {"apiGroups":[""],"resources":["nodes/status"],"verbs":["patch","update"]},
-         {"apiGroups":[""],"resources":["pods"],"verbs":["create","delete","get","list","watch"]},
-         {"apiGroups":[""],"resources":["pods/status"],"verbs":["patch","update"]},
-         {"apiGroups":[""],"resources":["configmaps","secrets","services","endpoints"],"verbs":["get","list","watch"]},
-         {"apiGroups":[""],"resources":["serviceaccounts/token"],"verbs":["create"]},
-         {"apiGroups":["","events.k8s.io"],"resources":["events"],"verbs":["create","patch","update"]},
-         {"apiGroups":["coordination.k8s.io"],"resources":["leases"],
-          "verbs":["create","delete","get","patch","update"]},
-         {"apiGroups":["node.k8s.io"],"resources":["runtimeclasses"],"verbs":["get","list","watch"]},
-         {"apiGroups":["storage.k8s.io"],"resources":["csidrivers"],"verbs":["get","list","watch"]},
-         {"apiGroups":["storage.k8s.io"],"resources":["csinodes"],"verbs":["create","delete","get","patch","update"]}]""");
+    // The Node authorizer (NodeAuthorizer) authorizes kubelets; the bootstrap policy still makes the system:node
+    // ClusterRole with its rules, and a binding of it that has no subjects (since Kubernetes 1.8).
+    role(server, "system:node", null, null, NodeAuthorizer.NODE_RULES_JSON);
     role(server, "system:cloud-controller-manager", "User", "system:cloud-controller-manager", """
         [{"apiGroups":[""],"resources":["nodes"],"verbs":["delete","get","list","patch","update","watch"]},
          {"apiGroups":[""],"resources":["nodes/status"],"verbs":["patch","update"]}]""");
@@ -59,16 +51,19 @@ final class ComponentRoles {
          {"apiGroups":["discovery.k8s.io"],"resources":["endpointslices"],"verbs":["list","watch"]}]""");
   }
 
-  private static void role(ApiServer server, String name, String subjectKind, String subject, String rules) {
+  /** A ClusterRole and its ClusterRoleBinding to one subject, or to none when {@code subjectKind} is null. */
+  private static void role(ApiServer server, String name, @Nullable String subjectKind, @Nullable String subject,
+      String rules) {
     Identity admin = Identity.admin();
     server.create(admin, Resource.of(Json.parse("{\"apiVersion\":\"rbac.authorization.k8s.io/v1\","
         + "\"kind\":\"ClusterRole\",\"metadata\":{\"name\":\"" + name + "\",\"labels\":{\"kubernetes.io/bootstrapping\":"
         + "\"rbac-defaults\"}},\"rules\":" + rules + "}")));
-    String apiGroup = subjectKind.equals("ServiceAccount") ? "" : ",\"apiGroup\":\"rbac.authorization.k8s.io\"";
+    String apiGroup = "ServiceAccount".equals(subjectKind) ? "" : ",\"apiGroup\":\"rbac.authorization.k8s.io\"";
+    String subjects = subjectKind == null ? "" : ",\"subjects\":[{\"kind\":\"" + subjectKind + "\",\"name\":\""
+        + subject + "\"" + apiGroup + "}]";
     server.create(admin, Resource.of(Json.parse("{\"apiVersion\":\"rbac.authorization.k8s.io/v1\","
         + "\"kind\":\"ClusterRoleBinding\",\"metadata\":{\"name\":\"" + name + "\",\"labels\":"
         + "{\"kubernetes.io/bootstrapping\":\"rbac-defaults\"}},\"roleRef\":{\"apiGroup\":\"rbac.authorization.k8s.io\","
-        + "\"kind\":\"ClusterRole\",\"name\":\"" + name + "\"},\"subjects\":[{\"kind\":\"" + subjectKind + "\",\"name\":\""
-        + subject + "\"" + apiGroup + "}]}")));
+        + "\"kind\":\"ClusterRole\",\"name\":\"" + name + "\"}" + subjects + "}")));
   }
 }

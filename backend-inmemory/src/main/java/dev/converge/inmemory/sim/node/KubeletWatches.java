@@ -4,6 +4,7 @@ import dev.converge.api.FieldSelector;
 import dev.converge.api.GroupKind;
 import dev.converge.api.LabelSelector;
 import dev.converge.api.Resource;
+import dev.converge.inmemory.server.PodSources;
 import dev.converge.inmemory.sim.runtime.Informer;
 import dev.converge.inmemory.sim.runtime.SimClient;
 import dev.converge.inmemory.store.ObjectName;

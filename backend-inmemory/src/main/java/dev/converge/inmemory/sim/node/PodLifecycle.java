@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.converge.api.Resource;
 import dev.converge.api.backend.BackendException;
 import dev.converge.inmemory.server.DeleteParams;
+import dev.converge.inmemory.server.PodSources;
 import dev.converge.inmemory.server.Pods;
 import dev.converge.inmemory.sim.runtime.EventRecorder;
 import dev.converge.inmemory.sim.runtime.Informer;

@@ -1,4 +1,4 @@
-package dev.converge.inmemory.sim.node;
+package dev.converge.inmemory.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.converge.api.GroupKind;
@@ -10,18 +10,18 @@ import org.jspecify.annotations.Nullable;
 /**
  * The Secrets and ConfigMaps a pod uses, and where ({@code VisitPodSecretNames}, {@code VisitPodConfigmapNames}): its
  * image pull secrets; each init, regular and ephemeral container's {@code envFrom} sources, then its {@code
- * env[].valueFrom} key references; its {@code secret}, {@code configMap} and {@code projected} volumes. The kubelet
- * watches all of them ({@link KubeletWatches}) and needs the ones that are not {@code optional} before it mounts,
- * pulls or creates ({@link PodLifecycle}).
+ * env[].valueFrom} key references; its {@code secret}, {@code configMap} and {@code projected} volumes. A simulated
+ * kubelet watches all of them and needs the ones that are not {@code optional} before it mounts, pulls or creates;
+ * the {@link NodeAuthorizer} lets a node read those of the pods bound to it.
  */
-final class PodSources {
-  static final GroupKind SECRET = GroupKind.of("", "Secret");
-  static final GroupKind CONFIG_MAP = GroupKind.of("", "ConfigMap");
+public final class PodSources {
+  public static final GroupKind SECRET = GroupKind.of("", "Secret");
+  public static final GroupKind CONFIG_MAP = GroupKind.of("", "ConfigMap");
 
   private PodSources() {}
 
   /** What a source is for. */
-  enum Use {
+  public enum Use {
     PULL_SECRET,
     ENVIRONMENT,
     VOLUME
@@ -34,15 +34,15 @@ final class PodSources {
    *     for a pull secret
    * @param key the key an {@code env[].valueFrom} reference reads, or null
    */
-  record Source(Use use, String where, GroupKind kind, String name, boolean optional, @Nullable String key) {
+  public record Source(Use use, String where, GroupKind kind, String name, boolean optional, @Nullable String key) {
     /** {@code secret "name" not found}, {@code configmap "name" not found}: the kubelet's managers' words. */
-    String notFound() {
+    public String notFound() {
       return (kind.equals(SECRET) ? "secret" : "configmap") + " \"" + name + "\" not found";
     }
   }
 
   /** Every use of a Secret or ConfigMap in {@code pod}'s spec, in the spec's order. */
-  static List<Source> of(Resource pod) {
+  public static List<Source> of(Resource pod) {
     List<Source> out = new ArrayList<>();
     JsonNode spec = pod.spec();
     for (JsonNode pullSecret : spec.path("imagePullSecrets")) {

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 class InformerCacheTest {
   private static final GroupKind CONFIG_MAP = GroupKind.of("", "ConfigMap");
 
-  private static Resource configMap(String namespace, String name, String value) {
+  /** A ConfigMap with one key, {@code v}. */
+  static Resource configMap(String namespace, String name, String value) {
     var root = Json.object();
     root.put("apiVersion", "v1").put("kind", "ConfigMap");
     root.putObject("metadata").put("name", name).put("namespace", namespace);

@@ -33,7 +33,7 @@ class InformerWatchTest {
     Simulation sim = Simulation.builder().seed(3).pool(NodePool.plain(1)).build().start();
     ApiServer server = sim.server();
     namespace(server, "a");
-    server.create(ADMIN, configMap("a", "settings", "0"));
+    server.create(ADMIN, InformerCacheTest.configMap("a", "settings", "0"));
     List<Long> watchesAt = new ArrayList<>();
     server.requests().subscribe(record -> {
       if (record.identity().equals("informer-test") && record.verb().equals("watch")) {
@@ -100,11 +100,11 @@ class InformerWatchTest {
     ApiServer server = sim.server();
     namespace(server, "a");
     namespace(server, "b");
-    server.create(ADMIN, configMap("a", "settings", "0"));
+    server.create(ADMIN, InformerCacheTest.configMap("a", "settings", "0"));
     for (int i = 0; i < 20; i++) {
       int n = i;
       sim.context().clock().schedule(Duration.ofSeconds(2 + 2L * i),
-          () -> server.create(ADMIN, configMap("b", "other-" + n, "0")));
+          () -> server.create(ADMIN, InformerCacheTest.configMap("b", "other-" + n, "0")));
     }
     return sim;
   }
@@ -121,13 +121,5 @@ class InformerWatchTest {
     root.put("apiVersion", "v1").put("kind", "Namespace");
     root.putObject("metadata").put("name", name);
     server.create(ADMIN, Resource.of(root));
-  }
-
-  private static Resource configMap(String namespace, String name, String value) {
-    var root = Json.object();
-    root.put("apiVersion", "v1").put("kind", "ConfigMap");
-    root.putObject("metadata").put("name", name).put("namespace", namespace);
-    root.putObject("data").put("v", value);
-    return Resource.of(root);
   }
 }

@@ -723,8 +723,7 @@ public final class ApiServer {
    */
   void authorize(RequestInfo request) {
     RequestInfo info = request.authorized();
-    NodeAuthorizer.Decision node = NodeAuthorizer.nodeOf(info.identity()) == null ? NodeAuthorizer.Decision.NO_OPINION
-        : nodes.authorize(info);
+    NodeAuthorizer.Decision node = nodes.authorize(info);
     if (node.allowed()) {
       return;
     }

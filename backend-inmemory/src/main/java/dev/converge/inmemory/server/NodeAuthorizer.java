@@ -92,13 +92,13 @@ public final class NodeAuthorizer {
   }
 
   /** The node {@code identity} is the kubelet of, or null when it is no kubelet ({@code nodeidentifier}). */
-  static @Nullable String nodeOf(Identity identity) {
+  private static @Nullable String nodeOf(Identity identity) {
     String name = identity.name();
     return name.startsWith(NODE_PREFIX) && identity.groups().contains(NODES_GROUP) ? name.substring(NODE_PREFIX.length())
         : null;
   }
 
-  /** Decides {@code request}; call under the server's lock (it reads the store). */
+  /** Decides {@code request}: no opinion for anyone but a kubelet; call under the server's lock (it reads the store). */
   Decision authorize(RequestInfo request) {
     String node = nodeOf(request.identity());
     if (node == null) {

@@ -1,5 +1,7 @@
 package dev.converge.inmemory.watch;
 
+import dev.converge.api.backend.WatchEvent;
+
 /**
  * Counts the events the server sends to watches, as kube-apiserver's {@code apiserver_watch_events_total} does:
  * every event a watch is sent, the initial ADDED events of a watch without a version, the replay of one from a
@@ -19,6 +21,6 @@ public interface WatchEventCounter {
   /** The events of one watch. */
   @FunctionalInterface
   interface Tally {
-    void sent(dev.converge.api.backend.WatchEvent.Type type);
+    void sent(WatchEvent.Type type);
   }
 }

@@ -97,11 +97,14 @@ class NodeAuthorizerTest {
       server.create(ADMIN, Fixtures.parse("{\"apiVersion\":\"v1\",\"kind\":\"ServiceAccount\",\"metadata\":{\"name\":\""
           + account + "\",\"namespace\":\"default\"}}"));
     }
-    server.create(ADMIN, Fixtures.parse("""
+    Resource pod = server.create(ADMIN, Fixtures.parse("""
         {"apiVersion":"v1","kind":"Pod","metadata":{"name":"web","namespace":"default"},
          "spec":{"nodeName":"n1","serviceAccountName":"robot","containers":[{"name":"main","image":"busybox:1.36"}]}}"""));
     dev.converge.inmemory.server.TokenIssuer issuer = (account, expires) -> "token-for-" + account.name();
-    assertThat(server.requestToken(N1, ResourceKey.namespaced("", "ServiceAccount", "default", "robot"), Json.parse("{}"),
+    // Bound to the pod, as a kubelet asks (NodeRestriction refuses an unbound one; NodeRestrictionTest).
+    var bound = Json.parse("{\"spec\":{\"boundObjectRef\":{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"name\":\"web\","
+        + "\"uid\":\"" + pod.uid() + "\"}}}");
+    assertThat(server.requestToken(N1, ResourceKey.namespaced("", "ServiceAccount", "default", "robot"), bound,
         issuer).path("status").path("token").asText()).isEqualTo("token-for-robot");
     assertThatThrownBy(() -> server.requestToken(N1, ResourceKey.namespaced("", "ServiceAccount", "default", "other"),
         Json.parse("{}"), issuer))

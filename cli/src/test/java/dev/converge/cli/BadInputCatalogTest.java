@@ -147,6 +147,15 @@ class BadInputCatalogTest {
             + " pools' spec.count instead", "simulate", "-f", TELEMETRY, "-f", "src/test/resources/simulate/pools.yaml", "--nodes", "3"),
         bad("a NodePool with a negative count", "error: " + BAD + "pool-neg.yaml: document 1: spec.count: must be between 0 and"
             + " 100000, not -3", "simulate", "-f", TELEMETRY, "-f", BAD + "pool-neg.yaml"),
+        bad("a NodePool label a kubelet may not set", "error: " + BAD + "pool-node-role.yaml: document 1:"
+            + " spec.labels.node-role.kubernetes.io/worker: a kubelet may not set this label on its Node (the kubelet"
+            + " refuses such --node-labels, and the NodeRestriction admission plugin would refuse the Node): labels in"
+            + " the kubernetes.io and k8s.io namespaces must begin with an allowed prefix (kubelet.kubernetes.io,"
+            + " node.kubernetes.io) or be one of kubernetes.io/hostname, topology.kubernetes.io/zone,"
+            + " topology.kubernetes.io/region, failure-domain.beta.kubernetes.io/zone,"
+            + " failure-domain.beta.kubernetes.io/region, beta.kubernetes.io/instance-type,"
+            + " node.kubernetes.io/instance-type, kubernetes.io/os, kubernetes.io/arch, beta.kubernetes.io/os,"
+            + " beta.kubernetes.io/arch", "simulate", "-f", TELEMETRY, "-f", BAD + "pool-node-role.yaml"),
         bad("a WorkloadProfile with an unknown field", "error: src/test/resources/simulate/bad/unknown-field.yaml: document 1:"
             + " spec.requests[0].evry: unknown field (allowed: every, resource, scope, verb, via)",
             "simulate", "-f", "src/test/resources/simulate/bad/unknown-field.yaml", "--nodes", "1"),

@@ -19,6 +19,7 @@ import dev.converge.api.backend.WatchRequest;
 import dev.converge.inmemory.accounting.RequestLog;
 import dev.converge.inmemory.admission.AdmissionChain;
 import dev.converge.inmemory.admission.ConversionWebhooks;
+import dev.converge.inmemory.admission.Operation;
 import dev.converge.inmemory.json.Trees;
 import dev.converge.inmemory.rbac.EscalationCheck;
 import dev.converge.inmemory.rbac.RbacAuthorizer;
@@ -307,7 +308,11 @@ public final class ApiServer {
   public JsonNode requestToken(Identity who, ResourceKey serviceAccount, JsonNode request, TokenIssuer issuer) {
     ResourceType type = type(serviceAccount.groupKind());
     return serve(RequestInfo.of(who, Verb.CREATE, type, "token", serviceAccount.namespace(), serviceAccount.name()),
-        ctx -> writes.subresources.requestToken(type, serviceAccount, request, issuer));
+        ctx -> {
+          // Mutating admission (NodeRestriction) before the registry's own checks, as the create handler orders them.
+          writes.restrictNodes(ctx, Operation.CREATE, type, "token", serviceAccount.name(), request, null);
+          return writes.subresources.requestToken(type, serviceAccount, request, issuer);
+        });
   }
 
   /**
@@ -317,7 +322,10 @@ public final class ApiServer {
   public DeleteResult evict(Identity who, ResourceKey pod, DeleteParams params) {
     ResourceType type = type(Writes.POD);
     return serve(RequestInfo.of(who, Verb.CREATE, type, "eviction", pod.namespace(), pod.name()), params.dryRun(),
-        ctx -> writes.subresources.evict(ctx, type, pod, params));
+        ctx -> {
+          writes.restrictNodes(ctx, Operation.CREATE, type, "eviction", pod.name(), null, null);
+          return writes.subresources.evict(ctx, type, pod, params);
+        });
   }
 
   /**

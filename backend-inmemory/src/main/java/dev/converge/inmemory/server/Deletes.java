@@ -36,6 +36,8 @@ final class Deletes {
   }
 
   DeleteResult delete(RequestContext ctx, ResourceType type, ResourceKey key, DeleteParams params) {
+    // The handler's mutating admission comes before the registry looks the object up.
+    writes.restrictNodes(ctx, Operation.DELETE, type, "", key.name(), null, null);
     Resource old = writes.require(type, key);
     preconditions(type, old, params);
     if (!writes.server.admission().isEmpty()) {

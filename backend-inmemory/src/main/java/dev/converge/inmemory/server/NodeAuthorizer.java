@@ -92,7 +92,7 @@ public final class NodeAuthorizer {
   }
 
   /** The node {@code identity} is the kubelet of, or null when it is no kubelet ({@code nodeidentifier}). */
-  private static @Nullable String nodeOf(Identity identity) {
+  static @Nullable String nodeOf(Identity identity) {
     String name = identity.name();
     return name.startsWith(NODE_PREFIX) && identity.groups().contains(NODES_GROUP) ? name.substring(NODE_PREFIX.length())
         : null;

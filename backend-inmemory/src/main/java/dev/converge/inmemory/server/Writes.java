@@ -53,6 +53,7 @@ final class Writes {
   final ObjectStore store;
   final Uids uids;
   private final ServiceAccountAdmission serviceAccounts;
+  private final NodeRestriction nodeRestriction;
   private final RuntimeClassAdmission runtimeClasses;
   final ClusterIps ips;
   final EscalationCheck escalation;
@@ -69,6 +70,7 @@ final class Writes {
     this.store = store;
     this.uids = uids;
     this.serviceAccounts = new ServiceAccountAdmission(store, uids::nameSuffix);
+    this.nodeRestriction = new NodeRestriction(store);
     this.runtimeClasses = new RuntimeClassAdmission(store);
     this.ips = ips;
     this.escalation = escalation;
@@ -147,7 +149,10 @@ final class Writes {
       // Before the name is drawn, the plugins name a generated pod by its prefix.
       String shownName = redraw != null ? metadata.path("generateName").asText(name) : name;
       serviceAccounts.admit(type, root, shownName);
+      restrictNodes(ctx, Operation.CREATE, type, "", shownName, root, null);
       runtimeClasses.admit(type, root, shownName);
+    } else {
+      restrictNodes(ctx, Operation.CREATE, type, "", name, root, null);
     }
     Consumer<String> sink = sink(ctx, warnings);
     Mutated mutated = mutate(ctx, Operation.CREATE, type, root, null, "", sink);
@@ -304,6 +309,7 @@ final class Writes {
     }
     // As for a create, the escalation check wraps the update's object info: after mutating admission, before
     // PrepareForUpdate and validation.
+    restrictNodes(ctx, Operation.UPDATE, type, subresource, old.name(), root, old);
     Preparation prepare = subresource.isEmpty() ? (t, prepared) -> {
       checkEscalation(ctx, t, prepared, old);
       beforeUpdate(t, prepared, old);
@@ -496,6 +502,20 @@ final class Writes {
     void prepare(ResourceType type, ObjectNode root);
 
     Preparation NONE = (type, root) -> {};
+  }
+
+  /**
+   * The NodeRestriction plugin on a kubelet's write ({@link NodeRestriction}), when the write is the request's own:
+   * not the server's writes on its behalf (an eviction's budget and pod condition).
+   *
+   * @param object what is written: the object, the eviction or the token request; null for a delete
+   */
+  void restrictNodes(RequestContext ctx, Operation operation, ResourceType type, String subresource, String name,
+      @Nullable JsonNode object, @Nullable Resource old) {
+    RequestInfo info = ctx.info();
+    if (info.type().groupKind().equals(type.groupKind()) && info.subresource().equals(subresource)) {
+      nodeRestriction.admit(info, operation, name, object, old);
+    }
   }
 
   /**

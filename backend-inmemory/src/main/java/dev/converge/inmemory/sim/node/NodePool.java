@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
+import dev.converge.inmemory.server.NodeRestriction;
 import dev.converge.inmemory.sim.scheduling.Taint;
 import java.util.Map;
 
@@ -14,7 +15,8 @@ import java.util.Map;
  *
  * @param name the pool's name, the prefix of its nodes' names
  * @param count nodes at start
- * @param labels labels of every node, beside the well-known ones the kubelet sets
+ * @param labels labels of every node, beside the well-known ones the kubelet sets: only labels a kubelet may set on
+ *     its Node ({@link NodeRestriction#kubeletMaySet})
  * @param taints taints of every node
  * @param capacity the node's capacity (and allocatable): {@code cpu}, {@code memory}, {@code pods}, …
  * @param churn joins and leaves per hour
@@ -29,6 +31,11 @@ public record NodePool(String name, int count, ImmutableMap<String, String> labe
   public NodePool {
     checkArgument(name.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?"), "a pool name must be a DNS label: %s", name);
     checkArgument(count >= 0, "count must not be negative: %s", count);
+    for (String key : labels.keySet()) {
+      // The kubelet registers its Node with these (--node-labels): it refuses to start with one it may not set,
+      // and NodeRestriction admission would refuse the Node.
+      checkArgument(NodeRestriction.kubeletMaySet(key), "a kubelet may not set the label %s on its Node", key);
+    }
   }
 
   /** {@code count} plain nodes in a pool named {@code node} (what {@code --nodes N} means). */

@@ -10,6 +10,7 @@ import dev.converge.core.manifest.ManifestEntry;
 import dev.converge.core.manifest.ManifestException;
 import dev.converge.core.manifest.ManifestSet;
 import dev.converge.core.schema.Quantity;
+import dev.converge.inmemory.server.NodeRestriction;
 import dev.converge.inmemory.server.Verb;
 import dev.converge.inmemory.sim.node.NodeChurn;
 import dev.converge.inmemory.sim.node.NodePool;
@@ -127,6 +128,16 @@ public final class SimManifests {
       }
     }
     var labels = spec.field("labels").stringMap(true);
+    for (String key : labels.keySet()) {
+      if (!NodeRestriction.kubeletMaySet(key)) {
+        // The kubelet registers the Node with the pool's labels (--node-labels), and would not start with this one.
+        throw spec.field("labels").field(key).error("a kubelet may not set this label on its Node (the kubelet refuses"
+            + " such --node-labels, and the NodeRestriction admission plugin would refuse the Node): labels in the"
+            + " kubernetes.io and k8s.io namespaces must begin with an allowed prefix ("
+            + String.join(", ", NodeRestriction.KUBELET_LABEL_NAMESPACES) + ") or be one of "
+            + String.join(", ", NodeRestriction.KUBELET_LABELS));
+      }
+    }
     try {
       return new NodePool(name, count, labels, taints.build(),
           quantities.isEmpty() ? NodePool.DEFAULT_CAPACITY : quantities, NodeChurn.NONE);

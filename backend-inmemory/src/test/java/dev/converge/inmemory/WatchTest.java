@@ -8,6 +8,7 @@ import dev.converge.api.GroupKind;
 import dev.converge.api.LabelSelector;
 import dev.converge.api.Resource;
 import dev.converge.api.backend.BackendException;
+import dev.converge.api.backend.ListRequest;
 import dev.converge.api.backend.Subscription;
 import dev.converge.api.backend.WatchEvent;
 import dev.converge.api.backend.WatchListener;
@@ -111,6 +112,42 @@ class WatchTest {
     assertThat(transcript.events).containsExactly(
         "BOOKMARK ~bookmark " + now, "ADDED a " + a.resourceVersion(), "BOOKMARK ~bookmark " + a.resourceVersion());
     assertThat(noBookmarks.events).containsExactly("ADDED a " + a.resourceVersion());
+  }
+
+  @Test
+  void eachWatchGetsABookmarkAMinuteAfterItsLast_andTwoSecondsBeforeItsTimeoutEndsIt() {
+    List<String> seen = new ArrayList<>();
+    String from = Long.toString(server.revision());
+    WatchRequest request = WatchRequest.all(CONFIG_MAP).from(from).withBookmarks();
+    server.watch(ADMIN, server.type(CONFIG_MAP), request, bookmarksAt("a", seen), Duration.ofSeconds(150));
+    ticker.advance(Duration.ofSeconds(30));
+    server.watch(ADMIN, server.type(CONFIG_MAP), request, bookmarksAt("b", seen), null);
+    server.watch(ADMIN, server.type(CONFIG_MAP), WatchRequest.all(CONFIG_MAP).from(from), bookmarksAt("none", seen),
+        Duration.ofSeconds(100));
+    // A request every second, half-way through it: due bookmarks go out after a request, about once a second.
+    ticker.advance(Duration.ofMillis(500));
+    for (int i = 0; i < 170; i++) {
+      server.list(ADMIN, ListRequest.all(CONFIG_MAP).inNamespace("kube-system"));
+      ticker.advance(Duration.ofSeconds(1));
+    }
+    // a: a minute after it opened, a minute later, then two seconds before its 150 s are up (and none after);
+    // b, without a timeout: every minute.
+    assertThat(seen).containsExactly("a 60.5", "b 90.5", "a 120.5", "a 148.5", "b 150.5");
+  }
+
+  /** Records each BOOKMARK's arrival, seconds of ticker time. */
+  private WatchListener bookmarksAt(String watch, List<String> seen) {
+    return new WatchListener() {
+      @Override
+      public void onEvent(WatchEvent event) {
+        if (event.type() == WatchEvent.Type.BOOKMARK) {
+          seen.add(watch + " " + ticker.nanoTime() / 100_000_000 / 10.0);
+        }
+      }
+
+      @Override
+      public void onClose(@Nullable BackendException cause) {}
+    };
   }
 
   @Test

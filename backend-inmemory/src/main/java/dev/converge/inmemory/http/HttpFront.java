@@ -88,6 +88,8 @@ public final class HttpFront implements AutoCloseable {
     }
     http.setExecutor(connections);
     http.start();
+    // The cacher's bookmark timer, so that a quiet server's watches get theirs on time too.
+    timers.scheduleAtFixedRate(builder.server::dispatchBookmarks, 1, 1, TimeUnit.SECONDS);
     if (!builder.bookmarkInterval.isZero()) {
       long millis = builder.bookmarkInterval.toMillis();
       timers.scheduleAtFixedRate(builder.server::bookmark, millis, millis, TimeUnit.MILLISECONDS);
@@ -154,7 +156,7 @@ public final class HttpFront implements AutoCloseable {
     private final ApiServer server;
     private final Map<String, Identity> tokens = new LinkedHashMap<>();
     private int port;
-    private Duration bookmarkInterval = Duration.ofMinutes(1);
+    private Duration bookmarkInterval = Duration.ZERO;
     private Duration defaultWatchTimeout = Duration.ofMinutes(30);
     private boolean tls = true;
     private @Nullable Supplier<String> metrics;
@@ -184,8 +186,9 @@ public final class HttpFront implements AutoCloseable {
     }
 
     /**
-     * How often watches that asked for bookmarks get one (kube-apiserver: about once a minute); zero sends
-     * bookmarks only when the server's own interval, measured on its ticker, has passed after a request.
+     * How often every watch that asked for bookmarks gets one besides those the server schedules itself (each
+     * watch's a minute after its last, and two seconds before its {@code timeoutSeconds} ends it); zero, the
+     * default, for none besides (tests ask for them often).
      */
     public Builder bookmarkInterval(Duration value) {
       checkArgument(!value.isNegative(), "negative interval");

@@ -61,17 +61,17 @@ final class WatchStreams {
         ResourceEndpoints.fieldSelector(path, query), version == null || version.isEmpty() ? null : version,
         query.flag("allowWatchBookmarks"));
     Stream stream = new Stream(type, representation, query.get("includeObject", "Metadata"));
+    long timeoutSeconds = Math.max(1, query.number("timeoutSeconds", defaultTimeout.toSeconds()));
     Subscription subscription;
     try {
-      subscription = server.watch(identity, type, request, stream);
+      subscription = server.watch(identity, type, request, stream, Duration.ofSeconds(timeoutSeconds));
     } catch (BackendException.Gone expired) {
       stream.start(exchange);
       stream.writeError(expired);
       return;
     }
     open.add(stream);
-    long timeoutSeconds = query.number("timeoutSeconds", defaultTimeout.toSeconds());
-    ScheduledFuture<?> timeout = timers.schedule(stream::end, Math.max(1, timeoutSeconds), TimeUnit.SECONDS);
+    ScheduledFuture<?> timeout = timers.schedule(stream::end, timeoutSeconds, TimeUnit.SECONDS);
     try {
       stream.start(exchange);
       stream.pump();

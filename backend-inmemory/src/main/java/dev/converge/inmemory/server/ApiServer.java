@@ -30,6 +30,7 @@ import dev.converge.inmemory.watch.WatchDispatcher;
 import dev.converge.inmemory.watch.WatchFaults;
 import dev.converge.inmemory.watch.WatchEventCounter;
 import dev.converge.inmemory.watch.WatchHub;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -75,12 +76,15 @@ public final class ApiServer {
   private final List<RequestInterceptor> interceptors;
   private final Writes writes;
   private final Reads reads;
-  private final long bookmarkIntervalNanos;
+  private final boolean bookmarks;
   private final ServedTypes served;
   private final EventTtl eventTtl;
   private Runnable postRequestHook = () -> {};
   private boolean inPostRequest;
-  private long lastBookmarkNanos;
+  /** When the bookmark timer next fires, ticker nanoseconds. */
+  private long nextBookmarkCheckNanos;
+  /** The cacher's bookmark timer: about a second ({@code wait.Jitter(time.Second, 0.25)}; no jitter here). */
+  private static final long BOOKMARK_TIMER_NANOS = 1_000_000_000L;
 
   private ApiServer(ServerConfig config) {
     this.ticker = config.ticker();
@@ -103,8 +107,9 @@ public final class ApiServer {
     this.reads = new Reads(this, store, watches, writes.decoding);
     this.conversion = new Conversion(store, served, new ConversionWebhooks(store, admission.endpoints(), reviewUids),
         writes.decoding);
-    this.bookmarkIntervalNanos = config.bookmarkInterval().toNanos();
-    this.lastBookmarkNanos = ticker.nanoTime();
+    this.bookmarks = !config.bookmarkInterval().isZero();
+    watches.setBookmarkFrequency(config.bookmarkInterval());
+    this.nextBookmarkCheckNanos = ticker.nanoTime();
     this.eventTtl = new EventTtl(store, config.eventTtl().toNanos(), ticker::nanoTime);
     store.addListener(rbac);
     store.addListener(watches);
@@ -434,9 +439,19 @@ public final class ApiServer {
 
   /** {@code WATCH} at {@code type}, a served version of the request's kind, as {@link #list(Identity, ResourceType, ListRequest)}. */
   public Subscription watch(Identity who, ResourceType type, WatchRequest request, WatchListener listener) {
+    return watch(who, type, request, listener, null);
+  }
+
+  /**
+   * {@link #watch(Identity, ResourceType, WatchRequest, WatchListener)} asking the server to end it after {@code
+   * timeout} ({@code timeoutSeconds}; null for never): its last BOOKMARK then comes two seconds before. The caller
+   * ends it at that time ({@code Subscription#close}); the server sends nothing after it.
+   */
+  public Subscription watch(Identity who, ResourceType type, WatchRequest request, WatchListener listener,
+      @Nullable Duration timeout) {
     String namespace = request.namespace() == null ? "" : scopedNamespace(type, request.namespace());
     return serve(RequestInfo.collection(who, Verb.WATCH, type, namespace, request.fields()),
-        ctx -> reads.watch(ctx, type, request, listener));
+        ctx -> reads.watch(ctx, type, request, listener, timeout));
   }
 
   // ---------------------------------------------------------------- administration
@@ -644,8 +659,16 @@ public final class ApiServer {
   public void bookmark() {
     locked(() -> {
       watches.bookmark(store.revision());
-      lastBookmarkNanos = ticker.nanoTime();
     });
+  }
+
+  /**
+   * Sends the BOOKMARKs due by now, each watch's a bookmark interval after its last or two seconds before its
+   * {@code timeoutSeconds} ends it: what the server does about every second of ticker time, after a request. A
+   * front whose ticker runs on its own calls it to keep a quiet server's watches fresh.
+   */
+  public void dispatchBookmarks() {
+    locked(() -> watches.dispatchBookmarks(store.revision(), ticker.nanoTime()));
   }
 
   /** Open watches. */
@@ -748,9 +771,10 @@ public final class ApiServer {
     inPostRequest = true;
     try {
       postRequestHook.run();
-      if (bookmarkIntervalNanos > 0 && ticker.nanoTime() - lastBookmarkNanos >= bookmarkIntervalNanos) {
-        watches.bookmark(store.revision());
-        lastBookmarkNanos = ticker.nanoTime();
+      long now = ticker.nanoTime();
+      if (bookmarks && now >= nextBookmarkCheckNanos) {
+        watches.dispatchBookmarks(store.revision(), now);
+        nextBookmarkCheckNanos = now + BOOKMARK_TIMER_NANOS;
       }
     } finally {
       inPostRequest = false;

@@ -153,7 +153,8 @@ final class Reads {
     return view.subMap(ObjectName.first(namespace), true, ObjectName.first(namespace + '\0'), false);
   }
 
-  Subscription watch(RequestContext ctx, ResourceType type, WatchRequest request, WatchListener listener) {
+  Subscription watch(RequestContext ctx, ResourceType type, WatchRequest request, WatchListener listener,
+      @Nullable Duration timeout) {
     checkFields(type, request.fields());
     KindTable table = store.table(type.groupKind());
     String namespace = type.namespaced() && request.namespace() != null ? request.namespace() : null;
@@ -187,8 +188,9 @@ final class Reads {
       // this server skips.
       ctx.scanned(table.countChangesAfter(from));
     }
+    long now = server.ticker().nanoTime();
     Watcher watcher = watches.open(ctx.info().identity(), type, namespace, request.labels(), request.fields(),
-        request.bookmarks(), listener, added, replay);
+        request.bookmarks(), listener, added, replay, now, timeout == null ? 0 : now + timeout.toNanos());
     ctx.returned((int) watcher.delivered());
     return new Subscription() {
       @Override

@@ -26,8 +26,10 @@ import org.jspecify.annotations.Nullable;
  *     eventFreshDuration}, {@code upperBoundCapacity}), so that a watch resumed from a resourceVersion a minute
  *     old, a reflector's after its watch timed out, is served and not answered 410 Gone; {@link Duration#ZERO}
  *     keeps {@code historyLimit} changes and no more
- * @param bookmarkInterval how often watches that asked for bookmarks get one (ticker time; Kubernetes sends
- *     them about once a minute)
+ * @param bookmarkInterval how often a watch that asked for bookmarks gets one, counted from when it opened or got
+ *     its last (ticker time; the cacher's {@code defaultBookmarkFrequency}, a minute); a watch opened with a timeout
+ *     also gets one two seconds before it ends. Due bookmarks go out about every second, after a request ({@link
+ *     ApiServer#dispatchBookmarks}). Zero for none
  * @param serviceCidr the service IP range, {@code 10.96.0.0/12} by default (kubeadm's default)
  * @param types the kinds served at start; CRDs add more
  * @param dispatcher where watch events are delivered

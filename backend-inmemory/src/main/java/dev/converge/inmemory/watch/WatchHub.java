@@ -21,6 +21,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -56,6 +58,17 @@ public final class WatchHub implements ChangeListener {
   private WatchFaults faults = WatchFaults.NONE;
   private long nextId;
   private boolean draining;
+  /**
+   * The watches that asked for bookmarks, by the second their next one is due: the cacher's {@code
+   * watcherBookmarkTimeBuckets}. Closed watches are dropped when their second comes.
+   */
+  private final TreeMap<Long, List<Watcher>> bookmarkBuckets = new TreeMap<>();
+  /** The first second not dispatched yet; a watch due before it waits for it. */
+  private long startBucket = Long.MIN_VALUE;
+  private long bookmarkFrequencyNanos;
+  private static final long SECOND = 1_000_000_000L;
+  /** A watch's last BOOKMARK comes this long before its deadline ({@code cacheWatcher.nextBookmarkTime}). */
+  private static final long PRE_TIMEOUT = 2 * SECOND;
 
   public WatchHub(WatchDispatcher dispatcher) {
     this.dispatcher = dispatcher;
@@ -69,6 +82,14 @@ public final class WatchHub implements ChangeListener {
     this.faults = faults;
   }
 
+  /**
+   * How often a watch that asked for bookmarks gets one ({@code defaultBookmarkFrequency}, a minute); zero for
+   * none but those {@link #bookmark} sends.
+   */
+  public void setBookmarkFrequency(Duration frequency) {
+    this.bookmarkFrequencyNanos = frequency.toNanos();
+  }
+
   /** Counts the events sent to every watch opened from now on. */
   public void addEventCounter(WatchEventCounter counter) {
     counters.add(counter);
@@ -80,7 +101,20 @@ public final class WatchHub implements ChangeListener {
    */
   public Watcher open(Identity identity, ResourceType type, @Nullable String namespace, LabelSelector labels,
       FieldSelector fields, boolean bookmarks, WatchListener listener, List<Resource> added, List<Change> replay) {
-    Watcher watcher = new Watcher(++nextId, identity, type, namespace, labels, fields, bookmarks, listener);
+    return open(identity, type, namespace, labels, fields, bookmarks, listener, added, replay, 0, 0);
+  }
+
+  /**
+   * {@link #open(Identity, ResourceType, String, LabelSelector, FieldSelector, boolean, WatchListener, List, List)}
+   * at {@code nowNanos}, for a watch the server ends at {@code deadlineNanos} (its {@code timeoutSeconds}; 0 for
+   * none): a watch that asked for bookmarks gets its first a bookmark frequency later, or two seconds before its
+   * deadline if that comes first.
+   */
+  public Watcher open(Identity identity, ResourceType type, @Nullable String namespace, LabelSelector labels,
+      FieldSelector fields, boolean bookmarks, WatchListener listener, List<Resource> added, List<Change> replay,
+      long nowNanos, long deadlineNanos) {
+    Watcher watcher = new Watcher(++nextId, identity, type, namespace, labels, fields, bookmarks, listener,
+        deadlineNanos);
     if (!counters.isEmpty()) {
       WatchEventCounter.Tally[] tallies = new WatchEventCounter.Tally[counters.size()];
       for (int i = 0; i < tallies.length; i++) {
@@ -106,7 +140,60 @@ public final class WatchHub implements ChangeListener {
       }
     }
     ofKind.add(watcher);
+    if (bookmarks) {
+      scheduleBookmark(watcher, nowNanos);
+    }
     return watcher;
+  }
+
+  /**
+   * Puts a watch in the bucket of its next BOOKMARK ({@code addWatcherThreadUnsafe} with {@code
+   * nextBookmarkTime}): a frequency from now, or two seconds before its deadline if sooner; none once that moment
+   * has passed. A watch due in a second already dispatched waits for the next.
+   */
+  private void scheduleBookmark(Watcher watcher, long nowNanos) {
+    if (bookmarkFrequencyNanos <= 0) {
+      return;
+    }
+    long next = nowNanos + bookmarkFrequencyNanos;
+    if (watcher.deadlineNanos() != 0) {
+      next = Math.min(next, watcher.deadlineNanos() - PRE_TIMEOUT);
+    }
+    if (next < nowNanos) {
+      return;
+    }
+    long bucket = Math.max(Math.floorDiv(next, SECOND), startBucket);
+    bookmarkBuckets.computeIfAbsent(bucket, b -> new ArrayList<>()).add(watcher);
+  }
+
+  /**
+   * Sends a BOOKMARK carrying {@code revision} to every open watch whose bookmark is due by the second of {@code
+   * nowNanos}, and schedules its next: what the cacher's dispatch loop does when its bookmark timer fires (about
+   * every second).
+   */
+  public void dispatchBookmarks(long revision, long nowNanos) {
+    long current = Math.floorDiv(nowNanos, SECOND);
+    if (current < startBucket) {
+      return;
+    }
+    startBucket = current + 1;
+    SortedMap<Long, List<Watcher>> due = bookmarkBuckets.headMap(current, true);
+    if (due.isEmpty()) {
+      return;
+    }
+    List<List<Watcher>> expired = new ArrayList<>(due.values());
+    due.clear();
+    Map<ResourceType, WatchEvent> events = new HashMap<>();
+    for (List<Watcher> bucket : expired) {
+      for (Watcher watcher : bucket) {
+        if (watcher.isClosed()) {
+          continue;
+        }
+        enqueue(watcher, events.computeIfAbsent(watcher.type(),
+            type -> new WatchEvent(WatchEvent.Type.BOOKMARK, bookmarkObject(type, revision))));
+        scheduleBookmark(watcher, nowNanos);
+      }
+    }
   }
 
   /** Closes a watch; {@code cause} null for a close by the client. Closing twice is harmless. */
@@ -182,7 +269,10 @@ public final class WatchHub implements ChangeListener {
     }
   }
 
-  /** Queues a BOOKMARK carrying {@code revision} for every watch that asked for bookmarks. */
+  /**
+   * Queues a BOOKMARK carrying {@code revision} for every watch that asked for bookmarks, now, whenever their
+   * scheduled ones are due ({@link #dispatchBookmarks}).
+   */
   public void bookmark(long revision) {
     // One event per resource type, shared by its watches: a BOOKMARK carries nothing else, and every informer of
     // a simulated cluster asks for them.

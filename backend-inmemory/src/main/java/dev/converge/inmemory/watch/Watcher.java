@@ -19,6 +19,8 @@ public final class Watcher {
   private final FieldSelector fields;
   private final boolean bookmarks;
   private final WatchListener listener;
+  /** When the server ends the watch ({@code timeoutSeconds}), ticker nanoseconds; 0 for never. */
+  private final long deadlineNanos;
   private volatile boolean closed;
   private long delivered;
   /** The tallies of the server's {@link WatchEventCounter}s, fixed when the watch opened. */
@@ -26,7 +28,7 @@ public final class Watcher {
   private static final WatchEventCounter.Tally[] NO_TALLIES = new WatchEventCounter.Tally[0];
 
   Watcher(long id, Identity identity, ResourceType type, @Nullable String namespace, LabelSelector labels,
-      FieldSelector fields, boolean bookmarks, WatchListener listener) {
+      FieldSelector fields, boolean bookmarks, WatchListener listener, long deadlineNanos) {
     this.id = id;
     this.identity = identity;
     this.type = type;
@@ -35,6 +37,7 @@ public final class Watcher {
     this.fields = fields;
     this.bookmarks = bookmarks;
     this.listener = listener;
+    this.deadlineNanos = deadlineNanos;
   }
 
   public long id() {
@@ -56,6 +59,11 @@ public final class Watcher {
 
   public @Nullable String namespace() {
     return namespace;
+  }
+
+  /** When the server ends the watch, ticker nanoseconds; 0 for never. */
+  public long deadlineNanos() {
+    return deadlineNanos;
   }
 
   public boolean wantsBookmarks() {

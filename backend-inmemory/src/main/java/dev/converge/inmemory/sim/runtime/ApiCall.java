@@ -18,6 +18,7 @@ import dev.converge.inmemory.server.PatchType;
 import dev.converge.inmemory.server.TokenIssuer;
 import dev.converge.inmemory.server.Verb;
 import dev.converge.inmemory.server.WriteOptions;
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -68,9 +69,17 @@ public final class ApiCall<T> implements SimClient.Call<T> {
 
   /** {@code WATCH} a kind; the subscription is the answer. Watches are long-running: no seat, no queue. */
   public static ApiCall<Subscription> watch(WatchRequest request, WatchListener listener) {
+    return watch(request, listener, null);
+  }
+
+  /**
+   * {@code WATCH} with {@code timeoutSeconds}: the server sends the watch's last BOOKMARK two seconds before
+   * {@code timeout} ends it; the caller closes the subscription then.
+   */
+  public static ApiCall<Subscription> watch(WatchRequest request, WatchListener listener, @Nullable Duration timeout) {
     String ns = request.namespace() == null ? "" : request.namespace();
     return new ApiCall<>(Verb.WATCH, request.kind(), ns, "", "", null,
-        (server, who, manager) -> server.watch(who, request, listener));
+        (server, who, manager) -> server.watch(who, server.type(request.kind()), request, listener, timeout));
   }
 
   /** {@code POST}: creates {@code object}. */

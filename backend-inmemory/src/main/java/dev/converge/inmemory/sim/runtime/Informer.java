@@ -241,6 +241,7 @@ public final class Informer {
   private void watchFrom(long current) {
     watches++;
     WatchRequest request = new WatchRequest(kind, namespace, labels, fields, lastResourceVersion, true);
+    Duration timeout = watchTimeout();
     client.watch(request, new WatchListener() {
       @Override
       public void onEvent(WatchEvent event) {
@@ -257,7 +258,7 @@ public final class Informer {
           client.clock().schedule(RELIST_DELAY, Informer.this::relist);
         }
       }
-    }, response -> {
+    }, timeout, response -> {
       if (current != generation) {
         if (response.ok()) {
           response.get().close();
@@ -266,7 +267,8 @@ public final class Informer {
       }
       if (response.ok()) {
         subscription = response.get();
-        client.clock().schedule(watchTimeout(), () -> watchEnded(current));
+        // The server ends the watch at its timeout; the reflector sees the end and watches again.
+        client.clock().schedule(timeout, () -> watchEnded(current));
       } else {
         client.clock().schedule(RELIST_DELAY, this::relist);
       }

@@ -17,6 +17,7 @@ import dev.converge.inmemory.server.Identity;
 import dev.converge.inmemory.server.WriteOptions;
 import dev.converge.inmemory.server.PatchOptions;
 import dev.converge.inmemory.server.PatchType;
+import java.time.Duration;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -220,6 +221,12 @@ public final class SimClient {
    */
   public void watch(WatchRequest request, WatchListener listener, @Nullable Consumer<Response<Subscription>> onResponse) {
     send(ApiCall.watch(request, listener), onResponse);
+  }
+
+  /** {@code WATCH} that the server ends after {@code timeout} ({@link ApiCall#watch(WatchRequest, WatchListener, Duration)}). */
+  public void watch(WatchRequest request, WatchListener listener, Duration timeout,
+      @Nullable Consumer<Response<Subscription>> onResponse) {
+    send(ApiCall.watch(request, listener, timeout), onResponse);
   }
 
   @Override

@@ -158,7 +158,8 @@ final class PodClient {
     String[] last = {fromVersion};
     WatchRequest request = new WatchRequest(base.kind(), base.namespace(), base.labels(), base.fields(), fromVersion,
         true);
-    client.send(ApiCall.watch(request, event -> last[0] = event.object().resourceVersion()), response -> {
+    java.time.Duration timeout = Informer.watchTimeout(random);
+    client.send(ApiCall.watch(request, event -> last[0] = event.object().resourceVersion(), timeout), response -> {
       if (!response.ok()) {
         if (fromVersion != null && response.failedWith(BackendException.Gone.class)) {
           later(Informer.RELIST_DELAY, () -> watch(base, null));
@@ -171,7 +172,7 @@ final class PodClient {
         return;
       }
       watches.add(subscription);
-      later(Informer.watchTimeout(random), () -> {
+      later(timeout, () -> {
         if (watches.remove(subscription)) {
           subscription.close();
           watch(base, last[0]);

@@ -263,6 +263,65 @@ class ContainerScenarioTest {
   }
 
   @Test
+  void aSlowStartWithinTheStartupProbesBudget_warnsForEachFailingProbe_thenTheContainerStartsAndBecomesReady() {
+    Simulation sim = oneNode();
+    sim.create(pod("slow", "\"startup-fails-for.sim.converge.dev/main\":\"20s\"",
+        ",\"startupProbe\":{\"httpGet\":{\"path\":\"/started\",\"port\":8080},\"periodSeconds\":5,"
+            + "\"failureThreshold\":6}", "", ""));
+
+    // Started at 4 s; the probe ticks every 5 s from a seeded phase: four ticks fall in the first 20 s and fail,
+    // the fifth passes, 20 to 25 s after the start. Liveness and readiness wait for it.
+    sim.runFor(Duration.ofSeconds(23));
+    Resource pod = get(sim, "slow");
+    assertThat(container(pod, 0).path("started").asBoolean()).isFalse();
+    assertThat(container(pod, 0).path("ready").asBoolean()).isFalse();
+    assertThat(describe(pod, "Ready")).isEqualTo("False ContainersNotReady: containers with unready status: [main]");
+    sim.runFor(Duration.ofSeconds(7));
+    pod = get(sim, "slow");
+    assertThat(container(pod, 0).path("started").asBoolean()).isTrue();
+    assertThat(SimTesting.isReady(pod)).isTrue();
+    assertThat(container(pod, 0).path("restartCount").asInt()).isZero();
+    assertThat(SimTesting.events(sim, "slow"))
+        .contains("Unhealthy: Startup probe failed: HTTP probe failed with statuscode: 503 (4)")
+        .noneMatch(event -> event.startsWith("Killing"));
+  }
+
+  @Test
+  void aStartLongerThanTheStartupProbesBudget_killsTheContainerAtTheThreshold_overAndOver() {
+    Simulation sim = oneNode();
+    sim.create(pod("stuck", "\"startup-fails-for.sim.converge.dev/main\":\"60s\"",
+        ",\"startupProbe\":{\"tcpSocket\":{\"port\":8080},\"periodSeconds\":5}", "", ""));
+
+    // Started at 4 s; three failing probes (the default threshold) 10 to 15 s after the start, then the kill and
+    // the stop, and the crash back-off of 10 s before it starts over.
+    sim.runFor(Duration.ofSeconds(22));
+    Resource pod = get(sim, "stuck");
+    assertThat(SimTesting.events(sim, "stuck")).anyMatch(event -> event.matches(
+        "Unhealthy: Startup probe failed: dial tcp 100\\.64\\.0\\.\\d+:8080: connect: connection refused \\(3\\)"))
+        .contains("Killing: Container main failed startup probe, will be restarted (1)");
+    assertThat(container(pod, 0).path("restartCount").asInt()).isEqualTo(1);
+    assertThat(container(pod, 0).path("started").asBoolean()).isFalse();
+    assertThat(container(pod, 0).at("/lastState/terminated/exitCode").asInt()).isEqualTo(143);
+    assertThat(container(pod, 0).at("/state/waiting/reason").asText()).isEqualTo("CrashLoopBackOff");
+
+    // It never gets through: each start ends the same way, the back-off doubling.
+    sim.runFor(Duration.ofMinutes(3));
+    pod = get(sim, "stuck");
+    assertThat(container(pod, 0).path("restartCount").asInt()).isGreaterThanOrEqualTo(3);
+    assertThat(container(pod, 0).path("started").asBoolean()).isFalse();
+    assertThat(SimTesting.isReady(pod)).isFalse();
+  }
+
+  @Test
+  void aStartupFailureForAContainerWithoutAStartupProbe_isAConfigurationError() {
+    Simulation sim = oneNode();
+    sim.create(pod("noprobe", "\"startup-fails-for.sim.converge.dev/main\":\"20s\"", "", "", ""));
+    sim.runFor(Duration.ofSeconds(6));
+    assertThat(container(get(sim, "noprobe"), 0).at("/state/waiting/message").asText())
+        .isEqualTo("startup-fails-for.sim.converge.dev/main: the container has no startupProbe to fail");
+  }
+
+  @Test
   void aLivenessFailureForAContainerWithoutAProbe_isAConfigurationError() {
     Simulation sim = oneNode();
     sim.create(pod("noprobe", "\"liveness-fails-after.sim.converge.dev/main\":\"20s\"", "", "", ""));

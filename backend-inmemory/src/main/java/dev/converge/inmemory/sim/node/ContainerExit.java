@@ -144,7 +144,7 @@ public record ContainerExit(Duration after, int code) {
   private static void checkContainerAnnotations(Resource pod) {
     for (String key : pod.annotations().keySet()) {
       for (String prefix : List.of(CONTAINER_CRASH_AFTER, CONTAINER_RUN_FOR, CONTAINER_EXIT_CODE,
-          LivenessFailure.ANNOTATION, ReadinessFlap.ANNOTATION)) {
+          StartupFailure.ANNOTATION, LivenessFailure.ANNOTATION, ReadinessFlap.ANNOTATION)) {
         if (key.startsWith(prefix) && !hasContainer(pod, key.substring(prefix.length()))) {
           throw new IllegalArgumentException(key + ": the pod has no container " + key.substring(prefix.length()));
         }

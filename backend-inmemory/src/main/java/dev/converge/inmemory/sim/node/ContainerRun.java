@@ -33,6 +33,8 @@ final class ContainerRun {
   @Nullable String runningSince;
   @Nullable Exit lastExit;
   @Nullable Exit previousExit;
+  /** Its startup probe's failures on demand after each start, or null. */
+  @Nullable StartupFailure startup;
   /** Its liveness probe's failure on demand, or null. */
   @Nullable LivenessFailure liveness;
   /** Its readiness flapping on demand, or null. */
@@ -40,6 +42,8 @@ final class ContainerRun {
   /** Its next probe result, and its exit or restart. */
   @Nullable ScheduledTask probe;
   @Nullable ScheduledTask task;
+  /** Its next failing startup probe. */
+  @Nullable ScheduledTask startupCheck;
   /** Its next failing liveness probe, or its kill. */
   @Nullable ScheduledTask livenessCheck;
   /** Its readiness probe's next failure or recovery while it flaps. */
@@ -66,7 +70,7 @@ final class ContainerRun {
     running = true;
     terminated = false;
     runningSince = now;
-    started = startedAfterNanos == 0;
+    started = startedAfterNanos == 0 && startup == null;
     ready = readyAfterNanos == 0;
   }
 
@@ -120,6 +124,10 @@ final class ContainerRun {
     if (livenessCheck != null) {
       livenessCheck.cancel();
       livenessCheck = null;
+    }
+    if (startupCheck != null) {
+      startupCheck.cancel();
+      startupCheck = null;
     }
     if (flapCheck != null) {
       flapCheck.cancel();

@@ -41,10 +41,14 @@ final class Containers {
    * {@code initialDelaySeconds} and a part of its period (where the worker's ticks fall), then its readiness probe
    * the same way, but not before the startup probe passed (the kubelet probes readiness at once then), and {@code
    * successThreshold} periods in all. Without a startup probe the container is started when it runs; without a
-   * readiness probe it is ready once started. A simulated probe never fails.
+   * readiness probe it is ready once started. A simulated probe passes unless a pod annotation says otherwise
+   * ({@link StartupFailure}, {@link LivenessFailure}, {@link ReadinessFlap}).
+   *
+   * @param readinessTickNanos the readiness probe's first tick, or -1 without one
+   * @param readinessExtraNanos the periods its further successes take ({@code successThreshold} - 1)
    */
-  record ProbeTimes(long startedAfterNanos, long readyAfterNanos) {
-    static final ProbeTimes NONE = new ProbeTimes(0, 0);
+  record ProbeTimes(long startedAfterNanos, long readyAfterNanos, long readinessTickNanos, long readinessExtraNanos) {
+    static final ProbeTimes NONE = new ProbeTimes(0, 0, -1, 0);
 
     /** Draws one container's times: its readiness probe's tick, then its startup probe's. */
     static ProbeTimes of(JsonNode container, SplittableRandom random) {
@@ -53,13 +57,17 @@ final class Containers {
       if (!readiness.isObject() && !startup.isObject()) {
         return NONE;
       }
-      long ready = readiness.isObject() ? initialNanos(readiness) + random.nextLong(periodNanos(readiness)) : 0;
+      long ready = readiness.isObject() ? initialNanos(readiness) + random.nextLong(periodNanos(readiness)) : -1;
       long started = startup.isObject() ? initialNanos(startup) + random.nextLong(periodNanos(startup)) : 0;
-      if (!readiness.isObject()) {
-        return new ProbeTimes(started, started);
-      }
-      long successes = Math.max(1, readiness.path("successThreshold").asLong(1));
-      return new ProbeTimes(started, Math.max(ready, started) + (successes - 1) * periodNanos(readiness));
+      long extra = readiness.isObject()
+          ? (Math.max(1, readiness.path("successThreshold").asLong(1)) - 1) * periodNanos(readiness) : 0;
+      return new ProbeTimes(0, 0, ready, extra).startedAt(started);
+    }
+
+    /** These times with the startup probe passing {@code started} after each start (a later pass: a slow start). */
+    ProbeTimes startedAt(long started) {
+      long ready = readinessTickNanos < 0 ? started : Math.max(readinessTickNanos, started) + readinessExtraNanos;
+      return new ProbeTimes(started, ready, readinessTickNanos, readinessExtraNanos);
     }
 
     private static long initialNanos(JsonNode probe) {
@@ -174,7 +182,13 @@ final class Containers {
     kubelet.events().normal(ref, "Started", "Started container " + container.name);
     container.start(kubelet.now());
     long now = kubelet.ctx().clock().nanoTime();
-    if (!container.started) {
+    StartupFailure startup = container.startup;
+    if (startup != null) {
+      container.startupCheck = at(run, now + startup.firstFailureNanos(), () -> startupFailed(run, container, 1));
+    }
+    if (startup != null && startup.kills()) {
+      // Never started: the last failing probe kills it first.
+    } else if (!container.started) {
       container.probe = at(run, now + container.startedAfterNanos, () -> {
         container.started = true;
         container.ready = container.readyAfterNanos <= container.startedAfterNanos;
@@ -235,6 +249,23 @@ final class Containers {
   }
 
   /**
+   * The {@code failures}-th failing startup probe in a row after a start ({@link StartupFailure}): an {@code
+   * Unhealthy} Warning; the next a period later while the application is still starting; at the failure threshold
+   * the kill ("Container c failed startup probe, will be restarted").
+   */
+  private void startupFailed(PodRun run, ContainerRun container, int failures) {
+    StartupFailure startup = Objects.requireNonNull(container.startup);
+    container.startupCheck = null;
+    kubelet.events().warning(ref(run, container), "Unhealthy", startup.message());
+    if (failures < startup.failures()) {
+      long next = kubelet.ctx().clock().nanoTime() + startup.periodNanos();
+      container.startupCheck = at(run, next, () -> startupFailed(run, container, failures + 1));
+    } else if (startup.kills()) {
+      kill(run, container, "startup");
+    }
+  }
+
+  /**
    * The {@code failures}-th failing liveness probe in a row ({@link LivenessFailure}): an {@code Unhealthy} Warning,
    * and at the threshold the kill ("Container c failed liveness probe, will be restarted"), the container stopped
    * within its pod's grace period (exit code 143) and then restarted, or not, as after an exit.
@@ -249,12 +280,22 @@ final class Containers {
       container.livenessCheck = at(run, next, () -> livenessFailed(run, container, failures + 1));
       return;
     }
-    kubelet.events().normal(ref, "Killing", "Container " + container.name
-        + " failed liveness probe, will be restarted");
+    kill(run, container, "liveness");
+  }
+
+  /**
+   * The kubelet kills a container whose {@code probe} failed its threshold ("Container c failed liveness probe, will
+   * be restarted"): it stops within its pod's grace period (exit code 143), then is restarted, or not, as after an
+   * exit.
+   */
+  private void kill(PodRun run, ContainerRun container, String probe) {
+    kubelet.events().normal(ref(run, container), "Killing", "Container " + container.name
+        + " failed " + probe + " probe, will be restarted");
     if (container.task != null) {
       container.task.cancel();
       container.task = null;
     }
+    long now = kubelet.ctx().clock().nanoTime();
     long grace = run.pod.spec().path("terminationGracePeriodSeconds").asLong(30) * 1_000_000_000L;
     long stop = Math.min(grace, kubelet.config().startup().stop().sampleNanos(kubelet.random()));
     container.livenessCheck = at(run, now + stop, () -> {
@@ -280,7 +321,8 @@ final class Containers {
       container.task = at(run, now + container.exit.after().toNanos(), () -> exited(run, container));
     }
     LivenessFailure liveness = container.liveness;
-    if (liveness != null) {
+    // Liveness is probed once the startup probe passed: never, in a start its failing startup probe ends.
+    if (liveness != null && (container.started || container.startup == null || !container.startup.kills())) {
       container.livenessCheck = at(run, now + liveness.firstFailureNanos(), () -> livenessFailed(run, container, 1));
     }
   }
@@ -306,6 +348,10 @@ final class Containers {
     if (container.livenessCheck != null) {
       container.livenessCheck.cancel();
       container.livenessCheck = null;
+    }
+    if (container.startupCheck != null) {
+      container.startupCheck.cancel();
+      container.startupCheck = null;
     }
     kubelet.ctx().event("kubelet/" + kubelet.name(), code == 0 ? "exit" : "crash",
         "pods/" + run.pod.namespace() + "/" + run.pod.name());

@@ -213,17 +213,30 @@ final class PodLifecycle implements Informer.Handler {
       exits.clear();
     }
     List<Containers.ProbeTimes> probes = new ArrayList<>();
+    List<@Nullable StartupFailure> startups = new ArrayList<>();
     for (JsonNode container : pod.spec().path("containers")) {
       if (exits.size() < probes.size() + 1) {
         exits.add(null);
       }
-      probes.add(Containers.ProbeTimes.of(container, kubelet.random()));
+      Containers.ProbeTimes times = Containers.ProbeTimes.of(container, kubelet.random());
+      StartupFailure startup = null;
+      if (configError == null) {
+        try {
+          startup = StartupFailure.of(pod, container, podIp, times.startedAfterNanos());
+        } catch (IllegalArgumentException e) {
+          configError = e.getMessage();
+        }
+      }
+      startups.add(startup);
+      // A slow start moves when the container is started, and so when it can become ready.
+      probes.add(startup == null || startup.kills() ? times : times.startedAt(startup.startedAfterNanos()));
     }
     PodRun run = new PodRun(pod, podIp, hostIp, kubelet.now(), exits, probes);
     if (configError == null) {
       try {
         int index = 0;
         for (JsonNode container : pod.spec().path("containers")) {
+          run.containers.get(index).startup = startups.get(index);
           run.containers.get(index).liveness = LivenessFailure.of(pod, container, podIp,
               probes.get(index).startedAfterNanos(), kubelet.random());
           run.containers.get(index).flap = ReadinessFlap.of(pod, container, podIp);

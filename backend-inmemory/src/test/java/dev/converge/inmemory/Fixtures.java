@@ -46,6 +46,18 @@ final class Fixtures {
          "spec":{"containers":[{"name":"main","image":"nginx:1.27"}]%s}}""".formatted(name, namespace, node));
   }
 
+  /** Grants the group {@code system:nodes} the {@code verb} of {@code resource} (core group) by a ClusterRole binding. */
+  static void grantNodes(ApiServer server, String name, String resource, String verb) {
+    server.create(ADMIN, parse("""
+        {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole","metadata":{"name":"%s"},
+         "rules":[{"apiGroups":[""],"resources":["%s"],"verbs":["%s"]}]}""".formatted(name, resource, verb)));
+    server.create(ADMIN, parse("""
+        {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding","metadata":{"name":"%s"},
+         "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"%s"},
+         "subjects":[{"apiGroup":"rbac.authorization.k8s.io","kind":"Group","name":"system:nodes"}]}"""
+        .formatted(name, name)));
+  }
+
   static ResourceKey cm(String namespace, String name) {
     return ResourceKey.namespaced("", "ConfigMap", namespace, name);
   }

@@ -120,13 +120,7 @@ class NodeAuthorizerTest {
         .hasMessage("deployments.apps is forbidden: User \"system:node:n1\" cannot list resource \"deployments\" in API"
             + " group \"apps\" at the cluster scope");
     server.create(ADMIN, secret("shared"));
-    server.create(ADMIN, Fixtures.parse("""
-        {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole","metadata":{"name":"read-secrets"},
-         "rules":[{"apiGroups":[""],"resources":["secrets"],"verbs":["get"]}]}"""));
-    server.create(ADMIN, Fixtures.parse("""
-        {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding","metadata":{"name":"nodes-read-secrets"},
-         "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"read-secrets"},
-         "subjects":[{"apiGroup":"rbac.authorization.k8s.io","kind":"Group","name":"system:nodes"}]}"""));
+    Fixtures.grantNodes(server, "nodes-read-secrets", "secrets", "get");
     assertThat(server.get(N1, ResourceKey.namespaced("", "Secret", "default", "shared")).name()).isEqualTo("shared");
   }
 

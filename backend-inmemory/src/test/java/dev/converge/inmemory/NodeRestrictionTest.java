@@ -121,13 +121,7 @@ class NodeRestrictionTest {
         PatchOptions.defaults()))
         .isInstanceOf(BackendException.Forbidden.class)
         .hasMessageStartingWith("pods \"here\" is forbidden: User \"system:node:n1\" cannot patch resource \"pods\"");
-    server.create(ADMIN, Fixtures.parse("""
-        {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole","metadata":{"name":"patch-pods"},
-         "rules":[{"apiGroups":[""],"resources":["pods"],"verbs":["patch"]}]}"""));
-    server.create(ADMIN, Fixtures.parse("""
-        {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding","metadata":{"name":"nodes-patch-pods"},
-         "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"patch-pods"},
-         "subjects":[{"apiGroup":"rbac.authorization.k8s.io","kind":"Group","name":"system:nodes"}]}"""));
+    Fixtures.grantNodes(server, "nodes-patch-pods", "pods", "patch");
     assertThatThrownBy(() -> server.patch(N1, here, PatchType.MERGE, Json.parse("{\"metadata\":{\"labels\":{\"a\":\"b\"}}}"),
         PatchOptions.defaults()))
         .isInstanceOf(BackendException.Forbidden.class)

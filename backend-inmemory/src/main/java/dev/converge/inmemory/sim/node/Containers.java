@@ -57,10 +57,12 @@ final class Containers {
       if (!readiness.isObject() && !startup.isObject()) {
         return NONE;
       }
-      long ready = readiness.isObject() ? initialNanos(readiness) + random.nextLong(periodNanos(readiness)) : -1;
-      long started = startup.isObject() ? initialNanos(startup) + random.nextLong(periodNanos(startup)) : 0;
+      long ready = readiness.isObject()
+          ? Probes.initialNanos(readiness) + random.nextLong(Probes.periodNanos(readiness)) : -1;
+      long started = startup.isObject()
+          ? Probes.initialNanos(startup) + random.nextLong(Probes.periodNanos(startup)) : 0;
       long extra = readiness.isObject()
-          ? (Math.max(1, readiness.path("successThreshold").asLong(1)) - 1) * periodNanos(readiness) : 0;
+          ? (Probes.successThreshold(readiness) - 1) * Probes.periodNanos(readiness) : 0;
       return new ProbeTimes(0, 0, ready, extra).startedAt(started);
     }
 
@@ -70,13 +72,6 @@ final class Containers {
       return new ProbeTimes(started, ready, readinessTickNanos, readinessExtraNanos);
     }
 
-    private static long initialNanos(JsonNode probe) {
-      return Math.max(0, probe.path("initialDelaySeconds").asLong(0)) * 1_000_000_000L;
-    }
-
-    private static long periodNanos(JsonNode probe) {
-      return Math.max(1, probe.path("periodSeconds").asLong(10)) * 1_000_000_000L;
-    }
   }
 
   /** Pulls the images of the pod's containers, then creates and starts them. */

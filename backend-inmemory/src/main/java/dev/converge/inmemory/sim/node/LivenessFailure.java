@@ -39,13 +39,10 @@ record LivenessFailure(long firstFailureNanos, long periodNanos, int failureThre
       return null;
     }
     long failsAfter = ContainerExit.duration(ANNOTATION + name, value).toNanos();
-    JsonNode probe = spec.path("livenessProbe");
-    if (!probe.isObject()) {
-      throw new IllegalArgumentException(ANNOTATION + name + ": the container has no livenessProbe to fail");
-    }
-    long period = Math.max(1, probe.path("periodSeconds").asLong(10)) * 1_000_000_000L;
-    long initial = Math.max(0, probe.path("initialDelaySeconds").asLong(0)) * 1_000_000_000L;
-    int threshold = (int) Math.max(1, probe.path("failureThreshold").asLong(3));
+    JsonNode probe = Probes.required(spec, "livenessProbe", ANNOTATION + name);
+    long period = Probes.periodNanos(probe);
+    long initial = Probes.initialNanos(probe);
+    int threshold = Probes.failureThreshold(probe);
     // Ticks fall at initial + phase + k × period; the first failing one is the first at or after both the failure
     // and the startup probe's success.
     long tick = initial + random.nextLong(period);
@@ -53,25 +50,6 @@ record LivenessFailure(long firstFailureNanos, long periodNanos, int failureThre
     if (tick < from) {
       tick += (from - tick + period - 1) / period * period;
     }
-    return new LivenessFailure(tick, period, threshold, "Liveness probe failed: " + failure(probe, podIp, 500));
-  }
-
-  /**
-   * How a probe's handler fails, as the prober words it: an HTTP {@code httpStatus}, a refused connection to the
-   * pod's IP, a gRPC {@code NOT_SERVING}; an exec probe's message is its command's output, which a simulated command
-   * does not have.
-   */
-  static String failure(JsonNode probe, String podIp, int httpStatus) {
-    if (probe.has("httpGet")) {
-      return "HTTP probe failed with statuscode: " + httpStatus;
-    }
-    if (probe.has("tcpSocket")) {
-      String port = probe.path("tcpSocket").path("port").asText();
-      return "dial tcp " + podIp + ":" + port + ": connect: connection refused";
-    }
-    if (probe.has("grpc")) {
-      return "service unhealthy (responded with \"NOT_SERVING\")";
-    }
-    return "";
+    return new LivenessFailure(tick, period, threshold, "Liveness probe failed: " + Probes.failure(probe, podIp, 500));
   }
 }

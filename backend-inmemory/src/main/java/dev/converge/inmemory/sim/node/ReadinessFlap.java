@@ -48,14 +48,8 @@ record ReadinessFlap(long upNanos, long downNanos, long periodNanos, int failure
     if (up <= 0 || down <= 0) {
       throw new IllegalArgumentException(key + ": both durations must be positive: " + value);
     }
-    JsonNode probe = spec.path("readinessProbe");
-    if (!probe.isObject()) {
-      throw new IllegalArgumentException(key + ": the container has no readinessProbe to fail");
-    }
-    long period = Math.max(1, probe.path("periodSeconds").asLong(10)) * 1_000_000_000L;
-    int failures = (int) Math.max(1, probe.path("failureThreshold").asLong(3));
-    int successes = (int) Math.max(1, probe.path("successThreshold").asLong(1));
-    return new ReadinessFlap(up, down, period, failures, successes, "Readiness probe failed: "
-        + LivenessFailure.failure(probe, podIp, 503));
+    JsonNode probe = Probes.required(spec, "readinessProbe", key);
+    return new ReadinessFlap(up, down, Probes.periodNanos(probe), Probes.failureThreshold(probe),
+        Probes.successThreshold(probe), "Readiness probe failed: " + Probes.failure(probe, podIp, 503));
   }
 }

@@ -40,18 +40,15 @@ record StartupFailure(long firstFailureNanos, long periodNanos, int failures, bo
       return null;
     }
     long failsFor = ContainerExit.duration(ANNOTATION + name, value).toNanos();
-    JsonNode probe = spec.path("startupProbe");
-    if (!probe.isObject()) {
-      throw new IllegalArgumentException(ANNOTATION + name + ": the container has no startupProbe to fail");
-    }
+    JsonNode probe = Probes.required(spec, "startupProbe", ANNOTATION + name);
     if (failsFor <= firstProbeNanos) {
       return null;
     }
-    long period = Math.max(1, probe.path("periodSeconds").asLong(10)) * 1_000_000_000L;
-    int threshold = (int) Math.max(1, probe.path("failureThreshold").asLong(3));
+    long period = Probes.periodNanos(probe);
+    int threshold = Probes.failureThreshold(probe);
     // The probes before the application answers: those at first + k × period < failsFor.
     long failing = (failsFor - firstProbeNanos + period - 1) / period;
-    String message = "Startup probe failed: " + LivenessFailure.failure(probe, podIp, 503);
+    String message = "Startup probe failed: " + Probes.failure(probe, podIp, 503);
     return failing >= threshold ? new StartupFailure(firstProbeNanos, period, threshold, true, message)
         : new StartupFailure(firstProbeNanos, period, (int) failing, false, message);
   }

@@ -60,6 +60,37 @@ class NodeAuthorizerTest {
   }
 
   @Test
+  void aKubeletReadsTheCredentialsOfItsPodsVolumePlugins_inlineAndThroughTheirPersistentVolumes_notTheControllers() {
+    server.create(ADMIN, Fixtures.namespace("storage"));
+    for (String[] secret : new String[][] {{"default", "inline-creds"}, {"storage", "node-creds"},
+        {"storage", "controller-creds"}}) {
+      server.create(ADMIN, Fixtures.parse("{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\""
+          + secret[1] + "\",\"namespace\":\"" + secret[0] + "\"}}"));
+    }
+    server.create(ADMIN, Fixtures.parse("""
+        {"apiVersion":"v1","kind":"PersistentVolume","metadata":{"name":"pv1"},
+         "spec":{"capacity":{"storage":"1Gi"},"accessModes":["ReadWriteOnce"],
+           "claimRef":{"namespace":"default","name":"data"},
+           "csi":{"driver":"ebs.csi.aws.com","volumeHandle":"vol-1",
+             "nodePublishSecretRef":{"name":"node-creds","namespace":"storage"},
+             "controllerPublishSecretRef":{"name":"controller-creds","namespace":"storage"}}}}"""));
+    server.create(ADMIN, Fixtures.parse("""
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"db","namespace":"default"},
+         "spec":{"nodeName":"n1","containers":[{"name":"main","image":"postgres:17"}],
+           "volumes":[{"name":"data","persistentVolumeClaim":{"claimName":"data"}},
+             {"name":"vault","csi":{"driver":"secrets-store.csi.k8s.io","nodePublishSecretRef":{"name":"inline-creds"}}}]}}"""));
+
+    assertThat(server.get(N1, ResourceKey.namespaced("", "Secret", "default", "inline-creds")).name())
+        .isEqualTo("inline-creds");
+    assertThat(server.get(N1, ResourceKey.namespaced("", "Secret", "storage", "node-creds")).name())
+        .isEqualTo("node-creds");
+    // The external attacher's credentials are the controller's, not the kubelet's.
+    assertThatThrownBy(() -> server.get(N1, ResourceKey.namespaced("", "Secret", "storage", "controller-creds")))
+        .isInstanceOf(BackendException.Forbidden.class)
+        .hasMessageEndingWith(": no relationship found between node 'n1' and this object");
+  }
+
+  @Test
   void aKubeletTouchesItsOwnNodeLeaseAndCSINode_andListsOnlyItsNodesPods() {
     server.create(ADMIN, Fixtures.pod("default", "here", "n1"));
     server.create(ADMIN, Fixtures.pod("default", "there", "n2"));

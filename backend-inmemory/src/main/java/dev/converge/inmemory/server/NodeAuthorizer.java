@@ -9,6 +9,8 @@ import dev.converge.inmemory.rbac.PolicyRule;
 import dev.converge.inmemory.store.KindTable;
 import dev.converge.inmemory.store.ObjectName;
 import dev.converge.inmemory.store.ObjectStore;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>Secrets and ConfigMaps: {@code get}, {@code list} and {@code watch} of one named object (a list or watch
  *       names it with a {@code metadata.name} field selector) that a pod bound to the node uses ({@link
- *       PodSources}); PersistentVolumeClaims: {@code get} of one a pod bound to the node claims (its status:
+ *       PodSources}), and the Secrets the persistent volumes of its claims name as the kubelet's credentials;
+ *       PersistentVolumeClaims: {@code get} of one a pod bound to the node claims (its status:
  *       {@code update}, {@code patch}); PersistentVolumes: {@code get} of one bound to such a claim; service
  *       accounts: {@code create} of the {@code token} of one a pod bound to the node runs as. The graph the real
  *       authorizer keeps (node, pod, secret, …) is walked here from the store at each request.
@@ -45,6 +48,7 @@ public final class NodeAuthorizer {
   private static final String NODE_PREFIX = "system:node:";
   private static final GroupKind POD = GroupKind.of("", "Pod");
   private static final GroupKind PVC = GroupKind.of("", "PersistentVolumeClaim");
+  private static final GroupKind PV = GroupKind.of("", "PersistentVolume");
 
   /** {@code bootstrappolicy.NodeRules()} (Kubernetes 1.32, dynamic resource allocation off): the ClusterRole's rules. */
   public static final String NODE_RULES_JSON = """
@@ -273,7 +277,7 @@ public final class NodeAuthorizer {
   private boolean leadsTo(String node, String resource, String namespace, String name) {
     KindTable pods = store.table(POD);
     if (resource.equals("persistentvolumes")) {
-      Resource volume = store.table(GroupKind.of("", "PersistentVolume")).get(new ObjectName("", name));
+      Resource volume = store.table(PV).get(new ObjectName("", name));
       JsonNode claim = volume == null ? Json.object() : volume.spec().path("claimRef");
       return !claim.path("name").asText("").isEmpty()
           && leadsTo(node, "persistentvolumeclaims", claim.path("namespace").asText(""), claim.path("name").asText());
@@ -283,7 +287,45 @@ public final class NodeAuthorizer {
         return true;
       }
     }
+    if (resource.equals("secrets")) {
+      // A persistent volume's credentials, which the kubelet mounting it reads: secret -> volume -> claim -> pod.
+      for (Resource volume : store.objects(PV).values()) {
+        JsonNode claim = volume.spec().path("claimRef");
+        if (!claim.path("name").asText("").isEmpty() && volumeSecrets(volume).contains(namespace + "/" + name)
+            && leadsTo(node, "persistentvolumeclaims", claim.path("namespace").asText(""), claim.path("name").asText())) {
+          return true;
+        }
+      }
+    }
     return false;
+  }
+
+  /**
+   * The kubelet's credentials a persistent volume names, {@code namespace/name} ({@code VisitPVSecretNames} with
+   * {@code kubeletVisible}): a CSI volume's {@code nodePublishSecretRef}, {@code nodeStageSecretRef} and {@code
+   * nodeExpandSecretRef} (not its controller's), the {@code secretRef} of the in-tree plugins and an Azure File
+   * volume's {@code secretName}; a reference without a namespace is in the bound claim's.
+   */
+  private static Set<String> volumeSecrets(Resource volume) {
+    JsonNode spec = volume.spec();
+    String claimNamespace = spec.path("claimRef").path("namespace").asText("");
+    Set<String> out = new LinkedHashSet<>();
+    JsonNode azure = spec.path("azureFile");
+    if (!azure.path("secretName").asText("").isEmpty()) {
+      String namespace = azure.path("secretNamespace").asText("");
+      out.add((namespace.isEmpty() ? claimNamespace : namespace) + "/" + azure.path("secretName").asText());
+    }
+    String[][] references = {{"cephfs", "secretRef"}, {"cinder", "secretRef"}, {"flexVolume", "secretRef"},
+        {"rbd", "secretRef"}, {"scaleIO", "secretRef"}, {"iscsi", "secretRef"}, {"storageos", "secretRef"},
+        {"csi", "nodePublishSecretRef"}, {"csi", "nodeStageSecretRef"}, {"csi", "nodeExpandSecretRef"}};
+    for (String[] reference : references) {
+      JsonNode ref = spec.path(reference[0]).path(reference[1]);
+      if (!ref.path("name").asText("").isEmpty()) {
+        String namespace = ref.path("namespace").asText("");
+        out.add((namespace.isEmpty() ? claimNamespace : namespace) + "/" + ref.path("name").asText());
+      }
+    }
+    return out;
   }
 
   /** Whether {@code pod} uses the {@code resource} named {@code name} (of its own namespace). */

@@ -10,9 +10,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * The Secrets and ConfigMaps a pod uses, and where ({@code VisitPodSecretNames}, {@code VisitPodConfigmapNames}): its
  * image pull secrets; each init, regular and ephemeral container's {@code envFrom} sources, then its {@code
- * env[].valueFrom} key references; its {@code secret}, {@code configMap} and {@code projected} volumes. A simulated
- * kubelet watches all of them and needs the ones that are not {@code optional} before it mounts, pulls or creates;
- * the {@link NodeAuthorizer} lets a node read those of the pods bound to it.
+ * env[].valueFrom} key references; its {@code secret}, {@code configMap} and {@code projected} volumes; and the
+ * credentials of its other volumes' plugins (a CSI volume's {@code nodePublishSecretRef}, the {@code secretRef} of
+ * CephFS, Cinder, FlexVolume, iSCSI, RBD, ScaleIO and StorageOS volumes, an Azure File volume's {@code
+ * secretName}). A simulated kubelet watches all of them and needs the ones that are not {@code optional} before it
+ * mounts, pulls or creates (the plugins' credentials only synced: their volumes are not simulated); the {@link
+ * NodeAuthorizer} lets a node read those of the pods bound to it.
  */
 public final class PodSources {
   public static final GroupKind SECRET = GroupKind.of("", "Secret");
@@ -24,8 +27,19 @@ public final class PodSources {
   public enum Use {
     PULL_SECRET,
     ENVIRONMENT,
-    VOLUME
+    VOLUME,
+    /** A volume plugin's credentials: a CSI volume's {@code nodePublishSecretRef}, an RBD volume's {@code secretRef}, … */
+    VOLUME_CREDENTIALS
   }
+
+  /**
+   * The volume sources whose plugin reads a Secret of the pod's namespace for its credentials, and the reference's
+   * field: {@code VisitPodSecretNames}' cases besides {@code secret} and {@code projected}.
+   */
+  private static final String[][] CREDENTIALS = {
+      {"azureFile", "secretName"}, {"cephfs", "secretRef"}, {"cinder", "secretRef"}, {"flexVolume", "secretRef"},
+      {"rbd", "secretRef"}, {"scaleIO", "secretRef"}, {"iscsi", "secretRef"}, {"storageos", "secretRef"},
+      {"csi", "nodePublishSecretRef"}};
 
   /**
    * One use of a Secret or ConfigMap.
@@ -71,6 +85,12 @@ public final class PodSources {
       for (JsonNode source : volume.path("projected").path("sources")) {
         add(out, Use.VOLUME, name, SECRET, source.path("secret"), "name", null);
         add(out, Use.VOLUME, name, CONFIG_MAP, source.path("configMap"), "name", null);
+      }
+      for (String[] plugin : CREDENTIALS) {
+        JsonNode source = volume.path(plugin[0]);
+        JsonNode reference = plugin[1].equals("secretName") ? source : source.path(plugin[1]);
+        add(out, Use.VOLUME_CREDENTIALS, name, SECRET, reference, plugin[1].equals("secretName") ? "secretName" : "name",
+            null);
       }
     }
     return out;

@@ -13,9 +13,6 @@ import dev.converge.core.loop.RateLimiter;
 import dev.converge.inmemory.batch.IndexIntervals;
 import dev.converge.inmemory.json.Trees;
 import dev.converge.inmemory.server.DeleteParams;
-import dev.converge.inmemory.server.PatchOptions;
-import dev.converge.inmemory.server.PatchType;
-import dev.converge.inmemory.sim.runtime.ApiCall;
 import dev.converge.inmemory.sim.runtime.EventRecorder;
 import dev.converge.inmemory.sim.runtime.Informer;
 import dev.converge.inmemory.sim.runtime.SharedInformers;
@@ -69,8 +66,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Orphan pods its selector matches are adopted (with the tracking finalizer) and pods it no longer selects
  * released ({@link ControllerRefManager}); a Job whose {@code spec.managedBy} names another controller is left
- * alone, as in Kubernetes. What the Job has reached is {@link JobOutcome}'s to say; one sync's state is a {@link
- * JobSync}.
+ * alone, as in Kubernetes. What the Job has reached is {@link JobOutcome}'s to say; counting its finished pods and
+ * removing their finalizers is {@link JobTracking}'s; one sync's state is a {@link JobSync}.
  */
 public final class JobController {
   static final GroupKind JOB = GroupKind.of("batch", "Job");
@@ -93,13 +90,12 @@ public final class JobController {
   private final Informer jobs;
   private final OwnedPods pods;
   private final Expectations expectations;
-  /** Per Job, the uids of pods whose finalizer removal was sent and not yet seen ({@code finalizerExpectations}). */
-  private final Map<String, Set<String>> removing = new HashMap<>();
   private final Map<String, JobFailures.Backoff> backoffs = new HashMap<>();
   /** Uids of orphan pods whose finalizer removal was sent. */
   private final Set<String> orphansReleasing = new HashSet<>();
   private final SyncQueue<String> queue;
   private final PodControlEvents events;
+  private final JobTracking tracking;
 
   public JobController(SimContext ctx, SimClient client, SharedInformers informers, OwnedPods pods) {
     this.ctx = ctx;
@@ -108,6 +104,7 @@ public final class JobController {
     this.jobs = informers.of(JOB);
     this.pods = pods;
     this.expectations = new Expectations(ctx.clock());
+    this.tracking = new JobTracking(ctx, client, events, pass -> backoffs.put(pass.key, pass.backoff));
     // DefaultJobApiBackOff and MaxJobApiBackOff: failed syncs are retried after 1 s doubling to 1 min.
     this.queue = new SyncQueue<>(ctx.clock(), WORKERS, this::sync,
         RateLimiter.exponential(Duration.ofSeconds(1), Duration.ofMinutes(1)));
@@ -158,7 +155,7 @@ public final class JobController {
       public void onDelete(Resource last) {
         String key = PodOwnerEvents.key(last);
         expectations.delete(key);
-        removing.remove(key);
+        tracking.forget(key);
         backoffs.remove(key);
         queue.add(key);
       }
@@ -198,14 +195,7 @@ public final class JobController {
     if (ref == null || !ref.kind().equals(JOB.kind())) {
       return;
     }
-    String key = pod.namespace() + "/" + ref.name();
-    Set<String> uids = removing.get(key);
-    if (uids != null) {
-      uids.remove(pod.uid());
-      if (uids.isEmpty()) {
-        removing.remove(key);
-      }
-    }
+    tracking.observed(pod.namespace() + "/" + ref.name(), pod.uid());
     orphansReleasing.remove(pod.uid());
   }
 
@@ -223,7 +213,7 @@ public final class JobController {
       return;
     }
     orphansReleasing.add(pod.uid());
-    client.send(finalizerRemoval(pod), response -> {
+    client.send(JobTracking.finalizerRemoval(pod), response -> {
       if (!response.ok()) {
         orphansReleasing.remove(pod.uid());
       }
@@ -244,7 +234,7 @@ public final class JobController {
     Resource job = jobs.get(key.substring(0, slash), key.substring(slash + 1));
     if (job == null) {
       expectations.delete(key);
-      removing.remove(key);
+      tracking.forget(key);
       backoffs.remove(key);
       done.done(null);
       return;
@@ -275,14 +265,14 @@ public final class JobController {
 
   private void syncPods(String key, Resource job, SyncQueue.Done done) {
     // satisfiedExpectations: no pod creation or deletion, and no finalizer removal, is still unobserved.
-    boolean satisfied = expectations.satisfied(key) && removing.getOrDefault(key, Set.of()).isEmpty();
+    boolean satisfied = expectations.satisfied(key) && tracking.removing(key).isEmpty();
     JobSync pass = new JobSync(key, job, pods.ownedBy(job.uid() == null ? "" : job.uid()));
     count(pass);
     if (pass.startTime == null && !suspended(job)) {
       pass.startTime = timestamp(now());
     }
     pass.backoff = backoffs.getOrDefault(key, JobFailures.Backoff.NONE).next(pass.newSucceeded, pass.newFailed);
-    pass.finished = JobOutcome.finishedCondition(pass, removing.getOrDefault(pass.key, Set.of()), now(),
+    pass.finished = JobOutcome.finishedCondition(pass, tracking.removing(pass.key), now(),
         after -> queue.addAfter(pass.key, after));
     if (pass.finished != null) {
       int active = pass.active.size();
@@ -291,7 +281,7 @@ public final class JobController {
           pass.finished = null;
         }
         pass.terminating += deleted;
-        track(pass, true, done);
+        tracking.track(pass, true, done);
       });
       return;
     }
@@ -311,7 +301,7 @@ public final class JobController {
     for (JsonNode uid : status.path("uncountedTerminatedPods").path("failed")) {
       pass.uncountedFailed.add(uid.asText());
     }
-    Set<String> pending = removing.getOrDefault(pass.key, Set.of());
+    Set<String> pending = tracking.removing(pass.key);
     int ignored = 0;
     for (Resource pod : pass.all) {
       boolean terminal = PodConditions.isTerminal(pod);
@@ -389,7 +379,7 @@ public final class JobController {
     } else if (managed) {
       suspendCondition(pass);
     }
-    track(pass, pass.suspendChanged, done);
+    tracking.track(pass, pass.suspendChanged, done);
   }
 
   /** {@code Suspended} True while suspended; False ("Job resumed") once resumed, which restarts the deadline. */
@@ -547,7 +537,7 @@ public final class JobController {
         finished.run();
       });
       if (hasFinalizer(pod)) {
-        removeFinalizer(pass, pod, ok -> {
+        tracking.removeFinalizer(pass, pod, ok -> {
           if (ok) {
             delete.run();
           } else {
@@ -680,281 +670,12 @@ public final class JobController {
     }
   }
 
-  // ------------------------------------------------------------------- trackJobStatusAndRemoveFinalizers
-
-  /**
-   * {@code trackJobStatusAndRemoveFinalizers}: finished pods go into {@code uncountedTerminatedPods} (a status
-   * update), lose their finalizer (a patch each), and are counted (a second status update, with the terminal
-   * condition once every pod is counted and none is terminating).
-   */
-  private void track(JobSync pass, boolean needsUpdate, SyncQueue.Done done) {
-    Resource job = pass.job;
-    ObjectNode root = Trees.shallowCopy(job.json());
-    ObjectNode status = Trees.object(root, "status");
-    boolean changed = needsUpdate || pass.active.size() != status.path("active").asInt(0)
-        || pass.ready != status.path("ready").asInt(-1) || pass.terminating != status.path("terminating").asInt(-1);
-    int[] counters = {status.path("succeeded").asInt(0), status.path("failed").asInt(0)};
-    Set<String> withFinalizer = new HashSet<>();
-    for (Resource pod : pass.all) {
-      if (hasFinalizer(pod)) {
-        withFinalizer.add(pod.uid());
-      }
-    }
-    changed |= cleanUncounted(pass, withFinalizer, counters);
-    Set<String> pending = removing.getOrDefault(pass.key, Set.of());
-    List<Resource> toRelease = new ArrayList<>();
-    BitSet newIndexes = new BitSet();
-    boolean reachedMax = false;
-    boolean failing = pass.finished != null && !pass.finished.type().equals("SuccessCriteriaMet");
-    for (Resource pod : pass.all) {
-      String uid = pod.uid();
-      if (!hasFinalizer(pod) || pending.contains(uid) || pass.uncountedSucceeded.contains(uid)
-          || pass.uncountedFailed.contains(uid)) {
-        continue;
-      }
-      boolean succeededPod = PodConditions.phase(pod).equals("Succeeded");
-      boolean failedPod = JobOutcome.isFailed(pass, pod);
-      if (!job.isBeingDeleted() && pass.finished == null && (!succeededPod && !failedPod
-          || failedPod && JobOutcome.isDelayed(pass, pod))) {
-        continue; // running, or the failed pod its index keeps until the replacement runs
-      }
-      if (succeededPod) {
-        if (pass.indexed) {
-          int index = JobIndexes.of(pod);
-          if (index >= 0 && index < pass.completions) {
-            newIndexes.set(index);
-          }
-        } else {
-          pass.uncountedSucceeded.add(uid);
-        }
-      } else if (failedPod || failing) {
-        if (!JobOutcome.ignoredByPolicy(pass, pod)) {
-          pass.uncountedFailed.add(uid);
-        }
-      }
-      toRelease.add(pod);
-      changed = true;
-      if (pass.uncountedSucceeded.size() + pass.uncountedFailed.size() + newIndexes.cardinality()
-          >= MAX_UNCOUNTED_PODS) {
-        reachedMax = true;
-        break;
-      }
-    }
-    if (pass.indexed) {
-      BitSet indexes = IndexIntervals.parse(status.path("completedIndexes").asText(""), pass.completions);
-      indexes.or(newIndexes);
-      String text = IndexIntervals.format(indexes);
-      if (!text.equals(status.path("completedIndexes").asText(""))) {
-        changed = true;
-      }
-      counters[0] = indexes.cardinality();
-      if (text.isEmpty()) {
-        status.remove("completedIndexes");
-      } else {
-        status.put("completedIndexes", text);
-      }
-      if (pass.perIndex >= 0) {
-        String failed = IndexIntervals.format(pass.failedIndexes);
-        if (!status.path("failedIndexes").isTextual() || !failed.equals(status.path("failedIndexes").asText())) {
-          status.put("failedIndexes", failed);
-          changed = true;
-        }
-      }
-    }
-    Condition terminal = null;
-    if (pass.finished != null) {
-      changed |= ensureCondition(status, pass.finished, now());
-      terminal = pass.finished.type().equals("SuccessCriteriaMet")
-          ? new Condition("Complete", pass.finished.reason(), pass.finished.message())
-          : new Condition("Failed", pass.finished.reason(), pass.finished.message());
-    }
-    if (pass.startTime != null && !pass.startTime.equals(status.path("startTime").asText(null))) {
-      status.put("startTime", pass.startTime);
-    }
-    suspendedCondition(pass, status);
-    writeCounts(pass, status, counters);
-    boolean flush = changed;
-    Condition finishing = terminal;
-    boolean capped = reachedMax;
-    Runnable release = () -> release(pass, toRelease, withFinalizer, counters, failures -> {
-      ObjectNode next = Trees.shallowCopy(pass.job.json());
-      ObjectNode nextStatus = Trees.object(next, "status");
-      writeCounts(pass, nextStatus, counters);
-      boolean finishedNow = false;
-      if (failures == 0 && finishing != null && !capped && pass.uncountedSucceeded.isEmpty()
-          && pass.uncountedFailed.isEmpty() && pass.terminating == 0) {
-        Instant at = now();
-        ensureCondition(nextStatus, finishing, at);
-        if (finishing.type().equals("Complete")) {
-          nextStatus.put("completionTime", timestamp(at));
-        }
-        finishedNow = true;
-      }
-      if (toRelease.isEmpty() && !finishedNow) {
-        done.done(null);
-        return;
-      }
-      boolean recordFinish = finishedNow;
-      client.updateStatus(Resource.of(next), response -> {
-        if (response.ok() && recordFinish) {
-          recordFinished(pass, finishing);
-        }
-        done.done(response.ok() && failures > 0
-            ? new IllegalStateException(failures + " finalizer removals failed") : response.error());
-      });
-    });
-    if (!flush) {
-      release.run();
-      return;
-    }
-    client.updateStatus(Resource.of(root), response -> {
-      if (!response.ok()) {
-        done.done(response.error());
-        return;
-      }
-      pass.job = response.get();
-      backoffs.put(pass.key, pass.backoff);
-      release.run();
-    });
-  }
-
-  /** {@code cleanUncountedPodsWithoutFinalizers}: uids whose pod no longer has the finalizer are counted. */
-  private static boolean cleanUncounted(JobSync pass, Set<String> withFinalizer, int[] counters) {
-    boolean changed = false;
-    for (var it = pass.uncountedSucceeded.iterator(); it.hasNext();) {
-      if (!withFinalizer.contains(it.next())) {
-        it.remove();
-        if (!pass.indexed) {
-          counters[0]++;
-        }
-        changed = true;
-      }
-    }
-    for (var it = pass.uncountedFailed.iterator(); it.hasNext();) {
-      if (!withFinalizer.contains(it.next())) {
-        it.remove();
-        counters[1]++;
-        changed = true;
-      }
-    }
-    return changed;
-  }
-
-  /** {@code active}, {@code ready}, {@code terminating}, the counters and {@code uncountedTerminatedPods}. */
-  private static void writeCounts(JobSync pass, ObjectNode status, int[] counters) {
-    putOrRemove(status, "active", pass.active.size());
-    putOrRemove(status, "succeeded", counters[0]);
-    putOrRemove(status, "failed", counters[1]);
-    status.put("ready", Math.max(0, pass.ready));
-    status.put("terminating", pass.terminating);
-    ObjectNode uncounted = status.putObject("uncountedTerminatedPods");
-    if (!pass.uncountedSucceeded.isEmpty()) {
-      ArrayNode uids = uncounted.putArray("succeeded");
-      pass.uncountedSucceeded.forEach(uids::add);
-    }
-    if (!pass.uncountedFailed.isEmpty()) {
-      ArrayNode uids = uncounted.putArray("failed");
-      pass.uncountedFailed.forEach(uids::add);
-    }
-  }
-
-  private static void putOrRemove(ObjectNode node, String field, int value) {
-    if (value == 0) {
-      node.remove(field);
-    } else {
-      node.put(field, value);
-    }
-  }
-
-  /**
-   * The finalizer removals ({@code removeTrackingFinalizerFromPods}), then the uids whose removal went through
-   * counted; {@code then} gets the number of removals that failed.
-   */
-  private void release(JobSync pass, List<Resource> pods, Set<String> withFinalizer, int[] counters,
-      IntConsumer then) {
-    if (pods.isEmpty()) {
-      then.accept(0);
-      return;
-    }
-    int[] pending = {pods.size()};
-    int[] failures = {0};
-    for (Resource pod : pods) {
-      removeFinalizer(pass, pod, ok -> {
-        if (ok) {
-          withFinalizer.remove(pod.uid());
-        } else {
-          failures[0]++;
-        }
-        if (--pending[0] == 0) {
-          cleanUncounted(pass, withFinalizer, counters);
-          then.accept(failures[0]);
-        }
-      });
-    }
-  }
-
-  /** The strategic merge patch that removes the tracking finalizer; a pod already gone counts as done. */
-  private void removeFinalizer(JobSync pass, Resource pod, java.util.function.Consumer<Boolean> then) {
-    removing.computeIfAbsent(pass.key, k -> new HashSet<>()).add(pod.uid());
-    client.send(finalizerRemoval(pod), response -> {
-      boolean ok = response.ok() || response.failedWith(BackendException.NotFound.class);
-      if (!ok || response.failedWith(BackendException.NotFound.class)) {
-        Set<String> uids = removing.get(pass.key);
-        if (uids != null) {
-          uids.remove(pod.uid());
-        }
-      }
-      then.accept(ok);
-    });
-  }
-
   /** A finished Job's pods that still carry the finalizer lose it, as orphans do. */
   private void releaseFinishedPods(Resource job, SyncQueue.Done done) {
     for (Resource pod : pods.ownedBy(job.uid() == null ? "" : job.uid())) {
       releaseIfOrphan(pod);
     }
     done.done(null);
-  }
-
-  /** {@code recordJobFinished}: Completed, or the failure's reason and message as a Warning. */
-  private void recordFinished(JobSync pass, Condition terminal) {
-    if (terminal.type().equals("Complete")) {
-      events.recorder().normal(pass.job, "Completed", "Job completed");
-      if (pass.hasCompletions && pass.succeeded > pass.completions) {
-        events.recorder().warning(pass.job, "TooManySucceededPods",
-            "Too many succeeded pods running after completion count reached");
-      }
-    } else {
-      events.recorder().warning(pass.job, terminal.reason(), terminal.message());
-    }
-  }
-
-  /** Writes the Suspended condition {@link #suspendCondition} decided on. */
-  private void suspendedCondition(JobSync pass, ObjectNode status) {
-    if (!pass.suspendChanged) {
-      return;
-    }
-    if (suspended(pass.job)) {
-      ensureCondition(status, new Condition("Suspended", "JobSuspended", "Job suspended"), now());
-    } else {
-      JobConditions.ensure(status, "Suspended", "False", "JobResumed", "Job resumed", timestamp(now()));
-    }
-  }
-
-  /** {@code ensureJobConditionStatus} for a True condition; returns whether it changed. */
-  private boolean ensureCondition(ObjectNode status, Condition condition, Instant at) {
-    return JobConditions.ensure(status, condition.type(), "True", condition.reason(), condition.message(),
-        timestamp(at));
-  }
-
-  /**
-   * {@code removeTrackingFinalizerPatch}: the strategic merge patch {@code
-   * {"metadata":{"$deleteFromPrimitiveList/finalizers":["batch.kubernetes.io/job-tracking"]}}}.
-   */
-  private static ApiCall<Resource> finalizerRemoval(Resource pod) {
-    ObjectNode patch = Json.object();
-    patch.putObject("metadata").putArray("$deleteFromPrimitiveList/finalizers").add(TRACKING_FINALIZER);
-    return ApiCall.patch(pod.key(), PatchType.STRATEGIC, patch, PatchOptions.defaults());
   }
 
   static boolean suspended(Resource job) {

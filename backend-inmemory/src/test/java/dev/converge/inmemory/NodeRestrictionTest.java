@@ -127,6 +127,12 @@ class NodeRestrictionTest {
         .isInstanceOf(BackendException.Forbidden.class)
         .hasMessage("pods \"here\" is forbidden: unexpected operation \"UPDATE\", node \"n1\" can only create and delete"
             + " mirror pods");
+    // The plugin sees a status write as sent: labels in it are refused, not dropped by the status strategy.
+    assertThatThrownBy(() -> server.patch(N1, here, PatchType.MERGE,
+        Json.parse("{\"metadata\":{\"labels\":{\"trusted\":\"yes\"}},\"status\":{\"phase\":\"Running\"}}"),
+        PatchOptions.defaults().onStatus()))
+        .isInstanceOf(BackendException.Forbidden.class)
+        .hasMessage("pods \"here\" is forbidden: node \"n1\" cannot update labels through pod status");
     assertThat(server.patch(N1, here, PatchType.MERGE, Json.parse("{\"status\":{\"phase\":\"Running\"}}"),
         PatchOptions.defaults().onStatus()).status().path("phase").asText()).isEqualTo("Running");
     assertThat(server.delete(N1, here, DeleteParams.defaults().withGracePeriod(0)).deleted()).isTrue();

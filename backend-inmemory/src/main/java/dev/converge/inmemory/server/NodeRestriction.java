@@ -39,10 +39,8 @@ import org.jspecify.annotations.Nullable;
  * lease with the same name as the requesting node}). The plugin runs after the ServiceAccount plugin and before the
  * others the server has (RuntimeClass, the embedding's), as kube-apiserver orders them; for a delete, an eviction and
  * a token request it runs before the object is looked up, as the request handlers call mutating admission first.
- *
- * <p>One difference: on a status write kube-apiserver runs the plugin before the status strategy drops the metadata
- * the request sent, so a kubelet's pod status write that changes labels is refused; here the strategy has run
- * already, the labels are dropped and the write goes through.
+ * On a status write it sees the object as the request made it, before the status strategy puts the stored metadata
+ * back, as kube-apiserver runs it: a kubelet's pod status write that changes the pod's labels is refused.
  */
 public final class NodeRestriction {
   private static final String MIRROR_POD_ANNOTATION = ServiceAccountAdmission.MIRROR_ANNOTATION;

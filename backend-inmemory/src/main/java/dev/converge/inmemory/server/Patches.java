@@ -71,7 +71,7 @@ final class Patches {
     patched = writes.decoding.decode(ctx, type, patched, old, options.fieldValidation(), options.warnings());
     Resource in = parse(type, key, patched);
     checkVersion(type, in, old);
-    ObjectNode root = status ? Writes.statusUpdate(type.groupKind(), old, in) : writes.mainUpdate(type, in, old);
+    ObjectNode root = status ? writes.statusWrite(ctx, type, old, in) : writes.mainUpdate(type, in, old);
     return writes.updatePrepared(ctx, type, old, root, manager, options.warnings(), subresource, null);
   }
 
@@ -118,7 +118,7 @@ final class Patches {
         status ? "status" : null, type.apiVersion(), time);
     JsonNode managedFields = merged.path("metadata").path("managedFields");
     Resource in = parse(type, key, merged);
-    ObjectNode root = status ? Writes.statusUpdate(type.groupKind(), old, in) : writes.mainUpdate(type, in, old);
+    ObjectNode root = status ? writes.statusWrite(ctx, type, old, in) : writes.mainUpdate(type, in, old);
     return writes.updatePrepared(ctx, type, old, root, manager, options.warnings(), status ? "status" : "",
         managedFields);
   }

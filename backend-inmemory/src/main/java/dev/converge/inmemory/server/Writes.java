@@ -286,7 +286,7 @@ final class Writes {
       throw Errors.notFound(type, in.name());
     }
     checkPreconditions(type, in, old);
-    ObjectNode root = statusOnly ? statusUpdate(type.groupKind(), old, in) : mainUpdate(type, in, old);
+    ObjectNode root = statusOnly ? statusWrite(ctx, type, old, in) : mainUpdate(type, in, old);
     return updatePrepared(ctx, type, old, root, options.managerFor(ctx.info().identity()), options.warnings(),
         statusOnly ? "status" : "", null);
   }
@@ -309,7 +309,10 @@ final class Writes {
     }
     // As for a create, the escalation check wraps the update's object info: after mutating admission, before
     // PrepareForUpdate and validation.
-    restrictNodes(ctx, Operation.UPDATE, type, subresource, old.name(), root, old);
+    if (!subresource.equals("status")) {
+      // A status write was admitted as sent (statusWrite).
+      restrictNodes(ctx, Operation.UPDATE, type, subresource, old.name(), root, old);
+    }
     Preparation prepare = subresource.isEmpty() ? (t, prepared) -> {
       checkEscalation(ctx, t, prepared, old);
       beforeUpdate(t, prepared, old);
@@ -431,6 +434,17 @@ final class Writes {
    * #STATUS_WRITABLE_METADATA}, the caller's labels, annotations, finalizers and owner references (each status
    * strategy's {@code PrepareForUpdate}).
    */
+  /**
+   * A status write's new state ({@link #statusUpdate}), the NodeRestriction plugin run first on the object as the
+   * request made it: kube-apiserver's admission runs as the update's object is made, before the status strategy's
+   * {@code PrepareForUpdate} puts the stored metadata back, so a kubelet's status write that changes a pod's labels
+   * is refused rather than trimmed.
+   */
+  ObjectNode statusWrite(RequestContext ctx, ResourceType type, Resource old, Resource in) {
+    restrictNodes(ctx, Operation.UPDATE, type, "status", old.name(), in.json(), old);
+    return statusUpdate(type.groupKind(), old, in);
+  }
+
   static ObjectNode statusUpdate(GroupKind kind, Resource old, Resource in) {
     ObjectNode root = Trees.shallowCopy(old.json());
     JsonNode status = in.json().get("status");

@@ -39,6 +39,10 @@ public final class Identity {
   public static final String MASTERS = "system:masters";
   /** Every authenticated identity belongs to it. */
   public static final String AUTHENTICATED = "system:authenticated";
+  /** The group every kubelet's credentials carry. */
+  public static final String NODES_GROUP = "system:nodes";
+  /** The prefix of kubelets' user names. */
+  static final String NODE_PREFIX = "system:node:";
   /** The prefix of service-account user names. */
   public static final String SERVICE_ACCOUNT_PREFIX = "system:serviceaccount:";
 
@@ -51,6 +55,8 @@ public final class Identity {
   private final int hash;
   /** Whether {@link #groups} holds {@link #MASTERS}: asked on every request, so answered once. */
   private final boolean master;
+  /** The node this identity is the kubelet of ({@link #node()}), or null: asked on every request too. */
+  private final @Nullable String node;
   /**
    * {@code WeakReference}s to owner, value, owner, value, …; replaced (never changed in place) so that readers
    * need no lock.
@@ -68,6 +74,17 @@ public final class Identity {
     // What the record's generated hashCode computed: 31 * hash(name) + hash(groups).
     this.hash = 31 * name.hashCode() + groups.hashCode();
     this.master = groups.contains(MASTERS);
+    this.node = name.startsWith(NODE_PREFIX) && groups.contains(NODES_GROUP) ? name.substring(NODE_PREFIX.length())
+        : null;
+  }
+
+  /**
+   * {@return the node this identity is the kubelet of, or null when it is none} ({@code nodeidentifier}): the user
+   * {@code system:node:<name>} in the group {@code system:nodes}; an empty name for a kubelet whose node cannot be
+   * told.
+   */
+  public @Nullable String node() {
+    return node;
   }
 
   /** {@return the user name} */

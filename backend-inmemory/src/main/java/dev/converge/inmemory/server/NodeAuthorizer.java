@@ -44,8 +44,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class NodeAuthorizer {
   /** The group every kubelet's credentials carry. */
-  public static final String NODES_GROUP = "system:nodes";
-  private static final String NODE_PREFIX = "system:node:";
+  public static final String NODES_GROUP = Identity.NODES_GROUP;
   private static final GroupKind POD = GroupKind.of("", "Pod");
   private static final GroupKind PVC = GroupKind.of("", "PersistentVolumeClaim");
   private static final GroupKind PV = GroupKind.of("", "PersistentVolume");
@@ -95,16 +94,9 @@ public final class NodeAuthorizer {
     this.store = store;
   }
 
-  /** The node {@code identity} is the kubelet of, or null when it is no kubelet ({@code nodeidentifier}). */
-  static @Nullable String nodeOf(Identity identity) {
-    String name = identity.name();
-    return name.startsWith(NODE_PREFIX) && identity.groups().contains(NODES_GROUP) ? name.substring(NODE_PREFIX.length())
-        : null;
-  }
-
   /** Decides {@code request}: no opinion for anyone but a kubelet; call under the server's lock (it reads the store). */
   Decision authorize(RequestInfo request) {
-    String node = nodeOf(request.identity());
+    String node = request.identity().node();
     if (node == null) {
       return Decision.NO_OPINION;
     }

@@ -81,7 +81,7 @@ public final class NodeRestriction {
    * @throws BackendException.NotFound when a pod or node it looks up is missing, as its listers answer
    */
   void admit(RequestInfo request, Operation operation, String name, @Nullable JsonNode object, @Nullable Resource old) {
-    String node = NodeAuthorizer.nodeOf(request.identity());
+    String node = request.identity().node();
     if (node == null) {
       return;
     }

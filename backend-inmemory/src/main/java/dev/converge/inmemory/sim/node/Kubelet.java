@@ -171,9 +171,6 @@ public final class Kubelet {
     String now = now();
     readySince = now;
     watches.start();
-    if (proxy != null) {
-      proxy.start();
-    }
     client.create(NodeObjects.node(name, ordinal, pool, now), response -> {
       if (current != epoch) {
         return;
@@ -217,6 +214,10 @@ public final class Kubelet {
 
   private void registered(Resource node, int current) {
     nodeUid = node.uid();
+    if (proxy != null) {
+      // kube-proxy runs on a registered node (a DaemonSet's pod, in kubeadm's and kind's clusters).
+      proxy.start();
+    }
     EventRecorder.Ref self = EventRecorder.Ref.node(name);
     for (String condition : NODE_CONDITION_EVENTS) {
       events.normal(self, condition, "Node " + name + " status is now: " + condition);

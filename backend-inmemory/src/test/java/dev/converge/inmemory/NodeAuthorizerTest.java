@@ -62,7 +62,7 @@ class NodeAuthorizerTest {
   @Test
   void aKubeletReadsTheCredentialsOfItsPodsVolumePlugins_inlineAndThroughTheirPersistentVolumes_notTheControllers() {
     server.create(ADMIN, Fixtures.namespace("storage"));
-    for (String[] secret : new String[][] {{"default", "inline-creds"}, {"storage", "node-creds"},
+    for (String[] secret : new String[][] {{"default", "inline-creds"}, {"default", "rbd-creds"}, {"storage", "node-creds"},
         {"storage", "controller-creds"}}) {
       server.create(ADMIN, Fixtures.parse("{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\""
           + secret[1] + "\",\"namespace\":\"" + secret[0] + "\"}}"));
@@ -78,10 +78,13 @@ class NodeAuthorizerTest {
         {"apiVersion":"v1","kind":"Pod","metadata":{"name":"db","namespace":"default"},
          "spec":{"nodeName":"n1","containers":[{"name":"main","image":"postgres:17"}],
            "volumes":[{"name":"data","persistentVolumeClaim":{"claimName":"data"}},
-             {"name":"vault","csi":{"driver":"secrets-store.csi.k8s.io","nodePublishSecretRef":{"name":"inline-creds"}}}]}}"""));
+             {"name":"vault","csi":{"driver":"secrets-store.csi.k8s.io","nodePublishSecretRef":{"name":"inline-creds"}}},
+             {"name":"block","rbd":{"monitors":["10.0.0.1:6789"],"image":"disk","secretRef":{"name":"rbd-creds"}}}]}}"""));
 
     assertThat(server.get(N1, ResourceKey.namespaced("", "Secret", "default", "inline-creds")).name())
         .isEqualTo("inline-creds");
+    assertThat(server.get(N1, ResourceKey.namespaced("", "Secret", "default", "rbd-creds")).name())
+        .isEqualTo("rbd-creds");
     assertThat(server.get(N1, ResourceKey.namespaced("", "Secret", "storage", "node-creds")).name())
         .isEqualTo("node-creds");
     // The external attacher's credentials are the controller's, not the kubelet's.

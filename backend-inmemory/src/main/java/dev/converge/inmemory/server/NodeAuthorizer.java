@@ -9,7 +9,9 @@ import dev.converge.inmemory.rbac.PolicyRule;
 import dev.converge.inmemory.store.KindTable;
 import dev.converge.inmemory.store.ObjectName;
 import dev.converge.inmemory.store.ObjectStore;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -43,8 +45,6 @@ import org.jspecify.annotations.Nullable;
  * 403 message carries after RBAC's.
  */
 public final class NodeAuthorizer {
-  /** The group every kubelet's credentials carry. */
-  public static final String NODES_GROUP = Identity.NODES_GROUP;
   private static final GroupKind POD = GroupKind.of("", "Pod");
   private static final GroupKind PVC = GroupKind.of("", "PersistentVolumeClaim");
   private static final GroupKind PV = GroupKind.of("", "PersistentVolume");
@@ -307,11 +307,14 @@ public final class NodeAuthorizer {
       String namespace = azure.path("secretNamespace").asText("");
       out.add((namespace.isEmpty() ? claimNamespace : namespace) + "/" + azure.path("secretName").asText());
     }
-    String[][] references = {{"cephfs", "secretRef"}, {"cinder", "secretRef"}, {"flexVolume", "secretRef"},
-        {"rbd", "secretRef"}, {"scaleIO", "secretRef"}, {"iscsi", "secretRef"}, {"storageos", "secretRef"},
-        {"csi", "nodePublishSecretRef"}, {"csi", "nodeStageSecretRef"}, {"csi", "nodeExpandSecretRef"}};
-    for (String[] reference : references) {
-      JsonNode ref = spec.path(reference[0]).path(reference[1]);
+    List<JsonNode> references = new ArrayList<>();
+    for (String plugin : PodSources.SECRET_REF_PLUGINS) {
+      references.add(spec.path(plugin).path("secretRef"));
+    }
+    for (String field : new String[] {"nodePublishSecretRef", "nodeStageSecretRef", "nodeExpandSecretRef"}) {
+      references.add(spec.path("csi").path(field));
+    }
+    for (JsonNode ref : references) {
       if (!ref.path("name").asText("").isEmpty()) {
         String namespace = ref.path("namespace").asText("");
         out.add((namespace.isEmpty() ? claimNamespace : namespace) + "/" + ref.path("name").asText());

@@ -171,7 +171,7 @@ public final class NodeRestriction {
     }
     boolean secrets = false;
     boolean configMaps = false;
-    for (PodSources.Source source : PodSources.of(Resource.of(pod))) {
+    for (PodSources.Source source : PodSources.ofSpec(spec)) {
       secrets |= source.kind().equals(PodSources.SECRET);
       configMaps |= source.kind().equals(PodSources.CONFIG_MAP);
     }

@@ -33,13 +33,12 @@ public final class PodSources {
   }
 
   /**
-   * The volume sources whose plugin reads a Secret of the pod's namespace for its credentials, and the reference's
-   * field: {@code VisitPodSecretNames}' cases besides {@code secret} and {@code projected}.
+   * The in-tree volume plugins whose credentials are a {@code secretRef} (in a pod's volume and in a persistent
+   * volume alike); besides them an Azure File volume's {@code secretName} and a CSI volume's node secret references
+   * ({@code VisitPodSecretNames}, {@code VisitPVSecretNames}).
    */
-  private static final String[][] CREDENTIALS = {
-      {"azureFile", "secretName"}, {"cephfs", "secretRef"}, {"cinder", "secretRef"}, {"flexVolume", "secretRef"},
-      {"rbd", "secretRef"}, {"scaleIO", "secretRef"}, {"iscsi", "secretRef"}, {"storageos", "secretRef"},
-      {"csi", "nodePublishSecretRef"}};
+  static final List<String> SECRET_REF_PLUGINS =
+      List.of("cephfs", "cinder", "flexVolume", "rbd", "scaleIO", "iscsi", "storageos");
 
   /**
    * One use of a Secret or ConfigMap.
@@ -57,8 +56,12 @@ public final class PodSources {
 
   /** Every use of a Secret or ConfigMap in {@code pod}'s spec, in the spec's order. */
   public static List<Source> of(Resource pod) {
+    return ofSpec(pod.spec());
+  }
+
+  /** Every use of a Secret or ConfigMap in a pod's {@code spec} (one being written, not yet a {@link Resource}). */
+  static List<Source> ofSpec(JsonNode spec) {
     List<Source> out = new ArrayList<>();
-    JsonNode spec = pod.spec();
     for (JsonNode pullSecret : spec.path("imagePullSecrets")) {
       add(out, Use.PULL_SECRET, "", SECRET, pullSecret, "name", null);
     }
@@ -86,12 +89,11 @@ public final class PodSources {
         add(out, Use.VOLUME, name, SECRET, source.path("secret"), "name", null);
         add(out, Use.VOLUME, name, CONFIG_MAP, source.path("configMap"), "name", null);
       }
-      for (String[] plugin : CREDENTIALS) {
-        JsonNode source = volume.path(plugin[0]);
-        JsonNode reference = plugin[1].equals("secretName") ? source : source.path(plugin[1]);
-        add(out, Use.VOLUME_CREDENTIALS, name, SECRET, reference, plugin[1].equals("secretName") ? "secretName" : "name",
-            null);
+      add(out, Use.VOLUME_CREDENTIALS, name, SECRET, volume.path("azureFile"), "secretName", null);
+      for (String plugin : SECRET_REF_PLUGINS) {
+        add(out, Use.VOLUME_CREDENTIALS, name, SECRET, volume.path(plugin).path("secretRef"), "name", null);
       }
+      add(out, Use.VOLUME_CREDENTIALS, name, SECRET, volume.path("csi").path("nodePublishSecretRef"), "name", null);
     }
     return out;
   }
